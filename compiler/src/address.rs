@@ -1,0 +1,137 @@
+//! Address allocation: `subnet app auto /26` gets the first free prefix of that
+//! size in its network's address space, in declaration order, so the same plan
+//! always gets the same addresses.
+
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Model, Typed};
+use ipnet::IpNet;
+
+declare_codes! {
+    /// ## What it does
+    /// Reports an `auto /N` subnet for which no free prefix of that size is left
+    /// in its network's address space.
+    ///
+    /// ## Why it matters
+    /// ashlar allocates `auto` prefixes at compile time; if none fits, the subnet
+    /// cannot be created.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// spoke app1 {
+    ///   address_space = [10.1.0.0/26]
+    ///   subnet web 10.1.0.0/26
+    ///   subnet app auto /27
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Ask for a smaller prefix, or add a prefix to `address_space`.
+    pub AUTO_PREFIX_EXHAUSTED = ("ASH204", "auto-prefix-exhausted", Error);
+}
+
+/// Fills [`Model::allocations`] for every `auto` subnet.
+pub fn allocate(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
+    let networks: Vec<usize> = model.networks().map(|(id, _)| id).collect();
+    for network in networks {
+        let space = model.node(network).prefixes("address_space");
+        let children = model.node(network).children.clone();
+        let mut taken: Vec<IpNet> = children.iter().filter_map(|c| match model.node(*c).get("address_prefix").map(|a| &a.value) {
+            Some(Typed::Prefix(net)) => Some(*net),
+            _ => None,
+        }).collect();
+        for child in children {
+            let Some(attr) = model.node(child).get("address_prefix") else { continue };
+            let Typed::Auto(len) = attr.value else { continue };
+            let span = attr.span;
+            match first_free(&space.iter().map(|s| s.value).collect::<Vec<_>>(), &taken, len) {
+                Some(net) => {
+                    taken.push(net);
+                    model.allocations.insert(child, net);
+                }
+                None => {
+                    let what = model.describe(network);
+                    diagnostics.push(
+                        Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, span, format!("no free /{len} is left in the address space of {what}"))
+                            .with_help("ask for a smaller prefix, or add a prefix to `address_space`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The lowest prefix of length `len` inside `space` that overlaps nothing in `taken`.
+pub fn first_free(space: &[IpNet], taken: &[IpNet], len: u8) -> Option<IpNet> {
+    space.iter().find_map(|range| {
+        if len < range.prefix_len() || len > range.max_prefix_len() {
+            return None;
+        }
+        // Candidates in address order: step from the range's start by the block size,
+        // skipping past whatever a candidate collides with.
+        let mut candidate = IpNet::new(range.network(), len).ok()?.trunc();
+        loop {
+            if !range.contains(&candidate) {
+                return None;
+            }
+            match taken.iter().find(|t| overlaps(t, &candidate)) {
+                None => return Some(candidate),
+                Some(blocker) => {
+                    let after = next_address(blocker.broadcast())?;
+                    let next = IpNet::new(after, len).ok()?.trunc();
+                    // Align upwards: the truncated block may start before `after`.
+                    candidate = if next.network() < after { next_block(next)? } else { next };
+                }
+            }
+        }
+    })
+}
+
+pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+fn next_address(ip: std::net::IpAddr) -> Option<std::net::IpAddr> {
+    match ip {
+        std::net::IpAddr::V4(v4) => u32::from(v4).checked_add(1).map(|n| std::net::Ipv4Addr::from(n).into()),
+        std::net::IpAddr::V6(v6) => u128::from(v6).checked_add(1).map(|n| std::net::Ipv6Addr::from(n).into()),
+    }
+}
+
+fn next_block(net: IpNet) -> Option<IpNet> {
+    let after = next_address(net.broadcast())?;
+    IpNet::new(after, net.prefix_len()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(s: &str) -> IpNet {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn picks_the_lowest_free_aligned_block() {
+        let space = [net("10.1.0.0/24")];
+        let taken = [net("10.1.0.0/26"), net("10.1.0.128/26")];
+        assert_eq!(first_free(&space, &taken, 26), Some(net("10.1.0.64/26")));
+        assert_eq!(first_free(&space, &taken, 27), Some(net("10.1.0.64/27")));
+    }
+
+    #[test]
+    fn skips_past_a_small_blocker_to_the_next_aligned_block() {
+        let space = [net("10.0.0.0/24")];
+        let taken = [net("10.0.0.8/29")];
+        assert_eq!(first_free(&space, &taken, 26), Some(net("10.0.0.64/26")));
+    }
+
+    #[test]
+    fn tries_each_range_of_the_space_and_gives_up_when_full() {
+        let space = [net("10.0.0.0/26"), net("10.0.1.0/24")];
+        let taken = [net("10.0.0.0/26")];
+        assert_eq!(first_free(&space, &taken, 26), Some(net("10.0.1.0/26")));
+        assert_eq!(first_free(&space[..1], &taken, 27), None);
+        assert_eq!(first_free(&space, &[], 16), None);
+    }
+}

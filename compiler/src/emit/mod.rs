@@ -1,0 +1,1 @@
+//! Emitters: the IR written as ARM JSON and as Bicep.

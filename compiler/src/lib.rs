@@ -1,0 +1,150 @@
+//! ashlar: a policy-as-code compiler for Azure infrastructure.
+//!
+//! A *plan* is a folder of `.ashlar` files that describe Azure IaaS building
+//! blocks: hubs, spokes and their subnets. ashlar compiles a plan into ARM JSON
+//! and Bicep that `az deployment sub create` deploys as they are, and refuses at
+//! compile time, at the right line, what Azure would refuse halfway through.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`load`] reads the plan's files as bytes; [`stdlib`] supplies the modules
+//!    that `use std.x` names.
+//! 2. [`syntax`] parses each file with the pest grammar in `grammar/ashlar.pest`
+//!    into an [`ast`], with byte spans, never panicking on any input.
+//! 3. [`resolve`] types every block against its kind's [`schema`] and resolves
+//!    references into one [`model`]; [`address`] allocates `auto` prefixes.
+//! 4. [`check`] runs Azure's hard rules and the plan's conventions, one check per
+//!    file, each with a stable code in the [`registry`].
+//! 5. [`graph`] finds circles among blocks; after lowering it orders resources
+//!    and groups them into nested deployments.
+//! 6. [`lower`] derives Azure resources (an [`lower::ir`]) from the model.
+//! 7. [`emit`] writes the IR as ARM JSON and as Bicep.
+//!
+//! [`analyze`] runs stages 1 to 6 and is the one entry point of the CLI's
+//! `check`, `build` and `graph` and of the language server: nothing is computed
+//! twice. Every problem is a [`diagnostic::Diagnostic`] with a code and a span,
+//! rendered only at the edges ([`diagnostic::render`]).
+
+pub mod address;
+pub mod ast;
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod graph;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod networking;
+pub mod regions;
+pub mod registry;
+pub mod resolve;
+pub mod schema;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+
+use diagnostic::Diagnostic;
+use load::PlanInput;
+use lower::ir::AzurePlan;
+use model::Model;
+use registry::UNKNOWN_MODULE;
+use source::{FileId, SourceFile, SourceMap};
+
+/// Everything ashlar knows about a plan.
+pub struct Analysis {
+    pub sources: SourceMap,
+    /// The parsed files, plan files first, then the stdlib modules they use.
+    pub files: Vec<(FileId, ast::File)>,
+    pub model: Model,
+    /// The Azure resources; `None` when the plan has errors.
+    pub azure: Option<AzurePlan>,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Analyses a plan: parse, resolve, check, graph and lower.
+pub fn analyze(input: &PlanInput) -> Analysis {
+    let mut sources = SourceMap::default();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+
+    for input_file in &input.files {
+        let id = sources.add(SourceFile::new(input_file.name.clone(), Some(input_file.path.clone()), String::new()));
+        match syntax::decode(id, input_file.bytes.clone()) {
+            Ok(text) => {
+                let (tree, errors) = syntax::parse(id, &text);
+                sources.replace_text(id, text);
+                diagnostics.extend(errors);
+                files.push((id, tree));
+            }
+            Err(error) => {
+                // Keep the readable prefix so the diagnostic can show where the bad byte is.
+                let valid = String::from_utf8_lossy(&input_file.bytes).into_owned();
+                sources.replace_text(id, valid);
+                diagnostics.push(error);
+            }
+        }
+    }
+    load_stdlib(&mut sources, &mut files, &mut diagnostics);
+
+    let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
+    let (model, errors) = resolve::resolve(&trees, Some(&input.root));
+    diagnostics.extend(errors);
+    diagnostics.extend(check::run(&model));
+    diagnostics.extend(graph::check_cycles(&model));
+
+    let mut azure = None;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        match lower::lower(&model) {
+            Ok(plan) => azure = Some(plan),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    diagnostic::sort(&mut diagnostics);
+    Analysis { sources, files, model, azure, diagnostics }
+}
+
+/// Adds each stdlib module named by a `use`, once, with its own `use`s.
+fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut loaded: Vec<&str> = Vec::new();
+    let mut next = 0;
+    while next < files.len() {
+        let uses: Vec<ast::Use> = files[next].1.uses.clone();
+        next += 1;
+        for u in uses {
+            let name = u.dotted();
+            match stdlib::module(&name) {
+                Some(module) if !loaded.contains(&module.name) => {
+                    loaded.push(module.name);
+                    let id = sources.add(SourceFile::new(stdlib::file_name(module), None, module.source.to_string()));
+                    let (tree, errors) = syntax::parse(id, module.source);
+                    diagnostics.extend(errors);
+                    files.push((id, tree));
+                }
+                Some(_) => {}
+                None => {
+                    let known = stdlib::MODULES.iter().map(|m| m.name);
+                    let help = diagnostic::did_you_mean(&name, known)
+                        .unwrap_or_else(|| format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")));
+                    diagnostics.push(Diagnostic::new(&UNKNOWN_MODULE, u.span, format!("no module `{name}` in the standard library")).with_help(help));
+                }
+            }
+        }
+    }
+}
+
+/// Analyses plan text held in memory, as if it were one file `main.ashlar` in `root`.
+pub fn analyze_text(text: &str, root: &std::path::Path) -> Analysis {
+    let input = PlanInput {
+        root: root.to_path_buf(),
+        files: vec![load::InputFile { name: "main.ashlar".into(), path: root.join("main.ashlar"), bytes: text.as_bytes().to_vec() }],
+    };
+    analyze(&input)
+}

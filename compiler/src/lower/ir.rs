@@ -1,0 +1,105 @@
+//! The IR: Azure resources as ARM knows them, before any output format.
+//!
+//! Values are typed so that emitters never have to guess: a [`Prop::Str`] is
+//! always plain text, escaped on the way out and never read as an ARM or Bicep
+//! expression; expressions come only from [`Prop::Id`], which the emitters
+//! render as `resourceId(...)` or a symbolic reference.
+
+use crate::model::NodeId;
+use indexmap::IndexMap;
+
+/// Index of a resource in [`AzurePlan::resources`].
+pub type ResourceId = usize;
+/// Index of a deployment in [`AzurePlan::deployments`].
+pub type DeploymentId = usize;
+
+/// Everything one `az deployment sub create` deploys.
+#[derive(Debug, Default)]
+pub struct AzurePlan {
+    pub resource_groups: Vec<ResourceGroup>,
+    /// In the order lowering made them; [`Deployment::resources`] gives the deploy order.
+    pub resources: Vec<Resource>,
+    /// In dependency order.
+    pub deployments: Vec<Deployment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceGroup {
+    pub name: String,
+    pub location: String,
+    pub tags: IndexMap<String, String>,
+}
+
+/// One Azure resource.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Unique in the plan; `[A-Za-z_][A-Za-z0-9_]*`, usable as a Bicep identifier.
+    pub symbol: String,
+    /// e.g. `Microsoft.Network/virtualNetworks/virtualNetworkPeerings`.
+    pub resource_type: &'static str,
+    pub api_version: &'static str,
+    /// Name segments: one for a top-level resource, parent's then own for a child.
+    pub name: Vec<String>,
+    /// The parent resource of a child type, when the plan deploys it.
+    pub parent: Option<ResourceId>,
+    pub resource_group: String,
+    pub location: Option<String>,
+    pub tags: IndexMap<String, String>,
+    /// Always a [`Prop::Object`].
+    pub properties: Prop,
+    /// Resources that must exist first.
+    pub depends_on: Vec<ResourceId>,
+    /// The block this resource was derived from.
+    pub origin: NodeId,
+    pub deployment: DeploymentId,
+}
+
+/// A property value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prop {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Array(Vec<Prop>),
+    Object(IndexMap<String, Prop>),
+    /// The full resource ID of another resource of the plan.
+    Id(ResourceId),
+}
+
+impl Prop {
+    pub fn object<const N: usize>(entries: [(&str, Prop); N]) -> Prop {
+        Prop::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    pub fn str(s: impl Into<String>) -> Prop {
+        Prop::Str(s.into())
+    }
+}
+
+/// One nested deployment (ARM) or module (Bicep): resources of one resource
+/// group that can deploy together.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// The deployment's name in Azure: 1-64 of `[-\w._()]`.
+    pub name: String,
+    /// Unique; a Bicep identifier.
+    pub symbol: String,
+    /// The Bicep module's file name without `.bicep`, under `modules/`.
+    pub file_stem: String,
+    pub resource_group: String,
+    /// In dependency order: each comes after those it depends on.
+    pub resources: Vec<ResourceId>,
+    /// Deployments that must finish first.
+    pub depends_on: Vec<DeploymentId>,
+}
+
+/// The apiVersion ashlar emits for each resource type: one tested version each,
+/// the ones `shared/arm-schemas/SOURCE.md` names.
+pub fn api_version(resource_type: &str) -> &'static str {
+    match resource_type {
+        "Microsoft.Resources/resourceGroups" | "Microsoft.Resources/deployments" => "2025-04-01",
+        t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
+        t if t.starts_with("Microsoft.Network/") => "2025-07-01",
+        other => panic!("no apiVersion pinned for {other}"),
+    }
+}

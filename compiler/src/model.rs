@@ -1,0 +1,182 @@
+//! The typed model of a plan: every block checked against its kind's schema,
+//! references resolved to the blocks they name.
+
+use crate::ast::Ident;
+use crate::schema::KindSchema;
+use crate::source::Span;
+use indexmap::IndexMap;
+use ipnet::IpNet;
+use std::net::IpAddr;
+
+/// Index of a block in [`Model::nodes`].
+pub type NodeId = usize;
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A value that has its schema type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Typed {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Prefix(IpNet),
+    /// `auto /N`, allocated in [`Model::allocations`].
+    Auto(u8),
+    Ip(IpAddr),
+    /// A bare word: a region or one of a fixed set.
+    Word(String),
+    Ref(NodeId),
+    List(Vec<Spanned<Typed>>),
+    Map(IndexMap<String, Spanned<String>>),
+}
+
+/// One block of the plan.
+#[derive(Debug)]
+pub struct Node {
+    pub kind: &'static KindSchema,
+    pub name: Option<Ident>,
+    /// The whole block.
+    pub span: Span,
+    /// The kind and name: where "this block" diagnostics point.
+    pub head: Span,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub attrs: IndexMap<&'static str, Attr>,
+}
+
+/// An attribute's typed value, with the spans of its key and value.
+#[derive(Debug)]
+pub struct Attr {
+    pub key: Span,
+    pub value: Typed,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn name(&self) -> &str {
+        self.name.as_ref().map_or(self.kind.kind, |n| n.name.as_str())
+    }
+
+    pub fn get(&self, attr: &str) -> Option<&Attr> {
+        self.attrs.get(attr)
+    }
+
+    pub fn str(&self, attr: &str) -> Option<&str> {
+        match self.get(attr).map(|a| &a.value) {
+            Some(Typed::Str(s)) | Some(Typed::Word(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn reference(&self, attr: &str) -> Option<NodeId> {
+        match self.get(attr).map(|a| &a.value) {
+            Some(Typed::Ref(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self, attr: &str) -> &[Spanned<Typed>] {
+        match self.get(attr).map(|a| &a.value) {
+            Some(Typed::List(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// The prefixes of a list attribute such as `address_space`, with their spans.
+    pub fn prefixes(&self, attr: &str) -> Vec<Spanned<IpNet>> {
+        self.list(attr)
+            .iter()
+            .filter_map(|item| match item.value {
+                Typed::Prefix(net) => Some(Spanned { value: net, span: item.span }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn map(&self, attr: &str) -> Option<&IndexMap<String, Spanned<String>>> {
+        match self.get(attr).map(|a| &a.value) {
+            Some(Typed::Map(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind.kind == kind
+    }
+}
+
+/// The whole plan, typed.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub nodes: Vec<Node>,
+    /// Top-level named blocks by name, in declaration order.
+    pub names: IndexMap<String, NodeId>,
+    /// Prefixes chosen for `auto /N` subnets.
+    pub allocations: IndexMap<NodeId, IpNet>,
+}
+
+impl Model {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// Blocks of one kind, in declaration order.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (NodeId, &'a Node)> + 'a {
+        self.nodes.iter().enumerate().filter(move |(_, n)| n.kind.kind == kind)
+    }
+
+    /// The single block of a unique kind (`settings`, `naming`).
+    pub fn unique(&self, kind: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.kind.kind == kind)
+    }
+
+    /// Hubs and spokes: every block that is a virtual network.
+    pub fn networks(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.nodes.iter().enumerate().filter(|(_, n)| n.is("hub") || n.is("spoke"))
+    }
+
+    /// The prefix of a subnet: written, or allocated for `auto`.
+    pub fn subnet_prefix(&self, subnet: NodeId) -> Option<IpNet> {
+        match self.node(subnet).get("address_prefix").map(|a| &a.value) {
+            Some(Typed::Prefix(net)) => Some(*net),
+            Some(Typed::Auto(_)) => self.allocations.get(&subnet).copied(),
+            _ => None,
+        }
+    }
+
+    /// `hub core`, `subnet app1.web`: how diagnostics name a block.
+    pub fn describe(&self, id: NodeId) -> String {
+        format!("{} `{}`", self.node(id).kind.kind, self.path(id))
+    }
+
+    /// `app1.web` for a subnet, `core` for a hub.
+    pub fn path(&self, id: NodeId) -> String {
+        let node = self.node(id);
+        match node.parent {
+            Some(parent) => format!("{}.{}", self.path(parent), node.name()),
+            None => node.name().to_string(),
+        }
+    }
+
+    /// The region of a block: its own `location`, else the plan's.
+    pub fn location(&self, id: NodeId) -> Option<&str> {
+        self.node(id).str("location").or_else(|| self.unique("settings").and_then(|s| s.str("location")))
+    }
+
+    /// The plan's tags merged with a block's own (the block's win).
+    pub fn tags(&self, id: NodeId) -> IndexMap<String, String> {
+        let mut tags: IndexMap<String, String> = IndexMap::new();
+        let own = self.node(id).map("tags");
+        for source in [self.unique("settings").and_then(|s| s.map("tags")), own].into_iter().flatten() {
+            for (k, v) in source {
+                tags.insert(k.clone(), v.value.clone());
+            }
+        }
+        tags
+    }
+}

@@ -1,0 +1,60 @@
+//! Azure names derived from block names, through the plan's `naming` block.
+//!
+//! Without one, a virtual network is named like its block, a subnet like its
+//! block, and a peering `{vnet}-to-{remote}`. `use std.naming.caf` brings the
+//! Cloud Adoption Framework's patterns.
+
+use crate::model::{Model, NodeId};
+
+/// Placeholders a naming pattern may use.
+pub const PLACEHOLDERS: &[&str] = &["name", "vnet", "remote", "location"];
+
+pub struct Names<'a> {
+    model: &'a Model,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        Names { model }
+    }
+
+    fn pattern(&self, attr: &str, default: &'static str) -> String {
+        self.model.unique("naming").and_then(|n| n.str(attr)).unwrap_or(default).to_string()
+    }
+
+    /// The virtual network of a hub or spoke.
+    pub fn vnet(&self, network: NodeId) -> String {
+        let pattern = self.pattern("virtual_network", "{name}");
+        self.fill(&pattern, network, &[])
+    }
+
+    pub fn subnet(&self, subnet: NodeId) -> String {
+        // Azure requires these exact names; a pattern must not touch them.
+        let name = self.model.node(subnet).name();
+        if crate::networking::is_reserved_subnet(name) {
+            return name.to_string();
+        }
+        let pattern = self.pattern("subnet", "{name}");
+        self.fill(&pattern, subnet, &[])
+    }
+
+    /// The peering that lives on `local`'s virtual network and points at `remote`.
+    pub fn peering(&self, local: NodeId, remote: NodeId) -> String {
+        let pattern = self.pattern("peering", "{vnet}-to-{remote}");
+        let vnet = self.vnet(local);
+        let remote = self.vnet(remote);
+        self.fill(&pattern, local, &[("vnet", &vnet), ("remote", &remote)])
+    }
+
+    fn fill(&self, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+        let node = self.model.node(id);
+        let mut out = pattern.replace("{name}", node.name());
+        if let Some(location) = self.model.location(id) {
+            out = out.replace("{location}", location);
+        }
+        for (key, value) in extra {
+            out = out.replace(&format!("{{{key}}}"), value);
+        }
+        out
+    }
+}

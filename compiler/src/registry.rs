@@ -1,0 +1,307 @@
+//! The one registry of diagnostic codes.
+//!
+//! Codes of the pipeline itself (syntax, loading, resolution, graph) are declared
+//! here; each check declares its own code in its file under [`crate::check`].
+//! [`ALL`] lists every code; tests assert each is unique, documented in the fixed
+//! sections and covered by a fixture.
+
+use crate::declare_codes;
+use crate::diagnostic::Code;
+
+declare_codes! {
+    /// ## What it does
+    /// Reports text that does not follow the ashlar grammar.
+    ///
+    /// ## Why it matters
+    /// Nothing else can be checked in a file that does not parse.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core {
+    ///   address_space: [10.0.0.0/16]
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Write what the message says was expected: here `address_space = [10.0.0.0/16]`.
+    pub SYNTAX_ERROR = ("ASH001", "syntax-error", Error);
+
+    /// ## What it does
+    /// Reports a file whose bytes are not valid UTF-8.
+    ///
+    /// ## Why it matters
+    /// Names and tags reach Azure as Unicode; a file in another encoding would
+    /// change them silently.
+    ///
+    /// ## Example
+    /// A plan saved as Latin-1 with `owner = "Müller"`.
+    ///
+    /// ## Fix
+    /// Save the file as UTF-8.
+    pub INVALID_ENCODING = ("ASH002", "invalid-encoding", Error);
+
+    /// ## What it does
+    /// Reports brackets or braces nested more than 64 levels deep.
+    ///
+    /// ## Why it matters
+    /// No building block needs such depth; the limit keeps the parser safe on any input.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// settings { tags = [[[[[[[[ ... ]]]]]]]] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Flatten the structure.
+    pub NESTING_TOO_DEEP = ("ASH003", "nesting-too-deep", Error);
+
+    /// ## What it does
+    /// Reports a literal that has the right shape but an impossible value: an
+    /// address with a part over 255, a prefix with host bits set, a number too
+    /// large, a time of day past 23:59, an unknown string escape.
+    ///
+    /// ## Why it matters
+    /// Azure rejects such values in the middle of a deployment
+    /// (`10.0.0.5/24` fails with `InvalidAddressPrefixFormat`).
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core {
+    ///   address_space = [10.0.0.5/24]
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the value the help suggests: here `10.0.0.0/24`.
+    pub INVALID_LITERAL = ("ASH004", "invalid-literal", Error);
+
+    /// ## What it does
+    /// Reports a plan folder or file that cannot be read, or a folder with no `.ashlar` file.
+    ///
+    /// ## Why it matters
+    /// A plan that is only partly read would deploy only part of the infrastructure.
+    ///
+    /// ## Example
+    /// `ashlar check plans/missing`
+    ///
+    /// ## Fix
+    /// Point ashlar at a folder holding `.ashlar` files, or at one `.ashlar` file.
+    pub UNREADABLE_PLAN = ("ASH010", "unreadable-plan", Error);
+
+    /// ## What it does
+    /// Reports `use` of a module the standard library does not have.
+    ///
+    /// ## Why it matters
+    /// A misspelt `use` would otherwise drop the conventions or policies the plan relies on.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// use std.naming.cfa
+    /// ```
+    ///
+    /// ## Fix
+    /// Use a module that `ashlar explain ASH011` lists, e.g. `use std.naming.caf`.
+    pub UNKNOWN_MODULE = ("ASH011", "unknown-module", Error);
+
+    /// ## What it does
+    /// Reports a `file(...)` whose path leaves the plan's folder, or does not exist.
+    ///
+    /// ## Why it matters
+    /// A plan must build the same on every machine: it may read only what is in its folder.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// cloud_init = file("../../etc/passwd")
+    /// ```
+    ///
+    /// ## Fix
+    /// Move the file into the plan's folder and give a path relative to it.
+    pub FILE_OUTSIDE_PLAN = ("ASH012", "file-outside-plan", Error);
+
+    /// ## What it does
+    /// Reports a block whose kind does not exist, or is not allowed where it stands.
+    ///
+    /// ## Why it matters
+    /// A misspelt kind would silently leave infrastructure out of the deployment.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hubb core { }
+    /// ```
+    ///
+    /// ## Fix
+    /// Use one of the kinds the message lists; "did you mean" names the closest.
+    pub UNKNOWN_KIND = ("ASH101", "unknown-kind", Error);
+
+    /// ## What it does
+    /// Reports an attribute that the block's kind does not have.
+    ///
+    /// ## Why it matters
+    /// A misspelt attribute is a setting that never reaches Azure.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core { adress_space = [10.0.0.0/16] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the attribute "did you mean" suggests, or remove it.
+    pub UNKNOWN_ATTRIBUTE = ("ASH102", "unknown-attribute", Error);
+
+    /// ## What it does
+    /// Reports a block that lacks an attribute its kind requires.
+    ///
+    /// ## Why it matters
+    /// Azure would reject the resource, or ashlar could not derive it.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// spoke app1 { resource_group = "rg-app1"  address_space = [10.1.0.0/24] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Add the attribute: here `hub = core`.
+    pub MISSING_ATTRIBUTE = ("ASH103", "missing-attribute", Error);
+
+    /// ## What it does
+    /// Reports a value of the wrong type: a string where an address prefix is
+    /// expected, a number out of range, a word not in the allowed set.
+    ///
+    /// ## Why it matters
+    /// Azure would reject the value, or read it as something else.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core { address_space = "10.0.0.0/16" }
+    /// ```
+    ///
+    /// ## Fix
+    /// Write a value of the type the message names: here `[10.0.0.0/16]`.
+    pub TYPE_MISMATCH = ("ASH104", "type-mismatch", Error);
+
+    /// ## What it does
+    /// Reports two blocks with the same name where names must be unique: two
+    /// top-level blocks of the plan, two subnets of one network, two `settings`.
+    ///
+    /// ## Why it matters
+    /// References to the name would be ambiguous, and Azure would merge or reject
+    /// the two resources.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core { ... }
+    /// spoke core { ... }
+    /// ```
+    ///
+    /// ## Fix
+    /// Rename one of them.
+    pub DUPLICATE_NAME = ("ASH105", "duplicate-name", Error);
+
+    /// ## What it does
+    /// Reports a reference to a block that does not exist.
+    ///
+    /// ## Why it matters
+    /// The resource it points at would not be deployed, and the deployment would fail.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// spoke app1 { hub = croe ... }
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the name "did you mean" suggests, or declare the block.
+    pub UNRESOLVED_REFERENCE = ("ASH106", "unresolved-reference", Error);
+
+    /// ## What it does
+    /// Reports a reference to a block of the wrong kind.
+    ///
+    /// ## Why it matters
+    /// A spoke peered to another spoke instead of a hub breaks the topology.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// spoke app2 { hub = app1 ... }
+    /// ```
+    ///
+    /// ## Fix
+    /// Reference a block of the kind the message names.
+    pub WRONG_REFERENCE_KIND = ("ASH107", "wrong-reference-kind", Error);
+
+    /// ## What it does
+    /// Reports an attribute given twice in one block.
+    ///
+    /// ## Why it matters
+    /// Only one value can win; ashlar does not guess which one you meant.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub core { resource_group = "a"  resource_group = "b" }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep one of them.
+    pub DUPLICATE_ATTRIBUTE = ("ASH108", "duplicate-attribute", Error);
+
+    /// ## What it does
+    /// Reports a block written with the wrong shape: a name where none is taken,
+    /// no name where one is needed, or extra words after it.
+    ///
+    /// ## Why it matters
+    /// Words ashlar cannot place would be settings silently dropped.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// subnet web 10.1.0.0/26 10.1.0.64/26
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the block as `kind name [value] { ... }`, as the help shows.
+    pub MALFORMED_BLOCK = ("ASH109", "malformed-block", Error);
+
+    /// ## What it does
+    /// Reports blocks that depend on each other in a circle, through references
+    /// or `depends_on`.
+    ///
+    /// ## Why it matters
+    /// No order can deploy them; ARM would fail with `InvalidTemplate` (circular dependency).
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub a { depends_on = [b] ... }
+    /// hub b { depends_on = [a] ... }
+    /// ```
+    ///
+    /// ## Fix
+    /// Remove one of the dependencies in the circle.
+    pub DEPENDENCY_CYCLE = ("ASH120", "dependency-cycle", Error);
+}
+
+/// Every code ashlar can report, pipeline and checks.
+pub fn all() -> Vec<&'static Code> {
+    let mut codes: Vec<&'static Code> = vec![
+        &SYNTAX_ERROR,
+        &INVALID_ENCODING,
+        &NESTING_TOO_DEEP,
+        &INVALID_LITERAL,
+        &UNREADABLE_PLAN,
+        &UNKNOWN_MODULE,
+        &FILE_OUTSIDE_PLAN,
+        &UNKNOWN_KIND,
+        &UNKNOWN_ATTRIBUTE,
+        &MISSING_ATTRIBUTE,
+        &TYPE_MISMATCH,
+        &DUPLICATE_NAME,
+        &UNRESOLVED_REFERENCE,
+        &WRONG_REFERENCE_KIND,
+        &DUPLICATE_ATTRIBUTE,
+        &MALFORMED_BLOCK,
+        &DEPENDENCY_CYCLE,
+    ];
+    codes.extend(crate::check::CHECKS.iter().map(|c| c.code));
+    codes
+}
+
+/// Looks a code up by its code (`ASH202`) or its name (`subnet-overlap`), case-insensitively.
+pub fn find(query: &str) -> Option<&'static Code> {
+    all().into_iter().find(|c| c.code.eq_ignore_ascii_case(query) || c.name.eq_ignore_ascii_case(query))
+}

@@ -1,0 +1,457 @@
+//! Resolution: the syntax trees of a plan's files become one typed [`Model`].
+//!
+//! Two passes. The first declares every block, so that order of blocks and files
+//! never matters; the second types each attribute against its kind's schema and
+//! resolves references. Every problem is reported; none stops the others.
+
+use crate::ast::{self, Ident, Term, ValueKind};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::model::{Attr, Model, Node, NodeId, Spanned, Typed};
+use crate::registry::*;
+use crate::schema::{self, AttrSchema, Naming, Type};
+use crate::source::Span;
+use indexmap::IndexMap;
+use std::path::Path;
+
+/// Builds the typed model of a plan from its parsed files.
+pub fn resolve(files: &[&ast::File], root: Option<&Path>) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver { root, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
+    for file in files {
+        for item in &file.items {
+            match item {
+                ast::Item::Block(block) => r.declare(block, None),
+                ast::Item::Attribute(attr) => r.diagnostics.push(
+                    Diagnostic::new(&MALFORMED_BLOCK, attr.key.span, format!("`{}` stands outside any block", attr.key.name))
+                        .with_help("attributes belong inside a block, e.g. `settings { location = uksouth }`"),
+                ),
+            }
+        }
+    }
+    for id in 0..r.model.nodes.len() {
+        r.type_attributes(id);
+    }
+    crate::address::allocate(&mut r.model, &mut r.diagnostics);
+    (r.model, r.diagnostics)
+}
+
+/// An attribute as written, before typing.
+struct RawAttr {
+    key: Ident,
+    value: ast::Value,
+}
+
+struct Resolver<'a> {
+    root: Option<&'a Path>,
+    model: Model,
+    /// Untyped attributes of each node, by node id.
+    raw: Vec<Vec<RawAttr>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Declares a block and its nested blocks; attributes are typed later.
+    fn declare(&mut self, block: &ast::Block, parent: Option<NodeId>) {
+        let allowed: &[&str] = match parent {
+            None => schema::TOP_LEVEL,
+            Some(p) => self.model.node(p).kind.children,
+        };
+        let head = &block.head;
+        let kind = match schema::kind(&head.name).filter(|k| allowed.contains(&k.kind)) {
+            Some(kind) => kind,
+            None => return self.unknown_kind(block, parent, allowed),
+        };
+
+        let mut terms = block.terms.iter();
+        let name = match kind.naming {
+            Naming::Named => match terms.next().and_then(term_word) {
+                Some(name) => Some(name.clone()),
+                None => {
+                    return self.error(
+                        Diagnostic::new(&MALFORMED_BLOCK, head.span, format!("this {} has no name", kind.kind))
+                            .with_help(format!("write `{} NAME {{ ... }}`", kind.kind)),
+                    )
+                }
+            },
+            Naming::Unnamed => None,
+        };
+        let head_span = name.as_ref().map_or(head.span, |n| head.span.to(n.span));
+
+        if kind.unique {
+            let first = self.model.of_kind(kind.kind).next().map(|(_, n)| n.head);
+            if let Some(first) = first {
+                return self.error(
+                    Diagnostic::new(&DUPLICATE_NAME, head_span, format!("a plan has one `{}` block; this is a second", kind.kind))
+                        .with_label(first, "the first is here")
+                        .with_help("merge the two blocks into one"),
+                );
+            }
+        }
+        if let Some(name) = &name {
+            if let Some(first) = self.find_name(&name.name, parent) {
+                let what = self.model.describe(first);
+                let first_span = self.model.node(first).head;
+                return self.error(
+                    Diagnostic::new(&DUPLICATE_NAME, name.span, format!("the name `{}` is taken by {what}", name.name))
+                        .with_label(first_span, "first declared here")
+                        .with_help("give each block its own name"),
+                );
+            }
+        }
+
+        let id = self.model.nodes.len();
+        self.model.nodes.push(Node {
+            kind,
+            name: name.clone(),
+            span: block.span,
+            head: head_span,
+            parent,
+            children: Vec::new(),
+            attrs: IndexMap::new(),
+        });
+        self.raw.push(Vec::new());
+        match parent {
+            Some(p) => self.model.nodes[p].children.push(id),
+            None => {
+                if let Some(name) = &name {
+                    self.model.names.insert(name.name.clone(), id);
+                }
+            }
+        }
+
+        // Words after the name fill the kind's positional attributes in order.
+        let mut positional = kind.positional.iter();
+        for term in terms {
+            match (positional.next(), term) {
+                (Some(attr_name), Term::Value(value)) => {
+                    let key = Ident { name: attr_name.to_string(), span: value.span };
+                    self.raw[id].push(RawAttr { key, value: value.clone() });
+                }
+                _ => {
+                    let shape = std::iter::once(kind.kind.to_string())
+                        .chain(name.iter().map(|_| "NAME".to_string()))
+                        .chain(kind.positional.iter().map(|p| p.to_uppercase()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    self.error(
+                        Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("unexpected word in a {} block's first line", kind.kind))
+                            .with_help(format!("write `{shape} {{ ... }}`")),
+                    );
+                    break;
+                }
+            }
+        }
+
+        if let Some(body) = &block.body {
+            for item in &body.items {
+                match item {
+                    ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
+                    ast::Item::Block(child) => self.declare(child, Some(id)),
+                }
+            }
+        }
+    }
+
+    /// A nested block that is not a kind: `tags { k = "v" }` is a map attribute
+    /// written as a block; anything else is an unknown kind.
+    fn unknown_kind(&mut self, block: &ast::Block, parent: Option<NodeId>, allowed: &[&str]) {
+        let head = &block.head;
+        if let Some(p) = parent {
+            let parent_kind = self.model.node(p).kind;
+            if let Some(attr) = parent_kind.attribute(&head.name) {
+                if matches!(attr.ty, Type::StringMap) && block.terms.is_empty() {
+                    let body = block.body.as_ref();
+                    let entries = body
+                        .map(|b| {
+                            b.items
+                                .iter()
+                                .filter_map(|item| match item {
+                                    ast::Item::Attribute(a) => Some((a.key.clone(), a.value.clone())),
+                                    ast::Item::Block(b) => {
+                                        self.diagnostics.push(
+                                            Diagnostic::new(&TYPE_MISMATCH, b.head.span, format!("`{}` holds only `name = \"value\"` entries", head.name))
+                                                .with_help(format!("write `{} = \"...\"`", b.head.name)),
+                                        );
+                                        None
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let span = body.map_or(head.span, |b| b.span);
+                    let value = ast::Value { kind: ValueKind::Map(entries), span };
+                    return self.add_attribute(p, head.clone(), value);
+                }
+            }
+        }
+        let parent_kind = parent.map(|p| self.model.node(p).kind);
+        let message = match (schema::kind(&head.name), parent_kind) {
+            (Some(_), None) => format!("a `{}` block cannot stand at the top of a plan", head.name),
+            (Some(_), Some(pk)) => format!("a `{}` block cannot stand inside a {}", head.name, pk.kind),
+            (None, _) => format!("unknown block kind `{}`", head.name),
+        };
+        let mut candidates: Vec<&str> = allowed.to_vec();
+        if let Some(pk) = parent_kind {
+            candidates.extend(pk.attributes.iter().map(|a| a.name));
+        }
+        let help = did_you_mean(&head.name, candidates.iter().copied()).unwrap_or_else(|| match allowed {
+            [] => "this block takes no nested blocks".to_string(),
+            kinds => format!("blocks allowed here: {}", kinds.join(", ")),
+        });
+        // `hub = core` written without `=` parses as a block; say so.
+        let help = match parent_kind.and_then(|pk| pk.attribute(&head.name)) {
+            Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name),
+            None => help,
+        };
+        self.error(Diagnostic::new(&UNKNOWN_KIND, head.span, message).with_help(help));
+    }
+
+    fn find_name(&self, name: &str, parent: Option<NodeId>) -> Option<NodeId> {
+        match parent {
+            None => self.model.names.get(name).copied(),
+            Some(p) => self.model.node(p).children.iter().copied().find(|c| self.model.node(*c).name() == name),
+        }
+    }
+
+    fn add_attribute(&mut self, id: NodeId, key: Ident, value: ast::Value) {
+        let kind = self.model.node(id).kind;
+        if kind.attribute(&key.name).is_none() {
+            let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
+            let help = did_you_mean(&key.name, candidates).unwrap_or_else(|| {
+                format!("a {} has: {}", kind.kind, kind.attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", "))
+            });
+            return self.error(
+                Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help),
+            );
+        }
+        if let Some(first) = self.raw[id].iter().find(|a| a.key.name == key.name) {
+            let first = first.key.span;
+            return self.error(
+                Diagnostic::new(&DUPLICATE_ATTRIBUTE, key.span, format!("`{}` is given twice", key.name))
+                    .with_label(first, "first given here")
+                    .with_help("keep one of them"),
+            );
+        }
+        self.raw[id].push(RawAttr { key, value });
+    }
+
+    fn type_attributes(&mut self, id: NodeId) {
+        let kind = self.model.node(id).kind;
+        let raw = std::mem::take(&mut self.raw[id]);
+        for attr in &raw {
+            let schema = kind.attribute(&attr.key.name).expect("unknown attributes were dropped when declared");
+            if let Some(value) = self.typed(&schema.ty, &attr.value, schema) {
+                self.model.nodes[id].attrs.insert(schema.name, Attr { key: attr.key.span, value, span: attr.value.span });
+            }
+        }
+        let given: Vec<&str> = raw.iter().map(|a| a.key.name.as_str()).collect();
+        for schema in kind.attributes.iter().filter(|a| a.required && !given.contains(&a.name)) {
+            self.missing(id, schema);
+        }
+        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique {
+            // With a `settings` block, its own required `location` is the default.
+            if self.model.unique("settings").is_none() {
+                let node = self.model.node(id);
+                self.error(
+                    Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no location", self.model.describe(id)))
+                        .with_help("add `location = REGION` here, or a `settings { location = REGION }` block for the whole plan"),
+                );
+            }
+        }
+    }
+
+    fn missing(&mut self, id: NodeId, schema: &AttrSchema) {
+        let node = self.model.node(id);
+        let positional = node.kind.positional.contains(&schema.name);
+        let help = if positional {
+            format!("write it after the name: `{} {} {}`", node.kind.kind, node.name(), schema.name.to_uppercase())
+        } else {
+            format!("add `{} = ...`: {}", schema.name, schema.doc)
+        };
+        let message = format!("{} lacks `{}`, {}", self.model.describe(id), schema.name, schema.ty.describe());
+        self.error(Diagnostic::new(&MISSING_ATTRIBUTE, node.head, message).with_help(help));
+    }
+
+    fn mismatch(&mut self, ty: &Type, value: &ast::Value, help: Option<String>) -> Option<Typed> {
+        let mut d = Diagnostic::new(&TYPE_MISMATCH, value.span, format!("expected {}, found {}", ty.describe(), value.kind.describe()));
+        let help = help.or_else(|| match (&value.kind, ty) {
+            (ValueKind::Str(s), Type::Prefix | Type::PrefixOrAuto | Type::IpAddress | Type::Region | Type::Word(_)) => {
+                Some(format!("remove the quotes: `{s}`"))
+            }
+            (_, Type::List(_)) if !matches!(value.kind, ValueKind::List(_)) => Some("write a list in brackets: `[...]`".into()),
+            (ValueKind::Path(_), Type::String) => Some("strings are written in double quotes".into()),
+            _ => None,
+        });
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.error(d);
+        None
+    }
+
+    fn typed(&mut self, ty: &Type, value: &ast::Value, schema: &AttrSchema) -> Option<Typed> {
+        let span = value.span;
+        match (ty, &value.kind) {
+            (Type::String, ValueKind::Str(s)) => Some(Typed::Str(s.clone())),
+            (Type::String, ValueKind::Call(name, args)) if name.name == "file" => self.read_file(name, args, span),
+            (Type::Integer { min, max }, ValueKind::Int(n)) => {
+                if (min..=max).contains(&n) {
+                    Some(Typed::Int(*n))
+                } else {
+                    self.mismatch(ty, value, Some(format!("`{}` takes {min} to {max}", schema.name)))
+                }
+            }
+            (Type::Boolean, ValueKind::Bool(b)) => Some(Typed::Bool(*b)),
+            (Type::Prefix | Type::PrefixOrAuto, ValueKind::Cidr(net)) => Some(Typed::Prefix(*net)),
+            (Type::PrefixOrAuto, ValueKind::Auto(len)) => Some(Typed::Auto(*len)),
+            (Type::IpAddress, ValueKind::Ipv4(ip)) => Some(Typed::Ip((*ip).into())),
+            (Type::IpAddress, ValueKind::Ipv6(ip)) => Some(Typed::Ip((*ip).into())),
+            (Type::Region, ValueKind::Path(p)) if p.len() == 1 => {
+                let name = &p[0].name;
+                if crate::regions::is_region(name) {
+                    Some(Typed::Word(name.clone()))
+                } else {
+                    let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
+                    let help = if crate::regions::is_region(&lower) {
+                        format!("Azure writes it `{lower}`")
+                    } else {
+                        did_you_mean(name, crate::regions::REGIONS.iter().copied())
+                            .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into())
+                    };
+                    self.error(Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not an Azure region")).with_help(help));
+                    None
+                }
+            }
+            (Type::Word(words), ValueKind::Path(p)) if p.len() == 1 => {
+                let name = &p[0].name;
+                match words.iter().find(|w| w.eq_ignore_ascii_case(name)) {
+                    Some(w) => Some(Typed::Word(w.to_string())),
+                    None => {
+                        let help = did_you_mean(name, words.iter().copied()).unwrap_or_else(|| format!("use {}", ty.describe()));
+                        self.error(
+                            Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not a value of `{}`", schema.name)).with_help(help),
+                        );
+                        None
+                    }
+                }
+            }
+            (Type::Ref(kinds), ValueKind::Path(path)) => self.reference(kinds, path, span),
+            (Type::StringMap, ValueKind::Map(entries)) => {
+                let mut map = IndexMap::new();
+                for (key, v) in entries {
+                    let text = match &v.kind {
+                        ValueKind::Str(s) => s.clone(),
+                        ValueKind::Call(name, args) if name.name == "file" => match self.read_file(name, args, v.span) {
+                            Some(Typed::Str(s)) => s,
+                            _ => continue,
+                        },
+                        _ => {
+                            self.mismatch(&Type::String, v, None);
+                            continue;
+                        }
+                    };
+                    if let Some(first) = map.get(&key.name).map(|f: &Spanned<String>| f.span) {
+                        self.error(
+                            Diagnostic::new(&DUPLICATE_ATTRIBUTE, key.span, format!("`{}` is given twice", key.name))
+                                .with_label(first, "first given here")
+                                .with_help("keep one of them"),
+                        );
+                        continue;
+                    }
+                    map.insert(key.name.clone(), Spanned { value: text, span: key.span.to(v.span) });
+                }
+                Some(Typed::Map(map))
+            }
+            (Type::List(inner), ValueKind::List(items)) => {
+                let typed: Vec<Spanned<Typed>> = items
+                    .iter()
+                    .filter_map(|item| self.typed(inner, item, schema).map(|value| Spanned { value, span: item.span }))
+                    .collect();
+                (typed.len() == items.len()).then_some(Typed::List(typed))
+            }
+            (_, ValueKind::Call(name, _)) if !["file", "secret", "marketplace"].contains(&name.name.as_str()) => {
+                let help = did_you_mean(&name.name, ["file", "secret", "marketplace"]).unwrap_or_else(|| "the functions are file, secret and marketplace".into());
+                self.error(Diagnostic::new(&TYPE_MISMATCH, name.span, format!("unknown function `{}`", name.name)).with_help(help));
+                None
+            }
+            _ => self.mismatch(ty, value, None),
+        }
+    }
+
+    /// `file("path")`: the text of a file inside the plan's folder.
+    fn read_file(&mut self, name: &Ident, args: &[ast::Value], span: Span) -> Option<Typed> {
+        let [ast::Value { kind: ValueKind::Str(rel), .. }] = args else {
+            self.error(Diagnostic::new(&TYPE_MISMATCH, span, "`file` takes one string: the path").with_help("write `file(\"cloud-init/web.yaml\")`"));
+            return None;
+        };
+        let Some(root) = self.root else {
+            self.error(Diagnostic::new(&FILE_OUTSIDE_PLAN, name.span, "this plan has no folder to read files from"));
+            return None;
+        };
+        let read = crate::load::resolve_in_plan(root, rel)
+            .and_then(|path| std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}")));
+        match read {
+            Ok(text) => Some(Typed::Str(text)),
+            Err(why) => {
+                self.error(Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"));
+                None
+            }
+        }
+    }
+
+    /// Resolves `name` or `name.child` to a block of one of `kinds`.
+    fn reference(&mut self, kinds: &[&str], path: &[Ident], span: Span) -> Option<Typed> {
+        let mut current: Option<NodeId> = None;
+        for segment in path {
+            let found = self.find_name(&segment.name, current);
+            match found {
+                Some(id) => current = Some(id),
+                None => {
+                    let candidates: Vec<String> = match current {
+                        None => self.model.names.keys().cloned().collect(),
+                        Some(p) => self.model.node(p).children.iter().map(|c| self.model.node(*c).name().to_string()).collect(),
+                    };
+                    let scope = match current {
+                        None => "this plan".to_string(),
+                        Some(p) => self.model.describe(p),
+                    };
+                    let help = did_you_mean(&segment.name, candidates.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}"));
+                    self.error(
+                        Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name))
+                            .with_help(help),
+                    );
+                    return None;
+                }
+            }
+        }
+        let id = current?;
+        let node = self.model.node(id);
+        if !kinds.is_empty() && !kinds.contains(&node.kind.kind) {
+            let wanted = kinds.join(" or ");
+            let what = self.model.describe(id);
+            let head = node.head;
+            self.error(
+                Diagnostic::new(&WRONG_REFERENCE_KIND, span, format!("expected a {wanted}, but `{}` is a {}", path_text(path), node.kind.kind))
+                    .with_label(head, format!("{what} is declared here"))
+                    .with_help(format!("reference a {wanted} here")),
+            );
+            return None;
+        }
+        Some(Typed::Ref(id))
+    }
+}
+
+fn term_word(term: &Term) -> Option<&Ident> {
+    match term {
+        Term::Value(v) => v.as_word(),
+        _ => None,
+    }
+}
+
+fn path_text(path: &[Ident]) -> String {
+    path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
+}

@@ -1,0 +1,27 @@
+//! The standard library: modules written in ashlar, embedded in the binary.
+//!
+//! `use std.naming.caf` adds the blocks of `stdlib/naming/caf.ashlar` to the plan.
+
+/// A module of the standard library.
+pub struct Module {
+    /// The name after `use`, e.g. `std.naming.caf`.
+    pub name: &'static str,
+    /// What it gives a plan, in one line.
+    pub summary: &'static str,
+    pub source: &'static str,
+}
+
+pub const MODULES: &[Module] = &[Module {
+    name: "std.naming.caf",
+    summary: "Cloud Adoption Framework names: vnet-{name}, snet-{name}, peer-{vnet}-to-{remote}",
+    source: include_str!("../../stdlib/naming/caf.ashlar"),
+}];
+
+pub fn module(name: &str) -> Option<&'static Module> {
+    MODULES.iter().find(|m| m.name == name)
+}
+
+/// The file name diagnostics show for a module: `std/naming/caf.ashlar`.
+pub fn file_name(module: &Module) -> String {
+    format!("{}.ashlar", module.name.replace('.', "/"))
+}

@@ -1,0 +1,440 @@
+//! Parsing: text to [`ast::File`], with syntax errors users can read.
+//!
+//! The grammar lives in `grammar/ashlar.pest`. The parser never panics: input
+//! that is not UTF-8, nested too deep for the recursive-descent parser, or a
+//! literal out of range is reported as a diagnostic with a span.
+
+use crate::ast::*;
+use crate::diagnostic::Diagnostic;
+use crate::registry::{INVALID_ENCODING, INVALID_LITERAL, NESTING_TOO_DEEP, SYNTAX_ERROR};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/ashlar.pest"]
+struct AshlarParser;
+
+/// How deep `{`, `[` and `(` may nest. Plans nest a handful of levels; the limit
+/// keeps the recursive-descent parser far from the stack's end.
+pub const MAX_NESTING: usize = 64;
+
+/// Decodes file bytes as UTF-8, or reports the first bad byte.
+pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::new(&INVALID_ENCODING, Span::new(file, at, at), "this file is not valid UTF-8")
+            .with_help("save the file as UTF-8; ashlar reads no other encoding")
+    })
+}
+
+/// Parses one file. On a syntax error the result holds what was built before it:
+/// nothing, since a partial tree would only cause follow-on errors.
+pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    if let Some(diagnostic) = check_nesting(file, text) {
+        return (File::default(), vec![diagnostic]);
+    }
+    match AshlarParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut builder = Builder { file, diagnostics: Vec::new() };
+            let root = pairs.next().expect("the file rule always yields one pair");
+            let tree = builder.file(root);
+            (tree, builder.diagnostics)
+        }
+        Err(error) => (File::default(), vec![syntax_error(file, text, error)]),
+    }
+}
+
+/// Finds the first bracket nested deeper than [`MAX_NESTING`], outside strings and comments.
+fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        Diagnostic::new(&NESTING_TOO_DEEP, Span::new(file, i, i + 1), format!("nested more than {MAX_NESTING} levels deep"))
+                            .with_help("flatten the structure; no Azure building block needs this depth"),
+                    );
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Turns pest's error into one diagnostic that names what was expected in words.
+fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+    let at = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let expected: Vec<&str> = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+            words.sort();
+            words.dedup();
+            words
+        }
+        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let found = match text[at..].chars().next() {
+        None => "the end of the file".to_string(),
+        Some('\n') | Some('\r') => "the end of the line".to_string(),
+        Some('\0') => "a NUL byte".to_string(),
+        Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        Some(c) => format!("`{c}`"),
+    };
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found}"),
+        [one] => format!("expected {one}, found {found}"),
+        many => {
+            let (last, rest) = many.split_last().expect("non-empty");
+            format!("expected {} or {last}, found {found}", rest.join(", "))
+        }
+    };
+    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    let mut d = Diagnostic::new(&SYNTAX_ERROR, Span::new(file, at, end), message);
+    if let Some(help) = hint(text, at) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// Words users know for what a grammar rule stands for; `None` hides helper rules.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::use_decl | Rule::use_kw => "`use`",
+        Rule::module_path => "a module name like `std.naming.caf`",
+        Rule::attribute | Rule::key | Rule::map_entry => "an attribute (`name = value`)",
+        Rule::block | Rule::head => "a block",
+        Rule::body => "`{`",
+        Rule::operator => "an operator",
+        Rule::group => "`(`",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::escape => "an escape such as `\\n`",
+        Rule::auto => "`auto /N`",
+        Rule::prefix_len => "a prefix length",
+        Rule::cidr => "an address prefix",
+        Rule::ipv4 | Rule::ipv6 => "an IP address",
+        Rule::version => "a version",
+        Rule::time_of_day => "a time of day",
+        Rule::duration => "a duration",
+        Rule::percent => "a percentage",
+        Rule::integer => "a number",
+        Rule::boolean => "`true` or `false`",
+        Rule::call | Rule::call_name => "a function call",
+        Rule::path => "a name",
+        Rule::list => "a list",
+        Rule::map => "a map",
+        _ => return None,
+    })
+}
+
+/// Extra advice for common slips, judged from the text at the error.
+fn hint(text: &str, at: usize) -> Option<String> {
+    let rest = &text[at..];
+    if rest.starts_with('\'') {
+        return Some("strings are written in double quotes: \"like this\"".into());
+    }
+    if rest.starts_with(':') {
+        return Some("attributes are written `name = value`, not `name: value`".into());
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..at].contains('"') && text[line_start..at].matches('"').count() % 2 == 1 {
+        return Some("a string must end on the line it starts; write a line break as `\\n`".into());
+    }
+    None
+}
+
+struct Builder {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn ident(&self, pair: &Pair<Rule>) -> Ident {
+        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+    }
+
+    fn file(&mut self, root: Pair<Rule>) -> File {
+        let mut file = File::default();
+        for pair in root.into_inner() {
+            match pair.as_rule() {
+                Rule::use_decl => {
+                    let span = self.span(&pair);
+                    let path_pair = pair.into_inner().find(|p| p.as_rule() == Rule::module_path).expect("use has a path");
+                    let path = self.dotted(&path_pair);
+                    file.uses.push(Use { path, span });
+                }
+                Rule::EOI => {}
+                _ => file.items.push(self.item(pair)),
+            }
+        }
+        file
+    }
+
+    /// Splits `a.b.c` into idents with their own spans.
+    fn dotted(&self, pair: &Pair<Rule>) -> Vec<Ident> {
+        let base = pair.as_span().start();
+        let mut offset = base;
+        pair.as_str()
+            .split('.')
+            .map(|part| {
+                let ident = Ident { name: part.to_string(), span: Span::new(self.file, offset, offset + part.len()) };
+                offset += part.len() + 1;
+                ident
+            })
+            .collect()
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Item {
+        match pair.as_rule() {
+            Rule::attribute => Item::Attribute(self.attribute(pair)),
+            Rule::block => Item::Block(self.block(pair)),
+            other => unreachable!("items hold attributes and blocks, not {other:?}"),
+        }
+    }
+
+    fn attribute(&mut self, pair: Pair<Rule>) -> Attribute {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let key = self.ident(&inner.next().expect("attribute key"));
+        let value = self.value(inner.next().expect("attribute value"));
+        Attribute { key, value, span }
+    }
+
+    fn block(&mut self, pair: Pair<Rule>) -> Block {
+        let span = self.span(&pair);
+        let mut head = None;
+        let mut terms = Vec::new();
+        let mut body = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::head => head = Some(self.ident(&part)),
+                Rule::body => {
+                    let body_span = self.span(&part);
+                    let items = part.into_inner().map(|p| self.item(p)).collect();
+                    body = Some(Body { items, span: body_span });
+                }
+                _ => terms.push(self.term(part)),
+            }
+        }
+        Block { head: head.expect("block head"), terms, body, span }
+    }
+
+    fn term(&mut self, pair: Pair<Rule>) -> Term {
+        match pair.as_rule() {
+            Rule::operator => Term::Operator(pair.as_str().to_string(), self.span(&pair)),
+            Rule::group => {
+                let span = self.span(&pair);
+                Term::Group(pair.into_inner().map(|p| self.term(p)).collect(), span)
+            }
+            _ => Term::Value(self.value(pair)),
+        }
+    }
+
+    fn invalid(&mut self, span: Span, message: String, help: Option<String>) -> ValueKind {
+        let mut d = Diagnostic::new(&INVALID_LITERAL, span, message);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+        // A harmless stand-in keeps the tree whole; the error stops the build.
+        ValueKind::Str(String::new())
+    }
+
+    fn value(&mut self, pair: Pair<Rule>) -> Value {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let kind = match pair.as_rule() {
+            Rule::string => {
+                let inner = pair.into_inner().next().expect("string body");
+                self.unescape(&inner)
+            }
+            Rule::integer => match text.parse::<i64>() {
+                Ok(n) => ValueKind::Int(n),
+                Err(_) => self.invalid(span, format!("{text} is too large for a number"), Some(format!("numbers go up to {}", i64::MAX))),
+            },
+            Rule::boolean => ValueKind::Bool(text == "true"),
+            Rule::ipv4 => match text.parse() {
+                Ok(ip) => ValueKind::Ipv4(ip),
+                Err(_) => self.invalid(span, format!("`{text}` is not an IPv4 address"), Some("each of the four numbers is 0 to 255".into())),
+            },
+            Rule::ipv6 => match text.parse() {
+                Ok(ip) => ValueKind::Ipv6(ip),
+                Err(_) => self.invalid(span, format!("`{text}` is not an IPv6 address"), None),
+            },
+            Rule::cidr => self.cidr(span, text),
+            Rule::version => {
+                let parts: Vec<Option<u32>> = text.split('.').map(|p| p.parse().ok()).collect();
+                match parts[..] {
+                    [Some(a), Some(b), Some(c)] if [a, b, c].iter().all(|n| *n <= i32::MAX as u32) => ValueKind::Version(a, b, c),
+                    _ => self.invalid(span, format!("`{text}` is not a version"), Some("each part of a version is at most 2147483647".into())),
+                }
+            }
+            Rule::time_of_day => {
+                let (h, m) = text.split_once(':').expect("grammar has a colon");
+                let (h, m): (u32, u32) = (h.parse().unwrap_or(99), m.parse().unwrap_or(99));
+                if h < 24 && m < 60 {
+                    ValueKind::TimeOfDay(h * 60 + m)
+                } else {
+                    self.invalid(span, format!("`{text}` is not a time of day"), Some("times run from 00:00 to 23:59".into()))
+                }
+            }
+            Rule::duration => match parse_duration(text) {
+                Some(secs) => ValueKind::Duration(secs),
+                None => self.invalid(span, format!("the duration `{text}` is too long"), None),
+            },
+            Rule::percent => match text.trim_end_matches('%').parse::<u32>() {
+                Ok(p) if p <= 100 => ValueKind::Percent(p),
+                _ => self.invalid(span, format!("`{text}` is not a percentage from 0% to 100%"), None),
+            },
+            Rule::auto => {
+                let len = pair.into_inner().next().expect("prefix length").as_str();
+                match len.parse::<u8>() {
+                    Ok(n) if n <= 128 => ValueKind::Auto(n),
+                    _ => self.invalid(span, format!("/{len} is not a prefix length"), Some("a prefix length is 0 to 32 for IPv4, 0 to 128 for IPv6".into())),
+                }
+            }
+            Rule::path => ValueKind::Path(self.dotted(&pair)),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(&inner.next().expect("call name"));
+                let args = inner.map(|p| self.value(p)).collect();
+                ValueKind::Call(name, args)
+            }
+            Rule::list => ValueKind::List(pair.into_inner().map(|p| self.value(p)).collect()),
+            Rule::map => ValueKind::Map(
+                pair.into_inner()
+                    .map(|entry| {
+                        let mut inner = entry.into_inner();
+                        let key = self.ident(&inner.next().expect("entry key"));
+                        let value = self.value(inner.next().expect("entry value"));
+                        (key, value)
+                    })
+                    .collect(),
+            ),
+            other => unreachable!("not a value rule: {other:?}"),
+        };
+        Value { kind, span }
+    }
+
+    fn cidr(&mut self, span: Span, text: &str) -> ValueKind {
+        let (addr, len) = text.split_once('/').expect("grammar has a slash");
+        let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+            return self.invalid(span, format!("`{addr}` is not an IP address"), None);
+        };
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        let len = match len.parse::<u8>() {
+            Ok(n) if n <= max => n,
+            _ => return self.invalid(span, format!("/{len} is not a prefix length for this address"), Some(format!("the prefix length is 0 to {max}"))),
+        };
+        let net = ipnet::IpNet::new(ip, len).expect("length checked above");
+        if net.network() != ip {
+            let fixed = net.trunc();
+            return self.invalid(
+                span,
+                format!("`{text}` has host bits set"),
+                Some(format!("Azure wants the prefix's first address: write `{fixed}`")),
+            );
+        }
+        ValueKind::Cidr(net)
+    }
+
+    fn unescape(&mut self, pair: &Pair<Rule>) -> ValueKind {
+        let raw = pair.as_str();
+        let base = pair.as_span().start();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let Some((_, e)) = chars.next() else { break };
+            let decoded = match e {
+                'n' => Some('\n'),
+                't' => Some('\t'),
+                'r' => Some('\r'),
+                '0' => Some('\0'),
+                '"' | '\\' | '{' | '}' | '$' => Some(e),
+                'u' => {
+                    let rest = &raw[i + 2..];
+                    let close = rest.find('}');
+                    let code = close.and_then(|c| u32::from_str_radix(&rest[1..c], 16).ok()).and_then(char::from_u32);
+                    if let Some(close) = close {
+                        for _ in 0..close {
+                            chars.next();
+                        }
+                    }
+                    code
+                }
+                _ => None,
+            };
+            match decoded {
+                Some(ch) => out.push(ch),
+                None => {
+                    let end = i + 1 + e.len_utf8();
+                    let span = Span::new(self.file, base + i, base + end);
+                    self.diagnostics.push(
+                        Diagnostic::new(&INVALID_LITERAL, span, format!("unknown escape `{}`", &raw[i..end]))
+                            .with_help("escapes are \\n \\t \\r \\\" \\\\ \\{ \\} \\$ and \\u{HEX}"),
+                    );
+                }
+            }
+        }
+        ValueKind::Str(out)
+    }
+}
+
+/// `3h30m` to seconds; `None` on overflow.
+fn parse_duration(text: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut number: u64 = 0;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            number = number.checked_mul(10)?.checked_add(d as u64)?;
+        } else {
+            let unit = match c {
+                'd' => 86_400,
+                'h' => 3_600,
+                'm' => 60,
+                _ => 1,
+            };
+            total = total.checked_add(number.checked_mul(unit)?)?;
+            number = 0;
+        }
+    }
+    Some(total)
+}
