@@ -119,6 +119,8 @@ pub enum ValueKind {
     Call(Ident, Vec<Value>),
     List(Vec<Value>),
     Map(Vec<(Ident, Value)>),
+    /// A literal already reported as impossible; later stages skip it silently.
+    Invalid,
 }
 
 impl ValueKind {
@@ -140,6 +142,7 @@ impl ValueKind {
             ValueKind::Call(..) => "a function call",
             ValueKind::List(_) => "a list",
             ValueKind::Map(_) => "a map",
+            ValueKind::Invalid => "an invalid value",
         }
     }
 }

@@ -1,6 +1,232 @@
-fn main() {
-    let input = ashlar::load::read_plan(std::path::Path::new(&std::env::args().nth(1).unwrap())).unwrap();
-    let a = ashlar::analyze(&input);
-    print!("{}", ashlar::diagnostic::render::render_terminal(&a.sources, &a.diagnostics, ashlar::diagnostic::render::Style::Plain));
-    println!("{:#?}", a.azure.map(|p| p.deployments));
+//! The `ashlar` command line: check, build, explain and graph a plan.
+
+use ashlar::diagnostic::render::{render_json, render_short, render_terminal, Style};
+use ashlar::diagnostic::Diagnostic;
+use ashlar::{analyze, load, registry, Analysis};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes: the plan is clean, the plan has errors, or ashlar could not run.
+const CLEAN: u8 = 0;
+const PLAN_ERRORS: u8 = 1;
+const USAGE_OR_IO: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "ashlar",
+    version,
+    about = "A policy-as-code compiler for Azure infrastructure: plans in, ARM JSON and Bicep out.",
+    after_help = "Examples:
+  ashlar check examples/hub-spoke
+  ashlar check plans/ --format json > findings.json
+  ashlar build examples/hub-spoke -o out
+  az deployment sub create --location uksouth --template-file out/main.json --parameters @out/main.parameters.json
+  ashlar explain ASH202
+  ashlar graph examples/hub-spoke --format mermaid
+
+Exit codes: 0 the plan is clean (warnings allowed), 1 the plan has errors, 2 usage or I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checks a plan and reports every problem in it.
+    #[command(after_help = "Examples:\n  ashlar check examples/hub-spoke\n  ashlar check plan.ashlar --format json")]
+    Check {
+        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
+    #[command(after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\n\nExample:\n  ashlar build examples/hub-spoke -o out")]
+    Build {
+        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        plan: PathBuf,
+        /// The output folder; replaced as a whole on success.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Prints the documentation of a diagnostic code, or lists them all.
+    #[command(after_help = "Examples:\n  ashlar explain ASH202\n  ashlar explain subnet-overlap\n  ashlar explain --list")]
+    Explain {
+        /// A code (ASH202) or its name (subnet-overlap).
+        code: Option<String>,
+        /// List every code with its name.
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
+    },
+    /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
+    #[command(after_help = "Examples:\n  ashlar graph examples/hub-spoke | dot -Tsvg > plan.svg\n  ashlar graph examples/hub-spoke --format mermaid")]
+    Graph {
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Reports with the source line and a caret, on standard error.
+    Human,
+    /// One line per diagnostic, on standard error.
+    Short,
+    /// A JSON array on standard output: code, severity, message, file, line, column, end_line, end_column, help.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(match cli.command {
+        Command::Check { plan, format } => check(&plan, format),
+        Command::Build { plan, out, format } => build(&plan, &out, format),
+        Command::Explain { code, list } => explain(code.as_deref(), list),
+        Command::Graph { plan, format } => graph(&plan, format),
+    })
+}
+
+fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if !no_color && std::io::stderr().is_terminal() {
+        Style::Colour
+    } else {
+        Style::Plain
+    }
+}
+
+/// Reads and analyses a plan; an unreadable plan is reported and ends the run.
+fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
+    match load::read_plan(plan) {
+        Ok(input) => Ok(analyze(&input)),
+        Err(diagnostic) => {
+            report(&ashlar::source::SourceMap::default(), &[diagnostic], format);
+            Err(USAGE_OR_IO)
+        }
+    }
+}
+
+fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], format: Format) {
+    match format {
+        Format::Json => print!("{}", render_json(sources, diagnostics)),
+        Format::Short => eprint!("{}", render_short(sources, diagnostics)),
+        Format::Human => eprint!("{}", render_terminal(sources, diagnostics, style())),
+    }
+}
+
+fn summary(analysis: &Analysis) -> String {
+    let errors = analysis.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = analysis.diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn check(plan: &Path, format: Format) -> u8 {
+    let analysis = match analyse(plan, format) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    report(&analysis.sources, &analysis.diagnostics, format);
+    if !matches!(format, Format::Json) {
+        let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
+        eprintln!("checked {} ({} file{}): {}", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis));
+    }
+    if analysis.has_errors() {
+        PLAN_ERRORS
+    } else {
+        CLEAN
+    }
+}
+
+fn build(plan: &Path, out: &Path, format: Format) -> u8 {
+    let analysis = match analyse(plan, format) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    report(&analysis.sources, &analysis.diagnostics, format);
+    let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
+        if !matches!(format, Format::Json) {
+            eprintln!("build failed: {}; nothing was written to {}", summary(&analysis), out.display());
+        }
+        return PLAN_ERRORS;
+    };
+    let files = ashlar::emit::emit(azure);
+    if let Err(error) = ashlar::emit::write_atomically(out, &files) {
+        eprintln!("error: cannot write {}: {error}", out.display());
+        return USAGE_OR_IO;
+    }
+    if !matches!(format, Format::Json) {
+        eprintln!(
+            "wrote {} files to {}: {} resource groups, {} resources in {} deployments ({})",
+            files.len(),
+            out.display(),
+            azure.resource_groups.len(),
+            azure.resources.len(),
+            azure.deployments.len(),
+            summary(&analysis)
+        );
+    }
+    CLEAN
+}
+
+fn explain(code: Option<&str>, list: bool) -> u8 {
+    if list || code.is_none() {
+        for c in registry::all() {
+            println!("{}  {:<28} {}", c.code, c.name, c.severity.as_str());
+        }
+        return CLEAN;
+    }
+    let query = code.unwrap_or_default();
+    match registry::find(query) {
+        Some(c) => {
+            println!("# {} {} ({})\n", c.code, c.name, c.severity.as_str());
+            print!("{}", c.doc_text());
+            if c.code == registry::UNKNOWN_MODULE.code {
+                println!("\n## Modules\n");
+                for m in ashlar::stdlib::MODULES {
+                    println!("- `{}`: {}", m.name, m.summary);
+                }
+            }
+            CLEAN
+        }
+        None => {
+            let names = registry::all().into_iter().flat_map(|c| [c.code, c.name]);
+            let hint = ashlar::diagnostic::did_you_mean(query, names).unwrap_or_else(|| "`ashlar explain --list` lists them".into());
+            eprintln!("error: no diagnostic code `{query}`; {hint}");
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn graph(plan: &Path, format: GraphFormat) -> u8 {
+    let analysis = match analyse(plan, Format::Human) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if analysis.has_errors() {
+        report(&analysis.sources, &analysis.diagnostics, Format::Human);
+    }
+    let text = match format {
+        GraphFormat::Dot => ashlar::graph::to_dot(&analysis.model, analysis.azure.as_ref()),
+        GraphFormat::Mermaid => ashlar::graph::to_mermaid(&analysis.model, analysis.azure.as_ref()),
+    };
+    print!("{text}");
+    if analysis.has_errors() {
+        PLAN_ERRORS
+    } else {
+        CLEAN
+    }
 }

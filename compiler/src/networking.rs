@@ -13,3 +13,65 @@ pub const RESERVED_SUBNETS: &[(&str, u8)] = &[
 pub fn is_reserved_subnet(name: &str) -> bool {
     RESERVED_SUBNETS.iter().any(|(n, _)| *n == name)
 }
+
+/// The service a reserved subnet is for, as diagnostics name it.
+pub fn reserved_subnet_service(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "GatewaySubnet" => "a VPN or ExpressRoute gateway",
+        "AzureFirewallSubnet" => "Azure Firewall",
+        "AzureFirewallManagementSubnet" => "Azure Firewall's management traffic",
+        "AzureBastionSubnet" => "Azure Bastion",
+        "RouteServerSubnet" => "Azure Route Server",
+        _ => return None,
+    })
+}
+
+/// The smallest prefix length a reserved subnet accepts (its prefix may be no longer).
+pub fn reserved_subnet_min(name: &str) -> Option<u8> {
+    RESERVED_SUBNETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, len)| *len)
+}
+
+/// Azure accepts a `GatewaySubnet` as small as /29 but recommends /27 or larger
+/// (VPN gateway FAQ), so that the gateway can grow and coexist with ExpressRoute.
+pub const GATEWAY_SUBNET_RECOMMENDED: u8 = 27;
+
+/// The smallest IPv4 subnet Azure accepts: /29 (5 of its 8 addresses are Azure's).
+pub const IPV4_SUBNET_MIN: u8 = 29;
+
+/// The largest IPv4 subnet Azure accepts: /2.
+pub const IPV4_SUBNET_MAX: u8 = 2;
+
+/// The one size of an IPv6 subnet: /64.
+pub const IPV6_SUBNET_LEN: u8 = 64;
+
+/// Addresses Azure keeps in every subnet: the network address, the default
+/// gateway, two for Azure DNS and the broadcast address.
+pub const RESERVED_ADDRESSES_PER_SUBNET: u32 = 5;
+
+/// Ranges no virtual network may use, with what Azure uses them for
+/// (virtual network FAQ, "What address ranges can I use in my virtual networks?").
+pub const FORBIDDEN_RANGES: &[(ipnet::Ipv4Net, &str)] = &[
+    (
+        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(224, 0, 0, 0), 4),
+        "multicast",
+    ),
+    (
+        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(255, 255, 255, 255), 32),
+        "broadcast",
+    ),
+    (
+        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(127, 0, 0, 0), 8),
+        "loopback",
+    ),
+    (
+        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(169, 254, 0, 0), 16),
+        "link-local",
+    ),
+    (
+        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(168, 63, 129, 16), 32),
+        "Azure's own DNS, DHCP and health-probe address",
+    ),
+];

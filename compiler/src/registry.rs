@@ -296,6 +296,7 @@ pub fn all() -> Vec<&'static Code> {
         &DUPLICATE_ATTRIBUTE,
         &MALFORMED_BLOCK,
         &DEPENDENCY_CYCLE,
+        &crate::address::AUTO_PREFIX_EXHAUSTED,
     ];
     codes.extend(crate::check::CHECKS.iter().map(|c| c.code));
     codes

@@ -295,6 +295,8 @@ impl Resolver<'_> {
     fn typed(&mut self, ty: &Type, value: &ast::Value, schema: &AttrSchema) -> Option<Typed> {
         let span = value.span;
         match (ty, &value.kind) {
+            // Already reported when parsed.
+            (_, ValueKind::Invalid) => None,
             (Type::String, ValueKind::Str(s)) => Some(Typed::Str(s.clone())),
             (Type::String, ValueKind::Call(name, args)) if name.name == "file" => self.read_file(name, args, span),
             (Type::Integer { min, max }, ValueKind::Int(n)) => {

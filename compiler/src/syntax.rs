@@ -45,10 +45,10 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     }
 }
 
-/// Finds the first bracket nested deeper than [`MAX_NESTING`], outside strings and comments.
-fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+/// Calls `visit` with the offset and byte of each bracket outside strings and comments.
+/// Returning `false` stops the scan.
+fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -70,21 +70,51 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
                 }
                 i += 1;
             }
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(
-                        Diagnostic::new(&NESTING_TOO_DEEP, Span::new(file, i, i + 1), format!("nested more than {MAX_NESTING} levels deep"))
-                            .with_help("flatten the structure; no Azure building block needs this depth"),
-                    );
+            b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') => {
+                if !visit(i, b) {
+                    return;
                 }
             }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
         i += 1;
     }
-    None
+}
+
+/// Finds the first bracket nested deeper than [`MAX_NESTING`].
+fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut too_deep = None;
+    scan_brackets(text, |i, b| {
+        if matches!(b, b'{' | b'[' | b'(') {
+            depth += 1;
+            if depth > MAX_NESTING {
+                too_deep = Some(i);
+                return false;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
+    too_deep.map(|i| {
+        Diagnostic::new(&NESTING_TOO_DEEP, Span::new(file, i, i + 1), format!("nested more than {MAX_NESTING} levels deep"))
+            .with_help("flatten the structure; no Azure building block needs this depth")
+    })
+}
+
+/// The innermost bracket still open at the end of the text.
+fn unclosed(text: &str) -> Option<(usize, u8)> {
+    let mut open = Vec::new();
+    scan_brackets(text, |i, b| {
+        if matches!(b, b'{' | b'[' | b'(') {
+            open.push((i, b));
+        } else {
+            open.pop();
+        }
+        true
+    });
+    open.pop()
 }
 
 /// Turns pest's error into one diagnostic that names what was expected in words.
@@ -94,12 +124,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let expected: Vec<&str> = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
-            words.sort();
-            words.dedup();
-            words
-        }
+        pest::error::ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let found = match text[at..].chars().next() {
@@ -118,11 +143,66 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         }
     };
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    if at == text.len() {
+        if let Some((open, bracket)) = unclosed(text) {
+            let close = match bracket {
+                b'{' => '}',
+                b'[' => ']',
+                _ => ')',
+            };
+            return Diagnostic::new(&SYNTAX_ERROR, Span::new(file, at, at), format!("expected `{close}`, found the end of the file"))
+                .with_label(Span::new(file, open, open + 1), format!("this `{}` is never closed", bracket as char))
+                .with_help(format!("add `{close}` where the block or list ends"));
+        }
+    }
     let mut d = Diagnostic::new(&SYNTAX_ERROR, Span::new(file, at, end), message);
     if let Some(help) = hint(text, at) {
         d = d.with_help(help);
     }
     d
+}
+
+/// What the parser tried at the error, in words users know, never rule names.
+/// Literal kinds fold into "a value"; after a block's words, `=` is offered too,
+/// since the grammar tries an attribute there first.
+fn expected_words(positives: &[Rule]) -> Vec<&'static str> {
+    let is_value = |r: &Rule| {
+        matches!(
+            r,
+            Rule::string | Rule::auto | Rule::cidr | Rule::ipv4 | Rule::ipv6 | Rule::version | Rule::time_of_day
+                | Rule::duration | Rule::percent | Rule::integer | Rule::boolean | Rule::call | Rule::call_name
+                | Rule::path | Rule::list | Rule::map
+        )
+    };
+    let values = positives.iter().filter(|r| is_value(r)).count();
+    let mut words: Vec<&'static str> = Vec::new();
+    let in_block_line = positives.contains(&Rule::body);
+    if in_block_line {
+        words.push("`=`");
+    }
+    if values == 1 {
+        words.extend(positives.iter().filter(|r| is_value(r)).filter_map(|r| describe(*r)));
+    } else if values > 1 {
+        words.push("a value");
+    }
+    for rule in positives.iter().filter(|r| !is_value(r)) {
+        // Operators and groups only matter inside phrases; offering them everywhere is noise.
+        if values > 1 && matches!(rule, Rule::operator | Rule::group) {
+            continue;
+        }
+        if in_block_line && *rule == Rule::EOI {
+            continue;
+        }
+        if let Some(word) = describe(*rule) {
+            words.push(word);
+        }
+    }
+    if in_block_line {
+        words.push("the end of the line");
+    }
+    let mut seen = Vec::new();
+    words.retain(|w| if seen.contains(w) { false } else { seen.push(*w); true });
+    words
 }
 
 /// Words users know for what a grammar rule stands for; `None` hides helper rules.
@@ -270,8 +350,7 @@ impl Builder {
             d = d.with_help(help);
         }
         self.diagnostics.push(d);
-        // A harmless stand-in keeps the tree whole; the error stops the build.
-        ValueKind::Str(String::new())
+        ValueKind::Invalid
     }
 
     fn value(&mut self, pair: Pair<Rule>) -> Value {
@@ -394,7 +473,8 @@ impl Builder {
                     let close = rest.find('}');
                     let code = close.and_then(|c| u32::from_str_radix(&rest[1..c], 16).ok()).and_then(char::from_u32);
                     if let Some(close) = close {
-                        for _ in 0..close {
+                        // Skip `{HEX}`: the `u` is already consumed.
+                        for _ in 0..=close {
                             chars.next();
                         }
                     }

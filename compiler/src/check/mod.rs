@@ -5,10 +5,20 @@
 //! `ashlar explain CODE` prints. [`CHECKS`] is the one list of them; a test
 //! fails when a code lacks docs or a fixture, or when two share a code.
 
+mod address_space_overlap;
+mod azure_name;
+mod naming_pattern;
+mod peered_address_overlap;
+mod reserved_address_range;
+mod subnet_outside_vnet;
 mod subnet_overlap;
+mod subnet_size;
+mod tag_limits;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Model;
+use crate::model::{Model, NodeId};
+use crate::source::Span;
+use ipnet::IpNet;
 
 /// What every check sees.
 pub struct Context<'a> {
@@ -22,7 +32,17 @@ pub struct Check {
 }
 
 /// Every check, in the order they run.
-pub const CHECKS: &[Check] = &[subnet_overlap::CHECK];
+pub const CHECKS: &[Check] = &[
+    subnet_outside_vnet::CHECK,
+    subnet_overlap::CHECK,
+    peered_address_overlap::CHECK,
+    subnet_size::CHECK,
+    reserved_address_range::CHECK,
+    address_space_overlap::CHECK,
+    azure_name::CHECK,
+    tag_limits::CHECK,
+    naming_pattern::CHECK,
+];
 
 /// Runs every check over a model.
 pub fn run(model: &Model) -> Vec<Diagnostic> {
@@ -32,4 +52,54 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
         (check.run)(&context, &mut diagnostics);
     }
     diagnostics
+}
+
+/// Where a subnet's prefix is written (`auto /N` included), else its head.
+fn prefix_span(model: &Model, subnet: NodeId) -> Span {
+    let node = model.node(subnet);
+    node.get("address_prefix")
+        .map_or(node.head, |attr| attr.span)
+}
+
+/// `10.0.0.0/16, 10.1.0.0/16`: prefixes for a message.
+fn list(prefixes: impl IntoIterator<Item = IpNet>) -> String {
+    prefixes
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The subnets of a network that have a prefix, written or allocated, in declaration order.
+fn subnets(model: &Model, network: NodeId) -> Vec<(NodeId, IpNet)> {
+    model
+        .node(network)
+        .children
+        .iter()
+        .filter(|&&c| model.node(c).is("subnet"))
+        .filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p)))
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::diagnostic::Diagnostic;
+
+    /// Analyses plan text and keeps the diagnostics of one code.
+    pub fn diagnostics(text: &str, code: &str) -> Vec<Diagnostic> {
+        let analysis = crate::analyze_text(text, std::path::Path::new("."));
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.code == code)
+            .collect()
+    }
+
+    /// The messages of one code's diagnostics.
+    pub fn messages(text: &str, code: &str) -> Vec<String> {
+        diagnostics(text, code)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
 }

@@ -56,6 +56,13 @@ macro_rules! declare_codes {
     };
 }
 
+impl Code {
+    /// The documentation as Markdown, without the space each `///` line starts with.
+    pub fn doc_text(&self) -> String {
+        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
+    }
+}
+
 /// A secondary span with a message, e.g. "the other subnet is here".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {

@@ -1,0 +1,370 @@
+use super::naming_pattern::is_sound;
+use super::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Model, NodeId};
+use crate::naming::Names;
+use crate::networking::is_reserved_subnet;
+use crate::source::Span;
+
+declare_codes! {
+    /// ## What it does
+    /// Checks the Azure names ashlar derives from block names and the `naming`
+    /// patterns against Azure's naming rules: virtual networks have 2 to 64
+    /// characters, subnets and peerings 1 to 80, all of letters, digits, `_`, `.`
+    /// and `-`, starting with a letter or digit and ending with a letter, digit or
+    /// `_`; resource groups have 1 to 90 Unicode letters, digits, `_`, `-`, `.`,
+    /// `(` and `)`, and do not end with `.`.
+    ///
+    /// ## Why it matters
+    /// Azure rejects a resource with an invalid name when it reaches it, after the
+    /// resources before it have been deployed. A pattern such as
+    /// `use std.naming.caf` lengthens every name, so a block name that is fine on
+    /// its own can be too long once derived.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// hub x {
+    ///   resource_group = "rg-core."
+    ///   address_space = [10.0.0.0/16]
+    ///   subnet _web 10.0.0.0/24
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Rename the block, or change the `naming` pattern, so that the derived name
+    /// follows the rule the message names.
+    pub AZURE_NAME = ("ASH301", "azure-name", Error);
+}
+
+pub const CHECK: Check = Check {
+    code: &AZURE_NAME,
+    run,
+};
+
+/// Azure's rule for the names of one resource type (azure-facts 5.5).
+struct Rule {
+    what: &'static str,
+    min: usize,
+    max: usize,
+    /// Characters allowed anywhere, in words.
+    allowed: &'static str,
+    char_ok: fn(char) -> bool,
+    start_ok: fn(char) -> bool,
+    /// What a valid name does at its start, in words.
+    start: &'static str,
+    end_ok: fn(char) -> bool,
+    /// What a valid name does at its end, in words.
+    end: &'static str,
+}
+
+fn network_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+fn network_end(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn group_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')')
+}
+
+const fn network_rule(what: &'static str, min: usize, max: usize) -> Rule {
+    Rule {
+        what,
+        min,
+        max,
+        allowed: "letters, digits, `_`, `.` and `-`",
+        char_ok: network_char,
+        start_ok: |c| c.is_ascii_alphanumeric(),
+        start: "starts with a letter or digit",
+        end_ok: network_end,
+        end: "ends with a letter, digit or `_`",
+    }
+}
+
+const VIRTUAL_NETWORK: Rule = network_rule("virtual network", 2, 64);
+const SUBNET: Rule = network_rule("subnet", 1, 80);
+const PEERING: Rule = network_rule("peering", 1, 80);
+const RESOURCE_GROUP: Rule = Rule {
+    what: "resource group",
+    min: 1,
+    max: 90,
+    allowed: "letters, digits, `_`, `-`, `.`, `(` and `)`",
+    char_ok: group_char,
+    start_ok: group_char,
+    start: "",
+    end_ok: |c| group_char(c) && c != '.',
+    end: "does not end with `.`",
+};
+
+/// One way a name breaks its rule: what the name does, and what it should do.
+#[derive(Debug, PartialEq)]
+struct Problem {
+    fact: String,
+    wanted: String,
+}
+
+/// A character as messages show it.
+fn show(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        c if c.is_control() || c.is_whitespace() => format!("U+{:04X}", c as u32),
+        c => format!("`{c}`"),
+    }
+}
+
+impl Rule {
+    /// What is wrong with a name; empty when it is valid.
+    fn problems(&self, name: &str) -> Vec<Problem> {
+        let mut found = Vec::new();
+        let len = name.chars().count();
+        if len < self.min || len > self.max {
+            let chars = if len == 1 { "character" } else { "characters" };
+            found.push(Problem {
+                fact: format!("has {len} {chars}"),
+                wanted: format!("has {} to {} characters", self.min, self.max),
+            });
+        }
+        let mut bad: Vec<char> = name.chars().filter(|&c| !(self.char_ok)(c)).collect();
+        bad.sort_unstable();
+        bad.dedup();
+        if !bad.is_empty() {
+            let shown: Vec<String> = bad.into_iter().map(show).collect();
+            found.push(Problem {
+                fact: format!("contains {}", join(&shown)),
+                wanted: format!("holds only {}", self.allowed),
+            });
+        }
+        if let Some(c) = name
+            .chars()
+            .next()
+            .filter(|&c| (self.char_ok)(c) && !(self.start_ok)(c))
+        {
+            found.push(Problem {
+                fact: format!("starts with `{c}`"),
+                wanted: self.start.to_string(),
+            });
+        }
+        if let Some(c) = name
+            .chars()
+            .last()
+            .filter(|&c| (self.char_ok)(c) && !(self.end_ok)(c))
+        {
+            found.push(Problem {
+                fact: format!("ends with `{c}`"),
+                wanted: self.end.to_string(),
+            });
+        }
+        found
+    }
+}
+
+/// Joins clauses: "a", "a and b", "a, b and c".
+fn join(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Reports `name` when it breaks `rule`. `whose` follows the name in the message
+/// ("of hub `core`"); `fixer` starts the help ("rename hub `core`").
+fn report(
+    out: &mut Vec<Diagnostic>,
+    rule: &Rule,
+    name: &str,
+    whose: &str,
+    span: Span,
+    fixer: &str,
+) {
+    let problems = rule.problems(name);
+    if problems.is_empty() {
+        return;
+    }
+    let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
+    let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
+    let what = rule.what;
+    out.push(
+        Diagnostic::new(
+            &AZURE_NAME,
+            span,
+            format!(
+                "the {what} name `{name}` {whose} {}, but Azure wants a {what} name that {}",
+                join(&facts),
+                join(&wanted)
+            ),
+        )
+        .with_help(format!("{fixer} so that the name {}", join(&wanted))),
+    );
+}
+
+/// Who can fix a name derived through pattern `attr`: the block, or the pattern.
+fn fixer(model: &Model, attr: &str, block: NodeId) -> String {
+    let naming = model.unique("naming");
+    match naming.and_then(|n| n.str(attr)) {
+        Some(pattern) => format!(
+            "rename {}, or change the `{attr}` pattern \"{pattern}\" of naming `{}`,",
+            model.describe(block),
+            naming.map_or("", |n| n.name())
+        ),
+        None => format!("rename {}", model.describe(block)),
+    }
+}
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    let names = Names::new(model);
+    let naming = model.unique("naming");
+    // Names derived from a broken pattern are reported by `naming-pattern`.
+    let vnet_sound = is_sound(naming, "virtual_network");
+    let subnet_sound = is_sound(naming, "subnet");
+    let peering_sound = is_sound(naming, "peering") && vnet_sound;
+
+    for (network, node) in model.networks() {
+        let whose = format!("of {}", model.describe(network));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(
+                out,
+                &RESOURCE_GROUP,
+                rg,
+                &whose,
+                attr.span,
+                "rename the resource group",
+            );
+        }
+        if vnet_sound {
+            report(
+                out,
+                &VIRTUAL_NETWORK,
+                &names.vnet(network),
+                &whose,
+                node.head,
+                &fixer(model, "virtual_network", network),
+            );
+        }
+        for &subnet in node
+            .children
+            .iter()
+            .filter(|&&c| model.node(c).is("subnet"))
+        {
+            // Reserved names are Azure's own, kept as they are by any pattern.
+            if subnet_sound && !is_reserved_subnet(model.node(subnet).name()) {
+                let whose = format!("of {}", model.describe(subnet));
+                report(
+                    out,
+                    &SUBNET,
+                    &names.subnet(subnet),
+                    &whose,
+                    model.node(subnet).head,
+                    &fixer(model, "subnet", subnet),
+                );
+            }
+        }
+    }
+    if peering_sound {
+        for (spoke, node) in model.of_kind("spoke") {
+            let Some(hub) = node.reference("hub") else {
+                continue;
+            };
+            for (local, remote) in [(spoke, hub), (hub, spoke)] {
+                let whose = format!(
+                    "from {} to {}",
+                    model.describe(local),
+                    model.describe(remote)
+                );
+                report(
+                    out,
+                    &PEERING,
+                    &names.peering(local, remote),
+                    &whose,
+                    node.head,
+                    &fixer(model, "peering", spoke),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::test_support::messages;
+
+    fn facts(rule: &Rule, name: &str) -> Vec<String> {
+        rule.problems(name).into_iter().map(|p| p.fact).collect()
+    }
+
+    #[test]
+    fn network_names_follow_the_arm_rule() {
+        assert!(VIRTUAL_NETWORK.problems("vnet-core_01.a").is_empty());
+        assert!(VIRTUAL_NETWORK.problems("ab_").is_empty());
+        assert_eq!(facts(&VIRTUAL_NETWORK, "a"), ["has 1 character"]);
+        assert_eq!(facts(&SUBNET, "_web"), ["starts with `_`"]);
+        assert_eq!(facts(&SUBNET, "web-"), ["ends with `-`"]);
+        assert_eq!(
+            facts(&PEERING, "peer to é\t"),
+            ["contains U+0009, a space and `é`"]
+        );
+        assert_eq!(facts(&SUBNET, &"s".repeat(81)), ["has 81 characters"]);
+        assert_eq!(facts(&SUBNET, ""), ["has 0 characters"]);
+        assert_eq!(
+            facts(&VIRTUAL_NETWORK, "-"),
+            ["has 1 character", "starts with `-`", "ends with `-`"]
+        );
+    }
+
+    #[test]
+    fn resource_group_names_take_unicode_and_parentheses() {
+        assert!(RESOURCE_GROUP.problems("rg-Müller_(prod).1").is_empty());
+        assert!(RESOURCE_GROUP.problems(".rg").is_empty());
+        assert_eq!(facts(&RESOURCE_GROUP, "rg."), ["ends with `.`"]);
+        assert_eq!(
+            facts(&RESOURCE_GROUP, &"r".repeat(91)),
+            ["has 91 characters"]
+        );
+        assert_eq!(facts(&RESOURCE_GROUP, "rg/a"), ["contains `/`"]);
+    }
+
+    #[test]
+    fn patterns_lengthen_names_and_peerings_are_checked_both_ways() {
+        let long = "a".repeat(64);
+        let plan = format!(
+            "settings {{ location = uksouth }}\nnaming corp {{ virtual_network = \"vnet-{{name}}\" }}\nhub core {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/16]\n}}\nspoke {long} {{\n hub = core\n resource_group = \"rg\"\n address_space = [10.1.0.0/16]\n}}\n"
+        );
+        let found = messages(&plan, "ASH301");
+        assert_eq!(found.len(), 3, "{found:#?}");
+        // One place (the spoke's head), so sorted by message.
+        assert!(
+            found[0].starts_with(&format!(
+                "the peering name `vnet-{long}-to-vnet-core` from spoke"
+            )),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].starts_with(&format!(
+                "the peering name `vnet-core-to-vnet-{long}` from hub `core`"
+            )),
+            "{}",
+            found[1]
+        );
+        assert!(
+            found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")),
+            "{}",
+            found[2]
+        );
+        assert!(found[2].ends_with("has 69 characters, but Azure wants a virtual network name that has 2 to 64 characters"), "{}", found[2]);
+    }
+
+    #[test]
+    fn reserved_subnet_names_are_kept_and_valid() {
+        let plan = "settings { location = uksouth }\nnaming corp { subnet = \"snet {name}\" }\nhub core {\n resource_group = \"rg\"\n address_space = [10.0.0.0/16]\n subnet GatewaySubnet 10.0.0.0/27\n subnet web 10.0.1.0/24\n}\n";
+        assert_eq!(
+            messages(plan, "ASH301"),
+            ["the subnet name `snet web` of subnet `core.web` contains a space, but Azure wants a subnet name that holds only letters, digits, `_`, `.` and `-`"]
+        );
+    }
+}

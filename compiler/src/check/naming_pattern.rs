@@ -1,0 +1,212 @@
+use super::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::model::{Node, Typed};
+use crate::naming::PLACEHOLDERS;
+use crate::source::Span;
+
+declare_codes! {
+    /// ## What it does
+    /// Reports a pattern of the `naming` block that uses a placeholder ashlar does
+    /// not know, a placeholder that has no value in that pattern (`{vnet}` and
+    /// `{remote}` exist only in `peering`), or a `{` or `}` without its partner.
+    ///
+    /// ## Why it matters
+    /// ashlar fills in only the placeholders it knows; anything else would reach
+    /// Azure as literal text such as `{nmae}` in every derived name, and Azure
+    /// rejects names with braces.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// naming corp {
+    ///   virtual_network = "vnet-{nmae}"
+    ///   subnet          = "snet-{name"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Use `{name}` and `{location}` in every pattern, and `{vnet}` and `{remote}`
+    /// in `peering`; close every `{`.
+    pub NAMING_PATTERN = ("ASH303", "naming-pattern", Error);
+}
+
+pub const CHECK: Check = Check {
+    code: &NAMING_PATTERN,
+    run,
+};
+
+/// The pattern attributes of a `naming` block.
+pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering"];
+
+/// The placeholders that have a value in one pattern.
+fn allowed(pattern: &str) -> &'static [&'static str] {
+    match pattern {
+        "peering" => PLACEHOLDERS,
+        _ => &["name", "location"],
+    }
+}
+
+/// One thing wrong with a pattern: a byte range in it and what is wrong.
+#[derive(Debug, PartialEq)]
+struct Problem {
+    range: std::ops::Range<usize>,
+    message: String,
+    help: String,
+}
+
+/// Everything wrong with the pattern of attribute `attr`, in order.
+fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
+    let mut found = Vec::new();
+    let allowed = allowed(attr);
+    let listed = match allowed
+        .iter()
+        .map(|p| format!("`{{{p}}}`"))
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        all => all.join(""),
+    };
+    let mut rest = 0;
+    while let Some(at) = pattern[rest..].find(['{', '}']).map(|i| rest + i) {
+        if pattern.as_bytes()[at] == b'}' {
+            found.push(Problem {
+                range: at..at + 1,
+                message: format!("the `{attr}` pattern \"{pattern}\" has a `}}` with no `{{` before it"),
+                help: format!("remove the `}}`, or open the placeholder with `{{`: a `{attr}` pattern may use {listed}"),
+            });
+            rest = at + 1;
+            continue;
+        }
+        // The placeholder runs to the next brace, which must close it.
+        let close = pattern[at + 1..].find(['{', '}']).map(|i| at + 1 + i);
+        let Some(close) = close.filter(|&c| pattern.as_bytes()[c] == b'}') else {
+            found.push(Problem {
+                range: at..at + 1,
+                message: format!(
+                    "the `{attr}` pattern \"{pattern}\" has a `{{` that is never closed"
+                ),
+                help: format!(
+                    "close the placeholder with `}}`: a `{attr}` pattern may use {listed}"
+                ),
+            });
+            rest = at + 1;
+            continue;
+        };
+        let name = &pattern[at + 1..close];
+        if !allowed.contains(&name) {
+            let (message, help) = if PLACEHOLDERS.contains(&name) {
+                (
+                    format!("`{{{name}}}` has no value in the `{attr}` pattern \"{pattern}\""),
+                    format!("`{{vnet}}` and `{{remote}}` exist only in the `peering` pattern; a `{attr}` pattern may use {listed}"),
+                )
+            } else {
+                let help = match did_you_mean(name, allowed.iter().copied()) {
+                    Some(hint) => format!("{hint} A `{attr}` pattern may use {listed}"),
+                    None => format!("a `{attr}` pattern may use {listed}"),
+                };
+                (
+                    format!(
+                        "`{{{name}}}` is not a placeholder of the `{attr}` pattern \"{pattern}\""
+                    ),
+                    help,
+                )
+            };
+            found.push(Problem {
+                range: at..close + 1,
+                message,
+                help,
+            });
+        }
+        rest = close + 1;
+    }
+    found
+}
+
+/// Whether the pattern of `attr` is free of problems, so names derived from it are worth checking.
+pub(super) fn is_sound(naming: Option<&Node>, attr: &str) -> bool {
+    match naming.and_then(|n| n.str(attr)) {
+        Some(pattern) => problems(attr, pattern).is_empty(),
+        None => true,
+    }
+}
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(naming) = cx.model.unique("naming") else {
+        return;
+    };
+    for &attr_name in PATTERNS {
+        let Some(attr) = naming.get(attr_name) else {
+            continue;
+        };
+        let Typed::Str(pattern) = &attr.value else {
+            continue;
+        };
+        for problem in problems(attr_name, pattern) {
+            let span = inside(attr.span, pattern, problem.range);
+            out.push(
+                Diagnostic::new(&NAMING_PATTERN, span, problem.message).with_help(problem.help),
+            );
+        }
+    }
+}
+
+/// The span of a byte range of a string's value, when the literal was written
+/// without escapes (its span is then the value in quotes); else the whole literal.
+fn inside(literal: Span, value: &str, range: std::ops::Range<usize>) -> Span {
+    if (literal.end - literal.start) as usize != value.len() + 2 || value.contains(['"', '\\']) {
+        return literal;
+    }
+    let start = literal.start as usize + 1;
+    Span::new(literal.file, start + range.start, start + range.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::test_support::diagnostics;
+
+    fn ranges(attr: &str, pattern: &str) -> Vec<(usize, usize)> {
+        problems(attr, pattern)
+            .into_iter()
+            .map(|p| (p.range.start, p.range.end))
+            .collect()
+    }
+
+    #[test]
+    fn known_placeholders_are_sound() {
+        assert!(problems("virtual_network", "vnet-{name}-{location}").is_empty());
+        assert!(problems("peering", "peer-{vnet}-to-{remote}").is_empty());
+        assert!(problems("subnet", "plain").is_empty());
+    }
+
+    #[test]
+    fn unknown_misplaced_and_unbalanced_placeholders_are_found_in_order() {
+        assert_eq!(ranges("subnet", "{nmae}-{vnet}"), [(0, 6), (7, 13)]);
+        assert_eq!(ranges("subnet", "a}{name"), [(1, 2), (2, 3)]);
+        assert_eq!(ranges("subnet", "{{name}"), [(0, 1)]);
+        assert_eq!(ranges("subnet", "{}"), [(0, 2)]);
+    }
+
+    #[test]
+    fn a_misspelt_placeholder_gets_a_suggestion() {
+        let found = problems("virtual_network", "vnet-{nmae}");
+        assert_eq!(
+            found[0].help,
+            "did you mean `name`? A `virtual_network` pattern may use `{name}` and `{location}`"
+        );
+    }
+
+    #[test]
+    fn the_diagnostic_points_inside_the_string_unless_it_has_escapes() {
+        let plan = "settings { location = uksouth }\nnaming corp {\n  subnet = \"snet-{nmae}\"\n  peering = \"p-\\{{vnet}-{x}\"\n}\n";
+        let found = diagnostics(plan, "ASH303");
+        assert_eq!(found.len(), 3, "{found:?}");
+        let spans: Vec<u32> = found
+            .iter()
+            .map(|d| d.span.unwrap().end - d.span.unwrap().start)
+            .collect();
+        // `{nmae}` exactly; the escaped literal as a whole, twice.
+        assert_eq!(spans, [6, 16, 16]);
+    }
+}

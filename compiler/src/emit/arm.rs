@@ -1,0 +1,148 @@
+//! ARM JSON: `main.json`, a subscription-scope template in classic mode (its
+//! `resources` an array), with one resource group resource per group and one
+//! nested deployment per [`Deployment`], and `main.parameters.json`.
+//!
+//! Every literal goes through [`arm_literal`]; expressions are made only here,
+//! from [`Prop::Id`] and dependencies, with their literals quoted by
+//! [`arm_expr_string`].
+
+use super::escape::{arm_expr_string, arm_literal};
+use crate::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceId};
+use serde_json::{json, Map, Value};
+
+const SUBSCRIPTION_SCHEMA: &str = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
+const RESOURCE_GROUP_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+const PARAMETERS_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#";
+const CONTENT_VERSION: &str = "1.0.0.0";
+const RESOURCE_GROUPS: &str = "Microsoft.Resources/resourceGroups";
+const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
+
+/// `main.json`.
+pub fn main_template(plan: &AzurePlan) -> Value {
+    let mut resources = Vec::new();
+    for rg in &plan.resource_groups {
+        let mut r = Map::new();
+        r.insert("type".into(), json!(RESOURCE_GROUPS));
+        r.insert("apiVersion".into(), json!(api_version(RESOURCE_GROUPS)));
+        r.insert("name".into(), literal(&rg.name));
+        r.insert("location".into(), literal(&rg.location));
+        if !rg.tags.is_empty() {
+            r.insert("tags".into(), tags(&rg.tags));
+        }
+        r.insert("properties".into(), json!({}));
+        resources.push(Value::Object(r));
+    }
+    for deployment in &plan.deployments {
+        resources.push(deployment_resource(plan, deployment));
+    }
+    json!({
+        "$schema": SUBSCRIPTION_SCHEMA,
+        "contentVersion": CONTENT_VERSION,
+        "metadata": { "_generator": { "name": "ashlar", "version": env!("CARGO_PKG_VERSION") } },
+        "parameters": {},
+        "resources": resources,
+    })
+}
+
+/// `main.parameters.json`: no parameters yet, in the shape secrets will need.
+pub fn parameters() -> Value {
+    json!({ "$schema": PARAMETERS_SCHEMA, "contentVersion": CONTENT_VERSION, "parameters": {} })
+}
+
+/// A `Microsoft.Resources/deployments` resource holding a resource-group-scope template.
+fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
+    let mut depends_on =
+        vec![expression(format!("subscriptionResourceId({}, {})", arm_expr_string(RESOURCE_GROUPS), arm_expr_string(&deployment.resource_group)))];
+    for &other in &deployment.depends_on {
+        let other = &plan.deployments[other];
+        depends_on.push(expression(format!(
+            "extensionResourceId(format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {}), {}, {})",
+            arm_expr_string(&other.resource_group),
+            arm_expr_string(DEPLOYMENTS),
+            arm_expr_string(&other.name)
+        )));
+    }
+    let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
+    let template = json!({
+        "$schema": RESOURCE_GROUP_SCHEMA,
+        "contentVersion": CONTENT_VERSION,
+        "resources": resources,
+    });
+    json!({
+        "type": DEPLOYMENTS,
+        "apiVersion": api_version(DEPLOYMENTS),
+        "name": literal(&deployment.name),
+        "resourceGroup": literal(&deployment.resource_group),
+        "properties": {
+            "expressionEvaluationOptions": { "scope": "Inner" },
+            "mode": "Incremental",
+            "template": template,
+        },
+        "dependsOn": depends_on,
+    })
+}
+
+/// One resource of a nested template.
+fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
+    let resource = &plan.resources[id];
+    let mut r = Map::new();
+    r.insert("type".into(), json!(resource.resource_type));
+    r.insert("apiVersion".into(), json!(resource.api_version));
+    r.insert("name".into(), literal(&resource.name.join("/")));
+    if let Some(location) = &resource.location {
+        r.insert("location".into(), literal(location));
+    }
+    if !resource.tags.is_empty() {
+        r.insert("tags".into(), tags(&resource.tags));
+    }
+    r.insert("properties".into(), prop(plan, resource, &resource.properties));
+    let mut depends_on: Vec<Value> = Vec::new();
+    for &dep in &resource.depends_on {
+        let other = &plan.resources[dep];
+        let value = expression(resource_id(other, None));
+        if other.deployment == resource.deployment && !depends_on.contains(&value) {
+            depends_on.push(value);
+        }
+    }
+    if !depends_on.is_empty() {
+        r.insert("dependsOn".into(), Value::Array(depends_on));
+    }
+    Value::Object(r)
+}
+
+/// A property value of `owner`, with its resource IDs relative to `owner`'s group.
+fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
+    match value {
+        Prop::Str(s) => literal(s),
+        Prop::Int(i) => json!(i),
+        Prop::Bool(b) => json!(b),
+        Prop::Array(items) => Value::Array(items.iter().map(|i| prop(plan, owner, i)).collect()),
+        Prop::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (arm_literal(k), prop(plan, owner, v))).collect()),
+        Prop::Id(target) => {
+            let target = &plan.resources[*target];
+            let rg = (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str());
+            expression(resource_id(target, rg))
+        }
+    }
+}
+
+/// `resourceId(['<rg>',] '<type>', '<segment>'...)`, without the brackets.
+fn resource_id(target: &Resource, rg: Option<&str>) -> String {
+    let args: Vec<String> =
+        rg.into_iter().chain(std::iter::once(target.resource_type)).chain(target.name.iter().map(String::as_str)).map(arm_expr_string).collect();
+    format!("resourceId({})", args.join(", "))
+}
+
+fn tags(tags: &indexmap::IndexMap<String, String>) -> Value {
+    Value::Object(tags.iter().map(|(k, v)| (arm_literal(k), literal(v))).collect())
+}
+
+/// A string ARM keeps as the text it is.
+fn literal(s: &str) -> Value {
+    Value::String(arm_literal(s))
+}
+
+/// An ARM expression string, `[...]`.
+fn expression(e: String) -> Value {
+    Value::String(format!("[{e}]"))
+}

@@ -1,0 +1,248 @@
+//! Bicep: `main.bicep` at subscription scope, with one resource per resource
+//! group and one module per [`Deployment`], and `modules/<file_stem>.bicep`
+//! for each module.
+//!
+//! The file skeletons are handlebars templates under `templates/`; every value
+//! that reaches them is Bicep source already, made here: strings quoted by
+//! [`bicep_string`], keys by [`bicep_key`], nested values by [`value`].
+
+use super::escape::{bicep_key, bicep_string};
+use crate::lower::ir::{api_version, AzurePlan, DeploymentId, Prop, Resource, ResourceId};
+use handlebars::Handlebars;
+use indexmap::{IndexMap, IndexSet};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+const MAIN_TEMPLATE: &str = include_str!("../../../templates/main.bicep.hbs");
+const MODULE_TEMPLATE: &str = include_str!("../../../templates/module.bicep.hbs");
+const RESOURCE_GROUPS: &str = "Microsoft.Resources/resourceGroups";
+
+/// The template registry: strict, and with no escaping of its own (values are
+/// escaped for Bicep before they get there; HTML escaping would corrupt them).
+fn templates() -> &'static Handlebars<'static> {
+    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        hb.register_template_string("main", MAIN_TEMPLATE).expect("templates/main.bicep.hbs is a valid template");
+        hb.register_template_string("module", MODULE_TEMPLATE).expect("templates/module.bicep.hbs is a valid template");
+        hb
+    })
+}
+
+fn render(name: &str, data: &Value) -> String {
+    templates().render(name, data).unwrap_or_else(|e| panic!("rendering the {name} Bicep template: {e}"))
+}
+
+/// `main.bicep`.
+pub fn main(plan: &AzurePlan) -> String {
+    let rg_symbols = resource_group_symbols(plan);
+    let resource_groups: Vec<Value> = plan
+        .resource_groups
+        .iter()
+        .zip(&rg_symbols)
+        .map(|(rg, symbol)| {
+            json!({
+                "symbol": symbol,
+                "type": type_at_api(RESOURCE_GROUPS, api_version(RESOURCE_GROUPS)),
+                "name": bicep_string(&rg.name),
+                "location": bicep_string(&rg.location),
+                "tags": tags(&rg.tags, 1),
+            })
+        })
+        .collect();
+    let modules: Vec<Value> = plan
+        .deployments
+        .iter()
+        .map(|d| {
+            let scope = plan
+                .resource_groups
+                .iter()
+                .position(|rg| rg.name.eq_ignore_ascii_case(&d.resource_group))
+                .map(|i| rg_symbols[i].clone())
+                // A group the plan does not declare (lowering always declares them): refer to it by name.
+                .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
+            let depends_on: Vec<&str> = d.depends_on.iter().map(|&o| plan.deployments[o].symbol.as_str()).collect();
+            json!({
+                "symbol": d.symbol,
+                "path": bicep_string(&format!("modules/{}.bicep", d.file_stem)),
+                "name": bicep_string(&d.name),
+                "scope": scope,
+                "depends_on": depends_on,
+            })
+        })
+        .collect();
+    render("main", &json!({ "version": env!("CARGO_PKG_VERSION"), "resource_groups": resource_groups, "modules": modules }))
+}
+
+/// `modules/<file_stem>.bicep` for deployment `id`.
+pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
+    let deployment = &plan.deployments[id];
+    let in_module = |r: ResourceId| plan.resources[r].deployment == id;
+
+    // Parents deployed elsewhere, declared `existing` once each.
+    let mut existing: IndexSet<ResourceId> = IndexSet::new();
+    for &r in &deployment.resources {
+        if let Some(p) = plan.resources[r].parent.filter(|&p| !in_module(p)) {
+            existing.insert(p);
+        }
+    }
+    let existing: Vec<Value> = existing
+        .into_iter()
+        .map(|p| {
+            let parent = &plan.resources[p];
+            let scope = (!parent.resource_group.eq_ignore_ascii_case(&deployment.resource_group))
+                .then(|| format!("resourceGroup({})", bicep_string(&parent.resource_group)));
+            json!({
+                "symbol": parent.symbol,
+                "type": type_at_api(parent.resource_type, parent.api_version),
+                "scope": scope,
+                "name": bicep_string(&parent.name.join("/")),
+            })
+        })
+        .collect();
+
+    let resources: Vec<Value> = deployment
+        .resources
+        .iter()
+        .map(|&r| {
+            let resource = &plan.resources[r];
+            let (parent, name) = match resource.parent {
+                Some(p) => (Some(plan.resources[p].symbol.as_str()), resource.name.last().map(String::as_str).unwrap_or_default().to_string()),
+                None => (None, resource.name.join("/")),
+            };
+            // Bicep infers a dependency on the parent and on every symbol used
+            // in the body: list only the others.
+            let mut implied: Vec<ResourceId> = resource.parent.into_iter().collect();
+            referenced(&resource.properties, &mut implied);
+            let mut depends_on: Vec<&str> = Vec::new();
+            for &d in &resource.depends_on {
+                let symbol = plan.resources[d].symbol.as_str();
+                if in_module(d) && !implied.contains(&d) && !depends_on.contains(&symbol) {
+                    depends_on.push(symbol);
+                }
+            }
+            json!({
+                "symbol": resource.symbol,
+                "type": type_at_api(resource.resource_type, resource.api_version),
+                "parent": parent,
+                "name": bicep_string(&name),
+                "location": resource.location.as_deref().map(bicep_string),
+                "tags": tags(&resource.tags, 1),
+                "properties": value(plan, id, resource, &resource.properties, 1),
+                "depends_on": depends_on,
+            })
+        })
+        .collect();
+    render("module", &json!({ "version": env!("CARGO_PKG_VERSION"), "existing": existing, "resources": resources }))
+}
+
+/// A property value of `owner` (in deployment `id`) as Bicep, its nested lines
+/// indented one step (two spaces) deeper than `indent` steps.
+pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, indent: usize) -> String {
+    match prop {
+        Prop::Str(s) => bicep_string(s),
+        Prop::Int(i) => i.to_string(),
+        Prop::Bool(b) => b.to_string(),
+        Prop::Array(items) => block('[', ']', indent, items.iter().map(|i| value(plan, id, owner, i, indent + 1))),
+        Prop::Object(entries) => {
+            block('{', '}', indent, entries.iter().map(|(k, v)| format!("{}: {}", bicep_key(k), value(plan, id, owner, v, indent + 1))))
+        }
+        Prop::Id(target) => {
+            let target = &plan.resources[*target];
+            if target.deployment == id {
+                return format!("{}.id", target.symbol);
+            }
+            let rg = (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str());
+            let args: Vec<String> =
+                rg.into_iter().chain(std::iter::once(target.resource_type)).chain(target.name.iter().map(String::as_str)).map(bicep_string).collect();
+            format!("resourceId({})", args.join(", "))
+        }
+    }
+}
+
+/// Lines between brackets: `[]` when empty, else one item a line.
+fn block(open: char, close: char, indent: usize, items: impl Iterator<Item = String>) -> String {
+    let inner = "  ".repeat(indent + 1);
+    let mut out = String::new();
+    out.push(open);
+    let mut empty = true;
+    for item in items {
+        empty = false;
+        out.push('\n');
+        out.push_str(&inner);
+        out.push_str(&item);
+    }
+    if !empty {
+        out.push('\n');
+        out.push_str(&"  ".repeat(indent));
+    }
+    out.push(close);
+    out
+}
+
+/// Tags as a Bicep object, or `None` when there are none.
+fn tags(tags: &IndexMap<String, String>, indent: usize) -> Option<String> {
+    (!tags.is_empty()).then(|| block('{', '}', indent, tags.iter().map(|(k, v)| format!("{}: {}", bicep_key(k), bicep_string(v)))))
+}
+
+/// Resources a value refers to by [`Prop::Id`].
+fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
+    match prop {
+        Prop::Id(r) => out.push(*r),
+        Prop::Array(items) => items.iter().for_each(|i| referenced(i, out)),
+        Prop::Object(entries) => entries.values().for_each(|v| referenced(v, out)),
+        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) => {}
+    }
+}
+
+fn type_at_api(resource_type: &str, api: &str) -> String {
+    bicep_string(&format!("{resource_type}@{api}"))
+}
+
+/// A symbol for each resource group of `main.bicep`: its name made an
+/// identifier, `rg_` in front unless it starts so already, unique among
+/// themselves and the module symbols.
+fn resource_group_symbols(plan: &AzurePlan) -> Vec<String> {
+    let mut taken: IndexSet<String> = plan.deployments.iter().map(|d| d.symbol.clone()).collect();
+    plan.resource_groups
+        .iter()
+        .map(|rg| {
+            let clean: String = rg.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            let base = if clean.starts_with("rg_") { clean } else { format!("rg_{clean}") };
+            let mut symbol = base.clone();
+            let mut n = 2;
+            while taken.contains(&symbol) {
+                symbol = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.insert(symbol.clone());
+            symbol
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::ir::{Deployment, ResourceGroup};
+
+    #[test]
+    fn resource_group_symbols_are_unique_identifiers() {
+        let rg = |name: &str| ResourceGroup { name: name.into(), location: "uksouth".into(), tags: IndexMap::new() };
+        let plan = AzurePlan {
+            resource_groups: vec![rg("rg-a"), rg("rg.a"), rg("net"), rg("[x]"), rg("Zürich")],
+            resources: vec![],
+            deployments: vec![Deployment {
+                name: "d".into(),
+                symbol: "rg_net".into(),
+                file_stem: "d".into(),
+                resource_group: "net".into(),
+                resources: vec![],
+                depends_on: vec![],
+            }],
+        };
+        assert_eq!(resource_group_symbols(&plan), ["rg_a", "rg_a_2", "rg_net_2", "rg__x_", "rg_Z_rich"]);
+    }
+}

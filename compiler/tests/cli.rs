@@ -1,0 +1,130 @@
+//! The command line as users meet it: exit codes, formats, explain, graph, build output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ashlar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).env("NO_COLOR", "1").output().expect("ashlar runs")
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn example(name: &str) -> String {
+    workspace().join("examples").join(name).to_string_lossy().into_owned()
+}
+
+fn plan_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), text).unwrap();
+    dir
+}
+
+const OVERLAP: &str = "settings { location = uksouth }\n\
+hub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet a 10.0.0.0/25\n  subnet b 10.0.0.64/26\n}\n";
+
+#[test]
+fn check_exits_0_on_a_clean_plan_and_1_on_errors() {
+    let clean = ashlar(&["check", &example("hub-spoke")]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(String::from_utf8_lossy(&clean.stderr).contains("0 errors"));
+
+    let dir = plan_with(OVERLAP);
+    let bad = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("ASH202") && stderr.contains("plan.ashlar:6"), "{stderr}");
+    assert!(!stderr.contains("\u{1b}["), "colour despite NO_COLOR: {stderr}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(ashlar(&["check", "/no/such/plan"]).status.code(), Some(2));
+    assert_eq!(ashlar(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(ashlar(&["explain", "ASH999"]).status.code(), Some(2));
+    let empty = tempfile::tempdir().unwrap();
+    let out = ashlar(&["check", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no .ashlar file"));
+}
+
+#[test]
+fn json_format_is_a_stable_array_with_positions() {
+    let dir = plan_with(OVERLAP);
+    let out = ashlar(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let first = &json[0];
+    assert_eq!(first["code"], "ASH202");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "plan.ashlar");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(6), Some(12)));
+    assert_eq!((first["end_line"].as_u64(), first["end_column"].as_u64()), (Some(6), Some(24)));
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"]);
+}
+
+#[test]
+fn explain_prints_the_documentation_of_a_code() {
+    let out = ashlar(&["explain", "ASH202"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("subnet-overlap") && text.contains("## Why it matters") && text.contains("## Fix"), "{text}");
+    let by_name = ashlar(&["explain", "subnet-overlap"]);
+    assert_eq!(by_name.stdout, out.stdout);
+    let list = String::from_utf8_lossy(&ashlar(&["explain", "--list"]).stdout).into_owned();
+    assert!(list.lines().count() >= 17 && list.contains("ASH001"), "{list}");
+}
+
+#[test]
+fn graph_prints_dot_and_mermaid() {
+    let dot = ashlar(&["graph", &example("hub-spoke")]);
+    assert_eq!(dot.status.code(), Some(0));
+    let dot = String::from_utf8_lossy(&dot.stdout);
+    assert!(dot.starts_with("digraph plan {") && dot.contains("spoke `app1`") && dot.contains("virtualNetworkPeerings"), "{dot}");
+    let mermaid = String::from_utf8_lossy(&ashlar(&["graph", &example("hub-spoke"), "--format", "mermaid"]).stdout).into_owned();
+    assert!(mermaid.starts_with("flowchart LR") && mermaid.contains("-->"), "{mermaid}");
+}
+
+#[test]
+fn build_writes_the_deployment_and_a_failed_build_keeps_it() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("out");
+    let target_str = target.to_str().unwrap();
+    let built = ashlar(&["build", &example("hub-spoke"), "-o", target_str]);
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    for file in ["main.json", "main.parameters.json", "main.bicep", "modules/rg-core-network.bicep"] {
+        assert!(target.join(file).is_file(), "{file} missing");
+    }
+    let before = std::fs::read(target.join("main.json")).unwrap();
+
+    let dir = plan_with(OVERLAP);
+    let failed = ashlar(&["build", dir.path().to_str().unwrap(), "-o", target_str]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read(target.join("main.json")).unwrap(), before);
+    assert!(target.join("modules/rg-core-network.bicep").is_file());
+
+    let again = ashlar(&["build", &example("hub-spoke"), "-o", target_str]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(std::fs::read(target.join("main.json")).unwrap(), before, "the same plan gives the same bytes");
+}
+
+#[test]
+fn a_plan_reads_no_file_outside_its_folder() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join("secret.txt"), "s3cret").unwrap();
+    let plan = outer.path().join("plan");
+    std::fs::create_dir(&plan).unwrap();
+    std::fs::write(plan.join("plan.ashlar"), "settings { location = uksouth  tags { note = file(\"../secret.txt\") } }\n").unwrap();
+    let out = ashlar(&["check", plan.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ASH012") && stderr.contains("outside the plan's folder"), "{stderr}");
+    assert!(!stderr.contains("s3cret"));
+
+    std::fs::write(plan.join("note.txt"), "inside").unwrap();
+    std::fs::write(plan.join("plan.ashlar"), "settings { location = uksouth  tags { note = file(\"note.txt\") } }\n").unwrap();
+    assert_eq!(ashlar(&["check", plan.to_str().unwrap()]).status.code(), Some(0));
+}

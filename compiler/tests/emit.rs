@@ -1,0 +1,665 @@
+//! The emitters: the hub-spoke example's output (snapshots and the real
+//! validators), escaping of hostile user data in ARM JSON and Bicep,
+//! determinism, and the atomic write of the output folder.
+
+use ashlar::emit::{self, OutputFile};
+use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceGroup};
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn hub_spoke() -> AzurePlan {
+    let input = ashlar::load::read_plan(&workspace().join("examples/hub-spoke")).expect("the example reads");
+    let analysis = ashlar::analyze(&input);
+    assert!(!analysis.has_errors(), "the example has errors: {:#?}", analysis.diagnostics);
+    analysis.azure.expect("the example lowers")
+}
+
+fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path} among {:?}", paths(files))).contents
+}
+
+fn paths(files: &[OutputFile]) -> Vec<&str> {
+    files.iter().map(|f| f.path.as_str()).collect()
+}
+
+/// The output with the compiler's version taken out, so that snapshots
+/// survive a version bump.
+fn versionless(text: &str) -> String {
+    text.replace(&format!("\"version\": \"{VERSION}\""), "\"version\": \"<version>\"").replace(&format!("ashlar {VERSION} "), "ashlar <version> ")
+}
+
+// ---------------------------------------------------------------------------
+// The example
+
+#[test]
+fn hub_spoke_files() {
+    let files = emit::emit(&hub_spoke());
+    assert_eq!(
+        paths(&files),
+        [
+            "main.json",
+            "main.parameters.json",
+            "main.bicep",
+            "modules/rg-core-network.bicep",
+            "modules/rg-app1-network.bicep",
+            "modules/rg-app2-network.bicep",
+            "modules/rg-app1-network-2.bicep",
+            "modules/rg-core-network-2.bicep",
+            "modules/rg-app2-network-2.bicep",
+        ]
+    );
+    for f in &files {
+        assert!(f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"), "{} must end with one newline", f.path);
+        assert!(!f.contents.contains('\r') && !f.contents.contains(" \n"), "{} has stray whitespace", f.path);
+    }
+}
+
+#[test]
+fn hub_spoke_snapshots() {
+    let files = emit::emit(&hub_spoke());
+    for f in &files {
+        let name = f.path.replace('/', "__");
+        insta::assert_snapshot!(name, versionless(&f.contents));
+    }
+}
+
+#[test]
+fn hub_spoke_arm_shape() {
+    let files = emit::emit(&hub_spoke());
+    let main: Value = serde_json::from_str(file(&files, "main.json")).unwrap();
+    assert_eq!(main["$schema"], "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#");
+    assert_eq!(main["contentVersion"], "1.0.0.0");
+    assert_eq!(main["metadata"]["_generator"]["name"], "ashlar");
+    assert_eq!(main["metadata"]["_generator"]["version"], VERSION);
+    assert!(main.get("languageVersion").is_none());
+    let resources = main["resources"].as_array().unwrap();
+    let types: Vec<&str> = resources.iter().map(|r| r["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "Microsoft.Resources/resourceGroups").count(), 3);
+    assert_eq!(types.iter().filter(|t| **t == "Microsoft.Resources/deployments").count(), 6);
+
+    // The peering from core to app1 waits for app1's network, in another deployment.
+    let core2 = resources.iter().find(|r| r["name"] == "ashlar-rg-core-network-2").unwrap();
+    assert_eq!(core2["resourceGroup"], "rg-core-network");
+    assert_eq!(core2["properties"]["expressionEvaluationOptions"]["scope"], "Inner");
+    let depends: Vec<&str> = core2["dependsOn"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    assert_eq!(depends[0], "[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-core-network')]");
+    assert!(depends.contains(
+        &"[extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, 'rg-app1-network'), 'Microsoft.Resources/deployments', 'ashlar-rg-app1-network')]"
+    ));
+    let template = &core2["properties"]["template"];
+    assert_eq!(template["$schema"], "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#");
+    let peering = &template["resources"][0];
+    assert_eq!(peering["type"], "Microsoft.Network/virtualNetworks/virtualNetworkPeerings");
+    let remote = peering["properties"]["remoteVirtualNetwork"]["id"].as_str().unwrap();
+    assert!(remote.starts_with("[resourceId('rg-app1-network', 'Microsoft.Network/virtualNetworks', "), "{remote}");
+    // Its own virtual network is in another deployment: no dependsOn inside the nested template.
+    assert!(peering.get("dependsOn").is_none());
+}
+
+#[test]
+fn hub_spoke_bicep_shape() {
+    let plan = hub_spoke();
+    let files = emit::emit(&plan);
+    let main = file(&files, "main.bicep");
+    assert!(main.contains("targetScope = 'subscription'\n"));
+    assert!(main.contains(
+        "module deploy_rg_core_network_2 'modules/rg-core-network-2.bicep' = {\n  name: 'ashlar-rg-core-network-2'\n  scope: rg_core_network\n"
+    ));
+    // A peering whose virtual network is deployed by another module refers to it as `existing`.
+    let core2 = file(&files, "modules/rg-core-network-2.bicep");
+    let vnet = plan.resources.iter().find(|r| r.resource_group == "rg-core-network" && r.parent.is_none()).unwrap();
+    let existing =
+        format!("resource {} 'Microsoft.Network/virtualNetworks@{}' existing = {{\n  name: '{}'\n}}", vnet.symbol, vnet.api_version, vnet.name[0]);
+    assert_eq!(core2.matches(&existing).count(), 1, "{core2}");
+    assert!(core2.contains(&format!("  parent: {}\n", vnet.symbol)));
+    assert!(core2.contains("resourceId('rg-app1-network', 'Microsoft.Network/virtualNetworks', "));
+}
+
+/// The folder of the validators: as in `.ci/run`, `$ASHLAR_SHARED/tools`, by
+/// default the `shared` folder beside the workspace.
+fn tools() -> PathBuf {
+    std::env::var_os("ASHLAR_SHARED").map(PathBuf::from).unwrap_or_else(|| workspace().join("../shared")).join("tools")
+}
+
+/// Whether the validators and their Python packages are there.
+fn validators_available() -> bool {
+    if !tools().join("validate-arm").exists() {
+        println!("note: skipping the validators: not found in {} (set ASHLAR_SHARED)", tools().display());
+        return false;
+    }
+    let ok =
+        Command::new("python3").args(["-c", "import jsonschema, tree_sitter_bicep, pycep"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        println!("note: skipping the validators: python3 with jsonschema, tree_sitter_bicep and pycep is not available");
+    }
+    ok
+}
+
+/// Runs a validator on `dir`; returns its last line.
+fn validate(tool: &str, dir: &Path) -> String {
+    let out = Command::new("python3").arg(tools().join(tool)).arg(dir).output().expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{tool} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn hub_spoke_passes_the_validators() {
+    if !validators_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    emit::write_atomically(&out, &emit::emit(&hub_spoke())).unwrap();
+    let arm = validate("validate-arm", &out);
+    assert!(arm.ends_with(" 0 errors"), "{arm}");
+    let bicep = validate("validate-bicep", &out);
+    assert!(bicep.ends_with(" 0 failures"), "{bicep}");
+    println!("{arm}\n{bicep}");
+}
+
+#[test]
+fn emitting_twice_gives_the_same_bytes() {
+    let plan = hub_spoke();
+    assert_eq!(emit::emit(&plan), emit::emit(&plan));
+    assert_eq!(emit::emit(&hub_spoke()), emit::emit(&plan));
+    let hostile = hostile_plan();
+    assert_eq!(emit::emit(&hostile), emit::emit(&hostile));
+}
+
+// ---------------------------------------------------------------------------
+// Hostile strings
+
+/// Strings that mean something to ARM, Bicep, JSON or handlebars.
+const HOSTILE: &[&str] = &[
+    "[concat('a')]",
+    "[]",
+    "[test",
+    "a[b]",
+    "it's",
+    "''",
+    "${x}",
+    "$x {y} $",
+    "\\",
+    "back\\slash\\'",
+    "line1\nline2\r\tend",
+    "say \"hi\"",
+    "Zürich ☃",
+    "{{handlebars}} {{{triple}}} <&>",
+    "\u{1}bell\u{7}",
+    "// not a comment",
+    "*/ /* ",
+    " // after a blank",
+    "a\n// after an escape",
+    "ends with a backslash\\",
+    "https://example.com/a//b",
+];
+
+/// What ARM JSON must hold for the literal `s`: ARM reads a string that starts
+/// with `[` and ends with `]` as an expression, so those get a second `[`.
+fn arm_form(s: &str) -> String {
+    if s.starts_with('[') && s.ends_with(']') {
+        format!("[{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A plan built by hand with every hostile string in every place user data goes.
+fn hostile_plan() -> AzurePlan {
+    let vnet_type = "Microsoft.Network/virtualNetworks";
+    let peering_type = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
+    let mut tags: IndexMap<String, String> = IndexMap::new();
+    for (i, s) in HOSTILE.iter().enumerate() {
+        tags.insert(format!("k{i}"), s.to_string());
+        tags.insert(s.to_string(), format!("v{i}"));
+    }
+    tags.insert("cost-centre".into(), "a b".into());
+    tags.insert("a b".into(), "if".into());
+    tags.insert("if".into(), "true".into());
+    let strings: Vec<Prop> = HOSTILE.iter().map(|s| Prop::str(*s)).collect();
+    let keyed: IndexMap<String, Prop> = HOSTILE.iter().map(|s| (s.to_string(), Prop::str(*s))).collect();
+    let rg_a = "rg-'a'[x]".to_string();
+    let rg_b = "[rg-b]".to_string();
+    let origin = 0;
+    let vnet = |name: &str, rg: &str, symbol: &str, deployment: usize| Resource {
+        symbol: symbol.to_string(),
+        resource_type: vnet_type,
+        api_version: api_version(vnet_type),
+        name: vec![name.to_string()],
+        parent: None,
+        resource_group: rg.to_string(),
+        location: Some("[uk'south]".to_string()),
+        tags: tags.clone(),
+        properties: Prop::object([
+            ("addressSpace", Prop::object([("addressPrefixes", Prop::Array(vec![Prop::str("10.0.0.0/16")]))])),
+            ("subnets", Prop::Array(vec![])),
+        ]),
+        depends_on: vec![],
+        origin,
+        deployment,
+    };
+    let a = vnet("[vnet-'a']", &rg_a, "vnet_a", 0);
+    let b = vnet("vnet-${b}\\", &rg_b, "vnet_b", 1);
+    let peering = |name: &str, parent: usize, remote: usize, rg: &str, deployment: usize, extra: Vec<(&str, Prop)>| {
+        let mut properties: IndexMap<String, Prop> = IndexMap::new();
+        properties.insert("remoteVirtualNetwork".into(), Prop::object([("id", Prop::Id(remote))]));
+        properties.insert("allowVirtualNetworkAccess".into(), Prop::Bool(true));
+        for (k, v) in extra {
+            properties.insert(k.into(), v);
+        }
+        Resource {
+            symbol: format!("peer_{parent}_{remote}"),
+            resource_type: peering_type,
+            api_version: api_version(peering_type),
+            name: vec![if parent == 0 { "[vnet-'a']".into() } else { "vnet-${b}\\".into() }, name.to_string()],
+            parent: Some(parent),
+            resource_group: rg.to_string(),
+            location: None,
+            tags: IndexMap::new(),
+            properties: Prop::Object(properties),
+            depends_on: vec![parent, remote],
+            origin,
+            deployment,
+        }
+    };
+    // 2: a to b, after both (another deployment of a's group); 3: b to a, likewise;
+    // 4: a to a's own network, in the same deployment as a (parent inline, `.id`).
+    let p_ab = peering("[peer]", 0, 1, &rg_a, 2, vec![("hostile", Prop::Array(strings.clone()))]);
+    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone()))]);
+    let p_aa = peering("${self}", 0, 0, &rg_a, 0, vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![]))]);
+    let resources = vec![a, b, p_ab, p_ba, p_aa];
+    let deployment = |name: &str, symbol: &str, stem: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
+        name: name.to_string(),
+        symbol: symbol.to_string(),
+        file_stem: stem.to_string(),
+        resource_group: rg.to_string(),
+        resources,
+        depends_on,
+    };
+    AzurePlan {
+        resource_groups: vec![
+            ResourceGroup { name: rg_a.clone(), location: "[uk'south]".into(), tags: tags.clone() },
+            ResourceGroup { name: rg_b.clone(), location: "Zürich ☃".into(), tags: tags.clone() },
+        ],
+        resources,
+        deployments: vec![
+            deployment("[dep-a]", "deploy_a", "rg-a", &rg_a, vec![0, 4], vec![]),
+            deployment("dep-'b'", "deploy_b", "rg-b", &rg_b, vec![1], vec![]),
+            deployment("dep-a-2", "deploy_a_2", "rg-a-2", &rg_a, vec![2], vec![0, 1]),
+            deployment("dep-b-2", "deploy_b_2", "rg-b-2", &rg_b, vec![3], vec![0, 1]),
+        ],
+    }
+}
+
+/// Every string value and object key of a JSON document.
+fn json_strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| json_strings(i, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                json_strings(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn hostile_strings_stay_data_in_arm() {
+    let plan = hostile_plan();
+    let files = emit::emit(&plan);
+    let main: Value = serde_json::from_str(file(&files, "main.json")).expect("main.json is JSON");
+    let mut strings = Vec::new();
+    json_strings(&main, &mut strings);
+    for s in HOSTILE {
+        assert!(strings.contains(&arm_form(s)), "{s:?} is not in main.json as {:?}", arm_form(s));
+    }
+    // Strings that ARM would evaluate are only the ones ashlar makes.
+    for s in &strings {
+        if s.starts_with('[') && s.ends_with(']') && !s.starts_with("[[") {
+            let known = ["[resourceId(", "[subscriptionResourceId(", "[extensionResourceId("];
+            assert!(known.iter().any(|k| s.starts_with(k)), "unexpected expression {s:?}");
+        }
+    }
+
+    let rgs = main["resources"].as_array().unwrap();
+    assert_eq!(rgs[0]["name"], "rg-'a'[x]");
+    assert_eq!(rgs[0]["location"], "[[uk'south]");
+    assert_eq!(rgs[1]["name"], "[[rg-b]");
+    assert_eq!(rgs[0]["tags"]["k0"], "[[concat('a')]");
+    assert_eq!(rgs[0]["tags"]["[[concat('a')]"], "v0");
+    assert_eq!(rgs[0]["tags"]["k2"], "[test");
+
+    let dep_a = &rgs[2];
+    assert_eq!(dep_a["name"], "[[dep-a]");
+    assert_eq!(dep_a["resourceGroup"], "rg-'a'[x]");
+    assert_eq!(dep_a["dependsOn"][0], "[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-''a''[x]')]");
+    let inner = dep_a["properties"]["template"]["resources"].as_array().unwrap();
+    assert_eq!(inner[0]["name"], "[[vnet-'a']");
+    assert_eq!(inner[1]["name"], "[vnet-'a']/${self}");
+    assert_eq!(inner[1]["properties"]["remoteVirtualNetwork"]["id"], "[resourceId('Microsoft.Network/virtualNetworks', '[vnet-''a'']')]");
+    assert_eq!(inner[1]["dependsOn"], serde_json::json!(["[resourceId('Microsoft.Network/virtualNetworks', '[vnet-''a'']')]"]));
+
+    let dep_a2 = &rgs[4];
+    assert_eq!(
+        dep_a2["dependsOn"][2],
+        "[extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, '[rg-b]'), 'Microsoft.Resources/deployments', 'dep-''b''')]"
+    );
+    let p_ab = &dep_a2["properties"]["template"]["resources"][0];
+    assert_eq!(p_ab["properties"]["remoteVirtualNetwork"]["id"], "[resourceId('[rg-b]', 'Microsoft.Network/virtualNetworks', 'vnet-${b}\\')]");
+    let hostile: Vec<String> = p_ab["properties"]["hostile"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(hostile, HOSTILE.iter().map(|s| arm_form(s)).collect::<Vec<_>>());
+    let p_ba = &rgs[5]["properties"]["template"]["resources"][0];
+    assert_eq!(p_ba["name"], "vnet-${b}\\/peer-'b'\n");
+    let keyed = p_ba["properties"]["keyed"].as_object().unwrap();
+    for s in HOSTILE {
+        assert_eq!(keyed[&arm_form(s)], arm_form(s));
+    }
+}
+
+/// Reads the Bicep single-quoted string starting at `text[start]` (a `'`):
+/// returns its value and the index after the closing quote. Panics on an
+/// escape Bicep does not have and on an unescaped `${`.
+fn bicep_unquote(text: &str, start: usize) -> (String, usize) {
+    let mut chars = text[start + 1..].char_indices().peekable();
+    let mut value = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' => return (value, start + 1 + i + 1),
+            '\\' => {
+                let (_, e) = chars.next().expect("an escape at the end of the text");
+                match e {
+                    '\\' => value.push('\\'),
+                    '\'' => value.push('\''),
+                    '$' => value.push('$'),
+                    'n' => value.push('\n'),
+                    'r' => value.push('\r'),
+                    't' => value.push('\t'),
+                    'u' => {
+                        assert_eq!(chars.next().map(|(_, c)| c), Some('{'));
+                        let mut hex = String::new();
+                        for (_, h) in chars.by_ref() {
+                            if h == '}' {
+                                break;
+                            }
+                            hex.push(h);
+                        }
+                        value.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                    }
+                    other => panic!("Bicep has no escape \\{other}"),
+                }
+            }
+            '$' if chars.peek().map(|(_, c)| *c) == Some('{') => panic!("an unescaped ${{ in a Bicep string: {value:?}"),
+            '\n' | '\r' => panic!("a raw line break in a Bicep string: {value:?}"),
+            c => value.push(c),
+        }
+    }
+    panic!("an unterminated Bicep string at {start}");
+}
+
+/// Every single-quoted string of a Bicep file, decoded; comments skipped.
+fn bicep_strings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with("//") {
+            i += rest.find('\n').unwrap_or(rest.len());
+        } else if rest.starts_with('\'') {
+            let (value, next) = bicep_unquote(text, i);
+            out.push(value);
+            i = next;
+        } else {
+            i += rest.chars().next().unwrap().len_utf8();
+        }
+    }
+    out
+}
+
+#[test]
+fn hostile_strings_stay_data_in_bicep() {
+    let plan = hostile_plan();
+    let files = emit::emit(&plan);
+    let all: Vec<String> = files.iter().filter(|f| f.path.ends_with(".bicep")).flat_map(|f| bicep_strings(&f.contents)).collect();
+    for s in HOSTILE {
+        assert!(all.iter().any(|v| v == s), "{s:?} is not among the Bicep strings");
+    }
+    let main = file(&files, "main.bicep");
+    let main_strings = bicep_strings(main);
+    for expected in ["rg-'a'[x]", "[rg-b]", "[uk'south]", "Zürich ☃", "[dep-a]", "dep-'b'", "cost-centre", "a b", "if"] {
+        assert!(main_strings.iter().any(|v| v == expected), "{expected:?} is not in main.bicep");
+    }
+    // Keys that are not identifiers are quoted; identifiers are not.
+    assert!(main.contains("    k0: '[concat(\\'a\\')]'\n"), "{main}");
+    assert!(main.contains("    'cost-centre': 'a b'\n"));
+    assert!(main.contains("    'a b': 'if'\n"));
+    assert!(main.contains("    'if': 'true'\n"));
+    assert!(main.contains("    '\\${x}': 'v6'\n"));
+    assert!(main.contains("    'line1\\nline2\\r\\tend': 'v10'\n"));
+    assert!(main.contains("    '\\u{1}bell\\u{7}': 'v14'\n"));
+
+    let a = file(&files, "modules/rg-a.bicep");
+    assert!(a.contains("  name: '[vnet-\\'a\\']'\n"), "{a}");
+    // The peering on a's network to itself: parent inline, reference by symbol,
+    // and no dependsOn since both are implied.
+    assert!(a.contains("  parent: vnet_a\n  name: '\\${self}'\n"), "{a}");
+    assert!(a.contains("      id: vnet_a.id\n"));
+    assert!(!a.contains("dependsOn"));
+    assert!(a.contains("    n: -42\n    empty: {}\n    none: []\n"));
+
+    let a2 = file(&files, "modules/rg-a-2.bicep");
+    assert!(a2.contains("resource vnet_a 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {\n  name: '[vnet-\\'a\\']'\n}\n"), "{a2}");
+    // A trailing backslash is written `\u{5C}`, which the pycep parser reads correctly.
+    assert!(a2.contains("      id: resourceId('[rg-b]', 'Microsoft.Network/virtualNetworks', 'vnet-\\${b}\\u{5C}')\n"), "{a2}");
+    let b2 = file(&files, "modules/rg-b-2.bicep");
+    assert!(b2.contains("  name: 'peer-\\'b\\'\\n'\n"), "{b2}");
+}
+
+#[test]
+fn hostile_plan_passes_the_bicep_parsers() {
+    if !validators_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    emit::write_atomically(&out, &emit::emit(&hostile_plan())).unwrap();
+    let bicep = validate("validate-bicep", &out);
+    assert!(bicep.ends_with(" 0 failures"), "{bicep}");
+}
+
+/// A plan written in ashlar, with hostile tag values.
+const HOSTILE_PLAN_TEXT: &str = r#"
+settings {
+  location = uksouth
+  tags {
+    expr      = "[concat('a')]"
+    half      = "[test"
+    quote     = "it's"
+    interp    = "\${x}"
+    braces    = "\{y\}"
+    backslash = "a\\b"
+    newline   = "line1\nline2"
+    dquote    = "say \"hi\""
+    unicode   = "Zürich ☃"
+    escaped   = "\u{2603}"
+    cost-centre = "CC-1"
+  }
+}
+
+hub core {
+  resource_group = "rg-x"
+  address_space  = [10.0.0.0/16]
+}
+"#;
+
+const HOSTILE_TAG_VALUES: &[(&str, &str)] = &[
+    ("expr", "[concat('a')]"),
+    ("half", "[test"),
+    ("quote", "it's"),
+    ("interp", "${x}"),
+    ("braces", "{y}"),
+    ("backslash", "a\\b"),
+    ("newline", "line1\nline2"),
+    ("dquote", "say \"hi\""),
+    ("unicode", "Zürich ☃"),
+    ("escaped", "☃"),
+    ("cost-centre", "CC-1"),
+];
+
+#[test]
+fn hostile_tags_from_plan_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = ashlar::analyze_text(HOSTILE_PLAN_TEXT, dir.path());
+    assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+    let plan = analysis.azure.unwrap();
+    let files = emit::emit(&plan);
+
+    let main: Value = serde_json::from_str(file(&files, "main.json")).unwrap();
+    let rg_tags = &main["resources"][0]["tags"];
+    let vnet_tags = &main["resources"][1]["properties"]["template"]["resources"][0]["tags"];
+    for (key, value) in HOSTILE_TAG_VALUES {
+        assert_eq!(rg_tags[*key], arm_form(value), "resource group tag {key}");
+        assert_eq!(vnet_tags[*key], arm_form(value), "virtual network tag {key}");
+    }
+    assert_eq!(rg_tags["expr"], "[[concat('a')]");
+    assert_eq!(rg_tags["half"], "[test");
+
+    for path in ["main.bicep", "modules/rg-x.bicep"] {
+        let text = file(&files, path);
+        let strings = bicep_strings(text);
+        for (key, value) in HOSTILE_TAG_VALUES {
+            assert!(strings.iter().any(|s| s == value), "{path}: tag {key} = {value:?} is not in\n{text}");
+        }
+        assert!(text.contains("    'cost-centre': 'CC-1'\n"), "{text}");
+        assert!(text.contains("    interp: '\\${x}'\n"), "{text}");
+    }
+
+    // A valid plan: its output, hostile tags and all, passes both validators.
+    if validators_available() {
+        let out = dir.path().join("out");
+        emit::write_atomically(&out, &files).unwrap();
+        let arm = validate("validate-arm", &out);
+        assert!(arm.ends_with(" 0 errors"), "{arm}");
+        let bicep = validate("validate-bicep", &out);
+        assert!(bicep.ends_with(" 0 failures"), "{bicep}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// write_atomically
+
+fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn files(list: &[(&str, &str)]) -> Vec<OutputFile> {
+    list.iter().map(|(p, c)| OutputFile { path: p.to_string(), contents: c.to_string() }).collect()
+}
+
+fn siblings(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn write_creates_then_replaces_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n"), ("stale.txt", "old\n")])).unwrap();
+    assert_eq!(
+        read_tree(&out),
+        [("main.json".into(), "{}\n".into()), ("modules/a.bicep".into(), "// a\n".into()), ("stale.txt".into(), "old\n".into())]
+    );
+
+    emit::write_atomically(&out, &files(&[("main.json", "{\"v\": 2}\n"), ("modules/b.bicep", "// b\n")])).unwrap();
+    // The folder is replaced as a whole: files of the earlier build are gone.
+    assert_eq!(read_tree(&out), [("main.json".to_string(), "{\"v\": 2}\n".to_string()), ("modules/b.bicep".into(), "// b\n".into())]);
+    // And no temporary folder is left beside it.
+    assert_eq!(siblings(dir.path()), ["out"]);
+}
+
+#[test]
+fn write_the_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("build");
+    let emitted = emit::emit(&hub_spoke());
+    emit::write_atomically(&out, &emitted).unwrap();
+    let tree = read_tree(&out);
+    assert_eq!(tree.len(), emitted.len());
+    for f in &emitted {
+        assert_eq!(std::fs::read_to_string(out.join(&f.path)).unwrap(), f.contents, "{}", f.path);
+    }
+    // Optional: a copy to look at by hand.
+    if let Ok(keep) = std::env::var("ASHLAR_EMIT_KEEP") {
+        emit::write_atomically(Path::new(&keep), &emitted).unwrap();
+        emit::write_atomically(&Path::new(&keep).join("../hostile"), &emit::emit(&hostile_plan())).unwrap();
+    }
+}
+
+#[test]
+fn a_failed_write_leaves_the_earlier_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = files(&[("main.json", "first\n"), ("modules/a.bicep", "// a\n")]);
+    emit::write_atomically(&out, &first).unwrap();
+    let before = read_tree(&out);
+
+    // A file in the way of a folder: `main.json` cannot also be a folder.
+    let clash = files(&[("main.json", "second\n"), ("main.json/x.bicep", "x\n")]);
+    assert!(emit::write_atomically(&out, &clash).is_err());
+    assert_eq!(read_tree(&out), before);
+    assert_eq!(siblings(dir.path()), ["out"], "the staging folder is cleaned up");
+
+    // Paths that would leave the folder are refused before anything is written.
+    for bad in ["../escape.txt", "/abs.txt", "", "a/../../b"] {
+        assert!(emit::write_atomically(&out, &files(&[("main.json", "third\n"), (bad, "x\n")])).is_err(), "{bad:?}");
+        assert_eq!(read_tree(&out), before);
+    }
+    assert_eq!(siblings(dir.path()), ["out"]);
+}
+
+#[test]
+fn a_write_under_a_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let out = dir.path().join("out");
+    emit::write_atomically(&out, &files(&[("main.json", "kept\n")])).unwrap();
+
+    // The parent of the output path is a file.
+    let err = emit::write_atomically(&blocker.join("out"), &files(&[("main.json", "x\n")]));
+    assert!(err.is_err());
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
+    assert_eq!(read_tree(&out), [("main.json".to_string(), "kept\n".to_string())]);
+
+    // The output path itself is a file: refused, the file kept.
+    assert!(emit::write_atomically(&blocker, &files(&[("main.json", "x\n")])).is_err());
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
+    assert_eq!(siblings(dir.path()), ["blocker", "out"]);
+}
