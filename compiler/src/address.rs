@@ -36,10 +36,13 @@ pub fn allocate(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     for network in networks {
         let space = model.node(network).prefixes("address_space");
         let children = model.node(network).children.clone();
-        let mut taken: Vec<IpNet> = children.iter().filter_map(|c| match model.node(*c).get("address_prefix").map(|a| &a.value) {
-            Some(Typed::Prefix(net)) => Some(*net),
-            _ => None,
-        }).collect();
+        let mut taken: Vec<IpNet> = children
+            .iter()
+            .filter_map(|c| match model.node(*c).get("address_prefix").map(|a| &a.value) {
+                Some(Typed::Prefix(net)) => Some(*net),
+                _ => None,
+            })
+            .collect();
         for child in children {
             let Some(attr) = model.node(child).get("address_prefix") else { continue };
             let Typed::Auto(len) = attr.value else { continue };

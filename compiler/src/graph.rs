@@ -58,6 +58,27 @@ pub fn block_graph(model: &Model) -> (DiGraph<NodeId, ()>, IndexMap<NodeId, Node
     (graph, index)
 }
 
+/// Top-level blocks in dependency order; among blocks free to go, the one
+/// declared first goes first. Blocks in a circle are left out.
+pub fn block_order(model: &Model) -> Vec<NodeId> {
+    let (graph, index) = block_graph(model);
+    let mut waiting: IndexMap<NodeIndex, usize> =
+        index.values().map(|&n| (n, graph.neighbors_directed(n, petgraph::Direction::Incoming).count())).collect();
+    let mut ready: std::collections::BTreeSet<NodeId> = index.iter().filter(|(_, n)| waiting[*n] == 0).map(|(id, _)| *id).collect();
+    let mut order = Vec::with_capacity(index.len());
+    while let Some(id) = ready.pop_first() {
+        order.push(id);
+        for next in graph.neighbors_directed(index[&id], petgraph::Direction::Outgoing) {
+            let count = waiting.get_mut(&next).expect("every node is counted");
+            *count -= 1;
+            if *count == 0 {
+                ready.insert(graph[next]);
+            }
+        }
+    }
+    order
+}
+
 /// Reports each circle of blocks, naming the blocks in it.
 pub fn check_cycles(model: &Model) -> Vec<Diagnostic> {
     let (graph, _) = block_graph(model);

@@ -131,8 +131,9 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, di
                 Some(_) => {}
                 None => {
                     let known = stdlib::MODULES.iter().map(|m| m.name);
-                    let help = diagnostic::did_you_mean(&name, known)
-                        .unwrap_or_else(|| format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")));
+                    let help = diagnostic::did_you_mean(&name, known).unwrap_or_else(|| {
+                        format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", "))
+                    });
                     diagnostics.push(Diagnostic::new(&UNKNOWN_MODULE, u.span, format!("no module `{name}` in the standard library")).with_help(help));
                 }
             }

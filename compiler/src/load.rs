@@ -40,9 +40,11 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "ashlar") {

@@ -44,7 +44,9 @@ enum Command {
         format: Format,
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
-    #[command(after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\n\nExample:\n  ashlar build examples/hub-spoke -o out")]
+    #[command(
+        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
+    )]
     Build {
         /// A plan folder (every *.ashlar below it) or one .ashlar file.
         plan: PathBuf,
@@ -64,7 +66,9 @@ enum Command {
         list: bool,
     },
     /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
-    #[command(after_help = "Examples:\n  ashlar graph examples/hub-spoke | dot -Tsvg > plan.svg\n  ashlar graph examples/hub-spoke --format mermaid")]
+    #[command(
+        after_help = "Examples:\n  ashlar graph examples/hub-spoke | dot -Tsvg > plan.svg\n  ashlar graph examples/hub-spoke --format mermaid"
+    )]
     Graph {
         plan: PathBuf,
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]

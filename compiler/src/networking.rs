@@ -28,10 +28,7 @@ pub fn reserved_subnet_service(name: &str) -> Option<&'static str> {
 
 /// The smallest prefix length a reserved subnet accepts (its prefix may be no longer).
 pub fn reserved_subnet_min(name: &str) -> Option<u8> {
-    RESERVED_SUBNETS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, len)| *len)
+    RESERVED_SUBNETS.iter().find(|(n, _)| *n == name).map(|(_, len)| *len)
 }
 
 /// Azure accepts a `GatewaySubnet` as small as /29 but recommends /27 or larger
@@ -54,24 +51,9 @@ pub const RESERVED_ADDRESSES_PER_SUBNET: u32 = 5;
 /// Ranges no virtual network may use, with what Azure uses them for
 /// (virtual network FAQ, "What address ranges can I use in my virtual networks?").
 pub const FORBIDDEN_RANGES: &[(ipnet::Ipv4Net, &str)] = &[
-    (
-        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(224, 0, 0, 0), 4),
-        "multicast",
-    ),
-    (
-        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(255, 255, 255, 255), 32),
-        "broadcast",
-    ),
-    (
-        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(127, 0, 0, 0), 8),
-        "loopback",
-    ),
-    (
-        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(169, 254, 0, 0), 16),
-        "link-local",
-    ),
-    (
-        ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(168, 63, 129, 16), 32),
-        "Azure's own DNS, DHCP and health-probe address",
-    ),
+    (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(224, 0, 0, 0), 4), "multicast"),
+    (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(255, 255, 255, 255), 32), "broadcast"),
+    (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(127, 0, 0, 0), 8), "loopback"),
+    (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(169, 254, 0, 0), 16), "link-local"),
+    (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(168, 63, 129, 16), 32), "Azure's own DNS, DHCP and health-probe address"),
 ];

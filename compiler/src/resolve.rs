@@ -172,8 +172,12 @@ impl Resolver<'_> {
                                     ast::Item::Attribute(a) => Some((a.key.clone(), a.value.clone())),
                                     ast::Item::Block(b) => {
                                         self.diagnostics.push(
-                                            Diagnostic::new(&TYPE_MISMATCH, b.head.span, format!("`{}` holds only `name = \"value\"` entries", head.name))
-                                                .with_help(format!("write `{} = \"...\"`", b.head.name)),
+                                            Diagnostic::new(
+                                                &TYPE_MISMATCH,
+                                                b.head.span,
+                                                format!("`{}` holds only `name = \"value\"` entries", head.name),
+                                            )
+                                            .with_help(format!("write `{} = \"...\"`", b.head.name)),
                                         );
                                         None
                                     }
@@ -220,12 +224,10 @@ impl Resolver<'_> {
         let kind = self.model.node(id).kind;
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
-            let help = did_you_mean(&key.name, candidates).unwrap_or_else(|| {
-                format!("a {} has: {}", kind.kind, kind.attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", "))
-            });
-            return self.error(
-                Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help),
-            );
+            let help = did_you_mean(&key.name, candidates)
+                .unwrap_or_else(|| format!("a {} has: {}", kind.kind, kind.attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")));
+            return self
+                .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
         if let Some(first) = self.raw[id].iter().find(|a| a.key.name == key.name) {
             let first = first.key.span;
@@ -333,9 +335,7 @@ impl Resolver<'_> {
                     Some(w) => Some(Typed::Word(w.to_string())),
                     None => {
                         let help = did_you_mean(name, words.iter().copied()).unwrap_or_else(|| format!("use {}", ty.describe()));
-                        self.error(
-                            Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not a value of `{}`", schema.name)).with_help(help),
-                        );
+                        self.error(Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not a value of `{}`", schema.name)).with_help(help));
                         None
                     }
                 }
@@ -368,14 +368,13 @@ impl Resolver<'_> {
                 Some(Typed::Map(map))
             }
             (Type::List(inner), ValueKind::List(items)) => {
-                let typed: Vec<Spanned<Typed>> = items
-                    .iter()
-                    .filter_map(|item| self.typed(inner, item, schema).map(|value| Spanned { value, span: item.span }))
-                    .collect();
+                let typed: Vec<Spanned<Typed>> =
+                    items.iter().filter_map(|item| self.typed(inner, item, schema).map(|value| Spanned { value, span: item.span })).collect();
                 (typed.len() == items.len()).then_some(Typed::List(typed))
             }
             (_, ValueKind::Call(name, _)) if !["file", "secret", "marketplace"].contains(&name.name.as_str()) => {
-                let help = did_you_mean(&name.name, ["file", "secret", "marketplace"]).unwrap_or_else(|| "the functions are file, secret and marketplace".into());
+                let help = did_you_mean(&name.name, ["file", "secret", "marketplace"])
+                    .unwrap_or_else(|| "the functions are file, secret and marketplace".into());
                 self.error(Diagnostic::new(&TYPE_MISMATCH, name.span, format!("unknown function `{}`", name.name)).with_help(help));
                 None
             }
@@ -398,7 +397,9 @@ impl Resolver<'_> {
         match read {
             Ok(text) => Some(Typed::Str(text)),
             Err(why) => {
-                self.error(Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"));
+                self.error(
+                    Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"),
+                );
                 None
             }
         }
@@ -423,8 +424,7 @@ impl Resolver<'_> {
                     let help = did_you_mean(&segment.name, candidates.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}"));
                     self.error(
-                        Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name))
-                            .with_help(help),
+                        Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name)).with_help(help),
                     );
                     return None;
                 }

@@ -7,7 +7,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Type {
     String,
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     Boolean,
     /// An address prefix such as `10.0.0.0/16`.
     Prefix,
@@ -161,13 +164,7 @@ pub const SUBNET: KindSchema = KindSchema {
     doc: "A subnet of a hub or spoke: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
     naming: Naming::Named,
     positional: &["address_prefix"],
-    attributes: &[attr(
-        "address_prefix",
-        Type::PrefixOrAuto,
-        true,
-        None,
-        "Address prefix inside the virtual network's address space, or `auto /N`.",
-    )],
+    attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
     children: &[],
     unique: false,
 };

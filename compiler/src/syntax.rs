@@ -169,9 +169,22 @@ fn expected_words(positives: &[Rule]) -> Vec<&'static str> {
     let is_value = |r: &Rule| {
         matches!(
             r,
-            Rule::string | Rule::auto | Rule::cidr | Rule::ipv4 | Rule::ipv6 | Rule::version | Rule::time_of_day
-                | Rule::duration | Rule::percent | Rule::integer | Rule::boolean | Rule::call | Rule::call_name
-                | Rule::path | Rule::list | Rule::map
+            Rule::string
+                | Rule::auto
+                | Rule::cidr
+                | Rule::ipv4
+                | Rule::ipv6
+                | Rule::version
+                | Rule::time_of_day
+                | Rule::duration
+                | Rule::percent
+                | Rule::integer
+                | Rule::boolean
+                | Rule::call
+                | Rule::call_name
+                | Rule::path
+                | Rule::list
+                | Rule::map
         )
     };
     let values = positives.iter().filter(|r| is_value(r)).count();
@@ -201,7 +214,14 @@ fn expected_words(positives: &[Rule]) -> Vec<&'static str> {
         words.push("the end of the line");
     }
     let mut seen = Vec::new();
-    words.retain(|w| if seen.contains(w) { false } else { seen.push(*w); true });
+    words.retain(|w| {
+        if seen.contains(w) {
+            false
+        } else {
+            seen.push(*w);
+            true
+        }
+    });
     words
 }
 
@@ -403,7 +423,11 @@ impl Builder {
                 let len = pair.into_inner().next().expect("prefix length").as_str();
                 match len.parse::<u8>() {
                     Ok(n) if n <= 128 => ValueKind::Auto(n),
-                    _ => self.invalid(span, format!("/{len} is not a prefix length"), Some("a prefix length is 0 to 32 for IPv4, 0 to 128 for IPv6".into())),
+                    _ => self.invalid(
+                        span,
+                        format!("/{len} is not a prefix length"),
+                        Some("a prefix length is 0 to 32 for IPv4, 0 to 128 for IPv6".into()),
+                    ),
                 }
             }
             Rule::path => ValueKind::Path(self.dotted(&pair)),
@@ -437,7 +461,13 @@ impl Builder {
         let max = if ip.is_ipv4() { 32 } else { 128 };
         let len = match len.parse::<u8>() {
             Ok(n) if n <= max => n,
-            _ => return self.invalid(span, format!("/{len} is not a prefix length for this address"), Some(format!("the prefix length is 0 to {max}"))),
+            _ => {
+                return self.invalid(
+                    span,
+                    format!("/{len} is not a prefix length for this address"),
+                    Some(format!("the prefix length is 0 to {max}")),
+                )
+            }
         };
         let net = ipnet::IpNet::new(ip, len).expect("length checked above");
         if net.network() != ip {

@@ -13,21 +13,13 @@ use std::path::Path;
 const FIXTURES: &str = "../tests/fixtures/diagnostics";
 
 /// The four sections of a code's documentation, in order.
-const SECTIONS: [&str; 4] = [
-    "## What it does",
-    "## Why it matters",
-    "## Example",
-    "## Fix",
-];
+const SECTIONS: [&str; 4] = ["## What it does", "## Why it matters", "## Example", "## Fix"];
 
 /// Every code ashlar reports.
 fn codes() -> Vec<&'static Code> {
     let mut codes = ashlar::registry::all();
     // Declared next to the allocator; listed here until the registry lists it.
-    if !codes
-        .iter()
-        .any(|c| c.code == ashlar::address::AUTO_PREFIX_EXHAUSTED.code)
-    {
+    if !codes.iter().any(|c| c.code == ashlar::address::AUTO_PREFIX_EXHAUSTED.code) {
         codes.push(&ashlar::address::AUTO_PREFIX_EXHAUSTED);
     }
     codes
@@ -53,29 +45,15 @@ fn codes_and_names_are_unique() {
     let mut seen_codes = HashSet::new();
     let mut seen_names = HashSet::new();
     for code in codes() {
+        assert!(seen_codes.insert(code.code), "{} is declared twice", code.code);
+        assert!(seen_names.insert(code.name), "the name {} is used twice", code.name);
         assert!(
-            seen_codes.insert(code.code),
-            "{} is declared twice",
-            code.code
-        );
-        assert!(
-            seen_names.insert(code.name),
-            "the name {} is used twice",
-            code.name
-        );
-        assert!(
-            code.code.len() == 6
-                && code.code.starts_with("ASH")
-                && code.code[3..].chars().all(|c| c.is_ascii_digit()),
+            code.code.len() == 6 && code.code.starts_with("ASH") && code.code[3..].chars().all(|c| c.is_ascii_digit()),
             "{} is not of the form ASHnnn",
             code.code
         );
         assert!(
-            !code.name.is_empty()
-                && code
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            !code.name.is_empty() && code.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} of {} is not kebab-case",
             code.name,
             code.code
@@ -87,25 +65,12 @@ fn codes_and_names_are_unique() {
 fn every_code_is_documented_in_the_four_sections() {
     for code in codes() {
         let lines: Vec<&str> = code.doc.lines().map(str::trim).collect();
-        let headings: Vec<(usize, &str)> = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.starts_with('#'))
-            .map(|(i, l)| (i, *l))
-            .collect();
+        let headings: Vec<(usize, &str)> = lines.iter().enumerate().filter(|(_, l)| l.starts_with('#')).map(|(i, l)| (i, *l)).collect();
         let names: Vec<&str> = headings.iter().map(|(_, h)| *h).collect();
-        assert_eq!(
-            names, SECTIONS,
-            "{}: the doc must have exactly these sections, in order",
-            code.code
-        );
+        assert_eq!(names, SECTIONS, "{}: the doc must have exactly these sections, in order", code.code);
         for (n, (at, heading)) in headings.iter().enumerate() {
             let end = headings.get(n + 1).map_or(lines.len(), |(next, _)| *next);
-            let body: Vec<&str> = lines[at + 1..end]
-                .iter()
-                .copied()
-                .filter(|l| !l.is_empty())
-                .collect();
+            let body: Vec<&str> = lines[at + 1..end].iter().copied().filter(|l| !l.is_empty()).collect();
             assert!(!body.is_empty(), "{}: `{heading}` is empty", code.code);
             if *heading == "## Example" {
                 let content = body.iter().filter(|l| !l.starts_with("```")).count();
@@ -117,11 +82,7 @@ fn every_code_is_documented_in_the_four_sections() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let missing: Vec<String> = codes()
-        .into_iter()
-        .map(fixture)
-        .filter(|p| !Path::new(p).exists())
-        .collect();
+    let missing: Vec<String> = codes().into_iter().map(fixture).filter(|p| !Path::new(p).exists()).collect();
     assert!(missing.is_empty(), "fixtures missing: {missing:?}");
 }
 
@@ -129,16 +90,9 @@ fn every_code_has_a_fixture() {
 fn every_fixture_is_for_a_code() {
     let known: HashSet<&str> = codes().iter().map(|c| c.code).collect();
     for entry in std::fs::read_dir(FIXTURES).expect("the fixtures folder") {
-        let name = entry
-            .expect("a fixture")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("a fixture").file_name().to_string_lossy().into_owned();
         let code = name.strip_suffix(".ashlar").unwrap_or(&name);
-        assert!(
-            known.contains(code),
-            "{name} is a fixture for no known code"
-        );
+        assert!(known.contains(code), "{name} is a fixture for no known code");
     }
 }
 
@@ -155,11 +109,7 @@ fn every_fixture_triggers_its_code() {
         let rendered = render_terminal(&sources, &diagnostics, Style::Plain);
         insta::assert_snapshot!(code.code, rendered);
     }
-    assert!(
-        failures.is_empty(),
-        "fixtures that do not trigger their code:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "fixtures that do not trigger their code:\n{}", failures.join("\n"));
 }
 
 #[test]
@@ -167,18 +117,10 @@ fn fixtures_trigger_no_other_code() {
     let mut noisy = Vec::new();
     for code in codes() {
         let (_, diagnostics) = analyze(&fixture(code));
-        let others: Vec<&str> = diagnostics
-            .iter()
-            .map(|d| d.code.code)
-            .filter(|c| *c != code.code)
-            .collect();
+        let others: Vec<&str> = diagnostics.iter().map(|d| d.code.code).filter(|c| *c != code.code).collect();
         if !others.is_empty() {
             noisy.push(format!("{}: also {others:?}", code.code));
         }
     }
-    assert!(
-        noisy.is_empty(),
-        "keep each fixture to its own code:\n{}",
-        noisy.join("\n")
-    );
+    assert!(noisy.is_empty(), "keep each fixture to its own code:\n{}", noisy.join("\n"));
 }

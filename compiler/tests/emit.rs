@@ -1,4 +1,4 @@
-//! The emitters: the hub-spoke example's output (snapshots and the real
+//! The emitters: every example's output (snapshots and the real
 //! validators), escaping of hostile user data in ARM JSON and Bicep,
 //! determinism, and the atomic write of the output folder.
 
@@ -62,12 +62,33 @@ fn hub_spoke_files() {
     }
 }
 
+/// Every example under `examples/`, by folder name, lowered.
+fn examples() -> Vec<(String, AzurePlan)> {
+    let mut names: Vec<String> = std::fs::read_dir(workspace().join("examples"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let input = ashlar::load::read_plan(&workspace().join("examples").join(&name)).expect("the example reads");
+            let analysis = ashlar::analyze(&input);
+            assert!(!analysis.has_errors(), "example {name} has errors: {:#?}", analysis.diagnostics);
+            (name, analysis.azure.expect("the example lowers"))
+        })
+        .collect()
+}
+
 #[test]
-fn hub_spoke_snapshots() {
-    let files = emit::emit(&hub_spoke());
-    for f in &files {
-        let name = f.path.replace('/', "__");
-        insta::assert_snapshot!(name, versionless(&f.contents));
+fn every_example_output_snapshot() {
+    for (example, plan) in examples() {
+        for f in &emit::emit(&plan) {
+            let name = format!("{example}__{}", f.path.replace('/', "__"));
+            insta::assert_snapshot!(name, versionless(&f.contents));
+        }
     }
 }
 
@@ -152,18 +173,20 @@ fn validate(tool: &str, dir: &Path) -> String {
 }
 
 #[test]
-fn hub_spoke_passes_the_validators() {
+fn every_example_passes_the_validators() {
     if !validators_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    emit::write_atomically(&out, &emit::emit(&hub_spoke())).unwrap();
-    let arm = validate("validate-arm", &out);
-    assert!(arm.ends_with(" 0 errors"), "{arm}");
-    let bicep = validate("validate-bicep", &out);
-    assert!(bicep.ends_with(" 0 failures"), "{bicep}");
-    println!("{arm}\n{bicep}");
+    for (example, plan) in examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(&example);
+        emit::write_atomically(&out, &emit::emit(&plan)).unwrap();
+        let arm = validate("validate-arm", &out);
+        assert!(arm.ends_with(" 0 errors"), "{example}: {arm}");
+        let bicep = validate("validate-bicep", &out);
+        assert!(bicep.ends_with(" 0 failures"), "{example}: {bicep}");
+        println!("{example}: {arm}; {bicep}");
+    }
 }
 
 #[test]

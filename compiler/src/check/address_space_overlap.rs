@@ -25,10 +25,7 @@ declare_codes! {
     pub ADDRESS_SPACE_OVERLAP = ("ASH207", "address-space-overlap", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &ADDRESS_SPACE_OVERLAP,
-    run,
-};
+pub const CHECK: Check = Check { code: &ADDRESS_SPACE_OVERLAP, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
@@ -41,26 +38,13 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             let (a, b) = (later.value, earlier.value);
             let what = model.describe(network);
             let (message, help) = if a == b {
-                (
-                    format!("{a} is given twice in the address space of {what}"),
-                    format!("remove the second {a}"),
-                )
+                (format!("{a} is given twice in the address space of {what}"), format!("remove the second {a}"))
             } else if b.contains(&a) {
-                (
-                    format!("{a} lies inside {b}, also in the address space of {what}"),
-                    format!("remove {a}: {b} already holds it"),
-                )
+                (format!("{a} lies inside {b}, also in the address space of {what}"), format!("remove {a}: {b} already holds it"))
             } else {
-                (
-                    format!("{a} holds {b}, also in the address space of {what}"),
-                    format!("remove {b}: {a} already holds it"),
-                )
+                (format!("{a} holds {b}, also in the address space of {what}"), format!("remove {b}: {a} already holds it"))
             };
-            out.push(
-                Diagnostic::new(&ADDRESS_SPACE_OVERLAP, later.span, message)
-                    .with_label(earlier.span, format!("{b} is here"))
-                    .with_help(help),
-            );
+            out.push(Diagnostic::new(&ADDRESS_SPACE_OVERLAP, later.span, message).with_label(earlier.span, format!("{b} is here")).with_help(help));
         }
     }
 }
@@ -76,10 +60,7 @@ mod tests {
     #[test]
     fn each_overlap_is_reported_at_the_later_prefix() {
         assert_eq!(
-            messages(
-                &plan("10.0.4.0/24, 10.1.0.0/16, 10.0.0.0/16, 10.1.0.0/16"),
-                "ASH207"
-            ),
+            messages(&plan("10.0.4.0/24, 10.1.0.0/16, 10.0.0.0/16, 10.1.0.0/16"), "ASH207"),
             [
                 "10.0.0.0/16 holds 10.0.4.0/24, also in the address space of hub `core`",
                 "10.1.0.0/16 is given twice in the address space of hub `core`",

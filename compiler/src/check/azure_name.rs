@@ -37,10 +37,7 @@ declare_codes! {
     pub AZURE_NAME = ("ASH301", "azure-name", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &AZURE_NAME,
-    run,
-};
+pub const CHECK: Check = Check { code: &AZURE_NAME, run };
 
 /// Azure's rule for the names of one resource type (azure-facts 5.5).
 struct Rule {
@@ -122,40 +119,20 @@ impl Rule {
         let len = name.chars().count();
         if len < self.min || len > self.max {
             let chars = if len == 1 { "character" } else { "characters" };
-            found.push(Problem {
-                fact: format!("has {len} {chars}"),
-                wanted: format!("has {} to {} characters", self.min, self.max),
-            });
+            found.push(Problem { fact: format!("has {len} {chars}"), wanted: format!("has {} to {} characters", self.min, self.max) });
         }
         let mut bad: Vec<char> = name.chars().filter(|&c| !(self.char_ok)(c)).collect();
         bad.sort_unstable();
         bad.dedup();
         if !bad.is_empty() {
             let shown: Vec<String> = bad.into_iter().map(show).collect();
-            found.push(Problem {
-                fact: format!("contains {}", join(&shown)),
-                wanted: format!("holds only {}", self.allowed),
-            });
+            found.push(Problem { fact: format!("contains {}", join(&shown)), wanted: format!("holds only {}", self.allowed) });
         }
-        if let Some(c) = name
-            .chars()
-            .next()
-            .filter(|&c| (self.char_ok)(c) && !(self.start_ok)(c))
-        {
-            found.push(Problem {
-                fact: format!("starts with `{c}`"),
-                wanted: self.start.to_string(),
-            });
+        if let Some(c) = name.chars().next().filter(|&c| (self.char_ok)(c) && !(self.start_ok)(c)) {
+            found.push(Problem { fact: format!("starts with `{c}`"), wanted: self.start.to_string() });
         }
-        if let Some(c) = name
-            .chars()
-            .last()
-            .filter(|&c| (self.char_ok)(c) && !(self.end_ok)(c))
-        {
-            found.push(Problem {
-                fact: format!("ends with `{c}`"),
-                wanted: self.end.to_string(),
-            });
+        if let Some(c) = name.chars().last().filter(|&c| (self.char_ok)(c) && !(self.end_ok)(c)) {
+            found.push(Problem { fact: format!("ends with `{c}`"), wanted: self.end.to_string() });
         }
         found
     }
@@ -172,14 +149,7 @@ fn join(clauses: &[String]) -> String {
 
 /// Reports `name` when it breaks `rule`. `whose` follows the name in the message
 /// ("of hub `core`"); `fixer` starts the help ("rename hub `core`").
-fn report(
-    out: &mut Vec<Diagnostic>,
-    rule: &Rule,
-    name: &str,
-    whose: &str,
-    span: Span,
-    fixer: &str,
-) {
+fn report(out: &mut Vec<Diagnostic>, rule: &Rule, name: &str, whose: &str, span: Span, fixer: &str) {
     let problems = rule.problems(name);
     if problems.is_empty() {
         return;
@@ -191,11 +161,7 @@ fn report(
         Diagnostic::new(
             &AZURE_NAME,
             span,
-            format!(
-                "the {what} name `{name}` {whose} {}, but Azure wants a {what} name that {}",
-                join(&facts),
-                join(&wanted)
-            ),
+            format!("the {what} name `{name}` {whose} {}, but Azure wants a {what} name that {}", join(&facts), join(&wanted)),
         )
         .with_help(format!("{fixer} so that the name {}", join(&wanted))),
     );
@@ -205,11 +171,9 @@ fn report(
 fn fixer(model: &Model, attr: &str, block: NodeId) -> String {
     let naming = model.unique("naming");
     match naming.and_then(|n| n.str(attr)) {
-        Some(pattern) => format!(
-            "rename {}, or change the `{attr}` pattern \"{pattern}\" of naming `{}`,",
-            model.describe(block),
-            naming.map_or("", |n| n.name())
-        ),
+        Some(pattern) => {
+            format!("rename {}, or change the `{attr}` pattern \"{pattern}\" of naming `{}`,", model.describe(block), naming.map_or("", |n| n.name()))
+        }
         None => format!("rename {}", model.describe(block)),
     }
 }
@@ -226,41 +190,16 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (network, node) in model.networks() {
         let whose = format!("of {}", model.describe(network));
         if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
-            report(
-                out,
-                &RESOURCE_GROUP,
-                rg,
-                &whose,
-                attr.span,
-                "rename the resource group",
-            );
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
         }
         if vnet_sound {
-            report(
-                out,
-                &VIRTUAL_NETWORK,
-                &names.vnet(network),
-                &whose,
-                node.head,
-                &fixer(model, "virtual_network", network),
-            );
+            report(out, &VIRTUAL_NETWORK, &names.vnet(network), &whose, node.head, &fixer(model, "virtual_network", network));
         }
-        for &subnet in node
-            .children
-            .iter()
-            .filter(|&&c| model.node(c).is("subnet"))
-        {
+        for &subnet in node.children.iter().filter(|&&c| model.node(c).is("subnet")) {
             // Reserved names are Azure's own, kept as they are by any pattern.
             if subnet_sound && !is_reserved_subnet(model.node(subnet).name()) {
                 let whose = format!("of {}", model.describe(subnet));
-                report(
-                    out,
-                    &SUBNET,
-                    &names.subnet(subnet),
-                    &whose,
-                    model.node(subnet).head,
-                    &fixer(model, "subnet", subnet),
-                );
+                report(out, &SUBNET, &names.subnet(subnet), &whose, model.node(subnet).head, &fixer(model, "subnet", subnet));
             }
         }
     }
@@ -270,19 +209,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             for (local, remote) in [(spoke, hub), (hub, spoke)] {
-                let whose = format!(
-                    "from {} to {}",
-                    model.describe(local),
-                    model.describe(remote)
-                );
-                report(
-                    out,
-                    &PEERING,
-                    &names.peering(local, remote),
-                    &whose,
-                    node.head,
-                    &fixer(model, "peering", spoke),
-                );
+                let whose = format!("from {} to {}", model.describe(local), model.describe(remote));
+                report(out, &PEERING, &names.peering(local, remote), &whose, node.head, &fixer(model, "peering", spoke));
             }
         }
     }
@@ -304,16 +232,10 @@ mod tests {
         assert_eq!(facts(&VIRTUAL_NETWORK, "a"), ["has 1 character"]);
         assert_eq!(facts(&SUBNET, "_web"), ["starts with `_`"]);
         assert_eq!(facts(&SUBNET, "web-"), ["ends with `-`"]);
-        assert_eq!(
-            facts(&PEERING, "peer to é\t"),
-            ["contains U+0009, a space and `é`"]
-        );
+        assert_eq!(facts(&PEERING, "peer to é\t"), ["contains U+0009, a space and `é`"]);
         assert_eq!(facts(&SUBNET, &"s".repeat(81)), ["has 81 characters"]);
         assert_eq!(facts(&SUBNET, ""), ["has 0 characters"]);
-        assert_eq!(
-            facts(&VIRTUAL_NETWORK, "-"),
-            ["has 1 character", "starts with `-`", "ends with `-`"]
-        );
+        assert_eq!(facts(&VIRTUAL_NETWORK, "-"), ["has 1 character", "starts with `-`", "ends with `-`"]);
     }
 
     #[test]
@@ -321,10 +243,7 @@ mod tests {
         assert!(RESOURCE_GROUP.problems("rg-Müller_(prod).1").is_empty());
         assert!(RESOURCE_GROUP.problems(".rg").is_empty());
         assert_eq!(facts(&RESOURCE_GROUP, "rg."), ["ends with `.`"]);
-        assert_eq!(
-            facts(&RESOURCE_GROUP, &"r".repeat(91)),
-            ["has 91 characters"]
-        );
+        assert_eq!(facts(&RESOURCE_GROUP, &"r".repeat(91)), ["has 91 characters"]);
         assert_eq!(facts(&RESOURCE_GROUP, "rg/a"), ["contains `/`"]);
     }
 
@@ -337,25 +256,9 @@ mod tests {
         let found = messages(&plan, "ASH301");
         assert_eq!(found.len(), 3, "{found:#?}");
         // One place (the spoke's head), so sorted by message.
-        assert!(
-            found[0].starts_with(&format!(
-                "the peering name `vnet-{long}-to-vnet-core` from spoke"
-            )),
-            "{}",
-            found[0]
-        );
-        assert!(
-            found[1].starts_with(&format!(
-                "the peering name `vnet-core-to-vnet-{long}` from hub `core`"
-            )),
-            "{}",
-            found[1]
-        );
-        assert!(
-            found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")),
-            "{}",
-            found[2]
-        );
+        assert!(found[0].starts_with(&format!("the peering name `vnet-{long}-to-vnet-core` from spoke")), "{}", found[0]);
+        assert!(found[1].starts_with(&format!("the peering name `vnet-core-to-vnet-{long}` from hub `core`")), "{}", found[1]);
+        assert!(found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")), "{}", found[2]);
         assert!(found[2].ends_with("has 69 characters, but Azure wants a virtual network name that has 2 to 64 characters"), "{}", found[2]);
     }
 

@@ -57,28 +57,17 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
 /// Where a subnet's prefix is written (`auto /N` included), else its head.
 fn prefix_span(model: &Model, subnet: NodeId) -> Span {
     let node = model.node(subnet);
-    node.get("address_prefix")
-        .map_or(node.head, |attr| attr.span)
+    node.get("address_prefix").map_or(node.head, |attr| attr.span)
 }
 
 /// `10.0.0.0/16, 10.1.0.0/16`: prefixes for a message.
 fn list(prefixes: impl IntoIterator<Item = IpNet>) -> String {
-    prefixes
-        .into_iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    prefixes.into_iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// The subnets of a network that have a prefix, written or allocated, in declaration order.
 fn subnets(model: &Model, network: NodeId) -> Vec<(NodeId, IpNet)> {
-    model
-        .node(network)
-        .children
-        .iter()
-        .filter(|&&c| model.node(c).is("subnet"))
-        .filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p)))
-        .collect()
+    model.node(network).children.iter().filter(|&&c| model.node(c).is("subnet")).filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p))).collect()
 }
 
 #[cfg(test)]
@@ -88,18 +77,11 @@ pub(crate) mod test_support {
     /// Analyses plan text and keeps the diagnostics of one code.
     pub fn diagnostics(text: &str, code: &str) -> Vec<Diagnostic> {
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
-        analysis
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.code.code == code)
-            .collect()
+        analysis.diagnostics.into_iter().filter(|d| d.code.code == code).collect()
     }
 
     /// The messages of one code's diagnostics.
     pub fn messages(text: &str, code: &str) -> Vec<String> {
-        diagnostics(text, code)
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        diagnostics(text, code).into_iter().map(|d| d.message).collect()
     }
 }

@@ -30,10 +30,7 @@ declare_codes! {
     pub NAMING_PATTERN = ("ASH303", "naming-pattern", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &NAMING_PATTERN,
-    run,
-};
+pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
 /// The pattern attributes of a `naming` block.
 pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering"];
@@ -58,12 +55,7 @@ struct Problem {
 fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
     let mut found = Vec::new();
     let allowed = allowed(attr);
-    let listed = match allowed
-        .iter()
-        .map(|p| format!("`{{{p}}}`"))
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    let listed = match allowed.iter().map(|p| format!("`{{{p}}}`")).collect::<Vec<_>>().as_slice() {
         [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         all => all.join(""),
     };
@@ -83,12 +75,8 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
         let Some(close) = close.filter(|&c| pattern.as_bytes()[c] == b'}') else {
             found.push(Problem {
                 range: at..at + 1,
-                message: format!(
-                    "the `{attr}` pattern \"{pattern}\" has a `{{` that is never closed"
-                ),
-                help: format!(
-                    "close the placeholder with `}}`: a `{attr}` pattern may use {listed}"
-                ),
+                message: format!("the `{attr}` pattern \"{pattern}\" has a `{{` that is never closed"),
+                help: format!("close the placeholder with `}}`: a `{attr}` pattern may use {listed}"),
             });
             rest = at + 1;
             continue;
@@ -105,18 +93,9 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
                     Some(hint) => format!("{hint} A `{attr}` pattern may use {listed}"),
                     None => format!("a `{attr}` pattern may use {listed}"),
                 };
-                (
-                    format!(
-                        "`{{{name}}}` is not a placeholder of the `{attr}` pattern \"{pattern}\""
-                    ),
-                    help,
-                )
+                (format!("`{{{name}}}` is not a placeholder of the `{attr}` pattern \"{pattern}\""), help)
             };
-            found.push(Problem {
-                range: at..close + 1,
-                message,
-                help,
-            });
+            found.push(Problem { range: at..close + 1, message, help });
         }
         rest = close + 1;
     }
@@ -144,9 +123,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         for problem in problems(attr_name, pattern) {
             let span = inside(attr.span, pattern, problem.range);
-            out.push(
-                Diagnostic::new(&NAMING_PATTERN, span, problem.message).with_help(problem.help),
-            );
+            out.push(Diagnostic::new(&NAMING_PATTERN, span, problem.message).with_help(problem.help));
         }
     }
 }
@@ -167,10 +144,7 @@ mod tests {
     use crate::check::test_support::diagnostics;
 
     fn ranges(attr: &str, pattern: &str) -> Vec<(usize, usize)> {
-        problems(attr, pattern)
-            .into_iter()
-            .map(|p| (p.range.start, p.range.end))
-            .collect()
+        problems(attr, pattern).into_iter().map(|p| (p.range.start, p.range.end)).collect()
     }
 
     #[test]
@@ -191,10 +165,7 @@ mod tests {
     #[test]
     fn a_misspelt_placeholder_gets_a_suggestion() {
         let found = problems("virtual_network", "vnet-{nmae}");
-        assert_eq!(
-            found[0].help,
-            "did you mean `name`? A `virtual_network` pattern may use `{name}` and `{location}`"
-        );
+        assert_eq!(found[0].help, "did you mean `name`? A `virtual_network` pattern may use `{name}` and `{location}`");
     }
 
     #[test]
@@ -202,10 +173,7 @@ mod tests {
         let plan = "settings { location = uksouth }\nnaming corp {\n  subnet = \"snet-{nmae}\"\n  peering = \"p-\\{{vnet}-{x}\"\n}\n";
         let found = diagnostics(plan, "ASH303");
         assert_eq!(found.len(), 3, "{found:?}");
-        let spans: Vec<u32> = found
-            .iter()
-            .map(|d| d.span.unwrap().end - d.span.unwrap().start)
-            .collect();
+        let spans: Vec<u32> = found.iter().map(|d| d.span.unwrap().end - d.span.unwrap().start).collect();
         // `{nmae}` exactly; the escaped literal as a whole, twice.
         assert_eq!(spans, [6, 16, 16]);
     }

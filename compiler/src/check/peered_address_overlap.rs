@@ -31,44 +31,26 @@ declare_codes! {
     pub PEERED_ADDRESS_OVERLAP = ("ASH203", "peered-address-overlap", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &PEERED_ADDRESS_OVERLAP,
-    run,
-};
+pub const CHECK: Check = Check { code: &PEERED_ADDRESS_OVERLAP, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (hub, _) in model.of_kind("hub") {
         // The hub first, then its spokes in declaration order: each network is
         // compared with those before it, so each overlap is reported once, at the later one.
-        let members: Vec<NodeId> = std::iter::once(hub)
-            .chain(
-                model
-                    .of_kind("spoke")
-                    .filter(|(_, s)| s.reference("hub") == Some(hub))
-                    .map(|(id, _)| id),
-            )
-            .collect();
+        let members: Vec<NodeId> =
+            std::iter::once(hub).chain(model.of_kind("spoke").filter(|(_, s)| s.reference("hub") == Some(hub)).map(|(id, _)| id)).collect();
         let hub_name = model.describe(hub);
         for (j, &later) in members.iter().enumerate().skip(1) {
             let later_node = model.node(later);
             for prefix in later_node.prefixes("address_space") {
                 for &earlier in &members[..j] {
                     let earlier_node = model.node(earlier);
-                    let Some(other) = earlier_node
-                        .prefixes("address_space")
-                        .into_iter()
-                        .find(|o| overlaps(&o.value, &prefix.value))
-                    else {
+                    let Some(other) = earlier_node.prefixes("address_space").into_iter().find(|o| overlaps(&o.value, &prefix.value)) else {
                         continue;
                     };
                     let message = if earlier == hub {
-                        format!(
-                            "address space {} of spoke `{}` overlaps {} of its {hub_name}",
-                            prefix.value,
-                            later_node.name(),
-                            other.value
-                        )
+                        format!("address space {} of spoke `{}` overlaps {} of its {hub_name}", prefix.value, later_node.name(), other.value)
                     } else {
                         format!(
                             "address space {} of spoke `{}` overlaps {} of spoke `{}`, also peered with {hub_name}",
@@ -105,12 +87,7 @@ mod tests {
 
     #[test]
     fn spokes_of_one_hub_are_compared_with_each_other() {
-        let plan = format!(
-            "{HEAD}{}{}{}",
-            spoke("a", "10.1.0.0/16"),
-            spoke("b", "10.2.0.0/16"),
-            spoke("c", "10.1.128.0/24")
-        );
+        let plan = format!("{HEAD}{}{}{}", spoke("a", "10.1.0.0/16"), spoke("b", "10.2.0.0/16"), spoke("c", "10.1.128.0/24"));
         assert_eq!(
             messages(&plan, "ASH203"),
             ["address space 10.1.128.0/24 of spoke `c` overlaps 10.1.0.0/16 of spoke `a`, also peered with hub `core`"]
@@ -119,20 +96,15 @@ mod tests {
 
     #[test]
     fn spokes_of_different_hubs_may_overlap() {
-        let other_hub =
-            "hub edge {\n resource_group = \"rg\"\n address_space = [10.50.0.0/16]\n}\n";
-        let b =
-            "spoke b {\n hub = edge\n resource_group = \"rg\"\n address_space = [10.1.0.0/16]\n}\n";
+        let other_hub = "hub edge {\n resource_group = \"rg\"\n address_space = [10.50.0.0/16]\n}\n";
+        let b = "spoke b {\n hub = edge\n resource_group = \"rg\"\n address_space = [10.1.0.0/16]\n}\n";
         let plan = format!("{HEAD}{other_hub}{}{b}", spoke("a", "10.1.0.0/16"));
         assert!(messages(&plan, "ASH203").is_empty());
     }
 
     #[test]
     fn every_prefix_of_several_is_compared_with_the_hub_in_both_families() {
-        let plan = format!(
-            "{HEAD}{}",
-            spoke("a", "10.9.0.0/16, 10.0.8.0/24, fd00:0:0:5::/64")
-        );
+        let plan = format!("{HEAD}{}", spoke("a", "10.9.0.0/16, 10.0.8.0/24, fd00:0:0:5::/64"));
         assert_eq!(
             messages(&plan, "ASH203"),
             [

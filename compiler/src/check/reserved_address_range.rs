@@ -28,17 +28,11 @@ declare_codes! {
     pub RESERVED_ADDRESS_RANGE = ("ASH206", "reserved-address-range", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &RESERVED_ADDRESS_RANGE,
-    run,
-};
+pub const CHECK: Check = Check { code: &RESERVED_ADDRESS_RANGE, run };
 
 /// The forbidden ranges a prefix overlaps, with what Azure uses them for.
 fn forbidden(prefix: &IpNet) -> impl Iterator<Item = (IpNet, &'static str)> + '_ {
-    FORBIDDEN_RANGES
-        .iter()
-        .map(|(range, what)| (IpNet::V4(*range), *what))
-        .filter(move |(range, _)| overlaps(range, prefix))
+    FORBIDDEN_RANGES.iter().map(|(range, what)| (IpNet::V4(*range), *what)).filter(move |(range, _)| overlaps(range, prefix))
 }
 
 fn describe(range: IpNet, what: &str) -> String {
@@ -50,9 +44,7 @@ fn describe(range: IpNet, what: &str) -> String {
 }
 
 fn help(range: IpNet) -> String {
-    format!(
-        "use a range outside {range}, such as one from 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
-    )
+    format!("use a range outside {range}, such as one from 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
 }
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -69,11 +61,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                             "address space {} of {} {} {}, which Azure keeps for itself",
                             prefix.value,
                             model.describe(network),
-                            if prefix.value == range {
-                                "is"
-                            } else {
-                                "overlaps"
-                            },
+                            if prefix.value == range { "is" } else { "overlaps" },
                             describe(range, what)
                         ),
                     )
@@ -91,11 +79,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &RESERVED_ADDRESS_RANGE,
                         prefix_span(model, subnet),
-                        format!(
-                            "subnet `{}` ({prefix}) overlaps {}, which Azure keeps for itself",
-                            model.node(subnet).name(),
-                            describe(range, what)
-                        ),
+                        format!("subnet `{}` ({prefix}) overlaps {}, which Azure keeps for itself", model.node(subnet).name(), describe(range, what)),
                     )
                     .with_help(help(range)),
                 );

@@ -28,10 +28,7 @@ declare_codes! {
     pub SUBNET_OUTSIDE_VNET = ("ASH201", "subnet-outside-vnet", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &SUBNET_OUTSIDE_VNET,
-    run,
-};
+pub const CHECK: Check = Check { code: &SUBNET_OUTSIDE_VNET, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
@@ -40,11 +37,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(space_attr) = node.get("address_space") else {
             continue;
         };
-        let space: Vec<_> = node
-            .prefixes("address_space")
-            .into_iter()
-            .map(|p| p.value)
-            .collect();
+        let space: Vec<_> = node.prefixes("address_space").into_iter().map(|p| p.value).collect();
         for (subnet, prefix) in subnets(model, network) {
             if space.iter().any(|s| s.contains(&prefix)) {
                 continue;
@@ -56,22 +49,19 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else if space.iter().any(|s| overlaps(s, &prefix)) {
                 format!("subnet `{name}` ({prefix}) does not fit inside the address space of {what} ({})", list(space.iter().copied()))
             } else {
-                format!(
-                    "subnet `{name}` ({prefix}) is outside the address space of {what} ({})",
-                    list(space.iter().copied())
-                )
+                format!("subnet `{name}` ({prefix}) is outside the address space of {what} ({})", list(space.iter().copied()))
             };
             let help = if space.is_empty() {
                 format!("add a prefix that holds {prefix} to `address_space`")
             } else {
-                format!("choose a prefix inside {} (or write `auto /N`), or add one that holds {prefix} to `address_space`", list(space.iter().copied()))
+                format!(
+                    "choose a prefix inside {} (or write `auto /N`), or add one that holds {prefix} to `address_space`",
+                    list(space.iter().copied())
+                )
             };
             out.push(
                 Diagnostic::new(&SUBNET_OUTSIDE_VNET, prefix_span(model, subnet), message)
-                    .with_label(
-                        space_attr.span,
-                        format!("the address space of `{}`", node.name()),
-                    )
+                    .with_label(space_attr.span, format!("the address space of `{}`", node.name()))
                     .with_help(help),
             );
         }
@@ -102,9 +92,6 @@ mod tests {
     #[test]
     fn an_ipv6_subnet_needs_an_ipv6_address_space() {
         let plan = format!("{HEAD}hub core {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/16, fd00:db8::/48]\n subnet a fd00:db8:0:1::/64\n subnet b fd00:db9::/64\n}}\n");
-        assert_eq!(
-            messages(&plan, "ASH201"),
-            ["subnet `b` (fd00:db9::/64) is outside the address space of hub `core` (10.0.0.0/16, fd00:db8::/48)"]
-        );
+        assert_eq!(messages(&plan, "ASH201"), ["subnet `b` (fd00:db9::/64) is outside the address space of hub `core` (10.0.0.0/16, fd00:db8::/48)"]);
     }
 }

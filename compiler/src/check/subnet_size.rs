@@ -2,8 +2,8 @@ use super::{prefix_span, subnets, Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::networking::{
-    reserved_subnet_min, reserved_subnet_service, GATEWAY_SUBNET_RECOMMENDED, IPV4_SUBNET_MAX,
-    IPV4_SUBNET_MIN, IPV6_SUBNET_LEN, RESERVED_ADDRESSES_PER_SUBNET,
+    reserved_subnet_min, reserved_subnet_service, GATEWAY_SUBNET_RECOMMENDED, IPV4_SUBNET_MAX, IPV4_SUBNET_MIN, IPV6_SUBNET_LEN,
+    RESERVED_ADDRESSES_PER_SUBNET,
 };
 use ipnet::IpNet;
 
@@ -36,10 +36,7 @@ declare_codes! {
     pub SUBNET_SIZE = ("ASH205", "subnet-size", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &SUBNET_SIZE,
-    run,
-};
+pub const CHECK: Check = Check { code: &SUBNET_SIZE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
@@ -48,8 +45,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             let name = model.node(subnet).name();
             if let Some(d) = problem(name, prefix) {
                 let (message, help, severity) = d;
-                let mut d = Diagnostic::new(&SUBNET_SIZE, prefix_span(model, subnet), message)
-                    .with_help(help);
+                let mut d = Diagnostic::new(&SUBNET_SIZE, prefix_span(model, subnet), message).with_help(help);
                 d.severity = severity;
                 out.push(d);
             }
@@ -91,9 +87,7 @@ fn problem(name: &str, prefix: IpNet) -> Option<(String, String, Severity)> {
             } else if name == "GatewaySubnet" && len > GATEWAY_SUBNET_RECOMMENDED {
                 Some((
                     format!("subnet `{name}` ({prefix}) is smaller than /{GATEWAY_SUBNET_RECOMMENDED}, the size Azure recommends for {service}"),
-                    format!(
-                        "give `{name}` a /{GATEWAY_SUBNET_RECOMMENDED} or larger, so that the gateway can grow and coexist with ExpressRoute"
-                    ),
+                    format!("give `{name}` a /{GATEWAY_SUBNET_RECOMMENDED} or larger, so that the gateway can grow and coexist with ExpressRoute"),
                     Severity::Warning,
                 ))
             } else {
@@ -131,29 +125,17 @@ mod tests {
         assert_eq!(severity("a", "fd00::/80"), Some(Severity::Error));
         // Reserved names follow the IPv6 rule only.
         assert_eq!(severity("AzureBastionSubnet", "fd00::/64"), None);
-        assert_eq!(
-            problem("a", net("fd00:0:0:1::/48")).unwrap().1,
-            "write a /64 such as fd00::/64"
-        );
+        assert_eq!(problem("a", net("fd00:0:0:1::/48")).unwrap().1, "write a /64 such as fd00::/64");
     }
 
     #[test]
     fn reserved_subnets_have_their_own_minimum() {
         assert_eq!(severity("AzureBastionSubnet", "10.0.0.0/26"), None);
-        assert_eq!(
-            severity("AzureBastionSubnet", "10.0.0.0/27"),
-            Some(Severity::Error)
-        );
+        assert_eq!(severity("AzureBastionSubnet", "10.0.0.0/27"), Some(Severity::Error));
         assert_eq!(severity("AzureFirewallSubnet", "10.0.0.0/25"), None);
-        assert_eq!(
-            severity("AzureFirewallManagementSubnet", "10.0.0.0/27"),
-            Some(Severity::Error)
-        );
+        assert_eq!(severity("AzureFirewallManagementSubnet", "10.0.0.0/27"), Some(Severity::Error));
         assert_eq!(severity("RouteServerSubnet", "10.0.0.0/27"), None);
-        assert_eq!(
-            severity("RouteServerSubnet", "10.0.0.0/28"),
-            Some(Severity::Error)
-        );
+        assert_eq!(severity("RouteServerSubnet", "10.0.0.0/28"), Some(Severity::Error));
         // Case matters: Azure reserves the exact names.
         assert_eq!(severity("azurebastionsubnet", "10.0.0.0/27"), None);
     }
@@ -161,18 +143,9 @@ mod tests {
     #[test]
     fn a_small_gateway_subnet_is_a_warning_and_a_tiny_one_an_error() {
         assert_eq!(severity("GatewaySubnet", "10.0.0.0/27"), None);
-        assert_eq!(
-            severity("GatewaySubnet", "10.0.0.0/28"),
-            Some(Severity::Warning)
-        );
-        assert_eq!(
-            severity("GatewaySubnet", "10.0.0.0/29"),
-            Some(Severity::Warning)
-        );
-        assert_eq!(
-            severity("GatewaySubnet", "10.0.0.0/30"),
-            Some(Severity::Error)
-        );
+        assert_eq!(severity("GatewaySubnet", "10.0.0.0/28"), Some(Severity::Warning));
+        assert_eq!(severity("GatewaySubnet", "10.0.0.0/29"), Some(Severity::Warning));
+        assert_eq!(severity("GatewaySubnet", "10.0.0.0/30"), Some(Severity::Error));
     }
 
     #[test]
@@ -180,12 +153,6 @@ mod tests {
         let plan = "settings { location = uksouth }\nhub core {\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n subnet AzureBastionSubnet auto /27\n}\n";
         let found = diagnostics(plan, "ASH205");
         assert_eq!(found.len(), 1);
-        assert!(
-            found[0]
-                .message
-                .starts_with("subnet `AzureBastionSubnet` (10.0.0.0/27) is smaller than /26"),
-            "{}",
-            found[0].message
-        );
+        assert!(found[0].message.starts_with("subnet `AzureBastionSubnet` (10.0.0.0/27) is smaller than /26"), "{}", found[0].message);
     }
 }

@@ -34,10 +34,7 @@ declare_codes! {
     pub TAG_LIMITS = ("ASH302", "tag-limits", Error);
 }
 
-pub const CHECK: Check = Check {
-    code: &TAG_LIMITS,
-    run,
-};
+pub const CHECK: Check = Check { code: &TAG_LIMITS, run };
 
 /// Tags Azure allows on one resource or resource group.
 pub const MAX_TAGS: usize = 50;
@@ -60,15 +57,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         for (i, (key, entry)) in tags.iter().enumerate() {
             entry_limits(model, id, key, entry, out);
-            if let Some((first, first_entry)) = tags
-                .iter()
-                .take(i)
-                .find(|(k, _)| k.to_lowercase() == key.to_lowercase())
-            {
+            if let Some((first, first_entry)) = tags.iter().take(i).find(|(k, _)| k.to_lowercase() == key.to_lowercase()) {
                 out.push(
-                    Diagnostic::new(&TAG_LIMITS, entry.span, format!("the tags of {} name `{first}` twice: `{key}` differs from it only by case", owner(model, id)))
-                        .with_label(first_entry.span, format!("`{first}` is here"))
-                        .with_help(format!("keep one of `{first}` and `{key}`; Azure tag names ignore case")),
+                    Diagnostic::new(
+                        &TAG_LIMITS,
+                        entry.span,
+                        format!("the tags of {} name `{first}` twice: `{key}` differs from it only by case", owner(model, id)),
+                    )
+                    .with_label(first_entry.span, format!("`{first}` is here"))
+                    .with_help(format!("keep one of `{first}` and `{key}`; Azure tag names ignore case")),
                 );
             }
         }
@@ -76,10 +73,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(plan_tags) = plan_tags {
                 // A block's tag replaces the plan's only when spelt the same.
                 for (key, entry) in tags {
-                    let Some((plan_key, plan_entry)) = plan_tags
-                        .iter()
-                        .find(|(k, _)| *k != key && k.to_lowercase() == key.to_lowercase())
-                    else {
+                    let Some((plan_key, plan_entry)) = plan_tags.iter().find(|(k, _)| *k != key && k.to_lowercase() == key.to_lowercase()) else {
                         continue;
                     };
                     if tags.contains_key(plan_key) {
@@ -89,7 +83,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &TAG_LIMITS,
                             entry.span,
-                            format!("tag `{key}` of {} differs only by case from the plan's tag `{plan_key}`, so both would be set", owner(model, id)),
+                            format!(
+                                "tag `{key}` of {} differs only by case from the plan's tag `{plan_key}`, so both would be set",
+                                owner(model, id)
+                            ),
                         )
                         .with_label(plan_entry.span, format!("the plan's `{plan_key}` is here"))
                         .with_help(format!("spell it `{plan_key}`, so that this block's value replaces the plan's")),
@@ -111,13 +108,7 @@ fn owner(model: &Model, id: NodeId) -> String {
 }
 
 /// The limits on one entry: its name's length and characters, its value's length.
-fn entry_limits(
-    model: &Model,
-    id: NodeId,
-    key: &str,
-    entry: &Spanned<String>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn entry_limits(model: &Model, id: NodeId, key: &str, entry: &Spanned<String>, out: &mut Vec<Diagnostic>) {
     let whose = owner(model, id);
     let name_len = key.chars().count();
     if name_len > MAX_NAME {
@@ -129,13 +120,7 @@ fn entry_limits(
     let mut bad: Vec<String> = key
         .chars()
         .filter(|c| FORBIDDEN_IN_NAME.contains(c) || c.is_control())
-        .map(|c| {
-            if c.is_control() {
-                format!("U+{:04X}", c as u32)
-            } else {
-                format!("`{c}`")
-            }
-        })
+        .map(|c| if c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") })
         .collect();
     bad.sort();
     bad.dedup();
@@ -144,22 +129,20 @@ fn entry_limits(
             Diagnostic::new(
                 &TAG_LIMITS,
                 entry.span,
-                format!(
-                    "tag name `{}` of {whose} contains {}, which Azure does not allow in tag names",
-                    key.escape_debug(),
-                    bad.join(", ")
-                ),
+                format!("tag name `{}` of {whose} contains {}, which Azure does not allow in tag names", key.escape_debug(), bad.join(", ")),
             )
-            .with_help(
-                "leave `<`, `>`, `%`, `&`, `\\`, `?`, `/` and control characters out of tag names",
-            ),
+            .with_help("leave `<`, `>`, `%`, `&`, `\\`, `?`, `/` and control characters out of tag names"),
         );
     }
     let value_len = entry.value.chars().count();
     if value_len > MAX_VALUE {
         out.push(
-            Diagnostic::new(&TAG_LIMITS, entry.span, format!("tag `{key}` of {whose} has a value of {value_len} characters; Azure allows at most {MAX_VALUE}"))
-                .with_help(format!("shorten the value to {MAX_VALUE} characters or fewer, or move the text into a document and tag a link to it")),
+            Diagnostic::new(
+                &TAG_LIMITS,
+                entry.span,
+                format!("tag `{key}` of {whose} has a value of {value_len} characters; Azure allows at most {MAX_VALUE}"),
+            )
+            .with_help(format!("shorten the value to {MAX_VALUE} characters or fewer, or move the text into a document and tag a link to it")),
         );
     }
 }
@@ -167,13 +150,7 @@ fn entry_limits(
 /// At most [`MAX_TAGS`] tags on the resources of a block: for `settings`, its own;
 /// for a block that carries tags, the plan's merged with its own. A block is not
 /// reported when the plan's tags alone are already too many.
-fn count(
-    model: &Model,
-    id: NodeId,
-    own: Option<&Tags>,
-    plan_tags: Option<&Tags>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn count(model: &Model, id: NodeId, own: Option<&Tags>, plan_tags: Option<&Tags>, out: &mut Vec<Diagnostic>) {
     let node = model.node(id);
     let is_settings = node.is("settings");
     if !is_settings && node.kind.attribute("tags").is_none() {
@@ -183,11 +160,7 @@ fn count(
     if !is_settings && plan_count > MAX_TAGS {
         return;
     }
-    let total = if is_settings {
-        own.map_or(0, |t| t.len())
-    } else {
-        model.tags(id).len()
-    };
+    let total = if is_settings { own.map_or(0, |t| t.len()) } else { model.tags(id).len() };
     if total <= MAX_TAGS {
         return;
     }
@@ -196,11 +169,13 @@ fn count(
         format!("the plan's tags number {total}; Azure allows at most {MAX_TAGS} on a resource")
     } else {
         let own = own.map_or(0, |t| t.len());
-        format!("{} would carry {total} tags ({plan_count} from the plan, {own} of its own); Azure allows at most {MAX_TAGS} on a resource", owner(model, id))
+        format!(
+            "{} would carry {total} tags ({plan_count} from the plan, {own} of its own); Azure allows at most {MAX_TAGS} on a resource",
+            owner(model, id)
+        )
     };
-    let mut d = Diagnostic::new(&TAG_LIMITS, span, message).with_help(format!(
-        "keep to {MAX_TAGS} tags, counting the plan's and the block's own together"
-    ));
+    let mut d =
+        Diagnostic::new(&TAG_LIMITS, span, message).with_help(format!("keep to {MAX_TAGS} tags, counting the plan's and the block's own together"));
     if !is_settings {
         if let Some(attr) = model.unique("settings").and_then(|s| s.get("tags")) {
             d = d.with_label(attr.key, "the plan's tags are here");
@@ -236,23 +211,14 @@ mod tests {
 
     #[test]
     fn too_many_plan_tags_are_reported_once() {
-        assert_eq!(
-            messages(&plan(&tags(51, "p"), ""), "ASH302"),
-            ["the plan's tags number 51; Azure allows at most 50 on a resource"]
-        );
+        assert_eq!(messages(&plan(&tags(51, "p"), ""), "ASH302"), ["the plan's tags number 51; Azure allows at most 50 on a resource"]);
     }
 
     #[test]
     fn long_names_and_values_are_counted_in_characters() {
         let name = "n".repeat(513);
         let value = "é".repeat(256);
-        let found = messages(
-            &plan(
-                &format!("{name} = \"v\"\nok = \"{value}\"\nlong = \"{value}é\"\n"),
-                "",
-            ),
-            "ASH302",
-        );
+        let found = messages(&plan(&format!("{name} = \"v\"\nok = \"{value}\"\nlong = \"{value}é\"\n"), ""), "ASH302");
         assert_eq!(
             found,
             [
@@ -264,13 +230,7 @@ mod tests {
 
     #[test]
     fn case_twins_are_found_in_one_map_and_against_the_plan() {
-        let found = messages(
-            &plan(
-                "Environment = \"prod\"\n",
-                "environment = \"test\"\nOwner = \"a\"\nowner = \"b\"\n",
-            ),
-            "ASH302",
-        );
+        let found = messages(&plan("Environment = \"prod\"\n", "environment = \"test\"\nOwner = \"a\"\nowner = \"b\"\n"), "ASH302");
         assert_eq!(
             found,
             [

@@ -85,26 +85,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: &'static Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: code.severity,
-            message: message.into(),
-            span: Some(span),
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: Some(span), labels: Vec::new(), help: None }
     }
 
     /// A problem that has no place in a file (an unreadable folder, say).
     pub fn global(code: &'static Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: code.severity,
-            message: message.into(),
-            span: None,
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: None, labels: Vec::new(), help: None }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {

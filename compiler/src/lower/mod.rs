@@ -19,11 +19,17 @@ const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
 /// Lowers a checked model, which must be free of errors. Fails only when the
 /// derived resources depend on each other in a circle.
 pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnostic>> {
-    let mut lowering = Lowering { model, names: Names::new(model), plan: AzurePlan::default(), vnets: IndexMap::new(), symbols: IndexMap::new() };
+    let mut lowering = Lowering { model, names: Names::new(model), plan: AzurePlan::default(), vnets: IndexMap::new(), last_peering: IndexMap::new(), symbols: IndexMap::new() };
     for (id, _) in model.networks() {
         lowering.network(id);
     }
-    for (id, node) in model.of_kind("spoke") {
+    // In dependency order, so that chaining the peerings of one network never
+    // runs against a block's `depends_on`.
+    for id in crate::graph::block_order(model) {
+        let node = model.node(id);
+        if !node.is("spoke") {
+            continue;
+        }
         if let Some(hub) = node.reference("hub") {
             lowering.peering(id, id, hub);
             lowering.peering(id, hub, id);
@@ -41,6 +47,10 @@ struct Lowering<'a> {
     plan: AzurePlan,
     /// The virtual network resource of each hub and spoke.
     vnets: IndexMap<NodeId, ResourceId>,
+    /// The last peering made on each virtual network: Azure fails peerings of one
+    /// network deployed at the same time (`AnotherOperationInProgress`), so each
+    /// waits for the one before.
+    last_peering: IndexMap<ResourceId, ResourceId>,
     /// Symbols in use, to keep them unique.
     symbols: IndexMap<String, ()>,
 }
@@ -106,10 +116,7 @@ impl Lowering<'_> {
             .filter(|c| self.model.node(**c).is("subnet"))
             .map(|&subnet| {
                 let prefix = self.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
-                Prop::object([
-                    ("name", Prop::str(self.names.subnet(subnet))),
-                    ("properties", Prop::object([("addressPrefix", Prop::str(prefix))])),
-                ])
+                Prop::object([("name", Prop::str(self.names.subnet(subnet))), ("properties", Prop::object([("addressPrefix", Prop::str(prefix))]))])
             })
             .collect();
         properties.insert("subnets".into(), Prop::Array(subnets));
@@ -147,7 +154,9 @@ impl Lowering<'_> {
             ("useRemoteGateways", Prop::Bool(false)),
         ]);
         let symbol = format!("peer_{}_to_{}", self.model.node(local).name(), self.model.node(remote).name());
-        self.push(Resource {
+        let mut depends_on = vec![local_vnet, remote_vnet];
+        depends_on.extend(self.last_peering.get(&local_vnet).copied());
+        let peering = self.push(Resource {
             symbol,
             resource_type: PEERING,
             api_version: api_version(PEERING),
@@ -157,10 +166,11 @@ impl Lowering<'_> {
             location: None,
             tags: IndexMap::new(),
             properties,
-            depends_on: vec![local_vnet, remote_vnet],
+            depends_on,
             origin: spoke,
             deployment: 0,
         });
+        self.last_peering.insert(local_vnet, peering);
     }
 
     /// `depends_on = [...]` on a block: its resources wait for the other block's.
