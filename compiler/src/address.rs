@@ -90,6 +90,50 @@ pub fn first_free(space: &[IpNet], taken: &[IpNet], len: u8) -> Option<IpNet> {
     })
 }
 
+/// For each prefix, one prefix listed *before* it that it overlaps, if any.
+///
+/// Two prefixes overlap exactly when one holds the other, so a sweep in address
+/// order with a stack of the prefixes still open finds every overlap in
+/// O(n log n + n·d), d being the nesting depth (at most 129): never pairwise.
+/// Equal prefixes share one stack entry, which keeps d bounded.
+pub fn earlier_overlaps(prefixes: &[IpNet]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..prefixes.len()).collect();
+    order.sort_by_key(|&i| {
+        let p = prefixes[i];
+        (p.network().is_ipv6(), p.network(), p.prefix_len(), i)
+    });
+    let mut earlier: Vec<Option<usize>> = vec![None; prefixes.len()];
+    let note = |later: usize, partner: usize, earlier: &mut Vec<Option<usize>>| {
+        if earlier[later].is_none_or(|p| partner < p) {
+            earlier[later] = Some(partner);
+        }
+    };
+    // (prefix, the first-listed index of that prefix)
+    let mut open: Vec<(IpNet, usize)> = Vec::new();
+    for i in order {
+        let p = prefixes[i];
+        while open.last().is_some_and(|(q, _)| !q.contains(&p)) {
+            open.pop();
+        }
+        if let Some(&(q, first)) = open.last() {
+            if q == p {
+                // A repeat: it overlaps the first of its kind, listed earlier (sorted by index).
+                note(i, first, &mut earlier);
+                continue;
+            }
+        }
+        for &(_, first) in &open {
+            if first < i {
+                note(i, first, &mut earlier);
+            } else {
+                note(first, i, &mut earlier);
+            }
+        }
+        open.push((p, i));
+    }
+    earlier
+}
+
 pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
@@ -127,6 +171,42 @@ mod tests {
         let space = [net("10.0.0.0/24")];
         let taken = [net("10.0.0.8/29")];
         assert_eq!(first_free(&space, &taken, 26), Some(net("10.0.0.64/26")));
+    }
+
+    /// The sweep agrees with the pairwise definition on random prefix sets: the same
+    /// prefixes have an earlier overlap, and the partner it names does overlap.
+    #[test]
+    fn sweep_agrees_with_the_pairwise_check_on_random_prefixes() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..2000 {
+            let n = (next() % 40) as usize;
+            let prefixes: Vec<IpNet> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    if round % 5 == 0 && r % 3 == 0 {
+                        IpNet::new(std::net::Ipv6Addr::from(((r as u128) << 64) | 0xfd00 << 112).into(), 8 + (r % 57) as u8).unwrap().trunc()
+                    } else {
+                        // A small space so that overlaps are common.
+                        let addr = std::net::Ipv4Addr::from(0x0a00_0000 | ((r >> 8) as u32 & 0xffff));
+                        IpNet::new(addr.into(), 16 + (r % 17) as u8).unwrap().trunc()
+                    }
+                })
+                .collect();
+            let sweep = earlier_overlaps(&prefixes);
+            for i in 0..n {
+                let naive = (0..i).any(|j| overlaps(&prefixes[i], &prefixes[j]));
+                assert_eq!(sweep[i].is_some(), naive, "round {round}, {i}: {prefixes:?}");
+                if let Some(j) = sweep[i] {
+                    assert!(j < i && overlaps(&prefixes[i], &prefixes[j]), "round {round}: {i} vs {j}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub struct Model {
     pub nodes: Vec<Node>,
     /// Top-level named blocks by name, in declaration order.
     pub names: IndexMap<String, NodeId>,
+    /// The block of each unique kind (`settings`, `naming`), looked up on every derived name.
+    pub uniques: IndexMap<&'static str, NodeId>,
     /// Prefixes chosen for `auto /N` subnets.
     pub allocations: IndexMap<NodeId, IpNet>,
 }
@@ -132,7 +134,7 @@ impl Model {
 
     /// The single block of a unique kind (`settings`, `naming`).
     pub fn unique(&self, kind: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.kind.kind == kind)
+        self.uniques.get(kind).map(|&id| self.node(id))
     }
 
     /// Hubs and spokes: every block that is a virtual network.

@@ -113,6 +113,9 @@ impl Resolver<'_> {
             attrs: IndexMap::new(),
         });
         self.raw.push(Vec::new());
+        if kind.unique {
+            self.model.uniques.insert(kind.kind, id);
+        }
         match parent {
             Some(p) => self.model.nodes[p].children.push(id),
             None => {

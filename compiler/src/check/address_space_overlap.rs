@@ -1,5 +1,5 @@
 use super::{Check, Context};
-use crate::address::overlaps;
+use crate::address::earlier_overlaps;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 
@@ -31,10 +31,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (network, node) in model.networks() {
         let space = node.prefixes("address_space");
-        for (i, later) in space.iter().enumerate() {
-            let Some(earlier) = space[..i].iter().find(|e| overlaps(&e.value, &later.value)) else {
-                continue;
-            };
+        let prefixes: Vec<_> = space.iter().map(|s| s.value).collect();
+        for (i, partner) in earlier_overlaps(&prefixes).into_iter().enumerate() {
+            let Some(earlier) = partner.map(|j| &space[j]) else { continue };
+            let later = &space[i];
             let (a, b) = (later.value, earlier.value);
             let what = model.describe(network);
             let (message, help) = if a == b {

@@ -1,5 +1,5 @@
 use super::{Check, Context};
-use crate::address::overlaps;
+use crate::address::earlier_overlaps;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
@@ -41,36 +41,39 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let members: Vec<NodeId> =
             std::iter::once(hub).chain(model.of_kind("spoke").filter(|(_, s)| s.reference("hub") == Some(hub)).map(|(id, _)| id)).collect();
         let hub_name = model.describe(hub);
-        for (j, &later) in members.iter().enumerate().skip(1) {
-            let later_node = model.node(later);
-            for prefix in later_node.prefixes("address_space") {
-                for &earlier in &members[..j] {
-                    let earlier_node = model.node(earlier);
-                    let Some(other) = earlier_node.prefixes("address_space").into_iter().find(|o| overlaps(&o.value, &prefix.value)) else {
-                        continue;
-                    };
-                    let message = if earlier == hub {
-                        format!("address space {} of spoke `{}` overlaps {} of its {hub_name}", prefix.value, later_node.name(), other.value)
-                    } else {
-                        format!(
-                            "address space {} of spoke `{}` overlaps {} of spoke `{}`, also peered with {hub_name}",
-                            prefix.value,
-                            later_node.name(),
-                            other.value,
-                            earlier_node.name()
-                        )
-                    };
-                    out.push(
-                        Diagnostic::new(&PEERED_ADDRESS_OVERLAP, prefix.span, message)
-                            .with_label(other.span, format!("{} of {}", other.value, model.describe(earlier)))
-                            .with_help(format!(
-                                "give `{}` a range that no other network peered with `{}` uses; Azure refuses to peer overlapping networks",
-                                later_node.name(),
-                                model.node(hub).name()
-                            )),
-                    );
-                }
+        // Every prefix of every member, in member order; overlaps inside one
+        // network are `address-space-overlap`'s to report.
+        let spaces: Vec<(NodeId, _)> =
+            members.iter().flat_map(|&m| model.node(m).prefixes("address_space").into_iter().map(move |p| (m, p))).collect();
+        let prefixes: Vec<_> = spaces.iter().map(|(_, p)| p.value).collect();
+        for (i, partner) in earlier_overlaps(&prefixes).into_iter().enumerate() {
+            let Some(j) = partner else { continue };
+            let ((later, prefix), (earlier, other)) = (&spaces[i], &spaces[j]);
+            let (later, earlier) = (*later, *earlier);
+            if later == earlier {
+                continue;
             }
+            let (later_node, earlier_node) = (model.node(later), model.node(earlier));
+            let message = if earlier == hub {
+                format!("address space {} of spoke `{}` overlaps {} of its {hub_name}", prefix.value, later_node.name(), other.value)
+            } else {
+                format!(
+                    "address space {} of spoke `{}` overlaps {} of spoke `{}`, also peered with {hub_name}",
+                    prefix.value,
+                    later_node.name(),
+                    other.value,
+                    earlier_node.name()
+                )
+            };
+            out.push(
+                Diagnostic::new(&PEERED_ADDRESS_OVERLAP, prefix.span, message)
+                    .with_label(other.span, format!("{} of {}", other.value, model.describe(earlier)))
+                    .with_help(format!(
+                        "give `{}` a range that no other network peered with `{}` uses; Azure refuses to peer overlapping networks",
+                        later_node.name(),
+                        model.node(hub).name()
+                    )),
+            );
         }
     }
 }

@@ -1,5 +1,5 @@
 use super::{Check, Context};
-use crate::address::overlaps;
+use crate::address::earlier_overlaps;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 
@@ -30,8 +30,10 @@ pub const CHECK: Check = Check { code: &SUBNET_OVERLAP, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (network, node) in cx.model.networks() {
         let subnets: Vec<_> = node.children.iter().filter_map(|&s| cx.model.subnet_prefix(s).map(|p| (s, p))).collect();
-        for (i, &(a, pa)) in subnets.iter().enumerate() {
-            if let Some(&(b, pb)) = subnets[..i].iter().find(|(_, pb)| overlaps(&pa, pb)) {
+        let prefixes: Vec<_> = subnets.iter().map(|(_, p)| *p).collect();
+        for (i, partner) in earlier_overlaps(&prefixes).into_iter().enumerate() {
+            let (a, pa) = subnets[i];
+            if let Some((b, pb)) = partner.map(|j| subnets[j]) {
                 let here = cx.model.node(a).get("address_prefix").map_or(cx.model.node(a).head, |attr| attr.span);
                 let there = cx.model.node(b).get("address_prefix").map_or(cx.model.node(b).head, |attr| attr.span);
                 out.push(

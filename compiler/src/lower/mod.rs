@@ -19,7 +19,14 @@ const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
 /// Lowers a checked model, which must be free of errors. Fails only when the
 /// derived resources depend on each other in a circle.
 pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnostic>> {
-    let mut lowering = Lowering { model, names: Names::new(model), plan: AzurePlan::default(), vnets: IndexMap::new(), last_peering: IndexMap::new(), symbols: IndexMap::new() };
+    let mut lowering = Lowering {
+        model,
+        names: Names::new(model),
+        plan: AzurePlan::default(),
+        vnets: IndexMap::new(),
+        last_peering: IndexMap::new(),
+        symbols: IndexMap::new(),
+    };
     for (id, _) in model.networks() {
         lowering.network(id);
     }
