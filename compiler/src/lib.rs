@@ -27,6 +27,7 @@
 
 pub mod address;
 pub mod ast;
+pub mod blocks;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;

@@ -1,7 +1,10 @@
 //! The kinds of block a plan may hold, with their attributes, types and docs.
 //!
 //! Resolution types every block against its schema; the language server reads
-//! the same tables for hover and completion. A new building block starts here.
+//! the same tables for hover and completion. Each building block defines its
+//! kinds in its file under [`crate::blocks`]; [`ALL_KINDS`] lists them all.
+
+use crate::blocks;
 
 /// The type an attribute's value must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,90 +90,14 @@ impl KindSchema {
     }
 }
 
-const fn attr(name: &'static str, ty: Type, required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
+/// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
+pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
     AttrSchema { name, ty, required, default, doc }
 }
 
-const PREFIX: Type = Type::Prefix;
-const IP: Type = Type::IpAddress;
-const ANY_REF: Type = Type::Ref(&[]);
-
-pub const SETTINGS: KindSchema = KindSchema {
-    kind: "settings",
-    doc: "Plan-wide settings: the default region and the tags every resource carries.",
-    naming: Naming::Unnamed,
-    positional: &[],
-    attributes: &[
-        attr("location", Type::Region, true, None, "Region for every resource group and resource that names none."),
-        attr("tags", Type::StringMap, false, Some("no tags"), "Tags put on every resource group and resource; a block's own tags win."),
-    ],
-    children: &[],
-    unique: true,
-};
-
-pub const NAMING: KindSchema = KindSchema {
-    kind: "naming",
-    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{vnet}`, `{remote}` and `{location}`.",
-    naming: Naming::Named,
-    positional: &[],
-    attributes: &[
-        attr("virtual_network", Type::String, false, Some("\"{name}\""), "Name of a hub's or spoke's virtual network."),
-        attr("subnet", Type::String, false, Some("\"{name}\""), "Name of a subnet."),
-        attr("peering", Type::String, false, Some("\"{vnet}-to-{remote}\""), "Name of a peering, on the side of `{vnet}`."),
-    ],
-    children: &[],
-    unique: true,
-};
-
-const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
-    attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
-    attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
-    attr("address_space", Type::List(&PREFIX), true, None, "Address prefixes of the virtual network."),
-    attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-    attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
-    attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-];
-
-pub const HUB: KindSchema = KindSchema {
-    kind: "hub",
-    doc: "A hub virtual network: shared services and the connection point of spokes.",
-    naming: Naming::Named,
-    positional: &[],
-    attributes: NETWORK_ATTRIBUTES_HUB,
-    children: &["subnet"],
-    unique: false,
-};
-
-pub const SPOKE: KindSchema = KindSchema {
-    kind: "spoke",
-    doc: "A spoke virtual network, peered both ways with its hub.",
-    naming: Naming::Named,
-    positional: &[],
-    attributes: &[
-        attr("hub", Type::Ref(&["hub"]), true, None, "The hub this spoke is peered with, both ways."),
-        attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
-        attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
-        attr("address_space", Type::List(&PREFIX), true, None, "Address prefixes of the virtual network."),
-        attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
-        attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-    ],
-    children: &["subnet"],
-    unique: false,
-};
-
-pub const SUBNET: KindSchema = KindSchema {
-    kind: "subnet",
-    doc: "A subnet of a hub or spoke: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
-    naming: Naming::Named,
-    positional: &["address_prefix"],
-    attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
-    children: &[],
-    unique: false,
-};
-
 /// Every kind, top-level and nested.
-pub const ALL_KINDS: &[&KindSchema] = &[&SETTINGS, &NAMING, &HUB, &SPOKE, &SUBNET];
+pub const ALL_KINDS: &[&KindSchema] =
+    &[&blocks::settings::SETTINGS, &blocks::settings::NAMING, &blocks::network::HUB, &blocks::network::SPOKE, &blocks::network::SUBNET];
 
 /// Kinds allowed at the top level of a plan.
 pub const TOP_LEVEL: &[&str] = &["settings", "naming", "hub", "spoke"];

@@ -3,7 +3,7 @@
 //! determinism, and the atomic write of the output folder.
 
 use ashlar::emit::{self, OutputFile};
-use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceGroup};
+use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceGroup, SecretRef};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -262,6 +262,7 @@ fn hostile_plan() -> AzurePlan {
         resource_group: rg.to_string(),
         location: Some("[uk'south]".to_string()),
         tags: tags.clone(),
+        top: IndexMap::new(),
         properties: Prop::object([
             ("addressSpace", Prop::object([("addressPrefixes", Prop::Array(vec![Prop::str("10.0.0.0/16")]))])),
             ("subnets", Prop::Array(vec![])),
@@ -288,6 +289,7 @@ fn hostile_plan() -> AzurePlan {
             resource_group: rg.to_string(),
             location: None,
             tags: IndexMap::new(),
+            top: IndexMap::new(),
             properties: Prop::Object(properties),
             depends_on: vec![parent, remote],
             origin,
@@ -297,8 +299,17 @@ fn hostile_plan() -> AzurePlan {
     // 2: a to b, after both (another deployment of a's group); 3: b to a, likewise;
     // 4: a to a's own network, in the same deployment as a (parent inline, `.id`).
     let p_ab = peering("[peer]", 0, 1, &rg_a, 2, vec![("hostile", Prop::Array(strings.clone()))]);
-    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone()))]);
-    let p_aa = peering("${self}", 0, 0, &rg_a, 0, vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![]))]);
+    let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
+    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(secret))]);
+    let subnet = Prop::ChildId { resource: 1, child: "subnets", name: "[snet-'x']".into() };
+    let p_aa = peering(
+        "${self}",
+        0,
+        0,
+        &rg_a,
+        0,
+        vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![])), ("subnet", subnet)],
+    );
     let resources = vec![a, b, p_ab, p_ba, p_aa];
     let deployment = |name: &str, symbol: &str, stem: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.to_string(),
@@ -351,10 +362,22 @@ fn hostile_strings_stay_data_in_arm() {
     // Strings that ARM would evaluate are only the ones ashlar makes.
     for s in &strings {
         if s.starts_with('[') && s.ends_with(']') && !s.starts_with("[[") {
-            let known = ["[resourceId(", "[subscriptionResourceId(", "[extensionResourceId("];
+            let known = [
+                "[resourceId(",
+                "[subscriptionResourceId(",
+                "[extensionResourceId(",
+                "[format('/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.KeyVault/vaults/{2}', subscription().subscriptionId, ",
+                "[parameters('secret_",
+            ];
             assert!(known.iter().any(|k| s.starts_with(k)), "unexpected expression {s:?}");
         }
     }
+
+    // The secret reaches its deployment as a Key Vault reference, by a quoted name.
+    let text = file(&files, "main.json");
+    assert!(text.contains(r#""secretName": "s'1\n""#), "{text}");
+    assert!(text.contains("'[rg-''kv'']', 'kv-${x}')]"), "{text}");
+    assert!(text.contains(r#""[parameters('secret_s_1_')]""#), "{text}");
 
     let rgs = main["resources"].as_array().unwrap();
     assert_eq!(rgs[0]["name"], "rg-'a'[x]");

@@ -63,21 +63,40 @@ fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
         )));
     }
     let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
-    let template = json!({
-        "$schema": RESOURCE_GROUP_SCHEMA,
-        "contentVersion": CONTENT_VERSION,
-        "resources": resources,
-    });
+    // Secrets reach the inner template as secure parameters whose values ARM reads
+    // from Key Vault at deployment time: they never appear in a file.
+    let id = plan.deployments.iter().position(|d| std::ptr::eq(d, deployment)).expect("the deployment is the plan's");
+    let mut declared = Map::new();
+    let mut passed = Map::new();
+    for (name, secret) in plan.deployment_secrets(id) {
+        declared.insert(name.clone(), json!({ "type": "securestring" }));
+        let vault_id = format!(
+            "format('/subscriptions/{{0}}/resourceGroups/{{1}}/providers/Microsoft.KeyVault/vaults/{{2}}', subscription().subscriptionId, {}, {})",
+            arm_expr_string(&secret.vault_group),
+            arm_expr_string(&secret.vault)
+        );
+        passed.insert(name, json!({ "reference": { "keyVault": { "id": expression(vault_id) }, "secretName": literal(&secret.secret) } }));
+    }
+    let mut template = Map::new();
+    template.insert("$schema".into(), json!(RESOURCE_GROUP_SCHEMA));
+    template.insert("contentVersion".into(), json!(CONTENT_VERSION));
+    if !declared.is_empty() {
+        template.insert("parameters".into(), Value::Object(declared));
+    }
+    template.insert("resources".into(), Value::Array(resources));
+    let mut properties = Map::new();
+    properties.insert("expressionEvaluationOptions".into(), json!({ "scope": "Inner" }));
+    properties.insert("mode".into(), json!("Incremental"));
+    if !passed.is_empty() {
+        properties.insert("parameters".into(), Value::Object(passed));
+    }
+    properties.insert("template".into(), Value::Object(template));
     json!({
         "type": DEPLOYMENTS,
         "apiVersion": api_version(DEPLOYMENTS),
         "name": literal(&deployment.name),
         "resourceGroup": literal(&deployment.resource_group),
-        "properties": {
-            "expressionEvaluationOptions": { "scope": "Inner" },
-            "mode": "Incremental",
-            "template": template,
-        },
+        "properties": properties,
         "dependsOn": depends_on,
     })
 }
@@ -95,11 +114,14 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     if !resource.tags.is_empty() {
         r.insert("tags".into(), tags(&resource.tags));
     }
+    for (key, value) in &resource.top {
+        r.insert(key.clone(), prop(plan, resource, value));
+    }
     r.insert("properties".into(), prop(plan, resource, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
     for &dep in &resource.depends_on {
         let other = &plan.resources[dep];
-        let value = expression(resource_id(other, None));
+        let value = expression(resource_id(other, None, None));
         if other.deployment == resource.deployment && !depends_on.contains(&value) {
             depends_on.push(value);
         }
@@ -120,16 +142,41 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
         Prop::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (arm_literal(k), prop(plan, owner, v))).collect()),
         Prop::Id(target) => {
             let target = &plan.resources[*target];
-            let rg = (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str());
-            expression(resource_id(target, rg))
+            expression(resource_id(target, other_group(owner, target), None))
+        }
+        Prop::ChildId { resource, child, name } => {
+            let target = &plan.resources[*resource];
+            expression(resource_id(target, other_group(owner, target), Some((child, name))))
+        }
+        Prop::Secret(secret) => {
+            let (name, _) = plan
+                .deployment_secrets(owner.deployment)
+                .into_iter()
+                .find(|(_, s)| *s == secret)
+                .expect("every secret of a deployment has a parameter");
+            expression(format!("parameters({})", arm_expr_string(&name)))
         }
     }
 }
 
-/// `resourceId(['<rg>',] '<type>', '<segment>'...)`, without the brackets.
-fn resource_id(target: &Resource, rg: Option<&str>) -> String {
-    let args: Vec<String> =
-        rg.into_iter().chain(std::iter::once(target.resource_type)).chain(target.name.iter().map(String::as_str)).map(arm_expr_string).collect();
+/// The target's resource group, when it is not the owner's.
+fn other_group<'a>(owner: &Resource, target: &'a Resource) -> Option<&'a str> {
+    (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str())
+}
+
+/// `resourceId(['<rg>',] '<type>[/<child>]', '<segment>'...[, '<child name>'])`, without the brackets.
+fn resource_id(target: &Resource, rg: Option<&str>, child: Option<(&str, &str)>) -> String {
+    let resource_type = match child {
+        Some((child_type, _)) => format!("{}/{child_type}", target.resource_type),
+        None => target.resource_type.to_string(),
+    };
+    let args: Vec<String> = rg
+        .into_iter()
+        .chain(std::iter::once(resource_type.as_str()))
+        .chain(target.name.iter().map(String::as_str))
+        .chain(child.map(|(_, name)| name))
+        .map(arm_expr_string)
+        .collect();
     format!("resourceId({})", args.join(", "))
 }
 

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 const MAIN_TEMPLATE: &str = include_str!("../../../templates/main.bicep.hbs");
 const MODULE_TEMPLATE: &str = include_str!("../../../templates/module.bicep.hbs");
 const RESOURCE_GROUPS: &str = "Microsoft.Resources/resourceGroups";
+const KEY_VAULTS: &str = "Microsoft.KeyVault/vaults";
 
 /// The template registry: strict, and with no escaping of its own (values are
 /// escaped for Bicep before they get there; HTML escaping would corrupt them).
@@ -52,6 +53,39 @@ pub fn main(plan: &AzurePlan) -> String {
             })
         })
         .collect();
+    // Key Vaults holding the plan's secrets, read with getSecret() into module parameters.
+    let mut vaults: Vec<(&str, &str)> = Vec::new();
+    for index in 0..plan.deployments.len() {
+        for (_, secret) in plan.deployment_secrets(index) {
+            let vault = (secret.vault_group.as_str(), secret.vault.as_str());
+            if !vaults.contains(&vault) {
+                vaults.push(vault);
+            }
+        }
+    }
+    let mut vault_symbols: Vec<String> = Vec::new();
+    for (_, name) in &vaults {
+        let base: String = format!("kv_{name}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let mut symbol = base.clone();
+        let mut n = 2;
+        while vault_symbols.contains(&symbol) || rg_symbols.contains(&symbol) || plan.deployments.iter().any(|d| d.symbol == symbol) {
+            symbol = format!("{base}_{n}");
+            n += 1;
+        }
+        vault_symbols.push(symbol);
+    }
+    let key_vaults: Vec<Value> = vaults
+        .iter()
+        .zip(&vault_symbols)
+        .map(|((group, name), symbol)| {
+            json!({
+                "symbol": symbol,
+                "type": type_at_api(KEY_VAULTS, api_version(KEY_VAULTS)),
+                "name": bicep_string(name),
+                "scope": format!("resourceGroup({})", bicep_string(group)),
+            })
+        })
+        .collect();
     let modules: Vec<Value> = plan
         .deployments
         .iter()
@@ -64,8 +98,18 @@ pub fn main(plan: &AzurePlan) -> String {
                 // A group the plan does not declare (lowering always declares them): refer to it by name.
                 .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
             let depends_on: Vec<&str> = d.depends_on.iter().map(|&o| plan.deployments[o].symbol.as_str()).collect();
+            let index = plan.deployments.iter().position(|x| std::ptr::eq(x, d)).expect("the deployment is the plan's");
+            let params: Vec<Value> = plan
+                .deployment_secrets(index)
+                .into_iter()
+                .map(|(name, secret)| {
+                    let vault = vaults.iter().position(|v| v == &(secret.vault_group.as_str(), secret.vault.as_str())).expect("vault listed");
+                    json!({ "name": name, "value": format!("{}.getSecret({})", vault_symbols[vault], bicep_string(&secret.secret)) })
+                })
+                .collect();
             json!({
                 "symbol": d.symbol,
+                "params": params,
                 "path": bicep_string(&format!("modules/{}.bicep", d.file_stem)),
                 "name": bicep_string(&d.name),
                 "scope": scope,
@@ -73,7 +117,7 @@ pub fn main(plan: &AzurePlan) -> String {
             })
         })
         .collect();
-    render("main", &json!({ "version": env!("CARGO_PKG_VERSION"), "resource_groups": resource_groups, "modules": modules }))
+    render("main", &json!({ "version": env!("CARGO_PKG_VERSION"), "resource_groups": resource_groups, "key_vaults": key_vaults, "modules": modules }))
 }
 
 /// `modules/<file_stem>.bicep` for deployment `id`.
@@ -116,6 +160,9 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
             // in the body: list only the others.
             let mut implied: Vec<ResourceId> = resource.parent.into_iter().collect();
             referenced(&resource.properties, &mut implied);
+            resource.top.values().for_each(|v| referenced(v, &mut implied));
+            let top: Vec<Value> =
+                resource.top.iter().map(|(k, v)| json!({ "key": bicep_key(k), "value": value(plan, id, resource, v, 1) })).collect();
             let mut depends_on: Vec<&str> = Vec::new();
             for &d in &resource.depends_on {
                 let symbol = plan.resources[d].symbol.as_str();
@@ -130,12 +177,14 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
                 "name": bicep_string(&name),
                 "location": resource.location.as_deref().map(bicep_string),
                 "tags": tags(&resource.tags, 1),
+                "top": top,
                 "properties": value(plan, id, resource, &resource.properties, 1),
                 "depends_on": depends_on,
             })
         })
         .collect();
-    render("module", &json!({ "version": env!("CARGO_PKG_VERSION"), "existing": existing, "resources": resources }))
+    let secure_params: Vec<String> = plan.deployment_secrets(id).into_iter().map(|(name, _)| name).collect();
+    render("module", &json!({ "version": env!("CARGO_PKG_VERSION"), "params": secure_params, "existing": existing, "resources": resources }))
 }
 
 /// A property value of `owner` (in deployment `id`) as Bicep, its nested lines
@@ -154,12 +203,33 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
             if target.deployment == id {
                 return format!("{}.id", target.symbol);
             }
-            let rg = (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str());
-            let args: Vec<String> =
-                rg.into_iter().chain(std::iter::once(target.resource_type)).chain(target.name.iter().map(String::as_str)).map(bicep_string).collect();
-            format!("resourceId({})", args.join(", "))
+            resource_id(owner, target, None)
         }
+        Prop::ChildId { resource, child, name } => resource_id(owner, &plan.resources[*resource], Some((child, name))),
+        Prop::Secret(secret) => plan
+            .deployment_secrets(id)
+            .into_iter()
+            .find(|(_, s)| *s == secret)
+            .map(|(name, _)| name)
+            .expect("every secret of a deployment has a parameter"),
     }
+}
+
+/// `resourceId(['<rg>',] '<type>[/<child>]', '<segment>'...[, '<child name>'])`.
+fn resource_id(owner: &Resource, target: &Resource, child: Option<(&str, &str)>) -> String {
+    let rg = (!target.resource_group.eq_ignore_ascii_case(&owner.resource_group)).then_some(target.resource_group.as_str());
+    let resource_type = match child {
+        Some((child_type, _)) => format!("{}/{child_type}", target.resource_type),
+        None => target.resource_type.to_string(),
+    };
+    let args: Vec<String> = rg
+        .into_iter()
+        .chain(std::iter::once(resource_type.as_str()))
+        .chain(target.name.iter().map(String::as_str))
+        .chain(child.map(|(_, name)| name))
+        .map(bicep_string)
+        .collect();
+    format!("resourceId({})", args.join(", "))
 }
 
 /// Lines between brackets: `[]` when empty, else one item a line.
@@ -193,7 +263,8 @@ fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
         Prop::Id(r) => out.push(*r),
         Prop::Array(items) => items.iter().for_each(|i| referenced(i, out)),
         Prop::Object(entries) => entries.values().for_each(|v| referenced(v, out)),
-        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) => {}
+        // A child's ID is written with resourceId(), which Bicep does not read as a dependency.
+        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) | Prop::ChildId { .. } | Prop::Secret(_) => {}
     }
 }
 

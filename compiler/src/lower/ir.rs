@@ -45,6 +45,8 @@ pub struct Resource {
     pub resource_group: String,
     pub location: Option<String>,
     pub tags: IndexMap<String, String>,
+    /// Top-level fields other than `properties`, in order: `sku`, `zones`, `identity`.
+    pub top: IndexMap<String, Prop>,
     /// Always a [`Prop::Object`].
     pub properties: Prop,
     /// Resources that must exist first.
@@ -64,6 +66,64 @@ pub enum Prop {
     Object(IndexMap<String, Prop>),
     /// The full resource ID of another resource of the plan.
     Id(ResourceId),
+    /// The full resource ID of a child declared inline in another resource of
+    /// the plan: a subnet (`child: "subnets"`) of a virtual network.
+    ChildId {
+        resource: ResourceId,
+        child: &'static str,
+        name: String,
+    },
+    /// A Key Vault secret, passed to the deployment as a secure parameter.
+    Secret(SecretRef),
+}
+
+/// A secret in an existing Key Vault: `secret(vault, "name")`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SecretRef {
+    pub vault_group: String,
+    pub vault: String,
+    pub secret: String,
+}
+
+impl Prop {
+    /// Every secret a value uses, in order of appearance, into `out` without repeats.
+    pub fn secrets<'a>(&'a self, out: &mut Vec<&'a SecretRef>) {
+        match self {
+            Prop::Secret(s) => {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            Prop::Array(items) => items.iter().for_each(|i| i.secrets(out)),
+            Prop::Object(entries) => entries.values().for_each(|v| v.secrets(out)),
+            _ => {}
+        }
+    }
+}
+
+impl AzurePlan {
+    /// The secrets a deployment's resources use, each with the name of the secure
+    /// parameter that carries it into the deployment: `secret_<name>`, made unique.
+    pub fn deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, &SecretRef)> {
+        let mut secrets = Vec::new();
+        for &r in &self.deployments[deployment].resources {
+            let resource = &self.resources[r];
+            resource.properties.secrets(&mut secrets);
+            resource.top.values().for_each(|v| v.secrets(&mut secrets));
+        }
+        let mut named: Vec<(String, &SecretRef)> = Vec::new();
+        for secret in secrets {
+            let base: String = format!("secret_{}", secret.secret).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            let mut name = base.clone();
+            let mut n = 2;
+            while named.iter().any(|(taken, _)| *taken == name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            named.push((name, secret));
+        }
+        named
+    }
 }
 
 impl Prop {
@@ -98,6 +158,7 @@ pub struct Deployment {
 pub fn api_version(resource_type: &str) -> &'static str {
     match resource_type {
         "Microsoft.Resources/resourceGroups" | "Microsoft.Resources/deployments" => "2025-04-01",
+        "Microsoft.KeyVault/vaults" => "2026-02-01",
         t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
         t if t.starts_with("Microsoft.Network/") => "2025-07-01",
         other => panic!("no apiVersion pinned for {other}"),

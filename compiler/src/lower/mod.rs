@@ -1,20 +1,19 @@
 //! Lowering: the typed model becomes Azure resources ([`ir::AzurePlan`]).
 //!
-//! Each building block derives what it can: a hub or spoke becomes a virtual
-//! network with its subnets inline; `hub = X` on a spoke becomes a peering on
-//! each side. Resource groups are gathered from the blocks that name them.
-//! Dependencies between resources come from here; the grouping into nested
-//! deployments comes from [`crate::graph`].
+//! Each building block derives what it can, in its file under
+//! [`crate::blocks`]; [`lower`] runs their passes in an order where every
+//! resource a pass refers to exists already. This module holds what the passes
+//! share: resource groups, unique symbols, and each block's main resource.
+//! Dependencies between resources come from the passes; the grouping into
+//! nested deployments comes from [`crate::graph`].
 
 pub mod ir;
 
+use crate::blocks;
 use crate::model::{Model, NodeId, Typed};
 use crate::naming::Names;
 use indexmap::IndexMap;
-use ir::{api_version, AzurePlan, Prop, Resource, ResourceGroup, ResourceId};
-
-const VNET: &str = "Microsoft.Network/virtualNetworks";
-const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
+use ir::{AzurePlan, Resource, ResourceGroup, ResourceId};
 
 /// Lowers a checked model, which must be free of errors. Fails only when the
 /// derived resources depend on each other in a circle.
@@ -23,49 +22,48 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
         model,
         names: Names::new(model),
         plan: AzurePlan::default(),
-        vnets: IndexMap::new(),
-        last_peering: IndexMap::new(),
+        primary: IndexMap::new(),
+        last_on: IndexMap::new(),
         symbols: IndexMap::new(),
     };
-    for (id, _) in model.networks() {
-        lowering.network(id);
-    }
-    // In dependency order, so that chaining the peerings of one network never
-    // runs against a block's `depends_on`.
-    for id in crate::graph::block_order(model) {
-        let node = model.node(id);
-        if !node.is("spoke") {
-            continue;
-        }
-        if let Some(hub) = node.reference("hub") {
-            lowering.peering(id, id, hub);
-            lowering.peering(id, hub, id);
-        }
-    }
+    // Each pass may refer to the resources of the passes before it.
+    blocks::network::lower_networks(&mut lowering);
+    blocks::network::lower_peerings(&mut lowering);
     lowering.depends_on_blocks();
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
     Ok(plan)
 }
 
-struct Lowering<'a> {
-    model: &'a Model,
-    names: Names<'a>,
-    plan: AzurePlan,
-    /// The virtual network resource of each hub and spoke.
-    vnets: IndexMap<NodeId, ResourceId>,
-    /// The last peering made on each virtual network: Azure fails peerings of one
-    /// network deployed at the same time (`AnotherOperationInProgress`), so each
-    /// waits for the one before.
-    last_peering: IndexMap<ResourceId, ResourceId>,
+/// The state the lowering passes share.
+pub struct Lowering<'a> {
+    pub model: &'a Model,
+    pub names: Names<'a>,
+    pub plan: AzurePlan,
+    /// The main resource each block lowered to: a hub's virtual network, say.
+    pub primary: IndexMap<NodeId, ResourceId>,
+    /// The last child operation queued on each resource; see [`Lowering::after_last_on`].
+    last_on: IndexMap<ResourceId, ResourceId>,
     /// Symbols in use, to keep them unique.
     symbols: IndexMap<String, ()>,
 }
 
 impl Lowering<'_> {
+    /// Makes `resource` wait for the one queued on `parent` before it, and queues it.
+    /// Azure fails concurrent changes under one resource (peerings of one virtual
+    /// network: `AnotherOperationInProgress`), so these go one after another.
+    pub fn after_last_on(&mut self, parent: ResourceId, resource: ResourceId) {
+        if let Some(&before) = self.last_on.get(&parent) {
+            if !self.plan.resources[resource].depends_on.contains(&before) {
+                self.plan.resources[resource].depends_on.push(before);
+            }
+        }
+        self.last_on.insert(parent, resource);
+    }
+
     /// Declares a resource group once, and returns its name as first spelt:
     /// Azure's resource group names ignore case.
-    fn resource_group(&mut self, name: &str, block: NodeId) -> String {
+    pub fn resource_group(&mut self, name: &str, block: NodeId) -> String {
         if let Some(rg) = self.plan.resource_groups.iter().find(|rg| rg.name.eq_ignore_ascii_case(name)) {
             return rg.name.clone();
         }
@@ -90,94 +88,11 @@ impl Lowering<'_> {
         symbol
     }
 
-    fn push(&mut self, mut resource: Resource) -> ResourceId {
+    /// Adds a resource, making its symbol unique.
+    pub fn push(&mut self, mut resource: Resource) -> ResourceId {
         resource.symbol = self.symbol(&resource.symbol);
         self.plan.resources.push(resource);
         self.plan.resources.len() - 1
-    }
-
-    fn network(&mut self, id: NodeId) {
-        let node = self.model.node(id);
-        let rg = self.resource_group(node.str("resource_group").unwrap_or_default(), id);
-        let name = self.names.vnet(id);
-
-        let mut properties = IndexMap::new();
-        let space: Vec<Prop> = node.prefixes("address_space").iter().map(|p| Prop::str(p.value.to_string())).collect();
-        properties.insert("addressSpace".into(), Prop::object([("addressPrefixes", Prop::Array(space))]));
-        let dns: Vec<Prop> = node
-            .list("dns_servers")
-            .iter()
-            .filter_map(|d| match &d.value {
-                Typed::Ip(ip) => Some(Prop::str(ip.to_string())),
-                _ => None,
-            })
-            .collect();
-        if !dns.is_empty() {
-            properties.insert("dhcpOptions".into(), Prop::object([("dnsServers", Prop::Array(dns))]));
-        }
-        // Subnets inline, never as child resources: a redeploy of a virtual network
-        // without its subnets listed would try to delete them.
-        let subnets: Vec<Prop> = node
-            .children
-            .iter()
-            .filter(|c| self.model.node(**c).is("subnet"))
-            .map(|&subnet| {
-                let prefix = self.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
-                Prop::object([("name", Prop::str(self.names.subnet(subnet))), ("properties", Prop::object([("addressPrefix", Prop::str(prefix))]))])
-            })
-            .collect();
-        properties.insert("subnets".into(), Prop::Array(subnets));
-
-        let resource = Resource {
-            symbol: format!("vnet_{}", node.name()),
-            resource_type: VNET,
-            api_version: api_version(VNET),
-            name: vec![name],
-            parent: None,
-            resource_group: rg,
-            location: self.model.location(id).map(str::to_string),
-            tags: self.model.tags(id),
-            properties: Prop::Object(properties),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        };
-        let rid = self.push(resource);
-        self.vnets.insert(id, rid);
-    }
-
-    /// The peering on `local`'s virtual network towards `remote`'s, derived from
-    /// `spoke`'s `hub = ...`.
-    fn peering(&mut self, spoke: NodeId, local: NodeId, remote: NodeId) {
-        let (Some(&local_vnet), Some(&remote_vnet)) = (self.vnets.get(&local), self.vnets.get(&remote)) else { return };
-        let name = self.names.peering(local, remote);
-        let vnet_name = self.plan.resources[local_vnet].name[0].clone();
-        let rg = self.plan.resources[local_vnet].resource_group.clone();
-        let properties = Prop::object([
-            ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
-            ("allowVirtualNetworkAccess", Prop::Bool(true)),
-            ("allowForwardedTraffic", Prop::Bool(true)),
-            ("allowGatewayTransit", Prop::Bool(false)),
-            ("useRemoteGateways", Prop::Bool(false)),
-        ]);
-        let symbol = format!("peer_{}_to_{}", self.model.node(local).name(), self.model.node(remote).name());
-        let mut depends_on = vec![local_vnet, remote_vnet];
-        depends_on.extend(self.last_peering.get(&local_vnet).copied());
-        let peering = self.push(Resource {
-            symbol,
-            resource_type: PEERING,
-            api_version: api_version(PEERING),
-            name: vec![vnet_name, name],
-            parent: Some(local_vnet),
-            resource_group: rg,
-            location: None,
-            tags: IndexMap::new(),
-            properties,
-            depends_on,
-            origin: spoke,
-            deployment: 0,
-        });
-        self.last_peering.insert(local_vnet, peering);
     }
 
     /// `depends_on = [...]` on a block: its resources wait for the other block's.

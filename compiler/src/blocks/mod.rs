@@ -1,0 +1,5 @@
+//! The building blocks: for each, its kinds of block (schemas) and the lowering
+//! passes that turn its blocks into Azure resources.
+
+pub mod network;
+pub mod settings;

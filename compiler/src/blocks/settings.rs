@@ -1,0 +1,30 @@
+//! `settings` and `naming`: plan-wide defaults and how Azure names are derived.
+
+use crate::schema::{attr, KindSchema, Naming, Type};
+
+pub const SETTINGS: KindSchema = KindSchema {
+    kind: "settings",
+    doc: "Plan-wide settings: the default region and the tags every resource carries.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[
+        attr("location", Type::Region, true, None, "Region for every resource group and resource that names none."),
+        attr("tags", Type::StringMap, false, Some("no tags"), "Tags put on every resource group and resource; a block's own tags win."),
+    ],
+    children: &[],
+    unique: true,
+};
+
+pub const NAMING: KindSchema = KindSchema {
+    kind: "naming",
+    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{vnet}`, `{remote}` and `{location}`.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("virtual_network", Type::String, false, Some("\"{name}\""), "Name of a hub's or spoke's virtual network."),
+        attr("subnet", Type::String, false, Some("\"{name}\""), "Name of a subnet."),
+        attr("peering", Type::String, false, Some("\"{vnet}-to-{remote}\""), "Name of a peering, on the side of `{vnet}`."),
+    ],
+    children: &[],
+    unique: true,
+};
