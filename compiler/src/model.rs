@@ -33,6 +33,11 @@ pub enum Typed {
     Ref(NodeId),
     List(Vec<Spanned<Typed>>),
     Map(IndexMap<String, Spanned<String>>),
+    /// `secret(vault, "name")`: the `key_vault` block and the secret's name.
+    Secret {
+        vault: NodeId,
+        name: String,
+    },
 }
 
 /// One block of the plan.

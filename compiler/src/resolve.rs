@@ -344,6 +344,26 @@ impl Resolver<'_> {
                 }
             }
             (Type::Ref(kinds), ValueKind::Path(path)) => self.reference(kinds, path, span),
+            (Type::Secret, ValueKind::Call(name, args)) if name.name == "secret" => match args.as_slice() {
+                [ast::Value { kind: ValueKind::Path(vault), span: vault_span }, ast::Value { kind: ValueKind::Str(secret), .. }] => {
+                    let Typed::Ref(vault) = self.reference(&["key_vault"], vault, *vault_span)? else { return None };
+                    Some(Typed::Secret { vault, name: secret.clone() })
+                }
+                _ => {
+                    self.error(
+                        Diagnostic::new(&TYPE_MISMATCH, span, "`secret` takes a key_vault block and the secret's name")
+                            .with_help("write `secret(kv_core, \"onprem-psk\")`"),
+                    );
+                    None
+                }
+            },
+            (Type::Secret, ValueKind::Str(_)) => {
+                self.error(
+                    Diagnostic::new(&TYPE_MISMATCH, span, format!("`{}` takes a secret, never a literal", schema.name))
+                        .with_help("keep the value in Key Vault and write `secret(VAULT, \"NAME\")`; a literal would be stored in the template and the deployment history"),
+                );
+                None
+            }
             (Type::StringMap, ValueKind::Map(entries)) => {
                 let mut map = IndexMap::new();
                 for (key, v) in entries {

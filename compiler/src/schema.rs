@@ -29,6 +29,8 @@ pub enum Type {
     /// A reference to a block of one of these kinds; `&[]` means any named block.
     Ref(&'static [&'static str]),
     List(&'static Type),
+    /// `secret(vault, "name")`: a secret of a `key_vault` block, never a literal.
+    Secret,
 }
 
 impl Type {
@@ -47,6 +49,7 @@ impl Type {
             Type::Ref([]) => "a reference to a block".into(),
             Type::Ref(kinds) => format!("a reference to a {}", kinds.join(" or ")),
             Type::List(inner) => format!("a list, each {}", inner.describe()),
+            Type::Secret => "a secret: `secret(VAULT, \"NAME\")`".into(),
         }
     }
 }
@@ -96,11 +99,25 @@ pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<
 }
 
 /// Every kind, top-level and nested.
-pub const ALL_KINDS: &[&KindSchema] =
-    &[&blocks::settings::SETTINGS, &blocks::settings::NAMING, &blocks::network::HUB, &blocks::network::SPOKE, &blocks::network::SUBNET];
+#[rustfmt::skip]
+pub const ALL_KINDS: &[&KindSchema] = &[
+    &blocks::settings::SETTINGS,
+    &blocks::settings::NAMING,
+    &blocks::settings::KEY_VAULT,
+    &blocks::network::HUB,
+    &blocks::network::SPOKE,
+    &blocks::network::SUBNET,
+];
 
 /// Kinds allowed at the top level of a plan.
-pub const TOP_LEVEL: &[&str] = &["settings", "naming", "hub", "spoke"];
+#[rustfmt::skip]
+pub const TOP_LEVEL: &[&str] = &[
+    "settings",
+    "naming",
+    "key_vault",
+    "hub",
+    "spoke",
+];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {
     ALL_KINDS.iter().copied().find(|k| k.kind == name)

@@ -1,4 +1,5 @@
-//! `settings` and `naming`: plan-wide defaults and how Azure names are derived.
+//! `settings`, `naming` and `key_vault`: plan-wide defaults, how Azure names are
+//! derived, and the vaults secrets are read from.
 
 use crate::schema::{attr, KindSchema, Naming, Type};
 
@@ -27,4 +28,17 @@ pub const NAMING: KindSchema = KindSchema {
     ],
     children: &[],
     unique: true,
+};
+
+pub const KEY_VAULT: KindSchema = KindSchema {
+    kind: "key_vault",
+    doc: "An existing Key Vault that `secret(VAULT, \"NAME\")` reads from at deployment time; ashlar does not create it. The vault must allow Azure Resource Manager for template deployment.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("resource_group", Type::String, true, None, "Resource group of the vault."),
+        attr("vault_name", Type::String, false, Some("the block's name"), "The vault's name in Azure, when it differs from the block's."),
+    ],
+    children: &[],
+    unique: false,
 };

@@ -13,7 +13,7 @@ use crate::blocks;
 use crate::model::{Model, NodeId, Typed};
 use crate::naming::Names;
 use indexmap::IndexMap;
-use ir::{AzurePlan, Resource, ResourceGroup, ResourceId};
+use ir::{AzurePlan, Prop, Resource, ResourceGroup, ResourceId, SecretRef};
 
 /// Lowers a checked model, which must be free of errors. Fails only when the
 /// derived resources depend on each other in a circle.
@@ -86,6 +86,30 @@ impl Lowering<'_> {
         }
         self.symbols.insert(symbol.clone(), ());
         symbol
+    }
+
+    /// The IR form of a typed value: strings, numbers, booleans, words and
+    /// lists as data, secrets as Key Vault references. References to blocks
+    /// have no generic form; each pass says what they become.
+    pub fn prop(&self, value: &Typed) -> Prop {
+        match value {
+            Typed::Str(s) | Typed::Word(s) => Prop::str(s.clone()),
+            Typed::Int(i) => Prop::Int(*i),
+            Typed::Bool(b) => Prop::Bool(*b),
+            Typed::Prefix(p) => Prop::str(p.to_string()),
+            Typed::Ip(ip) => Prop::str(ip.to_string()),
+            Typed::List(items) => Prop::Array(items.iter().map(|i| self.prop(&i.value)).collect()),
+            Typed::Map(map) => Prop::Object(map.iter().map(|(k, v)| (k.clone(), Prop::str(v.value.clone()))).collect()),
+            Typed::Secret { vault, name } => {
+                let node = self.model.node(*vault);
+                Prop::Secret(SecretRef {
+                    vault_group: node.str("resource_group").unwrap_or_default().to_string(),
+                    vault: node.str("vault_name").unwrap_or(node.name()).to_string(),
+                    secret: name.clone(),
+                })
+            }
+            Typed::Auto(_) | Typed::Ref(_) => unreachable!("lowering passes resolve `auto` and references themselves"),
+        }
     }
 
     /// Adds a resource, making its symbol unique.
