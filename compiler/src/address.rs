@@ -54,8 +54,13 @@ pub fn allocate(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
                 }
                 None => {
                     let what = model.describe(network);
+                    let free = free_ranges(&space.iter().map(|s| s.value).collect::<Vec<_>>(), &taken);
+                    let left = match free.as_slice() {
+                        [] => "nothing is free".to_string(),
+                        ranges => format!("free: {}", ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                    };
                     diagnostics.push(
-                        Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, span, format!("no free /{len} is left in the address space of {what}"))
+                        Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, span, format!("no free /{len} is left in the address space of {what} ({left})"))
                             .with_help("ask for a smaller prefix, or add a prefix to `address_space`"),
                     );
                 }
@@ -134,6 +139,28 @@ pub fn earlier_overlaps(prefixes: &[IpNet]) -> Vec<Option<usize>> {
     earlier
 }
 
+/// The parts of `space` that nothing in `used` covers, as the fewest prefixes, in address order.
+pub fn free_ranges(space: &[IpNet], used: &[IpNet]) -> Vec<IpNet> {
+    fn free(range: IpNet, used: &[IpNet], out: &mut Vec<IpNet>) {
+        let touching: Vec<IpNet> = used.iter().copied().filter(|u| overlaps(u, &range)).collect();
+        if touching.is_empty() {
+            out.push(range);
+        } else if touching.iter().any(|u| u.contains(&range)) {
+            // fully used
+        } else if let Ok(halves) = range.subnets(range.prefix_len() + 1) {
+            for half in halves {
+                free(half, &touching, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for &range in space {
+        free(range, used, &mut out);
+    }
+    out.sort_by_key(|n| (n.network().is_ipv6(), n.network()));
+    out
+}
+
 pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
@@ -207,6 +234,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn free_ranges_are_what_the_subnets_leave() {
+        let space = [net("10.1.0.0/24")];
+        let used = [net("10.1.0.0/26"), net("10.1.0.128/27")];
+        assert_eq!(free_ranges(&space, &used), [net("10.1.0.64/26"), net("10.1.0.160/27"), net("10.1.0.192/26")]);
+        assert_eq!(free_ranges(&space, &[net("10.0.0.0/8")]), []);
+        assert_eq!(free_ranges(&space, &[]), [net("10.1.0.0/24")]);
     }
 
     #[test]

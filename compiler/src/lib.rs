@@ -26,6 +26,7 @@
 //! rendered only at the edges ([`diagnostic::render`]).
 
 pub mod address;
+pub mod address_plan;
 pub mod ast;
 pub mod blocks;
 pub mod check;

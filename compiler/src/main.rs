@@ -65,6 +65,13 @@ enum Command {
         #[arg(long, conflicts_with = "code")]
         list: bool,
     },
+    /// Prints the address plan: every network and subnet, its prefix, usable addresses, what uses it, and what is free.
+    #[command(after_help = "Examples:\n  ashlar plan examples/hub-spoke\n  ashlar plan examples/hub-spoke --format json")]
+    Plan {
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
     /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
     #[command(
         after_help = "Examples:\n  ashlar graph examples/hub-spoke | dot -Tsvg > plan.svg\n  ashlar graph examples/hub-spoke --format mermaid"
@@ -88,6 +95,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Dot,
     Mermaid,
@@ -99,8 +112,19 @@ fn main() -> ExitCode {
         Command::Check { plan, format } => check(&plan, format),
         Command::Build { plan, out, format } => build(&plan, &out, format),
         Command::Explain { code, list } => explain(code.as_deref(), list),
+        Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
     })
+}
+
+/// Writes to standard output. A reader that went away (`ashlar graph x | head`)
+/// ends the program quietly, as it does for other command-line tools.
+fn stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+        std::process::exit(i32::from(CLEAN));
+    }
 }
 
 fn style() -> Style {
@@ -125,7 +149,7 @@ fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
 
 fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], format: Format) {
     match format {
-        Format::Json => print!("{}", render_json(sources, diagnostics)),
+        Format::Json => stdout(&render_json(sources, diagnostics)),
         Format::Short => eprint!("{}", render_short(sources, diagnostics)),
         Format::Human => eprint!("{}", render_terminal(sources, diagnostics, style())),
     }
@@ -189,21 +213,21 @@ fn build(plan: &Path, out: &Path, format: Format) -> u8 {
 fn explain(code: Option<&str>, list: bool) -> u8 {
     if list || code.is_none() {
         for c in registry::all() {
-            println!("{}  {:<28} {}", c.code, c.name, c.severity.as_str());
+            stdout(&format!("{}  {:<28} {}\n", c.code, c.name, c.severity.as_str()));
         }
         return CLEAN;
     }
     let query = code.unwrap_or_default();
     match registry::find(query) {
         Some(c) => {
-            println!("# {} {} ({})\n", c.code, c.name, c.severity.as_str());
-            print!("{}", c.doc_text());
+            let mut text = format!("# {} {} ({})\n\n{}", c.code, c.name, c.severity.as_str(), c.doc_text());
             if c.code == registry::UNKNOWN_MODULE.code {
-                println!("\n## Modules\n");
+                text.push_str("\n## Modules\n\n");
                 for m in ashlar::stdlib::MODULES {
-                    println!("- `{}`: {}", m.name, m.summary);
+                    text.push_str(&format!("- `{}`: {}\n", m.name, m.summary));
                 }
             }
+            stdout(&text);
             CLEAN
         }
         None => {
@@ -212,6 +236,26 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
             eprintln!("error: no diagnostic code `{query}`; {hint}");
             USAGE_OR_IO
         }
+    }
+}
+
+fn address_plan(plan: &Path, format: TableFormat) -> u8 {
+    let analysis = match analyse(plan, Format::Human) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if analysis.has_errors() {
+        report(&analysis.sources, &analysis.diagnostics, Format::Human);
+    }
+    let table = ashlar::address_plan::address_plan(&analysis.model);
+    match format {
+        TableFormat::Table => stdout(&ashlar::address_plan::render_table(&table)),
+        TableFormat::Json => stdout(&(serde_json::to_string_pretty(&table).expect("the address plan serialises") + "\n")),
+    }
+    if analysis.has_errors() {
+        PLAN_ERRORS
+    } else {
+        CLEAN
     }
 }
 
@@ -227,7 +271,7 @@ fn graph(plan: &Path, format: GraphFormat) -> u8 {
         GraphFormat::Dot => ashlar::graph::to_dot(&analysis.model, analysis.azure.as_ref()),
         GraphFormat::Mermaid => ashlar::graph::to_mermaid(&analysis.model, analysis.azure.as_ref()),
     };
-    print!("{text}");
+    stdout(&text);
     if analysis.has_errors() {
         PLAN_ERRORS
     } else {

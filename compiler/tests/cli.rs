@@ -128,3 +128,23 @@ fn a_plan_reads_no_file_outside_its_folder() {
     std::fs::write(plan.join("plan.ashlar"), "settings { location = uksouth  tags { note = file(\"note.txt\") } }\n").unwrap();
     assert_eq!(ashlar(&["check", plan.to_str().unwrap()]).status.code(), Some(0));
 }
+
+#[test]
+fn plan_prints_the_address_plan_with_free_ranges() {
+    let out = ashlar(&["plan", &example("hub-spoke")]);
+    assert_eq!(out.status.code(), Some(0));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row =
+        |start: &str| table.lines().find(|l| l.trim_start().starts_with(start)).unwrap_or_else(|| panic!("no {start} row in\n{table}")).to_string();
+    assert!(row("snet-app").contains("10.1.0.64/26 (auto)") && row("snet-app").contains("59"), "{table}");
+    assert!(row("GatewaySubnet").contains("VPN or ExpressRoute gateway"), "{table}");
+    assert!(table.contains("10.1.0.160/27, 10.1.0.192/26"), "the free ranges of app1: {table}");
+
+    let json = ashlar(&["plan", &example("hub-spoke"), "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let app1 = &value["networks"][1];
+    assert_eq!(app1["azure_name"], "vnet-app1");
+    assert_eq!(app1["subnets"][2]["prefix"], "10.1.0.128/27");
+    assert_eq!(app1["subnets"][2]["auto"], true);
+    assert_eq!(app1["free"], serde_json::json!(["10.1.0.160/27", "10.1.0.192/26"]));
+}
