@@ -1,11 +1,16 @@
 //! Address allocation: `subnet app auto /26` gets the first free prefix of that
-//! size in its network's address space, in declaration order, so the same plan
-//! always gets the same addresses.
+//! size in its network's address space, and `address_space = [auto /22]` one
+//! from the network's `address_pool`. The same plan always gets the same
+//! prefixes; with the plan's `ashlar.lock`, adding or reordering blocks never
+//! moves a prefix chosen before.
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, Typed};
+use crate::model::{Attr, Model, NodeId, Typed};
+use crate::registry::MISSING_ATTRIBUTE;
+use crate::source::Span;
 use ipnet::IpNet;
+use std::collections::BTreeMap;
 
 declare_codes! {
     /// ## What it does
@@ -30,43 +35,152 @@ declare_codes! {
     pub AUTO_PREFIX_EXHAUSTED = ("ASH204", "auto-prefix-exhausted", Error);
 }
 
-/// Fills [`Model::allocations`] for every `auto` subnet.
-pub fn allocate(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
-    let networks: Vec<usize> = model.networks().map(|(id, _)| id).collect();
+/// Prefixes chosen for `auto /N`, by key: `app1.app` for a subnet,
+/// `app1.address_space.0` for the first `auto` in a network's address space.
+/// Kept in the plan's `ashlar.lock` so that a chosen prefix never moves.
+pub type Allocations = BTreeMap<String, IpNet>;
+
+/// One `auto /N` to fill.
+struct Request {
+    key: String,
+    len: u8,
+    span: Span,
+}
+
+/// Allocates every `auto`: first networks' address spaces from their pools,
+/// then subnets from their networks. A prefix recorded in `locked` is kept while
+/// it still fits; the others take the lowest free prefix, in declaration order.
+/// Returns what was chosen, the content of the next lock file.
+pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<Diagnostic>) -> Allocations {
+    let mut chosen = Allocations::new();
+
+    // Address spaces from pools.
+    let pools: Vec<NodeId> = model.of_kind("address_pool").map(|(id, _)| id).collect();
+    let networks: Vec<NodeId> = model.networks().map(|(id, _)| id).collect();
+    for &network in &networks {
+        let node = model.node(network);
+        let has_auto = node.list("address_space").iter().any(|i| matches!(i.value, Typed::Auto(_)));
+        if has_auto && node.reference("address_pool").is_none() {
+            let span = node.get("address_space").map_or(node.head, |a| a.span);
+            diagnostics.push(
+                Diagnostic::new(
+                    &MISSING_ATTRIBUTE,
+                    span,
+                    format!("`auto` in the address space of {} needs a pool to take it from", model.describe(network)),
+                )
+                .with_help("add `address_pool = POOL`, naming an `address_pool` block"),
+            );
+        }
+    }
+    for pool in pools {
+        let range: Vec<IpNet> = model.node(pool).prefixes("address_space").iter().map(|p| p.value).collect();
+        let members: Vec<NodeId> = networks.iter().copied().filter(|&n| model.node(n).reference("address_pool") == Some(pool)).collect();
+        // Written address spaces anywhere in the plan stay out of the pool's reach.
+        let taken: Vec<IpNet> = networks.iter().flat_map(|&n| model.node(n).prefixes("address_space")).map(|p| p.value).collect();
+        let mut requests = Vec::new();
+        let mut places = Vec::new();
+        for &network in &members {
+            let items = model.node(network).list("address_space");
+            let mut n = 0;
+            for (index, item) in items.iter().enumerate() {
+                if let Typed::Auto(len) = item.value {
+                    requests.push(Request { key: format!("{}.address_space.{n}", model.path(network)), len, span: item.span });
+                    places.push((network, index));
+                    n += 1;
+                }
+            }
+        }
+        let scope = format!("address pool `{}`", model.node(pool).name());
+        let results = assign(&requests, &range, taken, locked, &mut chosen, &scope, diagnostics);
+        for ((network, index), result) in places.into_iter().zip(results) {
+            if let Some(net) = result {
+                // Written back, so that every later stage sees a plain prefix.
+                if let Some(Attr { value: Typed::List(items), .. }) = model.nodes[network].attrs.get_mut("address_space") {
+                    items[index].value = Typed::Prefix(net);
+                }
+                model.auto_spaces.insert((network, index));
+            }
+        }
+    }
+
+    // Subnets from their networks.
     for network in networks {
-        let space = model.node(network).prefixes("address_space");
+        let space: Vec<IpNet> = model.node(network).prefixes("address_space").iter().map(|s| s.value).collect();
         let children = model.node(network).children.clone();
-        let mut taken: Vec<IpNet> = children
+        let taken: Vec<IpNet> = children
             .iter()
             .filter_map(|c| match model.node(*c).get("address_prefix").map(|a| &a.value) {
                 Some(Typed::Prefix(net)) => Some(*net),
                 _ => None,
             })
             .collect();
+        let mut requests = Vec::new();
+        let mut subnets = Vec::new();
         for child in children {
             let Some(attr) = model.node(child).get("address_prefix") else { continue };
             let Typed::Auto(len) = attr.value else { continue };
-            let span = attr.span;
-            match first_free(&space.iter().map(|s| s.value).collect::<Vec<_>>(), &taken, len) {
-                Some(net) => {
-                    taken.push(net);
-                    model.allocations.insert(child, net);
-                }
-                None => {
-                    let what = model.describe(network);
-                    let free = free_ranges(&space.iter().map(|s| s.value).collect::<Vec<_>>(), &taken);
-                    let left = match free.as_slice() {
-                        [] => "nothing is free".to_string(),
-                        ranges => format!("free: {}", ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-                    };
-                    diagnostics.push(
-                        Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, span, format!("no free /{len} is left in the address space of {what} ({left})"))
-                            .with_help("ask for a smaller prefix, or add a prefix to `address_space`"),
-                    );
-                }
+            requests.push(Request { key: model.path(child), len, span: attr.span });
+            subnets.push(child);
+        }
+        let scope = format!("the address space of {}", model.describe(network));
+        let results = assign(&requests, &space, taken, locked, &mut chosen, &scope, diagnostics);
+        for (subnet, result) in subnets.into_iter().zip(results) {
+            if let Some(net) = result {
+                model.allocations.insert(subnet, net);
             }
         }
     }
+    chosen
+}
+
+/// Fills requests from `range`: locked prefixes that still fit first, then the
+/// rest in order, each the lowest free prefix of its length.
+fn assign(
+    requests: &[Request],
+    range: &[IpNet],
+    mut taken: Vec<IpNet>,
+    locked: &Allocations,
+    chosen: &mut Allocations,
+    scope: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<IpNet>> {
+    let mut results = vec![None; requests.len()];
+    for (i, request) in requests.iter().enumerate() {
+        let Some(&net) = locked.get(&request.key) else { continue };
+        let fits = net.prefix_len() == request.len && range.iter().any(|r| r.contains(&net)) && !taken.iter().any(|t| overlaps(t, &net));
+        if fits {
+            taken.push(net);
+            results[i] = Some(net);
+        }
+    }
+    for (i, request) in requests.iter().enumerate() {
+        if results[i].is_some() {
+            continue;
+        }
+        match first_free(range, &taken, request.len) {
+            Some(net) => {
+                taken.push(net);
+                results[i] = Some(net);
+            }
+            None => {
+                let free = free_ranges(range, &taken);
+                let left = match free.as_slice() {
+                    [] => "nothing is free".to_string(),
+                    ranges => format!("free: {}", ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                };
+                diagnostics.push(
+                    Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, request.span, format!("no free /{} is left in {scope} ({left})", request.len))
+                        .with_help("ask for a smaller prefix, or add a prefix to the address space it is taken from"),
+                );
+            }
+        }
+    }
+    for (request, result) in requests.iter().zip(&results) {
+        if let Some(net) = result {
+            chosen.insert(request.key.clone(), *net);
+        }
+    }
+    results
 }
 
 /// The lowest prefix of length `len` inside `space` that overlaps nothing in `taken`.

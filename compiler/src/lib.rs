@@ -34,6 +34,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod graph;
 pub mod load;
+pub mod lockfile;
 pub mod lower;
 pub mod model;
 pub mod naming;
@@ -63,6 +64,8 @@ pub struct Analysis {
     pub azure: Option<AzurePlan>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The new text of `ashlar.lock`, when the prefixes chosen for `auto` changed.
+    pub lock: Option<String>,
 }
 
 impl Analysis {
@@ -95,9 +98,10 @@ pub fn analyze(input: &PlanInput) -> Analysis {
         }
     }
     load_stdlib(&mut sources, &mut files, &mut diagnostics);
+    let locked = read_lock(input, &mut sources, &mut diagnostics);
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
-    let (model, errors) = resolve::resolve(&trees, Some(&input.root));
+    let (model, errors) = resolve::resolve(&trees, Some(&input.root), &locked);
     diagnostics.extend(errors);
     diagnostics.extend(check::run(&model));
     diagnostics.extend(graph::check_cycles(&model));
@@ -110,7 +114,35 @@ pub fn analyze(input: &PlanInput) -> Analysis {
         }
     }
     diagnostic::sort(&mut diagnostics);
-    Analysis { sources, files, model, azure, diagnostics }
+    let lock = lock_update(input, &model);
+    Analysis { sources, files, model, azure, diagnostics, lock }
+}
+
+/// The plan's `ashlar.lock`, read; a lock that cannot be read is an error, since
+/// allocating anew could move prefixes that are deployed.
+fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> address::Allocations {
+    let Some(bytes) = &input.lock else { return address::Allocations::new() };
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let id = sources.add(SourceFile::new(lockfile::LOCK_FILE, Some(input.root.join(lockfile::LOCK_FILE)), text.clone()));
+    match lockfile::parse(&text) {
+        Ok(allocations) => allocations,
+        Err((at, why)) => {
+            let span = source::Span::new(id, at, at);
+            diagnostics.push(
+                Diagnostic::new(&registry::INVALID_LOCK_FILE, span, format!("{} cannot be read: {why}", lockfile::LOCK_FILE))
+                    .with_help("restore it from version control; delete it only if nothing of the plan is deployed yet"),
+            );
+            address::Allocations::new()
+        }
+    }
+}
+
+/// The lock file's new text, when it differs from the one read.
+fn lock_update(input: &PlanInput, model: &Model) -> Option<String> {
+    let text = lockfile::render(&model.chosen);
+    let unchanged = input.lock.as_deref() == Some(text.as_bytes());
+    let nothing_to_keep = input.lock.is_none() && model.chosen.is_empty();
+    (!unchanged && !nothing_to_keep).then_some(text)
 }
 
 /// Adds each stdlib module named by a `use`, once, with its own `use`s.
@@ -148,6 +180,7 @@ pub fn analyze_text(text: &str, root: &std::path::Path) -> Analysis {
     let input = PlanInput {
         root: root.to_path_buf(),
         files: vec![load::InputFile { name: "main.ashlar".into(), path: root.join("main.ashlar"), bytes: text.as_bytes().to_vec() }],
+        lock: None,
     };
     analyze(&input)
 }

@@ -20,6 +20,8 @@ pub struct PlanInput {
     /// The plan's folder. `file(...)` paths resolve inside it and nowhere else.
     pub root: PathBuf,
     pub files: Vec<InputFile>,
+    /// The bytes of the plan's `ashlar.lock`, when there is one.
+    pub lock: Option<Vec<u8>>,
 }
 
 /// Files larger than this are refused rather than read into memory.
@@ -36,7 +38,8 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = read_file(path).map_err(unreadable)?;
-        return Ok(PlanInput { root, files: vec![InputFile { name, path: path.to_path_buf(), bytes }] });
+        let lock = read_lock(&root)?;
+        return Ok(PlanInput { root, files: vec![InputFile { name, path: path.to_path_buf(), bytes }], lock });
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     let mut files = Vec::new();
@@ -62,7 +65,16 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     if files.is_empty() {
         return Err(unreadable(format!("{} holds no .ashlar file", path.display())));
     }
-    Ok(PlanInput { root: path.to_path_buf(), files })
+    let lock = read_lock(path)?;
+    Ok(PlanInput { root: path.to_path_buf(), files, lock })
+}
+
+fn read_lock(root: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let path = root.join(crate::lockfile::LOCK_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    read_file(&path).map(Some).map_err(|what| Diagnostic::global(&UNREADABLE_PLAN, what))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {

@@ -196,6 +196,15 @@ fn build(plan: &Path, out: &Path, format: Format) -> u8 {
         eprintln!("error: cannot write {}: {error}", out.display());
         return USAGE_OR_IO;
     }
+    if let Some(lock) = &analysis.lock {
+        if let Err(error) = write_lock(plan, lock) {
+            eprintln!("error: cannot write {}: {error}", ashlar::lockfile::LOCK_FILE);
+            return USAGE_OR_IO;
+        }
+        if !matches!(format, Format::Json) {
+            eprintln!("updated {}: commit it with the plan, so that `auto` prefixes never move", ashlar::lockfile::LOCK_FILE);
+        }
+    }
     if !matches!(format, Format::Json) {
         eprintln!(
             "wrote {} files to {}: {} resource groups, {} resources in {} deployments ({})",
@@ -208,6 +217,15 @@ fn build(plan: &Path, out: &Path, format: Format) -> u8 {
         );
     }
     CLEAN
+}
+
+/// Writes `ashlar.lock` into the plan's folder, whole or not at all.
+fn write_lock(plan: &Path, text: &str) -> std::io::Result<()> {
+    let folder = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let target = folder.join(ashlar::lockfile::LOCK_FILE);
+    let temporary = folder.join(format!(".{}.new", ashlar::lockfile::LOCK_FILE));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, &target)
 }
 
 fn explain(code: Option<&str>, list: bool) -> u8 {

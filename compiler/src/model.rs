@@ -125,6 +125,10 @@ pub struct Model {
     pub uniques: IndexMap<&'static str, NodeId>,
     /// Prefixes chosen for `auto /N` subnets.
     pub allocations: IndexMap<NodeId, IpNet>,
+    /// Address-space entries (network, index) that were `auto` and now hold the prefix chosen.
+    pub auto_spaces: indexmap::IndexSet<(NodeId, usize)>,
+    /// Every `auto` prefix chosen, by its key in `ashlar.lock`.
+    pub chosen: crate::address::Allocations,
 }
 
 impl Model {

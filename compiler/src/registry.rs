@@ -119,6 +119,26 @@ declare_codes! {
     pub FILE_OUTSIDE_PLAN = ("ASH012", "file-outside-plan", Error);
 
     /// ## What it does
+    /// Reports an `ashlar.lock` that cannot be read: not JSON, another version,
+    /// or a prefix that is not a prefix.
+    ///
+    /// ## Why it matters
+    /// The lock keeps `auto` prefixes from moving. Allocating anew without it
+    /// could move the address space of a network that is already deployed.
+    ///
+    /// ## Example
+    /// An `ashlar.lock` left with a merge conflict:
+    /// ```text
+    /// <<<<<<< HEAD
+    ///     "app1.app": "10.1.0.64/26",
+    /// ```
+    ///
+    /// ## Fix
+    /// Restore the file from version control, or resolve the conflict by hand.
+    /// Delete it only if nothing of the plan is deployed yet.
+    pub INVALID_LOCK_FILE = ("ASH013", "invalid-lock-file", Error);
+
+    /// ## What it does
     /// Reports a block whose kind does not exist, or is not allowed where it stands.
     ///
     /// ## Why it matters
@@ -286,6 +306,7 @@ pub fn all() -> Vec<&'static Code> {
         &UNREADABLE_PLAN,
         &UNKNOWN_MODULE,
         &FILE_OUTSIDE_PLAN,
+        &INVALID_LOCK_FILE,
         &UNKNOWN_KIND,
         &UNKNOWN_ATTRIBUTE,
         &MISSING_ATTRIBUTE,

@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use std::path::Path;
 
 /// Builds the typed model of a plan from its parsed files.
-pub fn resolve(files: &[&ast::File], root: Option<&Path>) -> (Model, Vec<Diagnostic>) {
+pub fn resolve(files: &[&ast::File], root: Option<&Path>, locked: &crate::address::Allocations) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver { root, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
     for file in files {
         for item in &file.items {
@@ -30,7 +30,7 @@ pub fn resolve(files: &[&ast::File], root: Option<&Path>) -> (Model, Vec<Diagnos
     for id in 0..r.model.nodes.len() {
         r.type_attributes(id);
     }
-    crate::address::allocate(&mut r.model, &mut r.diagnostics);
+    r.model.chosen = crate::address::allocate(&mut r.model, locked, &mut r.diagnostics);
     (r.model, r.diagnostics)
 }
 

@@ -107,6 +107,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::HUB,
     &blocks::network::SPOKE,
     &blocks::network::SUBNET,
+    &blocks::network::ADDRESS_POOL,
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -117,6 +118,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "key_vault",
     "hub",
     "spoke",
+    "address_pool",
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

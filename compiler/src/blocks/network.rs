@@ -11,13 +11,21 @@ const VNET: &str = "Microsoft.Network/virtualNetworks";
 const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
 
 const PREFIX: Type = Type::Prefix;
+const PREFIX_OR_AUTO: Type = Type::PrefixOrAuto;
 const IP: Type = Type::IpAddress;
 const ANY_REF: Type = Type::Ref(&[]);
 
 const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
     attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
-    attr("address_space", Type::List(&PREFIX), true, None, "Address prefixes of the virtual network."),
+    attr(
+        "address_space",
+        Type::List(&PREFIX_OR_AUTO),
+        true,
+        None,
+        "Address prefixes of the virtual network; `auto /N` takes one from `address_pool`.",
+    ),
+    attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
     attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
     attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
@@ -42,12 +50,29 @@ pub const SPOKE: KindSchema = KindSchema {
         attr("hub", Type::Ref(&["hub"]), true, None, "The hub this spoke is peered with, both ways."),
         attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
         attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
-        attr("address_space", Type::List(&PREFIX), true, None, "Address prefixes of the virtual network."),
+        attr(
+            "address_space",
+            Type::List(&PREFIX_OR_AUTO),
+            true,
+            None,
+            "Address prefixes of the virtual network; `auto /N` takes one from `address_pool`.",
+        ),
+        attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
         attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
         attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
     ],
     children: &["subnet"],
+    unique: false,
+};
+
+pub const ADDRESS_POOL: KindSchema = KindSchema {
+    kind: "address_pool",
+    doc: "A range that networks take their address space from: `address_space = [auto /22]` with `address_pool = POOL`. Prefixes written anywhere in the plan stay out of its reach.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[attr("address_space", Type::List(&PREFIX), true, None, "The prefixes the pool hands out.")],
+    children: &[],
     unique: false,
 };
 
