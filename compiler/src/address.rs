@@ -253,6 +253,24 @@ pub fn earlier_overlaps(prefixes: &[IpNet]) -> Vec<Option<usize>> {
     earlier
 }
 
+/// Every pair (i, j), i < j, of prefixes that overlap, in order of j then i.
+/// A sweep in address order: O(n log n + k) for k pairs.
+pub fn overlapping_pairs(prefixes: &[IpNet]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..prefixes.len()).collect();
+    order.sort_by_key(|&i| (prefixes[i].network().is_ipv6(), prefixes[i].network(), prefixes[i].prefix_len(), i));
+    let mut open: Vec<usize> = Vec::new();
+    let mut pairs = Vec::new();
+    for i in order {
+        while open.last().is_some_and(|&o| !prefixes[o].contains(&prefixes[i])) {
+            open.pop();
+        }
+        pairs.extend(open.iter().map(|&o| (o.min(i), o.max(i))));
+        open.push(i);
+    }
+    pairs.sort_by_key(|&(i, j)| (j, i));
+    pairs
+}
+
 /// The parts of `space` that nothing in `used` covers, as the fewest prefixes, in address order.
 pub fn free_ranges(space: &[IpNet], used: &[IpNet]) -> Vec<IpNet> {
     fn free(range: IpNet, used: &[IpNet], out: &mut Vec<IpNet>) {
@@ -347,6 +365,30 @@ mod tests {
                     assert!(j < i && overlaps(&prefixes[i], &prefixes[j]), "round {round}: {i} vs {j}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn overlapping_pairs_agree_with_the_pairwise_check() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..500 {
+            let prefixes: Vec<IpNet> = (0..25)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    IpNet::new(std::net::Ipv4Addr::from(0x0a00_0000 | (state as u32 & 0xffff)).into(), 18 + (state >> 40) as u8 % 12).unwrap().trunc()
+                })
+                .collect();
+            let mut naive = Vec::new();
+            for j in 0..prefixes.len() {
+                for i in 0..j {
+                    if overlaps(&prefixes[i], &prefixes[j]) {
+                        naive.push((i, j));
+                    }
+                }
+            }
+            assert_eq!(overlapping_pairs(&prefixes), naive, "{prefixes:?}");
         }
     }
 

@@ -57,3 +57,37 @@ pub const FORBIDDEN_RANGES: &[(ipnet::Ipv4Net, &str)] = &[
     (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(169, 254, 0, 0), 16), "link-local"),
     (ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(168, 63, 129, 16), 32), "Azure's own DNS, DHCP and health-probe address"),
 ];
+
+/// Which networks can reach each other through peerings: each hub, spoke and
+/// standalone network mapped to the first network of its connected group.
+/// Edges are `hub = X` and `peer = [...]`.
+pub fn connected_groups(model: &crate::model::Model) -> indexmap::IndexMap<crate::model::NodeId, crate::model::NodeId> {
+    use crate::model::{NodeId, Typed};
+    let networks: Vec<NodeId> = model.networks().map(|(id, _)| id).collect();
+    let mut parent: indexmap::IndexMap<NodeId, NodeId> = networks.iter().map(|&n| (n, n)).collect();
+    fn root(parent: &mut indexmap::IndexMap<NodeId, NodeId>, mut n: NodeId) -> NodeId {
+        while parent[&n] != n {
+            let up = parent[&parent[&n]];
+            parent[&n] = up;
+            n = up;
+        }
+        n
+    }
+    for &network in &networks {
+        let node = model.node(network);
+        let peers = node.reference("hub").into_iter().chain(node.list("peer").iter().filter_map(|p| match p.value {
+            Typed::Ref(id) => Some(id),
+            _ => None,
+        }));
+        for other in peers.collect::<Vec<_>>() {
+            if !parent.contains_key(&other) {
+                continue;
+            }
+            let (a, b) = (root(&mut parent, network), root(&mut parent, other));
+            // The earlier-declared network names the group, so groups are stable.
+            let (low, high) = if a < b { (a, b) } else { (b, a) };
+            parent[&high] = low;
+        }
+    }
+    networks.iter().map(|&n| (n, root(&mut parent, n))).collect()
+}

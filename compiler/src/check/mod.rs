@@ -14,6 +14,7 @@ mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
 mod tag_limits;
+mod unconnected_address_overlap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Model, NodeId};
@@ -42,6 +43,7 @@ pub const CHECKS: &[Check] = &[
     azure_name::CHECK,
     tag_limits::CHECK,
     naming_pattern::CHECK,
+    unconnected_address_overlap::CHECK,
 ];
 
 /// Runs every check over a model.
