@@ -106,6 +106,9 @@ fn cycle_diagnostic(model: &Model, blocks: &[NodeId]) -> Diagnostic {
     d
 }
 
+/// ARM's limit of resources in one template.
+pub const MAX_RESOURCES_PER_DEPLOYMENT: usize = 800;
+
 /// Orders the resources of a plan and groups them into nested deployments.
 ///
 /// A deployment holds resources of one resource group. A resource that needs a
@@ -138,6 +141,13 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
         groups.entry(key).or_default().push(r);
     }
     groups.sort_by(|a, _, b, _| a.0.cmp(&b.0));
+    // ARM refuses a template of more than 800 resources. A group in dependency
+    // order splits into consecutive chunks: every dependency then lies in the
+    // same chunk or an earlier one, so the chunks chain without circles.
+    let groups: Vec<((usize, String), Vec<ResourceId>)> = groups
+        .into_iter()
+        .flat_map(|(key, resources)| resources.chunks(MAX_RESOURCES_PER_DEPLOYMENT).map(|chunk| (key.clone(), chunk.to_vec())).collect::<Vec<_>>())
+        .collect();
 
     let mut per_group_count: IndexMap<String, usize> = IndexMap::new();
     let mut stems: IndexSet<String> = IndexSet::new();
