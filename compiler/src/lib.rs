@@ -97,11 +97,11 @@ pub fn analyze(input: &PlanInput) -> Analysis {
             }
         }
     }
-    load_stdlib(&mut sources, &mut files, &mut diagnostics);
+    let library = load_stdlib(&mut sources, &mut files, &mut diagnostics);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
-    let (model, errors) = resolve::resolve(&trees, Some(&input.root), &locked);
+    let (model, errors) = resolve::resolve(&trees, &library, Some(&input.root), &locked);
     diagnostics.extend(errors);
     diagnostics.extend(check::run(&model));
     diagnostics.extend(graph::check_cycles(&model));
@@ -146,8 +146,17 @@ fn lock_update(input: &PlanInput, model: &Model) -> Option<String> {
 }
 
 /// Adds each stdlib module named by a `use`, once, with its own `use`s.
-fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, diagnostics: &mut Vec<Diagnostic>) {
+fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, diagnostics: &mut Vec<Diagnostic>) -> Vec<FileId> {
     let mut loaded: Vec<&str> = Vec::new();
+    let mut library = Vec::new();
+    let plan_files = files.len();
+    for module in stdlib::MODULES.iter().filter(|m| m.prelude) {
+        loaded.push(module.name);
+        let id = sources.add(SourceFile::new(stdlib::file_name(module), None, module.source.to_string()));
+        let (tree, errors) = syntax::parse(id, module.source);
+        diagnostics.extend(errors);
+        files.push((id, tree));
+    }
     let mut next = 0;
     while next < files.len() {
         let uses: Vec<ast::Use> = files[next].1.uses.clone();
@@ -173,6 +182,8 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, di
             }
         }
     }
+    library.extend(files[plan_files..].iter().map(|(id, _)| *id));
+    library
 }
 
 /// Analyses plan text held in memory, as if it were one file `main.ashlar` in `root`.

@@ -9,13 +9,15 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Attr, Model, Node, NodeId, Spanned, Typed};
 use crate::registry::*;
 use crate::schema::{self, AttrSchema, Naming, Type};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use indexmap::IndexMap;
 use std::path::Path;
 
 /// Builds the typed model of a plan from its parsed files.
-pub fn resolve(files: &[&ast::File], root: Option<&Path>, locked: &crate::address::Allocations) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver { root, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
+/// `library` holds the files of the standard library, whose blocks a plan's own
+/// blocks of the same name shadow.
+pub fn resolve(files: &[&ast::File], library: &[FileId], root: Option<&Path>, locked: &crate::address::Allocations) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver { library, root, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
     for file in files {
         for item in &file.items {
             match item {
@@ -41,6 +43,7 @@ struct RawAttr {
 }
 
 struct Resolver<'a> {
+    library: &'a [FileId],
     root: Option<&'a Path>,
     model: Model,
     /// Untyped attributes of each node, by node id.
@@ -92,6 +95,11 @@ impl Resolver<'_> {
         }
         if let Some(name) = &name {
             if let Some(first) = self.find_name(&name.name, parent) {
+                // The plan's own block of this name shadows the library's.
+                let shadowed = self.library.contains(&name.span.file) && !self.library.contains(&self.model.node(first).span.file);
+                if shadowed {
+                    return;
+                }
                 let what = self.model.describe(first);
                 let first_span = self.model.node(first).head;
                 return self.error(

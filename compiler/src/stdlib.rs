@@ -1,6 +1,8 @@
 //! The standard library: modules written in ashlar, embedded in the binary.
 //!
 //! `use std.naming.caf` adds the blocks of `stdlib/naming/caf.ashlar` to the plan.
+//! Prelude modules are added to every plan; a plan's own block of the same name
+//! shadows theirs.
 
 /// A module of the standard library.
 pub struct Module {
@@ -8,12 +10,16 @@ pub struct Module {
     pub name: &'static str,
     /// What it gives a plan, in one line.
     pub summary: &'static str,
+    /// Loaded into every plan without a `use`. A plan's own block of the same
+    /// name shadows a prelude block.
+    pub prelude: bool,
     pub source: &'static str,
 }
 
 pub const MODULES: &[Module] = &[Module {
     name: "std.naming.caf",
     summary: "Cloud Adoption Framework names: vnet-{name}, snet-{name}, peer-{vnet}-to-{remote}",
+    prelude: false,
     source: include_str!("../../stdlib/naming/caf.ashlar"),
 }];
 
