@@ -1,18 +1,21 @@
-//! Hubs, spokes and their subnets: virtual networks, and the peerings derived
-//! from `hub = X`.
+//! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
+//! peerings derived from `hub = X` and `peer = [...]`.
 
 use crate::lower::ir::{api_version, Prop, Resource};
 use crate::lower::Lowering;
-use crate::model::{NodeId, Typed};
+use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 
-const VNET: &str = "Microsoft.Network/virtualNetworks";
+const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";
 const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
 
 const PREFIX: Type = Type::Prefix;
 const IP: Type = Type::IpAddress;
 const ANY_REF: Type = Type::Ref(&[]);
+/// Kinds of block that are a virtual network.
+pub const NETWORK_KINDS: &[&str] = &["hub", "spoke", "vnet"];
+const NETWORK_REF: Type = Type::Ref(NETWORK_KINDS);
 
 const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
@@ -21,6 +24,7 @@ const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
     attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+    attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
 ];
 
 pub const HUB: KindSchema = KindSchema {
@@ -46,22 +50,33 @@ pub const SPOKE: KindSchema = KindSchema {
         attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
         attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+        attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the hub."),
     ],
+    children: &["subnet"],
+    unique: false,
+};
+
+pub const VNET: KindSchema = KindSchema {
+    kind: "vnet",
+    doc: "A standalone virtual network: a hub's attributes, peered with nothing but the networks its `peer` names.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: NETWORK_ATTRIBUTES_HUB,
     children: &["subnet"],
     unique: false,
 };
 
 pub const SUBNET: KindSchema = KindSchema {
     kind: "subnet",
-    doc: "A subnet of a hub or spoke: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
+    doc: "A subnet of a hub, spoke or vnet: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
     naming: Naming::Named,
     positional: &["address_prefix"],
     attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
-    children: &[],
+    children: &["private_endpoint"],
     unique: false,
 };
 
-/// Each hub and spoke becomes a virtual network.
+/// Each hub, spoke and vnet becomes a virtual network.
 pub fn lower_networks(lw: &mut Lowering) {
     let networks: Vec<NodeId> = lw.model.networks().map(|(id, _)| id).collect();
     for id in networks {
@@ -69,20 +84,59 @@ pub fn lower_networks(lw: &mut Lowering) {
     }
 }
 
-/// `hub = X` on a spoke becomes a peering on each side.
+/// `hub = X` on a spoke, and each `peer` entry, becomes a peering on each side.
 pub fn lower_peerings(lw: &mut Lowering) {
     // In dependency order, so that chaining the peerings of one network never
     // runs against a block's `depends_on`.
+    let mut done: Vec<(NodeId, NodeId)> = Vec::new();
     for id in crate::graph::block_order(lw.model) {
         let node = lw.model.node(id);
-        if !node.is("spoke") {
-            continue;
+        if node.is("spoke") {
+            if let Some(hub) = node.reference("hub") {
+                peering(lw, id, id, hub);
+                peering(lw, id, hub, id);
+                done.push(pair(id, hub));
+            }
         }
-        if let Some(hub) = node.reference("hub") {
-            peering(lw, id, id, hub);
-            peering(lw, id, hub, id);
+        // Self-peerings and repeats are errors the checks report; never lowered twice.
+        for remote in peers(lw.model.node(id)) {
+            if remote == id || done.contains(&pair(id, remote)) || implicit_pair(lw.model, id, remote) {
+                continue;
+            }
+            peering(lw, id, id, remote);
+            peering(lw, id, remote, id);
+            done.push(pair(id, remote));
         }
     }
+}
+
+/// The networks a block's `peer` list names, in order.
+pub fn peers(node: &crate::model::Node) -> impl Iterator<Item = NodeId> + '_ {
+    node.list("peer").iter().filter_map(|item| match item.value {
+        Typed::Ref(target) => Some(target),
+        _ => None,
+    })
+}
+
+/// The hub whose peerings a network takes part in through `hub =`: a hub's own,
+/// a spoke's hub; `None` for a standalone vnet.
+pub fn hub_of(model: &Model, network: NodeId) -> Option<NodeId> {
+    let node = model.node(network);
+    match node.kind.kind {
+        "hub" => Some(network),
+        "spoke" => node.reference("hub"),
+        _ => None,
+    }
+}
+
+/// Whether `hub =` already peers the two networks.
+pub fn implicit_pair(model: &Model, a: NodeId, b: NodeId) -> bool {
+    let spoke_of = |spoke: NodeId, hub: NodeId| model.node(spoke).is("spoke") && model.node(spoke).reference("hub") == Some(hub);
+    spoke_of(a, b) || spoke_of(b, a)
+}
+
+fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
+    (a.min(b), a.max(b))
 }
 
 fn network(lw: &mut Lowering, id: NodeId) {
@@ -119,8 +173,8 @@ fn network(lw: &mut Lowering, id: NodeId) {
 
     let resource = Resource {
         symbol: format!("vnet_{}", node.name()),
-        resource_type: VNET,
-        api_version: api_version(VNET),
+        resource_type: VNET_TYPE,
+        api_version: api_version(VNET_TYPE),
         name: vec![name],
         parent: None,
         resource_group: rg,
@@ -137,8 +191,8 @@ fn network(lw: &mut Lowering, id: NodeId) {
 }
 
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `spoke`'s `hub = ...`.
-fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
+/// `origin`'s `hub = ...` or `peer = [...]`.
+fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId) {
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return };
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan.resources[local_vnet].name[0].clone();
@@ -163,7 +217,7 @@ fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
         top: IndexMap::new(),
         properties,
         depends_on: vec![local_vnet, remote_vnet],
-        origin: spoke,
+        origin,
         deployment: 0,
     });
     lw.after_last_on(local_vnet, peering);
