@@ -12,7 +12,6 @@ const ZONE: &str = "Microsoft.Network/privateDnsZones";
 const LINK: &str = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
 const ENDPOINT: &str = "Microsoft.Network/privateEndpoints";
 const ZONE_GROUP: &str = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
-const VNET: &str = "Microsoft.Network/virtualNetworks";
 
 const NETWORK_REF: Type = Type::Ref(NETWORK_KINDS);
 
@@ -343,7 +342,6 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
     for id in blocks {
         let Some((subnet, network)) = endpoint_network(lw.model, id) else { continue };
         let Some(&vnet) = lw.primary.get(&network) else { continue };
-        debug_assert_eq!(lw.plan.resources[vnet].resource_type, VNET);
         let node = lw.model.node(id);
         // The endpoint's resource group takes the network's region: an endpoint
         // must be in its virtual network's region.
@@ -449,5 +447,104 @@ mod tests {
         assert_eq!(canonical_group(STORAGE, "vault"), "vault");
         assert_eq!(canonical_group("not an id", "Blob"), "Blob");
         assert_eq!(known_groups("microsoft.keyvault/VAULTS").map(|(t, _)| t), Some("Microsoft.KeyVault/vaults"));
+    }
+}
+
+#[cfg(test)]
+mod lowering_tests {
+    use crate::lower::ir::{AzurePlan, Prop, Resource};
+
+    const PLAN: &str = r#"settings { location = uksouth }
+hub core {
+  resource_group = "rg-core"
+  address_space = [10.0.0.0/16]
+}
+spoke app1 {
+  hub = core
+  resource_group = "rg-app1"
+  address_space = [10.1.0.0/16]
+  subnet data 10.1.0.0/27 {
+    private_endpoint st1 {
+      resource_id = "/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st1"
+      group = BLOB
+      dns = blob
+    }
+    private_endpoint kv1 {
+      resource_id = "/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv1"
+      group = vault
+    }
+  }
+}
+private_dns blob {
+  resource_group = "rg-dns"
+  zone = "privatelink.blob.core.windows.net"
+  link = [core, app1]
+  registration_enabled = true
+}
+"#;
+
+    fn plan() -> AzurePlan {
+        let analysis = crate::analyze_text(PLAN, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a Resource) {
+        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    }
+
+    fn get<'a>(prop: &'a Prop, key: &str) -> &'a Prop {
+        match prop {
+            Prop::Object(entries) => &entries[key],
+            other => panic!("{other:?} is not an object"),
+        }
+    }
+
+    #[test]
+    fn endpoints_go_one_at_a_time_into_their_subnet() {
+        let plan = plan();
+        let (vnet, _) = find(&plan, &["app1"]);
+        let (peering, _) = find(&plan, &["app1", "app1-to-core"]);
+        let (st1, st1_resource) = find(&plan, &["st1"]);
+        let (_, kv1) = find(&plan, &["kv1"]);
+        assert_eq!(st1_resource.depends_on, [vnet, peering]);
+        assert_eq!(kv1.depends_on, [vnet, st1]);
+        assert_eq!(st1_resource.location.as_deref(), Some("uksouth"));
+        assert_eq!(st1_resource.resource_group, "rg-app1");
+        assert_eq!(
+            get(&st1_resource.properties, "subnet"),
+            &Prop::object([("id", Prop::ChildId { resource: vnet, child: "subnets", name: "data".into() })])
+        );
+        let connection = match get(&st1_resource.properties, "privateLinkServiceConnections") {
+            Prop::Array(items) => &items[0],
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(get(connection, "name"), &Prop::str("st1"));
+        // Azure's spelling of the group.
+        assert_eq!(get(get(connection, "properties"), "groupIds"), &Prop::Array(vec![Prop::str("blob")]));
+    }
+
+    #[test]
+    fn the_zone_is_global_with_one_link_per_network_and_a_group_per_endpoint() {
+        let plan = plan();
+        let (zone, zone_resource) = find(&plan, &["privatelink.blob.core.windows.net"]);
+        assert_eq!(zone_resource.location.as_deref(), Some("global"));
+        assert_eq!(zone_resource.properties, Prop::Object(Default::default()));
+        let (core_link, _) = find(&plan, &["privatelink.blob.core.windows.net", "core"]);
+        let (_, app1_link) = find(&plan, &["privatelink.blob.core.windows.net", "app1"]);
+        let (app1_vnet, _) = find(&plan, &["app1"]);
+        assert_eq!(app1_link.depends_on, [zone, app1_vnet, core_link]);
+        assert_eq!(get(&app1_link.properties, "registrationEnabled"), &Prop::Bool(true));
+        let (st1, _) = find(&plan, &["st1"]);
+        let (_, group) = find(&plan, &["st1", "default"]);
+        assert_eq!(group.parent, Some(st1));
+        assert_eq!(group.depends_on, [st1, zone]);
+        let config = Prop::object([
+            ("name", Prop::str("privatelink-blob-core-windows-net")),
+            ("properties", Prop::object([("privateDnsZoneId", Prop::Id(zone))])),
+        ]);
+        assert_eq!(get(&group.properties, "privateDnsZoneConfigs"), &Prop::Array(vec![config]));
+        // Without `dns`, no zone group.
+        assert!(plan.resources.iter().all(|r| r.name != ["kv1", "default"]));
     }
 }

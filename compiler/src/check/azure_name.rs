@@ -217,12 +217,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         // `peer` entries, at the entry; self-peerings and repeats are other checks'.
+        let mut peered: Vec<(NodeId, NodeId)> = Vec::new();
         for (network, node) in model.networks() {
             for item in node.list("peer") {
                 let crate::model::Typed::Ref(other) = item.value else { continue };
-                if other == network || crate::blocks::network::implicit_pair(model, network, other) {
+                let pair = (network.min(other), network.max(other));
+                if other == network || crate::blocks::network::implicit_pair(model, network, other) || peered.contains(&pair) {
                     continue;
                 }
+                peered.push(pair);
                 for (local, remote) in [(network, other), (other, network)] {
                     let whose = format!("from {} to {}", model.describe(local), model.describe(remote));
                     report(out, &PEERING, &names.peering(local, remote), &whose, item.span, &fixer(model, "peering", network));
@@ -311,6 +314,24 @@ mod tests {
         assert!(found[1].starts_with(&format!("the peering name `vnet-core-to-vnet-{long}` from hub `core`")), "{}", found[1]);
         assert!(found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")), "{}", found[2]);
         assert!(found[2].ends_with("has 69 characters, but Azure wants a virtual network name that has 2 to 64 characters"), "{}", found[2]);
+    }
+
+    #[test]
+    fn endpoints_links_and_explicit_peerings_are_checked() {
+        let long = "e".repeat(61);
+        let plan = format!(
+            "settings {{ location = uksouth }}\nnaming corp {{\n private_endpoint = \"pep-{{name}}\"\n private_dns_link = \"{{vnet}}-\"\n peering = \"{{vnet}} to {{remote}}\"\n}}\nvnet v1 {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n peer = [v2]\n subnet s 10.0.0.0/26 {{ private_endpoint {long} {{ resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv\"  group = vault }} }}\n}}\nvnet v2 {{\n resource_group = \"rg\"\n address_space = [10.0.1.0/24]\n}}\nprivate_dns z {{\n resource_group = \"rg\"\n zone = \"corp.internal\"\n link = [v1]\n}}\n"
+        );
+        let found = messages(&plan, "ASH301");
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("the peering name `v1 to v2` from vnet `v1` to vnet `v2` contains a space"), "{}", found[0]);
+        assert!(found[1].starts_with("the peering name `v2 to v1` from vnet `v2` to vnet `v1` contains a space"), "{}", found[1]);
+        assert!(
+            found[2].starts_with(&format!("the private endpoint name `pep-{long}` of private_endpoint `v1.s.{long}` has 65 characters")),
+            "{}",
+            found[2]
+        );
+        assert!(found[3].starts_with("the virtual network link name `v1-` from private_dns `z` to vnet `v1` ends with `-`"), "{}", found[3]);
     }
 
     #[test]
