@@ -23,7 +23,7 @@ impl<'a> Names<'a> {
         self.model.unique("naming").and_then(|n| n.str(attr)).unwrap_or(default).to_string()
     }
 
-    /// The virtual network of a hub or spoke.
+    /// The virtual network of a hub, spoke or vnet.
     pub fn vnet(&self, network: NodeId) -> String {
         let pattern = self.pattern("virtual_network", "{name}");
         self.fill(&pattern, network, &[])

@@ -269,7 +269,7 @@ pub fn links(node: &Node) -> Vec<(NodeId, crate::source::Span)> {
 }
 
 /// The resource group a private endpoint deploys to: its own, else its network's.
-pub fn endpoint_group<'m>(model: &'m Model, endpoint: NodeId) -> &'m str {
+pub fn endpoint_group(model: &Model, endpoint: NodeId) -> &str {
     let node = model.node(endpoint);
     node.str("resource_group")
         .or_else(|| endpoint_network(model, endpoint).and_then(|(_, network)| model.node(network).str("resource_group")))
