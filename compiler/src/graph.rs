@@ -19,7 +19,8 @@ fn top(model: &Model, mut id: NodeId) -> NodeId {
     id
 }
 
-/// Every reference a block and its nested blocks make, as (attribute span, target).
+/// Every reference a block and its nested blocks make that orders them (not
+/// [`crate::schema::UNORDERED_REFERENCES`]: `peer`, `link`).
 fn references(model: &Model, id: NodeId, out: &mut Vec<NodeId>) {
     fn walk(value: &Typed, out: &mut Vec<NodeId>) {
         match value {
@@ -29,8 +30,10 @@ fn references(model: &Model, id: NodeId, out: &mut Vec<NodeId>) {
         }
     }
     let node = model.node(id);
-    for attr in node.attrs.values() {
-        walk(&attr.value, out);
+    for (name, attr) in &node.attrs {
+        if !crate::schema::UNORDERED_REFERENCES.contains(&(node.kind.kind, *name)) {
+            walk(&attr.value, out);
+        }
     }
     for &child in &node.children {
         references(model, child, out);

@@ -146,9 +146,9 @@ impl Model {
         self.uniques.get(kind).map(|&id| self.node(id))
     }
 
-    /// Hubs and spokes: every block that is a virtual network.
+    /// Hubs, spokes and standalone vnets: every block that is a virtual network.
     pub fn networks(&self) -> impl Iterator<Item = (NodeId, &Node)> {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.is("hub") || n.is("spoke"))
+        self.nodes.iter().enumerate().filter(|(_, n)| n.is("hub") || n.is("spoke") || n.is("vnet"))
     }
 
     /// The prefix of a subnet: written, or allocated for `auto`.

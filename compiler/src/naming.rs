@@ -1,7 +1,8 @@
 //! Azure names derived from block names, through the plan's `naming` block.
 //!
 //! Without one, a virtual network is named like its block, a subnet like its
-//! block, and a peering `{vnet}-to-{remote}`. `use std.naming.caf` brings the
+//! block, a peering `{vnet}-to-{remote}`, a private endpoint like its block and
+//! a private DNS zone's link like the virtual network it links. `use std.naming.caf` brings the
 //! Cloud Adoption Framework's patterns.
 
 use crate::model::{Model, NodeId};
@@ -22,7 +23,7 @@ impl<'a> Names<'a> {
         self.model.unique("naming").and_then(|n| n.str(attr)).unwrap_or(default).to_string()
     }
 
-    /// The virtual network of a hub or spoke.
+    /// The virtual network of a hub, spoke or vnet.
     pub fn vnet(&self, network: NodeId) -> String {
         let pattern = self.pattern("virtual_network", "{name}");
         self.fill(&pattern, network, &[])
@@ -44,6 +45,19 @@ impl<'a> Names<'a> {
         let vnet = self.vnet(local);
         let remote = self.vnet(remote);
         self.fill(&pattern, local, &[("vnet", &vnet), ("remote", &remote)])
+    }
+
+    /// A private endpoint.
+    pub fn private_endpoint(&self, endpoint: NodeId) -> String {
+        let pattern = self.pattern("private_endpoint", "{name}");
+        self.fill(&pattern, endpoint, &[])
+    }
+
+    /// The link of a `private_dns` block's zone to a network.
+    pub fn private_dns_link(&self, dns: NodeId, network: NodeId) -> String {
+        let pattern = self.pattern("private_dns_link", "{vnet}");
+        let vnet = self.vnet(network);
+        self.fill(&pattern, dns, &[("vnet", &vnet)])
     }
 
     fn fill(&self, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {

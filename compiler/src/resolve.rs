@@ -291,7 +291,7 @@ impl Resolver<'_> {
     fn mismatch(&mut self, ty: &Type, value: &ast::Value, help: Option<String>) -> Option<Typed> {
         let mut d = Diagnostic::new(&TYPE_MISMATCH, value.span, format!("expected {}, found {}", ty.describe(), value.kind.describe()));
         let help = help.or_else(|| match (&value.kind, ty) {
-            (ValueKind::Str(s), Type::Prefix | Type::PrefixOrAuto | Type::IpAddress | Type::Region | Type::Word(_)) => {
+            (ValueKind::Str(s), Type::Prefix | Type::PrefixOrAuto | Type::IpAddress | Type::Region | Type::Word(_) | Type::Name) => {
                 Some(format!("remove the quotes: `{s}`"))
             }
             (_, Type::List(_)) if !matches!(value.kind, ValueKind::List(_)) => Some("write a list in brackets: `[...]`".into()),
@@ -351,6 +351,7 @@ impl Resolver<'_> {
                     }
                 }
             }
+            (Type::Name, ValueKind::Path(p)) if p.len() == 1 => Some(Typed::Word(p[0].name.clone())),
             (Type::Ref(kinds), ValueKind::Path(path)) => self.reference(kinds, path, span),
             (Type::Secret, ValueKind::Call(name, args)) if name.name == "secret" => match args.as_slice() {
                 [ast::Value { kind: ValueKind::Path(vault), span: vault_span }, ast::Value { kind: ValueKind::Str(secret), .. }] => {

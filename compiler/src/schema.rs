@@ -26,6 +26,8 @@ pub enum Type {
     StringMap,
     /// A bare word from a fixed set.
     Word(&'static [&'static str]),
+    /// A bare name from no fixed set, such as a private endpoint's `group = blob`.
+    Name,
     /// A reference to a block of one of these kinds; `&[]` means any named block.
     Ref(&'static [&'static str]),
     List(&'static Type),
@@ -45,6 +47,7 @@ impl Type {
             Type::IpAddress => "an IP address".into(),
             Type::Region => "an Azure region like uksouth".into(),
             Type::StringMap => "a map of strings".into(),
+            Type::Name => "a name like `blob`".into(),
             Type::Word(words) => format!("one of {}", words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
             Type::Ref([]) => "a reference to a block".into(),
             Type::Ref(kinds) => format!("a reference to a {}", kinds.join(" or ")),
@@ -108,6 +111,9 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::SPOKE,
     &blocks::network::SUBNET,
     &blocks::network::ADDRESS_POOL,
+    &blocks::network::VNET,
+    &blocks::private_dns::PRIVATE_DNS,
+    &blocks::private_dns::PRIVATE_ENDPOINT,
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -119,6 +125,19 @@ pub const TOP_LEVEL: &[&str] = &[
     "hub",
     "spoke",
     "address_pool",
+    "vnet",
+    "private_dns",
+];
+
+/// Reference attributes that relate two blocks without ordering them: the
+/// peering or DNS link they make is a resource of its own that waits for both
+/// sides, so neither block has to deploy before the other.
+#[rustfmt::skip]
+pub const UNORDERED_REFERENCES: &[(&str, &str)] = &[
+    ("hub", "peer"),
+    ("spoke", "peer"),
+    ("vnet", "peer"),
+    ("private_dns", "link"),
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

@@ -2,4 +2,5 @@
 //! passes that turn its blocks into Azure resources.
 
 pub mod network;
+pub mod private_dns;
 pub mod settings;

@@ -1,19 +1,22 @@
-//! Hubs, spokes and their subnets: virtual networks, and the peerings derived
-//! from `hub = X`.
+//! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
+//! peerings derived from `hub = X` and `peer = [...]`.
 
 use crate::lower::ir::{api_version, Prop, Resource};
 use crate::lower::Lowering;
-use crate::model::{NodeId, Typed};
+use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 
-const VNET: &str = "Microsoft.Network/virtualNetworks";
+const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";
 const PEERING: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
 
 const PREFIX: Type = Type::Prefix;
 const PREFIX_OR_AUTO: Type = Type::PrefixOrAuto;
 const IP: Type = Type::IpAddress;
 const ANY_REF: Type = Type::Ref(&[]);
+/// Kinds of block that are a virtual network.
+pub const NETWORK_KINDS: &[&str] = &["hub", "spoke", "vnet"];
+const NETWORK_REF: Type = Type::Ref(NETWORK_KINDS);
 
 const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
@@ -29,6 +32,7 @@ const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
     attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+    attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
 ];
 
 pub const HUB: KindSchema = KindSchema {
@@ -61,6 +65,7 @@ pub const SPOKE: KindSchema = KindSchema {
         attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
         attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+        attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the hub."),
     ],
     children: &["subnet"],
     unique: false,
@@ -76,17 +81,27 @@ pub const ADDRESS_POOL: KindSchema = KindSchema {
     unique: false,
 };
 
-pub const SUBNET: KindSchema = KindSchema {
-    kind: "subnet",
-    doc: "A subnet of a hub or spoke: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
+pub const VNET: KindSchema = KindSchema {
+    kind: "vnet",
+    doc: "A standalone virtual network: a hub's attributes, peered with nothing but the networks its `peer` names.",
     naming: Naming::Named,
-    positional: &["address_prefix"],
-    attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
-    children: &[],
+    positional: &[],
+    attributes: NETWORK_ATTRIBUTES_HUB,
+    children: &["subnet"],
     unique: false,
 };
 
-/// Each hub and spoke becomes a virtual network.
+pub const SUBNET: KindSchema = KindSchema {
+    kind: "subnet",
+    doc: "A subnet of a hub, spoke or vnet: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
+    naming: Naming::Named,
+    positional: &["address_prefix"],
+    attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
+    children: &["private_endpoint"],
+    unique: false,
+};
+
+/// Each hub, spoke and vnet becomes a virtual network.
 pub fn lower_networks(lw: &mut Lowering) {
     let networks: Vec<NodeId> = lw.model.networks().map(|(id, _)| id).collect();
     for id in networks {
@@ -94,20 +109,59 @@ pub fn lower_networks(lw: &mut Lowering) {
     }
 }
 
-/// `hub = X` on a spoke becomes a peering on each side.
+/// `hub = X` on a spoke, and each `peer` entry, becomes a peering on each side.
 pub fn lower_peerings(lw: &mut Lowering) {
     // In dependency order, so that chaining the peerings of one network never
     // runs against a block's `depends_on`.
+    let mut done: Vec<(NodeId, NodeId)> = Vec::new();
     for id in crate::graph::block_order(lw.model) {
         let node = lw.model.node(id);
-        if !node.is("spoke") {
-            continue;
+        if node.is("spoke") {
+            if let Some(hub) = node.reference("hub") {
+                peering(lw, id, id, hub);
+                peering(lw, id, hub, id);
+                done.push(pair(id, hub));
+            }
         }
-        if let Some(hub) = node.reference("hub") {
-            peering(lw, id, id, hub);
-            peering(lw, id, hub, id);
+        // Self-peerings and repeats are errors the checks report; never lowered twice.
+        for remote in peers(lw.model.node(id)) {
+            if remote == id || done.contains(&pair(id, remote)) || implicit_pair(lw.model, id, remote) {
+                continue;
+            }
+            peering(lw, id, id, remote);
+            peering(lw, id, remote, id);
+            done.push(pair(id, remote));
         }
     }
+}
+
+/// The networks a block's `peer` list names, in order.
+pub fn peers(node: &crate::model::Node) -> impl Iterator<Item = NodeId> + '_ {
+    node.list("peer").iter().filter_map(|item| match item.value {
+        Typed::Ref(target) => Some(target),
+        _ => None,
+    })
+}
+
+/// The hub whose peerings a network takes part in through `hub =`: a hub's own,
+/// a spoke's hub; `None` for a standalone vnet.
+pub fn hub_of(model: &Model, network: NodeId) -> Option<NodeId> {
+    let node = model.node(network);
+    match node.kind.kind {
+        "hub" => Some(network),
+        "spoke" => node.reference("hub"),
+        _ => None,
+    }
+}
+
+/// Whether `hub =` already peers the two networks.
+pub fn implicit_pair(model: &Model, a: NodeId, b: NodeId) -> bool {
+    let spoke_of = |spoke: NodeId, hub: NodeId| model.node(spoke).is("spoke") && model.node(spoke).reference("hub") == Some(hub);
+    spoke_of(a, b) || spoke_of(b, a)
+}
+
+fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
+    (a.min(b), a.max(b))
 }
 
 fn network(lw: &mut Lowering, id: NodeId) {
@@ -144,8 +198,8 @@ fn network(lw: &mut Lowering, id: NodeId) {
 
     let resource = Resource {
         symbol: format!("vnet_{}", node.name()),
-        resource_type: VNET,
-        api_version: api_version(VNET),
+        resource_type: VNET_TYPE,
+        api_version: api_version(VNET_TYPE),
         name: vec![name],
         parent: None,
         resource_group: rg,
@@ -162,8 +216,8 @@ fn network(lw: &mut Lowering, id: NodeId) {
 }
 
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `spoke`'s `hub = ...`.
-fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
+/// `origin`'s `hub = ...` or `peer = [...]`.
+fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId) {
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return };
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan.resources[local_vnet].name[0].clone();
@@ -188,8 +242,55 @@ fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
         top: IndexMap::new(),
         properties,
         depends_on: vec![local_vnet, remote_vnet],
-        origin: spoke,
+        origin,
         deployment: 0,
     });
     lw.after_last_on(local_vnet, peering);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::ir::{AzurePlan, Prop};
+
+    fn lower(text: &str) -> AzurePlan {
+        let analysis = crate::analyze_text(text, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a crate::lower::ir::Resource) {
+        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    }
+
+    #[test]
+    fn a_peer_entry_peers_both_ways_and_queues_behind_the_hub_peerings() {
+        let plan = lower(
+            "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n}\nspoke app1 {\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/16]\n peer = [shared]\n}\nvnet shared {\n resource_group = \"rg-shared\"\n address_space = [10.9.0.0/24]\n}\n",
+        );
+        let peerings: Vec<Vec<String>> =
+            plan.resources.iter().filter(|r| r.resource_type.ends_with("virtualNetworkPeerings")).map(|r| r.name.clone()).collect();
+        assert_eq!(
+            peerings,
+            [["app1", "app1-to-core"], ["core", "core-to-app1"], ["app1", "app1-to-shared"], ["shared", "shared-to-app1"]]
+                .map(|p| p.map(String::from).to_vec())
+        );
+        let (shared_vnet, _) = find(&plan, &["shared"]);
+        let (app1_to_core, _) = find(&plan, &["app1", "app1-to-core"]);
+        let (_, to_shared) = find(&plan, &["app1", "app1-to-shared"]);
+        // Waits for both networks, and for the peering before it on app1's network.
+        assert!(to_shared.depends_on.contains(&shared_vnet) && to_shared.depends_on.contains(&app1_to_core), "{:?}", to_shared.depends_on);
+        let Prop::Object(properties) = &to_shared.properties else { panic!("properties are an object") };
+        assert_eq!(properties["remoteVirtualNetwork"], Prop::object([("id", Prop::Id(shared_vnet))]));
+    }
+
+    #[test]
+    fn two_networks_may_name_each_other_without_a_circle_of_blocks() {
+        // A repeated peering is an error, but not a dependency cycle.
+        let analysis = crate::analyze_text(
+            "settings { location = uksouth }\nvnet va {\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n peer = [vb]\n}\nvnet vb {\n resource_group = \"rg\"\n address_space = [10.0.1.0/24]\n peer = [va]\n}\n",
+            std::path::Path::new("."),
+        );
+        let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.code).collect();
+        assert_eq!(codes, ["ASH255"]);
+    }
 }

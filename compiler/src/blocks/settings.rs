@@ -22,9 +22,17 @@ pub const NAMING: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("virtual_network", Type::String, false, Some("\"{name}\""), "Name of a hub's or spoke's virtual network."),
+        attr("virtual_network", Type::String, false, Some("\"{name}\""), "Name of a hub's, spoke's or vnet's virtual network."),
         attr("subnet", Type::String, false, Some("\"{name}\""), "Name of a subnet."),
         attr("peering", Type::String, false, Some("\"{vnet}-to-{remote}\""), "Name of a peering, on the side of `{vnet}`."),
+        attr("private_endpoint", Type::String, false, Some("\"{name}\""), "Name of a private endpoint."),
+        attr(
+            "private_dns_link",
+            Type::String,
+            false,
+            Some("\"{vnet}\""),
+            "Name of a private DNS zone's link to the virtual network `{vnet}`; `{name}` is the `private_dns` block.",
+        ),
     ],
     children: &[],
     unique: true,

@@ -10,11 +10,12 @@ use crate::source::Span;
 declare_codes! {
     /// ## What it does
     /// Checks the Azure names ashlar derives from block names and the `naming`
-    /// patterns against Azure's naming rules: virtual networks have 2 to 64
-    /// characters, subnets and peerings 1 to 80, all of letters, digits, `_`, `.`
-    /// and `-`, starting with a letter or digit and ending with a letter, digit or
-    /// `_`; resource groups have 1 to 90 Unicode letters, digits, `_`, `-`, `.`,
-    /// `(` and `)`, and do not end with `.`.
+    /// patterns against Azure's naming rules: virtual networks and private
+    /// endpoints have 2 to 64 characters, subnets, peerings and private DNS zone
+    /// links 1 to 80, all of letters, digits, `_`, `.` and `-`, starting with a
+    /// letter or digit and ending with a letter, digit or `_`; resource groups
+    /// have 1 to 90 Unicode letters, digits, `_`, `-`, `.`, `(` and `)`, and do
+    /// not end with `.`.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -84,6 +85,8 @@ const fn network_rule(what: &'static str, min: usize, max: usize) -> Rule {
 const VIRTUAL_NETWORK: Rule = network_rule("virtual network", 2, 64);
 const SUBNET: Rule = network_rule("subnet", 1, 80);
 const PEERING: Rule = network_rule("peering", 1, 80);
+const PRIVATE_ENDPOINT: Rule = network_rule("private endpoint", 2, 64);
+const DNS_LINK: Rule = network_rule("virtual network link", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -213,6 +216,57 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 report(out, &PEERING, &names.peering(local, remote), &whose, node.head, &fixer(model, "peering", spoke));
             }
         }
+        // `peer` entries, at the entry; self-peerings and repeats are other checks'.
+        let mut peered: Vec<(NodeId, NodeId)> = Vec::new();
+        for (network, node) in model.networks() {
+            for item in node.list("peer") {
+                let crate::model::Typed::Ref(other) = item.value else { continue };
+                let pair = (network.min(other), network.max(other));
+                if other == network || crate::blocks::network::implicit_pair(model, network, other) || peered.contains(&pair) {
+                    continue;
+                }
+                peered.push(pair);
+                for (local, remote) in [(network, other), (other, network)] {
+                    let whose = format!("from {} to {}", model.describe(local), model.describe(remote));
+                    report(out, &PEERING, &names.peering(local, remote), &whose, item.span, &fixer(model, "peering", network));
+                }
+            }
+        }
+    }
+    private_dns_names(model, &names, out);
+}
+
+/// Private endpoints, their resource groups, and the links of private DNS zones.
+fn private_dns_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let naming = model.unique("naming");
+    let endpoint_sound = is_sound(naming, "private_endpoint");
+    for (endpoint, node) in crate::blocks::private_dns::endpoints(model) {
+        let whose = format!("of {}", model.describe(endpoint));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if endpoint_sound {
+            report(out, &PRIVATE_ENDPOINT, &names.private_endpoint(endpoint), &whose, node.head, &fixer(model, "private_endpoint", endpoint));
+        }
+    }
+    let link_sound = is_sound(naming, "private_dns_link") && is_sound(naming, "virtual_network");
+    for (dns, node) in model.of_kind("private_dns") {
+        let whose = format!("of {}", model.describe(dns));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if !link_sound {
+            continue;
+        }
+        for (network, span) in crate::blocks::private_dns::links(node) {
+            let whose = format!("from {} to {}", model.describe(dns), model.describe(network));
+            // The link is named after the network unless a pattern says otherwise.
+            let fix = match naming.and_then(|n| n.str("private_dns_link")) {
+                Some(pattern) => format!("change the `private_dns_link` pattern \"{pattern}\" of naming `{}`", naming.map_or("", |n| n.name())),
+                None => fixer(model, "virtual_network", network),
+            };
+            report(out, &DNS_LINK, &names.private_dns_link(dns, network), &whose, span, &fix);
+        }
     }
 }
 
@@ -260,6 +314,24 @@ mod tests {
         assert!(found[1].starts_with(&format!("the peering name `vnet-core-to-vnet-{long}` from hub `core`")), "{}", found[1]);
         assert!(found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")), "{}", found[2]);
         assert!(found[2].ends_with("has 69 characters, but Azure wants a virtual network name that has 2 to 64 characters"), "{}", found[2]);
+    }
+
+    #[test]
+    fn endpoints_links_and_explicit_peerings_are_checked() {
+        let long = "e".repeat(61);
+        let plan = format!(
+            "settings {{ location = uksouth }}\nnaming corp {{\n private_endpoint = \"pep-{{name}}\"\n private_dns_link = \"{{vnet}}-\"\n peering = \"{{vnet}} to {{remote}}\"\n}}\nvnet v1 {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n peer = [v2]\n subnet s 10.0.0.0/26 {{ private_endpoint {long} {{ resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv\"  group = vault }} }}\n}}\nvnet v2 {{\n resource_group = \"rg\"\n address_space = [10.0.1.0/24]\n}}\nprivate_dns z {{\n resource_group = \"rg\"\n zone = \"corp.internal\"\n link = [v1]\n}}\n"
+        );
+        let found = messages(&plan, "ASH301");
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("the peering name `v1 to v2` from vnet `v1` to vnet `v2` contains a space"), "{}", found[0]);
+        assert!(found[1].starts_with("the peering name `v2 to v1` from vnet `v2` to vnet `v1` contains a space"), "{}", found[1]);
+        assert!(
+            found[2].starts_with(&format!("the private endpoint name `pep-{long}` of private_endpoint `v1.s.{long}` has 65 characters")),
+            "{}",
+            found[2]
+        );
+        assert!(found[3].starts_with("the virtual network link name `v1-` from private_dns `z` to vnet `v1` ends with `-`"), "{}", found[3]);
     }
 
     #[test]

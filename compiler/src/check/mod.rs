@@ -7,9 +7,19 @@
 
 mod address_space_overlap;
 mod azure_name;
+mod dns_autoregistration_conflict;
+mod duplicate_private_dns;
+mod duplicate_private_endpoint;
+mod explicit_peering_overlap;
 mod naming_pattern;
 mod peered_address_overlap;
+mod private_dns_zone_name;
+mod private_dns_zone_unlinked;
+mod private_endpoint_group;
+mod private_endpoint_resource_id;
+mod redundant_peering;
 mod reserved_address_range;
+mod self_peering;
 mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
@@ -44,6 +54,16 @@ pub const CHECKS: &[Check] = &[
     tag_limits::CHECK,
     naming_pattern::CHECK,
     unconnected_address_overlap::CHECK,
+    duplicate_private_dns::CHECK,
+    private_dns_zone_name::CHECK,
+    private_endpoint_resource_id::CHECK,
+    private_dns_zone_unlinked::CHECK,
+    self_peering::CHECK,
+    redundant_peering::CHECK,
+    explicit_peering_overlap::CHECK,
+    duplicate_private_endpoint::CHECK,
+    dns_autoregistration_conflict::CHECK,
+    private_endpoint_group::CHECK,
 ];
 
 /// Runs every check over a model.

@@ -8,8 +8,9 @@ use crate::source::Span;
 declare_codes! {
     /// ## What it does
     /// Reports a pattern of the `naming` block that uses a placeholder ashlar does
-    /// not know, a placeholder that has no value in that pattern (`{vnet}` and
-    /// `{remote}` exist only in `peering`), or a `{` or `}` without its partner.
+    /// not know, a placeholder that has no value in that pattern (`{remote}`
+    /// exists only in `peering`, `{vnet}` in `peering` and `private_dns_link`),
+    /// or a `{` or `}` without its partner.
     ///
     /// ## Why it matters
     /// ashlar fills in only the placeholders it knows; anything else would reach
@@ -25,21 +26,32 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Use `{name}` and `{location}` in every pattern, and `{vnet}` and `{remote}`
-    /// in `peering`; close every `{`.
+    /// Use `{name}` and `{location}` in every pattern, `{vnet}` and `{remote}`
+    /// in `peering`, `{vnet}` in `private_dns_link`; close every `{`.
     pub NAMING_PATTERN = ("ASH303", "naming-pattern", Error);
 }
 
 pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
 /// The pattern attributes of a `naming` block.
-pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering"];
+pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering", "private_endpoint", "private_dns_link"];
 
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {
     match pattern {
         "peering" => PLACEHOLDERS,
+        "private_dns_link" => &["name", "vnet", "location"],
         _ => &["name", "location"],
+    }
+}
+
+/// The patterns where a placeholder has a value, in words: "the `peering` pattern".
+fn homes(placeholder: &str) -> String {
+    let homes: Vec<String> = PATTERNS.iter().filter(|p| allowed(p).contains(&placeholder)).map(|p| format!("`{p}`")).collect();
+    match homes.as_slice() {
+        [one] => format!("the {one} pattern"),
+        [rest @ .., last] => format!("the {} and {last} patterns", rest.join(", ")),
+        [] => "no pattern".to_string(),
     }
 }
 
@@ -86,7 +98,7 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
             let (message, help) = if PLACEHOLDERS.contains(&name) {
                 (
                     format!("`{{{name}}}` has no value in the `{attr}` pattern \"{pattern}\""),
-                    format!("`{{vnet}}` and `{{remote}}` exist only in the `peering` pattern; a `{attr}` pattern may use {listed}"),
+                    format!("`{{{name}}}` has a value only in {}; a `{attr}` pattern may use {listed}", homes(name)),
                 )
             } else {
                 let help = match did_you_mean(name, allowed.iter().copied()) {
@@ -130,7 +142,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The span of a byte range of a string's value, when the literal was written
 /// without escapes (its span is then the value in quotes); else the whole literal.
-fn inside(literal: Span, value: &str, range: std::ops::Range<usize>) -> Span {
+pub(super) fn inside(literal: Span, value: &str, range: std::ops::Range<usize>) -> Span {
     if (literal.end - literal.start) as usize != value.len() + 2 || value.contains(['"', '\\']) {
         return literal;
     }

@@ -29,6 +29,8 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     // Each pass may refer to the resources of the passes before it.
     blocks::network::lower_networks(&mut lowering);
     blocks::network::lower_peerings(&mut lowering);
+    blocks::private_dns::lower_private_dns(&mut lowering);
+    blocks::private_dns::lower_private_endpoints(&mut lowering);
     lowering.depends_on_blocks();
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
