@@ -261,7 +261,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 pub fn to_dot(model: &Model, plan: Option<&AzurePlan>) -> String {
     let mut out = String::from("digraph plan {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
     let edges = graph_edges(model, plan);
-    for (id, label, shape) in graph_nodes(model, plan) {
+    for (id, label, shape) in graph_nodes(model, plan, &edges) {
         out.push_str(&format!("  {id} [label={} shape={shape}];\n", dot_quote(&label)));
     }
     for (from, to, label) in edges {
@@ -277,7 +277,8 @@ pub fn to_dot(model: &Model, plan: Option<&AzurePlan>) -> String {
 /// The plan's graph as a Mermaid flowchart.
 pub fn to_mermaid(model: &Model, plan: Option<&AzurePlan>) -> String {
     let mut out = String::from("flowchart LR\n");
-    for (id, label, shape) in graph_nodes(model, plan) {
+    let edges = graph_edges(model, plan);
+    for (id, label, shape) in graph_nodes(model, plan, &edges) {
         let label = label.replace('"', "#quot;").replace('\n', "<br/>");
         if shape == "box" {
             out.push_str(&format!("  {id}[\"{label}\"]\n"));
@@ -285,7 +286,7 @@ pub fn to_mermaid(model: &Model, plan: Option<&AzurePlan>) -> String {
             out.push_str(&format!("  {id}([\"{label}\"])\n"));
         }
     }
-    for (from, to, label) in graph_edges(model, plan) {
+    for (from, to, label) in edges {
         match label {
             Some(l) => out.push_str(&format!("  {from} -.->|{l}| {to}\n")),
             None => out.push_str(&format!("  {from} --> {to}\n")),
@@ -298,13 +299,18 @@ fn dot_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
 }
 
-/// (id, label, shape): blocks are boxes, resources are ellipses.
-fn graph_nodes(model: &Model, plan: Option<&AzurePlan>) -> Vec<(String, String, &'static str)> {
+/// (id, label, shape): blocks are boxes, resources are ellipses. Library blocks
+/// the plan does not use are left out.
+fn graph_nodes(model: &Model, plan: Option<&AzurePlan>, edges: &[(String, String, Option<&'static str>)]) -> Vec<(String, String, &'static str)> {
+    let used = |id: usize| {
+        let key = format!("b{id}");
+        edges.iter().any(|(from, to, _)| *from == key || *to == key)
+    };
     let mut nodes: Vec<(String, String, &'static str)> = model
         .nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.parent.is_none() && n.name.is_some())
+        .filter(|(id, n)| n.parent.is_none() && n.name.is_some() && (!n.from_library || used(*id)))
         .map(|(id, _)| (format!("b{id}"), model.describe(id), "box"))
         .collect();
     if let Some(plan) = plan {

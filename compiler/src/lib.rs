@@ -173,10 +173,14 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, di
                 }
                 Some(_) => {}
                 None => {
-                    let known = stdlib::MODULES.iter().map(|m| m.name);
-                    let help = diagnostic::did_you_mean(&name, known).unwrap_or_else(|| {
-                        format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", "))
-                    });
+                    // Compare without the `std.` every module shares, or everything looks close.
+                    let bare = |n: &'static str| n.strip_prefix("std.").unwrap_or(n);
+                    let known = stdlib::MODULES.iter().map(|m| bare(m.name));
+                    let help = diagnostic::closest(name.strip_prefix("std.").unwrap_or(&name), known)
+                        .map(|c| format!("did you mean `std.{c}`?"))
+                        .unwrap_or_else(|| {
+                            format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", "))
+                        });
                     diagnostics.push(Diagnostic::new(&UNKNOWN_MODULE, u.span, format!("no module `{name}` in the standard library")).with_help(help));
                 }
             }

@@ -52,6 +52,8 @@ pub struct Node {
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
     pub attrs: IndexMap<&'static str, Attr>,
+    /// Declared by the standard library rather than the plan.
+    pub from_library: bool,
 }
 
 /// An attribute's typed value, with the spans of its key and value.

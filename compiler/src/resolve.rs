@@ -119,6 +119,7 @@ impl Resolver<'_> {
             parent,
             children: Vec::new(),
             attrs: IndexMap::new(),
+            from_library: self.library.contains(&block.span.file),
         });
         self.raw.push(Vec::new());
         if kind.unique {

@@ -114,6 +114,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::VNET,
     &blocks::private_dns::PRIVATE_DNS,
     &blocks::private_dns::PRIVATE_ENDPOINT,
+    &blocks::images::MARKETPLACE_IMAGE,
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -127,6 +128,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "address_pool",
     "vnet",
     "private_dns",
+    "marketplace_image",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

@@ -16,12 +16,20 @@ pub struct Module {
     pub source: &'static str,
 }
 
-pub const MODULES: &[Module] = &[Module {
-    name: "std.naming.caf",
-    summary: "Cloud Adoption Framework names: vnet-{name}, snet-{name}, peer-{vnet}-to-{remote}",
-    prelude: false,
-    source: include_str!("../../stdlib/naming/caf.ashlar"),
-}];
+pub const MODULES: &[Module] = &[
+    Module {
+        name: "std.naming.caf",
+        summary: "Cloud Adoption Framework names: vnet-{name}, snet-{name}, peer-{vnet}-to-{remote}",
+        prelude: false,
+        source: include_str!("../../stdlib/naming/caf.ashlar"),
+    },
+    Module {
+        name: "std.images",
+        summary: "Marketplace images by short names (ubuntu_2404, windows_2022, win11_multisession, ...); in every plan",
+        prelude: true,
+        source: include_str!("../../stdlib/images.ashlar"),
+    },
+];
 
 pub fn module(name: &str) -> Option<&'static Module> {
     MODULES.iter().find(|m| m.name == name)

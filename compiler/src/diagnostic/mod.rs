@@ -118,11 +118,16 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// "did you mean `x`?" for a misspelt name, when one candidate is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to a misspelt name, when one is close enough.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score > 0.82)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| c)
 }
