@@ -21,6 +21,7 @@ const USAGE_OR_IO: u8 = 2;
     after_help = "Examples:
   ashlar check examples/hub-spoke
   ashlar check plans/ --format json > findings.json
+  ashlar check plans/ --format sarif > ashlar.sarif --deny-warnings
   ashlar build examples/hub-spoke -o out
   az deployment sub create --location uksouth --template-file out/main.json --parameters @out/main.parameters.json
   ashlar explain ASH202
@@ -42,6 +43,9 @@ enum Command {
         plan: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
@@ -92,6 +96,19 @@ enum Format {
     Short,
     /// A JSON array on standard output: code, severity, message, file, line, column, end_line, end_column, help.
     Json,
+    /// SARIF 2.1.0 on standard output, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations on standard output.
+    Github,
+    /// JUnit XML on standard output: a test case per plan file.
+    Junit,
+}
+
+impl Format {
+    /// Whether the report goes to standard output, so that nothing else may.
+    fn is_machine(self) -> bool {
+        !matches!(self, Format::Human | Format::Short)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,7 +126,7 @@ enum GraphFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
-        Command::Check { plan, format } => check(&plan, format),
+        Command::Check { plan, format, deny_warnings } => check(&plan, format, deny_warnings),
         Command::Build { plan, out, format } => build(&plan, &out, format),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
@@ -141,15 +158,20 @@ fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
     match load::read_plan(plan) {
         Ok(input) => Ok(analyze(&input)),
         Err(diagnostic) => {
-            report(&ashlar::source::SourceMap::default(), &[diagnostic], format);
+            report(&ashlar::source::SourceMap::default(), &[diagnostic], format, plan);
             Err(USAGE_OR_IO)
         }
     }
 }
 
-fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], format: Format) {
+fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], format: Format, plan: &Path) {
+    use ashlar::diagnostic::reporters::{render_github, render_junit, render_sarif};
+    let root = if plan.is_dir() { Some(plan) } else { plan.parent() };
     match format {
         Format::Json => stdout(&render_json(sources, diagnostics)),
+        Format::Sarif => stdout(&render_sarif(sources, diagnostics, root)),
+        Format::Github => stdout(&render_github(sources, diagnostics)),
+        Format::Junit => stdout(&render_junit(sources, diagnostics)),
         Format::Short => eprint!("{}", render_short(sources, diagnostics)),
         Format::Human => eprint!("{}", render_terminal(sources, diagnostics, style())),
     }
@@ -162,17 +184,18 @@ fn summary(analysis: &Analysis) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn check(plan: &Path, format: Format) -> u8 {
+fn check(plan: &Path, format: Format, deny_warnings: bool) -> u8 {
     let analysis = match analyse(plan, format) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    report(&analysis.sources, &analysis.diagnostics, format);
-    if !matches!(format, Format::Json) {
+    report(&analysis.sources, &analysis.diagnostics, format, plan);
+    if !format.is_machine() {
         let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
         eprintln!("checked {} ({} file{}): {}", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis));
     }
-    if analysis.has_errors() {
+    let warned = deny_warnings && analysis.diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
+    if analysis.has_errors() || warned {
         PLAN_ERRORS
     } else {
         CLEAN
@@ -184,9 +207,9 @@ fn build(plan: &Path, out: &Path, format: Format) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    report(&analysis.sources, &analysis.diagnostics, format);
+    report(&analysis.sources, &analysis.diagnostics, format, plan);
     let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
-        if !matches!(format, Format::Json) {
+        if !format.is_machine() {
             eprintln!("build failed: {}; nothing was written to {}", summary(&analysis), out.display());
         }
         return PLAN_ERRORS;
@@ -201,11 +224,11 @@ fn build(plan: &Path, out: &Path, format: Format) -> u8 {
             eprintln!("error: cannot write {}: {error}", ashlar::lockfile::LOCK_FILE);
             return USAGE_OR_IO;
         }
-        if !matches!(format, Format::Json) {
+        if !format.is_machine() {
             eprintln!("updated {}: commit it with the plan, so that `auto` prefixes never move", ashlar::lockfile::LOCK_FILE);
         }
     }
-    if !matches!(format, Format::Json) {
+    if !format.is_machine() {
         eprintln!(
             "wrote {} files to {}: {} resource groups, {} resources in {} deployments ({})",
             files.len(),
@@ -263,7 +286,7 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
         Err(code) => return code,
     };
     if analysis.has_errors() {
-        report(&analysis.sources, &analysis.diagnostics, Format::Human);
+        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
     let table = ashlar::address_plan::address_plan(&analysis.model);
     match format {
@@ -283,7 +306,7 @@ fn graph(plan: &Path, format: GraphFormat) -> u8 {
         Err(code) => return code,
     };
     if analysis.has_errors() {
-        report(&analysis.sources, &analysis.diagnostics, Format::Human);
+        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
     let text = match format {
         GraphFormat::Dot => ashlar::graph::to_dot(&analysis.model, analysis.azure.as_ref()),

@@ -5,6 +5,7 @@
 //! for terminals, a stable JSON array for CI, LSP types in editors.
 
 pub mod render;
+pub mod reporters;
 
 use crate::source::Span;
 

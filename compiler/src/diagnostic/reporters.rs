@@ -1,0 +1,213 @@
+//! Reports for CI: SARIF 2.1.0 (code scanning), GitHub workflow annotations and
+//! JUnit XML. Like the terminal and JSON renderings, they only read diagnostics.
+
+use super::{Code, Diagnostic, Severity};
+use crate::source::{LineCol, SourceMap};
+use serde_json::{json, Value};
+
+/// Where a diagnostic is, as the reporters need it.
+struct Place {
+    file: String,
+    start: LineCol,
+    end: LineCol,
+}
+
+fn place(sources: &SourceMap, d: &Diagnostic) -> Option<Place> {
+    d.span.map(|span| {
+        let file = sources.get(span.file);
+        Place { file: file.name.clone(), start: file.line_col(span.start as usize), end: file.line_col(span.end as usize) }
+    })
+}
+
+/// A section of a code's documentation, without its heading.
+fn section(code: &Code, heading: &str) -> String {
+    let doc = code.doc_text();
+    let Some(start) = doc.find(heading) else { return String::new() };
+    let body = &doc[start + heading.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim().to_string()
+}
+
+fn first_paragraph(text: &str) -> String {
+    text.split("\n\n").next().unwrap_or_default().replace('\n', " ")
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0: one run, every code of the registry as a rule with its
+/// documentation, one result per diagnostic. File URIs are relative to the
+/// plan folder (`PLANROOT`); columns count Unicode code points.
+pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: Option<&std::path::Path>) -> String {
+    let codes = crate::registry::all();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            let what = section(c, "## What it does");
+            json!({
+                "id": c.code,
+                "name": c.name,
+                "shortDescription": { "text": first_paragraph(&what) },
+                "fullDescription": { "text": format!("{}\n\n{}", what, section(c, "## Why it matters")) },
+                "help": { "text": section(c, "## Fix"), "markdown": c.doc_text() },
+                "defaultConfiguration": { "level": sarif_level(c.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut result = json!({
+                "ruleId": d.code.code,
+                "ruleIndex": codes.iter().position(|c| c.code == d.code.code).unwrap_or(0),
+                "level": sarif_level(d.severity),
+                "message": { "text": match &d.help { Some(help) => format!("{} ({help})", d.message), None => d.message.clone() } },
+            });
+            if let Some(p) = place(sources, d) {
+                result["locations"] = json!([location(&p, None)]);
+            }
+            let related: Vec<Value> = d
+                .labels
+                .iter()
+                .enumerate()
+                .filter_map(|(i, label)| {
+                    let file = sources.get(label.span.file);
+                    let p = Place {
+                        file: file.name.clone(),
+                        start: file.line_col(label.span.start as usize),
+                        end: file.line_col(label.span.end as usize),
+                    };
+                    let mut l = location(&p, Some(&label.message));
+                    l["id"] = json!(i);
+                    Some(l)
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            result
+        })
+        .collect();
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "ashlar",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/ashlar-lang/ashlar",
+            "rules": rules,
+        } },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(root) = plan_root.and_then(|r| r.canonicalize().ok()) {
+        let uri = format!("file://{}/", root.display()).replace(' ', "%20");
+        run["originalUriBaseIds"] = json!({ "PLANROOT": { "uri": uri } });
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    serde_json::to_string_pretty(&log).expect("SARIF serialises") + "\n"
+}
+
+fn location(p: &Place, message: Option<&str>) -> Value {
+    let mut l = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": p.file.replace(' ', "%20"), "uriBaseId": "PLANROOT" },
+            "region": { "startLine": p.start.line, "startColumn": p.start.column, "endLine": p.end.line, "endColumn": p.end.column },
+        }
+    });
+    if let Some(m) = message {
+        l["message"] = json!({ "text": m });
+    }
+    l
+}
+
+/// GitHub Actions workflow commands: `::error file=...,line=...::message`.
+pub fn render_github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut properties = vec![format!("title={}", property(&format!("{} {}", d.code.code, d.code.name)))];
+        if let Some(p) = place(sources, d) {
+            properties.insert(0, format!("file={}", property(&p.file)));
+            properties.insert(1, format!("line={}", p.start.line));
+            properties.insert(2, format!("col={}", p.start.column));
+            properties.insert(3, format!("endLine={}", p.end.line));
+            properties.insert(4, format!("endColumn={}", p.end.column));
+        }
+        let message = match &d.help {
+            Some(help) => format!("{}\n{help}", d.message),
+            None => d.message.clone(),
+        };
+        out.push_str(&format!("::{command} {}::{}\n", properties.join(","), data(&message)));
+    }
+    out
+}
+
+/// Escapes a workflow command's message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// JUnit XML: a test case per plan file, failing with each error or warning in it;
+/// problems that belong to no file fail a case of their own.
+pub fn render_junit(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let mut cases: Vec<(String, Vec<&Diagnostic>)> =
+        sources.iter().filter(|(_, f)| f.path.is_some()).map(|(_, f)| (f.name.clone(), Vec::new())).collect();
+    for d in diagnostics.iter().filter(|d| d.severity != Severity::Info) {
+        let file = d.span.map(|s| sources.get(s.file).name.clone()).unwrap_or_else(|| "plan".into());
+        match cases.iter_mut().find(|(name, _)| *name == file) {
+            Some((_, list)) => list.push(d),
+            None => cases.push((file, vec![d])),
+        }
+    }
+    let failures: usize = cases.iter().filter(|(_, list)| !list.is_empty()).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"ashlar\" tests=\"{}\" failures=\"{failures}\">\n", cases.len()));
+    out.push_str(&format!("  <testsuite name=\"ashlar check\" tests=\"{}\" failures=\"{failures}\">\n", cases.len()));
+    for (file, list) in &cases {
+        if list.is_empty() {
+            out.push_str(&format!("    <testcase classname=\"ashlar\" name=\"{}\"/>\n", xml(file)));
+            continue;
+        }
+        out.push_str(&format!("    <testcase classname=\"ashlar\" name=\"{}\">\n", xml(file)));
+        for d in list {
+            let at = place(sources, d).map(|p| format!("{}:{}:{}: ", p.file, p.start.line, p.start.column)).unwrap_or_default();
+            let body = format!("{at}{}[{}]: {}\n{}", d.severity.as_str(), d.code.code, d.message, d.help.clone().unwrap_or_default());
+            out.push_str(&format!("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", d.code.code, xml(&d.message), xml(body.trim_end())));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold.
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control())
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&apos;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
