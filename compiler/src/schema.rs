@@ -91,6 +91,11 @@ impl KindSchema {
     pub fn attribute(&'static self, name: &str) -> Option<&'static AttrSchema> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Whether blocks of this kind are written as phrases: see [`PHRASE_KINDS`].
+    pub fn takes_phrases(&self) -> bool {
+        PHRASE_KINDS.contains(&self.kind)
+    }
 }
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
@@ -107,6 +112,21 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::HUB,
     &blocks::network::SPOKE,
     &blocks::network::SUBNET,
+    &blocks::security::NSG,
+    &blocks::security::RULE_SET,
+    &blocks::security::RULE,
+    &blocks::routing::ROUTE_TABLE,
+    &blocks::routing::ROUTE,
+];
+
+/// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
+/// `route onprem 192.168.0.0/16 via 10.0.0.68`): the words after the name, and
+/// the nested blocks of the body that are no kind, are kept in [`crate::model::Node::phrases`]
+/// for the kind's own module to read and type (see [`crate::blocks::type_phrases`]).
+#[rustfmt::skip]
+pub const PHRASE_KINDS: &[&str] = &[
+    "rule",
+    "route",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -117,6 +137,9 @@ pub const TOP_LEVEL: &[&str] = &[
     "key_vault",
     "hub",
     "spoke",
+    "nsg",
+    "rule_set",
+    "route_table",
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

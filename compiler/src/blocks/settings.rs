@@ -25,6 +25,8 @@ pub const NAMING: KindSchema = KindSchema {
         attr("virtual_network", Type::String, false, Some("\"{name}\""), "Name of a hub's or spoke's virtual network."),
         attr("subnet", Type::String, false, Some("\"{name}\""), "Name of a subnet."),
         attr("peering", Type::String, false, Some("\"{vnet}-to-{remote}\""), "Name of a peering, on the side of `{vnet}`."),
+        attr("network_security_group", Type::String, false, Some("\"{name}\""), "Name of a network security group."),
+        attr("route_table", Type::String, false, Some("\"{name}\""), "Name of a route table."),
     ],
     children: &[],
     unique: true,
