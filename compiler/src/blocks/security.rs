@@ -386,7 +386,9 @@ fn security_rule(model: &Model, rule: &SecurityRule) -> Prop {
     }
     properties.insert("protocol".into(), Prop::str(protocol(rule.protocol)));
     properties.insert("sourcePortRange".into(), Prop::str("*"));
-    let texts = |items: &[Spanned<Typed>]| items.iter().map(|i| address_text(&i.value)).collect::<Vec<_>>();
+    // Each value once: a value listed twice is warned about (`rule-duplicate-value`).
+    let texts =
+        |items: &[Spanned<Typed>]| items.iter().map(|i| address_text(&i.value)).collect::<indexmap::IndexSet<_>>().into_iter().collect::<Vec<_>>();
     one_or_many(&mut properties, "destinationPortRange", "destinationPortRanges", texts(rule.ports));
     one_or_many(&mut properties, "sourceAddressPrefix", "sourceAddressPrefixes", texts(rule.source));
     one_or_many(&mut properties, "destinationAddressPrefix", "destinationAddressPrefixes", texts(rule.destination));
@@ -495,7 +497,7 @@ mod tests {
         let source = |from: &str| attrs(&format!("inbound allow tcp 22 from {from} priority 100"))[4].1.clone();
         assert_eq!(source("10.9.0.0/16"), "[10.9.0.0/16]");
         assert_eq!(source("\"10.2.0.0/24\""), "[10.2.0.0/24]");
-        assert_eq!(source("[10.0.0.4, fd00::4]"), "[10.0.0.4, fd00::4]");
+        assert_eq!(source("[192.168.0.4, fd00::4]"), "[192.168.0.4, fd00::4]");
         assert_eq!(source("Storage.WestEurope"), "[Storage.WestEurope]");
         assert_eq!(source("virtualnetwork"), "[VirtualNetwork]");
         // A spoke is its address space; an `auto` subnet its allocated prefix.

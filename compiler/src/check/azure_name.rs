@@ -11,7 +11,8 @@ declare_codes! {
     /// ## What it does
     /// Checks the Azure names ashlar derives from block names and the `naming`
     /// patterns against Azure's naming rules: virtual networks have 2 to 64
-    /// characters, subnets and peerings 1 to 80, all of letters, digits, `_`, `.`
+    /// characters; subnets, peerings, network security groups, route tables,
+    /// security rules and routes 1 to 80; all of letters, digits, `_`, `.`
     /// and `-`, starting with a letter or digit and ending with a letter, digit or
     /// `_`; resource groups have 1 to 90 Unicode letters, digits, `_`, `-`, `.`,
     /// `(` and `)`, and do not end with `.`.
@@ -84,6 +85,10 @@ const fn network_rule(what: &'static str, min: usize, max: usize) -> Rule {
 const VIRTUAL_NETWORK: Rule = network_rule("virtual network", 2, 64);
 const SUBNET: Rule = network_rule("subnet", 1, 80);
 const PEERING: Rule = network_rule("peering", 1, 80);
+const NSG: Rule = network_rule("network security group", 1, 80);
+const ROUTE_TABLE: Rule = network_rule("route table", 1, 80);
+const SECURITY_RULE: Rule = network_rule("security rule", 1, 80);
+const ROUTE: Rule = network_rule("route", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -203,6 +208,28 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Network security groups and route tables, their resource groups, and the
+    // rules and routes they hold (named like their blocks).
+    for (kind, rule, pattern, inner) in
+        [("nsg", &NSG, "network_security_group", &SECURITY_RULE), ("route_table", &ROUTE_TABLE, "route_table", &ROUTE)]
+    {
+        let sound = is_sound(naming, pattern);
+        for (id, node) in model.of_kind(kind) {
+            let whose = format!("of {}", model.describe(id));
+            if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+                report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+            }
+            if sound {
+                let name = if kind == "nsg" { names.nsg(id) } else { names.route_table(id) };
+                report(out, rule, &name, &whose, node.head, &fixer(model, pattern, id));
+            }
+        }
+    }
+    for (kind, rule) in [("rule", &SECURITY_RULE), ("route", &ROUTE)] {
+        for (id, node) in model.of_kind(kind) {
+            report(out, rule, node.name(), &format!("of {}", model.describe(id)), node.head, &format!("rename {}", model.describe(id)));
+        }
+    }
     if peering_sound {
         for (spoke, node) in model.of_kind("spoke") {
             let Some(hub) = node.reference("hub") else {
@@ -260,6 +287,20 @@ mod tests {
         assert!(found[1].starts_with(&format!("the peering name `vnet-core-to-vnet-{long}` from hub `core`")), "{}", found[1]);
         assert!(found[2].starts_with(&format!("the virtual network name `vnet-{long}` of spoke")), "{}", found[2]);
         assert!(found[2].ends_with("has 69 characters, but Azure wants a virtual network name that has 2 to 64 characters"), "{}", found[2]);
+    }
+
+    #[test]
+    fn nsgs_route_tables_rules_and_routes_follow_the_network_rule() {
+        let plan = "settings { location = uksouth }\nnaming corp { network_security_group = \"nsg {name}\" }\nnsg web { resource_group = \"rg.\"\n rule _ssh { inbound deny tcp 22 from any priority 100 }\n}\nroute_table rt- { resource_group = \"rg\"\n route ok 10.9.0.0/16 via internet\n}\n";
+        assert_eq!(
+            messages(plan, "ASH301"),
+            [
+                "the network security group name `nsg web` of nsg `web` contains a space, but Azure wants a network security group name that holds only letters, digits, `_`, `.` and `-`",
+                "the resource group name `rg.` of nsg `web` ends with `.`, but Azure wants a resource group name that does not end with `.`",
+                "the security rule name `_ssh` of rule `web._ssh` starts with `_`, but Azure wants a security rule name that starts with a letter or digit",
+                "the route table name `rt-` of route_table `rt-` ends with `-`, but Azure wants a route table name that ends with a letter, digit or `_`",
+            ]
+        );
     }
 
     #[test]
