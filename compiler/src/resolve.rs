@@ -288,7 +288,10 @@ impl Resolver<'_> {
         for schema in kind.attributes.iter().filter(|a| a.required && !given.contains(&a.name)) {
             self.missing(id, schema);
         }
-        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique {
+        // Blocks that subnets attach to may take their region from the network
+        // instead: `attach::require_groups` checks them once references are known.
+        let attachable = crate::blocks::attach::attribute(kind.kind).is_some();
+        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique && !attachable {
             // With a `settings` block, its own required `location` is the default.
             if self.model.unique("settings").is_none() {
                 let node = self.model.node(id);

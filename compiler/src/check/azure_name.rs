@@ -208,11 +208,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Network security groups and route tables, their resource groups, and the
-    // rules and routes they hold (named like their blocks).
-    for (kind, rule, pattern, inner) in
-        [("nsg", &NSG, "network_security_group", &SECURITY_RULE), ("route_table", &ROUTE_TABLE, "route_table", &ROUTE)]
-    {
+    // Network security groups and route tables, and their resource groups.
+    for (kind, rule, pattern) in [("nsg", &NSG, "network_security_group"), ("route_table", &ROUTE_TABLE, "route_table")] {
         let sound = is_sound(naming, pattern);
         for (id, node) in model.of_kind(kind) {
             let whose = format!("of {}", model.describe(id));
@@ -225,6 +222,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Rules and routes, named like their blocks.
     for (kind, rule) in [("rule", &SECURITY_RULE), ("route", &ROUTE)] {
         for (id, node) in model.of_kind(kind) {
             report(out, rule, node.name(), &format!("of {}", model.describe(id)), node.head, &format!("rename {}", model.describe(id)));
