@@ -39,7 +39,7 @@ impl<'a> Words<'a> {
         self.words.get(self.at).copied()
     }
 
-    pub fn next(&mut self) -> Option<&'a Term> {
+    pub fn take(&mut self) -> Option<&'a Term> {
         let term = self.peek();
         self.at += usize::from(term.is_some());
         term
@@ -78,7 +78,7 @@ pub fn value(term: &Term) -> Result<&Value, Diagnostic> {
 /// `what` names the word ("a direction"); `help` says where it goes.
 pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: &str) -> Result<Spanned<&'static str>, Diagnostic> {
     let listed = set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
-    let Some(term) = words.next() else {
+    let Some(term) = words.take() else {
         return Err(Diagnostic::new(&MALFORMED_BLOCK, words.end(), format!("the phrase ends where {what} belongs")).with_help(help.to_string()));
     };
     let found = word(term).and_then(|w| set.iter().find(|s| s.eq_ignore_ascii_case(&w.name)).map(|s| (s, w.span)));
@@ -86,14 +86,15 @@ pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: &str) -
         Some((s, span)) => Ok(Spanned { value: s, span }),
         None => {
             let hint = word(term).and_then(|w| did_you_mean(&w.name, set.iter().copied()));
-            let shown = match word(term) {
-                Some(w) => format!("`{}`", w.name),
-                None => describe(term).to_string(),
-            };
-            Err(Diagnostic::new(&TYPE_MISMATCH, term.span(), format!("expected {what} ({listed}), found {shown}"))
+            Err(Diagnostic::new(&TYPE_MISMATCH, term.span(), format!("expected {what} ({listed}), found {}", shown(term)))
                 .with_help(hint.unwrap_or_else(|| help.to_string())))
         }
     }
+}
+
+/// A term as messages show it: a word in backquotes, else what it is.
+pub fn shown(term: &Term) -> String {
+    word(term).map_or_else(|| describe(term).to_string(), |w| format!("`{}`", w.name))
 }
 
 /// What a term is, in words.

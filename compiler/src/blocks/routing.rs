@@ -88,7 +88,7 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
             Diagnostic::new(&MALFORMED_BLOCK, node.head, format!("{} has no prefix and next hop", model.describe(id))).with_help(SHAPE),
         ));
     };
-    let Some(first) = words.next() else { return Err(None) };
+    let Some(first) = words.take() else { return Err(None) };
     let value = phrase::value(first)?;
     let span = value.span;
     if matches!(value.kind, ValueKind::List(_)) {
@@ -121,12 +121,12 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         _ => {}
     }
 
-    match words.next() {
+    match words.take() {
         Some(term) if phrase::word(term).is_some_and(|w| w.name == "via") => {}
         Some(term) => {
-            let shown = phrase::word(term).map_or_else(|| phrase::describe(term).to_string(), |w| format!("`{}`", w.name));
             return Err(Some(
-                Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("expected `via` after the prefix, found {shown}")).with_help(SHAPE),
+                Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("expected `via` after the prefix, found {}", phrase::shown(term)))
+                    .with_help(SHAPE),
             ));
         }
         None => {
@@ -136,7 +136,7 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         }
     }
 
-    let Some(term) = words.next() else {
+    let Some(term) = words.take() else {
         return Err(Some(Diagnostic::new(&MALFORMED_BLOCK, words.end(), "the route has no next hop after `via`").with_help(SHAPE)));
     };
     let hop = phrase::value(term)?;
@@ -167,9 +167,9 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
             ));
         }
     }
-    if let Some(extra) = words.next() {
+    if let Some(extra) = words.take() {
         return Err(Some(
-            Diagnostic::new(&MALFORMED_BLOCK, extra.span(), format!("unexpected {} after the next hop", phrase::describe(extra))).with_help(SHAPE),
+            Diagnostic::new(&MALFORMED_BLOCK, extra.span(), format!("{} does not belong after the next hop", phrase::shown(extra))).with_help(SHAPE),
         ));
     }
     Ok(vec![
@@ -294,7 +294,7 @@ mod tests {
         assert_eq!(error("10.9.0.0/16 via"), "ASH109 the route has no next hop after `via`");
         assert_eq!(error("10.9.0.0/16 via internt"), "ASH104 `internt` is not a next hop");
         assert_eq!(error("10.9.0.0/16 via \"10.0.0.4\""), "ASH104 expected a next hop, found a string");
-        assert_eq!(error("10.9.0.0/16 via internet now"), "ASH109 unexpected a name after the next hop");
+        assert_eq!(error("10.9.0.0/16 via internet now"), "ASH109 `now` does not belong after the next hop");
         assert_eq!(error("10.9.0.4 via internet"), "ASH104 expected an address prefix, found the address 10.9.0.4");
         assert_eq!(error("any via internet"), "ASH104 a route is for a prefix or a service tag, not `any`");
         assert_eq!(error("[10.9.0.0/16] via internet"), "ASH104 a route takes one prefix, not a list");

@@ -124,7 +124,7 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
     // Ports, when the next word starts no clause.
     let starts_clause = |term: &Term| phrase::word(term).is_some_and(|w| CLAUSES.contains(&w.name.as_str()));
     if let Some(term) = words.peek().filter(|t| !starts_clause(t)) {
-        words.next();
+        words.take();
         let value = phrase::value(term)?;
         if let Some(ports) = ports(value)? {
             if matches!(protocol_name, "icmp" | "esp" | "ah") {
@@ -138,13 +138,17 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
     }
 
     let mut seen: IndexMap<&'static str, Span> = IndexMap::new();
-    while let Some(term) = words.next() {
+    while let Some(term) = words.take() {
         let Some(clause) = phrase::word(term).and_then(|w| CLAUSES.iter().find(|c| **c == w.name)) else {
-            let shown = phrase::word(term).map_or_else(|| phrase::describe(term).to_string(), |w| format!("`{}`", w.name));
             let hint = phrase::word(term).and_then(|w| did_you_mean(&w.name, CLAUSES.iter().copied()));
             let help = hint.unwrap_or_else(|| format!("after the ports come `from`, `to`, `priority` and `description`: {SHAPE}"));
             return Err(Some(
-                Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("unexpected {shown} in the phrase of {}", model.describe(id))).with_help(help),
+                Diagnostic::new(
+                    &MALFORMED_BLOCK,
+                    term.span(),
+                    format!("{} does not belong in the phrase of {}", phrase::shown(term), model.describe(id)),
+                )
+                .with_help(help),
             ));
         };
         let key = term.span();
@@ -156,7 +160,7 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
             ));
         }
         seen.insert(clause, key);
-        let Some(operand) = words.next() else {
+        let Some(operand) = words.take() else {
             let wanted = match *clause {
                 "from" | "to" => "an address, a prefix, a service tag, a subnet or `any`",
                 "priority" => "a number from 100 to 4096",
@@ -553,8 +557,8 @@ mod tests {
             error("inbound allow http 443 from any priority 100"),
             "ASH104 expected a protocol (`tcp`, `udp`, `icmp`, `esp`, `ah`, `any`), found `http`"
         );
-        assert_eq!(error("inbound allow tcp 443 form any priority 100"), "ASH109 unexpected `form` in the phrase of rule `web.r`");
-        assert_eq!(error("inbound allow tcp 443 from any priority 100 100"), "ASH109 unexpected an integer in the phrase of rule `web.r`");
+        assert_eq!(error("inbound allow tcp 443 form any priority 100"), "ASH109 `form` does not belong in the phrase of rule `web.r`");
+        assert_eq!(error("inbound allow tcp 443 from any priority 100 100"), "ASH109 an integer does not belong in the phrase of rule `web.r`");
         assert_eq!(error("inbound allow"), "ASH109 the phrase ends where a protocol belongs");
         assert_eq!(error("inbound allow tcp 443 from any"), "ASH109 rule `web.r` has no `priority`: Azure needs a priority for every rule");
         assert_eq!(error("inbound allow tcp 443 priority 100"), "ASH109 rule `web.r` has no `from`: Azure needs a source for every rule");
@@ -565,7 +569,7 @@ mod tests {
             error("inbound allow tcp 443 from any priority 100 description x"),
             "ASH104 expected a description in double quotes, found a name"
         );
-        assert_eq!(error("inbound allow tcp 443 from any priority 100 == 2"), "ASH109 unexpected an operator in the phrase of rule `web.r`");
+        assert_eq!(error("inbound allow tcp 443 from any priority 100 == 2"), "ASH109 an operator does not belong in the phrase of rule `web.r`");
     }
 
     #[test]

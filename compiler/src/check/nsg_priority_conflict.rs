@@ -101,4 +101,15 @@ mod tests {
         let labels: Vec<&str> = found[0].labels.iter().map(|l| l.message.as_str()).collect();
         assert_eq!(labels, ["`deny_in` has priority 4000 here", "`deny_in` comes from rule_set `base`, included here"]);
     }
+
+    #[test]
+    fn a_conflict_inside_a_rule_set_is_reported_once_however_many_nsgs_include_it() {
+        let plan = format!(
+            "rule_set base {{\n rule a {{ outbound deny any from any priority 300 }}\n rule b {{ outbound allow tcp 443 from any priority 300 }}\n}}\n{NSG} include = [base]\n}}\nnsg m {{\n resource_group = \"rg\"\n location = uksouth\n include = [base]\n}}\n"
+        );
+        assert_eq!(
+            messages(&plan, "ASH211"),
+            ["rules `a` and `b` of nsg `n` are both outbound with priority 300; Azure takes one rule per priority and direction"]
+        );
+    }
 }
