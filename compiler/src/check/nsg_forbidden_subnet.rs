@@ -10,9 +10,10 @@ declare_codes! {
     /// `AzureFirewallManagementSubnet` and `RouteServerSubnet`.
     ///
     /// ## Why it matters
-    /// A VPN or ExpressRoute gateway behind an NSG stops working, and Azure
-    /// refuses to create gateways, firewalls and route servers in subnets that
-    /// have one; Azure Firewall filters traffic itself.
+    /// A VPN or ExpressRoute gateway behind an NSG may stop working; Azure
+    /// Firewall's subnets do not support NSGs (the firewall filters traffic
+    /// itself), and Azure Route Server's subnet cannot have one. The deployment
+    /// fails, or the service breaks after it.
     ///
     /// ## Example
     /// ```ashlar
@@ -31,7 +32,7 @@ pub const CHECK: Check = Check { code: &NSG_FORBIDDEN_SUBNET, run };
 
 /// The subnets that take no network security group, with why.
 const FORBIDDEN: &[(&str, &str)] = &[
-    ("GatewaySubnet", "a gateway behind a network security group stops working, and Azure refuses to create one in such a subnet"),
+    ("GatewaySubnet", "a gateway behind a network security group may stop working, so Azure does not support one on its subnet"),
     ("AzureFirewallSubnet", "Azure Firewall filters its traffic itself; NSGs on its subnet are not supported"),
     ("AzureFirewallManagementSubnet", "Azure Firewall's management traffic must reach Azure unfiltered; NSGs on its subnet are not supported"),
     ("RouteServerSubnet", "Azure Route Server does not support a network security group on its subnet"),

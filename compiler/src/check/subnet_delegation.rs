@@ -10,7 +10,8 @@ declare_codes! {
     ///
     /// ## Why it matters
     /// Azure refuses the virtual network when a subnet is delegated to a name
-    /// that is no service (`InvalidServiceNameOnDelegation`).
+    /// that is no service's resource type, after the resources before it have
+    /// been deployed.
     ///
     /// ## Example
     /// ```ashlar
