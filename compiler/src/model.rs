@@ -1,7 +1,7 @@
 //! The typed model of a plan: every block checked against its kind's schema,
 //! references resolved to the blocks they name.
 
-use crate::ast::Ident;
+use crate::ast::{Ident, Term};
 use crate::schema::KindSchema;
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -51,9 +51,21 @@ pub struct Node {
     pub head: Span,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
+    /// Typed attributes. For a phrase kind ([`crate::schema::PHRASE_KINDS`]),
+    /// the words of its phrase, typed by the kind's module under the names it documents.
     pub attrs: IndexMap<&'static str, Attr>,
     /// Declared by the standard library rather than the plan.
     pub from_library: bool,
+    /// The phrases of a phrase kind, as written; empty for other kinds.
+    pub phrases: Vec<Phrase>,
+}
+
+/// The words of one phrase as written: `inbound allow tcp 443 from Internet`.
+/// A phrase on a nested line starts with its head word, as a one-word path.
+#[derive(Clone, Debug)]
+pub struct Phrase {
+    pub words: Vec<Term>,
+    pub span: Span,
 }
 
 /// An attribute's typed value, with the spans of its key and value.

@@ -39,6 +39,24 @@ impl<'a> Names<'a> {
         self.fill(&pattern, subnet, &[])
     }
 
+    pub fn nsg(&self, nsg: NodeId) -> String {
+        self.attachable("network_security_group", nsg)
+    }
+
+    pub fn route_table(&self, table: NodeId) -> String {
+        self.attachable("route_table", table)
+    }
+
+    /// An NSG or route table: `{location}` is its region, which may come from
+    /// the network that uses it.
+    fn attachable(&self, attr: &str, id: NodeId) -> String {
+        let mut pattern = self.pattern(attr, "{name}");
+        if let Some(location) = crate::blocks::attach::location(self.model, id) {
+            pattern = pattern.replace("{location}", location);
+        }
+        self.fill(&pattern, id, &[])
+    }
+
     /// The peering that lives on `local`'s virtual network and points at `remote`.
     pub fn peering(&self, local: NodeId, remote: NodeId) -> String {
         let pattern = self.pattern("peering", "{vnet}-to-{remote}");

@@ -6,7 +6,7 @@
 
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{Attr, Model, Node, NodeId, Spanned, Typed};
+use crate::model::{Attr, Model, Node, NodeId, Phrase, Spanned, Typed};
 use crate::registry::*;
 use crate::schema::{self, AttrSchema, Naming, Type};
 use crate::source::{FileId, Span};
@@ -33,6 +33,8 @@ pub fn resolve(files: &[&ast::File], library: &[FileId], root: Option<&Path>, lo
         r.type_attributes(id);
     }
     r.model.chosen = crate::address::allocate(&mut r.model, locked, &mut r.diagnostics);
+    // Phrases may name subnets, whose `auto` prefixes are known only now.
+    crate::blocks::type_phrases(&mut r.model, &mut r.diagnostics);
     (r.model, r.diagnostics)
 }
 
@@ -120,6 +122,7 @@ impl Resolver<'_> {
             children: Vec::new(),
             attrs: IndexMap::new(),
             from_library: self.library.contains(&block.span.file),
+            phrases: Vec::new(),
         });
         self.raw.push(Vec::new());
         if kind.unique {
@@ -134,6 +137,14 @@ impl Resolver<'_> {
             }
         }
 
+        // The words after the name of a phrase kind are its phrase.
+        if kind.takes_phrases() {
+            let words: Vec<Term> = terms.by_ref().cloned().collect();
+            if let (Some(first), Some(last)) = (words.first(), words.last()) {
+                let span = first.span().to(last.span());
+                self.model.nodes[id].phrases.push(Phrase { words, span });
+            }
+        }
         // Words after the name fill the kind's positional attributes in order.
         let mut positional = kind.positional.iter();
         for term in terms {
@@ -161,10 +172,25 @@ impl Resolver<'_> {
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
+                    ast::Item::Block(child) if kind.takes_phrases() && !kind.children.contains(&child.head.name.as_str()) => self.phrase(id, child),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
             }
         }
+    }
+
+    /// A line of a phrase kind's body: its head word and the words after it.
+    fn phrase(&mut self, id: NodeId, block: &ast::Block) {
+        if let Some(body) = &block.body {
+            let kind = self.model.node(id).kind.kind;
+            return self.error(
+                Diagnostic::new(&MALFORMED_BLOCK, body.span, format!("the phrase of a {kind} takes no `{{ ... }}`"))
+                    .with_help(format!("write the {kind}'s words on one line, or on several lines without braces")),
+            );
+        }
+        let head = ast::Value { kind: ValueKind::Path(vec![block.head.clone()]), span: block.head.span };
+        let words: Vec<Term> = std::iter::once(Term::Value(head)).chain(block.terms.iter().cloned()).collect();
+        self.model.nodes[id].phrases.push(Phrase { words, span: block.span });
     }
 
     /// A nested block that is not a kind: `tags { k = "v" }` is a map attribute
@@ -234,6 +260,12 @@ impl Resolver<'_> {
 
     fn add_attribute(&mut self, id: NodeId, key: Ident, value: ast::Value) {
         let kind = self.model.node(id).kind;
+        if kind.attribute(&key.name).is_none() && kind.takes_phrases() {
+            return self.error(
+                Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name))
+                    .with_help(format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name)),
+            );
+        }
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
             let help = did_you_mean(&key.name, candidates)
@@ -265,7 +297,10 @@ impl Resolver<'_> {
         for schema in kind.attributes.iter().filter(|a| a.required && !given.contains(&a.name)) {
             self.missing(id, schema);
         }
-        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique {
+        // Blocks that subnets attach to may take their region from the network
+        // instead: `attach::require_groups` checks them once references are known.
+        let attachable = crate::blocks::attach::attribute(kind.kind).is_some();
+        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique && !attachable {
             // With a `settings` block, its own required `location` is the default.
             if self.model.unique("settings").is_none() {
                 let node = self.model.node(id);
@@ -341,8 +376,9 @@ impl Resolver<'_> {
                     None
                 }
             }
-            (Type::Word(words), ValueKind::Path(p)) if p.len() == 1 => {
-                let name = &p[0].name;
+            // A dotted word such as `Microsoft.Storage` is one word of the set.
+            (Type::Word(words), ValueKind::Path(p)) => {
+                let name = &path_text(p);
                 match words.iter().find(|w| w.eq_ignore_ascii_case(name)) {
                     Some(w) => Some(Typed::Word(w.to_string())),
                     None => {

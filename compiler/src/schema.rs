@@ -94,6 +94,11 @@ impl KindSchema {
     pub fn attribute(&'static self, name: &str) -> Option<&'static AttrSchema> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Whether blocks of this kind are written as phrases: see [`PHRASE_KINDS`].
+    pub fn takes_phrases(&self) -> bool {
+        PHRASE_KINDS.contains(&self.kind)
+    }
 }
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
@@ -115,6 +120,21 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::private_dns::PRIVATE_DNS,
     &blocks::private_dns::PRIVATE_ENDPOINT,
     &blocks::images::MARKETPLACE_IMAGE,
+    &blocks::security::NSG,
+    &blocks::security::RULE_SET,
+    &blocks::security::RULE,
+    &blocks::routing::ROUTE_TABLE,
+    &blocks::routing::ROUTE,
+];
+
+/// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
+/// `route onprem 192.168.0.0/16 via 10.0.0.68`): the words after the name, and
+/// the nested blocks of the body that are no kind, are kept in [`crate::model::Node::phrases`]
+/// for the kind's own module to read and type (see [`crate::blocks::type_phrases`]).
+#[rustfmt::skip]
+pub const PHRASE_KINDS: &[&str] = &[
+    "rule",
+    "route",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -129,6 +149,9 @@ pub const TOP_LEVEL: &[&str] = &[
     "vnet",
     "private_dns",
     "marketplace_image",
+    "nsg",
+    "rule_set",
+    "route_table",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

@@ -265,6 +265,24 @@ fn hint(text: &str, at: usize) -> Option<String> {
     if rest.starts_with(':') {
         return Some("attributes are written `name = value`, not `name: value`".into());
     }
+    // `5000-5010` and `5000..5010` are no literal: a range of ports is a string.
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let number_start = text[..at].bytes().rev().take_while(u8::is_ascii_digit).count();
+    let number = &text[at - number_start..];
+    let low = digits(number);
+    let alone = !text[..at - number_start].ends_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'));
+    if low > 0 && alone {
+        let after = &number[low..];
+        let rest = after.strip_prefix("..").or_else(|| after.strip_prefix('-'));
+        let rest = rest.unwrap_or_default();
+        let high = digits(rest);
+        // Two numbers and no more, so that a date such as 2024-01-01 gets no such advice.
+        let ends = rest[high..].chars().next().map_or(true, |c| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ';'));
+        if high > 0 && ends {
+            let range = format!("{}-{}", &number[..low], &rest[..high]);
+            return Some(format!("write a range of ports in quotes: \"{range}\""));
+        }
+    }
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     if text[line_start..at].contains('"') && text[line_start..at].matches('"').count() % 2 == 1 {
         return Some("a string must end on the line it starts; write a line break as `\\n`".into());

@@ -87,6 +87,22 @@ fn a_syntax_error_names_what_was_expected_in_words() {
 }
 
 #[test]
+fn an_unquoted_port_range_is_told_to_take_quotes() {
+    let help = |text: &str| {
+        let (_, errors) = parse(FileId(0), text);
+        assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+        errors[0].help.clone()
+    };
+    let quoted = Some("write a range of ports in quotes: \"5000-5010\"".to_string());
+    assert_eq!(help("rule r { inbound allow tcp 5000-5010 from any priority 100 }"), quoted);
+    assert_eq!(help("rule r { inbound allow tcp [80, 5000..5010] from any priority 100 }"), quoted);
+    assert_eq!(help("rule r { inbound allow tcp [5000-5010] from any priority 100 }"), quoted);
+    // A date, or an address with a dash, is no range of ports.
+    assert_eq!(help("a = 2024-01-01"), None);
+    assert_eq!(help("a = 10.0.0.5-10"), None);
+}
+
+#[test]
 fn impossible_literals_are_reported_with_their_span() {
     for (text, needle) in [
         ("a = 10.0.0.5/24", "write `10.0.0.0/24`"),

@@ -1,7 +1,23 @@
 //! The building blocks: for each, its kinds of block (schemas) and the lowering
 //! passes that turn its blocks into Azure resources.
 
+pub mod attach;
 pub mod images;
 pub mod network;
+pub mod phrase;
 pub mod private_dns;
+pub mod routing;
+pub mod security;
 pub mod settings;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+
+/// What resolution leaves to the blocks' own modules, once references are
+/// resolved and `auto` prefixes allocated: typing the phrases of phrase kinds
+/// ([`crate::schema::PHRASE_KINDS`]), and defaults that depend on other blocks.
+pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
+    security::type_rules(model, diagnostics);
+    routing::type_routes(model, diagnostics);
+    attach::require_groups(model, diagnostics);
+}

@@ -1,7 +1,7 @@
 //! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
 //! peerings derived from `hub = X` and `peer = [...]`.
 
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
@@ -17,6 +17,28 @@ const ANY_REF: Type = Type::Ref(&[]);
 /// Kinds of block that are a virtual network.
 pub const NETWORK_KINDS: &[&str] = &["hub", "spoke", "vnet"];
 const NETWORK_REF: Type = Type::Ref(NETWORK_KINDS);
+
+/// The services a subnet can have a service endpoint for (virtual network
+/// service endpoints overview).
+pub const SERVICE_ENDPOINTS: &[&str] = &[
+    "Microsoft.AzureActiveDirectory",
+    "Microsoft.AzureCosmosDB",
+    "Microsoft.CognitiveServices",
+    "Microsoft.ContainerRegistry",
+    "Microsoft.EventHub",
+    "Microsoft.KeyVault",
+    "Microsoft.ServiceBus",
+    "Microsoft.Sql",
+    "Microsoft.Storage",
+    "Microsoft.Storage.Global",
+    "Microsoft.Web",
+];
+const SERVICE_ENDPOINT: Type = Type::Word(SERVICE_ENDPOINTS);
+
+/// `private_endpoint_policies` words, with Azure's `privateEndpointNetworkPolicies` for each.
+pub const PRIVATE_ENDPOINT_POLICY_VALUES: &[(&str, &str)] =
+    &[("disabled", "Disabled"), ("enabled", "Enabled"), ("nsg_enabled", "NetworkSecurityGroupEnabled"), ("route_table_enabled", "RouteTableEnabled")];
+const PRIVATE_ENDPOINT_POLICIES: &[&str] = &["disabled", "enabled", "nsg_enabled", "route_table_enabled"];
 
 const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
@@ -96,7 +118,14 @@ pub const SUBNET: KindSchema = KindSchema {
     doc: "A subnet of a hub, spoke or vnet: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
     naming: Naming::Named,
     positional: &["address_prefix"],
-    attributes: &[attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`.")],
+    attributes: &[
+        attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`."),
+        attr("nsg", Type::Ref(&["nsg"]), false, Some("none"), "The network security group that filters the subnet's traffic."),
+        attr("route_table", Type::Ref(&["route_table"]), false, Some("none"), "The route table whose routes the subnet's traffic follows."),
+        attr("service_endpoints", Type::List(&SERVICE_ENDPOINT), false, Some("none"), "Services the subnet reaches over the Azure backbone, such as `Microsoft.Storage`."),
+        attr("delegation", Type::String, false, Some("none"), "The service the subnet is delegated to, such as \"Microsoft.Web/serverFarms\"."),
+        attr("private_endpoint_policies", Type::Word(PRIVATE_ENDPOINT_POLICIES), false, Some("Azure's: `disabled`"), "Whether the NSG and route table apply to private endpoints in the subnet: `disabled`, `enabled`, `nsg_enabled` or `route_table_enabled`."),
+    ],
     children: &["private_endpoint"],
     unique: false,
 };
@@ -185,14 +214,12 @@ fn network(lw: &mut Lowering, id: NodeId) {
     }
     // Subnets inline, never as child resources: a redeploy of a virtual network
     // without its subnets listed would try to delete them.
+    let mut depends_on = Vec::new();
     let subnets: Vec<Prop> = node
         .children
         .iter()
         .filter(|c| lw.model.node(**c).is("subnet"))
-        .map(|&subnet| {
-            let prefix = lw.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
-            Prop::object([("name", Prop::str(lw.names.subnet(subnet))), ("properties", Prop::object([("addressPrefix", Prop::str(prefix))]))])
-        })
+        .map(|&subnet| Prop::object([("name", Prop::str(lw.names.subnet(subnet))), ("properties", subnet_properties(lw, subnet, &mut depends_on))]))
         .collect();
     properties.insert("subnets".into(), Prop::Array(subnets));
 
@@ -207,12 +234,51 @@ fn network(lw: &mut Lowering, id: NodeId) {
         tags: lw.model.tags(id),
         top: IndexMap::new(),
         properties: Prop::Object(properties),
-        depends_on: Vec::new(),
+        depends_on,
         origin: id,
         deployment: 0,
     };
     let rid = lw.push(resource);
     lw.primary.insert(id, rid);
+}
+
+/// A subnet's properties; the network security group and route table it uses
+/// go into `depends_on`, since they must exist before the virtual network.
+fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<ResourceId>) -> Prop {
+    let node = lw.model.node(subnet);
+    let prefix = lw.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
+    let mut properties = IndexMap::new();
+    properties.insert("addressPrefix".to_string(), Prop::str(prefix));
+    for (attr, key) in [("nsg", "networkSecurityGroup"), ("route_table", "routeTable")] {
+        if let Some(&resource) = node.reference(attr).and_then(|target| lw.primary.get(&target)) {
+            properties.insert(key.to_string(), Prop::object([("id", Prop::Id(resource))]));
+            if !depends_on.contains(&resource) {
+                depends_on.push(resource);
+            }
+        }
+    }
+    let endpoints: Vec<Prop> = node
+        .list("service_endpoints")
+        .iter()
+        .filter_map(|e| match &e.value {
+            Typed::Word(service) => Some(Prop::object([("service", Prop::str(service.clone()))])),
+            _ => None,
+        })
+        .collect();
+    if !endpoints.is_empty() {
+        properties.insert("serviceEndpoints".to_string(), Prop::Array(endpoints));
+    }
+    if let Some(service) = node.str("delegation") {
+        // The delegation's name is the service's, with `.` for `/`.
+        let delegation =
+            Prop::object([("name", Prop::str(service.replace('/', "."))), ("properties", Prop::object([("serviceName", Prop::str(service))]))]);
+        properties.insert("delegations".to_string(), Prop::Array(vec![delegation]));
+    }
+    if let Some(policy) = node.str("private_endpoint_policies") {
+        let azure = PRIVATE_ENDPOINT_POLICY_VALUES.iter().find(|(word, _)| *word == policy).map_or(policy, |(_, value)| value);
+        properties.insert("privateEndpointNetworkPolicies".to_string(), Prop::str(azure));
+    }
+    Prop::Object(properties)
 }
 
 /// The peering on `local`'s virtual network towards `remote`'s, derived from

@@ -33,6 +33,8 @@ pub const NAMING: KindSchema = KindSchema {
             Some("\"{vnet}\""),
             "Name of a private DNS zone's link to the virtual network `{vnet}`; `{name}` is the `private_dns` block.",
         ),
+        attr("network_security_group", Type::String, false, Some("\"{name}\""), "Name of a network security group."),
+        attr("route_table", Type::String, false, Some("\"{name}\""), "Name of a route table."),
     ],
     children: &[],
     unique: true,

@@ -11,11 +11,12 @@ declare_codes! {
     /// ## What it does
     /// Checks the Azure names ashlar derives from block names and the `naming`
     /// patterns against Azure's naming rules: virtual networks and private
-    /// endpoints have 2 to 64 characters, subnets, peerings and private DNS zone
-    /// links 1 to 80, all of letters, digits, `_`, `.` and `-`, starting with a
-    /// letter or digit and ending with a letter, digit or `_`; resource groups
-    /// have 1 to 90 Unicode letters, digits, `_`, `-`, `.`, `(` and `)`, and do
-    /// not end with `.`.
+    /// endpoints have 2 to 64 characters; subnets, peerings, private DNS zone
+    /// links, network security groups, route tables, security rules and routes
+    /// 1 to 80; all of letters, digits, `_`, `.` and `-`, starting with a letter
+    /// or digit and ending with a letter, digit or `_`; resource groups have 1 to
+    /// 90 Unicode letters, digits, `_`, `-`, `.`, `(` and `)`, and do not end
+    /// with `.`.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -87,6 +88,10 @@ const SUBNET: Rule = network_rule("subnet", 1, 80);
 const PEERING: Rule = network_rule("peering", 1, 80);
 const PRIVATE_ENDPOINT: Rule = network_rule("private endpoint", 2, 64);
 const DNS_LINK: Rule = network_rule("virtual network link", 1, 80);
+const NSG: Rule = network_rule("network security group", 1, 80);
+const ROUTE_TABLE: Rule = network_rule("route table", 1, 80);
+const SECURITY_RULE: Rule = network_rule("security rule", 1, 80);
+const ROUTE: Rule = network_rule("route", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -204,6 +209,26 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let whose = format!("of {}", model.describe(subnet));
                 report(out, &SUBNET, &names.subnet(subnet), &whose, model.node(subnet).head, &fixer(model, "subnet", subnet));
             }
+        }
+    }
+    // Network security groups and route tables, and their resource groups.
+    for (kind, rule, pattern) in [("nsg", &NSG, "network_security_group"), ("route_table", &ROUTE_TABLE, "route_table")] {
+        let sound = is_sound(naming, pattern);
+        for (id, node) in model.of_kind(kind) {
+            let whose = format!("of {}", model.describe(id));
+            if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+                report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+            }
+            if sound {
+                let name = if kind == "nsg" { names.nsg(id) } else { names.route_table(id) };
+                report(out, rule, &name, &whose, node.head, &fixer(model, pattern, id));
+            }
+        }
+    }
+    // Rules and routes, named like their blocks.
+    for (kind, rule) in [("rule", &SECURITY_RULE), ("route", &ROUTE)] {
+        for (id, node) in model.of_kind(kind) {
+            report(out, rule, node.name(), &format!("of {}", model.describe(id)), node.head, &format!("rename {}", model.describe(id)));
         }
     }
     if peering_sound {
@@ -332,6 +357,20 @@ mod tests {
             found[2]
         );
         assert!(found[3].starts_with("the virtual network link name `v1-` from private_dns `z` to vnet `v1` ends with `-`"), "{}", found[3]);
+    }
+
+    #[test]
+    fn nsgs_route_tables_rules_and_routes_follow_the_network_rule() {
+        let plan = "settings { location = uksouth }\nnaming corp { network_security_group = \"nsg {name}\" }\nnsg web { resource_group = \"rg.\"\n rule _ssh { inbound deny tcp 22 from any priority 100 }\n}\nroute_table rt- { resource_group = \"rg\"\n route ok 10.9.0.0/16 via internet\n}\n";
+        assert_eq!(
+            messages(plan, "ASH301"),
+            [
+                "the network security group name `nsg web` of nsg `web` contains a space, but Azure wants a network security group name that holds only letters, digits, `_`, `.` and `-`",
+                "the resource group name `rg.` of nsg `web` ends with `.`, but Azure wants a resource group name that does not end with `.`",
+                "the security rule name `_ssh` of rule `web._ssh` starts with `_`, but Azure wants a security rule name that starts with a letter or digit",
+                "the route table name `rt-` of route_table `rt-` ends with `-`, but Azure wants a route table name that ends with a letter, digit or `_`",
+            ]
+        );
     }
 
     #[test]

@@ -5,13 +5,20 @@
 //! `ashlar explain CODE` prints. [`CHECKS`] is the one list of them; a test
 //! fails when a code lacks docs or a fixture, or when two share a code.
 
+mod address_in_no_subnet;
 mod address_space_overlap;
+mod attachment_region;
 mod azure_name;
 mod dns_autoregistration_conflict;
 mod duplicate_private_dns;
 mod duplicate_private_endpoint;
 mod explicit_peering_overlap;
 mod naming_pattern;
+mod next_hop_in_no_subnet;
+mod nsg_duplicate_rule;
+mod nsg_forbidden_subnet;
+mod nsg_priority_conflict;
+mod nsg_priority_range;
 mod peered_address_overlap;
 mod private_dns_zone_name;
 mod private_dns_zone_unlinked;
@@ -19,11 +26,17 @@ mod private_endpoint_group;
 mod private_endpoint_resource_id;
 mod redundant_peering;
 mod reserved_address_range;
+mod route_prefix_conflict;
+mod route_table_forbidden_subnet;
+mod rule_description_length;
+mod rule_duplicate_value;
 mod self_peering;
+mod subnet_delegation;
 mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
 mod tag_limits;
+mod unattached;
 mod unconnected_address_overlap;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -64,6 +77,19 @@ pub const CHECKS: &[Check] = &[
     duplicate_private_endpoint::CHECK,
     dns_autoregistration_conflict::CHECK,
     private_endpoint_group::CHECK,
+    nsg_priority_range::CHECK,
+    nsg_priority_conflict::CHECK,
+    nsg_duplicate_rule::CHECK,
+    rule_description_length::CHECK,
+    nsg_forbidden_subnet::CHECK,
+    route_table_forbidden_subnet::CHECK,
+    unattached::CHECK,
+    address_in_no_subnet::CHECK,
+    next_hop_in_no_subnet::CHECK,
+    attachment_region::CHECK,
+    route_prefix_conflict::CHECK,
+    rule_duplicate_value::CHECK,
+    subnet_delegation::CHECK,
 ];
 
 /// Runs every check over a model.

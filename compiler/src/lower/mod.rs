@@ -27,10 +27,13 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
         symbols: IndexMap::new(),
     };
     // Each pass may refer to the resources of the passes before it.
+    blocks::security::lower_nsgs(&mut lowering);
+    blocks::routing::lower_route_tables(&mut lowering);
     blocks::network::lower_networks(&mut lowering);
     blocks::network::lower_peerings(&mut lowering);
     blocks::private_dns::lower_private_dns(&mut lowering);
     blocks::private_dns::lower_private_endpoints(&mut lowering);
+    blocks::attach::declare_groups(&mut lowering);
     lowering.depends_on_blocks();
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
@@ -66,11 +69,17 @@ impl Lowering<'_> {
     /// Declares a resource group once, and returns its name as first spelt:
     /// Azure's resource group names ignore case.
     pub fn resource_group(&mut self, name: &str, block: NodeId) -> String {
+        let location = self.model.location(block).unwrap_or_default().to_string();
+        let tags = self.model.tags(block);
+        self.resource_group_in(name, location, tags)
+    }
+
+    /// Declares a resource group once, in `location` with `tags` when it is new,
+    /// and returns its name as first spelt.
+    pub fn resource_group_in(&mut self, name: &str, location: String, tags: IndexMap<String, String>) -> String {
         if let Some(rg) = self.plan.resource_groups.iter().find(|rg| rg.name.eq_ignore_ascii_case(name)) {
             return rg.name.clone();
         }
-        let location = self.model.location(block).unwrap_or_default().to_string();
-        let tags = self.model.tags(block);
         self.plan.resource_groups.push(ResourceGroup { name: name.to_string(), location, tags });
         name.to_string()
     }

@@ -1,0 +1,312 @@
+//! Route tables: `route_table` blocks and their `route` phrases, lowered to
+//! `Microsoft.Network/routeTables` with their routes inline.
+
+use super::attach;
+use super::phrase::{self, Words};
+use crate::ast::ValueKind;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::Lowering;
+use crate::model::{Attr, Model, NodeId, Spanned, Typed};
+use crate::registry::{MALFORMED_BLOCK, TYPE_MISMATCH};
+use crate::schema::{attr, KindSchema, Naming, Type};
+use indexmap::IndexMap;
+use std::net::IpAddr;
+
+const ROUTE_TABLE_TYPE: &str = "Microsoft.Network/routeTables";
+
+pub const ROUTE_TABLE: KindSchema = KindSchema {
+    kind: "route_table",
+    doc: "A route table: user-defined routes for the subnets that use it with `route_table = NAME`.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr(
+            "resource_group",
+            Type::String,
+            false,
+            Some("the resource group of the first network whose subnet uses it"),
+            "Resource group of the route table; created when missing. Required when no subnet uses it.",
+        ),
+        attr(
+            "location",
+            Type::Region,
+            false,
+            Some("the region of the first network whose subnet uses it, else settings.location"),
+            "Region of the route table: the region of the networks whose subnets use it.",
+        ),
+        attr(
+            "bgp_propagation",
+            Type::Boolean,
+            false,
+            Some("true"),
+            "Whether the subnets learn routes from virtual network gateways (BGP); `false` keeps only this table's routes and the system routes.",
+        ),
+        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the route table, merged over the plan's tags."),
+    ],
+    children: &["route"],
+    unique: false,
+};
+
+pub const ROUTE: KindSchema = KindSchema {
+    kind: "route",
+    doc: "A route, written as a phrase: `route NAME PREFIX via NEXT_HOP`, the next hop an IP address (a virtual appliance), `internet`, `vnet_gateway`, `vnet_local` or `none`.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[],
+    children: &[],
+    unique: false,
+};
+
+// The attributes a route's phrase is typed into.
+pub const ADDRESS_PREFIX: &str = "address_prefix";
+pub const NEXT_HOP: &str = "next_hop";
+
+/// Next hops written as words, with Azure's `nextHopType` for each.
+pub const NEXT_HOP_WORDS: &[(&str, &str)] =
+    &[("internet", "Internet"), ("vnet_gateway", "VirtualNetworkGateway"), ("vnet_local", "VnetLocal"), ("none", "None")];
+
+/// How a route's phrase reads, for help texts.
+pub const SHAPE: &str = "a route reads `route NAME PREFIX via NEXT_HOP`, e.g. `route onprem 192.168.0.0/16 via 10.0.0.68`; the next hop is an IP address (a virtual appliance), `internet`, `vnet_gateway`, `vnet_local` or `none`";
+
+/// Types the phrase of every `route` into its attributes.
+pub fn type_routes(model: &mut Model, out: &mut Vec<Diagnostic>) {
+    let routes: Vec<NodeId> = model.of_kind("route").map(|(id, _)| id).collect();
+    for id in routes {
+        match read_route(model, id) {
+            Ok(attrs) => model.nodes[id].attrs.extend(attrs),
+            Err(Some(d)) => out.push(d),
+            Err(None) => {}
+        }
+    }
+}
+
+fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Option<Diagnostic>> {
+    let node = model.node(id);
+    let Some(mut words) = Words::of(model, id) else {
+        return Err(Some(
+            Diagnostic::new(&MALFORMED_BLOCK, node.head, format!("{} has no prefix and next hop", model.describe(id))).with_help(SHAPE),
+        ));
+    };
+    let Some(first) = words.take() else { return Err(None) };
+    let value = phrase::value(first)?;
+    let span = value.span;
+    if matches!(value.kind, ValueKind::List(_)) {
+        return Err(Some(Diagnostic::new(&TYPE_MISMATCH, span, "a route takes one prefix, not a list").with_help("write a route for each prefix")));
+    }
+    let Some(found) = phrase::address(model, value)? else { return Err(None) };
+    let prefix = match found.as_slice() {
+        [one] => one.clone(),
+        many => {
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, span, format!("this names {} prefixes; a route takes one", many.len()))
+                    .with_help("write a route for each prefix of the network"),
+            ))
+        }
+    };
+    match &prefix.value {
+        Typed::Ip(ip) => {
+            let len = if ip.is_ipv4() { 32 } else { 128 };
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, span, format!("expected an address prefix, found the address {ip}"))
+                    .with_help(format!("a route is for a prefix: write {ip}/{len} for this one address")),
+            ));
+        }
+        Typed::Word(w) if w == "*" => {
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, span, "a route is for a prefix or a service tag, not `any`")
+                    .with_help("write 0.0.0.0/0 for every IPv4 address"),
+            ));
+        }
+        _ => {}
+    }
+
+    match words.take() {
+        Some(term) if phrase::word(term).is_some_and(|w| w.name == "via") => {}
+        Some(term) => {
+            return Err(Some(
+                Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("expected `via` after the prefix, found {}", phrase::shown(term)))
+                    .with_help(SHAPE),
+            ));
+        }
+        None => {
+            return Err(Some(
+                Diagnostic::new(&MALFORMED_BLOCK, words.end(), "the route has no next hop: expected `via` after the prefix").with_help(SHAPE),
+            ));
+        }
+    }
+
+    let Some(term) = words.take() else {
+        return Err(Some(Diagnostic::new(&MALFORMED_BLOCK, words.end(), "the route has no next hop after `via`").with_help(SHAPE)));
+    };
+    let hop = phrase::value(term)?;
+    let words_listed = NEXT_HOP_WORDS.iter().map(|(w, _)| *w);
+    let next_hop = match &hop.kind {
+        ValueKind::Invalid => return Err(None),
+        ValueKind::Ipv4(ip) => Typed::Ip(IpAddr::V4(*ip)),
+        ValueKind::Ipv6(ip) => Typed::Ip(IpAddr::V6(*ip)),
+        ValueKind::Path(p) if p.len() == 1 => match NEXT_HOP_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(&p[0].name)) {
+            Some((w, _)) => Typed::Word(w.to_string()),
+            None => {
+                let help = did_you_mean(&p[0].name, words_listed).unwrap_or_else(|| SHAPE.to_string());
+                return Err(Some(Diagnostic::new(&TYPE_MISMATCH, hop.span, format!("`{}` is not a next hop", p[0].name)).with_help(help)));
+            }
+        },
+        other => {
+            return Err(Some(Diagnostic::new(&TYPE_MISMATCH, hop.span, format!("expected a next hop, found {}", other.describe())).with_help(SHAPE)));
+        }
+    };
+    // A route for IPv4 addresses cannot be sent to an IPv6 appliance, and back.
+    if let (Typed::Prefix(net), Typed::Ip(ip)) = (&prefix.value, &next_hop) {
+        if net.addr().is_ipv4() != ip.is_ipv4() {
+            let (net_family, ip_family) = if net.addr().is_ipv4() { ("IPv4", "IPv6") } else { ("IPv6", "IPv4") };
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, hop.span, format!("an {net_family} route cannot go via the {ip_family} address {ip}"))
+                    .with_label(prefix.span, format!("this prefix is {net_family}"))
+                    .with_help(format!("give the appliance's {net_family} address")),
+            ));
+        }
+    }
+    if let Some(extra) = words.take() {
+        return Err(Some(
+            Diagnostic::new(&MALFORMED_BLOCK, extra.span(), format!("{} does not belong after the next hop", phrase::shown(extra))).with_help(SHAPE),
+        ));
+    }
+    Ok(vec![
+        (ADDRESS_PREFIX, Attr { key: prefix.span, value: prefix.value, span: prefix.span }),
+        (NEXT_HOP, Attr { key: hop.span, value: next_hop, span: hop.span }),
+    ])
+}
+
+/// A route's typed phrase.
+pub struct Route<'a> {
+    pub node: NodeId,
+    /// A [`Typed::Prefix`] or a service tag.
+    pub prefix: Spanned<&'a Typed>,
+    /// A [`Typed::Ip`] (a virtual appliance) or one of [`NEXT_HOP_WORDS`].
+    pub next_hop: Spanned<&'a Typed>,
+}
+
+/// The typed phrase of a `route`; `None` when it did not type.
+pub fn route(model: &Model, id: NodeId) -> Option<Route<'_>> {
+    let node = model.node(id);
+    let prefix = node.get(ADDRESS_PREFIX)?;
+    let hop = node.get(NEXT_HOP)?;
+    Some(Route { node: id, prefix: Spanned { value: &prefix.value, span: prefix.span }, next_hop: Spanned { value: &hop.value, span: hop.span } })
+}
+
+/// The routes of a route table, in declaration order.
+pub fn routes(model: &Model, table: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    model.node(table).children.iter().copied().filter(|&c| model.node(c).is("route"))
+}
+
+/// Whether a route table's subnets learn gateway routes.
+pub fn bgp_propagation(model: &Model, table: NodeId) -> bool {
+    !matches!(model.node(table).get("bgp_propagation").map(|a| &a.value), Some(Typed::Bool(false)))
+}
+
+fn route_prop(model: &Model, route: &Route) -> Prop {
+    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    properties.insert("addressPrefix".into(), Prop::str(super::security::address_text(route.prefix.value)));
+    match route.next_hop.value {
+        Typed::Ip(ip) => {
+            properties.insert("nextHopType".into(), Prop::str("VirtualAppliance"));
+            properties.insert("nextHopIpAddress".into(), Prop::str(ip.to_string()));
+        }
+        Typed::Word(w) => {
+            let kind = NEXT_HOP_WORDS.iter().find(|(word, _)| word == w).map_or("None", |(_, t)| *t);
+            properties.insert("nextHopType".into(), Prop::str(kind));
+        }
+        _ => {}
+    }
+    Prop::object([("name", Prop::str(model.node(route.node).name())), ("properties", Prop::Object(properties))])
+}
+
+/// Each `route_table` becomes a route table with its routes inline. Runs
+/// before the networks, whose subnets refer to it.
+pub fn lower_route_tables(lw: &mut Lowering) {
+    let model = lw.model;
+    for (id, node) in model.of_kind("route_table") {
+        let routes: Vec<Prop> = routes(model, id).filter_map(|r| route(model, r)).map(|r| route_prop(model, &r)).collect();
+        let properties = Prop::object([("disableBgpRoutePropagation", Prop::Bool(!bgp_propagation(model, id))), ("routes", Prop::Array(routes))]);
+        let resource = Resource {
+            symbol: format!("rt_{}", node.name()),
+            resource_type: ROUTE_TABLE_TYPE,
+            api_version: api_version(ROUTE_TABLE_TYPE),
+            name: vec![lw.names.route_table(id)],
+            parent: None,
+            // Declared, and spelt as first declared, by `attach::declare_groups`.
+            resource_group: attach::resource_group(model, id).unwrap_or_default().to_string(),
+            location: attach::location(model, id).map(str::to_string),
+            tags: model.tags(id),
+            top: IndexMap::new(),
+            properties,
+            depends_on: Vec::new(),
+            origin: id,
+            deployment: 0,
+        };
+        let rid = lw.push(resource);
+        lw.primary.insert(id, rid);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze_text;
+
+    const HEAD: &str = "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24, 10.0.8.0/24]\n subnet shared 10.0.0.0/26 { route_table = rt }\n}\n";
+
+    fn typed(phrase: &str) -> (Vec<String>, Vec<String>) {
+        let plan = format!("{HEAD}route_table rt {{\n route r {phrase}\n}}\n");
+        let analysis = analyze_text(&plan, std::path::Path::new("."));
+        let route = analysis.model.of_kind("route").next().map(|(id, _)| id).unwrap();
+        let attrs = analysis.model.node(route).attrs.iter().map(|(k, a)| format!("{k}={}", super::super::security::address_text(&a.value))).collect();
+        let messages = analysis.diagnostics.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
+        (attrs, messages)
+    }
+
+    fn ok(phrase: &str) -> Vec<String> {
+        let (attrs, messages) = typed(phrase);
+        assert!(messages.is_empty(), "{phrase}: {messages:?}");
+        attrs
+    }
+
+    fn error(phrase: &str) -> String {
+        let (_, messages) = typed(phrase);
+        assert_eq!(messages.len(), 1, "{phrase}: {messages:?}");
+        messages[0].clone()
+    }
+
+    #[test]
+    fn routes_take_a_prefix_and_a_next_hop() {
+        assert_eq!(ok("192.168.0.0/16 via 10.0.0.4"), ["address_prefix=192.168.0.0/16", "next_hop=10.0.0.4"]);
+        assert_eq!(ok("0.0.0.0/0 via Internet"), ["address_prefix=0.0.0.0/0", "next_hop=internet"]);
+        assert_eq!(ok("AzureCloud via none"), ["address_prefix=AzureCloud", "next_hop=none"]);
+        assert_eq!(ok("core.shared via vnet_local"), ["address_prefix=10.0.0.0/26", "next_hop=vnet_local"]);
+        assert_eq!(ok("\"10.9.0.0/16\" via vnet_gateway"), ["address_prefix=10.9.0.0/16", "next_hop=vnet_gateway"]);
+        assert_eq!(ok("fd00:9::/48 via fd00::4"), ["address_prefix=fd00:9::/48", "next_hop=fd00::4"]);
+    }
+
+    #[test]
+    fn malformed_routes_are_named_at_their_word() {
+        assert_eq!(error("10.9.0.0/16 10.0.0.4"), "ASH109 expected `via` after the prefix, found an IP address");
+        assert_eq!(error("10.9.0.0/16"), "ASH109 the route has no next hop: expected `via` after the prefix");
+        assert_eq!(error("10.9.0.0/16 via"), "ASH109 the route has no next hop after `via`");
+        assert_eq!(error("10.9.0.0/16 via internt"), "ASH104 `internt` is not a next hop");
+        assert_eq!(error("10.9.0.0/16 via \"10.0.0.4\""), "ASH104 expected a next hop, found a string");
+        assert_eq!(error("10.9.0.0/16 via internet now"), "ASH109 `now` does not belong after the next hop");
+        assert_eq!(error("10.9.0.4 via internet"), "ASH104 expected an address prefix, found the address 10.9.0.4");
+        assert_eq!(error("any via internet"), "ASH104 a route is for a prefix or a service tag, not `any`");
+        assert_eq!(error("[10.9.0.0/16] via internet"), "ASH104 a route takes one prefix, not a list");
+        assert_eq!(error("core via internet"), "ASH104 this names 2 prefixes; a route takes one");
+        assert_eq!(error("fd00:9::/48 via 10.0.0.4"), "ASH104 an IPv6 route cannot go via the IPv4 address 10.0.0.4");
+    }
+
+    #[test]
+    fn a_route_without_words_is_reported() {
+        let plan = format!("{HEAD}route_table rt {{\n route r\n}}\n");
+        let analysis = analyze_text(&plan, std::path::Path::new("."));
+        let found: Vec<String> = analysis.diagnostics.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
+        assert_eq!(found, ["ASH109 route `rt.r` has no prefix and next hop"]);
+    }
+}
