@@ -52,6 +52,9 @@ pub struct Node {
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
     pub attrs: IndexMap<&'static str, Attr>,
+    /// Phrases of the body, as written, for kinds that take them (see
+    /// [`crate::schema::PHRASE_KINDS`]).
+    pub phrases: Vec<crate::ast::Block>,
 }
 
 /// An attribute's typed value, with the spans of its key and value.

@@ -1,7 +1,7 @@
 //! Hubs, spokes and their subnets: virtual networks, and the peerings derived
 //! from `hub = X`.
 
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
@@ -29,7 +29,7 @@ pub const HUB: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: NETWORK_ATTRIBUTES_HUB,
-    children: &["subnet"],
+    children: &["subnet", "firewall", "bastion", "vpn_gateway", "er_gateway", "site"],
     unique: false,
 };
 
@@ -79,8 +79,17 @@ pub fn lower_peerings(lw: &mut Lowering) {
             continue;
         }
         if let Some(hub) = node.reference("hub") {
-            peering(lw, id, id, hub);
-            peering(lw, id, hub, id);
+            let gateways = crate::blocks::gateway::gateways(lw, hub);
+            if gateways.is_empty() {
+                peering(lw, id, id, hub, &[]);
+                peering(lw, id, hub, id, &[]);
+            } else {
+                // Gateway transit: the spoke's side uses the hub's gateways, which
+                // Azure allows once they exist and the hub's side allows it.
+                let hub_side = peering(lw, id, hub, id, &gateways);
+                let waits: Vec<ResourceId> = gateways.iter().copied().chain(hub_side).collect();
+                peering(lw, id, id, hub, &waits);
+            }
         }
     }
 }
@@ -112,10 +121,23 @@ fn network(lw: &mut Lowering, id: NodeId) {
         .filter(|c| lw.model.node(**c).is("subnet"))
         .map(|&subnet| {
             let prefix = lw.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
-            Prop::object([("name", Prop::str(lw.names.subnet(subnet))), ("properties", Prop::object([("addressPrefix", Prop::str(prefix))]))])
+            let mut subnet_properties = IndexMap::new();
+            subnet_properties.insert("addressPrefix".to_string(), Prop::str(prefix));
+            if let Some(&table) = lw.subnet_route_tables.get(&subnet) {
+                subnet_properties.insert("routeTable".to_string(), Prop::object([("id", Prop::Id(table))]));
+            }
+            Prop::object([("name", Prop::str(lw.names.subnet(subnet))), ("properties", Prop::Object(subnet_properties))])
         })
         .collect();
     properties.insert("subnets".into(), Prop::Array(subnets));
+    let mut depends_on: Vec<ResourceId> = Vec::new();
+    for &subnet in &node.children {
+        if let Some(&table) = lw.subnet_route_tables.get(&subnet) {
+            if !depends_on.contains(&table) {
+                depends_on.push(table);
+            }
+        }
+    }
 
     let resource = Resource {
         symbol: format!("vnet_{}", node.name()),
@@ -128,7 +150,7 @@ fn network(lw: &mut Lowering, id: NodeId) {
         tags: lw.model.tags(id),
         top: IndexMap::new(),
         properties: Prop::Object(properties),
-        depends_on: Vec::new(),
+        depends_on,
         origin: id,
         deployment: 0,
     };
@@ -137,9 +159,12 @@ fn network(lw: &mut Lowering, id: NodeId) {
 }
 
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `spoke`'s `hub = ...`.
-fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
-    let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return };
+/// `spoke`'s `hub = ...`. With the hub's `gateways`, the hub's side allows
+/// gateway transit and the spoke's uses them, after `gateways` (which then also
+/// holds the hub's side).
+fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId, gateways: &[ResourceId]) -> Option<ResourceId> {
+    let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
+    let transit = !gateways.is_empty();
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan.resources[local_vnet].name[0].clone();
     let rg = lw.plan.resources[local_vnet].resource_group.clone();
@@ -147,8 +172,8 @@ fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
         ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
         ("allowVirtualNetworkAccess", Prop::Bool(true)),
         ("allowForwardedTraffic", Prop::Bool(true)),
-        ("allowGatewayTransit", Prop::Bool(false)),
-        ("useRemoteGateways", Prop::Bool(false)),
+        ("allowGatewayTransit", Prop::Bool(transit && local != spoke)),
+        ("useRemoteGateways", Prop::Bool(transit && local == spoke)),
     ]);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let peering = lw.push(Resource {
@@ -162,9 +187,10 @@ fn peering(lw: &mut Lowering, spoke: NodeId, local: NodeId, remote: NodeId) {
         tags: IndexMap::new(),
         top: IndexMap::new(),
         properties,
-        depends_on: vec![local_vnet, remote_vnet],
+        depends_on: [local_vnet, remote_vnet].into_iter().chain(gateways.iter().copied()).collect(),
         origin: spoke,
         deployment: 0,
     });
     lw.after_last_on(local_vnet, peering);
+    Some(peering)
 }

@@ -7,9 +7,20 @@
 
 mod address_space_overlap;
 mod azure_name;
+mod bgp_asn;
+mod endpoint_subnet;
+mod firewall_threat_intel;
+mod gateway_coexistence;
+mod gateway_sku;
 mod naming_pattern;
+mod on_premises_overlap;
+mod on_premises_ranges;
 mod peered_address_overlap;
+mod point_to_site_auth;
+mod public_address_space;
 mod reserved_address_range;
+mod site_gateway_ip;
+mod site_without_vpn_gateway;
 mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
@@ -42,6 +53,17 @@ pub const CHECKS: &[Check] = &[
     azure_name::CHECK,
     tag_limits::CHECK,
     naming_pattern::CHECK,
+    endpoint_subnet::CHECK,
+    gateway_sku::CHECK,
+    bgp_asn::CHECK,
+    on_premises_overlap::CHECK,
+    on_premises_ranges::CHECK,
+    public_address_space::CHECK,
+    site_gateway_ip::CHECK,
+    firewall_threat_intel::CHECK,
+    point_to_site_auth::CHECK,
+    gateway_coexistence::CHECK,
+    site_without_vpn_gateway::CHECK,
 ];
 
 /// Runs every check over a model.
@@ -63,6 +85,11 @@ fn prefix_span(model: &Model, subnet: NodeId) -> Span {
 /// `10.0.0.0/16, 10.1.0.0/16`: prefixes for a message.
 fn list(prefixes: impl IntoIterator<Item = IpNet>) -> String {
     prefixes.into_iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The blocks of one kind nested in a block, in declaration order.
+fn nested<'a>(model: &'a Model, parent: NodeId, kind: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+    model.node(parent).children.iter().copied().filter(move |&c| model.node(c).is(kind))
 }
 
 /// The subnets of a network that have a prefix, written or allocated, in declaration order.

@@ -33,7 +33,21 @@ declare_codes! {
 pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
 /// The pattern attributes of a `naming` block.
-pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering"];
+#[rustfmt::skip]
+pub(super) const PATTERNS: &[&str] = &[
+    "virtual_network",
+    "subnet",
+    "peering",
+    "firewall",
+    "firewall_policy",
+    "bastion",
+    "vpn_gateway",
+    "er_gateway",
+    "public_ip",
+    "local_network_gateway",
+    "connection",
+    "route_table",
+];
 
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {
