@@ -77,7 +77,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                         .with_label(remote.prefix.span, format!("{} of {}", remote.prefix.value, remote.what));
                     if connected {
                         d = d.with_help(format!(
-                            "give {} a range that no network connected through hub `{}` uses: a range is routed to one place only",
+                            "give {} and {} ranges of their own: through hub `{}`, a range is routed to one place only",
+                            model.describe(network),
                             remote.what,
                             hub_node.name()
                         ));

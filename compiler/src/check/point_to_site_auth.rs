@@ -60,7 +60,7 @@ fn check(node: &Node, out: &mut Vec<Diagnostic>) {
             if !is_guid(text) {
                 out.push(
                     Diagnostic::new(&POINT_TO_SITE_AUTH, tenant.span, format!("\"{text}\" is not a tenant ID"))
-                        .with_help("write the ID of your Microsoft Entra tenant, a GUID like \"72f988bf-86f1-41af-91ab-2d7cd011db47\" (`az account show --query tenantId`)"),
+                        .with_help("write the ID of your Microsoft Entra tenant, a GUID like \"11111111-2222-3333-4444-555555555555\" (`az account show --query tenantId`)"),
                 );
             }
         }
@@ -93,7 +93,7 @@ mod tests {
     #[test]
     fn exactly_one_well_formed_way_to_sign_in() {
         let cert = format!("MII{}", "A".repeat(120));
-        assert!(messages(&plan("entra_tenant = \"72f988bf-86f1-41af-91ab-2d7cd011db47\""), "ASH238").is_empty());
+        assert!(messages(&plan("entra_tenant = \"11111111-2222-3333-4444-555555555555\""), "ASH238").is_empty());
         assert!(messages(&plan(&format!("root_certificate = \"{cert}\"")), "ASH238").is_empty());
         assert_eq!(messages(&plan(""), "ASH238"), ["this point_to_site gives clients no way to sign in"]);
         assert_eq!(messages(&plan("entra_tenant = \"contoso.onmicrosoft.com\""), "ASH238"), ["\"contoso.onmicrosoft.com\" is not a tenant ID"]);
@@ -102,7 +102,7 @@ mod tests {
             ["`root_certificate` does not hold a certificate in Base64 or PEM"]
         );
         assert_eq!(
-            messages(&plan(&format!("entra_tenant = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"  root_certificate = \"{cert}\"")), "ASH238"),
+            messages(&plan(&format!("entra_tenant = \"11111111-2222-3333-4444-555555555555\"  root_certificate = \"{cert}\"")), "ASH238"),
             ["this point_to_site has both `entra_tenant` and `root_certificate`"]
         );
     }

@@ -33,13 +33,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let er = nested(model, hub, "er_gateway").next();
+        let has_subnet = nested(model, hub, "subnet").any(|s| model.node(s).name() == "GatewaySubnet");
+        let subnet = if has_subnet { "" } else { ", and a `subnet GatewaySubnet` (a /27)" };
         for site in nested(model, hub, "site") {
             let mut d = Diagnostic::new(
                 &SITE_WITHOUT_VPN_GATEWAY,
                 model.node(site).head,
                 format!("site `{}` needs a VPN gateway in hub `{}`, and the hub has none", model.node(site).name(), hub_node.name()),
             )
-            .with_help(format!("add `vpn_gateway {{ sku = VpnGw1AZ }}` to hub `{}`, with a `GatewaySubnet`", hub_node.name()));
+            .with_help(format!("add `vpn_gateway {{ sku = VpnGw1AZ }}` to hub `{}`{subnet}", hub_node.name()));
             if let Some(er) = er {
                 d = d.with_label(model.node(er).head, "an ExpressRoute gateway does not carry site-to-site VPN connections");
             }
