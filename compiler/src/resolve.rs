@@ -245,8 +245,10 @@ impl Resolver<'_> {
         let kind = self.model.node(id).kind;
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
-            let help = did_you_mean(&key.name, candidates)
-                .unwrap_or_else(|| format!("a {} has: {}", kind.kind, kind.attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")));
+            let help = did_you_mean(&key.name, candidates).unwrap_or_else(|| match kind.attributes {
+                [] => format!("a {} block takes no attributes", kind.kind),
+                attributes => format!("a {} has: {}", kind.kind, attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")),
+            });
             return self
                 .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
