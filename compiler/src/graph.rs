@@ -12,7 +12,7 @@ use indexmap::{IndexMap, IndexSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 /// The top-level block a block belongs to (a subnet belongs to its network).
-fn top(model: &Model, mut id: NodeId) -> NodeId {
+pub fn top(model: &Model, mut id: NodeId) -> NodeId {
     while let Some(parent) = model.node(id).parent {
         id = parent;
     }

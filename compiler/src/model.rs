@@ -58,6 +58,9 @@ pub struct Node {
     pub from_library: bool,
     /// The phrases of a phrase kind, as written; empty for other kinds.
     pub phrases: Vec<Phrase>,
+    /// The phrases of the body as written, for kinds with a phrase reader (see
+    /// [`crate::schema::PHRASE_READERS`]): the firewall's rule collections.
+    pub raw_phrases: Vec<crate::ast::Block>,
 }
 
 /// The words of one phrase as written: `inbound allow tcp 443 from Internet`.

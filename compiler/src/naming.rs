@@ -10,6 +10,20 @@ use crate::model::{Model, NodeId};
 /// Placeholders a naming pattern may use.
 pub const PLACEHOLDERS: &[&str] = &["name", "vnet", "remote", "location"];
 
+/// The patterns of a hub's endpoints with their defaults, which keep apart the
+/// resources of one hub that share a type (two gateways, several public IPs).
+#[rustfmt::skip]
+pub const ENDPOINT_PATTERNS: &[(&str, &str)] = &[
+    ("firewall", "{name}-firewall"),
+    ("firewall_policy", "{name}-firewall-policy"),
+    ("bastion", "{name}-bastion"),
+    ("vpn_gateway", "{name}-vpn-gateway"),
+    ("er_gateway", "{name}-er-gateway"),
+    ("public_ip", "{name}-pip"),
+    ("local_network_gateway", "{name}"),
+    ("connection", "{name}-connection"),
+];
+
 pub struct Names<'a> {
     model: &'a Model,
 }
@@ -78,9 +92,71 @@ impl<'a> Names<'a> {
         self.fill(&pattern, dns, &[("vnet", &vnet)])
     }
 
+    /// A hub's firewall, named after the hub.
+    pub fn firewall(&self, hub: NodeId) -> String {
+        self.hub_endpoint("firewall", hub)
+    }
+
+    /// The firewall policy of a hub's firewall, named after the hub.
+    pub fn firewall_policy(&self, hub: NodeId) -> String {
+        self.hub_endpoint("firewall_policy", hub)
+    }
+
+    pub fn bastion(&self, hub: NodeId) -> String {
+        self.hub_endpoint("bastion", hub)
+    }
+
+    pub fn vpn_gateway(&self, hub: NodeId) -> String {
+        self.hub_endpoint("vpn_gateway", hub)
+    }
+
+    pub fn er_gateway(&self, hub: NodeId) -> String {
+        self.hub_endpoint("er_gateway", hub)
+    }
+
+    /// A public IP address of the resource named `owner` (its Azure name), in `block`'s region.
+    pub fn public_ip(&self, owner: &str, block: NodeId) -> String {
+        let (_, default) = ENDPOINT_PATTERNS.iter().find(|(a, _)| *a == "public_ip").copied().unwrap_or(("", "{name}"));
+        let pattern = self.pattern("public_ip", default);
+        self.fill_name(&pattern, owner, block, &[])
+    }
+
+    /// The local network gateway of a `site`.
+    pub fn local_network_gateway(&self, site: NodeId) -> String {
+        self.hub_endpoint("local_network_gateway", site)
+    }
+
+    /// The site-to-site connection of a `site`.
+    pub fn connection(&self, site: NodeId) -> String {
+        self.hub_endpoint("connection", site)
+    }
+
+    /// The route table ashlar derives for a spoke whose hub has a firewall: `{name}` is `<spoke>-to-firewall`.
+    pub fn firewall_route_table(&self, spoke: NodeId) -> String {
+        let pattern = self.pattern("route_table", "{name}");
+        let name = format!("{}-to-firewall", self.model.node(spoke).name());
+        self.fill_name(&pattern, &name, spoke, &[])
+    }
+
+    /// A name through one of the [`ENDPOINT_PATTERNS`]; `{name}` is the name of
+    /// `block`, or of its parent when it has none (a hub's firewall is named after the hub).
+    fn hub_endpoint(&self, attr: &str, block: NodeId) -> String {
+        let (_, default) = ENDPOINT_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
+        let pattern = self.pattern(attr, default);
+        let node = self.model.node(block);
+        let owner = match (&node.name, node.parent) {
+            (None, Some(parent)) => parent,
+            _ => block,
+        };
+        self.fill(&pattern, owner, &[])
+    }
+
     fn fill(&self, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
-        let node = self.model.node(id);
-        let mut out = pattern.replace("{name}", node.name());
+        self.fill_name(pattern, self.model.node(id).name(), id, extra)
+    }
+
+    fn fill_name(&self, pattern: &str, name: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+        let mut out = pattern.replace("{name}", name);
         if let Some(location) = self.model.location(id) {
             out = out.replace("{location}", location);
         }

@@ -91,3 +91,122 @@ pub fn connected_groups(model: &crate::model::Model) -> indexmap::IndexMap<crate
     }
     networks.iter().map(|&n| (n, root(&mut parent, n))).collect()
 }
+
+/// The private IPv4 ranges: RFC 1918's three and RFC 6598's shared address
+/// space 100.64.0.0/10, which the virtual network FAQ also lists as usable.
+pub const PRIVATE_RANGES: &[ipnet::Ipv4Net] = &[
+    ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(10, 0, 0, 0), 8),
+    ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(172, 16, 0, 0), 12),
+    ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(192, 168, 0, 0), 16),
+    ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::new(100, 64, 0, 0), 10),
+];
+
+/// Whether an IPv4 prefix lies wholly inside one of the [`PRIVATE_RANGES`].
+pub fn is_private_prefix(prefix: &ipnet::Ipv4Net) -> bool {
+    PRIVATE_RANGES.iter().any(|range| range.contains(prefix))
+}
+
+/// Whether an address can never be an on-premises device's address on the
+/// Internet: private (RFC 1918, RFC 6598), loopback, link-local, unspecified,
+/// multicast or broadcast; for IPv6, unique-local, link-local, loopback,
+/// unspecified or multicast.
+pub fn is_non_public_address(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            PRIVATE_RANGES.iter().any(|r| r.contains(&v4))
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+        }
+        std::net::IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80
+        }
+    }
+}
+
+/// The private IP address Azure Firewall takes in its subnet: the first one
+/// Azure does not keep, the subnet's fourth after its network address
+/// (10.0.0.68 in 10.0.0.64/26). `None` unless the hub has a `firewall` and an
+/// `AzureFirewallSubnet` with a prefix.
+pub fn firewall_private_ip(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<std::net::IpAddr> {
+    let node = model.node(hub);
+    node.children.iter().find(|&&c| model.node(c).is("firewall"))?;
+    let subnet = node.children.iter().copied().find(|&c| model.node(c).is("subnet") && model.node(c).name() == "AzureFirewallSubnet")?;
+    match model.subnet_prefix(subnet)? {
+        ipnet::IpNet::V4(net) => Some(std::net::Ipv4Addr::from(u32::from(net.network()).checked_add(4)?).into()),
+        ipnet::IpNet::V6(_) => None,
+    }
+}
+
+/// SKUs of VPN gateways (`gatewayType` `Vpn`) ashlar deploys.
+pub const VPN_GATEWAY_SKUS: &[&str] = &["VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5", "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"];
+
+/// SKUs of ExpressRoute gateways (`gatewayType` `ExpressRoute`).
+pub const ER_GATEWAY_SKUS: &[&str] = &["Standard", "HighPerformance", "UltraPerformance", "ErGw1AZ", "ErGw2AZ", "ErGw3AZ", "ErGwScale"];
+
+/// Every gateway SKU, VPN's then ExpressRoute's: the words `sku` takes on either gateway.
+pub const GATEWAY_SKUS: &[&str] = &[
+    "VpnGw1",
+    "VpnGw2",
+    "VpnGw3",
+    "VpnGw4",
+    "VpnGw5",
+    "VpnGw1AZ",
+    "VpnGw2AZ",
+    "VpnGw3AZ",
+    "VpnGw4AZ",
+    "VpnGw5AZ",
+    "Standard",
+    "HighPerformance",
+    "UltraPerformance",
+    "ErGw1AZ",
+    "ErGw2AZ",
+    "ErGw3AZ",
+    "ErGwScale",
+];
+
+/// Whether a gateway SKU is zone-redundant, so that its public IP addresses
+/// must be zone-redundant too (`AZ` SKUs; ErGwScale is zone-redundant by design).
+pub fn is_zone_redundant_gateway_sku(sku: &str) -> bool {
+    sku.ends_with("AZ") || sku == "ErGwScale"
+}
+
+/// The VPN gateway generation of a SKU: VpnGw1 exists only in Generation1,
+/// VpnGw4 and VpnGw5 only in Generation2, VpnGw2 and VpnGw3 in both (ashlar
+/// takes Generation2, the faster).
+pub fn vpn_gateway_generation(sku: &str) -> &'static str {
+    if sku.starts_with("VpnGw1") {
+        "Generation1"
+    } else {
+        "Generation2"
+    }
+}
+
+/// ASNs Azure reserves (VPN Gateway FAQ, "What ASNs can I use?"): public
+/// 8074, 8075 and 12076, private 65515 and 65517 to 65520. 65515 is also the
+/// default ASN of Azure's own gateways.
+pub const AZURE_RESERVED_ASNS: &[(u32, u32)] = &[(8074, 8075), (12076, 12076), (65515, 65515), (65517, 65520)];
+
+/// ASNs IANA reserves, which no BGP speaker may use (the same FAQ; IANA's
+/// special-purpose AS numbers registry): 0, 23456 (AS_TRANS), 64496 to 64511
+/// and 65536 to 65551 (documentation), 65535 and 4294967295.
+pub const IANA_RESERVED_ASNS: &[(u32, u32)] = &[(0, 0), (23456, 23456), (64496, 64511), (65535, 65551), (4294967295, 4294967295)];
+
+/// The default ASN of an Azure VPN gateway; the one it must keep when it
+/// shares a virtual network with an ExpressRoute gateway.
+pub const AZURE_GATEWAY_ASN: u32 = 65515;
+
+fn in_ranges(asn: u32, ranges: &[(u32, u32)]) -> bool {
+    ranges.iter().any(|(low, high)| (*low..=*high).contains(&asn))
+}
+
+pub fn is_azure_reserved_asn(asn: u32) -> bool {
+    in_ranges(asn, AZURE_RESERVED_ASNS)
+}
+
+pub fn is_iana_reserved_asn(asn: u32) -> bool {
+    in_ranges(asn, IANA_RESERVED_ASNS)
+}

@@ -95,6 +95,18 @@ impl Resolver<'_> {
                 );
             }
         }
+        // A nested block without a name stands at most once in its parent: a hub has one firewall.
+        if let (Naming::Unnamed, Some(p)) = (kind.naming, parent) {
+            let first = self.model.node(p).children.iter().map(|&c| self.model.node(c)).find(|c| c.kind.kind == kind.kind).map(|c| c.head);
+            if let Some(first) = first {
+                let parent_kind = self.model.node(p).kind.kind;
+                return self.error(
+                    Diagnostic::new(&DUPLICATE_NAME, head_span, format!("a {parent_kind} has one `{}` block; this is a second", kind.kind))
+                        .with_label(first, "the first is here")
+                        .with_help("merge the two blocks into one"),
+                );
+            }
+        }
         if let Some(name) = &name {
             if let Some(first) = self.find_name(&name.name, parent) {
                 // The plan's own block of this name shadows the library's.
@@ -123,6 +135,7 @@ impl Resolver<'_> {
             attrs: IndexMap::new(),
             from_library: self.library.contains(&block.span.file),
             phrases: Vec::new(),
+            raw_phrases: Vec::new(),
         });
         self.raw.push(Vec::new());
         if kind.unique {
@@ -169,12 +182,17 @@ impl Resolver<'_> {
         }
 
         if let Some(body) = &block.body {
+            let reader = kind.phrase_reader();
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
                     ast::Item::Block(child) if kind.takes_phrases() && !kind.children.contains(&child.head.name.as_str()) => self.phrase(id, child),
+                    ast::Item::Block(child) if reader.is_some() && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
+            }
+            if let Some(read) = reader {
+                read(&self.model.nodes[id].raw_phrases, &mut self.diagnostics);
             }
         }
     }
@@ -268,8 +286,10 @@ impl Resolver<'_> {
         }
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
-            let help = did_you_mean(&key.name, candidates)
-                .unwrap_or_else(|| format!("a {} has: {}", kind.kind, kind.attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")));
+            let help = did_you_mean(&key.name, candidates).unwrap_or_else(|| match kind.attributes {
+                [] => format!("a {} block takes no attributes", kind.kind),
+                attributes => format!("a {} has: {}", kind.kind, attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")),
+            });
             return self
                 .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
@@ -514,6 +534,12 @@ impl Resolver<'_> {
         }
         Some(Typed::Ref(id))
     }
+}
+
+/// Whether a nested block of a phrase-taking kind is a phrase: neither a kind
+/// allowed there nor one of its attributes.
+fn is_phrase(kind: &schema::KindSchema, block: &ast::Block) -> bool {
+    !kind.children.contains(&block.head.name.as_str()) && kind.attributes.iter().all(|a| a.name != block.head.name)
 }
 
 fn term_word(term: &Term) -> Option<&Ident> {

@@ -99,7 +99,28 @@ impl KindSchema {
     pub fn takes_phrases(&self) -> bool {
         PHRASE_KINDS.contains(&self.kind)
     }
+
+    /// The reader of this kind's phrases, when its body holds phrases.
+    pub fn phrase_reader(&self) -> Option<PhraseReader> {
+        PHRASE_READERS.iter().find(|(kind, _)| *kind == self.kind).map(|(_, read)| *read)
+    }
 }
+
+/// Reads the phrases of one block (`rule dns allow udp 53 from 10.0.0.0/8 to any`, ...)
+/// and reports what is wrong with them, with the resolver's codes (ASH104, ASH105, ASH109).
+pub type PhraseReader = fn(&[crate::ast::Block], &mut Vec<crate::diagnostic::Diagnostic>);
+
+/// Kinds whose bodies hold phrases, with the reader of their phrases. A nested
+/// block in such a body that is neither a kind nor an attribute is a phrase:
+/// resolution keeps it in [`crate::model::Node::raw_phrases`], untyped, for the
+/// kind's own module to read when it lowers, and has the reader report its
+/// errors once the whole body is read.
+#[rustfmt::skip]
+pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
+    ("network_rules", blocks::firewall::read_network_rules),
+    ("application_rules", blocks::firewall::read_application_rules),
+    ("dnat", blocks::firewall::read_dnat_rules),
+];
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
 pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
@@ -125,6 +146,15 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::security::RULE,
     &blocks::routing::ROUTE_TABLE,
     &blocks::routing::ROUTE,
+    &blocks::firewall::FIREWALL,
+    &blocks::firewall::NETWORK_RULES,
+    &blocks::firewall::APPLICATION_RULES,
+    &blocks::firewall::DNAT,
+    &blocks::bastion::BASTION,
+    &blocks::gateway::VPN_GATEWAY,
+    &blocks::gateway::POINT_TO_SITE,
+    &blocks::gateway::ER_GATEWAY,
+    &blocks::gateway::SITE,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,

@@ -2,6 +2,10 @@
 //! passes that turn its blocks into Azure resources.
 
 pub mod attach;
+pub mod bastion;
+pub mod endpoints;
+pub mod firewall;
+pub mod gateway;
 pub mod images;
 pub mod network;
 pub mod phrase;

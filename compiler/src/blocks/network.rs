@@ -63,7 +63,7 @@ pub const HUB: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: NETWORK_ATTRIBUTES_HUB,
-    children: &["subnet"],
+    children: &["subnet", "firewall", "bastion", "vpn_gateway", "er_gateway", "site"],
     unique: false,
 };
 
@@ -147,8 +147,17 @@ pub fn lower_peerings(lw: &mut Lowering) {
         let node = lw.model.node(id);
         if node.is("spoke") {
             if let Some(hub) = node.reference("hub") {
-                peering(lw, id, id, hub);
-                peering(lw, id, hub, id);
+                let gateways = crate::blocks::gateway::gateways(lw, hub);
+                if gateways.is_empty() {
+                    peering(lw, id, id, hub, &[]);
+                    peering(lw, id, hub, id, &[]);
+                } else {
+                    // Gateway transit: the spoke's side uses the hub's gateways, which
+                    // Azure allows once they exist and the hub's side allows it.
+                    let hub_side = peering(lw, id, hub, id, &gateways);
+                    let waits: Vec<ResourceId> = gateways.iter().copied().chain(hub_side).collect();
+                    peering(lw, id, id, hub, &waits);
+                }
                 done.push(pair(id, hub));
             }
         }
@@ -157,8 +166,8 @@ pub fn lower_peerings(lw: &mut Lowering) {
             if remote == id || done.contains(&pair(id, remote)) || implicit_pair(lw.model, id, remote) {
                 continue;
             }
-            peering(lw, id, id, remote);
-            peering(lw, id, remote, id);
+            peering(lw, id, id, remote, &[]);
+            peering(lw, id, remote, id, &[]);
             done.push(pair(id, remote));
         }
     }
@@ -249,8 +258,12 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
     let prefix = lw.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
     let mut properties = IndexMap::new();
     properties.insert("addressPrefix".to_string(), Prop::str(prefix));
-    for (attr, key) in [("nsg", "networkSecurityGroup"), ("route_table", "routeTable")] {
-        if let Some(&resource) = node.reference(attr).and_then(|target| lw.primary.get(&target)) {
+    // A subnet's own route table wins over the one derived for a spoke behind a firewall.
+    let nsg = node.reference("nsg").and_then(|target| lw.primary.get(&target)).copied();
+    let route_table =
+        node.reference("route_table").and_then(|target| lw.primary.get(&target)).or_else(|| lw.subnet_route_tables.get(&subnet)).copied();
+    for (key, resource) in [("networkSecurityGroup", nsg), ("routeTable", route_table)] {
+        if let Some(resource) = resource {
             properties.insert(key.to_string(), Prop::object([("id", Prop::Id(resource))]));
             if !depends_on.contains(&resource) {
                 depends_on.push(resource);
@@ -282,9 +295,12 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
 }
 
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `origin`'s `hub = ...` or `peer = [...]`.
-fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId) {
-    let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return };
+/// `origin`'s `hub = ...` or `peer = [...]`. With a hub's `gateways`, the hub's
+/// side allows gateway transit and the spoke's (`origin`'s) uses them, after
+/// `gateways` (which then also holds the hub's side).
+fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, gateways: &[ResourceId]) -> Option<ResourceId> {
+    let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
+    let transit = !gateways.is_empty();
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan.resources[local_vnet].name[0].clone();
     let rg = lw.plan.resources[local_vnet].resource_group.clone();
@@ -292,8 +308,8 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId) {
         ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
         ("allowVirtualNetworkAccess", Prop::Bool(true)),
         ("allowForwardedTraffic", Prop::Bool(true)),
-        ("allowGatewayTransit", Prop::Bool(false)),
-        ("useRemoteGateways", Prop::Bool(false)),
+        ("allowGatewayTransit", Prop::Bool(transit && local != origin)),
+        ("useRemoteGateways", Prop::Bool(transit && local == origin)),
     ]);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let peering = lw.push(Resource {
@@ -307,11 +323,12 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId) {
         tags: IndexMap::new(),
         top: IndexMap::new(),
         properties,
-        depends_on: vec![local_vnet, remote_vnet],
+        depends_on: [local_vnet, remote_vnet].into_iter().chain(gateways.iter().copied()).collect(),
         origin,
         deployment: 0,
     });
     lw.after_last_on(local_vnet, peering);
+    Some(peering)
 }
 
 #[cfg(test)]

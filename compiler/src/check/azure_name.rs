@@ -16,7 +16,10 @@ declare_codes! {
     /// 1 to 80; all of letters, digits, `_`, `.` and `-`, starting with a letter
     /// or digit and ending with a letter, digit or `_`; resource groups have 1 to
     /// 90 Unicode letters, digits, `_`, `-`, `.`, `(` and `)`, and do not end
-    /// with `.`.
+    /// with `.`. The resources of a hub's endpoints (firewall, firewall policy,
+    /// Bastion host, gateways, public IP addresses, sites' local network gateways
+    /// and connections) and the route tables derived for spokes follow the
+    /// subnets' rule, except that a firewall's name has at most 50 characters.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -92,6 +95,14 @@ const NSG: Rule = network_rule("network security group", 1, 80);
 const ROUTE_TABLE: Rule = network_rule("route table", 1, 80);
 const SECURITY_RULE: Rule = network_rule("security rule", 1, 80);
 const ROUTE: Rule = network_rule("route", 1, 80);
+/// Azure Firewall names: 50 characters at most (Azure Firewall FAQ).
+const FIREWALL: Rule = network_rule("firewall", 1, 50);
+const FIREWALL_POLICY: Rule = network_rule("firewall policy", 1, 80);
+const BASTION: Rule = network_rule("Bastion host", 1, 80);
+const GATEWAY: Rule = network_rule("virtual network gateway", 1, 80);
+const PUBLIC_IP: Rule = network_rule("public IP address", 1, 80);
+const LOCAL_GATEWAY: Rule = network_rule("local network gateway", 1, 80);
+const CONNECTION: Rule = network_rule("connection", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -293,6 +304,75 @@ fn private_dns_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
             report(out, &DNS_LINK, &names.private_dns_link(dns, network), &whose, span, &fix);
         }
     }
+    endpoint_names(model, &names, out);
+}
+
+/// The names of hubs' endpoints, their public IP addresses, and the route
+/// tables of spokes behind a firewall. An endpoint without a name of its own
+/// is named after its hub: renaming the hub or the pattern fixes it.
+fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let naming = model.unique("naming");
+    let pip_sound = is_sound(naming, "public_ip");
+    for (hub, hub_node) in model.of_kind("hub") {
+        for &child in &hub_node.children {
+            let node = model.node(child);
+            let (rule, attr, name, owner): (&Rule, &str, String, NodeId) = match node.kind.kind {
+                "firewall" => (&FIREWALL, "firewall", names.firewall(hub), hub),
+                "bastion" => (&BASTION, "bastion", names.bastion(hub), hub),
+                "vpn_gateway" => (&GATEWAY, "vpn_gateway", names.vpn_gateway(hub), hub),
+                "er_gateway" => (&GATEWAY, "er_gateway", names.er_gateway(hub), hub),
+                "site" => (&LOCAL_GATEWAY, "local_network_gateway", names.local_network_gateway(child), child),
+                _ => continue,
+            };
+            let whose = match node.name {
+                Some(_) => format!("of {}", model.describe(child)),
+                None => format!("of the {} of hub `{}`", node.kind.kind, hub_node.name()),
+            };
+            if !is_sound(naming, attr) {
+                continue;
+            }
+            report(out, rule, &name, &whose, node.head, &fixer(model, attr, owner));
+            let mut public_ips: Vec<String> = Vec::new();
+            match node.kind.kind {
+                "firewall" => {
+                    if is_sound(naming, "firewall_policy") {
+                        report(out, &FIREWALL_POLICY, &names.firewall_policy(hub), &whose, node.head, &fixer(model, "firewall_policy", hub));
+                    }
+                    public_ips.push(name.clone());
+                    if node.str("sku") == Some("Basic") {
+                        public_ips.push(format!("{name}-management"));
+                    }
+                }
+                "vpn_gateway" => {
+                    public_ips.push(name.clone());
+                    if matches!(node.get("active_active").map(|a| &a.value), Some(crate::model::Typed::Bool(true))) {
+                        public_ips.push(format!("{name}-2"));
+                    }
+                }
+                "bastion" | "er_gateway" => public_ips.push(name.clone()),
+                _ => {
+                    if is_sound(naming, "connection") {
+                        report(out, &CONNECTION, &names.connection(child), &whose, node.head, &fixer(model, "connection", child));
+                    }
+                }
+            }
+            if pip_sound {
+                for owner_name in public_ips {
+                    report(out, &PUBLIC_IP, &names.public_ip(&owner_name, child), &whose, node.head, &fixer(model, "public_ip", hub));
+                }
+            }
+        }
+    }
+    if is_sound(naming, "route_table") {
+        for (spoke, node) in model.of_kind("spoke") {
+            let Some(hub) = node.reference("hub") else { continue };
+            if crate::networking::firewall_private_ip(model, hub).is_none() {
+                continue;
+            }
+            let whose = format!("derived for {} behind the firewall of hub `{}`", model.describe(spoke), model.node(hub).name());
+            report(out, &ROUTE_TABLE, &names.firewall_route_table(spoke), &whose, node.head, &fixer(model, "route_table", spoke));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -379,6 +459,22 @@ mod tests {
         assert_eq!(
             messages(plan, "ASH301"),
             ["the subnet name `snet web` of subnet `core.web` contains a space, but Azure wants a subnet name that holds only letters, digits, `_`, `.` and `-`"]
+        );
+    }
+
+    #[test]
+    fn endpoint_names_follow_their_rules() {
+        let long = "a".repeat(45);
+        let plan = format!(
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nhub {long} {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n subnet AzureFirewallSubnet 10.0.0.0/26\n firewall {{ }}\n site s- {{\n  gateway_ip = 203.0.113.1\n  address_space = [192.168.0.0/16]\n  shared_key = secret(kv, \"k\")\n }}\n}}\n"
+        );
+        let found = messages(&plan, "ASH301");
+        assert_eq!(
+            found,
+            [
+                format!("the firewall name `{long}-firewall` of the firewall of hub `{long}` has 54 characters, but Azure wants a firewall name that has 1 to 50 characters"),
+                "the local network gateway name `s-` of site `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.s-` ends with `-`, but Azure wants a local network gateway name that ends with a letter, digit or `_`".to_string(),
+            ]
         );
     }
 }

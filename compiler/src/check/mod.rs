@@ -9,21 +9,30 @@ mod address_in_no_subnet;
 mod address_space_overlap;
 mod attachment_region;
 mod azure_name;
+mod bgp_asn;
 mod dns_autoregistration_conflict;
 mod duplicate_private_dns;
 mod duplicate_private_endpoint;
+mod endpoint_subnet;
 mod explicit_peering_overlap;
+mod firewall_threat_intel;
+mod gateway_coexistence;
+mod gateway_sku;
 mod naming_pattern;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
 mod nsg_forbidden_subnet;
 mod nsg_priority_conflict;
 mod nsg_priority_range;
+mod on_premises_overlap;
+mod on_premises_ranges;
 mod peered_address_overlap;
+mod point_to_site_auth;
 mod private_dns_zone_name;
 mod private_dns_zone_unlinked;
 mod private_endpoint_group;
 mod private_endpoint_resource_id;
+mod public_address_space;
 mod redundant_peering;
 mod reserved_address_range;
 mod route_prefix_conflict;
@@ -31,6 +40,8 @@ mod route_table_forbidden_subnet;
 mod rule_description_length;
 mod rule_duplicate_value;
 mod self_peering;
+mod site_gateway_ip;
+mod site_without_vpn_gateway;
 mod subnet_delegation;
 mod subnet_outside_vnet;
 mod subnet_overlap;
@@ -90,6 +101,17 @@ pub const CHECKS: &[Check] = &[
     route_prefix_conflict::CHECK,
     rule_duplicate_value::CHECK,
     subnet_delegation::CHECK,
+    endpoint_subnet::CHECK,
+    gateway_sku::CHECK,
+    bgp_asn::CHECK,
+    on_premises_overlap::CHECK,
+    on_premises_ranges::CHECK,
+    public_address_space::CHECK,
+    site_gateway_ip::CHECK,
+    firewall_threat_intel::CHECK,
+    point_to_site_auth::CHECK,
+    gateway_coexistence::CHECK,
+    site_without_vpn_gateway::CHECK,
 ];
 
 /// Runs every check over a model.
@@ -111,6 +133,11 @@ fn prefix_span(model: &Model, subnet: NodeId) -> Span {
 /// `10.0.0.0/16, 10.1.0.0/16`: prefixes for a message.
 fn list(prefixes: impl IntoIterator<Item = IpNet>) -> String {
     prefixes.into_iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The blocks of one kind nested in a block, in declaration order.
+fn nested<'a>(model: &'a Model, parent: NodeId, kind: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+    model.node(parent).children.iter().copied().filter(move |&c| model.node(c).is(kind))
 }
 
 /// The subnets of a network that have a prefix, written or allocated, in declaration order.

@@ -34,8 +34,24 @@ declare_codes! {
 pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
 /// The pattern attributes of a `naming` block.
-pub(super) const PATTERNS: &[&str] =
-    &["virtual_network", "subnet", "peering", "private_endpoint", "private_dns_link", "network_security_group", "route_table"];
+#[rustfmt::skip]
+pub(super) const PATTERNS: &[&str] = &[
+    "virtual_network",
+    "subnet",
+    "peering",
+    "private_endpoint",
+    "private_dns_link",
+    "network_security_group",
+    "route_table",
+    "firewall",
+    "firewall_policy",
+    "bastion",
+    "vpn_gateway",
+    "er_gateway",
+    "public_ip",
+    "local_network_gateway",
+    "connection",
+];
 
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {

@@ -148,6 +148,11 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
             let target = &plan.resources[*resource];
             expression(resource_id(target, other_group(owner, target), Some((child, name))))
         }
+        Prop::Reference { resource, property } => {
+            let target = &plan.resources[*resource];
+            let id = resource_id(target, other_group(owner, target), None);
+            expression(format!("reference({id}, {}).{property}", arm_expr_string(target.api_version)))
+        }
         Prop::Secret(secret) => {
             let (name, _) = plan
                 .deployment_secrets(owner.deployment)

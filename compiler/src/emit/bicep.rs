@@ -206,6 +206,13 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
             resource_id(owner, target, None)
         }
         Prop::ChildId { resource, child, name } => resource_id(owner, &plan.resources[*resource], Some((child, name))),
+        Prop::Reference { resource, property } => {
+            let target = &plan.resources[*resource];
+            if target.deployment == id {
+                return format!("{}.properties.{property}", target.symbol);
+            }
+            format!("reference({}, {}).{property}", resource_id(owner, target, None), bicep_string(target.api_version))
+        }
         Prop::Secret(secret) => plan
             .deployment_secrets(id)
             .into_iter()
@@ -257,10 +264,10 @@ fn tags(tags: &IndexMap<String, String>, indent: usize) -> Option<String> {
     (!tags.is_empty()).then(|| block('{', '}', indent, tags.iter().map(|(k, v)| format!("{}: {}", bicep_key(k), bicep_string(v)))))
 }
 
-/// Resources a value refers to by [`Prop::Id`].
+/// Resources a value refers to by [`Prop::Id`] or [`Prop::Reference`].
 fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
     match prop {
-        Prop::Id(r) => out.push(*r),
+        Prop::Id(r) | Prop::Reference { resource: r, .. } => out.push(*r),
         Prop::Array(items) => items.iter().for_each(|i| referenced(i, out)),
         Prop::Object(entries) => entries.values().for_each(|v| referenced(v, out)),
         // A child's ID is written with resourceId(), which Bicep does not read as a dependency.

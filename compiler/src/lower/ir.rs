@@ -75,6 +75,13 @@ pub enum Prop {
     },
     /// A Key Vault secret, passed to the deployment as a secure parameter.
     Secret(SecretRef),
+    /// A property Azure gives a resource of the plan when it deploys it, read
+    /// with `reference()`: `ipAddress`, the address a public IP address got.
+    /// The reader must also depend on the resource.
+    Reference {
+        resource: ResourceId,
+        property: &'static str,
+    },
 }
 
 /// A secret in an existing Key Vault: `secret(vault, "name")`.

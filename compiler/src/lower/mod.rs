@@ -23,13 +23,18 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
         names: Names::new(model),
         plan: AzurePlan::default(),
         primary: IndexMap::new(),
+        subnet_route_tables: IndexMap::new(),
         last_on: IndexMap::new(),
         symbols: IndexMap::new(),
     };
     // Each pass may refer to the resources of the passes before it.
     blocks::security::lower_nsgs(&mut lowering);
     blocks::routing::lower_route_tables(&mut lowering);
+    blocks::firewall::lower_firewall_routes(&mut lowering);
     blocks::network::lower_networks(&mut lowering);
+    blocks::gateway::lower_gateways(&mut lowering);
+    blocks::firewall::lower_firewalls(&mut lowering);
+    blocks::bastion::lower_bastions(&mut lowering);
     blocks::network::lower_peerings(&mut lowering);
     blocks::private_dns::lower_private_dns(&mut lowering);
     blocks::private_dns::lower_private_endpoints(&mut lowering);
@@ -47,6 +52,8 @@ pub struct Lowering<'a> {
     pub plan: AzurePlan,
     /// The main resource each block lowered to: a hub's virtual network, say.
     pub primary: IndexMap<NodeId, ResourceId>,
+    /// The route table of each subnet that has one, for the virtual network's pass to attach.
+    pub subnet_route_tables: IndexMap<NodeId, ResourceId>,
     /// The last child operation queued on each resource; see [`Lowering::after_last_on`].
     last_on: IndexMap<ResourceId, ResourceId>,
     /// Symbols in use, to keep them unique.
@@ -144,8 +151,16 @@ impl Lowering<'_> {
             if waits_for.is_empty() {
                 continue;
             }
-            let theirs: Vec<ResourceId> = (0..self.plan.resources.len()).filter(|r| waits_for.contains(&self.plan.resources[*r].origin)).collect();
-            for resource in self.plan.resources.iter_mut().filter(|r| r.origin == id) {
+            // A block's resources include those of its nested blocks: a hub's firewall waits with the hub.
+            let top = |origin: NodeId| crate::graph::top(self.model, origin);
+            let theirs: Vec<ResourceId> = (0..self.plan.resources.len())
+                .filter(|r| {
+                    let origin = self.plan.resources[*r].origin;
+                    waits_for.contains(&origin) || waits_for.contains(&top(origin))
+                })
+                .collect();
+            let model = self.model;
+            for resource in self.plan.resources.iter_mut().filter(|r| crate::graph::top(model, r.origin) == id) {
                 for &dep in &theirs {
                     if !resource.depends_on.contains(&dep) {
                         resource.depends_on.push(dep);

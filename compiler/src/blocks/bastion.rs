@@ -1,0 +1,56 @@
+//! A hub's `bastion`: Azure Bastion in `AzureBastionSubnet`, with its public IP address.
+
+use super::endpoints::{nested, HubPlace};
+use crate::lower::ir::Prop;
+use crate::lower::Lowering;
+use crate::model::NodeId;
+use crate::schema::{attr, KindSchema, Naming, Type};
+
+const BASTION_HOST: &str = "Microsoft.Network/bastionHosts";
+
+pub const BASTION: KindSchema = KindSchema {
+    kind: "bastion",
+    doc: "Azure Bastion in the hub's `AzureBastionSubnet`: browser and native-client access to virtual machines over TLS, without public addresses on them.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[attr(
+        "sku",
+        Type::Word(&["Basic", "Standard", "Premium"]),
+        false,
+        Some("Basic"),
+        "The Bastion tier: Standard and Premium add native clients, scaling and more.",
+    )],
+    children: &[],
+    unique: false,
+};
+
+/// Each hub's `bastion`: a public IP address and the Bastion host.
+pub fn lower_bastions(lw: &mut Lowering) {
+    let hubs: Vec<NodeId> = lw.model.of_kind("hub").map(|(id, _)| id).collect();
+    for hub in hubs {
+        for block in nested(lw, hub, "bastion") {
+            bastion(lw, hub, block);
+        }
+    }
+}
+
+fn bastion(lw: &mut Lowering, hub: NodeId, block: NodeId) {
+    let Some(place) = HubPlace::of(lw, hub) else { return };
+    let sku = lw.model.node(block).str("sku").unwrap_or("Basic").to_string();
+    let name = lw.names.bastion(hub);
+    let pip = place.public_ip(lw, &name, block, &[]);
+    let mut host = place.resource(format!("bas_{}", lw.model.node(hub).name()), BASTION_HOST, name, block);
+    host.top.insert("sku".into(), Prop::object([("name", Prop::str(sku))]));
+    let configuration = Prop::object([
+        ("name", Prop::str("ipconfig")),
+        (
+            "properties",
+            Prop::object([("subnet", place.subnet(lw, hub, "AzureBastionSubnet")), ("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))]),
+        ),
+    ]);
+    host.properties = Prop::object([("ipConfigurations", Prop::Array(vec![configuration]))]);
+    host.depends_on = vec![place.vnet, pip];
+    let host = lw.push(host);
+    lw.after_last_on(place.vnet, host);
+    lw.primary.insert(block, host);
+}

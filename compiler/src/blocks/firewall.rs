@@ -1,0 +1,949 @@
+//! A hub's `firewall`: Azure Firewall in `AzureFirewallSubnet`, its firewall
+//! policy with the rules of `network_rules`, `application_rules` and `dnat`,
+//! and the default route through it that every spoke of the hub gets.
+//!
+//! Rules are phrases, one a line:
+//!
+//! ```text
+//! network_rules     { rule dns allow udp 53 from 10.0.0.0/8 to 168.63.129.16 }
+//! application_rules { rule web allow https to ["*.microsoft.com"] from 10.1.0.0/16 }
+//! dnat              { rule rdp tcp 3389 to 10.1.0.4 port 3389 from 203.0.113.0/24 }
+//! ```
+//!
+//! Resolution keeps them as written ([`crate::model::Node::phrases`]) and has
+//! the readers here report what is wrong with them; lowering reads them again.
+
+use super::endpoints::{nested, zone_list, HubPlace};
+use crate::ast::{self, Ident, Term, ValueKind};
+use crate::diagnostic::Diagnostic;
+use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::Lowering;
+use crate::model::{NodeId, Typed};
+use crate::registry::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
+use crate::schema::{attr, KindSchema, Naming, Type};
+use crate::source::Span;
+use indexmap::IndexMap;
+
+const FIREWALL_TYPE: &str = "Microsoft.Network/azureFirewalls";
+const POLICY: &str = "Microsoft.Network/firewallPolicies";
+const RULE_COLLECTION_GROUP: &str = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
+const ROUTE_TABLE: &str = "Microsoft.Network/routeTables";
+
+const ZONE: Type = Type::Integer { min: 1, max: 3 };
+
+/// The firewall SKUs, as Azure spells their tiers.
+pub const FIREWALL_SKUS: &[&str] = &["Basic", "Standard", "Premium"];
+
+pub const FIREWALL: KindSchema = KindSchema {
+    kind: "firewall",
+    doc: "Azure Firewall in the hub's `AzureFirewallSubnet`, with a firewall policy that holds its rules. Every spoke of the hub sends its traffic for other networks and the Internet through it.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[
+        attr("sku", Type::Word(FIREWALL_SKUS), false, Some("Standard"), "The firewall's tier, and its policy's. Basic also needs an `AzureFirewallManagementSubnet`."),
+        attr("threat_intel", Type::Word(&["off", "alert", "deny"]), false, Some("alert"), "What the firewall does with traffic to and from addresses and domains Microsoft knows to be malicious. Basic only alerts."),
+        attr("zones", Type::List(&ZONE), false, Some("no zones"), "Availability zones the firewall and its public IP addresses span, from 1 to 3."),
+    ],
+    children: &["network_rules", "application_rules", "dnat"],
+    unique: false,
+};
+
+pub const NETWORK_RULES: KindSchema = KindSchema {
+    kind: "network_rules",
+    doc: "Network rules of a firewall, one phrase a line: `rule NAME allow|deny PROTOCOL PORTS from SOURCES to DESTINATIONS`.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[],
+    children: &[],
+    unique: false,
+};
+
+pub const APPLICATION_RULES: KindSchema = KindSchema {
+    kind: "application_rules",
+    doc: "Application rules of a firewall, one phrase a line: `rule NAME allow|deny http|https [PORT] to FQDNS from SOURCES`.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[],
+    children: &[],
+    unique: false,
+};
+
+pub const DNAT: KindSchema = KindSchema {
+    kind: "dnat",
+    doc: "Destination NAT rules of a firewall, one phrase a line: `rule NAME tcp|udp PORT to ADDRESS [port PORT] [from SOURCES]`; traffic to the firewall's public IP address on PORT goes to ADDRESS.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[],
+    children: &[],
+    unique: false,
+};
+
+// ---------------------------------------------------------------------------
+// Rules, read from their phrases
+
+/// What a rule does with the traffic it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Allow,
+    Deny,
+}
+
+impl Action {
+    fn azure(self) -> &'static str {
+        match self {
+            Action::Allow => "Allow",
+            Action::Deny => "Deny",
+        }
+    }
+}
+
+/// One rule of a firewall, read from its phrase.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub name: String,
+    pub body: RuleBody,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleBody {
+    Network { action: Action, protocols: Vec<&'static str>, ports: Vec<String>, sources: Vec<String>, destinations: Vec<String> },
+    Application { action: Action, protocols: Vec<(&'static str, i64)>, sources: Vec<String>, fqdns: Vec<String>, fqdn_tags: Vec<String> },
+    Dnat { protocols: Vec<&'static str>, port: i64, translated_address: String, translated_port: i64, sources: Vec<String> },
+}
+
+/// The three kinds of rule block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Network,
+    Application,
+    Dnat,
+}
+
+impl Kind {
+    fn block(self) -> &'static str {
+        match self {
+            Kind::Network => "network_rules",
+            Kind::Application => "application_rules",
+            Kind::Dnat => "dnat",
+        }
+    }
+
+    /// The phrase's shape, for help texts.
+    fn shape(self) -> &'static str {
+        match self {
+            Kind::Network => "rule NAME allow|deny PROTOCOL PORTS from SOURCES to DESTINATIONS",
+            Kind::Application => "rule NAME allow|deny http|https [PORT] to FQDNS from SOURCES",
+            Kind::Dnat => "rule NAME tcp|udp PORT to ADDRESS [port PORT] [from SOURCES]",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Kind::Network => "rule dns allow udp 53 from 10.0.0.0/8 to 168.63.129.16",
+            Kind::Application => "rule web allow https to [\"*.microsoft.com\"] from 10.1.0.0/16",
+            Kind::Dnat => "rule rdp tcp 3389 to 10.1.0.4 port 3389",
+        }
+    }
+}
+
+pub fn read_network_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
+    read_all(Kind::Network, phrases, out);
+}
+
+pub fn read_application_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
+    read_all(Kind::Application, phrases, out);
+}
+
+pub fn read_dnat_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
+    read_all(Kind::Dnat, phrases, out);
+}
+
+/// The rules of a `network_rules`, `application_rules` or `dnat` block that
+/// read without error, in the order written.
+pub fn rules(lw: &Lowering, block: NodeId) -> Vec<Rule> {
+    let node = lw.model.node(block);
+    let kind = match node.kind.kind {
+        "network_rules" => Kind::Network,
+        "application_rules" => Kind::Application,
+        _ => Kind::Dnat,
+    };
+    read_all(kind, &node.raw_phrases, &mut Vec::new())
+}
+
+fn read_all(kind: Kind, phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<Rule> {
+    let mut rules: Vec<(Rule, Span)> = Vec::new();
+    for phrase in phrases {
+        match read_rule(kind, phrase) {
+            Ok((rule, name_span)) => {
+                if let Some((_, first)) = rules.iter().find(|(r, _)| r.name == rule.name) {
+                    out.push(
+                        Diagnostic::new(&DUPLICATE_NAME, name_span, format!("the {} already have a rule `{}`", kind.block(), rule.name))
+                            .with_label(*first, "first declared here")
+                            .with_help("give each rule of a block its own name"),
+                    );
+                    continue;
+                }
+                rules.push((rule, name_span));
+            }
+            Err(Some(d)) => out.push(d),
+            // Already reported where the value was parsed.
+            Err(None) => {}
+        }
+    }
+    rules.into_iter().map(|(r, _)| r).collect()
+}
+
+/// A problem to report, or `None` for one reported already (an invalid literal).
+type Read<T> = Result<T, Option<Diagnostic>>;
+
+/// One word of a phrase.
+#[derive(Clone, Copy)]
+enum Word<'a> {
+    Head(&'a Ident),
+    Value(&'a ast::Value),
+    Other(Span),
+}
+
+impl<'a> Word<'a> {
+    fn span(&self) -> Span {
+        match self {
+            Word::Head(i) => i.span,
+            Word::Value(v) => v.span,
+            Word::Other(s) => *s,
+        }
+    }
+
+    /// The bare word, lower-cased, if this is one.
+    fn bare(&self) -> Option<String> {
+        match self {
+            Word::Head(i) => Some(i.name.to_ascii_lowercase()),
+            Word::Value(v) => v.as_word().map(|i| i.name.to_ascii_lowercase()),
+            Word::Other(_) => None,
+        }
+    }
+
+    fn value(&self) -> Option<&'a ast::Value> {
+        match self {
+            Word::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    fn is(&self, word: &str) -> bool {
+        self.bare().is_some_and(|w| w == word)
+    }
+}
+
+fn words_of(terms: &[Term]) -> impl Iterator<Item = Word<'_>> {
+    terms.iter().map(|t| match t {
+        Term::Value(v) => Word::Value(v),
+        other => Word::Other(other.span()),
+    })
+}
+
+fn malformed(kind: Kind, span: Span, message: impl Into<String>) -> Option<Diagnostic> {
+    Some(Diagnostic::new(&MALFORMED_BLOCK, span, message).with_help(format!("write `{}`, e.g. `{}`", kind.shape(), kind.example())))
+}
+
+fn mismatch(span: Span, expected: &str, found: &Word, help: impl Into<String>) -> Option<Diagnostic> {
+    if let Word::Value(ast::Value { kind: ValueKind::Invalid, .. }) = found {
+        return None;
+    }
+    let what = match found {
+        Word::Value(v) => v.kind.describe(),
+        Word::Head(_) => "a name",
+        Word::Other(_) => "an operator or group",
+    };
+    Some(Diagnostic::new(&TYPE_MISMATCH, span, format!("expected {expected}, found {what}")).with_help(help.into()))
+}
+
+/// Reads `rule NAME ...` or `rule NAME { ... }`; returns the rule and the span of its name.
+fn read_rule(kind: Kind, phrase: &ast::Block) -> Read<(Rule, Span)> {
+    if phrase.head.name != "rule" {
+        let message = format!("a {} block holds rules, and `{}` does not start one", kind.block(), phrase.head.name);
+        return Err(malformed(kind, phrase.head.span, message));
+    }
+    let mut terms = words_of(&phrase.terms);
+    let name = match terms.next() {
+        Some(Word::Value(v)) if v.as_word().is_some() => v.as_word().cloned().expect("a word"),
+        _ => return Err(malformed(kind, phrase.head.span, "this rule has no name")),
+    };
+    let mut words: Vec<Word> = terms.collect();
+    if let Some(body) = &phrase.body {
+        // `rule dns { allow udp 53 from ... }`: the phrase is the body's one line.
+        match (words.is_empty(), body.items.as_slice()) {
+            (true, [ast::Item::Block(inner)]) => {
+                words.push(Word::Head(&inner.head));
+                words.extend(words_of(&inner.terms));
+                if inner.body.is_some() {
+                    return Err(malformed(kind, inner.head.span, "a rule's phrase takes no braces"));
+                }
+            }
+            _ => return Err(malformed(kind, body.span, "a rule is one phrase, after its name or alone in braces")),
+        }
+    }
+    let end = phrase.span;
+    let mut cursor = Cursor { kind, words, at: 0, end };
+    let body = match kind {
+        Kind::Network => cursor.network()?,
+        Kind::Application => cursor.application()?,
+        Kind::Dnat => cursor.dnat()?,
+    };
+    Ok((Rule { name: name.name, body }, name.span))
+}
+
+struct Cursor<'a> {
+    kind: Kind,
+    words: Vec<Word<'a>>,
+    at: usize,
+    /// The whole phrase: where "something is missing" points.
+    end: Span,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<Word<'a>> {
+        self.words.get(self.at).copied()
+    }
+
+    fn next(&mut self, missing: &str) -> Read<Word<'a>> {
+        let word = self.peek().ok_or_else(|| malformed(self.kind, self.end, format!("this rule lacks {missing}")))?;
+        self.at += 1;
+        Ok(word)
+    }
+
+    fn action(&mut self) -> Read<Action> {
+        let word = self.next("`allow` or `deny`")?;
+        match word.bare().as_deref() {
+            Some("allow") => Ok(Action::Allow),
+            Some("deny") => Ok(Action::Deny),
+            _ => Err(mismatch(word.span(), "`allow` or `deny`", &word, format!("a rule starts with what it does: `{}`", self.kind.example()))),
+        }
+    }
+
+    /// One word or a list of words, each mapped by `pick`.
+    fn words_or_list<T>(&mut self, missing: &str, expected: &str, pick: impl Fn(&str) -> Option<T>) -> Read<Vec<T>> {
+        let word = self.next(missing)?;
+        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
+            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
+            _ => vec![word],
+        };
+        let mut picked = Vec::new();
+        for item in &items {
+            match item.bare().as_deref().and_then(&pick) {
+                Some(p) => picked.push(p),
+                None => return Err(mismatch(item.span(), expected, item, format!("write {expected}"))),
+            }
+        }
+        if picked.is_empty() {
+            return Err(mismatch(word.span(), expected, &word, format!("write {expected}")));
+        }
+        Ok(picked)
+    }
+
+    /// Ports: `443`, `"8000-8080"`, `any`, or a list of them.
+    fn ports(&mut self) -> Read<Vec<String>> {
+        let word = self.next("its ports")?;
+        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
+            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
+            _ => vec![word],
+        };
+        let expected = "a port from 1 to 65535, a range like \"8000-8080\", or `any`";
+        let mut ports = Vec::new();
+        for item in &items {
+            let port = match item.value().map(|v| &v.kind) {
+                Some(ValueKind::Int(n)) if (1..=65535).contains(n) => n.to_string(),
+                Some(ValueKind::Str(s)) if is_port_range(s) => s.clone(),
+                _ if item.is("any") => "*".to_string(),
+                _ => return Err(mismatch(item.span(), expected, item, format!("write {expected}"))),
+            };
+            ports.push(port);
+        }
+        if ports.is_empty() {
+            return Err(mismatch(word.span(), expected, &word, format!("write {expected}")));
+        }
+        Ok(ports)
+    }
+
+    fn port(&mut self, missing: &str) -> Read<i64> {
+        let word = self.next(missing)?;
+        match word.value().map(|v| &v.kind) {
+            Some(ValueKind::Int(n)) if (1..=65535).contains(n) => Ok(*n),
+            _ => Err(mismatch(word.span(), "a port from 1 to 65535", &word, "write one port, e.g. `3389`")),
+        }
+    }
+
+    /// Addresses after `from` or `to`: addresses, prefixes, `any`, service tags
+    /// (when `tags`), or a list of them.
+    fn addresses(&mut self, clause: &str, tags: bool) -> Read<Vec<String>> {
+        let word = self.next(&format!("the addresses after `{clause}`"))?;
+        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
+            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
+            _ => vec![word],
+        };
+        let expected = if tags { "an address, a prefix, a service tag or `any`" } else { "an address, a prefix or `any`" };
+        let mut out = Vec::new();
+        for item in &items {
+            let text = match item.value().map(|v| &v.kind) {
+                Some(ValueKind::Ipv4(ip)) => ip.to_string(),
+                Some(ValueKind::Ipv6(ip)) => ip.to_string(),
+                Some(ValueKind::Cidr(net)) => net.to_string(),
+                _ if item.is("any") => "*".to_string(),
+                Some(ValueKind::Path(path)) if tags => path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
+                _ => {
+                    let help = if tags {
+                        format!("write addresses like 10.1.0.4 or 10.1.0.0/16, a service tag like AzureCloud, or `any`, after `{clause}`")
+                    } else {
+                        format!("write addresses like 10.1.0.4 or 10.1.0.0/16, or `any`, after `{clause}`")
+                    };
+                    return Err(mismatch(item.span(), expected, item, help));
+                }
+            };
+            out.push(text);
+        }
+        if out.is_empty() {
+            return Err(mismatch(word.span(), expected, &word, format!("list at least one after `{clause}`")));
+        }
+        Ok(out)
+    }
+
+    /// `from X`, `to Y`, `port N` in any order, each at most once; `read` reads
+    /// the value after the keyword it is given. Returns the keywords read.
+    fn clauses(&mut self, allowed: &[&str], mut read: impl FnMut(&mut Self, &str) -> Read<()>) -> Read<Vec<String>> {
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        while let Some(word) = self.peek() {
+            let Some(keyword) = word.bare().filter(|w| allowed.contains(&w.as_str())) else {
+                let listed = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ");
+                return Err(malformed(self.kind, word.span(), format!("expected {listed} here")));
+            };
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
+                let d = Diagnostic::new(&MALFORMED_BLOCK, word.span(), format!("`{keyword}` is given twice in this rule"))
+                    .with_label(*first, "first given here")
+                    .with_help(format!("list several values in one `{keyword} [...]`"));
+                return Err(Some(d));
+            }
+            seen.push((keyword.clone(), word.span()));
+            self.at += 1;
+            read(self, &keyword)?;
+        }
+        Ok(seen.into_iter().map(|(k, _)| k).collect())
+    }
+
+    fn require(&self, seen: &[String], keyword: &str, what: &str) -> Read<()> {
+        if seen.iter().any(|k| k == keyword) {
+            return Ok(());
+        }
+        Err(malformed(self.kind, self.end, format!("this rule lacks `{keyword}`: {what}")))
+    }
+
+    fn network(&mut self) -> Read<RuleBody> {
+        let action = self.action()?;
+        let protocols = self.words_or_list("its protocol", "`tcp`, `udp`, `icmp` or `any`", |w| match w {
+            "tcp" => Some("TCP"),
+            "udp" => Some("UDP"),
+            "icmp" => Some("ICMP"),
+            "any" => Some("Any"),
+            _ => None,
+        })?;
+        let has_ports = self.peek().is_some_and(|w| !w.is("from") && !w.is("to"));
+        let ports = if has_ports {
+            self.ports()?
+        } else if protocols.iter().all(|p| *p == "ICMP") {
+            vec!["*".to_string()]
+        } else {
+            return Err(malformed(self.kind, self.end, "this rule lacks its ports: write them after the protocol, or `any`"));
+        };
+        let (mut sources, mut destinations) = (Vec::new(), Vec::new());
+        let seen = self.clauses(&["from", "to"], |c, keyword| {
+            if keyword == "from" {
+                sources = c.addresses("from", false)?;
+            } else {
+                destinations = c.addresses("to", true)?;
+            }
+            Ok(())
+        })?;
+        self.require(&seen, "from", "the addresses the traffic comes from")?;
+        self.require(&seen, "to", "the addresses the traffic goes to")?;
+        Ok(RuleBody::Network { action, protocols, ports, sources, destinations })
+    }
+
+    fn application(&mut self) -> Read<RuleBody> {
+        let action = self.action()?;
+        let kinds = self.words_or_list("its protocol", "`http` or `https`", |w| match w {
+            "http" => Some(("Http", 80)),
+            "https" => Some(("Https", 443)),
+            _ => None,
+        })?;
+        let port = match self.peek().and_then(|w| w.value().map(|v| &v.kind)) {
+            Some(ValueKind::Int(_)) => Some(self.port("its port")?),
+            _ => None,
+        };
+        let protocols: Vec<(&'static str, i64)> = kinds.into_iter().map(|(p, default)| (p, port.unwrap_or(default))).collect();
+        let (mut sources, mut fqdns, mut fqdn_tags) = (Vec::new(), Vec::new(), Vec::new());
+        let seen = self.clauses(&["from", "to"], |c, keyword| {
+            if keyword == "from" {
+                sources = c.addresses("from", false)?;
+            } else {
+                (fqdns, fqdn_tags) = c.targets()?;
+            }
+            Ok(())
+        })?;
+        self.require(&seen, "to", "the domain names the traffic goes to")?;
+        self.require(&seen, "from", "the addresses the traffic comes from")?;
+        Ok(RuleBody::Application { action, protocols, sources, fqdns, fqdn_tags })
+    }
+
+    /// After `to` in an application rule: domain names in quotes (`"*.microsoft.com"`)
+    /// or FQDN tags as words (`WindowsUpdate`), one or a list, not both.
+    fn targets(&mut self) -> Read<(Vec<String>, Vec<String>)> {
+        let word = self.next("the domain names after `to`")?;
+        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
+            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
+            _ => vec![word],
+        };
+        let (mut fqdns, mut tags) = (Vec::new(), Vec::new());
+        for item in &items {
+            match item.value().map(|v| &v.kind) {
+                Some(ValueKind::Str(s)) if !s.trim().is_empty() => fqdns.push(s.clone()),
+                Some(ValueKind::Path(p)) if p.len() == 1 => tags.push(p[0].name.clone()),
+                _ => {
+                    let expected = "a domain name in quotes or an FQDN tag";
+                    return Err(mismatch(
+                        item.span(),
+                        expected,
+                        item,
+                        "write domain names like \"*.microsoft.com\", or FQDN tags like WindowsUpdate",
+                    ));
+                }
+            }
+        }
+        if !fqdns.is_empty() && !tags.is_empty() {
+            let d = Diagnostic::new(&TYPE_MISMATCH, word.span(), "a rule goes to domain names or to FQDN tags, not both")
+                .with_help("split it into two rules, one for the domain names and one for the tags");
+            return Err(Some(d));
+        }
+        if fqdns.is_empty() && tags.is_empty() {
+            return Err(mismatch(word.span(), "a domain name in quotes or an FQDN tag", &word, "list at least one after `to`"));
+        }
+        Ok((fqdns, tags))
+    }
+
+    fn dnat(&mut self) -> Read<RuleBody> {
+        let protocols = self.words_or_list("its protocol", "`tcp` or `udp`", |w| match w {
+            "tcp" => Some("TCP"),
+            "udp" => Some("UDP"),
+            _ => None,
+        })?;
+        let port = self.port("the port it listens on")?;
+        let (mut address, mut translated_port, mut sources) = (None, None, vec!["*".to_string()]);
+        let seen = self.clauses(&["to", "port", "from"], |c, keyword| {
+            match keyword {
+                "to" => {
+                    let word = c.next("the address after `to`")?;
+                    match word.value().map(|v| &v.kind) {
+                        Some(ValueKind::Ipv4(ip)) => address = Some(ip.to_string()),
+                        _ => {
+                            return Err(mismatch(
+                                word.span(),
+                                "an IPv4 address",
+                                &word,
+                                "write the private address traffic goes to, e.g. `to 10.1.0.4`",
+                            ))
+                        }
+                    }
+                }
+                "port" => translated_port = Some(c.port("the port after `port`")?),
+                _ => sources = c.addresses("from", false)?,
+            }
+            Ok(())
+        })?;
+        self.require(&seen, "to", "the address traffic is sent on to")?;
+        let translated_address = address.unwrap_or_default();
+        Ok(RuleBody::Dnat { protocols, port, translated_address, translated_port: translated_port.unwrap_or(port), sources })
+    }
+}
+
+/// `"8000-8080"`: two ports, the first no larger.
+fn is_port_range(s: &str) -> bool {
+    let Some((low, high)) = s.split_once('-') else { return false };
+    match (low.parse::<u32>(), high.parse::<u32>()) {
+        (Ok(low), Ok(high)) => (1..=65535).contains(&low) && (1..=65535).contains(&high) && low <= high,
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lowering
+
+/// Every spoke of a hub with a firewall gets a route table sending everything
+/// not in a peered network (0.0.0.0/0) to the firewall's private IP address,
+/// attached to each subnet that has no route table of its own. Azure's
+/// reserved subnets are left alone: Bastion's and the gateways' do not take
+/// such a route. Runs before the virtual networks, which attach it.
+pub fn lower_firewall_routes(lw: &mut Lowering) {
+    let spokes: Vec<NodeId> = lw.model.of_kind("spoke").map(|(id, _)| id).collect();
+    for spoke in spokes {
+        let node = lw.model.node(spoke);
+        let Some(hub) = node.reference("hub") else { continue };
+        let Some(next_hop) = crate::networking::firewall_private_ip(lw.model, hub) else { continue };
+        let subnets: Vec<NodeId> = node
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let subnet = lw.model.node(c);
+                subnet.is("subnet") && !crate::networking::is_reserved_subnet(subnet.name()) && subnet.get("route_table").is_none()
+            })
+            .collect();
+        if subnets.is_empty() {
+            continue;
+        }
+        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), spoke);
+        let route = Prop::object([
+            ("name", Prop::str("default-via-firewall")),
+            (
+                "properties",
+                Prop::object([
+                    ("addressPrefix", Prop::str("0.0.0.0/0")),
+                    ("nextHopType", Prop::str("VirtualAppliance")),
+                    ("nextHopIpAddress", Prop::str(next_hop.to_string())),
+                ]),
+            ),
+        ]);
+        let table = lw.push(Resource {
+            symbol: format!("rt_{}_to_firewall", node.name()),
+            resource_type: ROUTE_TABLE,
+            api_version: api_version(ROUTE_TABLE),
+            name: vec![lw.names.firewall_route_table(spoke)],
+            parent: None,
+            resource_group: rg,
+            location: lw.model.location(spoke).map(str::to_string),
+            tags: lw.model.tags(spoke),
+            top: IndexMap::new(),
+            properties: Prop::object([("routes", Prop::Array(vec![route])), ("disableBgpRoutePropagation", Prop::Bool(false))]),
+            depends_on: Vec::new(),
+            origin: spoke,
+            deployment: 0,
+        });
+        for subnet in subnets {
+            lw.subnet_route_tables.insert(subnet, table);
+        }
+    }
+}
+
+/// Each hub's `firewall`: public IP addresses, a firewall policy with a rule
+/// collection group per rule block, and the firewall.
+pub fn lower_firewalls(lw: &mut Lowering) {
+    let hubs: Vec<NodeId> = lw.model.of_kind("hub").map(|(id, _)| id).collect();
+    for hub in hubs {
+        for firewall_node in nested(lw, hub, "firewall") {
+            firewall(lw, hub, firewall_node);
+        }
+    }
+}
+
+fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
+    let Some(place) = HubPlace::of(lw, hub) else { return };
+    let node = lw.model.node(block);
+    let tier = node.str("sku").unwrap_or("Standard").to_string();
+    let threat_intel = match node.str("threat_intel").unwrap_or("alert") {
+        "off" => "Off",
+        "deny" => "Deny",
+        _ => "Alert",
+    };
+    let zones: Vec<i64> = node
+        .list("zones")
+        .iter()
+        .filter_map(|z| match z.value {
+            Typed::Int(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let name = lw.names.firewall(hub);
+    let hub_name = lw.model.node(hub).name().to_string();
+
+    let pip = place.public_ip(lw, &name, block, &zones);
+    let management_pip = (tier == "Basic").then(|| place.public_ip(lw, &format!("{name}-management"), block, &zones));
+
+    let mut policy = place.resource(format!("afwp_{hub_name}"), POLICY, lw.names.firewall_policy(hub), block);
+    policy.properties = Prop::object([("sku", Prop::object([("tier", Prop::str(tier.clone()))])), ("threatIntelMode", Prop::str(threat_intel))]);
+    let policy = lw.push(policy);
+
+    let mut groups = Vec::new();
+    for (kind, group_name, priority) in [("dnat", "dnat", 100), ("network_rules", "network", 200), ("application_rules", "application", 300)] {
+        for rules_block in lw.model.node(block).children.clone().into_iter().filter(|&c| lw.model.node(c).is(kind)) {
+            let rules = rules(lw, rules_block);
+            if rules.is_empty() {
+                continue;
+            }
+            let collections = collections(group_name, &rules, pip);
+            let policy_name = lw.plan.resources[policy].name[0].clone();
+            let mut group = place.resource(format!("rcg_{hub_name}_{group_name}"), RULE_COLLECTION_GROUP, String::new(), rules_block);
+            group.name = vec![policy_name, group_name.to_string()];
+            group.parent = Some(policy);
+            group.location = None;
+            group.tags = IndexMap::new();
+            group.properties = Prop::object([("priority", Prop::Int(priority)), ("ruleCollections", Prop::Array(collections))]);
+            group.depends_on = vec![policy];
+            if kind == "dnat" {
+                group.depends_on.push(pip);
+            }
+            let group = lw.push(group);
+            // Azure takes one change at a time to a policy's rule collection groups.
+            lw.after_last_on(policy, group);
+            groups.push(group);
+        }
+    }
+
+    let ip_configuration = |config: &str, subnet: &str, pip: ResourceId| {
+        Prop::object([
+            ("name", Prop::str(config)),
+            ("properties", Prop::object([("subnet", place.subnet(lw, hub, subnet)), ("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))])),
+        ])
+    };
+    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    properties.insert("sku".into(), Prop::object([("name", Prop::str("AZFW_VNet")), ("tier", Prop::str(tier.clone()))]));
+    properties.insert("ipConfigurations".into(), Prop::Array(vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)]));
+    if let Some(management_pip) = management_pip {
+        properties.insert("managementIpConfiguration".into(), ip_configuration("management", "AzureFirewallManagementSubnet", management_pip));
+    }
+    properties.insert("firewallPolicy".into(), Prop::object([("id", Prop::Id(policy))]));
+
+    let mut firewall = place.resource(format!("afw_{hub_name}"), FIREWALL_TYPE, name, block);
+    if !zones.is_empty() {
+        firewall.top.insert("zones".into(), zone_list(&zones));
+    }
+    firewall.properties = Prop::Object(properties);
+    // The rules go in first, so that the firewall starts with them and no rule
+    // change runs while the firewall is being created.
+    firewall.depends_on = [place.vnet, pip].into_iter().chain(management_pip).chain([policy]).chain(groups).collect();
+    let firewall = lw.push(firewall);
+    lw.after_last_on(place.vnet, firewall);
+    lw.primary.insert(block, firewall);
+}
+
+/// The rule collections of one rule block: consecutive rules with the same
+/// action form one collection, so that the rules apply in the order written;
+/// collections take priorities 100, 200, ... in that order.
+fn collections(group: &str, rules: &[Rule], public_ip: ResourceId) -> Vec<Prop> {
+    let mut runs: Vec<(Option<Action>, Vec<&Rule>)> = Vec::new();
+    for rule in rules {
+        let action = match &rule.body {
+            RuleBody::Network { action, .. } | RuleBody::Application { action, .. } => Some(*action),
+            RuleBody::Dnat { .. } => None,
+        };
+        match runs.last_mut() {
+            Some((last, members)) if *last == action => members.push(rule),
+            _ => runs.push((action, vec![rule])),
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    runs.into_iter()
+        .enumerate()
+        .map(|(i, (action, members))| {
+            let base = match action {
+                Some(action) => format!("{group}-{}", action.azure().to_ascii_lowercase()),
+                None => group.to_string(),
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while names.contains(&name) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            names.push(name.clone());
+            let priority = Prop::Int(100 * (i as i64 + 1));
+            let rules = Prop::Array(members.iter().map(|r| rule_prop(r, public_ip)).collect());
+            match action {
+                Some(action) => Prop::object([
+                    ("ruleCollectionType", Prop::str("FirewallPolicyFilterRuleCollection")),
+                    ("name", Prop::str(name)),
+                    ("priority", priority),
+                    ("action", Prop::object([("type", Prop::str(action.azure()))])),
+                    ("rules", rules),
+                ]),
+                None => Prop::object([
+                    ("ruleCollectionType", Prop::str("FirewallPolicyNatRuleCollection")),
+                    ("name", Prop::str(name)),
+                    ("priority", priority),
+                    ("action", Prop::object([("type", Prop::str("DNAT"))])),
+                    ("rules", rules),
+                ]),
+            }
+        })
+        .collect()
+}
+
+fn strings(items: &[String]) -> Prop {
+    Prop::Array(items.iter().map(|s| Prop::str(s.clone())).collect())
+}
+
+fn rule_prop(rule: &Rule, public_ip: ResourceId) -> Prop {
+    let name = Prop::str(rule.name.clone());
+    match &rule.body {
+        RuleBody::Network { protocols, ports, sources, destinations, .. } => Prop::object([
+            ("ruleType", Prop::str("NetworkRule")),
+            ("name", name),
+            ("ipProtocols", Prop::Array(protocols.iter().map(|p| Prop::str(*p)).collect())),
+            ("sourceAddresses", strings(sources)),
+            ("destinationAddresses", strings(destinations)),
+            ("destinationPorts", strings(ports)),
+        ]),
+        RuleBody::Application { protocols, sources, fqdns, fqdn_tags, .. } => {
+            let protocols =
+                protocols.iter().map(|(protocol, port)| Prop::object([("protocolType", Prop::str(*protocol)), ("port", Prop::Int(*port))])).collect();
+            let mut rule = IndexMap::new();
+            rule.insert("ruleType".to_string(), Prop::str("ApplicationRule"));
+            rule.insert("name".to_string(), name);
+            rule.insert("protocols".to_string(), Prop::Array(protocols));
+            rule.insert("sourceAddresses".to_string(), strings(sources));
+            if fqdns.is_empty() {
+                rule.insert("fqdnTags".to_string(), strings(fqdn_tags));
+            } else {
+                rule.insert("targetFqdns".to_string(), strings(fqdns));
+            }
+            Prop::Object(rule)
+        }
+        RuleBody::Dnat { protocols, port, translated_address, translated_port, sources } => Prop::object([
+            ("ruleType", Prop::str("NatRule")),
+            ("name", name),
+            ("ipProtocols", Prop::Array(protocols.iter().map(|p| Prop::str(*p)).collect())),
+            ("sourceAddresses", strings(sources)),
+            // Traffic to the firewall's public IP address, which Azure picks when it deploys it.
+            ("destinationAddresses", Prop::Array(vec![Prop::Reference { resource: public_ip, property: "ipAddress" }])),
+            ("destinationPorts", Prop::Array(vec![Prop::str(port.to_string())])),
+            ("translatedAddress", Prop::str(translated_address.clone())),
+            ("translatedPort", Prop::str(translated_port.to_string())),
+        ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(kind: Kind, text: &str) -> (Vec<Rule>, Vec<String>) {
+        let plan = format!("x {{\n{text}\n}}\n");
+        let (file, errors) = crate::syntax::parse(crate::source::FileId::default(), &plan);
+        assert!(errors.is_empty(), "{errors:?}");
+        let ast::Item::Block(block) = &file.items[0] else { panic!("a block") };
+        let phrases: Vec<ast::Block> = block
+            .body
+            .as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Block(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        let rules = read_all(kind, &phrases, &mut out);
+        (rules, out.into_iter().map(|d| format!("{} {}", d.code.code, d.message)).collect())
+    }
+
+    #[test]
+    fn a_network_rule_reads_in_either_form() {
+        let (one_line, errors) = read(Kind::Network, "rule dns allow udp 53 from 10.0.0.0/8 to 168.63.129.16");
+        assert!(errors.is_empty(), "{errors:?}");
+        let (braced, _) = read(Kind::Network, "rule dns { allow udp 53 from 10.0.0.0/8 to 168.63.129.16 }");
+        assert_eq!(one_line, braced);
+        assert_eq!(
+            one_line[0].body,
+            RuleBody::Network {
+                action: Action::Allow,
+                protocols: vec!["UDP"],
+                ports: vec!["53".into()],
+                sources: vec!["10.0.0.0/8".into()],
+                destinations: vec!["168.63.129.16".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn lists_any_service_tags_ranges_and_icmp() {
+        let (rules, errors) = read(
+            Kind::Network,
+            "rule a deny [tcp, udp] [80, \"8000-8080\"] to [AzureCloud.uksouth, 10.2.0.0/16] from any\nrule b allow icmp from any to any",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let RuleBody::Network { protocols, ports, sources, destinations, .. } = &rules[0].body else { panic!() };
+        assert_eq!((protocols.as_slice(), ports.as_slice()), (["TCP", "UDP"].as_slice(), ["80".to_string(), "8000-8080".to_string()].as_slice()));
+        assert_eq!(
+            (sources.as_slice(), destinations.as_slice()),
+            (["*".to_string()].as_slice(), ["AzureCloud.uksouth".to_string(), "10.2.0.0/16".to_string()].as_slice())
+        );
+        let RuleBody::Network { ports, .. } = &rules[1].body else { panic!() };
+        assert_eq!(ports, &["*"]);
+    }
+
+    #[test]
+    fn application_and_dnat_rules() {
+        let (rules, errors) = read(
+            Kind::Application,
+            "rule web allow [http, https] to [\"*.microsoft.com\"] from 10.1.0.0/16\nrule wu allow https to WindowsUpdate from any",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let RuleBody::Application { protocols, fqdns, fqdn_tags, .. } = &rules[0].body else { panic!() };
+        assert_eq!(protocols, &[("Http", 80), ("Https", 443)]);
+        assert_eq!((fqdns.len(), fqdn_tags.len()), (1, 0));
+        let RuleBody::Application { fqdn_tags, .. } = &rules[1].body else { panic!() };
+        assert_eq!(fqdn_tags, &["WindowsUpdate"]);
+
+        let (rules, errors) = read(Kind::Dnat, "rule rdp tcp 3389 to 10.1.0.4 port 3390");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            rules[0].body,
+            RuleBody::Dnat {
+                protocols: vec!["TCP"],
+                port: 3389,
+                translated_address: "10.1.0.4".into(),
+                translated_port: 3390,
+                sources: vec!["*".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn what_is_wrong_is_said_with_the_resolver_codes() {
+        let (_, errors) = read(
+            Kind::Network,
+            "rule a permit tcp 1 from any to any\nrule b allow tcp from any to any\nrule c allow tcp 70000 from any to any\nrule d allow tcp 1 from any\nrule e allow tcp 1 from any from any to any\nrule a allow tcp 1 from any to any\nrules f\nrule g allow tcp 1 to \"x\" from any",
+        );
+        assert_eq!(
+            errors,
+            [
+                "ASH104 expected `allow` or `deny`, found a name",
+                "ASH109 this rule lacks its ports: write them after the protocol, or `any`",
+                "ASH104 expected a port from 1 to 65535, a range like \"8000-8080\", or `any`, found an integer",
+                "ASH109 this rule lacks `to`: the addresses the traffic goes to",
+                "ASH109 `from` is given twice in this rule",
+                "ASH109 a network_rules block holds rules, and `rules` does not start one",
+                "ASH104 expected an address, a prefix, a service tag or `any`, found a string",
+            ]
+        );
+        let (_, errors) = read(Kind::Network, "rule a allow tcp 1 from any to any\nrule a allow tcp 2 from any to any");
+        assert_eq!(errors, ["ASH105 the network_rules already have a rule `a`"]);
+        let (_, errors) = read(Kind::Application, "rule a allow https to [\"x.com\", WindowsUpdate] from any");
+        assert_eq!(errors, ["ASH104 a rule goes to domain names or to FQDN tags, not both"]);
+    }
+
+    #[test]
+    fn collections_follow_the_order_of_actions() {
+        let (rules, _) = read(
+            Kind::Network,
+            "rule a allow tcp 1 from any to any\nrule b allow tcp 2 from any to any\nrule c deny tcp 3 from any to any\nrule d allow tcp 4 from any to any",
+        );
+        let names: Vec<(String, i64)> = collections("network", &rules, 0)
+            .into_iter()
+            .map(|c| match c {
+                Prop::Object(o) => match (&o["name"], &o["priority"]) {
+                    (Prop::Str(n), Prop::Int(p)) => (n.clone(), *p),
+                    _ => panic!(),
+                },
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(names, [("network-allow".into(), 100), ("network-deny".into(), 200), ("network-allow-2".into(), 300)]);
+    }
+}
