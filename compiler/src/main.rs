@@ -76,6 +76,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+    /// Runs the language server on standard input and output, for editors.
+    Lsp,
     /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
     #[command(
         after_help = "Examples:\n  ashlar graph examples/hub-spoke | dot -Tsvg > plan.svg\n  ashlar graph examples/hub-spoke --format mermaid"
@@ -131,6 +133,13 @@ fn main() -> ExitCode {
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
+        Command::Lsp => match ashlar::lsp::run_stdio() {
+            Ok(()) => CLEAN,
+            Err(error) => {
+                eprintln!("error: the language server stopped: {error}");
+                USAGE_OR_IO
+            }
+        },
     })
 }
 

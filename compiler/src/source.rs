@@ -114,3 +114,30 @@ impl SourceMap {
         *file = SourceFile::new(file.name.clone(), file.path.clone(), text);
     }
 }
+
+impl SourceFile {
+    /// The 0-based line and UTF-16 column of a byte offset, as editors count.
+    pub fn utf16_position(&self, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let column: usize = self.text[self.line_starts[line]..offset].chars().map(char::len_utf16).sum();
+        (line as u32, column as u32)
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 column, clamped to the line.
+    pub fn offset_of_utf16(&self, line: u32, column: u32) -> usize {
+        let Some(&start) = self.line_starts.get(line as usize) else { return self.text.len() };
+        let end = self.line_starts.get(line as usize + 1).copied().unwrap_or(self.text.len());
+        let mut units = 0u32;
+        for (i, c) in self.text[start..end].char_indices() {
+            if units >= column || c == '\n' || c == '\r' {
+                return start + i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        end
+    }
+}
