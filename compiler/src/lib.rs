@@ -32,6 +32,7 @@ pub mod blocks;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod format;
 pub mod graph;
 pub mod ide;
 pub mod load;

@@ -76,6 +76,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+    /// Formats plan files in place, keeping every comment; `--check` only lists what would change.
+    #[command(
+        after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted"
+    )]
+    Fmt {
+        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        path: PathBuf,
+        /// Change nothing; exit 1 when a file would change, listing it.
+        #[arg(long)]
+        check: bool,
+    },
     /// Runs the language server on standard input and output, for editors.
     Lsp,
     /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
@@ -133,6 +144,7 @@ fn main() -> ExitCode {
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
+        Command::Fmt { path, check } => fmt(&path, check),
         Command::Lsp => match ashlar::lsp::run_stdio() {
             Ok(()) => CLEAN,
             Err(error) => {
@@ -286,6 +298,50 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
             eprintln!("error: no diagnostic code `{query}`; {hint}");
             USAGE_OR_IO
         }
+    }
+}
+
+fn fmt(path: &Path, check: bool) -> u8 {
+    let input = match load::read_plan(path) {
+        Ok(input) => input,
+        Err(diagnostic) => {
+            report(&ashlar::source::SourceMap::default(), &[diagnostic], Format::Human, path);
+            return USAGE_OR_IO;
+        }
+    };
+    let mut changed = 0;
+    let mut failed = false;
+    for file in &input.files {
+        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+            eprintln!("{}: not UTF-8; left as it is", file.path.display());
+            failed = true;
+            continue;
+        };
+        match ashlar::format::format(text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                changed += 1;
+                if check {
+                    stdout(&format!("{}\n", file.path.display()));
+                } else if let Err(error) = std::fs::write(&file.path, formatted) {
+                    eprintln!("error: cannot write {}: {error}", file.path.display());
+                    return USAGE_OR_IO;
+                }
+            }
+            Err(why) => {
+                eprintln!("{}: {why}; left as it is (`ashlar check` shows where)", file.path.display());
+                failed = true;
+            }
+        }
+    }
+    if check && changed > 0 {
+        eprintln!("{changed} file{} not formatted; run `ashlar fmt {}`", if changed == 1 { " is" } else { "s are" }, path.display());
+        return PLAN_ERRORS;
+    }
+    if failed {
+        PLAN_ERRORS
+    } else {
+        CLEAN
     }
 }
 

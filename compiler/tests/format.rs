@@ -1,0 +1,107 @@
+//! `ashlar fmt`: idempotent, keeps every comment, never changes what a plan deploys.
+
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Every `.ashlar` file of the examples, the stdlib and the fixtures that parse.
+fn plan_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["examples", "stdlib", "tests/fixtures"] {
+        for entry in walkdir::WalkDir::new(workspace().join(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "ashlar") && entry.file_type().is_file() {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    files
+}
+
+fn comments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => in_string = !in_string,
+            '\\' if in_string => i += 1,
+            '\n' => in_string = false,
+            '/' if !in_string && chars.get(i + 1) == Some(&'/') => {
+                let end = chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |n| i + n);
+                out.push(chars[i..end].iter().collect::<String>().trim_end().to_string());
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn formatting_is_idempotent_and_keeps_every_comment() {
+    let mut formatted_files = 0;
+    for path in plan_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(once) = ashlar::format::format(&text) else { continue };
+        let twice = ashlar::format::format(&once).unwrap_or_else(|e| panic!("{}: formatted text does not parse: {e}\n{once}", path.display()));
+        assert_eq!(once, twice, "{}: formatting twice changes it", path.display());
+        assert_eq!(comments(&text), comments(&once), "{}: comments lost or changed", path.display());
+        formatted_files += 1;
+    }
+    assert!(formatted_files > 50, "only {formatted_files} files formatted");
+}
+
+#[test]
+fn the_repository_is_formatted() {
+    for path in plan_files().into_iter().filter(|p| !p.starts_with(workspace().join("tests"))) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(ashlar::format::format(&text).unwrap(), text, "{} is not formatted: run `ashlar fmt`", path.display());
+    }
+}
+
+#[test]
+fn formatting_never_changes_what_a_plan_deploys() {
+    for example in std::fs::read_dir(workspace().join("examples")).unwrap() {
+        let dir = example.unwrap().path();
+        let mut input = ashlar::load::read_plan(&dir).unwrap();
+        let before = ashlar::emit::emit(ashlar::analyze(&input).azure.as_ref().expect("the example lowers"));
+        for file in &mut input.files {
+            let messy = String::from_utf8(file.bytes.clone()).unwrap().replace("  ", "    ").replace(" = ", "=");
+            file.bytes = ashlar::format::format(&messy).unwrap().into_bytes();
+        }
+        let after = ashlar::emit::emit(ashlar::analyze(&input).azure.as_ref().expect("the formatted example lowers"));
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(b.contents, a.contents, "{}: {} differs after formatting", dir.display(), b.path);
+        }
+    }
+}
+
+#[test]
+fn a_messy_plan_gets_the_canonical_layout() {
+    let messy = "// header\n\nuse std.naming.caf // names\nsettings{location=uksouth\ntags{owner=\"me\"   environment = \"prod\"}}\nhub core {\n\n\n    resource_group=\"rg\" // the group\n  address_space=[10.0.0.0/16,   10.1.0.0/16]\n     subnet a   10.0.0.0/24\nsubnet bee 10.0.1.0/24 { nsg = x }\n  /* a block\n     comment */\n  firewall { sku = Standard }\n}\n// the end\n";
+    insta::assert_snapshot!(ashlar::format::format(messy).unwrap());
+}
+
+#[test]
+fn fmt_check_lists_files_and_fails_and_fmt_writes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.ashlar"), "hub core{resource_group=\"rg\"}\n").unwrap();
+    std::fs::write(dir.path().join("b.ashlar"), "// fine\n").unwrap();
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).output().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let check = run(&["fmt", "--check", path]);
+    assert_eq!(check.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&check.stdout);
+    assert!(listed.contains("a.ashlar") && !listed.contains("b.ashlar"), "{listed}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("a.ashlar")).unwrap(), "hub core{resource_group=\"rg\"}\n", "--check writes nothing");
+    assert_eq!(run(&["fmt", path]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(dir.path().join("a.ashlar")).unwrap(), "hub core { resource_group = \"rg\" }\n");
+    assert_eq!(run(&["fmt", "--check", path]).status.code(), Some(0));
+}
