@@ -34,7 +34,18 @@ declare_codes! {
 pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
 /// The pattern attributes of a `naming` block.
-pub(super) const PATTERNS: &[&str] = &["virtual_network", "subnet", "peering", "private_endpoint", "private_dns_link"];
+#[rustfmt::skip]
+pub(super) const PATTERNS: &[&str] = &[
+    "virtual_network",
+    "subnet",
+    "peering",
+    "private_endpoint",
+    "private_dns_link",
+    "gallery",
+    "image_definition",
+    "image_template",
+    "builder_identity",
+];
 
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {
