@@ -640,3 +640,277 @@ fn canonical(plan: &AzurePlan, prop: &Prop, out: &mut String) {
         Prop::SubscriptionResourceId { resource_type, name } => out.push_str(&format!("sub({resource_type}/{name:?})")),
     }
 }
+
+/// The region an image's gallery is in, where its template builds.
+pub fn gallery_region(model: &Model, image: NodeId) -> Option<&str> {
+    gallery_of(model, image).and_then(|g| model.location(g))
+}
+
+/// Where a gallery's region is written: its `location`, else the plan's, else its head.
+pub fn region_span(model: &Model, gallery: NodeId) -> crate::source::Span {
+    let node = model.node(gallery);
+    node.get("location").or_else(|| model.unique("settings").and_then(|s| s.get("location"))).map_or(node.head, |a| a.span)
+}
+
+/// Where an attribute of a block is written, else the block's head.
+pub fn attr_span(node: &Node, attr: &str) -> crate::source::Span {
+    node.get(attr).map_or(node.head, |a| a.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyze(text: &str) -> crate::Analysis {
+        crate::analyze_text(text, std::path::Path::new("."))
+    }
+
+    const PLAN: &str = r#"settings { location = uksouth }
+gallery corp { resource_group = "rg-images" }
+gallery eu { resource_group = "rg-eu"  location = westeurope }
+image web {
+  gallery      = corp
+  os           = windows
+  source       = windows_2022
+  replicate_to = [ukwest, uksouth, northeurope]
+  build { powershell = ["Install-WindowsFeature Web-Server"] }
+}
+image plain { gallery = eu  os = linux }
+hub core { resource_group = "rg-core"  address_space = [10.0.0.0/16] }
+"#;
+
+    #[test]
+    fn image_regions_are_the_gallery_region_then_the_replicas() {
+        let analysis = analyze(PLAN);
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let model = &analysis.model;
+        assert_eq!(image_regions(model, model.names["web"]), ["uksouth", "ukwest", "northeurope"]);
+        assert_eq!(image_regions(model, model.names["plain"]), ["westeurope"]);
+        // The Marketplace serves every region; other blocks hold no image.
+        let marketplace = image_regions(model, model.names["ubuntu_2404"]);
+        assert_eq!(marketplace.len(), crate::regions::REGIONS.len());
+        assert!(marketplace.iter().any(|r| r == "chilecentral"));
+        assert!(image_regions(model, model.names["core"]).is_empty());
+    }
+
+    #[test]
+    fn image_os_reads_both_kinds_of_image() {
+        let analysis = analyze(PLAN);
+        let model = &analysis.model;
+        assert_eq!(image_os(model, model.names["web"]), Some("windows"));
+        assert_eq!(image_os(model, model.names["plain"]), Some("linux"));
+        assert_eq!(image_os(model, model.names["ubuntu_2404"]), Some("linux"));
+        assert_eq!(image_os(model, model.names["windows_2025"]), Some("windows"));
+        assert_eq!(image_os(model, model.names["core"]), None);
+        assert_eq!(image_generation(model, model.names["plain"]), Some(2));
+        assert_eq!(image_generation(model, model.names["core"]), None);
+    }
+
+    #[test]
+    fn identifiers_default_to_gallery_image_and_generation() {
+        let analysis = analyze(
+            "settings { location = uksouth }\ngallery corp { resource_group = \"rg\" }\nimage a { gallery = corp  os = linux  generation = 1 }\nimage b { gallery = corp  os = linux  identity { sku = \"web\" } }\n",
+        );
+        let model = &analysis.model;
+        assert_eq!(identifier(model, model.names["a"]), ("corp".to_string(), "a".to_string(), "gen1".to_string()));
+        assert_eq!(identifier(model, model.names["b"]), ("corp".to_string(), "b".to_string(), "web".to_string()));
+    }
+}
+
+#[cfg(test)]
+mod lowering_tests {
+    use crate::lower::ir::{AzurePlan, Prop, Resource};
+
+    fn lower(text: &str) -> AzurePlan {
+        let analysis = crate::analyze_text(text, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(usize, &'a Resource)> {
+        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+    }
+
+    fn get<'a>(prop: &'a Prop, key: &str) -> &'a Prop {
+        match prop {
+            Prop::Object(entries) => entries.get(key).unwrap_or_else(|| panic!("no {key} in {prop:?}")),
+            other => panic!("{other:?} is not an object"),
+        }
+    }
+
+    const PLAN: &str = r#"settings { location = uksouth }
+gallery corp { resource_group = "rg-images"  description = "Golden images" }
+image web {
+  gallery        = corp
+  os             = windows
+  trusted_launch = true
+  identity       { publisher = "Contoso"  offer = "WindowsServer"  sku = "2022-web" }
+  source         = windows_2022
+  version        = 1.2.0
+  replicate_to   = [uksouth, ukwest]
+  replicas       = 2
+  end_of_life    = "2027-12-31"
+  build {
+    powershell     = ["Install-WindowsFeature -Name Web-Server"]
+    restart        = true
+    windows_update = true
+    vm_size        = Standard_D2s_v5
+    timeout        = 2h
+  }
+}
+image app {
+  gallery = corp
+  os      = windows
+  source  = web
+  build { powershell = ["echo app"] }
+}
+image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
+"#;
+
+    #[test]
+    fn an_image_without_build_is_a_definition_only() {
+        let plan = lower(PLAN);
+        let definitions = of_type(&plan, "Microsoft.Compute/galleries/images");
+        assert_eq!(definitions.len(), 3);
+        let (_, manual) = definitions.iter().find(|(_, r)| r.name == ["corp", "manual"]).unwrap();
+        assert_eq!(get(&manual.properties, "osType"), &Prop::str("Linux"));
+        assert_eq!(get(&manual.properties, "osState"), &Prop::str("Specialized"));
+        assert_eq!(get(&manual.properties, "hyperVGeneration"), &Prop::str("V1"));
+        assert_eq!(
+            get(&manual.properties, "identifier"),
+            &Prop::object([("publisher", Prop::str("corp")), ("offer", Prop::str("manual")), ("sku", Prop::str("gen1"))])
+        );
+        // Two builds, one gallery: one identity, one role assignment, two templates, no versions.
+        assert_eq!(of_type(&plan, "Microsoft.ManagedIdentity/userAssignedIdentities").len(), 1);
+        assert_eq!(of_type(&plan, "Microsoft.Authorization/roleAssignments").len(), 1);
+        assert_eq!(of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates").len(), 2);
+        assert!(of_type(&plan, "Microsoft.Compute/galleries/images/versions").is_empty());
+    }
+
+    #[test]
+    fn the_definition_carries_identifier_features_and_end_of_life() {
+        let plan = lower(PLAN);
+        let (gallery, gallery_resource) = of_type(&plan, "Microsoft.Compute/galleries")[0];
+        assert_eq!(get(&gallery_resource.properties, "description"), &Prop::str("Golden images"));
+        let (_, web) = of_type(&plan, "Microsoft.Compute/galleries/images").into_iter().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        assert_eq!(web.parent, Some(gallery));
+        assert_eq!(web.location.as_deref(), Some("uksouth"));
+        assert_eq!(
+            get(&web.properties, "features"),
+            &Prop::Array(vec![Prop::object([("name", Prop::str("SecurityType")), ("value", Prop::str("TrustedLaunch"))])])
+        );
+        assert_eq!(get(&web.properties, "endOfLifeDate"), &Prop::str("2027-12-31T00:00:00Z"));
+        assert_eq!(get(get(&web.properties, "identifier"), "sku"), &Prop::str("2022-web"));
+    }
+
+    #[test]
+    fn the_builder_identity_is_contributor_on_the_gallery_group() {
+        let plan = lower(PLAN);
+        let (identity, identity_resource) = of_type(&plan, "Microsoft.ManagedIdentity/userAssignedIdentities")[0];
+        assert_eq!(identity_resource.name, ["corp-builder"]);
+        assert_eq!(identity_resource.resource_group, "rg-images");
+        let (_, role) = of_type(&plan, "Microsoft.Authorization/roleAssignments")[0];
+        assert_eq!(role.resource_group, "rg-images");
+        assert_eq!(role.depends_on, [identity]);
+        assert_eq!(get(&role.properties, "principalId"), &Prop::PrincipalId(identity));
+        assert_eq!(
+            get(&role.properties, "roleDefinitionId"),
+            &Prop::SubscriptionResourceId { resource_type: "Microsoft.Authorization/roleDefinitions", name: super::CONTRIBUTOR_ROLE.into() }
+        );
+        assert_eq!(get(&role.properties, "principalType"), &Prop::str("ServicePrincipal"));
+    }
+
+    #[test]
+    fn the_template_builds_from_the_marketplace_into_the_version() {
+        let plan = lower(PLAN);
+        let (identity, _) = of_type(&plan, "Microsoft.ManagedIdentity/userAssignedIdentities")[0];
+        let (role, _) = of_type(&plan, "Microsoft.Authorization/roleAssignments")[0];
+        let (definition, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (_, template) = of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates")
+            .into_iter()
+            .find(|(_, r)| r.origin == plan.resources[definition].origin)
+            .unwrap();
+        assert!(template.name[0].starts_with("web-") && template.name[0].len() == "web-".len() + super::TEMPLATE_HASH_LEN, "{:?}", template.name);
+        assert_eq!(template.depends_on, [identity, role, definition]);
+        assert_eq!(
+            template.top["identity"],
+            Prop::object([
+                ("type", Prop::str("UserAssigned")),
+                ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(Default::default()))]))
+            ])
+        );
+        let p = &template.properties;
+        assert_eq!(get(p, "buildTimeoutInMinutes"), &Prop::Int(120));
+        assert_eq!(get(get(p, "vmProfile"), "vmSize"), &Prop::str("Standard_D2s_v5"));
+        assert_eq!(get(get(p, "source"), "type"), &Prop::str("PlatformImage"));
+        assert_eq!(get(get(p, "source"), "sku"), &Prop::str("2022-datacenter-azure-edition"));
+        assert_eq!(get(get(p, "source"), "version"), &Prop::str("latest"));
+        let Prop::Array(steps) = get(p, "customize") else { panic!() };
+        let kinds: Vec<&Prop> = steps.iter().map(|s| get(s, "type")).collect();
+        assert_eq!(kinds, [&Prop::str("PowerShell"), &Prop::str("WindowsRestart"), &Prop::str("WindowsUpdate"), &Prop::str("WindowsRestart")]);
+        assert_eq!(get(&steps[0], "runElevated"), &Prop::Bool(true));
+        let Prop::Array(distribute) = get(p, "distribute") else { panic!() };
+        assert_eq!(get(&distribute[0], "galleryImageId"), &Prop::ChildId { resource: definition, child: "versions", name: "1.2.0".into() });
+        assert_eq!(get(&distribute[0], "runOutputName"), &Prop::str("web"));
+        let regions =
+            Prop::Array(["uksouth", "ukwest"].iter().map(|r| Prop::object([("name", Prop::str(*r)), ("replicaCount", Prop::Int(2))])).collect());
+        assert_eq!(get(&distribute[0], "targetRegions"), &regions);
+    }
+
+    #[test]
+    fn a_gallery_source_is_its_version_or_the_latest() {
+        let plan = lower(PLAN);
+        let (web, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (app, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "app"]).unwrap();
+        let (_, template) =
+            of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates").into_iter().find(|(_, r)| r.name[0].starts_with("app-")).unwrap();
+        assert_eq!(
+            get(&template.properties, "source"),
+            &Prop::object([
+                ("type", Prop::str("SharedImageVersion")),
+                ("imageVersionId", Prop::ChildId { resource: web, child: "versions", name: "1.2.0".into() })
+            ])
+        );
+        assert!(template.depends_on.contains(&web));
+        // No version of its own: Image Builder numbers it; no replicate_to: the gallery's region.
+        let Prop::Array(distribute) = get(&template.properties, "distribute") else { panic!() };
+        assert_eq!(get(&distribute[0], "galleryImageId"), &Prop::Id(app));
+        assert_eq!(get(&distribute[0], "targetRegions"), &Prop::Array(vec![Prop::object([("name", Prop::str("uksouth"))])]));
+        let latest = lower(&PLAN.replace("  version        = 1.2.0\n", ""));
+        let (web, _) = latest.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (_, template) =
+            of_type(&latest, "Microsoft.VirtualMachineImages/imageTemplates").into_iter().find(|(_, r)| r.name[0].starts_with("app-")).unwrap();
+        assert_eq!(
+            get(get(&template.properties, "source"), "imageVersionId"),
+            &Prop::ChildId { resource: web, child: "versions", name: "latest".into() }
+        );
+    }
+
+    #[test]
+    fn the_template_name_follows_its_content_and_nothing_else() {
+        let name = |plan: &AzurePlan, prefix: &str| {
+            of_type(plan, "Microsoft.VirtualMachineImages/imageTemplates")
+                .into_iter()
+                .map(|(_, r)| r.name[0].clone())
+                .find(|n| n.starts_with(prefix))
+                .unwrap()
+        };
+        let base = lower(PLAN);
+        // The same plan, again and with unrelated blocks before it: the same names.
+        assert_eq!(name(&lower(PLAN), "web-"), name(&base, "web-"));
+        let more = format!("hub core {{ resource_group = \"rg-core\"  address_space = [10.0.0.0/16] }}\n{PLAN}");
+        assert_eq!(name(&lower(&more), "web-"), name(&base, "web-"));
+        // A changed build, version or source: a new name.
+        for change in [
+            ("timeout        = 2h", "timeout        = 3h"),
+            ("version        = 1.2.0", "version        = 1.3.0"),
+            ("source         = windows_2022", "source         = windows_2025"),
+        ] {
+            let changed = lower(&PLAN.replace(change.0, change.1));
+            assert_ne!(name(&changed, "web-"), name(&base, "web-"), "{change:?}");
+        }
+        // The source's version is part of what `app` builds from.
+        let changed = lower(&PLAN.replace("version        = 1.2.0", "version        = 1.3.0"));
+        assert_ne!(name(&changed, "app-"), name(&base, "app-"));
+    }
+}

@@ -7,10 +7,23 @@
 
 mod address_space_overlap;
 mod azure_name;
+mod build_customizer_os;
+mod build_file;
+mod build_timeout;
 mod dns_autoregistration_conflict;
+mod duplicate_image_identifier;
 mod duplicate_private_dns;
 mod duplicate_private_endpoint;
 mod explicit_peering_overlap;
+mod image_build_inputs;
+mod image_build_state;
+mod image_builder_region;
+mod image_end_of_life;
+mod image_identifier;
+mod image_replication_region;
+mod image_source_generation;
+mod image_source_os;
+mod image_source_region;
 mod naming_pattern;
 mod peered_address_overlap;
 mod private_dns_zone_name;
@@ -24,6 +37,7 @@ mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
 mod tag_limits;
+mod trusted_launch_generation;
 mod unconnected_address_overlap;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -64,6 +78,20 @@ pub const CHECKS: &[Check] = &[
     duplicate_private_endpoint::CHECK,
     dns_autoregistration_conflict::CHECK,
     private_endpoint_group::CHECK,
+    image_replication_region::CHECK,
+    build_customizer_os::CHECK,
+    trusted_launch_generation::CHECK,
+    image_source_os::CHECK,
+    image_source_generation::CHECK,
+    build_timeout::CHECK,
+    image_identifier::CHECK,
+    duplicate_image_identifier::CHECK,
+    image_build_inputs::CHECK,
+    image_build_state::CHECK,
+    image_source_region::CHECK,
+    image_builder_region::CHECK,
+    image_end_of_life::CHECK,
+    build_file::CHECK,
 ];
 
 /// Runs every check over a model.
