@@ -2,8 +2,12 @@
 //!
 //! Values are typed so that emitters never have to guess: a [`Prop::Str`] is
 //! always plain text, escaped on the way out and never read as an ARM or Bicep
-//! expression; expressions come only from [`Prop::Id`], which the emitters
-//! render as `resourceId(...)` or a symbolic reference.
+//! expression; expressions come only from the reference variants ([`Prop::Id`],
+//! [`Prop::ChildId`], [`Prop::PrincipalId`], [`Prop::IdKeys`],
+//! [`Prop::SubscriptionResourceId`], [`Prop::Secret`]) and from the names of
+//! types [`named_by_guid`], which the emitters render as `resourceId(...)`,
+//! `reference(...)`, `guid(...)` or a symbolic reference, with every literal in
+//! them quoted.
 
 use crate::model::NodeId;
 use indexmap::IndexMap;
