@@ -706,6 +706,35 @@ hub core { resource_group = "rg-core"  address_space = [10.0.0.0/16] }
         assert_eq!(image_generation(model, model.names["core"]), None);
     }
 
+    /// (code, help) of each diagnostic of a plan.
+    fn helps(text: &str) -> Vec<(&'static str, String)> {
+        analyze(text).diagnostics.into_iter().map(|d| (d.code.code, d.help.unwrap_or_default())).collect()
+    }
+
+    #[test]
+    fn versions_and_durations_are_literals_of_their_own() {
+        let plan = |version: &str, timeout: &str| {
+            format!(
+                "settings {{ location = uksouth }}\ngallery corp {{ resource_group = \"rg\" }}\nimage web {{\n gallery = corp\n os = linux\n source = ubuntu_2404\n version = {version}\n build {{ timeout = {timeout} }}\n}}\n"
+            )
+        };
+        let analysis = analyze(&plan("1.20.3", "1h30m"));
+        assert!(analysis.diagnostics.is_empty(), "{:#?}", analysis.diagnostics);
+        let web = analysis.model.node(analysis.model.names["web"]);
+        assert_eq!(version(web).as_deref(), Some("1.20.3"));
+        let build = analysis.model.node(build_of(&analysis.model, analysis.model.names["web"]).unwrap());
+        assert_eq!(timeout_seconds(build), Some(5400));
+
+        assert_eq!(helps(&plan("\"1.2.0\"", "2h")), [("ASH104", "remove the quotes: `1.2.0`".to_string())]);
+        assert_eq!(helps(&plan("\"v1\"", "2h")), [("ASH104", "write MAJOR.MINOR.PATCH without quotes, such as `1.2.0`".to_string())]);
+        assert_eq!(helps(&plan("1.2.0.0", "2h")), [("ASH104", "a version has three parts, MAJOR.MINOR.PATCH; `1.2.0.0` has four".to_string())]);
+        assert_eq!(helps(&plan("1.2.0", "120")), [("ASH104", "give the unit: `120m` for minutes, `120h` for hours".to_string())]);
+        assert_eq!(helps(&plan("1.2.0", "\"2h\"")), [("ASH104", "remove the quotes: `2h`".to_string())]);
+        assert_eq!(helps(&plan("1.2.0", "\"two hours\"")).len(), 1);
+        // Each part of a version fits in 32 bits, as a gallery's do.
+        assert_eq!(helps(&plan("2147483648.0.0", "2h"))[0].0, "ASH004");
+    }
+
     #[test]
     fn identifiers_default_to_gallery_image_and_generation() {
         let analysis = analyze(
