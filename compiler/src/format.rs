@@ -234,7 +234,7 @@ impl Formatter<'_> {
             }
         }
         self.out.push_str(" {\n");
-        let widths = key_widths(&body.items, self.text);
+        let widths = self.key_widths(&body.items, depth + 1);
         let columns = phrase_columns(&body.items, self.text);
         let mut previous_end: Option<usize> = None;
         for (item, width) in body.items.iter().zip(widths) {
@@ -272,6 +272,41 @@ impl Formatter<'_> {
             }
         }
         self.out.push_str(&line);
+    }
+
+    /// For each item, the width to pad its key to: the longest key in its run of
+    /// consecutive attributes that format on one line; 0 for the others.
+    fn key_widths(&self, items: &[Item], depth: usize) -> Vec<usize> {
+        let mut widths = vec![0; items.len()];
+        let mut run: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<usize>, widths: &mut Vec<usize>| {
+            let width = run
+                .iter()
+                .map(|&i| match &items[i] {
+                    Item::Attribute(a) => a.key.name.chars().count(),
+                    Item::Block(_) => 0,
+                })
+                .max()
+                .unwrap_or(0);
+            for &i in run.iter() {
+                widths[i] = width;
+            }
+            run.clear();
+        };
+        for (i, item) in items.iter().enumerate() {
+            // Judged by the formatted value, so that a second run pads the same.
+            let one_line_attribute = matches!(item, Item::Attribute(a) if !self.value(&a.value, depth).contains('\n'));
+            let gap_breaks =
+                i > 0 && self.text.get(code_end(&items[i - 1])..item.span().start as usize).is_some_and(|g| g.matches('\n').count() >= 2);
+            if !one_line_attribute || gap_breaks {
+                flush(&mut run, &mut widths);
+            }
+            if one_line_attribute {
+                run.push(i);
+            }
+        }
+        flush(&mut run, &mut widths);
+        widths
     }
 
     fn term(&self, term: &Term, depth: usize) -> String {
@@ -338,37 +373,6 @@ fn align_trailing_comments(out: &str) -> String {
         i = j;
     }
     result.join("\n")
-}
-
-/// For each item, the width to pad its key to: the longest key in its run of
-/// consecutive one-line attributes; 0 for blocks.
-fn key_widths(items: &[Item], text: &str) -> Vec<usize> {
-    let mut widths = vec![0; items.len()];
-    let mut run: Vec<usize> = Vec::new();
-    let flush = |run: &mut Vec<usize>, widths: &mut Vec<usize>| {
-        let width = run.iter().map(|&i| match &items[i] {
-            Item::Attribute(a) => a.key.name.chars().count(),
-            Item::Block(_) => 0,
-        });
-        let width = width.max().unwrap_or(0);
-        for &i in run.iter() {
-            widths[i] = width;
-        }
-        run.clear();
-    };
-    for (i, item) in items.iter().enumerate() {
-        let one_line_attribute = matches!(item, Item::Attribute(a) if !text[a.span.range()].contains('\n'));
-        let gap_breaks =
-            i > 0 && text.get(items[i - 1].span().end as usize..item.span().start as usize).is_some_and(|g| g.matches('\n').count() >= 2);
-        if !one_line_attribute || gap_breaks {
-            flush(&mut run, &mut widths);
-        }
-        if one_line_attribute {
-            run.push(i);
-        }
-    }
-    flush(&mut run, &mut widths);
-    widths
 }
 
 /// Column widths for runs of two or more consecutive one-line blocks of the same

@@ -38,6 +38,10 @@ pub enum Typed {
         vault: NodeId,
         name: String,
     },
+    /// `1.2.0`: major, minor and patch.
+    Version(u32, u32, u32),
+    /// A duration, in seconds.
+    Duration(u64),
 }
 
 /// One block of the plan.

@@ -2,7 +2,10 @@
 //!
 //! Without one, a virtual network is named like its block, a subnet like its
 //! block, a peering `{vnet}-to-{remote}`, a private endpoint like its block and
-//! a private DNS zone's link like the virtual network it links. `use std.naming.caf` brings the
+//! a private DNS zone's link like the virtual network it links. A gallery and
+//! an image definition are named like their blocks, the identity Image Builder
+//! runs as `{name}-builder` after its gallery, and an image template like its
+//! image, with a hash of the template's content after it. `use std.naming.caf` brings the
 //! Cloud Adoption Framework's patterns.
 
 use crate::model::{Model, NodeId};
@@ -149,6 +152,39 @@ impl<'a> Names<'a> {
             _ => block,
         };
         self.fill(&pattern, owner, &[])
+    }
+
+    /// An Azure Compute Gallery.
+    pub fn gallery(&self, gallery: NodeId) -> String {
+        let pattern = self.pattern("gallery", "{name}");
+        self.fill(&pattern, gallery, &[])
+    }
+
+    /// An image definition in its gallery.
+    pub fn image_definition(&self, image: NodeId) -> String {
+        let pattern = self.pattern("image_definition", "{name}");
+        self.fill_in_gallery(&pattern, image)
+    }
+
+    /// The managed identity Image Builder runs as for the images of a gallery.
+    pub fn builder_identity(&self, gallery: NodeId) -> String {
+        let pattern = self.pattern("builder_identity", "{name}-builder");
+        self.fill(&pattern, gallery, &[])
+    }
+
+    /// The image template that builds an image, before the content hash that
+    /// [`crate::blocks::images`] appends: templates cannot be updated, so each
+    /// content gets its own name.
+    pub fn image_template(&self, image: NodeId) -> String {
+        let pattern = self.pattern("image_template", "{name}");
+        self.fill_in_gallery(&pattern, image)
+    }
+
+    /// Fills a pattern of an image, whose `{location}` is its gallery's region.
+    fn fill_in_gallery(&self, pattern: &str, image: NodeId) -> String {
+        let location = self.model.node(image).reference("gallery").and_then(|g| self.model.location(g));
+        let pattern = location.map_or_else(|| pattern.to_string(), |l| pattern.replace("{location}", l));
+        self.fill(&pattern, image, &[])
     }
 
     fn fill(&self, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {

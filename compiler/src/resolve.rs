@@ -352,6 +352,14 @@ impl Resolver<'_> {
             }
             (_, Type::List(_)) if !matches!(value.kind, ValueKind::List(_)) => Some("write a list in brackets: `[...]`".into()),
             (ValueKind::Path(_), Type::String) => Some("strings are written in double quotes".into()),
+            (ValueKind::Str(s), Type::Version) if is_version_text(s) => Some(format!("remove the quotes: `{s}`")),
+            (ValueKind::Str(_), Type::Version) => Some("write MAJOR.MINOR.PATCH without quotes, such as `1.2.0`".into()),
+            (ValueKind::Str(s), Type::Duration) if is_duration_text(s) => Some(format!("remove the quotes: `{s}`")),
+            (ValueKind::Str(_), Type::Duration) => {
+                Some("write a number and a unit (`d`, `h`, `m`, `s`) without quotes, such as `2h` or `1h30m`".into())
+            }
+            (ValueKind::Ipv4(ip), Type::Version) => Some(format!("a version has three parts, MAJOR.MINOR.PATCH; `{ip}` has four")),
+            (ValueKind::Int(n), Type::Duration) => Some(format!("give the unit: `{n}m` for minutes, `{n}h` for hours")),
             _ => None,
         });
         if let Some(help) = help {
@@ -376,6 +384,8 @@ impl Resolver<'_> {
                 }
             }
             (Type::Boolean, ValueKind::Bool(b)) => Some(Typed::Bool(*b)),
+            (Type::Version, ValueKind::Version(major, minor, patch)) => Some(Typed::Version(*major, *minor, *patch)),
+            (Type::Duration, ValueKind::Duration(seconds)) => Some(Typed::Duration(*seconds)),
             (Type::Prefix | Type::PrefixOrAuto, ValueKind::Cidr(net)) => Some(Typed::Prefix(*net)),
             (Type::PrefixOrAuto, ValueKind::Auto(len)) => Some(Typed::Auto(*len)),
             (Type::IpAddress, ValueKind::Ipv4(ip)) => Some(Typed::Ip((*ip).into())),
@@ -540,6 +550,29 @@ impl Resolver<'_> {
 /// allowed there nor one of its attributes.
 fn is_phrase(kind: &schema::KindSchema, block: &ast::Block) -> bool {
     !kind.children.contains(&block.head.name.as_str()) && kind.attributes.iter().all(|a| a.name != block.head.name)
+}
+
+/// `1.2.0`: what a version literal looks like, for "remove the quotes" help.
+fn is_version_text(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// `2h`, `1h30m`: what a duration literal looks like, for "remove the quotes" help.
+fn is_duration_text(s: &str) -> bool {
+    let mut digits = 0;
+    let mut units = 0;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            'd' | 'h' | 'm' | 's' if digits > 0 => {
+                digits = 0;
+                units += 1;
+            }
+            _ => return false,
+        }
+    }
+    digits == 0 && units > 0
 }
 
 fn term_word(term: &Term) -> Option<&Ident> {

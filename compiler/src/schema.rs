@@ -33,6 +33,10 @@ pub enum Type {
     List(&'static Type),
     /// `secret(vault, "name")`: a secret of a `key_vault` block, never a literal.
     Secret,
+    /// A version literal `MAJOR.MINOR.PATCH` such as `1.2.0`, each part at most 2147483647.
+    Version,
+    /// A duration literal such as `2h`, `90m` or `1h30m`.
+    Duration,
 }
 
 impl Type {
@@ -53,6 +57,8 @@ impl Type {
             Type::Ref(kinds) => format!("a reference to a {}", kinds.join(" or ")),
             Type::List(inner) => format!("a list, each {}", inner.describe()),
             Type::Secret => "a secret: `secret(VAULT, \"NAME\")`".into(),
+            Type::Version => "a version like 1.2.0".into(),
+            Type::Duration => "a duration like 2h or 90m".into(),
         }
     }
 }
@@ -155,6 +161,9 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::gateway::POINT_TO_SITE,
     &blocks::gateway::ER_GATEWAY,
     &blocks::gateway::SITE,
+    &blocks::images::GALLERY,
+    &blocks::images::IMAGE,
+    &blocks::images::BUILD,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -182,6 +191,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "nsg",
     "rule_set",
     "route_table",
+    "gallery",
+    "image",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

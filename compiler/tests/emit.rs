@@ -709,3 +709,102 @@ fn a_write_under_a_file_fails() {
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
     assert_eq!(siblings(dir.path()), ["blocker", "out"]);
 }
+
+// ---------------------------------------------------------------------------
+// Identities, principal IDs and GUID names
+
+/// An identity and a role assignment named by GUID in one group; a resource of
+/// another group that reads the identity's ID (as a key) and principal ID.
+fn identity_plan() -> AzurePlan {
+    let identity_type = "Microsoft.ManagedIdentity/userAssignedIdentities";
+    let role_type = "Microsoft.Authorization/roleAssignments";
+    let template_type = "Microsoft.VirtualMachineImages/imageTemplates";
+    let resource =
+        |symbol: &str, resource_type: &'static str, name: Vec<&str>, rg: &str, properties: Prop, depends_on: Vec<usize>, deployment| Resource {
+            symbol: symbol.into(),
+            resource_type,
+            api_version: api_version(resource_type),
+            name: name.into_iter().map(String::from).collect(),
+            parent: None,
+            resource_group: rg.into(),
+            location: None,
+            tags: IndexMap::new(),
+            top: IndexMap::new(),
+            properties,
+            depends_on,
+            origin: 0,
+            deployment,
+        };
+    let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(IndexMap::new()), vec![], 0);
+    let role = resource(
+        "role_a",
+        role_type,
+        vec!["seed 'x'", "[y]"],
+        "rg-'id'",
+        Prop::object([
+            ("roleDefinitionId", Prop::SubscriptionResourceId { resource_type: "Microsoft.Authorization/roleDefinitions", name: "it's".into() }),
+            ("principalId", Prop::PrincipalId(0)),
+        ]),
+        vec![0],
+        0,
+    );
+    let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(0))]), vec![0, 1], 1);
+    user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(0, Prop::Object(IndexMap::new()))]))]));
+    let deployment = |name: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
+        name: name.into(),
+        symbol: format!("deploy_{}", name.replace('-', "_")),
+        file_stem: name.into(),
+        resource_group: rg.into(),
+        resources,
+        depends_on,
+    };
+    AzurePlan {
+        resource_groups: vec![
+            ResourceGroup { name: "rg-'id'".into(), location: "uksouth".into(), tags: IndexMap::new() },
+            ResourceGroup { name: "rg-b".into(), location: "uksouth".into(), tags: IndexMap::new() },
+        ],
+        resources: vec![identity, role, user],
+        deployments: vec![deployment("rg-id", "rg-'id'", vec![0, 1], vec![]), deployment("rg-b", "rg-b", vec![2], vec![0])],
+    }
+}
+
+#[test]
+fn guid_names_and_principal_ids_are_expressions_of_literals() {
+    let files = emit::emit(&identity_plan());
+    let main: Value = serde_json::from_str(file(&files, "main.json")).unwrap();
+    let first = &main["resources"][2]["properties"]["template"]["resources"];
+    let guid = "guid(subscription().subscriptionId, 'rg-''id''', 'seed ''x''', '[y]')";
+    assert_eq!(first[1]["name"], format!("[{guid}]"));
+    assert_eq!(first[1]["properties"]["roleDefinitionId"], "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'it''s')]");
+    assert_eq!(
+        first[1]["properties"]["principalId"],
+        "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-''a'''), '2024-11-30').principalId]"
+    );
+    let second = &main["resources"][3]["properties"]["template"]["resources"][0];
+    let identity_id = "resourceId('rg-''id''', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-''a''')";
+    assert_eq!(second["properties"]["principal"], format!("[reference({identity_id}, '2024-11-30').principalId]"));
+    assert_eq!(second["identity"]["userAssignedIdentities"], serde_json::json!({ format!("[{identity_id}]"): {} }));
+
+    let id_module = file(&files, "modules/rg-id.bicep");
+    assert!(id_module.contains("  name: guid(subscription().subscriptionId, 'rg-\\'id\\'', 'seed \\'x\\'', '[y]')\n"), "{id_module}");
+    assert!(id_module.contains("    principalId: id_a.properties.principalId\n"), "{id_module}");
+    assert!(id_module.contains("    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'it\\'s')\n"), "{id_module}");
+    // The identity is implied by the symbol the role reads: no dependsOn.
+    assert!(!id_module.contains("dependsOn"), "{id_module}");
+    let b_module = file(&files, "modules/rg-b.bicep");
+    assert!(
+        b_module.contains(
+            "resource id_a 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {\n  scope: resourceGroup('rg-\\'id\\'')\n  name: 'id-\\'a\\''\n}\n"
+        ),
+        "{b_module}"
+    );
+    assert!(b_module.contains("      '${id_a.id}': {}\n"), "{b_module}");
+    assert!(b_module.contains("    principal: id_a.properties.principalId\n"), "{b_module}");
+    if validators_available() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        emit::write_atomically(&out, &files).unwrap();
+        let bicep = validate("validate-bicep", &out);
+        assert!(bicep.ends_with(" 0 failures"), "{bicep}");
+    }
+}

@@ -20,6 +20,12 @@ declare_codes! {
     /// Bastion host, gateways, public IP addresses, sites' local network gateways
     /// and connections) and the route tables derived for spokes follow the
     /// subnets' rule, except that a firewall's name has at most 50 characters.
+    /// Galleries have 1 to 80 letters, digits and `.`, starting and ending with a
+    /// letter or digit; image definitions 1 to 80 letters, digits, `_`, `-` and
+    /// `.`, starting and ending with a letter or digit; image templates (with
+    /// their content hash) and run outputs 1 to 64 letters, digits, `-`, `_` and
+    /// `.`; managed identities 3 to 128 letters, digits, `-` and `_`, starting
+    /// with a letter or digit.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -103,6 +109,55 @@ const GATEWAY: Rule = network_rule("virtual network gateway", 1, 80);
 const PUBLIC_IP: Rule = network_rule("public IP address", 1, 80);
 const LOCAL_GATEWAY: Rule = network_rule("local network gateway", 1, 80);
 const CONNECTION: Rule = network_rule("connection", 1, 80);
+const GALLERY: Rule = Rule {
+    what: "gallery",
+    min: 1,
+    max: 80,
+    allowed: "letters, digits and `.`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '.',
+    start_ok: |c| c.is_ascii_alphanumeric(),
+    start: "starts with a letter or digit",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "ends with a letter or digit",
+};
+const IMAGE_DEFINITION: Rule = Rule {
+    what: "image definition",
+    min: 1,
+    max: 80,
+    allowed: "letters, digits, `_`, `-` and `.`",
+    char_ok: network_char,
+    start_ok: |c| c.is_ascii_alphanumeric(),
+    start: "starts with a letter or digit",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "ends with a letter or digit",
+};
+/// Image templates and the run outputs of their distributions: `^[A-Za-z0-9-_.]{1,64}$`.
+const fn template_rule(what: &'static str) -> Rule {
+    Rule {
+        what,
+        min: 1,
+        max: 64,
+        allowed: "letters, digits, `-`, `_` and `.`",
+        char_ok: network_char,
+        start_ok: network_char,
+        start: "",
+        end_ok: network_char,
+        end: "",
+    }
+}
+const IMAGE_TEMPLATE: Rule = template_rule("image template");
+const RUN_OUTPUT: Rule = template_rule("run output");
+const MANAGED_IDENTITY: Rule = Rule {
+    what: "managed identity",
+    min: 3,
+    max: 128,
+    allowed: "letters, digits, `-` and `_`",
+    char_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
+    start_ok: |c| c.is_ascii_alphanumeric(),
+    start: "starts with a letter or digit",
+    end_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
+    end: "",
+};
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -157,6 +212,15 @@ impl Rule {
     }
 }
 
+/// `a` or `an`, before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Joins clauses: "a", "a and b", "a, b and c".
 fn join(clauses: &[String]) -> String {
     match clauses {
@@ -169,7 +233,14 @@ fn join(clauses: &[String]) -> String {
 /// Reports `name` when it breaks `rule`. `whose` follows the name in the message
 /// ("of hub `core`"); `fixer` starts the help ("rename hub `core`").
 fn report(out: &mut Vec<Diagnostic>, rule: &Rule, name: &str, whose: &str, span: Span, fixer: &str) {
-    let problems = rule.problems(name);
+    report_as(out, rule, name, name, whose, span, fixer);
+}
+
+/// Reports `checked` when it breaks `rule`, showing it as `shown`: a name with
+/// a part only lowering knows, such as an image template's content hash.
+fn report_as(out: &mut Vec<Diagnostic>, rule: &Rule, shown: &str, checked: &str, whose: &str, span: Span, fixer: &str) {
+    let name = shown;
+    let problems = rule.problems(checked);
     if problems.is_empty() {
         return;
     }
@@ -180,7 +251,7 @@ fn report(out: &mut Vec<Diagnostic>, rule: &Rule, name: &str, whose: &str, span:
         Diagnostic::new(
             &AZURE_NAME,
             span,
-            format!("the {what} name `{name}` {whose} {}, but Azure wants a {what} name that {}", join(&facts), join(&wanted)),
+            format!("the {what} name `{name}` {whose} {}, but Azure wants {} {what} name that {}", join(&facts), article(what), join(&wanted)),
         )
         .with_help(format!("{fixer} so that the name {}", join(&wanted))),
     );
@@ -270,6 +341,46 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     private_dns_names(model, &names, out);
+    image_names(model, &names, out);
+}
+
+/// Galleries, their resource groups and builder identities, image definitions,
+/// image templates and their run outputs.
+fn image_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let naming = model.unique("naming");
+    let mut builders: Vec<NodeId> = Vec::new();
+    for (gallery, node) in model.of_kind("gallery") {
+        let whose = format!("of {}", model.describe(gallery));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if is_sound(naming, "gallery") {
+            report(out, &GALLERY, &names.gallery(gallery), &whose, node.head, &fixer(model, "gallery", gallery));
+        }
+    }
+    for (image, node) in model.of_kind("image") {
+        let whose = format!("of {}", model.describe(image));
+        if is_sound(naming, "image_definition") {
+            report(out, &IMAGE_DEFINITION, &names.image_definition(image), &whose, node.head, &fixer(model, "image_definition", image));
+        }
+        let Some(build) = crate::blocks::images::build_of(model, image) else { continue };
+        let build_head = model.node(build).head;
+        if is_sound(naming, "image_template") {
+            let prefix = names.image_template(image);
+            let hash_len = crate::blocks::images::TEMPLATE_HASH_LEN;
+            let checked = format!("{prefix}-{}", "0".repeat(hash_len));
+            let shown = format!("{prefix}-<hash>");
+            let whose = format!("that builds {} (`<hash>` is {hash_len} hexadecimal digits)", model.describe(image));
+            report_as(out, &IMAGE_TEMPLATE, &shown, &checked, &whose, build_head, &fixer(model, "image_template", image));
+        }
+        report(out, &RUN_OUTPUT, node.name(), &whose, node.head, &format!("rename {}", model.describe(image)));
+        let Some(gallery) = crate::blocks::images::gallery_of(model, image) else { continue };
+        if is_sound(naming, "builder_identity") && !builders.contains(&gallery) {
+            builders.push(gallery);
+            let whose = format!("that builds the images of {}", model.describe(gallery));
+            report(out, &MANAGED_IDENTITY, &names.builder_identity(gallery), &whose, build_head, &fixer(model, "builder_identity", gallery));
+        }
+    }
 }
 
 /// Private endpoints, their resource groups, and the links of private DNS zones.
@@ -474,6 +585,36 @@ mod tests {
             [
                 format!("the firewall name `{long}-firewall` of the firewall of hub `{long}` has 54 characters, but Azure wants a firewall name that has 1 to 50 characters"),
                 "the local network gateway name `s-` of site `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.s-` ends with `-`, but Azure wants a local network gateway name that ends with a letter, digit or `_`".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn gallery_and_image_names_follow_their_rules() {
+        assert!(GALLERY.problems("corp.images2").is_empty());
+        assert_eq!(facts(&GALLERY, "corp_images"), ["contains `_`"]);
+        assert_eq!(facts(&GALLERY, "gal-corp"), ["contains `-`"]);
+        assert_eq!(facts(&GALLERY, ".corp."), ["starts with `.`", "ends with `.`"]);
+        assert!(IMAGE_DEFINITION.problems("win2022_web-1.0").is_empty());
+        assert_eq!(facts(&IMAGE_DEFINITION, "web_"), ["ends with `_`"]);
+        assert_eq!(facts(&MANAGED_IDENTITY, "id"), ["has 2 characters"]);
+        assert_eq!(facts(&MANAGED_IDENTITY, "_id-x"), ["starts with `_`"]);
+        assert!(IMAGE_TEMPLATE.problems("_it.web-1").is_empty());
+    }
+
+    #[test]
+    fn images_are_named_with_their_patterns_and_the_template_with_its_hash() {
+        let long = "w".repeat(60);
+        let plan = format!(
+            "settings {{ location = uksouth }}\nnaming corp {{\n gallery = \"gal-{{name}}\"\n builder_identity = \"{{name}}\"\n}}\ngallery g {{ resource_group = \"rg\" }}\nimage {long} {{\n gallery = g\n os = linux\n source = ubuntu_2404\n build {{}}\n}}\n"
+        );
+        let found = messages(&plan, "ASH301");
+        assert_eq!(
+            found,
+            [
+                "the gallery name `gal-g` of gallery `g` contains `-`, but Azure wants a gallery name that holds only letters, digits and `.`".to_string(),
+                format!("the image template name `{long}-<hash>` that builds image `{long}` (`<hash>` is 8 hexadecimal digits) has 69 characters, but Azure wants an image template name that has 1 to 64 characters"),
+                "the managed identity name `g` that builds the images of gallery `g` has 1 character, but Azure wants a managed identity name that has 3 to 128 characters".to_string(),
             ]
         );
     }

@@ -10,7 +10,11 @@ mod address_space_overlap;
 mod attachment_region;
 mod azure_name;
 mod bgp_asn;
+mod build_customizer_os;
+mod build_file;
+mod build_timeout;
 mod dns_autoregistration_conflict;
+mod duplicate_image_identifier;
 mod duplicate_private_dns;
 mod duplicate_private_endpoint;
 mod endpoint_subnet;
@@ -18,6 +22,15 @@ mod explicit_peering_overlap;
 mod firewall_threat_intel;
 mod gateway_coexistence;
 mod gateway_sku;
+mod image_build_inputs;
+mod image_build_state;
+mod image_builder_region;
+mod image_end_of_life;
+mod image_identifier;
+mod image_replication_region;
+mod image_source_generation;
+mod image_source_os;
+mod image_source_region;
 mod naming_pattern;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
@@ -47,6 +60,7 @@ mod subnet_outside_vnet;
 mod subnet_overlap;
 mod subnet_size;
 mod tag_limits;
+mod trusted_launch_generation;
 mod unattached;
 mod unconnected_address_overlap;
 
@@ -112,6 +126,20 @@ pub const CHECKS: &[Check] = &[
     point_to_site_auth::CHECK,
     gateway_coexistence::CHECK,
     site_without_vpn_gateway::CHECK,
+    image_replication_region::CHECK,
+    build_customizer_os::CHECK,
+    trusted_launch_generation::CHECK,
+    image_source_os::CHECK,
+    image_source_generation::CHECK,
+    build_timeout::CHECK,
+    image_identifier::CHECK,
+    duplicate_image_identifier::CHECK,
+    image_build_inputs::CHECK,
+    image_build_state::CHECK,
+    image_source_region::CHECK,
+    image_builder_region::CHECK,
+    image_end_of_life::CHECK,
+    build_file::CHECK,
 ];
 
 /// Runs every check over a model.

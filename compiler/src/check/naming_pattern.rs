@@ -51,6 +51,10 @@ pub(super) const PATTERNS: &[&str] = &[
     "public_ip",
     "local_network_gateway",
     "connection",
+    "gallery",
+    "image_definition",
+    "image_template",
+    "builder_identity",
 ];
 
 /// The placeholders that have a value in one pattern.

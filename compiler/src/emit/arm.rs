@@ -7,7 +7,7 @@
 //! [`arm_expr_string`].
 
 use super::escape::{arm_expr_string, arm_literal};
-use crate::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceId};
+use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, Prop, Resource, ResourceId};
 use serde_json::{json, Map, Value};
 
 const SUBSCRIPTION_SCHEMA: &str = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -107,7 +107,8 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     let mut r = Map::new();
     r.insert("type".into(), json!(resource.resource_type));
     r.insert("apiVersion".into(), json!(resource.api_version));
-    r.insert("name".into(), literal(&resource.name.join("/")));
+    let name = if named_by_guid(resource.resource_type) { expression(guid_name(resource)) } else { literal(&resource.name.join("/")) };
+    r.insert("name".into(), name);
     if let Some(location) = &resource.location {
         r.insert("location".into(), literal(location));
     }
@@ -161,7 +162,32 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
                 .expect("every secret of a deployment has a parameter");
             expression(format!("parameters({})", arm_expr_string(&name)))
         }
+        Prop::PrincipalId(target) => {
+            let target = &plan.resources[*target];
+            let id = resource_id(target, other_group(owner, target), None);
+            expression(format!("reference({id}, {}).principalId", arm_expr_string(target.api_version)))
+        }
+        Prop::IdKeys(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(target, v)| {
+                    let target = &plan.resources[*target];
+                    (format!("[{}]", resource_id(target, other_group(owner, target), None)), prop(plan, owner, v))
+                })
+                .collect(),
+        ),
+        Prop::SubscriptionResourceId { resource_type, name } => {
+            expression(format!("subscriptionResourceId({}, {})", arm_expr_string(resource_type), arm_expr_string(name)))
+        }
     }
+}
+
+/// `guid(subscription().subscriptionId, '<group>', '<seed>'...)`: the name of a
+/// resource [`named_by_guid`], every argument a literal.
+fn guid_name(resource: &Resource) -> String {
+    let args: Vec<String> =
+        std::iter::once(resource.resource_group.as_str()).chain(resource.name.iter().map(String::as_str)).map(arm_expr_string).collect();
+    format!("guid(subscription().subscriptionId, {})", args.join(", "))
 }
 
 /// The target's resource group, when it is not the owner's.
@@ -175,13 +201,13 @@ fn resource_id(target: &Resource, rg: Option<&str>, child: Option<(&str, &str)>)
         Some((child_type, _)) => format!("{}/{child_type}", target.resource_type),
         None => target.resource_type.to_string(),
     };
-    let args: Vec<String> = rg
-        .into_iter()
-        .chain(std::iter::once(resource_type.as_str()))
-        .chain(target.name.iter().map(String::as_str))
-        .chain(child.map(|(_, name)| name))
-        .map(arm_expr_string)
-        .collect();
+    let mut args: Vec<String> = rg.into_iter().chain(std::iter::once(resource_type.as_str())).map(arm_expr_string).collect();
+    if named_by_guid(target.resource_type) {
+        args.push(guid_name(target));
+    } else {
+        args.extend(target.name.iter().map(|n| arm_expr_string(n)));
+    }
+    args.extend(child.map(|(_, name)| arm_expr_string(name)));
     format!("resourceId({})", args.join(", "))
 }
 

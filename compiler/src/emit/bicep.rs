@@ -7,7 +7,7 @@
 //! [`bicep_string`], keys by [`bicep_key`], nested values by [`value`].
 
 use super::escape::{bicep_key, bicep_string};
-use crate::lower::ir::{api_version, AzurePlan, DeploymentId, Prop, Resource, ResourceId};
+use crate::lower::ir::{api_version, named_by_guid, AzurePlan, DeploymentId, Prop, Resource, ResourceId};
 use handlebars::Handlebars;
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Value};
@@ -125,12 +125,18 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
     let deployment = &plan.deployments[id];
     let in_module = |r: ResourceId| plan.resources[r].deployment == id;
 
-    // Parents deployed elsewhere, declared `existing` once each.
+    // Parents deployed elsewhere, and resources deployed elsewhere whose
+    // principal ID or ID a value reads by symbol, declared `existing` once each.
     let mut existing: IndexSet<ResourceId> = IndexSet::new();
     for &r in &deployment.resources {
-        if let Some(p) = plan.resources[r].parent.filter(|&p| !in_module(p)) {
+        let resource = &plan.resources[r];
+        if let Some(p) = resource.parent.filter(|&p| !in_module(p)) {
             existing.insert(p);
         }
+        let mut by_symbol = Vec::new();
+        read_by_symbol(&resource.properties, &mut by_symbol);
+        resource.top.values().for_each(|v| read_by_symbol(v, &mut by_symbol));
+        existing.extend(by_symbol.into_iter().filter(|&t| !in_module(t)));
     }
     let existing: Vec<Value> = existing
         .into_iter()
@@ -153,8 +159,9 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
         .map(|&r| {
             let resource = &plan.resources[r];
             let (parent, name) = match resource.parent {
-                Some(p) => (Some(plan.resources[p].symbol.as_str()), resource.name.last().map(String::as_str).unwrap_or_default().to_string()),
-                None => (None, resource.name.join("/")),
+                Some(p) => (Some(plan.resources[p].symbol.as_str()), bicep_string(resource.name.last().map(String::as_str).unwrap_or_default())),
+                None if named_by_guid(resource.resource_type) => (None, guid_name(resource)),
+                None => (None, bicep_string(&resource.name.join("/"))),
             };
             // Bicep infers a dependency on the parent and on every symbol used
             // in the body: list only the others.
@@ -174,7 +181,7 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
                 "symbol": resource.symbol,
                 "type": type_at_api(resource.resource_type, resource.api_version),
                 "parent": parent,
-                "name": bicep_string(&name),
+                "name": name,
                 "location": resource.location.as_deref().map(bicep_string),
                 "tags": tags(&resource.tags, 1),
                 "top": top,
@@ -219,7 +226,27 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
             .find(|(_, s)| *s == secret)
             .map(|(name, _)| name)
             .expect("every secret of a deployment has a parameter"),
+        // By symbol: [`module`] declares the target `existing` when another module deploys it.
+        Prop::PrincipalId(target) => format!("{}.properties.principalId", plan.resources[*target].symbol),
+        // By symbol too: the Bicep parsers scanners use reject a quote inside an interpolated key.
+        Prop::IdKeys(entries) => block(
+            '{',
+            '}',
+            indent,
+            entries.iter().map(|(target, v)| format!("'${{{}.id}}': {}", plan.resources[*target].symbol, value(plan, id, owner, v, indent + 1))),
+        ),
+        Prop::SubscriptionResourceId { resource_type, name } => {
+            format!("subscriptionResourceId({}, {})", bicep_string(resource_type), bicep_string(name))
+        }
     }
+}
+
+/// `guid(subscription().subscriptionId, '<group>', '<seed>'...)`: the name of a
+/// resource [`named_by_guid`], every argument a literal.
+fn guid_name(resource: &Resource) -> String {
+    let args: Vec<String> =
+        std::iter::once(resource.resource_group.as_str()).chain(resource.name.iter().map(String::as_str)).map(bicep_string).collect();
+    format!("guid(subscription().subscriptionId, {})", args.join(", "))
 }
 
 /// `resourceId(['<rg>',] '<type>[/<child>]', '<segment>'...[, '<child name>'])`.
@@ -229,13 +256,13 @@ fn resource_id(owner: &Resource, target: &Resource, child: Option<(&str, &str)>)
         Some((child_type, _)) => format!("{}/{child_type}", target.resource_type),
         None => target.resource_type.to_string(),
     };
-    let args: Vec<String> = rg
-        .into_iter()
-        .chain(std::iter::once(resource_type.as_str()))
-        .chain(target.name.iter().map(String::as_str))
-        .chain(child.map(|(_, name)| name))
-        .map(bicep_string)
-        .collect();
+    let mut args: Vec<String> = rg.into_iter().chain(std::iter::once(resource_type.as_str())).map(bicep_string).collect();
+    if named_by_guid(target.resource_type) {
+        args.push(guid_name(target));
+    } else {
+        args.extend(target.name.iter().map(|n| bicep_string(n)));
+    }
+    args.extend(child.map(|(_, name)| bicep_string(name)));
     format!("resourceId({})", args.join(", "))
 }
 
@@ -264,14 +291,40 @@ fn tags(tags: &IndexMap<String, String>, indent: usize) -> Option<String> {
     (!tags.is_empty()).then(|| block('{', '}', indent, tags.iter().map(|(k, v)| format!("{}: {}", bicep_key(k), bicep_string(v)))))
 }
 
-/// Resources a value refers to by [`Prop::Id`] or [`Prop::Reference`].
+/// Resources whose symbol a value reads whichever module deploys them: the
+/// targets of [`Prop::PrincipalId`] and the keys of [`Prop::IdKeys`].
+fn read_by_symbol(prop: &Prop, out: &mut Vec<ResourceId>) {
+    match prop {
+        Prop::PrincipalId(r) => out.push(*r),
+        Prop::IdKeys(entries) => entries.iter().for_each(|(r, v)| {
+            out.push(*r);
+            read_by_symbol(v, out);
+        }),
+        Prop::Array(items) => items.iter().for_each(|i| read_by_symbol(i, out)),
+        Prop::Object(entries) => entries.values().for_each(|v| read_by_symbol(v, out)),
+        Prop::Str(_)
+        | Prop::Int(_)
+        | Prop::Bool(_)
+        | Prop::Id(_)
+        | Prop::ChildId { .. }
+        | Prop::Secret(_)
+        | Prop::SubscriptionResourceId { .. }
+        | Prop::Reference { .. } => {}
+    }
+}
+
+/// Resources a value refers to by [`Prop::Id`], [`Prop::Reference`] or [`Prop::PrincipalId`].
 fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
     match prop {
-        Prop::Id(r) | Prop::Reference { resource: r, .. } => out.push(*r),
+        Prop::Id(r) | Prop::PrincipalId(r) | Prop::Reference { resource: r, .. } => out.push(*r),
         Prop::Array(items) => items.iter().for_each(|i| referenced(i, out)),
         Prop::Object(entries) => entries.values().for_each(|v| referenced(v, out)),
+        Prop::IdKeys(entries) => entries.iter().for_each(|(r, v)| {
+            out.push(*r);
+            referenced(v, out);
+        }),
         // A child's ID is written with resourceId(), which Bicep does not read as a dependency.
-        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) | Prop::ChildId { .. } | Prop::Secret(_) => {}
+        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) | Prop::ChildId { .. } | Prop::Secret(_) | Prop::SubscriptionResourceId { .. } => {}
     }
 }
 

@@ -2,8 +2,12 @@
 //!
 //! Values are typed so that emitters never have to guess: a [`Prop::Str`] is
 //! always plain text, escaped on the way out and never read as an ARM or Bicep
-//! expression; expressions come only from [`Prop::Id`], which the emitters
-//! render as `resourceId(...)` or a symbolic reference.
+//! expression; expressions come only from the reference variants ([`Prop::Id`],
+//! [`Prop::ChildId`], [`Prop::PrincipalId`], [`Prop::IdKeys`],
+//! [`Prop::SubscriptionResourceId`], [`Prop::Secret`]) and from the names of
+//! types [`named_by_guid`], which the emitters render as `resourceId(...)`,
+//! `reference(...)`, `guid(...)` or a symbolic reference, with every literal in
+//! them quoted.
 
 use crate::model::NodeId;
 use indexmap::IndexMap;
@@ -82,6 +86,18 @@ pub enum Prop {
         resource: ResourceId,
         property: &'static str,
     },
+    /// The principal ID of a managed identity of the plan, known only once ARM
+    /// has created it: `reference(<id>, <apiVersion>).principalId`.
+    PrincipalId(ResourceId),
+    /// An object whose keys are the full resource IDs of resources of the plan:
+    /// an `identity`'s `userAssignedIdentities`.
+    IdKeys(Vec<(ResourceId, Prop)>),
+    /// The full ID of a subscription-level resource the plan does not deploy,
+    /// such as a built-in role definition: `subscriptionResourceId(<type>, <name>)`.
+    SubscriptionResourceId {
+        resource_type: &'static str,
+        name: String,
+    },
 }
 
 /// A secret in an existing Key Vault: `secret(vault, "name")`.
@@ -103,6 +119,7 @@ impl Prop {
             }
             Prop::Array(items) => items.iter().for_each(|i| i.secrets(out)),
             Prop::Object(entries) => entries.values().for_each(|v| v.secrets(out)),
+            Prop::IdKeys(entries) => entries.iter().for_each(|(_, v)| v.secrets(out)),
             _ => {}
         }
     }
@@ -168,6 +185,20 @@ pub fn api_version(resource_type: &str) -> &'static str {
         "Microsoft.KeyVault/vaults" => "2026-02-01",
         t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
         t if t.starts_with("Microsoft.Network/") => "2025-07-01",
+        t if t.starts_with("Microsoft.Compute/galleries") => "2025-12-03",
+        "Microsoft.VirtualMachineImages/imageTemplates" => "2025-10-01",
+        "Microsoft.ManagedIdentity/userAssignedIdentities" => "2024-11-30",
+        "Microsoft.Authorization/roleAssignments" => "2022-04-01",
         other => panic!("no apiVersion pinned for {other}"),
     }
+}
+
+/// Whether resources of a type are named by a GUID that must be unique in the
+/// tenant: role assignments. Their [`Resource::name`] is a seed; the emitters
+/// write the name as `guid(subscription().subscriptionId, <resource group>,
+/// <seed>...)`, so that one plan deployed to two subscriptions of a tenant
+/// gets two names, and the same plan redeployed gets the same one. Every
+/// argument is a literal: no user value becomes an expression.
+pub fn named_by_guid(resource_type: &str) -> bool {
+    resource_type == "Microsoft.Authorization/roleAssignments"
 }

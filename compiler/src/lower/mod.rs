@@ -39,6 +39,8 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     blocks::private_dns::lower_private_dns(&mut lowering);
     blocks::private_dns::lower_private_endpoints(&mut lowering);
     blocks::attach::declare_groups(&mut lowering);
+    blocks::images::lower_galleries(&mut lowering);
+    blocks::images::lower_images(&mut lowering);
     lowering.depends_on_blocks();
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
@@ -126,6 +128,9 @@ impl Lowering<'_> {
                     secret: name.clone(),
                 })
             }
+            Typed::Version(major, minor, patch) => Prop::str(format!("{major}.{minor}.{patch}")),
+            // Seconds: a pass that needs another unit converts the typed value itself.
+            Typed::Duration(seconds) => Prop::Int(i64::try_from(*seconds).unwrap_or(i64::MAX)),
             Typed::Auto(_) | Typed::Ref(_) => unreachable!("lowering passes resolve `auto` and references themselves"),
         }
     }
