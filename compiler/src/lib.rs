@@ -29,6 +29,7 @@ pub mod address;
 pub mod address_plan;
 pub mod ast;
 pub mod blocks;
+pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
@@ -49,6 +50,7 @@ pub mod schema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod timezones;
 
 use diagnostic::Diagnostic;
 use load::PlanInput;

@@ -5,7 +5,9 @@
 //! a private DNS zone's link like the virtual network it links. A gallery and
 //! an image definition are named like their blocks, the identity Image Builder
 //! runs as `{name}-builder` after its gallery, and an image template like its
-//! image, with a hash of the template's content after it. `use std.naming.caf` brings the
+//! image, with a hash of the template's content after it. An update group's
+//! maintenance configuration and the dynamic scope that assigns it are named
+//! like the group. `use std.naming.caf` brings the
 //! Cloud Adoption Framework's patterns.
 
 use crate::model::{Model, NodeId};
@@ -178,6 +180,19 @@ impl<'a> Names<'a> {
     pub fn image_template(&self, image: NodeId) -> String {
         let pattern = self.pattern("image_template", "{name}");
         self.fill_in_gallery(&pattern, image)
+    }
+
+    /// The maintenance configuration of an update group.
+    pub fn maintenance_configuration(&self, group: NodeId) -> String {
+        let pattern = self.pattern("maintenance_configuration", "{name}");
+        self.fill(&pattern, group, &[])
+    }
+
+    /// The dynamic scope, at subscription scope, that assigns an update group's
+    /// maintenance configuration to the machines tagged with the group's name.
+    pub fn maintenance_assignment(&self, group: NodeId) -> String {
+        let pattern = self.pattern("maintenance_assignment", "{name}");
+        self.fill(&pattern, group, &[])
     }
 
     /// Fills a pattern of an image, whose `{location}` is its gallery's region.

@@ -126,6 +126,7 @@ pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
     ("network_rules", blocks::firewall::read_network_rules),
     ("application_rules", blocks::firewall::read_application_rules),
     ("dnat", blocks::firewall::read_dnat_rules),
+    ("update_group", blocks::updates::read_schedules),
 ];
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
@@ -164,6 +165,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::images::GALLERY,
     &blocks::images::IMAGE,
     &blocks::images::BUILD,
+    &blocks::updates::UPDATE_GROUP,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -193,6 +195,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "route_table",
     "gallery",
     "image",
+    "update_group",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

@@ -13,6 +13,7 @@ pub mod private_dns;
 pub mod routing;
 pub mod security;
 pub mod settings;
+pub mod updates;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -24,4 +25,5 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     security::type_rules(model, diagnostics);
     routing::type_routes(model, diagnostics);
     attach::require_groups(model, diagnostics);
+    updates::require_schedule(model, diagnostics);
 }

@@ -55,6 +55,8 @@ pub(super) const PATTERNS: &[&str] = &[
     "image_definition",
     "image_template",
     "builder_identity",
+    "maintenance_configuration",
+    "maintenance_assignment",
 ];
 
 /// The placeholders that have a value in one pattern.

@@ -1,6 +1,7 @@
 //! ARM JSON: `main.json`, a subscription-scope template in classic mode (its
-//! `resources` an array), with one resource group resource per group and one
-//! nested deployment per [`Deployment`], and `main.parameters.json`.
+//! `resources` an array), with one resource group resource per group, one
+//! nested deployment per [`Deployment`], then the plan's subscription-scope
+//! resources ([`AzurePlan::subscription_resources`]); and `main.parameters.json`.
 //!
 //! Every literal goes through [`arm_literal`]; expressions are made only here,
 //! from [`Prop::Id`] and dependencies, with their literals quoted by
@@ -35,6 +36,9 @@ pub fn main_template(plan: &AzurePlan) -> Value {
     for deployment in &plan.deployments {
         resources.push(deployment_resource(plan, deployment));
     }
+    for resource in &plan.subscription_resources {
+        resources.push(subscription_resource(plan, resource));
+    }
     json!({
         "$schema": SUBSCRIPTION_SCHEMA,
         "contentVersion": CONTENT_VERSION,
@@ -54,13 +58,7 @@ fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
     let mut depends_on =
         vec![expression(format!("subscriptionResourceId({}, {})", arm_expr_string(RESOURCE_GROUPS), arm_expr_string(&deployment.resource_group)))];
     for &other in &deployment.depends_on {
-        let other = &plan.deployments[other];
-        depends_on.push(expression(format!(
-            "extensionResourceId(format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {}), {}, {})",
-            arm_expr_string(&other.resource_group),
-            arm_expr_string(DEPLOYMENTS),
-            arm_expr_string(&other.name)
-        )));
+        depends_on.push(deployment_id(&plan.deployments[other]));
     }
     let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
     // Secrets reach the inner template as secure parameters whose values ARM reads
@@ -99,6 +97,48 @@ fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
         "properties": properties,
         "dependsOn": depends_on,
     })
+}
+
+/// The ID of a nested deployment, from the top-level template.
+fn deployment_id(deployment: &Deployment) -> Value {
+    expression(format!(
+        "extensionResourceId(format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {}), {}, {})",
+        arm_expr_string(&deployment.resource_group),
+        arm_expr_string(DEPLOYMENTS),
+        arm_expr_string(&deployment.name)
+    ))
+}
+
+/// A resource of the top-level template, at subscription scope: its IDs of
+/// the plan's resources name their resource groups (`resourceId('<rg>', ...)`,
+/// valid at subscription scope), and it waits for the deployments that hold
+/// the resources it depends on.
+fn subscription_resource(plan: &AzurePlan, resource: &Resource) -> Value {
+    let mut r = Map::new();
+    r.insert("type".into(), json!(resource.resource_type));
+    r.insert("apiVersion".into(), json!(resource.api_version));
+    r.insert("name".into(), literal(&resource.name.join("/")));
+    if let Some(location) = &resource.location {
+        r.insert("location".into(), literal(location));
+    }
+    if !resource.tags.is_empty() {
+        r.insert("tags".into(), tags(&resource.tags));
+    }
+    for (key, value) in &resource.top {
+        r.insert(key.clone(), prop(plan, resource, value));
+    }
+    r.insert("properties".into(), prop(plan, resource, &resource.properties));
+    let mut depends_on: Vec<Value> = Vec::new();
+    for &dep in &resource.depends_on {
+        let value = deployment_id(&plan.deployments[plan.resources[dep].deployment]);
+        if !depends_on.contains(&value) {
+            depends_on.push(value);
+        }
+    }
+    if !depends_on.is_empty() {
+        r.insert("dependsOn".into(), Value::Array(depends_on));
+    }
+    Value::Object(r)
 }
 
 /// One resource of a nested template.

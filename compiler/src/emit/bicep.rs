@@ -1,6 +1,6 @@
 //! Bicep: `main.bicep` at subscription scope, with one resource per resource
-//! group and one module per [`Deployment`], and `modules/<file_stem>.bicep`
-//! for each module.
+//! group, one module per [`Deployment`] and the plan's subscription-scope
+//! resources, and `modules/<file_stem>.bicep` for each module.
 //!
 //! The file skeletons are handlebars templates under `templates/`; every value
 //! that reaches them is Bicep source already, made here: strings quoted by
@@ -117,7 +117,55 @@ pub fn main(plan: &AzurePlan) -> String {
             })
         })
         .collect();
-    render("main", &json!({ "version": env!("CARGO_PKG_VERSION"), "resource_groups": resource_groups, "key_vaults": key_vaults, "modules": modules }))
+    let mut taken: IndexSet<String> = rg_symbols.iter().chain(&vault_symbols).cloned().collect();
+    taken.extend(plan.deployments.iter().map(|d| d.symbol.clone()));
+    let resources: Vec<Value> = plan.subscription_resources.iter().map(|resource| subscription_resource(plan, resource, &mut taken)).collect();
+    render(
+        "main",
+        &json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "resource_groups": resource_groups,
+            "key_vaults": key_vaults,
+            "modules": modules,
+            "resources": resources,
+        }),
+    )
+}
+
+/// The scope of `main.bicep` itself, for [`value`]: no module's. A value of a
+/// resource there refers to the plan's resources by `resourceId('<rg>', ...)`.
+const SUBSCRIPTION_SCOPE: DeploymentId = DeploymentId::MAX;
+
+/// A resource of `main.bicep`, at subscription scope (see
+/// [`AzurePlan::subscription_resources`]): its symbol unique among `taken`,
+/// waiting for the modules that deploy what it depends on.
+fn subscription_resource(plan: &AzurePlan, resource: &Resource, taken: &mut IndexSet<String>) -> Value {
+    let mut symbol = resource.symbol.clone();
+    let mut n = 2;
+    while taken.contains(&symbol) {
+        symbol = format!("{}_{n}", resource.symbol);
+        n += 1;
+    }
+    taken.insert(symbol.clone());
+    let mut depends_on: Vec<&str> = Vec::new();
+    for &dep in &resource.depends_on {
+        let module = plan.deployments[plan.resources[dep].deployment].symbol.as_str();
+        if !depends_on.contains(&module) {
+            depends_on.push(module);
+        }
+    }
+    let top: Vec<Value> =
+        resource.top.iter().map(|(k, v)| json!({ "key": bicep_key(k), "value": value(plan, SUBSCRIPTION_SCOPE, resource, v, 1) })).collect();
+    json!({
+        "symbol": symbol,
+        "type": type_at_api(resource.resource_type, resource.api_version),
+        "name": bicep_string(&resource.name.join("/")),
+        "location": resource.location.as_deref().map(bicep_string),
+        "tags": tags(&resource.tags, 1),
+        "top": top,
+        "properties": value(plan, SUBSCRIPTION_SCOPE, resource, &resource.properties, 1),
+        "depends_on": depends_on,
+    })
 }
 
 /// `modules/<file_stem>.bicep` for deployment `id`.
@@ -373,6 +421,7 @@ mod tests {
                 resources: vec![],
                 depends_on: vec![],
             }],
+            subscription_resources: vec![],
         };
         assert_eq!(resource_group_symbols(&plan), ["rg_a", "rg_a_2", "rg_net_2", "rg__x_", "rg_Z_rich"]);
     }

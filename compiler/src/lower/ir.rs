@@ -25,6 +25,13 @@ pub struct AzurePlan {
     pub resources: Vec<Resource>,
     /// In dependency order.
     pub deployments: Vec<Deployment>,
+    /// Resources deployed at subscription scope by the top-level template
+    /// itself, after the deployments that hold what they depend on: dynamic
+    /// maintenance scopes. Their `resource_group` is empty and their
+    /// `deployment` unused; their [`Resource::depends_on`] and [`Prop::Id`]s
+    /// index [`AzurePlan::resources`]. They carry no secrets, principal IDs or
+    /// ID keys, which only a nested deployment can resolve.
+    pub subscription_resources: Vec<Resource>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +196,7 @@ pub fn api_version(resource_type: &str) -> &'static str {
         "Microsoft.VirtualMachineImages/imageTemplates" => "2025-10-01",
         "Microsoft.ManagedIdentity/userAssignedIdentities" => "2024-11-30",
         "Microsoft.Authorization/roleAssignments" => "2022-04-01",
+        "Microsoft.Maintenance/maintenanceConfigurations" | "Microsoft.Maintenance/configurationAssignments" => "2023-04-01",
         other => panic!("no apiVersion pinned for {other}"),
     }
 }

@@ -41,6 +41,7 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     blocks::attach::declare_groups(&mut lowering);
     blocks::images::lower_galleries(&mut lowering);
     blocks::images::lower_images(&mut lowering);
+    blocks::updates::lower_update_groups(&mut lowering);
     lowering.depends_on_blocks();
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
@@ -140,6 +141,15 @@ impl Lowering<'_> {
         resource.symbol = self.symbol(&resource.symbol);
         self.plan.resources.push(resource);
         self.plan.resources.len() - 1
+    }
+
+    /// Adds a resource deployed at subscription scope by the top-level template
+    /// (see [`AzurePlan::subscription_resources`]), making its symbol unique;
+    /// returns its index there.
+    pub fn push_subscription(&mut self, mut resource: Resource) -> usize {
+        resource.symbol = self.symbol(&resource.symbol);
+        self.plan.subscription_resources.push(resource);
+        self.plan.subscription_resources.len() - 1
     }
 
     /// `depends_on = [...]` on a block: its resources wait for the other block's.

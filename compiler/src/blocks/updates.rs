@@ -1,0 +1,998 @@
+//! Update management: `update_group` blocks, each a schedule of Azure Update
+//! Manager for the machines that name it.
+//!
+//! ```text
+//! update_group sunday_early {
+//!   resource_group = "rg-core-updates"
+//!   weekly sunday at 02:00 for 3h timezone "GMT Standard Time"
+//!   classifications = [critical, security]
+//! }
+//! ```
+//!
+//! What a group lowers to:
+//! - a maintenance configuration (`Microsoft.Maintenance/maintenanceConfigurations`,
+//!   scope `InGuestPatch`) in the group's resource group, holding the window
+//!   and what to install;
+//! - a dynamic scope (`Microsoft.Maintenance/configurationAssignments`) at
+//!   subscription scope, deployed by `main.json` itself, that assigns the
+//!   configuration to every virtual machine of the subscription tagged
+//!   [`TAG`] with the group's name, whichever plan deployed it.
+//!
+//! The schedule is a phrase, read here ([`read_schedules`] reports its errors
+//! when the plan is resolved; [`schedule`] reads it again for checks and lowering).
+
+use crate::ast::{self, Ident, Term, ValueKind};
+use crate::calendar::{Date, Weekday};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::Lowering;
+use crate::model::{Model, Node, NodeId, Typed};
+use crate::registry::{MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
+use crate::schema::{attr, KindSchema, Naming, Type};
+use crate::source::Span;
+use indexmap::IndexMap;
+
+const MAINTENANCE_CONFIGURATION: &str = "Microsoft.Maintenance/maintenanceConfigurations";
+const CONFIGURATION_ASSIGNMENT: &str = "Microsoft.Maintenance/configurationAssignments";
+/// The only resource type a dynamic scope of scope InGuestPatch selects here.
+const VIRTUAL_MACHINES: &str = "Microsoft.Compute/virtualMachines";
+
+/// The tag that puts a machine in an update group: its value is the group's name.
+pub const TAG: &str = "ashlar-update-group";
+
+/// The start of a window whose group has no `starts`: Azure needs a fixed date,
+/// and a window starts at its first occurrence on or after it. A date in the
+/// past changes nothing for windows on given weekdays or days of the month,
+/// and keeps every build of a plan the same; for `every N days` it sets which
+/// days (see docs/language.md).
+pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
+
+/// The time zone of a schedule that names none.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
+
+/// The shortest and longest window of scope InGuestPatch, in minutes: "The
+/// upper maintenance window is 3 hours and 55 minutes. A minimum of 1 hour and
+/// 30 minutes is required for the maintenance window." (learn:
+/// virtual-machines/maintenance-configurations, Guest scope).
+pub const MIN_WINDOW_MINUTES: u64 = 90;
+pub const MAX_WINDOW_MINUTES: u64 = 235;
+
+/// The operating systems a group patches.
+pub const OS: &[&str] = &["windows", "linux"];
+
+/// Update classifications, as ashlar writes them, with Azure's name for them.
+pub const WINDOWS_CLASSIFICATIONS: &[(&str, &str)] = &[
+    ("critical", "Critical"),
+    ("security", "Security"),
+    ("update_rollup", "UpdateRollup"),
+    ("feature_pack", "FeaturePack"),
+    ("service_pack", "ServicePack"),
+    ("definition", "Definition"),
+    ("tools", "Tools"),
+    ("updates", "Updates"),
+];
+pub const LINUX_CLASSIFICATIONS: &[(&str, &str)] = &[("critical", "Critical"), ("security", "Security"), ("other", "Other")];
+
+/// Every classification word, Windows's then Linux's own.
+pub const CLASSIFICATIONS: &[&str] =
+    &["critical", "security", "update_rollup", "feature_pack", "service_pack", "definition", "tools", "updates", "other"];
+/// The classifications of a group that names none.
+pub const DEFAULT_CLASSIFICATIONS: &[&str] = &["critical", "security"];
+
+/// Reboot settings, as ashlar writes them, with Azure's.
+pub const REBOOT: &[(&str, &str)] = &[("if_required", "IfRequired"), ("never", "Never"), ("always", "Always")];
+
+const OS_TYPE: Type = Type::Word(OS);
+const CLASSIFICATION: Type = Type::Word(CLASSIFICATIONS);
+const STRING: Type = Type::String;
+
+pub const UPDATE_GROUP: KindSchema = KindSchema {
+    kind: "update_group",
+    doc: "A patch schedule of Azure Update Manager: a window, written as a phrase (`weekly sunday at 02:00 for 3h timezone \"GMT Standard Time\"`), and what to install in it, on every machine tagged `ashlar-update-group` with the group's name.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("resource_group", Type::String, true, None, "Resource group of the maintenance configuration; created when missing."),
+        attr("location", Type::Region, false, Some("settings.location"), "Region of the maintenance configuration; the machines it patches may be in any region."),
+        attr("starts", Type::String, false, Some("\"2026-01-01\""), "The first day the window may open, `YYYY-MM-DD`."),
+        attr("expires", Type::String, false, Some("never"), "The last day the window may open, `YYYY-MM-DD`; it expires at 23:59 that day, in the window's time zone."),
+        attr(
+            "classifications",
+            Type::List(&CLASSIFICATION),
+            false,
+            Some("[critical, security]"),
+            "Updates to install. Windows: critical, security, update_rollup, feature_pack, service_pack, definition, tools, updates; Linux: critical, security, other.",
+        ),
+        attr("kb_include", Type::List(&STRING), false, Some("none"), "Windows: KB articles to install whatever their classification, such as \"KB5034441\"."),
+        attr("kb_exclude", Type::List(&STRING), false, Some("none"), "Windows: KB articles never to install."),
+        attr("packages_include", Type::List(&STRING), false, Some("none"), "Linux: package name masks to install, such as \"openssl*\"."),
+        attr("packages_exclude", Type::List(&STRING), false, Some("none"), "Linux: package name masks never to install."),
+        attr("reboot", Type::Word(&["if_required", "never", "always"]), false, Some("if_required"), "Whether machines restart after installing: `if_required`, `never` or `always`."),
+        attr("os", Type::List(&OS_TYPE), false, Some("[windows, linux]"), "The operating systems of the machines the group patches."),
+        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the maintenance configuration, merged over the plan's tags."),
+    ],
+    children: &[],
+    unique: false,
+};
+
+// ---------------------------------------------------------------------------
+// The schedule phrase
+
+/// Which week of the month a monthly window falls in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ordinal {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+}
+
+pub const ORDINALS: &[(&str, Ordinal)] =
+    &[("first", Ordinal::First), ("second", Ordinal::Second), ("third", Ordinal::Third), ("fourth", Ordinal::Fourth), ("last", Ordinal::Last)];
+
+impl Ordinal {
+    fn word(self) -> &'static str {
+        ORDINALS.iter().find(|(_, o)| *o == self).map_or("", |(w, _)| w)
+    }
+
+    /// `Second`, as Azure writes it.
+    fn azure(self) -> String {
+        let word = self.word();
+        word[..1].to_ascii_uppercase() + &word[1..]
+    }
+}
+
+/// How often a window opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recurrence {
+    /// Every N days from the start date: `daily` is every 1 day.
+    Days(u32),
+    /// On these weekdays of every week, Monday first.
+    Weekly(Vec<Weekday>),
+    /// On these days of every month, in order.
+    MonthDays(Vec<u32>),
+    /// On a weekday of one week of every month, moved `offset` days (-6 to 6).
+    MonthWeekday { ordinal: Ordinal, weekday: Weekday, offset: i32 },
+}
+
+/// The most days `every N days` may have between windows.
+pub const MAX_EVERY_DAYS: i64 = 365;
+
+impl Recurrence {
+    /// Azure's `recurEvery`: `Day`, `3Days`, `Week Saturday,Sunday`,
+    /// `Month day1,day15`, `Month Second Tuesday Offset2`.
+    pub fn recur_every(&self) -> String {
+        match self {
+            Recurrence::Days(1) => "Day".to_string(),
+            Recurrence::Days(n) => format!("{n}Days"),
+            Recurrence::Weekly(days) => format!("Week {}", days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")),
+            Recurrence::MonthDays(days) => format!("Month {}", days.iter().map(|d| format!("day{d}")).collect::<Vec<_>>().join(",")),
+            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
+                let offset = if *offset == 0 { String::new() } else { format!(" Offset{offset}") };
+                format!("Month {} {}{offset}", ordinal.azure(), weekday.name())
+            }
+        }
+    }
+
+    /// In words: `every Sunday`, `2 days after the second Tuesday of every month`.
+    pub fn describe(&self) -> String {
+        match self {
+            Recurrence::Days(1) => "every day".to_string(),
+            Recurrence::Days(n) => format!("every {n} days"),
+            Recurrence::Weekly(days) => format!("every {}", and(&days.iter().map(|d| d.name().to_string()).collect::<Vec<_>>())),
+            Recurrence::MonthDays(days) => {
+                let shown: Vec<String> = days.iter().map(ToString::to_string).collect();
+                let word = if days.len() == 1 { "day" } else { "days" };
+                format!("on {word} {} of every month", and(&shown))
+            }
+            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
+                let base = format!("the {} {} of every month", ordinal.word(), weekday.name());
+                match offset {
+                    0 => format!("on {base}"),
+                    n => {
+                        let days = if n.abs() == 1 { "day" } else { "days" };
+                        let side = if *n > 0 { "after" } else { "before" };
+                        format!("{} {days} {side} {base}", n.abs())
+                    }
+                }
+            }
+        }
+    }
+
+    /// The days the window opens on, from `from` on (and not before `start`),
+    /// up to `count` of them and none after `expires`.
+    ///
+    /// `every N days` counts from the start date; a day of the month that a
+    /// month lacks (31 in April) is skipped that month; an offset may move a
+    /// monthly window into the month before or after.
+    pub fn occurrences(&self, start: Date, expires: Option<Date>, from: Date, count: usize) -> Vec<Date> {
+        let begin = start.max(from);
+        let mut found: Vec<Date> = Vec::new();
+        let open = |d: Date| expires.is_none_or(|e| d <= e);
+        match self {
+            Recurrence::Days(n) => {
+                let n = i64::from((*n).max(1));
+                let behind = begin.days() - start.days();
+                let mut day = start.add_days((behind + n - 1).div_euclid(n) * n);
+                while found.len() < count && open(day) && day.year < 9999 {
+                    found.push(day);
+                    day = day.add_days(n);
+                }
+            }
+            Recurrence::Weekly(days) => {
+                let mut day = begin;
+                while found.len() < count && open(day) && day.year < 9999 && !days.is_empty() {
+                    if days.contains(&day.weekday()) {
+                        found.push(day);
+                    }
+                    day = day.add_days(1);
+                }
+            }
+            Recurrence::MonthDays(days) => {
+                let mut month = Date { year: begin.year, month: begin.month, day: 1 };
+                while found.len() < count && open(month) && month.year < 9999 && !days.is_empty() {
+                    for &d in days {
+                        if let Some(day) = Date::new(month.year, month.month, d).filter(|&day| day >= begin && open(day)) {
+                            if found.len() < count {
+                                found.push(day);
+                            }
+                        }
+                    }
+                    month = month.next_month();
+                }
+            }
+            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
+                // An offset reaches back into the month before: start a month early.
+                let first = Date { year: begin.year, month: begin.month, day: 1 }.add_days(-1);
+                let mut month = Date { year: first.year, month: first.month, day: 1 };
+                while found.len() < count && month.year < 9999 {
+                    let day = nth_weekday(month, *ordinal, *weekday).add_days(i64::from(*offset));
+                    if !open(day) {
+                        break;
+                    }
+                    if day >= begin {
+                        found.push(day);
+                    }
+                    month = month.next_month();
+                }
+            }
+        }
+        found
+    }
+}
+
+/// The day of `month` (any date in it) that is its `ordinal` `weekday`.
+fn nth_weekday(month: Date, ordinal: Ordinal, weekday: Weekday) -> Date {
+    let first = Date { year: month.year, month: month.month, day: 1 };
+    let to = |from: Weekday| (weekday as i64 - from as i64).rem_euclid(7);
+    let week = match ordinal {
+        Ordinal::First => 0,
+        Ordinal::Second => 1,
+        Ordinal::Third => 2,
+        Ordinal::Fourth => 3,
+        Ordinal::Last => {
+            let last = Date { year: month.year, month: month.month, day: crate::calendar::days_in_month(month.year, month.month) };
+            return last.add_days(-(last.weekday() as i64 - weekday as i64).rem_euclid(7));
+        }
+    };
+    first.add_days(to(first.weekday()) + 7 * week)
+}
+
+/// "a", "a and b", "a, b and c".
+fn and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A group's schedule, read from its phrase, with the spans of its parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    pub recurrence: Recurrence,
+    /// From the first word to the last word of the recurrence.
+    pub recurrence_span: Span,
+    /// Minutes after midnight.
+    pub at: u32,
+    pub at_span: Span,
+    /// Seconds.
+    pub duration: u64,
+    pub duration_span: Span,
+    /// The time zone as written, and where.
+    pub time_zone: Option<(String, Span)>,
+    /// The whole phrase.
+    pub span: Span,
+}
+
+impl Schedule {
+    /// `02:00`.
+    pub fn at_text(&self) -> String {
+        format!("{:02}:{:02}", self.at / 60, self.at % 60)
+    }
+
+    /// Azure's `duration`, `HH:mm`, of whole minutes.
+    pub fn duration_text(&self) -> String {
+        let minutes = self.duration / 60;
+        format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    }
+
+    /// The time zone as written, or [`DEFAULT_TIME_ZONE`].
+    pub fn time_zone_text(&self) -> &str {
+        self.time_zone.as_ref().map_or(DEFAULT_TIME_ZONE, |(tz, _)| tz.as_str())
+    }
+
+    /// The Windows time zone ID Azure gets: the table's spelling of the one
+    /// written, or the text as written when the table lacks it.
+    pub fn time_zone_id(&self) -> String {
+        let written = self.time_zone_text();
+        crate::timezones::find(written).map_or_else(|| written.to_string(), |z| z.id.to_string())
+    }
+}
+
+/// The shape of a schedule, for help texts.
+pub const SHAPE: &str =
+    "daily|every N days|weekly DAYS|monthly on DAYS|monthly ORDINAL WEEKDAY [offset N [before]] at HH:MM for DURATION [timezone \"ZONE\"]";
+const EXAMPLE: &str = "weekly sunday at 02:00 for 3h timezone \"GMT Standard Time\"";
+/// The words a schedule starts with.
+const RECURRENCES: &[&str] = &["daily", "every", "weekly", "monthly"];
+
+/// A problem to report, or `None` for one reported already (an invalid literal).
+type Read<T> = Result<T, Option<Diagnostic>>;
+
+/// Reports what is wrong with the schedules of an update group: one schedule,
+/// each word in its place. The phrase reader of `update_group` (see
+/// [`crate::schema::PHRASE_READERS`]).
+pub fn read_schedules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
+    let mut first: Option<Span> = None;
+    for phrase in phrases {
+        if let Some(first) = first {
+            out.push(
+                Diagnostic::new(&MALFORMED_BLOCK, phrase.span, "an update group has one schedule, and this is a second")
+                    .with_label(first, "the first is here")
+                    .with_help("keep one schedule a group; a second window needs a second `update_group`"),
+            );
+            continue;
+        }
+        match read_schedule(phrase) {
+            Ok(_) => first = Some(phrase.span),
+            Err(Some(d)) => {
+                out.push(d);
+                first = Some(phrase.span);
+            }
+            Err(None) => first = Some(phrase.span),
+        }
+    }
+}
+
+/// The schedule of an update group, when it reads without error.
+pub fn schedule(node: &Node) -> Option<Schedule> {
+    match node.raw_phrases.as_slice() {
+        [phrase] => read_schedule(phrase).ok(),
+        _ => None,
+    }
+}
+
+/// Reports each update group without a schedule; run once the plan is resolved.
+pub fn require_schedule(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    for (id, node) in model.of_kind("update_group") {
+        if node.raw_phrases.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no schedule", model.describe(id)))
+                    .with_help(format!("add its window as a line of the block, such as `{EXAMPLE}`")),
+            );
+        }
+    }
+}
+
+/// One word of a phrase: a bare word, another value, or an operator or group.
+#[derive(Clone, Copy)]
+enum Word<'a> {
+    Bare(&'a Ident),
+    Value(&'a ast::Value),
+    Other(Span),
+}
+
+impl<'a> Word<'a> {
+    fn of(term: &'a Term) -> Word<'a> {
+        match term {
+            Term::Value(v) => v.as_word().map_or(Word::Value(v), Word::Bare),
+            other => Word::Other(other.span()),
+        }
+    }
+
+    fn span(&self) -> Span {
+        match self {
+            Word::Bare(i) => i.span,
+            Word::Value(v) => v.span,
+            Word::Other(s) => *s,
+        }
+    }
+
+    fn bare(&self) -> Option<String> {
+        match self {
+            Word::Bare(i) => Some(i.name.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+
+    fn is(&self, word: &str) -> bool {
+        self.bare().is_some_and(|w| w == word)
+    }
+
+    /// What the word is, for "found ..." messages.
+    fn shown(&self) -> String {
+        match self {
+            Word::Bare(i) => format!("`{}`", i.name),
+            Word::Value(v) => v.kind.describe().to_string(),
+            Word::Other(_) => "an operator or group".to_string(),
+        }
+    }
+
+    fn invalid(&self) -> bool {
+        matches!(self, Word::Value(ast::Value { kind: ValueKind::Invalid, .. }))
+    }
+}
+
+struct Reader<'a> {
+    words: Vec<Word<'a>>,
+    at: usize,
+    /// The whole phrase: where "something is missing" points.
+    phrase: Span,
+}
+
+fn malformed(span: Span, message: impl Into<String>, help: impl Into<String>) -> Option<Diagnostic> {
+    Some(Diagnostic::new(&MALFORMED_BLOCK, span, message).with_help(help))
+}
+
+fn mismatch(word: &Word, expected: &str, help: impl Into<String>) -> Option<Diagnostic> {
+    if word.invalid() {
+        return None;
+    }
+    Some(Diagnostic::new(&TYPE_MISMATCH, word.span(), format!("expected {expected}, found {}", word.shown())).with_help(help))
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<Word<'a>> {
+        self.words.get(self.at).copied()
+    }
+
+    /// Where a missing word would go: just after the last word read.
+    fn end(&self) -> Span {
+        let last = self.at.checked_sub(1).and_then(|i| self.words.get(i)).map_or(self.phrase, Word::span);
+        Span::new(last.file, last.end as usize, last.end as usize)
+    }
+
+    fn next(&mut self, missing: &str, help: &str) -> Read<Word<'a>> {
+        let word = self.peek().ok_or_else(|| malformed(self.end(), format!("the schedule ends where {missing} belongs"), help))?;
+        self.at += 1;
+        Ok(word)
+    }
+
+    fn take_if(&mut self, word: &str) -> Option<Word<'a>> {
+        let found = self.peek().filter(|w| w.is(word));
+        self.at += usize::from(found.is_some());
+        found
+    }
+
+    /// A whole number in `range`.
+    fn number(&mut self, what: &str, range: std::ops::RangeInclusive<i64>, help: &str) -> Read<(i64, Span)> {
+        let word = self.next(what, help)?;
+        match word {
+            Word::Value(ast::Value { kind: ValueKind::Int(n), span }) if range.contains(n) => Ok((*n, *span)),
+            Word::Value(ast::Value { kind: ValueKind::Int(n), span }) => Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, *span, format!("{what} is {n}, out of {} to {}", range.start(), range.end()))
+                    .with_help(help.to_string()),
+            )),
+            other => Err(mismatch(&other, what, help)),
+        }
+    }
+}
+
+/// Reads one schedule phrase: `weekly sunday at 02:00 for 3h timezone "GMT Standard Time"`.
+fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
+    let help = format!("write `{SHAPE}`, such as `{EXAMPLE}`");
+    if let Some(body) = &phrase.body {
+        return Err(malformed(body.span, "a schedule is one line and takes no `{ ... }`", help));
+    }
+    let head = Word::Bare(&phrase.head);
+    let words: Vec<Word> = std::iter::once(head).chain(phrase.terms.iter().map(Word::of)).collect();
+    let mut r = Reader { words, at: 1, phrase: phrase.span };
+    let recurrence = match head.bare().as_deref() {
+        Some("daily") => Recurrence::Days(1),
+        Some("every") => every(&mut r)?,
+        Some("weekly") => {
+            r.take_if("on");
+            Recurrence::Weekly(weekdays(&mut r)?)
+        }
+        Some("monthly") => monthly(&mut r)?,
+        _ => {
+            let name = phrase.head.name.as_str();
+            let hint = did_you_mean(name, RECURRENCES.iter().copied());
+            let attribute = did_you_mean(name, UPDATE_GROUP.attributes.iter().map(|a| a.name)).map(|h| format!("{h} Attributes take `=`."));
+            let help = hint.or(attribute).unwrap_or_else(|| format!("a schedule starts with `daily`, `every`, `weekly` or `monthly`: {help}"));
+            return Err(Some(
+                Diagnostic::new(
+                    &TYPE_MISMATCH,
+                    phrase.head.span,
+                    format!("expected a schedule (`daily`, `every`, `weekly` or `monthly`), found `{name}`"),
+                )
+                .with_help(help),
+            ));
+        }
+    };
+    let recurrence_span = phrase.head.span.to(r.words[r.at - 1].span());
+    let mut at: Option<(u32, Span, Span)> = None;
+    let mut duration: Option<(u64, Span, Span)> = None;
+    let mut time_zone: Option<(String, Span, Span)> = None;
+    while let Some(word) = r.peek() {
+        r.at += 1;
+        let keyword = word.span();
+        let given_before = match word.bare().as_deref() {
+            Some("at") => at.as_ref().map(|a| a.2),
+            Some("for") => duration.as_ref().map(|d| d.2),
+            Some("timezone") => time_zone.as_ref().map(|t| t.2),
+            _ => None,
+        };
+        if let Some(first) = given_before {
+            let name = word.bare().unwrap_or_default();
+            return Err(Some(
+                Diagnostic::new(&MALFORMED_BLOCK, keyword, format!("the schedule gives `{name}` twice"))
+                    .with_label(first, "first given here")
+                    .with_help("keep one of them"),
+            ));
+        }
+        match word.bare().as_deref() {
+            Some("at") => {
+                let value = r.next("a time of day after `at`", "write the time the window opens, such as `at 02:00`")?;
+                match value {
+                    Word::Value(ast::Value { kind: ValueKind::TimeOfDay(minutes), span }) => at = Some((*minutes, *span, keyword)),
+                    other => {
+                        return Err(mismatch(&other, "a time of day like 02:00", "write the time the window opens, 24-hour, such as `at 02:00`"))
+                    }
+                }
+            }
+            Some("for") => {
+                let value = r.next("a duration after `for`", "write how long the window lasts, such as `for 3h`")?;
+                match value {
+                    Word::Value(ast::Value { kind: ValueKind::Duration(seconds), span }) => duration = Some((*seconds, *span, keyword)),
+                    Word::Value(ast::Value { kind: ValueKind::Int(n), .. }) => {
+                        return Err(mismatch(&value, "a duration like 3h", format!("give the unit: `{n}h` for hours, `{n}m` for minutes")))
+                    }
+                    other => return Err(mismatch(&other, "a duration like 3h", "write how long the window lasts, such as `for 3h` or `for 2h30m`")),
+                }
+            }
+            Some("timezone") => {
+                let value = r.next("a time zone after `timezone`", "write a Windows time zone ID, such as `timezone \"GMT Standard Time\"`")?;
+                match value {
+                    Word::Value(ast::Value { kind: ValueKind::Str(s), span }) => time_zone = Some((s.clone(), *span, keyword)),
+                    Word::Bare(ident) => time_zone = Some((ident.name.clone(), ident.span, keyword)),
+                    other => {
+                        return Err(mismatch(
+                            &other,
+                            "a time zone",
+                            "write a Windows time zone ID in quotes, such as `timezone \"W. Europe Standard Time\"`",
+                        ))
+                    }
+                }
+            }
+            _ => {
+                let hint = word.bare().and_then(|w| did_you_mean(&w, ["at", "for", "timezone"]));
+                return Err(mismatch(
+                    &word,
+                    "`at`, `for` or `timezone`",
+                    hint.unwrap_or_else(|| format!("after the days come `at HH:MM`, `for DURATION` and `timezone \"ZONE\"`: {help}")),
+                ));
+            }
+        }
+    }
+    let Some((at, at_span, _)) = at else {
+        return Err(malformed(r.end(), "the schedule does not say when the window opens", "add `at HH:MM`, such as `at 02:00`"));
+    };
+    let Some((duration, duration_span, _)) = duration else {
+        return Err(malformed(r.end(), "the schedule does not say how long the window lasts", "add `for DURATION`, such as `for 3h`"));
+    };
+    Ok(Schedule {
+        recurrence,
+        recurrence_span,
+        at,
+        at_span,
+        duration,
+        duration_span,
+        time_zone: time_zone.map(|(tz, span, _)| (tz, span)),
+        span: phrase.span,
+    })
+}
+
+/// `every N days`.
+fn every(r: &mut Reader) -> Read<Recurrence> {
+    let help = "write `every N days`, such as `every 3 days`; weekly and monthly windows are written `weekly DAYS` and `monthly ...`";
+    let (n, _) = r.number("the number of days", 1..=MAX_EVERY_DAYS, help)?;
+    let unit = r.next("`days`", help)?;
+    match unit.bare().as_deref() {
+        Some("day" | "days") => Ok(Recurrence::Days(n as u32)),
+        Some(w @ ("week" | "weeks" | "month" | "months")) => {
+            Err(Some(Diagnostic::new(&TYPE_MISMATCH, unit.span(), format!("ashlar writes `every` with days only, not {w}")).with_help(
+                "write a weekly window `weekly DAYS`, such as `weekly sunday`, and a monthly one `monthly on 15` or `monthly second tuesday`",
+            )))
+        }
+        _ => Err(mismatch(&unit, "`days`", help)),
+    }
+}
+
+/// Weekdays: one or more words, or a list of them.
+fn weekdays(r: &mut Reader) -> Read<Vec<Weekday>> {
+    let help = "name the days, such as `weekly sunday` or `weekly [saturday, sunday]`";
+    let first = r.next("a day of the week", help)?;
+    let mut words: Vec<Word> = Vec::new();
+    if let Word::Value(ast::Value { kind: ValueKind::List(items), span }) = first {
+        if items.is_empty() {
+            return Err(Some(Diagnostic::new(&TYPE_MISMATCH, *span, "an empty list names no day").with_help(help)));
+        }
+        words.extend(items.iter().map(|v| v.as_word().map_or(Word::Value(v), Word::Bare)));
+    } else {
+        words.push(first);
+        while let Some(next) = r.peek().filter(|w| w.bare().is_some_and(|b| Weekday::parse(&b).is_some())) {
+            words.push(next);
+            r.at += 1;
+        }
+    }
+    let mut days: Vec<(Weekday, Span)> = Vec::new();
+    for word in words {
+        let day = word.bare().and_then(|b| Weekday::parse(&b));
+        let Some(day) = day else {
+            let names = crate::calendar::WEEKDAYS.map(|d| d.name().to_ascii_lowercase());
+            let hint = word.bare().and_then(|b| did_you_mean(&b, names.iter().map(String::as_str)));
+            return Err(mismatch(&word, "a day of the week", hint.unwrap_or_else(|| help.to_string())));
+        };
+        if let Some((_, first)) = days.iter().find(|(d, _)| *d == day) {
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, word.span(), format!("{} is named twice", day.name()))
+                    .with_label(*first, "first named here")
+                    .with_help("name each day once"),
+            ));
+        }
+        days.push((day, word.span()));
+    }
+    let mut days: Vec<Weekday> = days.into_iter().map(|(d, _)| d).collect();
+    days.sort();
+    Ok(days)
+}
+
+/// `monthly on DAYS` or `monthly ORDINAL WEEKDAY [offset N [day|days] [before|after]]`.
+fn monthly(r: &mut Reader) -> Read<Recurrence> {
+    let help = "write `monthly on 15`, `monthly on [1, 15]` or `monthly second tuesday`, with `offset N` to move it N days later";
+    let word = r.next("`on DAY` or a week of the month", help)?;
+    if word.is("on") {
+        return month_days(r).map(Recurrence::MonthDays);
+    }
+    let Some(ordinal) = word.bare().and_then(|b| ORDINALS.iter().find(|(w, _)| *w == b).map(|(_, o)| *o)) else {
+        let words = ["on", "first", "second", "third", "fourth", "last"];
+        let hint = word.bare().and_then(|b| did_you_mean(&b, words));
+        let expected = "`on` or a week of the month (`first`, `second`, `third`, `fourth`, `last`)";
+        return Err(mismatch(&word, expected, hint.unwrap_or_else(|| help.to_string())));
+    };
+    let day_word = r.next("a day of the week", help)?;
+    let Some(weekday) = day_word.bare().and_then(|b| Weekday::parse(&b)) else {
+        let names = crate::calendar::WEEKDAYS.map(|d| d.name().to_ascii_lowercase());
+        let hint = day_word.bare().and_then(|b| did_you_mean(&b, names.iter().map(String::as_str)));
+        return Err(mismatch(&day_word, "a day of the week", hint.unwrap_or_else(|| help.to_string())));
+    };
+    let mut offset = 0;
+    if r.take_if("offset").is_some() {
+        let offset_help = "write `offset N` to open the window N days later, `offset N before` N days earlier; N is 0 to 6";
+        let (n, _) = r.number("the offset", 0..=6, offset_help)?;
+        if r.take_if("day").is_none() {
+            r.take_if("days");
+        }
+        offset = n as i32;
+        if r.take_if("before").is_some() {
+            offset = -offset;
+        } else {
+            r.take_if("after");
+        }
+    }
+    Ok(Recurrence::MonthWeekday { ordinal, weekday, offset })
+}
+
+/// Days of the month, 1 to 31: one or more numbers, or a list of them.
+fn month_days(r: &mut Reader) -> Read<Vec<u32>> {
+    let help = "name the days of the month, 1 to 31, such as `monthly on 15` or `monthly on [1, 15]`";
+    let first = r.next("a day of the month", help)?;
+    let mut words: Vec<Word> = Vec::new();
+    if let Word::Value(ast::Value { kind: ValueKind::List(items), span }) = first {
+        if items.is_empty() {
+            return Err(Some(Diagnostic::new(&TYPE_MISMATCH, *span, "an empty list names no day").with_help(help)));
+        }
+        words.extend(items.iter().map(Word::Value));
+    } else {
+        words.push(first);
+        while let Some(next) = r.peek().filter(|w| matches!(w, Word::Value(ast::Value { kind: ValueKind::Int(_), .. }))) {
+            words.push(next);
+            r.at += 1;
+        }
+    }
+    let mut days: Vec<(u32, Span)> = Vec::new();
+    for word in words {
+        let day = match word {
+            Word::Value(ast::Value { kind: ValueKind::Int(n), span }) => {
+                if !(1..=31).contains(n) {
+                    return Err(Some(Diagnostic::new(&TYPE_MISMATCH, *span, format!("day {n} of the month is out of 1 to 31")).with_help(help)));
+                }
+                *n as u32
+            }
+            other => return Err(mismatch(&other, "a day of the month", help)),
+        };
+        if let Some((_, first)) = days.iter().find(|(d, _)| *d == day) {
+            return Err(Some(
+                Diagnostic::new(&TYPE_MISMATCH, word.span(), format!("day {day} is named twice"))
+                    .with_label(*first, "first named here")
+                    .with_help("name each day once"),
+            ));
+        }
+        days.push((day, word.span()));
+    }
+    let mut days: Vec<u32> = days.into_iter().map(|(d, _)| d).collect();
+    days.sort_unstable();
+    Ok(days)
+}
+
+// ---------------------------------------------------------------------------
+// What a group says, with its defaults
+
+/// Which operating systems a group patches: (windows, linux).
+pub fn os_of(node: &Node) -> (bool, bool) {
+    if node.get("os").is_none() {
+        return (true, true);
+    }
+    let words: Vec<&str> = node.list("os").iter().filter_map(|i| if let Typed::Word(w) = &i.value { Some(w.as_str()) } else { None }).collect();
+    (words.contains(&"windows"), words.contains(&"linux"))
+}
+
+/// The classification words of a group: written, or the default.
+pub fn classifications(node: &Node) -> Vec<String> {
+    if node.get("classifications").is_none() {
+        return DEFAULT_CLASSIFICATIONS.iter().map(|c| c.to_string()).collect();
+    }
+    node.list("classifications").iter().filter_map(|i| if let Typed::Word(w) = &i.value { Some(w.clone()) } else { None }).collect()
+}
+
+/// A date attribute (`starts`, `expires`), when written and valid.
+pub fn date(node: &Node, attr: &str) -> Option<Date> {
+    node.str(attr).and_then(|text| Date::parse(text).ok())
+}
+
+/// The first day the window may open: `starts`, else [`DEFAULT_START`].
+pub fn start(node: &Node) -> Date {
+    date(node, "starts").unwrap_or(DEFAULT_START)
+}
+
+/// The strings of a list attribute.
+fn strings(node: &Node, attr: &str) -> Vec<String> {
+    node.list(attr).iter().filter_map(|i| if let Typed::Str(s) = &i.value { Some(s.clone()) } else { None }).collect()
+}
+
+/// Azure's names of the classifications a group installs on one operating system.
+fn azure_classifications(node: &Node, table: &[(&str, &'static str)]) -> Vec<Prop> {
+    let chosen = classifications(node);
+    table.iter().filter(|(word, _)| chosen.iter().any(|c| c == word)).map(|(_, azure)| Prop::str(*azure)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Lowering
+
+/// Each `update_group` becomes a maintenance configuration in its resource
+/// group and a dynamic scope at subscription scope that assigns it to the
+/// machines tagged with the group's name.
+pub fn lower_update_groups(lw: &mut Lowering) {
+    let groups: Vec<NodeId> = lw.model.of_kind("update_group").map(|(id, _)| id).collect();
+    for id in groups {
+        let model = lw.model;
+        let node = model.node(id);
+        let Some(schedule) = schedule(node) else { continue };
+        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+        let (windows, linux) = os_of(node);
+
+        let mut window = IndexMap::new();
+        window.insert("startDateTime".to_string(), Prop::str(format!("{} {}", start(node), schedule.at_text())));
+        window.insert("duration".to_string(), Prop::str(schedule.duration_text()));
+        window.insert("timeZone".to_string(), Prop::str(schedule.time_zone_id()));
+        window.insert("recurEvery".to_string(), Prop::str(schedule.recurrence.recur_every()));
+        if let Some(expires) = date(node, "expires") {
+            window.insert("expirationDateTime".to_string(), Prop::str(format!("{expires} 23:59")));
+        }
+
+        let reboot = node.str("reboot").and_then(|r| REBOOT.iter().find(|(w, _)| *w == r)).map_or("IfRequired", |(_, azure)| azure);
+        let mut patches = IndexMap::new();
+        patches.insert("rebootSetting".to_string(), Prop::str(reboot));
+        if windows {
+            let mut parameters = IndexMap::new();
+            parameters.insert("classificationsToInclude".to_string(), Prop::Array(azure_classifications(node, WINDOWS_CLASSIFICATIONS)));
+            for (attr, key) in [("kb_include", "kbNumbersToInclude"), ("kb_exclude", "kbNumbersToExclude")] {
+                let kbs = strings(node, attr);
+                if !kbs.is_empty() {
+                    parameters.insert(key.to_string(), Prop::Array(kbs.into_iter().map(Prop::Str).collect()));
+                }
+            }
+            patches.insert("windowsParameters".to_string(), Prop::Object(parameters));
+        }
+        if linux {
+            let mut parameters = IndexMap::new();
+            parameters.insert("classificationsToInclude".to_string(), Prop::Array(azure_classifications(node, LINUX_CLASSIFICATIONS)));
+            for (attr, key) in [("packages_include", "packageNameMasksToInclude"), ("packages_exclude", "packageNameMasksToExclude")] {
+                let masks = strings(node, attr);
+                if !masks.is_empty() {
+                    parameters.insert(key.to_string(), Prop::Array(masks.into_iter().map(Prop::Str).collect()));
+                }
+            }
+            patches.insert("linuxParameters".to_string(), Prop::Object(parameters));
+        }
+
+        let mut properties = IndexMap::new();
+        properties.insert("maintenanceScope".to_string(), Prop::str("InGuestPatch"));
+        properties.insert("extensionProperties".to_string(), Prop::object([("InGuestPatchMode", Prop::str("User"))]));
+        properties.insert("maintenanceWindow".to_string(), Prop::Object(window));
+        properties.insert("installPatches".to_string(), Prop::Object(patches));
+        properties.insert("visibility".to_string(), Prop::str("Custom"));
+        let configuration = lw.push(Resource {
+            symbol: format!("mc_{}", node.name()),
+            resource_type: MAINTENANCE_CONFIGURATION,
+            api_version: api_version(MAINTENANCE_CONFIGURATION),
+            name: vec![lw.names.maintenance_configuration(id)],
+            parent: None,
+            resource_group: rg,
+            location: model.location(id).map(str::to_string),
+            tags: model.tags(id),
+            top: IndexMap::new(),
+            properties: Prop::Object(properties),
+            depends_on: Vec::new(),
+            origin: id,
+            deployment: 0,
+        });
+        lw.primary.insert(id, configuration);
+
+        // The dynamic scope: every virtual machine of the subscription with the tag.
+        let os_types: Vec<Prop> = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| Prop::str(os)).collect();
+        let mut tags = IndexMap::new();
+        tags.insert(TAG.to_string(), Prop::Array(vec![Prop::str(node.name())]));
+        let filter = Prop::object([
+            ("resourceTypes", Prop::Array(vec![Prop::str(VIRTUAL_MACHINES)])),
+            ("osTypes", Prop::Array(os_types)),
+            ("tagSettings", Prop::object([("tags", Prop::Object(tags)), ("filterOperator", Prop::str("All"))])),
+        ]);
+        lw.push_subscription(Resource {
+            symbol: format!("assign_{}", node.name()),
+            resource_type: CONFIGURATION_ASSIGNMENT,
+            api_version: api_version(CONFIGURATION_ASSIGNMENT),
+            name: vec![lw.names.maintenance_assignment(id)],
+            parent: None,
+            resource_group: String::new(),
+            // "create subscription-level dynamic scope assignments with an empty
+            // location" (learn: update-manager/manage-dynamic-scoping).
+            location: None,
+            tags: IndexMap::new(),
+            top: IndexMap::new(),
+            properties: Prop::object([("maintenanceConfigurationId", Prop::Id(configuration)), ("filter", filter)]),
+            depends_on: vec![configuration],
+            origin: id,
+            deployment: 0,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Weekday::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn read(line: &str) -> Result<Schedule, String> {
+        let text = format!("update_group g {{\n  {line}\n}}\n");
+        let (tree, errors) = crate::syntax::parse(crate::source::FileId::default(), &text);
+        assert!(errors.is_empty(), "{line}: {errors:?}");
+        let Some(ast::Item::Block(group)) = tree.items.first() else { panic!("no block") };
+        let Some(ast::Item::Block(phrase)) = group.body.as_ref().and_then(|b| b.items.first()) else { panic!("no phrase") };
+        read_schedule(phrase).map_err(|d| d.map(|d| format!("{}: {}", d.code.code, d.message)).unwrap_or_default())
+    }
+
+    fn recur(line: &str) -> String {
+        read(line).unwrap().recurrence.recur_every()
+    }
+
+    #[test]
+    fn phrases_become_azure_recurrences() {
+        assert_eq!(recur("daily at 02:00 for 2h"), "Day");
+        assert_eq!(recur("every 1 day at 02:00 for 2h"), "Day");
+        assert_eq!(recur("every 3 days at 02:00 for 2h"), "3Days");
+        assert_eq!(recur("weekly sunday at 02:00 for 2h"), "Week Sunday");
+        assert_eq!(recur("weekly on sunday saturday at 02:00 for 2h"), "Week Saturday,Sunday");
+        assert_eq!(recur("weekly [Sunday, wednesday] at 02:00 for 2h"), "Week Wednesday,Sunday");
+        assert_eq!(recur("monthly on 15 at 02:00 for 2h"), "Month day15");
+        assert_eq!(recur("monthly on [15, 1] at 02:00 for 2h"), "Month day1,day15");
+        assert_eq!(recur("monthly second tuesday at 22:00 for 3h"), "Month Second Tuesday");
+        assert_eq!(recur("monthly second tuesday offset 2 at 22:00 for 3h"), "Month Second Tuesday Offset2");
+        assert_eq!(recur("monthly last sunday offset 3 days before at 22:00 for 3h"), "Month Last Sunday Offset-3");
+        assert_eq!(recur("monthly last sunday offset 0 at 22:00 for 3h"), "Month Last Sunday");
+    }
+
+    #[test]
+    fn clauses_come_in_any_order() {
+        let s = read("weekly sunday timezone \"GMT Standard Time\" for 3h at 2:30").unwrap();
+        assert_eq!((s.at_text(), s.duration_text(), s.time_zone_id()), ("02:30".into(), "03:00".into(), "GMT Standard Time".into()));
+        let s = read("daily at 23:15 for 1h45m timezone utc").unwrap();
+        assert_eq!((s.at_text(), s.duration_text(), s.time_zone_id()), ("23:15".into(), "01:45".into(), "UTC".into()));
+        assert_eq!(read("daily at 01:00 for 2h").unwrap().time_zone_id(), "UTC");
+    }
+
+    #[test]
+    fn errors_point_at_the_word() {
+        assert_eq!(read("weekly sundy at 02:00 for 2h").unwrap_err(), "ASH104: expected a day of the week, found `sundy`");
+        assert_eq!(
+            read("fortnightly at 02:00 for 2h").unwrap_err(),
+            "ASH104: expected a schedule (`daily`, `every`, `weekly` or `monthly`), found `fortnightly`"
+        );
+        assert_eq!(read("every 2 weeks at 02:00 for 2h").unwrap_err(), "ASH104: ashlar writes `every` with days only, not weeks");
+        assert_eq!(read("every 0 days at 02:00 for 2h").unwrap_err(), "ASH104: the number of days is 0, out of 1 to 365");
+        assert_eq!(read("monthly on 32 at 02:00 for 2h").unwrap_err(), "ASH104: day 32 of the month is out of 1 to 31");
+        assert_eq!(read("monthly on 1 1 at 02:00 for 2h").unwrap_err(), "ASH104: day 1 is named twice");
+        assert_eq!(
+            read("monthly fifth monday at 02:00 for 2h").unwrap_err(),
+            "ASH104: expected `on` or a week of the month (`first`, `second`, `third`, `fourth`, `last`), found `fifth`"
+        );
+        assert_eq!(read("monthly second tuesday offset 7 at 02:00 for 2h").unwrap_err(), "ASH104: the offset is 7, out of 0 to 6");
+        assert_eq!(read("weekly sunday sunday at 02:00 for 2h").unwrap_err(), "ASH104: Sunday is named twice");
+        assert_eq!(read("weekly sunday at 02:00 for 3").unwrap_err(), "ASH104: expected a duration like 3h, found an integer");
+        assert_eq!(read("weekly sunday at noon for 3h").unwrap_err(), "ASH104: expected a time of day like 02:00, found `noon`");
+        assert_eq!(read("weekly sunday for 3h").unwrap_err(), "ASH109: the schedule does not say when the window opens");
+        assert_eq!(read("weekly sunday at 02:00").unwrap_err(), "ASH109: the schedule does not say how long the window lasts");
+        assert_eq!(read("weekly sunday at 02:00 at 03:00 for 3h").unwrap_err(), "ASH109: the schedule gives `at` twice");
+        assert_eq!(read("weekly sunday at 02:00 for 3h until 2027").unwrap_err(), "ASH104: expected `at`, `for` or `timezone`, found `until`");
+        assert_eq!(read("weekly at 02:00 for 3h").unwrap_err(), "ASH104: expected a day of the week, found `at`");
+        assert_eq!(read("weekly").unwrap_err(), "ASH109: the schedule ends where a day of the week belongs");
+    }
+
+    #[test]
+    fn recurrences_in_words() {
+        let words = |line: &str| read(line).unwrap().recurrence.describe();
+        assert_eq!(words("daily at 02:00 for 2h"), "every day");
+        assert_eq!(words("every 3 days at 02:00 for 2h"), "every 3 days");
+        assert_eq!(words("weekly saturday sunday at 02:00 for 2h"), "every Saturday and Sunday");
+        assert_eq!(words("weekly monday wednesday friday at 02:00 for 2h"), "every Monday, Wednesday and Friday");
+        assert_eq!(words("monthly on 15 at 02:00 for 2h"), "on day 15 of every month");
+        assert_eq!(words("monthly on 1 15 at 02:00 for 2h"), "on days 1 and 15 of every month");
+        assert_eq!(words("monthly second tuesday at 02:00 for 2h"), "on the second Tuesday of every month");
+        assert_eq!(words("monthly second tuesday offset 2 at 02:00 for 2h"), "2 days after the second Tuesday of every month");
+        assert_eq!(words("monthly last sunday offset 1 before at 02:00 for 2h"), "1 day before the last Sunday of every month");
+    }
+
+    #[test]
+    fn occurrences_follow_the_calendar() {
+        let start = DEFAULT_START;
+        let from = d("2026-12-01");
+        let dates = |r: Recurrence, expires: Option<Date>| r.occurrences(start, expires, from, 3).iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        assert_eq!(dates(Recurrence::Days(1), None), ["2026-12-01", "2026-12-02", "2026-12-03"]);
+        // 2026-01-01 + 333 days = 2026-11-30; every 3 days from the start.
+        assert_eq!(dates(Recurrence::Days(3), None), ["2026-12-03", "2026-12-06", "2026-12-09"]);
+        assert_eq!(dates(Recurrence::Weekly(vec![Saturday, Sunday]), None), ["2026-12-05", "2026-12-06", "2026-12-12"]);
+        assert_eq!(dates(Recurrence::MonthDays(vec![1, 31]), None), ["2026-12-01", "2026-12-31", "2027-01-01"]);
+        assert_eq!(dates(Recurrence::MonthDays(vec![31]), None), ["2026-12-31", "2027-01-31", "2027-03-31"]);
+        // Patch Tuesday: the second Tuesday; two days later is Thursday.
+        let patch_tuesday = Recurrence::MonthWeekday { ordinal: Ordinal::Second, weekday: Tuesday, offset: 0 };
+        assert_eq!(dates(patch_tuesday, None), ["2026-12-08", "2027-01-12", "2027-02-09"]);
+        let after = Recurrence::MonthWeekday { ordinal: Ordinal::Second, weekday: Tuesday, offset: 2 };
+        assert_eq!(dates(after, None), ["2026-12-10", "2027-01-14", "2027-02-11"]);
+        let last = Recurrence::MonthWeekday { ordinal: Ordinal::Last, weekday: Sunday, offset: -6 };
+        assert_eq!(dates(last, None), ["2026-12-21", "2027-01-25", "2027-02-22"]);
+        // The first Monday of January 2027 is the 4th; six days before is in December.
+        let early = Recurrence::MonthWeekday { ordinal: Ordinal::First, weekday: Monday, offset: -6 };
+        assert_eq!(dates(early, None), ["2026-12-01", "2026-12-29", "2027-01-26"]);
+        assert_eq!(dates(Recurrence::Weekly(vec![Sunday]), Some(d("2026-12-13"))), ["2026-12-06", "2026-12-13"]);
+        assert!(dates(Recurrence::Days(1), Some(d("2026-11-30"))).is_empty());
+        // Not before the start, when it is later than `from`.
+        assert_eq!(Recurrence::Days(2).occurrences(d("2027-01-10"), None, from, 2), [d("2027-01-10"), d("2027-01-12")]);
+    }
+}
