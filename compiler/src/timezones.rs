@@ -234,6 +234,50 @@ pub fn windows_id_for(name: &str) -> Option<&'static TimeZone> {
     find(id)
 }
 
+/// The zone someone most likely means by a name that is no Windows ID: the
+/// zone of an IANA name or abbreviation, the zone of a city its display name
+/// lists (`London`), or the ID closest in spelling, reading `W.`, `E.`, `N.`,
+/// `Cen.` and `AUS` as the words they shorten ("West Europe Standard Time"
+/// means "W. Europe Standard Time").
+pub fn suggest(name: &str) -> Option<&'static TimeZone> {
+    if let Some(zone) = windows_id_for(name) {
+        return Some(zone);
+    }
+    let wanted = name.trim().to_ascii_lowercase();
+    let city = TIME_ZONES.iter().find(|z| {
+        let places = z.display.split_once(") ").map_or("", |(_, places)| places);
+        places.split(',').any(|p| p.trim().to_ascii_lowercase() == wanted)
+    });
+    if city.is_some() {
+        return city;
+    }
+    let expand = |id: &str| {
+        let words: Vec<&str> = id
+            .split_whitespace()
+            .map(|word| match word.to_ascii_lowercase().as_str() {
+                "w." => "west",
+                "e." => "east",
+                "n." => "north",
+                "cen." => "central",
+                "aus" => "australia",
+                _ => word,
+            })
+            .collect();
+        words.join(" ").to_ascii_lowercase()
+    };
+    let expanded = expand(&wanted);
+    TIME_ZONES
+        .iter()
+        .map(|z| {
+            let id = z.id.to_ascii_lowercase();
+            let score = strsim::jaro_winkler(&wanted, &id).max(strsim::jaro_winkler(&expanded, &expand(&id)));
+            (score, z)
+        })
+        .filter(|(score, _)| *score > 0.82)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, z)| z)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +294,11 @@ mod tests {
         assert_eq!(windows_id_for("Europe/London").map(|z| z.id), Some("GMT Standard Time"));
         assert_eq!(windows_id_for("Europe/Amsterdam").map(|z| z.id), Some("W. Europe Standard Time"));
         assert!(windows_id_for("Mars/Olympus_Mons").is_none());
+        let suggested = |name: &str| suggest(name).map(|z| z.id);
+        assert_eq!(suggested("West Europe Standard Time"), Some("W. Europe Standard Time"));
+        assert_eq!(suggested("Central Australia Standard Time"), Some("Cen. Australia Standard Time"));
+        assert_eq!(suggested("london"), Some("GMT Standard Time"));
+        assert_eq!(suggested("Pacific Standard Tim"), Some("Pacific Standard Time"));
+        assert_eq!(suggested("Olympus Mons"), None);
     }
 }

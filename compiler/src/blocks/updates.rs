@@ -279,6 +279,21 @@ fn nth_weekday(month: Date, ordinal: Ordinal, weekday: Weekday) -> Date {
     first.add_days(to(first.weekday()) + 7 * week)
 }
 
+/// A duration as ashlar writes it: `3h55m`, `90s`, `0m`.
+pub fn duration_words(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    let mut out = String::new();
+    for (n, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("0m");
+    }
+    out
+}
+
 /// "a", "a and b", "a, b and c".
 fn and(items: &[String]) -> String {
     match items {
@@ -347,6 +362,13 @@ type Read<T> = Result<T, Option<Diagnostic>>;
 pub fn read_schedules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
     let mut first: Option<Span> = None;
     for phrase in phrases {
+        // A line that is no schedule (a misspelt attribute, say) has its own error.
+        if !is_schedule(phrase) {
+            if let Err(Some(d)) = read_schedule(phrase) {
+                out.push(d);
+            }
+            continue;
+        }
         if let Some(first) = first {
             out.push(
                 Diagnostic::new(&MALFORMED_BLOCK, phrase.span, "an update group has one schedule, and this is a second")
@@ -366,18 +388,24 @@ pub fn read_schedules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a line of an update group starts like a schedule: `daily`, `every`, `weekly`, `monthly`.
+fn is_schedule(phrase: &ast::Block) -> bool {
+    RECURRENCES.iter().any(|r| r.eq_ignore_ascii_case(&phrase.head.name))
+}
+
 /// The schedule of an update group, when it reads without error.
 pub fn schedule(node: &Node) -> Option<Schedule> {
-    match node.raw_phrases.as_slice() {
-        [phrase] => read_schedule(phrase).ok(),
-        _ => None,
-    }
+    let phrase = node.raw_phrases.iter().find(|p| is_schedule(p))?;
+    read_schedule(phrase).ok()
 }
 
 /// Reports each update group without a schedule; run once the plan is resolved.
+/// A line that looks like a misspelt schedule (`weekyl sunday ...`) has been
+/// reported already.
 pub fn require_schedule(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     for (id, node) in model.of_kind("update_group") {
-        if node.raw_phrases.is_empty() {
+        let misspelt = node.raw_phrases.iter().any(|p| crate::diagnostic::closest(&p.head.name, RECURRENCES.iter().copied()).is_some());
+        if !node.raw_phrases.iter().any(is_schedule) && !misspelt {
             diagnostics.push(
                 Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no schedule", model.describe(id)))
                     .with_help(format!("add its window as a line of the block, such as `{EXAMPLE}`")),

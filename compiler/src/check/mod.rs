@@ -63,6 +63,12 @@ mod tag_limits;
 mod trusted_launch_generation;
 mod unattached;
 mod unconnected_address_overlap;
+mod update_date;
+mod update_os_settings;
+mod update_time_zone;
+mod update_window_duration;
+mod update_window_expiry;
+mod update_window_never_opens;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Model, NodeId};
@@ -140,6 +146,12 @@ pub const CHECKS: &[Check] = &[
     image_builder_region::CHECK,
     image_end_of_life::CHECK,
     build_file::CHECK,
+    update_window_duration::CHECK,
+    update_time_zone::CHECK,
+    update_date::CHECK,
+    update_window_expiry::CHECK,
+    update_os_settings::CHECK,
+    update_window_never_opens::CHECK,
 ];
 
 /// Runs every check over a model.
