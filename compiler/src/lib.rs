@@ -51,6 +51,7 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod timezones;
+pub mod update_plan;
 
 use diagnostic::Diagnostic;
 use load::PlanInput;

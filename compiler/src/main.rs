@@ -69,7 +69,7 @@ enum Command {
         #[arg(long, conflicts_with = "code")]
         list: bool,
     },
-    /// Prints the address plan: every network and subnet, its prefix, usable addresses, what uses it, and what is free.
+    /// Prints the address plan: every network and subnet, its prefix, usable addresses, what uses it, and what is free; then the patch calendar of the update groups.
     #[command(after_help = "Examples:\n  ashlar plan examples/hub-spoke\n  ashlar plan examples/hub-spoke --format json")]
     Plan {
         plan: PathBuf,
@@ -354,9 +354,30 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
         report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
     let table = ashlar::address_plan::address_plan(&analysis.model);
+    // The patch calendar, counted from today: SOURCE_DATE_EPOCH's date, else the clock's.
+    let (today, source) = ashlar::calendar::today_with_source();
+    let updates = ashlar::update_plan::update_plan(&analysis.model, today);
     match format {
-        TableFormat::Table => stdout(&ashlar::address_plan::render_table(&table)),
-        TableFormat::Json => stdout(&(serde_json::to_string_pretty(&table).expect("the address plan serialises") + "\n")),
+        TableFormat::Table => {
+            let mut text = String::new();
+            if !table.networks.is_empty() || updates.is_none() {
+                text.push_str(&ashlar::address_plan::render_table(&table));
+            }
+            if let Some(updates) = &updates {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&ashlar::update_plan::render(updates, source.describe()));
+            }
+            stdout(&text);
+        }
+        TableFormat::Json => {
+            let mut json = serde_json::to_value(&table).expect("the address plan serialises");
+            if let (Some(updates), Some(object)) = (&updates, json.as_object_mut()) {
+                object.insert("updates".into(), serde_json::to_value(updates).expect("the patch calendar serialises"));
+            }
+            stdout(&(serde_json::to_string_pretty(&json).expect("the address plan serialises") + "\n"));
+        }
     }
     if analysis.has_errors() {
         PLAN_ERRORS
