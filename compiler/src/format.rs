@@ -426,34 +426,15 @@ fn phrase_columns(items: &[Item], text: &str) -> std::collections::HashMap<usize
 
 /// Every comment of the text, outside strings, in order.
 fn comments(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
-                let start = i;
-                let end = if bytes[i + 1] == b'/' {
-                    text[i..].find('\n').map_or(text.len(), |n| i + n)
-                } else {
-                    text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
-                };
-                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-                let trailing = !text[line_start..start].trim().is_empty();
-                out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
-                i = end;
-                continue;
-            }
-            _ => {}
+    crate::syntax::scan(text, |lexeme| {
+        if let crate::syntax::Lexeme::Comment(start, end) = lexeme {
+            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+            let trailing = !text[line_start..start].trim().is_empty();
+            out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
         }
-        i += 1;
-    }
+        true
+    });
     out
 }
 
