@@ -484,7 +484,10 @@ impl Resolver<'_> {
         let read = crate::load::resolve_in_plan(root, rel)
             .and_then(|path| std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}")));
         match read {
-            Ok(text) => Some(Typed::Str(text)),
+            Ok(text) => {
+                self.model.file_paths.insert(span, rel.clone());
+                Some(Typed::Str(text))
+            }
             Err(why) => {
                 self.error(
                     Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"),

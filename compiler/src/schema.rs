@@ -155,6 +155,13 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::gateway::POINT_TO_SITE,
     &blocks::gateway::ER_GATEWAY,
     &blocks::gateway::SITE,
+    &blocks::compute::COMPUTE,
+    &blocks::compute::OS_DISK,
+    &blocks::compute::DATA_DISK,
+    &blocks::compute::LOAD_BALANCER,
+    &blocks::scale_set::SCALE_SET,
+    &blocks::scale_set::CAPACITY,
+    &blocks::scale_set::AUTOSCALE,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -165,6 +172,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
 pub const PHRASE_KINDS: &[&str] = &[
     "rule",
     "route",
+    "autoscale",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -182,6 +190,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "nsg",
     "rule_set",
     "route_table",
+    "compute",
+    "scale_set",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

@@ -51,6 +51,14 @@ pub(super) const PATTERNS: &[&str] = &[
     "public_ip",
     "local_network_gateway",
     "connection",
+    "virtual_machine",
+    "network_interface",
+    "availability_set",
+    "proximity_placement_group",
+    "load_balancer",
+    "public_load_balancer",
+    "scale_set",
+    "autoscale",
 ];
 
 /// The placeholders that have a value in one pattern.
