@@ -103,17 +103,15 @@ pub const LINUX_COMPUTER_NAME_MAX: usize = 64;
 /// characters long", quoted in Azure/azure-xplat-cli#2761).
 pub const SCALE_SET_NAME_SUFFIX: usize = 6;
 
-/// What is wrong with a computer name (a host name) that Azure would refuse,
-/// after the rules of Microsoft Learn's "Naming rules and restrictions" for
-/// virtual machines: no spaces, no `` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : . ' " , < > / ? ``
-/// (Linux allows `.`), Windows names not only digits and not ending with
-/// `-`, Linux names not ending with `.` or `-`. `max` is the longest allowed.
-pub fn computer_name_problems(name: &str, windows: bool, max: usize) -> Vec<String> {
+/// What is wrong with the characters of a computer name (a host name) that
+/// Azure would refuse, after the rules of Microsoft Learn's "Naming rules and
+/// restrictions" for virtual machines: no spaces, no
+/// `` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : . ' " , < > / ? `` (Linux
+/// allows `.`), Windows names not only digits and not ending with `-`, Linux
+/// names starting with a letter or digit and not ending with `.` or `-`.
+/// Lengths are the caller's: [`WINDOWS_COMPUTER_NAME_MAX`], [`LINUX_COMPUTER_NAME_MAX`].
+pub fn computer_name_problems(name: &str, windows: bool) -> Vec<String> {
     let mut found = Vec::new();
-    let len = name.chars().count();
-    if len == 0 || len > max {
-        found.push(format!("has {len} characters, more than the {max} {} allows", if windows { "Windows" } else { "Linux" }));
-    }
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || (!windows && c == '.');
     let mut bad: Vec<char> = name.chars().filter(|&c| !allowed(c)).collect();
     bad.sort_unstable();
@@ -121,13 +119,13 @@ pub fn computer_name_problems(name: &str, windows: bool, max: usize) -> Vec<Stri
     if !bad.is_empty() {
         let shown: Vec<String> = bad.iter().map(|c| if *c == ' ' { "a space".to_string() } else { format!("`{c}`") }).collect();
         let holds = if windows { "letters, digits and `-`" } else { "letters, digits, `-` and `.`" };
-        found.push(format!("contains {}, but holds only {holds}", shown.join(", ")));
+        found.push(format!("contains {} (a {} computer name holds only {holds})", join(&shown), if windows { "Windows" } else { "Linux" }));
     }
     if windows && !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
-        found.push("is only digits".to_string());
+        found.push("is only digits, which Windows refuses".to_string());
     }
     if !windows && name.starts_with(['-', '.']) {
-        found.push("starts with something other than a letter or digit".to_string());
+        found.push("does not start with a letter or digit".to_string());
     }
     match name.chars().last() {
         Some('-') => found.push("ends with `-`".to_string()),
@@ -135,6 +133,15 @@ pub fn computer_name_problems(name: &str, windows: bool, max: usize) -> Vec<Stri
         _ => {}
     }
     found
+}
+
+/// Joins clauses: "a", "a and b", "a, b and c".
+pub fn join(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Administrator names Azure refuses on every virtual machine (the
@@ -183,8 +190,8 @@ pub const DISALLOWED_ADMIN_USERNAMES: &[&str] = &[
 /// starting with `$` or `-`, deploys but nobody can log in with it (the rule
 /// the portal states; Azure/pcs-cli#128).
 pub fn admin_username_problem(name: &str, windows: bool) -> Option<String> {
-    if let Some(taken) = DISALLOWED_ADMIN_USERNAMES.iter().find(|d| d.eq_ignore_ascii_case(name)) {
-        return Some(format!("`{taken}` is one of the names Azure keeps from administrators"));
+    if DISALLOWED_ADMIN_USERNAMES.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+        return Some("is one of the names Azure keeps from administrators".to_string());
     }
     let len = name.chars().count();
     let max = if windows { 20 } else { 64 };
@@ -260,7 +267,7 @@ pub fn ssh_key_problem(key: &str) -> Option<(String, String)> {
     let key = key.trim();
     if key.contains("PRIVATE KEY") {
         return Some((
-            "this is a private key: it must never leave your machine, and Azure takes the public one".into(),
+            "this is a private key, which must never leave your machine; Azure takes the public one".into(),
             "give the `.pub` file next to it, e.g. `file(\"keys/id_ed25519.pub\")`, and keep the private key out of the plan's folder".into(),
         ));
     }
@@ -335,22 +342,22 @@ mod tests {
 
     #[test]
     fn computer_names_follow_the_os() {
-        assert!(computer_name_problems("web-01", true, 15).is_empty());
-        assert!(computer_name_problems("web.internal", false, 64).is_empty());
-        assert_eq!(computer_name_problems("webfrontend-prod", true, 15), ["has 16 characters, more than the 15 Windows allows"]);
-        assert_eq!(computer_name_problems("web_1.a", true, 15), ["contains `.`, `_`, but holds only letters, digits and `-`"]);
-        assert_eq!(computer_name_problems("1234", true, 15), ["is only digits"]);
-        assert!(computer_name_problems("1234", false, 64).is_empty());
-        assert_eq!(computer_name_problems("web-", false, 64), ["ends with `-`"]);
-        assert_eq!(computer_name_problems("web.", false, 64), ["ends with `.`"]);
-        assert_eq!(computer_name_problems("-web", false, 64), ["starts with something other than a letter or digit"]);
+        assert!(computer_name_problems("web-01", true).is_empty());
+        assert!(computer_name_problems("web.internal", false).is_empty());
+        assert_eq!(computer_name_problems("web_1.a", true), ["contains `.` and `_` (a Windows computer name holds only letters, digits and `-`)"]);
+        assert_eq!(computer_name_problems("1234", true), ["is only digits, which Windows refuses"]);
+        assert!(computer_name_problems("1234", false).is_empty());
+        assert_eq!(computer_name_problems("web-", false), ["ends with `-`"]);
+        assert_eq!(computer_name_problems("web.", false), ["ends with `.`"]);
+        assert_eq!(computer_name_problems("web.", true), ["contains `.` (a Windows computer name holds only letters, digits and `-`)"]);
+        assert_eq!(computer_name_problems("-web", false), ["does not start with a letter or digit"]);
     }
 
     #[test]
     fn admin_usernames() {
         assert_eq!(admin_username_problem("azureadmin", true), None);
         assert_eq!(admin_username_problem("ops_admin", false), None);
-        assert_eq!(admin_username_problem("Administrator", true).unwrap(), "`administrator` is one of the names Azure keeps from administrators");
+        assert_eq!(admin_username_problem("Administrator", true).unwrap(), "is one of the names Azure keeps from administrators");
         assert!(admin_username_problem("root", false).is_some());
         assert!(admin_username_problem("averyveryverylongname", true).unwrap().starts_with("has 21 characters"));
         assert!(admin_username_problem("averyveryverylongname", false).is_none());

@@ -564,9 +564,8 @@ mod tests {
     }
 
     fn rules(text: &str) -> (Vec<ScaleRule>, Vec<String>) {
-        let plan = format!(
-            "settings {{ location = uksouth }}\nvnet v {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n subnet s 10.0.0.0/26\n}}\nscale_set w {{\n resource_group = \"rg\"\n subnet = v.s\n image = ubuntu_2404\n size = Standard_D2s_v5\n ssh_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0p ops\"\n capacity {{ min = 1  default = 2  max = 5 }}\n autoscale {{\n{text}\n }}\n}}\n"
-        );
+        use crate::check::test_support::{linux, machines};
+        let plan = machines(&linux("scale_set", "w", &format!("capacity {{ min = 1  default = 2  max = 5 }}\n autoscale {{\n{text}\n }}")));
         let analysis = crate::analyze_text(&plan, std::path::Path::new("."));
         let block = analysis.model.of_kind("autoscale").next().map(|(id, _)| id).expect("an autoscale block");
         let (read, _) = autoscale_rules(&analysis.model, block);

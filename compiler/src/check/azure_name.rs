@@ -103,6 +103,10 @@ const GATEWAY: Rule = network_rule("virtual network gateway", 1, 80);
 const PUBLIC_IP: Rule = network_rule("public IP address", 1, 80);
 const LOCAL_GATEWAY: Rule = network_rule("local network gateway", 1, 80);
 const CONNECTION: Rule = network_rule("connection", 1, 80);
+const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
+const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
+const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
+const PROXIMITY_PLACEMENT_GROUP: Rule = network_rule("proximity placement group", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -270,6 +274,54 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     private_dns_names(model, &names, out);
+    compute_names(model, &names, out);
+}
+
+/// The names of what `compute` and `scale_set` blocks bring: network
+/// interfaces, load balancers and their public IP addresses, availability sets,
+/// proximity placement groups, and the blocks' resource groups. Machine and
+/// scale set names are also computer names: `computer-name` checks them.
+fn compute_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    use crate::blocks::compute::{flag, is_public, load_balancer, machine_blocks, machine_names};
+    let naming = model.unique("naming");
+    for (block, node) in machine_blocks(model) {
+        let whose = format!("of {}", model.describe(block));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if node.is("compute") && is_sound(naming, "network_interface") {
+            // The machines' names differ only in their index: the longest is the last.
+            if let Some(machine) = machine_names(node).last() {
+                report(
+                    out,
+                    &NETWORK_INTERFACE,
+                    &names.network_interface(block, machine),
+                    &whose,
+                    node.head,
+                    &fixer(model, "network_interface", block),
+                );
+            }
+        }
+        if flag(node, "availability_set") && is_sound(naming, "availability_set") {
+            report(out, &AVAILABILITY_SET, &names.availability_set(block), &whose, node.head, &fixer(model, "availability_set", block));
+        }
+        if flag(node, "proximity_placement_group") && is_sound(naming, "proximity_placement_group") {
+            let name = names.proximity_placement_group(block);
+            report(out, &PROXIMITY_PLACEMENT_GROUP, &name, &whose, node.head, &fixer(model, "proximity_placement_group", block));
+        }
+        let Some(lb) = load_balancer(model, block) else { continue };
+        let public = is_public(model.node(lb));
+        let pattern = if public { "public_load_balancer" } else { "load_balancer" };
+        if !is_sound(naming, pattern) {
+            continue;
+        }
+        let lb_name = names.load_balancer(block, public);
+        let lb_head = model.node(lb).head;
+        report(out, &LOAD_BALANCER, &lb_name, &whose, lb_head, &fixer(model, pattern, block));
+        if public && is_sound(naming, "public_ip") {
+            report(out, &PUBLIC_IP, &names.public_ip(&lb_name, block), &whose, lb_head, &fixer(model, "public_ip", block));
+        }
+    }
 }
 
 /// Private endpoints, their resource groups, and the links of private DNS zones.
@@ -382,6 +434,27 @@ mod tests {
 
     fn facts(rule: &Rule, name: &str) -> Vec<String> {
         rule.problems(name).into_iter().map(|p| p.fact).collect()
+    }
+
+    #[test]
+    fn names_of_what_machines_bring_are_checked() {
+        use crate::check::test_support::{linux, machines};
+        let long = "w".repeat(78);
+        let plan = machines(&linux(
+            "compute",
+            &long,
+            "count = 12\n availability_set = true\n proximity_placement_group = true\n load_balancer public { ports = [80] }",
+        ));
+        let found = messages(&plan, "ASH301");
+        // Availability set, placement group and load balancer are named like the
+        // block and fit in 80; the 12th machine's network interface and the
+        // load balancer's public IP address do not.
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with(&format!("the network interface name `{long}-12-nic` of compute")), "{}", found[0]);
+        assert!(found[0].ends_with("has 85 characters, but Azure wants a network interface name that has 1 to 80 characters"), "{}", found[0]);
+        assert!(found[1].starts_with(&format!("the public IP address name `{long}-pip` of compute")), "{}", found[1]);
+        let fine = machines(&linux("compute", "web", "count = 3\n availability_set = true\n load_balancer public { ports = [80] }"));
+        assert!(messages(&fine, "ASH301").is_empty());
     }
 
     #[test]
