@@ -399,17 +399,11 @@ impl Place {
         let network = lw.model.node(subnet).parent?;
         let vnet = *lw.primary.get(&network)?;
         let node = lw.model.node(block);
-        let resource_group = lw.resource_group(node.str("resource_group").unwrap_or_default(), network);
-        Some(Place {
-            resource_group,
-            location: lw.model.location(network).map(str::to_string),
-            tags: lw.model.tags(block),
-            vnet,
-            subnet,
-            subnet_name: lw.names.subnet(subnet),
-            zones: distinct_zones(node),
-            block,
-        })
+        // A group ashlar creates for the machines is in their network's region, with their tags.
+        let location = lw.model.location(network).map(str::to_string);
+        let tags = lw.model.tags(block);
+        let resource_group = lw.resource_group_in(node.str("resource_group").unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
+        Some(Place { resource_group, location, tags, vnet, subnet, subnet_name: lw.names.subnet(subnet), zones: distinct_zones(node), block })
     }
 
     /// A top-level resource of this block.
@@ -867,6 +861,127 @@ fn waits_for(lw: &Lowering, resource: ResourceId, other: ResourceId) -> bool {
         stack.extend(lw.plan.resources[r].depends_on.iter().copied());
     }
     false
+}
+
+#[cfg(test)]
+mod lowering_tests {
+    use crate::check::test_support::{linux, windows, SSH_KEY};
+    use crate::lower::ir::{AzurePlan, Prop, Resource};
+
+    /// A hub and a spoke `app1` with subnet `web` (10.1.0.0/27), a key vault `kv`, and `blocks`.
+    fn plan(blocks: &str) -> AzurePlan {
+        let text = format!(
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nhub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24]\n}}\nspoke app1 {{\n hub = core\n resource_group = \"rg-net\"\n address_space = [10.1.0.0/24]\n subnet web 10.1.0.0/27 {{\n  private_endpoint kv1 {{ resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv\"  group = vault }}\n }}\n}}\n{}",
+            blocks.replace("net.web", "app1.web")
+        );
+        let analysis = crate::analyze_text(&text, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a Resource) {
+        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    }
+
+    fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
+        path.iter().fold(prop, |p, key| match p {
+            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
+            other => panic!("{other:?} has no `{key}`"),
+        })
+    }
+
+    #[test]
+    fn machines_spread_over_zones_behind_their_load_balancer() {
+        let plan = plan(&windows("compute", "web", "count = 3\n zones = [1, 2]\n load_balancer private { ports = [443] }"));
+        let (vnet, _) = find(&plan, &["app1"]);
+        let (peering, _) = find(&plan, &["app1", "app1-to-core"]);
+        let (lb, lb_resource) = find(&plan, &["web"]);
+        assert_eq!(lb_resource.resource_type, "Microsoft.Network/loadBalancers");
+        // The highest usable address of 10.1.0.0/27, away from the dynamic ones.
+        assert_eq!(get(&lb_resource.properties, &["frontendIPConfigurations", "0", "properties", "privateIPAddress"]), &Prop::str("10.1.0.30"));
+        assert_eq!(lb_resource.depends_on, [vnet, peering]);
+        let zones: Vec<&Prop> = ["web-1", "web-2", "web-3"].iter().map(|m| &find(&plan, &[m]).1.top["zones"]).collect();
+        assert_eq!(zones, [&Prop::Array(vec![Prop::str("1")]), &Prop::Array(vec![Prop::str("2")]), &Prop::Array(vec![Prop::str("1")])]);
+        let (nic, nic_resource) = find(&plan, &["web-2-nic"]);
+        assert_eq!(nic_resource.depends_on, [vnet, peering, lb]);
+        assert_eq!(
+            get(&nic_resource.properties, &["ipConfigurations", "0", "properties", "loadBalancerBackendAddressPools", "0", "id"]),
+            &Prop::ChildId { resource: lb, child: "backendAddressPools", name: "backend".into() }
+        );
+        let (_, vm) = find(&plan, &["web-2"]);
+        assert_eq!(get(&vm.properties, &["networkProfile", "networkInterfaces", "0", "id"]), &Prop::Id(nic));
+        assert_eq!(get(&vm.properties, &["osProfile", "computerName"]), &Prop::str("web-2"));
+        assert!(matches!(get(&vm.properties, &["osProfile", "adminPassword"]), Prop::Secret(s) if s.secret == "pw" && s.vault == "kv"));
+    }
+
+    #[test]
+    fn one_machine_keeps_the_block_name_and_linux_gets_its_key_and_custom_data() {
+        let plan = plan(&linux("compute", "api", "cloud_init = \"#cloud-config\"\n script = \"echo hi\""));
+        let (vm, resource) = find(&plan, &["api"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["customData"]), &Prop::str(crate::compute::base64(b"#cloud-config")));
+        assert_eq!(get(os, &["linuxConfiguration", "disablePasswordAuthentication"]), &Prop::Bool(true));
+        assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "keyData"]), &Prop::str(SSH_KEY));
+        assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "path"]), &Prop::str("/home/azureadmin/.ssh/authorized_keys"));
+        // Premium_LRS, since Standard_D2s_v5 takes premium disks.
+        assert_eq!(get(&resource.properties, &["storageProfile", "osDisk", "managedDisk", "storageAccountType"]), &Prop::str("Premium_LRS"));
+        let (_, ext) = find(&plan, &["api", "CustomScript"]);
+        assert_eq!(ext.parent, Some(vm));
+        assert_eq!(get(&ext.properties, &["protectedSettings", "script"]), &Prop::str(crate::compute::base64(b"echo hi")));
+    }
+
+    #[test]
+    fn dynamic_addresses_wait_for_the_static_ones_of_their_subnet() {
+        let plan = plan(&format!("{}{}", linux("compute", "fixed", "ips = [10.1.0.4]"), linux("compute", "free", "")));
+        let (fixed, _) = find(&plan, &["fixed-nic"]);
+        let (_, free) = find(&plan, &["free-nic"]);
+        let (_, endpoint) = find(&plan, &["kv1"]);
+        assert!(free.depends_on.contains(&fixed), "{:?}", free.depends_on);
+        assert!(endpoint.depends_on.contains(&fixed), "{:?}", endpoint.depends_on);
+        let (_, fixed_resource) = find(&plan, &["fixed-nic"]);
+        assert_eq!(get(&fixed_resource.properties, &["ipConfigurations", "0", "properties", "privateIPAllocationMethod"]), &Prop::str("Static"));
+    }
+
+    #[test]
+    fn availability_sets_and_placement_groups() {
+        let plan = plan(&linux("compute", "db", "count = 2\n availability_set = true\n proximity_placement_group = true"));
+        let (ppg, _) = find(&plan, &["db"]);
+        let avset = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/availabilitySets").unwrap();
+        assert_eq!(plan.resources[ppg].resource_type, "Microsoft.Compute/proximityPlacementGroups");
+        assert_eq!(get(&plan.resources[avset].properties, &["proximityPlacementGroup", "id"]), &Prop::Id(ppg));
+        let (_, vm) = find(&plan, &["db-1"]);
+        assert_eq!(get(&vm.properties, &["availabilitySet", "id"]), &Prop::Id(avset));
+        assert!(vm.depends_on.contains(&avset) && vm.depends_on.contains(&ppg));
+        assert!(!vm.top.contains_key("zones"));
+    }
+
+    #[test]
+    fn scale_sets_are_flexible_and_autoscale_on_their_rules() {
+        let plan = plan(&linux(
+            "scale_set",
+            "workers",
+            "upgrade = rolling\n capacity { min = 2  default = 3  max = 10 }\n autoscale {\n  out when cpu > 75% by 2\n  in when cpu < 25% by 1 cooldown 10m\n }\n load_balancer { ports = [8080]  probe = 8081 }",
+        ));
+        // The load balancer and the scale set share the block's name.
+        let vmss = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
+        let resource = &plan.resources[vmss];
+        assert_eq!(resource.name, ["workers"]);
+        assert_eq!(get(&resource.top["sku"], &["capacity"]), &Prop::Int(3));
+        assert_eq!(get(&resource.properties, &["orchestrationMode"]), &Prop::str("Flexible"));
+        assert_eq!(get(&resource.properties, &["upgradePolicy", "mode"]), &Prop::str("Rolling"));
+        let profile = get(&resource.properties, &["virtualMachineProfile"]);
+        assert_eq!(get(profile, &["osProfile", "computerNamePrefix"]), &Prop::str("workers"));
+        assert_eq!(get(profile, &["extensionProfile", "extensions", "0", "properties", "settings", "port"]), &Prop::Int(8081));
+        let (_, setting) = find(&plan, &["workers-autoscale"]);
+        assert_eq!(setting.depends_on, [vmss]);
+        assert_eq!(get(&setting.properties, &["targetResourceUri"]), &Prop::Id(vmss));
+        let profile = get(&setting.properties, &["profiles", "0"]);
+        assert_eq!(get(profile, &["capacity", "minimum"]), &Prop::str("2"));
+        assert_eq!(get(profile, &["rules", "1", "scaleAction", "cooldown"]), &Prop::str("PT10M"));
+        assert_eq!(get(profile, &["rules", "1", "metricTrigger", "operator"]), &Prop::str("LessThan"));
+        assert_eq!(get(profile, &["rules", "0", "scaleAction", "value"]), &Prop::str("2"));
+    }
 }
 
 #[cfg(test)]
