@@ -19,7 +19,12 @@ declare_codes! {
     /// with `.`. The resources of a hub's endpoints (firewall, firewall policy,
     /// Bastion host, gateways, public IP addresses, sites' local network gateways
     /// and connections) and the route tables derived for spokes follow the
-    /// subnets' rule, except that a firewall's name has at most 50 characters.
+    /// subnets' rule, except that a firewall's name has at most 50 characters;
+    /// so do what `compute` and `scale_set` blocks bring (network interfaces,
+    /// managed disks, load balancers and their public IP addresses,
+    /// availability sets, proximity placement groups) and their resource
+    /// groups. Virtual machines' and scale sets' own names are computer names,
+    /// which `ASH400` checks.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -107,6 +112,7 @@ const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
 const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
 const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
 const PROXIMITY_PLACEMENT_GROUP: Rule = network_rule("proximity placement group", 1, 80);
+const DISK: Rule = network_rule("managed disk", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -289,17 +295,19 @@ fn compute_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
         if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
             report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
         }
-        if node.is("compute") && is_sound(naming, "network_interface") {
-            // The machines' names differ only in their index: the longest is the last.
-            if let Some(machine) = machine_names(node).last() {
-                report(
-                    out,
-                    &NETWORK_INTERFACE,
-                    &names.network_interface(block, machine),
-                    &whose,
-                    node.head,
-                    &fixer(model, "network_interface", block),
-                );
+        // The machines' names differ only in their index: the last is the longest.
+        let last = machine_names(node).last().cloned().filter(|_| node.is("compute"));
+        if let (Some(machine), true) = (&last, is_sound(naming, "network_interface")) {
+            report(out, &NETWORK_INTERFACE, &names.network_interface(block, machine), &whose, node.head, &fixer(model, "network_interface", block));
+        }
+        // Disks are named after their machine: `{machine}-osdisk`, `{machine}-{disk}`.
+        if let (Some(machine), true) = (&last, is_sound(naming, "virtual_machine")) {
+            let vm = names.virtual_machine(block, machine);
+            report(out, &DISK, &names.os_disk(&vm), &whose, node.head, &fixer(model, "virtual_machine", block));
+            for disk in crate::blocks::compute::nested(model, block, "data_disk") {
+                let disk_whose = format!("of data disk `{}` of {}", model.node(disk).name(), model.describe(block));
+                let fix = format!("rename data disk `{}`, or {}", model.node(disk).name(), fixer(model, "virtual_machine", block));
+                report(out, &DISK, &names.data_disk(&vm, disk), &disk_whose, model.node(disk).head, &fix);
             }
         }
         if flag(node, "availability_set") && is_sound(naming, "availability_set") {
@@ -447,14 +455,20 @@ mod tests {
         ));
         let found = messages(&plan, "ASH301");
         // Availability set, placement group and load balancer are named like the
-        // block and fit in 80; the 12th machine's network interface and the
-        // load balancer's public IP address do not.
-        assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].starts_with(&format!("the network interface name `{long}-12-nic` of compute")), "{}", found[0]);
-        assert!(found[0].ends_with("has 85 characters, but Azure wants a network interface name that has 1 to 80 characters"), "{}", found[0]);
-        assert!(found[1].starts_with(&format!("the public IP address name `{long}-pip` of compute")), "{}", found[1]);
+        // block and fit in 80; the 12th machine's network interface and OS disk
+        // and the load balancer's public IP address do not.
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with(&format!("the managed disk name `{long}-12-osdisk` of compute")), "{}", found[0]);
+        assert!(found[1].starts_with(&format!("the network interface name `{long}-12-nic` of compute")), "{}", found[1]);
+        assert!(found[1].ends_with("has 85 characters, but Azure wants a network interface name that has 1 to 80 characters"), "{}", found[1]);
+        assert!(found[2].starts_with(&format!("the public IP address name `{long}-pip` of compute")), "{}", found[2]);
         let fine = machines(&linux("compute", "web", "count = 3\n availability_set = true\n load_balancer public { ports = [80] }"));
         assert!(messages(&fine, "ASH301").is_empty());
+        // Disks carry the machine's name: 60 + `-` + 20 is 81.
+        let disk = format!("data_disk {} {{ size_gb = 8 }}", "d".repeat(20));
+        let found = messages(&machines(&linux("compute", &"m".repeat(60), &disk)), "ASH301");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with(&format!("the managed disk name `{}-{}` of data disk", "m".repeat(60), "d".repeat(20))), "{}", found[0]);
     }
 
     #[test]

@@ -78,4 +78,10 @@ mod tests {
         assert!(messages(&machines(&linux("compute", "api", "admin = secret(kv, \"pw\")")), "ASH406").is_empty());
         assert!(messages(&machines(&windows("compute", "web", "")), "ASH406").is_empty());
     }
+
+    #[test]
+    fn a_password_is_never_a_literal() {
+        let literal = windows("compute", "web", "").replace("secret(kv, \"pw\")", "\"P@ssw0rd-2024!\"");
+        assert_eq!(messages(&machines(&literal), "ASH104"), ["`admin` takes a secret, never a literal"]);
+    }
 }

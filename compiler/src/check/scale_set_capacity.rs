@@ -1,12 +1,15 @@
 use super::{Check, Context};
 use crate::blocks::compute::{int, nested};
+use crate::blocks::scale_set::capacity;
 use crate::declare_codes;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 declare_codes! {
     /// ## What it does
     /// Checks a scale set's `capacity`: `min` at most `default`, `default` at
-    /// most `max`.
+    /// most `max`. A scale set with `autoscale` whose `min` equals its `max`
+    /// (as without a `capacity` block) is a warning: autoscale can never
+    /// change its number of instances.
     ///
     /// ## Why it matters
     /// Azure refuses an autoscale setting whose default lies outside its
@@ -31,6 +34,25 @@ pub const CHECK: Check = Check { code: &SCALE_SET_CAPACITY, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (block, _) in model.of_kind("scale_set") {
+        if let Some(&autoscale) = nested(model, block, "autoscale").first() {
+            let range = capacity(model, block);
+            if range.min == range.max {
+                let where_ = nested(model, block, "capacity").first().map_or(model.node(autoscale).head, |&c| model.node(c).span);
+                let mut d = Diagnostic::new(
+                    &SCALE_SET_CAPACITY,
+                    where_,
+                    format!(
+                        "autoscale can never change the number of instances of {}: its `min` and `max` are both {}",
+                        model.describe(block),
+                        range.min
+                    ),
+                )
+                .with_label(model.node(autoscale).head, "the autoscale rules are here")
+                .with_help(format!("give the range autoscale may use: `capacity {{ min = {}  default = {}  max = ... }}`", range.min, range.default));
+                d.severity = Severity::Warning;
+                out.push(d);
+            }
+        }
         for capacity in nested(model, block, "capacity") {
             let node = model.node(capacity);
             let Some(default) = int(node, "default") else { continue };
@@ -73,5 +95,27 @@ mod tests {
         assert!(with("min = 3  default = 3  max = 3").is_empty());
         assert_eq!(with("min = 4  default = 3  max = 20"), ["`min` of scale_set `w` is 4, more than its `default` 3"]);
         assert_eq!(with("default = 30  max = 20"), ["`max` of scale_set `w` is 20, less than its `default` 30"]);
+    }
+
+    #[test]
+    fn autoscale_needs_room_to_move() {
+        let with = |body: &str| {
+            crate::check::test_support::diagnostics(&machines(&linux("scale_set", "w", body)), "ASH409")
+                .into_iter()
+                .map(|d| (d.severity, d.message))
+                .collect::<Vec<_>>()
+        };
+        let rules = "autoscale {\n out when cpu > 70% by 1\n in when cpu < 30% by 1\n }";
+        assert!(with(&format!("capacity {{ min = 2  default = 2  max = 4 }}\n {rules}")).is_empty());
+        assert_eq!(
+            with(rules),
+            [(
+                crate::diagnostic::Severity::Warning,
+                "autoscale can never change the number of instances of scale_set `w`: its `min` and `max` are both 2".to_string()
+            )]
+        );
+        assert_eq!(with(&format!("capacity {{ default = 3 }}\n {rules}")).len(), 1);
+        // Without autoscale, a fixed size is what was asked for.
+        assert!(with("capacity { default = 3 }").is_empty());
     }
 }
