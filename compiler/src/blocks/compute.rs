@@ -969,6 +969,7 @@ mod lowering_tests {
         assert_eq!(resource.name, ["workers"]);
         assert_eq!(get(&resource.top["sku"], &["capacity"]), &Prop::Int(3));
         assert_eq!(get(&resource.properties, &["orchestrationMode"]), &Prop::str("Flexible"));
+        assert_eq!(get(&resource.properties, &["singlePlacementGroup"]), &Prop::Bool(false));
         assert_eq!(get(&resource.properties, &["upgradePolicy", "mode"]), &Prop::str("Rolling"));
         let profile = get(&resource.properties, &["virtualMachineProfile"]);
         assert_eq!(get(profile, &["osProfile", "computerNamePrefix"]), &Prop::str("workers"));

@@ -474,6 +474,8 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     };
     let mut properties = IndexMap::new();
     properties.insert("orchestrationMode".to_string(), Prop::str("Flexible"));
+    // As Microsoft's Flexible quickstart writes it: one placement group would cap the scale set at 100.
+    properties.insert("singlePlacementGroup".into(), Prop::Bool(false));
     // Flexible orchestration spreads instances over as many fault domains as it can with 1.
     properties.insert("platformFaultDomainCount".into(), Prop::Int(1));
     properties.insert("upgradePolicy".into(), Prop::object([("mode", Prop::str(mode))]));
