@@ -47,7 +47,7 @@ pub fn parse_size(size: &str) -> Option<VmSize<'_>> {
         return None;
     }
     // `_A100_v4`, `_v5`, `_Promo`: the version is the last `_vN`.
-    let version = rest.split('_').filter_map(|part| part.strip_prefix('v').and_then(|n| n.parse().ok())).last();
+    let version = rest.split('_').rev().find_map(|part| part.strip_prefix('v').and_then(|n| n.parse().ok()));
     Some(VmSize { tier, family, vcpus, features, version })
 }
 

@@ -990,6 +990,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_frontend_word_alone_is_pointed_to_its_place() {
+        use crate::check::test_support::{diagnostics, linux, machines};
+        let found = diagnostics(&machines(&linux("compute", "web", "load_balancer {\n  private\n  ports = [443]\n }")), "ASH101");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("`private` is a value of `frontend`: write it after the kind, `load_balancer private { ... }`, or write `frontend = private`")
+        );
+    }
+
+    #[test]
     fn usable_addresses_leave_out_azures_five() {
         let (first, last) = usable("10.1.0.0/29".parse().unwrap()).unwrap();
         assert_eq!((Ipv4Addr::from(first), Ipv4Addr::from(last)), (Ipv4Addr::new(10, 1, 0, 4), Ipv4Addr::new(10, 1, 0, 6)));
