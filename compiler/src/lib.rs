@@ -30,6 +30,7 @@ pub mod address_plan;
 pub mod ast;
 pub mod blocks;
 pub mod check;
+pub mod compute;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;

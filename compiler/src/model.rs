@@ -150,6 +150,10 @@ pub struct Model {
     pub auto_spaces: indexmap::IndexSet<(NodeId, usize)>,
     /// Every `auto` prefix chosen, by its key in `ashlar.lock`.
     pub chosen: crate::address::Allocations,
+    /// The path of each `file("...")` read, relative to the plan's folder, by the
+    /// span of the call: what a value's file was called, for checks that go by
+    /// its extension (`.ps1`).
+    pub file_paths: IndexMap<Span, String>,
 }
 
 impl Model {

@@ -266,6 +266,19 @@ impl Resolver<'_> {
             Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name),
             None => help,
         };
+        // A bare word that is a value of an attribute: `private` alone in a `load_balancer`.
+        let value_of = parent_kind.filter(|_| block.terms.is_empty() && block.body.is_none()).and_then(|pk| {
+            let attr = pk.attributes.iter().find(|a| matches!(a.ty, Type::Word(words) if words.contains(&head.name.as_str())))?;
+            Some((pk, attr))
+        });
+        let help = match value_of {
+            Some((pk, attr)) if pk.positional.first() == Some(&attr.name) => format!(
+                "`{}` is a value of `{}`: write it after the kind, `{} {} {{ ... }}`, or write `{} = {}`",
+                head.name, attr.name, pk.kind, head.name, attr.name, head.name
+            ),
+            Some((_, attr)) => format!("`{}` is a value of `{}`: write `{} = {}`", head.name, attr.name, attr.name, head.name),
+            None => help,
+        };
         self.error(Diagnostic::new(&UNKNOWN_KIND, head.span, message).with_help(help));
     }
 
@@ -494,7 +507,10 @@ impl Resolver<'_> {
         let read = crate::load::resolve_in_plan(root, rel)
             .and_then(|path| std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}")));
         match read {
-            Ok(text) => Some(Typed::Str(text)),
+            Ok(text) => {
+                self.model.file_paths.insert(span, rel.clone());
+                Some(Typed::Str(text))
+            }
             Err(why) => {
                 self.error(
                     Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"),

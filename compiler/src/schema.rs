@@ -164,6 +164,13 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::images::GALLERY,
     &blocks::images::IMAGE,
     &blocks::images::BUILD,
+    &blocks::compute::COMPUTE,
+    &blocks::compute::OS_DISK,
+    &blocks::compute::DATA_DISK,
+    &blocks::compute::LOAD_BALANCER,
+    &blocks::scale_set::SCALE_SET,
+    &blocks::scale_set::CAPACITY,
+    &blocks::scale_set::AUTOSCALE,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -174,6 +181,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
 pub const PHRASE_KINDS: &[&str] = &[
     "rule",
     "route",
+    "autoscale",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -193,6 +201,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "route_table",
     "gallery",
     "image",
+    "compute",
+    "scale_set",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

@@ -55,6 +55,14 @@ pub(super) const PATTERNS: &[&str] = &[
     "image_definition",
     "image_template",
     "builder_identity",
+    "virtual_machine",
+    "network_interface",
+    "availability_set",
+    "proximity_placement_group",
+    "load_balancer",
+    "public_load_balancer",
+    "scale_set",
+    "autoscale",
 ];
 
 /// The placeholders that have a value in one pattern.
