@@ -35,7 +35,7 @@ macro_rules! machine_attributes {
         &[
             attr("resource_group", Type::String, true, None, "Resource group of the machines and what they bring; created when missing, in the region of their network."),
             attr("subnet", Type::Ref(&["subnet"]), true, None, "The subnet the machines' network interfaces join, such as `app1.web`; the machines deploy in its network's region."),
-            attr("image", Type::Ref(&["marketplace_image"]), true, None, "The image the machines start from: a `marketplace_image`, such as `ubuntu_2404` or `windows_2022` from `std.images`."),
+            attr("image", Type::Ref(&["marketplace_image", "image"]), true, None, "The image the machines start from: a `marketplace_image`, such as `ubuntu_2404` or `windows_2022` from `std.images`, or a gallery `image` of the plan."),
             attr("size", Type::Name, true, None, "The VM size, such as `Standard_D2s_v5`."),
             attr("zones", Type::List(&$crate::blocks::compute::ZONE), false, Some("none"), "Availability zones, 1 to 3, the machines are spread over in turn."),
             attr("proximity_placement_group", Type::Boolean, false, Some("false"), "Whether to put the machines in a proximity placement group of their own, close together in one datacenter."),
@@ -532,8 +532,16 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
     Some((lb, child("backendAddressPools", "backend")))
 }
 
-/// The image reference of a machine block's `marketplace_image`.
-pub fn image_reference(model: &Model, block: NodeId) -> Prop {
+/// The image reference of a machine block: a gallery image's ID (its `version`,
+/// else its latest), or a `marketplace_image`'s publisher, offer, SKU and version.
+pub fn image_reference(lw: &Lowering, block: NodeId) -> Prop {
+    let model = lw.model;
+    if let Some((image, definition)) = gallery_image(lw, block) {
+        return match crate::blocks::images::version(model.node(image)) {
+            Some(version) => Prop::object([("id", Prop::ChildId { resource: definition, child: "versions", name: version })]),
+            None => Prop::object([("id", Prop::Id(definition))]),
+        };
+    }
     let image = image_of(model, block);
     let field = |attr: &str, default: &str| Prop::str(image.and_then(|i| i.str(attr)).unwrap_or(default));
     Prop::object([
@@ -542,6 +550,13 @@ pub fn image_reference(model: &Model, block: NodeId) -> Prop {
         ("sku", field("sku", "")),
         ("version", field("version", "latest")),
     ])
+}
+
+/// A machine block's gallery `image` and the image definition the plan deploys
+/// for it; `None` for a marketplace image.
+pub fn gallery_image(lw: &Lowering, block: NodeId) -> Option<(NodeId, ResourceId)> {
+    let image = lw.model.node(block).reference("image").filter(|&i| lw.model.node(i).is("image"))?;
+    lw.primary.get(&image).map(|&definition| (image, definition))
 }
 
 /// The storage profile of a machine block: image, OS disk and data disks.
@@ -576,7 +591,7 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
         })
         .collect();
     let mut profile = IndexMap::new();
-    profile.insert("imageReference".to_string(), image_reference(model, block));
+    profile.insert("imageReference".to_string(), image_reference(lw, block));
     profile.insert("osDisk".into(), Prop::Object(os_disk));
     if !data_disks.is_empty() {
         profile.insert("dataDisks".into(), Prop::Array(data_disks));
@@ -776,6 +791,7 @@ fn compute(lw: &mut Lowering, block: NodeId) {
             properties.insert("diagnosticsProfile".into(), diagnostics);
         }
         vm.depends_on.push(nic);
+        vm.depends_on.extend(gallery_image(lw, block).map(|(_, definition)| definition));
         if let Some(avset) = avset {
             properties.insert("availabilitySet".into(), Prop::object([("id", Prop::Id(avset))]));
             vm.depends_on.push(avset);

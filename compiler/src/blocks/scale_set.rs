@@ -489,6 +489,7 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
         vmss.depends_on.push(lb);
     }
     vmss.properties = Prop::Object(properties);
+    vmss.depends_on.extend(compute::gallery_image(lw, block).map(|(_, definition)| definition));
     let vmss = lw.push(vmss);
     lw.primary.insert(block, vmss);
 

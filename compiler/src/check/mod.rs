@@ -37,6 +37,7 @@ mod image_end_of_life;
 mod image_generation;
 mod image_identifier;
 mod image_os_mismatch;
+mod image_region;
 mod image_replication_region;
 mod image_source_generation;
 mod image_source_os;
@@ -112,6 +113,7 @@ pub const CHECKS: &[Check] = &[
     tag_limits::CHECK,
     naming_pattern::CHECK,
     unconnected_address_overlap::CHECK,
+    image_region::CHECK,
     duplicate_private_dns::CHECK,
     private_dns_zone_name::CHECK,
     private_endpoint_resource_id::CHECK,
