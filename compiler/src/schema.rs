@@ -120,6 +120,8 @@ pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
     ("network_rules", blocks::firewall::read_network_rules),
     ("application_rules", blocks::firewall::read_application_rules),
     ("dnat", blocks::firewall::read_dnat_rules),
+    ("policy", crate::policy::read_policy),
+    ("tags", crate::policy::tags::read_tags),
 ];
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
@@ -155,6 +157,8 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::gateway::POINT_TO_SITE,
     &blocks::gateway::ER_GATEWAY,
     &blocks::gateway::SITE,
+    &crate::policy::POLICY,
+    &crate::policy::TAGS,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -182,6 +186,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "nsg",
     "rule_set",
     "route_table",
+    "policy",
+    "tags",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the
