@@ -350,6 +350,7 @@ impl Checker<'_> {
                         return mismatch(self, why, &compare_help(element(&l), inner));
                     }
                     self.words(inner, left).then_some(())?;
+                    self.words(element(&l), right).then_some(())?;
                 }
                 Ty::Map if matches!(l, Ty::Str | Ty::Word(_)) => {}
                 _ => {

@@ -562,7 +562,7 @@ pub fn compile_regex(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> Optio
             };
             out.push(
                 Diagnostic::new(&INVALID_POLICY_REGEX, span, format!("\"{text}\" is not a valid pattern: {why}"))
-                    .with_help("write a regular expression of Rust's `regex` crate: no look-around, no back-references; `\\\\d` is written `[0-9]` or `\\\\d`"),
+                    .with_help("a pattern is a regular expression of Rust's `regex` crate, without look-around or back-references; in a string a backslash is doubled: `\\\\d` for a digit"),
             );
             None
         }
