@@ -130,7 +130,9 @@ impl Checker<'_> {
                 let help = did_you_mean(&first.name, names.iter().map(String::as_str)).unwrap_or_else(|| {
                     "iterate a collection: hubs, spokes, vnets, networks, subnets, nsgs, rules, route_tables, routes, firewalls, ..., resources, resource_groups; or a list field of a variable, `nsg.rules`".into()
                 });
-                return self.error(Diagnostic::new(&UNKNOWN_POLICY_COLLECTION, first.span, format!("there is no collection `{}`", first.name)).with_help(help));
+                return self.error(
+                    Diagnostic::new(&UNKNOWN_POLICY_COLLECTION, first.span, format!("there is no collection `{}`", first.name)).with_help(help),
+                );
             }
         };
         for segment in &path[1..] {
@@ -190,7 +192,9 @@ impl Checker<'_> {
             }
             Some(other) => {
                 let help = "compare it (`== ...`, `in [...]`), or ask `present(...)`".to_string();
-                self.error(Diagnostic::new(&POLICY_TYPE_MISMATCH, e.span, format!("{what} needs a condition, found {}", other.describe())).with_help(help));
+                self.error(
+                    Diagnostic::new(&POLICY_TYPE_MISMATCH, e.span, format!("{what} needs a condition, found {}", other.describe())).with_help(help),
+                );
             }
         }
     }
@@ -204,7 +208,8 @@ impl Checker<'_> {
                     let help = did_you_mean(&segment.name, names.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("{} has {}", ty.describe(), names.join(", ")));
                     self.error(
-                        Diagnostic::new(&UNKNOWN_POLICY_NAME, segment.span, format!("{} has no field `{}`", ty.describe(), segment.name)).with_help(help),
+                        Diagnostic::new(&UNKNOWN_POLICY_NAME, segment.span, format!("{} has no field `{}`", ty.describe(), segment.name))
+                            .with_help(help),
                     )
                 }
             },
@@ -231,7 +236,9 @@ impl Checker<'_> {
             ExprKind::Ip(_) => Some(Ty::Ip),
             ExprKind::List(items) => {
                 let Some(first) = items.first() else {
-                    return self.error(Diagnostic::new(&POLICY_TYPE_MISMATCH, e.span, "an empty list holds nothing to compare").with_help("list the values"));
+                    return self.error(
+                        Diagnostic::new(&POLICY_TYPE_MISMATCH, e.span, "an empty list holds nothing to compare").with_help("list the values"),
+                    );
                 };
                 let ty = self.ty(first)?;
                 for item in &items[1..] {
@@ -297,8 +304,12 @@ impl Checker<'_> {
         let arity = if matches!(name.name.as_str(), "starts_with" | "ends_with") { 2 } else { 1 };
         if args.len() != arity {
             return self.error(
-                Diagnostic::new(&POLICY_TYPE_MISMATCH, span, format!("`{}` takes {arity} value{}, found {}", name.name, if arity == 1 { "" } else { "s" }, args.len()))
-                    .with_help(signature.to_string()),
+                Diagnostic::new(
+                    &POLICY_TYPE_MISMATCH,
+                    span,
+                    format!("`{}` takes {arity} value{}, found {}", name.name, if arity == 1 { "" } else { "s" }, args.len()),
+                )
+                .with_help(signature.to_string()),
             );
         }
         let mut types = Vec::new();
@@ -326,7 +337,8 @@ impl Checker<'_> {
 
     fn compare(&mut self, op: Op, left: &Expr, right: &Expr, span: Span) -> Option<Ty> {
         let (l, r) = (self.ty(left)?, self.ty(right)?);
-        let mismatch = |this: &mut Self, why: String, help: &str| this.error(Diagnostic::new(&POLICY_TYPE_MISMATCH, span, why).with_help(help.to_string()));
+        let mismatch =
+            |this: &mut Self, why: String, help: &str| this.error(Diagnostic::new(&POLICY_TYPE_MISMATCH, span, why).with_help(help.to_string()));
         match op {
             Op::Eq | Op::Ne => {
                 let (le, re) = (element(&l), element(&r));
@@ -355,7 +367,11 @@ impl Checker<'_> {
                 Ty::Map if matches!(l, Ty::Str | Ty::Word(_)) => {}
                 _ => {
                     let why = format!("`{}` looks in a list or in tags, not in {}", op.as_str(), r.describe());
-                    return mismatch(self, why, "write `22 in rule.ports`, `\"prod\" in [\"prod\", \"test\"]` or `\"owner\" in net.tags`; `within` tests prefixes");
+                    return mismatch(
+                        self,
+                        why,
+                        "write `22 in rule.ports`, `\"prod\" in [\"prod\", \"test\"]` or `\"owner\" in net.tags`; `within` tests prefixes",
+                    );
                 }
             },
             Op::Contains => match &l {
@@ -384,7 +400,9 @@ impl Checker<'_> {
     fn words(&mut self, field: &Ty, other: &Expr) -> bool {
         let literal = match &other.kind {
             ExprKind::Str(s) => Some((s.clone(), true)),
-            ExprKind::Path(p) if p.len() == 1 && self.var(&p[0].name).is_none() && fields::collection(&p[0].name).is_none() => Some((p[0].name.clone(), false)),
+            ExprKind::Path(p) if p.len() == 1 && self.var(&p[0].name).is_none() && fields::collection(&p[0].name).is_none() => {
+                Some((p[0].name.clone(), false))
+            }
             ExprKind::List(items) => {
                 return items.iter().all(|item| self.words(field, item));
             }
@@ -398,9 +416,12 @@ impl Checker<'_> {
             )),
             Ty::Region if !crate::regions::is_region(&word) => Some((
                 format!("`{word}` is not an Azure region"),
-                did_you_mean(&word, crate::regions::REGIONS.iter().copied()).unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into()),
+                did_you_mean(&word, crate::regions::REGIONS.iter().copied())
+                    .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into()),
             )),
-            Ty::Str if !quoted => Some((format!("the word `{word}` is compared with a string"), format!("strings are written in double quotes: \"{word}\""))),
+            Ty::Str if !quoted => {
+                Some((format!("the word `{word}` is compared with a string"), format!("strings are written in double quotes: \"{word}\"")))
+            }
             _ => None,
         };
         match problem {
@@ -449,7 +470,9 @@ fn compatible(a: &Ty, b: &Ty) -> bool {
 fn compare_help(a: &Ty, b: &Ty) -> String {
     use Ty::*;
     match (a, b) {
-        (Prefix | Address, Int) | (Int, Prefix | Address) => "a prefix's length is `prefix_length(x)`; `within` tests whether a prefix lies inside another".into(),
+        (Prefix | Address, Int) | (Int, Prefix | Address) => {
+            "a prefix's length is `prefix_length(x)`; `within` tests whether a prefix lies inside another".into()
+        }
         (List(_), _) | (_, List(_)) => "compare one value with one value, or look for a value with `in`".into(),
         _ => "compare values of one type".into(),
     }
@@ -468,10 +491,17 @@ mod tests {
         let (file, errors) = crate::syntax::parse(crate::source::FileId::default(), policy);
         assert!(errors.is_empty(), "{errors:?}");
         let crate::ast::Item::Block(block) = &file.items[0] else { panic!("a block") };
-        let phrases: Vec<_> = block.body.as_ref().unwrap().items.iter().filter_map(|i| match i {
-            crate::ast::Item::Block(b) => Some(b.clone()),
-            _ => None,
-        }).collect();
+        let phrases: Vec<_> = block
+            .body
+            .as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                crate::ast::Item::Block(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect();
         let mut out = Vec::new();
         let clauses = super::super::parse::clauses(&phrases, &mut out);
         check(clauses, &mut out);

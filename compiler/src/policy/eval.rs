@@ -7,9 +7,11 @@
 //! the size of the model, not with its square.
 //!
 //! Addresses compare as Azure means them: service tags and words in any case;
-//! `any`, `*`, `Any`, `0.0.0.0/0`, `::/0` and `Internet` are all equal to each
-//! other, so that `rule.source == Internet` holds for a rule open to any
-//! address, however its source is spelt.
+//! in `==`, `!=` and `in`, `any`, `*`, `Any`, `0.0.0.0/0`, `::/0` and
+//! `Internet` are all equal to each other, so that `rule.source == Internet`
+//! holds for a rule open to any address, however its source is spelt. In
+//! `within` and `overlaps`, `any` and `*` are every address, and `Internet`
+//! is only itself: no prefix lies within it.
 
 use super::check::{self, Walk};
 use super::fields::Source;
@@ -43,7 +45,12 @@ pub enum Value {
     Node(NodeId),
     /// A rule of an NSG: the rule block, the NSG it is deployed in, and the
     /// rule set it comes from with the span of that set's entry in `include`.
-    Rule { rule: NodeId, nsg: Option<NodeId>, set: Option<NodeId>, include: Option<Span> },
+    Rule {
+        rule: NodeId,
+        nsg: Option<NodeId>,
+        set: Option<NodeId>,
+        include: Option<Span>,
+    },
     Resource(usize),
     Group(usize),
     List(Vec<Item>),
@@ -265,7 +272,9 @@ impl Run<'_, '_, '_> {
                 .unwrap_or_default(),
             Source::Groups => env
                 .plan
-                .map(|plan| (0..plan.resource_groups.len()).map(|g| Item::new(Value::Group(g), env.group_owner(g).map(|o| model.node(o).head))).collect())
+                .map(|plan| {
+                    (0..plan.resource_groups.len()).map(|g| Item::new(Value::Group(g), env.group_owner(g).map(|o| model.node(o).head))).collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -581,9 +590,16 @@ pub fn truthy(value: &Value) -> bool {
     }
 }
 
-/// Whether a word stands for any address: `any`, `*`, `Internet`, in any case.
+/// Whether a word stands for any address in equality: `any`, `*`, `Internet`, in any case.
 fn any_word(word: &str) -> bool {
     check::is_any(word)
+}
+
+/// Whether a word stands for every address in `within` and `overlaps`: `any`
+/// and `*`. `Internet` is no prefix: it lies within and overlaps only itself
+/// and `any`.
+fn every_address(word: &str) -> bool {
+    word == "*" || word.eq_ignore_ascii_case("any")
 }
 
 /// A text written where an address is compared: an address, a prefix, or a word.
@@ -660,19 +676,24 @@ fn compare(env: &Env, op: Op, l: &Value, r: &Value) -> bool {
     }
 }
 
-/// Whether `whole` holds `part`: a list an item, tags a name, text a text,
-/// a prefix an address.
+/// Whether `whole` holds `part`: a list an item (a list of addresses, an
+/// address inside one of them), tags a name, text a text, a prefix an address.
 fn contains(env: &Env, whole: &Value, part: &Value) -> bool {
     use Value::*;
     match (whole, part) {
         (Absent, _) | (_, Absent) => false,
-        (List(items), p) => items.iter().any(|i| eq(env, &i.value, p)),
+        // A list of addresses holds each address inside one of them.
+        (List(items), p) => items.iter().any(|i| eq(env, &i.value, p) || (is_address(&i.value) && is_address(p) && within(p, &i.value))),
         (Map(map), Str(k) | Word(k)) => map.keys().any(|key| key.eq_ignore_ascii_case(k)),
         (Str(s), Str(t)) => s.contains(t.as_str()),
         (Str(s) | Word(s), Word(t)) | (Word(s), Str(t)) => s.to_ascii_lowercase().contains(&t.to_ascii_lowercase()),
         (Prefix(_) | Word(_) | Ip(_), _) => within(part, whole),
         _ => false,
     }
+}
+
+fn is_address(value: &Value) -> bool {
+    matches!(value, Value::Prefix(_) | Value::Ip(_)) || matches!(value, Value::Word(w) if every_address(w))
 }
 
 /// Whether every address of `inner` lies in one of `outer`.
@@ -688,9 +709,9 @@ fn within(inner: &Value, outer: &Value) -> bool {
         (Ip(ip), Prefix(q)) => q.contains(ip),
         (Ip(a), Ip(b)) => a == b,
         (Prefix(p), Ip(ip)) => p.prefix_len() == p.max_prefix_len() && p.addr() == *ip,
-        (Word(w), Prefix(q)) => any_word(w) && covers_everything(q),
-        (Word(w), Word(o)) => w.eq_ignore_ascii_case(o) || (any_word(w) && any_word(o)),
-        (Prefix(_) | Ip(_), Word(o)) => any_word(o),
+        (Word(w), Prefix(q)) => every_address(w) && covers_everything(q),
+        (Word(w), Word(o)) => w.eq_ignore_ascii_case(o) || every_address(o),
+        (Prefix(_) | Ip(_), Word(o)) => every_address(o),
         _ => false,
     }
 }
@@ -707,7 +728,9 @@ fn overlaps(a: &Value, b: &Value) -> bool {
         (Prefix(p), Prefix(q)) => p.contains(&q.network()) || q.contains(&p.network()),
         (Ip(ip), Prefix(p)) | (Prefix(p), Ip(ip)) => p.contains(ip),
         (Ip(x), Ip(y)) => x == y,
-        (Word(w), x) | (x, Word(w)) => (any_word(w) && matches!(x, Prefix(_) | Ip(_) | Word(_))) || matches!(x, Word(o) if o.eq_ignore_ascii_case(w)),
+        (Word(w), x) | (x, Word(w)) => {
+            (every_address(w) && matches!(x, Prefix(_) | Ip(_) | Word(_))) || matches!(x, Word(o) if o.eq_ignore_ascii_case(w))
+        }
         _ => false,
     }
 }
@@ -739,7 +762,7 @@ fn call(name: &str, args: &[Value]) -> Value {
         ("present", [v]) => Value::Bool(truthy(v)),
         ("prefix_length", [Value::Prefix(p)]) => Value::Int(i64::from(p.prefix_len())),
         ("prefix_length", [Value::Ip(ip)]) => Value::Int(if ip.is_ipv4() { 32 } else { 128 }),
-        ("prefix_length", [Value::Word(w)]) if any_word(w) => Value::Int(0),
+        ("prefix_length", [Value::Word(w)]) if every_address(w) => Value::Int(0),
         _ => Value::Absent,
     }
 }
@@ -774,10 +797,9 @@ fn describe(env: &Env, value: &Value) -> String {
         Value::Node(id) => env.model.describe(*id),
         Value::Rule { rule, nsg: Some(nsg), .. } => format!("rule `{}` of {}", env.model.node(*rule).name(), env.model.describe(*nsg)),
         Value::Rule { rule, .. } => env.model.describe(*rule),
-        Value::Resource(i) => env
-            .plan
-            .and_then(|p| p.resources.get(*i))
-            .map_or_else(String::new, |r| format!("the {} `{}`", r.resource_type, r.name.join("/"))),
+        Value::Resource(i) => {
+            env.plan.and_then(|p| p.resources.get(*i)).map_or_else(String::new, |r| format!("the {} `{}`", r.resource_type, r.name.join("/")))
+        }
         Value::Group(g) => env.plan.and_then(|p| p.resource_groups.get(*g)).map_or_else(String::new, |r| format!("the resource group `{}`", r.name)),
         other => format!("`{}`", display(env, other)),
     }

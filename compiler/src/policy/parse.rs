@@ -7,7 +7,7 @@
 //! `overlaps`, `contains`), which do not chain; then values: literals, lists,
 //! paths `a.b.c`, calls `lower(x)` and groups `( ... )`.
 
-use super::{POLICY_MESSAGE, POLICY_SYNTAX, POLICY_TYPE_MISMATCH, INVALID_POLICY_REGEX};
+use super::{INVALID_POLICY_REGEX, POLICY_MESSAGE, POLICY_SYNTAX, POLICY_TYPE_MISMATCH};
 use crate::ast::{self, Ident, Term, Value, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
@@ -253,7 +253,11 @@ fn for_clause(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<For> {
             Some(expression(&terms[4..], t.span(), out)?)
         }
         Some(t) => {
-            out.push(syntax(t.span(), format!("{} does not belong after the collection", shown(t)), "a `for` filters its items with `where CONDITION`"));
+            out.push(syntax(
+                t.span(),
+                format!("{} does not belong after the collection", shown(t)),
+                "a `for` filters its items with `where CONDITION`",
+            ));
             return None;
         }
     };
@@ -277,7 +281,11 @@ fn for_clause(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<For> {
 fn finding(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<Finding> {
     let kind = if block.head.name == "deny" { FindingKind::Deny } else { FindingKind::Require };
     if let Some(body) = &block.body {
-        out.push(syntax(body.span, format!("`{}` takes no `{{ ... }}`", block.head.name), "write the clause on one line: `deny when CONDITION message \"...\"`"));
+        out.push(syntax(
+            body.span,
+            format!("`{}` takes no `{{ ... }}`", block.head.name),
+            "write the clause on one line: `deny when CONDITION message \"...\"`",
+        ));
         return None;
     }
     let mut terms: &[Term] = &block.terms;
@@ -342,7 +350,8 @@ pub fn expression(terms: &[Term], before: Span, out: &mut Vec<Diagnostic>) -> Op
     let mut parser = Parser { terms, at: 0, before, out };
     let expr = parser.expr(0)?;
     if let Some(extra) = parser.peek() {
-        let help = if is_word(extra, "message") { "a `message` ends the clause".to_string() } else { "join conditions with `and` or `or`".to_string() };
+        let help =
+            if is_word(extra, "message") { "a `message` ends the clause".to_string() } else { "join conditions with `and` or `or`".to_string() };
         parser.out.push(syntax(extra.span(), format!("{} does not belong here", shown(extra)), help));
         return None;
     }
@@ -540,8 +549,12 @@ pub fn value_expr(value: &Value, out: &mut Vec<Diagnostic>) -> Option<Expr> {
         ValueKind::Call(name, args) => ExprKind::Call(name.clone(), args.iter().map(|a| value_expr(a, out)).collect::<Option<Vec<_>>>()?),
         other => {
             out.push(
-                Diagnostic::new(&POLICY_TYPE_MISMATCH, span, format!("a policy compares no {}", other.describe().trim_start_matches("a ").trim_start_matches("an ")))
-                    .with_help("policies compare numbers, strings, words, addresses, prefixes, ports and the fields of the plan's blocks"),
+                Diagnostic::new(
+                    &POLICY_TYPE_MISMATCH,
+                    span,
+                    format!("a policy compares no {}", other.describe().trim_start_matches("a ").trim_start_matches("an ")),
+                )
+                .with_help("policies compare numbers, strings, words, addresses, prefixes, ports and the fields of the plan's blocks"),
             );
             return None;
         }
@@ -556,7 +569,12 @@ pub fn compile_regex(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> Optio
         Ok(regex) => Some(regex),
         Err(e) => {
             let why = match &e {
-                regex::Error::Syntax(s) => s.lines().filter(|l| l.starts_with("error:")).map(|l| l.trim_start_matches("error:").trim().to_string()).next().unwrap_or_else(|| s.clone()),
+                regex::Error::Syntax(s) => s
+                    .lines()
+                    .filter(|l| l.starts_with("error:"))
+                    .map(|l| l.trim_start_matches("error:").trim().to_string())
+                    .next()
+                    .unwrap_or_else(|| s.clone()),
                 regex::Error::CompiledTooBig(_) => "the pattern is too large".to_string(),
                 other => other.to_string(),
             };
@@ -629,7 +647,9 @@ pub fn message(text: &str, literal: Span, out: &mut Vec<Diagnostic>) -> Option<M
 /// `rule.name` inside braces, as a path.
 fn placeholder(inner: &str, span: Span) -> Option<Vec<Ident>> {
     let inner = inner.trim();
-    let ok = |s: &str| s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
     let segments: Vec<&str> = inner.split('.').collect();
     (!inner.is_empty() && segments.iter().all(|s| ok(s))).then(|| segments.iter().map(|s| Ident { name: s.to_string(), span }).collect())
 }
@@ -683,7 +703,10 @@ mod tests {
         assert_eq!(parse("a and b or c").unwrap(), "((a and b) or c)");
         assert_eq!(parse("not a == b and c").unwrap(), "((not (a == b)) and c)");
         assert_eq!(parse("! a").unwrap(), "(not a)");
-        assert_eq!(parse("r.source == Internet and (22 in r.ports or 3389 in r.ports)").unwrap(), "((r.source == Internet) and ((22 in r.ports) or (3389 in r.ports)))");
+        assert_eq!(
+            parse("r.source == Internet and (22 in r.ports or 3389 in r.ports)").unwrap(),
+            "((r.source == Internet) and ((22 in r.ports) or (3389 in r.ports)))"
+        );
         assert_eq!(parse("x not in [1, 2]").unwrap(), "(x not in [1, 2])");
         assert_eq!(parse("not (s within 10.0.0.0/8)").unwrap(), "(not (s within 10.0.0.0/8))");
         assert_eq!(parse("lower(n.name) matches \"^a\" or n.priority >= 100").unwrap(), "((lower(n.name) matches \"^a\") or (n.priority >= 100))");

@@ -122,7 +122,9 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
                     }
                 }
                 if values.is_empty() {
-                    out.push(Diagnostic::new(&POLICY_TYPE_MISMATCH, *span, "an empty list allows no value").with_help("list the values the tag may take"));
+                    out.push(
+                        Diagnostic::new(&POLICY_TYPE_MISMATCH, *span, "an empty list allows no value").with_help("list the values the tag may take"),
+                    );
                     return None;
                 }
                 Test::OneOf(values)
@@ -195,7 +197,9 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
             let wrong = match &rule.test {
                 Test::Present => None,
                 Test::OneOf(values) if values.contains(value) => None,
-                Test::OneOf(values) => Some(format!("it must be one of {}", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", "))),
+                Test::OneOf(values) => {
+                    Some(format!("it must be one of {}", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")))
+                }
                 Test::Matches(regex) if regex.is_match(value) => None,
                 Test::Matches(regex) => Some(format!("it must match \"{}\"", regex.as_str())),
             };
