@@ -273,7 +273,7 @@ fn block_field(kinds: &[&'static str], name: &str) -> Option<Ty> {
     }
     if name == "parent" {
         let parents = parents(kinds);
-        return (!kinds.is_empty() && !parents.is_empty()).then(|| Ty::Entity(Entity::Block(parents)));
+        return (!kinds.is_empty() && !parents.is_empty()).then_some(Ty::Entity(Entity::Block(parents)));
     }
     if name == "subnets" && !kinds.is_empty() && kinds.iter().all(|k| attached(k)) {
         return Some(Ty::List(Box::new(Ty::Entity(Entity::Block(vec!["subnet"])))));

@@ -347,7 +347,7 @@ fn shown(term: &Term) -> String {
 
 /// Parses a whole condition; `before` is the span of the word before it.
 pub fn expression(terms: &[Term], before: Span, out: &mut Vec<Diagnostic>) -> Option<Expr> {
-    let mut parser = Parser { terms, at: 0, before, out };
+    let mut parser = Parser { terms, at: 0, before, out, depth: 0 };
     let expr = parser.expr(0)?;
     if let Some(extra) = parser.peek() {
         let help =
@@ -363,7 +363,12 @@ struct Parser<'a, 'o> {
     at: usize,
     before: Span,
     out: &'o mut Vec<Diagnostic>,
+    /// How many `not`s and groups the parser is inside.
+    depth: usize,
 }
+
+/// Deeper than any condition a person writes; keeps the parser's stack bounded on any input.
+const MAX_DEPTH: usize = 64;
 
 /// Binding powers: `or` 1, `and` 2, `not` 3, comparisons 4.
 const OR: u8 = 1;
@@ -417,8 +422,7 @@ impl<'a> Parser<'a, '_> {
 
     fn expr(&mut self, min: u8) -> Option<Expr> {
         let mut left = self.prefix()?;
-        loop {
-            let Some(term) = self.peek() else { break };
+        while let Some(term) = self.peek() {
             if is_word(term, "or") || is_word(term, "and") {
                 let (bp, is_or) = if is_word(term, "or") { (OR, true) } else { (AND, false) };
                 if bp <= min {
@@ -491,8 +495,15 @@ impl<'a> Parser<'a, '_> {
             return None;
         };
         let negation = is_word(term, "not") || matches!(term, Term::Operator(op, _) if op == "!");
+        if self.depth > MAX_DEPTH {
+            self.out.push(syntax(term.span(), "this condition nests too deeply", "write it with fewer `not`s and parentheses"));
+            return None;
+        }
         if negation {
-            let inner = self.operand(NOT, term)?;
+            self.depth += 1;
+            let inner = self.operand(NOT, term);
+            self.depth -= 1;
+            let inner = inner?;
             return Some(Expr { span: term.span().to(inner.span), kind: ExprKind::Not(Box::new(inner)) });
         }
         match term {
@@ -501,7 +512,7 @@ impl<'a> Parser<'a, '_> {
                     self.out.push(syntax(*span, "empty parentheses", "write a condition inside them"));
                     return None;
                 }
-                let mut sub = Parser { terms: inner, at: 0, before: *span, out: self.out };
+                let mut sub = Parser { terms: inner, at: 0, before: *span, out: self.out, depth: self.depth + 1 };
                 let mut expr = sub.expr(0)?;
                 if let Some(extra) = sub.peek() {
                     self.out.push(syntax(extra.span(), format!("{} does not belong here", shown(extra)), "join conditions with `and` or `or`"));
@@ -723,6 +734,7 @@ mod tests {
         assert_eq!(parse("a matches b").unwrap_err(), ["ASH513 `matches` takes a pattern in quotes, found a name"]);
         assert_eq!(parse("a == 3h").unwrap_err(), ["ASH513 a policy compares no duration"]);
         assert_eq!(parse("()").unwrap_err(), ["ASH510 empty parentheses"]);
+        assert_eq!(parse(&format!("{}a", "not ".repeat(10_000))).unwrap_err(), ["ASH510 this condition nests too deeply"]);
         assert!(parse("a matches \"[0-9\"").unwrap_err()[0].starts_with("ASH514 \"[0-9\" is not a valid pattern: unclosed character class"));
     }
 
