@@ -311,3 +311,42 @@ fn every_example_passes_std_security() {
         assert!(analysis.model.nodes.iter().any(|n| n.is("policy")), "{}: std.security was not loaded", path.display());
     }
 }
+
+#[test]
+fn the_tag_policy_reads_the_tags_each_resource_gets() {
+    let text = "settings {\n location = uksouth\n tags { environment = \"prod\" }\n}\n\
+        hub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n tags { OWNER = \"net\" }\n subnet web 10.0.1.0/24 { nsg = web_nsg }\n}\n\
+        nsg web_nsg {\n resource_group = \"rg-sec\"\n tags { environment = \"lab\" }\n rule https { inbound allow tcp 443 from Internet priority 100 }\n}\n\
+        tags {\n severity = warning\n about = \"tags pay the bills\"\n require environment in [\"prod\", \"test\"]\n require owner\n}\n";
+    let analysis = analyze(text);
+    let found: Vec<(&str, &str, String)> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            let at = analysis.sources.get(span.file).text[span.start as usize..span.end as usize].to_string();
+            (d.severity.as_str(), d.message.as_str(), at)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "warning",
+                "nsg `web_nsg` deploys without the tag `owner` that the plan's tag policy requires: resource group `rg-sec` and networkSecurityGroups `web_nsg`",
+                "nsg web_nsg".to_string()
+            ),
+            (
+                "warning",
+                "the tag `environment` is \"lab\", which the plan's tag policy does not allow: it must be one of \"prod\", \"test\"",
+                "environment = \"lab\"".to_string()
+            ),
+        ]
+    );
+    // The hub's `OWNER` is its `owner`: tag names ignore case. A warning leaves the plan to build.
+    assert!(analysis.azure.is_some());
+    assert_eq!(
+        analysis.diagnostics[0].help.as_deref(),
+        Some("add `owner = \"...\"` to the block's `tags`, or to `settings { tags { ... } }` for every block. tags pay the bills")
+    );
+}
