@@ -123,6 +123,7 @@ pub fn analyze(input: &PlanInput) -> Analysis {
             Err(errors) => diagnostics.extend(errors),
         }
     }
+    policy::allow::apply(&model, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         azure = None;
     }

@@ -350,3 +350,26 @@ fn the_tag_policy_reads_the_tags_each_resource_gets() {
         Some("add `owner = \"...\"` to the block's `tags`, or to `settings { tags { ... } }` for every block. tags pay the bills")
     );
 }
+
+#[test]
+fn suppressions_cover_their_block_and_the_rule_sets_it_includes() {
+    let text = std::fs::read_to_string("../tests/fixtures/clean/ASH502.ashlar").expect("the near miss");
+    // Without its suppressions, the near miss has two findings.
+    let unsuppressed: String = text.lines().filter(|l| !l.trim_start().starts_with("allow ")).collect::<Vec<_>>().join("\n");
+    let found: Vec<String> = analyze(&unsuppressed).diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        found,
+        [
+            "[no_rdp_from_internet] rule rdp of jump_nsg opens RDP (port 3389) to the Internet",
+            "[no_ssh_from_internet] rule ssh of jump_nsg opens SSH (port 22) to the Internet"
+        ]
+    );
+    let analysis = analyze(&text);
+    assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
+    assert!(analysis.azure.is_some(), "a plan whose findings are allowed builds");
+
+    // An error of the plan is never allowed, and stays reported.
+    let error = analyze(&format!("{PLAN}nsg other {{\n resource_group = \"rg\"\n allow nsg-priority-range because \"no\"\n rule r {{ inbound allow tcp 1 from any priority 5 }}\n}}\n"));
+    let found: Vec<&str> = error.diagnostics.iter().map(|d| d.code.code).collect();
+    assert!(found.contains(&"ASH503") && found.contains(&"ASH210"), "{found:?}");
+}

@@ -30,6 +30,7 @@
 //! plan emits. Findings are ASH500 (`policy`) and ASH501 (`tag-policy`), with
 //! the severity the policy gives.
 
+pub mod allow;
 pub mod check;
 pub mod eval;
 pub mod fields;
@@ -262,12 +263,57 @@ declare_codes! {
     /// ## Fix
     /// Close the brace, `{net.name}`, or write `{{` for a brace of the text.
     pub POLICY_MESSAGE = ("ASH515", "policy-message", Error);
+
+    /// ## What it does
+    /// Reports an `allow ... because "..."` that suppresses nothing in its
+    /// block: no finding of that policy, no diagnostic of that code, is there.
+    ///
+    /// ## Why it matters
+    /// A suppression that outlives its reason would hide the next finding of
+    /// the same kind in that block, unseen.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// nsg web_nsg {
+    ///   allow no_ssh_from_internet because "temporary jump host"
+    ///   rule https { inbound allow tcp 443 from Internet priority 100 }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Remove the `allow`, or move it into the block whose finding it allows.
+    pub UNUSED_SUPPRESSION = ("ASH502", "unused-suppression", Warning);
+
+    /// ## What it does
+    /// Reports an `allow` that cannot stand: without `because "reason"`, naming
+    /// no policy of the plan and no code, or naming an error, which is never
+    /// suppressed.
+    ///
+    /// ## Why it matters
+    /// A suppression is a decision someone must be able to read and review; an
+    /// error of the plan is what Azure would refuse, and hiding it would only
+    /// move the failure to the deployment.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// nsg web_nsg {
+    ///   allow no_ssh_from_internet
+    ///   rule ssh { inbound allow tcp 22 from Internet priority 100 }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Give the reason, `allow no_ssh_from_internet because "..."`, name a
+    /// policy or a warning's code, or fix the error.
+    pub INVALID_SUPPRESSION = ("ASH503", "invalid-suppression", Error);
 }
 
 /// Every code of this module.
 pub const CODES: &[&Code] = &[
     &POLICY_FINDING,
     &TAG_POLICY,
+    &UNUSED_SUPPRESSION,
+    &INVALID_SUPPRESSION,
     &POLICY_SYNTAX,
     &UNKNOWN_POLICY_COLLECTION,
     &UNKNOWN_POLICY_NAME,
