@@ -65,6 +65,9 @@ pub struct Node {
     /// The phrases of the body as written, for kinds with a phrase reader (see
     /// [`crate::schema::PHRASE_READERS`]): the firewall's rule collections.
     pub raw_phrases: Vec<crate::ast::Block>,
+    /// `allow CODE because "reason"` lines of the body: suppressions, read by
+    /// [`crate::policy::allow`].
+    pub allows: Vec<crate::ast::Block>,
 }
 
 /// The words of one phrase as written: `inbound allow tcp 443 from Internet`.

@@ -126,6 +126,8 @@ pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
     ("network_rules", blocks::firewall::read_network_rules),
     ("application_rules", blocks::firewall::read_application_rules),
     ("dnat", blocks::firewall::read_dnat_rules),
+    ("policy", crate::policy::read_policy),
+    ("tags", crate::policy::tags::read_tags),
 ];
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
@@ -171,6 +173,8 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::scale_set::SCALE_SET,
     &blocks::scale_set::CAPACITY,
     &blocks::scale_set::AUTOSCALE,
+    &crate::policy::POLICY,
+    &crate::policy::TAGS,
 ];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
@@ -203,6 +207,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "image",
     "compute",
     "scale_set",
+    "policy",
+    "tags",
 ];
 
 /// Reference attributes that relate two blocks without ordering them: the

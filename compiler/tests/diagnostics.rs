@@ -25,10 +25,11 @@ fn codes() -> Vec<&'static Code> {
     ashlar::registry::all()
 }
 
-/// The codes of checks, plus `auto` allocation: the rules a plan can come close to.
+/// The codes of checks, plus `auto` allocation and policies: the rules a plan can come close to.
 fn rule_codes() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = ashlar::check::CHECKS.iter().map(|c| c.code).collect();
     codes.push(&ashlar::address::AUTO_PREFIX_EXHAUSTED);
+    codes.extend(ashlar::policy::CODES.iter().copied());
     codes
 }
 
