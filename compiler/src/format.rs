@@ -237,6 +237,7 @@ impl Formatter<'_> {
         let widths = self.key_widths(&body.items, depth + 1);
         let columns = phrase_columns(&body.items, self.text);
         let mut previous_end: Option<usize> = None;
+        let mut previous_item: Option<&Item> = None;
         for (item, width) in body.items.iter().zip(widths) {
             let start = item.span().start as usize;
             // Only the gap before the item's leading comments, if it has any.
@@ -245,10 +246,15 @@ impl Formatter<'_> {
                 self.out.push('\n');
             }
             self.leading_comments(start, depth + 1);
+            // A policy's `message` line continues the `deny` or `require` above it.
+            let continues = matches!(item, Item::Block(b) if b.head.name == "message")
+                && matches!(previous_item, Some(Item::Block(p)) if p.body.is_none() && (p.head.name == "deny" || p.head.name == "require"));
+            let item_depth = depth + 1 + usize::from(continues);
             match (item, columns.get(&start)) {
-                (Item::Block(b), Some(widths)) => self.aligned_block(b, depth + 1, widths),
-                _ => self.item(item, depth + 1, width),
+                (Item::Block(b), Some(widths)) if !continues => self.aligned_block(b, item_depth, widths),
+                _ => self.item(item, item_depth, width),
             }
+            previous_item = Some(item);
             self.trailing_comment(code_end(item));
             self.out.push('\n');
             previous_end = Some(code_end(item));
@@ -426,34 +432,15 @@ fn phrase_columns(items: &[Item], text: &str) -> std::collections::HashMap<usize
 
 /// Every comment of the text, outside strings, in order.
 fn comments(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
-                let start = i;
-                let end = if bytes[i + 1] == b'/' {
-                    text[i..].find('\n').map_or(text.len(), |n| i + n)
-                } else {
-                    text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
-                };
-                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-                let trailing = !text[line_start..start].trim().is_empty();
-                out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
-                i = end;
-                continue;
-            }
-            _ => {}
+    crate::syntax::scan(text, |lexeme| {
+        if let crate::syntax::Lexeme::Comment(start, end) = lexeme {
+            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+            let trailing = !text[line_start..start].trim().is_empty();
+            out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
         }
-        i += 1;
-    }
+        true
+    });
     out
 }
 

@@ -310,7 +310,7 @@ fn graph_nodes(model: &Model, plan: Option<&AzurePlan>, edges: &[(String, String
         .nodes
         .iter()
         .enumerate()
-        .filter(|(id, n)| n.parent.is_none() && n.name.is_some() && (!n.from_library || used(*id)))
+        .filter(|(id, n)| n.parent.is_none() && n.name.is_some() && (!n.from_library || used(*id)) && !crate::policy::KINDS.contains(&n.kind.kind))
         .map(|(id, _)| (format!("b{id}"), model.describe(id), "box"))
         .collect();
     if let Some(plan) = plan {

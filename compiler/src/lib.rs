@@ -17,7 +17,9 @@
 //!    file, each with a stable code in the [`registry`].
 //! 5. [`graph`] finds circles among blocks; after lowering it orders resources
 //!    and groups them into nested deployments.
-//! 6. [`lower`] derives Azure resources (an [`lower::ir`]) from the model.
+//! 6. [`policy`] runs the plan's policies over the model, and [`lower`] derives
+//!    Azure resources (an [`lower::ir`]) from it; the policies over resources
+//!    and the tag policy run on those.
 //! 7. [`emit`] writes the IR as ARM JSON and as Bicep.
 //!
 //! [`analyze`] runs stages 1 to 6 and is the one entry point of the CLI's
@@ -31,6 +33,7 @@ pub mod ast;
 pub mod blocks;
 pub mod calendar;
 pub mod check;
+pub mod compute;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
@@ -43,6 +46,7 @@ pub mod lsp;
 pub mod model;
 pub mod naming;
 pub mod networking;
+pub mod policy;
 pub mod regions;
 pub mod registry;
 pub mod resolve;
@@ -111,13 +115,24 @@ pub fn analyze(input: &PlanInput) -> Analysis {
     diagnostics.extend(errors);
     diagnostics.extend(check::run(&model));
     diagnostics.extend(graph::check_cycles(&model));
+    let policies = policy::compile(&model);
+    diagnostics.extend(policy::evaluate_model(&policies, &model));
 
+    // A plan whose only errors are policy findings is lowered still, so that
+    // the policies over its resources report too; it deploys nothing.
     let mut azure = None;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    if !diagnostics.iter().any(|d| d.is_error() && !policy::is_finding(d)) {
         match lower::lower(&model) {
-            Ok(plan) => azure = Some(plan),
+            Ok(plan) => {
+                diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
+                azure = Some(plan);
+            }
             Err(errors) => diagnostics.extend(errors),
         }
+    }
+    policy::allow::apply(&model, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        azure = None;
     }
     diagnostic::sort(&mut diagnostics);
     let lock = lock_update(input, &model);

@@ -65,6 +65,9 @@ pub struct Node {
     /// The phrases of the body as written, for kinds with a phrase reader (see
     /// [`crate::schema::PHRASE_READERS`]): the firewall's rule collections.
     pub raw_phrases: Vec<crate::ast::Block>,
+    /// `allow CODE because "reason"` lines of the body: suppressions, read by
+    /// [`crate::policy::allow`].
+    pub allows: Vec<crate::ast::Block>,
 }
 
 /// The words of one phrase as written: `inbound allow tcp 443 from Internet`.
@@ -150,6 +153,10 @@ pub struct Model {
     pub auto_spaces: indexmap::IndexSet<(NodeId, usize)>,
     /// Every `auto` prefix chosen, by its key in `ashlar.lock`.
     pub chosen: crate::address::Allocations,
+    /// The path of each `file("...")` read, relative to the plan's folder, by the
+    /// span of the call: what a value's file was called, for checks that go by
+    /// its extension (`.ps1`).
+    pub file_paths: IndexMap<Span, String>,
 }
 
 impl Model {

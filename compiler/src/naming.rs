@@ -29,6 +29,21 @@ pub const ENDPOINT_PATTERNS: &[(&str, &str)] = &[
     ("connection", "{name}-connection"),
 ];
 
+/// The patterns of virtual machines, scale sets and what they bring with them,
+/// with their defaults. A network interface's default keeps it apart from its
+/// virtual machine in listings; an autoscale setting is named after its scale set.
+#[rustfmt::skip]
+pub const COMPUTE_PATTERNS: &[(&str, &str)] = &[
+    ("virtual_machine", "{name}"),
+    ("network_interface", "{name}-nic"),
+    ("availability_set", "{name}"),
+    ("proximity_placement_group", "{name}"),
+    ("load_balancer", "{name}"),
+    ("public_load_balancer", "{name}"),
+    ("scale_set", "{name}"),
+    ("autoscale", "{name}-autoscale"),
+];
+
 pub struct Names<'a> {
     model: &'a Model,
 }
@@ -141,6 +156,63 @@ impl<'a> Names<'a> {
         let pattern = self.pattern("route_table", "{name}");
         let name = format!("{}-to-firewall", self.model.node(spoke).name());
         self.fill_name(&pattern, &name, spoke, &[])
+    }
+
+    /// A virtual machine of a `compute` block; `machine` is its name in the plan,
+    /// the block's name with `-N` when the block has several (`web-2`).
+    pub fn virtual_machine(&self, compute: NodeId, machine: &str) -> String {
+        self.compute_name("virtual_machine", machine, compute)
+    }
+
+    /// The network interface of a `compute` block's machine `machine` (`web-2`).
+    pub fn network_interface(&self, compute: NodeId, machine: &str) -> String {
+        self.compute_name("network_interface", machine, compute)
+    }
+
+    /// The availability set of a `compute` block.
+    pub fn availability_set(&self, compute: NodeId) -> String {
+        self.compute_name("availability_set", self.model.node(compute).name(), compute)
+    }
+
+    /// The proximity placement group of a `compute` or `scale_set` block.
+    pub fn proximity_placement_group(&self, block: NodeId) -> String {
+        self.compute_name("proximity_placement_group", self.model.node(block).name(), block)
+    }
+
+    /// The load balancer of a `compute` or `scale_set` block.
+    pub fn load_balancer(&self, block: NodeId, public: bool) -> String {
+        let attr = if public { "public_load_balancer" } else { "load_balancer" };
+        self.compute_name(attr, self.model.node(block).name(), block)
+    }
+
+    /// A virtual machine scale set.
+    pub fn scale_set(&self, block: NodeId) -> String {
+        self.compute_name("scale_set", self.model.node(block).name(), block)
+    }
+
+    /// The autoscale setting of a scale set: `{name}` is the scale set's Azure name.
+    pub fn autoscale(&self, block: NodeId) -> String {
+        let scale_set = self.scale_set(block);
+        self.compute_name("autoscale", &scale_set, block)
+    }
+
+    /// The managed OS disk of virtual machine `vm` (its Azure name).
+    pub fn os_disk(&self, vm: &str) -> String {
+        format!("{vm}-osdisk")
+    }
+
+    /// A managed data disk of virtual machine `vm` (its Azure name), after its `data_disk` block.
+    pub fn data_disk(&self, vm: &str, disk: NodeId) -> String {
+        format!("{vm}-{}", self.model.node(disk).name())
+    }
+
+    /// A name through one of the [`COMPUTE_PATTERNS`]: `{location}` is the
+    /// region of the network the block's subnet is in, where its resources go.
+    fn compute_name(&self, attr: &str, name: &str, block: NodeId) -> String {
+        let (_, default) = COMPUTE_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
+        let pattern = self.pattern(attr, default);
+        let place = crate::blocks::compute::network_of(self.model, block).unwrap_or(block);
+        self.fill_name(&pattern, name, place, &[])
     }
 
     /// A name through one of the [`ENDPOINT_PATTERNS`]; `{name}` is the name of

@@ -320,6 +320,8 @@ pub fn all() -> Vec<&'static Code> {
         &crate::address::AUTO_PREFIX_EXHAUSTED,
     ];
     codes.extend(crate::check::CHECKS.iter().map(|c| c.code));
+    codes.extend(crate::policy::CODES.iter().copied());
+    codes.sort_by_key(|c| c.code);
     codes
 }
 

@@ -136,6 +136,7 @@ impl Resolver<'_> {
             from_library: self.library.contains(&block.span.file),
             phrases: Vec::new(),
             raw_phrases: Vec::new(),
+            allows: Vec::new(),
         });
         self.raw.push(Vec::new());
         if kind.unique {
@@ -186,6 +187,7 @@ impl Resolver<'_> {
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
+                    ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model.nodes[id].allows.push(child.clone()),
                     ast::Item::Block(child) if kind.takes_phrases() && !kind.children.contains(&child.head.name.as_str()) => self.phrase(id, child),
                     ast::Item::Block(child) if reader.is_some() && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
@@ -264,6 +266,19 @@ impl Resolver<'_> {
         // `hub = core` written without `=` parses as a block; say so.
         let help = match parent_kind.and_then(|pk| pk.attribute(&head.name)) {
             Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name),
+            None => help,
+        };
+        // A bare word that is a value of an attribute: `private` alone in a `load_balancer`.
+        let value_of = parent_kind.filter(|_| block.terms.is_empty() && block.body.is_none()).and_then(|pk| {
+            let attr = pk.attributes.iter().find(|a| matches!(a.ty, Type::Word(words) if words.contains(&head.name.as_str())))?;
+            Some((pk, attr))
+        });
+        let help = match value_of {
+            Some((pk, attr)) if pk.positional.first() == Some(&attr.name) => format!(
+                "`{}` is a value of `{}`: write it after the kind, `{} {} {{ ... }}`, or write `{} = {}`",
+                head.name, attr.name, pk.kind, head.name, attr.name, head.name
+            ),
+            Some((_, attr)) => format!("`{}` is a value of `{}`: write `{} = {}`", head.name, attr.name, attr.name, head.name),
             None => help,
         };
         self.error(Diagnostic::new(&UNKNOWN_KIND, head.span, message).with_help(help));
@@ -494,7 +509,10 @@ impl Resolver<'_> {
         let read = crate::load::resolve_in_plan(root, rel)
             .and_then(|path| std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}")));
         match read {
-            Ok(text) => Some(Typed::Str(text)),
+            Ok(text) => {
+                self.model.file_paths.insert(span, rel.clone());
+                Some(Typed::Str(text))
+            }
             Err(why) => {
                 self.error(
                     Diagnostic::new(&FILE_OUTSIDE_PLAN, span, why).with_help("give a path to a file inside the plan's folder, relative to it"),

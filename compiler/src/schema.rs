@@ -126,6 +126,8 @@ pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
     ("network_rules", blocks::firewall::read_network_rules),
     ("application_rules", blocks::firewall::read_application_rules),
     ("dnat", blocks::firewall::read_dnat_rules),
+    ("policy", crate::policy::read_policy),
+    ("tags", crate::policy::tags::read_tags),
     ("update_group", blocks::updates::read_schedules),
 ];
 
@@ -165,6 +167,15 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::images::GALLERY,
     &blocks::images::IMAGE,
     &blocks::images::BUILD,
+    &blocks::compute::COMPUTE,
+    &blocks::compute::OS_DISK,
+    &blocks::compute::DATA_DISK,
+    &blocks::compute::LOAD_BALANCER,
+    &blocks::scale_set::SCALE_SET,
+    &blocks::scale_set::CAPACITY,
+    &blocks::scale_set::AUTOSCALE,
+    &crate::policy::POLICY,
+    &crate::policy::TAGS,
     &blocks::updates::UPDATE_GROUP,
 ];
 
@@ -176,6 +187,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
 pub const PHRASE_KINDS: &[&str] = &[
     "rule",
     "route",
+    "autoscale",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -195,6 +207,10 @@ pub const TOP_LEVEL: &[&str] = &[
     "route_table",
     "gallery",
     "image",
+    "compute",
+    "scale_set",
+    "policy",
+    "tags",
     "update_group",
 ];
 

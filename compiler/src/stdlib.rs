@@ -24,6 +24,18 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../../stdlib/naming/caf.ashlar"),
     },
     Module {
+        name: "std.security",
+        summary: "Policies: no SSH, RDP or WinRM, and no rule of any protocol, open to the Internet in an NSG",
+        prelude: false,
+        source: include_str!("../../stdlib/security.ashlar"),
+    },
+    Module {
+        name: "std.reliability",
+        summary: "Policies (warnings): zone-redundant VPN and ExpressRoute gateways and firewalls",
+        prelude: false,
+        source: include_str!("../../stdlib/reliability.ashlar"),
+    },
+    Module {
         name: "std.images",
         summary: "Marketplace images by short names (ubuntu_2404, windows_2022, win11_multisession, ...); in every plan",
         prelude: true,

@@ -45,9 +45,18 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     }
 }
 
-/// Calls `visit` with the offset and byte of each bracket outside strings and comments.
-/// Returning `false` stops the scan.
-fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
+/// What the lexical scan of [`scan`] reports, outside strings.
+pub enum Lexeme {
+    /// `{ [ ( } ] )` at an offset.
+    Bracket(usize, u8),
+    /// A `//` or `/* */` comment's byte range.
+    Comment(usize, usize),
+}
+
+/// Scans text for brackets and comments outside strings, without parsing:
+/// the nesting guard runs before the parser, and the formatter needs the
+/// comments the grammar skips. Returning `false` from `visit` stops the scan.
+pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -58,20 +67,20 @@ fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
+            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                let end = if bytes[i + 1] == b'/' {
+                    text[i..].find('\n').map_or(text.len(), |n| i + n)
+                } else {
+                    text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
+                };
+                if !visit(Lexeme::Comment(i, end)) {
+                    return;
                 }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 1;
+                i = end;
+                continue;
             }
             b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') => {
-                if !visit(i, b) {
+                if !visit(Lexeme::Bracket(i, b)) {
                     return;
                 }
             }
@@ -79,6 +88,14 @@ fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
         }
         i += 1;
     }
+}
+
+/// Calls `visit` with the offset and byte of each bracket outside strings and comments.
+fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
+    scan(text, |lexeme| match lexeme {
+        Lexeme::Bracket(i, b) => visit(i, b),
+        Lexeme::Comment(..) => true,
+    });
 }
 
 /// Finds the first bracket nested deeper than [`MAX_NESTING`].

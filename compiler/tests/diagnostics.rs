@@ -25,10 +25,11 @@ fn codes() -> Vec<&'static Code> {
     ashlar::registry::all()
 }
 
-/// The codes of checks, plus `auto` allocation: the rules a plan can come close to.
+/// The codes of checks, plus `auto` allocation and policies: the rules a plan can come close to.
 fn rule_codes() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = ashlar::check::CHECKS.iter().map(|c| c.code).collect();
     codes.push(&ashlar::address::AUTO_PREFIX_EXHAUSTED);
+    codes.extend(ashlar::policy::CODES.iter().copied());
     codes
 }
 
@@ -118,7 +119,12 @@ fn every_code_has_a_fixture() {
 fn every_fixture_is_for_a_code() {
     let known: HashSet<&str> = codes().iter().map(|c| c.code).collect();
     for entry in std::fs::read_dir(FIXTURES).expect("the fixtures folder") {
-        let name = entry.expect("a fixture").file_name().to_string_lossy().into_owned();
+        let entry = entry.expect("a fixture");
+        // `files/` holds what fixtures read with `file(...)`.
+        if entry.path().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
         let code = name.strip_suffix(".ashlar").unwrap_or(&name);
         assert!(known.contains(code), "{name} is a fixture for no known code");
     }

@@ -331,6 +331,22 @@ fn hostile_plan() -> AzurePlan {
             deployment("dep-a-2", "deploy_a_2", "rg-a-2", &rg_a, vec![2], vec![0, 1]),
             deployment("dep-b-2", "deploy_b_2", "rg-b-2", &rg_b, vec![3], vec![0, 1]),
         ],
+        // At subscription scope: an ID of b's network, by its group, after b's and a's deployments.
+        subscription_resources: vec![Resource {
+            symbol: "assign_x".into(),
+            resource_type: "Microsoft.Maintenance/configurationAssignments",
+            api_version: api_version("Microsoft.Maintenance/configurationAssignments"),
+            name: vec!["[assign-'x']".into()],
+            parent: None,
+            resource_group: String::new(),
+            location: None,
+            tags: IndexMap::new(),
+            top: IndexMap::new(),
+            properties: Prop::object([("maintenanceConfigurationId", Prop::Id(1)), ("hostile", Prop::Array(strings.clone()))]),
+            depends_on: vec![1, 0, 1],
+            origin,
+            deployment: 0,
+        }],
     }
 }
 
@@ -412,6 +428,23 @@ fn hostile_strings_stay_data_in_arm() {
     for s in HOSTILE {
         assert_eq!(keyed[&arm_form(s)], arm_form(s));
     }
+
+    // The subscription-scope resource comes last: IDs name their group, and it
+    // waits for each deployment it depends on once.
+    let assignment = rgs.last().unwrap();
+    assert_eq!(assignment["type"], "Microsoft.Maintenance/configurationAssignments");
+    assert_eq!(assignment["name"], "[[assign-'x']");
+    assert!(assignment.get("resourceGroup").is_none() && assignment.get("location").is_none());
+    assert_eq!(assignment["properties"]["maintenanceConfigurationId"], "[resourceId('[rg-b]', 'Microsoft.Network/virtualNetworks', 'vnet-${b}\\')]");
+    let hostile: Vec<String> = assignment["properties"]["hostile"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(hostile, HOSTILE.iter().map(|s| arm_form(s)).collect::<Vec<_>>());
+    assert_eq!(
+        assignment["dependsOn"],
+        serde_json::json!([
+            "[extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, '[rg-b]'), 'Microsoft.Resources/deployments', 'dep-''b''')]",
+            "[extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, 'rg-''a''[x]'), 'Microsoft.Resources/deployments', '[dep-a]')]",
+        ])
+    );
 }
 
 /// Reads the Bicep single-quoted string starting at `text[start]` (a `'`):
@@ -510,6 +543,18 @@ fn hostile_strings_stay_data_in_bicep() {
     assert!(a2.contains("      id: resourceId('[rg-b]', 'Microsoft.Network/virtualNetworks', 'vnet-\\${b}\\u{5C}')\n"), "{a2}");
     let b2 = file(&files, "modules/rg-b-2.bicep");
     assert!(b2.contains("  name: 'peer-\\'b\\'\\n'\n"), "{b2}");
+
+    // The subscription-scope resource, in main.bicep: IDs by resourceId with the
+    // group, after the modules that deploy what it depends on.
+    assert!(
+        main.contains("resource assign_x 'Microsoft.Maintenance/configurationAssignments@2023-04-01' = {\n  name: '[assign-\\'x\\']'\n"),
+        "{main}"
+    );
+    assert!(
+        main.contains("    maintenanceConfigurationId: resourceId('[rg-b]', 'Microsoft.Network/virtualNetworks', 'vnet-\\${b}\\u{5C}')\n"),
+        "{main}"
+    );
+    assert!(main.contains("  dependsOn: [\n    deploy_b\n    deploy_a\n  ]\n}\n"), "{main}");
 }
 
 #[test]
@@ -765,6 +810,7 @@ fn identity_plan() -> AzurePlan {
         ],
         resources: vec![identity, role, user],
         deployments: vec![deployment("rg-id", "rg-'id'", vec![0, 1], vec![]), deployment("rg-b", "rg-b", vec![2], vec![0])],
+        subscription_resources: vec![],
     }
 }
 

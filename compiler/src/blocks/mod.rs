@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod bastion;
+pub mod compute;
 pub mod endpoints;
 pub mod firewall;
 pub mod gateway;
@@ -11,6 +12,7 @@ pub mod network;
 pub mod phrase;
 pub mod private_dns;
 pub mod routing;
+pub mod scale_set;
 pub mod security;
 pub mod settings;
 pub mod updates;
@@ -25,5 +27,6 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     security::type_rules(model, diagnostics);
     routing::type_routes(model, diagnostics);
     attach::require_groups(model, diagnostics);
+    scale_set::read_autoscale(model, diagnostics);
     updates::require_schedule(model, diagnostics);
 }

@@ -35,6 +35,12 @@ impl<'a> Words<'a> {
         Some(Words { words, at: 0, span: first.span.to(last.span) })
     }
 
+    /// The words of one phrase, for kinds whose phrases each stand alone
+    /// (an `autoscale` rule a line).
+    pub fn phrase(phrase: &'a crate::model::Phrase) -> Words<'a> {
+        Words { words: phrase.words.iter().collect(), at: 0, span: phrase.span }
+    }
+
     pub fn peek(&self) -> Option<&'a Term> {
         self.words.get(self.at).copied()
     }

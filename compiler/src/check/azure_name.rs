@@ -19,13 +19,17 @@ declare_codes! {
     /// with `.`. The resources of a hub's endpoints (firewall, firewall policy,
     /// Bastion host, gateways, public IP addresses, sites' local network gateways
     /// and connections) and the route tables derived for spokes follow the
-    /// subnets' rule, except that a firewall's name has at most 50 characters.
-    /// Galleries have 1 to 80 letters, digits and `.`, starting and ending with a
-    /// letter or digit; image definitions 1 to 80 letters, digits, `_`, `-` and
-    /// `.`, starting and ending with a letter or digit; image templates (with
-    /// their content hash) and run outputs 1 to 64 letters, digits, `-`, `_` and
-    /// `.`; managed identities 3 to 128 letters, digits, `-` and `_`, starting
-    /// with a letter or digit.
+    /// subnets' rule, except that a firewall's name has at most 50 characters;
+    /// so do what `compute` and `scale_set` blocks bring (network interfaces,
+    /// managed disks, load balancers and their public IP addresses,
+    /// availability sets, proximity placement groups) and their resource
+    /// groups. Virtual machines' and scale sets' own names are computer names,
+    /// which `ASH400` checks. Galleries have 1 to 80 letters, digits and `.`,
+    /// starting and ending with a letter or digit; image definitions 1 to 80
+    /// letters, digits, `_`, `-` and `.`, starting and ending with a letter or
+    /// digit; image templates (with their content hash) and run outputs 1 to 64
+    /// letters, digits, `-`, `_` and `.`; managed identities 3 to 128 letters,
+    /// digits, `-` and `_`, starting with a letter or digit.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -158,6 +162,11 @@ const MANAGED_IDENTITY: Rule = Rule {
     end_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
     end: "",
 };
+const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
+const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
+const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
+const PROXIMITY_PLACEMENT_GROUP: Rule = network_rule("proximity placement group", 1, 80);
+const DISK: Rule = network_rule("managed disk", 1, 80);
 const RESOURCE_GROUP: Rule = Rule {
     what: "resource group",
     min: 1,
@@ -342,6 +351,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     private_dns_names(model, &names, out);
     image_names(model, &names, out);
+    compute_names(model, &names, out);
 }
 
 /// Galleries, their resource groups and builder identities, image definitions,
@@ -379,6 +389,55 @@ fn image_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
             builders.push(gallery);
             let whose = format!("that builds the images of {}", model.describe(gallery));
             report(out, &MANAGED_IDENTITY, &names.builder_identity(gallery), &whose, build_head, &fixer(model, "builder_identity", gallery));
+        }
+    }
+}
+
+/// The names of what `compute` and `scale_set` blocks bring: network
+/// interfaces, load balancers and their public IP addresses, availability sets,
+/// proximity placement groups, and the blocks' resource groups. Machine and
+/// scale set names are also computer names: `computer-name` checks them.
+fn compute_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    use crate::blocks::compute::{flag, is_public, load_balancer, machine_blocks, machine_names};
+    let naming = model.unique("naming");
+    for (block, node) in machine_blocks(model) {
+        let whose = format!("of {}", model.describe(block));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        // The machines' names differ only in their index: the last is the longest.
+        let last = machine_names(node).last().cloned().filter(|_| node.is("compute"));
+        if let (Some(machine), true) = (&last, is_sound(naming, "network_interface")) {
+            report(out, &NETWORK_INTERFACE, &names.network_interface(block, machine), &whose, node.head, &fixer(model, "network_interface", block));
+        }
+        // Disks are named after their machine: `{machine}-osdisk`, `{machine}-{disk}`.
+        if let (Some(machine), true) = (&last, is_sound(naming, "virtual_machine")) {
+            let vm = names.virtual_machine(block, machine);
+            report(out, &DISK, &names.os_disk(&vm), &whose, node.head, &fixer(model, "virtual_machine", block));
+            for disk in crate::blocks::compute::nested(model, block, "data_disk") {
+                let disk_whose = format!("of data disk `{}` of {}", model.node(disk).name(), model.describe(block));
+                let fix = format!("rename data disk `{}`, or {}", model.node(disk).name(), fixer(model, "virtual_machine", block));
+                report(out, &DISK, &names.data_disk(&vm, disk), &disk_whose, model.node(disk).head, &fix);
+            }
+        }
+        if flag(node, "availability_set") && is_sound(naming, "availability_set") {
+            report(out, &AVAILABILITY_SET, &names.availability_set(block), &whose, node.head, &fixer(model, "availability_set", block));
+        }
+        if flag(node, "proximity_placement_group") && is_sound(naming, "proximity_placement_group") {
+            let name = names.proximity_placement_group(block);
+            report(out, &PROXIMITY_PLACEMENT_GROUP, &name, &whose, node.head, &fixer(model, "proximity_placement_group", block));
+        }
+        let Some(lb) = load_balancer(model, block) else { continue };
+        let public = is_public(model.node(lb));
+        let pattern = if public { "public_load_balancer" } else { "load_balancer" };
+        if !is_sound(naming, pattern) {
+            continue;
+        }
+        let lb_name = names.load_balancer(block, public);
+        let lb_head = model.node(lb).head;
+        report(out, &LOAD_BALANCER, &lb_name, &whose, lb_head, &fixer(model, pattern, block));
+        if public && is_sound(naming, "public_ip") {
+            report(out, &PUBLIC_IP, &names.public_ip(&lb_name, block), &whose, lb_head, &fixer(model, "public_ip", block));
         }
     }
 }
@@ -493,6 +552,33 @@ mod tests {
 
     fn facts(rule: &Rule, name: &str) -> Vec<String> {
         rule.problems(name).into_iter().map(|p| p.fact).collect()
+    }
+
+    #[test]
+    fn names_of_what_machines_bring_are_checked() {
+        use crate::check::test_support::{linux, machines};
+        let long = "w".repeat(78);
+        let plan = machines(&linux(
+            "compute",
+            &long,
+            "count = 12\n availability_set = true\n proximity_placement_group = true\n load_balancer public { ports = [80] }",
+        ));
+        let found = messages(&plan, "ASH301");
+        // Availability set, placement group and load balancer are named like the
+        // block and fit in 80; the 12th machine's network interface and OS disk
+        // and the load balancer's public IP address do not.
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with(&format!("the managed disk name `{long}-12-osdisk` of compute")), "{}", found[0]);
+        assert!(found[1].starts_with(&format!("the network interface name `{long}-12-nic` of compute")), "{}", found[1]);
+        assert!(found[1].ends_with("has 85 characters, but Azure wants a network interface name that has 1 to 80 characters"), "{}", found[1]);
+        assert!(found[2].starts_with(&format!("the public IP address name `{long}-pip` of compute")), "{}", found[2]);
+        let fine = machines(&linux("compute", "web", "count = 3\n availability_set = true\n load_balancer public { ports = [80] }"));
+        assert!(messages(&fine, "ASH301").is_empty());
+        // Disks carry the machine's name: 60 + `-` + 20 is 81.
+        let disk = format!("data_disk {} {{ size_gb = 8 }}", "d".repeat(20));
+        let found = messages(&machines(&linux("compute", &"m".repeat(60), &disk)), "ASH301");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with(&format!("the managed disk name `{}-{}` of data disk", "m".repeat(60), "d".repeat(20))), "{}", found[0]);
     }
 
     #[test]

@@ -5,16 +5,24 @@
 //! `ashlar explain CODE` prints. [`CHECKS`] is the one list of them; a test
 //! fails when a code lacks docs or a fixture, or when two share a code.
 
+mod accelerated_networking;
 mod address_in_no_subnet;
 mod address_space_overlap;
+mod admin_username;
 mod attachment_region;
+mod autoscale_flapping;
 mod azure_name;
 mod bgp_asn;
 mod build_customizer_os;
 mod build_file;
 mod build_timeout;
+mod computer_name;
+mod custom_data_size;
+mod data_disk_lun;
+mod disk_type_size;
 mod dns_autoregistration_conflict;
 mod duplicate_image_identifier;
+mod duplicate_machine_name;
 mod duplicate_private_dns;
 mod duplicate_private_endpoint;
 mod endpoint_subnet;
@@ -26,11 +34,17 @@ mod image_build_inputs;
 mod image_build_state;
 mod image_builder_region;
 mod image_end_of_life;
+mod image_generation;
 mod image_identifier;
+mod image_os_mismatch;
+mod image_region;
 mod image_replication_region;
 mod image_source_generation;
 mod image_source_os;
 mod image_source_region;
+mod load_balancer_ports;
+mod machine_login;
+mod machine_subnet;
 mod naming_pattern;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
@@ -40,6 +54,7 @@ mod nsg_priority_range;
 mod on_premises_overlap;
 mod on_premises_ranges;
 mod peered_address_overlap;
+mod placement_conflict;
 mod point_to_site_auth;
 mod private_dns_zone_name;
 mod private_dns_zone_unlinked;
@@ -48,13 +63,19 @@ mod private_endpoint_resource_id;
 mod public_address_space;
 mod redundant_peering;
 mod reserved_address_range;
+mod rolling_upgrade_health;
 mod route_prefix_conflict;
 mod route_table_forbidden_subnet;
 mod rule_description_length;
 mod rule_duplicate_value;
+mod scale_set_capacity;
+mod script_command_length;
 mod self_peering;
 mod site_gateway_ip;
 mod site_without_vpn_gateway;
+mod ssh_public_key;
+mod static_ip;
+mod subnet_capacity;
 mod subnet_delegation;
 mod subnet_outside_vnet;
 mod subnet_overlap;
@@ -98,6 +119,7 @@ pub const CHECKS: &[Check] = &[
     tag_limits::CHECK,
     naming_pattern::CHECK,
     unconnected_address_overlap::CHECK,
+    image_region::CHECK,
     duplicate_private_dns::CHECK,
     private_dns_zone_name::CHECK,
     private_endpoint_resource_id::CHECK,
@@ -146,6 +168,26 @@ pub const CHECKS: &[Check] = &[
     image_builder_region::CHECK,
     image_end_of_life::CHECK,
     build_file::CHECK,
+    computer_name::CHECK,
+    admin_username::CHECK,
+    placement_conflict::CHECK,
+    image_generation::CHECK,
+    accelerated_networking::CHECK,
+    image_os_mismatch::CHECK,
+    machine_login::CHECK,
+    static_ip::CHECK,
+    subnet_capacity::CHECK,
+    scale_set_capacity::CHECK,
+    autoscale_flapping::CHECK,
+    disk_type_size::CHECK,
+    data_disk_lun::CHECK,
+    custom_data_size::CHECK,
+    script_command_length::CHECK,
+    rolling_upgrade_health::CHECK,
+    load_balancer_ports::CHECK,
+    ssh_public_key::CHECK,
+    machine_subnet::CHECK,
+    duplicate_machine_name::CHECK,
     update_window_duration::CHECK,
     update_time_zone::CHECK,
     update_date::CHECK,
@@ -193,6 +235,27 @@ pub(crate) mod test_support {
     pub fn diagnostics(text: &str, code: &str) -> Vec<Diagnostic> {
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
         analysis.diagnostics.into_iter().filter(|d| d.code.code == code).collect()
+    }
+
+    /// An SSH public key that passes the checks, for Linux machines in tests.
+    pub const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0pB3r7xQ ops@laptop";
+
+    /// A plan with a network `net` (subnets `web` 10.0.0.0/26 and `small`
+    /// 10.0.0.64/29), a key vault `kv`, and `blocks`.
+    pub fn machines(blocks: &str) -> String {
+        format!(
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nvnet net {{\n resource_group = \"rg-net\"\n address_space = [10.0.0.0/24]\n subnet web 10.0.0.0/26\n subnet small 10.0.0.64/29\n}}\n{blocks}"
+        )
+    }
+
+    /// A Linux `compute` or `scale_set` block in `net.web`, with `extra` in its body.
+    pub fn linux(kind: &str, name: &str, extra: &str) -> String {
+        format!("{kind} {name} {{\n resource_group = \"rg\"\n subnet = net.web\n image = ubuntu_2404\n size = Standard_D2s_v5\n ssh_key = \"{SSH_KEY}\"\n {extra}\n}}\n")
+    }
+
+    /// A Windows `compute` or `scale_set` block in `net.web`, with `extra` in its body.
+    pub fn windows(kind: &str, name: &str, extra: &str) -> String {
+        format!("{kind} {name} {{\n resource_group = \"rg\"\n subnet = net.web\n image = windows_2022\n size = Standard_D2s_v5\n admin = secret(kv, \"pw\")\n {extra}\n}}\n")
     }
 
     /// The messages of one code's diagnostics.

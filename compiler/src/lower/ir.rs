@@ -190,6 +190,12 @@ pub fn api_version(resource_type: &str) -> &'static str {
     match resource_type {
         "Microsoft.Resources/resourceGroups" | "Microsoft.Resources/deployments" => "2025-04-01",
         "Microsoft.KeyVault/vaults" => "2026-02-01",
+        "Microsoft.Compute/virtualMachines"
+        | "Microsoft.Compute/virtualMachines/extensions"
+        | "Microsoft.Compute/virtualMachineScaleSets"
+        | "Microsoft.Compute/availabilitySets"
+        | "Microsoft.Compute/proximityPlacementGroups" => "2026-03-01",
+        "Microsoft.Insights/autoscalesettings" => "2022-10-01",
         t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
         t if t.starts_with("Microsoft.Network/") => "2025-07-01",
         t if t.starts_with("Microsoft.Compute/galleries") => "2025-12-03",

@@ -37,12 +37,18 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     blocks::bastion::lower_bastions(&mut lowering);
     blocks::network::lower_peerings(&mut lowering);
     blocks::private_dns::lower_private_dns(&mut lowering);
-    blocks::private_dns::lower_private_endpoints(&mut lowering);
-    blocks::attach::declare_groups(&mut lowering);
+    // Images before the machines that start from them.
     blocks::images::lower_galleries(&mut lowering);
     blocks::images::lower_images(&mut lowering);
+    // Machines before private endpoints, so that endpoints can wait for the
+    // static addresses of their subnet (see `order_static_addresses`).
+    blocks::compute::lower_compute(&mut lowering);
+    blocks::scale_set::lower_scale_sets(&mut lowering);
+    blocks::private_dns::lower_private_endpoints(&mut lowering);
+    blocks::attach::declare_groups(&mut lowering);
     blocks::updates::lower_update_groups(&mut lowering);
     lowering.depends_on_blocks();
+    blocks::compute::order_static_addresses(&mut lowering);
     let mut plan = lowering.plan;
     crate::graph::order_and_group(&mut plan, model)?;
     Ok(plan)
@@ -74,6 +80,12 @@ impl Lowering<'_> {
             }
         }
         self.last_on.insert(parent, resource);
+    }
+
+    /// The last child operation queued on `parent`, which a resource that joins
+    /// it without changing it (a network interface in a subnet) waits for.
+    pub fn queued_on(&self, parent: ResourceId) -> Option<ResourceId> {
+        self.last_on.get(&parent).copied()
     }
 
     /// Declares a resource group once, and returns its name as first spelt:

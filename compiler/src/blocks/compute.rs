@@ -1,0 +1,1025 @@
+//! Virtual machines: `compute` blocks with their disks and load balancer,
+//! lowered to network interfaces, virtual machines, availability sets,
+//! proximity placement groups, load balancers and Custom Script extensions.
+//! What scale sets share with them (images, logins, disks, load balancers)
+//! lives here too; [`super::scale_set`] has the rest.
+
+use crate::compute::{self as facts};
+use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::Lowering;
+use crate::model::{Model, Node, NodeId, Spanned, Typed};
+use crate::schema::{attr, KindSchema, Naming, Type};
+use indexmap::IndexMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+pub const VIRTUAL_MACHINE: &str = "Microsoft.Compute/virtualMachines";
+const EXTENSION: &str = "Microsoft.Compute/virtualMachines/extensions";
+const NETWORK_INTERFACE: &str = "Microsoft.Network/networkInterfaces";
+const AVAILABILITY_SET: &str = "Microsoft.Compute/availabilitySets";
+const PROXIMITY_PLACEMENT_GROUP: &str = "Microsoft.Compute/proximityPlacementGroups";
+const LOAD_BALANCER_TYPE: &str = "Microsoft.Network/loadBalancers";
+const PUBLIC_IP: &str = "Microsoft.Network/publicIPAddresses";
+
+/// Managed disk types a machine's disks may have. Ultra and Premium SSD v2
+/// disks need settings ashlar does not offer yet.
+pub const DISK_TYPES: &[&str] = &["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS"];
+
+pub(crate) const ZONE: Type = Type::Integer { min: 1, max: 3 };
+const IP: Type = Type::IpAddress;
+const PORT: Type = Type::Integer { min: 1, max: 65534 };
+pub(crate) const ANY_REF: Type = Type::Ref(&[]);
+
+/// The attributes `compute` and `scale_set` share, then the kind's own.
+macro_rules! machine_attributes {
+    ($($own:expr),* $(,)?) => {
+        &[
+            attr("resource_group", Type::String, true, None, "Resource group of the machines and what they bring; created when missing, in the region of their network."),
+            attr("subnet", Type::Ref(&["subnet"]), true, None, "The subnet the machines' network interfaces join, such as `app1.web`; the machines deploy in its network's region."),
+            attr("image", Type::Ref(&["marketplace_image", "image"]), true, None, "The image the machines start from: a `marketplace_image`, such as `ubuntu_2404` or `windows_2022` from `std.images`, or a gallery `image` of the plan."),
+            attr("size", Type::Name, true, None, "The VM size, such as `Standard_D2s_v5`."),
+            attr("zones", Type::List(&$crate::blocks::compute::ZONE), false, Some("none"), "Availability zones, 1 to 3, the machines are spread over in turn."),
+            attr("proximity_placement_group", Type::Boolean, false, Some("false"), "Whether to put the machines in a proximity placement group of their own, close together in one datacenter."),
+            attr("admin_user", Type::String, false, Some("\"azureadmin\""), "The administrator's user name."),
+            attr("admin", Type::Secret, false, Some("none"), "The administrator's password: `secret(VAULT, \"NAME\")`. Windows needs one; on Linux it also allows password login."),
+            attr("ssh_key", Type::String, false, Some("none"), "Linux: the administrator's SSH public key, such as `file(\"keys/id_ed25519.pub\")`."),
+            attr("identity", Type::Word(&["system", "none"]), false, Some("none"), "`system` gives each machine a system-assigned managed identity."),
+            attr("boot_diagnostics", Type::Boolean, false, Some("false"), "Boot diagnostics with a storage account managed by Azure."),
+            attr("encryption_at_host", Type::Boolean, false, Some("false"), "Encryption at host of every disk, the temporary disk and caches included; the subscription must have the `EncryptionAtHost` feature registered."),
+            attr("trusted_launch", Type::Boolean, false, Some("false"), "Trusted launch: secure boot and a virtual TPM; needs a generation 2 image."),
+            attr("accelerated_networking", Type::Boolean, false, Some("false"), "Accelerated networking (SR-IOV) on the network interfaces."),
+            attr("cloud_init", Type::String, false, Some("none"), "Linux: cloud-init configuration, such as `file(\"cloud-init/web.yaml\")`, passed as custom data."),
+            attr("script", Type::String, false, Some("none"), "A script run once at deployment by the Custom Script extension: PowerShell (`.ps1`) on Windows, a shell script on Linux."),
+            attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the machines' resources, merged over the plan's tags."),
+            attr("depends_on", Type::List(&$crate::blocks::compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+            $($own),*
+        ]
+    };
+}
+pub(crate) use machine_attributes;
+
+pub const COMPUTE: KindSchema = KindSchema {
+    kind: "compute",
+    doc: "Virtual machines: `count` of them, alike, in one subnet, from one image.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: machine_attributes![
+        attr(
+            "count",
+            Type::Integer { min: 1, max: 100 },
+            false,
+            Some("1"),
+            "How many machines; they are named `{name}-1` to `{name}-N` when there are several."
+        ),
+        attr(
+            "availability_set",
+            Type::Boolean,
+            false,
+            Some("false"),
+            "Whether to put the machines in an availability set of their own (2 fault domains, 5 update domains); not with `zones`."
+        ),
+        attr("ip", Type::Word(&["dynamic"]), false, Some("dynamic"), "`dynamic`: Azure gives each machine a free address of the subnet."),
+        attr("ips", Type::List(&IP), false, Some("none"), "Static private addresses, one per machine, in the subnet."),
+    ],
+    children: &["os_disk", "data_disk", "load_balancer"],
+    unique: false,
+};
+
+pub const OS_DISK: KindSchema = KindSchema {
+    kind: "os_disk",
+    doc: "The machines' operating system disk.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[
+        attr("size_gb", Type::Integer { min: 1, max: 4095 }, false, Some("the image's"), "Size in GiB; at least the image's."),
+        attr(
+            "type",
+            Type::Word(DISK_TYPES),
+            false,
+            Some("Premium_LRS when the size takes premium disks, else StandardSSD_LRS"),
+            "The managed disk type.",
+        ),
+    ],
+    children: &[],
+    unique: false,
+};
+
+pub const DATA_DISK: KindSchema = KindSchema {
+    kind: "data_disk",
+    doc: "An empty managed data disk on each machine, named `{machine}-{name}`.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("size_gb", Type::Integer { min: 1, max: 32767 }, true, None, "Size in GiB."),
+        attr("type", Type::Word(DISK_TYPES), false, Some("as the OS disk's default"), "The managed disk type."),
+        attr("lun", Type::Integer { min: 0, max: 63 }, false, Some("the lowest free one, in order"), "The logical unit number the disk appears at."),
+    ],
+    children: &[],
+    unique: false,
+};
+
+pub const LOAD_BALANCER: KindSchema = KindSchema {
+    kind: "load_balancer",
+    doc: "A Standard load balancer in front of the machines: `load_balancer private { ports = [443] }` or `load_balancer public { ... }`.",
+    naming: Naming::Unnamed,
+    positional: &["frontend"],
+    attributes: &[
+        attr(
+            "frontend",
+            Type::Word(&["private", "public"]),
+            false,
+            Some("private"),
+            "`private`: an address in the machines' subnet; `public`: a public IP address.",
+        ),
+        attr("ports", Type::List(&PORT), true, None, "The ports balanced, the same on the frontend and the machines."),
+        attr("protocol", Type::Word(&["tcp", "udp"]), false, Some("tcp"), "The protocol of the balanced ports."),
+        attr(
+            "probe",
+            Type::Integer { min: 1, max: 65535 },
+            false,
+            Some("the first port"),
+            "The TCP port the health probe connects to on each machine.",
+        ),
+        attr("ip", IP, false, Some("the subnet's highest free address"), "A private frontend's static address in the subnet."),
+    ],
+    children: &[],
+    unique: false,
+};
+
+/// The operating system of a machine's image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Windows,
+    Linux,
+}
+
+impl Os {
+    pub fn windows(self) -> bool {
+        self == Os::Windows
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Os::Windows => "Windows",
+            Os::Linux => "Linux",
+        }
+    }
+}
+
+/// Every `compute` and `scale_set` block, in declaration order.
+pub fn machine_blocks(model: &Model) -> impl Iterator<Item = (NodeId, &Node)> {
+    model.nodes.iter().enumerate().filter(|(_, n)| n.is("compute") || n.is("scale_set"))
+}
+
+/// The subnet a `compute` or `scale_set` block's machines join.
+pub fn subnet_of(model: &Model, block: NodeId) -> Option<NodeId> {
+    model.node(block).reference("subnet")
+}
+
+/// The network of a machine block's subnet, where its resources deploy.
+pub fn network_of(model: &Model, block: NodeId) -> Option<NodeId> {
+    let node = model.node(block);
+    if !node.is("compute") && !node.is("scale_set") {
+        return None;
+    }
+    model.node(subnet_of(model, block)?).parent
+}
+
+/// The image block a machine block starts from.
+pub fn image_of(model: &Model, block: NodeId) -> Option<&Node> {
+    model.node(block).reference("image").map(|id| model.node(id))
+}
+
+/// The operating system of a machine block's image.
+pub fn os(model: &Model, block: NodeId) -> Option<Os> {
+    match image_of(model, block)?.str("os")? {
+        "windows" => Some(Os::Windows),
+        "linux" => Some(Os::Linux),
+        _ => None,
+    }
+}
+
+/// The Hyper-V generation of a machine block's image (2 unless it says 1).
+pub fn generation(model: &Model, block: NodeId) -> i64 {
+    match image_of(model, block).and_then(|i| i.get("generation")).map(|a| &a.value) {
+        Some(Typed::Int(g)) => *g,
+        _ => 2,
+    }
+}
+
+/// A boolean attribute, `false` when absent.
+pub fn flag(node: &Node, attr: &str) -> bool {
+    matches!(node.get(attr).map(|a| &a.value), Some(Typed::Bool(true)))
+}
+
+/// An integer attribute.
+pub fn int(node: &Node, attr: &str) -> Option<i64> {
+    match node.get(attr).map(|a| &a.value) {
+        Some(Typed::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+/// How many machines a `compute` block has.
+pub fn count(node: &Node) -> usize {
+    int(node, "count").map_or(1, |c| c.max(1) as usize)
+}
+
+/// The names of a `compute` block's machines in the plan: the block's name,
+/// with `-1` to `-N` when there are several.
+pub fn machine_names(node: &Node) -> Vec<String> {
+    match count(node) {
+        1 => vec![node.name().to_string()],
+        n => (1..=n).map(|i| format!("{}-{i}", node.name())).collect(),
+    }
+}
+
+/// The zones a machine block lists, as written.
+pub fn zones(node: &Node) -> Vec<Spanned<i64>> {
+    node.list("zones")
+        .iter()
+        .filter_map(|z| match z.value {
+            Typed::Int(i) => Some(Spanned { value: i, span: z.span }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The zones, each once, in the order first written.
+pub fn distinct_zones(node: &Node) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    for z in zones(node) {
+        if !out.contains(&z.value) {
+            out.push(z.value);
+        }
+    }
+    out
+}
+
+/// The static addresses of a `compute` block's `ips`, as written.
+pub fn static_ips(node: &Node) -> Vec<Spanned<IpAddr>> {
+    node.list("ips")
+        .iter()
+        .filter_map(|i| match i.value {
+            Typed::Ip(ip) => Some(Spanned { value: ip, span: i.span }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A machine block's nested blocks of one kind, in declaration order.
+pub fn nested(model: &Model, block: NodeId, kind: &str) -> Vec<NodeId> {
+    model.node(block).children.iter().copied().filter(|&c| model.node(c).is(kind)).collect()
+}
+
+/// A machine block's `load_balancer`, if it has one.
+pub fn load_balancer(model: &Model, block: NodeId) -> Option<NodeId> {
+    nested(model, block, "load_balancer").first().copied()
+}
+
+/// Whether a `load_balancer` block has a public frontend.
+pub fn is_public(node: &Node) -> bool {
+    node.str("frontend") == Some("public")
+}
+
+/// The ports a `load_balancer` balances, as written.
+pub fn ports(node: &Node) -> Vec<Spanned<i64>> {
+    node.list("ports")
+        .iter()
+        .filter_map(|p| match p.value {
+            Typed::Int(i) => Some(Spanned { value: i, span: p.span }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The port a `load_balancer`'s health probe connects to: `probe`, else the first port.
+pub fn probe_port(node: &Node) -> Option<i64> {
+    int(node, "probe").or_else(|| ports(node).first().map(|p| p.value))
+}
+
+/// The default disk type for a size: premium SSD when the size takes it, else standard SSD.
+pub fn default_disk_type(size: &str) -> &'static str {
+    match facts::supports_premium_storage(size) {
+        Some(true) => "Premium_LRS",
+        _ => "StandardSSD_LRS",
+    }
+}
+
+/// The disk type of a disk block of machine block `block`.
+pub fn disk_type(model: &Model, block: NodeId, disk: Option<NodeId>) -> String {
+    let written = disk.and_then(|d| model.node(d).str("type"));
+    let os_disk = nested(model, block, "os_disk").first().and_then(|d| model.node(*d).str("type"));
+    let size = model.node(block).str("size").unwrap_or_default();
+    written.or(if disk.is_some_and(|d| model.node(d).is("data_disk")) { None } else { os_disk }).unwrap_or(default_disk_type(size)).to_string()
+}
+
+/// The LUN of each data disk of a machine block: its own `lun`, else the lowest
+/// one no disk of the block takes, in declaration order.
+pub fn luns(model: &Model, block: NodeId) -> Vec<(NodeId, i64)> {
+    let disks = nested(model, block, "data_disk");
+    let written: Vec<i64> = disks.iter().filter_map(|&d| int(model.node(d), "lun")).collect();
+    let mut taken = written.clone();
+    let mut next = 0;
+    disks
+        .into_iter()
+        .map(|d| match int(model.node(d), "lun") {
+            Some(lun) => (d, lun),
+            None => {
+                while taken.contains(&next) {
+                    next += 1;
+                }
+                taken.push(next);
+                (d, next)
+            }
+        })
+        .collect()
+}
+
+/// The usable addresses of an IPv4 subnet: all but the five Azure keeps (the
+/// network address, the gateway, two for DNS and the broadcast address).
+pub fn usable(prefix: ipnet::Ipv4Net) -> Option<(u32, u32)> {
+    let first = u32::from(prefix.network()).checked_add(4)?;
+    let last = u32::from(prefix.broadcast()).checked_sub(1)?;
+    (first <= last).then_some((first, last))
+}
+
+/// The static frontend address of each private `load_balancer`: its own `ip`,
+/// else the highest usable address of the subnet that no machine's `ips` and no
+/// load balancer before it takes. Azure hands out dynamic addresses from the
+/// bottom of a subnet, so the top one stays clear of them.
+pub fn frontend_ips(model: &Model) -> IndexMap<NodeId, IpAddr> {
+    let mut taken: Vec<IpAddr> = Vec::new();
+    for (_, node) in model.of_kind("compute") {
+        taken.extend(static_ips(node).into_iter().map(|ip| ip.value));
+    }
+    let balancers: Vec<(NodeId, NodeId)> = machine_blocks(model)
+        .filter_map(|(block, _)| load_balancer(model, block).map(|lb| (block, lb)))
+        .filter(|(_, lb)| !is_public(model.node(*lb)))
+        .collect();
+    for &(_, lb) in &balancers {
+        if let Some(Typed::Ip(ip)) = model.node(lb).get("ip").map(|a| &a.value) {
+            taken.push(*ip);
+        }
+    }
+    let mut out = IndexMap::new();
+    for (block, lb) in balancers {
+        if let Some(Typed::Ip(ip)) = model.node(lb).get("ip").map(|a| &a.value) {
+            out.insert(lb, *ip);
+            continue;
+        }
+        let Some(ipnet::IpNet::V4(prefix)) = subnet_of(model, block).and_then(|s| model.subnet_prefix(s)) else { continue };
+        let Some((first, last)) = usable(prefix) else { continue };
+        let free = (first..=last).rev().map(|a| IpAddr::V4(Ipv4Addr::from(a))).find(|ip| !taken.contains(ip));
+        if let Some(ip) = free {
+            taken.push(ip);
+            out.insert(lb, ip);
+        }
+    }
+    out
+}
+
+/// Where a machine block's resources go: its resource group, in its network's
+/// region, joining its subnet.
+pub struct Place {
+    pub resource_group: String,
+    pub location: Option<String>,
+    pub tags: IndexMap<String, String>,
+    /// The network's virtual network.
+    pub vnet: ResourceId,
+    pub subnet: NodeId,
+    pub subnet_name: String,
+    pub zones: Vec<i64>,
+    pub block: NodeId,
+}
+
+impl Place {
+    /// `None` when the block's network was not lowered.
+    pub fn of(lw: &mut Lowering, block: NodeId) -> Option<Place> {
+        let subnet = subnet_of(lw.model, block)?;
+        let network = lw.model.node(subnet).parent?;
+        let vnet = *lw.primary.get(&network)?;
+        let node = lw.model.node(block);
+        // A group ashlar creates for the machines is in their network's region, with their tags.
+        let location = lw.model.location(network).map(str::to_string);
+        let tags = lw.model.tags(block);
+        let resource_group = lw.resource_group_in(node.str("resource_group").unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
+        Some(Place { resource_group, location, tags, vnet, subnet, subnet_name: lw.names.subnet(subnet), zones: distinct_zones(node), block })
+    }
+
+    /// A top-level resource of this block.
+    pub fn resource(&self, symbol: String, resource_type: &'static str, name: String) -> Resource {
+        Resource {
+            symbol,
+            resource_type,
+            api_version: api_version(resource_type),
+            name: vec![name],
+            parent: None,
+            resource_group: self.resource_group.clone(),
+            location: self.location.clone(),
+            tags: self.tags.clone(),
+            top: IndexMap::new(),
+            properties: Prop::Object(IndexMap::new()),
+            depends_on: Vec::new(),
+            origin: self.block,
+            deployment: 0,
+        }
+    }
+
+    /// `{ "id": <the subnet> }`.
+    pub fn subnet_ref(&self) -> Prop {
+        Prop::object([("id", Prop::ChildId { resource: self.vnet, child: "subnets", name: self.subnet_name.clone() })])
+    }
+
+    /// What a resource joining the subnet waits for: the virtual network, and the
+    /// last change queued on it (a peering or an endpoint), since Azure refuses to
+    /// join a network that is updating (`ReferencedResourceNotProvisioned`).
+    pub fn joins(&self, lw: &Lowering) -> Vec<ResourceId> {
+        std::iter::once(self.vnet).chain(lw.queued_on(self.vnet)).collect()
+    }
+}
+
+/// `zones` as ARM writes them: strings.
+pub fn zone_list(zones: &[i64]) -> Prop {
+    Prop::Array(zones.iter().map(|z| Prop::str(z.to_string())).collect())
+}
+
+/// A machine block's `load_balancer`, lowered: its public IP address when
+/// public, and the Standard load balancer with one frontend, one backend pool,
+/// a TCP probe and a rule per port. Returns the load balancer and the
+/// reference to its backend pool that the machines' network interfaces carry.
+pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(ResourceId, Prop)> {
+    let block = place.block;
+    let lb_block = load_balancer(lw.model, block)?;
+    let node = lw.model.node(lb_block);
+    let public = is_public(node);
+    let name = lw.names.load_balancer(block, public);
+    let owner = lw.model.node(block).name().to_string();
+
+    let mut frontend = IndexMap::new();
+    frontend.insert("name".to_string(), Prop::str("frontend"));
+    let mut depends_on = Vec::new();
+    if public {
+        let mut pip = place.resource(format!("pip_{owner}"), PUBLIC_IP, lw.names.public_ip(&name, block));
+        pip.top.insert("sku".into(), Prop::object([("name", Prop::str("Standard")), ("tier", Prop::str("Regional"))]));
+        if !place.zones.is_empty() {
+            pip.top.insert("zones".into(), zone_list(&place.zones));
+        }
+        pip.properties = Prop::object([("publicIPAddressVersion", Prop::str("IPv4")), ("publicIPAllocationMethod", Prop::str("Static"))]);
+        let pip = lw.push(pip);
+        frontend.insert("properties".into(), Prop::object([("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))]));
+        depends_on.push(pip);
+    } else {
+        let ip = frontend_ips(lw.model).get(&lb_block).copied()?;
+        frontend.insert(
+            "properties".into(),
+            Prop::object([
+                ("subnet", place.subnet_ref()),
+                ("privateIPAddress", Prop::str(ip.to_string())),
+                ("privateIPAllocationMethod", Prop::str("Static")),
+                ("privateIPAddressVersion", Prop::str("IPv4")),
+            ]),
+        );
+        if !place.zones.is_empty() {
+            frontend.insert("zones".into(), zone_list(&place.zones));
+        }
+        depends_on.extend(place.joins(lw));
+    }
+
+    let lb_id = lw.plan.resources.len();
+    let child =
+        |child: &'static str, child_name: &str| Prop::object([("id", Prop::ChildId { resource: lb_id, child, name: child_name.to_string() })]);
+    let probe = probe_port(node).unwrap_or(80);
+    let probe_name = format!("probe-{probe}");
+    let protocol = if node.str("protocol") == Some("udp") { "Udp" } else { "Tcp" };
+    let rules: Vec<Prop> = ports(node)
+        .iter()
+        .map(|port| {
+            Prop::object([
+                ("name", Prop::str(format!("{}-{}", protocol.to_ascii_lowercase(), port.value))),
+                (
+                    "properties",
+                    Prop::object([
+                        ("frontendIPConfiguration", child("frontendIPConfigurations", "frontend")),
+                        ("backendAddressPool", child("backendAddressPools", "backend")),
+                        ("probe", child("probes", &probe_name)),
+                        ("protocol", Prop::str(protocol)),
+                        ("frontendPort", Prop::Int(port.value)),
+                        ("backendPort", Prop::Int(port.value)),
+                        ("enableFloatingIP", Prop::Bool(false)),
+                        ("idleTimeoutInMinutes", Prop::Int(4)),
+                        ("loadDistribution", Prop::str("Default")),
+                    ]),
+                ),
+            ])
+        })
+        .collect();
+    let probe_prop = Prop::object([
+        ("name", Prop::str(probe_name.clone())),
+        ("properties", Prop::object([("protocol", Prop::str("Tcp")), ("port", Prop::Int(probe)), ("intervalInSeconds", Prop::Int(5))])),
+    ]);
+    let mut lb = place.resource(format!("lb_{owner}"), LOAD_BALANCER_TYPE, name);
+    lb.top.insert("sku".into(), Prop::object([("name", Prop::str("Standard")), ("tier", Prop::str("Regional"))]));
+    lb.properties = Prop::object([
+        ("frontendIPConfigurations", Prop::Array(vec![Prop::Object(frontend)])),
+        ("backendAddressPools", Prop::Array(vec![Prop::object([("name", Prop::str("backend"))])])),
+        ("probes", Prop::Array(vec![probe_prop])),
+        ("loadBalancingRules", Prop::Array(rules)),
+    ]);
+    lb.depends_on = depends_on;
+    let lb = lw.push(lb);
+    debug_assert_eq!(lb, lb_id, "the load balancer is the next resource");
+    lw.primary.insert(lb_block, lb);
+    Some((lb, child("backendAddressPools", "backend")))
+}
+
+/// The image reference of a machine block: a gallery image's ID (its `version`,
+/// else its latest), or a `marketplace_image`'s publisher, offer, SKU and version.
+pub fn image_reference(lw: &Lowering, block: NodeId) -> Prop {
+    let model = lw.model;
+    if let Some((image, definition)) = gallery_image(lw, block) {
+        return match crate::blocks::images::version(model.node(image)) {
+            Some(version) => Prop::object([("id", Prop::ChildId { resource: definition, child: "versions", name: version })]),
+            None => Prop::object([("id", Prop::Id(definition))]),
+        };
+    }
+    let image = image_of(model, block);
+    let field = |attr: &str, default: &str| Prop::str(image.and_then(|i| i.str(attr)).unwrap_or(default));
+    Prop::object([
+        ("publisher", field("publisher", "")),
+        ("offer", field("offer", "")),
+        ("sku", field("sku", "")),
+        ("version", field("version", "latest")),
+    ])
+}
+
+/// A machine block's gallery `image` and the image definition the plan deploys
+/// for it; `None` for a marketplace image.
+pub fn gallery_image(lw: &Lowering, block: NodeId) -> Option<(NodeId, ResourceId)> {
+    let image = lw.model.node(block).reference("image").filter(|&i| lw.model.node(i).is("image"))?;
+    lw.primary.get(&image).map(|&definition| (image, definition))
+}
+
+/// The storage profile of a machine block: image, OS disk and data disks.
+/// `vm` is the virtual machine's Azure name, which names its disks; scale sets
+/// leave disk names to Azure.
+pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
+    let model = lw.model;
+    let mut os_disk = IndexMap::new();
+    if let Some(vm) = vm {
+        os_disk.insert("name".to_string(), Prop::str(lw.names.os_disk(vm)));
+    }
+    os_disk.insert("createOption".into(), Prop::str("FromImage"));
+    os_disk.insert("caching".into(), Prop::str("ReadWrite"));
+    os_disk.insert("deleteOption".into(), Prop::str("Delete"));
+    if let Some(size) = nested(model, block, "os_disk").first().and_then(|d| int(model.node(*d), "size_gb")) {
+        os_disk.insert("diskSizeGB".into(), Prop::Int(size));
+    }
+    os_disk.insert("managedDisk".into(), Prop::object([("storageAccountType", Prop::str(disk_type(model, block, None)))]));
+    let data_disks: Vec<Prop> = luns(model, block)
+        .into_iter()
+        .map(|(disk, lun)| {
+            let mut d = IndexMap::new();
+            if let Some(vm) = vm {
+                d.insert("name".to_string(), Prop::str(lw.names.data_disk(vm, disk)));
+            }
+            d.insert("lun".into(), Prop::Int(lun));
+            d.insert("createOption".into(), Prop::str("Empty"));
+            d.insert("diskSizeGB".into(), Prop::Int(int(model.node(disk), "size_gb").unwrap_or(1)));
+            d.insert("deleteOption".into(), Prop::str("Delete"));
+            d.insert("managedDisk".into(), Prop::object([("storageAccountType", Prop::str(disk_type(model, block, Some(disk))))]));
+            Prop::Object(d)
+        })
+        .collect();
+    let mut profile = IndexMap::new();
+    profile.insert("imageReference".to_string(), image_reference(lw, block));
+    profile.insert("osDisk".into(), Prop::Object(os_disk));
+    if !data_disks.is_empty() {
+        profile.insert("dataDisks".into(), Prop::Array(data_disks));
+    }
+    Prop::Object(profile)
+}
+
+/// The OS profile of a machine block: `name_key` is `computerName` for a
+/// virtual machine, `computerNamePrefix` for a scale set.
+pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: String) -> Prop {
+    let model = lw.model;
+    let node = model.node(block);
+    let os = os(model, block).unwrap_or(Os::Linux);
+    let user = node.str("admin_user").unwrap_or("azureadmin").to_string();
+    let password = node.get("admin").map(|a| lw.prop(&a.value));
+    let mut profile = IndexMap::new();
+    profile.insert(name_key.to_string(), Prop::str(computer_name));
+    profile.insert("adminUsername".into(), Prop::str(user.clone()));
+    if let Some(password) = &password {
+        profile.insert("adminPassword".into(), password.clone());
+    }
+    if let (Os::Linux, Some(cloud_init)) = (os, node.str("cloud_init")) {
+        profile.insert("customData".into(), Prop::str(facts::base64(cloud_init.as_bytes())));
+    }
+    match os {
+        Os::Windows => {
+            profile.insert(
+                "windowsConfiguration".into(),
+                Prop::object([("provisionVMAgent", Prop::Bool(true)), ("enableAutomaticUpdates", Prop::Bool(true))]),
+            );
+        }
+        Os::Linux => {
+            let mut linux = IndexMap::new();
+            linux.insert("disablePasswordAuthentication".to_string(), Prop::Bool(password.is_none()));
+            if let Some(key) = node.str("ssh_key") {
+                let key = Prop::object([("path", Prop::str(format!("/home/{user}/.ssh/authorized_keys"))), ("keyData", Prop::str(key.trim()))]);
+                linux.insert("ssh".into(), Prop::object([("publicKeys", Prop::Array(vec![key]))]));
+            }
+            linux.insert("provisionVMAgent".into(), Prop::Bool(true));
+            profile.insert("linuxConfiguration".into(), Prop::Object(linux));
+        }
+    }
+    Prop::Object(profile)
+}
+
+/// The security profile of a machine block, when it asks for trusted launch or
+/// encryption at host.
+pub fn security_profile(node: &Node) -> Option<Prop> {
+    let mut profile = IndexMap::new();
+    if flag(node, "encryption_at_host") {
+        profile.insert("encryptionAtHost".to_string(), Prop::Bool(true));
+    }
+    if flag(node, "trusted_launch") {
+        profile.insert("securityType".into(), Prop::str("TrustedLaunch"));
+        profile.insert("uefiSettings".into(), Prop::object([("secureBootEnabled", Prop::Bool(true)), ("vTpmEnabled", Prop::Bool(true))]));
+    }
+    (!profile.is_empty()).then_some(Prop::Object(profile))
+}
+
+/// `diagnosticsProfile` with managed boot diagnostics, when asked for.
+pub fn diagnostics_profile(node: &Node) -> Option<Prop> {
+    flag(node, "boot_diagnostics").then(|| Prop::object([("bootDiagnostics", Prop::object([("enabled", Prop::Bool(true))]))]))
+}
+
+/// The top-level `identity`, when the block asks for one.
+pub fn identity(node: &Node) -> Option<Prop> {
+    (node.str("identity") == Some("system")).then(|| Prop::object([("type", Prop::str("SystemAssigned"))]))
+}
+
+/// The Custom Script extension that runs a machine block's `script`: its name
+/// and properties. The script goes inline, in protected settings: a Windows
+/// script as a PowerShell `-EncodedCommand`, a Linux one base64-encoded.
+pub fn script_extension(model: &Model, block: NodeId) -> Option<(&'static str, Prop)> {
+    let script = model.node(block).str("script")?;
+    let (name, publisher, version, protected) = match os(model, block)? {
+        Os::Windows => ("CustomScriptExtension", "Microsoft.Compute", "1.10", ("commandToExecute", facts::powershell_command(script))),
+        Os::Linux => ("CustomScript", "Microsoft.Azure.Extensions", "2.1", ("script", facts::base64(script.as_bytes()))),
+    };
+    Some((
+        name,
+        Prop::object([
+            ("publisher", Prop::str(publisher)),
+            ("type", Prop::str(name)),
+            ("typeHandlerVersion", Prop::str(version)),
+            ("autoUpgradeMinorVersion", Prop::Bool(true)),
+            ("settings", Prop::Object(IndexMap::new())),
+            ("protectedSettings", Prop::object([(protected.0, Prop::str(protected.1))])),
+        ]),
+    ))
+}
+
+/// A machine block's proximity placement group, when it asks for one: in the
+/// block's one zone, if it names one.
+pub fn proximity_placement_group(lw: &mut Lowering, place: &Place) -> Option<ResourceId> {
+    let node = lw.model.node(place.block);
+    if !flag(node, "proximity_placement_group") {
+        return None;
+    }
+    let mut ppg = place.resource(format!("ppg_{}", node.name()), PROXIMITY_PLACEMENT_GROUP, lw.names.proximity_placement_group(place.block));
+    if let [zone] = place.zones.as_slice() {
+        ppg.top.insert("zones".into(), zone_list(&[*zone]));
+    }
+    ppg.properties = Prop::object([("proximityPlacementGroupType", Prop::str("Standard"))]);
+    Some(lw.push(ppg))
+}
+
+/// Each `compute` block: its proximity placement group and availability set,
+/// its load balancer, and for each machine a network interface, the virtual
+/// machine and its Custom Script extension.
+pub fn lower_compute(lw: &mut Lowering) {
+    let blocks: Vec<NodeId> = lw.model.of_kind("compute").map(|(id, _)| id).collect();
+    for block in blocks {
+        compute(lw, block);
+    }
+}
+
+fn compute(lw: &mut Lowering, block: NodeId) {
+    let Some(place) = Place::of(lw, block) else { return };
+    let model = lw.model;
+    let node = model.node(block);
+    let symbol = node.name().to_string();
+
+    let ppg = proximity_placement_group(lw, &place);
+    let avset = flag(node, "availability_set").then(|| {
+        let mut avset = place.resource(format!("avail_{symbol}"), AVAILABILITY_SET, lw.names.availability_set(block));
+        avset.top.insert("sku".into(), Prop::object([("name", Prop::str("Aligned"))]));
+        let mut properties = IndexMap::new();
+        properties.insert("platformFaultDomainCount".to_string(), Prop::Int(2));
+        properties.insert("platformUpdateDomainCount".into(), Prop::Int(5));
+        if let Some(ppg) = ppg {
+            properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
+            avset.depends_on.push(ppg);
+        }
+        avset.properties = Prop::Object(properties);
+        lw.push(avset)
+    });
+    let balancer = lower_load_balancer(lw, &place);
+    let ips = static_ips(node);
+    let extension = script_extension(model, block);
+
+    for (index, machine) in machine_names(node).iter().enumerate() {
+        let vm_name = lw.names.virtual_machine(block, machine);
+        let machine_symbol = machine.replace('-', "_");
+
+        let mut configuration = IndexMap::new();
+        configuration.insert("subnet".to_string(), place.subnet_ref());
+        match ips.get(index) {
+            Some(ip) => {
+                configuration.insert("privateIPAllocationMethod".into(), Prop::str("Static"));
+                configuration.insert("privateIPAddress".into(), Prop::str(ip.value.to_string()));
+            }
+            None => {
+                configuration.insert("privateIPAllocationMethod".into(), Prop::str("Dynamic"));
+            }
+        }
+        configuration.insert("privateIPAddressVersion".into(), Prop::str("IPv4"));
+        configuration.insert("primary".into(), Prop::Bool(true));
+        if let Some((_, pool)) = &balancer {
+            configuration.insert("loadBalancerBackendAddressPools".into(), Prop::Array(vec![pool.clone()]));
+        }
+        let mut nic = place.resource(format!("nic_{machine_symbol}"), NETWORK_INTERFACE, lw.names.network_interface(block, machine));
+        nic.properties = Prop::object([
+            ("ipConfigurations", Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(configuration))])])),
+            ("enableAcceleratedNetworking", Prop::Bool(flag(node, "accelerated_networking"))),
+        ]);
+        nic.depends_on = place.joins(lw);
+        if let Some((lb, _)) = balancer {
+            nic.depends_on.push(lb);
+        }
+        let nic = lw.push(nic);
+
+        let mut vm = place.resource(format!("vm_{machine_symbol}"), VIRTUAL_MACHINE, vm_name.clone());
+        if !place.zones.is_empty() {
+            vm.top.insert("zones".into(), zone_list(&[place.zones[index % place.zones.len()]]));
+        }
+        if let Some(identity) = identity(node) {
+            vm.top.insert("identity".into(), identity);
+        }
+        let mut properties = IndexMap::new();
+        properties.insert("hardwareProfile".to_string(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
+        properties.insert("storageProfile".into(), storage_profile(lw, block, Some(&vm_name)));
+        properties.insert("osProfile".into(), os_profile(lw, block, "computerName", vm_name.clone()));
+        properties.insert(
+            "networkProfile".into(),
+            Prop::object([(
+                "networkInterfaces",
+                Prop::Array(vec![Prop::object([
+                    ("id", Prop::Id(nic)),
+                    ("properties", Prop::object([("primary", Prop::Bool(true)), ("deleteOption", Prop::str("Delete"))])),
+                ])]),
+            )]),
+        );
+        if let Some(security) = security_profile(node) {
+            properties.insert("securityProfile".into(), security);
+        }
+        if let Some(diagnostics) = diagnostics_profile(node) {
+            properties.insert("diagnosticsProfile".into(), diagnostics);
+        }
+        vm.depends_on.push(nic);
+        vm.depends_on.extend(gallery_image(lw, block).map(|(_, definition)| definition));
+        if let Some(avset) = avset {
+            properties.insert("availabilitySet".into(), Prop::object([("id", Prop::Id(avset))]));
+            vm.depends_on.push(avset);
+        }
+        if let Some(ppg) = ppg {
+            properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
+            vm.depends_on.push(ppg);
+        }
+        vm.properties = Prop::Object(properties);
+        let vm = lw.push(vm);
+        if index == 0 {
+            lw.primary.insert(block, vm);
+        }
+
+        if let Some((name, properties)) = &extension {
+            let mut ext = place.resource(format!("ext_{machine_symbol}"), EXTENSION, vm_name.clone());
+            ext.name.push(name.to_string());
+            ext.parent = Some(vm);
+            ext.tags = IndexMap::new();
+            ext.properties = properties.clone();
+            ext.depends_on = vec![vm];
+            lw.push(ext);
+        }
+    }
+}
+
+/// Azure hands out dynamic addresses from the bottom of a subnet, so a network
+/// interface or private endpoint that takes any free address could take one a
+/// static interface of the plan wants (`PrivateIPAddressInUse`). In each subnet,
+/// whatever joins with a dynamic address waits for what joins with a static one:
+/// the network interfaces of `compute` blocks with `ips` and the frontends of
+/// private load balancers.
+pub fn order_static_addresses(lw: &mut Lowering) {
+    let model = lw.model;
+    let mut fixed: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
+    let mut free: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
+    let resources_of = |origin: NodeId, resource_type: &str| -> Vec<ResourceId> {
+        (0..lw.plan.resources.len())
+            .filter(|&r| lw.plan.resources[r].origin == origin && lw.plan.resources[r].resource_type == resource_type)
+            .collect()
+    };
+    for (block, node) in machine_blocks(model) {
+        let Some(subnet) = subnet_of(model, block) else { continue };
+        if let Some(lb) = load_balancer(model, block).filter(|&lb| !is_public(model.node(lb))) {
+            fixed.entry(subnet).or_default().extend(lw.primary.get(&lb).copied());
+        }
+        if node.is("scale_set") {
+            free.entry(subnet).or_default().extend(lw.primary.get(&block).copied());
+        } else if static_ips(node).is_empty() {
+            free.entry(subnet).or_default().extend(resources_of(block, NETWORK_INTERFACE));
+        } else {
+            fixed.entry(subnet).or_default().extend(resources_of(block, NETWORK_INTERFACE));
+        }
+    }
+    for (endpoint, _) in model.of_kind("private_endpoint") {
+        if let (Some(subnet), Some(&resource)) = (model.node(endpoint).parent, lw.primary.get(&endpoint)) {
+            free.entry(subnet).or_default().push(resource);
+        }
+    }
+    for (subnet, statics) in fixed {
+        for &dynamic in free.get(&subnet).map(Vec::as_slice).unwrap_or_default() {
+            for &first in &statics {
+                // Never wait in a circle: `depends_on = [...]` may already order them the other way.
+                if first != dynamic && !lw.plan.resources[dynamic].depends_on.contains(&first) && !waits_for(lw, first, dynamic) {
+                    lw.plan.resources[dynamic].depends_on.push(first);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `resource` waits, directly or not, for `other`.
+fn waits_for(lw: &Lowering, resource: ResourceId, other: ResourceId) -> bool {
+    let mut seen = vec![false; lw.plan.resources.len()];
+    let mut stack = vec![resource];
+    while let Some(r) = stack.pop() {
+        if r == other {
+            return true;
+        }
+        if std::mem::replace(&mut seen[r], true) {
+            continue;
+        }
+        stack.extend(lw.plan.resources[r].depends_on.iter().copied());
+    }
+    false
+}
+
+#[cfg(test)]
+mod lowering_tests {
+    use crate::check::test_support::{linux, windows, SSH_KEY};
+    use crate::lower::ir::{AzurePlan, Prop, Resource};
+
+    /// A hub and a spoke `app1` with subnet `web` (10.1.0.0/27), a key vault `kv`, and `blocks`.
+    fn plan(blocks: &str) -> AzurePlan {
+        let text = format!(
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nhub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24]\n}}\nspoke app1 {{\n hub = core\n resource_group = \"rg-net\"\n address_space = [10.1.0.0/24]\n subnet web 10.1.0.0/27 {{\n  private_endpoint kv1 {{ resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv\"  group = vault }}\n }}\n}}\n{}",
+            blocks.replace("net.web", "app1.web")
+        );
+        let analysis = crate::analyze_text(&text, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a Resource) {
+        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    }
+
+    fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
+        path.iter().fold(prop, |p, key| match p {
+            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
+            other => panic!("{other:?} has no `{key}`"),
+        })
+    }
+
+    #[test]
+    fn machines_spread_over_zones_behind_their_load_balancer() {
+        let plan = plan(&windows("compute", "web", "count = 3\n zones = [1, 2]\n load_balancer private { ports = [443] }"));
+        let (vnet, _) = find(&plan, &["app1"]);
+        let (peering, _) = find(&plan, &["app1", "app1-to-core"]);
+        let (lb, lb_resource) = find(&plan, &["web"]);
+        assert_eq!(lb_resource.resource_type, "Microsoft.Network/loadBalancers");
+        // The highest usable address of 10.1.0.0/27, away from the dynamic ones.
+        assert_eq!(get(&lb_resource.properties, &["frontendIPConfigurations", "0", "properties", "privateIPAddress"]), &Prop::str("10.1.0.30"));
+        assert_eq!(lb_resource.depends_on, [vnet, peering]);
+        let zones: Vec<&Prop> = ["web-1", "web-2", "web-3"].iter().map(|m| &find(&plan, &[m]).1.top["zones"]).collect();
+        assert_eq!(zones, [&Prop::Array(vec![Prop::str("1")]), &Prop::Array(vec![Prop::str("2")]), &Prop::Array(vec![Prop::str("1")])]);
+        let (nic, nic_resource) = find(&plan, &["web-2-nic"]);
+        assert_eq!(nic_resource.depends_on, [vnet, peering, lb]);
+        assert_eq!(
+            get(&nic_resource.properties, &["ipConfigurations", "0", "properties", "loadBalancerBackendAddressPools", "0", "id"]),
+            &Prop::ChildId { resource: lb, child: "backendAddressPools", name: "backend".into() }
+        );
+        let (_, vm) = find(&plan, &["web-2"]);
+        assert_eq!(get(&vm.properties, &["networkProfile", "networkInterfaces", "0", "id"]), &Prop::Id(nic));
+        assert_eq!(get(&vm.properties, &["osProfile", "computerName"]), &Prop::str("web-2"));
+        assert!(matches!(get(&vm.properties, &["osProfile", "adminPassword"]), Prop::Secret(s) if s.secret == "pw" && s.vault == "kv"));
+    }
+
+    #[test]
+    fn one_machine_keeps_the_block_name_and_linux_gets_its_key_and_custom_data() {
+        let plan = plan(&linux("compute", "api", "cloud_init = \"#cloud-config\"\n script = \"echo hi\""));
+        let (vm, resource) = find(&plan, &["api"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["customData"]), &Prop::str(crate::compute::base64(b"#cloud-config")));
+        assert_eq!(get(os, &["linuxConfiguration", "disablePasswordAuthentication"]), &Prop::Bool(true));
+        assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "keyData"]), &Prop::str(SSH_KEY));
+        assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "path"]), &Prop::str("/home/azureadmin/.ssh/authorized_keys"));
+        // Premium_LRS, since Standard_D2s_v5 takes premium disks.
+        assert_eq!(get(&resource.properties, &["storageProfile", "osDisk", "managedDisk", "storageAccountType"]), &Prop::str("Premium_LRS"));
+        let (_, ext) = find(&plan, &["api", "CustomScript"]);
+        assert_eq!(ext.parent, Some(vm));
+        assert_eq!(get(&ext.properties, &["protectedSettings", "script"]), &Prop::str(crate::compute::base64(b"echo hi")));
+    }
+
+    #[test]
+    fn dynamic_addresses_wait_for_the_static_ones_of_their_subnet() {
+        let plan = plan(&format!("{}{}", linux("compute", "fixed", "ips = [10.1.0.4]"), linux("compute", "free", "")));
+        let (fixed, _) = find(&plan, &["fixed-nic"]);
+        let (_, free) = find(&plan, &["free-nic"]);
+        let (_, endpoint) = find(&plan, &["kv1"]);
+        assert!(free.depends_on.contains(&fixed), "{:?}", free.depends_on);
+        assert!(endpoint.depends_on.contains(&fixed), "{:?}", endpoint.depends_on);
+        let (_, fixed_resource) = find(&plan, &["fixed-nic"]);
+        assert_eq!(get(&fixed_resource.properties, &["ipConfigurations", "0", "properties", "privateIPAllocationMethod"]), &Prop::str("Static"));
+    }
+
+    #[test]
+    fn availability_sets_and_placement_groups() {
+        let plan = plan(&linux("compute", "db", "count = 2\n availability_set = true\n proximity_placement_group = true"));
+        let (ppg, _) = find(&plan, &["db"]);
+        let avset = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/availabilitySets").unwrap();
+        assert_eq!(plan.resources[ppg].resource_type, "Microsoft.Compute/proximityPlacementGroups");
+        assert_eq!(get(&plan.resources[avset].properties, &["proximityPlacementGroup", "id"]), &Prop::Id(ppg));
+        let (_, vm) = find(&plan, &["db-1"]);
+        assert_eq!(get(&vm.properties, &["availabilitySet", "id"]), &Prop::Id(avset));
+        assert!(vm.depends_on.contains(&avset) && vm.depends_on.contains(&ppg));
+        assert!(!vm.top.contains_key("zones"));
+    }
+
+    #[test]
+    fn scale_sets_are_flexible_and_autoscale_on_their_rules() {
+        let plan = plan(&linux(
+            "scale_set",
+            "workers",
+            "upgrade = rolling\n capacity { min = 2  default = 3  max = 10 }\n autoscale {\n  out when cpu > 75% by 2\n  in when cpu < 25% by 1 cooldown 10m\n }\n load_balancer { ports = [8080]  probe = 8081 }",
+        ));
+        // The load balancer and the scale set share the block's name.
+        let vmss = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
+        let resource = &plan.resources[vmss];
+        assert_eq!(resource.name, ["workers"]);
+        assert_eq!(get(&resource.top["sku"], &["capacity"]), &Prop::Int(3));
+        assert_eq!(get(&resource.properties, &["orchestrationMode"]), &Prop::str("Flexible"));
+        assert_eq!(get(&resource.properties, &["singlePlacementGroup"]), &Prop::Bool(false));
+        assert_eq!(get(&resource.properties, &["upgradePolicy", "mode"]), &Prop::str("Rolling"));
+        let profile = get(&resource.properties, &["virtualMachineProfile"]);
+        assert_eq!(get(profile, &["osProfile", "computerNamePrefix"]), &Prop::str("workers"));
+        assert_eq!(get(profile, &["extensionProfile", "extensions", "0", "properties", "settings", "port"]), &Prop::Int(8081));
+        let (_, setting) = find(&plan, &["workers-autoscale"]);
+        assert_eq!(setting.depends_on, [vmss]);
+        assert_eq!(get(&setting.properties, &["targetResourceUri"]), &Prop::Id(vmss));
+        let profile = get(&setting.properties, &["profiles", "0"]);
+        assert_eq!(get(profile, &["capacity", "minimum"]), &Prop::str("2"));
+        assert_eq!(get(profile, &["rules", "1", "scaleAction", "cooldown"]), &Prop::str("PT10M"));
+        assert_eq!(get(profile, &["rules", "1", "metricTrigger", "operator"]), &Prop::str("LessThan"));
+        assert_eq!(get(profile, &["rules", "0", "scaleAction", "value"]), &Prop::str("2"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frontend_word_alone_is_pointed_to_its_place() {
+        use crate::check::test_support::{diagnostics, linux, machines};
+        let found = diagnostics(&machines(&linux("compute", "web", "load_balancer {\n  private\n  ports = [443]\n }")), "ASH101");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("`private` is a value of `frontend`: write it after the kind, `load_balancer private { ... }`, or write `frontend = private`")
+        );
+    }
+
+    #[test]
+    fn usable_addresses_leave_out_azures_five() {
+        let (first, last) = usable("10.1.0.0/29".parse().unwrap()).unwrap();
+        assert_eq!((Ipv4Addr::from(first), Ipv4Addr::from(last)), (Ipv4Addr::new(10, 1, 0, 4), Ipv4Addr::new(10, 1, 0, 6)));
+        assert_eq!(usable("10.1.0.0/30".parse().unwrap()), None);
+    }
+}

@@ -1,0 +1,809 @@
+//! Evaluating policies over the model, and over the Azure resources once the
+//! plan is lowered.
+//!
+//! Each `for` walks its collection once; the model is indexed once per run
+//! (blocks by kind, the subnets that use each NSG and route table, the block
+//! that first deploys into each resource group), so a policy's cost grows with
+//! the size of the model, not with its square.
+//!
+//! Addresses compare as Azure means them: service tags and words in any case;
+//! in `==`, `!=` and `in`, `any`, `*`, `Any`, `0.0.0.0/0`, `::/0` and
+//! `Internet` are all equal to each other, so that `rule.source == Internet`
+//! holds for a rule open to any address, however its source is spelt. In
+//! `within` and `overlaps`, `any` and `*` are every address, and `Internet`
+//! is only itself: no prefix lies within it.
+
+use super::check::{self, Walk};
+use super::fields::Source;
+use super::parse::{Clause, Expr, ExprKind, Finding, FindingKind, For, Op, Part};
+use super::{Policies, Policy, POLICY_FINDING};
+use crate::blocks::security;
+use crate::diagnostic::Diagnostic;
+use crate::lower::ir::AzurePlan;
+use crate::model::{Model, NodeId, Typed};
+use crate::source::Span;
+use indexmap::{IndexMap, IndexSet};
+use ipnet::IpNet;
+use std::net::IpAddr;
+
+/// A value of a policy.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An attribute not written, a tag not set, a block not there.
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    /// A word compared in any case: a protocol, a service tag, a region, `*`.
+    Word(String),
+    Prefix(IpNet),
+    Ip(IpAddr),
+    /// A range of ports, both ends included.
+    Ports(u16, u16),
+    Map(IndexMap<String, String>),
+    Secret(String),
+    Node(NodeId),
+    /// A rule of an NSG: the rule block, the NSG it is deployed in, and the
+    /// rule set it comes from with the span of that set's entry in `include`.
+    Rule {
+        rule: NodeId,
+        nsg: Option<NodeId>,
+        set: Option<NodeId>,
+        include: Option<Span>,
+    },
+    Resource(usize),
+    Group(usize),
+    List(Vec<Item>),
+}
+
+/// A value with where the plan writes it, when it does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub value: Value,
+    pub span: Option<Span>,
+}
+
+impl Item {
+    fn new(value: Value, span: Option<Span>) -> Item {
+        Item { value, span }
+    }
+
+    fn bare(value: Value) -> Item {
+        Item { value, span: None }
+    }
+}
+
+/// What one evaluation reads, indexed once.
+pub struct Env<'a> {
+    pub model: &'a Model,
+    pub plan: Option<&'a AzurePlan>,
+    /// The plan's own blocks by kind, in declaration order.
+    kinds: IndexMap<&'static str, Vec<NodeId>>,
+    /// The subnets that use each NSG and route table.
+    users: IndexMap<NodeId, Vec<NodeId>>,
+    /// The block that first deploys into each resource group, by the group's index.
+    group_owners: Vec<Option<NodeId>>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(model: &'a Model, plan: Option<&'a AzurePlan>) -> Env<'a> {
+        let mut kinds: IndexMap<&'static str, Vec<NodeId>> = IndexMap::new();
+        let mut users: IndexMap<NodeId, Vec<NodeId>> = IndexMap::new();
+        for (id, node) in model.nodes.iter().enumerate() {
+            if !node.from_library {
+                kinds.entry(node.kind.kind).or_default().push(id);
+            }
+            if node.is("subnet") {
+                for (_, attr) in crate::blocks::attach::ATTACHABLE {
+                    if let Some(target) = node.reference(attr) {
+                        users.entry(target).or_default().push(id);
+                    }
+                }
+            }
+        }
+        let group_owners = match plan {
+            Some(plan) => {
+                // The first block that names the group itself, else the first that deploys into it.
+                let names_group = |mut id: NodeId| loop {
+                    if model.node(id).get("resource_group").is_some() {
+                        return true;
+                    }
+                    match model.node(id).parent {
+                        Some(p) => id = p,
+                        None => return false,
+                    }
+                };
+                let mut first: IndexMap<String, NodeId> = IndexMap::new();
+                for resource in plan.resources.iter().filter(|r| names_group(r.origin)) {
+                    first.entry(resource.resource_group.to_ascii_lowercase()).or_insert(resource.origin);
+                }
+                for resource in &plan.resources {
+                    first.entry(resource.resource_group.to_ascii_lowercase()).or_insert(resource.origin);
+                }
+                plan.resource_groups.iter().map(|g| first.get(&g.name.to_ascii_lowercase()).copied()).collect()
+            }
+            None => Vec::new(),
+        };
+        Env { model, plan, kinds, users, group_owners }
+    }
+
+    /// The block that owns a resource group: the first that deploys into it.
+    pub fn group_owner(&self, group: usize) -> Option<NodeId> {
+        self.group_owners.get(group).copied().flatten()
+    }
+
+    fn of_kind(&self, kind: &str) -> &[NodeId] {
+        self.kinds.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The network of the first subnet that uses an NSG or route table.
+    fn first_network(&self, target: NodeId) -> Option<NodeId> {
+        self.users.get(&target).and_then(|subnets| subnets.first()).and_then(|&s| self.model.node(s).parent)
+    }
+
+    /// A block's region: its own, an attached block's network's, its parent's, the plan's.
+    pub fn location(&self, id: NodeId) -> Option<&'a str> {
+        let node = self.model.node(id);
+        if let Some(own) = node.str("location") {
+            return Some(own);
+        }
+        if let Some(network) = self.first_network(id) {
+            return self.location(network);
+        }
+        match node.parent {
+            Some(parent) => self.location(parent),
+            None => self.model.location(id),
+        }
+    }
+
+    /// A block's resource group: its own, an attached block's network's, its parent's.
+    pub fn resource_group(&self, id: NodeId) -> Option<&'a str> {
+        let node = self.model.node(id);
+        if let Some(own) = node.str("resource_group") {
+            return Some(own);
+        }
+        if let Some(network) = self.first_network(id) {
+            return self.resource_group(network);
+        }
+        node.parent.and_then(|p| self.resource_group(p))
+    }
+
+    /// The plan's tags merged with those of the block, or of the nearest block it is nested in.
+    pub fn tags(&self, id: NodeId) -> IndexMap<String, String> {
+        let mut owner = Some(id);
+        while let Some(o) = owner {
+            if self.model.node(o).map("tags").is_some() {
+                return self.model.tags(o);
+            }
+            owner = self.model.node(o).parent;
+        }
+        self.model.tags(id)
+    }
+}
+
+/// Runs the clauses of every policy that belong to this stage: those over
+/// the model when `plan` is `None`, those over `resources` and
+/// `resource_groups` when it is given. Findings the same at the same place are
+/// reported once.
+pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<Diagnostic> {
+    let env = Env::new(model, plan);
+    let mut out = Vec::new();
+    for policy in &policies.policies {
+        for checked in policy.clauses.iter().filter(|c| c.after_lowering == plan.is_some()) {
+            let mut run = Run { env: &env, policy, scope: Vec::new(), out: &mut out };
+            run.clause(&checked.clause);
+        }
+    }
+    let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
+    out.retain(|d| seen.insert((d.span, d.message.clone())));
+    out
+}
+
+struct Run<'e, 'a, 'o> {
+    env: &'e Env<'a>,
+    policy: &'e Policy,
+    scope: Vec<(String, Item)>,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Run<'_, '_, '_> {
+    fn clause(&mut self, clause: &Clause) {
+        match clause {
+            Clause::For(f) => self.for_clause(f),
+            Clause::Finding(f) => self.finding(f),
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<&Item> {
+        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, i)| i)
+    }
+
+    fn for_clause(&mut self, f: &For) {
+        for (bind, item) in self.items(&f.collection) {
+            let depth = self.scope.len();
+            self.scope.extend(bind);
+            self.scope.push((f.var.name.clone(), item));
+            let keep = f.filter.as_ref().map_or(true, |filter| truthy(&self.eval(filter).value));
+            if keep {
+                for clause in &f.body {
+                    self.clause(clause);
+                }
+            }
+            self.scope.truncate(depth);
+        }
+    }
+
+    /// The items of a `for`'s collection, each with the variable a singular name binds.
+    fn items(&self, path: &[crate::ast::Ident]) -> Vec<(Option<(String, Item)>, Item)> {
+        let roots: Vec<(Option<(String, Item)>, Item)> = match check::root(path, |n| self.var(n).is_some()) {
+            Some(Walk::Var(name)) => self.var(&name).cloned().map(|item| (None, item)).into_iter().collect(),
+            Some(Walk::Top { source, bind }) => {
+                self.source(&source).into_iter().map(|item| (bind.clone().map(|b| (b, item.clone())), item)).collect()
+            }
+            None => Vec::new(),
+        };
+        let mut items = Vec::new();
+        for (bind, root) in roots {
+            let mut current = vec![root];
+            for segment in &path[1..] {
+                current = current.iter().flat_map(|item| flatten(self.field(item, &segment.name))).collect();
+            }
+            // A variable that holds a list is walked item by item.
+            items.extend(current.into_iter().flat_map(flatten).map(|item| (bind.clone(), item)));
+        }
+        items
+    }
+
+    /// The items of a top-level collection.
+    fn source(&self, source: &Source) -> Vec<Item> {
+        let env = self.env;
+        let model = env.model;
+        match source {
+            Source::Kinds(kinds) => {
+                // In declaration order, whatever the order of the kinds.
+                let mut ids: Vec<NodeId> = kinds.iter().flat_map(|k| env.of_kind(k).iter().copied()).collect();
+                ids.sort_unstable();
+                ids.into_iter().map(|id| node_item(model, id)).collect()
+            }
+            Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| nsg_rules(model, nsg)).collect(),
+            Source::Resources => env
+                .plan
+                .map(|plan| plan.resources.iter().enumerate().map(|(i, r)| Item::new(Value::Resource(i), Some(model.node(r.origin).head))).collect())
+                .unwrap_or_default(),
+            Source::Groups => env
+                .plan
+                .map(|plan| {
+                    (0..plan.resource_groups.len()).map(|g| Item::new(Value::Group(g), env.group_owner(g).map(|o| model.node(o).head))).collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn finding(&mut self, f: &Finding) {
+        let value = self.eval(&f.condition).value;
+        let found = match f.kind {
+            FindingKind::Deny => value == Value::Bool(true),
+            FindingKind::Require => !truthy(&value),
+        };
+        if !found {
+            return;
+        }
+        let model = self.env.model;
+        // The innermost variable the plan writes somewhere is the culprit.
+        let culprit = self.scope.iter().rev().find(|(_, item)| item.span.is_some()).map(|(_, item)| item.clone());
+        let text = match &f.message {
+            Some(message) => message
+                .parts
+                .iter()
+                .map(|part| match part {
+                    Part::Text(t) => t.clone(),
+                    Part::Value(e) => display(self.env, &self.eval(e).value),
+                })
+                .collect::<String>(),
+            None => {
+                let what = culprit.as_ref().map_or_else(|| "the plan".to_string(), |c| describe(self.env, &c.value));
+                match f.kind {
+                    FindingKind::Deny => format!("{what} is denied by this policy"),
+                    FindingKind::Require => format!("{what} lacks what this policy requires"),
+                }
+            }
+        };
+        let span = culprit.as_ref().and_then(|c| c.span).unwrap_or(f.span);
+        let mut d = Diagnostic::new(&POLICY_FINDING, span, format!("[{}] {text}", self.policy.name));
+        d.severity = self.policy.severity;
+        if let Some(Item { value: Value::Rule { nsg: Some(nsg), include: Some(include), .. }, .. }) = &culprit {
+            d = d.with_label(*include, format!("included in {} here", model.describe(*nsg)));
+        }
+        if let Some(about) = &self.policy.about {
+            d = d.with_help(about.clone());
+        }
+        self.out.push(d);
+    }
+
+    fn eval(&self, e: &Expr) -> Item {
+        let value = match &e.kind {
+            ExprKind::Int(n) => Value::Int(*n),
+            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Prefix(p) => Value::Prefix(*p),
+            ExprKind::Ip(ip) => Value::Ip(*ip),
+            ExprKind::List(items) => Value::List(items.iter().map(|i| self.eval(i)).collect()),
+            ExprKind::Path(path) => return self.path(path),
+            ExprKind::Call(name, args) => {
+                let args: Vec<Value> = args.iter().map(|a| self.eval(a).value).collect();
+                call(&name.name, &args)
+            }
+            ExprKind::Not(inner) => Value::Bool(!truthy(&self.eval(inner).value)),
+            ExprKind::And(a, b) => Value::Bool(truthy(&self.eval(a).value) && truthy(&self.eval(b).value)),
+            ExprKind::Or(a, b) => Value::Bool(truthy(&self.eval(a).value) || truthy(&self.eval(b).value)),
+            ExprKind::Matches(left, regex) => Value::Bool(matches(self.env, &self.eval(left).value, regex)),
+            ExprKind::Compare(op, left, right) => {
+                let (l, r) = (self.eval(left).value, self.eval(right).value);
+                Value::Bool(compare(self.env, *op, &l, &r))
+            }
+        };
+        Item::bare(value)
+    }
+
+    fn path(&self, path: &[crate::ast::Ident]) -> Item {
+        let mut item = match check::root(path, |n| self.var(n).is_some()) {
+            Some(Walk::Var(name)) => self.var(&name).cloned().unwrap_or(Item::bare(Value::Absent)),
+            Some(Walk::Top { source, bind: None }) => Item::bare(Value::List(self.source(&source))),
+            _ if path[0].name == "settings" => match self.env.model.uniques.get("settings") {
+                Some(&id) => node_item(self.env.model, id),
+                None => Item::bare(Value::Absent),
+            },
+            _ => Item::bare(Value::Word(path[0].name.clone())),
+        };
+        for segment in &path[1..] {
+            item = self.field(&item, &segment.name);
+        }
+        item
+    }
+
+    /// A field of a value; of each item of a list, flattened.
+    fn field(&self, item: &Item, name: &str) -> Item {
+        let env = self.env;
+        let model = env.model;
+        match &item.value {
+            Value::Node(id) => node_field(env, *id, name),
+            Value::Rule { rule, nsg, set, .. } => rule_field(model, *rule, *nsg, *set, name),
+            Value::Resource(i) => {
+                let Some(resource) = env.plan.and_then(|p| p.resources.get(*i)) else { return Item::bare(Value::Absent) };
+                let value = match name {
+                    "name" => Value::Str(resource.name.join("/")),
+                    "type" => Value::Word(resource.resource_type.to_string()),
+                    "location" => resource.location.clone().map_or(Value::Absent, Value::Word),
+                    "resource_group" => Value::Str(resource.resource_group.clone()),
+                    "tags" => Value::Map(resource.tags.clone()),
+                    "block" => return node_item(model, resource.origin),
+                    "api_version" => Value::Str(resource.api_version.to_string()),
+                    _ => Value::Absent,
+                };
+                Item::new(value, item.span)
+            }
+            Value::Group(g) => {
+                let Some(group) = env.plan.and_then(|p| p.resource_groups.get(*g)) else { return Item::bare(Value::Absent) };
+                let value = match name {
+                    "name" => Value::Str(group.name.clone()),
+                    "location" => Value::Word(group.location.clone()),
+                    "tags" => Value::Map(group.tags.clone()),
+                    _ => Value::Absent,
+                };
+                Item::new(value, item.span)
+            }
+            // Tag names ignore case, as in Azure.
+            Value::Map(map) => match map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                Some((_, v)) => Item::new(Value::Str(v.clone()), item.span),
+                None => Item::bare(Value::Absent),
+            },
+            Value::List(items) => Item::new(Value::List(items.iter().flat_map(|i| flatten(self.field(i, name))).collect()), item.span),
+            _ => Item::bare(Value::Absent),
+        }
+    }
+}
+
+/// The items of a list value, or the value itself; nothing for an absent value.
+fn flatten(item: Item) -> Vec<Item> {
+    match item.value {
+        Value::List(items) => items,
+        Value::Absent => Vec::new(),
+        _ => vec![item],
+    }
+}
+
+fn node_item(model: &Model, id: NodeId) -> Item {
+    Item::new(Value::Node(id), Some(model.node(id).head))
+}
+
+/// The rules of an NSG as deployed, each pointing at its rule block.
+fn nsg_rules(model: &Model, nsg: NodeId) -> Vec<Item> {
+    security::members(model, nsg)
+        .into_iter()
+        .map(|m| {
+            let (set, include) = match m.via {
+                Some((set, span)) => (Some(set), Some(span)),
+                None => (None, None),
+            };
+            Item::new(Value::Rule { rule: m.rule, nsg: Some(nsg), set, include }, Some(model.node(m.rule).head))
+        })
+        .collect()
+}
+
+fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
+    let model = env.model;
+    let node = model.node(id);
+    let absent = Item::bare(Value::Absent);
+    let here = Some(node.head);
+    match name {
+        "name" => return Item::new(Value::Str(node.name().to_string()), here),
+        "kind" => return Item::new(Value::Word(node.kind.kind.to_string()), here),
+        "path" => return Item::new(Value::Str(model.path(id)), here),
+        "location" => {
+            let span = node.get("location").map(|a| a.span).or(here);
+            return env.location(id).map_or(absent, |l| Item::new(Value::Word(l.to_string()), span));
+        }
+        "resource_group" => {
+            let span = node.get("resource_group").map(|a| a.span).or(here);
+            return env.resource_group(id).map_or(absent, |g| Item::new(Value::Str(g.to_string()), span));
+        }
+        "tags" => {
+            let span = node.get("tags").map(|a| a.span).or(here);
+            return Item::new(Value::Map(env.tags(id)), span);
+        }
+        "parent" => return node.parent.map_or(absent, |p| node_item(model, p)),
+        "subnets" if crate::blocks::attach::attribute(node.kind.kind).is_some() => {
+            let users = env.users.get(&id).map_or(&[][..], Vec::as_slice);
+            return Item::bare(Value::List(users.iter().map(|&s| node_item(model, s)).collect()));
+        }
+        "rules" if node.is("nsg") => return Item::bare(Value::List(nsg_rules(model, id))),
+        "rules" if node.is("rule_set") => {
+            let rules = node.children.iter().filter(|&&c| model.node(c).is("rule"));
+            let items = rules.map(|&r| Item::new(Value::Rule { rule: r, nsg: None, set: Some(id), include: None }, Some(model.node(r).head)));
+            return Item::bare(Value::List(items.collect()));
+        }
+        "address_prefix" if node.is("subnet") => {
+            let span = node.get("address_prefix").map(|a| a.span);
+            return model.subnet_prefix(id).map_or(absent, |p| Item::new(Value::Prefix(p), span));
+        }
+        _ => {}
+    }
+    if let Some(attr) = node.get(name) {
+        return typed(&attr.value, attr.span, model);
+    }
+    // Nested blocks: `subnets`, `sites`, `routes` by their plural; `firewall` by its kind.
+    let children: Vec<NodeId> = node
+        .children
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let child = model.node(c);
+            match child.kind.naming {
+                crate::schema::Naming::Named => super::fields::plural(child.kind.kind) == name,
+                crate::schema::Naming::Unnamed => child.kind.kind == name,
+            }
+        })
+        .collect();
+    let unnamed = crate::schema::kind(name).is_some_and(|k| k.naming == crate::schema::Naming::Unnamed);
+    if unnamed {
+        return children.first().map_or(absent, |&c| node_item(model, c));
+    }
+    Item::bare(Value::List(children.into_iter().map(|c| node_item(model, c)).collect()))
+}
+
+/// A typed attribute as a policy value.
+fn typed(value: &Typed, span: Span, model: &Model) -> Item {
+    let v = match value {
+        Typed::Str(s) => Value::Str(s.clone()),
+        Typed::Int(n) => Value::Int(*n),
+        Typed::Bool(b) => Value::Bool(*b),
+        Typed::Prefix(p) => Value::Prefix(*p),
+        // Allocated prefixes are read by the fields that can hold them.
+        Typed::Auto(_) => Value::Absent,
+        Typed::Ip(ip) => Value::Ip(*ip),
+        Typed::Word(w) => Value::Word(w.clone()),
+        Typed::Ref(id) => return node_item(model, *id),
+        Typed::List(items) => Value::List(items.iter().map(|i| typed(&i.value, i.span, model)).collect()),
+        Typed::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()),
+        Typed::Secret { vault, name } => Value::Secret(format!("secret({}, \"{name}\")", model.node(*vault).name())),
+        Typed::Version(major, minor, patch) => Value::Str(format!("{major}.{minor}.{patch}")),
+        // In seconds, so that `timeout > 3600` reads as it looks in the plan's units.
+        Typed::Duration(seconds) => Value::Int(*seconds as i64),
+    };
+    Item::new(v, Some(span))
+}
+
+/// An address of a rule or route as a policy value.
+fn address(value: &Typed, span: Span) -> Item {
+    let v = match value {
+        Typed::Prefix(p) => Value::Prefix(*p),
+        Typed::Ip(ip) => Value::Ip(*ip),
+        Typed::Word(w) | Typed::Str(w) => Value::Word(w.clone()),
+        _ => Value::Absent,
+    };
+    Item::new(v, Some(span))
+}
+
+/// `22` or `5000-5010` as a range.
+fn ports(text: &str) -> Option<(u16, u16)> {
+    match text.split_once('-') {
+        Some((low, high)) => Some((low.parse().ok()?, high.parse().ok()?)),
+        None => text.parse().ok().map(|p| (p, p)),
+    }
+}
+
+fn rule_field(model: &Model, id: NodeId, nsg: Option<NodeId>, set: Option<NodeId>, name: &str) -> Item {
+    let node = model.node(id);
+    let absent = Item::bare(Value::Absent);
+    match name {
+        "name" => return Item::new(Value::Str(node.name().to_string()), Some(node.head)),
+        "kind" => return Item::new(Value::Word("rule".into()), Some(node.head)),
+        "path" => return Item::new(Value::Str(model.path(id)), Some(node.head)),
+        "nsg" => return nsg.map_or(absent, |n| node_item(model, n)),
+        "rule_set" => return set.map_or(absent, |s| node_item(model, s)),
+        _ => {}
+    }
+    let Some(rule) = security::rule(model, id) else { return absent };
+    let word = |w: &str| Value::Word(w.to_string());
+    let attr_span = |attr: &str| node.get(attr).map(|a| a.span);
+    let value = match name {
+        "direction" => word(rule.direction),
+        "access" => word(rule.access),
+        "inbound" => Value::Bool(rule.direction == "inbound"),
+        "outbound" => Value::Bool(rule.direction == "outbound"),
+        "allow" => Value::Bool(rule.access == "allow"),
+        "deny" => Value::Bool(rule.access == "deny"),
+        "protocol" => word(rule.protocol),
+        "ports" if rule.ports.is_empty() => Value::List(vec![Item::bare(Value::Ports(0, u16::MAX))]),
+        "ports" => Value::List(
+            rule.ports
+                .iter()
+                .filter_map(|p| match &p.value {
+                    Typed::Str(text) => ports(text).map(|(lo, hi)| Item::new(Value::Ports(lo, hi), Some(p.span))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        "source" => Value::List(rule.source.iter().map(|a| address(&a.value, a.span)).collect()),
+        "destination" if rule.destination.is_empty() => Value::List(vec![Item::bare(Value::Word("*".into()))]),
+        "destination" => Value::List(rule.destination.iter().map(|a| address(&a.value, a.span)).collect()),
+        "priority" => return Item::new(Value::Int(rule.priority.value), Some(rule.priority.span)),
+        "description" => return rule.description.map_or(absent, |d| Item::new(Value::Str(d.value.to_string()), Some(d.span))),
+        _ => return absent,
+    };
+    let span = match name {
+        "inbound" | "outbound" => attr_span(security::DIRECTION),
+        "allow" | "deny" => attr_span(security::ACCESS),
+        "source" => attr_span(security::SOURCE),
+        "destination" => attr_span(security::DESTINATION),
+        other => attr_span(other),
+    };
+    Item::new(value, span)
+}
+
+/// Whether `require` is satisfied: present, not false, not empty.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Absent => false,
+        Value::Bool(b) => *b,
+        Value::Str(s) => !s.is_empty(),
+        Value::List(items) => !items.is_empty(),
+        Value::Map(map) => !map.is_empty(),
+        _ => true,
+    }
+}
+
+/// Whether a word stands for any address in equality: `any`, `*`, `Internet`, in any case.
+fn any_word(word: &str) -> bool {
+    check::is_any(word)
+}
+
+/// Whether a word stands for every address in `within` and `overlaps`: `any`
+/// and `*`. `Internet` is no prefix: it lies within and overlaps only itself
+/// and `any`.
+fn every_address(word: &str) -> bool {
+    word == "*" || word.eq_ignore_ascii_case("any")
+}
+
+/// A text written where an address is compared: an address, a prefix, or a word.
+fn as_address(text: &str) -> Value {
+    if let Ok(net) = text.parse::<IpNet>() {
+        return Value::Prefix(net);
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Value::Ip(ip);
+    }
+    Value::Word(text.to_string())
+}
+
+fn covers_everything(p: &IpNet) -> bool {
+    p.prefix_len() == 0
+}
+
+/// Equality as policies mean it: a list equals a value it holds; words and
+/// service tags in any case; `any`, `*`, `0.0.0.0/0` and `Internet` are one;
+/// a range of ports equals each port it covers; a block equals its name.
+pub fn eq(env: &Env, a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (Absent, _) | (_, Absent) => false,
+        (List(x), List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(i, j)| eq(env, &i.value, &j.value)),
+        (List(x), y) => x.iter().any(|i| eq(env, &i.value, y)),
+        (x, List(y)) => y.iter().any(|j| eq(env, x, &j.value)),
+        (Int(x), Int(y)) => x == y,
+        (Ports(lo, hi), Int(n)) | (Int(n), Ports(lo, hi)) => (i64::from(*lo)..=i64::from(*hi)).contains(n),
+        (Ports(a, b), Ports(c, d)) => a == c && b == d,
+        (Bool(x), Bool(y)) => x == y,
+        (Str(x), Str(y)) => x == y,
+        (Word(x), Word(y)) | (Word(x), Str(y)) | (Str(y), Word(x)) => x.eq_ignore_ascii_case(y) || (any_address(x) && any_address(y)),
+        (Word(w), Prefix(p)) | (Prefix(p), Word(w)) => any_word(w) && covers_everything(p),
+        (Str(s), x @ (Prefix(_) | Ip(_))) | (x @ (Prefix(_) | Ip(_)), Str(s)) => eq(env, &as_address(s), x),
+        (Prefix(x), Prefix(y)) => x == y,
+        (Ip(x), Ip(y)) => x == y,
+        (Prefix(p), Ip(ip)) | (Ip(ip), Prefix(p)) => p.prefix_len() == p.max_prefix_len() && p.addr() == *ip,
+        (Node(x), Node(y)) => x == y,
+        (Node(id), Str(s) | Word(s)) | (Str(s) | Word(s), Node(id)) => env.model.node(*id).name() == s || env.model.path(*id) == *s,
+        (Rule { rule: r1, nsg: n1, .. }, Rule { rule: r2, nsg: n2, .. }) => r1 == r2 && n1 == n2,
+        (Rule { rule, .. }, Str(s) | Word(s)) | (Str(s) | Word(s), Rule { rule, .. }) => env.model.node(*rule).name() == s,
+        (Resource(x), Resource(y)) | (Group(x), Group(y)) => x == y,
+        (Map(x), Map(y)) => x == y,
+        (Secret(x), Secret(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `any`, `*`, `Internet`, or a prefix of all addresses written as text.
+fn any_address(word: &str) -> bool {
+    any_word(word) || word == "0.0.0.0/0" || word == "::/0"
+}
+
+fn compare(env: &Env, op: Op, l: &Value, r: &Value) -> bool {
+    use Value::*;
+    match op {
+        Op::Eq => eq(env, l, r),
+        Op::Ne => !eq(env, l, r),
+        Op::Lt | Op::Le | Op::Gt | Op::Ge => match (l, r) {
+            (Int(a), Int(b)) => match op {
+                Op::Lt => a < b,
+                Op::Le => a <= b,
+                Op::Gt => a > b,
+                _ => a >= b,
+            },
+            _ => false,
+        },
+        Op::In => contains(env, r, l),
+        Op::NotIn => !matches!(l, Absent) && !contains(env, r, l),
+        Op::Contains => contains(env, l, r),
+        Op::Within => within(l, r),
+        Op::Overlaps => overlaps(l, r),
+    }
+}
+
+/// Whether `whole` holds `part`: a list an item (a list of addresses, an
+/// address inside one of them), tags a name, text a text, a prefix an address.
+fn contains(env: &Env, whole: &Value, part: &Value) -> bool {
+    use Value::*;
+    match (whole, part) {
+        (Absent, _) | (_, Absent) => false,
+        // A list of addresses holds each address inside one of them.
+        (List(items), p) => items.iter().any(|i| eq(env, &i.value, p) || (is_address(&i.value) && is_address(p) && within(p, &i.value))),
+        (Map(map), Str(k) | Word(k)) => map.keys().any(|key| key.eq_ignore_ascii_case(k)),
+        (Str(s), Str(t)) => s.contains(t.as_str()),
+        (Str(s) | Word(s), Word(t)) | (Word(s), Str(t)) => s.to_ascii_lowercase().contains(&t.to_ascii_lowercase()),
+        (Prefix(_) | Word(_) | Ip(_), _) => within(part, whole),
+        _ => false,
+    }
+}
+
+fn is_address(value: &Value) -> bool {
+    matches!(value, Value::Prefix(_) | Value::Ip(_)) || matches!(value, Value::Word(w) if every_address(w))
+}
+
+/// Whether every address of `inner` lies in one of `outer`.
+fn within(inner: &Value, outer: &Value) -> bool {
+    use Value::*;
+    match (inner, outer) {
+        (Absent, _) | (_, Absent) => false,
+        (List(items), o) => !items.is_empty() && items.iter().all(|i| within(&i.value, o)),
+        (i, List(items)) => items.iter().any(|o| within(i, &o.value)),
+        (Str(s), o) => within(&as_address(s), o),
+        (i, Str(s)) => within(i, &as_address(s)),
+        (Prefix(p), Prefix(q)) => q.contains(p),
+        (Ip(ip), Prefix(q)) => q.contains(ip),
+        (Ip(a), Ip(b)) => a == b,
+        (Prefix(p), Ip(ip)) => p.prefix_len() == p.max_prefix_len() && p.addr() == *ip,
+        (Word(w), Prefix(q)) => every_address(w) && covers_everything(q),
+        (Word(w), Word(o)) => w.eq_ignore_ascii_case(o) || every_address(o),
+        (Prefix(_) | Ip(_), Word(o)) => every_address(o),
+        _ => false,
+    }
+}
+
+/// Whether some address of `a` shares an address with some address of `b`.
+fn overlaps(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (Absent, _) | (_, Absent) => false,
+        (List(items), o) => items.iter().any(|i| overlaps(&i.value, o)),
+        (i, List(items)) => items.iter().any(|o| overlaps(i, &o.value)),
+        (Str(s), o) => overlaps(&as_address(s), o),
+        (i, Str(s)) => overlaps(i, &as_address(s)),
+        (Prefix(p), Prefix(q)) => p.contains(&q.network()) || q.contains(&p.network()),
+        (Ip(ip), Prefix(p)) | (Prefix(p), Ip(ip)) => p.contains(ip),
+        (Ip(x), Ip(y)) => x == y,
+        (Word(w), x) | (x, Word(w)) => {
+            (every_address(w) && matches!(x, Prefix(_) | Ip(_) | Word(_))) || matches!(x, Word(o) if o.eq_ignore_ascii_case(w))
+        }
+        _ => false,
+    }
+}
+
+fn matches(env: &Env, value: &Value, regex: &regex::Regex) -> bool {
+    match value {
+        Value::Str(s) | Value::Word(s) => regex.is_match(s),
+        Value::Node(id) => regex.is_match(env.model.node(*id).name()),
+        Value::Rule { rule, .. } => regex.is_match(env.model.node(*rule).name()),
+        Value::List(items) => items.iter().any(|i| matches(env, &i.value, regex)),
+        _ => false,
+    }
+}
+
+fn call(name: &str, args: &[Value]) -> Value {
+    let text = |v: &Value| match v {
+        Value::Str(s) | Value::Word(s) => Some(s.clone()),
+        _ => None,
+    };
+    match (name, args) {
+        ("lower", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_lowercase())),
+        ("upper", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_uppercase())),
+        ("length", [v]) => text(v).map_or(Value::Absent, |s| Value::Int(s.chars().count() as i64)),
+        ("starts_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.starts_with(&p))),
+        ("ends_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.ends_with(&p))),
+        ("count", [Value::List(items)]) => Value::Int(items.len() as i64),
+        ("count", [Value::Map(map)]) => Value::Int(map.len() as i64),
+        ("count", [_]) => Value::Int(0),
+        ("present", [v]) => Value::Bool(truthy(v)),
+        ("prefix_length", [Value::Prefix(p)]) => Value::Int(i64::from(p.prefix_len())),
+        ("prefix_length", [Value::Ip(ip)]) => Value::Int(if ip.is_ipv4() { 32 } else { 128 }),
+        ("prefix_length", [Value::Word(w)]) if every_address(w) => Value::Int(0),
+        _ => Value::Absent,
+    }
+}
+
+/// A value as a message shows it.
+pub fn display(env: &Env, value: &Value) -> String {
+    match value {
+        Value::Absent => "none".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Word(w) if w == "*" => "any".into(),
+        Value::Word(w) => w.clone(),
+        Value::Prefix(p) => p.to_string(),
+        Value::Ip(ip) => ip.to_string(),
+        Value::Ports(0, u16::MAX) => "any port".into(),
+        Value::Ports(lo, hi) if lo == hi => lo.to_string(),
+        Value::Ports(lo, hi) => format!("{lo}-{hi}"),
+        Value::Map(map) => map.iter().map(|(k, v)| format!("{k} = \"{v}\"")).collect::<Vec<_>>().join(", "),
+        Value::Secret(s) => s.clone(),
+        Value::Node(id) => env.model.path(*id),
+        Value::Rule { rule, .. } => env.model.node(*rule).name().to_string(),
+        Value::Resource(i) => env.plan.and_then(|p| p.resources.get(*i)).map_or_else(String::new, |r| r.name.join("/")),
+        Value::Group(g) => env.plan.and_then(|p| p.resource_groups.get(*g)).map_or_else(String::new, |r| r.name.clone()),
+        Value::List(items) => items.iter().map(|i| display(env, &i.value)).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// What a value is, for a finding without a message: `subnet `app1.web``.
+fn describe(env: &Env, value: &Value) -> String {
+    match value {
+        Value::Node(id) => env.model.describe(*id),
+        Value::Rule { rule, nsg: Some(nsg), .. } => format!("rule `{}` of {}", env.model.node(*rule).name(), env.model.describe(*nsg)),
+        Value::Rule { rule, .. } => env.model.describe(*rule),
+        Value::Resource(i) => {
+            env.plan.and_then(|p| p.resources.get(*i)).map_or_else(String::new, |r| format!("the {} `{}`", r.resource_type, r.name.join("/")))
+        }
+        Value::Group(g) => env.plan.and_then(|p| p.resource_groups.get(*g)).map_or_else(String::new, |r| format!("the resource group `{}`", r.name)),
+        other => format!("`{}`", display(env, other)),
+    }
+}

@@ -1,0 +1,249 @@
+//! The plan's tag policy: a top-level `tags` block of `require` phrases,
+//! checked on every resource group and every resource the plan deploys that
+//! takes tags, with the tags each really gets (the plan's merged with the block's).
+//!
+//! ```ashlar
+//! tags {
+//!   require environment in ["prod", "test", "dev"]
+//!   require cost_centre matches "^CC-[0-9]{4}$"
+//!   require owner
+//! }
+//! ```
+
+use super::parse::compile_regex;
+use super::{eval::Env, POLICY_SYNTAX, POLICY_TYPE_MISMATCH, TAG_POLICY};
+use crate::ast::{self, Term, Value, ValueKind};
+use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
+use crate::lower::ir::AzurePlan;
+use crate::model::{Model, NodeId};
+use crate::source::Span;
+use indexmap::{IndexMap, IndexSet};
+
+/// How a tag policy's phrase reads, for help texts.
+const SHAPE: &str = "a tag policy holds `require NAME`, `require NAME in [\"a\", \"b\"]` and `require NAME matches \"PATTERN\"`";
+
+/// Azure resource types ashlar deploys that take no tags (their schemas in
+/// `shared/arm-schemas` have no `tags`): child resources of a parent that has them.
+const TAGLESS: &[&str] = &[
+    "Microsoft.Network/virtualNetworks/subnets",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+    "Microsoft.Network/networkSecurityGroups/securityRules",
+    "Microsoft.Network/routeTables/routes",
+    "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    "Microsoft.Resources/deployments",
+];
+
+/// Whether resources of a type take tags.
+pub fn takes_tags(resource_type: &str) -> bool {
+    !TAGLESS.iter().any(|t| t.eq_ignore_ascii_case(resource_type))
+}
+
+/// What a required tag's value must be.
+#[derive(Clone, Debug)]
+pub enum Test {
+    /// Any value.
+    Present,
+    /// One of these, exactly.
+    OneOf(Vec<String>),
+    Matches(regex::Regex),
+}
+
+/// `require NAME [in [...] | matches "..."]`
+#[derive(Clone, Debug)]
+pub struct TagRule {
+    pub name: String,
+    pub test: Test,
+    pub span: Span,
+}
+
+/// A `tags` block, read.
+pub struct TagPolicy {
+    pub severity: Severity,
+    pub about: Option<String>,
+    pub rules: Vec<TagRule>,
+}
+
+/// Reads the phrases of a `tags` block when the plan resolves, and reports
+/// what is wrong with them.
+pub fn read_tags(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
+    rules(phrases, out);
+}
+
+/// The rules of a `tags` block; a phrase with an error is reported and left out.
+pub fn rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<TagRule> {
+    phrases.iter().filter_map(|p| rule(p, out)).collect()
+}
+
+fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
+    let syntax = |span: Span, message: String, help: &str| Diagnostic::new(&POLICY_SYNTAX, span, message).with_help(help.to_string());
+    if block.head.name != "require" {
+        let help = did_you_mean(&block.head.name, ["require"]).unwrap_or_else(|| SHAPE.to_string());
+        let mut d = syntax(block.head.span, format!("`{}` is no phrase of a tag policy", block.head.name), &help);
+        if block.terms.is_empty() && block.body.is_none() {
+            d = d.with_help(format!("{SHAPE}; the tags themselves go in `settings {{ tags {{ ... }} }}`"));
+        }
+        out.push(d);
+        return None;
+    }
+    if let Some(body) = &block.body {
+        out.push(syntax(body.span, "`require` takes no `{ ... }`".into(), SHAPE));
+        return None;
+    }
+    let name = match block.terms.first() {
+        Some(Term::Value(Value { kind: ValueKind::Path(p), .. })) if p.len() == 1 => p[0].name.clone(),
+        Some(Term::Value(Value { kind: ValueKind::Str(s), .. })) if !s.is_empty() => s.clone(),
+        Some(Term::Value(Value { kind: ValueKind::Invalid, .. })) => return None,
+        Some(other) => {
+            out.push(syntax(other.span(), "`require` needs the name of a tag".into(), SHAPE));
+            return None;
+        }
+        None => {
+            out.push(syntax(block.head.span, "`require` needs the name of a tag".into(), SHAPE));
+            return None;
+        }
+    };
+    let test = match &block.terms[1..] {
+        [] => Test::Present,
+        [Term::Value(w), rest @ ..] if w.as_word().is_some_and(|w| w.name == "in") => match rest {
+            [Term::Value(Value { kind: ValueKind::List(items), span })] => {
+                let mut values = Vec::new();
+                for item in items {
+                    match &item.kind {
+                        ValueKind::Str(s) => values.push(s.clone()),
+                        ValueKind::Invalid => return None,
+                        other => {
+                            out.push(
+                                Diagnostic::new(&POLICY_TYPE_MISMATCH, item.span, format!("a tag's value is a string, not {}", other.describe()))
+                                    .with_help("write the allowed values in double quotes"),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                if values.is_empty() {
+                    out.push(
+                        Diagnostic::new(&POLICY_TYPE_MISMATCH, *span, "an empty list allows no value").with_help("list the values the tag may take"),
+                    );
+                    return None;
+                }
+                Test::OneOf(values)
+            }
+            _ => {
+                out.push(syntax(w.span, "`in` needs a list of values".into(), "write `require environment in [\"prod\", \"test\"]`"));
+                return None;
+            }
+        },
+        [Term::Value(w), rest @ ..] if w.as_word().is_some_and(|w| w.name == "matches") => match rest {
+            [Term::Value(Value { kind: ValueKind::Str(pattern), span })] => Test::Matches(compile_regex(pattern, *span, out)?),
+            _ => {
+                out.push(syntax(w.span, "`matches` needs a pattern in quotes".into(), "write `require cost_centre matches \"^CC-[0-9]{4}$\"`"));
+                return None;
+            }
+        },
+        [other, ..] => {
+            out.push(syntax(other.span(), format!("{} does not belong after the tag's name", shown(other)), SHAPE));
+            return None;
+        }
+    };
+    Some(TagRule { name, test, span: block.span })
+}
+
+fn shown(term: &Term) -> String {
+    match term {
+        Term::Value(v) => v.as_word().map_or_else(|| v.kind.describe().to_string(), |w| format!("`{}`", w.name)),
+        Term::Operator(op, _) => format!("`{op}`"),
+        Term::Group(..) => "a group".into(),
+    }
+}
+
+/// The block whose `tags` give a resource its tag `name`: the block, or the
+/// block it is nested in, that writes the tag, else `settings`; with the
+/// span of the tag's entry.
+fn tag_source(model: &Model, origin: NodeId, name: &str) -> Option<Span> {
+    let mut at = Some(origin);
+    while let Some(id) = at {
+        if let Some(entry) = model.node(id).map("tags").and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))) {
+            return Some(entry.1.span);
+        }
+        at = model.node(id).parent;
+    }
+    let settings = model.unique("settings")?;
+    settings.map("tags").and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, e)| e.span)
+}
+
+/// Checks a tag policy on every resource group and taggable resource of the plan.
+pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
+    let env = Env::new(model, plan.into());
+    // Each tagged thing: its name as a message shows it, its owner block, its tags.
+    let mut things: Vec<(String, Option<NodeId>, &IndexMap<String, String>)> = Vec::new();
+    for (g, group) in plan.resource_groups.iter().enumerate() {
+        things.push((format!("resource group `{}`", group.name), env.group_owner(g), &group.tags));
+    }
+    for resource in plan.resources.iter().filter(|r| takes_tags(r.resource_type)) {
+        let short = resource.resource_type.rsplit('/').next().unwrap_or(resource.resource_type);
+        things.push((format!("{short} `{}`", resource.name.join("/")), Some(resource.origin), &resource.tags));
+    }
+
+    // Missing tags, gathered per owner block and rule: one finding each.
+    let mut missing: IndexMap<(Option<NodeId>, usize), Vec<String>> = IndexMap::new();
+    let mut findings: Vec<Diagnostic> = Vec::new();
+    for (what, owner, tags) in &things {
+        for (r, rule) in policy.rules.iter().enumerate() {
+            let Some((_, value)) = tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(&rule.name)) else {
+                missing.entry((*owner, r)).or_default().push(what.clone());
+                continue;
+            };
+            let wrong = match &rule.test {
+                Test::Present => None,
+                Test::OneOf(values) if values.contains(value) => None,
+                Test::OneOf(values) => {
+                    Some(format!("it must be one of {}", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")))
+                }
+                Test::Matches(regex) if regex.is_match(value) => None,
+                Test::Matches(regex) => Some(format!("it must match \"{}\"", regex.as_str())),
+            };
+            if let Some(why) = wrong {
+                let span = owner.and_then(|o| tag_source(model, o, &rule.name)).or_else(|| owner.map(|o| model.node(o).head));
+                let message = format!("the tag `{}` is \"{value}\", which the plan's tag policy does not allow: {why}", rule.name);
+                let help = format!("give `{}` a value the policy allows", rule.name);
+                findings.push(finding(policy, span, message, rule, Some(help)));
+            }
+        }
+    }
+    for ((owner, r), whats) in missing {
+        let rule = &policy.rules[r];
+        let span = owner.map(|o| model.node(o).head).or_else(|| model.unique("settings").map(|s| s.head));
+        let who = owner.map_or_else(|| "the plan".to_string(), |o| model.describe(o));
+        let shown: Vec<&str> = whats.iter().take(3).map(String::as_str).collect();
+        let more = whats.len().saturating_sub(3);
+        let list = if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(" and ") };
+        let message = format!("{who} deploys without the tag `{}` that the plan's tag policy requires: {list}", rule.name);
+        let value = match &rule.test {
+            Test::OneOf(values) => format!("\"{}\"", values[0]),
+            _ => "\"...\"".to_string(),
+        };
+        let help = format!("add `{} = {value}` to the block's `tags`, or to `settings {{ tags {{ ... }} }}` for every block", rule.name);
+        findings.push(finding(policy, span, message, rule, Some(help)));
+    }
+    let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
+    findings.retain(|d| seen.insert((d.span, d.message.clone())));
+    out.extend(findings);
+}
+
+fn finding(policy: &TagPolicy, span: Option<Span>, message: String, rule: &TagRule, help: Option<String>) -> Diagnostic {
+    let mut d = match span {
+        Some(span) => Diagnostic::new(&TAG_POLICY, span, message).with_label(rule.span, "required here"),
+        None => Diagnostic::global(&TAG_POLICY, message),
+    };
+    d.severity = policy.severity;
+    let help = match (help, &policy.about) {
+        (Some(h), Some(about)) => Some(format!("{h}. {about}")),
+        (Some(h), None) => Some(h),
+        (None, about) => about.clone(),
+    };
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    d
+}
