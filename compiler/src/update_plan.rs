@@ -5,7 +5,8 @@
 //! The days are counted from a date the caller gives ([`crate::calendar::today`]
 //! for the command line), so the calendar is the same on every run that day.
 
-use crate::blocks::updates::{date, os_of, schedule, start, TAG};
+use crate::blocks::compute::machine_names;
+use crate::blocks::updates::{date, machines_of, os_of, schedule, start, TAG};
 use crate::calendar::Date;
 use crate::model::Model;
 use crate::naming::Names;
@@ -40,7 +41,8 @@ pub struct UpdateGroupPlan {
     pub os: Vec<String>,
     /// The next openings, `YYYY-MM-DD HH:MM` in the window's time zone.
     pub next: Vec<String>,
-    /// The machine blocks in the group.
+    /// The machine blocks in the group, each with its virtual machines:
+    /// `compute \`web\`: web-1, web-2`.
     pub machines: Vec<String>,
 }
 
@@ -66,7 +68,14 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
             expires: expires.map(|e| e.to_string()),
             os,
             next,
-            machines: Vec::new(),
+            machines: machines_of(model, id)
+                .into_iter()
+                .filter(|&block| model.node(block).is("compute"))
+                .map(|block| {
+                    let names: Vec<String> = machine_names(model.node(block)).iter().map(|m| names.virtual_machine(block, m)).collect();
+                    format!("{}: {}", model.describe(block), names.join(", "))
+                })
+                .collect(),
         });
     }
     (!groups.is_empty()).then(|| UpdatePlan { from: from.to_string(), groups })
@@ -100,7 +109,7 @@ pub fn render(plan: &UpdatePlan, source: &str) -> String {
         let machines = if group.machines.is_empty() {
             format!("none in this plan; any machine tagged `{TAG}: {}` joins", group.name)
         } else {
-            group.machines.join(", ")
+            group.machines.join("; ")
         };
         out.push_str(&format!("    machines: {machines}\n"));
     }

@@ -51,6 +51,7 @@ macro_rules! machine_attributes {
             attr("script", Type::String, false, Some("none"), "A script run once at deployment by the Custom Script extension: PowerShell (`.ps1`) on Windows, a shell script on Linux."),
             attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the machines' resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&$crate::blocks::compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+            attr("updates", Type::Ref(&["update_group"]), false, Some("none"), "The `update_group` whose window patches the machines: they get its tag and patch orchestration by customer-managed schedules."),
             $($own),*
         ]
     };
@@ -618,10 +619,13 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: S
     }
     match os {
         Os::Windows => {
-            profile.insert(
-                "windowsConfiguration".into(),
-                Prop::object([("provisionVMAgent", Prop::Bool(true)), ("enableAutomaticUpdates", Prop::Bool(true))]),
-            );
+            let mut windows = IndexMap::new();
+            windows.insert("provisionVMAgent".to_string(), Prop::Bool(true));
+            windows.insert("enableAutomaticUpdates".into(), Prop::Bool(true));
+            if let Some(patch) = crate::blocks::updates::patch_settings(model, block) {
+                windows.insert("patchSettings".into(), patch);
+            }
+            profile.insert("windowsConfiguration".into(), Prop::Object(windows));
         }
         Os::Linux => {
             let mut linux = IndexMap::new();
@@ -631,6 +635,9 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: S
                 linux.insert("ssh".into(), Prop::object([("publicKeys", Prop::Array(vec![key]))]));
             }
             linux.insert("provisionVMAgent".into(), Prop::Bool(true));
+            if let Some(patch) = crate::blocks::updates::patch_settings(model, block) {
+                linux.insert("patchSettings".into(), patch);
+            }
             profile.insert("linuxConfiguration".into(), Prop::Object(linux));
         }
     }
@@ -764,6 +771,7 @@ fn compute(lw: &mut Lowering, block: NodeId) {
         let nic = lw.push(nic);
 
         let mut vm = place.resource(format!("vm_{machine_symbol}"), VIRTUAL_MACHINE, vm_name.clone());
+        crate::blocks::updates::tag_machine(model, block, &mut vm.tags);
         if !place.zones.is_empty() {
             vm.top.insert("zones".into(), zone_list(&[place.zones[index % place.zones.len()]]));
         }

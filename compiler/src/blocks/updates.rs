@@ -808,6 +808,44 @@ fn azure_classifications(node: &Node, table: &[(&str, &'static str)]) -> Vec<Pro
 }
 
 // ---------------------------------------------------------------------------
+// Machines in a group
+
+/// The update group a `compute` or `scale_set` block names with `updates`.
+pub fn group_of(model: &Model, block: NodeId) -> Option<NodeId> {
+    model.node(block).reference("updates").filter(|&g| model.node(g).is("update_group"))
+}
+
+/// The machine blocks (`compute`, `scale_set`) in an update group, in declaration order.
+pub fn machines_of(model: &Model, group: NodeId) -> Vec<NodeId> {
+    (0..model.nodes.len())
+        .filter(|&id| (model.node(id).is("compute") || model.node(id).is("scale_set")) && group_of(model, id) == Some(group))
+        .collect()
+}
+
+/// The `patchSettings` of the OS profile of a machine in an update group:
+/// patched by the platform (`AutomaticByPlatform`) on the customer's schedule
+/// only (`bypassPlatformSafetyChecksOnUserSchedule`), which Update Manager's
+/// scheduled patching needs ("Patch mode = AutomaticByPlatform,
+/// BypassPlatformSafetyChecksOnUserSchedule = TRUE", learn:
+/// update-manager/prerequsite-for-schedule-patching), and assessed by the
+/// platform periodically. `None` for a machine in no group.
+pub fn patch_settings(model: &Model, block: NodeId) -> Option<Prop> {
+    group_of(model, block)?;
+    Some(Prop::object([
+        ("patchMode", Prop::str("AutomaticByPlatform")),
+        ("assessmentMode", Prop::str("AutomaticByPlatform")),
+        ("automaticByPlatformSettings", Prop::object([("bypassPlatformSafetyChecksOnUserSchedule", Prop::Bool(true))])),
+    ]))
+}
+
+/// Adds the group tag to a machine of an update group: the dynamic scope finds it by it.
+pub fn tag_machine(model: &Model, block: NodeId, tags: &mut IndexMap<String, String>) {
+    if let Some(group) = group_of(model, block) {
+        tags.insert(TAG.to_string(), model.node(group).name().to_string());
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Lowering
 
 /// Each `update_group` becomes a maintenance configuration in its resource

@@ -71,6 +71,7 @@ mod rule_duplicate_value;
 mod scale_set_capacity;
 mod script_command_length;
 mod self_peering;
+mod shared_update_window;
 mod site_gateway_ip;
 mod site_without_vpn_gateway;
 mod ssh_public_key;
@@ -85,7 +86,9 @@ mod trusted_launch_generation;
 mod unattached;
 mod unconnected_address_overlap;
 mod update_date;
+mod update_group_os;
 mod update_os_settings;
+mod update_scale_set;
 mod update_time_zone;
 mod update_window_duration;
 mod update_window_expiry;
@@ -194,6 +197,9 @@ pub const CHECKS: &[Check] = &[
     update_window_expiry::CHECK,
     update_os_settings::CHECK,
     update_window_never_opens::CHECK,
+    update_scale_set::CHECK,
+    shared_update_window::CHECK,
+    update_group_os::CHECK,
 ];
 
 /// Runs every check over a model.
