@@ -318,6 +318,10 @@ fn graph_nodes(model: &Model, plan: Option<&AzurePlan>, edges: &[(String, String
             let short_type = resource.resource_type.rsplit('/').next().unwrap_or(resource.resource_type);
             nodes.push((format!("r{r}"), format!("{short_type}\n{}", resource.name.join("/")), "ellipse"));
         }
+        for (i, resource) in plan.subscription_resources.iter().enumerate() {
+            let short_type = resource.resource_type.rsplit('/').next().unwrap_or(resource.resource_type);
+            nodes.push((format!("s{i}"), format!("{short_type}\n{}", resource.name.join("/")), "ellipse"));
+        }
     }
     nodes
 }
@@ -336,6 +340,12 @@ fn graph_edges(model: &Model, plan: Option<&AzurePlan>) -> Vec<(String, String, 
             edges.push((format!("b{}", top(model, resource.origin)), format!("r{r}"), Some("lowers to")));
             for &d in &resource.depends_on {
                 edges.push((format!("r{d}"), format!("r{r}"), None));
+            }
+        }
+        for (i, resource) in plan.subscription_resources.iter().enumerate() {
+            edges.push((format!("b{}", top(model, resource.origin)), format!("s{i}"), Some("lowers to")));
+            for &d in &resource.depends_on {
+                edges.push((format!("r{d}"), format!("s{i}"), None));
             }
         }
     }

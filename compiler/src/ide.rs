@@ -93,6 +93,7 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
         let resources: Vec<String> = azure
             .resources
             .iter()
+            .chain(&azure.subscription_resources)
             .filter(|r| r.origin == id || (node.parent.is_none() && crate::graph::top(model, r.origin) == id))
             .map(|r| format!("- `{}` {}", r.resource_type, r.name.join("/")))
             .collect();

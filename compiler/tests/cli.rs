@@ -148,3 +148,50 @@ fn plan_prints_the_address_plan_with_free_ranges() {
     assert_eq!(app1["subnets"][2]["auto"], true);
     assert_eq!(app1["free"], serde_json::json!(["10.1.0.160/27", "10.1.0.192/26"]));
 }
+
+/// `ashlar` with `SOURCE_DATE_EPOCH` set: the build date every date check and
+/// the patch calendar count from.
+fn ashlar_on(date_epoch: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", date_epoch).output().expect("ashlar runs")
+}
+
+/// 2026-12-07 00:00 UTC, a Monday.
+const DECEMBER_7: &str = "1796601600";
+
+#[test]
+fn plan_prints_the_patch_calendar_from_the_build_date() {
+    let out = ashlar_on(DECEMBER_7, &["plan", &example("update-management")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("UPDATE WINDOWS, next 3 from 2026-12-07 (the build date from SOURCE_DATE_EPOCH)\n"), "{text}");
+    assert!(text.contains("    next: Thu 2026-12-10 22:00, Thu 2027-01-14 22:00, Thu 2027-02-11 22:00\n"), "{text}");
+    assert!(text.contains("    next: Sun 2026-12-13 02:00, Sun 2026-12-20 02:00, Sun 2026-12-27 02:00\n"), "{text}");
+    assert!(text.contains("    next: Mon 2026-12-07 01:00, Wed 2026-12-09 01:00, Fri 2026-12-11 01:00\n"), "{text}");
+    assert!(text.contains("    machines: compute `iis`: vm-iis-1, vm-iis-2\n"), "{text}");
+
+    let json = ashlar_on(DECEMBER_7, &["plan", &example("update-management"), "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let thursday = &value["updates"]["groups"][0];
+    assert_eq!(value["updates"]["from"], "2026-12-07");
+    assert_eq!(thursday["azure_name"], "mc-patch_thursday");
+    assert_eq!(thursday["time_zone"], "W. Europe Standard Time");
+    assert_eq!(thursday["next"][0], "2026-12-10 22:00");
+    // A plan without update groups has no `updates` key.
+    let none = ashlar_on(DECEMBER_7, &["plan", &example("hub-spoke"), "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&none.stdout).expect("JSON");
+    assert!(value.get("updates").is_none());
+}
+
+#[test]
+fn an_expiry_is_checked_against_the_build_date() {
+    let dir = plan_with(
+        "settings { location = uksouth }\nupdate_group g {\n  resource_group = \"rg\"\n  daily at 01:00 for 2h\n  expires = \"2026-12-06\"\n}\n",
+    );
+    let plan = dir.path().to_str().unwrap();
+    let out = ashlar_on(DECEMBER_7, &["check", plan]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ASH603") && stderr.contains("before today, 2026-12-07 (the build date") && stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
+    // On its expiry day (2026-12-06), the same plan is clean.
+    assert_eq!(ashlar_on("1796515200", &["check", plan]).status.code(), Some(0));
+}

@@ -27,7 +27,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{api_version, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
-use crate::registry::{MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
+use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -209,7 +209,7 @@ impl Recurrence {
     pub fn occurrences(&self, start: Date, expires: Option<Date>, from: Date, count: usize) -> Vec<Date> {
         let begin = start.max(from);
         let mut found: Vec<Date> = Vec::new();
-        let open = |d: Date| expires.is_none_or(|e| d <= e);
+        let open = |d: Date| expires.map_or(true, |e| d <= e);
         match self {
             Recurrence::Days(n) => {
                 let n = i64::from((*n).max(1));
@@ -566,7 +566,7 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
         if let Some(first) = given_before {
             let name = word.bare().unwrap_or_default();
             return Err(Some(
-                Diagnostic::new(&MALFORMED_BLOCK, keyword, format!("the schedule gives `{name}` twice"))
+                Diagnostic::new(&DUPLICATE_ATTRIBUTE, keyword, format!("the schedule gives `{name}` twice"))
                     .with_label(first, "first given here")
                     .with_help("keep one of them"),
             ));
@@ -1015,7 +1015,7 @@ mod tests {
         assert_eq!(read("weekly sunday at noon for 3h").unwrap_err(), "ASH104: expected a time of day like 02:00, found `noon`");
         assert_eq!(read("weekly sunday for 3h").unwrap_err(), "ASH109: the schedule does not say when the window opens");
         assert_eq!(read("weekly sunday at 02:00").unwrap_err(), "ASH109: the schedule does not say how long the window lasts");
-        assert_eq!(read("weekly sunday at 02:00 at 03:00 for 3h").unwrap_err(), "ASH109: the schedule gives `at` twice");
+        assert_eq!(read("weekly sunday at 02:00 at 03:00 for 3h").unwrap_err(), "ASH108: the schedule gives `at` twice");
         assert_eq!(read("weekly sunday at 02:00 for 3h until 2027").unwrap_err(), "ASH104: expected `at`, `for` or `timezone`, found `until`");
         assert_eq!(read("weekly at 02:00 for 3h").unwrap_err(), "ASH104: expected a day of the week, found `at`");
         assert_eq!(read("weekly").unwrap_err(), "ASH109: the schedule ends where a day of the week belongs");

@@ -29,7 +29,9 @@ declare_codes! {
     /// letters, digits, `_`, `-` and `.`, starting and ending with a letter or
     /// digit; image templates (with their content hash) and run outputs 1 to 64
     /// letters, digits, `-`, `_` and `.`; managed identities 3 to 128 letters,
-    /// digits, `-` and `_`, starting with a letter or digit.
+    /// digits, `-` and `_`, starting with a letter or digit. A maintenance
+    /// configuration's name and its resource group's have fewer than 128
+    /// characters together.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -351,8 +353,37 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     private_dns_names(model, &names, out);
     image_names(model, &names, out);
+    update_names(model, &names, out);
     compute_names(model, &names, out);
 }
+
+/// Update groups: their resource groups, and their maintenance configurations,
+/// whose name and resource group name have fewer than 128 characters together
+/// ("The character count for the resource group name and the maintenance
+/// configuration name should be less than 128", learn:
+/// virtual-machines/maintenance-configurations).
+fn update_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let sound = is_sound(model.unique("naming"), "maintenance_configuration");
+    for (group, node) in model.of_kind("update_group") {
+        let whose = format!("of {}", model.describe(group));
+        let Some(rg) = node.str("resource_group") else { continue };
+        if let Some(attr) = node.get("resource_group") {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        let name = names.maintenance_configuration(group);
+        let together = rg.chars().count() + name.chars().count();
+        if sound && (name.is_empty() || together >= MAX_MAINTENANCE_NAMES) {
+            let problem = if name.is_empty() { "is empty".to_string() } else { format!("has {together} characters with its resource group `{rg}`") };
+            out.push(
+                Diagnostic::new(&AZURE_NAME, node.head, format!("the maintenance configuration name `{name}` {whose} {problem}, but Azure wants a name that has fewer than {MAX_MAINTENANCE_NAMES} characters together with its resource group's"))
+                    .with_help(format!("{} so that the two names have fewer than {MAX_MAINTENANCE_NAMES} characters together", fixer(model, "maintenance_configuration", group))),
+            );
+        }
+    }
+}
+
+/// Characters a maintenance configuration's name and its resource group's stay under, together.
+const MAX_MAINTENANCE_NAMES: usize = 128;
 
 /// Galleries, their resource groups and builder identities, image definitions,
 /// image templates and their run outputs.
@@ -579,6 +610,24 @@ mod tests {
         let found = messages(&machines(&linux("compute", &"m".repeat(60), &disk)), "ASH301");
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].starts_with(&format!("the managed disk name `{}-{}` of data disk", "m".repeat(60), "d".repeat(20))), "{}", found[0]);
+    }
+
+    #[test]
+    fn maintenance_configurations_and_their_groups_stay_under_128() {
+        let plan = |rg: &str, name: &str| {
+            format!("settings {{ location = uksouth }}\nupdate_group {name} {{\n  resource_group = \"{rg}\"\n  daily at 01:00 for 2h\n}}\n")
+        };
+        assert!(messages(&plan(&"r".repeat(60), &"m".repeat(67)), "ASH301").is_empty());
+        assert_eq!(
+            messages(&plan(&"r".repeat(60), &"m".repeat(68)), "ASH301"),
+            [format!(
+                "the maintenance configuration name `{}` of update_group `{}` has 128 characters with its resource group `{}`, but Azure wants a name that has fewer than 128 characters together with its resource group's",
+                "m".repeat(68),
+                "m".repeat(68),
+                "r".repeat(60)
+            )]
+        );
+        assert_eq!(messages(&plan("rg-updates.", "g"), "ASH301").len(), 1, "the resource group ends with `.`");
     }
 
     #[test]
