@@ -191,7 +191,10 @@ fn an_expiry_is_checked_against_the_build_date() {
     let out = ashlar_on(DECEMBER_7, &["check", plan]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ASH603") && stderr.contains("before today, 2026-12-07 (the build date") && stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
+    assert!(
+        stderr.contains("ASH603") && stderr.contains("before today, 2026-12-07 (the build date") && stderr.contains("SOURCE_DATE_EPOCH"),
+        "{stderr}"
+    );
     // On its expiry day (2026-12-06), the same plan is clean.
     assert_eq!(ashlar_on("1796515200", &["check", plan]).status.code(), Some(0));
 }

@@ -1035,6 +1035,90 @@ mod tests {
         assert_eq!(words("monthly last sunday offset 1 before at 02:00 for 2h"), "1 day before the last Sunday of every month");
     }
 
+    /// The JSON form of a property, for assertions.
+    fn json(prop: &Prop) -> serde_json::Value {
+        match prop {
+            Prop::Str(s) => serde_json::json!(s),
+            Prop::Bool(b) => serde_json::json!(b),
+            Prop::Int(i) => serde_json::json!(i),
+            Prop::Array(items) => serde_json::Value::Array(items.iter().map(json).collect()),
+            Prop::Object(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect()),
+            Prop::Id(r) => serde_json::json!(format!("<id of {r}>")),
+            other => serde_json::json!(format!("{other:?}")),
+        }
+    }
+
+    #[test]
+    fn a_group_lowers_to_its_configuration_and_dynamic_scope_and_tags_its_machines() {
+        use crate::check::test_support::{linux, machines, windows};
+        let text = machines(&format!(
+            "update_group patch {{\n resource_group = \"rg-updates\"\n monthly second tuesday offset 2 at 22:00 for 3h55m timezone \"w. europe standard time\"\n os = [windows]\n starts = \"2026-12-01\"\n expires = \"2099-12-31\"\n classifications = [security, definition]\n kb_include = [\"KB5034441\"]\n reboot = never\n}}\n\
+             update_group nightly {{\n resource_group = \"rg-updates\"\n daily at 01:00 for 2h\n}}\n{}{}",
+            windows("compute", "iis", "updates = patch"),
+            linux("compute", "api", "")
+        ));
+        let analysis = crate::calendar::with_today(DEFAULT_START, || crate::analyze_text(&text, std::path::Path::new(".")));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let plan = analysis.azure.unwrap();
+        let (index, configuration) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["patch"]).unwrap();
+        assert_eq!(configuration.resource_type, MAINTENANCE_CONFIGURATION);
+        assert_eq!(configuration.resource_group, "rg-updates");
+        assert_eq!(
+            json(&configuration.properties),
+            serde_json::json!({
+                "maintenanceScope": "InGuestPatch",
+                "extensionProperties": { "InGuestPatchMode": "User" },
+                "maintenanceWindow": {
+                    "startDateTime": "2026-12-01 22:00",
+                    "duration": "03:55",
+                    "timeZone": "W. Europe Standard Time",
+                    "recurEvery": "Month Second Tuesday Offset2",
+                    "expirationDateTime": "2099-12-31 23:59",
+                },
+                "installPatches": {
+                    "rebootSetting": "Never",
+                    "windowsParameters": { "classificationsToInclude": ["Security", "Definition"], "kbNumbersToInclude": ["KB5034441"] },
+                },
+                "visibility": "Custom",
+            })
+        );
+        // The dynamic scope, at subscription scope, waits for the configuration.
+        let scope = plan.subscription_resources.iter().find(|r| r.name == ["patch"]).unwrap();
+        assert_eq!((scope.resource_type, scope.location.as_deref(), scope.depends_on.as_slice()), (CONFIGURATION_ASSIGNMENT, None, &[index][..]));
+        assert_eq!(
+            json(&scope.properties),
+            serde_json::json!({
+                "maintenanceConfigurationId": format!("<id of {index}>"),
+                "filter": {
+                    "resourceTypes": ["Microsoft.Compute/virtualMachines"],
+                    "osTypes": ["Windows"],
+                    "tagSettings": { "tags": { "ashlar-update-group": ["patch"] }, "filterOperator": "All" },
+                },
+            })
+        );
+        let nightly = plan.resources.iter().find(|r| r.name == ["nightly"]).unwrap();
+        assert_eq!(json(&nightly.properties)["maintenanceWindow"]["startDateTime"], "2026-01-01 01:00");
+        assert_eq!(
+            json(&nightly.properties)["installPatches"]["linuxParameters"],
+            serde_json::json!({ "classificationsToInclude": ["Critical", "Security"] })
+        );
+
+        // The machine in the group carries the tag and patches on schedules only; the other does neither.
+        let iis = plan.resources.iter().find(|r| r.name == ["iis"]).unwrap();
+        assert_eq!(iis.tags.get(TAG).map(String::as_str), Some("patch"));
+        assert_eq!(
+            json(&iis.properties)["osProfile"]["windowsConfiguration"]["patchSettings"],
+            serde_json::json!({
+                "patchMode": "AutomaticByPlatform",
+                "assessmentMode": "AutomaticByPlatform",
+                "automaticByPlatformSettings": { "bypassPlatformSafetyChecksOnUserSchedule": true },
+            })
+        );
+        let api = plan.resources.iter().find(|r| r.name == ["api"]).unwrap();
+        assert!(!api.tags.contains_key(TAG));
+        assert!(json(&api.properties)["osProfile"]["linuxConfiguration"].get("patchSettings").is_none());
+    }
+
     #[test]
     fn occurrences_follow_the_calendar() {
         let start = DEFAULT_START;
