@@ -220,6 +220,8 @@ pub const UNORDERED_REFERENCES: &[(&str, &str)] = &[
     ("spoke", "peer"),
     ("vnet", "peer"),
     ("private_dns", "link"),
+    // The appliance sits in a subnet of the hub; spokes only route to its address.
+    ("hub", "appliance"),
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

@@ -55,6 +55,13 @@ const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
     attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
+    attr(
+        "appliance",
+        Type::Ref(&["compute"]),
+        false,
+        Some("none"),
+        "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
+    ),
 ];
 
 pub const HUB: KindSchema = KindSchema {

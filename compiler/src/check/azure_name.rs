@@ -536,11 +536,9 @@ fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
     if is_sound(naming, "route_table") {
         for (spoke, node) in model.of_kind("spoke") {
             let Some(hub) = node.reference("hub") else { continue };
-            if crate::networking::firewall_private_ip(model, hub).is_none() {
-                continue;
-            }
-            let whose = format!("derived for {} behind the firewall of hub `{}`", model.describe(spoke), model.node(hub).name());
-            report(out, &ROUTE_TABLE, &names.firewall_route_table(spoke), &whose, node.head, &fixer(model, "route_table", spoke));
+            let Some((_, via)) = crate::networking::hub_next_hop(model, hub) else { continue };
+            let whose = format!("derived for {} behind the {via} of hub `{}`", model.describe(spoke), model.node(hub).name());
+            report(out, &ROUTE_TABLE, &names.hub_route_table(spoke, via), &whose, node.head, &fixer(model, "route_table", spoke));
         }
     }
 }

@@ -9,6 +9,7 @@ mod accelerated_networking;
 mod address_in_no_subnet;
 mod address_space_overlap;
 mod admin_username;
+mod appliance;
 mod attachment_region;
 mod autoscale_flapping;
 mod azure_name;
@@ -114,6 +115,7 @@ pub const CHECKS: &[Check] = &[
     naming_pattern::CHECK,
     unconnected_address_overlap::CHECK,
     image_region::CHECK,
+    appliance::CHECK,
     duplicate_private_dns::CHECK,
     private_dns_zone_name::CHECK,
     private_endpoint_resource_id::CHECK,
