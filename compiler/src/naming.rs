@@ -149,6 +149,12 @@ impl<'a> Names<'a> {
         self.hub_endpoint("connection", site)
     }
 
+    /// A NAT gateway.
+    pub fn nat_gateway(&self, gateway: NodeId) -> String {
+        let pattern = self.pattern("nat_gateway", "{name}");
+        self.fill(&pattern, gateway, &[])
+    }
+
     /// The route table ashlar derives for a spoke whose hub routes through `via`
     /// (`firewall` or `appliance`): `{name}` is `<spoke>-to-<via>`.
     pub fn hub_route_table(&self, spoke: NodeId, via: &str) -> String {

@@ -162,6 +162,7 @@ const MANAGED_IDENTITY: Rule = Rule {
     end_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
     end: "",
 };
+const NAT_GATEWAY: Rule = network_rule("NAT gateway", 1, 80);
 const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
 const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
 const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
@@ -352,6 +353,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     private_dns_names(model, &names, out);
     image_names(model, &names, out);
     compute_names(model, &names, out);
+    for (gateway, node) in model.of_kind("nat_gateway") {
+        let whose = format!("of {}", model.describe(gateway));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if is_sound(naming, "nat_gateway") {
+            report(out, &NAT_GATEWAY, &names.nat_gateway(gateway), &whose, node.head, &fixer(model, "nat_gateway", gateway));
+        }
+    }
 }
 
 /// Galleries, their resource groups and builder identities, image definitions,

@@ -47,6 +47,7 @@ mod load_balancer_ports;
 mod machine_login;
 mod machine_subnet;
 mod naming_pattern;
+mod nat_gateway;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
 mod nsg_forbidden_subnet;
@@ -116,6 +117,7 @@ pub const CHECKS: &[Check] = &[
     unconnected_address_overlap::CHECK,
     image_region::CHECK,
     appliance::CHECK,
+    nat_gateway::CHECK,
     duplicate_private_dns::CHECK,
     private_dns_zone_name::CHECK,
     private_endpoint_resource_id::CHECK,
