@@ -151,10 +151,17 @@ impl<'a> Names<'a> {
         self.hub_endpoint("connection", site)
     }
 
-    /// The route table ashlar derives for a spoke whose hub has a firewall: `{name}` is `<spoke>-to-firewall`.
-    pub fn firewall_route_table(&self, spoke: NodeId) -> String {
+    /// A NAT gateway.
+    pub fn nat_gateway(&self, gateway: NodeId) -> String {
+        let pattern = self.pattern("nat_gateway", "{name}");
+        self.fill(&pattern, gateway, &[])
+    }
+
+    /// The route table ashlar derives for a spoke whose hub routes through `via`
+    /// (`firewall` or `appliance`): `{name}` is `<spoke>-to-<via>`.
+    pub fn hub_route_table(&self, spoke: NodeId, via: &str) -> String {
         let pattern = self.pattern("route_table", "{name}");
-        let name = format!("{}-to-firewall", self.model.node(spoke).name());
+        let name = format!("{}-to-{via}", self.model.node(spoke).name());
         self.fill_name(&pattern, &name, spoke, &[])
     }
 

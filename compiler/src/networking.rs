@@ -210,3 +210,14 @@ pub fn is_azure_reserved_asn(asn: u32) -> bool {
 pub fn is_iana_reserved_asn(asn: u32) -> bool {
     in_ranges(asn, IANA_RESERVED_ASNS)
 }
+
+/// Where a hub's spokes send their default route: the firewall's private
+/// address, else the frontend of the hub's `appliance` load balancer.
+pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<(std::net::IpAddr, &'static str)> {
+    if let Some(ip) = firewall_private_ip(model, hub) {
+        return Some((ip, "firewall"));
+    }
+    let appliance = model.node(hub).reference("appliance")?;
+    let balancer = crate::blocks::compute::load_balancer(model, appliance)?;
+    crate::blocks::compute::frontend_ips(model).get(&balancer).map(|ip| (*ip, "appliance"))
+}

@@ -146,6 +146,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::SPOKE,
     &blocks::network::SUBNET,
     &blocks::network::ADDRESS_POOL,
+    &blocks::nat::NAT_GATEWAY_KIND,
     &blocks::network::VNET,
     &blocks::private_dns::PRIVATE_DNS,
     &blocks::private_dns::PRIVATE_ENDPOINT,
@@ -199,6 +200,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "hub",
     "spoke",
     "address_pool",
+    "nat_gateway",
     "vnet",
     "private_dns",
     "marketplace_image",
@@ -223,6 +225,8 @@ pub const UNORDERED_REFERENCES: &[(&str, &str)] = &[
     ("spoke", "peer"),
     ("vnet", "peer"),
     ("private_dns", "link"),
+    // The appliance sits in a subnet of the hub; spokes only route to its address.
+    ("hub", "appliance"),
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSchema> {

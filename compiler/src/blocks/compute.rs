@@ -47,6 +47,7 @@ macro_rules! machine_attributes {
             attr("encryption_at_host", Type::Boolean, false, Some("false"), "Encryption at host of every disk, the temporary disk and caches included; the subscription must have the `EncryptionAtHost` feature registered."),
             attr("trusted_launch", Type::Boolean, false, Some("false"), "Trusted launch: secure boot and a virtual TPM; needs a generation 2 image."),
             attr("accelerated_networking", Type::Boolean, false, Some("false"), "Accelerated networking (SR-IOV) on the network interfaces."),
+            attr("ip_forwarding", Type::Boolean, false, Some("false"), "IP forwarding on the network interfaces: the machines route traffic not addressed to them, as a network virtual appliance does."),
             attr("cloud_init", Type::String, false, Some("none"), "Linux: cloud-init configuration, such as `file(\"cloud-init/web.yaml\")`, passed as custom data."),
             attr("script", Type::String, false, Some("none"), "A script run once at deployment by the Custom Script extension: PowerShell (`.ps1`) on Windows, a shell script on Linux."),
             attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the machines' resources, merged over the plan's tags."),
@@ -131,7 +132,14 @@ pub const LOAD_BALANCER: KindSchema = KindSchema {
             Some("private"),
             "`private`: an address in the machines' subnet; `public`: a public IP address.",
         ),
-        attr("ports", Type::List(&PORT), true, None, "The ports balanced, the same on the frontend and the machines."),
+        attr("ports", Type::List(&PORT), false, None, "The ports balanced, the same on the frontend and the machines; required unless `ha_ports`."),
+        attr(
+            "ha_ports",
+            Type::Boolean,
+            false,
+            Some("false"),
+            "HA ports: every port of every protocol balanced by one rule, as network virtual appliances need; private frontends only.",
+        ),
         attr("protocol", Type::Word(&["tcp", "udp"]), false, Some("tcp"), "The protocol of the balanced ports."),
         attr(
             "probe",
@@ -492,8 +500,29 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
     let probe = probe_port(node).unwrap_or(80);
     let probe_name = format!("probe-{probe}");
     let protocol = if node.str("protocol") == Some("udp") { "Udp" } else { "Tcp" };
-    let rules: Vec<Prop> = ports(node)
+    let ha_ports = flag(node, "ha_ports");
+    let ha_rule = ha_ports.then(|| {
+        Prop::object([
+            ("name", Prop::str("ha-ports")),
+            (
+                "properties",
+                Prop::object([
+                    ("frontendIPConfiguration", child("frontendIPConfigurations", "frontend")),
+                    ("backendAddressPool", child("backendAddressPools", "backend")),
+                    ("probe", child("probes", &probe_name)),
+                    ("protocol", Prop::str("All")),
+                    ("frontendPort", Prop::Int(0)),
+                    ("backendPort", Prop::Int(0)),
+                    ("enableFloatingIP", Prop::Bool(false)),
+                    ("idleTimeoutInMinutes", Prop::Int(4)),
+                    ("loadDistribution", Prop::str("Default")),
+                ]),
+            ),
+        ])
+    });
+    let port_rules: Vec<Prop> = ports(node)
         .iter()
+        .filter(|_| !ha_ports)
         .map(|port| {
             Prop::object([
                 ("name", Prop::str(format!("{}-{}", protocol.to_ascii_lowercase(), port.value))),
@@ -514,6 +543,7 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
             ])
         })
         .collect();
+    let rules: Vec<Prop> = ha_rule.into_iter().chain(port_rules).collect();
     let probe_prop = Prop::object([
         ("name", Prop::str(probe_name.clone())),
         ("properties", Prop::object([("protocol", Prop::str("Tcp")), ("port", Prop::Int(probe)), ("intervalInSeconds", Prop::Int(5))])),
@@ -763,6 +793,7 @@ fn compute(lw: &mut Lowering, block: NodeId) {
         nic.properties = Prop::object([
             ("ipConfigurations", Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(configuration))])])),
             ("enableAcceleratedNetworking", Prop::Bool(flag(node, "accelerated_networking"))),
+            ("enableIPForwarding", Prop::Bool(flag(node, "ip_forwarding"))),
         ]);
         nic.depends_on = place.joins(lw);
         if let Some((lb, _)) = balancer {

@@ -584,7 +584,7 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
     for spoke in spokes {
         let node = lw.model.node(spoke);
         let Some(hub) = node.reference("hub") else { continue };
-        let Some(next_hop) = crate::networking::firewall_private_ip(lw.model, hub) else { continue };
+        let Some((next_hop, via)) = crate::networking::hub_next_hop(lw.model, hub) else { continue };
         let subnets: Vec<NodeId> = node
             .children
             .iter()
@@ -599,7 +599,7 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
         }
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), spoke);
         let route = Prop::object([
-            ("name", Prop::str("default-via-firewall")),
+            ("name", Prop::str(format!("default-via-{via}"))),
             (
                 "properties",
                 Prop::object([
@@ -610,10 +610,10 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
             ),
         ]);
         let table = lw.push(Resource {
-            symbol: format!("rt_{}_to_firewall", node.name()),
+            symbol: format!("rt_{}_to_{via}", node.name()),
             resource_type: ROUTE_TABLE,
             api_version: api_version(ROUTE_TABLE),
-            name: vec![lw.names.firewall_route_table(spoke)],
+            name: vec![lw.names.hub_route_table(spoke, via)],
             parent: None,
             resource_group: rg,
             location: lw.model.location(spoke).map(str::to_string),

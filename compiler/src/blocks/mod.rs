@@ -8,6 +8,7 @@ pub mod endpoints;
 pub mod firewall;
 pub mod gateway;
 pub mod images;
+pub mod nat;
 pub mod network;
 pub mod phrase;
 pub mod private_dns;

@@ -55,6 +55,13 @@ const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
     attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
+    attr(
+        "appliance",
+        Type::Ref(&["compute"]),
+        false,
+        Some("none"),
+        "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
+    ),
 ];
 
 pub const HUB: KindSchema = KindSchema {
@@ -122,6 +129,7 @@ pub const SUBNET: KindSchema = KindSchema {
         attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`."),
         attr("nsg", Type::Ref(&["nsg"]), false, Some("none"), "The network security group that filters the subnet's traffic."),
         attr("route_table", Type::Ref(&["route_table"]), false, Some("none"), "The route table whose routes the subnet's traffic follows."),
+        attr("nat_gateway", Type::Ref(&["nat_gateway"]), false, Some("none"), "The NAT gateway the subnet reaches the Internet through."),
         attr("service_endpoints", Type::List(&SERVICE_ENDPOINT), false, Some("none"), "Services the subnet reaches over the Azure backbone, such as `Microsoft.Storage`."),
         attr("delegation", Type::String, false, Some("none"), "The service the subnet is delegated to, such as \"Microsoft.Web/serverFarms\"."),
         attr("private_endpoint_policies", Type::Word(PRIVATE_ENDPOINT_POLICIES), false, Some("Azure's: `disabled`"), "Whether the NSG and route table apply to private endpoints in the subnet: `disabled`, `enabled`, `nsg_enabled` or `route_table_enabled`."),
@@ -260,9 +268,10 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
     properties.insert("addressPrefix".to_string(), Prop::str(prefix));
     // A subnet's own route table wins over the one derived for a spoke behind a firewall.
     let nsg = node.reference("nsg").and_then(|target| lw.primary.get(&target)).copied();
+    let nat_gateway = node.reference("nat_gateway").and_then(|target| lw.primary.get(&target)).copied();
     let route_table =
         node.reference("route_table").and_then(|target| lw.primary.get(&target)).or_else(|| lw.subnet_route_tables.get(&subnet)).copied();
-    for (key, resource) in [("networkSecurityGroup", nsg), ("routeTable", route_table)] {
+    for (key, resource) in [("networkSecurityGroup", nsg), ("routeTable", route_table), ("natGateway", nat_gateway)] {
         if let Some(resource) = resource {
             properties.insert(key.to_string(), Prop::object([("id", Prop::Id(resource))]));
             if !depends_on.contains(&resource) {

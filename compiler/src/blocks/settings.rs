@@ -53,6 +53,7 @@ pub const NAMING: KindSchema = KindSchema {
             "Name of a public IP address; `{name}` is the Azure name of the resource it is for.",
         ),
         attr("local_network_gateway", Type::String, false, Some("\"{name}\""), "Name of a site's local network gateway; `{name}` is the site's."),
+        attr("nat_gateway", Type::String, false, Some("\"{name}\""), "Name of a NAT gateway."),
         attr("connection", Type::String, false, Some("\"{name}-connection\""), "Name of a site's site-to-site connection; `{name}` is the site's."),
         attr(
             "route_table",

@@ -164,6 +164,7 @@ const MANAGED_IDENTITY: Rule = Rule {
     end_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
     end: "",
 };
+const NAT_GATEWAY: Rule = network_rule("NAT gateway", 1, 80);
 const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
 const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
 const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
@@ -355,6 +356,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     image_names(model, &names, out);
     update_names(model, &names, out);
     compute_names(model, &names, out);
+    for (gateway, node) in model.of_kind("nat_gateway") {
+        let whose = format!("of {}", model.describe(gateway));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if is_sound(naming, "nat_gateway") {
+            report(out, &NAT_GATEWAY, &names.nat_gateway(gateway), &whose, node.head, &fixer(model, "nat_gateway", gateway));
+        }
+    }
 }
 
 /// Update groups: their resource groups, and their maintenance configurations,
@@ -567,11 +577,9 @@ fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
     if is_sound(naming, "route_table") {
         for (spoke, node) in model.of_kind("spoke") {
             let Some(hub) = node.reference("hub") else { continue };
-            if crate::networking::firewall_private_ip(model, hub).is_none() {
-                continue;
-            }
-            let whose = format!("derived for {} behind the firewall of hub `{}`", model.describe(spoke), model.node(hub).name());
-            report(out, &ROUTE_TABLE, &names.firewall_route_table(spoke), &whose, node.head, &fixer(model, "route_table", spoke));
+            let Some((_, via)) = crate::networking::hub_next_hop(model, hub) else { continue };
+            let whose = format!("derived for {} behind the {via} of hub `{}`", model.describe(spoke), model.node(hub).name());
+            report(out, &ROUTE_TABLE, &names.hub_route_table(spoke, via), &whose, node.head, &fixer(model, "route_table", spoke));
         }
     }
 }

@@ -9,6 +9,7 @@ mod accelerated_networking;
 mod address_in_no_subnet;
 mod address_space_overlap;
 mod admin_username;
+mod appliance;
 mod attachment_region;
 mod autoscale_flapping;
 mod azure_name;
@@ -46,6 +47,7 @@ mod load_balancer_ports;
 mod machine_login;
 mod machine_subnet;
 mod naming_pattern;
+mod nat_gateway;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
 mod nsg_forbidden_subnet;
@@ -123,6 +125,8 @@ pub const CHECKS: &[Check] = &[
     naming_pattern::CHECK,
     unconnected_address_overlap::CHECK,
     image_region::CHECK,
+    appliance::CHECK,
+    nat_gateway::CHECK,
     duplicate_private_dns::CHECK,
     private_dns_zone_name::CHECK,
     private_endpoint_resource_id::CHECK,

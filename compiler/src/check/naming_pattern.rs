@@ -51,6 +51,7 @@ pub(super) const PATTERNS: &[&str] = &[
     "public_ip",
     "local_network_gateway",
     "connection",
+    "nat_gateway",
     "gallery",
     "image_definition",
     "image_template",

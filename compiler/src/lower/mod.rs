@@ -31,6 +31,7 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     blocks::security::lower_nsgs(&mut lowering);
     blocks::routing::lower_route_tables(&mut lowering);
     blocks::firewall::lower_firewall_routes(&mut lowering);
+    blocks::nat::lower_nat_gateways(&mut lowering);
     blocks::network::lower_networks(&mut lowering);
     blocks::gateway::lower_gateways(&mut lowering);
     blocks::firewall::lower_firewalls(&mut lowering);
