@@ -82,7 +82,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 pattern(naming, "virtual_machine")
             )
         } else {
-            format!("{}{}", rename(model, block), pattern(naming, "virtual_machine"))
+            format!("rename {}{}, so that its computer name has none of these problems", model.describe(block), pattern(naming, "virtual_machine"))
         };
         out.push(Diagnostic::new(&COMPUTER_NAME, node.head, message).with_help(help));
     }
@@ -110,7 +110,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 pattern(naming, "scale_set")
             )
         } else {
-            format!("{}{}", rename(model, block), pattern(naming, "scale_set"))
+            format!("rename {}{}, so that its computer name prefix has none of these problems", model.describe(block), pattern(naming, "scale_set"))
         };
         out.push(Diagnostic::new(&COMPUTER_NAME, node.head, message).with_help(help));
     }
