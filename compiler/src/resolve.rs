@@ -188,7 +188,7 @@ impl Resolver<'_> {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
                     ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model.nodes[id].allows.push(child.clone()),
-                    ast::Item::Block(child) if kind.takes_phrases() && !kind.children.contains(&child.head.name.as_str()) => self.phrase(id, child),
+                    ast::Item::Block(child) if kind.takes_phrases() && is_phrase(kind, child) => self.phrase(id, child),
                     ast::Item::Block(child) if reader.is_some() && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }

@@ -2,6 +2,7 @@
 //! passes that turn its blocks into Azure resources.
 
 pub mod attach;
+pub mod backup;
 pub mod bastion;
 pub mod compute;
 pub mod endpoints;
@@ -27,4 +28,5 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     routing::type_routes(model, diagnostics);
     attach::require_groups(model, diagnostics);
     scale_set::read_autoscale(model, diagnostics);
+    backup::read_policies(model, diagnostics);
 }

@@ -121,6 +121,13 @@ pub const NAMING: KindSchema = KindSchema {
             Some("\"{name}-autoscale\""),
             "Name of a scale set's autoscale setting; `{name}` is the scale set's Azure name.",
         ),
+        attr(
+            "recovery_vault",
+            Type::String,
+            false,
+            Some("\"{name}-vault\""),
+            "Name of the Recovery Services vault of the machines with `backup` in one region and resource group; `{name}` is the resource group's, without a leading `rg-` or a trailing `-rg`.",
+        ),
     ],
     children: &[],
     unique: true,

@@ -63,6 +63,7 @@ pub(super) const PATTERNS: &[&str] = &[
     "public_load_balancer",
     "scale_set",
     "autoscale",
+    "recovery_vault",
 ];
 
 /// The placeholders that have a value in one pattern.
