@@ -294,10 +294,11 @@ impl Resolver<'_> {
     fn add_attribute(&mut self, id: NodeId, key: Ident, value: ast::Value) {
         let kind = self.model.node(id).kind;
         if kind.attribute(&key.name).is_none() && kind.takes_phrases() {
-            return self.error(
-                Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name))
-                    .with_help(format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name)),
-            );
+            // A phrase kind may have attributes too (`backup_policy`): a near miss is one of them.
+            let help = did_you_mean(&key.name, kind.attributes.iter().map(|a| a.name))
+                .unwrap_or_else(|| format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name));
+            return self
+                .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());

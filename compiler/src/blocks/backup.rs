@@ -225,6 +225,16 @@ pub fn read(model: &Model, id: NodeId) -> Result<Policy, Option<Diagnostic>> {
     Ok(Policy { schedule, retentions })
 }
 
+/// Every `backup_policy` block whose phrase reads well, with it, in declaration order.
+pub fn policies(model: &Model) -> Vec<(NodeId, Policy)> {
+    model.of_kind("backup_policy").filter_map(|(id, _)| read(model, id).ok().map(|p| (id, p))).collect()
+}
+
+/// `01:30`: a time of day as the plan writes it.
+pub fn clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
+}
+
 /// Reports what is wrong with every `backup_policy` block's phrase, when the plan is resolved.
 pub fn read_policies(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     let blocks: Vec<NodeId> = model.of_kind("backup_policy").map(|(id, _)| id).collect();
@@ -269,10 +279,13 @@ fn read_schedule(words: &mut Words) -> Result<Schedule, Option<Diagnostic>> {
             ValueKind::TimeOfDay(minutes) => (minutes, v.span),
             ValueKind::Invalid => return Err(None),
             ref other => {
+                let help = match other {
+                    ValueKind::Str(text) if text.len() == 5 && text.as_bytes()[2] == b':' => format!("remove the quotes: `{text}`"),
+                    _ => "write the time as HH:MM, such as `01:00`".to_string(),
+                };
                 return Err(Some(
-                    Diagnostic::new(&TYPE_MISMATCH, v.span, format!("expected a time of day, found {}", other.describe()))
-                        .with_help("write the time as HH:MM, such as `01:00`"),
-                ))
+                    Diagnostic::new(&TYPE_MISMATCH, v.span, format!("expected a time of day, found {}", other.describe())).with_help(help),
+                ));
             }
         },
         Some(term) => {
@@ -662,5 +675,198 @@ pub fn lower_backup(lw: &mut Lowering) {
                 deployment: 0,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::test_support::{linux, machines, windows};
+    use crate::lower::ir::AzurePlan;
+
+    fn analyze(text: &str) -> crate::Analysis {
+        crate::analyze_text(text, std::path::Path::new("."))
+    }
+
+    /// The diagnostics of a plan with one policy `nightly` written `body`, as (code, message, help).
+    fn problems(body: &str) -> Vec<(&'static str, String, Option<String>)> {
+        let text = format!("settings {{ location = uksouth }}\nbackup_policy nightly {{\n{body}\n}}\n");
+        analyze(&text).diagnostics.into_iter().filter(|d| d.code.code != "ASH457").map(|d| (d.code.code, d.message, d.help)).collect()
+    }
+
+    fn policy(body: &str) -> Policy {
+        let text = format!("settings {{ location = uksouth }}\nbackup_policy nightly {{\n{body}\n}}\n");
+        let analysis = analyze(&text);
+        let (id, _) = analysis.model.of_kind("backup_policy").next().expect("the policy");
+        read(&analysis.model, id).expect("the phrase reads")
+    }
+
+    #[test]
+    fn a_policy_reads_on_one_line_or_several() {
+        let one = policy(
+            "daily at 01:30 retain 30d retain 12 weeks on [saturday, Sunday] retain 6 months on last friday retain 2 years on first monday of march",
+        );
+        let several =
+            policy("daily at 01:30\n retain 30d\n retain 12 weeks on [saturday, Sunday]\n retain 6 months on last friday\n retain 2 years on first monday of march");
+        for p in [&one, &several] {
+            assert!(!p.schedule.weekly);
+            assert_eq!(p.schedule.time, 90);
+            let units: Vec<(Unit, i64)> = p.retentions.iter().map(|r| (r.unit, r.count)).collect();
+            assert_eq!(units, [(Unit::Days, 30), (Unit::Weeks, 12), (Unit::Months, 6), (Unit::Years, 2)]);
+            assert_eq!(p.kept_days(&p.retentions[1]), ["Saturday", "Sunday"]);
+            assert_eq!(p.retentions[2].week.as_ref().map(|w| w.value), Some("Last"));
+            assert_eq!(p.kept_days(&p.retentions[3]), ["Monday"]);
+            assert_eq!(p.retentions[3].month.as_ref().map(|m| m.value), Some("March"));
+        }
+        assert!(problems("daily at 01:00 retain 30 days").is_empty());
+    }
+
+    #[test]
+    fn kept_days_default_to_the_schedule() {
+        let weekly = policy("weekly on [wednesday, saturday] at 22:00 retain 12 weeks retain 12 months retain 1 year");
+        assert!(weekly.schedule.weekly);
+        assert_eq!(weekly.kept_days(&weekly.retentions[0]), ["Wednesday", "Saturday"]);
+        assert_eq!(weekly.kept_days(&weekly.retentions[1]), ["Wednesday"]);
+        let daily = policy("daily at 01:00 retain 30d retain 12 weeks");
+        assert_eq!(daily.kept_days(&daily.retentions[1]), ["Sunday"]);
+    }
+
+    #[test]
+    fn phrase_problems_point_at_their_word() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("", "ASH109", "backup policy `nightly` has no schedule"),
+            ("hourly at 01:00 retain 30d", "ASH104", "expected a schedule (`daily`, `weekly`), found `hourly`"),
+            ("daily on monday at 01:00 retain 30d", "ASH109", "expected `at` and a time, found `on`"),
+            ("daily at noon retain 30d", "ASH104", "expected a time of day, found a name"),
+            ("daily at \"01:00\" retain 30d", "ASH104", "expected a time of day, found a string"),
+            ("daily at", "ASH109", "the schedule ends where its time belongs, after `at`"),
+            ("weekly on [sundy] at 01:00 retain 4 weeks", "ASH104", "`sundy` is not a day of the week"),
+            ("weekly on [sunday, sunday] at 01:00 retain 4 weeks", "ASH108", "Sunday is given twice"),
+            ("daily at 01:00 retain 36h", "ASH104", "Azure Backup keeps daily backups for whole days"),
+            ("daily at 01:00 retain 12 fortnights", "ASH104", "expected `days`, `weeks`, `months` or `years`, found `fortnights`"),
+            ("daily at 01:00 retain 12", "ASH109", "the phrase ends where a unit (`days`, `weeks`, `months` or `years`) belongs, after `12`"),
+            ("daily at 01:00 retain 30d retain 60d", "ASH108", "how long to keep daily backups is given twice"),
+            ("daily at 01:00 retain 30d on monday", "ASH109", "daily backups are kept every day: `on` has no meaning after a number of days"),
+            ("daily at 01:00 retain 30d keep 4 weeks", "ASH109", "expected `retain`, found `keep`"),
+            ("daily at 01:00 retain 30d retain 6 months on sunday", "ASH104", "`sunday` is not a week of the month"),
+            ("daily at 01:00 retain 30d retain 6 months of june", "ASH109", "expected `retain`, found `of`"),
+            ("daily at 01:00 retain 30d retain 2 years of juni", "ASH104", "`juni` is not a month"),
+        ];
+        for (body, code, message) in cases {
+            let found = problems(body);
+            assert_eq!(found.len(), 1, "{body}: {found:?}");
+            assert_eq!((found[0].0, found[0].1.as_str()), (*code, *message), "{body}");
+        }
+        assert_eq!(problems("weekly on [sundy] at 01:00 retain 4 weeks")[0].2.as_deref(), Some("did you mean `sunday`?"));
+        assert!(problems("daily on monday at 01:00 retain 30d")[0].2.as_deref().is_some_and(|h| h.contains("weekly on [saturday]")));
+        assert_eq!(problems("daily at \"01:00\" retain 30d")[0].2.as_deref(), Some("remove the quotes: `01:00`"));
+    }
+
+    #[test]
+    fn attributes_sit_beside_the_phrase() {
+        assert!(problems("daily at 01:00 retain 30d\n timezone = \"GMT Standard Time\"\n instant_restore = 3d\n tags { owner = \"ops\" }").is_empty());
+        let found = problems("daily at 01:00 retain 30d\n instant_restor = 3d");
+        assert_eq!(found[0].0, "ASH102");
+        assert_eq!(found[0].2.as_deref(), Some("did you mean `instant_restore`?"));
+        let found: Vec<_> = problems("daily at 01:00\n retain = 30d").into_iter().filter(|p| p.0 == "ASH102").collect();
+        assert_eq!(found[0].2.as_deref(), Some("a backup_policy is written as a phrase: write `retain ...` without `=`"));
+        let found = problems("daily at 01:00 retain 30d\n timezone \"UTC\"");
+        assert_eq!(found[0].0, "ASH101");
+    }
+
+    fn lower(blocks: &str) -> AzurePlan {
+        let analysis = analyze(&machines(blocks));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(ResourceId, &'a Resource)> {
+        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+    }
+
+    fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
+        path.iter().fold(prop, |p, key| match p {
+            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
+            other => panic!("{other:?} has no `{key}`"),
+        })
+    }
+
+    #[test]
+    fn machines_of_a_group_share_a_vault_with_their_policies_in_it() {
+        let plan = lower(&format!(
+            "backup_policy nightly {{ daily at 01:00 retain 30d }}\nbackup_policy weekend {{\n weekly on [saturday] at 22:00 retain 12 weeks retain 12 months\n timezone = \"GMT Standard Time\"\n tags {{ owner = \"ops\" }}\n}}\n{}{}{}",
+            windows("compute", "web", "count = 2\n backup = weekend\n script = \"Write-Output hi\""),
+            linux("compute", "api", "backup = nightly"),
+            linux("compute", "tmp", ""),
+        ));
+        let vaults = of_type(&plan, VAULT_TYPE);
+        assert_eq!(vaults.len(), 1);
+        let (vault, vault_resource) = vaults[0];
+        assert_eq!(vault_resource.name, ["rg-vault"]);
+        assert_eq!(vault_resource.resource_group, "rg");
+        assert_eq!(vault_resource.location.as_deref(), Some("uksouth"));
+        assert_eq!(vault_resource.tags.get("owner").map(String::as_str), Some("ops"));
+        assert_eq!(get(&vault_resource.top["sku"], &["name"]), &Prop::str("RS0"));
+
+        let policies = of_type(&plan, POLICY_TYPE);
+        let names: Vec<&[String]> = policies.iter().map(|(_, r)| r.name.as_slice()).collect();
+        assert_eq!(names, [["rg-vault".to_string(), "weekend".to_string()], ["rg-vault".to_string(), "nightly".to_string()]]);
+        let (weekend, resource) = policies[0];
+        assert_eq!(resource.parent, Some(vault));
+        assert!(resource.tags.is_empty());
+        let props = &resource.properties;
+        assert_eq!(get(props, &["instantRpRetentionRangeInDays"]), &Prop::Int(5));
+        assert_eq!(get(props, &["timeZone"]), &Prop::str("GMT Standard Time"));
+        assert_eq!(get(props, &["schedulePolicy", "scheduleRunFrequency"]), &Prop::str("Weekly"));
+        assert_eq!(get(props, &["schedulePolicy", "scheduleRunDays", "0"]), &Prop::str("Saturday"));
+        assert_eq!(get(props, &["schedulePolicy", "scheduleRunTimes", "0"]), &Prop::str("2024-01-01T22:00:00Z"));
+        let retention = get(props, &["retentionPolicy"]);
+        let Prop::Object(entries) = retention else { panic!("an object") };
+        assert_eq!(entries.keys().collect::<Vec<_>>(), ["retentionPolicyType", "weeklySchedule", "monthlySchedule"]);
+        assert_eq!(get(retention, &["monthlySchedule", "retentionScheduleWeekly", "daysOfTheWeek", "0"]), &Prop::str("Saturday"));
+        assert_eq!(get(retention, &["monthlySchedule", "retentionTimes", "0"]), &Prop::str("2024-01-01T22:00:00Z"));
+        let nightly = &policies[1].1.properties;
+        assert_eq!(get(nightly, &["instantRpRetentionRangeInDays"]), &Prop::Int(2));
+        assert_eq!(get(nightly, &["timeZone"]), &Prop::str("UTC"));
+        assert_eq!(get(nightly, &["retentionPolicy", "dailySchedule", "retentionDuration", "count"]), &Prop::Int(30));
+
+        let items = of_type(&plan, PROTECTED_ITEM_TYPE);
+        assert_eq!(items.len(), 3, "web-1, web-2 and api; not tmp");
+        let (_, item) = items[1];
+        assert_eq!(item.name, ["rg-vault", "Azure", "iaasvmcontainer;iaasvmcontainerv2;rg;web-2", "vm;iaasvmcontainerv2;rg;web-2"]);
+        let vm = plan.resources.iter().position(|r| r.name == ["web-2"]).expect("the machine");
+        let extension = plan.resources.iter().position(|r| r.parent == Some(vm)).expect("its script");
+        assert_eq!(get(&item.properties, &["sourceResourceId"]), &Prop::Id(vm));
+        assert_eq!(get(&item.properties, &["policyId"]), &Prop::Id(weekend));
+        assert_eq!(item.depends_on, [vault, weekend, vm, extension]);
+        assert_eq!(get(&items[2].1.properties, &["policyId"]), &Prop::Id(policies[1].0));
+    }
+
+    #[test]
+    fn each_region_and_group_gets_its_own_vault_named_by_the_pattern() {
+        let text = format!(
+            "use std.naming.caf\nsettings {{ location = uksouth }}\nbackup_policy nightly {{ daily at 01:00 retain 30d }}\nvnet south {{\n resource_group = \"rg-net\"\n address_space = [10.0.0.0/24]\n subnet web 10.0.0.0/26\n}}\nvnet west {{\n resource_group = \"rg-net-west\"\n location = ukwest\n address_space = [10.1.0.0/24]\n subnet web 10.1.0.0/26\n}}\n{}{}",
+            linux("compute", "a", "backup = nightly").replace("net.web", "south.web"),
+            linux("compute", "b", "backup = nightly").replace("net.web", "west.web").replace("\"rg\"", "\"app-west-rg\""),
+        );
+        let analysis = analyze(&text);
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let plan = analysis.azure.expect("the plan lowers");
+        let vaults: Vec<(String, Option<String>)> = of_type(&plan, VAULT_TYPE).iter().map(|(_, r)| (r.name[0].clone(), r.location.clone())).collect();
+        assert_eq!(vaults, [("rsv-rg".to_string(), Some("uksouth".to_string())), ("rsv-app-west".to_string(), Some("ukwest".to_string()))]);
+        assert_eq!(of_type(&plan, POLICY_TYPE).len(), 2, "the policy in each vault");
+    }
+
+    #[test]
+    fn vault_names_drop_the_groups_rg() {
+        use crate::naming::vault_base;
+        assert_eq!(vault_base("rg-app1-compute"), "app1-compute");
+        assert_eq!(vault_base("RG-App"), "App");
+        assert_eq!(vault_base("app-rg"), "app");
+        assert_eq!(vault_base("rg-app-rg"), "app");
+        assert_eq!(vault_base("rg"), "rg");
+        assert_eq!(vault_base("rg-"), "rg-");
+        assert_eq!(vault_base("backup"), "backup");
     }
 }

@@ -29,7 +29,10 @@ declare_codes! {
     /// letters, digits, `_`, `-` and `.`, starting and ending with a letter or
     /// digit; image templates (with their content hash) and run outputs 1 to 64
     /// letters, digits, `-`, `_` and `.`; managed identities 3 to 128 letters,
-    /// digits, `-` and `_`, starting with a letter or digit.
+    /// digits, `-` and `_`, starting with a letter or digit. Recovery Services
+    /// vaults have 2 to 50 letters, digits and `-`, starting with a letter;
+    /// backup policies, named like their blocks, 3 to 150 letters, digits and
+    /// `-`, starting with a letter and not ending with `-`.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -161,6 +164,30 @@ const MANAGED_IDENTITY: Rule = Rule {
     start: "starts with a letter or digit",
     end_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'),
     end: "",
+};
+/// Recovery Services vaults: 2 to 50 letters, digits and `-`, starting with a letter (azure-facts 5.5).
+const RECOVERY_VAULT: Rule = Rule {
+    what: "Recovery Services vault",
+    min: 2,
+    max: 50,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphabetic(),
+    start: "starts with a letter",
+    end_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    end: "",
+};
+/// Backup policies: 3 to 150 letters, digits and `-`, starting with a letter, not ending with `-` (azure-facts 5.5).
+const BACKUP_POLICY: Rule = Rule {
+    what: "backup policy",
+    min: 3,
+    max: 150,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphabetic(),
+    start: "starts with a letter",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "does not end with `-`",
 };
 const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
 const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
@@ -352,6 +379,32 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     private_dns_names(model, &names, out);
     image_names(model, &names, out);
     compute_names(model, &names, out);
+    backup_names(model, &names, out);
+}
+
+/// Backup policies, named like their blocks, and the Recovery Services vault
+/// of each region and resource group of machines with `backup`.
+fn backup_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    for (id, node) in model.of_kind("backup_policy") {
+        report(out, &BACKUP_POLICY, node.name(), &format!("of {}", model.describe(id)), node.head, &format!("rename {}", model.describe(id)));
+    }
+    let naming = model.unique("naming");
+    if !is_sound(naming, "recovery_vault") {
+        return;
+    }
+    for place in crate::blocks::backup::vault_places(model) {
+        let first = place.blocks[0];
+        let span = model.node(first).get("resource_group").map_or(model.node(first).head, |a| a.span);
+        let whose = format!("of the machines with `backup` in resource group `{}` ({})", place.resource_group, place.location);
+        let fix = match naming.and_then(|n| n.str("recovery_vault")) {
+            Some(pattern) => format!(
+                "rename the resource group, or change the `recovery_vault` pattern \"{pattern}\" of naming `{}`,",
+                naming.map_or("", |n| n.name())
+            ),
+            None => "rename the resource group, or give the vaults a `recovery_vault` pattern in a `naming` block,".to_string(),
+        };
+        report(out, &RECOVERY_VAULT, &names.recovery_vault(&place.resource_group, &place.location), &whose, span, &fix);
+    }
 }
 
 /// Galleries, their resource groups and builder identities, image definitions,

@@ -12,6 +12,14 @@ mod admin_username;
 mod attachment_region;
 mod autoscale_flapping;
 mod azure_name;
+mod backup_instant_restore;
+mod backup_policy_unused;
+mod backup_retention;
+mod backup_scale_set;
+mod backup_schedule_retention;
+mod backup_time;
+mod backup_vault_conflict;
+mod backup_weekly_days;
 mod bgp_asn;
 mod build_customizer_os;
 mod build_file;
@@ -182,6 +190,14 @@ pub const CHECKS: &[Check] = &[
     ssh_public_key::CHECK,
     machine_subnet::CHECK,
     duplicate_machine_name::CHECK,
+    backup_retention::CHECK,
+    backup_instant_restore::CHECK,
+    backup_weekly_days::CHECK,
+    backup_time::CHECK,
+    backup_scale_set::CHECK,
+    backup_schedule_retention::CHECK,
+    backup_vault_conflict::CHECK,
+    backup_policy_unused::CHECK,
 ];
 
 /// Runs every check over a model.
