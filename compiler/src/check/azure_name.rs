@@ -601,10 +601,43 @@ fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::test_support::messages;
+    use crate::check::test_support::{diagnostics, messages};
 
     fn facts(rule: &Rule, name: &str) -> Vec<String> {
         rule.problems(name).into_iter().map(|p| p.fact).collect()
+    }
+
+    #[test]
+    fn vault_and_backup_policy_names_are_checked() {
+        use crate::check::test_support::{linux, machines};
+        let plan = |policy: &str, rg: &str, naming: &str| {
+            let machine = linux("compute", "web", &format!("backup = {policy}")).replace("\"rg\"", &format!("\"{rg}\""));
+            machines(&format!("{naming}\nbackup_policy {policy} {{ daily at 01:00 retain 30d }}\n{machine}"))
+        };
+        assert!(messages(&plan("nightly-30", "rg-app", ""), "ASH301").is_empty());
+        assert_eq!(
+            messages(&plan("daily_30", "rg-app", ""), "ASH301"),
+            ["the backup policy name `daily_30` of backup_policy `daily_30` contains `_`, but Azure wants a backup policy name that holds only letters, digits and `-`"]
+        );
+        assert_eq!(messages(&plan("d1", "rg-app", ""), "ASH301").len(), 1);
+        assert_eq!(messages(&plan("nightly-", "rg-app", ""), "ASH301").len(), 1);
+        // `{name}` is the group without `rg-`: `app.prod` keeps its `.`.
+        let found = messages(&plan("nightly", "rg-app.prod", ""), "ASH301");
+        assert_eq!(
+            found,
+            ["the Recovery Services vault name `app.prod-vault` of the machines with `backup` in resource group `rg-app.prod` (uksouth) contains `.`, but Azure wants a Recovery Services vault name that holds only letters, digits and `-`"]
+        );
+        let long = format!("rg-{}", "a".repeat(45));
+        assert_eq!(messages(&plan("nightly", &long, ""), "ASH301").len(), 1, "45 + `-vault` is 51");
+        assert!(messages(&plan("nightly", &long, "naming n { recovery_vault = \"{name}\" }"), "ASH301").is_empty());
+        let found = diagnostics(&plan("nightly", "rg-app", "naming n { recovery_vault = \"1{name}\" }"), "ASH301");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "rename the resource group, or change the `recovery_vault` pattern \"1{name}\" of naming `n`, so that the name starts with a letter"
+            )
+        );
     }
 
     #[test]

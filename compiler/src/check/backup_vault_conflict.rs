@@ -22,8 +22,9 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Put the region in the vault's name, `naming { recovery_vault = "{name}-{location}-vault" }`,
-    /// or give the machines of each region a resource group of their own.
+    /// Put the region in the vaults' names with a `naming` block,
+    /// `naming vaults { recovery_vault = "{name}-{location}-vault" }`, or give
+    /// the machines of each region a resource group of their own.
     pub BACKUP_VAULT_CONFLICT = ("ASH456", "backup-vault-conflict", Error);
 }
 
@@ -47,7 +48,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "put `{{location}}` into the `recovery_vault` pattern of naming `{}`, or give the machines of each region a resource group of their own",
                 naming.name()
             ),
-            None => "put the region into the vaults' names, `naming { recovery_vault = \"{name}-{location}-vault\" }`, or give the machines of each region a resource group of their own".to_string(),
+            None => "put the region into the vaults' names with a `naming` block, `naming vaults { recovery_vault = \"{name}-{location}-vault\" }`, or give the machines of each region a resource group of their own".to_string(),
         };
         out.push(
             Diagnostic::new(
