@@ -600,7 +600,7 @@ pub fn lower_backup(lw: &mut Lowering) {
                 let mut top = IndexMap::new();
                 top.insert("sku".to_string(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
                 let vault = lw.push(Resource {
-                    symbol: format!("rsv_{name}"),
+                    symbol: format!("vault_{name}"),
                     resource_type: VAULT_TYPE,
                     api_version: api_version(VAULT_TYPE),
                     name: vec![name.clone()],
