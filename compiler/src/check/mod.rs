@@ -12,6 +12,7 @@ mod admin_username;
 mod attachment_region;
 mod autoscale_flapping;
 mod azure_name;
+mod backup_disk_limits;
 mod backup_instant_restore;
 mod backup_policy_unused;
 mod backup_retention;
@@ -198,6 +199,7 @@ pub const CHECKS: &[Check] = &[
     backup_schedule_retention::CHECK,
     backup_vault_conflict::CHECK,
     backup_policy_unused::CHECK,
+    backup_disk_limits::CHECK,
 ];
 
 /// Runs every check over a model.
