@@ -44,6 +44,20 @@ pub const COMPUTE_PATTERNS: &[(&str, &str)] = &[
     ("autoscale", "{name}-autoscale"),
 ];
 
+/// A resource group's name without a leading `rg-` or a trailing `-rg`, in any
+/// case, unless nothing would be left: what `{name}` is in a vault's pattern.
+pub fn vault_base(resource_group: &str) -> &str {
+    let lower = resource_group.to_ascii_lowercase();
+    let mut base = resource_group;
+    if lower.starts_with("rg-") && resource_group.len() > 3 {
+        base = &base[3..];
+    }
+    if base.to_ascii_lowercase().ends_with("-rg") && base.len() > 3 {
+        base = &base[..base.len() - 3];
+    }
+    base
+}
+
 pub struct Names<'a> {
     model: &'a Model,
 }
@@ -201,6 +215,14 @@ impl<'a> Names<'a> {
     pub fn autoscale(&self, block: NodeId) -> String {
         let scale_set = self.scale_set(block);
         self.compute_name("autoscale", &scale_set, block)
+    }
+
+    /// The Recovery Services vault of the machines with `backup` in resource
+    /// group `resource_group` and region `location`: `{name}` is the group's
+    /// name without a leading `rg-` or a trailing `-rg` (`rg-app1` gives `app1`).
+    pub fn recovery_vault(&self, resource_group: &str, location: &str) -> String {
+        let pattern = self.pattern("recovery_vault", "{name}-vault");
+        pattern.replace("{name}", vault_base(resource_group)).replace("{location}", location)
     }
 
     /// The managed OS disk of virtual machine `vm` (its Azure name).

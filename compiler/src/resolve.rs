@@ -188,7 +188,7 @@ impl Resolver<'_> {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
                     ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model.nodes[id].allows.push(child.clone()),
-                    ast::Item::Block(child) if kind.takes_phrases() && !kind.children.contains(&child.head.name.as_str()) => self.phrase(id, child),
+                    ast::Item::Block(child) if kind.takes_phrases() && is_phrase(kind, child) => self.phrase(id, child),
                     ast::Item::Block(child) if reader.is_some() && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
@@ -294,10 +294,11 @@ impl Resolver<'_> {
     fn add_attribute(&mut self, id: NodeId, key: Ident, value: ast::Value) {
         let kind = self.model.node(id).kind;
         if kind.attribute(&key.name).is_none() && kind.takes_phrases() {
-            return self.error(
-                Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name))
-                    .with_help(format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name)),
-            );
+            // A phrase kind may have attributes too (`backup_policy`): a near miss is one of them.
+            let help = did_you_mean(&key.name, kind.attributes.iter().map(|a| a.name))
+                .unwrap_or_else(|| format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name));
+            return self
+                .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());

@@ -175,6 +175,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::scale_set::SCALE_SET,
     &blocks::scale_set::CAPACITY,
     &blocks::scale_set::AUTOSCALE,
+    &blocks::backup::BACKUP_POLICY,
     &crate::policy::POLICY,
     &crate::policy::TAGS,
     &blocks::updates::UPDATE_GROUP,
@@ -189,6 +190,7 @@ pub const PHRASE_KINDS: &[&str] = &[
     "rule",
     "route",
     "autoscale",
+    "backup_policy",
 ];
 
 /// Kinds allowed at the top level of a plan.
@@ -211,6 +213,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "image",
     "compute",
     "scale_set",
+    "backup_policy",
     "policy",
     "tags",
     "update_group",

@@ -81,6 +81,13 @@ pub const COMPUTE: KindSchema = KindSchema {
         ),
         attr("ip", Type::Word(&["dynamic"]), false, Some("dynamic"), "`dynamic`: Azure gives each machine a free address of the subnet."),
         attr("ips", Type::List(&IP), false, Some("none"), "Static private addresses, one per machine, in the subnet."),
+        attr(
+            "backup",
+            Type::Ref(&["backup_policy"]),
+            false,
+            Some("none"),
+            "The `backup_policy` Azure Backup protects the machines with, from a Recovery Services vault of their region and resource group."
+        ),
     ],
     children: &["os_disk", "data_disk", "load_balancer"],
     unique: false,

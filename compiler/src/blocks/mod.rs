@@ -2,6 +2,7 @@
 //! passes that turn its blocks into Azure resources.
 
 pub mod attach;
+pub mod backup;
 pub mod bastion;
 pub mod compute;
 pub mod endpoints;
@@ -30,4 +31,5 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     attach::require_groups(model, diagnostics);
     scale_set::read_autoscale(model, diagnostics);
     updates::require_schedule(model, diagnostics);
+    backup::read_policies(model, diagnostics);
 }

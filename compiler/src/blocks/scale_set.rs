@@ -34,13 +34,22 @@ pub const SCALE_SET: KindSchema = KindSchema {
     doc: "A virtual machine scale set in Flexible orchestration: alike machines whose number `capacity` and `autoscale` set.",
     naming: Naming::Named,
     positional: &[],
-    attributes: machine_attributes![attr(
-        "upgrade",
-        Type::Word(&["manual", "automatic", "rolling"]),
-        false,
-        Some("manual"),
-        "How instances take a changed model: `manual`, `automatic` (all at once) or `rolling` (in batches, watching their health)."
-    )],
+    attributes: machine_attributes![
+        attr(
+            "upgrade",
+            Type::Word(&["manual", "automatic", "rolling"]),
+            false,
+            Some("manual"),
+            "How instances take a changed model: `manual`, `automatic` (all at once) or `rolling` (in batches, watching their health)."
+        ),
+        attr(
+            "backup",
+            Type::Ref(&["backup_policy"]),
+            false,
+            Some("none"),
+            "Not for scale sets (`ASH454`): Azure Backup protects machines one by one, by name, and a scale set makes and removes its instances as it scales."
+        ),
+    ],
     children: &["os_disk", "data_disk", "load_balancer", "capacity", "autoscale"],
     unique: false,
 };

@@ -130,6 +130,13 @@ pub const NAMING: KindSchema = KindSchema {
             Some("\"{name}\""),
             "Name of the dynamic scope, at subscription scope, that assigns an update group's maintenance configuration to its machines.",
         ),
+        attr(
+            "recovery_vault",
+            Type::String,
+            false,
+            Some("\"{name}-vault\""),
+            "Name of the Recovery Services vault of the machines with `backup` in one region and resource group; `{name}` is the resource group's, without a leading `rg-` or a trailing `-rg`.",
+        ),
     ],
     children: &[],
     unique: true,

@@ -31,7 +31,10 @@ declare_codes! {
     /// letters, digits, `-`, `_` and `.`; managed identities 3 to 128 letters,
     /// digits, `-` and `_`, starting with a letter or digit. A maintenance
     /// configuration's name and its resource group's have fewer than 128
-    /// characters together.
+    /// characters together. Recovery Services
+    /// vaults have 2 to 50 letters, digits and `-`, starting with a letter;
+    /// backup policies, named like their blocks, 3 to 150 letters, digits and
+    /// `-`, starting with a letter and not ending with `-`.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -165,6 +168,30 @@ const MANAGED_IDENTITY: Rule = Rule {
     end: "",
 };
 const NAT_GATEWAY: Rule = network_rule("NAT gateway", 1, 80);
+/// Recovery Services vaults: 2 to 50 letters, digits and `-`, starting with a letter (azure-facts 5.5).
+const RECOVERY_VAULT: Rule = Rule {
+    what: "Recovery Services vault",
+    min: 2,
+    max: 50,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphabetic(),
+    start: "starts with a letter",
+    end_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    end: "",
+};
+/// Backup policies: 3 to 150 letters, digits and `-`, starting with a letter, not ending with `-` (azure-facts 5.5).
+const BACKUP_POLICY: Rule = Rule {
+    what: "backup policy",
+    min: 3,
+    max: 150,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphabetic(),
+    start: "starts with a letter",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "does not end with `-`",
+};
 const NETWORK_INTERFACE: Rule = network_rule("network interface", 1, 80);
 const LOAD_BALANCER: Rule = network_rule("load balancer", 1, 80);
 const AVAILABILITY_SET: Rule = network_rule("availability set", 1, 80);
@@ -364,6 +391,32 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         if is_sound(naming, "nat_gateway") {
             report(out, &NAT_GATEWAY, &names.nat_gateway(gateway), &whose, node.head, &fixer(model, "nat_gateway", gateway));
         }
+    }
+    backup_names(model, &names, out);
+}
+
+/// Backup policies, named like their blocks, and the Recovery Services vault
+/// of each region and resource group of machines with `backup`.
+fn backup_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    for (id, node) in model.of_kind("backup_policy") {
+        report(out, &BACKUP_POLICY, node.name(), &format!("of {}", model.describe(id)), node.head, &format!("rename {}", model.describe(id)));
+    }
+    let naming = model.unique("naming");
+    if !is_sound(naming, "recovery_vault") {
+        return;
+    }
+    for place in crate::blocks::backup::vault_places(model) {
+        let first = place.blocks[0];
+        let span = model.node(first).get("resource_group").map_or(model.node(first).head, |a| a.span);
+        let whose = format!("of the machines with `backup` in resource group `{}` ({})", place.resource_group, place.location);
+        let fix = match naming.and_then(|n| n.str("recovery_vault")) {
+            Some(pattern) => format!(
+                "rename the resource group, or change the `recovery_vault` pattern \"{pattern}\" of naming `{}`,",
+                naming.map_or("", |n| n.name())
+            ),
+            None => "rename the resource group, or give the vaults a `recovery_vault` pattern in a `naming` block,".to_string(),
+        };
+        report(out, &RECOVERY_VAULT, &names.recovery_vault(&place.resource_group, &place.location), &whose, span, &fix);
     }
 }
 
@@ -587,10 +640,43 @@ fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::test_support::messages;
+    use crate::check::test_support::{diagnostics, messages};
 
     fn facts(rule: &Rule, name: &str) -> Vec<String> {
         rule.problems(name).into_iter().map(|p| p.fact).collect()
+    }
+
+    #[test]
+    fn vault_and_backup_policy_names_are_checked() {
+        use crate::check::test_support::{linux, machines};
+        let plan = |policy: &str, rg: &str, naming: &str| {
+            let machine = linux("compute", "web", &format!("backup = {policy}")).replace("\"rg\"", &format!("\"{rg}\""));
+            machines(&format!("{naming}\nbackup_policy {policy} {{ daily at 01:00 retain 30d }}\n{machine}"))
+        };
+        assert!(messages(&plan("nightly-30", "rg-app", ""), "ASH301").is_empty());
+        assert_eq!(
+            messages(&plan("daily_30", "rg-app", ""), "ASH301"),
+            ["the backup policy name `daily_30` of backup_policy `daily_30` contains `_`, but Azure wants a backup policy name that holds only letters, digits and `-`"]
+        );
+        assert_eq!(messages(&plan("d1", "rg-app", ""), "ASH301").len(), 1);
+        assert_eq!(messages(&plan("nightly-", "rg-app", ""), "ASH301").len(), 1);
+        // `{name}` is the group without `rg-`: `app.prod` keeps its `.`.
+        let found = messages(&plan("nightly", "rg-app.prod", ""), "ASH301");
+        assert_eq!(
+            found,
+            ["the Recovery Services vault name `app.prod-vault` of the machines with `backup` in resource group `rg-app.prod` (uksouth) contains `.`, but Azure wants a Recovery Services vault name that holds only letters, digits and `-`"]
+        );
+        let long = format!("rg-{}", "a".repeat(45));
+        assert_eq!(messages(&plan("nightly", &long, ""), "ASH301").len(), 1, "45 + `-vault` is 51");
+        assert!(messages(&plan("nightly", &long, "naming n { recovery_vault = \"{name}\" }"), "ASH301").is_empty());
+        let found = diagnostics(&plan("nightly", "rg-app", "naming n { recovery_vault = \"1{name}\" }"), "ASH301");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "rename the resource group, or change the `recovery_vault` pattern \"1{name}\" of naming `n`, so that the name starts with a letter"
+            )
+        );
     }
 
     #[test]

@@ -13,6 +13,15 @@ mod appliance;
 mod attachment_region;
 mod autoscale_flapping;
 mod azure_name;
+mod backup_disk_limits;
+mod backup_instant_restore;
+mod backup_policy_unused;
+mod backup_retention;
+mod backup_scale_set;
+mod backup_schedule_retention;
+mod backup_time;
+mod backup_vault_conflict;
+mod backup_weekly_days;
 mod bgp_asn;
 mod build_customizer_os;
 mod build_file;
@@ -204,6 +213,15 @@ pub const CHECKS: &[Check] = &[
     update_scale_set::CHECK,
     shared_update_window::CHECK,
     update_group_os::CHECK,
+    backup_retention::CHECK,
+    backup_instant_restore::CHECK,
+    backup_weekly_days::CHECK,
+    backup_time::CHECK,
+    backup_scale_set::CHECK,
+    backup_schedule_retention::CHECK,
+    backup_vault_conflict::CHECK,
+    backup_policy_unused::CHECK,
+    backup_disk_limits::CHECK,
 ];
 
 /// Runs every check over a model.

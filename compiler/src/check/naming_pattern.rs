@@ -66,6 +66,7 @@ pub(super) const PATTERNS: &[&str] = &[
     "autoscale",
     "maintenance_configuration",
     "maintenance_assignment",
+    "recovery_vault",
 ];
 
 /// The placeholders that have a value in one pattern.

@@ -196,6 +196,7 @@ pub fn api_version(resource_type: &str) -> &'static str {
         | "Microsoft.Compute/availabilitySets"
         | "Microsoft.Compute/proximityPlacementGroups" => "2026-03-01",
         "Microsoft.Insights/autoscalesettings" => "2022-10-01",
+        t if t.starts_with("Microsoft.RecoveryServices/") => "2026-05-01",
         t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
         t if t.starts_with("Microsoft.Network/") => "2025-07-01",
         t if t.starts_with("Microsoft.Compute/galleries") => "2025-12-03",

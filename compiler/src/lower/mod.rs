@@ -45,6 +45,8 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     // static addresses of their subnet (see `order_static_addresses`).
     blocks::compute::lower_compute(&mut lowering);
     blocks::scale_set::lower_scale_sets(&mut lowering);
+    // Backup after the machines it protects.
+    blocks::backup::lower_backup(&mut lowering);
     blocks::private_dns::lower_private_endpoints(&mut lowering);
     blocks::attach::declare_groups(&mut lowering);
     blocks::updates::lower_update_groups(&mut lowering);

@@ -99,6 +99,7 @@ pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
 pub fn plural(kind: &str) -> String {
     match kind {
         "private_dns" => "private_dns_zones".into(),
+        "backup_policy" => "backup_policies".into(),
         other => format!("{other}s"),
     }
 }

@@ -23,7 +23,9 @@ use indexmap::{IndexMap, IndexSet};
 const SHAPE: &str = "a tag policy holds `require NAME`, `require NAME in [\"a\", \"b\"]` and `require NAME matches \"PATTERN\"`";
 
 /// Azure resource types ashlar deploys that take no tags (their schemas in
-/// `shared/arm-schemas` have no `tags`): child resources of a parent that has them.
+/// `shared/arm-schemas` have no `tags`): child resources of a parent that has
+/// them. Backup policies and protected items have `tags` in their schemas, but
+/// Azure keeps none (the Terraform provider dropped them as unsupported, #15403).
 const TAGLESS: &[&str] = &[
     "Microsoft.Network/virtualNetworks/subnets",
     "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
@@ -32,6 +34,8 @@ const TAGLESS: &[&str] = &[
     "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
     "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
     "Microsoft.Resources/deployments",
+    "Microsoft.RecoveryServices/vaults/backupPolicies",
+    "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
 ];
 
 /// Whether resources of a type take tags.
