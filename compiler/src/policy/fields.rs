@@ -100,6 +100,8 @@ pub fn plural(kind: &str) -> String {
     match kind {
         "private_dns" => "private_dns_zones".into(),
         "backup_policy" => "backup_policies".into(),
+        // As the sketch writes it: `for vm in compute`.
+        "compute" => "compute".into(),
         other => format!("{other}s"),
     }
 }
