@@ -63,6 +63,10 @@ pub(super) const PATTERNS: &[&str] = &[
     "public_load_balancer",
     "scale_set",
     "autoscale",
+    "host_pool",
+    "application_group",
+    "desktop_workspace",
+    "scaling_plan",
 ];
 
 /// The placeholders that have a value in one pattern.
