@@ -748,3 +748,35 @@ mod tests {
         assert!(!is_guid("3f2504e0-4f89-41d3-9a0c-0305e82c33g1"));
     }
 }
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// Object IDs of users and groups, for `users` in tests.
+    pub const USER: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    pub const OTHER_USER: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+    /// A plan with a network `net` (subnets `hosts` 10.0.0.0/26 and `small`
+    /// 10.0.0.64/29) in uksouth, a key vault `kv`, a workspace `staff`, and `blocks`.
+    pub fn plan(blocks: &str) -> String {
+        format!(
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nvnet net {{\n resource_group = \"rg-net\"\n address_space = [10.0.0.0/24]\n subnet hosts 10.0.0.0/26\n subnet small 10.0.0.64/29\n}}\ndesktop_workspace staff {{ resource_group = \"rg-ws\" }}\n{blocks}"
+        )
+    }
+
+    /// A pooled pool in `net.hosts`: 2 hosts of `win11_multisession`, at most
+    /// 10 sessions each, joined to Entra ID, with a desktop group for [`USER`],
+    /// and `extra` in its body.
+    pub fn pooled(name: &str, extra: &str) -> String {
+        format!(
+            "desktop_pool {name} {{\n resource_group = \"rg-{name}\"\n type = pooled\n max_sessions = 10\n hosts = 2\n size = Standard_D4s_v5\n image = win11_multisession\n subnet = net.hosts\n admin = secret(kv, \"pw\")\n workspace = staff\n app_group desktop {{ users = [\"{USER}\"] }}\n {extra}\n}}\n"
+        )
+    }
+
+    /// A personal pool in `net.hosts`: 2 hosts of `win11_multisession`, joined
+    /// to Entra ID, with a desktop group for [`USER`], and `extra` in its body.
+    pub fn personal(name: &str, extra: &str) -> String {
+        format!(
+            "desktop_pool {name} {{\n resource_group = \"rg-{name}\"\n type = personal\n hosts = 2\n size = Standard_D4s_v5\n image = win11_multisession\n subnet = net.hosts\n admin = secret(kv, \"pw\")\n workspace = staff\n app_group desktop {{ users = [\"{USER}\"] }}\n {extra}\n}}\n"
+        )
+    }
+}

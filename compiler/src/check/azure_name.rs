@@ -29,7 +29,10 @@ declare_codes! {
     /// letters, digits, `_`, `-` and `.`, starting and ending with a letter or
     /// digit; image templates (with their content hash) and run outputs 1 to 64
     /// letters, digits, `-`, `_` and `.`; managed identities 3 to 128 letters,
-    /// digits, `-` and `_`, starting with a letter or digit.
+    /// digits, `-` and `_`, starting with a letter or digit. Azure Virtual
+    /// Desktop's host pools, application groups, workspaces and scaling plans
+    /// have 3 to 64 letters, digits, spaces, `@`, `.`, `-` and `_`; RemoteApp
+    /// applications 3 to 24 of them.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -178,6 +181,26 @@ const RESOURCE_GROUP: Rule = Rule {
     end_ok: |c| group_char(c) && c != '.',
     end: "does not end with `.`",
 };
+
+/// Azure Virtual Desktop's objects: `^[A-Za-z0-9@.\-_ ]*$` (bicep-types 2025-10-10).
+const fn desktop_rule(what: &'static str, min: usize, max: usize) -> Rule {
+    Rule {
+        what,
+        min,
+        max,
+        allowed: "letters, digits, spaces, `@`, `.`, `-` and `_`",
+        char_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | ' '),
+        start_ok: |_| true,
+        start: "",
+        end_ok: |_| true,
+        end: "",
+    }
+}
+const HOST_POOL: Rule = desktop_rule("host pool", 3, 64);
+const APPLICATION_GROUP: Rule = desktop_rule("application group", 3, 64);
+const DESKTOP_WORKSPACE: Rule = desktop_rule("workspace", 3, 64);
+const SCALING_PLAN: Rule = desktop_rule("scaling plan", 3, 64);
+const REMOTE_APPLICATION: Rule = desktop_rule("application", 3, 24);
 
 /// One way a name breaks its rule: what the name does, and what it should do.
 #[derive(Debug, PartialEq)]
@@ -352,6 +375,45 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     private_dns_names(model, &names, out);
     image_names(model, &names, out);
     compute_names(model, &names, out);
+    desktop_names(model, &names, out);
+}
+
+/// The names of Azure Virtual Desktop's objects: host pools, application groups
+/// and their applications, scaling plans, workspaces and their resource groups.
+fn desktop_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let naming = model.unique("naming");
+    for (pool, node) in model.of_kind("desktop_pool") {
+        let whose = format!("of {}", model.describe(pool));
+        if is_sound(naming, "host_pool") {
+            report(out, &HOST_POOL, &names.host_pool(pool), &whose, node.head, &fixer(model, "host_pool", pool));
+        }
+        let pooled = crate::blocks::desktops::is_pooled(node);
+        if let Some(scaling) = crate::blocks::desktops::scaling_of(model, pool).filter(|_| pooled && is_sound(naming, "scaling_plan")) {
+            report(out, &SCALING_PLAN, &names.scaling_plan(pool), &whose, model.node(scaling).head, &fixer(model, "scaling_plan", pool));
+        }
+        for group in crate::blocks::desktops::app_groups(model, pool) {
+            let group_node = model.node(group);
+            let whose = format!("of {}", model.describe(group));
+            if is_sound(naming, "application_group") {
+                let fix = fixer(model, "application_group", group);
+                report(out, &APPLICATION_GROUP, &names.application_group(group), &whose, group_node.head, &fix);
+            }
+            for application in crate::blocks::desktops::applications(model, group) {
+                let app_node = model.node(application);
+                let whose = format!("of {}", model.describe(application));
+                report(out, &REMOTE_APPLICATION, app_node.name(), &whose, app_node.head, &format!("rename {}", model.describe(application)));
+            }
+        }
+    }
+    for (workspace, node) in model.of_kind("desktop_workspace") {
+        let whose = format!("of {}", model.describe(workspace));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if is_sound(naming, "desktop_workspace") {
+            report(out, &DESKTOP_WORKSPACE, &names.desktop_workspace(workspace), &whose, node.head, &fixer(model, "desktop_workspace", workspace));
+        }
+    }
 }
 
 /// Galleries, their resource groups and builder identities, image definitions,
@@ -406,7 +468,7 @@ fn compute_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
             report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
         }
         // The machines' names differ only in their index: the last is the longest.
-        let last = machine_names(node).last().cloned().filter(|_| node.is("compute"));
+        let last = machine_names(node).last().cloned().filter(|_| node.is("compute") || node.is("desktop_pool"));
         if let (Some(machine), true) = (&last, is_sound(naming, "network_interface")) {
             report(out, &NETWORK_INTERFACE, &names.network_interface(block, machine), &whose, node.head, &fixer(model, "network_interface", block));
         }

@@ -19,6 +19,11 @@ mod build_timeout;
 mod computer_name;
 mod custom_data_size;
 mod data_disk_lun;
+mod desktop_app_groups;
+mod desktop_join;
+mod desktop_pool_type;
+mod desktop_user_id;
+mod desktop_workspace_region;
 mod disk_type_size;
 mod dns_autoregistration_conflict;
 mod duplicate_image_identifier;
@@ -45,6 +50,7 @@ mod image_source_region;
 mod load_balancer_ports;
 mod machine_login;
 mod machine_subnet;
+mod multi_session_image;
 mod naming_pattern;
 mod next_hop_in_no_subnet;
 mod nsg_duplicate_rule;
@@ -56,21 +62,26 @@ mod on_premises_ranges;
 mod peered_address_overlap;
 mod placement_conflict;
 mod point_to_site_auth;
+mod preferred_app_group;
 mod private_dns_zone_name;
 mod private_dns_zone_unlinked;
 mod private_endpoint_group;
 mod private_endpoint_resource_id;
 mod public_address_space;
 mod redundant_peering;
+mod remote_app_personal;
 mod reserved_address_range;
 mod rolling_upgrade_health;
 mod route_prefix_conflict;
 mod route_table_forbidden_subnet;
 mod rule_description_length;
 mod rule_duplicate_value;
+mod scaling_schedule;
 mod scale_set_capacity;
 mod script_command_length;
 mod self_peering;
+mod session_host_name;
+mod session_host_os;
 mod site_gateway_ip;
 mod site_without_vpn_gateway;
 mod ssh_public_key;
@@ -182,6 +193,17 @@ pub const CHECKS: &[Check] = &[
     ssh_public_key::CHECK,
     machine_subnet::CHECK,
     duplicate_machine_name::CHECK,
+    desktop_pool_type::CHECK,
+    desktop_join::CHECK,
+    session_host_name::CHECK,
+    multi_session_image::CHECK,
+    session_host_os::CHECK,
+    scaling_schedule::CHECK,
+    remote_app_personal::CHECK,
+    desktop_app_groups::CHECK,
+    desktop_user_id::CHECK,
+    desktop_workspace_region::CHECK,
+    preferred_app_group::CHECK,
 ];
 
 /// Runs every check over a model.

@@ -12,9 +12,9 @@ use ipnet::IpNet;
 declare_codes! {
     /// ## What it does
     /// Adds up the private addresses the plan puts in each IPv4 subnet: one per
-    /// machine of each `compute` block, the `max` of each scale set's
-    /// `capacity`, one per private load balancer frontend and one per
-    /// `private_endpoint` nested in the subnet. Reports a subnet where they
+    /// machine of each `compute` block and per session host of each
+    /// `desktop_pool`, the `max` of each scale set's `capacity`, one per private
+    /// load balancer frontend and one per `private_endpoint` nested in the subnet. Reports a subnet where they
     /// exceed its usable addresses: its size less the five Azure keeps.
     ///
     /// ## Why it matters
@@ -55,6 +55,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (addresses, what) = if node.is("compute") {
             let n = count(node) as u64;
             (n, format!("{}: {n} {}", model.describe(block), if n == 1 { "machine" } else { "machines" }))
+        } else if node.is("desktop_pool") {
+            let n = count(node) as u64;
+            (n, format!("{}: {n} session {}", model.describe(block), if n == 1 { "host" } else { "hosts" }))
         } else {
             let max = capacity(model, block).max.max(0) as u64;
             (max, format!("{}: up to {max} instances", model.describe(block)))
