@@ -40,15 +40,21 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (pool, node) in model.of_kind("desktop_pool") {
         let what = model.describe(pool);
         if joins_domain(node) {
-            let missing: Vec<String> =
-                ["domain", "join_user", "join_password"].iter().filter(|a| node.get(a).is_none()).map(|a| format!("`{a}`")).collect();
+            let needed = [("domain", "domain = \"...\""), ("join_user", "join_user = \"...\""), ("join_password", "join_password = secret(VAULT, \"NAME\")")];
+            let missing: Vec<(String, String)> =
+                needed.iter().filter(|(a, _)| node.get(a).is_none()).map(|(a, example)| (format!("`{a}`"), format!("`{example}`"))).collect();
             if missing.is_empty() {
                 continue;
             }
+            let names: Vec<String> = missing.iter().map(|(n, _)| n.clone()).collect();
+            let examples: Vec<String> = missing.iter().map(|(_, e)| e.clone()).collect();
             let span = node.get("join").map_or(node.head, |a| a.span);
             out.push(
-                Diagnostic::new(&DESKTOP_JOIN, span, format!("the hosts of {what} join a domain, but it has no {}", crate::compute::join(&missing)))
-                    .with_help("add `domain = \"...\"`, `join_user = \"...\"` and `join_password = secret(VAULT, \"NAME\")`: the account that joins computers to the domain"),
+                Diagnostic::new(&DESKTOP_JOIN, span, format!("the hosts of {what} join a domain, but it has no {}", crate::compute::join(&names)))
+                    .with_help(format!(
+                        "add {}: a domain join needs the domain, and an account allowed to join computers to it, with its password in Key Vault",
+                        crate::compute::join(&examples)
+                    )),
             );
         } else {
             for &attr in DOMAIN_JOIN {
