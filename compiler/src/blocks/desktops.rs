@@ -155,7 +155,13 @@ pub const APP_GROUP: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("type", Type::Word(APP_GROUP_TYPES), false, Some("desktop"), "`desktop`: the hosts' full desktop; `remote_app`: the `application`s listed in it."),
+        attr(
+            "type",
+            Type::Word(APP_GROUP_TYPES),
+            false,
+            Some("desktop"),
+            "`desktop`: the hosts' full desktop; `remote_app`: the `application`s listed in it.",
+        ),
         attr(
             "users",
             Type::List(&STRING),
@@ -194,7 +200,13 @@ pub const SCALING: KindSchema = KindSchema {
         attr("ramp_down", Type::TimeOfDay, true, None, "When users start to leave and hosts may stop."),
         attr("off_peak", Type::TimeOfDay, true, None, "When the quiet hours start."),
         attr("timezone", Type::String, true, None, "The Windows time zone of the times, such as `\"GMT Standard Time\"`."),
-        attr("days", Type::List(&DAY), false, Some("monday to friday"), "The days the schedule runs; on other days Azure leaves the hosts as they are."),
+        attr(
+            "days",
+            Type::List(&DAY),
+            false,
+            Some("monday to friday"),
+            "The days the schedule runs; on other days Azure leaves the hosts as they are.",
+        ),
     ],
     children: &[],
     unique: false,
@@ -283,8 +295,7 @@ pub fn users(node: &Node) -> Vec<Spanned<&str>> {
 /// Whether text is a GUID in its usual form: 8-4-4-4-12 hexadecimal digits.
 pub fn is_guid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
-    parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(part, len)| part.len() == len && part.chars().all(|c| c.is_ascii_hexdigit()))
+    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(part, len)| part.len() == len && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The `marketplace_image` an image comes from: itself, or for a gallery
@@ -778,5 +789,200 @@ pub(crate) mod test_support {
         format!(
             "desktop_pool {name} {{\n resource_group = \"rg-{name}\"\n type = personal\n hosts = 2\n size = Standard_D4s_v5\n image = win11_multisession\n subnet = net.hosts\n admin = secret(kv, \"pw\")\n workspace = staff\n app_group desktop {{ users = [\"{USER}\"] }}\n {extra}\n}}\n"
         )
+    }
+}
+
+#[cfg(test)]
+mod lowering_tests {
+    use super::test_support::{personal, plan, pooled, OTHER_USER, USER};
+    use crate::lower::ir::{AzurePlan, Prop, Resource};
+
+    fn lower(text: &str) -> AzurePlan {
+        let analysis = crate::analyze_text(text, std::path::Path::new("."));
+        assert!(analysis.diagnostics.is_empty(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, resource_type: &str, name: &[&str]) -> (usize, &'a Resource) {
+        plan.resources
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.resource_type == resource_type && r.name == name)
+            .unwrap_or_else(|| panic!("no {resource_type} {name:?}"))
+    }
+
+    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(usize, &'a Resource)> {
+        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+    }
+
+    fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
+        path.iter().fold(prop, |p, key| match p {
+            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
+            other => panic!("{other:?} has no `{key}`"),
+        })
+    }
+
+    const APPS: &str = "app_group apps {\n  type = remote_app\n  friendly_name = \"Apps\"\n  users = [\"7c9e6679-7425-40de-944b-e07fc1f90ae7\"]\n  application calc { path = \"C:\\\\Windows\\\\System32\\\\calc.exe\"  arguments = \"/x\" }\n }\n scaling {\n  ramp_up = 07:00\n  peak = 09:30\n  ramp_down = 18:00\n  off_peak = 20:00\n  timezone = \"GMT Standard Time\"\n  days = [saturday]\n }";
+
+    #[test]
+    fn a_pooled_pool_is_a_host_pool_with_groups_users_and_a_scaling_plan() {
+        let plan = lower(&plan(&pooled("finance", &format!("load_balancing = depth_first\n {APPS}"))));
+        let (pool, pool_resource) = find(&plan, super::HOST_POOL, &["finance"]);
+        assert_eq!(pool_resource.resource_group, "rg-finance");
+        assert_eq!(pool_resource.location.as_deref(), Some("uksouth"));
+        let p = &pool_resource.properties;
+        assert_eq!(get(p, &["hostPoolType"]), &Prop::str("Pooled"));
+        assert_eq!(get(p, &["loadBalancerType"]), &Prop::str("DepthFirst"));
+        assert_eq!(get(p, &["preferredAppGroupType"]), &Prop::str("Desktop"));
+        assert_eq!(get(p, &["maxSessionLimit"]), &Prop::Int(10));
+        assert_eq!(get(p, &["customRdpProperty"]), &Prop::str("targetisaadjoined:i:1"));
+        assert_eq!(get(p, &["registrationInfo", "expirationTime"]), &Prop::DeploymentTimePlus("PT24H"));
+        assert_eq!(get(p, &["registrationInfo", "registrationTokenOperation"]), &Prop::str("Update"));
+
+        let (desktop, desktop_resource) = find(&plan, super::APPLICATION_GROUP, &["finance-desktop"]);
+        assert_eq!(get(&desktop_resource.properties, &["applicationGroupType"]), &Prop::str("Desktop"));
+        assert_eq!(get(&desktop_resource.properties, &["hostPoolArmPath"]), &Prop::Id(pool));
+        assert_eq!(desktop_resource.depends_on, [pool]);
+        let (apps, apps_resource) = find(&plan, super::APPLICATION_GROUP, &["finance-apps"]);
+        assert_eq!(get(&apps_resource.properties, &["applicationGroupType"]), &Prop::str("RemoteApp"));
+        assert_eq!(get(&apps_resource.properties, &["friendlyName"]), &Prop::str("Apps"));
+        let (_, calc) = find(&plan, super::APPLICATION, &["finance-apps", "calc"]);
+        assert_eq!(calc.parent, Some(apps));
+        assert_eq!(calc.location, None);
+        assert_eq!(get(&calc.properties, &["filePath"]), &Prop::str("C:\\Windows\\System32\\calc.exe"));
+        assert_eq!(get(&calc.properties, &["commandLineSetting"]), &Prop::str("Require"));
+        assert_eq!(get(&calc.properties, &["commandLineArguments"]), &Prop::str("/x"));
+
+        // Desktop Virtualization User on each group, for its users; Virtual Machine
+        // User Login on the hosts' group, for all the pool's users.
+        let roles = of_type(&plan, "Microsoft.Authorization/roleAssignments");
+        let scoped: Vec<(&Prop, &Prop)> =
+            roles.iter().filter_map(|(_, r)| r.top.get("scope").map(|s| (s, get(&r.properties, &["principalId"])))).collect();
+        assert_eq!(scoped, [(&Prop::Scope(desktop), &Prop::str(USER)), (&Prop::Scope(apps), &Prop::str(OTHER_USER))]);
+        let logins: Vec<&Prop> =
+            roles.iter().filter(|(_, r)| !r.top.contains_key("scope")).map(|(_, r)| get(&r.properties, &["principalId"])).collect();
+        assert_eq!(logins, [&Prop::str(USER), &Prop::str(OTHER_USER)]);
+        let (_, first) = roles[0];
+        assert_eq!(first.name, ["finance-desktop", USER, super::DESKTOP_USER_ROLE]);
+        assert_eq!(first.depends_on, [desktop]);
+        assert_eq!(
+            get(&first.properties, &["roleDefinitionId"]),
+            &Prop::SubscriptionResourceId { resource_type: "Microsoft.Authorization/roleDefinitions", name: super::DESKTOP_USER_ROLE.into() }
+        );
+
+        let (_, scaling) = find(&plan, super::SCALING_PLAN, &["finance"]);
+        assert_eq!(scaling.depends_on, [pool]);
+        assert_eq!(get(&scaling.properties, &["timeZone"]), &Prop::str("GMT Standard Time"));
+        assert_eq!(get(&scaling.properties, &["hostPoolReferences", "0", "hostPoolArmPath"]), &Prop::Id(pool));
+        let schedule = get(&scaling.properties, &["schedules", "0"]);
+        assert_eq!(get(schedule, &["daysOfWeek"]), &Prop::Array(vec![Prop::str("Saturday")]));
+        assert_eq!(get(schedule, &["peakStartTime"]), &Prop::object([("hour", Prop::Int(9)), ("minute", Prop::Int(30))]));
+        assert_eq!(get(schedule, &["peakLoadBalancingAlgorithm"]), &Prop::str("DepthFirst"));
+
+        let (_, workspace) = find(&plan, super::WORKSPACE, &["staff"]);
+        assert_eq!(workspace.resource_group, "rg-ws");
+        assert_eq!(get(&workspace.properties, &["applicationGroupReferences"]), &Prop::Array(vec![Prop::Id(desktop), Prop::Id(apps)]));
+        assert_eq!(workspace.depends_on, [desktop, apps]);
+    }
+
+    #[test]
+    fn session_hosts_join_entra_id_then_register_with_the_token() {
+        let plan = lower(&plan(&pooled("finance", "zones = [1, 2]")));
+        let (pool, _) = find(&plan, super::HOST_POOL, &["finance"]);
+        let (vm, machine) = find(&plan, "Microsoft.Compute/virtualMachines", &["finance-2"]);
+        assert_eq!(machine.top["identity"], Prop::object([("type", Prop::str("SystemAssigned"))]));
+        assert_eq!(machine.top["zones"], Prop::Array(vec![Prop::str("2")]));
+        assert_eq!(get(&machine.properties, &["licenseType"]), &Prop::str("Windows_Client"));
+        assert_eq!(get(&machine.properties, &["osProfile", "computerName"]), &Prop::str("finance-2"));
+        assert!(matches!(get(&machine.properties, &["osProfile", "adminPassword"]), Prop::Secret(s) if s.secret == "pw"));
+        assert_eq!(get(&machine.properties, &["storageProfile", "imageReference", "sku"]), &Prop::str("win11-24h2-avd"));
+        let (join, join_resource) = find(&plan, "Microsoft.Compute/virtualMachines/extensions", &["finance-2", "AADLoginForWindows"]);
+        assert_eq!(join_resource.depends_on, [vm]);
+        assert_eq!(get(&join_resource.properties, &["publisher"]), &Prop::str("Microsoft.Azure.ActiveDirectory"));
+        let (_, agent) = find(&plan, "Microsoft.Compute/virtualMachines/extensions", &["finance-2", "Microsoft.PowerShell.DSC"]);
+        assert_eq!(agent.depends_on, [vm, join, pool]);
+        assert_eq!(get(&agent.properties, &["settings", "modulesUrl"]), &Prop::str(super::AGENT_CONFIGURATION_URL));
+        assert_eq!(get(&agent.properties, &["settings", "properties", "hostPoolName"]), &Prop::str("finance"));
+        assert_eq!(get(&agent.properties, &["settings", "properties", "aadJoin"]), &Prop::Bool(true));
+        assert_eq!(
+            get(&agent.properties, &["settings", "properties", "registrationInfoTokenCredential", "Password"]),
+            &Prop::str("PrivateSettingsRef:RegistrationInfoToken")
+        );
+        // The token is in protected settings only.
+        assert_eq!(get(&agent.properties, &["protectedSettings", "Items", "RegistrationInfoToken"]), &Prop::RegistrationToken(pool));
+        let (_, nic) = find(&plan, "Microsoft.Network/networkInterfaces", &["finance-1-nic"]);
+        assert_eq!(nic.resource_group, "rg-finance");
+    }
+
+    #[test]
+    fn a_personal_pool_joins_a_domain_and_assigns_desktops() {
+        let domain = "assignment = direct\n join = domain\n domain = \"corp.contoso.com\"\n join_user = \"svc@corp.contoso.com\"\n join_password = secret(kv, \"join\")\n host_prefix = \"dev\"";
+        let plan = lower(&plan(&personal("devs", domain).replace("win11_multisession", "windows_2022")));
+        let (_, pool) = find(&plan, super::HOST_POOL, &["devs"]);
+        assert_eq!(get(&pool.properties, &["loadBalancerType"]), &Prop::str("Persistent"));
+        assert_eq!(get(&pool.properties, &["personalDesktopAssignmentType"]), &Prop::str("Direct"));
+        let Prop::Object(properties) = &pool.properties else { panic!() };
+        assert!(!properties.contains_key("maxSessionLimit") && !properties.contains_key("customRdpProperty"));
+        assert!(of_type(&plan, super::SCALING_PLAN).is_empty());
+        let (_, machine) = find(&plan, "Microsoft.Compute/virtualMachines", &["dev-1"]);
+        // Domain joined: no identity; Windows Server: no client license.
+        assert!(!machine.top.contains_key("identity"));
+        let Prop::Object(vm_properties) = &machine.properties else { panic!() };
+        assert!(!vm_properties.contains_key("licenseType"));
+        let (_, join) = find(&plan, "Microsoft.Compute/virtualMachines/extensions", &["dev-1", "JsonADDomainExtension"]);
+        assert_eq!(get(&join.properties, &["settings", "name"]), &Prop::str("corp.contoso.com"));
+        assert_eq!(get(&join.properties, &["settings", "user"]), &Prop::str("svc@corp.contoso.com"));
+        assert!(matches!(get(&join.properties, &["protectedSettings", "password"]), Prop::Secret(s) if s.secret == "join"));
+        let (_, agent) = find(&plan, "Microsoft.Compute/virtualMachines/extensions", &["dev-2", "Microsoft.PowerShell.DSC"]);
+        assert_eq!(get(&agent.properties, &["settings", "properties", "aadJoin"]), &Prop::Bool(false));
+        // Domain joined hosts take no Virtual Machine User Login.
+        let roles = of_type(&plan, "Microsoft.Authorization/roleAssignments");
+        assert_eq!(roles.len(), 1);
+        assert!(roles[0].1.top.contains_key("scope"));
+    }
+
+    #[test]
+    fn users_and_sign_ins_are_assigned_once() {
+        // Two pools in one group, one user listed twice: one sign-in role for the
+        // group, one user role a group.
+        let twice = format!("app_group desktop {{ users = [\"{USER}\", \"{USER}\"] }}");
+        let first = pooled("alpha", "").replace(&format!("app_group desktop {{ users = [\"{USER}\"] }}"), &twice);
+        let second = pooled("beta", "").replace("rg-beta", "rg-alpha");
+        let plan = lower(&plan(&format!("{first}{second}")));
+        let roles = of_type(&plan, "Microsoft.Authorization/roleAssignments");
+        let scoped = roles.iter().filter(|(_, r)| r.top.contains_key("scope")).count();
+        let logins = roles.iter().filter(|(_, r)| !r.top.contains_key("scope")).count();
+        assert_eq!((scoped, logins), (2, 1));
+    }
+
+    #[test]
+    fn remote_apps_only_are_preferred_and_caf_names_the_objects() {
+        let only_apps = pooled("finance", "").replace(
+            &format!("app_group desktop {{ users = [\"{USER}\"] }}"),
+            "app_group apps {\n  type = remote_app\n  application calc { path = \"calc.exe\" }\n }",
+        );
+        let scaling = "scaling { ramp_up = 07:00  peak = 09:00  ramp_down = 17:00  off_peak = 19:00  timezone = \"UTC\" }";
+        let plan = lower(&format!("use std.naming.caf\n{}", plan(&only_apps.replace("\n}\n", &format!("\n {scaling}\n}}\n")))));
+        let (_, pool) = find(&plan, super::HOST_POOL, &["vdpool-finance"]);
+        assert_eq!(get(&pool.properties, &["preferredAppGroupType"]), &Prop::str("RailApplications"));
+        find(&plan, super::APPLICATION_GROUP, &["vdag-finance-apps"]);
+        find(&plan, super::SCALING_PLAN, &["vdscaling-finance"]);
+        find(&plan, super::WORKSPACE, &["vdws-staff"]);
+        find(&plan, "Microsoft.Compute/virtualMachines", &["vm-finance-1"]);
+    }
+
+    #[test]
+    fn golden_images_from_the_multi_session_marketplace_image_are_client_licensed() {
+        let gallery = "gallery g { resource_group = \"rg-img\" }\nimage golden {\n gallery = g\n os = windows\n source = win11_multisession_m365\n version = 1.0.0\n build { powershell = [\"echo\"] }\n}\n";
+        let plan = lower(&plan(&format!("{gallery}{}", pooled("finance", "").replace("win11_multisession", "golden"))));
+        let (definition, _) = find(&plan, "Microsoft.Compute/galleries/images", &["g", "golden"]);
+        let (_, machine) = find(&plan, "Microsoft.Compute/virtualMachines", &["finance-1"]);
+        assert_eq!(get(&machine.properties, &["licenseType"]), &Prop::str("Windows_Client"));
+        assert_eq!(
+            get(&machine.properties, &["storageProfile", "imageReference", "id"]),
+            &Prop::ChildId { resource: definition, child: "versions", name: "1.0.0".into() }
+        );
+        assert!(machine.depends_on.contains(&definition));
     }
 }

@@ -20,7 +20,7 @@ declare_codes! {
     /// Bastion host, gateways, public IP addresses, sites' local network gateways
     /// and connections) and the route tables derived for spokes follow the
     /// subnets' rule, except that a firewall's name has at most 50 characters;
-    /// so do what `compute` and `scale_set` blocks bring (network interfaces,
+    /// so do what `compute`, `scale_set` and `desktop_pool` blocks bring (network interfaces,
     /// managed disks, load balancers and their public IP addresses,
     /// availability sets, proximity placement groups) and their resource
     /// groups. Virtual machines' and scale sets' own names are computer names,
@@ -733,6 +733,31 @@ mod tests {
             [
                 format!("the firewall name `{long}-firewall` of the firewall of hub `{long}` has 54 characters, but Azure wants a firewall name that has 1 to 50 characters"),
                 "the local network gateway name `s-` of site `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.s-` ends with `-`, but Azure wants a local network gateway name that ends with a letter, digit or `_`".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn desktop_names_follow_their_rules() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        assert!(HOST_POOL.problems("vdpool-finance @uk.1").is_empty());
+        assert_eq!(facts(&HOST_POOL, "ab"), ["has 2 characters"]);
+        assert_eq!(facts(&DESKTOP_WORKSPACE, "ws/1"), ["contains `/`"]);
+        assert!(REMOTE_APPLICATION.problems("excel").is_empty());
+        assert_eq!(facts(&REMOTE_APPLICATION, &"a".repeat(25)), ["has 25 characters"]);
+        let long = "p".repeat(56);
+        let apps = "app_group apps {\n  type = remote_app\n  application microsoft_excel_for_finance { path = \"excel.exe\" }\n }";
+        let text = format!(
+            "use std.naming.caf\n{}",
+            plan(&pooled(&long, apps).replace(&format!("resource_group = \"rg-{long}\""), "resource_group = \"rg-p\""))
+        );
+        // `vdpool-` and 56 characters fit in 64; the groups' names do not.
+        assert_eq!(
+            messages(&text, "ASH301"),
+            [
+                format!("the application group name `vdag-{long}-desktop` of app_group `{long}.desktop` has 69 characters, but Azure wants an application group name that has 3 to 64 characters"),
+                format!("the application group name `vdag-{long}-apps` of app_group `{long}.apps` has 66 characters, but Azure wants an application group name that has 3 to 64 characters"),
+                format!("the application name `microsoft_excel_for_finance` of application `{long}.apps.microsoft_excel_for_finance` has 27 characters, but Azure wants an application name that has 3 to 24 characters"),
             ]
         );
     }

@@ -84,10 +84,10 @@ mod tests {
 
     #[test]
     fn programs_belong_in_remote_app_groups() {
-        let plan = plan(&pooled("finance", "").replace(
-            "app_group desktop {",
-            "app_group desktop {\n  application calc { path = \"C:\\\\Windows\\\\System32\\\\calc.exe\" }\n ",
-        ));
+        let plan = plan(
+            &pooled("finance", "")
+                .replace("app_group desktop {", "app_group desktop {\n  application calc { path = \"C:\\\\Windows\\\\System32\\\\calc.exe\" }\n "),
+        );
         assert_eq!(messages(&plan, "ASH627"), ["app_group `finance.desktop` publishes the hosts' desktop, which holds no RemoteApp programs"]);
     }
 }

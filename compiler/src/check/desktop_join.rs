@@ -40,7 +40,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (pool, node) in model.of_kind("desktop_pool") {
         let what = model.describe(pool);
         if joins_domain(node) {
-            let needed = [("domain", "domain = \"...\""), ("join_user", "join_user = \"...\""), ("join_password", "join_password = secret(VAULT, \"NAME\")")];
+            let needed =
+                [("domain", "domain = \"...\""), ("join_user", "join_user = \"...\""), ("join_password", "join_password = secret(VAULT, \"NAME\")")];
             let missing: Vec<(String, String)> =
                 needed.iter().filter(|(a, _)| node.get(a).is_none()).map(|(a, example)| (format!("`{a}`"), format!("`{example}`"))).collect();
             if missing.is_empty() {
@@ -60,8 +61,12 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &attr in DOMAIN_JOIN {
                 let Some(written) = node.get(attr) else { continue };
                 out.push(
-                    Diagnostic::new(&DESKTOP_JOIN, written.key, format!("`{attr}` is a domain join setting, but the hosts of {what} join Microsoft Entra ID"))
-                        .with_help(format!("remove `{attr}`, or write `join = domain`")),
+                    Diagnostic::new(
+                        &DESKTOP_JOIN,
+                        written.key,
+                        format!("`{attr}` is a domain join setting, but the hosts of {what} join Microsoft Entra ID"),
+                    )
+                    .with_help(format!("remove `{attr}`, or write `join = domain`")),
                 );
             }
         }
@@ -73,7 +78,8 @@ mod tests {
     use crate::blocks::desktops::test_support::{plan, pooled};
     use crate::check::test_support::messages;
 
-    const DOMAIN: &str = "join = domain\n domain = \"corp.contoso.com\"\n join_user = \"svc@corp.contoso.com\"\n join_password = secret(kv, \"join\")";
+    const DOMAIN: &str =
+        "join = domain\n domain = \"corp.contoso.com\"\n join_user = \"svc@corp.contoso.com\"\n join_password = secret(kv, \"join\")";
 
     #[test]
     fn a_domain_join_needs_its_domain_and_account() {

@@ -49,12 +49,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 String::new()
             };
             out.push(
-                Diagnostic::new(
-                    &DESKTOP_USER_ID,
-                    user.span,
-                    format!("`{shown}` among the users of {} is not an object ID", model.describe(group)),
-                )
-                .with_help(format!("write the object ID (a GUID) of the user or group: role assignments name principals by ID{lookup}")),
+                Diagnostic::new(&DESKTOP_USER_ID, user.span, format!("`{shown}` among the users of {} is not an object ID", model.describe(group)))
+                    .with_help(format!("write the object ID (a GUID) of the user or group: role assignments name principals by ID{lookup}")),
             );
         }
     }
@@ -77,7 +73,11 @@ mod tests {
             Some("write the object ID (a GUID) of the user or group: role assignments name principals by ID; for a group, `az ad group show --group finance-users --query id --output tsv`")
         );
         let email = plan(&pooled("finance", "").replace(USER, "ada@contoso.com"));
-        assert!(diagnostics(&email, "ASH628")[0].help.as_deref().unwrap().ends_with("`az ad user show --id ada@contoso.com --query id --output tsv`"));
+        assert!(diagnostics(&email, "ASH628")[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .ends_with("`az ad user show --id ada@contoso.com --query id --output tsv`"));
         let spaced = plan(&pooled("finance", "").replace(USER, "Finance Users"));
         assert!(diagnostics(&spaced, "ASH628")[0].help.as_deref().unwrap().ends_with("by ID"));
     }

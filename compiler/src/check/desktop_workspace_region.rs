@@ -51,7 +51,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_label(node.head, format!("the workspace deploys in {region}"))
-                .with_help(format!("give the pools in {other} a `desktop_workspace` of their own: a workspace lists application groups of its region only")),
+                .with_help(format!(
+                    "give the pools in {other} a `desktop_workspace` of their own: a workspace lists application groups of its region only"
+                )),
             );
         }
     }

@@ -101,7 +101,9 @@ mod tests {
     #[test]
     fn gallery_images_are_judged_by_their_source() {
         let gallery = "gallery g { resource_group = \"rg-img\" }\nimage golden {\n gallery = g\n os = windows\n source = SOURCE\n build { powershell = [\"echo\"] }\n}\n";
-        let from = |source: &str| plan(&format!("{ENTERPRISE}{}{}", gallery.replace("SOURCE", source), pooled("finance", "").replace("win11_multisession", "golden")));
+        let from = |source: &str| {
+            plan(&format!("{ENTERPRISE}{}{}", gallery.replace("SOURCE", source), pooled("finance", "").replace("win11_multisession", "golden")))
+        };
         assert!(messages(&from("win11_multisession"), "ASH623").is_empty());
         assert_eq!(messages(&from("win11_ent"), "ASH623").len(), 1);
         // An image made outside the plan is not judged.

@@ -39,7 +39,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let desktops: Vec<_> = groups.iter().filter(|&&g| !is_remote_app(model.node(g))).collect();
         for &remote in groups.iter().filter(|&&g| is_remote_app(model.node(g))) {
             for user in users(model.node(remote)) {
-                let found = desktops.iter().find_map(|&&d| users(model.node(d)).into_iter().find(|u| u.value.eq_ignore_ascii_case(user.value)).map(|u| (d, u)));
+                let found = desktops
+                    .iter()
+                    .find_map(|&&d| users(model.node(d)).into_iter().find(|u| u.value.eq_ignore_ascii_case(user.value)).map(|u| (d, u)));
                 let Some((desktop, there)) = found else { continue };
                 out.push(
                     Diagnostic::new(
@@ -68,7 +70,8 @@ mod tests {
 
     #[test]
     fn a_user_of_both_kinds_sees_the_desktop_only() {
-        let apps = |user: &str| format!("app_group apps {{\n  type = remote_app\n  users = [\"{user}\"]\n  application calc {{ path = \"calc.exe\" }}\n }}");
+        let apps =
+            |user: &str| format!("app_group apps {{\n  type = remote_app\n  users = [\"{user}\"]\n  application calc {{ path = \"calc.exe\" }}\n }}");
         assert!(messages(&plan(&pooled("finance", &apps(OTHER_USER))), "ASH630").is_empty());
         assert_eq!(
             messages(&plan(&pooled("finance", &apps(&USER.to_uppercase()))), "ASH630"),

@@ -40,8 +40,12 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             let group_node = model.node(group);
             let span = group_node.get("type").map_or(group_node.head, |a| a.span);
             out.push(
-                Diagnostic::new(&REMOTE_APP_PERSONAL, span, format!("{} publishes RemoteApp programs, but {} is personal", model.describe(group), model.describe(pool)))
-                    .with_help("publish the programs from a pooled pool, or give this pool's users its desktop: `type = desktop`"),
+                Diagnostic::new(
+                    &REMOTE_APP_PERSONAL,
+                    span,
+                    format!("{} publishes RemoteApp programs, but {} is personal", model.describe(group), model.describe(pool)),
+                )
+                .with_help("publish the programs from a pooled pool, or give this pool's users its desktop: `type = desktop`"),
             );
         }
     }
