@@ -587,9 +587,10 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
                 schedule.insert(property.to_string(), time_prop(at.value));
             }
         }
-        // Microsoft's suggested values for a pooled schedule: start a fifth of the
-        // hosts, add hosts at 60% use; at the end of the day keep a tenth, and
-        // stop a host once its last session ends, after a 30-minute notice.
+        // Fixed values (docs/language.md, `scaling`): start a fifth of the hosts,
+        // add hosts at 60% use; at the end of the day keep a tenth on, and stop a
+        // host once its last session ends, signing no one out by force (Azure
+        // uses the wait and the message only with a forced sign-out).
         schedule.insert("rampUpLoadBalancingAlgorithm".into(), Prop::str("BreadthFirst"));
         schedule.insert("rampUpMinimumHostsPct".into(), Prop::Int(20));
         schedule.insert("rampUpCapacityThresholdPct".into(), Prop::Int(60));
