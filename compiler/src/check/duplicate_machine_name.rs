@@ -132,4 +132,17 @@ mod tests {
         );
         assert_eq!(messages(&caf, "ASH419"), ["scale_set `w` and compute `web` would both deploy load balancer `lb` in resource group `rg`"]);
     }
+
+    #[test]
+    fn session_hosts_collide_with_machines() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        let machine = crate::check::test_support::windows("compute", "web", "count = 2").replace("net.web", "net.hosts");
+        let pool = pooled("desks", "host_prefix = \"web\"").replace("rg-desks", "rg");
+        assert_eq!(
+            messages(&plan(&format!("{machine}{pool}")), "ASH419"),
+            ["desktop_pool `desks` and compute `web` would both deploy virtual machine `web-1` in resource group `rg`"]
+        );
+        let apart = pooled("desks", "host_prefix = \"desk\"").replace("rg-desks", "rg");
+        assert!(messages(&plan(&format!("{machine}{apart}")), "ASH419").is_empty());
+    }
 }

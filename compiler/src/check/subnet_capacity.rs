@@ -132,4 +132,16 @@ mod tests {
         let private = block.replace("public", "private");
         assert_eq!(messages(&machines(&private), "ASH408"), ["subnet `net.small` (10.0.0.64/29) has 3 usable addresses, but the plan puts 4 in it"]);
     }
+
+    #[test]
+    fn session_hosts_take_addresses_too() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        // net.small is a /29: 3 usable addresses.
+        let three = plan(&pooled("finance", "").replace("net.hosts", "net.small").replace("hosts = 2", "hosts = 3"));
+        assert!(messages(&three, "ASH408").is_empty());
+        let four = three.replace("hosts = 3", "hosts = 4");
+        assert_eq!(messages(&four, "ASH408"), ["subnet `net.small` (10.0.0.64/29) has 3 usable addresses, but the plan puts 4 in it"]);
+        let found = crate::check::test_support::diagnostics(&four, "ASH408");
+        assert_eq!(found[0].labels[0].message, "desktop_pool `finance`: 4 session hosts");
+    }
 }
