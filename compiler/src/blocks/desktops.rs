@@ -349,9 +349,9 @@ pub fn pool_region(model: &Model, pool: NodeId) -> Option<&str> {
     compute::network_of(model, pool).and_then(|n| model.location(n))
 }
 
-/// The region of a workspace: its first pool's, else the plan's.
+/// The region of a workspace: its first pool's.
 pub fn workspace_region(model: &Model, workspace: NodeId) -> Option<&str> {
-    pools_of_workspace(model, workspace).into_iter().find_map(|p| pool_region(model, p)).or_else(|| model.location(workspace))
+    pools_of_workspace(model, workspace).into_iter().find_map(|p| pool_region(model, p))
 }
 
 /// A time of a `scaling` block, in minutes after midnight, with its span.
@@ -719,9 +719,14 @@ fn capitalised(day: &str) -> Prop {
     Prop::str(chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default())
 }
 
+/// A workspace that some pool names (one no pool names lists nothing, and has no
+/// region to go to: `unused-desktop-workspace` warns of it).
 fn lower_workspace(lw: &mut Lowering, workspace: NodeId) {
     let model = lw.model;
     let node = model.node(workspace);
+    if pools_of_workspace(model, workspace).is_empty() {
+        return;
+    }
     let region = workspace_region(model, workspace).map(str::to_string);
     let group = lw.resource_group_in(node.str("resource_group").unwrap_or_default(), region.clone().unwrap_or_default(), model.tags(workspace));
     let app_groups: Vec<ResourceId> = pools_of_workspace(model, workspace)

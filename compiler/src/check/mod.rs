@@ -95,6 +95,7 @@ mod tag_limits;
 mod trusted_launch_generation;
 mod unattached;
 mod unconnected_address_overlap;
+mod unused_desktop_workspace;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Model, NodeId};
@@ -204,6 +205,7 @@ pub const CHECKS: &[Check] = &[
     desktop_user_id::CHECK,
     desktop_workspace_region::CHECK,
     preferred_app_group::CHECK,
+    unused_desktop_workspace::CHECK,
 ];
 
 /// Runs every check over a model.
