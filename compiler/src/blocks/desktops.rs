@@ -542,8 +542,8 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
 
         let mut seen: Vec<&str> = Vec::new();
         for user in users(group_node) {
-            // A principal listed twice is one assignment (`desktop-users` warns).
-            if seen.contains(&user.value) {
+            // A principal listed twice, in any case, is one assignment.
+            if seen.iter().any(|s| s.eq_ignore_ascii_case(user.value)) {
                 continue;
             }
             seen.push(user.value);
@@ -558,7 +558,7 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
                 group,
             );
             lw.push(assignment);
-            if !pool_users.iter().any(|u| u == user.value) {
+            if !pool_users.iter().any(|u| u.eq_ignore_ascii_case(user.value)) {
                 pool_users.push(user.value.to_string());
             }
         }
@@ -704,7 +704,7 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
     // Users of Entra joined hosts sign in to them with Virtual Machine User Login.
     if entra {
         for user in pool_users {
-            if !logins.insert((place.resource_group.to_ascii_lowercase(), user.clone())) {
+            if !logins.insert((place.resource_group.to_ascii_lowercase(), user.to_ascii_lowercase())) {
                 continue;
             }
             let description = format!("Signs in to the session hosts of desktop pool {symbol}");
@@ -952,7 +952,7 @@ mod lowering_tests {
     fn users_and_sign_ins_are_assigned_once() {
         // Two pools in one group, one user listed twice: one sign-in role for the
         // group, one user role a group.
-        let twice = format!("app_group desktop {{ users = [\"{USER}\", \"{USER}\"] }}");
+        let twice = format!("app_group desktop {{ users = [\"{USER}\", \"{}\"] }}", USER.to_uppercase());
         let first = pooled("alpha", "").replace(&format!("app_group desktop {{ users = [\"{USER}\"] }}"), &twice);
         let second = pooled("beta", "").replace("rg-beta", "rg-alpha");
         let plan = lower(&plan(&format!("{first}{second}")));
