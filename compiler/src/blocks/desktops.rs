@@ -755,6 +755,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn times_of_day_are_literals_of_their_own() {
+        use super::test_support::{plan, pooled};
+        let helps = |ramp_up: &str| -> Vec<(&'static str, String)> {
+            let scaling = format!("scaling {{ ramp_up = {ramp_up}  peak = 09:00  ramp_down = 18:00  off_peak = 20:00  timezone = \"UTC\" }}");
+            crate::analyze_text(&plan(&pooled("finance", &scaling)), std::path::Path::new("."))
+                .diagnostics
+                .into_iter()
+                .map(|d| (d.code.code, d.help.unwrap_or_default()))
+                .collect()
+        };
+        assert!(helps("7:30").is_empty());
+        assert_eq!(helps("\"07:30\""), [("ASH104", "remove the quotes: `07:30`".to_string())]);
+        assert_eq!(helps("7"), [("ASH104", "write hours and minutes: `07:00`".to_string())]);
+        assert_eq!(helps("seven"), [("ASH104", "write HH:MM without quotes, from 00:00 to 23:59, such as `07:30`".to_string())]);
+        assert_eq!(helps("24:00")[0].0, "ASH004");
+    }
+
+    #[test]
     fn guids_are_five_groups_of_hexadecimal_digits() {
         assert!(is_guid("3f2504e0-4f89-41d3-9a0c-0305e82c3301"));
         assert!(is_guid("3F2504E0-4F89-41D3-9A0C-0305E82C3301"));
