@@ -42,6 +42,8 @@ pub enum Typed {
     Version(u32, u32, u32),
     /// A duration, in seconds.
     Duration(u64),
+    /// A time of day, in minutes after midnight.
+    TimeOfDay(u32),
 }
 
 /// One block of the plan.

@@ -58,6 +58,17 @@ pub fn vault_base(resource_group: &str) -> &str {
     base
 }
 
+/// The patterns of Azure Virtual Desktop's objects, with their defaults: a
+/// pool's host pool and scaling plan are named like the pool, an application
+/// group `<pool>-<group>`, a workspace like its block.
+#[rustfmt::skip]
+pub const DESKTOP_PATTERNS: &[(&str, &str)] = &[
+    ("host_pool", "{name}"),
+    ("application_group", "{name}"),
+    ("desktop_workspace", "{name}"),
+    ("scaling_plan", "{name}"),
+];
+
 pub struct Names<'a> {
     model: &'a Model,
 }
@@ -223,6 +234,44 @@ impl<'a> Names<'a> {
     pub fn recovery_vault(&self, resource_group: &str, location: &str) -> String {
         let pattern = self.pattern("recovery_vault", "{name}-vault");
         pattern.replace("{name}", vault_base(resource_group)).replace("{location}", location)
+    }
+
+    /// The host pool of a `desktop_pool`: `{location}` is the region of its
+    /// session hosts' network, where the pool's objects go.
+    pub fn host_pool(&self, pool: NodeId) -> String {
+        self.desktop_name("host_pool", self.model.node(pool).name(), pool)
+    }
+
+    /// An application group of a `desktop_pool`: `{name}` is `<pool>-<group>`.
+    pub fn application_group(&self, group: NodeId) -> String {
+        let node = self.model.node(group);
+        let Some(pool) = node.parent else { return node.name().to_string() };
+        let name = format!("{}-{}", self.model.node(pool).name(), node.name());
+        self.desktop_name("application_group", &name, pool)
+    }
+
+    /// The scaling plan of a pooled `desktop_pool`.
+    pub fn scaling_plan(&self, pool: NodeId) -> String {
+        self.desktop_name("scaling_plan", self.model.node(pool).name(), pool)
+    }
+
+    /// The Azure Virtual Desktop workspace of a `desktop_workspace`: `{location}`
+    /// is the region of the pools that publish in it.
+    pub fn desktop_workspace(&self, workspace: NodeId) -> String {
+        let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == "desktop_workspace").copied().unwrap_or(("", "{name}"));
+        let mut pattern = self.pattern("desktop_workspace", default);
+        if let Some(region) = crate::blocks::desktops::workspace_region(self.model, workspace) {
+            pattern = pattern.replace("{location}", region);
+        }
+        self.fill(&pattern, workspace, &[])
+    }
+
+    /// A name through one of the [`DESKTOP_PATTERNS`], in the region of `pool`'s session hosts.
+    fn desktop_name(&self, attr: &str, name: &str, pool: NodeId) -> String {
+        let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
+        let pattern = self.pattern(attr, default);
+        let place = crate::blocks::compute::network_of(self.model, pool).unwrap_or(pool);
+        self.fill_name(&pattern, name, place, &[])
     }
 
     /// The managed OS disk of virtual machine `vm` (its Azure name).

@@ -376,6 +376,9 @@ impl Resolver<'_> {
             }
             (ValueKind::Ipv4(ip), Type::Version) => Some(format!("a version has three parts, MAJOR.MINOR.PATCH; `{ip}` has four")),
             (ValueKind::Int(n), Type::Duration) => Some(format!("give the unit: `{n}m` for minutes, `{n}h` for hours")),
+            (ValueKind::Str(s), Type::TimeOfDay) if is_time_text(s) => Some(format!("remove the quotes: `{s}`")),
+            (ValueKind::Int(n), Type::TimeOfDay) if *n < 24 => Some(format!("write hours and minutes: `{n:02}:00`")),
+            (_, Type::TimeOfDay) => Some("write HH:MM without quotes, from 00:00 to 23:59, such as `07:30`".into()),
             _ => None,
         });
         if let Some(help) = help {
@@ -402,6 +405,7 @@ impl Resolver<'_> {
             (Type::Boolean, ValueKind::Bool(b)) => Some(Typed::Bool(*b)),
             (Type::Version, ValueKind::Version(major, minor, patch)) => Some(Typed::Version(*major, *minor, *patch)),
             (Type::Duration, ValueKind::Duration(seconds)) => Some(Typed::Duration(*seconds)),
+            (Type::TimeOfDay, ValueKind::TimeOfDay(minutes)) => Some(Typed::TimeOfDay(*minutes)),
             (Type::Prefix | Type::PrefixOrAuto, ValueKind::Cidr(net)) => Some(Typed::Prefix(*net)),
             (Type::PrefixOrAuto, ValueKind::Auto(len)) => Some(Typed::Auto(*len)),
             (Type::IpAddress, ValueKind::Ipv4(ip)) => Some(Typed::Ip((*ip).into())),
@@ -575,6 +579,11 @@ fn is_phrase(kind: &schema::KindSchema, block: &ast::Block) -> bool {
 fn is_version_text(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// `07:30`: what a time of day looks like, for "remove the quotes" help.
+fn is_time_text(s: &str) -> bool {
+    matches!(s.split_once(':'), Some((h, m)) if (1..=2).contains(&h.len()) && m.len() == 2 && h.chars().chain(m.chars()).all(|c| c.is_ascii_digit()))
 }
 
 /// `2h`, `1h30m`: what a duration literal looks like, for "remove the quotes" help.

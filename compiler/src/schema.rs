@@ -37,6 +37,8 @@ pub enum Type {
     Version,
     /// A duration literal such as `2h`, `90m` or `1h30m`.
     Duration,
+    /// A time of day such as `07:00` or `18:30`.
+    TimeOfDay,
 }
 
 impl Type {
@@ -59,6 +61,7 @@ impl Type {
             Type::Secret => "a secret: `secret(VAULT, \"NAME\")`".into(),
             Type::Version => "a version like 1.2.0".into(),
             Type::Duration => "a duration like 2h or 90m".into(),
+            Type::TimeOfDay => "a time of day like 07:00".into(),
         }
     }
 }
@@ -176,6 +179,11 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::scale_set::CAPACITY,
     &blocks::scale_set::AUTOSCALE,
     &blocks::backup::BACKUP_POLICY,
+    &blocks::desktops::DESKTOP_POOL,
+    &blocks::desktops::APP_GROUP,
+    &blocks::desktops::APPLICATION_KIND,
+    &blocks::desktops::SCALING,
+    &blocks::desktops::DESKTOP_WORKSPACE,
     &crate::policy::POLICY,
     &crate::policy::TAGS,
     &blocks::updates::UPDATE_GROUP,
@@ -214,6 +222,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "compute",
     "scale_set",
     "backup_policy",
+    "desktop_pool",
+    "desktop_workspace",
     "policy",
     "tags",
     "update_group",

@@ -854,3 +854,99 @@ fn guid_names_and_principal_ids_are_expressions_of_literals() {
         assert!(bicep.ends_with(" 0 failures"), "{bicep}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Scopes, registration tokens and the deployment time
+
+/// A host pool and an application group in one group and deployment, a role
+/// assignment scoped to the group there, and in a second deployment of the
+/// same group an extension that reads the pool's registration token.
+fn desktop_plan() -> AzurePlan {
+    let pool_type = "Microsoft.DesktopVirtualization/hostPools";
+    let group_type = "Microsoft.DesktopVirtualization/applicationGroups";
+    let role_type = "Microsoft.Authorization/roleAssignments";
+    let vm_type = "Microsoft.Compute/virtualMachines";
+    let ext_type = "Microsoft.Compute/virtualMachines/extensions";
+    let rg = "rg-'d'";
+    let resource = |symbol: &str, resource_type: &'static str, name: Vec<&str>, properties: Prop, depends_on: Vec<usize>, deployment| Resource {
+        symbol: symbol.into(),
+        resource_type,
+        api_version: api_version(resource_type),
+        name: name.into_iter().map(String::from).collect(),
+        parent: None,
+        resource_group: rg.into(),
+        location: None,
+        tags: IndexMap::new(),
+        top: IndexMap::new(),
+        properties,
+        depends_on,
+        origin: 0,
+        deployment,
+    };
+    let pool = resource(
+        "hp_a",
+        pool_type,
+        vec!["hp-'a'[x]"],
+        Prop::object([("registrationInfo", Prop::object([("expirationTime", Prop::DeploymentTimePlus("PT24H"))]))]),
+        vec![],
+        0,
+    );
+    let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(0))]), vec![0], 0);
+    let mut role = resource("role_a", role_type, vec!["[ag-'a']", "p"], Prop::object([("principalId", Prop::str("p"))]), vec![1], 0);
+    role.top.insert("scope".into(), Prop::Scope(1));
+    let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(IndexMap::new()), vec![], 1);
+    let mut ext =
+        resource("ext_a", ext_type, vec!["vm-a", "Microsoft.PowerShell.DSC"], Prop::object([("token", Prop::RegistrationToken(0))]), vec![3, 0], 1);
+    ext.parent = Some(3);
+    let deployment = |name: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
+        name: name.into(),
+        symbol: format!("deploy_{}", name.replace('-', "_")),
+        file_stem: name.into(),
+        resource_group: rg.into(),
+        resources,
+        depends_on,
+    };
+    AzurePlan {
+        resource_groups: vec![ResourceGroup { name: rg.into(), location: "uksouth".into(), tags: IndexMap::new() }],
+        resources: vec![pool, group, role, vm, ext],
+        deployments: vec![deployment("rg-d", vec![0, 1, 2], vec![]), deployment("rg-d-2", vec![3, 4], vec![0])],
+    }
+}
+
+#[test]
+fn scopes_tokens_and_the_deployment_time_are_expressions_of_literals() {
+    let files = emit::emit(&desktop_plan());
+    let main: Value = serde_json::from_str(file(&files, "main.json")).unwrap();
+    let first = &main["resources"][1]["properties"]["template"];
+    // The time is a parameter's default value, declared where it is read only.
+    assert_eq!(first["parameters"]["deployment_time"], serde_json::json!({ "type": "string", "defaultValue": "[utcNow('u')]" }));
+    assert_eq!(first["resources"][0]["properties"]["registrationInfo"]["expirationTime"], "[dateTimeAdd(parameters('deployment_time'), 'PT24H')]");
+    assert_eq!(first["resources"][2]["scope"], "[format('Microsoft.DesktopVirtualization/applicationGroups/{0}', '[ag-''a'']')]");
+    let second = &main["resources"][2]["properties"]["template"];
+    assert!(second.get("parameters").is_none(), "{second}");
+    assert_eq!(
+        second["resources"][1]["properties"]["token"],
+        "[listRegistrationTokens(resourceId('Microsoft.DesktopVirtualization/hostPools', 'hp-''a''[x]'), '2025-10-10').value[0].token]"
+    );
+
+    let first = file(&files, "modules/rg-d.bicep");
+    assert!(first.contains("param deployment_time string = utcNow('u')\n"), "{first}");
+    assert!(first.contains("      expirationTime: dateTimeAdd(deployment_time, 'PT24H')\n"), "{first}");
+    assert!(first.contains("  scope: ag_a\n"), "{first}");
+    // The group is implied by the scope: no dependsOn.
+    assert!(!first.contains("dependsOn"), "{first}");
+    let second = file(&files, "modules/rg-d-2.bicep");
+    assert!(!second.contains("deployment_time"), "{second}");
+    assert!(
+        second.contains("resource hp_a 'Microsoft.DesktopVirtualization/hostPools@2025-10-10' existing = {\n  name: 'hp-\\'a\\'[x]'\n}\n"),
+        "{second}"
+    );
+    assert!(second.contains("    token: hp_a.listRegistrationTokens().value[0].token\n"), "{second}");
+    if validators_available() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        emit::write_atomically(&out, &files).unwrap();
+        let bicep = validate("validate-bicep", &out);
+        assert!(bicep.ends_with(" 0 failures"), "{bicep}");
+    }
+}

@@ -181,9 +181,13 @@ impl Os {
     }
 }
 
-/// Every `compute` and `scale_set` block, in declaration order.
+/// The kinds of block that bring virtual machines: `compute`, `scale_set`, and
+/// `desktop_pool` (its session hosts, see [`super::desktops`]).
+pub const MACHINE_KINDS: &[&str] = &["compute", "scale_set", "desktop_pool"];
+
+/// Every `compute`, `scale_set` and `desktop_pool` block, in declaration order.
 pub fn machine_blocks(model: &Model) -> impl Iterator<Item = (NodeId, &Node)> {
-    model.nodes.iter().enumerate().filter(|(_, n)| n.is("compute") || n.is("scale_set"))
+    model.nodes.iter().enumerate().filter(|(_, n)| MACHINE_KINDS.contains(&n.kind.kind))
 }
 
 /// The subnet a `compute` or `scale_set` block's machines join.
@@ -194,7 +198,7 @@ pub fn subnet_of(model: &Model, block: NodeId) -> Option<NodeId> {
 /// The network of a machine block's subnet, where its resources deploy.
 pub fn network_of(model: &Model, block: NodeId) -> Option<NodeId> {
     let node = model.node(block);
-    if !node.is("compute") && !node.is("scale_set") {
+    if !MACHINE_KINDS.contains(&node.kind.kind) {
         return None;
     }
     model.node(subnet_of(model, block)?).parent
@@ -235,14 +239,19 @@ pub fn int(node: &Node, attr: &str) -> Option<i64> {
     }
 }
 
-/// How many machines a `compute` block has.
+/// How many machines a `compute` block has, or session hosts a `desktop_pool`.
 pub fn count(node: &Node) -> usize {
-    int(node, "count").map_or(1, |c| c.max(1) as usize)
+    let attr = if node.is("desktop_pool") { "hosts" } else { "count" };
+    int(node, attr).map_or(1, |c| c.max(1) as usize)
 }
 
 /// The names of a `compute` block's machines in the plan: the block's name,
-/// with `-1` to `-N` when there are several.
+/// with `-1` to `-N` when there are several. A `desktop_pool`'s session hosts
+/// are always numbered: see [`super::desktops::host_names`].
 pub fn machine_names(node: &Node) -> Vec<String> {
+    if node.is("desktop_pool") {
+        return super::desktops::host_names(node);
+    }
     match count(node) {
         1 => vec![node.name().to_string()],
         n => (1..=n).map(|i| format!("{}-{i}", node.name())).collect(),
@@ -777,91 +786,130 @@ fn compute(lw: &mut Lowering, block: NodeId) {
     let extension = script_extension(model, block);
 
     for (index, machine) in machine_names(node).iter().enumerate() {
-        let vm_name = lw.names.virtual_machine(block, machine);
-        let machine_symbol = machine.replace('-', "_");
-
-        let mut configuration = IndexMap::new();
-        configuration.insert("subnet".to_string(), place.subnet_ref());
-        match ips.get(index) {
-            Some(ip) => {
-                configuration.insert("privateIPAllocationMethod".into(), Prop::str("Static"));
-                configuration.insert("privateIPAddress".into(), Prop::str(ip.value.to_string()));
-            }
-            None => {
-                configuration.insert("privateIPAllocationMethod".into(), Prop::str("Dynamic"));
-            }
-        }
-        configuration.insert("privateIPAddressVersion".into(), Prop::str("IPv4"));
-        configuration.insert("primary".into(), Prop::Bool(true));
-        if let Some((_, pool)) = &balancer {
-            configuration.insert("loadBalancerBackendAddressPools".into(), Prop::Array(vec![pool.clone()]));
-        }
-        let mut nic = place.resource(format!("nic_{machine_symbol}"), NETWORK_INTERFACE, lw.names.network_interface(block, machine));
-        nic.properties = Prop::object([
-            ("ipConfigurations", Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(configuration))])])),
-            ("enableAcceleratedNetworking", Prop::Bool(flag(node, "accelerated_networking"))),
-            ("enableIPForwarding", Prop::Bool(flag(node, "ip_forwarding"))),
-        ]);
-        nic.depends_on = place.joins(lw);
-        if let Some((lb, _)) = balancer {
-            nic.depends_on.push(lb);
-        }
-        let nic = lw.push(nic);
-
-        let mut vm = place.resource(format!("vm_{machine_symbol}"), VIRTUAL_MACHINE, vm_name.clone());
-        crate::blocks::updates::tag_machine(model, block, &mut vm.tags);
-        if !place.zones.is_empty() {
-            vm.top.insert("zones".into(), zone_list(&[place.zones[index % place.zones.len()]]));
-        }
-        if let Some(identity) = identity(node) {
-            vm.top.insert("identity".into(), identity);
-        }
-        let mut properties = IndexMap::new();
-        properties.insert("hardwareProfile".to_string(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
-        properties.insert("storageProfile".into(), storage_profile(lw, block, Some(&vm_name)));
-        properties.insert("osProfile".into(), os_profile(lw, block, "computerName", vm_name.clone()));
-        properties.insert(
-            "networkProfile".into(),
-            Prop::object([(
-                "networkInterfaces",
-                Prop::Array(vec![Prop::object([
-                    ("id", Prop::Id(nic)),
-                    ("properties", Prop::object([("primary", Prop::Bool(true)), ("deleteOption", Prop::str("Delete"))])),
-                ])]),
-            )]),
-        );
-        if let Some(security) = security_profile(node) {
-            properties.insert("securityProfile".into(), security);
-        }
-        if let Some(diagnostics) = diagnostics_profile(node) {
-            properties.insert("diagnosticsProfile".into(), diagnostics);
-        }
-        vm.depends_on.push(nic);
-        vm.depends_on.extend(gallery_image(lw, block).map(|(_, definition)| definition));
-        if let Some(avset) = avset {
-            properties.insert("availabilitySet".into(), Prop::object([("id", Prop::Id(avset))]));
-            vm.depends_on.push(avset);
-        }
-        if let Some(ppg) = ppg {
-            properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
-            vm.depends_on.push(ppg);
-        }
-        vm.properties = Prop::Object(properties);
-        let vm = lw.push(vm);
+        let spec = Machine {
+            index,
+            name: machine,
+            ip: ips.get(index).map(|ip| ip.value),
+            backend_pool: balancer.clone(),
+            availability_set: avset,
+            placement_group: ppg,
+        };
+        let vm = lower_machine(lw, &place, &spec);
         if index == 0 {
             lw.primary.insert(block, vm);
         }
-
+        let machine_symbol = machine.replace('-', "_");
         if let Some((name, properties)) = &extension {
-            let mut ext = place.resource(format!("ext_{machine_symbol}"), EXTENSION, vm_name.clone());
-            ext.name.push(name.to_string());
-            ext.parent = Some(vm);
-            ext.tags = IndexMap::new();
-            ext.properties = properties.clone();
-            ext.depends_on = vec![vm];
+            let ext = vm_extension(lw, &place, vm, format!("ext_{machine_symbol}"), name, properties.clone());
             lw.push(ext);
         }
     }
+}
+
+/// One machine of a machine block, for [`lower_machine`].
+pub struct Machine<'a> {
+    /// Its place among the block's machines, from 0: it takes the zone at this
+    /// place in the block's `zones`, in turn.
+    pub index: usize,
+    /// Its name in the plan (`web-2`), which its Azure names derive from.
+    pub name: &'a str,
+    /// A static private address, else Azure gives it a free one.
+    pub ip: Option<IpAddr>,
+    /// The load balancer and the reference to its backend pool, from [`lower_load_balancer`].
+    pub backend_pool: Option<(ResourceId, Prop)>,
+    pub availability_set: Option<ResourceId>,
+    pub placement_group: Option<ResourceId>,
+}
+
+/// One machine of a machine block: its network interface and its virtual
+/// machine, with the block's image, size, disks, login, zones and security
+/// settings. Returns the virtual machine.
+pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> ResourceId {
+    let block = place.block;
+    let node = lw.model.node(block);
+    let vm_name = lw.names.virtual_machine(block, machine.name);
+    let machine_symbol = machine.name.replace('-', "_");
+
+    let mut configuration = IndexMap::new();
+    configuration.insert("subnet".to_string(), place.subnet_ref());
+    match machine.ip {
+        Some(ip) => {
+            configuration.insert("privateIPAllocationMethod".into(), Prop::str("Static"));
+            configuration.insert("privateIPAddress".into(), Prop::str(ip.to_string()));
+        }
+        None => {
+            configuration.insert("privateIPAllocationMethod".into(), Prop::str("Dynamic"));
+        }
+    }
+    configuration.insert("privateIPAddressVersion".into(), Prop::str("IPv4"));
+    configuration.insert("primary".into(), Prop::Bool(true));
+    if let Some((_, pool)) = &machine.backend_pool {
+        configuration.insert("loadBalancerBackendAddressPools".into(), Prop::Array(vec![pool.clone()]));
+    }
+    let mut nic = place.resource(format!("nic_{machine_symbol}"), NETWORK_INTERFACE, lw.names.network_interface(block, machine.name));
+    nic.properties = Prop::object([
+        ("ipConfigurations", Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(configuration))])])),
+        ("enableAcceleratedNetworking", Prop::Bool(flag(node, "accelerated_networking"))),
+        ("enableIPForwarding", Prop::Bool(flag(node, "ip_forwarding"))),
+    ]);
+    nic.depends_on = place.joins(lw);
+    if let Some((lb, _)) = &machine.backend_pool {
+        nic.depends_on.push(*lb);
+    }
+    let nic = lw.push(nic);
+
+    let mut vm = place.resource(format!("vm_{machine_symbol}"), VIRTUAL_MACHINE, vm_name.clone());
+    crate::blocks::updates::tag_machine(lw.model, block, &mut vm.tags);
+    if !place.zones.is_empty() {
+        vm.top.insert("zones".into(), zone_list(&[place.zones[machine.index % place.zones.len()]]));
+    }
+    if let Some(identity) = identity(node) {
+        vm.top.insert("identity".into(), identity);
+    }
+    let mut properties = IndexMap::new();
+    properties.insert("hardwareProfile".to_string(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
+    properties.insert("storageProfile".into(), storage_profile(lw, block, Some(&vm_name)));
+    properties.insert("osProfile".into(), os_profile(lw, block, "computerName", vm_name.clone()));
+    properties.insert(
+        "networkProfile".into(),
+        Prop::object([(
+            "networkInterfaces",
+            Prop::Array(vec![Prop::object([
+                ("id", Prop::Id(nic)),
+                ("properties", Prop::object([("primary", Prop::Bool(true)), ("deleteOption", Prop::str("Delete"))])),
+            ])]),
+        )]),
+    );
+    if let Some(security) = security_profile(node) {
+        properties.insert("securityProfile".into(), security);
+    }
+    if let Some(diagnostics) = diagnostics_profile(node) {
+        properties.insert("diagnosticsProfile".into(), diagnostics);
+    }
+    vm.depends_on.push(nic);
+    vm.depends_on.extend(gallery_image(lw, block).map(|(_, definition)| definition));
+    if let Some(avset) = machine.availability_set {
+        properties.insert("availabilitySet".into(), Prop::object([("id", Prop::Id(avset))]));
+        vm.depends_on.push(avset);
+    }
+    if let Some(ppg) = machine.placement_group {
+        properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
+        vm.depends_on.push(ppg);
+    }
+    vm.properties = Prop::Object(properties);
+    lw.push(vm)
+}
+
+/// An extension of virtual machine `vm` of `place`'s block, named `name`:
+/// `symbol` is made unique when pushed.
+pub fn vm_extension(lw: &Lowering, place: &Place, vm: ResourceId, symbol: String, name: &str, properties: Prop) -> Resource {
+    let mut ext = place.resource(symbol, EXTENSION, lw.plan.resources[vm].name[0].clone());
+    ext.name.push(name.to_string());
+    ext.parent = Some(vm);
+    ext.tags = IndexMap::new();
+    ext.properties = properties;
+    ext.depends_on = vec![vm];
+    ext
 }
 
 /// Azure hands out dynamic addresses from the bottom of a subnet, so a network

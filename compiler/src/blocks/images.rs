@@ -639,6 +639,9 @@ fn canonical(plan: &AzurePlan, prop: &Prop, out: &mut String) {
         }
         Prop::SubscriptionResourceId { resource_type, name } => out.push_str(&format!("sub({resource_type}/{name:?})")),
         Prop::Reference { resource, property } => out.push_str(&format!("reference({}).{property}", named(*resource))),
+        Prop::Scope(r) => out.push_str(&format!("scope({})", named(*r))),
+        Prop::RegistrationToken(r) => out.push_str(&format!("token({})", named(*r))),
+        Prop::DeploymentTimePlus(duration) => out.push_str(&format!("now+{duration}")),
     }
 }
 

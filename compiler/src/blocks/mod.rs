@@ -5,6 +5,7 @@ pub mod attach;
 pub mod backup;
 pub mod bastion;
 pub mod compute;
+pub mod desktops;
 pub mod endpoints;
 pub mod firewall;
 pub mod gateway;

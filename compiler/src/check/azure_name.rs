@@ -20,7 +20,7 @@ declare_codes! {
     /// Bastion host, gateways, public IP addresses, sites' local network gateways
     /// and connections) and the route tables derived for spokes follow the
     /// subnets' rule, except that a firewall's name has at most 50 characters;
-    /// so do what `compute` and `scale_set` blocks bring (network interfaces,
+    /// so do what `compute`, `scale_set` and `desktop_pool` blocks bring (network interfaces,
     /// managed disks, load balancers and their public IP addresses,
     /// availability sets, proximity placement groups) and their resource
     /// groups. Virtual machines' and scale sets' own names are computer names,
@@ -34,7 +34,10 @@ declare_codes! {
     /// characters together. Recovery Services
     /// vaults have 2 to 50 letters, digits and `-`, starting with a letter;
     /// backup policies, named like their blocks, 3 to 150 letters, digits and
-    /// `-`, starting with a letter and not ending with `-`.
+    /// `-`, starting with a letter and not ending with `-`. Azure Virtual
+    /// Desktop's host pools, application groups, workspaces and scaling plans
+    /// have 3 to 64 letters, digits, spaces, `@`, `.`, `-` and `_`; RemoteApp
+    /// applications 3 to 24 of them.
     ///
     /// ## Why it matters
     /// Azure rejects a resource with an invalid name when it reaches it, after the
@@ -208,6 +211,26 @@ const RESOURCE_GROUP: Rule = Rule {
     end_ok: |c| group_char(c) && c != '.',
     end: "does not end with `.`",
 };
+
+/// Azure Virtual Desktop's objects: `^[A-Za-z0-9@.\-_ ]*$` (bicep-types 2025-10-10).
+const fn desktop_rule(what: &'static str, min: usize, max: usize) -> Rule {
+    Rule {
+        what,
+        min,
+        max,
+        allowed: "letters, digits, spaces, `@`, `.`, `-` and `_`",
+        char_ok: |c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | ' '),
+        start_ok: |_| true,
+        start: "",
+        end_ok: |_| true,
+        end: "",
+    }
+}
+const HOST_POOL: Rule = desktop_rule("host pool", 3, 64);
+const APPLICATION_GROUP: Rule = desktop_rule("application group", 3, 64);
+const DESKTOP_WORKSPACE: Rule = desktop_rule("workspace", 3, 64);
+const SCALING_PLAN: Rule = desktop_rule("scaling plan", 3, 64);
+const REMOTE_APPLICATION: Rule = desktop_rule("application", 3, 24);
 
 /// One way a name breaks its rule: what the name does, and what it should do.
 #[derive(Debug, PartialEq)]
@@ -393,6 +416,45 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     backup_names(model, &names, out);
+    desktop_names(model, &names, out);
+}
+
+/// The names of Azure Virtual Desktop's objects: host pools, application groups
+/// and their applications, scaling plans, workspaces and their resource groups.
+fn desktop_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
+    let naming = model.unique("naming");
+    for (pool, node) in model.of_kind("desktop_pool") {
+        let whose = format!("of {}", model.describe(pool));
+        if is_sound(naming, "host_pool") {
+            report(out, &HOST_POOL, &names.host_pool(pool), &whose, node.head, &fixer(model, "host_pool", pool));
+        }
+        let pooled = crate::blocks::desktops::is_pooled(node);
+        if let Some(scaling) = crate::blocks::desktops::scaling_of(model, pool).filter(|_| pooled && is_sound(naming, "scaling_plan")) {
+            report(out, &SCALING_PLAN, &names.scaling_plan(pool), &whose, model.node(scaling).head, &fixer(model, "scaling_plan", pool));
+        }
+        for group in crate::blocks::desktops::app_groups(model, pool) {
+            let group_node = model.node(group);
+            let whose = format!("of {}", model.describe(group));
+            if is_sound(naming, "application_group") {
+                let fix = fixer(model, "application_group", group);
+                report(out, &APPLICATION_GROUP, &names.application_group(group), &whose, group_node.head, &fix);
+            }
+            for application in crate::blocks::desktops::applications(model, group) {
+                let app_node = model.node(application);
+                let whose = format!("of {}", model.describe(application));
+                report(out, &REMOTE_APPLICATION, app_node.name(), &whose, app_node.head, &format!("rename {}", model.describe(application)));
+            }
+        }
+    }
+    for (workspace, node) in model.of_kind("desktop_workspace") {
+        let whose = format!("of {}", model.describe(workspace));
+        if let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) {
+            report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
+        }
+        if is_sound(naming, "desktop_workspace") {
+            report(out, &DESKTOP_WORKSPACE, &names.desktop_workspace(workspace), &whose, node.head, &fixer(model, "desktop_workspace", workspace));
+        }
+    }
 }
 
 /// Backup policies, named like their blocks, and the Recovery Services vault
@@ -500,7 +562,7 @@ fn compute_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
             report(out, &RESOURCE_GROUP, rg, &whose, attr.span, "rename the resource group");
         }
         // The machines' names differ only in their index: the last is the longest.
-        let last = machine_names(node).last().cloned().filter(|_| node.is("compute"));
+        let last = machine_names(node).last().cloned().filter(|_| node.is("compute") || node.is("desktop_pool"));
         if let (Some(machine), true) = (&last, is_sound(naming, "network_interface")) {
             report(out, &NETWORK_INTERFACE, &names.network_interface(block, machine), &whose, node.head, &fixer(model, "network_interface", block));
         }
@@ -814,6 +876,31 @@ mod tests {
             [
                 format!("the firewall name `{long}-firewall` of the firewall of hub `{long}` has 54 characters, but Azure wants a firewall name that has 1 to 50 characters"),
                 "the local network gateway name `s-` of site `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.s-` ends with `-`, but Azure wants a local network gateway name that ends with a letter, digit or `_`".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn desktop_names_follow_their_rules() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        assert!(HOST_POOL.problems("vdpool-finance @uk.1").is_empty());
+        assert_eq!(facts(&HOST_POOL, "ab"), ["has 2 characters"]);
+        assert_eq!(facts(&DESKTOP_WORKSPACE, "ws/1"), ["contains `/`"]);
+        assert!(REMOTE_APPLICATION.problems("excel").is_empty());
+        assert_eq!(facts(&REMOTE_APPLICATION, &"a".repeat(25)), ["has 25 characters"]);
+        let long = "p".repeat(56);
+        let apps = "app_group apps {\n  type = remote_app\n  application microsoft_excel_for_finance { path = \"excel.exe\" }\n }";
+        let text = format!(
+            "use std.naming.caf\n{}",
+            plan(&pooled(&long, apps).replace(&format!("resource_group = \"rg-{long}\""), "resource_group = \"rg-p\""))
+        );
+        // `vdpool-` and 56 characters fit in 64; the groups' names do not.
+        assert_eq!(
+            messages(&text, "ASH301"),
+            [
+                format!("the application group name `vdag-{long}-desktop` of app_group `{long}.desktop` has 69 characters, but Azure wants an application group name that has 3 to 64 characters"),
+                format!("the application group name `vdag-{long}-apps` of app_group `{long}.apps` has 66 characters, but Azure wants an application group name that has 3 to 64 characters"),
+                format!("the application name `microsoft_excel_for_finance` of application `{long}.apps.microsoft_excel_for_finance` has 27 characters, but Azure wants an application name that has 3 to 24 characters"),
             ]
         );
     }

@@ -9,12 +9,13 @@ use indexmap::IndexMap;
 
 declare_codes! {
     /// ## What it does
-    /// Reports two `compute` or `scale_set` blocks that would give two resources
-    /// of one type the same Azure name in one resource group (names ignore
-    /// case): virtual machines, their network interfaces, scale sets, load
-    /// balancers, availability sets, proximity placement groups. Machines of a
-    /// `compute` block with `count` over 1 are named `{name}-1`, `{name}-2`,
-    /// ..., so `compute web { count = 2 }` and `compute web-2` collide.
+    /// Reports two `compute`, `scale_set` or `desktop_pool` blocks that would
+    /// give two resources of one type the same Azure name in one resource group
+    /// (names ignore case): virtual machines, their network interfaces, scale
+    /// sets, load balancers, availability sets, proximity placement groups.
+    /// Machines of a `compute` block with `count` over 1 are named `{name}-1`,
+    /// `{name}-2`, ..., so `compute web { count = 2 }` and `compute web-2`
+    /// collide; a desktop pool's session hosts are `{host_prefix}-1`, ....
     ///
     /// ## Why it matters
     /// The second would deploy over the first: ARM refuses a template that
@@ -43,7 +44,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (block, node) in machine_blocks(model) {
         let Some(group) = node.str("resource_group") else { continue };
         let mut taken: Vec<(&str, String)> = Vec::new();
-        if node.is("compute") {
+        if node.is("compute") || node.is("desktop_pool") {
             for machine in machine_names(node) {
                 if is_sound(naming, "virtual_machine") {
                     taken.push(("virtual machine", names.virtual_machine(block, &machine)));
@@ -130,5 +131,18 @@ mod tests {
             ))
         );
         assert_eq!(messages(&caf, "ASH419"), ["scale_set `w` and compute `web` would both deploy load balancer `lb` in resource group `rg`"]);
+    }
+
+    #[test]
+    fn session_hosts_collide_with_machines() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        let machine = crate::check::test_support::windows("compute", "web", "count = 2").replace("net.web", "net.hosts");
+        let pool = pooled("desks", "host_prefix = \"web\"").replace("rg-desks", "rg");
+        assert_eq!(
+            messages(&plan(&format!("{machine}{pool}")), "ASH419"),
+            ["desktop_pool `desks` and compute `web` would both deploy virtual machine `web-1` in resource group `rg`"]
+        );
+        let apart = pooled("desks", "host_prefix = \"desk\"").replace("rg-desks", "rg");
+        assert!(messages(&plan(&format!("{machine}{apart}")), "ASH419").is_empty());
     }
 }

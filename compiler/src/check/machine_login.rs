@@ -44,7 +44,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(&MACHINE_LOGIN, node.head, format!("{what} runs Windows and has no administrator password"))
                     .with_help("add `admin = secret(VAULT, \"NAME\")`: Azure creates no Windows machine without a password"),
             ),
-            Os::Linux if node.get("ssh_key").is_none() => {
+            // A desktop pool on Linux is `session-host-os`'s.
+            Os::Linux if node.get("ssh_key").is_none() && !node.is("desktop_pool") => {
                 let message = match node.get("admin") {
                     Some(_) => format!("{what} runs Linux and logs in with a password only"),
                     None => format!("{what} runs Linux and has no way to log in: no `ssh_key` and no `admin` password"),

@@ -29,6 +29,11 @@ mod build_timeout;
 mod computer_name;
 mod custom_data_size;
 mod data_disk_lun;
+mod desktop_app_groups;
+mod desktop_join;
+mod desktop_pool_type;
+mod desktop_user_id;
+mod desktop_workspace_region;
 mod disk_type_size;
 mod dns_autoregistration_conflict;
 mod duplicate_image_identifier;
@@ -55,6 +60,7 @@ mod image_source_region;
 mod load_balancer_ports;
 mod machine_login;
 mod machine_subnet;
+mod multi_session_image;
 mod naming_pattern;
 mod nat_gateway;
 mod next_hop_in_no_subnet;
@@ -67,12 +73,14 @@ mod on_premises_ranges;
 mod peered_address_overlap;
 mod placement_conflict;
 mod point_to_site_auth;
+mod preferred_app_group;
 mod private_dns_zone_name;
 mod private_dns_zone_unlinked;
 mod private_endpoint_group;
 mod private_endpoint_resource_id;
 mod public_address_space;
 mod redundant_peering;
+mod remote_app_personal;
 mod reserved_address_range;
 mod rolling_upgrade_health;
 mod route_prefix_conflict;
@@ -80,8 +88,11 @@ mod route_table_forbidden_subnet;
 mod rule_description_length;
 mod rule_duplicate_value;
 mod scale_set_capacity;
+mod scaling_schedule;
 mod script_command_length;
 mod self_peering;
+mod session_host_name;
+mod session_host_os;
 mod shared_update_window;
 mod site_gateway_ip;
 mod site_without_vpn_gateway;
@@ -96,6 +107,7 @@ mod tag_limits;
 mod trusted_launch_generation;
 mod unattached;
 mod unconnected_address_overlap;
+mod unused_desktop_workspace;
 mod update_date;
 mod update_group_os;
 mod update_os_settings;
@@ -222,6 +234,18 @@ pub const CHECKS: &[Check] = &[
     backup_vault_conflict::CHECK,
     backup_policy_unused::CHECK,
     backup_disk_limits::CHECK,
+    desktop_pool_type::CHECK,
+    desktop_join::CHECK,
+    session_host_name::CHECK,
+    multi_session_image::CHECK,
+    session_host_os::CHECK,
+    scaling_schedule::CHECK,
+    remote_app_personal::CHECK,
+    desktop_app_groups::CHECK,
+    desktop_user_id::CHECK,
+    desktop_workspace_region::CHECK,
+    preferred_app_group::CHECK,
+    unused_desktop_workspace::CHECK,
 ];
 
 /// Runs every check over a model.

@@ -67,6 +67,10 @@ pub(super) const PATTERNS: &[&str] = &[
     "maintenance_configuration",
     "maintenance_assignment",
     "recovery_vault",
+    "host_pool",
+    "application_group",
+    "desktop_workspace",
+    "scaling_plan",
 ];
 
 /// The placeholders that have a value in one pattern.

@@ -12,9 +12,9 @@ use ipnet::IpNet;
 declare_codes! {
     /// ## What it does
     /// Adds up the private addresses the plan puts in each IPv4 subnet: one per
-    /// machine of each `compute` block, the `max` of each scale set's
-    /// `capacity`, one per private load balancer frontend and one per
-    /// `private_endpoint` nested in the subnet. Reports a subnet where they
+    /// machine of each `compute` block and per session host of each
+    /// `desktop_pool`, the `max` of each scale set's `capacity`, one per private
+    /// load balancer frontend and one per `private_endpoint` nested in the subnet. Reports a subnet where they
     /// exceed its usable addresses: its size less the five Azure keeps.
     ///
     /// ## Why it matters
@@ -55,6 +55,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (addresses, what) = if node.is("compute") {
             let n = count(node) as u64;
             (n, format!("{}: {n} {}", model.describe(block), if n == 1 { "machine" } else { "machines" }))
+        } else if node.is("desktop_pool") {
+            let n = count(node) as u64;
+            (n, format!("{}: {n} session {}", model.describe(block), if n == 1 { "host" } else { "hosts" }))
         } else {
             let max = capacity(model, block).max.max(0) as u64;
             (max, format!("{}: up to {max} instances", model.describe(block)))
@@ -128,5 +131,17 @@ mod tests {
         assert!(messages(&machines(&block), "ASH408").is_empty());
         let private = block.replace("public", "private");
         assert_eq!(messages(&machines(&private), "ASH408"), ["subnet `net.small` (10.0.0.64/29) has 3 usable addresses, but the plan puts 4 in it"]);
+    }
+
+    #[test]
+    fn session_hosts_take_addresses_too() {
+        use crate::blocks::desktops::test_support::{plan, pooled};
+        // net.small is a /29: 3 usable addresses.
+        let three = plan(&pooled("finance", "").replace("net.hosts", "net.small").replace("hosts = 2", "hosts = 3"));
+        assert!(messages(&three, "ASH408").is_empty());
+        let four = three.replace("hosts = 3", "hosts = 4");
+        assert_eq!(messages(&four, "ASH408"), ["subnet `net.small` (10.0.0.64/29) has 3 usable addresses, but the plan puts 4 in it"]);
+        let found = crate::check::test_support::diagnostics(&four, "ASH408");
+        assert_eq!(found[0].labels[0].message, "desktop_pool `finance`: 4 session hosts");
     }
 }

@@ -4,11 +4,11 @@
 //! resources ([`AzurePlan::subscription_resources`]); and `main.parameters.json`.
 //!
 //! Every literal goes through [`arm_literal`]; expressions are made only here,
-//! from [`Prop::Id`] and dependencies, with their literals quoted by
-//! [`arm_expr_string`].
+//! from [`Prop::Id`] and the other reference variants and dependencies, with
+//! their literals quoted by [`arm_expr_string`].
 
 use super::escape::{arm_expr_string, arm_literal};
-use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, Prop, Resource, ResourceId};
+use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
 use serde_json::{json, Map, Value};
 
 const SUBSCRIPTION_SCHEMA: &str = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -17,6 +17,11 @@ const PARAMETERS_SCHEMA: &str = "https://schema.management.azure.com/schemas/201
 const CONTENT_VERSION: &str = "1.0.0.0";
 const RESOURCE_GROUPS: &str = "Microsoft.Resources/resourceGroups";
 const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
+/// Child types whose published schema holds the child's own name to a pattern
+/// without `/` (`^[A-Za-z0-9@.\-_ ]*$`), which a literal `parent/child` name
+/// breaks: their names are written as `bicep build` writes every child's,
+/// `[format('{0}/{1}', 'parent', 'child')]`.
+const NAMED_BY_FORMAT: &[&str] = &["Microsoft.DesktopVirtualization/applicationGroups/applications"];
 
 /// `main.json`.
 pub fn main_template(plan: &AzurePlan) -> Value {
@@ -74,6 +79,10 @@ fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
             arm_expr_string(&secret.vault)
         );
         passed.insert(name, json!({ "reference": { "keyVault": { "id": expression(vault_id) }, "secretName": literal(&secret.secret) } }));
+    }
+    // The time the deployment runs is known only in a parameter's default value.
+    if plan.deployment_uses_time(id) {
+        declared.insert(DEPLOYMENT_TIME_PARAMETER.into(), json!({ "type": "string", "defaultValue": "[utcNow('u')]" }));
     }
     let mut template = Map::new();
     template.insert("$schema".into(), json!(RESOURCE_GROUP_SCHEMA));
@@ -147,7 +156,15 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     let mut r = Map::new();
     r.insert("type".into(), json!(resource.resource_type));
     r.insert("apiVersion".into(), json!(resource.api_version));
-    let name = if named_by_guid(resource.resource_type) { expression(guid_name(resource)) } else { literal(&resource.name.join("/")) };
+    let name = if named_by_guid(resource.resource_type) {
+        expression(guid_name(resource))
+    } else if NAMED_BY_FORMAT.contains(&resource.resource_type) && resource.name.len() > 1 {
+        let shape: Vec<String> = (0..resource.name.len()).map(|n| format!("{{{n}}}")).collect();
+        let names: Vec<String> = resource.name.iter().map(|n| arm_expr_string(n)).collect();
+        expression(format!("format({}, {})", arm_expr_string(&shape.join("/")), names.join(", ")))
+    } else {
+        literal(&resource.name.join("/"))
+    };
     r.insert("name".into(), name);
     if let Some(location) = &resource.location {
         r.insert("location".into(), literal(location));
@@ -219,7 +236,37 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
         Prop::SubscriptionResourceId { resource_type, name } => {
             expression(format!("subscriptionResourceId({}, {})", arm_expr_string(resource_type), arm_expr_string(name)))
         }
+        Prop::Scope(target) => {
+            let target = &plan.resources[*target];
+            match other_group(owner, target) {
+                // `<type>/<name>`, segment by segment, as Bicep writes a scope in the same group.
+                None => expression(relative_id(target)),
+                Some(rg) => expression(resource_id(target, Some(rg), None)),
+            }
+        }
+        Prop::RegistrationToken(target) => {
+            let target = &plan.resources[*target];
+            let id = resource_id(target, other_group(owner, target), None);
+            expression(format!("listRegistrationTokens({id}, {}).value[0].token", arm_expr_string(target.api_version)))
+        }
+        Prop::DeploymentTimePlus(duration) => {
+            expression(format!("dateTimeAdd(parameters({}), {})", arm_expr_string(DEPLOYMENT_TIME_PARAMETER), arm_expr_string(duration)))
+        }
     }
+}
+
+/// `format('Microsoft.Network/virtualNetworks/{0}/subnets/{1}', 'core', 'web')`:
+/// a resource's type and name, segment by segment, relative to its resource
+/// group, as `bicep build` writes the scope of an extension resource. The names
+/// are arguments, never part of the format string.
+fn relative_id(target: &Resource) -> String {
+    let mut types = target.resource_type.split('/');
+    let mut shape = types.next().unwrap_or_default().to_string();
+    for (n, segment) in types.take(target.name.len()).enumerate() {
+        shape.push_str(&format!("/{segment}/{{{n}}}"));
+    }
+    let names: Vec<String> = target.name.iter().map(|n| arm_expr_string(n)).collect();
+    format!("format({}, {})", arm_expr_string(&shape), names.join(", "))
 }
 
 /// `guid(subscription().subscriptionId, '<group>', '<seed>'...)`: the name of a

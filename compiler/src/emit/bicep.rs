@@ -7,7 +7,7 @@
 //! [`bicep_string`], keys by [`bicep_key`], nested values by [`value`].
 
 use super::escape::{bicep_key, bicep_string};
-use crate::lower::ir::{api_version, named_by_guid, AzurePlan, DeploymentId, Prop, Resource, ResourceId};
+use crate::lower::ir::{api_version, named_by_guid, AzurePlan, DeploymentId, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
 use handlebars::Handlebars;
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Value};
@@ -239,7 +239,12 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
         })
         .collect();
     let secure_params: Vec<String> = plan.deployment_secrets(id).into_iter().map(|(name, _)| name).collect();
-    render("module", &json!({ "version": env!("CARGO_PKG_VERSION"), "params": secure_params, "existing": existing, "resources": resources }))
+    // The time the module runs is known only in a parameter's default value; nothing passes it.
+    let time_param = plan.deployment_uses_time(id).then_some(DEPLOYMENT_TIME_PARAMETER);
+    render(
+        "module",
+        &json!({ "version": env!("CARGO_PKG_VERSION"), "params": secure_params, "time_param": time_param, "existing": existing, "resources": resources }),
+    )
 }
 
 /// A property value of `owner` (in deployment `id`) as Bicep, its nested lines
@@ -286,6 +291,10 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
         Prop::SubscriptionResourceId { resource_type, name } => {
             format!("subscriptionResourceId({}, {})", bicep_string(resource_type), bicep_string(name))
         }
+        // By symbol, as the next two: [`module`] declares the target `existing` when another module deploys it.
+        Prop::Scope(target) => plan.resources[*target].symbol.clone(),
+        Prop::RegistrationToken(target) => format!("{}.listRegistrationTokens().value[0].token", plan.resources[*target].symbol),
+        Prop::DeploymentTimePlus(duration) => format!("dateTimeAdd({DEPLOYMENT_TIME_PARAMETER}, {})", bicep_string(duration)),
     }
 }
 
@@ -340,10 +349,11 @@ fn tags(tags: &IndexMap<String, String>, indent: usize) -> Option<String> {
 }
 
 /// Resources whose symbol a value reads whichever module deploys them: the
-/// targets of [`Prop::PrincipalId`] and the keys of [`Prop::IdKeys`].
+/// targets of [`Prop::PrincipalId`], [`Prop::Scope`] and
+/// [`Prop::RegistrationToken`], and the keys of [`Prop::IdKeys`].
 fn read_by_symbol(prop: &Prop, out: &mut Vec<ResourceId>) {
     match prop {
-        Prop::PrincipalId(r) => out.push(*r),
+        Prop::PrincipalId(r) | Prop::Scope(r) | Prop::RegistrationToken(r) => out.push(*r),
         Prop::IdKeys(entries) => entries.iter().for_each(|(r, v)| {
             out.push(*r);
             read_by_symbol(v, out);
@@ -357,14 +367,16 @@ fn read_by_symbol(prop: &Prop, out: &mut Vec<ResourceId>) {
         | Prop::ChildId { .. }
         | Prop::Secret(_)
         | Prop::SubscriptionResourceId { .. }
-        | Prop::Reference { .. } => {}
+        | Prop::Reference { .. }
+        | Prop::DeploymentTimePlus(_) => {}
     }
 }
 
-/// Resources a value refers to by [`Prop::Id`], [`Prop::Reference`] or [`Prop::PrincipalId`].
+/// Resources a value refers to by [`Prop::Id`], [`Prop::Reference`],
+/// [`Prop::PrincipalId`], [`Prop::Scope`] or [`Prop::RegistrationToken`].
 fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
     match prop {
-        Prop::Id(r) | Prop::PrincipalId(r) | Prop::Reference { resource: r, .. } => out.push(*r),
+        Prop::Id(r) | Prop::PrincipalId(r) | Prop::Reference { resource: r, .. } | Prop::Scope(r) | Prop::RegistrationToken(r) => out.push(*r),
         Prop::Array(items) => items.iter().for_each(|i| referenced(i, out)),
         Prop::Object(entries) => entries.values().for_each(|v| referenced(v, out)),
         Prop::IdKeys(entries) => entries.iter().for_each(|(r, v)| {
@@ -372,7 +384,13 @@ fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
             referenced(v, out);
         }),
         // A child's ID is written with resourceId(), which Bicep does not read as a dependency.
-        Prop::Str(_) | Prop::Int(_) | Prop::Bool(_) | Prop::ChildId { .. } | Prop::Secret(_) | Prop::SubscriptionResourceId { .. } => {}
+        Prop::Str(_)
+        | Prop::Int(_)
+        | Prop::Bool(_)
+        | Prop::ChildId { .. }
+        | Prop::Secret(_)
+        | Prop::SubscriptionResourceId { .. }
+        | Prop::DeploymentTimePlus(_) => {}
     }
 }
 

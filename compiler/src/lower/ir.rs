@@ -105,7 +105,27 @@ pub enum Prop {
         resource_type: &'static str,
         name: String,
     },
+    /// The resource of the plan an extension resource (a role assignment) applies
+    /// to, as its top-level `scope`: the target's type and name in ARM, its
+    /// symbol in Bicep. The target must be in the owner's resource group, and the
+    /// owner must also depend on it.
+    Scope(ResourceId),
+    /// The registration token of a host pool of the plan, which session hosts
+    /// join it with: `listRegistrationTokens(<id>, <apiVersion>).value[0].token`.
+    /// Azure returns it only from this action, never in the host pool's
+    /// properties. The reader must also depend on the host pool.
+    RegistrationToken(ResourceId),
+    /// The time the deployment runs, plus an ISO 8601 duration ashlar chose (never
+    /// user text): `dateTimeAdd(<deployment time>, 'PT24H')`. ARM knows the time
+    /// only in a parameter's default value (`utcNow()`), so each deployment that
+    /// uses it declares the parameter [`DEPLOYMENT_TIME_PARAMETER`].
+    DeploymentTimePlus(&'static str),
 }
+
+/// The parameter of a nested deployment that holds the time it runs, for
+/// [`Prop::DeploymentTimePlus`]: its default value is `utcNow('u')`, and nothing
+/// passes it a value.
+pub const DEPLOYMENT_TIME_PARAMETER: &str = "deployment_time";
 
 /// A secret in an existing Key Vault: `secret(vault, "name")`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -128,6 +148,17 @@ impl Prop {
             Prop::Object(entries) => entries.values().for_each(|v| v.secrets(out)),
             Prop::IdKeys(entries) => entries.iter().for_each(|(_, v)| v.secrets(out)),
             _ => {}
+        }
+    }
+
+    /// Whether a value reads the time of the deployment ([`Prop::DeploymentTimePlus`]).
+    pub fn uses_deployment_time(&self) -> bool {
+        match self {
+            Prop::DeploymentTimePlus(_) => true,
+            Prop::Array(items) => items.iter().any(Prop::uses_deployment_time),
+            Prop::Object(entries) => entries.values().any(Prop::uses_deployment_time),
+            Prop::IdKeys(entries) => entries.iter().any(|(_, v)| v.uses_deployment_time()),
+            _ => false,
         }
     }
 }
@@ -154,6 +185,15 @@ impl AzurePlan {
             named.push((name, secret));
         }
         named
+    }
+
+    /// Whether a deployment's resources read the time it runs, so that its
+    /// template declares [`DEPLOYMENT_TIME_PARAMETER`].
+    pub fn deployment_uses_time(&self, deployment: DeploymentId) -> bool {
+        self.deployments[deployment].resources.iter().any(|&r| {
+            let resource = &self.resources[r];
+            resource.properties.uses_deployment_time() || resource.top.values().any(Prop::uses_deployment_time)
+        })
     }
 }
 
@@ -204,6 +244,7 @@ pub fn api_version(resource_type: &str) -> &'static str {
         "Microsoft.ManagedIdentity/userAssignedIdentities" => "2024-11-30",
         "Microsoft.Authorization/roleAssignments" => "2022-04-01",
         "Microsoft.Maintenance/maintenanceConfigurations" | "Microsoft.Maintenance/configurationAssignments" => "2023-04-01",
+        t if t.starts_with("Microsoft.DesktopVirtualization/") => "2025-10-10",
         other => panic!("no apiVersion pinned for {other}"),
     }
 }

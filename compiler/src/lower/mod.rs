@@ -27,6 +27,8 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
         last_on: IndexMap::new(),
         symbols: IndexMap::new(),
     };
+    // A Bicep module's parameter: no resource may take its name as a symbol.
+    lowering.symbols.insert(ir::DEPLOYMENT_TIME_PARAMETER.to_string(), ());
     // Each pass may refer to the resources of the passes before it.
     blocks::security::lower_nsgs(&mut lowering);
     blocks::routing::lower_route_tables(&mut lowering);
@@ -47,6 +49,7 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     blocks::scale_set::lower_scale_sets(&mut lowering);
     // Backup after the machines it protects.
     blocks::backup::lower_backup(&mut lowering);
+    blocks::desktops::lower_desktops(&mut lowering);
     blocks::private_dns::lower_private_endpoints(&mut lowering);
     blocks::attach::declare_groups(&mut lowering);
     blocks::updates::lower_update_groups(&mut lowering);
@@ -147,6 +150,7 @@ impl Lowering<'_> {
             Typed::Version(major, minor, patch) => Prop::str(format!("{major}.{minor}.{patch}")),
             // Seconds: a pass that needs another unit converts the typed value itself.
             Typed::Duration(seconds) => Prop::Int(i64::try_from(*seconds).unwrap_or(i64::MAX)),
+            Typed::TimeOfDay(minutes) => Prop::str(format!("{:02}:{:02}", minutes / 60, minutes % 60)),
             Typed::Auto(_) | Typed::Ref(_) => unreachable!("lowering passes resolve `auto` and references themselves"),
         }
     }

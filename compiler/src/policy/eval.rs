@@ -509,6 +509,8 @@ fn typed(value: &Typed, span: Span, model: &Model) -> Item {
         Typed::Version(major, minor, patch) => Value::Str(format!("{major}.{minor}.{patch}")),
         // In seconds, so that `timeout > 3600` reads as it looks in the plan's units.
         Typed::Duration(seconds) => Value::Int(*seconds as i64),
+        // `07:30`, zero-padded, so that times compare as text in their order.
+        Typed::TimeOfDay(minutes) => Value::Str(format!("{:02}:{:02}", minutes / 60, minutes % 60)),
     };
     Item::new(v, Some(span))
 }

@@ -188,6 +188,7 @@ pub fn of_schema(ty: &Type) -> Ty {
         Type::Secret => Ty::Secret,
         Type::Version => Ty::Str,
         Type::Duration => Ty::Int,
+        Type::TimeOfDay => Ty::Str,
     }
 }
 
