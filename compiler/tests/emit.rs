@@ -910,6 +910,7 @@ fn desktop_plan() -> AzurePlan {
         resource_groups: vec![ResourceGroup { name: rg.into(), location: "uksouth".into(), tags: IndexMap::new() }],
         resources: vec![pool, group, role, vm, ext],
         deployments: vec![deployment("rg-d", vec![0, 1, 2], vec![]), deployment("rg-d-2", vec![3, 4], vec![0])],
+        subscription_resources: vec![],
     }
 }
 
