@@ -260,13 +260,18 @@ pub fn policies_over(analysis: &Analysis, id: NodeId) -> Vec<String> {
         let mut items = Vec::new();
         iterated(&clauses, &mut Vec::new(), &mut items);
         if items.iter().any(applies) {
-            let from = if model.node(policy.node).from_library { format!(" ({})", analysis.sources.get(model.node(policy.node).span.file).name) } else { String::new() };
+            let from = if model.node(policy.node).from_library {
+                format!(" ({})", analysis.sources.get(model.node(policy.node).span.file).name)
+            } else {
+                String::new()
+            };
             names.push(format!("`{}`{from}", policy.name));
         }
     }
-    let tagged = analysis.azure.as_ref().is_some_and(|azure| {
-        azure.resources.iter().any(|r| r.origin == id && crate::policy::tags::takes_tags(r.resource_type))
-    });
+    let tagged = analysis
+        .azure
+        .as_ref()
+        .is_some_and(|azure| azure.resources.iter().any(|r| r.origin == id && crate::policy::tags::takes_tags(r.resource_type)));
     if tagged && !compiled.tags.is_empty() {
         names.push("the tag policy".to_string());
     }
@@ -686,7 +691,11 @@ fn missing_tag(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, 
         return Vec::new();
     }
     // The value: the first the rule allows, else empty for the user to fill in.
-    let rule = d.labels.iter().find_map(|l| ast_block(analysis, l.span)).and_then(|b| crate::policy::tags::rules(std::slice::from_ref(b), &mut Vec::new()).pop());
+    let rule = d
+        .labels
+        .iter()
+        .find_map(|l| ast_block(analysis, l.span))
+        .and_then(|b| crate::policy::tags::rules(std::slice::from_ref(b), &mut Vec::new()).pop());
     let value = match rule.map(|r| r.test) {
         Some(crate::policy::tags::Test::OneOf(values)) => values.first().cloned().unwrap_or_default(),
         _ => String::new(),

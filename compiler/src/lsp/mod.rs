@@ -192,13 +192,19 @@ impl Server<'_> {
                 let p: lsp::ReferenceParams = serde_json::from_value(params).map_err(Failure::params)?;
                 let include = p.context.include_declaration;
                 let locations = self.at(&p.text_document_position, |analysis, file, offset| {
-                    Some(ide::references(analysis, file, offset, include).into_iter().filter_map(|s| location(&analysis.sources, s)).collect::<Vec<_>>())
+                    Some(
+                        ide::references(analysis, file, offset, include)
+                            .into_iter()
+                            .filter_map(|s| location(&analysis.sources, s))
+                            .collect::<Vec<_>>(),
+                    )
                 });
                 json(serde_json::to_value(locations.unwrap_or_default()))
             }
             PrepareRenameRequest::METHOD => {
                 let p: lsp::TextDocumentPositionParams = serde_json::from_value(params).map_err(Failure::params)?;
-                let span = self.at(&p, |analysis, file, offset| Some(ide::prepare_rename(analysis, file, offset).map(|s| range(&analysis.sources, s))));
+                let span =
+                    self.at(&p, |analysis, file, offset| Some(ide::prepare_rename(analysis, file, offset).map(|s| range(&analysis.sources, s))));
                 match span {
                     Some(Ok(range)) => json(serde_json::to_value(lsp::PrepareRenameResponse::Range(range))),
                     Some(Err(why)) => Err(Failure { code: ErrorCode::RequestFailed, message: why }),
