@@ -12,10 +12,11 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{read_plan, InputFile, PlanInput};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use crate::{analyze, ide, Analysis};
+use crate::{ide, Analysis};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::error::Error;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -62,7 +63,15 @@ pub fn serve(connection: Connection) -> Result<()> {
         .and_then(|f| f.first())
         .and_then(|f| uri_to_path(&f.uri))
         .or_else(|| params.root_uri.as_ref().and_then(uri_to_path));
-    let mut server = Server { connection: &connection, root, open: BTreeMap::new(), published: BTreeSet::new(), analysis: None, stale: true };
+    let mut server = Server {
+        connection: &connection,
+        root,
+        open: BTreeMap::new(),
+        published: BTreeSet::new(),
+        analysis: None,
+        stale: true,
+        parsed: Default::default(),
+    };
     while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(request) => {
@@ -112,6 +121,8 @@ struct Server<'a> {
     analysis: Option<Analysis>,
     /// Whether the plan changed since it was analysed.
     stale: bool,
+    /// The syntax trees of the files last analysed: a change parses one file, not the plan.
+    parsed: RefCell<crate::ParseCache>,
 }
 
 impl Server<'_> {
@@ -344,9 +355,12 @@ impl Server<'_> {
                 }),
             }
         }
-        match catch_unwind(AssertUnwindSafe(|| analyze(&input))) {
+        let mut parsed = self.parsed.borrow_mut();
+        match catch_unwind(AssertUnwindSafe(|| crate::analyze_with(&input, &mut parsed))) {
             Ok(analysis) => Some(analysis),
             Err(panic) => {
+                // A tree may be half built: parse everything anew next time.
+                *parsed = Default::default();
                 self.log(lsp::MessageType::ERROR, format!("ashlar failed to analyse the plan: {}", panic_text(&panic)));
                 None
             }
@@ -356,8 +370,13 @@ impl Server<'_> {
     /// Analyses the plan anew and publishes its diagnostics.
     fn refresh(&mut self) -> Result<()> {
         self.stale = false;
-        self.analysis = self.analyze(None);
-        self.publish()
+        // The old analysis is dropped once the new diagnostics are out: freeing
+        // a large plan's takes a few milliseconds the editor need not wait for.
+        let new = self.analyze(None);
+        let old = std::mem::replace(&mut self.analysis, new);
+        let published = self.publish();
+        drop(old);
+        published
     }
 
     /// Publishes the diagnostics of every plan file, clearing files that have none.
