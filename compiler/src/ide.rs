@@ -806,7 +806,7 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
     })
 }
 
-/// `hub `core``, or for a block without a name its path: `` `core.firewall` ``.
+/// How a fix's title names a block: ``hub `core` ``, or by its path one without a name.
 fn shown(model: &crate::model::Model, id: NodeId) -> String {
     match model.node(id).name {
         Some(_) => model.describe(id),
