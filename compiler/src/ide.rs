@@ -766,7 +766,7 @@ fn body_line(analysis: &Analysis, id: NodeId, line: &str) -> Option<(Span, Strin
 
 /// The block of the plan's syntax trees written at exactly `span`.
 fn ast_block(analysis: &Analysis, span: Span) -> Option<&ast::Block> {
-    fn find<'a>(items: &'a [ast::Item], span: Span) -> Option<&'a ast::Block> {
+    fn find(items: &[ast::Item], span: Span) -> Option<&ast::Block> {
         items.iter().find_map(|item| match item {
             ast::Item::Block(b) if b.span == span => Some(b),
             ast::Item::Block(b) if b.span.start <= span.start && span.end <= b.span.end => find(&b.body.as_ref()?.items, span),

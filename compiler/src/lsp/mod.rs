@@ -432,6 +432,8 @@ fn location(sources: &SourceMap, span: Span) -> Option<lsp::Location> {
 
 /// Edits by file, as the protocol has them; edits of files without a path
 /// (the standard library) are left out.
+// `Uri` caches its parts inside; its hash and equality are of the text.
+#[allow(clippy::mutable_key_type)]
 fn workspace_edit(sources: &SourceMap, edits: &[(Span, String)]) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for (span, new_text) in edits {
