@@ -830,3 +830,45 @@ fn string_literal(text: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixes_for(plan: &str, at: &str) -> Vec<(String, String)> {
+        let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
+        let offset = plan.find(at).expect("the place") + 1;
+        fixes(&analysis, FileId(0), offset, offset)
+            .into_iter()
+            .map(|f| {
+                let mut text = plan.to_string();
+                for (span, new) in f.edits.iter().rev() {
+                    text.replace_range(span.range(), new);
+                }
+                (f.title, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelt_module_is_replaced_in_its_use_line() {
+        let plan = "use std.naming.cfa\nsettings { location = uksouth }\n";
+        let found = fixes_for(plan, "std.naming.cfa");
+        assert_eq!(found, [("Change to `std.naming.caf`".to_string(), "use std.naming.caf\nsettings { location = uksouth }\n".to_string())]);
+        let fixed = crate::analyze_text(&found[0].1, std::path::Path::new("/plan"));
+        assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
+    }
+
+    #[test]
+    fn a_region_azure_writes_otherwise_is_rewritten() {
+        let plan = "settings { location = UK-South }\n";
+        let found = fixes_for(plan, "UK-South");
+        assert_eq!(found, [("Change to `uksouth`".to_string(), "settings { location = uksouth }\n".to_string())]);
+    }
+
+    #[test]
+    fn names_and_string_literals() {
+        assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
+        assert_eq!(string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
+    }
+}
