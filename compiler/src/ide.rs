@@ -1,9 +1,11 @@
-//! Editor features over one [`Analysis`]: hover, go to definition and
-//! completion. Pure functions of the analysis and a byte offset, so the
-//! language server and the tests share them; positions become lines and UTF-16
-//! columns only in [`crate::lsp`].
+//! Editor features over one [`Analysis`]: hover, go to definition,
+//! completion, references, rename, symbols and quick fixes. Pure functions of
+//! the analysis and a byte offset, so the language server and the tests share
+//! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 
 use crate::address_plan::address_plan;
+use crate::ast::{self, Term};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Node, NodeId, Typed};
 use crate::schema::{self, Type};
 use crate::source::{FileId, Span};
@@ -36,18 +38,22 @@ fn target(analysis: &Analysis, file: FileId, offset: usize) -> Option<Target> {
         consider(node.head, Target::Block(id));
         for (name, attr) in &node.attrs {
             consider(attr.key, Target::Key(id, name));
-            references(&attr.value, attr.span, &mut |span, target| consider(span, Target::Reference(target)));
+            value_references(&attr.value, attr.span, &mut |span, target| consider(span, Target::Reference(target)));
         }
+    }
+    // Each segment of `app1.web` names its own block; phrases name blocks too.
+    for o in occurrences(analysis).into_iter().filter(|o| !o.declaration) {
+        consider(o.span, Target::Reference(o.node));
     }
     best.map(|(_, t)| t)
 }
 
 /// Calls `f` with the span and target of every reference in a value.
-fn references(value: &Typed, span: Span, f: &mut dyn FnMut(Span, NodeId)) {
+fn value_references(value: &Typed, span: Span, f: &mut dyn FnMut(Span, NodeId)) {
     match value {
         Typed::Ref(target) => f(span, *target),
         Typed::Secret { vault, .. } => f(span, *vault),
-        Typed::List(items) => items.iter().for_each(|i| references(&i.value, i.span, f)),
+        Typed::List(items) => items.iter().for_each(|i| value_references(&i.value, i.span, f)),
         _ => {}
     }
 }
@@ -88,6 +94,10 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
         if let Some(ip) = node.parent.and_then(|hub| crate::networking::firewall_private_ip(model, hub)) {
             out.push_str(&format!("\n\nPrivate IP address: `{ip}` (the fourth address of `AzureFirewallSubnet`)"));
         }
+    }
+    let policies = policies_over(analysis, id);
+    if !policies.is_empty() {
+        out.push_str(&format!("\n\nPolicies over it: {}", policies.join(", ")));
     }
     if let Some(azure) = &analysis.azure {
         let resources: Vec<String> = azure
@@ -191,4 +201,675 @@ fn enclosing_block(analysis: &Analysis, file: FileId, offset: usize) -> Option<N
         .filter(|(_, n)| n.span.file == file && (n.span.start as usize) < offset && offset < n.span.end as usize)
         .min_by_key(|(_, n)| n.span.end - n.span.start)
         .map(|(id, _)| id)
+}
+
+// ---------------------------------------------------------------------------
+// Policies over a block
+
+/// The policies whose `for` iterates blocks of this one's kind, by name, and
+/// `the tag policy` when the plan has one and the block deploys resources that
+/// take tags. A policy over `resources` is not listed: it reads what blocks
+/// deploy, not blocks.
+pub fn policies_over(analysis: &Analysis, id: NodeId) -> Vec<String> {
+    use crate::policy::{check::Walk, fields, parse::Clause};
+    let model = &analysis.model;
+    let node = model.node(id);
+    let parent_kind = node.parent.map(|p| model.node(p).kind.kind);
+    let applies = |ty: &fields::Ty| match ty {
+        fields::Ty::Entity(fields::Entity::Block(kinds)) => kinds.contains(&node.kind.kind),
+        // `rules`, `nsg.rules`, `rule_set.rules`: the rules of NSGs and rule sets.
+        fields::Ty::Entity(fields::Entity::Rule) => node.is("rule") && matches!(parent_kind, Some("nsg" | "rule_set")),
+        _ => false,
+    };
+    /// The types of the items each `for` of `clauses` iterates, nested ones too.
+    fn iterated(clauses: &[Clause], scope: &mut Vec<(String, fields::Ty)>, out: &mut Vec<fields::Ty>) {
+        for clause in clauses {
+            let Clause::For(f) = clause else { continue };
+            let depth = scope.len();
+            let start = match crate::policy::check::root(&f.collection, |n| scope.iter().any(|(v, _)| v == n)) {
+                Some(Walk::Top { source, bind }) => {
+                    if let Some(bind) = bind {
+                        scope.push((bind, source.item()));
+                    }
+                    Some(source.item())
+                }
+                Some(Walk::Var(name)) => scope.iter().rev().find(|(v, _)| *v == name).map(|(_, t)| t.clone()),
+                None => None,
+            };
+            let mut ty = start;
+            for segment in &f.collection[1..] {
+                ty = match ty {
+                    Some(fields::Ty::Entity(entity)) => fields::field(&entity, &segment.name),
+                    _ => None,
+                };
+                if let Some(fields::Ty::List(inner)) = ty {
+                    ty = Some(*inner);
+                }
+            }
+            if let Some(ty) = ty {
+                out.push(ty.clone());
+                scope.push((f.var.name.clone(), ty));
+                iterated(&f.body, scope, out);
+            }
+            scope.truncate(depth);
+        }
+    }
+    let compiled = crate::policy::compile(model);
+    let mut names = Vec::new();
+    for policy in &compiled.policies {
+        let clauses: Vec<Clause> = policy.clauses.iter().map(|c| c.clause.clone()).collect();
+        let mut items = Vec::new();
+        iterated(&clauses, &mut Vec::new(), &mut items);
+        if items.iter().any(applies) {
+            let from = if model.node(policy.node).from_library {
+                format!(" ({})", analysis.sources.get(model.node(policy.node).span.file).name)
+            } else {
+                String::new()
+            };
+            names.push(format!("`{}`{from}", policy.name));
+        }
+    }
+    let tagged = analysis
+        .azure
+        .as_ref()
+        .is_some_and(|azure| azure.resources.iter().any(|r| r.origin == id && crate::policy::tags::takes_tags(r.resource_type)));
+    if tagged && !compiled.tags.is_empty() {
+        names.push("the tag policy".to_string());
+    }
+    names
+}
+
+// ---------------------------------------------------------------------------
+// References and rename
+
+/// A place where the plan names a block: its declaration, or a reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub span: Span,
+    pub node: NodeId,
+    pub declaration: bool,
+}
+
+/// Every place the plan names a block: each named block's name; references in
+/// attributes (`hub = core`, `include = [base]`, `secret(kv, "x")`); the
+/// subnets, hubs and spokes that phrases name as addresses (`from app1.web`);
+/// the policies that `allow` lines name. Each segment of a dotted reference
+/// names its own block: in `app1.web`, `app1` is the spoke and `web` its subnet.
+/// A bare word of a policy's condition (`net.hub == core`) is not a reference.
+pub fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
+    let model = &analysis.model;
+    let mut out = Vec::new();
+    for (id, node) in model.nodes.iter().enumerate() {
+        if let Some(name) = &node.name {
+            out.push(Occurrence { span: name.span, node: id, declaration: true });
+        }
+        for attr in node.attrs.values() {
+            value_occurrences(analysis, &attr.value, attr.span, &mut out);
+        }
+        for allow in &node.allows {
+            let Some(Term::Value(value)) = allow.terms.first() else { continue };
+            let Some(word) = value.as_word() else { continue };
+            if let Some(&policy) = model.names.get(&word.name).filter(|&&p| model.node(p).is("policy")) {
+                out.push(Occurrence { span: word.span, node: policy, declaration: false });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn value_occurrences(analysis: &Analysis, value: &Typed, span: Span, out: &mut Vec<Occurrence>) {
+    match value {
+        // A phrase's address typed from a reference holds the referenced
+        // prefix, at the span of the reference; a literal is no path.
+        Typed::Ref(_) | Typed::Prefix(_) | Typed::Ip(_) => path_occurrences(analysis, span, out),
+        Typed::Secret { .. } => {
+            if let Some(vault) = first_argument(analysis, span) {
+                path_occurrences(analysis, vault, out);
+            }
+        }
+        Typed::List(items) => items.iter().for_each(|i| value_occurrences(analysis, &i.value, i.span, out)),
+        _ => {}
+    }
+}
+
+/// Whether a text is a name: a letter or `_`, then letters, digits, `_`, `-`.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The blocks each segment of a written path names, resolved as references
+/// are: the first among the top-level names, each next among the children.
+fn path_occurrences(analysis: &Analysis, span: Span, out: &mut Vec<Occurrence>) {
+    let model = &analysis.model;
+    let text = analysis.sources.text(span);
+    if text.is_empty() || !text.split('.').all(is_name) {
+        return;
+    }
+    let mut current: Option<NodeId> = None;
+    let mut start = span.start;
+    for segment in text.split('.') {
+        let found = match current {
+            None => model.names.get(segment).copied(),
+            Some(parent) => model.node(parent).children.iter().copied().find(|&c| model.node(c).name() == segment),
+        };
+        let Some(id) = found else { return };
+        let end = start + segment.len() as u32;
+        out.push(Occurrence { span: Span { file: span.file, start, end }, node: id, declaration: false });
+        current = Some(id);
+        start = end + 1;
+    }
+}
+
+/// The span of the first argument of a call such as `secret(kv, "name")`.
+fn first_argument(analysis: &Analysis, call: Span) -> Option<Span> {
+    let text = analysis.sources.text(call);
+    let open = text.find('(')? + 1;
+    let skipped = text[open..].len() - text[open..].trim_start().len();
+    let start = open + skipped;
+    let len = text[start..].find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))).unwrap_or(text.len() - start);
+    (len > 0).then(|| Span::new(call.file, call.start as usize + start, call.start as usize + start + len))
+}
+
+/// The block under the cursor, and the span of the name there: a reference's
+/// segment, a declaration's name, or (on its kind) a block's name.
+fn named_at(analysis: &Analysis, occurrences: &[Occurrence], file: FileId, offset: usize) -> Option<(NodeId, Span)> {
+    let here = occurrences.iter().filter(|o| contains(o.span, file, offset)).min_by_key(|o| o.span.end - o.span.start);
+    if let Some(o) = here {
+        return Some((o.node, o.span));
+    }
+    let model = &analysis.model;
+    let (id, node) = model.nodes.iter().enumerate().filter(|(_, n)| contains(n.head, file, offset)).min_by_key(|(_, n)| n.head.end - n.head.start)?;
+    Some((id, node.name.as_ref().map_or(node.head, |n| n.span)))
+}
+
+/// Every place that names the block under the cursor, in file order: its
+/// references, and its declaration when asked.
+pub fn references(analysis: &Analysis, file: FileId, offset: usize, include_declaration: bool) -> Vec<Span> {
+    let all = occurrences(analysis);
+    let Some((node, _)) = named_at(analysis, &all, file, offset) else { return Vec::new() };
+    all.iter().filter(|o| o.node == node && (include_declaration || !o.declaration)).map(|o| o.span).collect()
+}
+
+/// Words a name cannot be: the grammar reads them as something else.
+const RESERVED: &[&str] = &["true", "false", "use", "auto"];
+
+/// The name under the cursor that a rename would change, or why there is none.
+pub fn prepare_rename(analysis: &Analysis, file: FileId, offset: usize) -> Result<Span, String> {
+    let all = occurrences(analysis);
+    let (node, span) = named_at(analysis, &all, file, offset).ok_or("there is no block's name here to rename")?;
+    renamable(analysis, node)?;
+    Ok(span)
+}
+
+fn renamable(analysis: &Analysis, node: NodeId) -> Result<(), String> {
+    let n = analysis.model.node(node);
+    if n.name.is_none() {
+        return Err(format!("a `{}` block has no name to rename", n.kind.kind));
+    }
+    if n.from_library {
+        return Err(format!("{} is declared by the standard library", analysis.model.describe(node)));
+    }
+    Ok(())
+}
+
+/// The edits that rename the block under the cursor to `new_name`: its name
+/// and every reference to it, in every file of the plan; and the keys of
+/// `ashlar.lock` under its path, so that the prefixes chosen for `auto` stay.
+/// A name that is no name, or that is taken where the block stands, is refused.
+pub fn rename(analysis: &Analysis, file: FileId, offset: usize, new_name: &str) -> Result<Vec<(Span, String)>, String> {
+    let model = &analysis.model;
+    let all = occurrences(analysis);
+    let (node, _) = named_at(analysis, &all, file, offset).ok_or("there is no block's name here to rename")?;
+    renamable(analysis, node)?;
+    let n = model.node(node);
+    if !is_name(new_name) || RESERVED.contains(&new_name) {
+        return Err(format!("`{new_name}` is not a name: a name starts with a letter or `_`, then letters, digits, `_` and `-`"));
+    }
+    if new_name == n.name() {
+        return Ok(Vec::new());
+    }
+    let taken = match n.parent {
+        None => model.names.get(new_name).map(|&t| model.describe(t)),
+        Some(parent) => model.node(parent).children.iter().find(|&&c| model.node(c).name() == new_name).map(|&c| model.describe(c)),
+    };
+    if let Some(taken) = taken {
+        return Err(format!("the name `{new_name}` is taken by {taken}"));
+    }
+    // A plan's name wins over a service tag in a phrase: renaming a block to a
+    // tag the plan uses would change what those phrases mean.
+    if n.parent.is_none() {
+        let tag = model.nodes.iter().flat_map(|n| n.attrs.values()).find_map(|a| service_tag_named(analysis, &a.value, a.span, new_name));
+        if let Some(span) = tag {
+            let line = analysis.sources.get(span.file).line_col(span.start as usize).line;
+            return Err(format!(
+                "`{new_name}` is a service tag the plan uses ({}:{line}): a block of that name would take its place there",
+                analysis.sources.get(span.file).name
+            ));
+        }
+    }
+    let mut edits: Vec<(Span, String)> = all.iter().filter(|o| o.node == node).map(|o| (o.span, new_name.to_string())).collect();
+    let old_path = model.path(node);
+    let new_path = match n.parent {
+        Some(parent) => format!("{}.{new_name}", model.path(parent)),
+        None => new_name.to_string(),
+    };
+    edits.extend(lock_edits(analysis, &old_path, &new_path));
+    Ok(edits)
+}
+
+/// The span of a service tag written `name` in a typed value, if any.
+fn service_tag_named(analysis: &Analysis, value: &Typed, span: Span, name: &str) -> Option<Span> {
+    match value {
+        Typed::Word(_) if analysis.sources.text(span).split('.').next() == Some(name) => Some(span),
+        Typed::List(items) => items.iter().find_map(|i| service_tag_named(analysis, &i.value, i.span, name)),
+        _ => None,
+    }
+}
+
+/// Edits of `ashlar.lock`'s keys under `old` (`app1.web`, `app1.address_space.0`).
+fn lock_edits(analysis: &Analysis, old: &str, new: &str) -> Vec<(Span, String)> {
+    let Some((id, lock)) = analysis.sources.iter().find(|(_, f)| f.name == crate::lockfile::LOCK_FILE && f.path.is_some()) else {
+        return Vec::new();
+    };
+    let Ok(keys) = crate::lockfile::parse(&lock.text) else { return Vec::new() };
+    let mut edits = Vec::new();
+    for key in keys.keys() {
+        let rest = match key.strip_prefix(old) {
+            Some(rest) if rest.is_empty() || rest.starts_with('.') => rest,
+            _ => continue,
+        };
+        let quoted = format!("\"{key}\"");
+        for (at, _) in lock.text.match_indices(&quoted) {
+            let after = lock.text[at + quoted.len()..].trim_start();
+            if after.starts_with(':') {
+                edits.push((Span::new(id, at + 1, at + quoted.len() - 1), format!("{new}{rest}")));
+            }
+        }
+    }
+    edits
+}
+
+// ---------------------------------------------------------------------------
+// Symbols
+
+/// A block as an outline shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    /// Its name, or its kind for a block without one (`settings`, `firewall`).
+    pub name: String,
+    pub kind: &'static str,
+    /// The kind, and for networks and subnets their prefixes.
+    pub detail: String,
+    /// The whole block.
+    pub span: Span,
+    /// Its name.
+    pub selection: Span,
+    pub children: Vec<Symbol>,
+}
+
+/// The outline of one file: its top-level blocks, their nested blocks as children.
+pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
+    let model = &analysis.model;
+    model.nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none() && n.span.file == file).map(|(id, _)| symbol(analysis, id)).collect()
+}
+
+fn symbol(analysis: &Analysis, id: NodeId) -> Symbol {
+    let model = &analysis.model;
+    let node = model.node(id);
+    let prefixes: Vec<String> = match node.kind.kind {
+        "hub" | "spoke" | "vnet" => node.prefixes("address_space").iter().map(|p| p.value.to_string()).collect(),
+        "subnet" => match node.get("address_prefix").map(|a| &a.value) {
+            Some(Typed::Auto(len)) => vec![model.subnet_prefix(id).map_or(format!("auto /{len}"), |p| format!("auto /{len}: {p}"))],
+            _ => model.subnet_prefix(id).map(|p| p.to_string()).into_iter().collect(),
+        },
+        _ => Vec::new(),
+    };
+    let detail = std::iter::once(node.kind.kind.to_string()).chain(prefixes).collect::<Vec<_>>().join(" ");
+    Symbol {
+        name: node.name().to_string(),
+        kind: node.kind.kind,
+        detail: if node.name.is_some() { detail } else { String::new() },
+        span: node.span,
+        selection: node.name.as_ref().map_or(node.head, |n| n.span),
+        children: node.children.iter().filter(|&&c| model.node(c).span.file == node.span.file).map(|&c| symbol(analysis, c)).collect(),
+    }
+}
+
+/// A block found by a workspace-wide search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceSymbol {
+    pub name: String,
+    pub kind: &'static str,
+    /// The path of the block it is nested in.
+    pub container: Option<String>,
+    pub span: Span,
+}
+
+/// The plan's blocks (not the standard library's) whose path holds the
+/// query's characters in order, ignoring case: `a1w` finds `app1.web`.
+pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<WorkspaceSymbol> {
+    let model = &analysis.model;
+    let query: Vec<char> = query.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let matches = |path: &str| {
+        let mut wanted = query.iter().peekable();
+        for c in path.to_lowercase().chars() {
+            if wanted.peek() == Some(&&c) {
+                wanted.next();
+            }
+        }
+        wanted.peek().is_none()
+    };
+    model
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(id, n)| !n.from_library && matches(&model.path(*id)))
+        .map(|(_, n)| WorkspaceSymbol {
+            name: n.name().to_string(),
+            kind: n.kind.kind,
+            container: n.parent.map(|p| model.path(p)),
+            span: n.name.as_ref().map_or(n.head, |name| name.span),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Quick fixes
+
+/// A fix for one diagnostic: edits of the plan's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    /// The diagnostic it fixes, by index in [`Analysis::diagnostics`].
+    pub diagnostic: usize,
+    pub edits: Vec<(Span, String)>,
+    /// The fix to apply without asking, when there is one obvious fix.
+    pub preferred: bool,
+}
+
+/// The fixes for the diagnostics in a file that touch `start..end`: the
+/// replacement a help suggests (`did you mean`, `remove the quotes`), a free
+/// prefix for a subnet that overlaps or lies outside its network, a missing
+/// tag the tag policy requires, and an `allow ... because ""` for a warning
+/// or policy finding (whose empty reason the plan then asks for).
+pub fn fixes(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec<Fix> {
+    let mut out = Vec::new();
+    for (index, d) in analysis.diagnostics.iter().enumerate() {
+        let Some(span) = d.span else { continue };
+        if span.file != file || (span.end as usize) < start || (span.start as usize) > end {
+            continue;
+        }
+        let mut fix = |title: String, edits: Vec<(Span, String)>, preferred: bool| {
+            if !edits.is_empty() {
+                out.push(Fix { title, diagnostic: index, edits, preferred });
+            }
+        };
+        if let Some((title, edit)) = suggested(analysis, d, span) {
+            fix(title, vec![edit], true);
+        }
+        for (title, edit, preferred) in free_prefix(analysis, d, span) {
+            fix(title, vec![edit], preferred);
+        }
+        for (title, edits) in missing_tag(analysis, d, span) {
+            fix(title, edits, false);
+        }
+        if let Some((title, edit)) = suppression(analysis, d, span) {
+            fix(title, vec![edit], false);
+        }
+    }
+    out
+}
+
+/// The text between the first `open` and the next `close` of a help text.
+fn quoted_in<'a>(help: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let rest = &help[help.find(open)? + open.len()..];
+    Some(&rest[..rest.find(close)?])
+}
+
+/// The replacement a diagnostic's help names, applied to the span it points at.
+fn suggested(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
+    let help = d.help.as_deref()?;
+    let text = analysis.sources.text(span);
+    if let Some(word) = quoted_in(help, "remove the quotes: `", "`") {
+        let unquoted = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))?;
+        return (unquoted == word).then(|| ("Remove the quotes".to_string(), (span, word.to_string())));
+    }
+    let word = quoted_in(help, "did you mean `", "`?").or_else(|| quoted_in(help, "Azure writes it `", "`"))?;
+    let title = format!("Change to `{word}`");
+    let token = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let at = |from: usize, len: usize| Span::new(span.file, span.start as usize + from, span.start as usize + from + len);
+    if token(text) {
+        return Some((title, (span, word.to_string())));
+    }
+    // `"blobb"`: a word in quotes keeps its quotes.
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).filter(|t| token(t)) {
+        return Some((title, (at(1, inner.len()), word.to_string())));
+    }
+    // `use std.naming.cfa`: the module's path.
+    if let Some(path) = text.strip_prefix("use").filter(|p| p.starts_with(char::is_whitespace)) {
+        let module = path.trim_start();
+        return token(module).then(|| (title, (at(text.len() - module.len(), module.len()), word.to_string())));
+    }
+    // `publsher = "x"`: an entry's key.
+    let (key, _) = text.split_once('=')?;
+    let key = key.trim_end();
+    (token(key) && is_name(key)).then(|| (title, (at(0, key.len()), word.to_string())))
+}
+
+/// For a subnet that overlaps another or lies outside its network's address
+/// space (ASH202, ASH201): a free prefix of the same length, and `auto /N`.
+fn free_prefix(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, (Span, String), bool)> {
+    // subnet-outside-vnet and subnet-overlap: the help of both offers `auto /N`.
+    if !["ASH201", "ASH202"].contains(&d.code.code) {
+        return Vec::new();
+    }
+    let model = &analysis.model;
+    let found = model.of_kind("subnet").find(|(_, n)| n.get("address_prefix").is_some_and(|a| a.span == span && matches!(a.value, Typed::Prefix(_))));
+    let Some((subnet, node)) = found else { return Vec::new() };
+    let (Some(network), Some(Typed::Prefix(prefix))) = (node.parent, node.get("address_prefix").map(|a| &a.value)) else { return Vec::new() };
+    let space: Vec<_> = model.node(network).prefixes("address_space").into_iter().map(|p| p.value).collect();
+    let taken: Vec<_> = model.node(network).children.iter().filter(|&&c| c != subnet).filter_map(|&c| model.subnet_prefix(c)).collect();
+    let len = prefix.prefix_len();
+    let mut out = Vec::new();
+    if let Some(free) = crate::address::first_free(&space, &taken, len) {
+        out.push((format!("Allocate a free prefix: {free}"), (span, free.to_string()), true));
+    }
+    out.push((format!("Let ashlar choose: `auto /{len}`"), (span, format!("auto /{len}")), false));
+    out
+}
+
+/// For a block deployed without a tag the tag policy requires (ASH501): the
+/// tag added to the block's `tags`, and to the plan's `settings`.
+fn missing_tag(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, Vec<(Span, String)>)> {
+    if d.code.code != crate::policy::TAG_POLICY.code {
+        return Vec::new();
+    }
+    let Some(name) = quoted_in(&d.message, "deploys without the tag `", "`") else { return Vec::new() };
+    if !is_name(name) {
+        return Vec::new();
+    }
+    // The value: the first the rule allows, else empty for the user to fill in.
+    let rule = d
+        .labels
+        .iter()
+        .find_map(|l| ast_block(analysis, l.span))
+        .and_then(|b| crate::policy::tags::rules(std::slice::from_ref(b), &mut Vec::new()).pop());
+    let value = match rule.map(|r| r.test) {
+        Some(crate::policy::tags::Test::OneOf(values)) => values.first().cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let entry = format!("{name} = {}", string_literal(&value));
+    let model = &analysis.model;
+    let mut out = Vec::new();
+    let owner = model.nodes.iter().enumerate().find(|(_, n)| n.head == span && !n.from_library).map(|(id, _)| id);
+    if let Some(owner) = owner {
+        if let Some(edit) = add_tag(analysis, owner, &entry) {
+            out.push((format!("Add the tag `{name}` to {}", shown(model, owner)), vec![edit]));
+        }
+    }
+    if let Some((settings, _)) = model.of_kind("settings").next().filter(|(id, _)| Some(*id) != owner) {
+        if let Some(edit) = add_tag(analysis, settings, &entry) {
+            out.push((format!("Add the tag `{name}` to `settings` (every block)"), vec![edit]));
+        }
+    }
+    out
+}
+
+/// An entry added to a block's `tags`, or a `tags { ... }` line added to its body.
+fn add_tag(analysis: &Analysis, id: NodeId, entry: &str) -> Option<(Span, String)> {
+    let node = analysis.model.node(id);
+    node.kind.attribute("tags")?;
+    let Some(tags) = node.get("tags") else {
+        return body_line(analysis, id, &format!("tags {{ {entry} }}"));
+    };
+    let text = analysis.sources.text(tags.span);
+    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+    if inner.trim().is_empty() {
+        return Some((tags.span, format!("{{ {entry} }}")));
+    }
+    match inner.rfind('\n') {
+        // The closing brace alone on its line: a line before it, indented as the entries.
+        Some(nl) if inner[nl + 1..].trim().is_empty() => {
+            let line_start = tags.span.start as usize + 1 + nl + 1;
+            let indent = entry_indent(inner).unwrap_or_else(|| format!("{}  ", &inner[nl + 1..]));
+            Some((Span::new(tags.span.file, line_start, line_start), format!("{indent}{entry}\n")))
+        }
+        _ => {
+            let at = tags.span.start as usize + 1 + inner.trim_end().len();
+            Some((Span::new(tags.span.file, at, at), format!("  {entry}")))
+        }
+    }
+}
+
+/// The indentation of the first entry on a line of its own in a map's text.
+fn entry_indent(inner: &str) -> Option<String> {
+    inner.split('\n').skip(1).find(|l| !l.trim().is_empty()).map(|l| l[..l.len() - l.trim_start().len()].to_string())
+}
+
+/// A line inserted first in a block's body, when the body spans several lines.
+fn body_line(analysis: &Analysis, id: NodeId, line: &str) -> Option<(Span, String)> {
+    let node = analysis.model.node(id);
+    let body = ast_block(analysis, node.span)?.body.as_ref()?;
+    let source = analysis.sources.get(body.span.file);
+    let text = &source.text;
+    let open = body.span.start as usize;
+    let after_open = open + text[open..].find('\n')? + 1;
+    if after_open >= body.span.end as usize {
+        return None;
+    }
+    let block_line = source.line_start(source.line_col(node.span.start as usize).line - 1)?;
+    let indent: String = text[block_line..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    Some((Span::new(body.span.file, after_open, after_open), format!("{indent}  {line}\n")))
+}
+
+/// The block of the plan's syntax trees written at exactly `span`.
+fn ast_block(analysis: &Analysis, span: Span) -> Option<&ast::Block> {
+    fn find(items: &[ast::Item], span: Span) -> Option<&ast::Block> {
+        items.iter().find_map(|item| match item {
+            ast::Item::Block(b) if b.span == span => Some(b),
+            ast::Item::Block(b) if b.span.start <= span.start && span.end <= b.span.end => find(&b.body.as_ref()?.items, span),
+            _ => None,
+        })
+    }
+    analysis.files.iter().filter(|(id, _)| *id == span.file).find_map(|(_, f)| find(&f.items, span))
+}
+
+/// `allow WHAT because ""` first in the innermost block of several lines that
+/// holds the diagnostic, for a warning, an info or a policy finding.
+fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
+    use crate::policy::{INVALID_SUPPRESSION, POLICY_FINDING, UNUSED_SUPPRESSION};
+    let finding = crate::policy::is_finding(d);
+    if (d.severity == Severity::Error && !finding) || [UNUSED_SUPPRESSION.code, INVALID_SUPPRESSION.code].contains(&d.code.code) {
+        return None;
+    }
+    let what = if d.code.code == POLICY_FINDING.code {
+        d.message.strip_prefix('[').and_then(|m| m.split_once(']')).map(|(name, _)| name.to_string())?
+    } else {
+        d.code.code.to_string()
+    };
+    let model = &analysis.model;
+    let mut holders: Vec<NodeId> = model
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.from_library && n.span.file == span.file && n.span.start <= span.start && span.end <= n.span.end)
+        .map(|(id, _)| id)
+        .collect();
+    holders.sort_by_key(|&id| model.node(id).span.end - model.node(id).span.start);
+    let allow = format!("allow {what} because \"\"");
+    let takes_allow = |id: NodeId| model.node(id).kind.attribute("allow").is_none() && !model.node(id).kind.children.contains(&"allow");
+    holders.into_iter().filter(|&id| takes_allow(id)).find_map(|id| {
+        let edit = body_line(analysis, id, &allow)?;
+        Some((format!("Allow `{what}` in {} (then give the reason)", shown(model, id)), edit))
+    })
+}
+
+/// How a fix's title names a block: ``hub `core` ``, or by its path one without a name.
+fn shown(model: &crate::model::Model, id: NodeId) -> String {
+    match model.node(id).name {
+        Some(_) => model.describe(id),
+        None => format!("`{}`", model.path(id)),
+    }
+}
+
+/// A string as the plan writes it, in double quotes with its escapes.
+fn string_literal(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixes_for(plan: &str, at: &str) -> Vec<(String, String)> {
+        let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
+        let offset = plan.find(at).expect("the place") + 1;
+        fixes(&analysis, FileId(0), offset, offset)
+            .into_iter()
+            .map(|f| {
+                let mut text = plan.to_string();
+                for (span, new) in f.edits.iter().rev() {
+                    text.replace_range(span.range(), new);
+                }
+                (f.title, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelt_module_is_replaced_in_its_use_line() {
+        let plan = "use std.naming.cfa\nsettings { location = uksouth }\n";
+        let found = fixes_for(plan, "std.naming.cfa");
+        assert_eq!(found, [("Change to `std.naming.caf`".to_string(), "use std.naming.caf\nsettings { location = uksouth }\n".to_string())]);
+        let fixed = crate::analyze_text(&found[0].1, std::path::Path::new("/plan"));
+        assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
+    }
+
+    #[test]
+    fn a_region_azure_writes_otherwise_is_rewritten() {
+        let plan = "settings { location = UK-South }\n";
+        let found = fixes_for(plan, "UK-South");
+        assert_eq!(found, [("Change to `uksouth`".to_string(), "settings { location = uksouth }\n".to_string())]);
+    }
+
+    #[test]
+    fn names_and_string_literals() {
+        assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
+        assert_eq!(string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
+    }
 }

@@ -86,6 +86,42 @@ impl Analysis {
 
 /// Analyses a plan: parse, resolve, check, graph and lower.
 pub fn analyze(input: &PlanInput) -> Analysis {
+    analyze_with(input, &mut ParseCache { keep: false, files: Default::default() })
+}
+
+/// The syntax trees of the files last analysed, for the language server,
+/// which analyses the same plan on every change: a file whose place in the
+/// plan and text are unchanged is not parsed again.
+pub struct ParseCache {
+    /// Whether to keep what is parsed: not for a single analysis.
+    keep: bool,
+    files: std::collections::HashMap<FileId, (String, ast::File, Vec<Diagnostic>)>,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache { keep: true, files: Default::default() }
+    }
+}
+
+impl ParseCache {
+    /// Parses `text` as file `id`, or gives the tree of the same text parsed before.
+    fn parse(&mut self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+        if let Some((cached, tree, errors)) = self.files.get(&id) {
+            if cached == text {
+                return (tree.clone(), errors.clone());
+            }
+        }
+        let (tree, errors) = syntax::parse(id, text);
+        if self.keep {
+            self.files.insert(id, (text.to_string(), tree.clone(), errors.clone()));
+        }
+        (tree, errors)
+    }
+}
+
+/// [`analyze`], with the trees of unchanged files taken from `cache`.
+pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -94,7 +130,7 @@ pub fn analyze(input: &PlanInput) -> Analysis {
         let id = sources.add(SourceFile::new(input_file.name.clone(), Some(input_file.path.clone()), String::new()));
         match syntax::decode(id, input_file.bytes.clone()) {
             Ok(text) => {
-                let (tree, errors) = syntax::parse(id, &text);
+                let (tree, errors) = cache.parse(id, &text);
                 sources.replace_text(id, text);
                 diagnostics.extend(errors);
                 files.push((id, tree));
@@ -107,7 +143,7 @@ pub fn analyze(input: &PlanInput) -> Analysis {
             }
         }
     }
-    let library = load_stdlib(&mut sources, &mut files, &mut diagnostics);
+    let library = load_stdlib(&mut sources, &mut files, &mut diagnostics, cache);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
@@ -167,14 +203,19 @@ fn lock_update(input: &PlanInput, model: &Model) -> Option<String> {
 }
 
 /// Adds each stdlib module named by a `use`, once, with its own `use`s.
-fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, diagnostics: &mut Vec<Diagnostic>) -> Vec<FileId> {
+fn load_stdlib(
+    sources: &mut SourceMap,
+    files: &mut Vec<(FileId, ast::File)>,
+    diagnostics: &mut Vec<Diagnostic>,
+    cache: &mut ParseCache,
+) -> Vec<FileId> {
     let mut loaded: Vec<&str> = Vec::new();
     let mut library = Vec::new();
     let plan_files = files.len();
     for module in stdlib::MODULES.iter().filter(|m| m.prelude) {
         loaded.push(module.name);
         let id = sources.add(SourceFile::new(stdlib::file_name(module), None, module.source.to_string()));
-        let (tree, errors) = syntax::parse(id, module.source);
+        let (tree, errors) = cache.parse(id, module.source);
         diagnostics.extend(errors);
         files.push((id, tree));
     }
@@ -188,7 +229,7 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<(FileId, ast::File)>, di
                 Some(module) if !loaded.contains(&module.name) => {
                     loaded.push(module.name);
                     let id = sources.add(SourceFile::new(stdlib::file_name(module), None, module.source.to_string()));
-                    let (tree, errors) = syntax::parse(id, module.source);
+                    let (tree, errors) = cache.parse(id, module.source);
                     diagnostics.extend(errors);
                     files.push((id, tree));
                 }

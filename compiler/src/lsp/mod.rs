@@ -1,16 +1,25 @@
 //! `ashlar lsp`: a language server over stdio, on the same [`crate::analyze`]
 //! as the command line. Diagnostics for the whole plan folder on open and
-//! change, hover, go to definition and completion ([`crate::ide`]). Byte
+//! change; hover, go to definition, completion, references, rename, document
+//! and workspace symbols, formatting and quick fixes ([`crate::ide`]). Byte
 //! offsets become lines and UTF-16 columns here, and nowhere else.
+//!
+//! The plan is analysed once per change, when no other message waits (a burst
+//! of keystrokes is analysed once), and every request answers from that
+//! analysis. A panic anywhere in the compiler becomes an error reply or a log
+//! message: the server keeps serving.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{read_plan, InputFile, PlanInput};
-use crate::source::{FileId, SourceMap, Span};
-use crate::{analyze, ide, Analysis};
-use lsp_server::{Connection, Message, Notification, Request, Response};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::{ide, Analysis};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
-use std::collections::BTreeMap;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::error::Error;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -23,16 +32,29 @@ pub fn run_stdio() -> Result<()> {
     Ok(())
 }
 
-/// Serves one client over `connection`: the tests use an in-memory one.
-pub fn serve(connection: Connection) -> Result<()> {
-    let capabilities = lsp::ServerCapabilities {
+/// What the server answers, as it tells the client on `initialize`.
+pub fn capabilities() -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(lsp::TextDocumentSyncKind::FULL)),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        document_formatting_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
         completion_provider: Some(lsp::CompletionOptions { trigger_characters: Some(vec!["=".into(), " ".into()]), ..Default::default() }),
         ..Default::default()
-    };
-    let params = connection.initialize(serde_json::to_value(capabilities)?)?;
+    }
+}
+
+/// Serves one client over `connection`: the tests use an in-memory one.
+pub fn serve(connection: Connection) -> Result<()> {
+    let params = connection.initialize(serde_json::to_value(capabilities())?)?;
     let params: lsp::InitializeParams = serde_json::from_value(params)?;
     #[allow(deprecated)]
     let root = params
@@ -41,8 +63,16 @@ pub fn serve(connection: Connection) -> Result<()> {
         .and_then(|f| f.first())
         .and_then(|f| uri_to_path(&f.uri))
         .or_else(|| params.root_uri.as_ref().and_then(uri_to_path));
-    let mut server = Server { connection: &connection, root, open: BTreeMap::new(), published: Vec::new() };
-    for message in &connection.receiver {
+    let mut server = Server {
+        connection: &connection,
+        root,
+        open: BTreeMap::new(),
+        published: BTreeSet::new(),
+        analysis: None,
+        stale: true,
+        parsed: Default::default(),
+    };
+    while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(request) => {
                 if connection.handle_shutdown(&request)? {
@@ -50,21 +80,49 @@ pub fn serve(connection: Connection) -> Result<()> {
                 }
                 server.request(request)?;
             }
+            Message::Notification(notification) if notification.method == "exit" => return Ok(()),
             Message::Notification(notification) => server.notification(notification)?,
             Message::Response(_) => {}
         }
+        // Analyse once the burst of messages is handled, not on every keystroke of it.
+        if server.stale && connection.receiver.is_empty() {
+            server.refresh()?;
+        }
     }
     Ok(())
+}
+
+/// An open document: its text wins over the file on disk.
+struct Document {
+    text: String,
+    version: i32,
+}
+
+/// Why a request gets an error reply.
+struct Failure {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Failure {
+    fn params(error: impl std::fmt::Display) -> Failure {
+        Failure { code: ErrorCode::InvalidParams, message: error.to_string() }
+    }
 }
 
 struct Server<'a> {
     connection: &'a Connection,
     /// The plan folder: the workspace, else the folder of the first file opened.
     root: Option<PathBuf>,
-    /// Open documents' text, by path; it wins over what is on disk.
-    open: BTreeMap<PathBuf, String>,
+    open: BTreeMap<PathBuf, Document>,
     /// Files diagnostics were published for, to clear them when they are gone.
-    published: Vec<PathBuf>,
+    published: BTreeSet<PathBuf>,
+    /// The plan as last analysed; `None` without a folder, or when the analysis failed.
+    analysis: Option<Analysis>,
+    /// Whether the plan changed since it was analysed.
+    stale: bool,
+    /// The syntax trees of the files last analysed: a change parses one file, not the plan.
+    parsed: RefCell<crate::ParseCache>,
 }
 
 impl Server<'_> {
@@ -77,129 +135,253 @@ impl Server<'_> {
                     if self.root.is_none() {
                         self.root = path.parent().map(Path::to_path_buf);
                     }
-                    self.open.insert(path, p.text_document.text);
+                    self.open.insert(path, Document { text: p.text_document.text, version: p.text_document.version });
                 }
-                self.publish()?;
             }
             lsp::notification::DidChangeTextDocument::METHOD => {
                 let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
                 if let (Some(path), Some(change)) = (uri_to_path(&p.text_document.uri), p.content_changes.into_iter().last()) {
-                    self.open.insert(path, change.text);
+                    self.open.insert(path, Document { text: change.text, version: p.text_document.version });
                 }
-                self.publish()?;
             }
             lsp::notification::DidCloseTextDocument::METHOD => {
                 let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(notification.params)?;
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
                     self.open.remove(&path);
                 }
-                self.publish()?;
             }
-            _ => {}
+            // Files changed on disk: saved, or edited by another program.
+            lsp::notification::DidSaveTextDocument::METHOD | lsp::notification::DidChangeWatchedFiles::METHOD => {}
+            _ => return Ok(()),
         }
+        self.stale = true;
         Ok(())
     }
 
     fn request(&mut self, request: Request) -> Result<()> {
-        use lsp::request::Request as _;
         let id = request.id.clone();
-        let result = match request.method.as_str() {
-            lsp::request::HoverRequest::METHOD => {
-                let p: lsp::HoverParams = serde_json::from_value(request.params)?;
-                self.at(&p.text_document_position_params, |analysis, file, offset| {
+        let method = request.method.clone();
+        if self.stale {
+            self.refresh()?;
+        }
+        let reply = match catch_unwind(AssertUnwindSafe(|| self.answer(request))) {
+            Ok(Ok(result)) => Response::new_ok(id, result),
+            Ok(Err(failure)) => Response::new_err(id, failure.code as i32, failure.message),
+            Err(panic) => Response::new_err(id, ErrorCode::InternalError as i32, format!("ashlar failed on {method}: {}", panic_text(&panic))),
+        };
+        self.connection.sender.send(Message::Response(reply))?;
+        Ok(())
+    }
+
+    fn answer(&mut self, request: Request) -> std::result::Result<Value, Failure> {
+        use lsp::request::*;
+        let params = request.params;
+        let json = |value: serde_json::Result<Value>| value.map_err(|e| Failure { code: ErrorCode::InternalError, message: e.to_string() });
+        match request.method.as_str() {
+            HoverRequest::METHOD => {
+                let p: lsp::HoverParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let hover = self.at(&p.text_document_position_params, |analysis, file, offset| {
                     ide::hover(analysis, file, offset).map(|markdown| lsp::Hover {
                         contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: markdown }),
                         range: None,
                     })
-                })
-                .map(|h| serde_json::to_value(h))
-                .transpose()?
+                });
+                json(serde_json::to_value(hover))
             }
-            lsp::request::GotoDefinition::METHOD => {
-                let p: lsp::GotoDefinitionParams = serde_json::from_value(request.params)?;
-                self.at(&p.text_document_position_params, |analysis, file, offset| {
+            GotoDefinition::METHOD => {
+                let p: lsp::GotoDefinitionParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let location = self.at(&p.text_document_position_params, |analysis, file, offset| {
                     ide::definition(analysis, file, offset).and_then(|span| location(&analysis.sources, span))
-                })
-                .map(|l| serde_json::to_value(lsp::GotoDefinitionResponse::Scalar(l)))
-                .transpose()?
+                });
+                json(serde_json::to_value(location.map(lsp::GotoDefinitionResponse::Scalar)))
             }
-            lsp::request::Completion::METHOD => {
-                let p: lsp::CompletionParams = serde_json::from_value(request.params)?;
-                let position = &p.text_document_position;
-                // The line being typed rarely parses: analyse without it, same offsets.
-                let path = uri_to_path(&position.text_document.uri);
-                let typed = path.as_ref().and_then(|p| self.open.get(p).cloned());
-                let mut before = String::new();
-                if let (Some(path), Some(text)) = (&path, &typed) {
-                    let line_start = text.split_inclusive('\n').take(position.position.line as usize).map(str::len).sum::<usize>();
-                    let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
-                    let line = &text[line_start..line_end];
-                    let cut: usize = line
-                        .chars()
-                        .scan(0u32, |units, c| {
-                            *units += c.len_utf16() as u32;
-                            Some((*units, c.len_utf8()))
-                        })
-                        .take_while(|(units, _)| *units <= position.position.character)
-                        .map(|(_, len)| len)
-                        .sum();
-                    before = line[..cut.min(line.len())].to_string();
-                    let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line.len()), &text[line_end..]);
-                    self.open.insert(path.clone(), blank);
-                }
-                let items = self.at(position, |analysis, file, offset| {
+            Completion::METHOD => {
+                let p: lsp::CompletionParams = serde_json::from_value(params).map_err(Failure::params)?;
+                json(serde_json::to_value(lsp::CompletionResponse::Array(self.completions(&p.text_document_position))))
+            }
+            References::METHOD => {
+                let p: lsp::ReferenceParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let include = p.context.include_declaration;
+                let locations = self.at(&p.text_document_position, |analysis, file, offset| {
                     Some(
-                        ide::completions(analysis, file, offset, &before)
+                        ide::references(analysis, file, offset, include)
                             .into_iter()
-                            .map(|c| lsp::CompletionItem { label: c.label, detail: Some(c.detail), ..Default::default() })
+                            .filter_map(|s| location(&analysis.sources, s))
                             .collect::<Vec<_>>(),
                     )
                 });
-                if let (Some(path), Some(text)) = (path, typed) {
-                    self.open.insert(path, text);
+                json(serde_json::to_value(locations.unwrap_or_default()))
+            }
+            PrepareRenameRequest::METHOD => {
+                let p: lsp::TextDocumentPositionParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let span =
+                    self.at(&p, |analysis, file, offset| Some(ide::prepare_rename(analysis, file, offset).map(|s| range(&analysis.sources, s))));
+                match span {
+                    Some(Ok(range)) => json(serde_json::to_value(lsp::PrepareRenameResponse::Range(range))),
+                    Some(Err(why)) => Err(Failure { code: ErrorCode::RequestFailed, message: why }),
+                    None => Ok(Value::Null),
                 }
-                Some(serde_json::to_value(lsp::CompletionResponse::Array(items.unwrap_or_default()))?)
             }
-            _ => {
-                let error = Response::new_err(id, lsp_server::ErrorCode::MethodNotFound as i32, format!("ashlar does not answer {}", request.method));
-                self.connection.sender.send(Message::Response(error))?;
-                return Ok(());
+            Rename::METHOD => {
+                let p: lsp::RenameParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let new_name = p.new_name.clone();
+                let edits = self.at(&p.text_document_position, |analysis, file, offset| {
+                    Some(ide::rename(analysis, file, offset, &new_name).map(|edits| workspace_edit(&analysis.sources, &edits)))
+                });
+                match edits {
+                    Some(Ok(edit)) => json(serde_json::to_value(edit)),
+                    Some(Err(why)) => Err(Failure { code: ErrorCode::RequestFailed, message: why }),
+                    None => Ok(Value::Null),
+                }
             }
-        };
-        self.connection.sender.send(Message::Response(Response::new_ok(id, result.unwrap_or(serde_json::Value::Null))))?;
-        Ok(())
+            DocumentSymbolRequest::METHOD => {
+                let p: lsp::DocumentSymbolParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let symbols = self.in_file(&p.text_document.uri, |analysis, file| {
+                    ide::document_symbols(analysis, file).into_iter().map(|s| document_symbol(&analysis.sources, s)).collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(lsp::DocumentSymbolResponse::Nested(symbols.unwrap_or_default())))
+            }
+            WorkspaceSymbolRequest::METHOD => {
+                let p: lsp::WorkspaceSymbolParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let symbols: Vec<lsp::SymbolInformation> = match &self.analysis {
+                    Some(analysis) => ide::workspace_symbols(analysis, &p.query)
+                        .into_iter()
+                        .filter_map(|s| {
+                            #[allow(deprecated)]
+                            Some(lsp::SymbolInformation {
+                                name: s.name,
+                                kind: symbol_kind(s.kind),
+                                tags: None,
+                                deprecated: None,
+                                location: location(&analysis.sources, s.span)?,
+                                container_name: s.container,
+                            })
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                };
+                json(serde_json::to_value(lsp::WorkspaceSymbolResponse::Flat(symbols)))
+            }
+            Formatting::METHOD => {
+                let p: lsp::DocumentFormattingParams = serde_json::from_value(params).map_err(Failure::params)?;
+                json(serde_json::to_value(self.format(&p.text_document.uri)))
+            }
+            CodeActionRequest::METHOD => {
+                let p: lsp::CodeActionParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let actions = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let start = source.offset_of_utf16(p.range.start.line, p.range.start.character);
+                    let end = source.offset_of_utf16(p.range.end.line, p.range.end.character);
+                    ide::fixes(analysis, file, start, end).into_iter().map(|fix| code_action(analysis, fix)).collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(actions.unwrap_or_default()))
+            }
+            _ => Err(Failure { code: ErrorCode::MethodNotFound, message: format!("ashlar does not answer {}", request.method) }),
+        }
     }
 
-    /// Analyses the plan, finds the document and offset, and asks `f`.
+    /// Finds the document and offset in the current analysis, and asks `f`.
     fn at<T>(&self, position: &lsp::TextDocumentPositionParams, f: impl FnOnce(&Analysis, FileId, usize) -> Option<T>) -> Option<T> {
-        let path = uri_to_path(&position.text_document.uri)?;
-        let analysis = self.analyze()?;
-        let (file, source) = analysis.sources.iter().find(|(_, s)| s.path.as_deref() == Some(path.as_path()))?;
-        let offset = source.offset_of_utf16(position.position.line, position.position.character);
-        f(&analysis, file, offset)
+        self.in_file(&position.text_document.uri, |analysis, file| {
+            let offset = analysis.sources.get(file).offset_of_utf16(position.position.line, position.position.character);
+            f(analysis, file, offset)
+        })
+        .flatten()
     }
 
-    /// The plan as the editor sees it: files on disk, open documents over them.
-    fn analyze(&self) -> Option<Analysis> {
+    /// Finds the document in the current analysis, and asks `f`.
+    fn in_file<T>(&self, uri: &lsp::Uri, f: impl FnOnce(&Analysis, FileId) -> T) -> Option<T> {
+        let path = uri_to_path(uri)?;
+        let analysis = self.analysis.as_ref()?;
+        let file = analysis.sources.find_path(&path)?;
+        Some(f(analysis, file))
+    }
+
+    /// Completions where the user types. The line being typed rarely parses:
+    /// the plan is analysed with that line blanked, which keeps every offset.
+    fn completions(&self, position: &lsp::TextDocumentPositionParams) -> Vec<lsp::CompletionItem> {
+        let Some(path) = uri_to_path(&position.text_document.uri) else { return Vec::new() };
+        let Some(text) = self.open.get(&path).map(|d| d.text.as_str()) else { return Vec::new() };
+        let file = SourceFile::new("", None, text.to_string());
+        let line = position.position.line as usize;
+        let Some(line_start) = file.line_start(line) else { return Vec::new() };
+        let line_end = file.line_start(line + 1).map_or(text.len(), |next| next - 1);
+        let cursor = file.offset_of_utf16(position.position.line, position.position.character).clamp(line_start, line_end);
+        let before = &text[line_start..cursor];
+        let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line_end - line_start), &text[line_end..]);
+        let Some(analysis) = self.analyze(Some((&path, &blank))) else { return Vec::new() };
+        let Some(id) = analysis.sources.find_path(&path) else { return Vec::new() };
+        ide::completions(&analysis, id, cursor, before)
+            .into_iter()
+            .map(|c| lsp::CompletionItem { label: c.label, detail: Some(c.detail), ..Default::default() })
+            .collect()
+    }
+
+    /// One edit that replaces the document with its formatted text; none when
+    /// it is formatted already or does not parse.
+    fn format(&self, uri: &lsp::Uri) -> Vec<lsp::TextEdit> {
+        let Some(path) = uri_to_path(uri) else { return Vec::new() };
+        let text = match self.open.get(&path) {
+            Some(document) => document.text.clone(),
+            None => match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(_) => return Vec::new(),
+            },
+        };
+        match crate::format::format(&text) {
+            Ok(formatted) if formatted != text => {
+                let (line, character) = SourceFile::new("", None, text.clone()).utf16_position(text.len());
+                let end = lsp::Position { line, character };
+                vec![lsp::TextEdit { range: lsp::Range { start: lsp::Position::default(), end }, new_text: formatted }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The plan as the editor sees it: files on disk, open documents over them,
+    /// and `overlay` over those.
+    fn analyze(&self, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
         let root = self.root.clone()?;
         let mut input = read_plan(&root).unwrap_or(PlanInput { root: root.clone(), files: Vec::new(), lock: None });
-        for (path, text) in &self.open {
+        let texts = self.open.iter().map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
+        for (path, text) in texts {
             let Ok(rel) = path.strip_prefix(&root) else { continue };
-            match input.files.iter_mut().find(|f| f.path == *path) {
+            match input.files.iter_mut().find(|f| f.path == path) {
                 Some(file) => file.bytes = text.as_bytes().to_vec(),
                 None => input.files.push(InputFile {
                     name: rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     bytes: text.as_bytes().to_vec(),
                 }),
             }
         }
-        Some(analyze(&input))
+        let mut parsed = self.parsed.borrow_mut();
+        match catch_unwind(AssertUnwindSafe(|| crate::analyze_with(&input, &mut parsed))) {
+            Ok(analysis) => Some(analysis),
+            Err(panic) => {
+                // A tree may be half built: parse everything anew next time.
+                *parsed = Default::default();
+                self.log(lsp::MessageType::ERROR, format!("ashlar failed to analyse the plan: {}", panic_text(&panic)));
+                None
+            }
+        }
+    }
+
+    /// Analyses the plan anew and publishes its diagnostics.
+    fn refresh(&mut self) -> Result<()> {
+        self.stale = false;
+        // The old analysis is dropped once the new diagnostics are out: freeing
+        // a large plan's takes a few milliseconds the editor need not wait for.
+        let new = self.analyze(None);
+        let old = std::mem::replace(&mut self.analysis, new);
+        let published = self.publish();
+        drop(old);
+        published
     }
 
     /// Publishes the diagnostics of every plan file, clearing files that have none.
     fn publish(&mut self) -> Result<()> {
-        let Some(analysis) = self.analyze() else { return Ok(()) };
+        let Some(analysis) = &self.analysis else { return Ok(()) };
         let mut by_file: BTreeMap<PathBuf, Vec<lsp::Diagnostic>> = BTreeMap::new();
         for (_, source) in analysis.sources.iter() {
             if let Some(path) = &source.path {
@@ -216,13 +398,24 @@ impl Server<'_> {
         }
         for (path, diagnostics) in by_file {
             let Some(uri) = path_to_uri(&path) else { continue };
-            let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version: None };
+            let version = self.open.get(&path).map(|d| d.version);
+            let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
             let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), params);
             self.connection.sender.send(Message::Notification(note))?;
-            self.published.push(path);
+            self.published.insert(path);
         }
         Ok(())
     }
+
+    fn log(&self, typ: lsp::MessageType, message: String) {
+        let params = lsp::LogMessageParams { typ, message };
+        let note = Notification::new(<lsp::notification::LogMessage as lsp::notification::Notification>::METHOD.into(), params);
+        let _ = self.connection.sender.send(Message::Notification(note));
+    }
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".into())
 }
 
 fn range(sources: &SourceMap, span: Span) -> lsp::Range {
@@ -235,6 +428,63 @@ fn range(sources: &SourceMap, span: Span) -> lsp::Range {
 fn location(sources: &SourceMap, span: Span) -> Option<lsp::Location> {
     let uri = path_to_uri(sources.get(span.file).path.as_deref()?)?;
     Some(lsp::Location { uri, range: range(sources, span) })
+}
+
+/// Edits by file, as the protocol has them; edits of files without a path
+/// (the standard library) are left out.
+// `Uri` caches its parts inside; its hash and equality are of the text.
+#[allow(clippy::mutable_key_type)]
+fn workspace_edit(sources: &SourceMap, edits: &[(Span, String)]) -> lsp::WorkspaceEdit {
+    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for (span, new_text) in edits {
+        if let Some(at) = location(sources, *span) {
+            changes.entry(at.uri).or_default().push(lsp::TextEdit { range: at.range, new_text: new_text.clone() });
+        }
+    }
+    lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() }
+}
+
+fn code_action(analysis: &Analysis, fix: ide::Fix) -> lsp::CodeActionOrCommand {
+    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: fix.title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![to_lsp(&analysis.sources, &analysis.diagnostics[fix.diagnostic])]),
+        edit: Some(workspace_edit(&analysis.sources, &fix.edits)),
+        is_preferred: fix.preferred.then_some(true),
+        ..Default::default()
+    })
+}
+
+/// How an outline shows a kind of block.
+pub fn symbol_kind(kind: &str) -> lsp::SymbolKind {
+    use lsp::SymbolKind as K;
+    match kind {
+        "settings" | "naming" => K::MODULE,
+        "hub" | "spoke" | "vnet" => K::NAMESPACE,
+        "subnet" | "address_pool" => K::STRUCT,
+        "policy" | "tags" => K::EVENT,
+        "rule" | "route" => K::PROPERTY,
+        "key_vault" => K::KEY,
+        "nsg" | "rule_set" | "route_table" => K::INTERFACE,
+        "marketplace_image" | "gallery" | "image" | "build" => K::PACKAGE,
+        "network_rules" | "application_rules" | "dnat" => K::ARRAY,
+        "os_disk" | "data_disk" | "capacity" | "autoscale" | "load_balancer" | "point_to_site" => K::FIELD,
+        _ => K::OBJECT,
+    }
+}
+
+fn document_symbol(sources: &SourceMap, symbol: ide::Symbol) -> lsp::DocumentSymbol {
+    #[allow(deprecated)]
+    lsp::DocumentSymbol {
+        name: symbol.name,
+        detail: (!symbol.detail.is_empty()).then_some(symbol.detail),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: range(sources, symbol.span),
+        selection_range: range(sources, symbol.selection),
+        children: Some(symbol.children.into_iter().map(|c| document_symbol(sources, c)).collect()),
+    }
 }
 
 /// One diagnostic as the protocol has it; labels become related information.
