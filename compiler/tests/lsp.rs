@@ -360,14 +360,14 @@ fn references_across_files() {
     p["context"] = json!({ "includeDeclaration": true });
     assert_eq!(
         places(&c.request("textDocument/references", p)),
-        ["security.ashlar:3:50-3:53", "spokes.ashlar:6:9-6:12", "spokes.ashlar:19:24-19:27"]
+        ["security.ashlar:3:50-3:53", "spokes.ashlar:6:9-6:12", "spokes.ashlar:19:28-19:31"]
     );
 
     // A vault named in `secret(kv_core, ...)`, and an NSG used by two subnets.
     let (line, col) = find(&dir, "settings.ashlar", "kv_core", 0);
     let mut p = c.at("settings.ashlar", line, col + 2);
     p["context"] = json!({ "includeDeclaration": false });
-    assert_eq!(places(&c.request("textDocument/references", p)), ["spokes.ashlar:23:26-23:33"]);
+    assert_eq!(places(&c.request("textDocument/references", p)), ["spokes.ashlar:23:30-23:37"]);
     let mut p = c.at("security.ashlar", 0, 5);
     p["context"] = json!({ "includeDeclaration": false });
     assert_eq!(places(&c.request("textDocument/references", p)), ["spokes.ashlar:5:33-5:40", "spokes.ashlar:6:30-6:37"]);
@@ -412,7 +412,7 @@ fn rename_across_files_keeps_the_lock() {
     apply_workspace_edit(&mut c, &dir, &edit);
     assert_eq!(c.codes(), Default::default(), "the renamed plan is clean");
     assert!(text_of(&dir, "ashlar.lock").contains("\"frontend.app\": \"10.1.0.64/26\""));
-    assert!(text_of(&dir, "spokes.ashlar").contains("subnet         = frontend.app"));
+    assert!(text_of(&dir, "spokes.ashlar").contains("subnet             = frontend.app"));
 
     // Refused: names that are not names, or that are taken where the block stands.
     let refuse = |c: &mut Client, file: &str, line, col, name: &str| {
