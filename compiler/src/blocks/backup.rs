@@ -15,7 +15,7 @@
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Spanned, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -597,23 +597,18 @@ pub fn lower_backup(lw: &mut Lowering) {
             Some((_, _, vault, name)) => (*vault, name.clone()),
             None => {
                 let name = lw.names.recovery_vault(node.str("resource_group").unwrap_or(&rg), &location);
-                let mut top = IndexMap::new();
-                top.insert("sku".to_string(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
-                let vault = lw.push(Resource {
-                    symbol: format!("vault_{name}"),
-                    resource_type: VAULT_TYPE,
-                    api_version: api_version(VAULT_TYPE),
-                    name: vec![name.clone()],
-                    parent: None,
-                    resource_group: rg.clone(),
-                    location: Some(location.clone()),
-                    tags: model.tags(policy_block),
-                    top,
-                    properties: Prop::object([("publicNetworkAccess", Prop::str("Enabled"))]),
-                    depends_on: Vec::new(),
-                    origin: policy_block,
-                    deployment: 0,
-                });
+                let mut resource = Resource::new(
+                    format!("vault_{name}"),
+                    VAULT_TYPE,
+                    vec![name.clone()],
+                    rg.clone(),
+                    Some(location.clone()),
+                    model.tags(policy_block),
+                    policy_block,
+                );
+                resource.top.insert("sku".to_string(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
+                resource.properties = Prop::object([("publicNetworkAccess", Prop::str("Enabled"))]);
+                let vault = lw.push(resource);
                 vaults.push((location.clone(), rg.clone(), vault, name.clone()));
                 (vault, name)
             }
@@ -623,22 +618,20 @@ pub fn lower_backup(lw: &mut Lowering) {
             Some(&id) => id,
             None => {
                 let policy_name = model.node(policy_block).name().to_string();
-                let id = lw.push(Resource {
-                    symbol: format!("policy_{vault_name}_{policy_name}"),
-                    resource_type: POLICY_TYPE,
-                    api_version: api_version(POLICY_TYPE),
-                    name: vec![vault_name.clone(), policy_name],
-                    parent: Some(vault),
-                    resource_group: rg.clone(),
-                    location: None,
-                    // Azure keeps no tags on backup policies nor protected items.
-                    tags: IndexMap::new(),
-                    top: IndexMap::new(),
-                    properties: policy_properties(model, policy_block, &policy),
-                    depends_on: vec![vault],
-                    origin: policy_block,
-                    deployment: 0,
-                });
+                // Azure keeps no tags on backup policies nor protected items.
+                let mut resource = Resource::new(
+                    format!("policy_{vault_name}_{policy_name}"),
+                    POLICY_TYPE,
+                    vec![vault_name.clone(), policy_name],
+                    rg.clone(),
+                    None,
+                    IndexMap::new(),
+                    policy_block,
+                );
+                resource.parent = Some(vault);
+                resource.properties = policy_properties(model, policy_block, &policy);
+                resource.depends_on = vec![vault];
+                let id = lw.push(resource);
                 policies.insert((vault, policy_block), id);
                 id
             }
@@ -650,30 +643,20 @@ pub fn lower_backup(lw: &mut Lowering) {
             // After the machine's extensions too: Azure Backup adds its own to the machine.
             let mut depends_on = vec![vault, policy_id, vm];
             depends_on.extend((0..lw.plan.resources.len()).filter(|&r| lw.plan.resources[r].parent == Some(vm)));
-            lw.push(Resource {
-                symbol: format!("backup_{vm_name}"),
-                resource_type: PROTECTED_ITEM_TYPE,
-                api_version: api_version(PROTECTED_ITEM_TYPE),
-                name: vec![
-                    vault_name.clone(),
-                    "Azure".to_string(),
-                    format!("iaasvmcontainer;iaasvmcontainerv2;{vm_group};{vm_name}"),
-                    format!("vm;iaasvmcontainerv2;{vm_group};{vm_name}"),
-                ],
-                parent: None,
-                resource_group: rg.clone(),
-                location: None,
-                tags: IndexMap::new(),
-                top: IndexMap::new(),
-                properties: Prop::object([
-                    ("protectedItemType", Prop::str("Microsoft.Compute/virtualMachines")),
-                    ("policyId", Prop::Id(policy_id)),
-                    ("sourceResourceId", Prop::Id(vm)),
-                ]),
-                depends_on,
-                origin: block,
-                deployment: 0,
-            });
+            let name = vec![
+                vault_name.clone(),
+                "Azure".to_string(),
+                format!("iaasvmcontainer;iaasvmcontainerv2;{vm_group};{vm_name}"),
+                format!("vm;iaasvmcontainerv2;{vm_group};{vm_name}"),
+            ];
+            let mut resource = Resource::new(format!("backup_{vm_name}"), PROTECTED_ITEM_TYPE, name, rg.clone(), None, IndexMap::new(), block);
+            resource.properties = Prop::object([
+                ("protectedItemType", Prop::str("Microsoft.Compute/virtualMachines")),
+                ("policyId", Prop::Id(policy_id)),
+                ("sourceResourceId", Prop::Id(vm)),
+            ]);
+            resource.depends_on = depends_on;
+            lw.push(resource);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! lives here too; [`super::scale_set`] has the rest.
 
 use crate::compute::{self as facts};
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -433,21 +433,7 @@ impl Place {
 
     /// A top-level resource of this block.
     pub fn resource(&self, symbol: String, resource_type: &'static str, name: String) -> Resource {
-        Resource {
-            symbol,
-            resource_type,
-            api_version: api_version(resource_type),
-            name: vec![name],
-            parent: None,
-            resource_group: self.resource_group.clone(),
-            location: self.location.clone(),
-            tags: self.tags.clone(),
-            top: IndexMap::new(),
-            properties: Prop::Object(IndexMap::new()),
-            depends_on: Vec::new(),
-            origin: self.block,
-            deployment: 0,
-        }
+        Resource::new(symbol, resource_type, vec![name], self.resource_group.clone(), self.location.clone(), self.tags.clone(), self.block)
     }
 
     /// `{ "id": <the subnet> }`.

@@ -21,7 +21,7 @@
 //! groups of the pools that name it.
 
 use crate::blocks::compute::{self, lower_machine, vm_extension, Machine, Place};
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -388,21 +388,7 @@ fn set_property(resource: &mut Resource, key: &str, value: Prop) {
 
 /// A resource in a resource group of the plan.
 fn resource(symbol: String, resource_type: &'static str, name: Vec<String>, group: &str, location: Option<String>, origin: NodeId) -> Resource {
-    Resource {
-        symbol,
-        resource_type,
-        api_version: api_version(resource_type),
-        name,
-        parent: None,
-        resource_group: group.to_string(),
-        location,
-        tags: IndexMap::new(),
-        top: IndexMap::new(),
-        properties: Prop::Object(IndexMap::new()),
-        depends_on: Vec::new(),
-        origin,
-        deployment: 0,
-    }
+    Resource::new(symbol, resource_type, name, group.to_string(), location, IndexMap::new(), origin)
 }
 
 /// A role assignment of a built-in role to a principal in `group`, optionally

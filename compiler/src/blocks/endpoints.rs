@@ -8,7 +8,7 @@
 //! subnets (`AnotherOperationInProgress`), and gateway transit needs the
 //! gateways first.
 
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::NodeId;
 use indexmap::IndexMap;
@@ -38,21 +38,7 @@ impl HubPlace {
 
     /// A resource of this hub, with what every endpoint resource shares.
     pub fn resource(&self, symbol: String, resource_type: &'static str, name: String, origin: NodeId) -> Resource {
-        Resource {
-            symbol,
-            resource_type,
-            api_version: api_version(resource_type),
-            name: vec![name],
-            parent: None,
-            resource_group: self.resource_group.clone(),
-            location: self.location.clone(),
-            tags: self.tags.clone(),
-            top: IndexMap::new(),
-            properties: Prop::Object(IndexMap::new()),
-            depends_on: Vec::new(),
-            origin,
-            deployment: 0,
-        }
+        Resource::new(symbol, resource_type, vec![name], self.resource_group.clone(), self.location.clone(), self.tags.clone(), origin)
     }
 
     /// `{ "id": <the hub's subnet `name`> }`; the subnet's resource must also depend on the network.

@@ -16,7 +16,7 @@
 use super::endpoints::{nested, zone_list, HubPlace};
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::Diagnostic;
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::registry::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -609,21 +609,17 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
                 ]),
             ),
         ]);
-        let table = lw.push(Resource {
-            symbol: format!("rt_{}_to_{via}", node.name()),
-            resource_type: ROUTE_TABLE,
-            api_version: api_version(ROUTE_TABLE),
-            name: vec![lw.names.hub_route_table(spoke, via)],
-            parent: None,
-            resource_group: rg,
-            location: lw.model.location(spoke).map(str::to_string),
-            tags: lw.model.tags(spoke),
-            top: IndexMap::new(),
-            properties: Prop::object([("routes", Prop::Array(vec![route])), ("disableBgpRoutePropagation", Prop::Bool(false))]),
-            depends_on: Vec::new(),
-            origin: spoke,
-            deployment: 0,
-        });
+        let mut resource = Resource::new(
+            format!("rt_{}_to_{via}", node.name()),
+            ROUTE_TABLE,
+            vec![lw.names.hub_route_table(spoke, via)],
+            rg,
+            lw.model.location(spoke).map(str::to_string),
+            lw.model.tags(spoke),
+            spoke,
+        );
+        resource.properties = Prop::object([("routes", Prop::Array(vec![route])), ("disableBgpRoutePropagation", Prop::Bool(false))]);
+        let table = lw.push(resource);
         for subnet in subnets {
             lw.subnet_route_tables.insert(subnet, table);
         }

@@ -14,7 +14,7 @@
 //! No image version is deployed: a version comes into being when the template
 //! runs (`az image builder run`), after the deployment.
 
-use crate::lower::ir::{api_version, AzurePlan, Prop, Resource, ResourceId};
+use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::naming::Names;
@@ -290,21 +290,17 @@ pub fn lower_galleries(lw: &mut Lowering) {
         if let Some(description) = node.str("description") {
             properties.insert("description".to_string(), Prop::str(description));
         }
-        let gallery = lw.push(Resource {
-            symbol: format!("gal_{}", node.name()),
-            resource_type: GALLERY_TYPE,
-            api_version: api_version(GALLERY_TYPE),
-            name: vec![lw.names.gallery(id)],
-            parent: None,
-            resource_group: rg,
-            location: lw.model.location(id).map(str::to_string),
-            tags: lw.model.tags(id),
-            top: IndexMap::new(),
-            properties: Prop::Object(properties),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        });
+        let mut resource = Resource::new(
+            format!("gal_{}", node.name()),
+            GALLERY_TYPE,
+            vec![lw.names.gallery(id)],
+            rg,
+            lw.model.location(id).map(str::to_string),
+            lw.model.tags(id),
+            id,
+        );
+        resource.properties = Prop::Object(properties);
+        let gallery = lw.push(resource);
         lw.primary.insert(id, gallery);
     }
 }
@@ -360,21 +356,19 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     let gallery_name = lw.plan.resources[gallery_resource].name[0].clone();
     let rg = lw.plan.resources[gallery_resource].resource_group.clone();
     let location = lw.plan.resources[gallery_resource].location.clone();
-    Some(lw.push(Resource {
-        symbol: format!("img_{}", node.name()),
-        resource_type: IMAGE_TYPE,
-        api_version: api_version(IMAGE_TYPE),
-        name: vec![gallery_name, lw.names.image_definition(id)],
-        parent: Some(gallery_resource),
-        resource_group: rg,
+    let mut resource = Resource::new(
+        format!("img_{}", node.name()),
+        IMAGE_TYPE,
+        vec![gallery_name, lw.names.image_definition(id)],
+        rg,
         location,
-        tags: model.tags(id),
-        top: IndexMap::new(),
-        properties: Prop::Object(properties),
-        depends_on: vec![gallery_resource],
-        origin: id,
-        deployment: 0,
-    }))
+        model.tags(id),
+        id,
+    );
+    resource.parent = Some(gallery_resource);
+    resource.properties = Prop::Object(properties);
+    resource.depends_on = vec![gallery_resource];
+    Some(lw.push(resource))
 }
 
 /// Image Builder's identity for a gallery, and its Contributor role on the
@@ -385,21 +379,15 @@ fn builder_identity(lw: &mut Lowering, gallery: NodeId) -> Option<(ResourceId, R
     let location = lw.plan.resources[gallery_resource].location.clone();
     let name = lw.names.builder_identity(gallery);
     let gallery_block = lw.model.node(gallery).name().to_string();
-    let identity = lw.push(Resource {
-        symbol: format!("id_{gallery_block}_builder"),
-        resource_type: IDENTITY_TYPE,
-        api_version: api_version(IDENTITY_TYPE),
-        name: vec![name.clone()],
-        parent: None,
-        resource_group: rg.clone(),
+    let identity = lw.push(Resource::new(
+        format!("id_{gallery_block}_builder"),
+        IDENTITY_TYPE,
+        vec![name.clone()],
+        rg.clone(),
         location,
-        tags: lw.model.tags(gallery),
-        top: IndexMap::new(),
-        properties: Prop::Object(IndexMap::new()),
-        depends_on: Vec::new(),
-        origin: gallery,
-        deployment: 0,
-    });
+        lw.model.tags(gallery),
+        gallery,
+    ));
     let properties = Prop::object([
         ("roleDefinitionId", Prop::SubscriptionResourceId { resource_type: ROLE_DEFINITION_TYPE, name: CONTRIBUTOR_ROLE.to_string() }),
         ("principalId", Prop::PrincipalId(identity)),
@@ -408,22 +396,12 @@ fn builder_identity(lw: &mut Lowering, gallery: NodeId) -> Option<(ResourceId, R
         ("principalType", Prop::str("ServicePrincipal")),
         ("description", Prop::str(format!("Azure VM Image Builder writes the images of gallery {gallery_block}"))),
     ]);
-    let role = lw.push(Resource {
-        symbol: format!("role_{gallery_block}_builder"),
-        resource_type: ROLE_ASSIGNMENT_TYPE,
-        api_version: api_version(ROLE_ASSIGNMENT_TYPE),
-        // The seed of the GUID name: the identity and the role (see `ir::named_by_guid`).
-        name: vec![name, CONTRIBUTOR_ROLE.to_string()],
-        parent: None,
-        resource_group: rg,
-        location: None,
-        tags: IndexMap::new(),
-        top: IndexMap::new(),
-        properties,
-        depends_on: vec![identity],
-        origin: gallery,
-        deployment: 0,
-    });
+    // The seed of the GUID name: the identity and the role (see `ir::named_by_guid`).
+    let seed = vec![name, CONTRIBUTOR_ROLE.to_string()];
+    let mut resource = Resource::new(format!("role_{gallery_block}_builder"), ROLE_ASSIGNMENT_TYPE, seed, rg, None, IndexMap::new(), gallery);
+    resource.properties = properties;
+    resource.depends_on = vec![identity];
+    let role = lw.push(resource);
     Some((identity, role))
 }
 
@@ -542,21 +520,10 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
             ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(IndexMap::new()))])),
         ]),
     );
-    let mut resource = Resource {
-        symbol: format!("it_{}", node.name()),
-        resource_type: TEMPLATE_TYPE,
-        api_version: api_version(TEMPLATE_TYPE),
-        name: Vec::new(),
-        parent: None,
-        resource_group: rg,
-        location,
-        tags: model.tags(image),
-        top,
-        properties: Prop::Object(properties),
-        depends_on,
-        origin: image,
-        deployment: 0,
-    };
+    let mut resource = Resource::new(format!("it_{}", node.name()), TEMPLATE_TYPE, Vec::new(), rg, location, model.tags(image), image);
+    resource.top = top;
+    resource.properties = Prop::Object(properties);
+    resource.depends_on = depends_on;
     resource.name = vec![format!("{}-{}", lw.names.image_template(image), content_hash(&lw.plan, &resource))];
     lw.push(resource);
 }

@@ -2,11 +2,10 @@
 //! addresses, without public IPs on the machines.
 
 use crate::blocks::endpoints::{zone_list, PUBLIC_IP};
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
-use indexmap::IndexMap;
 
 const NAT_GATEWAY: &str = "Microsoft.Network/natGateways";
 const ZONE: Type = Type::Integer { min: 1, max: 3 };
@@ -41,20 +40,8 @@ pub fn lower_nat_gateways(lw: &mut Lowering) {
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
         let zones = zones(node);
         let name = lw.names.nat_gateway(id);
-        let base = |symbol: String, resource_type: &'static str, name: String| Resource {
-            symbol,
-            resource_type,
-            api_version: api_version(resource_type),
-            name: vec![name],
-            parent: None,
-            resource_group: rg.clone(),
-            location: lw.model.location(id).map(str::to_string),
-            tags: lw.model.tags(id),
-            top: IndexMap::new(),
-            properties: Prop::Object(IndexMap::new()),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
+        let base = |symbol: String, resource_type: &'static str, name: String| {
+            Resource::new(symbol, resource_type, vec![name], rg.clone(), lw.model.location(id).map(str::to_string), lw.model.tags(id), id)
         };
         let mut pip = base(format!("pip_{}", node.name()), PUBLIC_IP, lw.names.public_ip(&name, id));
         let mut gateway = base(format!("ng_{}", node.name()), NAT_GATEWAY, name);

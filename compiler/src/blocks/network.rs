@@ -1,7 +1,7 @@
 //! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
 //! peerings derived from `hub = X` and `peer = [...]`.
 
-use crate::lower::ir::{api_version, Prop, Resource, ResourceId};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
@@ -240,21 +240,10 @@ fn network(lw: &mut Lowering, id: NodeId) {
         .collect();
     properties.insert("subnets".into(), Prop::Array(subnets));
 
-    let resource = Resource {
-        symbol: format!("vnet_{}", node.name()),
-        resource_type: VNET_TYPE,
-        api_version: api_version(VNET_TYPE),
-        name: vec![name],
-        parent: None,
-        resource_group: rg,
-        location: lw.model.location(id).map(str::to_string),
-        tags: lw.model.tags(id),
-        top: IndexMap::new(),
-        properties: Prop::Object(properties),
-        depends_on,
-        origin: id,
-        deployment: 0,
-    };
+    let mut resource =
+        Resource::new(format!("vnet_{}", node.name()), VNET_TYPE, vec![name], rg, lw.model.location(id).map(str::to_string), lw.model.tags(id), id);
+    resource.properties = Prop::Object(properties);
+    resource.depends_on = depends_on;
     let rid = lw.push(resource);
     lw.primary.insert(id, rid);
 }
@@ -321,21 +310,11 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, gat
         ("useRemoteGateways", Prop::Bool(transit && local == origin)),
     ]);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
-    let peering = lw.push(Resource {
-        symbol,
-        resource_type: PEERING,
-        api_version: api_version(PEERING),
-        name: vec![vnet_name, name],
-        parent: Some(local_vnet),
-        resource_group: rg,
-        location: None,
-        tags: IndexMap::new(),
-        top: IndexMap::new(),
-        properties,
-        depends_on: [local_vnet, remote_vnet].into_iter().chain(gateways.iter().copied()).collect(),
-        origin,
-        deployment: 0,
-    });
+    let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), origin);
+    resource.parent = Some(local_vnet);
+    resource.properties = properties;
+    resource.depends_on = [local_vnet, remote_vnet].into_iter().chain(gateways.iter().copied()).collect();
+    let peering = lw.push(resource);
     lw.after_last_on(local_vnet, peering);
     Some(peering)
 }

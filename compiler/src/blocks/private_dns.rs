@@ -2,7 +2,7 @@
 //! subnets with their DNS zone groups.
 
 use super::network::NETWORK_KINDS;
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -285,21 +285,15 @@ pub fn lower_private_dns(lw: &mut Lowering) {
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
         let zone_name = node.str("zone").unwrap_or_default().to_string();
         let tags = lw.model.tags(id);
-        let zone = lw.push(Resource {
-            symbol: format!("zone_{}", node.name()),
-            resource_type: ZONE,
-            api_version: api_version(ZONE),
-            name: vec![zone_name.clone()],
-            parent: None,
-            resource_group: rg.clone(),
-            location: Some("global".into()),
-            tags: tags.clone(),
-            top: IndexMap::new(),
-            properties: Prop::Object(IndexMap::new()),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        });
+        let zone = lw.push(Resource::new(
+            format!("zone_{}", node.name()),
+            ZONE,
+            vec![zone_name.clone()],
+            rg.clone(),
+            Some("global".into()),
+            tags.clone(),
+            id,
+        ));
         lw.primary.insert(id, zone);
 
         let registration = matches!(node.get("registration_enabled").map(|a| &a.value), Some(Typed::Bool(true)));
@@ -313,21 +307,19 @@ pub fn lower_private_dns(lw: &mut Lowering) {
             let Some(&vnet) = lw.primary.get(&network) else { continue };
             let properties =
                 Prop::object([("registrationEnabled", Prop::Bool(registration)), ("virtualNetwork", Prop::object([("id", Prop::Id(vnet))]))]);
-            let link = lw.push(Resource {
-                symbol: format!("link_{}_{}", node.name(), lw.model.node(network).name()),
-                resource_type: LINK,
-                api_version: api_version(LINK),
-                name: vec![zone_name.clone(), lw.names.private_dns_link(id, network)],
-                parent: Some(zone),
-                resource_group: rg.clone(),
-                location: Some("global".into()),
-                tags: tags.clone(),
-                top: IndexMap::new(),
-                properties,
-                depends_on: vec![zone, vnet],
-                origin: id,
-                deployment: 0,
-            });
+            let mut resource = Resource::new(
+                format!("link_{}_{}", node.name(), lw.model.node(network).name()),
+                LINK,
+                vec![zone_name.clone(), lw.names.private_dns_link(id, network)],
+                rg.clone(),
+                Some("global".into()),
+                tags.clone(),
+                id,
+            );
+            resource.parent = Some(zone);
+            resource.properties = properties;
+            resource.depends_on = vec![zone, vnet];
+            let link = lw.push(resource);
             // A zone takes one operation at a time: Azure answers concurrent
             // links with `Conflict` ("... already has 1 operations ... queued").
             lw.after_last_on(zone, link);
@@ -357,21 +349,18 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
             ("subnet", Prop::object([("id", Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) })])),
             ("privateLinkServiceConnections", Prop::Array(vec![connection])),
         ]);
-        let endpoint = lw.push(Resource {
-            symbol: format!("pep_{}", node.name()),
-            resource_type: ENDPOINT,
-            api_version: api_version(ENDPOINT),
-            name: vec![name.clone()],
-            parent: None,
-            resource_group: rg.clone(),
-            location: lw.model.location(network).map(str::to_string),
-            tags: lw.model.tags(id),
-            top: IndexMap::new(),
-            properties,
-            depends_on: vec![vnet],
-            origin: id,
-            deployment: 0,
-        });
+        let mut resource = Resource::new(
+            format!("pep_{}", node.name()),
+            ENDPOINT,
+            vec![name.clone()],
+            rg.clone(),
+            lw.model.location(network).map(str::to_string),
+            lw.model.tags(id),
+            id,
+        );
+        resource.properties = properties;
+        resource.depends_on = vec![vnet];
+        let endpoint = lw.push(resource);
         lw.primary.insert(id, endpoint);
         // Private endpoints of one network go one at a time (azure-facts 5.3).
         lw.after_last_on(vnet, endpoint);
@@ -381,21 +370,11 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
         let zone_name = lw.plan.resources[zone].name[0].clone();
         let config =
             Prop::object([("name", Prop::str(zone_name.replace('.', "-"))), ("properties", Prop::object([("privateDnsZoneId", Prop::Id(zone))]))]);
-        lw.push(Resource {
-            symbol: format!("pep_{}_dns", node.name()),
-            resource_type: ZONE_GROUP,
-            api_version: api_version(ZONE_GROUP),
-            name: vec![name, "default".into()],
-            parent: Some(endpoint),
-            resource_group: rg,
-            location: None,
-            tags: IndexMap::new(),
-            top: IndexMap::new(),
-            properties: Prop::object([("privateDnsZoneConfigs", Prop::Array(vec![config]))]),
-            depends_on: vec![endpoint, zone],
-            origin: id,
-            deployment: 0,
-        });
+        let mut resource = Resource::new(format!("pep_{}_dns", node.name()), ZONE_GROUP, vec![name, "default".into()], rg, None, IndexMap::new(), id);
+        resource.parent = Some(endpoint);
+        resource.properties = Prop::object([("privateDnsZoneConfigs", Prop::Array(vec![config]))]);
+        resource.depends_on = vec![endpoint, zone];
+        lw.push(resource);
     }
 }
 

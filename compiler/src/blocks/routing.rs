@@ -5,7 +5,7 @@ use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::ValueKind;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
 use crate::registry::{MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -229,22 +229,17 @@ pub fn lower_route_tables(lw: &mut Lowering) {
     for (id, node) in model.of_kind("route_table") {
         let routes: Vec<Prop> = routes(model, id).filter_map(|r| route(model, r)).map(|r| route_prop(model, &r)).collect();
         let properties = Prop::object([("disableBgpRoutePropagation", Prop::Bool(!bgp_propagation(model, id))), ("routes", Prop::Array(routes))]);
-        let resource = Resource {
-            symbol: format!("rt_{}", node.name()),
-            resource_type: ROUTE_TABLE_TYPE,
-            api_version: api_version(ROUTE_TABLE_TYPE),
-            name: vec![lw.names.route_table(id)],
-            parent: None,
+        let mut resource = Resource::new(
+            format!("rt_{}", node.name()),
+            ROUTE_TABLE_TYPE,
+            vec![lw.names.route_table(id)],
             // Declared, and spelt as first declared, by `attach::declare_groups`.
-            resource_group: attach::resource_group(model, id).unwrap_or_default().to_string(),
-            location: attach::location(model, id).map(str::to_string),
-            tags: model.tags(id),
-            top: IndexMap::new(),
-            properties,
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        };
+            attach::resource_group(model, id).unwrap_or_default().to_string(),
+            attach::location(model, id).map(str::to_string),
+            model.tags(id),
+            id,
+        );
+        resource.properties = properties;
         let rid = lw.push(resource);
         lw.primary.insert(id, rid);
     }

@@ -6,7 +6,7 @@ use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -408,22 +408,17 @@ pub fn lower_nsgs(lw: &mut Lowering) {
     let model = lw.model;
     for (id, node) in model.of_kind("nsg") {
         let rules: Vec<Prop> = members(model, id).iter().filter_map(|m| rule(model, m.rule)).map(|r| security_rule(model, &r)).collect();
-        let resource = Resource {
-            symbol: format!("nsg_{}", node.name()),
-            resource_type: NSG_TYPE,
-            api_version: api_version(NSG_TYPE),
-            name: vec![lw.names.nsg(id)],
-            parent: None,
+        let mut resource = Resource::new(
+            format!("nsg_{}", node.name()),
+            NSG_TYPE,
+            vec![lw.names.nsg(id)],
             // Declared, and spelt as first declared, by `attach::declare_groups`.
-            resource_group: attach::resource_group(model, id).unwrap_or_default().to_string(),
-            location: attach::location(model, id).map(str::to_string),
-            tags: model.tags(id),
-            top: IndexMap::new(),
-            properties: Prop::object([("securityRules", Prop::Array(rules))]),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        };
+            attach::resource_group(model, id).unwrap_or_default().to_string(),
+            attach::location(model, id).map(str::to_string),
+            model.tags(id),
+            id,
+        );
+        resource.properties = Prop::object([("securityRules", Prop::Array(rules))]);
         let rid = lw.push(resource);
         lw.primary.insert(id, rid);
     }

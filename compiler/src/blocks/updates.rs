@@ -24,7 +24,7 @@
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::calendar::{Date, Weekday};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{api_version, Prop, Resource};
+use crate::lower::ir::{Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
@@ -901,21 +901,17 @@ pub fn lower_update_groups(lw: &mut Lowering) {
         properties.insert("maintenanceWindow".to_string(), Prop::Object(window));
         properties.insert("installPatches".to_string(), Prop::Object(patches));
         properties.insert("visibility".to_string(), Prop::str("Custom"));
-        let configuration = lw.push(Resource {
-            symbol: format!("mc_{}", node.name()),
-            resource_type: MAINTENANCE_CONFIGURATION,
-            api_version: api_version(MAINTENANCE_CONFIGURATION),
-            name: vec![lw.names.maintenance_configuration(id)],
-            parent: None,
-            resource_group: rg,
-            location: model.location(id).map(str::to_string),
-            tags: model.tags(id),
-            top: IndexMap::new(),
-            properties: Prop::Object(properties),
-            depends_on: Vec::new(),
-            origin: id,
-            deployment: 0,
-        });
+        let mut resource = Resource::new(
+            format!("mc_{}", node.name()),
+            MAINTENANCE_CONFIGURATION,
+            vec![lw.names.maintenance_configuration(id)],
+            rg,
+            model.location(id).map(str::to_string),
+            model.tags(id),
+            id,
+        );
+        resource.properties = Prop::Object(properties);
+        let configuration = lw.push(resource);
         lw.primary.insert(id, configuration);
 
         // The dynamic scope: every virtual machine of the subscription with the tag.
@@ -927,23 +923,20 @@ pub fn lower_update_groups(lw: &mut Lowering) {
             ("osTypes", Prop::Array(os_types)),
             ("tagSettings", Prop::object([("tags", Prop::Object(tags)), ("filterOperator", Prop::str("All"))])),
         ]);
-        lw.push_subscription(Resource {
-            symbol: format!("assign_{}", node.name()),
-            resource_type: CONFIGURATION_ASSIGNMENT,
-            api_version: api_version(CONFIGURATION_ASSIGNMENT),
-            name: vec![lw.names.maintenance_assignment(id)],
-            parent: None,
-            resource_group: String::new(),
-            // "create subscription-level dynamic scope assignments with an empty
-            // location" (learn: update-manager/manage-dynamic-scoping).
-            location: None,
-            tags: IndexMap::new(),
-            top: IndexMap::new(),
-            properties: Prop::object([("maintenanceConfigurationId", Prop::Id(configuration)), ("filter", filter)]),
-            depends_on: vec![configuration],
-            origin: id,
-            deployment: 0,
-        });
+        // No resource group, and "create subscription-level dynamic scope
+        // assignments with an empty location" (learn: update-manager/manage-dynamic-scoping).
+        let mut resource = Resource::new(
+            format!("assign_{}", node.name()),
+            CONFIGURATION_ASSIGNMENT,
+            vec![lw.names.maintenance_assignment(id)],
+            String::new(),
+            None,
+            IndexMap::new(),
+            id,
+        );
+        resource.properties = Prop::object([("maintenanceConfigurationId", Prop::Id(configuration)), ("filter", filter)]);
+        resource.depends_on = vec![configuration];
+        lw.push_subscription(resource);
     }
 }
 

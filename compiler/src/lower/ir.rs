@@ -67,6 +67,37 @@ pub struct Resource {
     pub deployment: DeploymentId,
 }
 
+impl Resource {
+    /// A resource with nothing but its identity and place, at the
+    /// [`api_version`] of its type; callers fill `properties`, `top`,
+    /// `depends_on` and `parent` as they need.
+    pub fn new(
+        symbol: impl Into<String>,
+        resource_type: &'static str,
+        name: Vec<String>,
+        resource_group: String,
+        location: Option<String>,
+        tags: IndexMap<String, String>,
+        origin: NodeId,
+    ) -> Resource {
+        Resource {
+            symbol: symbol.into(),
+            resource_type,
+            api_version: api_version(resource_type),
+            name,
+            parent: None,
+            resource_group,
+            location,
+            tags,
+            top: IndexMap::new(),
+            properties: Prop::Object(IndexMap::new()),
+            depends_on: Vec::new(),
+            origin,
+            deployment: 0,
+        }
+    }
+}
+
 /// A property value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prop {
