@@ -79,10 +79,8 @@ pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
                 i = end;
                 continue;
             }
-            b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') => {
-                if !visit(Lexeme::Bracket(i, b)) {
-                    return;
-                }
+            b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') if !visit(Lexeme::Bracket(i, b)) => {
+                return;
             }
             _ => {}
         }
@@ -294,7 +292,7 @@ fn hint(text: &str, at: usize) -> Option<String> {
         let rest = rest.unwrap_or_default();
         let high = digits(rest);
         // Two numbers and no more, so that a date such as 2024-01-01 gets no such advice.
-        let ends = rest[high..].chars().next().map_or(true, |c| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ';'));
+        let ends = rest[high..].chars().next().is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ';'));
         if high > 0 && ends {
             let range = format!("{}-{}", &number[..low], &rest[..high]);
             return Some(format!("write a range of ports in quotes: \"{range}\""));

@@ -160,7 +160,7 @@ fn scan(patterns: &[Pattern], line: &str, from: usize, until: Option<&regex::Reg
             .filter(|(c, _)| c.get(0).unwrap().end() > c.get(0).unwrap().start())
             .min_by_key(|(c, _)| c.get(0).unwrap().start());
         match (best, end) {
-            (Some((c, p)), e) if e.as_ref().map_or(true, |e| c.get(0).unwrap().start() < e.start()) => {
+            (Some((c, p)), e) if e.as_ref().is_none_or(|e| c.get(0).unwrap().start() < e.start()) => {
                 let whole = c.get(0).unwrap();
                 if let Some(name) = &p.name {
                     out.push((whole.as_str().to_string(), name.clone()));

@@ -209,7 +209,7 @@ impl Recurrence {
     pub fn occurrences(&self, start: Date, expires: Option<Date>, from: Date, count: usize) -> Vec<Date> {
         let begin = start.max(from);
         let mut found: Vec<Date> = Vec::new();
-        let open = |d: Date| expires.map_or(true, |e| d <= e);
+        let open = |d: Date| expires.is_none_or(|e| d <= e);
         match self {
             Recurrence::Days(n) => {
                 let n = i64::from((*n).max(1));

@@ -630,7 +630,7 @@ fn private_dns_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
             report(out, &DNS_LINK, &names.private_dns_link(dns, network), &whose, span, &fix);
         }
     }
-    endpoint_names(model, &names, out);
+    endpoint_names(model, names, out);
 }
 
 /// The names of hubs' endpoints, their public IP addresses, and the route

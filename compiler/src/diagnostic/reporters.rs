@@ -75,7 +75,7 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
                 .labels
                 .iter()
                 .enumerate()
-                .filter_map(|(i, label)| {
+                .map(|(i, label)| {
                     let file = sources.get(label.span.file);
                     let p = Place {
                         file: file.name.clone(),
@@ -84,7 +84,7 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
                     };
                     let mut l = location(&p, Some(&label.message));
                     l["id"] = json!(i);
-                    Some(l)
+                    l
                 })
                 .collect();
             if !related.is_empty() {

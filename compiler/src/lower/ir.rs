@@ -170,10 +170,8 @@ impl Prop {
     /// Every secret a value uses, in order of appearance, into `out` without repeats.
     pub fn secrets<'a>(&'a self, out: &mut Vec<&'a SecretRef>) {
         match self {
-            Prop::Secret(s) => {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
+            Prop::Secret(s) if !out.contains(&s) => {
+                out.push(s);
             }
             Prop::Array(items) => items.iter().for_each(|i| i.secrets(out)),
             Prop::Object(entries) => entries.values().for_each(|v| v.secrets(out)),

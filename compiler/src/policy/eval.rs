@@ -223,7 +223,7 @@ impl Run<'_, '_, '_> {
             let depth = self.scope.len();
             self.scope.extend(bind);
             self.scope.push((f.var.name.clone(), item));
-            let keep = f.filter.as_ref().map_or(true, |filter| truthy(&self.eval(filter).value));
+            let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
             if keep {
                 for clause in &f.body {
                     self.clause(clause);
