@@ -34,6 +34,7 @@ pub mod blocks;
 pub mod calendar;
 pub mod check;
 pub mod compute;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
@@ -167,6 +168,7 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
         }
     }
     policy::allow::apply(&model, &mut diagnostics);
+    config::apply_severities(input, &model, &mut sources, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         azure = None;
     }
@@ -258,6 +260,7 @@ pub fn analyze_text(text: &str, root: &std::path::Path) -> Analysis {
         root: root.to_path_buf(),
         files: vec![load::InputFile { name: "main.ashlar".into(), path: root.join("main.ashlar"), bytes: text.as_bytes().to_vec() }],
         lock: None,
+        config: None,
     };
     analyze(&input)
 }

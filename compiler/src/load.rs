@@ -22,6 +22,8 @@ pub struct PlanInput {
     pub files: Vec<InputFile>,
     /// The bytes of the plan's `ashlar.lock`, when there is one.
     pub lock: Option<Vec<u8>>,
+    /// The bytes of the plan's project file `ashlar.toml`, when there is one.
+    pub config: Option<Vec<u8>>,
 }
 
 /// Files larger than this are refused rather than read into memory.
@@ -39,7 +41,8 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = read_file(path).map_err(unreadable)?;
         let lock = read_lock(&root)?;
-        return Ok(PlanInput { root, files: vec![InputFile { name, path: path.to_path_buf(), bytes }], lock });
+        let config = read_optional(&root, crate::config::CONFIG_FILE)?;
+        return Ok(PlanInput { root, files: vec![InputFile { name, path: path.to_path_buf(), bytes }], lock, config });
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     let mut files = Vec::new();
@@ -66,11 +69,17 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         return Err(unreadable(format!("{} holds no .ashlar file", path.display())));
     }
     let lock = read_lock(path)?;
-    Ok(PlanInput { root: path.to_path_buf(), files, lock })
+    let config = read_optional(path, crate::config::CONFIG_FILE)?;
+    Ok(PlanInput { root: path.to_path_buf(), files, lock, config })
 }
 
 fn read_lock(root: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
-    let path = root.join(crate::lockfile::LOCK_FILE);
+    read_optional(root, crate::lockfile::LOCK_FILE)
+}
+
+/// A file of the plan folder that may be missing: `ashlar.lock`, `ashlar.toml`.
+fn read_optional(root: &Path, file: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let path = root.join(file);
     if !path.is_file() {
         return Ok(None);
     }

@@ -307,6 +307,7 @@ pub fn all() -> Vec<&'static Code> {
         &UNKNOWN_MODULE,
         &FILE_OUTSIDE_PLAN,
         &INVALID_LOCK_FILE,
+        &crate::config::INVALID_PROJECT_FILE,
         &UNKNOWN_KIND,
         &UNKNOWN_ATTRIBUTE,
         &MISSING_ATTRIBUTE,

@@ -4,8 +4,12 @@ use ashlar::load::{InputFile, PlanInput};
 
 fn analyze_bytes(bytes: Vec<u8>) -> ashlar::Analysis {
     let root = std::env::temp_dir();
-    let input =
-        PlanInput { root: root.clone(), files: vec![InputFile { name: "fuzz.ashlar".into(), path: root.join("fuzz.ashlar"), bytes }], lock: None };
+    let input = PlanInput {
+        root: root.clone(),
+        files: vec![InputFile { name: "fuzz.ashlar".into(), path: root.join("fuzz.ashlar"), bytes }],
+        lock: None,
+        config: None,
+    };
     ashlar::analyze(&input)
 }
 

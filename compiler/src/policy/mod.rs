@@ -402,5 +402,10 @@ pub fn evaluate_plan(policies: &Policies, model: &Model, plan: &AzurePlan) -> Ve
 /// plan's text: findings do not stop the plan from being lowered, so that the
 /// policies over its resources run too.
 pub fn is_finding(d: &Diagnostic) -> bool {
-    d.code.code == POLICY_FINDING.code || d.code.code == TAG_POLICY.code
+    is_finding_code(d.code)
+}
+
+/// Whether a code is one of policy findings.
+pub fn is_finding_code(code: &crate::diagnostic::Code) -> bool {
+    code.code == POLICY_FINDING.code || code.code == TAG_POLICY.code
 }

@@ -1,0 +1,134 @@
+//! `ashlar.toml`: the project file beside a plan. It sets the severity of
+//! checks and policies for the whole plan:
+//!
+//! ```toml
+//! [severity]
+//! ASH208 = "error"                  # by code
+//! tag-limits = "error"              # by name
+//! no_ssh_from_internet = "warning"  # a policy, by its name
+//! boot_diagnostics = "off"          # no longer reported
+//! ```
+//!
+//! Warnings, infos and policy findings may become anything; an error of ashlar's
+//! own stays an error, since Azure would refuse the plan (as with `allow`).
+
+use crate::declare_codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::PlanInput;
+use crate::model::Model;
+use crate::source::{SourceFile, SourceMap, Span};
+use std::collections::BTreeMap;
+
+pub const CONFIG_FILE: &str = "ashlar.toml";
+
+declare_codes! {
+    /// ## What it does
+    /// Reports an `ashlar.toml` that cannot be applied: not TOML, a section
+    /// other than `[severity]`, a severity other than `error`, `warning`,
+    /// `info` or `off`, a key that names no code and no policy, or an error of
+    /// ashlar's own made less than an error.
+    ///
+    /// ## Why it matters
+    /// A misspelt key would leave a rule at a severity the project did not
+    /// choose, silently; an error made a warning would let `ashlar build` write
+    /// a deployment that Azure refuses.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [severity]
+    /// ASH202 = "warning"
+    /// no_sssh_from_internet = "off"
+    /// ```
+    ///
+    /// ## Fix
+    /// Name an existing code, code name or policy, with one of the four
+    /// severities; fix what an error reports instead of lowering it.
+    pub INVALID_PROJECT_FILE = ("ASH014", "invalid-project-file", Error);
+}
+
+/// What a key sets a diagnostic to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Level {
+    Is(Severity),
+    Off,
+}
+
+/// Applies the project file's severities to the diagnostics, and reports what
+/// is wrong in the file itself.
+pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(bytes) = &input.config else { return };
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let file = sources.add(SourceFile::new(CONFIG_FILE, Some(input.root.join(CONFIG_FILE)), text.clone()));
+    let at = |offset: usize, len: usize| Span::new(file, offset, offset + len);
+    let error = |span: Span, message: String, help: &str| Diagnostic::new(&INVALID_PROJECT_FILE, span, message).with_help(help.to_string());
+
+    let table: toml::Table = match text.parse() {
+        Ok(table) => table,
+        Err(e) => {
+            let span = e.span().map_or(at(0, 0), |r| at(r.start, r.end - r.start));
+            diagnostics.push(error(span, format!("{CONFIG_FILE} is not TOML: {}", e.message()), "fix the line the message names"));
+            return;
+        }
+    };
+    let find = |needle: &str| text.find(needle).unwrap_or(0);
+    let mut levels: BTreeMap<String, (Level, Span)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (section, value) in &table {
+        let span = at(find(section), section.len());
+        let Some(entries) = value.as_table().filter(|_| section == "severity") else {
+            problems.push(error(span, format!("{CONFIG_FILE} has no section `{section}`"), "the project file has one section, `[severity]`"));
+            continue;
+        };
+        for (key, value) in entries {
+            let span = at(find(key), key.len());
+            let level = match value.as_str() {
+                Some("error") => Level::Is(Severity::Error),
+                Some("warning") => Level::Is(Severity::Warning),
+                Some("info") => Level::Is(Severity::Info),
+                Some("off") => Level::Off,
+                _ => {
+                    let shown = value.as_str().map_or_else(|| format!("a {}", value.type_str()), |s| format!("\"{s}\""));
+                    problems.push(error(span, format!("`{key}` is set to {shown}"), "write \"error\", \"warning\", \"info\" or \"off\""));
+                    continue;
+                }
+            };
+            let code = crate::registry::find(key);
+            let policy = model.of_kind("policy").any(|(_, p)| p.name() == key);
+            match (code, policy) {
+                (None, false) => {
+                    let known = crate::registry::all().into_iter().map(|c| c.name).chain(model.of_kind("policy").map(|(_, p)| p.name()));
+                    let help = crate::diagnostic::did_you_mean(key, known).unwrap_or_else(|| "name a code (ASH208), its name, or a policy".into());
+                    problems.push(error(span, format!("`{key}` is no diagnostic code and no policy of the plan"), &help));
+                }
+                (Some(code), _)
+                    if code.severity == Severity::Error && level != Level::Is(Severity::Error) && !crate::policy::is_finding_code(code) =>
+                {
+                    problems.push(error(
+                        span,
+                        format!("{} ({}) is an error Azure would refuse the plan for; it stays an error", code.code, code.name),
+                        "fix what it reports; only warnings, infos and policy findings can be lowered",
+                    ));
+                }
+                (Some(code), _) => {
+                    levels.insert(code.code.to_string(), (level, span));
+                }
+                (None, true) => {
+                    levels.insert(format!("[{key}]"), (level, span));
+                }
+            }
+        }
+    }
+    diagnostics.retain_mut(|d| {
+        let policy = d.message.split_once(']').filter(|_| crate::policy::is_finding(d)).map(|(p, _)| format!("{p}]"));
+        let level = policy.and_then(|p| levels.get(&p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
+        match level {
+            Some(Level::Off) => false,
+            Some(Level::Is(severity)) => {
+                d.severity = severity;
+                true
+            }
+            None => true,
+        }
+    });
+    diagnostics.extend(problems);
+}
