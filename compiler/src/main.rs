@@ -87,6 +87,12 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Runs the test cases of the plan's policies (`case` blocks) and reports like a test runner.
+    #[command(after_help = "Example:\n  ashlar test examples/secured-spokes")]
+    Test {
+        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        plan: PathBuf,
+    },
     /// Runs the language server on standard input and output, for editors.
     Lsp,
     /// Prints the plan's dependency graph: blocks, the Azure resources they become, and their order.
@@ -145,6 +151,7 @@ fn main() -> ExitCode {
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
         Command::Fmt { path, check } => fmt(&path, check),
+        Command::Test { plan } => test(&plan),
         Command::Lsp => match ashlar::lsp::run_stdio() {
             Ok(()) => CLEAN,
             Err(error) => {
@@ -339,6 +346,35 @@ fn fmt(path: &Path, check: bool) -> u8 {
         return PLAN_ERRORS;
     }
     if failed {
+        PLAN_ERRORS
+    } else {
+        CLEAN
+    }
+}
+
+fn test(plan: &Path) -> u8 {
+    let analysis = match analyse(plan, Format::Human) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let syntax_broken = analysis.diagnostics.iter().any(|d| d.code.code.starts_with("ASH00"));
+    if syntax_broken {
+        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
+        return PLAN_ERRORS;
+    }
+    let root = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root);
+    let mut text = format!("running {} policy case{}\n", results.len(), if results.len() == 1 { "" } else { "s" });
+    for r in &results {
+        match &r.reason {
+            None => text.push_str(&format!("case {} ... ok\n", r.name)),
+            Some(why) => text.push_str(&format!("case {} ... FAILED: {why}\n", r.name)),
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed).count();
+    text.push_str(&format!("\ncases: {} passed, {failed} failed\n", results.len() - failed));
+    stdout(&text);
+    if failed > 0 {
         PLAN_ERRORS
     } else {
         CLEAN

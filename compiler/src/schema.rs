@@ -186,6 +186,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::desktops::DESKTOP_WORKSPACE,
     &crate::policy::POLICY,
     &crate::policy::TAGS,
+    &crate::policy::CASE,
     &blocks::updates::UPDATE_GROUP,
 ];
 

@@ -198,3 +198,29 @@ fn an_expiry_is_checked_against_the_build_date() {
     // On its expiry day (2026-12-06), the same plan is clean.
     assert_eq!(ashlar_on("1796515200", &["check", plan]).status.code(), Some(0));
 }
+
+#[test]
+fn test_runs_policy_cases_like_a_test_runner() {
+    let out = ashlar(&["test", &example("secured-spokes")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("case private_address_space::public ... ok") && text.contains("cases: 2 passed, 0 failed"), "{text}");
+
+    // A case that expects the wrong thing fails, and says why.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ok.ashlar"),
+        "settings { location = uksouth }\nhub core { resource_group = \"rg\"  address_space = [10.0.0.0/16] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("plan.ashlar"),
+        "policy small_spaces {\n  for net in networks { deny when count(net.address_space) > 0 message \"{net.name} has space\" }\n  case wrong { plan = file(\"ok.ashlar\")  expect = pass }\n}\n",
+    )
+    .unwrap();
+    let out = ashlar(&["test", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("case small_spaces::wrong ... FAILED: expected no finding of `small_spaces`, got 1"), "{text}");
+    assert!(text.contains("cases: 0 passed, 1 failed"), "{text}");
+}

@@ -31,6 +31,7 @@
 //! the severity the policy gives.
 
 pub mod allow;
+pub mod cases;
 pub mod check;
 pub mod eval;
 pub mod fields;
@@ -54,6 +55,22 @@ pub const POLICY: KindSchema = KindSchema {
     attributes: &[
         attr("severity", Type::Word(SEVERITIES), false, Some("error"), "How bad a finding of the policy is: `error` fails the build, `warning` and `info` do not."),
         attr("about", Type::String, false, Some("none"), "What the policy asks and why, in one sentence: the help of each finding."),
+    ],
+    children: &["case"],
+    unique: false,
+};
+
+/// A test case of a policy, run by `ashlar test`: a small plan that must pass
+/// the policy, or fail it.
+pub const CASE: KindSchema = KindSchema {
+    kind: "case",
+    doc: "A test of its policy for `ashlar test`: `case NAME { plan = file(\"cases/x.ashlar\")  expect = fail }`. The case's plan is checked with the policy alone; `pass` wants no finding of the policy, `fail` at least one (or exactly `findings`).",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("plan", Type::String, true, None, "The case's plan, usually `file(\"cases/NAME.ashlar\")` inside the plan's folder."),
+        attr("expect", Type::Word(&["pass", "fail"]), true, None, "`pass`: the policy finds nothing; `fail`: it finds something."),
+        attr("findings", Type::Integer { min: 1, max: 10_000 }, false, Some("any number"), "With `expect = fail`: exactly how many findings."),
     ],
     children: &[],
     unique: false,
