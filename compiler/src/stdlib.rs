@@ -36,6 +36,12 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../../stdlib/reliability.ashlar"),
     },
     Module {
+        name: "std.tags.cloudmarque",
+        summary: "Tag policy: cm-owner (\"Name [email]\") and cm-charge required; cm-apps a JSON array, cm-delete a Zulu date-time",
+        prelude: false,
+        source: include_str!("../../stdlib/tags/cloudmarque.ashlar"),
+    },
+    Module {
         name: "std.images",
         summary: "Marketplace images by short names (ubuntu_2404, windows_2022, win11_multisession, ...); in every plan",
         prelude: true,

@@ -373,3 +373,63 @@ fn suppressions_cover_their_block_and_the_rule_sets_it_includes() {
     let found: Vec<&str> = error.diagnostics.iter().map(|d| d.code.code).collect();
     assert!(found.contains(&"ASH503") && found.contains(&"ASH210"), "{found:?}");
 }
+
+#[test]
+fn std_tags_cloudmarque_checks_each_tag_in_its_format() {
+    let (report, diagnostics) = rendered("../tests/fixtures/policy/std/cloudmarque_tags.ashlar");
+    let found: Vec<(&str, &str)> = diagnostics.iter().map(|d| (d.code.code, d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("ASH501", "the tag `cm-owner` is \"Jane Doe\", which the plan's tag policy does not allow: it must be a name, then an email address in square brackets: `Jane Doe [jane.doe@contoso.com]`"),
+            ("ASH501", "the tag `cm-delete` is \"2027-03-31 18:00\", which the plan's tag policy does not allow: it must be a UTC date-time: `2027-03-31T18:00:00Z`"),
+            ("ASH501", "hub `core` deploys without the tag `cm-charge` that the plan's tag policy requires: resource group `rg-core` and virtualNetworks `core`"),
+            ("ASH501", "the tag `cm-apps` is \"payroll\", which the plan's tag policy does not allow: it must be a JSON array of strings: `[\"payroll\", \"hr-portal\"]`"),
+        ]
+    );
+    insta::assert_snapshot!("cloudmarque_tags", report);
+}
+
+#[test]
+fn std_tags_cloudmarque_accepts_the_standard_and_leaves_optional_tags_optional() {
+    let plan = |tags: &str| {
+        format!(
+            "use std.tags.cloudmarque\nsettings {{\n location = uksouth\n tags {{\n{tags}\n }}\n}}\n\
+             hub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n}}\n"
+        )
+    };
+    for tags in [
+        "cm-owner = \"Jane Doe [jane.doe@contoso.com]\"\ncm-charge = \"CC-1234\"",
+        "cm-owner = \"\\\"Jane Doe\\\" [jane.doe@contoso.com]\"\ncm-charge = \"CC-1234\"\ncm-apps = \"[]\"",
+        "cm-owner = \"Ops [ops@contoso.co.uk]\"\ncm-charge = \"IT\"\ncm-apps = \"[\\\"payroll\\\", \\\"hr-portal\\\"]\"\ncm-delete = \"2027-03-31T18:00:00Z\"",
+    ] {
+        let analysis = analyze(&plan(tags));
+        assert!(analysis.diagnostics.is_empty(), "{tags}: {:?}", analysis.diagnostics);
+    }
+    for (tags, wrong) in [
+        ("cm-owner = \"Jane Doe [jane.doe]\"\ncm-charge = \"CC-1234\"", "cm-owner"),
+        ("cm-owner = \"[jane@contoso.com]\"\ncm-charge = \"CC-1234\"", "cm-owner"),
+        ("cm-owner = \"Jane [jane@contoso.com]\"\ncm-charge = \" \"", "cm-charge"),
+        ("cm-owner = \"Jane [jane@contoso.com]\"\ncm-charge = \"IT\"\ncm-apps = \"[payroll]\"", "cm-apps"),
+        ("cm-owner = \"Jane [jane@contoso.com]\"\ncm-charge = \"IT\"\ncm-delete = \"2027-02-30T25:00:00Z\"", "cm-delete"),
+        ("cm-owner = \"Jane [jane@contoso.com]\"\ncm-charge = \"IT\"\ncm-delete = \"2027-03-31T18:00:00+01:00\"", "cm-delete"),
+    ] {
+        let analysis = analyze(&plan(tags));
+        let messages: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(!messages.is_empty() && messages.iter().all(|m| m.contains(&format!("`{wrong}`"))), "{tags}: {messages:?}");
+    }
+}
+
+#[test]
+fn an_optional_tag_needs_its_values_and_a_message_replaces_the_pattern() {
+    let base = "settings {\n location = uksouth\n tags { expires = \"soon\" }\n}\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n}\n";
+    let analysis = analyze(&format!("{base}tags {{\n optional expires\n}}\n"));
+    let found: Vec<(&str, &str)> = analysis.diagnostics.iter().map(|d| (d.code.code, d.message.as_str())).collect();
+    assert_eq!(found, [("ASH510", "`optional` needs the values the tag may take when it is there")]);
+
+    let analysis = analyze(&format!(
+        "{base}tags {{\n optional expires matches \"^[0-9-]+$\"\n   message \"it must be a date\"\n optional reviewed in [\"yes\"]\n}}\n"
+    ));
+    let found: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(found, ["the tag `expires` is \"soon\", which the plan's tag policy does not allow: it must be a date"]);
+}

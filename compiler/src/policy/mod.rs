@@ -78,7 +78,7 @@ pub const CASE: KindSchema = KindSchema {
 
 pub const TAGS: KindSchema = KindSchema {
     kind: "tags",
-    doc: "The plan's tag policy, at the top level: `require NAME`, `require NAME in [\"a\", \"b\"]`, `require NAME matches \"REGEX\"`, checked on every resource group and resource the plan deploys. The tags themselves go in `settings { tags { ... } }` and in blocks.",
+    doc: "The plan's tag policy, at the top level: `require NAME`, `require NAME in [\"a\", \"b\"]`, `require NAME matches \"REGEX\"`, and `optional NAME in [...]` or `optional NAME matches \"REGEX\"` for a tag that may be absent, checked on every resource group and resource the plan deploys. The tags themselves go in `settings { tags { ... } }` and in blocks.",
     naming: Naming::Unnamed,
     positional: &[],
     attributes: &[

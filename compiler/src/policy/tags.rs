@@ -7,6 +7,7 @@
 //!   require environment in ["prod", "test", "dev"]
 //!   require cost_centre matches "^CC-[0-9]{4}$"
 //!   require owner
+//!   optional expires matches "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 //! }
 //! ```
 
@@ -20,7 +21,7 @@ use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
 
 /// How a tag policy's phrase reads, for help texts.
-const SHAPE: &str = "a tag policy holds `require NAME`, `require NAME in [\"a\", \"b\"]` and `require NAME matches \"PATTERN\"`";
+const SHAPE: &str = "a tag policy holds `require NAME`, `require NAME in [\"a\", \"b\"]`, `require NAME matches \"PATTERN\"`, and `optional NAME in [...]` or `optional NAME matches \"PATTERN\"` for a tag that may be absent";
 
 /// Azure resource types ashlar deploys that take no tags (their schemas in
 /// `shared/arm-schemas` have no `tags`): child resources of a parent that has
@@ -53,10 +54,14 @@ pub enum Test {
     Matches(regex::Regex),
 }
 
-/// `require NAME [in [...] | matches "..."]`
+/// `require NAME [in [...] | matches "..."]`, or `optional NAME in [...] | matches "..."`
 #[derive(Clone, Debug)]
 pub struct TagRule {
     pub name: String,
+    /// `require`: a resource without the tag is a finding; `optional`: only a wrong value is.
+    pub required: bool,
+    /// `message "..."` at the end: what a wrong value should look like, said instead of the pattern.
+    pub message: Option<String>,
     pub test: Test,
     pub span: Span,
 }
@@ -76,13 +81,32 @@ pub fn read_tags(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
 
 /// The rules of a `tags` block; a phrase with an error is reported and left out.
 pub fn rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<TagRule> {
-    phrases.iter().filter_map(|p| rule(p, out)).collect()
+    let mut rules: Vec<TagRule> = Vec::new();
+    let mut last_ok = false;
+    for phrase in phrases {
+        // A `message "..."` alone on the line after a phrase is that phrase's.
+        if phrase.head.name == "message" && phrase.body.is_none() {
+            if let [Term::Value(Value { kind: ValueKind::Str(text), .. })] = phrase.terms.as_slice() {
+                if last_ok {
+                    if let Some(rule) = rules.last_mut() {
+                        rule.message = Some(text.clone());
+                    }
+                }
+                continue;
+            }
+        }
+        let rule = rule(phrase, out);
+        last_ok = rule.is_some();
+        rules.extend(rule);
+    }
+    rules
 }
 
 fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
     let syntax = |span: Span, message: String, help: &str| Diagnostic::new(&POLICY_SYNTAX, span, message).with_help(help.to_string());
-    if block.head.name != "require" {
-        let help = did_you_mean(&block.head.name, ["require"]).unwrap_or_else(|| SHAPE.to_string());
+    let required = block.head.name == "require";
+    if !required && block.head.name != "optional" {
+        let help = did_you_mean(&block.head.name, ["require", "optional"]).unwrap_or_else(|| SHAPE.to_string());
         let mut d = syntax(block.head.span, format!("`{}` is no phrase of a tag policy", block.head.name), &help);
         if block.terms.is_empty() && block.body.is_none() {
             d = d.with_help(format!("{SHAPE}; the tags themselves go in `settings {{ tags {{ ... }} }}`"));
@@ -91,7 +115,7 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
         return None;
     }
     if let Some(body) = &block.body {
-        out.push(syntax(body.span, "`require` takes no `{ ... }`".into(), SHAPE));
+        out.push(syntax(body.span, format!("`{}` takes no `{{ ... }}`", block.head.name), SHAPE));
         return None;
     }
     let name = match block.terms.first() {
@@ -99,15 +123,31 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
         Some(Term::Value(Value { kind: ValueKind::Str(s), .. })) if !s.is_empty() => s.clone(),
         Some(Term::Value(Value { kind: ValueKind::Invalid, .. })) => return None,
         Some(other) => {
-            out.push(syntax(other.span(), "`require` needs the name of a tag".into(), SHAPE));
+            out.push(syntax(other.span(), format!("`{}` needs the name of a tag", block.head.name), SHAPE));
             return None;
         }
         None => {
-            out.push(syntax(block.head.span, "`require` needs the name of a tag".into(), SHAPE));
+            out.push(syntax(block.head.span, format!("`{}` needs the name of a tag", block.head.name), SHAPE));
             return None;
         }
     };
-    let test = match &block.terms[1..] {
+    // `... message "TEXT"` ends a phrase.
+    let mut terms = &block.terms[1..];
+    let mut message = None;
+    if let [rest @ .., Term::Value(w), Term::Value(Value { kind: ValueKind::Str(text), .. })] = terms {
+        if w.as_word().is_some_and(|w| w.name == "message") {
+            message = Some(text.clone());
+            terms = rest;
+        }
+    }
+    let test = match terms {
+        [] if !required => {
+            let help = format!(
+                "write `optional {name} matches \"PATTERN\"` or `optional {name} in [...]`, or `require {name}` when every resource needs it"
+            );
+            out.push(syntax(block.span, "`optional` needs the values the tag may take when it is there".into(), &help));
+            return None;
+        }
         [] => Test::Present,
         [Term::Value(w), rest @ ..] if w.as_word().is_some_and(|w| w.name == "in") => match rest {
             [Term::Value(Value { kind: ValueKind::List(items), span })] => {
@@ -150,7 +190,7 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
             return None;
         }
     };
-    Some(TagRule { name, test, span: block.span })
+    Some(TagRule { name, required, message, test, span: block.span })
 }
 
 fn shown(term: &Term) -> String {
@@ -195,6 +235,9 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
     for (what, owner, tags) in &things {
         for (r, rule) in policy.rules.iter().enumerate() {
             let Some((_, value)) = tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(&rule.name)) else {
+                if !rule.required {
+                    continue;
+                }
                 missing.entry((*owner, r)).or_default().push(what.clone());
                 continue;
             };
@@ -207,7 +250,7 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
                 Test::Matches(regex) if regex.is_match(value) => None,
                 Test::Matches(regex) => Some(format!("it must match \"{}\"", regex.as_str())),
             };
-            if let Some(why) = wrong {
+            if let Some(why) = wrong.map(|why| rule.message.clone().unwrap_or(why)) {
                 let span = owner.and_then(|o| tag_source(model, o, &rule.name)).or_else(|| owner.map(|o| model.node(o).head));
                 let message = format!("the tag `{}` is \"{value}\", which the plan's tag policy does not allow: {why}", rule.name);
                 let help = format!("give `{}` a value the policy allows", rule.name);
@@ -237,7 +280,9 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
 
 fn finding(policy: &TagPolicy, span: Option<Span>, message: String, rule: &TagRule, help: Option<String>) -> Diagnostic {
     let mut d = match span {
-        Some(span) => Diagnostic::new(&TAG_POLICY, span, message).with_label(rule.span, "required here"),
+        Some(span) => {
+            Diagnostic::new(&TAG_POLICY, span, message).with_label(rule.span, if rule.required { "required here" } else { "its values are set here" })
+        }
         None => Diagnostic::global(&TAG_POLICY, message),
     };
     d.severity = policy.severity;
