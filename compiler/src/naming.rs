@@ -13,7 +13,69 @@
 use crate::model::{Model, NodeId};
 
 /// Placeholders a naming pattern may use.
-pub const PLACEHOLDERS: &[&str] = &["name", "vnet", "remote", "location"];
+pub const PLACEHOLDERS: &[&str] = &["name", "type", "vnet", "remote", "location"];
+
+/// What `{type}` is in each pattern: the Cloud Adoption Framework's
+/// abbreviation of the resource type, or, where the framework has none, a
+/// short one in its style. A `naming` block's `abbreviations` change them.
+#[rustfmt::skip]
+pub const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("virtual_network", "vnet"),
+    ("subnet", "snet"),
+    ("peering", "peer"),
+    ("private_endpoint", "pep"),
+    ("private_dns_link", "vnetlink"),
+    ("network_security_group", "nsg"),
+    ("route_table", "rt"),
+    ("firewall", "afw"),
+    ("firewall_policy", "afwp"),
+    ("bastion", "bas"),
+    ("vpn_gateway", "vpng"),
+    ("er_gateway", "ergw"),
+    ("public_ip", "pip"),
+    ("local_network_gateway", "lgw"),
+    ("connection", "con"),
+    ("nat_gateway", "ng"),
+    ("gallery", "gal"),
+    ("image_definition", "img"),
+    ("image_template", "it"),
+    ("builder_identity", "id"),
+    ("virtual_machine", "vm"),
+    ("network_interface", "nic"),
+    ("availability_set", "avail"),
+    ("proximity_placement_group", "ppg"),
+    ("load_balancer", "lbi"),
+    ("public_load_balancer", "lbe"),
+    ("scale_set", "vmss"),
+    ("autoscale", "as"),
+    ("maintenance_configuration", "mc"),
+    ("maintenance_assignment", "mcs"),
+    ("recovery_vault", "rsv"),
+    ("host_pool", "vdpool"),
+    ("application_group", "vdag"),
+    ("desktop_workspace", "vdws"),
+    ("scaling_plan", "vdscaling"),
+];
+
+/// Patterns the one `pattern` of a `naming` block does not stand in for: their
+/// names are made of two networks' names, not of a block's.
+pub const OWN_PATTERN_ONLY: &[&str] = &["peering", "private_dns_link"];
+
+/// The pattern a plan's `naming` block gives attribute `attr`, with `{type}`
+/// filled in: its own, else the block's `pattern`; `None` means the default.
+pub fn pattern_of(naming: Option<&crate::model::Node>, attr: &str) -> Option<String> {
+    let naming = naming?;
+    let pattern = naming.str(attr).or_else(|| naming.str("pattern").filter(|_| !OWN_PATTERN_ONLY.contains(&attr)))?;
+    Some(pattern.replace("{type}", &abbreviation(naming, attr)))
+}
+
+/// What `{type}` is in the pattern of `attr`.
+pub fn abbreviation(naming: &crate::model::Node, attr: &str) -> String {
+    if let Some((_, given)) = naming.map("abbreviations").and_then(|m| m.iter().find(|(k, _)| k.as_str() == attr)) {
+        return given.value.clone();
+    }
+    ABBREVIATIONS.iter().find(|(a, _)| *a == attr).map_or(attr, |(_, abbreviation)| abbreviation).to_string()
+}
 
 /// The patterns of a hub's endpoints with their defaults, which keep apart the
 /// resources of one hub that share a type (two gateways, several public IPs).
@@ -79,7 +141,7 @@ impl<'a> Names<'a> {
     }
 
     fn pattern(&self, attr: &str, default: &'static str) -> String {
-        self.model.unique("naming").and_then(|n| n.str(attr)).unwrap_or(default).to_string()
+        pattern_of(self.model.unique("naming"), attr).unwrap_or_else(|| default.to_string())
     }
 
     /// The virtual network of a hub, spoke or vnet.

@@ -18,7 +18,7 @@ pub const SETTINGS: KindSchema = KindSchema {
 
 pub const NAMING: KindSchema = KindSchema {
     kind: "naming",
-    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{vnet}`, `{remote}` and `{location}`.",
+    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{type}` (the abbreviation of the resource's type), `{vnet}`, `{remote}` and `{location}`.",
     naming: Naming::Named,
     positional: &[],
     attributes: &[
@@ -147,6 +147,20 @@ pub const NAMING: KindSchema = KindSchema {
         ),
         attr("desktop_workspace", Type::String, false, Some("\"{name}\""), "Name of a `desktop_workspace`'s Azure Virtual Desktop workspace."),
         attr("scaling_plan", Type::String, false, Some("\"{name}\""), "Name of a `desktop_pool`'s scaling plan; `{name}` is the pool's."),
+        attr(
+            "pattern",
+            Type::String,
+            false,
+            Some("none"),
+            "One pattern for every kind of name the block does not set itself (but `peering` and `private_dns_link`), e.g. `\"{type}-{name}-{location}\"`.",
+        ),
+        attr(
+            "abbreviations",
+            Type::StringMap,
+            false,
+            Some("the Cloud Adoption Framework's"),
+            "What `{type}` is in each pattern, by the pattern's attribute: `{ virtual_network = \"vn\" }`.",
+        ),
     ],
     children: &[],
     unique: true,

@@ -26,8 +26,8 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Use `{name}` and `{location}` in every pattern, `{vnet}` and `{remote}`
-    /// in `peering`, `{vnet}` in `private_dns_link`; close every `{`.
+    /// Use `{name}`, `{type}` and `{location}` in every pattern, `{vnet}` and
+    /// `{remote}` in `peering`, `{vnet}` in `private_dns_link`; close every `{`.
     pub NAMING_PATTERN = ("ASH303", "naming-pattern", Error);
 }
 
@@ -77,8 +77,8 @@ pub(super) const PATTERNS: &[&str] = &[
 fn allowed(pattern: &str) -> &'static [&'static str] {
     match pattern {
         "peering" => PLACEHOLDERS,
-        "private_dns_link" => &["name", "vnet", "location"],
-        _ => &["name", "location"],
+        "private_dns_link" => &["name", "type", "vnet", "location"],
+        _ => &["name", "type", "location"],
     }
 }
 
@@ -153,9 +153,11 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
 
 /// Whether the pattern of `attr` is free of problems, so names derived from it are worth checking.
 pub(super) fn is_sound(naming: Option<&Node>, attr: &str) -> bool {
-    match naming.and_then(|n| n.str(attr)) {
+    let Some(naming) = naming else { return true };
+    match naming.str(attr) {
         Some(pattern) => problems(attr, pattern).is_empty(),
-        None => true,
+        None if crate::naming::OWN_PATTERN_ONLY.contains(&attr) => true,
+        None => naming.str("pattern").is_none_or(|pattern| problems("pattern", pattern).is_empty()),
     }
 }
 
@@ -163,7 +165,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(naming) = cx.model.unique("naming") else {
         return;
     };
-    for &attr_name in PATTERNS {
+    for &attr_name in PATTERNS.iter().chain(&["pattern"]) {
         let Some(attr) = naming.get(attr_name) else {
             continue;
         };
@@ -173,6 +175,18 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         for problem in problems(attr_name, pattern) {
             let span = inside(attr.span, pattern, problem.range);
             out.push(Diagnostic::new(&NAMING_PATTERN, span, problem.message).with_help(problem.help));
+        }
+    }
+    for (key, entry) in naming.map("abbreviations").into_iter().flatten() {
+        if !PATTERNS.contains(&key.as_str()) {
+            let help = match did_you_mean(key, PATTERNS.iter().copied()) {
+                Some(hint) => format!("{hint} Abbreviations are given by the pattern's attribute, such as `virtual_network`"),
+                None => format!("abbreviations are given by the pattern's attribute: {}", PATTERNS.join(", ")),
+            };
+            out.push(
+                Diagnostic::new(&NAMING_PATTERN, entry.span, format!("`{key}` is not a pattern of a `naming` block, so it has no `{{type}}`"))
+                    .with_help(help),
+            );
         }
     }
 }
@@ -214,7 +228,7 @@ mod tests {
     #[test]
     fn a_misspelt_placeholder_gets_a_suggestion() {
         let found = problems("virtual_network", "vnet-{nmae}");
-        assert_eq!(found[0].help, "did you mean `name`? A `virtual_network` pattern may use `{name}` and `{location}`");
+        assert_eq!(found[0].help, "did you mean `name`? A `virtual_network` pattern may use `{name}`, `{type}` and `{location}`");
     }
 
     #[test]
