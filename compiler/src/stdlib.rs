@@ -31,7 +31,7 @@ pub const MODULES: &[Module] = &[
     },
     Module {
         name: "std.reliability",
-        summary: "Policies (warnings): zone-redundant VPN and ExpressRoute gateways and firewalls",
+        summary: "Policies (warnings): zone-redundant gateways and firewalls, spread machines, backup in production",
         prelude: false,
         source: include_str!("../../stdlib/reliability.ashlar"),
     },
