@@ -248,7 +248,7 @@ impl Formatter<'_> {
             self.leading_comments(start, depth + 1);
             // A `message` line continues the `deny`, `require` or `optional` phrase above it.
             let continues = matches!(item, Item::Block(b) if b.head.name == "message")
-                && matches!(previous_item, Some(Item::Block(p)) if p.body.is_none() && (p.head.name == "deny" || p.head.name == "require" || p.head.name == "optional"));
+                && matches!(previous_item, Some(Item::Block(p)) if p.body.is_none() && matches!(p.head.name.as_str(), "deny" | "require" | "optional"));
             let item_depth = depth + 1 + usize::from(continues);
             match (item, columns.get(&start)) {
                 (Item::Block(b), Some(widths)) if !continues => self.aligned_block(b, item_depth, widths),

@@ -15,9 +15,10 @@ use crate::model::{Model, NodeId};
 /// Placeholders a naming pattern may use.
 pub const PLACEHOLDERS: &[&str] = &["name", "type", "vnet", "remote", "location"];
 
-/// What `{type}` is in each pattern: the Cloud Adoption Framework's
-/// abbreviation of the resource type, or, where the framework has none, a
-/// short one in its style. A `naming` block's `abbreviations` change them.
+/// Every pattern attribute of a `naming` block, with what `{type}` is in it:
+/// the Cloud Adoption Framework's abbreviation of the resource type, or, where
+/// the framework has none, a short one in its style. A `naming` block's
+/// `abbreviations` change them.
 #[rustfmt::skip]
 pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("virtual_network", "vnet"),

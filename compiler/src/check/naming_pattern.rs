@@ -2,7 +2,7 @@ use super::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Node, Typed};
-use crate::naming::PLACEHOLDERS;
+use crate::naming::{ABBREVIATIONS, PLACEHOLDERS};
 use crate::source::Span;
 
 declare_codes! {
@@ -33,45 +33,10 @@ declare_codes! {
 
 pub const CHECK: Check = Check { code: &NAMING_PATTERN, run };
 
-/// The pattern attributes of a `naming` block.
-#[rustfmt::skip]
-pub(super) const PATTERNS: &[&str] = &[
-    "virtual_network",
-    "subnet",
-    "peering",
-    "private_endpoint",
-    "private_dns_link",
-    "network_security_group",
-    "route_table",
-    "firewall",
-    "firewall_policy",
-    "bastion",
-    "vpn_gateway",
-    "er_gateway",
-    "public_ip",
-    "local_network_gateway",
-    "connection",
-    "nat_gateway",
-    "gallery",
-    "image_definition",
-    "image_template",
-    "builder_identity",
-    "virtual_machine",
-    "network_interface",
-    "availability_set",
-    "proximity_placement_group",
-    "load_balancer",
-    "public_load_balancer",
-    "scale_set",
-    "autoscale",
-    "maintenance_configuration",
-    "maintenance_assignment",
-    "recovery_vault",
-    "host_pool",
-    "application_group",
-    "desktop_workspace",
-    "scaling_plan",
-];
+/// The pattern attributes of a `naming` block, in the order of [`ABBREVIATIONS`].
+fn patterns() -> impl Iterator<Item = &'static str> + Clone {
+    ABBREVIATIONS.iter().map(|(attr, _)| *attr)
+}
 
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {
@@ -84,7 +49,7 @@ fn allowed(pattern: &str) -> &'static [&'static str] {
 
 /// The patterns where a placeholder has a value, in words: "the `peering` pattern".
 fn homes(placeholder: &str) -> String {
-    let homes: Vec<String> = PATTERNS.iter().filter(|p| allowed(p).contains(&placeholder)).map(|p| format!("`{p}`")).collect();
+    let homes: Vec<String> = patterns().filter(|p| allowed(p).contains(&placeholder)).map(|p| format!("`{p}`")).collect();
     match homes.as_slice() {
         [one] => format!("the {one} pattern"),
         [rest @ .., last] => format!("the {} and {last} patterns", rest.join(", ")),
@@ -165,7 +130,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(naming) = cx.model.unique("naming") else {
         return;
     };
-    for &attr_name in PATTERNS.iter().chain(&["pattern"]) {
+    for attr_name in patterns().chain(["pattern"]) {
         let Some(attr) = naming.get(attr_name) else {
             continue;
         };
@@ -178,10 +143,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     for (key, entry) in naming.map("abbreviations").into_iter().flatten() {
-        if !PATTERNS.contains(&key.as_str()) {
-            let help = match did_you_mean(key, PATTERNS.iter().copied()) {
+        if !patterns().any(|p| p == key) {
+            let help = match did_you_mean(key, patterns()) {
                 Some(hint) => format!("{hint} Abbreviations are given by the pattern's attribute, such as `virtual_network`"),
-                None => format!("abbreviations are given by the pattern's attribute: {}", PATTERNS.join(", ")),
+                None => format!("abbreviations are given by the pattern's attribute: {}", patterns().collect::<Vec<_>>().join(", ")),
             };
             out.push(
                 Diagnostic::new(&NAMING_PATTERN, entry.span, format!("`{key}` is not a pattern of a `naming` block, so it has no `{{type}}`"))

@@ -135,50 +135,59 @@ fn syntax(span: Span, message: impl Into<String>, help: impl Into<String>) -> Di
 /// The clauses of a policy's body. A clause with an error is reported and left out.
 pub fn clauses(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<Clause> {
     let mut clauses: Vec<Clause> = Vec::new();
-    // The phrase the last clause was read from.
-    let mut last_read: Option<usize> = None;
-    for (i, block) in phrases.iter().enumerate() {
-        // `message "..."` on the line after a `deny` or `require` is its message.
-        if block.head.name == "message" {
-            let previous = i.checked_sub(1).map(|p| phrases[p].head.name.as_str());
-            if !matches!(previous, Some("deny" | "require")) {
-                out.push(syntax(
-                    block.head.span,
-                    "a `message` belongs to the `deny` or `require` just before it",
-                    "write the message after the condition, on the clause's line or the next",
-                ));
-                continue;
-            }
-            // When the clause before failed to read, it was reported.
-            if last_read != Some(i - 1) {
-                continue;
-            }
-            let Some(Clause::Finding(f)) = clauses.last_mut() else { continue };
+    for (block, message_line) in with_message_lines(phrases, &["deny", "require"], out) {
+        // A clause that failed to read was reported, and its message goes with it.
+        let Some(mut clause) = clause(block, out) else { continue };
+        if let (Some(line), Clause::Finding(f)) = (message_line, &mut clause) {
             if f.message.is_some() {
-                out.push(syntax(block.head.span, "this clause has a message already", "give each `deny` or `require` one message"));
-                continue;
-            }
-            if let Some(message) = lone_message(block, out) {
-                f.span = f.span.to(block.span);
+                out.push(syntax(line.head.span, "this clause has a message already", "give each `deny` or `require` one message"));
+            } else if let Some(message) = lone_string(line, out).and_then(|(text, span)| message(text, span, out)) {
+                f.span = f.span.to(line.span);
                 f.message = Some(message);
             }
-            continue;
         }
-        if let Some(clause) = clause(block, out) {
-            clauses.push(clause);
-            last_read = Some(i);
-        }
+        clauses.push(clause);
     }
     clauses
 }
 
-fn lone_message(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<Message> {
+/// Pairs each phrase with the `message "..."` line right after it, if any: a
+/// long phrase's message may go on the next line. A `message` line after no
+/// phrase headed by one of `owners` is reported and left out.
+pub(super) fn with_message_lines<'a>(
+    phrases: &'a [ast::Block],
+    owners: &[&str],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(&'a ast::Block, Option<&'a ast::Block>)> {
+    let mut paired: Vec<(&ast::Block, Option<&ast::Block>)> = Vec::new();
+    for block in phrases {
+        if block.head.name != "message" {
+            paired.push((block, None));
+            continue;
+        }
+        match paired.last_mut() {
+            Some((owner, line @ None)) if owners.contains(&owner.head.name.as_str()) => *line = Some(block),
+            _ => {
+                let names: Vec<String> = owners.iter().map(|o| format!("`{o}`")).collect();
+                out.push(syntax(
+                    block.head.span,
+                    format!("a `message` belongs to the {} just before it", names.join(" or ")),
+                    "write the message after the condition, on the clause's line or the next",
+                ));
+            }
+        }
+    }
+    paired
+}
+
+/// The text of a `message "..."` line, with the span of its literal.
+pub(super) fn lone_string<'a>(block: &'a ast::Block, out: &mut Vec<Diagnostic>) -> Option<(&'a str, Span)> {
     if let Some(body) = &block.body {
         out.push(syntax(body.span, "a message takes no `{ ... }`", "write `message \"...\"`"));
         return None;
     }
     match block.terms.as_slice() {
-        [Term::Value(Value { kind: ValueKind::Str(text), span })] => message(text, *span, out),
+        [Term::Value(Value { kind: ValueKind::Str(text), span })] => Some((text, *span)),
         [Term::Value(Value { kind: ValueKind::Invalid, .. })] => None,
         _ => {
             out.push(syntax(block.span, "`message` takes one string", "write `message \"...\"`"));

@@ -11,7 +11,7 @@
 //! }
 //! ```
 
-use super::parse::compile_regex;
+use super::parse::{compile_regex, lone_string, with_message_lines};
 use super::{eval::Env, POLICY_SYNTAX, POLICY_TYPE_MISMATCH, TAG_POLICY};
 use crate::ast::{self, Term, Value, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
@@ -82,22 +82,18 @@ pub fn read_tags(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
 /// The rules of a `tags` block; a phrase with an error is reported and left out.
 pub fn rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<TagRule> {
     let mut rules: Vec<TagRule> = Vec::new();
-    let mut last_ok = false;
-    for phrase in phrases {
-        // A `message "..."` alone on the line after a phrase is that phrase's.
-        if phrase.head.name == "message" && phrase.body.is_none() {
-            if let [Term::Value(Value { kind: ValueKind::Str(text), .. })] = phrase.terms.as_slice() {
-                if last_ok {
-                    if let Some(rule) = rules.last_mut() {
-                        rule.message = Some(text.clone());
-                    }
-                }
-                continue;
+    for (block, message_line) in with_message_lines(phrases, &["require", "optional"], out) {
+        let Some(mut rule) = rule(block, out) else { continue };
+        if let Some(line) = message_line {
+            if rule.message.is_some() {
+                out.push(
+                    Diagnostic::new(&POLICY_SYNTAX, line.head.span, "this phrase has a message already").with_help("give each phrase one message"),
+                );
+            } else if let Some((text, _)) = lone_string(line, out) {
+                rule.message = Some(text.to_string());
             }
         }
-        let rule = rule(phrase, out);
-        last_ok = rule.is_some();
-        rules.extend(rule);
+        rules.push(rule);
     }
     rules
 }
