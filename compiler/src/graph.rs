@@ -147,9 +147,11 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
     // ARM refuses a template of more than 800 resources. A group in dependency
     // order splits into consecutive chunks: every dependency then lies in the
     // same chunk or an earlier one, so the chunks chain without circles.
+    // A template also weighs at most 4 MB: a chunk ends early at about 3 MB
+    // of JSON, so that any deployment fits a top-level template by itself.
     let groups: Vec<((usize, String), Vec<ResourceId>)> = groups
         .into_iter()
-        .flat_map(|(key, resources)| resources.chunks(MAX_RESOURCES_PER_DEPLOYMENT).map(|chunk| (key.clone(), chunk.to_vec())).collect::<Vec<_>>())
+        .flat_map(|(key, resources)| chunks(plan, &resources).into_iter().map(move |chunk| (key.clone(), chunk)))
         .collect();
 
     let mut per_group_count: IndexMap<String, usize> = IndexMap::new();
@@ -201,6 +203,32 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
     }
     plan.deployments = deployments;
     Ok(())
+}
+
+/// Roughly how many bytes of JSON a nested deployment may hold: well under
+/// ARM's 4 MB for a whole template, leaving room for the template around it.
+pub const MAX_DEPLOYMENT_WEIGHT: usize = 3 * 1024 * 1024;
+
+/// Consecutive runs of `resources`, each of at most
+/// [`MAX_RESOURCES_PER_DEPLOYMENT`] resources and, unless one resource is
+/// heavier by itself, [`MAX_DEPLOYMENT_WEIGHT`].
+fn chunks(plan: &AzurePlan, resources: &[ResourceId]) -> Vec<Vec<ResourceId>> {
+    let mut chunks: Vec<Vec<ResourceId>> = Vec::new();
+    let mut current: Vec<ResourceId> = Vec::new();
+    let mut weight = 0;
+    for &r in resources {
+        let w = plan.resources[r].weight();
+        if !current.is_empty() && (current.len() == MAX_RESOURCES_PER_DEPLOYMENT || weight + w > MAX_DEPLOYMENT_WEIGHT) {
+            chunks.push(std::mem::take(&mut current));
+            weight = 0;
+        }
+        current.push(r);
+        weight += w;
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
 }
 
 fn same_group(a: &str, b: &str) -> bool {

@@ -47,6 +47,7 @@ pub mod lsp;
 pub mod model;
 pub mod naming;
 pub mod networking;
+pub mod parallel;
 pub mod policy;
 pub mod regions;
 pub mod registry;
@@ -77,6 +78,42 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The new text of `ashlar.lock`, when the prefixes chosen for `auto` changed.
     pub lock: Option<String>,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Timings,
+}
+
+/// The time each stage of a run took, in the order they ran.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+    since: std::time::Instant,
+    /// Told of each stage as it ends: the command line's progress line.
+    observer: Option<fn(&'static str)>,
+}
+
+impl Timings {
+    pub fn start() -> Self {
+        Timings { stages: Vec::new(), since: std::time::Instant::now(), observer: None }
+    }
+
+    /// Timings that tell `observer` the name of each stage as it ends.
+    pub fn observed(observer: fn(&'static str)) -> Self {
+        Timings { observer: Some(observer), ..Timings::start() }
+    }
+
+    /// Records the time since the last stage ended as `stage`'s.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push((stage, now - self.since));
+        self.since = now;
+        if let Some(observer) = self.observer {
+            observer(stage);
+        }
+    }
+
+    pub fn total(&self) -> std::time::Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
 }
 
 impl Analysis {
@@ -87,7 +124,7 @@ impl Analysis {
 
 /// Analyses a plan: parse, resolve, check, graph and lower.
 pub fn analyze(input: &PlanInput) -> Analysis {
-    analyze_with(input, &mut ParseCache { keep: false, files: Default::default() })
+    analyze_with(input, &mut ParseCache::single())
 }
 
 /// The syntax trees of the files last analysed, for the language server,
@@ -106,6 +143,11 @@ impl Default for ParseCache {
 }
 
 impl ParseCache {
+    /// A cache for one analysis, which keeps nothing.
+    pub fn single() -> Self {
+        ParseCache { keep: false, files: Default::default() }
+    }
+
     /// Parses `text` as file `id`, or gives the tree of the same text parsed before.
     fn parse(&mut self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         if let Some((cached, tree, errors)) = self.files.get(&id) {
@@ -123,6 +165,12 @@ impl ParseCache {
 
 /// [`analyze`], with the trees of unchanged files taken from `cache`.
 pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
+    analyze_timed(input, cache, Timings::start())
+}
+
+/// [`analyze`], recording each stage's time in `timings`, which may report
+/// each stage as it ends.
+pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings) -> Analysis {
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -146,14 +194,18 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
     }
     let library = load_stdlib(&mut sources, &mut files, &mut diagnostics, cache);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
+    timings.lap("parse");
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
     let (model, errors) = resolve::resolve(&trees, &library, Some(&input.root), &locked);
     diagnostics.extend(errors);
+    timings.lap("resolve");
     diagnostics.extend(check::run(&model));
     diagnostics.extend(graph::check_cycles(&model));
+    timings.lap("check");
     let policies = policy::compile(&model);
     diagnostics.extend(policy::evaluate_model(&policies, &model));
+    timings.lap("policies");
 
     // A plan whose only errors are policy findings is lowered still, so that
     // the policies over its resources report too; it deploys nothing.
@@ -161,7 +213,9 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
     if !diagnostics.iter().any(|d| d.is_error() && !policy::is_finding(d)) {
         match lower::lower(&model) {
             Ok(plan) => {
+                timings.lap("lower");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
+                timings.lap("policies over resources");
                 azure = Some(plan);
             }
             Err(errors) => diagnostics.extend(errors),
@@ -174,7 +228,8 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
     }
     diagnostic::sort(&mut diagnostics);
     let lock = lock_update(input, &model);
-    Analysis { sources, files, model, azure, diagnostics, lock }
+    timings.lap("finish");
+    Analysis { sources, files, model, azure, diagnostics, lock, timings }
 }
 
 /// The plan's `ashlar.lock`, read; a lock that cannot be read is an error, since

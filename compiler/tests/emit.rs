@@ -319,20 +319,20 @@ fn hostile_plan() -> AzurePlan {
         resources,
         depends_on,
     };
-    AzurePlan {
-        resource_groups: vec![
+    AzurePlan::new(
+        vec![
             ResourceGroup { name: rg_a.clone(), location: "[uk'south]".into(), tags: tags.clone() },
             ResourceGroup { name: rg_b.clone(), location: "Zürich ☃".into(), tags: tags.clone() },
         ],
         resources,
-        deployments: vec![
+        vec![
             deployment("[dep-a]", "deploy_a", "rg-a", &rg_a, vec![0, 4], vec![]),
             deployment("dep-'b'", "deploy_b", "rg-b", &rg_b, vec![1], vec![]),
             deployment("dep-a-2", "deploy_a_2", "rg-a-2", &rg_a, vec![2], vec![0, 1]),
             deployment("dep-b-2", "deploy_b_2", "rg-b-2", &rg_b, vec![3], vec![0, 1]),
         ],
         // At subscription scope: an ID of b's network, by its group, after b's and a's deployments.
-        subscription_resources: vec![Resource {
+        vec![Resource {
             symbol: "assign_x".into(),
             resource_type: "Microsoft.Maintenance/configurationAssignments",
             api_version: api_version("Microsoft.Maintenance/configurationAssignments"),
@@ -347,7 +347,7 @@ fn hostile_plan() -> AzurePlan {
             origin,
             deployment: 0,
         }],
-    }
+    )
 }
 
 /// Every string value and object key of a JSON document.
@@ -803,15 +803,15 @@ fn identity_plan() -> AzurePlan {
         resources,
         depends_on,
     };
-    AzurePlan {
-        resource_groups: vec![
+    AzurePlan::new(
+        vec![
             ResourceGroup { name: "rg-'id'".into(), location: "uksouth".into(), tags: IndexMap::new() },
             ResourceGroup { name: "rg-b".into(), location: "uksouth".into(), tags: IndexMap::new() },
         ],
-        resources: vec![identity, role, user],
-        deployments: vec![deployment("rg-id", "rg-'id'", vec![0, 1], vec![]), deployment("rg-b", "rg-b", vec![2], vec![0])],
-        subscription_resources: vec![],
-    }
+        vec![identity, role, user],
+        vec![deployment("rg-id", "rg-'id'", vec![0, 1], vec![]), deployment("rg-b", "rg-b", vec![2], vec![0])],
+        vec![],
+    )
 }
 
 #[test]
@@ -906,12 +906,12 @@ fn desktop_plan() -> AzurePlan {
         resources,
         depends_on,
     };
-    AzurePlan {
-        resource_groups: vec![ResourceGroup { name: rg.into(), location: "uksouth".into(), tags: IndexMap::new() }],
-        resources: vec![pool, group, role, vm, ext],
-        deployments: vec![deployment("rg-d", vec![0, 1, 2], vec![]), deployment("rg-d-2", vec![3, 4], vec![0])],
-        subscription_resources: vec![],
-    }
+    AzurePlan::new(
+        vec![ResourceGroup { name: rg.into(), location: "uksouth".into(), tags: IndexMap::new() }],
+        vec![pool, group, role, vm, ext],
+        vec![deployment("rg-d", vec![0, 1, 2], vec![]), deployment("rg-d-2", vec![3, 4], vec![0])],
+        vec![],
+    )
 }
 
 #[test]

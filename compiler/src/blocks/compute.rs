@@ -908,11 +908,14 @@ pub fn order_static_addresses(lw: &mut Lowering) {
     let model = lw.model;
     let mut fixed: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
     let mut free: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
-    let resources_of = |origin: NodeId, resource_type: &str| -> Vec<ResourceId> {
-        (0..lw.plan.resources.len())
-            .filter(|&r| lw.plan.resources[r].origin == origin && lw.plan.resources[r].resource_type == resource_type)
-            .collect()
-    };
+    // Indexed once: scanning every resource for each block is quadratic in a plan of thousands of machines.
+    let mut nics_by_block: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
+    for (r, resource) in lw.plan.resources.iter().enumerate() {
+        if resource.resource_type == NETWORK_INTERFACE {
+            nics_by_block.entry(resource.origin).or_default().push(r);
+        }
+    }
+    let resources_of = |origin: NodeId| -> Vec<ResourceId> { nics_by_block.get(&origin).cloned().unwrap_or_default() };
     for (block, node) in machine_blocks(model) {
         let Some(subnet) = subnet_of(model, block) else { continue };
         if let Some(lb) = load_balancer(model, block).filter(|&lb| !is_public(model.node(lb))) {
@@ -921,9 +924,9 @@ pub fn order_static_addresses(lw: &mut Lowering) {
         if node.is("scale_set") {
             free.entry(subnet).or_default().extend(lw.primary.get(&block).copied());
         } else if static_ips(node).is_empty() {
-            free.entry(subnet).or_default().extend(resources_of(block, NETWORK_INTERFACE));
+            free.entry(subnet).or_default().extend(resources_of(block));
         } else {
-            fixed.entry(subnet).or_default().extend(resources_of(block, NETWORK_INTERFACE));
+            fixed.entry(subnet).or_default().extend(resources_of(block));
         }
     }
     for (endpoint, _) in model.of_kind("private_endpoint") {

@@ -8,7 +8,8 @@
 //! their literals quoted by [`arm_expr_string`].
 
 use super::escape::{arm_expr_string, arm_literal};
-use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
+use super::parts::Part;
+use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, DeploymentId, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
 use serde_json::{json, Map, Value};
 
 const SUBSCRIPTION_SCHEMA: &str = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -23,10 +24,12 @@ const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
 /// `[format('{0}/{1}', 'parent', 'child')]`.
 const NAMED_BY_FORMAT: &[&str] = &["Microsoft.DesktopVirtualization/applicationGroups/applications"];
 
-/// `main.json`.
-pub fn main_template(plan: &AzurePlan) -> Value {
+/// A top-level template: `main.json`, or one part of a plan split into
+/// several ([`Part`]). `bodies` are the [`deployment_body`]s of the part's
+/// deployments, in order.
+pub fn main_template(plan: &AzurePlan, part: &Part, bodies: Vec<Value>) -> Value {
     let mut resources = Vec::new();
-    for rg in &plan.resource_groups {
+    for rg in part.resource_groups.iter().map(|&g| &plan.resource_groups[g]) {
         let mut r = Map::new();
         r.insert("type".into(), json!(RESOURCE_GROUPS));
         r.insert("apiVersion".into(), json!(api_version(RESOURCE_GROUPS)));
@@ -38,11 +41,19 @@ pub fn main_template(plan: &AzurePlan) -> Value {
         r.insert("properties".into(), json!({}));
         resources.push(Value::Object(r));
     }
-    for deployment in &plan.deployments {
-        resources.push(deployment_resource(plan, deployment));
+    for (&d, mut body) in part.deployments.iter().zip(bodies) {
+        let deployment = &plan.deployments[d];
+        let mut depends_on =
+            vec![expression(format!("subscriptionResourceId({}, {})", arm_expr_string(RESOURCE_GROUPS), arm_expr_string(&deployment.resource_group)))];
+        // A deployment of an earlier part has finished before this part starts.
+        depends_on.extend(deployment.depends_on.iter().filter(|&&other| part.holds(other)).map(|&other| deployment_id(&plan.deployments[other])));
+        if let Value::Object(map) = &mut body {
+            map.insert("dependsOn".into(), Value::Array(depends_on));
+        }
+        resources.push(body);
     }
-    for resource in &plan.subscription_resources {
-        resources.push(subscription_resource(plan, resource));
+    for &s in &part.subscription_resources {
+        resources.push(subscription_resource(plan, part, &plan.subscription_resources[s]));
     }
     json!({
         "$schema": SUBSCRIPTION_SCHEMA,
@@ -58,17 +69,14 @@ pub fn parameters() -> Value {
     json!({ "$schema": PARAMETERS_SCHEMA, "contentVersion": CONTENT_VERSION, "parameters": {} })
 }
 
-/// A `Microsoft.Resources/deployments` resource holding a resource-group-scope template.
-fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
-    let mut depends_on =
-        vec![expression(format!("subscriptionResourceId({}, {})", arm_expr_string(RESOURCE_GROUPS), arm_expr_string(&deployment.resource_group)))];
-    for &other in &deployment.depends_on {
-        depends_on.push(deployment_id(&plan.deployments[other]));
-    }
+/// A `Microsoft.Resources/deployments` resource holding a resource-group-scope
+/// template, without its `dependsOn`, which [`main_template`] adds for the
+/// part it is in.
+pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
+    let deployment = &plan.deployments[id];
     let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
     // Secrets reach the inner template as secure parameters whose values ARM reads
     // from Key Vault at deployment time: they never appear in a file.
-    let id = plan.deployments.iter().position(|d| std::ptr::eq(d, deployment)).expect("the deployment is the plan's");
     let mut declared = Map::new();
     let mut passed = Map::new();
     for (name, secret) in plan.deployment_secrets(id) {
@@ -104,7 +112,6 @@ fn deployment_resource(plan: &AzurePlan, deployment: &Deployment) -> Value {
         "name": literal(&deployment.name),
         "resourceGroup": literal(&deployment.resource_group),
         "properties": properties,
-        "dependsOn": depends_on,
     })
 }
 
@@ -122,7 +129,7 @@ fn deployment_id(deployment: &Deployment) -> Value {
 /// the plan's resources name their resource groups (`resourceId('<rg>', ...)`,
 /// valid at subscription scope), and it waits for the deployments that hold
 /// the resources it depends on.
-fn subscription_resource(plan: &AzurePlan, resource: &Resource) -> Value {
+fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> Value {
     let mut r = Map::new();
     r.insert("type".into(), json!(resource.resource_type));
     r.insert("apiVersion".into(), json!(resource.api_version));
@@ -138,7 +145,7 @@ fn subscription_resource(plan: &AzurePlan, resource: &Resource) -> Value {
     }
     r.insert("properties".into(), prop(plan, resource, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
-    for &dep in &resource.depends_on {
+    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.resources[dep].deployment)) {
         let value = deployment_id(&plan.deployments[plan.resources[dep].deployment]);
         if !depends_on.contains(&value) {
             depends_on.push(value);

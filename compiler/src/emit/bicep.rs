@@ -7,6 +7,7 @@
 //! [`bicep_string`], keys by [`bicep_key`], nested values by [`value`].
 
 use super::escape::{bicep_key, bicep_string};
+use super::parts::Part;
 use crate::lower::ir::{api_version, named_by_guid, AzurePlan, DeploymentId, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
 use handlebars::Handlebars;
 use indexmap::{IndexMap, IndexSet};
@@ -36,13 +37,13 @@ fn render(name: &str, data: &Value) -> String {
     templates().render(name, data).unwrap_or_else(|e| panic!("rendering the {name} Bicep template: {e}"))
 }
 
-/// `main.bicep`.
-pub fn main(plan: &AzurePlan) -> String {
+/// `main.bicep`, or one part of a plan split into several ([`Part`]).
+pub fn main(plan: &AzurePlan, part: &Part) -> String {
     let rg_symbols = resource_group_symbols(plan);
-    let resource_groups: Vec<Value> = plan
+    let resource_groups: Vec<Value> = part
         .resource_groups
         .iter()
-        .zip(&rg_symbols)
+        .map(|&g| (&plan.resource_groups[g], &rg_symbols[g]))
         .map(|(rg, symbol)| {
             json!({
                 "symbol": symbol,
@@ -55,7 +56,7 @@ pub fn main(plan: &AzurePlan) -> String {
         .collect();
     // Key Vaults holding the plan's secrets, read with getSecret() into module parameters.
     let mut vaults: Vec<(&str, &str)> = Vec::new();
-    for index in 0..plan.deployments.len() {
+    for &index in &part.deployments {
         for (_, secret) in plan.deployment_secrets(index) {
             let vault = (secret.vault_group.as_str(), secret.vault.as_str());
             if !vaults.contains(&vault) {
@@ -86,10 +87,11 @@ pub fn main(plan: &AzurePlan) -> String {
             })
         })
         .collect();
-    let modules: Vec<Value> = plan
+    let modules: Vec<Value> = part
         .deployments
         .iter()
-        .map(|d| {
+        .map(|&index| {
+            let d = &plan.deployments[index];
             let scope = plan
                 .resource_groups
                 .iter()
@@ -97,8 +99,8 @@ pub fn main(plan: &AzurePlan) -> String {
                 .map(|i| rg_symbols[i].clone())
                 // A group the plan does not declare (lowering always declares them): refer to it by name.
                 .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
-            let depends_on: Vec<&str> = d.depends_on.iter().map(|&o| plan.deployments[o].symbol.as_str()).collect();
-            let index = plan.deployments.iter().position(|x| std::ptr::eq(x, d)).expect("the deployment is the plan's");
+            // A module of an earlier part has finished before this part starts.
+            let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan.deployments[o].symbol.as_str()).collect();
             let params: Vec<Value> = plan
                 .deployment_secrets(index)
                 .into_iter()
@@ -119,7 +121,8 @@ pub fn main(plan: &AzurePlan) -> String {
         .collect();
     let mut taken: IndexSet<String> = rg_symbols.iter().chain(&vault_symbols).cloned().collect();
     taken.extend(plan.deployments.iter().map(|d| d.symbol.clone()));
-    let resources: Vec<Value> = plan.subscription_resources.iter().map(|resource| subscription_resource(plan, resource, &mut taken)).collect();
+    let resources: Vec<Value> =
+        part.subscription_resources.iter().map(|&r| subscription_resource(plan, part, &plan.subscription_resources[r], &mut taken)).collect();
     render(
         "main",
         &json!({
@@ -139,7 +142,7 @@ const SUBSCRIPTION_SCOPE: DeploymentId = DeploymentId::MAX;
 /// A resource of `main.bicep`, at subscription scope (see
 /// [`AzurePlan::subscription_resources`]): its symbol unique among `taken`,
 /// waiting for the modules that deploy what it depends on.
-fn subscription_resource(plan: &AzurePlan, resource: &Resource, taken: &mut IndexSet<String>) -> Value {
+fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, taken: &mut IndexSet<String>) -> Value {
     let mut symbol = resource.symbol.clone();
     let mut n = 2;
     while taken.contains(&symbol) {
@@ -148,7 +151,7 @@ fn subscription_resource(plan: &AzurePlan, resource: &Resource, taken: &mut Inde
     }
     taken.insert(symbol.clone());
     let mut depends_on: Vec<&str> = Vec::new();
-    for &dep in &resource.depends_on {
+    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.resources[dep].deployment)) {
         let module = plan.deployments[plan.resources[dep].deployment].symbol.as_str();
         if !depends_on.contains(&module) {
             depends_on.push(module);
@@ -428,19 +431,16 @@ mod tests {
     #[test]
     fn resource_group_symbols_are_unique_identifiers() {
         let rg = |name: &str| ResourceGroup { name: name.into(), location: "uksouth".into(), tags: IndexMap::new() };
-        let plan = AzurePlan {
-            resource_groups: vec![rg("rg-a"), rg("rg.a"), rg("net"), rg("[x]"), rg("Zürich")],
-            resources: vec![],
-            deployments: vec![Deployment {
+        let mut plan = AzurePlan::default();
+        plan.resource_groups = vec![rg("rg-a"), rg("rg.a"), rg("net"), rg("[x]"), rg("Zürich")];
+        plan.deployments = vec![Deployment {
                 name: "d".into(),
                 symbol: "rg_net".into(),
                 file_stem: "d".into(),
                 resource_group: "net".into(),
                 resources: vec![],
                 depends_on: vec![],
-            }],
-            subscription_resources: vec![],
-        };
+            }];
         assert_eq!(resource_group_symbols(&plan), ["rg_a", "rg_a_2", "rg_net_2", "rg__x_", "rg_Z_rich"]);
     }
 }

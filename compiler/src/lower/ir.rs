@@ -32,6 +32,9 @@ pub struct AzurePlan {
     /// index [`AzurePlan::resources`]. They carry no secrets, principal IDs or
     /// ID keys, which only a nested deployment can resolve.
     pub subscription_resources: Vec<Resource>,
+    /// [`AzurePlan::deployment_secrets`] of every deployment, found once:
+    /// every secret a template passes looks its parameter up there.
+    secret_parameters: std::sync::OnceLock<Vec<Vec<(String, SecretRef)>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,16 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// About how many bytes the resource takes in ARM JSON, without spaces.
+    pub fn weight(&self) -> usize {
+        let names: usize = self.name.iter().map(|n| n.len() + 3).sum();
+        let tags: usize = self.tags.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+        let top: usize = self.top.iter().map(|(k, v)| k.len() + 4 + v.weight()).sum();
+        // type, apiVersion, location and dependsOn, with their keys.
+        let fixed = 100 + self.resource_type.len() + self.location.as_ref().map_or(0, String::len) + 200 * self.depends_on.len();
+        fixed + names + tags + top + self.properties.weight()
+    }
+
     /// A resource with nothing but its identity and place, at the
     /// [`api_version`] of its type; callers fill `properties`, `top`,
     /// `depends_on` and `parent` as they need.
@@ -167,6 +180,21 @@ pub struct SecretRef {
 }
 
 impl Prop {
+    /// About how many bytes the value takes in ARM JSON, without spaces: to
+    /// keep templates under ARM's size limit.
+    pub fn weight(&self) -> usize {
+        match self {
+            Prop::Str(s) => s.len() + 3,
+            Prop::Array(items) => 2 + items.iter().map(|i| i.weight() + 1).sum::<usize>(),
+            Prop::Object(entries) => 2 + entries.iter().map(|(k, v)| k.len() + 4 + v.weight()).sum::<usize>(),
+            Prop::IdKeys(entries) => 2 + entries.iter().map(|(_, v)| 200 + v.weight()).sum::<usize>(),
+            Prop::ChildId { name, .. } => 200 + name.len(),
+            Prop::Secret(_) => 60,
+            // A resource ID or reference: a `resourceId(...)` expression of the target's names.
+            _ => 200,
+        }
+    }
+
     /// Every secret a value uses, in order of appearance, into `out` without repeats.
     pub fn secrets<'a>(&'a self, out: &mut Vec<&'a SecretRef>) {
         match self {
@@ -193,16 +221,30 @@ impl Prop {
 }
 
 impl AzurePlan {
+    pub fn new(
+        resource_groups: Vec<ResourceGroup>,
+        resources: Vec<Resource>,
+        deployments: Vec<Deployment>,
+        subscription_resources: Vec<Resource>,
+    ) -> AzurePlan {
+        AzurePlan { resource_groups, resources, deployments, subscription_resources, secret_parameters: Default::default() }
+    }
+
     /// The secrets a deployment's resources use, each with the name of the secure
     /// parameter that carries it into the deployment: `secret_<name>`, made unique.
     pub fn deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, &SecretRef)> {
+        let all = self.secret_parameters.get_or_init(|| (0..self.deployments.len()).map(|d| self.find_deployment_secrets(d)).collect());
+        all.get(deployment).map(|named| named.iter().map(|(name, secret)| (name.clone(), secret)).collect()).unwrap_or_default()
+    }
+
+    fn find_deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, SecretRef)> {
         let mut secrets = Vec::new();
         for &r in &self.deployments[deployment].resources {
             let resource = &self.resources[r];
             resource.properties.secrets(&mut secrets);
             resource.top.values().for_each(|v| v.secrets(&mut secrets));
         }
-        let mut named: Vec<(String, &SecretRef)> = Vec::new();
+        let mut named: Vec<(String, SecretRef)> = Vec::new();
         for secret in secrets {
             let base: String = format!("secret_{}", secret.secret).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
             let mut name = base.clone();
@@ -211,7 +253,7 @@ impl AzurePlan {
                 name = format!("{base}_{n}");
                 n += 1;
             }
-            named.push((name, secret));
+            named.push((name, secret.clone()));
         }
         named
     }

@@ -86,6 +86,11 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
+    /// How many blocks and resources a policy may walk: what makes threads worth it.
+    fn size(&self) -> usize {
+        self.model.nodes.len() + self.plan.map_or(0, |p| p.resources.len())
+    }
+
     pub fn new(model: &'a Model, plan: Option<&'a AzurePlan>) -> Env<'a> {
         let mut kinds: IndexMap<&'static str, Vec<NodeId>> = IndexMap::new();
         let mut users: IndexMap<NodeId, Vec<NodeId>> = IndexMap::new();
@@ -185,15 +190,28 @@ impl<'a> Env<'a> {
 /// the model when `plan` is `None`, those over `resources` and
 /// `resource_groups` when it is given. Findings the same at the same place are
 /// reported once.
+/// Below this many blocks and resources, threads cost more than they save.
+const PARALLEL_FROM: usize = 2_000;
+
 pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<Diagnostic> {
     let env = Env::new(model, plan);
-    let mut out = Vec::new();
-    for policy in &policies.policies {
-        for checked in policy.clauses.iter().filter(|c| c.after_lowering == plan.is_some()) {
-            let mut run = Run { env: &env, policy, scope: Vec::new(), out: &mut out };
-            run.clause(&checked.clause);
-        }
-    }
+    let work: Vec<(&Policy, &Clause)> = policies
+        .policies
+        .iter()
+        .flat_map(|policy| policy.clauses.iter().filter(|c| c.after_lowering == plan.is_some()).map(move |c| (policy, &c.clause)))
+        .collect();
+    let run_one = |(policy, clause): (&Policy, &Clause)| {
+        let mut found = Vec::new();
+        Run { env: &env, policy, scope: Vec::new(), out: &mut found }.clause(clause);
+        found
+    };
+    // Clauses are independent: a large plan's are shared out over the cores,
+    // and their findings put back in the clauses' order.
+    let mut out: Vec<Diagnostic> = if env.size() < PARALLEL_FROM {
+        work.into_iter().flat_map(run_one).collect()
+    } else {
+        crate::parallel::map_in_order(work, run_one).into_iter().flatten().collect()
+    };
     let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
     out.retain(|d| seen.insert((d.span, d.message.clone())));
     out
@@ -346,7 +364,21 @@ impl Run<'_, '_, '_> {
     }
 
     fn path(&self, path: &[crate::ast::Ident]) -> Item {
-        let mut item = match check::root(path, |n| self.var(n).is_some()) {
+        // Most paths start at a variable, `rule.ports`: read it without the general walk.
+        let variable = self.var(&path[0].name).cloned();
+        let mut item = match variable {
+            Some(item) => item,
+            None => self.path_root(path),
+        };
+        for segment in &path[1..] {
+            item = self.field(&item, &segment.name);
+        }
+        item
+    }
+
+    /// The start of a path that does not start at a variable.
+    fn path_root(&self, path: &[crate::ast::Ident]) -> Item {
+        match check::root(path, |n| self.var(n).is_some()) {
             Some(Walk::Var(name)) => self.var(&name).cloned().unwrap_or(Item::bare(Value::Absent)),
             Some(Walk::Top { source, bind: None }) => Item::bare(Value::List(self.source(&source))),
             _ if path[0].name == "settings" => match self.env.model.uniques.get("settings") {
@@ -354,11 +386,7 @@ impl Run<'_, '_, '_> {
                 None => Item::bare(Value::Absent),
             },
             _ => Item::bare(Value::Word(path[0].name.clone())),
-        };
-        for segment in &path[1..] {
-            item = self.field(&item, &segment.name);
         }
-        item
     }
 
     /// A field of a value; of each item of a list, flattened.
@@ -479,7 +507,7 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
         .filter(|&c| {
             let child = model.node(c);
             match child.kind.naming {
-                crate::schema::Naming::Named => super::fields::plural(child.kind.kind) == name,
+                crate::schema::Naming::Named => super::fields::is_plural_of(child.kind.kind, name),
                 crate::schema::Naming::Unnamed => child.kind.kind == name,
             }
         })

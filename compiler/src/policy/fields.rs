@@ -97,12 +97,28 @@ pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
 
 /// The plural of a kind, as collections and list fields are named.
 pub fn plural(kind: &str) -> String {
+    match irregular_plural(kind) {
+        Some(plural) => plural.into(),
+        None => format!("{kind}s"),
+    }
+}
+
+/// Whether `name` is the plural of `kind`, without making the plural: fields
+/// are looked up for every item a policy visits.
+pub fn is_plural_of(kind: &str, name: &str) -> bool {
+    match irregular_plural(kind) {
+        Some(plural) => plural == name,
+        None => name.strip_suffix('s') == Some(kind),
+    }
+}
+
+fn irregular_plural(kind: &str) -> Option<&'static str> {
     match kind {
-        "private_dns" => "private_dns_zones".into(),
-        "backup_policy" => "backup_policies".into(),
+        "private_dns" => Some("private_dns_zones"),
+        "backup_policy" => Some("backup_policies"),
         // As the sketch writes it: `for vm in compute`.
-        "compute" => "compute".into(),
-        other => format!("{other}s"),
+        "compute" => Some("compute"),
+        _ => None,
     }
 }
 
@@ -149,15 +165,18 @@ pub fn collection(name: &str) -> Option<(Source, bool)> {
         "resource_group" => return Some((Source::Groups, true)),
         _ => {}
     }
-    visible_kinds().find_map(|k| {
-        if plural(k) == name {
-            Some((Source::Kinds(vec![k]), false))
-        } else if k == name {
-            Some((Source::Kinds(vec![k]), true))
-        } else {
-            None
+    // Every bare word of a policy is looked up here, once per item it is
+    // evaluated for: the names are found in a table made once.
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<String, (&'static str, bool)>> = std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for k in visible_kinds() {
+            map.entry(plural(k)).or_insert((k, false));
+            map.entry(k.to_string()).or_insert((k, true));
         }
-    })
+        map
+    });
+    by_name.get(name).map(|&(k, singular)| (Source::Kinds(vec![k]), singular))
 }
 
 /// The names of the plural collections, for "did you mean" and the docs.
@@ -294,8 +313,8 @@ fn block_field(kinds: &[&'static str], name: &str) -> Option<Ty> {
         }
         for child in kind.children.iter().filter_map(|c| schema::kind(c)).filter(|c| !HIDDEN.contains(&c.kind)) {
             match child.naming {
-                Naming::Named if plural(child.kind) == name && child.kind == "rule" => return Some(Ty::List(Box::new(Ty::Entity(Entity::Rule)))),
-                Naming::Named if plural(child.kind) == name => return Some(Ty::List(Box::new(Ty::Entity(Entity::Block(vec![child.kind]))))),
+                Naming::Named if is_plural_of(child.kind, name) && child.kind == "rule" => return Some(Ty::List(Box::new(Ty::Entity(Entity::Rule)))),
+                Naming::Named if is_plural_of(child.kind, name) => return Some(Ty::List(Box::new(Ty::Entity(Entity::Block(vec![child.kind]))))),
                 Naming::Unnamed if child.kind == name => return Some(Ty::Entity(Entity::Block(vec![child.kind]))),
                 _ => {}
             }

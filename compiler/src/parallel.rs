@@ -1,0 +1,37 @@
+//! Work shared out over the machine's cores, with results in the order of the
+//! work, so that output never depends on the number of threads.
+
+/// `f` applied to each item, on up to as many threads as there are cores; the
+/// results in the items' order. Items are dealt out in turn (the first to the
+/// first thread, the second to the second, ...), which evens out runs of
+/// large items.
+pub fn map_in_order<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if threads < 2 {
+        return items.into_iter().map(f).collect();
+    }
+    let mut shares: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        shares[i % threads].push((i, item));
+    }
+    let f = &f;
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            shares.into_iter().map(|share| scope.spawn(move || share.into_iter().map(|(i, item)| (i, f(item))).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::map_in_order;
+
+    #[test]
+    fn results_keep_the_order_of_the_items() {
+        let items: Vec<u64> = (0..1000).collect();
+        assert_eq!(map_in_order(items.clone(), |n| n * n), items.iter().map(|n| n * n).collect::<Vec<_>>());
+        assert_eq!(map_in_order(Vec::<u64>::new(), |n| n), Vec::<u64>::new());
+    }
+}
