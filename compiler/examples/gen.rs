@@ -22,15 +22,17 @@
 const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0pB3r7xQ ops@laptop";
 const MACHINES_PER_BLOCK: usize = 10;
 
+/// How much of each thing the plan holds. The scale test includes this file
+/// and calls [`plan`] itself.
 #[derive(Default)]
-struct Sizes {
-    spokes: usize,
-    subnets: usize,
-    vms: usize,
-    scale_sets: usize,
-    update_groups: usize,
-    pools: usize,
-    policies: usize,
+pub struct Sizes {
+    pub spokes: usize,
+    pub subnets: usize,
+    pub vms: usize,
+    pub scale_sets: usize,
+    pub update_groups: usize,
+    pub pools: usize,
+    pub policies: usize,
 }
 
 fn main() {
@@ -75,14 +77,14 @@ fn fail(message: &str) -> ! {
     std::process::exit(2);
 }
 
-fn plan(sizes: &Sizes) -> String {
+pub fn plan(sizes: &Sizes) -> String {
     let mut out = String::new();
     out.push_str("use std.naming.caf\n");
     if sizes.policies > 0 {
         out.push_str("use std.security\nuse std.reliability\n");
     }
     out.push_str(
-        "\nsettings {\n  location = uksouth\n  tags { environment = \"prod\"  owner = \"platform@contoso.com\" }\n}\n\n",
+        "\nsettings {\n  location = uksouth\n  tags { environment = \"test\"  owner = \"platform@contoso.com\" }\n}\n\n",
     );
     out.push_str("hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n");
     out.push_str("  subnet GatewaySubnet 10.0.0.0/27\n  subnet AzureFirewallSubnet 10.0.0.64/26\n  subnet shared 10.0.1.0/24\n}\n\n");
@@ -130,11 +132,13 @@ fn plan(sizes: &Sizes) -> String {
             out.push_str(&format!("  image = ubuntu_2404\n  ssh_key = \"{SSH_KEY}\"\n"));
         }
         out.push_str("  trusted_launch = true\n  encryption_at_host = true\n  boot_diagnostics = true\n");
-        // Windows groups are the even ones, Linux the odd ones.
-        if sizes.update_groups > 1 || (sizes.update_groups == 1 && windows) {
-            let group = (block % sizes.update_groups.div_ceil(2).max(1)) * 2 + usize::from(!windows);
-            let group = if group < sizes.update_groups { group } else { usize::from(!windows) };
-            out.push_str(&format!("  updates = patch{group}\n"));
+        // Windows groups are the even ones, Linux the odd ones; a block's
+        // machines take turns in two groups of their system, on different days.
+        let own: Vec<usize> = (usize::from(!windows)..sizes.update_groups).step_by(2).collect();
+        match own.len() {
+            0 => {}
+            1 => out.push_str(&format!("  updates = patch{}\n", own[0])),
+            n => out.push_str(&format!("  updates = [patch{}, patch{}]\n", own[block % n], own[(block + 1) % n])),
         }
         out.push_str("}\n\n");
         block += 1;

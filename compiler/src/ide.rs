@@ -175,7 +175,7 @@ pub fn completions(analysis: &Analysis, file: FileId, offset: usize, before: &st
 fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
     let model = &analysis.model;
     match ty {
-        Type::List(inner) => values(analysis, inner),
+        Type::List(inner) | Type::OneOrList(inner) => values(analysis, inner),
         Type::Boolean => ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "boolean".into() }).collect(),
         Type::Word(words) => words.iter().map(|w| Completion { label: (*w).into(), detail: ty.describe() }).collect(),
         Type::Region => crate::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),

@@ -486,6 +486,8 @@ impl Resolver<'_> {
                 }
                 Some(Typed::Map(map))
             }
+            (Type::OneOrList(inner), ValueKind::List(_)) => self.typed(&Type::List(inner), value, schema),
+            (Type::OneOrList(inner), _) => self.typed(inner, value, schema).map(|one| Typed::List(vec![Spanned { value: one, span }])),
             (Type::List(inner), ValueKind::List(items)) => {
                 let typed: Vec<Spanned<Typed>> =
                     items.iter().filter_map(|item| self.typed(inner, item, schema).map(|value| Spanned { value, span: item.span })).collect();

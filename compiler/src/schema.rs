@@ -31,6 +31,9 @@ pub enum Type {
     /// A reference to a block of one of these kinds; `&[]` means any named block.
     Ref(&'static [&'static str]),
     List(&'static Type),
+    /// One value, or a list of them (`updates = a` or `updates = [a, b]`);
+    /// typed as a list either way.
+    OneOrList(&'static Type),
     /// `secret(vault, "name")`: a secret of a `key_vault` block, never a literal.
     Secret,
     /// A version literal `MAJOR.MINOR.PATCH` such as `1.2.0`, each part at most 2147483647.
@@ -58,6 +61,7 @@ impl Type {
             Type::Ref([]) => "a reference to a block".into(),
             Type::Ref(kinds) => format!("a reference to a {}", kinds.join(" or ")),
             Type::List(inner) => format!("a list, each {}", inner.describe()),
+            Type::OneOrList(inner) => format!("{}, or a list of them", inner.describe()),
             Type::Secret => "a secret: `secret(VAULT, \"NAME\")`".into(),
             Type::Version => "a version like 1.2.0".into(),
             Type::Duration => "a duration like 2h or 90m".into(),

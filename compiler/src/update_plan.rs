@@ -6,7 +6,7 @@
 //! for the command line), so the calendar is the same on every run that day.
 
 use crate::blocks::compute::machine_names;
-use crate::blocks::updates::{date, machines_of, os_of, schedule, start, TAG};
+use crate::blocks::updates::{date, group_of_machine, machines_of, os_of, schedule, start, TAG};
 use crate::calendar::Date;
 use crate::model::Model;
 use crate::naming::Names;
@@ -72,7 +72,13 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
                 .into_iter()
                 .filter(|&block| model.node(block).is("compute"))
                 .map(|block| {
-                    let names: Vec<String> = machine_names(model.node(block)).iter().map(|m| names.virtual_machine(block, m)).collect();
+                    // Several groups take a block's machines in turn: only this group's.
+                    let names: Vec<String> = machine_names(model.node(block))
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, _)| group_of_machine(model, block, *index) == Some(id))
+                        .map(|(_, m)| names.virtual_machine(block, m))
+                        .collect();
                     format!("{}: {}", model.describe(block), names.join(", "))
                 })
                 .collect(),

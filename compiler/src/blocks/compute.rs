@@ -26,6 +26,7 @@ pub const DISK_TYPES: &[&str] = &["Standard_LRS", "StandardSSD_LRS", "Premium_LR
 
 pub(crate) const ZONE: Type = Type::Integer { min: 1, max: 3 };
 const IP: Type = Type::IpAddress;
+pub(crate) const UPDATE_GROUP: Type = Type::Ref(&["update_group"]);
 const PORT: Type = Type::Integer { min: 1, max: 65534 };
 pub(crate) const ANY_REF: Type = Type::Ref(&[]);
 
@@ -52,7 +53,7 @@ macro_rules! machine_attributes {
             attr("script", Type::String, false, Some("none"), "A script run once at deployment by the Custom Script extension: PowerShell (`.ps1`) on Windows, a shell script on Linux."),
             attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the machines' resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&$crate::blocks::compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-            attr("updates", Type::Ref(&["update_group"]), false, Some("none"), "The `update_group` whose window patches the machines: they get its tag and patch orchestration by customer-managed schedules."),
+            attr("updates", Type::OneOrList(&$crate::blocks::compute::UPDATE_GROUP), false, Some("none"), "The `update_group` whose window patches the machines, or several, which take the machines in turn (the first machine the first group, the second the second, ...): they get its tag and patch orchestration by customer-managed schedules."),
             $($own),*
         ]
     };
@@ -845,7 +846,7 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
     let nic = lw.push(nic);
 
     let mut vm = place.resource(format!("vm_{machine_symbol}"), VIRTUAL_MACHINE, vm_name.clone());
-    crate::blocks::updates::tag_machine(lw.model, block, &mut vm.tags);
+    crate::blocks::updates::tag_machine(lw.model, block, machine.index, &mut vm.tags);
     if !place.zones.is_empty() {
         vm.top.insert("zones".into(), zone_list(&[place.zones[machine.index % place.zones.len()]]));
     }

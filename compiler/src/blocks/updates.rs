@@ -810,15 +810,31 @@ fn azure_classifications(node: &Node, table: &[(&str, &'static str)]) -> Vec<Pro
 // ---------------------------------------------------------------------------
 // Machines in a group
 
-/// The update group a `compute` or `scale_set` block names with `updates`.
-pub fn group_of(model: &Model, block: NodeId) -> Option<NodeId> {
-    model.node(block).reference("updates").filter(|&g| model.node(g).is("update_group"))
+/// The update groups a `compute` or `scale_set` block names with `updates`,
+/// in the order written: one, or several that take its machines in turn.
+pub fn groups_of(model: &Model, block: NodeId) -> Vec<NodeId> {
+    model
+        .node(block)
+        .list("updates")
+        .iter()
+        .filter_map(|item| match item.value {
+            Typed::Ref(g) if model.node(g).is("update_group") => Some(g),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The update group of the block's machine number `index` (from 0): the
+/// groups take the machines in turn.
+pub fn group_of_machine(model: &Model, block: NodeId, index: usize) -> Option<NodeId> {
+    let groups = groups_of(model, block);
+    (!groups.is_empty()).then(|| groups[index % groups.len()])
 }
 
 /// The machine blocks (`compute`, `scale_set`) in an update group, in declaration order.
 pub fn machines_of(model: &Model, group: NodeId) -> Vec<NodeId> {
     (0..model.nodes.len())
-        .filter(|&id| (model.node(id).is("compute") || model.node(id).is("scale_set")) && group_of(model, id) == Some(group))
+        .filter(|&id| (model.node(id).is("compute") || model.node(id).is("scale_set")) && groups_of(model, id).contains(&group))
         .collect()
 }
 
@@ -830,7 +846,9 @@ pub fn machines_of(model: &Model, group: NodeId) -> Vec<NodeId> {
 /// update-manager/prerequsite-for-schedule-patching), and assessed by the
 /// platform periodically. `None` for a machine in no group.
 pub fn patch_settings(model: &Model, block: NodeId) -> Option<Prop> {
-    group_of(model, block)?;
+    if groups_of(model, block).is_empty() {
+        return None;
+    }
     Some(Prop::object([
         ("patchMode", Prop::str("AutomaticByPlatform")),
         ("assessmentMode", Prop::str("AutomaticByPlatform")),
@@ -838,9 +856,10 @@ pub fn patch_settings(model: &Model, block: NodeId) -> Option<Prop> {
     ]))
 }
 
-/// Adds the group tag to a machine of an update group: the dynamic scope finds it by it.
-pub fn tag_machine(model: &Model, block: NodeId, tags: &mut IndexMap<String, String>) {
-    if let Some(group) = group_of(model, block) {
+/// Adds the group tag to the block's machine number `index` (from 0), when
+/// it is in an update group: the dynamic scope finds it by it.
+pub fn tag_machine(model: &Model, block: NodeId, index: usize, tags: &mut IndexMap<String, String>) {
+    if let Some(group) = group_of_machine(model, block, index) {
         tags.insert(TAG.to_string(), model.node(group).name().to_string());
     }
 }

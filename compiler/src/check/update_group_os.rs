@@ -1,8 +1,10 @@
 use super::{Check, Context};
 use crate::blocks::compute::{os, Os};
-use crate::blocks::updates::os_of;
+use crate::blocks::updates::{groups_of, os_of};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Model, NodeId};
+use crate::source::Span;
 
 declare_codes! {
     /// ## What it does
@@ -39,32 +41,39 @@ pub const CHECK: Check = Check { code: &UPDATE_GROUP_OS, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (id, node) in model.of_kind("compute") {
-        let (Some(attr), Some(group)) = (node.get("updates"), node.reference("updates")) else { continue };
+        let Some(attr) = node.get("updates") else { continue };
         let Some(machine_os) = os(model, id) else { continue };
-        let (windows, linux) = os_of(model.node(group));
-        let patched = match machine_os {
-            Os::Windows => windows,
-            Os::Linux => linux,
-        };
-        if patched || (!windows && !linux) {
-            continue;
+        for group in groups_of(model, id) {
+            wrong_os(model, id, machine_os, group, attr.span, out);
         }
-        let system = machine_os.word();
-        let mut d = Diagnostic::new(
-            &UPDATE_GROUP_OS,
-            attr.span,
-            format!(
-                "{} runs {system}, but {} patches only {} machines",
-                model.describe(id),
-                model.describe(group),
-                if windows { "Windows" } else { "Linux" }
-            ),
-        );
-        if let Some(os_attr) = model.node(group).get("os") {
-            d = d.with_label(os_attr.span, "the group's operating systems");
-        }
-        out.push(d.with_help(format!("name a group that patches {system} machines, or add `{}` to the group's `os`", system.to_ascii_lowercase())));
     }
+}
+
+/// Reports `group` when it does not patch `machine_os`.
+fn wrong_os(model: &Model, id: NodeId, machine_os: Os, group: NodeId, at: Span, out: &mut Vec<Diagnostic>) {
+    let (windows, linux) = os_of(model.node(group));
+    let patched = match machine_os {
+        Os::Windows => windows,
+        Os::Linux => linux,
+    };
+    if patched || (!windows && !linux) {
+        return;
+    }
+    let system = machine_os.word();
+    let mut d = Diagnostic::new(
+        &UPDATE_GROUP_OS,
+        at,
+        format!(
+            "{} runs {system}, but {} patches only {} machines",
+            model.describe(id),
+            model.describe(group),
+            if windows { "Windows" } else { "Linux" }
+        ),
+    );
+    if let Some(os_attr) = model.node(group).get("os") {
+        d = d.with_label(os_attr.span, "the group's operating systems");
+    }
+    out.push(d.with_help(format!("name a group that patches {system} machines, or add `{}` to the group's `os`", system.to_ascii_lowercase())));
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ pub fn of_schema(ty: &Type) -> Ty {
         Type::Word(set) => Ty::Word(Some(set)),
         Type::Name => Ty::Word(None),
         Type::Ref(kinds) => Ty::Entity(Entity::Block(kinds.to_vec())),
-        Type::List(inner) => Ty::List(Box::new(of_schema(inner))),
+        Type::List(inner) | Type::OneOrList(inner) => Ty::List(Box::new(of_schema(inner))),
         Type::Secret => Ty::Secret,
         Type::Version => Ty::Str,
         Type::Duration => Ty::Int,
