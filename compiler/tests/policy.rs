@@ -163,6 +163,19 @@ fn operators_over_networks_subnets_and_address_space() {
         ("s in nsg.subnets", "s", "s.path == \"app.api\"", &["api"]),
         ("nsg in nsgs", "nsg", "nsg.location == uksouth and nsg.resource_group == \"rg-core\"", &["web_nsg"]),
         ("set in rule_sets", "set", "count(set.rules) == 1", &["base"]),
+        // Quantifiers: some item, every item; none of an empty list, all of it.
+        ("nsg in nsgs", "nsg", "any rule in nsg.rules (rule.source == Internet and 22 in rule.ports)", &["web_nsg"]),
+        ("nsg in nsgs", "nsg", "any rule in nsg.rules (rule.protocol == icmp)", &[]),
+        ("nsg in nsgs", "nsg", "all rule in nsg.rules (rule.priority >= 100)", &["web_nsg"]),
+        ("nsg in nsgs", "nsg", "not all rule in nsg.rules (present(rule.description))", &["web_nsg"]),
+        ("net in networks", "net", "all s in net.subnets (present(s.nsg))", &["app"]),
+        ("net in networks", "net", "any s in net.subnets (not present(s.nsg))", &["core"]),
+        ("net in networks", "net", "any p in net.address_space (p within 192.168.0.0/16)", &["app"]),
+        ("net in networks", "net", "all p in net.address_space (p within 10.0.0.0/8)", &["core"]),
+        ("net in networks", "net", "any s in net.subnets (any r in s.nsg.rules (r.deny)) and net.kind == hub", &["core"]),
+        ("net in networks", "net", "any n in [80, 443] (n in net.subnets.nsg.rules.ports) and count(net.subnets) == 1", &["app"]),
+        ("net in hubs", "net", "all s in subnets (s.location == uksouth)", &["core"]),
+        ("net in hubs", "net", "any t in rule_sets (count(t.rules) > 1)", &[]),
     ];
     let mut failures = Vec::new();
     for (head, var, condition, expected) in table {

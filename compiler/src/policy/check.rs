@@ -275,6 +275,23 @@ impl Checker<'_> {
                 Some(Ty::Bool)
             }
             ExprKind::Compare(op, left, right) => self.compare(*op, left, right, e.span),
+            ExprKind::Quantifier { all, var, list, condition } => {
+                let word = if *all { "`all`" } else { "`any`" };
+                let item = match self.ty(list)? {
+                    Ty::List(item) => *item,
+                    Ty::Symbol(name) => return self.unknown_name(&name, list.span),
+                    other => {
+                        return self.error(
+                            Diagnostic::new(&POLICY_TYPE_MISMATCH, list.span, format!("{word} goes over a list, not {}", other.describe()))
+                                .with_help("name a collection, a list field such as `nsg.rules` or `net.subnets`, or write `[...]`"),
+                        );
+                    }
+                };
+                self.scope.push((var.name.clone(), item));
+                self.condition(condition, word);
+                self.scope.pop();
+                Some(Ty::Bool)
+            }
         }
     }
 
@@ -531,6 +548,9 @@ mod tests {
             "starts_with(nsg.resource_group, \"rg-\")",
             "\"web\" in nsg.subnets.name",
             "count(hubs) > 1",
+            "any r in nsg.rules (r.priority < rule.priority and r.deny)",
+            "all s in nsg.subnets (s.location == nsg.location)",
+            "any n in [22, 3389] (n in rule.ports)",
         ] {
             assert_eq!(rule(ok), Vec::<String>::new(), "{ok}");
         }
@@ -552,6 +572,12 @@ mod tests {
         assert_eq!(rule("nsg.location == uksuoth"), ["ASH513 `uksuoth` is not an Azure region"]);
         assert_eq!(rule("22 in rule.priority"), ["ASH513 `in` looks in a list or in tags, not in a number"]);
         assert_eq!(rule("rule.ports matches \"2\""), ["ASH513 `matches` tests text, not a list of ports"]);
+        assert_eq!(rule("any r in rule.name (r == \"x\")"), ["ASH513 `any` goes over a list, not a string"]);
+        assert_eq!(rule("all r in nsg.rules (r.prio > 1)"), ["ASH512 an NSG rule has no field `prio`"]);
+        assert_eq!(rule("any r in nsg.rules (r.name)"), ["ASH513 `any` needs a condition, found a string"]);
+        assert_eq!(rule("any r in rulez (r.deny)"), ["ASH512 `rulez` is no variable here"]);
+        // The variable is bound inside the parentheses only.
+        assert_eq!(rule("any r in nsg.rules (r.deny) and r.allow"), ["ASH512 `r` is no variable here"]);
     }
 
     #[test]

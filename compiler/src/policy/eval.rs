@@ -338,7 +338,7 @@ impl Run<'_, '_, '_> {
         self.out.push(d);
     }
 
-    fn eval(&self, e: &Expr) -> Item {
+    fn eval(&mut self, e: &Expr) -> Item {
         let value = match &e.kind {
             ExprKind::Int(n) => Value::Int(*n),
             ExprKind::Str(s) => Value::Str(s.clone()),
@@ -358,6 +358,20 @@ impl Run<'_, '_, '_> {
             ExprKind::Compare(op, left, right) => {
                 let (l, r) = (self.eval(left).value, self.eval(right).value);
                 Value::Bool(compare(self.env, *op, &l, &r))
+            }
+            ExprKind::Quantifier { all, var, list, condition } => {
+                let items = flatten(self.eval(list));
+                let mut holds = *all;
+                for item in items {
+                    self.scope.push((var.name.clone(), item));
+                    let this = truthy(&self.eval(condition).value);
+                    self.scope.pop();
+                    if this != *all {
+                        holds = this;
+                        break;
+                    }
+                }
+                Value::Bool(holds)
             }
         };
         Item::bare(value)

@@ -86,6 +86,10 @@ pub enum ExprKind {
     Compare(Op, Box<Expr>, Box<Expr>),
     /// `x matches "pattern"`, the pattern compiled.
     Matches(Box<Expr>, regex::Regex),
+    /// `any VAR in LIST (CONDITION)`, `all VAR in LIST (CONDITION)`: whether
+    /// the condition holds for some item of the list, or for every one (an
+    /// empty list has none, and all of its items hold anything).
+    Quantifier { all: bool, var: Ident, list: Box<Expr>, condition: Box<Expr> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -498,6 +502,53 @@ impl<'a> Parser<'a, '_> {
         Some(Expr { span: left.span.to(span), kind: ExprKind::Matches(Box::new(left), regex) })
     }
 
+    /// `any VAR in LIST (CONDITION)` or `all ...`, when `term` starts one;
+    /// `None` when it does not, so that `any` stays a word (`rule.protocol == any`).
+    fn quantifier(&mut self, term: &Term) -> Option<Option<Expr>> {
+        let all = match word(term)?.name.as_str() {
+            "any" => false,
+            "all" => true,
+            _ => return None,
+        };
+        let var = word(self.terms.get(self.at)?).filter(|v| !KEYWORDS.contains(&v.name.as_str()))?;
+        if !is_word(self.terms.get(self.at + 1)?, "in") {
+            return None;
+        }
+        let shape = format!("write `{} VAR in LIST (CONDITION)`, such as `any rule in nsg.rules (rule.deny)`", if all { "all" } else { "any" });
+        let (list, group) = match (self.terms.get(self.at + 2), self.terms.get(self.at + 3)) {
+            (Some(Term::Value(list)), Some(Term::Group(inner, span))) => (list, (inner, *span)),
+            (Some(Term::Value(list)), _) => {
+                self.out.push(syntax(after(list.span), "the condition of a quantifier goes in parentheses after its list", shape));
+                return Some(None);
+            }
+            (other, _) => {
+                let at = other.map_or_else(|| after(self.last_span()), Term::span);
+                self.out.push(syntax(at, "a quantifier goes over a list: a collection, a list field or `[...]`", shape));
+                return Some(None);
+            }
+        };
+        self.at += 4;
+        let list = match value_expr(list, self.out) {
+            Some(list) => list,
+            None => return Some(None),
+        };
+        let (inner, span) = group;
+        if inner.is_empty() {
+            self.out.push(syntax(span, "empty parentheses", "write the condition each item is tested with inside them"));
+            return Some(None);
+        }
+        let mut sub = Parser { terms: inner, at: 0, before: span, out: self.out, depth: self.depth + 1 };
+        let Some(condition) = sub.expr(0) else { return Some(None) };
+        if let Some(extra) = sub.peek() {
+            self.out.push(syntax(extra.span(), format!("{} does not belong here", shown(extra)), "join conditions with `and` or `or`"));
+            return Some(None);
+        }
+        Some(Some(Expr {
+            span: term.span().to(span),
+            kind: ExprKind::Quantifier { all, var: var.clone(), list: Box::new(list), condition: Box::new(condition) },
+        }))
+    }
+
     fn prefix(&mut self) -> Option<Expr> {
         let Some(term) = self.next() else {
             self.out.push(syntax(after(self.last_span()), "a value is missing here", "complete the condition"));
@@ -514,6 +565,9 @@ impl<'a> Parser<'a, '_> {
             self.depth -= 1;
             let inner = inner?;
             return Some(Expr { span: term.span().to(inner.span), kind: ExprKind::Not(Box::new(inner)) });
+        }
+        if let Some(quantifier) = self.quantifier(term) {
+            return quantifier;
         }
         match term {
             Term::Group(inner, span) => {
@@ -714,6 +768,9 @@ mod tests {
             ExprKind::Or(a, b) => format!("({} or {})", show(a), show(b)),
             ExprKind::Compare(op, a, b) => format!("({} {} {})", show(a), op.as_str(), show(b)),
             ExprKind::Matches(a, r) => format!("({} matches {:?})", show(a), r.as_str()),
+            ExprKind::Quantifier { all, var, list, condition } => {
+                format!("({} {} in {} ({}))", if *all { "all" } else { "any" }, var.name, show(list), show(condition))
+            }
         }
     }
 
@@ -731,6 +788,19 @@ mod tests {
         assert_eq!(parse("not (s within 10.0.0.0/8)").unwrap(), "(not (s within 10.0.0.0/8))");
         assert_eq!(parse("lower(n.name) matches \"^a\" or n.priority >= 100").unwrap(), "((lower(n.name) matches \"^a\") or (n.priority >= 100))");
         assert_eq!(parse("a and b and c").unwrap(), "((a and b) and c)");
+        assert_eq!(parse("any r in n.rules (r.deny) and x").unwrap(), "((any r in n.rules (r.deny)) and x)");
+        assert_eq!(parse("not all s in [1, 2] (s > 1 or s == 0)").unwrap(), "(not (all s in [1, 2] (((s > 1) or (s == 0)))))");
+        // Without a variable and `in`, `any` is a word, as in `rule.protocol == any`.
+        assert_eq!(parse("r.protocol == any").unwrap(), "(r.protocol == any)");
+        assert_eq!(parse("any in r.source").unwrap(), "(any in r.source)");
+    }
+
+    #[test]
+    fn malformed_quantifiers_are_reported() {
+        assert_eq!(parse("any r in n.rules").unwrap_err(), ["ASH510 the condition of a quantifier goes in parentheses after its list"]);
+        assert_eq!(parse("any r in n.rules r.deny").unwrap_err(), ["ASH510 the condition of a quantifier goes in parentheses after its list"]);
+        assert_eq!(parse("all r in (r.deny)").unwrap_err(), ["ASH510 a quantifier goes over a list: a collection, a list field or `[...]`"]);
+        assert_eq!(parse("any r in n.rules ()").unwrap_err(), ["ASH510 empty parentheses"]);
     }
 
     #[test]
