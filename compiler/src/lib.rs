@@ -86,6 +86,9 @@ pub struct Analysis {
 #[derive(Debug, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// The process's peak memory (resident, in KiB) when each stage ended,
+    /// where the system tells it (Linux).
+    pub peak_kib: Vec<Option<u64>>,
     since: std::time::Instant,
     /// Told of each stage as it ends: the command line's progress line.
     observer: Option<fn(&'static str)>,
@@ -93,7 +96,7 @@ pub struct Timings {
 
 impl Timings {
     pub fn start() -> Self {
-        Timings { stages: Vec::new(), since: std::time::Instant::now(), observer: None }
+        Timings { stages: Vec::new(), peak_kib: Vec::new(), since: std::time::Instant::now(), observer: None }
     }
 
     /// Timings that tell `observer` the name of each stage as it ends.
@@ -105,6 +108,7 @@ impl Timings {
     pub fn lap(&mut self, stage: &'static str) {
         let now = std::time::Instant::now();
         self.stages.push((stage, now - self.since));
+        self.peak_kib.push(peak_memory_kib());
         self.since = now;
         if let Some(observer) = self.observer {
             observer(stage);
@@ -114,6 +118,13 @@ impl Timings {
     pub fn total(&self) -> std::time::Duration {
         self.stages.iter().map(|(_, d)| *d).sum()
     }
+}
+
+/// The process's peak resident memory so far, from `/proc/self/status`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Analysis {

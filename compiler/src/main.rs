@@ -230,9 +230,10 @@ fn clear_progress(format: Format) {
 
 /// `--verbose`: each stage's time, then the total, on standard error.
 fn print_timings(timings: &ashlar::Timings) {
-    let mut text = String::from("timings:\n");
-    for (stage, took) in &timings.stages {
-        text.push_str(&format!("  {stage:<26} {:>8.3} s\n", took.as_secs_f64()));
+    let mut text = String::from("timings:                       time   peak memory\n");
+    for ((stage, took), peak) in timings.stages.iter().zip(&timings.peak_kib) {
+        let peak = peak.map_or(String::new(), |kib| format!("{:>8.1} MiB", kib as f64 / 1024.0));
+        text.push_str(&format!("  {stage:<26} {:>8.3} s {peak}\n", took.as_secs_f64()));
     }
     text.push_str(&format!("  {:<26} {:>8.3} s\n", "total", timings.total().as_secs_f64()));
     eprint!("{text}");
