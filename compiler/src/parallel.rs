@@ -6,7 +6,7 @@
 /// first thread, the second to the second, ...), which evens out runs of
 /// large items.
 pub fn map_in_order<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    let threads = threads().min(items.len());
     if threads < 2 {
         return items.into_iter().map(f).collect();
     }
@@ -22,6 +22,16 @@ pub fn map_in_order<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) 
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How many threads to use: `ASHLAR_THREADS` when set to a number above 0,
+/// else one per core.
+pub fn threads() -> usize {
+    std::env::var("ASHLAR_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]

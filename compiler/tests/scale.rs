@@ -62,3 +62,44 @@ fn ten_thousand_machines_split_into_templates_arm_takes() {
         assert!(files.iter().any(|f| f.path == format!("main-{n}.bicep")), "main-{n}.bicep");
     }
 }
+
+/// The files `ashlar build` writes for `plan`, with `threads` threads.
+fn build_with_threads(plan: &std::path::Path, threads: &str) -> Vec<(String, Vec<u8>)> {
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ashlar"))
+        .args(["build", plan.to_str().unwrap(), "-o"])
+        .arg(out.path().join("out"))
+        .env("ASHLAR_THREADS", threads)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let mut files: Vec<(String, Vec<u8>)> = walk(&out.path().join("out"));
+    files.sort();
+    files
+}
+
+fn walk(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push((path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()));
+        }
+    }
+    files
+}
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_threads() {
+    // Large enough for policies and files to be shared out over threads.
+    let dir = tempfile::tempdir().unwrap();
+    let text = gen::plan(&gen::Sizes { spokes: 60, subnets: 4, vms: 800, update_groups: 4, policies: 10, ..Default::default() });
+    std::fs::write(dir.path().join("plan.ashlar"), text).unwrap();
+    // The first build writes ashlar.lock; the others read it.
+    let one = build_with_threads(dir.path(), "1");
+    assert!(one.len() > 10, "{} files", one.len());
+    assert_eq!(build_with_threads(dir.path(), "4"), one);
+    assert_eq!(build_with_threads(dir.path(), "3"), one);
+}
