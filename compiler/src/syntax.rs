@@ -351,6 +351,18 @@ impl Builder {
             .collect()
     }
 
+    /// An item of a block's body. The grammar shares `items` with the file, so
+    /// a `use` parses there too: it is an error, and is left out of the tree.
+    fn body_item(&mut self, pair: Pair<Rule>) -> Option<Item> {
+        if pair.as_rule() != Rule::use_decl {
+            return Some(self.item(pair));
+        }
+        let d = Diagnostic::new(&SYNTAX_ERROR, self.span(&pair), "`use` must be at the top level of a file, not inside a block")
+            .with_help("move this `use` out of the block, to the top of the file");
+        self.diagnostics.push(d);
+        None
+    }
+
     fn item(&mut self, pair: Pair<Rule>) -> Item {
         match pair.as_rule() {
             Rule::attribute => Item::Attribute(self.attribute(pair)),
@@ -377,7 +389,7 @@ impl Builder {
                 Rule::head => head = Some(self.ident(&part)),
                 Rule::body => {
                     let body_span = self.span(&part);
-                    let items = part.into_inner().map(|p| self.item(p)).collect();
+                    let items = part.into_inner().filter_map(|p| self.body_item(p)).collect();
                     body = Some(Body { items, span: body_span });
                 }
                 _ => terms.push(self.term(part)),
@@ -532,12 +544,14 @@ impl Builder {
                 '0' => Some('\0'),
                 '"' | '\\' | '{' | '}' | '$' => Some(e),
                 'u' => {
+                    // `\u{HEX}`; the grammar also lets `\u` through without the braces.
                     let rest = &raw[i + 2..];
-                    let close = rest.find('}');
-                    let code = close.and_then(|c| u32::from_str_radix(&rest[1..c], 16).ok()).and_then(char::from_u32);
+                    let close = rest.strip_prefix('{').and_then(|r| r.find('}')).map(|c| c + 1);
+                    let hex = close.map(|c| &rest[1..c]).filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()));
+                    let code = hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32);
                     if let Some(close) = close {
                         // Skip `{HEX}`: the `u` is already consumed.
-                        for _ in 0..=close {
+                        for _ in rest[..=close].chars() {
                             chars.next();
                         }
                     }
