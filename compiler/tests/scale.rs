@@ -58,6 +58,11 @@ fn ten_thousand_machines_split_into_templates_arm_takes() {
     let order: Vec<&str> = script.lines().filter_map(|l| l.split("--template-file ").nth(1)).map(|rest| rest.split(' ').next().unwrap()).collect();
     let expected: Vec<String> = (1..=templates.len()).map(|n| format!("main-{n}.json")).collect();
     assert_eq!(order, expected);
+    // A script the shell reads.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deploy.sh"), script).unwrap();
+    let syntax = std::process::Command::new("sh").arg("-n").arg(dir.path().join("deploy.sh")).output().unwrap();
+    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
     for n in 1..=templates.len() {
         assert!(files.iter().any(|f| f.path == format!("main-{n}.bicep")), "main-{n}.bicep");
     }
