@@ -187,7 +187,7 @@ fn style() -> Style {
 /// Reads and analyses a plan; an unreadable plan is reported and ends the run.
 fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
     // A long run shows which stage it has reached, on a terminal only.
-    let mut timings = if !format.is_machine() && std::io::stderr().is_terminal() {
+    let mut timings = if shows_progress(format) {
         ashlar::Timings::observed(|stage| eprint!("\r\x1b[2K{stage} done"))
     } else {
         ashlar::Timings::start()
@@ -221,9 +221,14 @@ fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], forma
     }
 }
 
+/// Whether a run shows its progress: only to a person at a terminal.
+fn shows_progress(format: Format) -> bool {
+    !format.is_machine() && std::io::stderr().is_terminal()
+}
+
 /// Erases the progress line, if [`analyse`] drew one.
 fn clear_progress(format: Format) {
-    if !format.is_machine() && std::io::stderr().is_terminal() {
+    if shows_progress(format) {
         eprint!("\r\x1b[2K");
     }
 }

@@ -1,29 +1,16 @@
 //! Whatever a user feeds ashlar, it answers with diagnostics or success, never a panic.
 
-use ashlar::load::{InputFile, PlanInput};
+#[path = "support/fuzzing.rs"]
+mod fuzzing;
 
 fn analyze_bytes(bytes: Vec<u8>) -> ashlar::Analysis {
-    let root = std::env::temp_dir();
-    let input = PlanInput {
-        root: root.clone(),
-        files: vec![InputFile { name: "fuzz.ashlar".into(), path: root.join("fuzz.ashlar"), bytes }],
-        lock: None,
-        config: None,
-    };
-    ashlar::analyze(&input)
+    ashlar::analyze(&fuzzing::plan_input(&std::env::temp_dir(), bytes))
 }
 
-/// xorshift: reproducible pseudo-random bytes without a dependency.
+/// Reproducible pseudo-random bytes, from the fuzzers' generator.
 fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
+    let mut rng = fuzzing::Rng::new(seed);
+    (0..len).map(|_| rng.next_u64() as u8).collect()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! What the fuzzers share: running bytes through the whole pipeline, the seed
 //! corpus, and a reproducible pseudo-random generator.
 //!
-//! Included with `#[path]` by `tests/fuzz_regressions.rs`, by the stable
+//! Included with `#[path]` by `tests/fuzz_regressions.rs`, `tests/robustness.rs`, the stable
 //! fuzz smoke `examples/fuzz_smoke.rs` and by the cargo-fuzz targets in
 //! `fuzz/fuzz_targets/`, so that all of them run an input the same way.
 #![allow(dead_code)]
