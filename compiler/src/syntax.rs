@@ -31,18 +31,114 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Parses one file. On a syntax error the result holds what was built before it:
 /// nothing, since a partial tree would only cause follow-on errors.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    let threads = crate::parallel::threads();
+    let pieces = if text.len() >= PARALLEL_PARSE_FROM && threads > 1 { threads } else { 1 };
+    parse_in_pieces(file, text, pieces, MIN_PIECE)
+}
+
+/// Files from this size up are parsed in pieces, one per core.
+const PARALLEL_PARSE_FROM: usize = 128 * 1024;
+/// The least a piece holds: threads cost more than parsing a few lines.
+const MIN_PIECE: usize = 32 * 1024;
+
+/// [`parse`], with the file cut into up to `pieces` runs of whole top-level
+/// items (see [`top_level_pieces`]) of at least `min_len` bytes each, parsed on
+/// as many threads. The tree and diagnostics are those of the whole file
+/// parsed at once: a file with a syntax error anywhere is parsed again whole,
+/// so that its error is found and worded as it always is.
+fn parse_in_pieces(file: FileId, text: &str, pieces: usize, min_len: usize) -> (File, Vec<Diagnostic>) {
     if let Some(diagnostic) = check_nesting(file, text) {
         return (File::default(), vec![diagnostic]);
     }
-    match AshlarParser::parse(Rule::file, text) {
-        Ok(mut pairs) => {
-            let mut builder = Builder { file, diagnostics: Vec::new() };
-            let root = pairs.next().expect("the file rule always yields one pair");
-            let tree = builder.file(root);
-            (tree, builder.diagnostics)
+    let ranges = if pieces > 1 { top_level_pieces(text, pieces, min_len) } else { Vec::new() };
+    if ranges.len() > 1 {
+        let parsed = crate::parallel::map_in_order(ranges, |range| parse_piece(file, text, range).ok());
+        if parsed.iter().all(Option::is_some) {
+            let mut whole = File::default();
+            let mut diagnostics = Vec::new();
+            for (tree, found) in parsed.into_iter().flatten() {
+                whole.uses.extend(tree.uses);
+                whole.items.extend(tree.items);
+                diagnostics.extend(found);
+            }
+            return (whole, diagnostics);
         }
-        Err(error) => (File::default(), vec![syntax_error(file, text, error)]),
     }
+    match parse_piece(file, text, 0..text.len()) {
+        Ok(parsed) => parsed,
+        Err(error) => (File::default(), vec![syntax_error(file, text, *error)]),
+    }
+}
+
+/// Parses `text[range]`, a run of whole top-level items, with spans in `text`.
+fn parse_piece(file: FileId, text: &str, range: std::ops::Range<usize>) -> Result<(File, Vec<Diagnostic>), Box<pest::error::Error<Rule>>> {
+    let mut pairs = AshlarParser::parse(Rule::file, &text[range.clone()]).map_err(Box::new)?;
+    let mut builder = Builder { file, base: range.start, diagnostics: Vec::new() };
+    let root = pairs.next().expect("the file rule always yields one pair");
+    let tree = builder.file(root);
+    Ok((tree, builder.diagnostics))
+}
+
+/// Cuts `text` into up to `pieces` consecutive ranges of at least `min_len`
+/// bytes, each a run of whole top-level items, so that each parses by itself
+/// as the `file` rule. A cut falls only just after a line break outside
+/// brackets, strings and comments, where the line before does not end in `=`
+/// (an attribute's value may start on the next line): there the grammar is
+/// always between two items, since only a value after `=`, brackets and
+/// comments carry an item over a line break. Text that is not valid may be cut
+/// elsewhere; its pieces then fail to parse, and [`parse_in_pieces`] parses
+/// it whole.
+fn top_level_pieces(text: &str, pieces: usize, min_len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let target = (text.len() / pieces).max(min_len).max(1);
+    let mut start = 0;
+    let mut depth = 0usize;
+    // The last byte outside whitespace and comments, which decides whether a line break ends an item.
+    let mut last = b'\n';
+    let mut cut = |at: usize, depth: usize, last: u8, start: &mut usize| {
+        if depth == 0 && last != b'=' && at - *start >= target && ranges.len() + 1 < pieces && text.len() - at >= min_len {
+            ranges.push(*start..at);
+            *start = at;
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                last = b'"';
+                if i >= bytes.len() || bytes[i] == b'\n' {
+                    // A string left open: not valid text, which is parsed whole anyway.
+                    continue;
+                }
+            }
+            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                i = if bytes[i + 1] == b'/' {
+                    text[i..].find('\n').map_or(text.len(), |n| i + n)
+                } else {
+                    text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
+                };
+                continue;
+            }
+            b'\n' => cut(i + 1, depth, last, &mut start),
+            b' ' | b'\t' | b'\r' => {}
+            b => {
+                match b {
+                    b'{' | b'[' | b'(' => depth += 1,
+                    b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                last = b;
+            }
+        }
+        i += 1;
+    }
+    ranges.push(start..text.len());
+    ranges
 }
 
 /// What the lexical scan of [`scan`] reports, outside strings.
@@ -307,13 +403,20 @@ fn hint(text: &str, at: usize) -> Option<String> {
 
 struct Builder {
     file: FileId,
+    /// Where the parsed text starts in the file: pest counts from the start of a piece.
+    base: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Builder {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        self.at(s.start(), s.end())
+    }
+
+    /// The span of `start..end` of the parsed text.
+    fn at(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.base + start, self.base + end)
     }
 
     fn ident(&self, pair: &Pair<Rule>) -> Ident {
@@ -344,7 +447,7 @@ impl Builder {
         pair.as_str()
             .split('.')
             .map(|part| {
-                let ident = Ident { name: part.to_string(), span: Span::new(self.file, offset, offset + part.len()) };
+                let ident = Ident { name: part.to_string(), span: self.at(offset, offset + part.len()) };
                 offset += part.len() + 1;
                 ident
             })
@@ -563,7 +666,7 @@ impl Builder {
                 Some(ch) => out.push(ch),
                 None => {
                     let end = i + 1 + e.len_utf8();
-                    let span = Span::new(self.file, base + i, base + end);
+                    let span = self.at(base + i, base + end);
                     self.diagnostics.push(
                         Diagnostic::new(&INVALID_LITERAL, span, format!("unknown escape `{}`", &raw[i..end]))
                             .with_help("escapes are \\n \\t \\r \\\" \\\\ \\{ \\} \\$ and \\u{HEX}"),
@@ -594,4 +697,74 @@ fn parse_duration(text: &str) -> Option<u64> {
         }
     }
     Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_in_pieces, top_level_pieces, MIN_PIECE, PARALLEL_PARSE_FROM};
+    use crate::source::FileId;
+
+    /// The tree and diagnostics of `text` parsed whole and in `pieces` pieces, as text.
+    fn both(text: &str, pieces: usize) -> (String, String) {
+        let file = FileId(0);
+        let whole = parse_in_pieces(file, text, 1, 0);
+        let cut = parse_in_pieces(file, text, pieces, 1);
+        (format!("{whole:?}"), format!("{cut:?}"))
+    }
+
+    #[test]
+    fn pieces_parse_to_the_tree_and_diagnostics_of_the_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = 0;
+        for dir in ["examples", "tests/fixtures", "stdlib"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+                if entry.path().extension().is_none_or(|e| e != "ashlar") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+                files += 1;
+                for pieces in [2, 3, 7, usize::MAX] {
+                    let (whole, cut) = both(&text, pieces);
+                    assert_eq!(whole, cut, "{} in {pieces} pieces", entry.path().display());
+                }
+            }
+        }
+        assert!(files > 300, "found only {files} plan files");
+    }
+
+    #[test]
+    fn pieces_end_only_between_items() {
+        let cases = [
+            // A value on the line after its `=`, also after a comment.
+            "a = 1\nb =\n  2\nc = // why\n  3\nd = /* multi\nline */\n  4\n",
+            // Line breaks inside brackets, strings with comment marks, `;` between items.
+            "network hub {\n  x = [1,\n 2]\n}\ns = \"// not a comment\"; t = \"=\"\nu = call(1,\n 2)\n",
+            // A block comment across lines in a block's head.
+            "subnet web /* a\nb */ 10.0.0.0/24\nv = 1\n",
+            // Errors in later items: the whole file's first error, as ever.
+            "a = 1\nb = 2\nc = \"open\nd = 4\n",
+            "a = 1\nb = 2\n}\nd = 4\n",
+            "a = 1\nb = 2\nnetwork x {\nd = 4\n",
+            "a = 1\nb = \"\\q\"\nc = 999999999999999999999\n",
+        ];
+        for text in cases {
+            for pieces in [2, 3, usize::MAX] {
+                let (whole, cut) = both(text, pieces);
+                assert_eq!(whole, cut, "{text:?} in {pieces} pieces");
+            }
+        }
+        // A value on the next line keeps its attribute in one piece.
+        let ranges = top_level_pieces(cases[0], usize::MAX, 1);
+        let texts: Vec<&str> = ranges.into_iter().map(|r| &cases[0][r]).collect();
+        assert_eq!(texts, ["a = 1\n", "b =\n  2\n", "c = // why\n  3\n", "d = /* multi\nline */\n  4\n"]);
+    }
+
+    #[test]
+    fn a_large_file_is_cut_into_one_piece_per_thread() {
+        let text = "a = 1\n".repeat(PARALLEL_PARSE_FROM / 3);
+        let ranges = top_level_pieces(&text, 4, MIN_PIECE);
+        assert_eq!(ranges.len(), 4);
+        assert_eq!(ranges.iter().map(|r| r.len()).sum::<usize>(), text.len());
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+    }
 }

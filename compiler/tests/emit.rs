@@ -3,7 +3,7 @@
 //! determinism, and the atomic write of the output folder.
 
 use ashlar::emit::{self, OutputFile};
-use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Prop, Resource, ResourceGroup, SecretRef};
+use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Object, Prop, Resource, ResourceGroup, SecretRef};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -249,7 +249,7 @@ fn hostile_plan() -> AzurePlan {
     tags.insert("a b".into(), "if".into());
     tags.insert("if".into(), "true".into());
     let strings: Vec<Prop> = HOSTILE.iter().map(|s| Prop::str(*s)).collect();
-    let keyed: IndexMap<String, Prop> = HOSTILE.iter().map(|s| (s.to_string(), Prop::str(*s))).collect();
+    let keyed: Object = HOSTILE.iter().map(|s| (s.to_string(), Prop::str(*s))).collect();
     let rg_a = "rg-'a'[x]".to_string();
     let rg_b = "[rg-b]".to_string();
     let origin = 0;
@@ -262,7 +262,7 @@ fn hostile_plan() -> AzurePlan {
         resource_group: rg.to_string(),
         location: Some("[uk'south]".to_string()),
         tags: tags.clone(),
-        top: IndexMap::new(),
+        top: Object::new(),
         properties: Prop::object([
             ("addressSpace", Prop::object([("addressPrefixes", Prop::Array(vec![Prop::str("10.0.0.0/16")]))])),
             ("subnets", Prop::Array(vec![])),
@@ -274,11 +274,11 @@ fn hostile_plan() -> AzurePlan {
     let a = vnet("[vnet-'a']", &rg_a, "vnet_a", 0);
     let b = vnet("vnet-${b}\\", &rg_b, "vnet_b", 1);
     let peering = |name: &str, parent: usize, remote: usize, rg: &str, deployment: usize, extra: Vec<(&str, Prop)>| {
-        let mut properties: IndexMap<String, Prop> = IndexMap::new();
+        let mut properties = Object::new();
         properties.insert("remoteVirtualNetwork".into(), Prop::object([("id", Prop::Id(remote))]));
         properties.insert("allowVirtualNetworkAccess".into(), Prop::Bool(true));
         for (k, v) in extra {
-            properties.insert(k.into(), v);
+            properties.insert(k.to_string().into(), v);
         }
         Resource {
             symbol: format!("peer_{parent}_{remote}"),
@@ -289,7 +289,7 @@ fn hostile_plan() -> AzurePlan {
             resource_group: rg.to_string(),
             location: None,
             tags: IndexMap::new(),
-            top: IndexMap::new(),
+            top: Object::new(),
             properties: Prop::Object(properties),
             depends_on: vec![parent, remote],
             origin,
@@ -300,7 +300,7 @@ fn hostile_plan() -> AzurePlan {
     // 4: a to a's own network, in the same deployment as a (parent inline, `.id`).
     let p_ab = peering("[peer]", 0, 1, &rg_a, 2, vec![("hostile", Prop::Array(strings.clone()))]);
     let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
-    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(secret))]);
+    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
     let subnet = Prop::ChildId { resource: 1, child: "subnets", name: "[snet-'x']".into() };
     let p_aa = peering(
         "${self}",
@@ -341,7 +341,7 @@ fn hostile_plan() -> AzurePlan {
             resource_group: String::new(),
             location: None,
             tags: IndexMap::new(),
-            top: IndexMap::new(),
+            top: Object::new(),
             properties: Prop::object([("maintenanceConfigurationId", Prop::Id(1)), ("hostile", Prop::Array(strings.clone()))]),
             depends_on: vec![1, 0, 1],
             origin,
@@ -774,13 +774,13 @@ fn identity_plan() -> AzurePlan {
             resource_group: rg.into(),
             location: None,
             tags: IndexMap::new(),
-            top: IndexMap::new(),
+            top: Object::new(),
             properties,
             depends_on,
             origin: 0,
             deployment,
         };
-    let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(IndexMap::new()), vec![], 0);
+    let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![], 0);
     let role = resource(
         "role_a",
         role_type,
@@ -794,7 +794,7 @@ fn identity_plan() -> AzurePlan {
         0,
     );
     let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(0))]), vec![0, 1], 1);
-    user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(0, Prop::Object(IndexMap::new()))]))]));
+    user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(0, Prop::Object(Object::new()))]))]));
     let deployment = |name: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.into(),
         symbol: format!("deploy_{}", name.replace('-', "_")),
@@ -877,7 +877,7 @@ fn desktop_plan() -> AzurePlan {
         resource_group: rg.into(),
         location: None,
         tags: IndexMap::new(),
-        top: IndexMap::new(),
+        top: Object::new(),
         properties,
         depends_on,
         origin: 0,
@@ -894,7 +894,7 @@ fn desktop_plan() -> AzurePlan {
     let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(0))]), vec![0], 0);
     let mut role = resource("role_a", role_type, vec!["[ag-'a']", "p"], Prop::object([("principalId", Prop::str("p"))]), vec![1], 0);
     role.top.insert("scope".into(), Prop::Scope(1));
-    let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(IndexMap::new()), vec![], 1);
+    let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(Object::new()), vec![], 1);
     let mut ext =
         resource("ext_a", ext_type, vec!["vm-a", "Microsoft.PowerShell.DSC"], Prop::object([("token", Prop::RegistrationToken(0))]), vec![3, 0], 1);
     ext.parent = Some(3);

@@ -15,7 +15,7 @@
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Spanned, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -511,8 +511,8 @@ fn strings(values: &[&str]) -> Prop {
 pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop {
     let node = model.node(block);
     let times = Prop::Array(vec![Prop::str(run_time(policy.schedule.time))]);
-    let mut schedule = IndexMap::new();
-    schedule.insert("schedulePolicyType".to_string(), Prop::str("SimpleSchedulePolicy"));
+    let mut schedule = Object::new();
+    schedule.insert("schedulePolicyType".into(), Prop::str("SimpleSchedulePolicy"));
     schedule.insert("scheduleRunFrequency".into(), Prop::str(if policy.schedule.weekly { "Weekly" } else { "Daily" }));
     if policy.schedule.weekly {
         let days: Vec<&str> = policy.schedule.days.iter().map(|d| d.value).collect();
@@ -525,8 +525,8 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
         let week = r.week.as_ref().map_or("First", |w| w.value);
         Prop::object([("daysOfTheWeek", strings(&policy.kept_days(r))), ("weeksOfTheMonth", strings(&[week]))])
     };
-    let mut retention = IndexMap::new();
-    retention.insert("retentionPolicyType".to_string(), Prop::str("LongTermRetentionPolicy"));
+    let mut retention = Object::new();
+    retention.insert("retentionPolicyType".into(), Prop::str("LongTermRetentionPolicy"));
     for r in &policy.retentions {
         let (key, value) = match r.unit {
             Unit::Days => ("dailySchedule", Prop::object([("retentionTimes", times.clone()), ("retentionDuration", duration(r))])),
@@ -558,14 +558,14 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
                 ]),
             ),
         };
-        retention.insert(key.to_string(), value);
+        retention.insert(key.into(), value);
     }
     // Azure's order of the retentions, whatever the order written.
     let order = ["retentionPolicyType", "dailySchedule", "weeklySchedule", "monthlySchedule", "yearlySchedule"];
-    retention.sort_by_key(|k, _| order.iter().position(|o| o == k));
+    retention.sort_by_key(|k, _| order.iter().position(|o| *o == k));
 
-    let mut properties = IndexMap::new();
-    properties.insert("backupManagementType".to_string(), Prop::str("AzureIaasVM"));
+    let mut properties = Object::new();
+    properties.insert("backupManagementType".into(), Prop::str("AzureIaasVM"));
     properties.insert("policyType".into(), Prop::str("V1"));
     properties
         .insert("instantRpRetentionRangeInDays".into(), Prop::Int(instant_restore_days(model, block, policy).unwrap_or(DEFAULT_INSTANT_RESTORE)));
@@ -606,7 +606,7 @@ pub fn lower_backup(lw: &mut Lowering) {
                     model.tags(policy_block),
                     policy_block,
                 );
-                resource.top.insert("sku".to_string(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
+                resource.top.insert("sku".into(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
                 resource.properties = Prop::object([("publicNetworkAccess", Prop::str("Enabled"))]);
                 let vault = lw.push(resource);
                 vaults.push((location.clone(), rg.clone(), vault, name.clone()));
@@ -769,7 +769,7 @@ mod tests {
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
         path.iter().fold(prop, |p, key| match p {
-            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Object(entries) => entries.get(key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
             Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
             other => panic!("{other:?} has no `{key}`"),
         })

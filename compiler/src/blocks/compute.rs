@@ -5,7 +5,7 @@
 //! lives here too; [`super::scale_set`] has the rest.
 
 use crate::compute::{self as facts};
-use crate::lower::ir::{Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -467,8 +467,8 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
     let name = lw.names.load_balancer(block, public);
     let owner = lw.model.node(block).name().to_string();
 
-    let mut frontend = IndexMap::new();
-    frontend.insert("name".to_string(), Prop::str("frontend"));
+    let mut frontend = Object::new();
+    frontend.insert("name".into(), Prop::str("frontend"));
     let mut depends_on = Vec::new();
     if public {
         let mut pip = place.resource(format!("pip_{owner}"), PUBLIC_IP, lw.names.public_ip(&name, block));
@@ -598,9 +598,9 @@ pub fn gallery_image(lw: &Lowering, block: NodeId) -> Option<(NodeId, ResourceId
 /// leave disk names to Azure.
 pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
     let model = lw.model;
-    let mut os_disk = IndexMap::new();
+    let mut os_disk = Object::new();
     if let Some(vm) = vm {
-        os_disk.insert("name".to_string(), Prop::str(lw.names.os_disk(vm)));
+        os_disk.insert("name".into(), Prop::str(lw.names.os_disk(vm)));
     }
     os_disk.insert("createOption".into(), Prop::str("FromImage"));
     os_disk.insert("caching".into(), Prop::str("ReadWrite"));
@@ -612,9 +612,9 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
     let data_disks: Vec<Prop> = luns(model, block)
         .into_iter()
         .map(|(disk, lun)| {
-            let mut d = IndexMap::new();
+            let mut d = Object::new();
             if let Some(vm) = vm {
-                d.insert("name".to_string(), Prop::str(lw.names.data_disk(vm, disk)));
+                d.insert("name".into(), Prop::str(lw.names.data_disk(vm, disk)));
             }
             d.insert("lun".into(), Prop::Int(lun));
             d.insert("createOption".into(), Prop::str("Empty"));
@@ -624,8 +624,8 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
             Prop::Object(d)
         })
         .collect();
-    let mut profile = IndexMap::new();
-    profile.insert("imageReference".to_string(), image_reference(lw, block));
+    let mut profile = Object::new();
+    profile.insert("imageReference".into(), image_reference(lw, block));
     profile.insert("osDisk".into(), Prop::Object(os_disk));
     if !data_disks.is_empty() {
         profile.insert("dataDisks".into(), Prop::Array(data_disks));
@@ -635,14 +635,14 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
 
 /// The OS profile of a machine block: `name_key` is `computerName` for a
 /// virtual machine, `computerNamePrefix` for a scale set.
-pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: String) -> Prop {
+pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &'static str, computer_name: String) -> Prop {
     let model = lw.model;
     let node = model.node(block);
     let os = os(model, block).unwrap_or(Os::Linux);
     let user = node.str("admin_user").unwrap_or("azureadmin").to_string();
     let password = node.get("admin").map(|a| lw.prop(&a.value));
-    let mut profile = IndexMap::new();
-    profile.insert(name_key.to_string(), Prop::str(computer_name));
+    let mut profile = Object::new();
+    profile.insert(name_key.into(), Prop::str(computer_name));
     profile.insert("adminUsername".into(), Prop::str(user.clone()));
     if let Some(password) = &password {
         profile.insert("adminPassword".into(), password.clone());
@@ -652,8 +652,8 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: S
     }
     match os {
         Os::Windows => {
-            let mut windows = IndexMap::new();
-            windows.insert("provisionVMAgent".to_string(), Prop::Bool(true));
+            let mut windows = Object::new();
+            windows.insert("provisionVMAgent".into(), Prop::Bool(true));
             windows.insert("enableAutomaticUpdates".into(), Prop::Bool(true));
             if let Some(patch) = crate::blocks::updates::patch_settings(model, block) {
                 windows.insert("patchSettings".into(), patch);
@@ -661,8 +661,8 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: S
             profile.insert("windowsConfiguration".into(), Prop::Object(windows));
         }
         Os::Linux => {
-            let mut linux = IndexMap::new();
-            linux.insert("disablePasswordAuthentication".to_string(), Prop::Bool(password.is_none()));
+            let mut linux = Object::new();
+            linux.insert("disablePasswordAuthentication".into(), Prop::Bool(password.is_none()));
             if let Some(key) = node.str("ssh_key") {
                 let key = Prop::object([("path", Prop::str(format!("/home/{user}/.ssh/authorized_keys"))), ("keyData", Prop::str(key.trim()))]);
                 linux.insert("ssh".into(), Prop::object([("publicKeys", Prop::Array(vec![key]))]));
@@ -680,9 +680,9 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &str, computer_name: S
 /// The security profile of a machine block, when it asks for trusted launch or
 /// encryption at host.
 pub fn security_profile(node: &Node) -> Option<Prop> {
-    let mut profile = IndexMap::new();
+    let mut profile = Object::new();
     if flag(node, "encryption_at_host") {
-        profile.insert("encryptionAtHost".to_string(), Prop::Bool(true));
+        profile.insert("encryptionAtHost".into(), Prop::Bool(true));
     }
     if flag(node, "trusted_launch") {
         profile.insert("securityType".into(), Prop::str("TrustedLaunch"));
@@ -717,7 +717,7 @@ pub fn script_extension(model: &Model, block: NodeId) -> Option<(&'static str, P
             ("type", Prop::str(name)),
             ("typeHandlerVersion", Prop::str(version)),
             ("autoUpgradeMinorVersion", Prop::Bool(true)),
-            ("settings", Prop::Object(IndexMap::new())),
+            ("settings", Prop::Object(Object::new())),
             ("protectedSettings", Prop::object([(protected.0, Prop::str(protected.1))])),
         ]),
     ))
@@ -758,8 +758,8 @@ fn compute(lw: &mut Lowering, block: NodeId) {
     let avset = flag(node, "availability_set").then(|| {
         let mut avset = place.resource(format!("avail_{symbol}"), AVAILABILITY_SET, lw.names.availability_set(block));
         avset.top.insert("sku".into(), Prop::object([("name", Prop::str("Aligned"))]));
-        let mut properties = IndexMap::new();
-        properties.insert("platformFaultDomainCount".to_string(), Prop::Int(2));
+        let mut properties = Object::new();
+        properties.insert("platformFaultDomainCount".into(), Prop::Int(2));
         properties.insert("platformUpdateDomainCount".into(), Prop::Int(5));
         if let Some(ppg) = ppg {
             properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
@@ -817,8 +817,8 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
     let vm_name = lw.names.virtual_machine(block, machine.name);
     let machine_symbol = machine.name.replace('-', "_");
 
-    let mut configuration = IndexMap::new();
-    configuration.insert("subnet".to_string(), place.subnet_ref());
+    let mut configuration = Object::new();
+    configuration.insert("subnet".into(), place.subnet_ref());
     match machine.ip {
         Some(ip) => {
             configuration.insert("privateIPAllocationMethod".into(), Prop::str("Static"));
@@ -853,8 +853,8 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
     if let Some(identity) = identity(node) {
         vm.top.insert("identity".into(), identity);
     }
-    let mut properties = IndexMap::new();
-    properties.insert("hardwareProfile".to_string(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
+    let mut properties = Object::new();
+    properties.insert("hardwareProfile".into(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
     properties.insert("storageProfile".into(), storage_profile(lw, block, Some(&vm_name)));
     properties.insert("osProfile".into(), os_profile(lw, block, "computerName", vm_name.clone()));
     properties.insert(
@@ -985,7 +985,7 @@ mod lowering_tests {
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
         path.iter().fold(prop, |p, key| match p {
-            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Object(entries) => entries.get(key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
             Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
             other => panic!("{other:?} has no `{key}`"),
         })

@@ -21,7 +21,7 @@
 //! groups of the pools that name it.
 
 use crate::blocks::compute::{self, lower_machine, vm_extension, Machine, Place};
-use crate::lower::ir::{Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -380,9 +380,9 @@ fn algorithm(word: &str) -> &'static str {
 }
 
 /// Inserts an entry into a resource's properties, which are always an object.
-fn set_property(resource: &mut Resource, key: &str, value: Prop) {
+fn set_property(resource: &mut Resource, key: &'static str, value: Prop) {
     if let Prop::Object(entries) = &mut resource.properties {
-        entries.insert(key.to_string(), value);
+        entries.insert(key.into(), value);
     }
 }
 
@@ -445,8 +445,8 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
     // The host pool.
     let host_pool_name = lw.names.host_pool(pool);
     let mut host_pool = place.resource(format!("hp_{symbol}"), HOST_POOL, host_pool_name.clone());
-    let mut properties = IndexMap::new();
-    properties.insert("hostPoolType".to_string(), Prop::str(if pooled { "Pooled" } else { "Personal" }));
+    let mut properties = Object::new();
+    properties.insert("hostPoolType".into(), Prop::str(if pooled { "Pooled" } else { "Personal" }));
     let balancing = if pooled { algorithm(node.str("load_balancing").unwrap_or("breadth_first")) } else { "Persistent" };
     properties.insert("loadBalancerType".into(), Prop::str(balancing));
     // Users assigned to both kinds of group of one pool see only the preferred kind.
@@ -482,8 +482,8 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
         let group_name = lw.names.application_group(group);
         let group_symbol = format!("ag_{symbol}_{}", group_node.name());
         let mut app_group = place.resource(group_symbol.clone(), APPLICATION_GROUP, group_name.clone());
-        let mut properties = IndexMap::new();
-        properties.insert("applicationGroupType".to_string(), Prop::str(if is_remote_app(group_node) { "RemoteApp" } else { "Desktop" }));
+        let mut properties = Object::new();
+        properties.insert("applicationGroupType".into(), Prop::str(if is_remote_app(group_node) { "RemoteApp" } else { "Desktop" }));
         properties.insert("hostPoolArmPath".into(), Prop::Id(host_pool));
         if let Some(friendly) = group_node.str("friendly_name") {
             properties.insert("friendlyName".into(), Prop::str(friendly));
@@ -496,8 +496,8 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
         for application in applications(model, group) {
             let app_node = model.node(application);
             let path = app_node.str("path").unwrap_or_default();
-            let mut properties = IndexMap::new();
-            properties.insert("friendlyName".to_string(), Prop::str(app_node.str("friendly_name").unwrap_or(app_node.name())));
+            let mut properties = Object::new();
+            properties.insert("friendlyName".into(), Prop::str(app_node.str("friendly_name").unwrap_or(app_node.name())));
             properties.insert("filePath".into(), Prop::str(path));
             match app_node.str("arguments") {
                 Some(arguments) => {
@@ -553,8 +553,8 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
     // The scaling plan of a pooled pool.
     if let Some(scaling) = scaling_of(model, pool).filter(|_| pooled) {
         let scaling_node = model.node(scaling);
-        let mut schedule = IndexMap::new();
-        schedule.insert("name".to_string(), Prop::str("schedule"));
+        let mut schedule = Object::new();
+        schedule.insert("name".into(), Prop::str("schedule"));
         let days: Vec<Prop> = match scaling_node.get("days") {
             Some(_) => scaling_node
                 .list("days")
@@ -570,7 +570,7 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
         let peak = algorithm(node.str("load_balancing").unwrap_or("breadth_first"));
         for (attr, property) in PHASES {
             if let Some(at) = time(scaling_node, attr) {
-                schedule.insert(property.to_string(), time_prop(at.value));
+                schedule.insert((*property).into(), time_prop(at.value));
             }
         }
         // Fixed values (docs/language.md, `scaling`): start a fifth of the hosts,
@@ -625,11 +625,11 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
                 ("type", Prop::str("AADLoginForWindows")),
                 ("typeHandlerVersion", Prop::str("1.0")),
                 ("autoUpgradeMinorVersion", Prop::Bool(true)),
-                ("settings", Prop::Object(IndexMap::new())),
+                ("settings", Prop::Object(Object::new())),
             ])
         } else {
-            let mut settings = IndexMap::new();
-            settings.insert("name".to_string(), Prop::str(node.str("domain").unwrap_or_default()));
+            let mut settings = Object::new();
+            settings.insert("name".into(), Prop::str(node.str("domain").unwrap_or_default()));
             if let Some(ou) = node.str("ou") {
                 settings.insert("ouPath".into(), Prop::str(ou));
             }
@@ -720,14 +720,14 @@ fn lower_workspace(lw: &mut Lowering, workspace: NodeId) {
         .flat_map(|pool| app_groups(model, pool))
         .filter_map(|group| lw.primary.get(&group).copied())
         .collect();
-    let mut properties = IndexMap::new();
+    let mut properties = Object::new();
     if let Some(friendly) = node.str("friendly_name") {
-        properties.insert("friendlyName".to_string(), Prop::str(friendly));
+        properties.insert("friendlyName".into(), Prop::str(friendly));
     }
     if let Some(description) = node.str("description") {
-        properties.insert("description".to_string(), Prop::str(description));
+        properties.insert("description".into(), Prop::str(description));
     }
-    properties.insert("applicationGroupReferences".to_string(), Prop::Array(app_groups.iter().map(|&g| Prop::Id(g)).collect()));
+    properties.insert("applicationGroupReferences".into(), Prop::Array(app_groups.iter().map(|&g| Prop::Id(g)).collect()));
     let mut resource = resource(format!("ws_{}", node.name()), WORKSPACE, vec![lw.names.desktop_workspace(workspace)], &group, region, workspace);
     resource.tags = model.tags(workspace);
     resource.properties = Prop::Object(properties);
@@ -827,7 +827,7 @@ mod lowering_tests {
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
         path.iter().fold(prop, |p, key| match p {
-            Prop::Object(entries) => entries.get(*key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
+            Prop::Object(entries) => entries.get(key).unwrap_or_else(|| panic!("no `{key}` in {p:?}")),
             Prop::Array(items) => &items[key.parse::<usize>().expect("an index")],
             other => panic!("{other:?} has no `{key}`"),
         })

@@ -16,7 +16,7 @@
 use super::endpoints::{nested, zone_list, HubPlace};
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::Diagnostic;
-use crate::lower::ir::{Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::registry::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -696,7 +696,7 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
             ("properties", Prop::object([("subnet", place.subnet(lw, hub, subnet)), ("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))])),
         ])
     };
-    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    let mut properties = Object::new();
     properties.insert("sku".into(), Prop::object([("name", Prop::str("AZFW_VNet")), ("tier", Prop::str(tier.clone()))]));
     properties.insert("ipConfigurations".into(), Prop::Array(vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)]));
     if let Some(management_pip) = management_pip {
@@ -787,15 +787,15 @@ fn rule_prop(rule: &Rule, public_ip: ResourceId) -> Prop {
         RuleBody::Application { protocols, sources, fqdns, fqdn_tags, .. } => {
             let protocols =
                 protocols.iter().map(|(protocol, port)| Prop::object([("protocolType", Prop::str(*protocol)), ("port", Prop::Int(*port))])).collect();
-            let mut rule = IndexMap::new();
-            rule.insert("ruleType".to_string(), Prop::str("ApplicationRule"));
-            rule.insert("name".to_string(), name);
-            rule.insert("protocols".to_string(), Prop::Array(protocols));
-            rule.insert("sourceAddresses".to_string(), strings(sources));
+            let mut rule = Object::new();
+            rule.insert("ruleType".into(), Prop::str("ApplicationRule"));
+            rule.insert("name".into(), name);
+            rule.insert("protocols".into(), Prop::Array(protocols));
+            rule.insert("sourceAddresses".into(), strings(sources));
             if fqdns.is_empty() {
-                rule.insert("fqdnTags".to_string(), strings(fqdn_tags));
+                rule.insert("fqdnTags".into(), strings(fqdn_tags));
             } else {
-                rule.insert("targetFqdns".to_string(), strings(fqdns));
+                rule.insert("targetFqdns".into(), strings(fqdns));
             }
             Prop::Object(rule)
         }

@@ -6,12 +6,11 @@
 //! ([`gateways`], read by the peering pass).
 
 use super::endpoints::{nested, HubPlace, ALL_ZONES};
-use crate::lower::ir::{Prop, ResourceId};
+use crate::lower::ir::{Object, Prop, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::networking::{is_zone_redundant_gateway_sku, vpn_gateway_generation, AZURE_GATEWAY_ASN, GATEWAY_SKUS};
 use crate::schema::{attr, KindSchema, Naming, Type};
-use indexmap::IndexMap;
 
 const GATEWAY: &str = "Microsoft.Network/virtualNetworkGateways";
 const LOCAL_GATEWAY: &str = "Microsoft.Network/localNetworkGateways";
@@ -157,7 +156,7 @@ fn gateway(lw: &mut Lowering, place: &HubPlace, hub: NodeId, block: NodeId, vpn:
         })
         .collect();
 
-    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    let mut properties = Object::new();
     properties.insert("gatewayType".into(), Prop::str(if vpn { "Vpn" } else { "ExpressRoute" }));
     if vpn {
         properties.insert("vpnType".into(), Prop::str("RouteBased"));
@@ -194,7 +193,7 @@ fn gateway(lw: &mut Lowering, place: &HubPlace, hub: NodeId, block: NodeId, vpn:
 fn client_configuration(lw: &Lowering, block: NodeId) -> Prop {
     let node = lw.model.node(block);
     let pool: Vec<Prop> = node.prefixes("address_pool").iter().map(|p| Prop::str(p.value.to_string())).collect();
-    let mut config: IndexMap<String, Prop> = IndexMap::new();
+    let mut config = Object::new();
     config.insert("vpnClientAddressPool".into(), Prop::object([("addressPrefixes", Prop::Array(pool))]));
     if let Some(tenant) = node.str("entra_tenant") {
         let tenant = tenant.trim();
@@ -230,7 +229,7 @@ fn site(lw: &mut Lowering, place: &HubPlace, block: NodeId, gateway: ResourceId)
     };
     let shared_key = node.get("shared_key").map(|a| lw.prop(&a.value));
 
-    let mut local: IndexMap<String, Prop> = IndexMap::new();
+    let mut local = Object::new();
     local.insert("gatewayIpAddress".into(), Prop::str(gateway_ip));
     local.insert("localNetworkAddressSpace".into(), Prop::object([("addressPrefixes", Prop::Array(space))]));
     if let Some((asn, peer)) = &bgp {
@@ -241,12 +240,12 @@ fn site(lw: &mut Lowering, place: &HubPlace, block: NodeId, gateway: ResourceId)
     local_gateway.properties = Prop::Object(local);
     let local_gateway = lw.push(local_gateway);
 
-    let mut connection: IndexMap<String, Prop> = IndexMap::new();
+    let mut connection = Object::new();
     connection.insert("connectionType".into(), Prop::str("IPsec"));
     connection.insert("connectionProtocol".into(), Prop::str("IKEv2"));
     // ARM's schema requires `properties` beside the `id` of a gateway a connection names; Azure reads only the `id`.
-    connection.insert("virtualNetworkGateway1".into(), Prop::object([("id", Prop::Id(gateway)), ("properties", Prop::Object(IndexMap::new()))]));
-    connection.insert("localNetworkGateway2".into(), Prop::object([("id", Prop::Id(local_gateway)), ("properties", Prop::Object(IndexMap::new()))]));
+    connection.insert("virtualNetworkGateway1".into(), Prop::object([("id", Prop::Id(gateway)), ("properties", Prop::Object(Object::new()))]));
+    connection.insert("localNetworkGateway2".into(), Prop::object([("id", Prop::Id(local_gateway)), ("properties", Prop::Object(Object::new()))]));
     if let Some(key) = shared_key {
         connection.insert("sharedKey".into(), key);
     }

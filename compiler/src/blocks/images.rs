@@ -14,7 +14,7 @@
 //! No image version is deployed: a version comes into being when the template
 //! runs (`az image builder run`), after the deployment.
 
-use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, AzurePlan, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::naming::Names;
@@ -286,9 +286,9 @@ pub fn lower_galleries(lw: &mut Lowering) {
     for id in galleries {
         let node = lw.model.node(id);
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
-        let mut properties = IndexMap::new();
+        let mut properties = Object::new();
         if let Some(description) = node.str("description") {
-            properties.insert("description".to_string(), Prop::str(description));
+            properties.insert("description".into(), Prop::str(description));
         }
         let mut resource = Resource::new(
             format!("gal_{}", node.name()),
@@ -335,23 +335,23 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     let gallery = gallery_of(model, id)?;
     let gallery_resource = *lw.primary.get(&gallery)?;
     let (publisher, offer, sku) = identifier(model, id);
-    let mut properties = IndexMap::new();
+    let mut properties = Object::new();
     properties
-        .insert("identifier".to_string(), Prop::object([("publisher", Prop::str(publisher)), ("offer", Prop::str(offer)), ("sku", Prop::str(sku))]));
+        .insert("identifier".into(), Prop::object([("publisher", Prop::str(publisher)), ("offer", Prop::str(offer)), ("sku", Prop::str(sku))]));
     let os = if image_os(model, id) == Some("windows") { "Windows" } else { "Linux" };
-    properties.insert("osType".to_string(), Prop::str(os));
+    properties.insert("osType".into(), Prop::str(os));
     let state = if node.str("state") == Some("specialized") { "Specialized" } else { "Generalized" };
-    properties.insert("osState".to_string(), Prop::str(state));
-    properties.insert("hyperVGeneration".to_string(), Prop::str(format!("V{}", image_generation(model, id).unwrap_or(2))));
+    properties.insert("osState".into(), Prop::str(state));
+    properties.insert("hyperVGeneration".into(), Prop::str(format!("V{}", image_generation(model, id).unwrap_or(2))));
     if is_true(node, "trusted_launch") {
         let feature = Prop::object([("name", Prop::str("SecurityType")), ("value", Prop::str("TrustedLaunch"))]);
-        properties.insert("features".to_string(), Prop::Array(vec![feature]));
+        properties.insert("features".into(), Prop::Array(vec![feature]));
     }
     if let Some(description) = node.str("description") {
-        properties.insert("description".to_string(), Prop::str(description));
+        properties.insert("description".into(), Prop::str(description));
     }
     if let Some(date) = node.str("end_of_life") {
-        properties.insert("endOfLifeDate".to_string(), Prop::str(format!("{date}T00:00:00Z")));
+        properties.insert("endOfLifeDate".into(), Prop::str(format!("{date}T00:00:00Z")));
     }
     let gallery_name = lw.plan.resources[gallery_resource].name[0].clone();
     let rg = lw.plan.resources[gallery_resource].resource_group.clone();
@@ -435,13 +435,13 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
 
     let mut customize: Vec<Prop> = Vec::new();
     for (n, file) in files(build_node).into_iter().enumerate() {
-        let mut entry = IndexMap::new();
-        entry.insert("type".to_string(), Prop::str("File"));
-        entry.insert("name".to_string(), Prop::str(format!("file-{}", n + 1)));
+        let mut entry = Object::new();
+        entry.insert("type".into(), Prop::str("File"));
+        entry.insert("name".into(), Prop::str(format!("file-{}", n + 1)));
         let key = |k: &str| file.value.get(k).map(|v| Prop::str(v.value.clone()));
         for (key_name, arm_name) in [("source", "sourceUri"), ("destination", "destination"), ("sha256", "sha256Checksum")] {
             if let Some(value) = key(key_name) {
-                entry.insert(arm_name.to_string(), value);
+                entry.insert(arm_name.into(), value);
             }
         }
         customize.push(Prop::Object(entry));
@@ -479,45 +479,45 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
     let target_regions: Vec<Prop> = image_regions_for_build(model, image)
         .into_iter()
         .map(|region| {
-            let mut entry = IndexMap::new();
-            entry.insert("name".to_string(), Prop::str(region));
+            let mut entry = Object::new();
+            entry.insert("name".into(), Prop::str(region));
             if let Some(n) = replicas {
-                entry.insert("replicaCount".to_string(), Prop::Int(n));
+                entry.insert("replicaCount".into(), Prop::Int(n));
             }
             Prop::Object(entry)
         })
         .collect();
-    let mut distribute = IndexMap::new();
-    distribute.insert("type".to_string(), Prop::str("SharedImage"));
-    distribute.insert("galleryImageId".to_string(), image_id);
-    distribute.insert("runOutputName".to_string(), Prop::str(node.name()));
-    distribute.insert("targetRegions".to_string(), Prop::Array(target_regions));
+    let mut distribute = Object::new();
+    distribute.insert("type".into(), Prop::str("SharedImage"));
+    distribute.insert("galleryImageId".into(), image_id);
+    distribute.insert("runOutputName".into(), Prop::str(node.name()));
+    distribute.insert("targetRegions".into(), Prop::Array(target_regions));
     if let Some(Typed::Bool(exclude)) = node.get("exclude_from_latest").map(|a| &a.value) {
-        distribute.insert("excludeFromLatest".to_string(), Prop::Bool(*exclude));
+        distribute.insert("excludeFromLatest".into(), Prop::Bool(*exclude));
     }
 
-    let mut properties = IndexMap::new();
+    let mut properties = Object::new();
     if let Some(seconds) = timeout_seconds(build_node) {
-        properties.insert("buildTimeoutInMinutes".to_string(), Prop::Int(i64::try_from(seconds / 60).unwrap_or(i64::MAX)));
+        properties.insert("buildTimeoutInMinutes".into(), Prop::Int(i64::try_from(seconds / 60).unwrap_or(i64::MAX)));
     }
     if !customize.is_empty() {
-        properties.insert("customize".to_string(), Prop::Array(customize));
+        properties.insert("customize".into(), Prop::Array(customize));
     }
-    properties.insert("distribute".to_string(), Prop::Array(vec![Prop::Object(distribute)]));
-    properties.insert("source".to_string(), source_prop);
+    properties.insert("distribute".into(), Prop::Array(vec![Prop::Object(distribute)]));
+    properties.insert("source".into(), source_prop);
     if let Some(size) = build_node.str("vm_size") {
-        properties.insert("vmProfile".to_string(), Prop::object([("vmSize", Prop::str(size))]));
+        properties.insert("vmProfile".into(), Prop::object([("vmSize", Prop::str(size))]));
     }
 
     let definition_resource = &lw.plan.resources[definition];
     let rg = definition_resource.resource_group.clone();
     let location = definition_resource.location.clone();
-    let mut top = IndexMap::new();
+    let mut top = Object::new();
     top.insert(
-        "identity".to_string(),
+        "identity".into(),
         Prop::object([
             ("type", Prop::str("UserAssigned")),
-            ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(IndexMap::new()))])),
+            ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(Object::new()))])),
         ]),
     );
     let mut resource = Resource::new(format!("it_{}", node.name()), TEMPLATE_TYPE, Vec::new(), rg, location, model.tags(image), image);

@@ -1,7 +1,7 @@
 //! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
 //! peerings derived from `hub = X` and `peer = [...]`.
 
-use crate::lower::ir::{Prop, Resource, ResourceId};
+use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
@@ -215,7 +215,7 @@ fn network(lw: &mut Lowering, id: NodeId) {
     let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
     let name = lw.names.vnet(id);
 
-    let mut properties = IndexMap::new();
+    let mut properties = Object::new();
     let space: Vec<Prop> = node.prefixes("address_space").iter().map(|p| Prop::str(p.value.to_string())).collect();
     properties.insert("addressSpace".into(), Prop::object([("addressPrefixes", Prop::Array(space))]));
     let dns: Vec<Prop> = node
@@ -253,8 +253,8 @@ fn network(lw: &mut Lowering, id: NodeId) {
 fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<ResourceId>) -> Prop {
     let node = lw.model.node(subnet);
     let prefix = lw.model.subnet_prefix(subnet).map(|p| p.to_string()).unwrap_or_default();
-    let mut properties = IndexMap::new();
-    properties.insert("addressPrefix".to_string(), Prop::str(prefix));
+    let mut properties = Object::new();
+    properties.insert("addressPrefix".into(), Prop::str(prefix));
     // A subnet's own route table wins over the one derived for a spoke behind a firewall.
     let nsg = node.reference("nsg").and_then(|target| lw.primary.get(&target)).copied();
     let nat_gateway = node.reference("nat_gateway").and_then(|target| lw.primary.get(&target)).copied();
@@ -262,7 +262,7 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
         node.reference("route_table").and_then(|target| lw.primary.get(&target)).or_else(|| lw.subnet_route_tables.get(&subnet)).copied();
     for (key, resource) in [("networkSecurityGroup", nsg), ("routeTable", route_table), ("natGateway", nat_gateway)] {
         if let Some(resource) = resource {
-            properties.insert(key.to_string(), Prop::object([("id", Prop::Id(resource))]));
+            properties.insert(key.into(), Prop::object([("id", Prop::Id(resource))]));
             if !depends_on.contains(&resource) {
                 depends_on.push(resource);
             }
@@ -277,17 +277,17 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
         })
         .collect();
     if !endpoints.is_empty() {
-        properties.insert("serviceEndpoints".to_string(), Prop::Array(endpoints));
+        properties.insert("serviceEndpoints".into(), Prop::Array(endpoints));
     }
     if let Some(service) = node.str("delegation") {
         // The delegation's name is the service's, with `.` for `/`.
         let delegation =
             Prop::object([("name", Prop::str(service.replace('/', "."))), ("properties", Prop::object([("serviceName", Prop::str(service))]))]);
-        properties.insert("delegations".to_string(), Prop::Array(vec![delegation]));
+        properties.insert("delegations".into(), Prop::Array(vec![delegation]));
     }
     if let Some(policy) = node.str("private_endpoint_policies") {
         let azure = PRIVATE_ENDPOINT_POLICY_VALUES.iter().find(|(word, _)| *word == policy).map_or(policy, |(_, value)| value);
-        properties.insert("privateEndpointNetworkPolicies".to_string(), Prop::str(azure));
+        properties.insert("privateEndpointNetworkPolicies".into(), Prop::str(azure));
     }
     Prop::Object(properties)
 }

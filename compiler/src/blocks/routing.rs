@@ -5,12 +5,11 @@ use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::ValueKind;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{Prop, Resource};
+use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
 use crate::registry::{MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
-use indexmap::IndexMap;
 use std::net::IpAddr;
 
 const ROUTE_TABLE_TYPE: &str = "Microsoft.Network/routeTables";
@@ -206,7 +205,7 @@ pub fn bgp_propagation(model: &Model, table: NodeId) -> bool {
 }
 
 fn route_prop(model: &Model, route: &Route) -> Prop {
-    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    let mut properties = Object::new();
     properties.insert("addressPrefix".into(), Prop::str(super::security::address_text(route.prefix.value)));
     match route.next_hop.value {
         Typed::Ip(ip) => {

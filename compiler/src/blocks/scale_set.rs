@@ -7,13 +7,12 @@ use super::compute::{self, machine_attributes, Place};
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
 use crate::diagnostic::Diagnostic;
-use crate::lower::ir::{Prop, ResourceId};
+use crate::lower::ir::{Object, Prop, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
-use indexmap::IndexMap;
 
 const SCALE_SET_TYPE: &str = "Microsoft.Compute/virtualMachineScaleSets";
 const AUTOSCALE_SETTING: &str = "Microsoft.Insights/autoscalesettings";
@@ -407,8 +406,8 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
         vmss.top.insert("identity".into(), identity);
     }
 
-    let mut ip_configuration = IndexMap::new();
-    ip_configuration.insert("primary".to_string(), Prop::Bool(true));
+    let mut ip_configuration = Object::new();
+    ip_configuration.insert("primary".into(), Prop::Bool(true));
     ip_configuration.insert("subnet".into(), place.subnet_ref());
     if let Some((_, pool)) = &balancer {
         ip_configuration.insert("loadBalancerBackendAddressPools".into(), Prop::Array(vec![pool.clone()]));
@@ -462,8 +461,8 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
         }
     }
 
-    let mut profile = IndexMap::new();
-    profile.insert("osProfile".to_string(), compute::os_profile(lw, block, "computerNamePrefix", name.clone()));
+    let mut profile = Object::new();
+    profile.insert("osProfile".into(), compute::os_profile(lw, block, "computerNamePrefix", name.clone()));
     profile.insert("storageProfile".into(), compute::storage_profile(lw, block, None));
     profile.insert("networkProfile".into(), network_profile);
     if let Some(security) = compute::security_profile(node) {
@@ -481,8 +480,8 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
         "rolling" => "Rolling",
         _ => "Manual",
     };
-    let mut properties = IndexMap::new();
-    properties.insert("orchestrationMode".to_string(), Prop::str("Flexible"));
+    let mut properties = Object::new();
+    properties.insert("orchestrationMode".into(), Prop::str("Flexible"));
     // As Microsoft's Flexible quickstart writes it: one placement group would cap the scale set at 100.
     properties.insert("singlePlacementGroup".into(), Prop::Bool(false));
     // Flexible orchestration spreads instances over as many fault domains as it can with 1.

@@ -6,7 +6,7 @@ use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{Prop, Resource};
+use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
@@ -375,7 +375,7 @@ pub fn address_text(value: &Typed) -> String {
 }
 
 /// `key: "x"` for one value, `keys: ["x", "y"]` for several; `*` for none.
-fn one_or_many(properties: &mut IndexMap<String, Prop>, one: &str, many: &str, values: Vec<String>) {
+fn one_or_many(properties: &mut Object, one: &'static str, many: &'static str, values: Vec<String>) {
     match values.as_slice() {
         [] => properties.insert(one.into(), Prop::str("*")),
         [single] => properties.insert(one.into(), Prop::str(single.clone())),
@@ -384,7 +384,7 @@ fn one_or_many(properties: &mut IndexMap<String, Prop>, one: &str, many: &str, v
 }
 
 fn security_rule(model: &Model, rule: &SecurityRule) -> Prop {
-    let mut properties: IndexMap<String, Prop> = IndexMap::new();
+    let mut properties = Object::new();
     if let Some(description) = &rule.description {
         properties.insert("description".into(), Prop::str(description.value));
     }

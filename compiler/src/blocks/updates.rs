@@ -24,7 +24,7 @@
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::calendar::{Date, Weekday};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::lower::ir::{Prop, Resource};
+use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
@@ -879,47 +879,47 @@ pub fn lower_update_groups(lw: &mut Lowering) {
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
         let (windows, linux) = os_of(node);
 
-        let mut window = IndexMap::new();
-        window.insert("startDateTime".to_string(), Prop::str(format!("{} {}", start(node), schedule.at_text())));
-        window.insert("duration".to_string(), Prop::str(schedule.duration_text()));
-        window.insert("timeZone".to_string(), Prop::str(schedule.time_zone_id()));
-        window.insert("recurEvery".to_string(), Prop::str(schedule.recurrence.recur_every()));
+        let mut window = Object::new();
+        window.insert("startDateTime".into(), Prop::str(format!("{} {}", start(node), schedule.at_text())));
+        window.insert("duration".into(), Prop::str(schedule.duration_text()));
+        window.insert("timeZone".into(), Prop::str(schedule.time_zone_id()));
+        window.insert("recurEvery".into(), Prop::str(schedule.recurrence.recur_every()));
         if let Some(expires) = date(node, "expires") {
-            window.insert("expirationDateTime".to_string(), Prop::str(format!("{expires} 23:59")));
+            window.insert("expirationDateTime".into(), Prop::str(format!("{expires} 23:59")));
         }
 
         let reboot = node.str("reboot").and_then(|r| REBOOT.iter().find(|(w, _)| *w == r)).map_or("IfRequired", |(_, azure)| azure);
-        let mut patches = IndexMap::new();
-        patches.insert("rebootSetting".to_string(), Prop::str(reboot));
+        let mut patches = Object::new();
+        patches.insert("rebootSetting".into(), Prop::str(reboot));
         if windows {
-            let mut parameters = IndexMap::new();
-            parameters.insert("classificationsToInclude".to_string(), Prop::Array(azure_classifications(node, WINDOWS_CLASSIFICATIONS)));
+            let mut parameters = Object::new();
+            parameters.insert("classificationsToInclude".into(), Prop::Array(azure_classifications(node, WINDOWS_CLASSIFICATIONS)));
             for (attr, key) in [("kb_include", "kbNumbersToInclude"), ("kb_exclude", "kbNumbersToExclude")] {
                 let kbs = strings(node, attr);
                 if !kbs.is_empty() {
-                    parameters.insert(key.to_string(), Prop::Array(kbs.into_iter().map(Prop::Str).collect()));
+                    parameters.insert(key.into(), Prop::Array(kbs.into_iter().map(Prop::Str).collect()));
                 }
             }
-            patches.insert("windowsParameters".to_string(), Prop::Object(parameters));
+            patches.insert("windowsParameters".into(), Prop::Object(parameters));
         }
         if linux {
-            let mut parameters = IndexMap::new();
-            parameters.insert("classificationsToInclude".to_string(), Prop::Array(azure_classifications(node, LINUX_CLASSIFICATIONS)));
+            let mut parameters = Object::new();
+            parameters.insert("classificationsToInclude".into(), Prop::Array(azure_classifications(node, LINUX_CLASSIFICATIONS)));
             for (attr, key) in [("packages_include", "packageNameMasksToInclude"), ("packages_exclude", "packageNameMasksToExclude")] {
                 let masks = strings(node, attr);
                 if !masks.is_empty() {
-                    parameters.insert(key.to_string(), Prop::Array(masks.into_iter().map(Prop::Str).collect()));
+                    parameters.insert(key.into(), Prop::Array(masks.into_iter().map(Prop::Str).collect()));
                 }
             }
-            patches.insert("linuxParameters".to_string(), Prop::Object(parameters));
+            patches.insert("linuxParameters".into(), Prop::Object(parameters));
         }
 
-        let mut properties = IndexMap::new();
-        properties.insert("maintenanceScope".to_string(), Prop::str("InGuestPatch"));
-        properties.insert("extensionProperties".to_string(), Prop::object([("InGuestPatchMode", Prop::str("User"))]));
-        properties.insert("maintenanceWindow".to_string(), Prop::Object(window));
-        properties.insert("installPatches".to_string(), Prop::Object(patches));
-        properties.insert("visibility".to_string(), Prop::str("Custom"));
+        let mut properties = Object::new();
+        properties.insert("maintenanceScope".into(), Prop::str("InGuestPatch"));
+        properties.insert("extensionProperties".into(), Prop::object([("InGuestPatchMode", Prop::str("User"))]));
+        properties.insert("maintenanceWindow".into(), Prop::Object(window));
+        properties.insert("installPatches".into(), Prop::Object(patches));
+        properties.insert("visibility".into(), Prop::str("Custom"));
         let mut resource = Resource::new(
             format!("mc_{}", node.name()),
             MAINTENANCE_CONFIGURATION,
@@ -935,8 +935,8 @@ pub fn lower_update_groups(lw: &mut Lowering) {
 
         // The dynamic scope: every virtual machine of the subscription with the tag.
         let os_types: Vec<Prop> = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| Prop::str(os)).collect();
-        let mut tags = IndexMap::new();
-        tags.insert(TAG.to_string(), Prop::Array(vec![Prop::str(node.name())]));
+        let mut tags = Object::new();
+        tags.insert(TAG.into(), Prop::Array(vec![Prop::str(node.name())]));
         let filter = Prop::object([
             ("resourceTypes", Prop::Array(vec![Prop::str(VIRTUAL_MACHINES)])),
             ("osTypes", Prop::Array(os_types)),
@@ -1054,7 +1054,7 @@ mod tests {
             Prop::Bool(b) => serde_json::json!(b),
             Prop::Int(i) => serde_json::json!(i),
             Prop::Array(items) => serde_json::Value::Array(items.iter().map(json).collect()),
-            Prop::Object(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect()),
+            Prop::Object(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), json(v))).collect()),
             Prop::Id(r) => serde_json::json!(format!("<id of {r}>")),
             other => serde_json::json!(format!("{other:?}")),
         }

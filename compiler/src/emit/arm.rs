@@ -141,7 +141,7 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> 
         r.insert("tags".into(), tags(&resource.tags));
     }
     for (key, value) in &resource.top {
-        r.insert(key.clone(), prop(plan, resource, value));
+        r.insert(key.to_string(), prop(plan, resource, value));
     }
     r.insert("properties".into(), prop(plan, resource, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
@@ -180,7 +180,7 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
         r.insert("tags".into(), tags(&resource.tags));
     }
     for (key, value) in &resource.top {
-        r.insert(key.clone(), prop(plan, resource, value));
+        r.insert(key.to_string(), prop(plan, resource, value));
     }
     r.insert("properties".into(), prop(plan, resource, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
@@ -222,7 +222,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
             let (name, _) = plan
                 .deployment_secrets(owner.deployment)
                 .into_iter()
-                .find(|(_, s)| *s == secret)
+                .find(|(_, s)| *s == &**secret)
                 .expect("every secret of a deployment has a parameter");
             expression(format!("parameters({})", arm_expr_string(&name)))
         }

@@ -279,7 +279,7 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
         Prop::Secret(secret) => plan
             .deployment_secrets(id)
             .into_iter()
-            .find(|(_, s)| *s == secret)
+            .find(|(_, s)| *s == &**secret)
             .map(|(name, _)| name)
             .expect("every secret of a deployment has a parameter"),
         // By symbol: [`module`] declares the target `existing` when another module deploys it.

@@ -60,7 +60,7 @@ pub struct Resource {
     pub location: Option<String>,
     pub tags: IndexMap<String, String>,
     /// Top-level fields other than `properties`, in order: `sku`, `zones`, `identity`.
-    pub top: IndexMap<String, Prop>,
+    pub top: Object,
     /// Always a [`Prop::Object`].
     pub properties: Prop,
     /// Resources that must exist first.
@@ -102,12 +102,111 @@ impl Resource {
             resource_group,
             location,
             tags,
-            top: IndexMap::new(),
-            properties: Prop::Object(IndexMap::new()),
+            top: Object::new(),
+            properties: Prop::Object(Object::new()),
             depends_on: Vec::new(),
             origin,
             deployment: 0,
         }
+    }
+}
+
+/// The key of an [`Object`]: most are the fixed names of ARM's schemas, which
+/// cost no allocation; user text (tag names, extension settings) is owned.
+pub type Key = std::borrow::Cow<'static, str>;
+
+/// A JSON object of the IR: its entries in the order they were first
+/// inserted. Most objects hold a handful of entries, so a vector searched in
+/// order beats a hash table in time and memory; a plan holds millions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Object(Vec<(Key, Prop)>);
+
+impl Object {
+    pub fn new() -> Object {
+        Object(Vec::new())
+    }
+
+    /// Sets `key` to `value`: in place when the key is there already (keeping
+    /// its position), else at the end. Returns the value it replaced.
+    pub fn insert(&mut self, key: Key, value: Prop) -> Option<Prop> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => Some(std::mem::replace(old, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Prop> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Prop> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Prop)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// Orders the entries by `key`, keeping the order of equal ones.
+    pub fn sort_by_key<T: Ord>(&mut self, mut key: impl FnMut(&str, &Prop) -> T) {
+        self.0.sort_by_key(|(k, v)| key(k, v));
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Prop> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<Key>> FromIterator<(K, Prop)> for Object {
+    fn from_iter<I: IntoIterator<Item = (K, Prop)>>(entries: I) -> Object {
+        let mut object = Object::new();
+        object.extend(entries);
+        object
+    }
+}
+
+impl<K: Into<Key>> Extend<(K, Prop)> for Object {
+    fn extend<I: IntoIterator<Item = (K, Prop)>>(&mut self, entries: I) {
+        for (k, v) in entries {
+            self.insert(k.into(), v);
+        }
+    }
+}
+
+impl std::ops::Index<&str> for Object {
+    type Output = Prop;
+
+    /// The value of `key`; panics when there is none, as a map's index does.
+    fn index(&self, key: &str) -> &Prop {
+        self.get(key).unwrap_or_else(|| panic!("no `{key}` in the object"))
+    }
+}
+
+impl<'a> IntoIterator for &'a Object {
+    type Item = (&'a str, &'a Prop);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Key, Prop)>, fn(&'a (Key, Prop)) -> (&'a str, &'a Prop)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 
@@ -118,7 +217,7 @@ pub enum Prop {
     Int(i64),
     Bool(bool),
     Array(Vec<Prop>),
-    Object(IndexMap<String, Prop>),
+    Object(Object),
     /// The full resource ID of another resource of the plan.
     Id(ResourceId),
     /// The full resource ID of a child declared inline in another resource of
@@ -129,7 +228,7 @@ pub enum Prop {
         name: String,
     },
     /// A Key Vault secret, passed to the deployment as a secure parameter.
-    Secret(SecretRef),
+    Secret(Box<SecretRef>),
     /// A property Azure gives a resource of the plan when it deploys it, read
     /// with `reference()`: `ipAddress`, the address a public IP address got.
     /// The reader must also depend on the resource.
@@ -198,7 +297,7 @@ impl Prop {
     /// Every secret a value uses, in order of appearance, into `out` without repeats.
     pub fn secrets<'a>(&'a self, out: &mut Vec<&'a SecretRef>) {
         match self {
-            Prop::Secret(s) if !out.contains(&s) => {
+            Prop::Secret(s) if !out.contains(&&**s) => {
                 out.push(s);
             }
             Prop::Array(items) => items.iter().for_each(|i| i.secrets(out)),
@@ -269,8 +368,8 @@ impl AzurePlan {
 }
 
 impl Prop {
-    pub fn object<const N: usize>(entries: [(&str, Prop); N]) -> Prop {
-        Prop::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    pub fn object<const N: usize>(entries: [(&'static str, Prop); N]) -> Prop {
+        Prop::Object(entries.into_iter().collect())
     }
 
     pub fn str(s: impl Into<String>) -> Prop {

@@ -141,11 +141,11 @@ impl Lowering<'_> {
             Typed::Map(map) => Prop::Object(map.iter().map(|(k, v)| (k.clone(), Prop::str(v.value.clone()))).collect()),
             Typed::Secret { vault, name } => {
                 let node = self.model.node(*vault);
-                Prop::Secret(SecretRef {
+                Prop::Secret(Box::new(SecretRef {
                     vault_group: node.str("resource_group").unwrap_or_default().to_string(),
                     vault: node.str("vault_name").unwrap_or(node.name()).to_string(),
                     secret: name.clone(),
-                })
+                }))
             }
             Typed::Version(major, minor, patch) => Prop::str(format!("{major}.{minor}.{patch}")),
             // Seconds: a pass that needs another unit converts the typed value itself.
