@@ -176,6 +176,11 @@ fn operators_over_networks_subnets_and_address_space() {
         ("net in networks", "net", "any n in [80, 443] (n in net.subnets.nsg.rules.ports) and count(net.subnets) == 1", &["app"]),
         ("net in hubs", "net", "all s in subnets (s.location == uksouth)", &["core"]),
         ("net in hubs", "net", "any t in rule_sets (count(t.rules) > 1)", &[]),
+        // A list of literals is made once for every item; one that names a variable, for each.
+        ("net in networks", "net", "net.name in [\"core\", \"elsewhere\"]", &["core"]),
+        ("net in networks", "net", "net.kind in [hub, \"spoke\"]", &["core", "app"]),
+        ("net in networks", "net", "net in [net]", &["core", "app"]),
+        ("net in networks", "net", "any s in net.subnets (s in [s])", &["core", "app"]),
     ];
     let mut failures = Vec::new();
     for (head, var, condition, expected) in table {

@@ -23,6 +23,7 @@ use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId, Typed};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
+use std::collections::HashMap;
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -202,7 +203,7 @@ pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<
         .collect();
     let run_one = |(policy, clause): (&Policy, &Clause)| {
         let mut found = Vec::new();
-        Run { env: &env, policy, scope: Vec::new(), out: &mut found }.clause(clause);
+        Run { env: &env, policy, scope: Vec::new(), constants: HashMap::new(), out: &mut found }.clause(clause);
         found
     };
     // Clauses are independent: a large plan's are shared out over the cores,
@@ -220,12 +221,19 @@ pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<
 struct Run<'e, 'a, 'o> {
     env: &'e Env<'a>,
     policy: &'e Policy,
-    scope: Vec<(String, Item)>,
+    /// The variables bound where evaluation is, innermost last.
+    scope: Vec<(&'e str, Item)>,
+    /// The lists of a clause that hold only literals and words, made once for
+    /// every item a `for` walks (`[uksouth, ukwest]`), by the list's address;
+    /// `None` for a list that is not constant. Which names in a list are
+    /// variables depends only on where it is written, so the first evaluation
+    /// decides for all.
+    constants: HashMap<*const Expr, Option<Value>>,
     out: &'o mut Vec<Diagnostic>,
 }
 
-impl Run<'_, '_, '_> {
-    fn clause(&mut self, clause: &Clause) {
+impl<'e> Run<'e, '_, '_> {
+    fn clause(&mut self, clause: &'e Clause) {
         match clause {
             Clause::For(f) => self.for_clause(f),
             Clause::Finding(f) => self.finding(f),
@@ -233,14 +241,14 @@ impl Run<'_, '_, '_> {
     }
 
     fn var(&self, name: &str) -> Option<&Item> {
-        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, i)| i)
+        self.scope.iter().rev().find(|(n, _)| *n == name).map(|(_, i)| i)
     }
 
-    fn for_clause(&mut self, f: &For) {
+    fn for_clause(&mut self, f: &'e For) {
         for (bind, item) in self.items(&f.collection) {
             let depth = self.scope.len();
             self.scope.extend(bind);
-            self.scope.push((f.var.name.clone(), item));
+            self.scope.push((&f.var.name, item));
             let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
             if keep {
                 for clause in &f.body {
@@ -252,11 +260,13 @@ impl Run<'_, '_, '_> {
     }
 
     /// The items of a `for`'s collection, each with the variable a singular name binds.
-    fn items(&self, path: &[crate::ast::Ident]) -> Vec<(Option<(String, Item)>, Item)> {
-        let roots: Vec<(Option<(String, Item)>, Item)> = match check::root(path, |n| self.var(n).is_some()) {
-            Some(Walk::Var(name)) => self.var(&name).cloned().map(|item| (None, item)).into_iter().collect(),
+    fn items(&self, path: &'e [crate::ast::Ident]) -> Vec<(Option<(&'e str, Item)>, Item)> {
+        let name: &'e str = &path[0].name;
+        let roots: Vec<(Option<(&'e str, Item)>, Item)> = match check::root(path, |n| self.var(n).is_some()) {
+            Some(Walk::Var(_)) => self.var(name).cloned().map(|item| (None, item)).into_iter().collect(),
+            // A singular name binds itself: `nsg` in `nsg.rules`.
             Some(Walk::Top { source, bind }) => {
-                self.source(&source).into_iter().map(|item| (bind.clone().map(|b| (b, item.clone())), item)).collect()
+                self.source(&source).into_iter().map(|item| (bind.as_ref().map(|_| (name, item.clone())), item)).collect()
             }
             None => Vec::new(),
         };
@@ -297,7 +307,7 @@ impl Run<'_, '_, '_> {
         }
     }
 
-    fn finding(&mut self, f: &Finding) {
+    fn finding(&mut self, f: &'e Finding) {
         let value = self.eval(&f.condition).value;
         let found = match f.kind {
             FindingKind::Deny => value == Value::Bool(true),
@@ -338,13 +348,14 @@ impl Run<'_, '_, '_> {
         self.out.push(d);
     }
 
-    fn eval(&mut self, e: &Expr) -> Item {
+    fn eval(&mut self, e: &'e Expr) -> Item {
         let value = match &e.kind {
             ExprKind::Int(n) => Value::Int(*n),
             ExprKind::Str(s) => Value::Str(s.clone()),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Prefix(p) => Value::Prefix(*p),
             ExprKind::Ip(ip) => Value::Ip(*ip),
+            ExprKind::List(_) if self.constant(e).is_some() => self.constant(e).cloned().unwrap_or(Value::Absent),
             ExprKind::List(items) => Value::List(items.iter().map(|i| self.eval(i)).collect()),
             ExprKind::Path(path) => return self.path(path),
             ExprKind::Call(name, args) => {
@@ -356,14 +367,20 @@ impl Run<'_, '_, '_> {
             ExprKind::Or(a, b) => Value::Bool(truthy(&self.eval(a).value) || truthy(&self.eval(b).value)),
             ExprKind::Matches(left, regex) => Value::Bool(matches(self.env, &self.eval(left).value, regex)),
             ExprKind::Compare(op, left, right) => {
-                let (l, r) = (self.eval(left).value, self.eval(right).value);
-                Value::Bool(compare(self.env, *op, &l, &r))
+                let l = self.eval(left).value;
+                let env = self.env;
+                // `x in [a, b]` reads the list made once, without a copy.
+                if let Some(r) = self.constant(right) {
+                    return Item::bare(Value::Bool(compare(env, *op, &l, r)));
+                }
+                let r = self.eval(right).value;
+                Value::Bool(compare(env, *op, &l, &r))
             }
             ExprKind::Quantifier { all, var, list, condition } => {
                 let items = flatten(self.eval(list));
                 let mut holds = *all;
                 for item in items {
-                    self.scope.push((var.name.clone(), item));
+                    self.scope.push((&var.name, item));
                     let this = truthy(&self.eval(condition).value);
                     self.scope.pop();
                     if this != *all {
@@ -375,6 +392,23 @@ impl Run<'_, '_, '_> {
             }
         };
         Item::bare(value)
+    }
+
+    /// The value of a list of literals and words, made on its first evaluation;
+    /// `None` for any other expression.
+    fn constant(&mut self, e: &'e Expr) -> Option<&Value> {
+        let ExprKind::List(items) = &e.kind else { return None };
+        let key = e as *const Expr;
+        if !self.constants.contains_key(&key) {
+            let literal = items.iter().all(|item| match &item.kind {
+                ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Prefix(_) | ExprKind::Ip(_) => true,
+                ExprKind::Path(path) => path.len() == 1 && matches!(self.path_root(path).value, Value::Word(_)),
+                _ => false,
+            });
+            let value = literal.then(|| Value::List(items.iter().map(|i| self.eval(i)).collect()));
+            self.constants.insert(key, value);
+        }
+        self.constants.get(&key).and_then(Option::as_ref)
     }
 
     fn path(&self, path: &[crate::ast::Ident]) -> Item {
@@ -446,12 +480,14 @@ impl Run<'_, '_, '_> {
 }
 
 /// The items of a list value, or the value itself; nothing for an absent value.
-fn flatten(item: Item) -> Vec<Item> {
-    match item.value {
-        Value::List(items) => items,
-        Value::Absent => Vec::new(),
-        _ => vec![item],
-    }
+fn flatten(item: Item) -> impl Iterator<Item = Item> {
+    // No list is made for a single value: a `for` flattens every item it walks.
+    let (list, single) = match item.value {
+        Value::List(items) => (items, None),
+        Value::Absent => (Vec::new(), None),
+        _ => (Vec::new(), Some(item)),
+    };
+    list.into_iter().chain(single)
 }
 
 fn node_item(model: &Model, id: NodeId) -> Item {
