@@ -352,7 +352,7 @@ impl<'a> Names<'a> {
     fn compute_name(&self, attr: &str, name: &str, block: NodeId) -> String {
         let (_, default) = COMPUTE_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
         let pattern = self.pattern(attr, default);
-        let place = crate::blocks::compute::network_of(self.model, block).unwrap_or(block);
+        let place = if pattern.contains("{location}") { crate::blocks::compute::network_of(self.model, block).unwrap_or(block) } else { block };
         self.fill_name(&pattern, name, place, &[])
     }
 
@@ -420,9 +420,15 @@ impl<'a> Names<'a> {
     }
 
     fn fill_name(&self, pattern: &str, name: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+        // Most names are the block's own: a plan without a `naming` block names thousands of machines.
+        if pattern == "{name}" {
+            return name.to_string();
+        }
         let mut out = pattern.replace("{name}", name);
-        if let Some(location) = self.model.location(id) {
-            out = out.replace("{location}", location);
+        if out.contains("{location}") {
+            if let Some(location) = self.model.location(id) {
+                out = out.replace("{location}", location);
+            }
         }
         for (key, value) in extra {
             out = out.replace(&format!("{{{key}}}"), value);

@@ -251,12 +251,22 @@ pub const CHECKS: &[Check] = &[
 /// Runs every check over a model.
 pub fn run(model: &Model) -> Vec<Diagnostic> {
     let context = Context { model };
-    let mut diagnostics = Vec::new();
-    for check in CHECKS {
-        (check.run)(&context, &mut diagnostics);
+    let run_one = |check: &Check| {
+        let mut found = Vec::new();
+        (check.run)(&context, &mut found);
+        found
+    };
+    // Checks are independent: a large plan's are shared out over the cores,
+    // and their diagnostics kept in the checks' order.
+    if model.nodes.len() < PARALLEL_FROM {
+        CHECKS.iter().flat_map(run_one).collect()
+    } else {
+        crate::parallel::map_in_order(CHECKS.iter().collect(), run_one).into_iter().flatten().collect()
     }
-    diagnostics
 }
+
+/// How many blocks make threads worth starting.
+const PARALLEL_FROM: usize = 2000;
 
 /// Where a subnet's prefix is written (`auto /N` included), else its head.
 fn prefix_span(model: &Model, subnet: NodeId) -> Span {
