@@ -83,9 +83,7 @@ pub fn plan(sizes: &Sizes) -> String {
     if sizes.policies > 0 {
         out.push_str("use std.security\nuse std.reliability\n");
     }
-    out.push_str(
-        "\nsettings {\n  location = uksouth\n  tags { environment = \"test\"  owner = \"platform@contoso.com\" }\n}\n\n",
-    );
+    out.push_str("\nsettings {\n  location = uksouth\n  tags { environment = \"test\"  owner = \"platform@contoso.com\" }\n}\n\n");
     out.push_str("hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n");
     out.push_str("  subnet GatewaySubnet 10.0.0.0/27\n  subnet AzureFirewallSubnet 10.0.0.64/26\n  subnet shared 10.0.1.0/24\n}\n\n");
     for i in 0..sizes.spokes {

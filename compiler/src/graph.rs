@@ -5,7 +5,7 @@
 //! a deployment order. A circle among blocks is an error naming them.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::ir::{AzurePlan, Deployment, ResourceId};
+use crate::lower::ir::{AzurePlan, Deployment, Grouping, ResourceId};
 use crate::model::{Model, NodeId, Typed};
 use crate::registry::DEPENDENCY_CYCLE;
 use indexmap::{IndexMap, IndexSet};
@@ -112,24 +112,32 @@ fn cycle_diagnostic(model: &Model, blocks: &[NodeId]) -> Diagnostic {
 /// ARM's limit of resources in one template.
 pub const MAX_RESOURCES_PER_DEPLOYMENT: usize = 800;
 
-/// Orders the resources of a plan and groups them into nested deployments.
-///
-/// A deployment holds resources of one resource group. A resource that needs a
-/// resource of another group goes into a later deployment of its own group, so
-/// that deployments never wait on each other in a circle: a peering from hub to
-/// spoke deploys after both virtual networks, whichever groups they are in.
-pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Diagnostic>> {
-    let order = topological_order(plan).map_err(|stuck| {
+/// Puts the resources of a plan in an order where each comes after those it
+/// depends on, into [`AzurePlan::order`]; fails when some wait for each other
+/// in a circle.
+pub fn order(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Diagnostic>> {
+    plan.order = topological_order(plan).map_err(|stuck| {
         let mut blocks: Vec<NodeId> = stuck.iter().map(|r| plan.resources[*r].origin).collect();
         blocks.sort();
         blocks.dedup();
         vec![cycle_diagnostic(model, &blocks)]
     })?;
+    Ok(())
+}
+
+/// Groups the resources of an ordered plan into nested deployments.
+///
+/// A deployment holds resources of one resource group. A resource that needs a
+/// resource of another group goes into a later deployment of its own group, so
+/// that deployments never wait on each other in a circle: a peering from hub to
+/// spoke deploys after both virtual networks, whichever groups they are in.
+pub fn group(plan: &AzurePlan) -> Grouping {
+    let order = &plan.order;
 
     // Stage of each resource: the same as a dependency in its own group, one
     // later than a dependency in another group.
     let mut stage = vec![0usize; plan.resources.len()];
-    for &r in &order {
+    for &r in order {
         let resource = &plan.resources[r];
         stage[r] = resource
             .depends_on
@@ -139,7 +147,7 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
             .unwrap_or(0);
     }
     let mut groups: IndexMap<(usize, String), Vec<ResourceId>> = IndexMap::new();
-    for &r in &order {
+    for &r in order {
         let key = (stage[r], plan.resources[r].resource_group.to_ascii_lowercase());
         groups.entry(key).or_default().push(r);
     }
@@ -149,14 +157,13 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
     // same chunk or an earlier one, so the chunks chain without circles.
     // A template also weighs at most 4 MB: a chunk ends early at about 3 MB
     // of JSON, so that any deployment fits a top-level template by itself.
-    let groups: Vec<((usize, String), Vec<ResourceId>)> = groups
-        .into_iter()
-        .flat_map(|(key, resources)| chunks(plan, &resources).into_iter().map(move |chunk| (key.clone(), chunk)))
-        .collect();
+    let groups: Vec<((usize, String), Vec<ResourceId>)> =
+        groups.into_iter().flat_map(|(key, resources)| chunks(plan, &resources).into_iter().map(move |chunk| (key.clone(), chunk))).collect();
 
     let mut per_group_count: IndexMap<String, usize> = IndexMap::new();
     let mut stems: IndexSet<String> = IndexSet::new();
     let mut deployments = Vec::new();
+    let mut of_resource = vec![0; plan.resources.len()];
     for ((_, group_key), resources) in groups {
         let rg = plan.resources[resources[0]].resource_group.clone();
         let n = per_group_count.entry(group_key).or_insert(0);
@@ -169,7 +176,7 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
         stems.insert(stem.to_ascii_lowercase());
         let index = deployments.len();
         for &r in &resources {
-            plan.resources[r].deployment = index;
+            of_resource[r] = index;
         }
         deployments.push(Deployment {
             name: deployment_name(&rg, &suffix),
@@ -184,8 +191,8 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
         let mut needs: IndexSet<usize> = IndexSet::new();
         for &r in &deployment.resources {
             for &d in &plan.resources[r].depends_on {
-                let other = plan.resources[d].deployment;
-                if other != plan.resources[r].deployment {
+                let other = of_resource[d];
+                if other != of_resource[r] {
                     needs.insert(other);
                 }
             }
@@ -201,8 +208,7 @@ pub fn order_and_group(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Di
             deployment.symbol.push('_');
         }
     }
-    plan.deployments = deployments;
-    Ok(())
+    Grouping { deployments, of_resource }
 }
 
 /// Roughly how many bytes of JSON a nested deployment may hold: well under

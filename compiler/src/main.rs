@@ -187,11 +187,8 @@ fn style() -> Style {
 /// Reads and analyses a plan; an unreadable plan is reported and ends the run.
 fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
     // A long run shows which stage it has reached, on a terminal only.
-    let mut timings = if shows_progress(format) {
-        ashlar::Timings::observed(|stage| eprint!("\r\x1b[2K{stage} done"))
-    } else {
-        ashlar::Timings::start()
-    };
+    let mut timings =
+        if shows_progress(format) { ashlar::Timings::observed(|stage| eprint!("\r\x1b[2K{stage} done")) } else { ashlar::Timings::start() };
     let loaded = load::read_plan(plan);
     timings.lap("read");
     match loaded {
@@ -317,7 +314,7 @@ fn build(plan: &Path, out: &Path, format: Format, verbose: bool) -> u8 {
             out.display(),
             azure.resource_groups.len(),
             azure.resources.len(),
-            azure.deployments.len(),
+            azure.deployments().len(),
             summary(&analysis)
         );
     }

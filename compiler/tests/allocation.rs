@@ -135,18 +135,23 @@ fn a_resource_group_of_more_than_800_resources_splits_into_chained_deployments()
     let analysis = analyze(&text, None);
     assert!(analysis.diagnostics.is_empty(), "{:?}", &analysis.diagnostics[..1]);
     let azure = analysis.azure.unwrap();
-    for d in &azure.deployments {
+    for d in azure.deployments() {
         assert!(d.resources.len() <= 800, "{} holds {}", d.name, d.resources.len());
         for &r in &d.resources {
             for &dep in &azure.resources[r].depends_on {
-                let other = azure.resources[dep].deployment;
-                let here = azure.resources[r].deployment;
-                assert!(other == here || d.depends_on.contains(&other), "{} needs {} without waiting for it", d.name, azure.deployments[other].name);
+                let other = azure.deployment_of(dep);
+                let here = azure.deployment_of(r);
+                assert!(
+                    other == here || d.depends_on.contains(&other),
+                    "{} needs {} without waiting for it",
+                    d.name,
+                    azure.deployments()[other].name
+                );
                 assert!(other <= here, "deployments are in dependency order");
             }
         }
     }
     // 900 spoke networks: 800 in the first deployment of the group, 100 in the next.
-    let spokes: Vec<usize> = azure.deployments.iter().filter(|d| d.resource_group == "rg-spokes").map(|d| d.resources.len()).collect();
+    let spokes: Vec<usize> = azure.deployments().iter().filter(|d| d.resource_group == "rg-spokes").map(|d| d.resources.len()).collect();
     assert_eq!(&spokes[..2], [800, 100]);
 }

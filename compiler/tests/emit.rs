@@ -253,7 +253,7 @@ fn hostile_plan() -> AzurePlan {
     let rg_a = "rg-'a'[x]".to_string();
     let rg_b = "[rg-b]".to_string();
     let origin = 0;
-    let vnet = |name: &str, rg: &str, symbol: &str, deployment: usize| Resource {
+    let vnet = |name: &str, rg: &str, symbol: &str| Resource {
         symbol: symbol.to_string(),
         resource_type: vnet_type,
         api_version: api_version(vnet_type),
@@ -269,11 +269,10 @@ fn hostile_plan() -> AzurePlan {
         ]),
         depends_on: vec![],
         origin,
-        deployment,
     };
-    let a = vnet("[vnet-'a']", &rg_a, "vnet_a", 0);
-    let b = vnet("vnet-${b}\\", &rg_b, "vnet_b", 1);
-    let peering = |name: &str, parent: usize, remote: usize, rg: &str, deployment: usize, extra: Vec<(&str, Prop)>| {
+    let a = vnet("[vnet-'a']", &rg_a, "vnet_a");
+    let b = vnet("vnet-${b}\\", &rg_b, "vnet_b");
+    let peering = |name: &str, parent: usize, remote: usize, rg: &str, extra: Vec<(&str, Prop)>| {
         let mut properties = Object::new();
         properties.insert("remoteVirtualNetwork".into(), Prop::object([("id", Prop::Id(remote))]));
         properties.insert("allowVirtualNetworkAccess".into(), Prop::Bool(true));
@@ -293,21 +292,19 @@ fn hostile_plan() -> AzurePlan {
             properties: Prop::Object(properties),
             depends_on: vec![parent, remote],
             origin,
-            deployment,
         }
     };
     // 2: a to b, after both (another deployment of a's group); 3: b to a, likewise;
     // 4: a to a's own network, in the same deployment as a (parent inline, `.id`).
-    let p_ab = peering("[peer]", 0, 1, &rg_a, 2, vec![("hostile", Prop::Array(strings.clone()))]);
+    let p_ab = peering("[peer]", 0, 1, &rg_a, vec![("hostile", Prop::Array(strings.clone()))]);
     let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
-    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, 3, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
+    let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
     let subnet = Prop::ChildId { resource: 1, child: "subnets", name: "[snet-'x']".into() };
     let p_aa = peering(
         "${self}",
         0,
         0,
         &rg_a,
-        0,
         vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![])), ("subnet", subnet)],
     );
     let resources = vec![a, b, p_ab, p_ba, p_aa];
@@ -345,7 +342,6 @@ fn hostile_plan() -> AzurePlan {
             properties: Prop::object([("maintenanceConfigurationId", Prop::Id(1)), ("hostile", Prop::Array(strings.clone()))]),
             depends_on: vec![1, 0, 1],
             origin,
-            deployment: 0,
         }],
     )
 }
@@ -765,7 +761,7 @@ fn identity_plan() -> AzurePlan {
     let role_type = "Microsoft.Authorization/roleAssignments";
     let template_type = "Microsoft.VirtualMachineImages/imageTemplates";
     let resource =
-        |symbol: &str, resource_type: &'static str, name: Vec<&str>, rg: &str, properties: Prop, depends_on: Vec<usize>, deployment| Resource {
+        |symbol: &str, resource_type: &'static str, name: Vec<&str>, rg: &str, properties: Prop, depends_on: Vec<usize>| Resource {
             symbol: symbol.into(),
             resource_type,
             api_version: api_version(resource_type),
@@ -778,9 +774,8 @@ fn identity_plan() -> AzurePlan {
             properties,
             depends_on,
             origin: 0,
-            deployment,
         };
-    let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![], 0);
+    let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![]);
     let role = resource(
         "role_a",
         role_type,
@@ -791,9 +786,8 @@ fn identity_plan() -> AzurePlan {
             ("principalId", Prop::PrincipalId(0)),
         ]),
         vec![0],
-        0,
     );
-    let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(0))]), vec![0, 1], 1);
+    let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(0))]), vec![0, 1]);
     user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(0, Prop::Object(Object::new()))]))]));
     let deployment = |name: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.into(),
@@ -868,7 +862,7 @@ fn desktop_plan() -> AzurePlan {
     let vm_type = "Microsoft.Compute/virtualMachines";
     let ext_type = "Microsoft.Compute/virtualMachines/extensions";
     let rg = "rg-'d'";
-    let resource = |symbol: &str, resource_type: &'static str, name: Vec<&str>, properties: Prop, depends_on: Vec<usize>, deployment| Resource {
+    let resource = |symbol: &str, resource_type: &'static str, name: Vec<&str>, properties: Prop, depends_on: Vec<usize>| Resource {
         symbol: symbol.into(),
         resource_type,
         api_version: api_version(resource_type),
@@ -881,7 +875,6 @@ fn desktop_plan() -> AzurePlan {
         properties,
         depends_on,
         origin: 0,
-        deployment,
     };
     let pool = resource(
         "hp_a",
@@ -889,14 +882,13 @@ fn desktop_plan() -> AzurePlan {
         vec!["hp-'a'[x]"],
         Prop::object([("registrationInfo", Prop::object([("expirationTime", Prop::DeploymentTimePlus("PT24H"))]))]),
         vec![],
-        0,
     );
-    let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(0))]), vec![0], 0);
-    let mut role = resource("role_a", role_type, vec!["[ag-'a']", "p"], Prop::object([("principalId", Prop::str("p"))]), vec![1], 0);
+    let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(0))]), vec![0]);
+    let mut role = resource("role_a", role_type, vec!["[ag-'a']", "p"], Prop::object([("principalId", Prop::str("p"))]), vec![1]);
     role.top.insert("scope".into(), Prop::Scope(1));
-    let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(Object::new()), vec![], 1);
+    let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(Object::new()), vec![]);
     let mut ext =
-        resource("ext_a", ext_type, vec!["vm-a", "Microsoft.PowerShell.DSC"], Prop::object([("token", Prop::RegistrationToken(0))]), vec![3, 0], 1);
+        resource("ext_a", ext_type, vec!["vm-a", "Microsoft.PowerShell.DSC"], Prop::object([("token", Prop::RegistrationToken(0))]), vec![3, 0]);
     ext.parent = Some(3);
     let deployment = |name: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.into(),

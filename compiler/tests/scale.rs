@@ -52,7 +52,7 @@ fn ten_thousand_machines_split_into_templates_arm_takes() {
         }
     }
     assert_eq!(machines, MACHINES);
-    assert_eq!(deployed.len(), plan.deployments.len());
+    assert_eq!(deployed.len(), plan.deployments().len());
 
     let script = &files.iter().find(|f| f.path == "deploy.sh").expect("deploy.sh").contents;
     let order: Vec<&str> = script.lines().filter_map(|l| l.split("--template-file ").nth(1)).map(|rest| rest.split(' ').next().unwrap()).collect();

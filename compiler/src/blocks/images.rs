@@ -14,7 +14,7 @@
 //! No image version is deployed: a version comes into being when the template
 //! runs (`az image builder run`), after the deployment.
 
-use crate::lower::ir::{Object, AzurePlan, Prop, Resource, ResourceId};
+use crate::lower::ir::{AzurePlan, Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::naming::Names;
@@ -336,8 +336,7 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     let gallery_resource = *lw.primary.get(&gallery)?;
     let (publisher, offer, sku) = identifier(model, id);
     let mut properties = Object::new();
-    properties
-        .insert("identifier".into(), Prop::object([("publisher", Prop::str(publisher)), ("offer", Prop::str(offer)), ("sku", Prop::str(sku))]));
+    properties.insert("identifier".into(), Prop::object([("publisher", Prop::str(publisher)), ("offer", Prop::str(offer)), ("sku", Prop::str(sku))]));
     let os = if image_os(model, id) == Some("windows") { "Windows" } else { "Linux" };
     properties.insert("osType".into(), Prop::str(os));
     let state = if node.str("state") == Some("specialized") { "Specialized" } else { "Generalized" };
@@ -515,10 +514,7 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
     let mut top = Object::new();
     top.insert(
         "identity".into(),
-        Prop::object([
-            ("type", Prop::str("UserAssigned")),
-            ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(Object::new()))])),
-        ]),
+        Prop::object([("type", Prop::str("UserAssigned")), ("userAssignedIdentities", Prop::IdKeys(vec![(identity, Prop::Object(Object::new()))]))]),
     );
     let mut resource = Resource::new(format!("it_{}", node.name()), TEMPLATE_TYPE, Vec::new(), rg, location, model.tags(image), image);
     resource.top = top;

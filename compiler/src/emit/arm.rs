@@ -42,11 +42,14 @@ pub fn main_template(plan: &AzurePlan, part: &Part, bodies: Vec<Value>) -> Value
         resources.push(Value::Object(r));
     }
     for (&d, mut body) in part.deployments.iter().zip(bodies) {
-        let deployment = &plan.deployments[d];
-        let mut depends_on =
-            vec![expression(format!("subscriptionResourceId({}, {})", arm_expr_string(RESOURCE_GROUPS), arm_expr_string(&deployment.resource_group)))];
+        let deployment = &plan.deployments()[d];
+        let mut depends_on = vec![expression(format!(
+            "subscriptionResourceId({}, {})",
+            arm_expr_string(RESOURCE_GROUPS),
+            arm_expr_string(&deployment.resource_group)
+        ))];
         // A deployment of an earlier part has finished before this part starts.
-        depends_on.extend(deployment.depends_on.iter().filter(|&&other| part.holds(other)).map(|&other| deployment_id(&plan.deployments[other])));
+        depends_on.extend(deployment.depends_on.iter().filter(|&&other| part.holds(other)).map(|&other| deployment_id(&plan.deployments()[other])));
         if let Value::Object(map) = &mut body {
             map.insert("dependsOn".into(), Value::Array(depends_on));
         }
@@ -73,7 +76,7 @@ pub fn parameters() -> Value {
 /// template, without its `dependsOn`, which [`main_template`] adds for the
 /// part it is in.
 pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
-    let deployment = &plan.deployments[id];
+    let deployment = &plan.deployments()[id];
     let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
     // Secrets reach the inner template as secure parameters whose values ARM reads
     // from Key Vault at deployment time: they never appear in a file.
@@ -141,12 +144,12 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> 
         r.insert("tags".into(), tags(&resource.tags));
     }
     for (key, value) in &resource.top {
-        r.insert(key.to_string(), prop(plan, resource, value));
+        r.insert(key.to_string(), prop(plan, resource, None, value));
     }
-    r.insert("properties".into(), prop(plan, resource, &resource.properties));
+    r.insert("properties".into(), prop(plan, resource, None, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
-    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.resources[dep].deployment)) {
-        let value = deployment_id(&plan.deployments[plan.resources[dep].deployment]);
+    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.deployment_of(dep))) {
+        let value = deployment_id(&plan.deployments()[plan.deployment_of(dep)]);
         if !depends_on.contains(&value) {
             depends_on.push(value);
         }
@@ -179,15 +182,16 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     if !resource.tags.is_empty() {
         r.insert("tags".into(), tags(&resource.tags));
     }
+    let deployment = plan.deployment_of(id);
     for (key, value) in &resource.top {
-        r.insert(key.to_string(), prop(plan, resource, value));
+        r.insert(key.to_string(), prop(plan, resource, Some(deployment), value));
     }
-    r.insert("properties".into(), prop(plan, resource, &resource.properties));
+    r.insert("properties".into(), prop(plan, resource, Some(deployment), &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
     for &dep in &resource.depends_on {
         let other = &plan.resources[dep];
         let value = expression(resource_id(other, None, None));
-        if other.deployment == resource.deployment && !depends_on.contains(&value) {
+        if plan.deployment_of(dep) == deployment && !depends_on.contains(&value) {
             depends_on.push(value);
         }
     }
@@ -198,13 +202,15 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
 }
 
 /// A property value of `owner`, with its resource IDs relative to `owner`'s group.
-fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
+/// `deployment` is the owner's, for a nested deployment's resource; `None` for
+/// a subscription-scope resource, which carries no secrets.
+fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, value: &Prop) -> Value {
     match value {
         Prop::Str(s) => literal(s),
         Prop::Int(i) => json!(i),
         Prop::Bool(b) => json!(b),
-        Prop::Array(items) => Value::Array(items.iter().map(|i| prop(plan, owner, i)).collect()),
-        Prop::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (arm_literal(k), prop(plan, owner, v))).collect()),
+        Prop::Array(items) => Value::Array(items.iter().map(|i| prop(plan, owner, deployment, i)).collect()),
+        Prop::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (arm_literal(k), prop(plan, owner, deployment, v))).collect()),
         Prop::Id(target) => {
             let target = &plan.resources[*target];
             expression(resource_id(target, other_group(owner, target), None))
@@ -220,7 +226,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
         }
         Prop::Secret(secret) => {
             let (name, _) = plan
-                .deployment_secrets(owner.deployment)
+                .deployment_secrets(deployment.expect("only resources of nested deployments carry secrets"))
                 .into_iter()
                 .find(|(_, s)| *s == &**secret)
                 .expect("every secret of a deployment has a parameter");
@@ -236,7 +242,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, value: &Prop) -> Value {
                 .iter()
                 .map(|(target, v)| {
                     let target = &plan.resources[*target];
-                    (format!("[{}]", resource_id(target, other_group(owner, target), None)), prop(plan, owner, v))
+                    (format!("[{}]", resource_id(target, other_group(owner, target), None)), prop(plan, owner, deployment, v))
                 })
                 .collect(),
         ),

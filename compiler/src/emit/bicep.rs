@@ -69,7 +69,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         let base: String = format!("kv_{name}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let mut symbol = base.clone();
         let mut n = 2;
-        while vault_symbols.contains(&symbol) || rg_symbols.contains(&symbol) || plan.deployments.iter().any(|d| d.symbol == symbol) {
+        while vault_symbols.contains(&symbol) || rg_symbols.contains(&symbol) || plan.deployments().iter().any(|d| d.symbol == symbol) {
             symbol = format!("{base}_{n}");
             n += 1;
         }
@@ -91,7 +91,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         .deployments
         .iter()
         .map(|&index| {
-            let d = &plan.deployments[index];
+            let d = &plan.deployments()[index];
             let scope = plan
                 .resource_groups
                 .iter()
@@ -100,7 +100,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
                 // A group the plan does not declare (lowering always declares them): refer to it by name.
                 .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
             // A module of an earlier part has finished before this part starts.
-            let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan.deployments[o].symbol.as_str()).collect();
+            let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan.deployments()[o].symbol.as_str()).collect();
             let params: Vec<Value> = plan
                 .deployment_secrets(index)
                 .into_iter()
@@ -120,7 +120,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         })
         .collect();
     let mut taken: IndexSet<String> = rg_symbols.iter().chain(&vault_symbols).cloned().collect();
-    taken.extend(plan.deployments.iter().map(|d| d.symbol.clone()));
+    taken.extend(plan.deployments().iter().map(|d| d.symbol.clone()));
     let resources: Vec<Value> =
         part.subscription_resources.iter().map(|&r| subscription_resource(plan, part, &plan.subscription_resources[r], &mut taken)).collect();
     render(
@@ -151,8 +151,8 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
     }
     taken.insert(symbol.clone());
     let mut depends_on: Vec<&str> = Vec::new();
-    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.resources[dep].deployment)) {
-        let module = plan.deployments[plan.resources[dep].deployment].symbol.as_str();
+    for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.deployment_of(dep))) {
+        let module = plan.deployments()[plan.deployment_of(dep)].symbol.as_str();
         if !depends_on.contains(&module) {
             depends_on.push(module);
         }
@@ -173,8 +173,8 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
 
 /// `modules/<file_stem>.bicep` for deployment `id`.
 pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
-    let deployment = &plan.deployments[id];
-    let in_module = |r: ResourceId| plan.resources[r].deployment == id;
+    let deployment = &plan.deployments()[id];
+    let in_module = |r: ResourceId| plan.deployment_of(r) == id;
 
     // Parents deployed elsewhere, and resources deployed elsewhere whose
     // principal ID or ID a value reads by symbol, declared `existing` once each.
@@ -262,16 +262,16 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
             block('{', '}', indent, entries.iter().map(|(k, v)| format!("{}: {}", bicep_key(k), value(plan, id, owner, v, indent + 1))))
         }
         Prop::Id(target) => {
-            let target = &plan.resources[*target];
-            if target.deployment == id {
-                return format!("{}.id", target.symbol);
+            if plan.deployment_of(*target) == id {
+                return format!("{}.id", plan.resources[*target].symbol);
             }
+            let target = &plan.resources[*target];
             resource_id(owner, target, None)
         }
         Prop::ChildId { resource, child, name } => resource_id(owner, &plan.resources[*resource], Some((child, name))),
         Prop::Reference { resource, property } => {
             let target = &plan.resources[*resource];
-            if target.deployment == id {
+            if plan.deployment_of(*resource) == id {
                 return format!("{}.properties.{property}", target.symbol);
             }
             format!("reference({}, {}).{property}", resource_id(owner, target, None), bicep_string(target.api_version))
@@ -405,7 +405,7 @@ fn type_at_api(resource_type: &str, api: &str) -> String {
 /// identifier, `rg_` in front unless it starts so already, unique among
 /// themselves and the module symbols.
 fn resource_group_symbols(plan: &AzurePlan) -> Vec<String> {
-    let mut taken: IndexSet<String> = plan.deployments.iter().map(|d| d.symbol.clone()).collect();
+    let mut taken: IndexSet<String> = plan.deployments().iter().map(|d| d.symbol.clone()).collect();
     plan.resource_groups
         .iter()
         .map(|rg| {
@@ -431,16 +431,16 @@ mod tests {
     #[test]
     fn resource_group_symbols_are_unique_identifiers() {
         let rg = |name: &str| ResourceGroup { name: name.into(), location: "uksouth".into(), tags: IndexMap::new() };
-        let mut plan = AzurePlan::default();
-        plan.resource_groups = vec![rg("rg-a"), rg("rg.a"), rg("net"), rg("[x]"), rg("Zürich")];
-        plan.deployments = vec![Deployment {
-                name: "d".into(),
-                symbol: "rg_net".into(),
-                file_stem: "d".into(),
-                resource_group: "net".into(),
-                resources: vec![],
-                depends_on: vec![],
-            }];
+        let resource_groups = vec![rg("rg-a"), rg("rg.a"), rg("net"), rg("[x]"), rg("Zürich")];
+        let deployments = vec![Deployment {
+            name: "d".into(),
+            symbol: "rg_net".into(),
+            file_stem: "d".into(),
+            resource_group: "net".into(),
+            resources: vec![],
+            depends_on: vec![],
+        }];
+        let plan = AzurePlan::new(resource_groups, Vec::new(), deployments, Vec::new());
         assert_eq!(resource_group_symbols(&plan), ["rg_a", "rg_a_2", "rg_net_2", "rg__x_", "rg_Z_rich"]);
     }
 }

@@ -39,7 +39,7 @@ pub struct OutputFile {
 pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
     // For a plan of thousands of machines, writing the files takes seconds:
     // they are written side by side.
-    let bodies: Vec<(Value, usize)> = crate::parallel::map_in_order((0..plan.deployments.len()).collect(), |d| {
+    let bodies: Vec<(Value, usize)> = crate::parallel::map_in_order((0..plan.deployments().len()).collect(), |d| {
         let body = arm::deployment_body(plan, d);
         let size = compact_size(&body);
         (body, size)
@@ -51,7 +51,7 @@ pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
         .iter()
         .enumerate()
         .map(|(i, part)| Work::Part(i, part, bodies.by_ref().take(part.deployments.len()).collect()))
-        .chain((0..plan.deployments.len()).map(Work::Module))
+        .chain((0..plan.deployments().len()).map(Work::Module))
         .collect();
     let single = parts.len() == 1;
     let name = |i: usize, extension: &str| if single { format!("main.{extension}") } else { format!("main-{}.{extension}", i + 1) };
@@ -62,7 +62,7 @@ pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
             OutputFile { path: name(i, "bicep"), contents: bicep::main(plan, part) },
         ],
         Work::Module(id) => {
-            vec![OutputFile { path: format!("modules/{}.bicep", plan.deployments[id].file_stem), contents: bicep::module(plan, id) }]
+            vec![OutputFile { path: format!("modules/{}.bicep", plan.deployments()[id].file_stem), contents: bicep::module(plan, id) }]
         }
     })
     .into_iter()

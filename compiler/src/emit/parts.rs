@@ -43,7 +43,7 @@ pub fn parts(plan: &AzurePlan, sizes: &[usize]) -> Vec<Part> {
     let mut weight = 0;
     let mut groups_in_run: Vec<&str> = Vec::new();
     for (d, &size) in sizes.iter().enumerate() {
-        let group = plan.deployments[d].resource_group.as_str();
+        let group = plan.deployments()[d].resource_group.as_str();
         let new_group = usize::from(!groups_in_run.iter().any(|g| g.eq_ignore_ascii_case(group)));
         let run = runs.last_mut().expect("there is always a run");
         // Deployments and the resource groups they need, at the top of the template.
@@ -67,9 +67,9 @@ pub fn parts(plan: &AzurePlan, sizes: &[usize]) -> Vec<Part> {
             let resource_groups = (0..plan.resource_groups.len())
                 .filter(|&g| {
                     let name = &plan.resource_groups[g].name;
-                    let used_here = deployments.iter().any(|&d| plan.deployments[d].resource_group.eq_ignore_ascii_case(name));
+                    let used_here = deployments.iter().any(|&d| plan.deployments()[d].resource_group.eq_ignore_ascii_case(name));
                     // A group no deployment uses still belongs somewhere: in the first part.
-                    let used_at_all = plan.deployments.iter().any(|d| d.resource_group.eq_ignore_ascii_case(name));
+                    let used_at_all = plan.deployments().iter().any(|d| d.resource_group.eq_ignore_ascii_case(name));
                     used_here || (i == 0 && !used_at_all)
                 })
                 .collect();
@@ -80,7 +80,7 @@ pub fn parts(plan: &AzurePlan, sizes: &[usize]) -> Vec<Part> {
     // for; without one, in the last part. At most half of a part's top is
     // deployments and groups, so they always fit.
     for (s, resource) in plan.subscription_resources.iter().enumerate() {
-        let latest = resource.depends_on.iter().map(|&r| plan.resources[r].deployment).max();
+        let latest = resource.depends_on.iter().map(|&r| plan.deployment_of(r)).max();
         let part = latest.and_then(|d| parts.iter().position(|p| p.holds(d))).unwrap_or(last);
         parts[part].subscription_resources.push(s);
     }
@@ -93,10 +93,9 @@ mod tests {
     use crate::lower::ir::{Deployment, ResourceGroup};
 
     fn plan(groups: &[&str]) -> AzurePlan {
-        let mut plan = AzurePlan::default();
-        plan.resource_groups =
+        let resource_groups =
             groups.iter().map(|g| ResourceGroup { name: g.to_string(), location: "uksouth".into(), tags: Default::default() }).collect();
-        plan.deployments = groups
+        let deployments = groups
             .iter()
             .enumerate()
             .map(|(i, g)| Deployment {
@@ -108,7 +107,7 @@ mod tests {
                 depends_on: vec![],
             })
             .collect();
-        plan
+        AzurePlan::new(resource_groups, Vec::new(), deployments, Vec::new())
     }
 
     #[test]

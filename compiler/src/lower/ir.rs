@@ -11,6 +11,7 @@
 
 use crate::model::NodeId;
 use indexmap::IndexMap;
+use std::sync::OnceLock;
 
 /// Index of a resource in [`AzurePlan::resources`].
 pub type ResourceId = usize;
@@ -23,8 +24,6 @@ pub struct AzurePlan {
     pub resource_groups: Vec<ResourceGroup>,
     /// In the order lowering made them; [`Deployment::resources`] gives the deploy order.
     pub resources: Vec<Resource>,
-    /// In dependency order.
-    pub deployments: Vec<Deployment>,
     /// Resources deployed at subscription scope by the top-level template
     /// itself, after the deployments that hold what they depend on: dynamic
     /// maintenance scopes. Their `resource_group` is empty and their
@@ -32,9 +31,24 @@ pub struct AzurePlan {
     /// index [`AzurePlan::resources`]. They carry no secrets, principal IDs or
     /// ID keys, which only a nested deployment can resolve.
     pub subscription_resources: Vec<Resource>,
+    /// Every resource, each after those it depends on: found by lowering,
+    /// which reports resources that wait for each other in a circle.
+    pub order: Vec<ResourceId>,
+    /// The nested deployments, made from [`AzurePlan::order`] when first asked
+    /// for: only a build needs them, not a check or an editor.
+    grouping: OnceLock<Grouping>,
     /// [`AzurePlan::deployment_secrets`] of every deployment, found once:
     /// every secret a template passes looks its parameter up there.
-    secret_parameters: std::sync::OnceLock<Vec<Vec<(String, SecretRef)>>>,
+    secret_parameters: OnceLock<Vec<Vec<(String, SecretRef)>>>,
+}
+
+/// The resources of a plan grouped into nested deployments (see [`crate::graph::group`]).
+#[derive(Debug, Default)]
+pub struct Grouping {
+    /// In dependency order.
+    pub deployments: Vec<Deployment>,
+    /// The deployment of each resource, by [`ResourceId`].
+    pub of_resource: Vec<DeploymentId>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +81,6 @@ pub struct Resource {
     pub depends_on: Vec<ResourceId>,
     /// The block this resource was derived from.
     pub origin: NodeId,
-    pub deployment: DeploymentId,
 }
 
 impl Resource {
@@ -106,7 +119,6 @@ impl Resource {
             properties: Prop::Object(Object::new()),
             depends_on: Vec::new(),
             origin,
-            deployment: 0,
         }
     }
 }
@@ -326,19 +338,41 @@ impl AzurePlan {
         deployments: Vec<Deployment>,
         subscription_resources: Vec<Resource>,
     ) -> AzurePlan {
-        AzurePlan { resource_groups, resources, deployments, subscription_resources, secret_parameters: Default::default() }
+        let mut of_resource = vec![0; resources.len()];
+        for (d, deployment) in deployments.iter().enumerate() {
+            for &r in &deployment.resources {
+                of_resource[r] = d;
+            }
+        }
+        let order = deployments.iter().flat_map(|d| d.resources.iter().copied()).collect();
+        let grouping = OnceLock::from(Grouping { deployments, of_resource });
+        AzurePlan { resource_groups, resources, subscription_resources, order, grouping, secret_parameters: Default::default() }
+    }
+
+    /// The nested deployments, in dependency order.
+    pub fn deployments(&self) -> &[Deployment] {
+        &self.grouping().deployments
+    }
+
+    /// The deployment that holds a resource.
+    pub fn deployment_of(&self, resource: ResourceId) -> DeploymentId {
+        self.grouping().of_resource[resource]
+    }
+
+    fn grouping(&self) -> &Grouping {
+        self.grouping.get_or_init(|| crate::graph::group(self))
     }
 
     /// The secrets a deployment's resources use, each with the name of the secure
     /// parameter that carries it into the deployment: `secret_<name>`, made unique.
     pub fn deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, &SecretRef)> {
-        let all = self.secret_parameters.get_or_init(|| (0..self.deployments.len()).map(|d| self.find_deployment_secrets(d)).collect());
+        let all = self.secret_parameters.get_or_init(|| (0..self.deployments().len()).map(|d| self.find_deployment_secrets(d)).collect());
         all.get(deployment).map(|named| named.iter().map(|(name, secret)| (name.clone(), secret)).collect()).unwrap_or_default()
     }
 
     fn find_deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, SecretRef)> {
         let mut secrets = Vec::new();
-        for &r in &self.deployments[deployment].resources {
+        for &r in &self.deployments()[deployment].resources {
             let resource = &self.resources[r];
             resource.properties.secrets(&mut secrets);
             resource.top.values().for_each(|v| v.secrets(&mut secrets));
@@ -360,7 +394,7 @@ impl AzurePlan {
     /// Whether a deployment's resources read the time it runs, so that its
     /// template declares [`DEPLOYMENT_TIME_PARAMETER`].
     pub fn deployment_uses_time(&self, deployment: DeploymentId) -> bool {
-        self.deployments[deployment].resources.iter().any(|&r| {
+        self.deployments()[deployment].resources.iter().any(|&r| {
             let resource = &self.resources[r];
             resource.properties.uses_deployment_time() || resource.top.values().any(Prop::uses_deployment_time)
         })

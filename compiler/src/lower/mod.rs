@@ -56,7 +56,7 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     lowering.depends_on_blocks();
     blocks::compute::order_static_addresses(&mut lowering);
     let mut plan = lowering.plan;
-    crate::graph::order_and_group(&mut plan, model)?;
+    crate::graph::order(&mut plan, model)?;
     Ok(plan)
 }
 

@@ -23,8 +23,8 @@ use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId, Typed};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
-use std::collections::HashMap;
 use ipnet::IpNet;
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// A value of a policy.

@@ -89,7 +89,12 @@ pub enum ExprKind {
     /// `any VAR in LIST (CONDITION)`, `all VAR in LIST (CONDITION)`: whether
     /// the condition holds for some item of the list, or for every one (an
     /// empty list has none, and all of its items hold anything).
-    Quantifier { all: bool, var: Ident, list: Box<Expr>, condition: Box<Expr> },
+    Quantifier {
+        all: bool,
+        var: Ident,
+        list: Box<Expr>,
+        condition: Box<Expr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
