@@ -46,6 +46,11 @@ pub enum Typed {
     TimeOfDay(u32),
 }
 
+/// A block's typed attributes by name. Every derived resource reads several,
+/// so they hash with a fixed fast hasher: names are the schema's, never input
+/// an attacker picks to collide.
+pub type Attrs = IndexMap<&'static str, Attr, foldhash::fast::FixedState>;
+
 /// One block of the plan.
 #[derive(Debug)]
 pub struct Node {
@@ -59,7 +64,7 @@ pub struct Node {
     pub children: Vec<NodeId>,
     /// Typed attributes. For a phrase kind ([`crate::schema::PHRASE_KINDS`]),
     /// the words of its phrase, typed by the kind's module under the names it documents.
-    pub attrs: IndexMap<&'static str, Attr>,
+    pub attrs: Attrs,
     /// Declared by the standard library rather than the plan.
     pub from_library: bool,
     /// The phrases of a phrase kind, as written; empty for other kinds.

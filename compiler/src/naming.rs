@@ -11,6 +11,8 @@
 //! Cloud Adoption Framework's patterns.
 
 use crate::model::{Model, NodeId};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Placeholders a naming pattern may use.
 pub const PLACEHOLDERS: &[&str] = &["name", "type", "vnet", "remote", "location"];
@@ -134,15 +136,23 @@ pub const DESKTOP_PATTERNS: &[(&str, &str)] = &[
 
 pub struct Names<'a> {
     model: &'a Model,
+    /// The pattern of each attribute asked for so far: a plan names thousands
+    /// of machines through the same few.
+    patterns: RefCell<Vec<(&'static str, Rc<str>)>>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(model: &'a Model) -> Self {
-        Names { model }
+        Names { model, patterns: RefCell::default() }
     }
 
-    fn pattern(&self, attr: &str, default: &'static str) -> String {
-        pattern_of(self.model.unique("naming"), attr).unwrap_or_else(|| default.to_string())
+    fn pattern(&self, attr: &'static str, default: &'static str) -> Rc<str> {
+        if let Some((_, pattern)) = self.patterns.borrow().iter().find(|(a, _)| *a == attr) {
+            return pattern.clone();
+        }
+        let pattern: Rc<str> = pattern_of(self.model.unique("naming"), attr).unwrap_or_else(|| default.to_string()).into();
+        self.patterns.borrow_mut().push((attr, pattern.clone()));
+        pattern
     }
 
     /// The virtual network of a hub, spoke or vnet.
@@ -171,10 +181,10 @@ impl<'a> Names<'a> {
 
     /// An NSG or route table: `{location}` is its region, which may come from
     /// the network that uses it.
-    fn attachable(&self, attr: &str, id: NodeId) -> String {
+    fn attachable(&self, attr: &'static str, id: NodeId) -> String {
         let mut pattern = self.pattern(attr, "{name}");
         if let Some(location) = crate::blocks::attach::location(self.model, id) {
-            pattern = pattern.replace("{location}", location);
+            pattern = pattern.replace("{location}", location).into();
         }
         self.fill(&pattern, id, &[])
     }
@@ -324,13 +334,13 @@ impl<'a> Names<'a> {
         let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == "desktop_workspace").copied().unwrap_or(("", "{name}"));
         let mut pattern = self.pattern("desktop_workspace", default);
         if let Some(region) = crate::blocks::desktops::workspace_region(self.model, workspace) {
-            pattern = pattern.replace("{location}", region);
+            pattern = pattern.replace("{location}", region).into();
         }
         self.fill(&pattern, workspace, &[])
     }
 
     /// A name through one of the [`DESKTOP_PATTERNS`], in the region of `pool`'s session hosts.
-    fn desktop_name(&self, attr: &str, name: &str, pool: NodeId) -> String {
+    fn desktop_name(&self, attr: &'static str, name: &str, pool: NodeId) -> String {
         let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
         let pattern = self.pattern(attr, default);
         let place = crate::blocks::compute::network_of(self.model, pool).unwrap_or(pool);
@@ -349,7 +359,7 @@ impl<'a> Names<'a> {
 
     /// A name through one of the [`COMPUTE_PATTERNS`]: `{location}` is the
     /// region of the network the block's subnet is in, where its resources go.
-    fn compute_name(&self, attr: &str, name: &str, block: NodeId) -> String {
+    fn compute_name(&self, attr: &'static str, name: &str, block: NodeId) -> String {
         let (_, default) = COMPUTE_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
         let pattern = self.pattern(attr, default);
         let place = if pattern.contains("{location}") { crate::blocks::compute::network_of(self.model, block).unwrap_or(block) } else { block };
@@ -358,7 +368,7 @@ impl<'a> Names<'a> {
 
     /// A name through one of the [`ENDPOINT_PATTERNS`]; `{name}` is the name of
     /// `block`, or of its parent when it has none (a hub's firewall is named after the hub).
-    fn hub_endpoint(&self, attr: &str, block: NodeId) -> String {
+    fn hub_endpoint(&self, attr: &'static str, block: NodeId) -> String {
         let (_, default) = ENDPOINT_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
         let pattern = self.pattern(attr, default);
         let node = self.model.node(block);

@@ -6,7 +6,7 @@
 
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{Attr, Model, Node, NodeId, Phrase, Spanned, Typed};
+use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
 use crate::registry::*;
 use crate::schema::{self, AttrSchema, Naming, Type};
 use crate::source::{FileId, Span};
@@ -132,7 +132,7 @@ impl Resolver<'_> {
             head: head_span,
             parent,
             children: Vec::new(),
-            attrs: IndexMap::new(),
+            attrs: Attrs::default(),
             from_library: self.library.contains(&block.span.file),
             phrases: Vec::new(),
             raw_phrases: Vec::new(),
