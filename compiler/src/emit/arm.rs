@@ -58,13 +58,13 @@ pub fn main_template(plan: &AzurePlan, part: &Part, bodies: Vec<Value>) -> Value
     for &s in &part.subscription_resources {
         resources.push(subscription_resource(plan, part, &plan.subscription_resources[s]));
     }
-    json!({
-        "$schema": SUBSCRIPTION_SCHEMA,
-        "contentVersion": CONTENT_VERSION,
-        "metadata": { "_generator": { "name": "ashlar", "version": env!("CARGO_PKG_VERSION") } },
-        "parameters": {},
-        "resources": resources,
-    })
+    super::object([
+        ("$schema", json!(SUBSCRIPTION_SCHEMA)),
+        ("contentVersion", json!(CONTENT_VERSION)),
+        ("metadata", json!({ "_generator": { "name": "ashlar", "version": env!("CARGO_PKG_VERSION") } })),
+        ("parameters", json!({})),
+        ("resources", Value::Array(resources)),
+    ])
 }
 
 /// `main.parameters.json`: no parameters yet, in the shape secrets will need.
@@ -109,13 +109,13 @@ pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
         properties.insert("parameters".into(), Value::Object(passed));
     }
     properties.insert("template".into(), Value::Object(template));
-    json!({
-        "type": DEPLOYMENTS,
-        "apiVersion": api_version(DEPLOYMENTS),
-        "name": literal(&deployment.name),
-        "resourceGroup": literal(&deployment.resource_group),
-        "properties": properties,
-    })
+    super::object([
+        ("type", json!(DEPLOYMENTS)),
+        ("apiVersion", json!(api_version(DEPLOYMENTS))),
+        ("name", literal(&deployment.name)),
+        ("resourceGroup", literal(&deployment.resource_group)),
+        ("properties", Value::Object(properties)),
+    ])
 }
 
 /// The ID of a nested deployment, from the top-level template.

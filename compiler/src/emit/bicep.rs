@@ -125,13 +125,13 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         part.subscription_resources.iter().map(|&r| subscription_resource(plan, part, &plan.subscription_resources[r], &mut taken)).collect();
     render(
         "main",
-        &json!({
-            "version": env!("CARGO_PKG_VERSION"),
-            "resource_groups": resource_groups,
-            "key_vaults": key_vaults,
-            "modules": modules,
-            "resources": resources,
-        }),
+        &super::object([
+            ("version", json!(env!("CARGO_PKG_VERSION"))),
+            ("resource_groups", Value::Array(resource_groups)),
+            ("key_vaults", Value::Array(key_vaults)),
+            ("modules", Value::Array(modules)),
+            ("resources", Value::Array(resources)),
+        ]),
     )
 }
 
@@ -158,17 +158,17 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
         }
     }
     let top: Vec<Value> =
-        resource.top.iter().map(|(k, v)| json!({ "key": bicep_key(k), "value": value(plan, SUBSCRIPTION_SCOPE, resource, v, 1) })).collect();
-    json!({
-        "symbol": symbol,
-        "type": type_at_api(resource.resource_type, resource.api_version),
-        "name": bicep_string(&resource.name.join("/")),
-        "location": resource.location.as_deref().map(bicep_string),
-        "tags": tags(&resource.tags, 1),
-        "top": top,
-        "properties": value(plan, SUBSCRIPTION_SCOPE, resource, &resource.properties, 1),
-        "depends_on": depends_on,
-    })
+        resource.top.iter().map(|(k, v)| super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, SUBSCRIPTION_SCOPE, resource, v, 1)))])).collect();
+    super::object([
+        ("symbol", json!(symbol)),
+        ("type", json!(type_at_api(resource.resource_type, resource.api_version))),
+        ("name", json!(bicep_string(&resource.name.join("/")))),
+        ("location", json!(resource.location.as_deref().map(bicep_string))),
+        ("tags", json!(tags(&resource.tags, 1))),
+        ("top", Value::Array(top)),
+        ("properties", Value::String(value(plan, SUBSCRIPTION_SCOPE, resource, &resource.properties, 1))),
+        ("depends_on", json!(depends_on)),
+    ])
 }
 
 /// `modules/<file_stem>.bicep` for deployment `id`.
@@ -220,7 +220,7 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
             referenced(&resource.properties, &mut implied);
             resource.top.values().for_each(|v| referenced(v, &mut implied));
             let top: Vec<Value> =
-                resource.top.iter().map(|(k, v)| json!({ "key": bicep_key(k), "value": value(plan, id, resource, v, 1) })).collect();
+                resource.top.iter().map(|(k, v)| super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, id, resource, v, 1)))])).collect();
             let mut depends_on: Vec<&str> = Vec::new();
             for &d in &resource.depends_on {
                 let symbol = plan.resources[d].symbol.as_str();
@@ -228,17 +228,17 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
                     depends_on.push(symbol);
                 }
             }
-            json!({
-                "symbol": resource.symbol,
-                "type": type_at_api(resource.resource_type, resource.api_version),
-                "parent": parent,
-                "name": name,
-                "location": resource.location.as_deref().map(bicep_string),
-                "tags": tags(&resource.tags, 1),
-                "top": top,
-                "properties": value(plan, id, resource, &resource.properties, 1),
-                "depends_on": depends_on,
-            })
+            super::object([
+                ("symbol", json!(resource.symbol)),
+                ("type", json!(type_at_api(resource.resource_type, resource.api_version))),
+                ("parent", json!(parent)),
+                ("name", Value::String(name)),
+                ("location", json!(resource.location.as_deref().map(bicep_string))),
+                ("tags", json!(tags(&resource.tags, 1))),
+                ("top", Value::Array(top)),
+                ("properties", Value::String(value(plan, id, resource, &resource.properties, 1))),
+                ("depends_on", json!(depends_on)),
+            ])
         })
         .collect();
     let secure_params: Vec<String> = plan.deployment_secrets(id).into_iter().map(|(name, _)| name).collect();
@@ -246,7 +246,13 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
     let time_param = plan.deployment_uses_time(id).then_some(DEPLOYMENT_TIME_PARAMETER);
     render(
         "module",
-        &json!({ "version": env!("CARGO_PKG_VERSION"), "params": secure_params, "time_param": time_param, "existing": existing, "resources": resources }),
+        &super::object([
+            ("version", json!(env!("CARGO_PKG_VERSION"))),
+            ("params", json!(secure_params)),
+            ("time_param", json!(time_param)),
+            ("existing", Value::Array(existing)),
+            ("resources", Value::Array(resources)),
+        ]),
     )
 }
 

@@ -23,6 +23,12 @@ pub use write::write_atomically;
 use crate::lower::ir::AzurePlan;
 use serde_json::Value;
 
+/// A JSON object of `entries`, each value moved in. `json!` copies every value
+/// it interpolates through serde: for a template's resources, a deep copy.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 /// One output file: path relative to the output folder, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
