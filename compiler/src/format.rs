@@ -11,8 +11,6 @@ use crate::ast::{Attribute, Block, File, Item, Term, Value, ValueKind};
 use crate::source::FileId;
 
 const INDENT: &str = "  ";
-/// Stands before a trailing comment until [`align_trailing_comments`] lines them up.
-const TRAILING_MARK: &str = "\u{0}";
 /// Lists longer than this go one item a line.
 const LINE_WIDTH: usize = 100;
 
@@ -33,10 +31,9 @@ pub fn format(text: &str) -> Result<String, String> {
         return Err(error.message.clone());
     }
     let comments = comments(text);
-    // A NUL byte cannot be in a plan that parsed, so it can mark trailing comments.
-    let mut f = Formatter { text, comments, next_comment: 0, out: String::new() };
+    let mut f = Formatter { text, comments, next_comment: 0, out: String::new(), trailing: Vec::new() };
     f.file(&file);
-    Ok(align_trailing_comments(&f.out))
+    Ok(align_trailing_comments(&f.out, &f.trailing))
 }
 
 struct Formatter<'a> {
@@ -44,6 +41,10 @@ struct Formatter<'a> {
     comments: Vec<Comment>,
     next_comment: usize,
     out: String,
+    /// Where in `out` each trailing comment starts, for
+    /// [`align_trailing_comments`]: kept aside, since no character is safe to
+    /// mark them with in the text (a string literal may hold any).
+    trailing: Vec<usize>,
 }
 
 /// Where an item of a file or body starts: `use` lines and items alike.
@@ -141,10 +142,10 @@ impl Formatter<'_> {
 
     /// Appends a comment that sat at the end of the line where `end` is.
     fn trailing_comment(&mut self, end: usize) {
-        let line_end = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i);
+        let line_end = self.text[end..].find(['\n', '\r']).map_or(self.text.len(), |i| end + i);
         if let Some(c) = self.comments.get(self.next_comment).filter(|c| c.trailing && c.start >= end && c.start < line_end).cloned() {
             self.next_comment += 1;
-            self.out.push_str(TRAILING_MARK);
+            self.trailing.push(self.out.len());
             self.out.push_str(&c.text);
         }
     }
@@ -357,24 +358,38 @@ impl Formatter<'_> {
 
 /// Lines up the trailing comments of consecutive lines two spaces after the
 /// longest code among them.
-fn align_trailing_comments(out: &str) -> String {
-    let lines: Vec<&str> = out.split('\n').collect();
+fn align_trailing_comments(out: &str, trailing: &[usize]) -> String {
+    // Each line, split where its trailing comment starts, if it has one.
+    let mut lines: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut start = 0;
+    let mut marks = trailing.iter().peekable();
+    for line in out.split('\n') {
+        let end = start + line.len();
+        let mut mark = None;
+        while let Some(&m) = marks.next_if(|&&m| m <= end) {
+            mark = mark.or(m.checked_sub(start));
+        }
+        lines.push(match mark {
+            Some(at) => (&line[..at], Some(&line[at..])),
+            None => (line, None),
+        });
+        start = end + 1;
+    }
     let mut result: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        if !lines[i].contains(TRAILING_MARK) {
-            result.push(lines[i].to_string());
+        if lines[i].1.is_none() {
+            result.push(lines[i].0.to_string());
             i += 1;
             continue;
         }
         let mut j = i;
-        while j < lines.len() && lines[j].contains(TRAILING_MARK) {
+        while j < lines.len() && lines[j].1.is_some() {
             j += 1;
         }
-        let width = lines[i..j].iter().map(|l| l.split(TRAILING_MARK).next().unwrap_or_default().chars().count()).max().unwrap_or(0);
-        for line in &lines[i..j] {
-            let (code, comment) = line.split_once(TRAILING_MARK).unwrap_or((line, ""));
-            result.push(format!("{code}{}{comment}", " ".repeat(width - code.chars().count() + 2)));
+        let width = lines[i..j].iter().map(|(code, _)| code.chars().count()).max().unwrap_or(0);
+        for (code, comment) in &lines[i..j] {
+            result.push(format!("{code}{}{}", " ".repeat(width - code.chars().count() + 2), comment.unwrap_or_default()));
         }
         i = j;
     }
@@ -435,7 +450,7 @@ fn comments(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     crate::syntax::scan(text, |lexeme| {
         if let crate::syntax::Lexeme::Comment(start, end) = lexeme {
-            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+            let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |n| n + 1);
             let trailing = !text[line_start..start].trim().is_empty();
             out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
         }
@@ -449,17 +464,27 @@ fn reindent(text: &str, depth: usize) -> String {
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default().to_string();
     let rest: Vec<&str> = lines.collect();
-    let common = rest.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    // The closing line of a bracketed piece sits at the item's own depth.
+    let closing = rest.last().filter(|l| l.trim_start().starts_with([']', '}', ')'])).map(|_| rest.len() - 1);
+    // The lines between keep their indentation relative to each other, one
+    // level in: measured without the closing line, so that formatting the
+    // result again gives it back unchanged.
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let common =
+        rest.iter().enumerate().filter(|&(n, l)| Some(n) != closing && !l.trim().is_empty()).map(|(_, l)| indent(l)).min().unwrap_or(0);
     let mut out = first;
     for (n, line) in rest.iter().enumerate() {
         out.push('\n');
         if line.trim().is_empty() {
             continue;
         }
-        // The closing line of a bracketed piece sits at the item's own depth.
-        let extra = if n + 1 == rest.len() && line.trim_start().starts_with([']', '}', ')']) { 0 } else { 1 };
-        out.push_str(&INDENT.repeat(depth + extra));
-        out.push_str(&line[common.min(line.len() - line.trim_start().len())..]);
+        if Some(n) == closing {
+            out.push_str(&INDENT.repeat(depth));
+            out.push_str(line.trim_start());
+        } else {
+            out.push_str(&INDENT.repeat(depth + 1));
+            out.push_str(&line[common.min(indent(line))..]);
+        }
     }
     out
 }

@@ -107,18 +107,18 @@ fn top_level_pieces(text: &str, pieces: usize, min_len: usize) -> Vec<std::ops::
         match bytes[i] {
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'"' && !matches!(bytes[i], b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 last = b'"';
-                if i >= bytes.len() || bytes[i] == b'\n' {
+                if i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r') {
                     // A string left open: not valid text, which is parsed whole anyway.
                     continue;
                 }
             }
             b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
                 i = if bytes[i + 1] == b'/' {
-                    text[i..].find('\n').map_or(text.len(), |n| i + n)
+                    text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n)
                 } else {
                     text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
                 };
@@ -159,13 +159,13 @@ pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
         match bytes[i] {
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'"' && !matches!(bytes[i], b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
             b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
                 let end = if bytes[i + 1] == b'/' {
-                    text[i..].find('\n').map_or(text.len(), |n| i + n)
+                    text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n)
                 } else {
                     text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
                 };

@@ -29,9 +29,10 @@ fn comments(text: &str) -> Vec<String> {
         match chars[i] {
             '"' => in_string = !in_string,
             '\\' if in_string => i += 1,
-            '\n' => in_string = false,
+            // Any line break ends a string or a comment, a lone `\r` too, as in the grammar.
+            '\n' | '\r' => in_string = false,
             '/' if !in_string && chars.get(i + 1) == Some(&'/') => {
-                let end = chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |n| i + n);
+                let end = chars[i..].iter().position(|&c| matches!(c, '\n' | '\r')).map_or(chars.len(), |n| i + n);
                 out.push(chars[i..end].iter().collect::<String>().trim_end().to_string());
                 i = end;
                 continue;
@@ -87,6 +88,35 @@ fn formatting_never_changes_what_a_plan_deploys() {
 fn a_messy_plan_gets_the_canonical_layout() {
     let messy = "// header\n\nuse std.naming.caf // names\nsettings{location=uksouth\ntags{owner=\"me\"   environment = \"prod\"}}\nhub core {\n\n\n    resource_group=\"rg\" // the group\n  address_space=[10.0.0.0/16,   10.1.0.0/16]\n     subnet a   10.0.0.0/24\nsubnet bee 10.0.1.0/24 { nsg = x }\n  /* a block\n     comment */\n  firewall { sku = Standard }\n}\n// the end\n";
     insta::assert_snapshot!(ashlar::format::format(messy).unwrap());
+}
+
+#[test]
+fn any_character_in_a_string_is_kept_beside_trailing_comments() {
+    // A NUL byte once marked trailing comments inside the formatter: one in a
+    // string was taken for a mark, and the string lost it.
+    let text = "a = 1 // one\nbb = \"x\u{0}y\" // two\nccc = \"\u{0}\"\n";
+    let formatted = ashlar::format::format(text).unwrap();
+    assert_eq!(formatted, "a = 1       // one\nbb = \"x\u{0}y\"  // two\nccc = \"\u{0}\"\n");
+    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
+}
+
+#[test]
+fn a_value_with_a_comment_inside_is_kept_as_written_and_indented_once() {
+    // Its lines were measured with the closing bracket, which sits less deep:
+    // each run of `fmt` moved them two spaces further in.
+    let text = "image web {\n  build {\n    files = [{\n      source = \"a\" // why\n        destination = \"/b\"\n    }]\n  }\n}\n";
+    let formatted = ashlar::format::format(text).unwrap();
+    assert_eq!(formatted, "image web {\n  build {\n    files = [{\n      source = \"a\" // why\n        destination = \"/b\"\n    }]\n  }\n}\n");
+    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
+}
+
+#[test]
+fn a_carriage_return_ends_a_comment_as_the_grammar_says() {
+    // The parser ends a `//` comment at a lone `\r`, as at any line break; the
+    // formatter read the comment on to the `\n` and wrote what followed twice.
+    let formatted = ashlar::format::format("// one\r two\nsettings { location = uksouth }\n").unwrap();
+    assert_eq!(formatted, "// one\ntwo\n\nsettings { location = uksouth }\n");
+    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
 }
 
 #[test]

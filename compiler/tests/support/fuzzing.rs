@@ -38,11 +38,26 @@ pub struct Outcome {
 }
 
 /// Analyses `bytes` as a plan in `root` and, when it is clean, emits it:
-/// everything `ashlar build` does but writing the files.
+/// everything `ashlar build` does but writing the files. Text that parses is
+/// also formatted, as `ashlar fmt` would (see [`check_formatting`]).
 pub fn check_and_build(root: &Path, bytes: Vec<u8>) -> Outcome {
+    if let Ok(text) = std::str::from_utf8(&bytes) {
+        check_formatting(text);
+    }
     let analysis = ashlar::analyze(&plan_input(root, bytes));
     let emitted = analysis.azure.as_ref().map(|plan| ashlar::emit::emit(plan).len());
     Outcome { diagnostics: analysis.diagnostics.len(), emitted }
+}
+
+/// Formats `text` when it parses, and panics when the result does not parse
+/// or does not format to itself: `ashlar fmt` would then write a broken file,
+/// or change it again on every run.
+pub fn check_formatting(text: &str) {
+    let Ok(formatted) = ashlar::format::format(text) else { return };
+    match ashlar::format::format(&formatted) {
+        Ok(again) => assert!(again == formatted, "formatting the formatted text changes it:\n{formatted}\n---\n{again}"),
+        Err(error) => panic!("the formatted text does not parse ({error}):\n{formatted}"),
+    }
 }
 
 /// Every `.ashlar` file below `dir`, sorted; nothing when `dir` is missing.
