@@ -26,6 +26,10 @@ struct Comment {
 
 /// Formats a file's text; `Err` with the parser's message when it does not parse.
 pub fn format(text: &str) -> Result<String, String> {
+    // Every line break the grammar knows (`\r\n`, a lone `\r`) is written `\n`,
+    // and read as one from here on. No string holds one, so only the layout
+    // and the line ends of block comments change.
+    let text = &text.replace("\r\n", "\n").replace('\r', "\n");
     let (file, errors) = crate::syntax::parse(FileId(0), text);
     if let Some(error) = errors.first() {
         return Err(error.message.clone());
@@ -94,8 +98,10 @@ impl Formatter<'_> {
         for entry in &entries {
             let is_block = matches!(entry, Entry::Item(Item::Block(b)) if b.body.is_some());
             if let Some((end, was_block)) = previous {
-                // Blocks stand apart; other lines keep one blank line if they had one.
-                if was_block || is_block || self.blank_line_between(end, entry.start()) {
+                // Blocks stand apart; other lines keep one blank line if they had
+                // one before them and their leading comments.
+                let gap_end = self.comments.get(self.next_comment).map_or(entry.start(), |c| c.start.min(entry.start()));
+                if was_block || is_block || self.blank_line_between(end, gap_end) {
                     self.out.push('\n');
                 }
             }
@@ -142,7 +148,7 @@ impl Formatter<'_> {
 
     /// Appends a comment that sat at the end of the line where `end` is.
     fn trailing_comment(&mut self, end: usize) {
-        let line_end = self.text[end..].find(['\n', '\r']).map_or(self.text.len(), |i| end + i);
+        let line_end = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i);
         if let Some(c) = self.comments.get(self.next_comment).filter(|c| c.trailing && c.start >= end && c.start < line_end).cloned() {
             self.next_comment += 1;
             self.trailing.push(self.out.len());
@@ -450,7 +456,7 @@ fn comments(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     crate::syntax::scan(text, |lexeme| {
         if let crate::syntax::Lexeme::Comment(start, end) = lexeme {
-            let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |n| n + 1);
+            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
             let trailing = !text[line_start..start].trim().is_empty();
             out.push(Comment { start, end, text: text[start..end].trim_end().to_string(), trailing });
         }

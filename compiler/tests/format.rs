@@ -120,6 +120,15 @@ fn a_carriage_return_ends_a_comment_as_the_grammar_says() {
 }
 
 #[test]
+fn a_comment_above_a_top_level_line_makes_no_blank_line() {
+    // The gap before an item was measured to the item, over its comment's own line.
+    for text in ["a = 1\n// c\nb = 2\n", "a = 1\n\n// c\nb = 2\n", "a = 1\n// c\r\nb = 2\n", "a = 1\r// c\rb = 2\n"] {
+        let formatted = ashlar::format::format(text).unwrap();
+        assert_eq!(formatted, text.replace("\r\n", "\n").replace('\r', "\n"), "{text:?}");
+    }
+}
+
+#[test]
 fn fmt_check_lists_files_and_fails_and_fmt_writes_them() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.ashlar"), "hub core{resource_group=\"rg\"}\n").unwrap();
