@@ -101,56 +101,40 @@ fn top_level_pieces(text: &str, pieces: usize, min_len: usize) -> Vec<std::ops::
             *start = at;
         }
     };
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && !matches!(bytes[i], b'\n' | b'\r') {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                last = b'"';
-                if i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r') {
-                    // A string left open: not valid text, which is parsed whole anyway.
-                    continue;
-                }
-            }
-            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
-                i = if bytes[i + 1] == b'/' {
-                    text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n)
-                } else {
-                    text[i + 2..].find("*/").map_or(text.len(), |n| i + 2 + n + 2)
-                };
-                continue;
-            }
-            b'\n' => cut(i + 1, depth, last, &mut start),
-            b' ' | b'\t' | b'\r' => {}
-            b => {
-                match b {
-                    b'{' | b'[' | b'(' => depth += 1,
-                    b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
+    scan(text, |lexeme| {
+        match lexeme {
+            Lexeme::Bracket(_, b) => {
+                depth = if matches!(b, b'{' | b'[' | b'(') { depth + 1 } else { depth.saturating_sub(1) };
                 last = b;
             }
+            Lexeme::String(_) => last = b'"',
+            Lexeme::Comment(..) | Lexeme::Code(_, b' ' | b'\t' | b'\r') => {}
+            Lexeme::Code(i, b'\n') => cut(i + 1, depth, last, &mut start),
+            Lexeme::Code(_, b) => last = b,
         }
-        i += 1;
-    }
+        true
+    });
     ranges.push(start..text.len());
     ranges
 }
 
-/// What the lexical scan of [`scan`] reports, outside strings.
+/// What the lexical scan of [`scan`] reports.
 pub enum Lexeme {
     /// `{ [ ( } ] )` at an offset.
     Bracket(usize, u8),
     /// A `//` or `/* */` comment's byte range.
     Comment(usize, usize),
+    /// A string starts at an offset; the scan skips to its end, or to the
+    /// line break where a string left open ends.
+    String(usize),
+    /// Any other byte outside strings and comments, line breaks and spaces included.
+    Code(usize, u8),
 }
 
-/// Scans text for brackets and comments outside strings, without parsing:
-/// the nesting guard runs before the parser, and the formatter needs the
+/// Scans text for brackets, comments, strings and line breaks, without
+/// parsing, as the grammar reads them (a comment or a string ends at `\n` or a
+/// lone `\r`): the nesting guard runs before the parser, the parser cuts a
+/// large file at line breaks between items, and the formatter needs the
 /// comments the grammar skips. Returning `false` from `visit` stops the scan.
 pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
     let bytes = text.as_bytes();
@@ -158,10 +142,18 @@ pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
+                if !visit(Lexeme::String(i)) {
+                    return;
+                }
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && !matches!(bytes[i], b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
+                // The closing quote; a line break that ends an open string is code.
+                if bytes.get(i) == Some(&b'"') {
+                    i += 1;
+                }
+                continue;
             }
             b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
                 let end = if bytes[i + 1] == b'/' {
@@ -175,10 +167,16 @@ pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
                 i = end;
                 continue;
             }
-            b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') if !visit(Lexeme::Bracket(i, b)) => {
-                return;
+            b @ (b'{' | b'[' | b'(' | b'}' | b']' | b')') => {
+                if !visit(Lexeme::Bracket(i, b)) {
+                    return;
+                }
             }
-            _ => {}
+            b => {
+                if !visit(Lexeme::Code(i, b)) {
+                    return;
+                }
+            }
         }
         i += 1;
     }
@@ -188,7 +186,7 @@ pub fn scan(text: &str, mut visit: impl FnMut(Lexeme) -> bool) {
 fn scan_brackets(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
     scan(text, |lexeme| match lexeme {
         Lexeme::Bracket(i, b) => visit(i, b),
-        Lexeme::Comment(..) => true,
+        _ => true,
     });
 }
 

@@ -90,14 +90,18 @@ fn a_messy_plan_gets_the_canonical_layout() {
     insta::assert_snapshot!(ashlar::format::format(messy).unwrap());
 }
 
+/// Asserts that `text` formats to `expected`, which formats to itself.
+fn formats_to(text: &str, expected: &str) {
+    let formatted = ashlar::format::format(text).unwrap();
+    assert_eq!(formatted, expected, "{text:?}");
+    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted, "formatting {text:?} twice");
+}
+
 #[test]
 fn any_character_in_a_string_is_kept_beside_trailing_comments() {
     // A NUL byte once marked trailing comments inside the formatter: one in a
     // string was taken for a mark, and the string lost it.
-    let text = "a = 1 // one\nbb = \"x\u{0}y\" // two\nccc = \"\u{0}\"\n";
-    let formatted = ashlar::format::format(text).unwrap();
-    assert_eq!(formatted, "a = 1       // one\nbb = \"x\u{0}y\"  // two\nccc = \"\u{0}\"\n");
-    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
+    formats_to("a = 1 // one\nbb = \"x\u{0}y\" // two\nccc = \"\u{0}\"\n", "a = 1       // one\nbb = \"x\u{0}y\"  // two\nccc = \"\u{0}\"\n");
 }
 
 #[test]
@@ -105,26 +109,21 @@ fn a_value_with_a_comment_inside_is_kept_as_written_and_indented_once() {
     // Its lines were measured with the closing bracket, which sits less deep:
     // each run of `fmt` moved them two spaces further in.
     let text = "image web {\n  build {\n    files = [{\n      source = \"a\" // why\n        destination = \"/b\"\n    }]\n  }\n}\n";
-    let formatted = ashlar::format::format(text).unwrap();
-    assert_eq!(formatted, "image web {\n  build {\n    files = [{\n      source = \"a\" // why\n        destination = \"/b\"\n    }]\n  }\n}\n");
-    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
+    formats_to(text, text);
 }
 
 #[test]
 fn a_carriage_return_ends_a_comment_as_the_grammar_says() {
     // The parser ends a `//` comment at a lone `\r`, as at any line break; the
     // formatter read the comment on to the `\n` and wrote what followed twice.
-    let formatted = ashlar::format::format("// one\r two\nsettings { location = uksouth }\n").unwrap();
-    assert_eq!(formatted, "// one\ntwo\n\nsettings { location = uksouth }\n");
-    assert_eq!(ashlar::format::format(&formatted).unwrap(), formatted);
+    formats_to("// one\r two\nsettings { location = uksouth }\n", "// one\ntwo\n\nsettings { location = uksouth }\n");
 }
 
 #[test]
 fn a_comment_above_a_top_level_line_makes_no_blank_line() {
     // The gap before an item was measured to the item, over its comment's own line.
     for text in ["a = 1\n// c\nb = 2\n", "a = 1\n\n// c\nb = 2\n", "a = 1\n// c\r\nb = 2\n", "a = 1\r// c\rb = 2\n"] {
-        let formatted = ashlar::format::format(text).unwrap();
-        assert_eq!(formatted, text.replace("\r\n", "\n").replace('\r', "\n"), "{text:?}");
+        formats_to(text, &text.replace("\r\n", "\n").replace('\r', "\n"));
     }
 }
 
