@@ -3,7 +3,7 @@
 //!     cargo run --release --example fuzz_smoke -- --iterations 80000 --seed 1
 //!
 //! It takes the seed corpus (every `.ashlar` file of `examples/` and
-//! `tests/fixtures/`, each example folder's files joined into one plan, and the
+//! `tests/fixtures/`, each example folder's files as one plan of several files, and the
 //! fuzz regression inputs of `tests/fixtures/fuzz/`), mutates the inputs with a
 //! xorshift generator (byte flips, deletions, lines duplicated or spliced in
 //! from other files, tokens such as `{`, `"`, `auto /`, numbers and CIDRs
@@ -156,19 +156,17 @@ fn seeds(repo: &Path) -> Vec<Seed> {
     let mut seeds: Vec<Seed> = fuzzing::seed_files(repo).iter().map(|p| read(p)).collect();
     let regressions = fuzzing::regression_files(repo).unwrap_or_default();
     seeds.extend(regressions.iter().map(|p| read(p)));
-    // Each example is a plan of several files: joined, it is one clean plan that
-    // gets as far as emission, where a single file of it would not.
+    // Each example is a plan of several files: as one input of its files
+    // between file breaks, it is one clean plan that gets as far as emission,
+    // where a single file of it would not.
     let Ok(examples) = std::fs::read_dir(repo.join("examples")) else { return seeds };
     let mut folders: Vec<PathBuf> = examples.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     folders.sort();
     for folder in folders {
-        let mut bytes = Vec::new();
-        for file in fuzzing::ashlar_files_below(&folder) {
-            bytes.extend(read(&file).bytes);
-            bytes.push(b'\n');
-        }
-        if !bytes.is_empty() {
-            seeds.push(Seed { name: format!("{} (joined)", folder.strip_prefix(repo).unwrap_or(&folder).display()), bytes });
+        let files: Vec<Vec<u8>> = fuzzing::ashlar_files_below(&folder).iter().map(|f| read(f).bytes).collect();
+        if !files.is_empty() {
+            let bytes = files.join(fuzzing::FILE_BREAK);
+            seeds.push(Seed { name: format!("{} (its files)", folder.strip_prefix(repo).unwrap_or(&folder).display()), bytes });
         }
     }
     seeds
@@ -216,7 +214,7 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Seed]) -> &'static str {
         return "insert a token";
     }
     let len = input.len();
-    match rng.below(12) {
+    match rng.below(13) {
         0 => {
             let at = rng.below(len);
             input[at] ^= 1 << rng.below(8);
@@ -278,6 +276,12 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Seed]) -> &'static str {
         10 => {
             input.truncate(rng.below(len));
             "truncate"
+        }
+        11 => {
+            // What follows a line goes to another file of the plan.
+            let at = *rng.pick(&line_starts(input));
+            input.splice(at..at, fuzzing::FILE_BREAK[1..].iter().copied());
+            "cut into two files"
         }
         _ => {
             // This input's beginning, another's end.

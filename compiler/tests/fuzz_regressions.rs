@@ -76,3 +76,21 @@ fn a_unicode_escape_without_its_braces_is_an_invalid_literal() {
     // What was right stays right.
     assert!(parse_errors("x = \"\\u{41}\\u{1F600}\\u{10FFFF}\"").is_empty());
 }
+
+#[test]
+fn an_input_with_file_breaks_is_a_plan_of_several_files() {
+    // The hub-spoke example, its files between file breaks: the plan the
+    // example folder is, emitted the same.
+    let folder = repo().join("examples/hub-spoke");
+    let files: Vec<Vec<u8>> = fuzzing::ashlar_files_below(&folder).iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert!(files.len() > 1, "hub-spoke is a plan of several files");
+    let input = fuzzing::plan_input(&fuzzing::nowhere(), files.join(fuzzing::FILE_BREAK));
+    assert_eq!(input.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>()[..2], ["fuzz.ashlar", "fuzz-2.ashlar"]);
+    assert_eq!(input.files.len(), files.len());
+    let emitted = |input: &ashlar::load::PlanInput| {
+        let analysis = ashlar::analyze(input);
+        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+        ashlar::emit::emit(analysis.azure.as_ref().expect("the example lowers"))
+    };
+    assert_eq!(emitted(&input), emitted(&ashlar::load::read_plan(&folder).unwrap()));
+}

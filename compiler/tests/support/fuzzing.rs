@@ -19,14 +19,29 @@ pub fn nowhere() -> PathBuf {
     std::env::temp_dir().join("ashlar-fuzz-no-such-folder")
 }
 
-/// One plan of one file, `fuzz.ashlar` in `root`, with these bytes.
+/// A line that cuts an input into the files of one plan, so that any input,
+/// a regression file included, can be a plan of several files.
+pub const FILE_BREAK: &[u8] = b"\n// fuzz: next file\n";
+
+/// One plan in `root` with these bytes: `fuzz.ashlar`, or, when they hold
+/// [`FILE_BREAK`] lines, `fuzz.ashlar`, `fuzz-2.ashlar`, ... cut there.
 pub fn plan_input(root: &Path, bytes: Vec<u8>) -> PlanInput {
-    PlanInput {
-        root: root.to_path_buf(),
-        files: vec![InputFile { name: "fuzz.ashlar".into(), path: root.join("fuzz.ashlar"), bytes }],
-        lock: None,
-        config: None,
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut rest = bytes.as_slice();
+    while let Some(at) = rest.windows(FILE_BREAK.len()).position(|w| w == FILE_BREAK) {
+        parts.push(rest[..at + 1].to_vec());
+        rest = &rest[at + FILE_BREAK.len()..];
     }
+    parts.push(rest.to_vec());
+    let files = parts
+        .into_iter()
+        .enumerate()
+        .map(|(n, bytes)| {
+            let name = if n == 0 { "fuzz.ashlar".to_string() } else { format!("fuzz-{}.ashlar", n + 1) };
+            InputFile { path: root.join(&name), name, bytes }
+        })
+        .collect();
+    PlanInput { root: root.to_path_buf(), files, lock: None, config: None }
 }
 
 /// What one run of the pipeline gave.
