@@ -242,7 +242,7 @@ impl Formatter<'_> {
         }
         self.out.push_str(" {\n");
         let widths = self.key_widths(&body.items, depth + 1);
-        let columns = phrase_columns(&body.items, self.text);
+        let columns = self.phrase_columns(&body.items, depth + 1);
         let mut previous_end: Option<usize> = None;
         let mut previous_item: Option<&Item> = None;
         for (item, width) in body.items.iter().zip(widths) {
@@ -269,6 +269,65 @@ impl Formatter<'_> {
         self.leading_comments(body.span.end as usize - 1, depth + 1);
         self.out.push_str(&INDENT.repeat(depth));
         self.out.push('}');
+    }
+
+    /// Column widths for runs of two or more consecutive one-line blocks of the same
+    /// head (`subnet` lines, firewall rules), by the start of each block in the run:
+    /// so that hand-aligned tables stay aligned.
+    fn phrase_columns<'i>(&self, items: &'i [Item], depth: usize) -> std::collections::HashMap<usize, Vec<usize>> {
+        let text = self.text;
+        let mut out = std::collections::HashMap::new();
+        // Written on one line, and formatted on one: judged by the formatted words
+        // too, so that a second run lines up the same.
+        let one_line_block = |item: &'i Item| -> Option<&'i Block> {
+            match item {
+                Item::Block(b)
+                    if b.body.is_none()
+                        && !b.terms.is_empty()
+                        && !text[b.span.start as usize..block_code_end(b)].contains('\n')
+                        && b.terms.iter().all(|t| !self.term(t, depth).contains('\n')) =>
+                {
+                    Some(b)
+                }
+                _ => None,
+            }
+        };
+        let mut i = 0;
+        while i < items.len() {
+            let Some(first) = one_line_block(&items[i]) else {
+                i += 1;
+                continue;
+            };
+            let mut run = vec![first];
+            let mut j = i + 1;
+            while let Some(next) = items.get(j).and_then(one_line_block) {
+                let gap = &text[block_code_end(run[run.len() - 1])..next.span.start as usize];
+                if next.head.name != first.head.name || gap.matches('\n').count() >= 2 {
+                    break;
+                }
+                run.push(next);
+                j += 1;
+            }
+            if run.len() >= 2 {
+                let mut widths: Vec<usize> = Vec::new();
+                for b in &run {
+                    // The kind and the name: later words differ in shape from line to line.
+                    let words =
+                        std::iter::once(b.head.name.chars().count()).chain(b.terms.iter().take(1).map(|t| text[t.span().range()].chars().count()));
+                    for (n, w) in words.enumerate() {
+                        if widths.len() <= n {
+                            widths.push(0);
+                        }
+                        widths[n] = widths[n].max(w);
+                    }
+                }
+                for b in &run {
+                    out.insert(b.span.start as usize, widths.clone());
+                }
+            }
+            i = j;
+        }
+        out
     }
 
     /// A one-line block whose words line up with its neighbours' (`subnet` lines,
@@ -400,55 +459,6 @@ fn align_trailing_comments(out: &str, trailing: &[usize]) -> String {
         i = j;
     }
     result.join("\n")
-}
-
-/// Column widths for runs of two or more consecutive one-line blocks of the same
-/// head (`subnet` lines, firewall rules), by the start of each block in the run:
-/// so that hand-aligned tables stay aligned.
-fn phrase_columns(items: &[Item], text: &str) -> std::collections::HashMap<usize, Vec<usize>> {
-    let mut out = std::collections::HashMap::new();
-    fn one_line_block<'i>(item: &'i Item, text: &str) -> Option<&'i Block> {
-        match item {
-            Item::Block(b) if b.body.is_none() && !b.terms.is_empty() && !text[b.span.start as usize..block_code_end(b)].contains('\n') => Some(b),
-            _ => None,
-        }
-    }
-    let mut i = 0;
-    while i < items.len() {
-        let Some(first) = one_line_block(&items[i], text) else {
-            i += 1;
-            continue;
-        };
-        let mut run = vec![first];
-        let mut j = i + 1;
-        while let Some(next) = items.get(j).and_then(|item| one_line_block(item, text)) {
-            let gap = &text[block_code_end(run[run.len() - 1])..next.span.start as usize];
-            if next.head.name != first.head.name || gap.matches('\n').count() >= 2 {
-                break;
-            }
-            run.push(next);
-            j += 1;
-        }
-        if run.len() >= 2 {
-            let mut widths: Vec<usize> = Vec::new();
-            for b in &run {
-                // The kind and the name: later words differ in shape from line to line.
-                let words =
-                    std::iter::once(b.head.name.chars().count()).chain(b.terms.iter().take(1).map(|t| text[t.span().range()].chars().count()));
-                for (n, w) in words.enumerate() {
-                    if widths.len() <= n {
-                        widths.push(0);
-                    }
-                    widths[n] = widths[n].max(w);
-                }
-            }
-            for b in &run {
-                out.insert(b.span.start as usize, widths.clone());
-            }
-        }
-        i = j;
-    }
-    out
 }
 
 /// Every comment of the text, outside strings, in order.

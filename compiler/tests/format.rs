@@ -128,6 +128,17 @@ fn a_comment_above_a_top_level_line_makes_no_blank_line() {
 }
 
 #[test]
+fn a_rule_whose_list_is_wrapped_does_not_line_up_with_one_line_rules() {
+    // Rules were lined up when written on one line, though a list too long for
+    // one is written a line an item: the next run, no longer on one line, the
+    // rule left the table and the others moved.
+    let long = "a".repeat(100);
+    let text = format!("x {{\n  rule smtp deny tcp 25\n  rule spokes allow any\n  rule microsoft allow https to [\"{long}\", \"b\"]\n}}\n");
+    let expected = format!("x {{\n  rule smtp   deny tcp 25\n  rule spokes allow any\n  rule microsoft allow https to [\n    \"{long}\",\n    \"b\",\n  ]\n}}\n");
+    formats_to(&text, &expected);
+}
+
+#[test]
 fn fmt_check_lists_files_and_fails_and_fmt_writes_them() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.ashlar"), "hub core{resource_group=\"rg\"}\n").unwrap();
