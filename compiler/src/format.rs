@@ -170,6 +170,13 @@ impl Formatter<'_> {
     }
 
     fn attribute(&mut self, a: &Attribute, depth: usize, key_width: usize) {
+        if self.comment_before_value(a) {
+            // A comment between `=` and the value: keep the attribute as written.
+            self.skip_comments_within(a.value.span.end as usize);
+            let written = reindent(&self.text[a.key.span.start as usize..a.value.span.end as usize], depth);
+            self.out.push_str(&format!("{}{written}", INDENT.repeat(depth)));
+            return;
+        }
         let value = if self.has_comment_inside(a.value.span.start as usize, a.value.span.end as usize) {
             self.skip_comments_within(a.value.span.end as usize);
             reindent(&self.text[a.value.span.range()], depth)
@@ -178,6 +185,11 @@ impl Formatter<'_> {
         };
         let pad = key_width.saturating_sub(a.key.name.chars().count());
         self.out.push_str(&format!("{}{}{} = {value}", INDENT.repeat(depth), a.key.name, " ".repeat(pad)));
+    }
+
+    /// Whether a comment stands between an attribute's key and its value.
+    fn comment_before_value(&self, a: &Attribute) -> bool {
+        self.has_comment_inside(a.key.span.end as usize, a.value.span.start as usize)
     }
 
     fn skip_comments_within(&mut self, end: usize) {
@@ -367,7 +379,8 @@ impl Formatter<'_> {
         };
         for (i, item) in items.iter().enumerate() {
             // Judged by the formatted value, so that a second run pads the same.
-            let one_line_attribute = matches!(item, Item::Attribute(a) if !self.value(&a.value, depth).contains('\n'));
+            let one_line_attribute =
+                matches!(item, Item::Attribute(a) if !self.comment_before_value(a) && !self.value(&a.value, depth).contains('\n'));
             let gap_breaks =
                 i > 0 && self.text.get(code_end(&items[i - 1])..item.span().start as usize).is_some_and(|g| g.matches('\n').count() >= 2);
             if !one_line_attribute || gap_breaks {
@@ -478,7 +491,8 @@ fn comments(text: &str) -> Vec<Comment> {
 /// Re-indents the continuation lines of a multi-line piece to `depth`.
 fn reindent(text: &str, depth: usize) -> String {
     let mut lines = text.lines();
-    let first = lines.next().unwrap_or_default().to_string();
+    // No string spans a line: what ends a line before its break is only space.
+    let first = lines.next().unwrap_or_default().trim_end().to_string();
     let rest: Vec<&str> = lines.collect();
     // The closing line of a bracketed piece sits at the item's own depth.
     let closing = rest.last().filter(|l| l.trim_start().starts_with([']', '}', ')'])).map(|_| rest.len() - 1);

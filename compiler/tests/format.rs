@@ -139,6 +139,16 @@ fn a_rule_whose_list_is_wrapped_does_not_line_up_with_one_line_rules() {
 }
 
 #[test]
+fn a_comment_between_a_key_and_its_value_stays_there() {
+    // It was written after the attribute, with a blank line the next run
+    // took for a break in the aligned run.
+    formats_to(
+        "hub core {\n  resource_group = \n// why\n\"rg-core\"\n  address_space  = [10.0.0.0/22]\n}\n",
+        "hub core {\n  resource_group =\n    // why\n    \"rg-core\"\n  address_space = [10.0.0.0/22]\n}\n",
+    );
+}
+
+#[test]
 fn fmt_check_lists_files_and_fails_and_fmt_writes_them() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.ashlar"), "hub core{resource_group=\"rg\"}\n").unwrap();
