@@ -100,8 +100,7 @@ impl Formatter<'_> {
             if let Some((end, was_block)) = previous {
                 // Blocks stand apart; other lines keep one blank line if they had
                 // one before them and their leading comments.
-                let gap_end = self.comments.get(self.next_comment).map_or(entry.start(), |c| c.start.min(entry.start()));
-                if was_block || is_block || self.blank_line_between(end, gap_end) {
+                if was_block || is_block || self.blank_line_between(end, self.gap_end(entry.start())) {
                     self.out.push('\n');
                 }
             }
@@ -126,6 +125,12 @@ impl Formatter<'_> {
         self.next_comment = self.comments.len();
     }
 
+    /// Where the gap before the item at `start` ends: at the first comment
+    /// still to write before it, or at the item.
+    fn gap_end(&self, start: usize) -> usize {
+        self.comments.get(self.next_comment).map_or(start, |c| c.start.min(start))
+    }
+
     fn blank_line_between(&self, end: usize, start: usize) -> bool {
         self.text.get(end..start).is_some_and(|gap| gap.matches('\n').count() >= 2)
     }
@@ -139,7 +144,7 @@ impl Formatter<'_> {
             self.out.push_str(&c.text);
             self.out.push('\n');
             // A blank line after a comment, as in the source, keeps a header apart.
-            let next = self.comments.get(self.next_comment).map_or(start, |n| n.start.min(start));
+            let next = self.gap_end(start);
             if self.blank_line_between(c.end, next) && next == start {
                 self.out.push('\n');
             }
@@ -260,7 +265,7 @@ impl Formatter<'_> {
         for (item, width) in body.items.iter().zip(widths) {
             let start = item.span().start as usize;
             // Only the gap before the item's leading comments, if it has any.
-            let gap_end = self.comments.get(self.next_comment).map_or(start, |c| c.start.min(start));
+            let gap_end = self.gap_end(start);
             if previous_end.is_some_and(|end| self.blank_line_between(end, gap_end)) {
                 self.out.push('\n');
             }
@@ -500,8 +505,7 @@ fn reindent(text: &str, depth: usize) -> String {
     // level in: measured without the closing line, so that formatting the
     // result again gives it back unchanged.
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let common =
-        rest.iter().enumerate().filter(|&(n, l)| Some(n) != closing && !l.trim().is_empty()).map(|(_, l)| indent(l)).min().unwrap_or(0);
+    let common = rest.iter().enumerate().filter(|&(n, l)| Some(n) != closing && !l.trim().is_empty()).map(|(_, l)| indent(l)).min().unwrap_or(0);
     let mut out = first;
     for (n, line) in rest.iter().enumerate() {
         out.push('\n');

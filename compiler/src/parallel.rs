@@ -24,6 +24,20 @@ pub fn map_in_order<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) 
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Below this many blocks and resources to walk, threads cost more than they save.
+pub const WORTH_THREADS_FROM: usize = 2_000;
+
+/// `f` applied to each item, the results flattened in the items' order: over
+/// the cores as [`map_in_order`] does when the work walks `size` blocks and
+/// resources or more ([`WORTH_THREADS_FROM`]), else on this thread.
+pub fn flat_map_in_order<T: Send, R: Send>(size: usize, items: Vec<T>, f: impl Fn(T) -> Vec<R> + Sync) -> Vec<R> {
+    if size < WORTH_THREADS_FROM {
+        items.into_iter().flat_map(f).collect()
+    } else {
+        map_in_order(items, f).into_iter().flatten().collect()
+    }
+}
+
 /// How many threads to use: `ASHLAR_THREADS` when set to a number above 0,
 /// else one per core.
 pub fn threads() -> usize {

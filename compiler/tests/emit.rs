@@ -300,13 +300,8 @@ fn hostile_plan() -> AzurePlan {
     let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
     let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
     let subnet = Prop::ChildId { resource: 1, child: "subnets", name: "[snet-'x']".into() };
-    let p_aa = peering(
-        "${self}",
-        0,
-        0,
-        &rg_a,
-        vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![])), ("subnet", subnet)],
-    );
+    let p_aa =
+        peering("${self}", 0, 0, &rg_a, vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![])), ("subnet", subnet)]);
     let resources = vec![a, b, p_ab, p_ba, p_aa];
     let deployment = |name: &str, symbol: &str, stem: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.to_string(),
@@ -760,21 +755,20 @@ fn identity_plan() -> AzurePlan {
     let identity_type = "Microsoft.ManagedIdentity/userAssignedIdentities";
     let role_type = "Microsoft.Authorization/roleAssignments";
     let template_type = "Microsoft.VirtualMachineImages/imageTemplates";
-    let resource =
-        |symbol: &str, resource_type: &'static str, name: Vec<&str>, rg: &str, properties: Prop, depends_on: Vec<usize>| Resource {
-            symbol: symbol.into(),
-            resource_type,
-            api_version: api_version(resource_type),
-            name: name.into_iter().map(String::from).collect(),
-            parent: None,
-            resource_group: rg.into(),
-            location: None,
-            tags: IndexMap::new(),
-            top: Object::new(),
-            properties,
-            depends_on,
-            origin: 0,
-        };
+    let resource = |symbol: &str, resource_type: &'static str, name: Vec<&str>, rg: &str, properties: Prop, depends_on: Vec<usize>| Resource {
+        symbol: symbol.into(),
+        resource_type,
+        api_version: api_version(resource_type),
+        name: name.into_iter().map(String::from).collect(),
+        parent: None,
+        resource_group: rg.into(),
+        location: None,
+        tags: IndexMap::new(),
+        top: Object::new(),
+        properties,
+        depends_on,
+        origin: 0,
+    };
     let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![]);
     let role = resource(
         "role_a",

@@ -134,7 +134,9 @@ fn a_rule_whose_list_is_wrapped_does_not_line_up_with_one_line_rules() {
     // rule left the table and the others moved.
     let long = "a".repeat(100);
     let text = format!("x {{\n  rule smtp deny tcp 25\n  rule spokes allow any\n  rule microsoft allow https to [\"{long}\", \"b\"]\n}}\n");
-    let expected = format!("x {{\n  rule smtp   deny tcp 25\n  rule spokes allow any\n  rule microsoft allow https to [\n    \"{long}\",\n    \"b\",\n  ]\n}}\n");
+    let expected = format!(
+        "x {{\n  rule smtp   deny tcp 25\n  rule spokes allow any\n  rule microsoft allow https to [\n    \"{long}\",\n    \"b\",\n  ]\n}}\n"
+    );
     formats_to(&text, &expected);
 }
 

@@ -258,15 +258,8 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
     };
     // Checks are independent: a large plan's are shared out over the cores,
     // and their diagnostics kept in the checks' order.
-    if model.nodes.len() < PARALLEL_FROM {
-        CHECKS.iter().flat_map(run_one).collect()
-    } else {
-        crate::parallel::map_in_order(CHECKS.iter().collect(), run_one).into_iter().flatten().collect()
-    }
+    crate::parallel::flat_map_in_order(model.nodes.len(), CHECKS.iter().collect(), run_one)
 }
-
-/// How many blocks make threads worth starting.
-const PARALLEL_FROM: usize = 2000;
 
 /// Where a subnet's prefix is written (`auto /N` included), else its head.
 fn prefix_span(model: &Model, subnet: NodeId) -> Span {

@@ -157,8 +157,13 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
             depends_on.push(module);
         }
     }
-    let top: Vec<Value> =
-        resource.top.iter().map(|(k, v)| super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, SUBSCRIPTION_SCOPE, resource, v, 1)))])).collect();
+    let top: Vec<Value> = resource
+        .top
+        .iter()
+        .map(|(k, v)| {
+            super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, SUBSCRIPTION_SCOPE, resource, v, 1)))])
+        })
+        .collect();
     super::object([
         ("symbol", json!(symbol)),
         ("type", json!(type_at_api(resource.resource_type, resource.api_version))),
@@ -219,8 +224,11 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
             let mut implied: Vec<ResourceId> = resource.parent.into_iter().collect();
             referenced(&resource.properties, &mut implied);
             resource.top.values().for_each(|v| referenced(v, &mut implied));
-            let top: Vec<Value> =
-                resource.top.iter().map(|(k, v)| super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, id, resource, v, 1)))])).collect();
+            let top: Vec<Value> = resource
+                .top
+                .iter()
+                .map(|(k, v)| super::object([("key", Value::String(bicep_key(k))), ("value", Value::String(value(plan, id, resource, v, 1)))]))
+                .collect();
             let mut depends_on: Vec<&str> = Vec::new();
             for &d in &resource.depends_on {
                 let symbol = plan.resources[d].symbol.as_str();

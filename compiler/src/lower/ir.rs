@@ -43,7 +43,7 @@ pub struct AzurePlan {
 }
 
 /// The resources of a plan grouped into nested deployments (see [`crate::graph::group`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Grouping {
     /// In dependency order.
     pub deployments: Vec<Deployment>,
@@ -154,10 +154,6 @@ impl Object {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Prop> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -177,10 +173,6 @@ impl Object {
 
     pub fn values(&self) -> impl Iterator<Item = &Prop> {
         self.0.iter().map(|(_, v)| v)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -191,9 +191,6 @@ impl<'a> Env<'a> {
 /// the model when `plan` is `None`, those over `resources` and
 /// `resource_groups` when it is given. Findings the same at the same place are
 /// reported once.
-/// Below this many blocks and resources, threads cost more than they save.
-const PARALLEL_FROM: usize = 2_000;
-
 pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<Diagnostic> {
     let env = Env::new(model, plan);
     let work: Vec<(&Policy, &Clause)> = policies
@@ -208,11 +205,7 @@ pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<
     };
     // Clauses are independent: a large plan's are shared out over the cores,
     // and their findings put back in the clauses' order.
-    let mut out: Vec<Diagnostic> = if env.size() < PARALLEL_FROM {
-        work.into_iter().flat_map(run_one).collect()
-    } else {
-        crate::parallel::map_in_order(work, run_one).into_iter().flatten().collect()
-    };
+    let mut out = crate::parallel::flat_map_in_order(env.size(), work, run_one);
     let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
     out.retain(|d| seen.insert((d.span, d.message.clone())));
     out
@@ -355,8 +348,10 @@ impl<'e> Run<'e, '_, '_> {
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Prefix(p) => Value::Prefix(*p),
             ExprKind::Ip(ip) => Value::Ip(*ip),
-            ExprKind::List(_) if self.constant(e).is_some() => self.constant(e).cloned().unwrap_or(Value::Absent),
-            ExprKind::List(items) => Value::List(items.iter().map(|i| self.eval(i)).collect()),
+            ExprKind::List(items) => match self.constant(e) {
+                Some(constant) => constant.clone(),
+                None => Value::List(items.iter().map(|i| self.eval(i)).collect()),
+            },
             ExprKind::Path(path) => return self.path(path),
             ExprKind::Call(name, args) => {
                 let args: Vec<Value> = args.iter().map(|a| self.eval(a).value).collect();
