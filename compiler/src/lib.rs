@@ -115,6 +115,11 @@ impl Timings {
         }
     }
 
+    /// Stops telling the observer: the stages it showed are over.
+    pub fn stop_observing(&mut self) {
+        self.observer = None;
+    }
+
     pub fn total(&self) -> std::time::Duration {
         self.stages.iter().map(|(_, d)| *d).sum()
     }
@@ -184,7 +189,7 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
 pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings) -> Analysis {
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = input.skipped.clone();
 
     for input_file in &input.files {
         let id = sources.add(SourceFile::new(input_file.name.clone(), Some(input_file.path.clone()), String::new()));
@@ -327,6 +332,7 @@ pub fn analyze_text(text: &str, root: &std::path::Path) -> Analysis {
         files: vec![load::InputFile { name: "main.ashlar".into(), path: root.join("main.ashlar"), bytes: text.as_bytes().to_vec() }],
         lock: None,
         config: None,
+        skipped: Vec::new(),
     };
     analyze(&input)
 }

@@ -1,7 +1,7 @@
 //! Reading a plan from disk: one `.ashlar` file, or every one below a folder.
 
 use crate::diagnostic::Diagnostic;
-use crate::registry::UNREADABLE_PLAN;
+use crate::registry::{SKIPPED_PLAN_ENTRY, UNREADABLE_PLAN};
 use std::path::{Path, PathBuf};
 
 /// One file of a plan, as bytes: decoding is the parser's job, so that a bad
@@ -24,14 +24,22 @@ pub struct PlanInput {
     pub lock: Option<Vec<u8>>,
     /// The bytes of the plan's project file `ashlar.toml`, when there is one.
     pub config: Option<Vec<u8>>,
+    /// What the walk of the plan folder left out, as warnings ([`read_plan`]).
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// Files larger than this are refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a plan: `path` is a `.ashlar` file or a folder searched recursively.
-/// Hidden folders (`.git`) are skipped; symbolic links are followed only when
-/// they stay inside the plan folder.
+///
+/// Hidden folders (`.git`) are not entered and other hidden files are not
+/// read. Symbolic links are followed only when they stay inside the plan's
+/// folder. What the walk leaves out that could have been part of the plan (a
+/// link to nothing, such as an editor's `.#plan.ashlar`; a link out of the
+/// folder; a hidden `.ashlar` file; a folder link that loops) is named in
+/// [`PlanInput::skipped`], never an error: only a plan file that exists and
+/// cannot be read makes the plan unreadable.
 pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     let unreadable = |what: String| Diagnostic::global(&UNREADABLE_PLAN, what);
     let meta = std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
@@ -42,35 +50,114 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         let bytes = read_file(path).map_err(unreadable)?;
         let lock = read_lock(&root)?;
         let config = read_optional(&root, crate::config::CONFIG_FILE)?;
-        return Ok(PlanInput { root, files: vec![InputFile { name, path: path.to_path_buf(), bytes }], lock, config });
+        let files = vec![InputFile { name, path: path.to_path_buf(), bytes }];
+        return Ok(PlanInput { root, files, lock, config, skipped: Vec::new() });
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(path)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|e| unreadable(format!("cannot read {}: {e}", path.display())))?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "ashlar") {
-            continue;
-        }
-        let inside = entry.path().canonicalize().map(|real| real.starts_with(&root_real)).unwrap_or(false);
-        if !inside {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
-        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let bytes = read_file(entry.path()).map_err(unreadable)?;
-        files.push(InputFile { name, path: entry.path().to_path_buf(), bytes });
-    }
+    let mut walk = Walk { root: path, root_real: &root_real, files: Vec::new(), skipped: Vec::new(), open: vec![root_real.clone()] };
+    walk.folder(path).map_err(unreadable)?;
+    let Walk { files, skipped, .. } = walk;
     if files.is_empty() {
-        return Err(unreadable(format!("{} holds no .ashlar file", path.display())));
+        let mut why = format!("{} holds no .ashlar file", path.display());
+        if !skipped.is_empty() {
+            why.push_str(&format!(" that could be read ({} left out: {})", skipped.len(), skipped.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")));
+        }
+        return Err(unreadable(why));
     }
     let lock = read_lock(path)?;
     let config = read_optional(path, crate::config::CONFIG_FILE)?;
-    Ok(PlanInput { root: path.to_path_buf(), files, lock, config })
+    Ok(PlanInput { root: path.to_path_buf(), files, lock, config, skipped })
+}
+
+/// The walk of a plan folder: its files in name order, depth first, and what it left out.
+struct Walk<'a> {
+    root: &'a Path,
+    root_real: &'a Path,
+    files: Vec<InputFile>,
+    skipped: Vec<Diagnostic>,
+    /// The real paths of the folders being walked, to notice a link that loops.
+    open: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn folder(&mut self, dir: &Path) -> Result<(), String> {
+        let listing = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {}", dir.display(), io_words(&e)))?;
+        let mut entries = listing
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<Vec<PathBuf>>>()
+            .map_err(|e| format!("cannot read {}: {}", dir.display(), io_words(&e)))?;
+        entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        for entry in entries {
+            self.entry(&entry)?;
+        }
+        Ok(())
+    }
+
+    fn entry(&mut self, path: &Path) -> Result<(), String> {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let hidden = file_name.starts_with('.');
+        let plan_file = is_plan_file(path);
+        let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_words(&e)))?;
+        let kind = if meta.file_type().is_symlink() {
+            match path.canonicalize().and_then(|real| std::fs::metadata(&real).map(|m| (real, m))) {
+                Err(_) => {
+                    // A link to nothing: an editor's lock file (`.#plan.ashlar`) or a
+                    // target since removed. Either way there is nothing to read.
+                    if plan_file || !hidden {
+                        self.skip(path, "a link to nothing; left out");
+                    }
+                    return Ok(());
+                }
+                Ok((real, _)) if !real.starts_with(self.root_real) => {
+                    if plan_file || !hidden {
+                        self.skip(path, &format!("a link out of the plan's folder (to {}); not followed", real.display()));
+                    }
+                    return Ok(());
+                }
+                Ok((real, target)) => (target.is_dir(), target.is_file(), Some(real)),
+            }
+        } else {
+            (meta.is_dir(), meta.is_file(), None)
+        };
+        let (is_dir, is_file, real) = kind;
+        if hidden {
+            if is_file && plan_file {
+                self.skip(path, "a hidden file; hidden files are not part of a plan");
+            }
+            return Ok(());
+        }
+        if is_dir {
+            let real = match real {
+                Some(real) => real,
+                None => path.canonicalize().map_err(|e| format!("cannot read {}: {}", path.display(), io_words(&e)))?,
+            };
+            if self.open.contains(&real) {
+                self.skip(path, "a link to a folder that holds it; not followed again");
+                return Ok(());
+            }
+            self.open.push(real);
+            let walked = self.folder(path);
+            self.open.pop();
+            return walked;
+        }
+        if is_file && plan_file {
+            let rel = path.strip_prefix(self.root).unwrap_or(path);
+            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let bytes = read_file(path)?;
+            self.files.push(InputFile { name, path: path.to_path_buf(), bytes });
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, path: &Path, why: &str) {
+        let rel = path.strip_prefix(self.root).unwrap_or(path);
+        let help = "copy what the plan needs into its folder, or remove the entry; an editor's lock file (`.#name`) goes when the file is saved";
+        self.skipped.push(Diagnostic::global(&SKIPPED_PLAN_ENTRY, format!("{}: {why}", rel.display())).with_help(help));
+    }
+}
+
+fn is_plan_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "ashlar")
 }
 
 fn read_lock(root: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
@@ -104,6 +191,9 @@ fn io_words(e: &std::io::Error) -> String {
 
 /// Resolves `file("rel")` inside the plan folder; `Err` says why it is refused.
 pub fn resolve_in_plan(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    if rel.is_empty() {
+        return Err("`file(\"\")` names no file; give a path relative to the plan's folder".into());
+    }
     let candidate = Path::new(rel);
     if candidate.is_absolute() {
         return Err(format!("`{rel}` is an absolute path; give a path relative to the plan's folder"));
@@ -113,6 +203,9 @@ pub fn resolve_in_plan(root: &Path, rel: &str) -> Result<PathBuf, String> {
     let real = full.canonicalize().map_err(|e| format!("cannot read `{rel}`: {}", io_words(&e)))?;
     if !real.starts_with(&root_real) {
         return Err(format!("`{rel}` is outside the plan's folder"));
+    }
+    if real.is_dir() {
+        return Err(format!("`{rel}` is a folder; give the path of a file in it"));
     }
     Ok(real)
 }

@@ -2,6 +2,8 @@
 
 use ashlar::diagnostic::render::{render_json, render_short, render_terminal, Style};
 use ashlar::diagnostic::Diagnostic;
+use ashlar::emit::Replace;
+use ashlar::source::SourceMap;
 use ashlar::{load, registry, Analysis};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -52,16 +54,20 @@ enum Command {
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
-        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
+        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
     )]
     Build {
         /// A plan folder (every *.ashlar below it) or one .ashlar file.
         plan: PathBuf,
-        /// The output folder; replaced as a whole on success.
+        /// The output folder; replaced as a whole on success. It must be new, empty or
+        /// an earlier build's, and never the plan's folder, the working folder or one above them.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Replace OUT even when it holds files that ashlar did not write (they are deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Prints the documentation of a diagnostic code, or lists them all.
     #[command(after_help = "Examples:\n  ashlar explain ASH202\n  ashlar explain subnet-overlap\n  ashlar explain --list")]
@@ -149,7 +155,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
         Command::Check { plan, format, deny_warnings } => check(&plan, format, deny_warnings, cli.verbose),
-        Command::Build { plan, out, format } => build(&plan, &out, format, cli.verbose),
+        Command::Build { plan, out, format, force } => build(&plan, &out, format, force, cli.verbose),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
@@ -158,21 +164,29 @@ fn main() -> ExitCode {
         Command::Lsp => match ashlar::lsp::run_stdio() {
             Ok(()) => CLEAN,
             Err(error) => {
-                eprintln!("error: the language server stopped: {error}");
+                stderr(&format!("error: the language server stopped: {error}\n"));
                 USAGE_OR_IO
             }
         },
     })
 }
 
-/// Writes to standard output. A reader that went away (`ashlar graph x | head`)
-/// ends the program quietly, as it does for other command-line tools.
+/// Writes to standard output. A reader that went away (`ashlar check x | head -1`)
+/// is no reason to stop or to panic: the rest of the report is dropped, and the
+/// run ends with the status it has, so that `set -o pipefail` still sees a
+/// plan's errors.
 fn stdout(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
-        std::process::exit(i32::from(CLEAN));
-    }
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Writes to standard error; a closed standard error (`2>&1 | head -0`) is
+/// ignored as standard output's is, where `eprint!` would panic.
+fn stderr(text: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 fn style() -> Style {
@@ -188,18 +202,20 @@ fn style() -> Style {
 fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
     // A long run shows which stage it has reached, on a terminal only.
     let mut timings =
-        if shows_progress(format) { ashlar::Timings::observed(|stage| eprint!("\r\x1b[2K{stage} done")) } else { ashlar::Timings::start() };
+        if shows_progress(format) { ashlar::Timings::observed(|stage| stderr(&format!("\r\x1b[2K{stage} done"))) } else { ashlar::Timings::start() };
     let loaded = load::read_plan(plan);
     timings.lap("read");
     match loaded {
         Ok(input) => {
-            let analysis = ashlar::analyze_timed(&input, &mut ashlar::ParseCache::single(), timings);
+            let mut analysis = ashlar::analyze_timed(&input, &mut ashlar::ParseCache::single(), timings);
+            // The progress line is over: what follows is the report.
+            analysis.timings.stop_observing();
             clear_progress(format);
             Ok(analysis)
         }
         Err(diagnostic) => {
             clear_progress(format);
-            report(&ashlar::source::SourceMap::default(), &[diagnostic], format, plan);
+            report(&SourceMap::default(), &[diagnostic], format, plan);
             Err(USAGE_OR_IO)
         }
     }
@@ -213,12 +229,13 @@ fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], forma
         Format::Sarif => stdout(&render_sarif(sources, diagnostics, root)),
         Format::Github => stdout(&render_github(sources, diagnostics)),
         Format::Junit => stdout(&render_junit(sources, diagnostics)),
-        Format::Short => eprint!("{}", render_short(sources, diagnostics)),
-        Format::Human => eprint!("{}", render_terminal(sources, diagnostics, style())),
+        Format::Short => stderr(&render_short(sources, diagnostics)),
+        Format::Human => stderr(&render_terminal(sources, diagnostics, style())),
     }
 }
 
-/// Whether a run shows its progress: only to a person at a terminal.
+/// Whether a run shows its progress: only to a person at a terminal (standard
+/// error is one) and never with a report for machines.
 fn shows_progress(format: Format) -> bool {
     !format.is_machine() && std::io::stderr().is_terminal()
 }
@@ -226,7 +243,7 @@ fn shows_progress(format: Format) -> bool {
 /// Erases the progress line, if [`analyse`] drew one.
 fn clear_progress(format: Format) {
     if shows_progress(format) {
-        eprint!("\r\x1b[2K");
+        stderr("\r\x1b[2K");
     }
 }
 
@@ -238,7 +255,7 @@ fn print_timings(timings: &ashlar::Timings) {
         text.push_str(&format!("  {stage:<26} {:>8.3} s {peak}\n", took.as_secs_f64()));
     }
     text.push_str(&format!("  {:<26} {:>8.3} s\n", "total", timings.total().as_secs_f64()));
-    eprint!("{text}");
+    stderr(&text);
 }
 
 fn summary(analysis: &Analysis) -> String {
@@ -257,7 +274,7 @@ fn check(plan: &Path, format: Format, deny_warnings: bool, verbose: bool) -> u8 
     analysis.timings.lap("report");
     if !format.is_machine() {
         let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
-        eprintln!("checked {} ({} file{}): {}", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis));
+        stderr(&format!("checked {} ({} file{}): {}\n", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis)));
     }
     if verbose {
         print_timings(&analysis.timings);
@@ -274,16 +291,25 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn build(plan: &Path, out: &Path, format: Format, verbose: bool) -> u8 {
+fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) -> u8 {
+    let replace = if force { Replace::Anything } else { Replace::OwnOutputOnly };
+    // Refused before the plan is read: nothing about the plan can make it safe.
+    if let Err(refusal) = ashlar::emit::check_output_folder(out, plan, replace) {
+        report(&SourceMap::default(), &[refusal], format, plan);
+        if !format.is_machine() {
+            stderr(&format!("build refused: nothing was written to {}\n", out.display()));
+        }
+        return USAGE_OR_IO;
+    }
     let mut analysis = match analyse(plan, format) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    report(&analysis.sources, &analysis.diagnostics, format, plan);
-    analysis.timings.lap("report");
     let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
+        report(&analysis.sources, &analysis.diagnostics, format, plan);
+        analysis.timings.lap("report");
         if !format.is_machine() {
-            eprintln!("build failed: {}; nothing was written to {}", summary(&analysis), out.display());
+            stderr(&format!("build failed: {}; nothing was written to {}\n", summary(&analysis), out.display()));
         }
         if verbose {
             print_timings(&analysis.timings);
@@ -293,30 +319,36 @@ fn build(plan: &Path, out: &Path, format: Format, verbose: bool) -> u8 {
     let files = ashlar::emit::emit(azure);
     let mut timings = analysis.timings.clone();
     timings.lap("emit");
-    if let Err(error) = ashlar::emit::write_atomically(out, &files) {
-        eprintln!("error: cannot write {}: {error}", out.display());
+    let written = ashlar::emit::write_output(out, &files, replace).and_then(|()| match &analysis.lock {
+        Some(lock) => write_lock(plan, lock).map_err(|error| {
+            let why = format!("the output is written, but {} is not: {error}", ashlar::lockfile::LOCK_FILE);
+            Diagnostic::global(&registry::OUTPUT_NOT_WRITTEN, why).with_help("make the plan's folder writable and build again, so that `auto` prefixes are kept")
+        }),
+        None => Ok(()),
+    });
+    timings.lap("write");
+    if let Err(failure) = written {
+        // Said in the report itself, so that every format (JSON, SARIF, JUnit) shows the failure.
+        let mut diagnostics = analysis.diagnostics.clone();
+        diagnostics.push(failure);
+        report(&analysis.sources, &diagnostics, format, plan);
         return USAGE_OR_IO;
     }
-    timings.lap("write");
-    if let Some(lock) = &analysis.lock {
-        if let Err(error) = write_lock(plan, lock) {
-            eprintln!("error: cannot write {}: {error}", ashlar::lockfile::LOCK_FILE);
-            return USAGE_OR_IO;
-        }
-        if !format.is_machine() {
-            eprintln!("updated {}: commit it with the plan, so that `auto` prefixes never move", ashlar::lockfile::LOCK_FILE);
-        }
-    }
+    report(&analysis.sources, &analysis.diagnostics, format, plan);
+    timings.lap("report");
     if !format.is_machine() {
-        eprintln!(
-            "wrote {} files to {}: {} resource groups, {} resources in {} deployments ({})",
+        if analysis.lock.is_some() {
+            stderr(&format!("updated {}: commit it with the plan, so that `auto` prefixes never move\n", ashlar::lockfile::LOCK_FILE));
+        }
+        stderr(&format!(
+            "wrote {} files to {}: {} resource groups, {} resources in {} deployments ({})\n",
             files.len(),
             out.display(),
             azure.resource_groups.len(),
             azure.resources.len(),
             azure.deployments().len(),
             summary(&analysis)
-        );
+        ));
     }
     if verbose {
         print_timings(&timings);
@@ -357,7 +389,7 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
         None => {
             let names = registry::all().into_iter().flat_map(|c| [c.code, c.name]);
             let hint = ashlar::diagnostic::did_you_mean(query, names).unwrap_or_else(|| "`ashlar explain --list` lists them".into());
-            eprintln!("error: no diagnostic code `{query}`; {hint}");
+            stderr(&format!("error: no diagnostic code `{query}`; {hint}\n"));
             USAGE_OR_IO
         }
     }
@@ -375,7 +407,7 @@ fn fmt(path: &Path, check: bool) -> u8 {
     let mut failed = false;
     for file in &input.files {
         let Ok(text) = std::str::from_utf8(&file.bytes) else {
-            eprintln!("{}: not UTF-8; left as it is", file.path.display());
+            stderr(&format!("{}: not UTF-8; left as it is\n", file.path.display()));
             failed = true;
             continue;
         };
@@ -385,19 +417,19 @@ fn fmt(path: &Path, check: bool) -> u8 {
                 changed += 1;
                 if check {
                     stdout(&format!("{}\n", file.path.display()));
-                } else if let Err(error) = std::fs::write(&file.path, formatted) {
-                    eprintln!("error: cannot write {}: {error}", file.path.display());
+                } else if let Err(error) = replace_file(&file.path, &formatted) {
+                    stderr(&format!("error: cannot write {}: {error}; the file is as it was\n", file.path.display()));
                     return USAGE_OR_IO;
                 }
             }
             Err(why) => {
-                eprintln!("{}: {why}; left as it is (`ashlar check` shows where)", file.path.display());
+                stderr(&format!("{}: {why}; left as it is (`ashlar check` shows where)\n", file.path.display()));
                 failed = true;
             }
         }
     }
     if check && changed > 0 {
-        eprintln!("{changed} file{} not formatted; run `ashlar fmt {}`", if changed == 1 { " is" } else { "s are" }, path.display());
+        stderr(&format!("{changed} file{} not formatted; run `ashlar fmt {}`\n", if changed == 1 { " is" } else { "s are" }, path.display()));
         return PLAN_ERRORS;
     }
     if failed {
@@ -405,6 +437,26 @@ fn fmt(path: &Path, check: bool) -> u8 {
     } else {
         CLEAN
     }
+}
+
+/// Replaces a plan file's text whole or not at all: the new text is written
+/// beside it and renamed over it, so a failed or killed write leaves the file
+/// as it was. A link is written through to the file it names.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.fmt-{}", std::process::id()));
+    let written = std::fs::write(&temporary, text).and_then(|()| {
+        if let Ok(meta) = std::fs::metadata(&target) {
+            std::fs::set_permissions(&temporary, meta.permissions())?;
+        }
+        std::fs::rename(&temporary, &target)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 fn test(plan: &Path) -> u8 {

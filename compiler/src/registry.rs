@@ -139,6 +139,77 @@ declare_codes! {
     pub INVALID_LOCK_FILE = ("ASH013", "invalid-lock-file", Error);
 
     /// ## What it does
+    /// Refuses `ashlar build -o OUT` when replacing OUT would destroy what is not
+    /// the output: OUT is the plan's folder, lies inside or above it, is the
+    /// working folder or above it, the home folder or above it, or `/`.
+    ///
+    /// ## Why it matters
+    /// A build replaces its output folder as a whole. Pointed at the plan, it
+    /// would replace the plan's `.ashlar` files and `ashlar.lock` with ARM JSON;
+    /// pointed at a parent folder, every sibling plan would go with it.
+    /// `--force` does not override this refusal.
+    ///
+    /// ## Example
+    /// `ashlar build plans/app -o plans` or `ashlar build . -o .`
+    ///
+    /// ## Fix
+    /// Give a folder of its own beside the plan: `ashlar build plans/app -o out/app`.
+    pub UNSAFE_OUTPUT_FOLDER = ("ASH015", "unsafe-output-folder", Error);
+
+    /// ## What it does
+    /// Refuses `ashlar build -o OUT` when OUT holds files that ashlar did not
+    /// write: a folder that is neither empty nor an earlier build's output
+    /// (whose files are listed in `OUT/.ashlar-output`), or one with files
+    /// added since.
+    ///
+    /// ## Why it matters
+    /// A build replaces its output folder as a whole, so every file in it that
+    /// ashlar did not write would be deleted.
+    ///
+    /// ## Example
+    /// `ashlar build plans/app -o docs` where `docs/` holds notes.
+    ///
+    /// ## Fix
+    /// Choose an empty or new folder, or move the other files out. If OUT was
+    /// written by an ashlar older than the `.ashlar-output` list, or the extra
+    /// files may go, `--force` replaces the folder once.
+    pub FOREIGN_OUTPUT_FILES = ("ASH016", "foreign-output-files", Error);
+
+    /// ## What it does
+    /// Warns about what the walk of a plan folder leaves out: a link to nothing
+    /// (an editor's lock file such as `.#plan.ashlar`), a link to a file or
+    /// folder outside the plan's folder (never followed), a hidden `.ashlar`
+    /// file, a folder link that loops.
+    ///
+    /// ## Why it matters
+    /// A plan is every `.ashlar` file in its folder; a file that is quietly
+    /// left out would deploy only part of the infrastructure.
+    ///
+    /// ## Example
+    /// `ln -s /usr/share/plans plan/shared` makes a link out of the plan folder.
+    ///
+    /// ## Fix
+    /// Copy what the plan needs into its folder, or remove the link. Editor
+    /// lock files go away when the editor saves or closes the file.
+    pub SKIPPED_PLAN_ENTRY = ("ASH017", "skipped-plan-entry", Warning);
+
+    /// ## What it does
+    /// Reports that a clean plan's output could not be written: the output
+    /// folder's parent is a file, the disk is full, permission was denied.
+    ///
+    /// ## Why it matters
+    /// Nothing was deployed-ready: a CI job must fail, in every report format,
+    /// instead of passing with an empty report.
+    ///
+    /// ## Example
+    /// `ashlar build plan -o README.md/out`
+    ///
+    /// ## Fix
+    /// Choose an output folder that can be written; an earlier build in it is
+    /// left as it was.
+    pub OUTPUT_NOT_WRITTEN = ("ASH018", "output-not-written", Error);
+
+    /// ## What it does
     /// Reports a block whose kind does not exist, or is not allowed where it stands.
     ///
     /// ## Why it matters
@@ -307,6 +378,10 @@ pub fn all() -> Vec<&'static Code> {
         &UNKNOWN_MODULE,
         &FILE_OUTSIDE_PLAN,
         &INVALID_LOCK_FILE,
+        &UNSAFE_OUTPUT_FOLDER,
+        &FOREIGN_OUTPUT_FILES,
+        &SKIPPED_PLAN_ENTRY,
+        &OUTPUT_NOT_WRITTEN,
         &crate::config::INVALID_PROJECT_FILE,
         &UNKNOWN_KIND,
         &UNKNOWN_ATTRIBUTE,

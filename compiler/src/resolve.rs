@@ -399,7 +399,9 @@ impl Resolver<'_> {
                 if (min..=max).contains(&n) {
                     Some(Typed::Int(*n))
                 } else {
-                    self.mismatch(ty, value, Some(format!("`{}` takes {min} to {max}", schema.name)))
+                    let message = format!("{n} is out of range: `{}` takes a whole number from {min} to {max}", schema.name);
+                    self.error(Diagnostic::new(&TYPE_MISMATCH, value.span, message).with_help(format!("write a number from {min} to {max}")));
+                    None
                 }
             }
             (Type::Boolean, ValueKind::Bool(b)) => Some(Typed::Bool(*b)),

@@ -10,6 +10,7 @@ fn analyze(text: &str, lock: Option<&str>) -> ashlar::Analysis {
         files: vec![InputFile { name: "plan.ashlar".into(), path: root.join("plan.ashlar"), bytes: text.as_bytes().to_vec() }],
         lock: lock.map(|l| l.as_bytes().to_vec()),
         config: None,
+        skipped: Vec::new(),
     })
 }
 

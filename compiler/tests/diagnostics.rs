@@ -59,7 +59,12 @@ fn fixture(code: &Code) -> String {
 const TODAY: ashlar::calendar::Date = ashlar::calendar::Date { year: 2026, month: 8, day: 15 };
 
 /// Reads and analyses a fixture the way `ashlar check FILE` does, on [`TODAY`].
+/// A fixture of a code about `ashlar build`'s output folder is a folder holding
+/// the plan in `plan/` and, in `OUT`, the output folder to give the build.
 fn analyze(path: &str) -> (SourceMap, Vec<Diagnostic>) {
+    if let Ok(out) = std::fs::read_to_string(Path::new(path).join("OUT")) {
+        return build_into(Path::new(path), out.trim());
+    }
     match ashlar::load::read_plan(Path::new(path)) {
         Ok(input) => {
             let analysis = ashlar::calendar::with_today(TODAY, || ashlar::analyze(&input));
@@ -67,6 +72,24 @@ fn analyze(path: &str) -> (SourceMap, Vec<Diagnostic>) {
         }
         Err(diagnostic) => (SourceMap::default(), vec![diagnostic]),
     }
+}
+
+/// Builds `fixture/plan` into `fixture/out` the way `ashlar build` does; the
+/// fixtures are such that nothing is written.
+fn build_into(fixture: &Path, out: &str) -> (SourceMap, Vec<Diagnostic>) {
+    use ashlar::emit::Replace;
+    let (plan, out) = (fixture.join("plan"), fixture.join(out));
+    if let Err(refusal) = ashlar::emit::check_output_folder(&out, &plan, Replace::OwnOutputOnly) {
+        return (SourceMap::default(), vec![refusal]);
+    }
+    let input = ashlar::load::read_plan(&plan).expect("the fixture's plan reads");
+    let analysis = ashlar::calendar::with_today(TODAY, || ashlar::analyze(&input));
+    let mut diagnostics = analysis.diagnostics;
+    let azure = analysis.azure.expect("the fixture's plan is clean");
+    if let Err(failure) = ashlar::emit::write_output(&out, &ashlar::emit::emit(&azure), Replace::OwnOutputOnly) {
+        diagnostics.push(failure);
+    }
+    (analysis.sources, diagnostics)
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! validators), escaping of hostile user data in ARM JSON and Bicep,
 //! determinism, and the atomic write of the output folder.
 
-use ashlar::emit::{self, OutputFile};
+use ashlar::emit::{self, OutputFile, Replace};
 use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Object, Prop, Resource, ResourceGroup, SecretRef};
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -180,7 +180,7 @@ fn every_example_passes_the_validators() {
     for (example, plan) in examples() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join(&example);
-        emit::write_atomically(&out, &emit::emit(&plan)).unwrap();
+        emit::write_atomically(&out, &emit::emit(&plan), Replace::OwnOutputOnly).unwrap();
         let arm = validate("validate-arm", &out);
         assert!(arm.ends_with(" 0 errors"), "{example}: {arm}");
         let bicep = validate("validate-bicep", &out);
@@ -555,7 +555,7 @@ fn hostile_plan_passes_the_bicep_parsers() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    emit::write_atomically(&out, &emit::emit(&hostile_plan())).unwrap();
+    emit::write_atomically(&out, &emit::emit(&hostile_plan()), Replace::OwnOutputOnly).unwrap();
     let bicep = validate("validate-bicep", &out);
     assert!(bicep.ends_with(" 0 failures"), "{bicep}");
 }
@@ -630,7 +630,7 @@ fn hostile_tags_from_plan_text() {
     // A valid plan: its output, hostile tags and all, passes both validators.
     if validators_available() {
         let out = dir.path().join("out");
-        emit::write_atomically(&out, &files).unwrap();
+        emit::write_atomically(&out, &files, Replace::OwnOutputOnly).unwrap();
         let arm = validate("validate-arm", &out);
         assert!(arm.ends_with(" 0 errors"), "{arm}");
         let bicep = validate("validate-bicep", &out);
@@ -649,6 +649,9 @@ fn read_tree(dir: &Path) -> Vec<(String, String)> {
         for path in entries {
             if path.is_dir() {
                 walk(root, &path, out);
+            } else if path.file_name().is_some_and(|n| n == emit::MANIFEST) {
+                // The list of what was written: looked at by its own test.
+                continue;
             } else {
                 let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
                 out.push((rel, std::fs::read_to_string(&path).unwrap()));
@@ -673,13 +676,13 @@ fn siblings(dir: &Path) -> Vec<String> {
 fn write_creates_then_replaces_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n"), ("stale.txt", "old\n")])).unwrap();
+    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n"), ("stale.txt", "old\n")]), Replace::OwnOutputOnly).unwrap();
     assert_eq!(
         read_tree(&out),
         [("main.json".into(), "{}\n".into()), ("modules/a.bicep".into(), "// a\n".into()), ("stale.txt".into(), "old\n".into())]
     );
 
-    emit::write_atomically(&out, &files(&[("main.json", "{\"v\": 2}\n"), ("modules/b.bicep", "// b\n")])).unwrap();
+    emit::write_atomically(&out, &files(&[("main.json", "{\"v\": 2}\n"), ("modules/b.bicep", "// b\n")]), Replace::OwnOutputOnly).unwrap();
     // The folder is replaced as a whole: files of the earlier build are gone.
     assert_eq!(read_tree(&out), [("main.json".to_string(), "{\"v\": 2}\n".to_string()), ("modules/b.bicep".into(), "// b\n".into())]);
     // And no temporary folder is left beside it.
@@ -691,7 +694,7 @@ fn write_the_example() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("build");
     let emitted = emit::emit(&hub_spoke());
-    emit::write_atomically(&out, &emitted).unwrap();
+    emit::write_atomically(&out, &emitted, Replace::OwnOutputOnly).unwrap();
     let tree = read_tree(&out);
     assert_eq!(tree.len(), emitted.len());
     for f in &emitted {
@@ -699,8 +702,8 @@ fn write_the_example() {
     }
     // Optional: a copy to look at by hand.
     if let Ok(keep) = std::env::var("ASHLAR_EMIT_KEEP") {
-        emit::write_atomically(Path::new(&keep), &emitted).unwrap();
-        emit::write_atomically(&Path::new(&keep).join("../hostile"), &emit::emit(&hostile_plan())).unwrap();
+        emit::write_atomically(Path::new(&keep), &emitted, Replace::OwnOutputOnly).unwrap();
+        emit::write_atomically(&Path::new(&keep).join("../hostile"), &emit::emit(&hostile_plan()), Replace::OwnOutputOnly).unwrap();
     }
 }
 
@@ -709,18 +712,18 @@ fn a_failed_write_leaves_the_earlier_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let first = files(&[("main.json", "first\n"), ("modules/a.bicep", "// a\n")]);
-    emit::write_atomically(&out, &first).unwrap();
+    emit::write_atomically(&out, &first, Replace::OwnOutputOnly).unwrap();
     let before = read_tree(&out);
 
     // A file in the way of a folder: `main.json` cannot also be a folder.
     let clash = files(&[("main.json", "second\n"), ("main.json/x.bicep", "x\n")]);
-    assert!(emit::write_atomically(&out, &clash).is_err());
+    assert!(emit::write_atomically(&out, &clash, Replace::OwnOutputOnly).is_err());
     assert_eq!(read_tree(&out), before);
     assert_eq!(siblings(dir.path()), ["out"], "the staging folder is cleaned up");
 
     // Paths that would leave the folder are refused before anything is written.
     for bad in ["../escape.txt", "/abs.txt", "", "a/../../b"] {
-        assert!(emit::write_atomically(&out, &files(&[("main.json", "third\n"), (bad, "x\n")])).is_err(), "{bad:?}");
+        assert!(emit::write_atomically(&out, &files(&[("main.json", "third\n"), (bad, "x\n")]), Replace::OwnOutputOnly).is_err(), "{bad:?}");
         assert_eq!(read_tree(&out), before);
     }
     assert_eq!(siblings(dir.path()), ["out"]);
@@ -732,18 +735,97 @@ fn a_write_under_a_file_fails() {
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "not a folder").unwrap();
     let out = dir.path().join("out");
-    emit::write_atomically(&out, &files(&[("main.json", "kept\n")])).unwrap();
+    emit::write_atomically(&out, &files(&[("main.json", "kept\n")]), Replace::OwnOutputOnly).unwrap();
 
     // The parent of the output path is a file.
-    let err = emit::write_atomically(&blocker.join("out"), &files(&[("main.json", "x\n")]));
+    let err = emit::write_atomically(&blocker.join("out"), &files(&[("main.json", "x\n")]), Replace::OwnOutputOnly);
     assert!(err.is_err());
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
     assert_eq!(read_tree(&out), [("main.json".to_string(), "kept\n".to_string())]);
 
     // The output path itself is a file: refused, the file kept.
-    assert!(emit::write_atomically(&blocker, &files(&[("main.json", "x\n")])).is_err());
+    assert!(emit::write_atomically(&blocker, &files(&[("main.json", "x\n")]), Replace::OwnOutputOnly).is_err());
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
     assert_eq!(siblings(dir.path()), ["blocker", "out"]);
+}
+
+#[test]
+fn a_build_lists_what_it_wrote_and_replaces_only_that() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n")]), Replace::OwnOutputOnly).unwrap();
+    let manifest = std::fs::read_to_string(out.join(emit::MANIFEST)).unwrap();
+    let listed: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(listed, ["main.json", "modules/a.bicep"]);
+
+    // A file added by someone else stops the next build, which keeps it and the build.
+    std::fs::write(out.join("modules/notes.txt"), "mine\n").unwrap();
+    let err = emit::write_atomically(&out, &files(&[("main.json", "2\n")]), Replace::OwnOutputOnly).unwrap_err();
+    assert!(err.to_string().contains("modules/notes.txt"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("modules/notes.txt")).unwrap(), "mine\n");
+    assert_eq!(std::fs::read_to_string(out.join("main.json")).unwrap(), "{}\n");
+    assert_eq!(siblings(dir.path()), ["out"]);
+
+    // Told to, it replaces the folder whole.
+    emit::write_atomically(&out, &files(&[("main.json", "3\n")]), Replace::Anything).unwrap();
+    assert_eq!(read_tree(&out), [("main.json".to_string(), "3\n".to_string())]);
+}
+
+#[test]
+fn a_folder_without_the_list_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("docs");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("main.json"), "someone's own\n").unwrap();
+    assert!(emit::write_atomically(&out, &files(&[("main.json", "x\n")]), Replace::OwnOutputOnly).is_err());
+    assert_eq!(std::fs::read_to_string(out.join("main.json")).unwrap(), "someone's own\n");
+    // An empty folder is taken.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    emit::write_atomically(&empty, &files(&[("main.json", "x\n")]), Replace::OwnOutputOnly).unwrap();
+    assert_eq!(read_tree(&empty), [("main.json".to_string(), "x\n".to_string())]);
+}
+
+/// A process number that no process has now.
+fn gone_pid() -> u32 {
+    (4_000_000..).find(|pid| !Path::new(&format!("/proc/{pid}")).exists()).unwrap()
+}
+
+#[test]
+fn staging_folders_of_a_killed_build_are_removed_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let pid = gone_pid();
+    // What a build killed while filling its staging folder, and one killed
+    // between its two renames, leave behind.
+    let staging = dir.path().join(format!(".out.new-{pid}-0"));
+    std::fs::create_dir_all(staging.join("modules")).unwrap();
+    std::fs::write(staging.join(emit::MANIFEST), "# list\nmain.json\n").unwrap();
+    std::fs::write(staging.join("main.json"), "half").unwrap();
+    let old = dir.path().join(format!(".out.old-{pid}-1"));
+    std::fs::create_dir(&old).unwrap();
+    std::fs::write(old.join(emit::MANIFEST), "# list\n").unwrap();
+    let empty = dir.path().join(format!(".out.new-{pid}-2"));
+    std::fs::create_dir(&empty).unwrap();
+    // Not ashlar's: no list in it, a live process's, or another folder's.
+    let foreign = dir.path().join(format!(".out.new-{pid}-3"));
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let live = dir.path().join(format!(".out.new-{}-4", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
+    let other = dir.path().join(format!(".other.new-{pid}-5"));
+    std::fs::create_dir(&other).unwrap();
+
+    emit::write_atomically(&out, &files(&[("main.json", "{}\n")]), Replace::OwnOutputOnly).unwrap();
+    let mut expected = vec![
+        format!(".other.new-{pid}-5"),
+        format!(".out.new-{pid}-3"),
+        format!(".out.new-{}-4", std::process::id()),
+        "out".to_string(),
+    ];
+    expected.sort();
+    assert_eq!(siblings(dir.path()), expected);
+    assert_eq!(std::fs::read_to_string(foreign.join("notes.txt")).unwrap(), "mine");
 }
 
 // ---------------------------------------------------------------------------
@@ -837,7 +919,7 @@ fn guid_names_and_principal_ids_are_expressions_of_literals() {
     if validators_available() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        emit::write_atomically(&out, &files).unwrap();
+        emit::write_atomically(&out, &files, Replace::OwnOutputOnly).unwrap();
         let bicep = validate("validate-bicep", &out);
         assert!(bicep.ends_with(" 0 failures"), "{bicep}");
     }
@@ -932,7 +1014,7 @@ fn scopes_tokens_and_the_deployment_time_are_expressions_of_literals() {
     if validators_available() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        emit::write_atomically(&out, &files).unwrap();
+        emit::write_atomically(&out, &files, Replace::OwnOutputOnly).unwrap();
         let bicep = validate("validate-bicep", &out);
         assert!(bicep.ends_with(" 0 failures"), "{bicep}");
     }

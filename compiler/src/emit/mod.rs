@@ -7,7 +7,8 @@
 //! - [`arm`]: `main.json` and `main.parameters.json`;
 //! - [`bicep`]: `main.bicep` and `modules/*.bicep`, from the handlebars
 //!   templates in `templates/`;
-//! - `write`: the atomic swap of the output folder.
+//! - `write`: the atomic swap of the output folder, and the refusal of
+//!   folders whose replacement would delete what ashlar did not write.
 //!
 //! Output is deterministic (the same plan gives the same bytes) and every file
 //! ends with a newline.
@@ -18,7 +19,7 @@ pub mod escape;
 pub mod parts;
 mod write;
 
-pub use write::write_atomically;
+pub use write::{check_output_folder, write_atomically, write_output, Replace, MANIFEST};
 
 use crate::lower::ir::AzurePlan;
 use serde_json::Value;

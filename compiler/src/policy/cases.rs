@@ -49,6 +49,7 @@ fn run_case(model: &Model, policy: NodeId, case: NodeId, policy_text: &str, root
         ],
         lock: None,
         config: None,
+        skipped: Vec::new(),
     };
     let analysis = crate::analyze(&input);
     let prefix = format!("[{policy_name}] ");
