@@ -216,6 +216,46 @@ fn positions_count_utf16_units() {
     assert_eq!(file.offset_of_utf16(7, 0), file.text.len());
 }
 
+#[test]
+fn a_change_with_a_range_edits_that_range() {
+    let change = |text: &str, range: Option<((u32, u32), (u32, u32))>, new: &str| {
+        let mut text = text.to_string();
+        let range = range.map(|((sl, sc), (el, ec))| lsp_types::Range::new(lsp_types::Position::new(sl, sc), lsp_types::Position::new(el, ec)));
+        ashlar::lsp::apply_change(&mut text, lsp_types::TextDocumentContentChangeEvent { range, range_length: None, text: new.into() });
+        text
+    };
+    let text = "é😀x\nab\n";
+    assert_eq!(change(text, None, "new"), "new", "no range: the whole text");
+    assert_eq!(change(text, Some(((0, 3), (0, 4))), "y"), "é😀y\nab\n", "UTF-16 columns: 😀 is two units");
+    assert_eq!(change(text, Some(((0, 3), (1, 1))), ""), "é😀b\n", "across lines");
+    assert_eq!(change(text, Some(((1, 1), (0, 3))), ""), "é😀b\n", "ends the wrong way round");
+    assert_eq!(change(text, Some(((0, 2), (0, 2))), "z"), "é😀zx\nab\n", "inside 😀: at its end");
+    assert_eq!(change(text, Some(((1, 99), (9, 9))), "!"), "é😀x\nab!", "past a line's end and the text's");
+}
+
+#[test]
+fn changes_with_ranges_reach_the_diagnostics() {
+    let (dir, text) = fixture();
+    let (mut c, thread) = Client::start(dir.path());
+    c.open("network.ashlar", &text);
+    let before = c.codes();
+    // `hub            = core` on line 13: `core` becomes `cor`, then back, in two changes of one notification.
+    let line = text.lines().nth(13).unwrap();
+    let column = line.find("core").unwrap() as u32;
+    let at = |a: u32, b: u32| json!({ "start": { "line": 13, "character": a }, "end": { "line": 13, "character": b } });
+    let uri = c.uri("network.ashlar");
+    let edit = |version: i32, changes: Value| json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes });
+    c.notify("textDocument/didChange", edit(2, json!([{ "range": at(column + 3, column + 4), "text": "" }])));
+    let broken = c.codes();
+    assert!(broken["network.ashlar"].contains(&"ASH106".to_string()), "{broken:?}");
+    c.notify(
+        "textDocument/didChange",
+        edit(3, json!([{ "range": at(column, column + 3), "text": "" }, { "range": at(column, column), "text": "core" }])),
+    );
+    assert_eq!(c.codes(), before);
+    stop(c, thread);
+}
+
 // ---------------------------------------------------------------------------
 // A plan of several files: tests/fixtures/lsp/workspace.
 

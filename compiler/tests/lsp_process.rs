@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
     messages: Receiver<Value>,
     /// Notifications received while waiting for something else.
     backlog: Vec<Value>,
@@ -20,11 +21,15 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(Stdio::inherit())
+    }
+
+    fn start_with(stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ashlar"))
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("ashlar lsp starts");
         let stdin = child.stdin.take().unwrap();
@@ -55,13 +60,56 @@ impl Server {
                 }
             }
         });
-        Server { child, stdin, messages, backlog: Vec::new(), next_id: 0 }
+        Server { child, stdin: Some(stdin), messages, backlog: Vec::new(), next_id: 0 }
     }
 
     fn send(&mut self, message: Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    /// Bytes as they are, framed or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("standard input is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next message that is not a notification: a reply.
+    fn next_reply(&mut self) -> Value {
+        loop {
+            let message = self.next();
+            if message.get("method").is_none() {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    fn initialize(&mut self) {
+        let init = self.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
+        assert_eq!(init["capabilities"]["hoverProvider"], true);
+        self.notify("initialized", json!({}));
+    }
+
+    /// How the process ended, within 30 s.
+    fn wait(&mut self) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "the server exits");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Asks the server to stop, and checks that it stopped cleanly.
+    fn stop(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.wait();
+        assert_eq!(status.code(), Some(0), "{status:?}");
     }
 
     fn next(&mut self) -> Value {
@@ -184,4 +232,176 @@ fn ashlar_lsp_speaks_the_protocol_over_stdio() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));
+}
+
+/// An exit status that is the program's own: not a signal (an abort is
+/// SIGABRT, 134 from a shell) and not a panic's 101.
+fn assert_not_a_crash(status: std::process::ExitStatus) {
+    assert!(status.code().is_some(), "killed by a signal: {status:?}");
+    assert!(![101, 134].contains(&status.code().unwrap()), "{status:?}");
+}
+
+/// What the server wrote on standard error, once it has exited.
+fn stderr_of(server: &mut Server) -> String {
+    let mut text = String::new();
+    server.child.stderr.take().expect("standard error is piped").read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn a_content_length_past_the_limit_is_an_error_not_an_abort() {
+    // lsp-server's reader allocated what the header said: 100 TB aborted the
+    // process. Before `initialize` and after it, the server answers with an
+    // error, says why on standard error, and exits with 2.
+    for initialize_first in [false, true] {
+        let mut s = Server::start_with(Stdio::piped());
+        if initialize_first {
+            s.initialize();
+        }
+        s.send_raw(b"Content-Length: 100000000000000\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}");
+        let reply = s.next_reply();
+        assert_eq!(reply["id"], Value::Null, "{reply}");
+        assert_eq!(reply["error"]["code"], -32600, "{reply}");
+        let message = reply["error"]["message"].as_str().unwrap();
+        assert!(message.contains("100000000000000 bytes") && message.contains("134217728 bytes, 128 MiB"), "{message}");
+        let status = s.wait();
+        assert_not_a_crash(status);
+        assert_eq!(status.code(), Some(2), "{status:?}");
+        let stderr = stderr_of(&mut s);
+        assert!(stderr.contains("error: the language server stopped: a message of 100000000000000 bytes is larger"), "{stderr}");
+    }
+    // Past u64 too.
+    let mut s = Server::start_with(Stdio::piped());
+    s.send_raw(b"Content-Length: 99999999999999999999999999\r\n\r\n");
+    assert_eq!(s.next_reply()["id"], Value::Null);
+    let status = s.wait();
+    assert_not_a_crash(status);
+    assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn malformed_headers_are_skipped_and_the_server_goes_on() {
+    let mut s = Server::start_with(Stdio::piped());
+    s.initialize();
+    let valid = |id: i64| {
+        let body = json!({ "jsonrpc": "2.0", "id": id, "method": "workspace/symbol", "params": { "query": "x" } }).to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let broken: [&[u8]; 7] = [
+        // Not a number, and no colon: each header block is skipped, and the
+        // body after it is read as junk up to the next message's header.
+        b"Content-Length: twelve\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        b"Content-Length 12\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        // No Content-Length at all, and a negative one.
+        b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n",
+        b"Content-Length: -5\r\n\r\n",
+        // A bad header beside a good length: that message is skipped whole.
+        b"Content-Length: 2\r\nX Y: z\r\n\r\n{}",
+        // A length too short for its body: the rest is junk before the next header.
+        b"Content-Length: 5\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"shutdown\"}",
+        // NUL bytes and invalid UTF-8 in a header.
+        b"\x00\xff\xfe: \x80\r\n\r\n",
+    ];
+    let mut id = 100;
+    for bytes in broken {
+        s.send_raw(bytes);
+        id += 1;
+        s.send_raw(valid(id).as_bytes());
+        let reply = s.next_reply();
+        assert!(reply["id"] == id || reply["id"] == Value::Null, "{reply}");
+        // The short body is answered as the JSON it is not.
+        let reply = if reply["id"] == Value::Null { s.next_reply() } else { reply };
+        assert_eq!(reply["id"], id, "after {:?}: {reply}", String::from_utf8_lossy(bytes));
+        assert!(reply.get("error").is_none(), "{reply}");
+    }
+    let long = format!("X-{}: y\r\n\r\n", "a".repeat(100_000));
+    s.send_raw(long.as_bytes());
+    s.send_raw(valid(200).as_bytes());
+    assert_eq!(s.next_reply()["id"], 200);
+    // Bare line feeds are taken, as some clients write them.
+    let body = json!({ "jsonrpc": "2.0", "id": 201, "method": "workspace/symbol", "params": { "query": "x" } }).to_string();
+    s.send_raw(format!("Content-Length: {}\n\n{body}", body.len()).as_bytes());
+    assert_eq!(s.next_reply()["id"], 201);
+    assert_eq!(s.request("shutdown", Value::Null), Value::Null);
+    s.notify("exit", Value::Null);
+    let status = s.wait();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let stderr = stderr_of(&mut s);
+    for why in ["a Content-Length that is not a number", "a header line without a colon", "a message without a Content-Length header"] {
+        assert!(stderr.contains(why), "{why}: {stderr}");
+    }
+}
+
+#[test]
+fn a_body_that_is_not_a_message_gets_an_error_reply() {
+    let mut s = Server::start_with(Stdio::piped());
+    s.initialize();
+    let cases: [(&str, Value, i64); 6] = [
+        // JSON-RPC: a parse error, and an invalid request whose id cannot be read, are answered with id null.
+        ("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ", Value::Null, -32700),
+        ("\u{1}not json at all", Value::Null, -32700),
+        ("[1, 2, 3]", Value::Null, -32600),
+        ("{}", Value::Null, -32600),
+        ("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": 12}", json!(7), -32600),
+        // An id lsp-server cannot hold, answered with it.
+        ("{\"jsonrpc\": \"2.0\", \"id\": 5000000000, \"method\": \"shutdown\"}", json!(5_000_000_000i64), -32600),
+    ];
+    for (body, id, code) in cases {
+        s.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+        let reply = s.next_reply();
+        assert_eq!((reply["id"].clone(), reply["error"]["code"].as_i64()), (id, Some(code)), "{body}: {reply}");
+    }
+    // Invalid UTF-8 inside a string is not JSON either.
+    s.send_raw(b"Content-Length: 6\r\n\r\n\"\xff\xfe\xfd\"\n");
+    assert_eq!(s.next_reply()["error"]["code"], -32700);
+    // A reply the server never asked for, and one it cannot read: ignored.
+    s.send(json!({ "jsonrpc": "2.0", "id": 3, "result": null }));
+    s.send(json!({ "jsonrpc": "2.0", "id": 3.5, "result": null }));
+    // Parameters that are not what the method takes: an error reply, or for a
+    // notification a log message; either way the server goes on.
+    s.notify("textDocument/didOpen", json!({ "textDocument": 42 }));
+    s.next_id += 1;
+    let id = s.next_id;
+    s.send(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": [] }));
+    let reply = s.next_reply();
+    assert_eq!((reply["id"].as_i64(), reply["error"]["code"].as_i64()), (Some(id), Some(-32602)), "{reply}");
+    assert!(s.backlog.iter().any(|m| m["method"] == "window/logMessage" && m["params"]["message"].as_str().unwrap().contains("didOpen")));
+    s.stop();
+}
+
+#[test]
+fn requests_before_initialize_are_refused_and_the_handshake_still_works() {
+    let mut s = Server::start();
+    s.send(json!({ "jsonrpc": "2.0", "id": 1, "method": "workspace/symbol", "params": { "query": "x" } }));
+    assert_eq!(s.next_reply()["error"]["code"], -32002);
+    // Notifications before `initialize` are dropped.
+    s.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": "file:///nowhere/a.ashlar", "languageId": "ashlar", "version": 1, "text": "x" } }),
+    );
+    // An `initialize` the server cannot read is refused; the next one is answered.
+    s.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "initialize", "params": { "capabilities": 5 } }));
+    assert_eq!(s.next_reply()["error"]["code"], -32602);
+    s.next_id = 2;
+    s.initialize();
+    s.send(json!({ "jsonrpc": "2.0", "id": 9, "method": "initialize", "params": { "capabilities": {} } }));
+    assert_eq!(s.next_reply()["error"]["code"], -32600);
+    // After `shutdown`, requests are refused until `exit`.
+    assert_eq!(s.request("shutdown", Value::Null), Value::Null);
+    s.send(json!({ "jsonrpc": "2.0", "id": 10, "method": "workspace/symbol", "params": { "query": "x" } }));
+    assert_eq!(s.next_reply()["error"]["code"], -32600);
+    s.notify("exit", Value::Null);
+    assert_eq!(s.wait().code(), Some(0));
+}
+
+#[test]
+fn input_that_ends_inside_a_message_is_an_error() {
+    let mut s = Server::start_with(Stdio::piped());
+    s.initialize();
+    s.send_raw(b"Content-Length: 50\r\n\r\n{\"jsonrpc\"");
+    s.stdin = None;
+    let status = s.wait();
+    assert_not_a_crash(status);
+    assert_eq!(status.code(), Some(2));
+    assert!(stderr_of(&mut s).contains("the input ended inside a message: 10 of its 50 bytes came"));
 }

@@ -8,28 +8,126 @@
 //! of keystrokes is analysed once), and every request answers from that
 //! analysis. A panic anywhere in the compiler becomes an error reply or a log
 //! message: the server keeps serving.
+//!
+//! Messages are read off the byte stream by [`framing`], not by `lsp-server`:
+//! a message may be at most [`framing::MAX_MESSAGE_BYTES`] (128 MiB), and
+//! broken input (malformed headers, a body that is not JSON or not a message)
+//! is skipped or answered with a JSON-RPC error, and reading goes on. Only a
+//! larger `Content-Length`, or the input ending inside a message, stops the
+//! server, with an error.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{read_plan, InputFile, PlanInput};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::{ide, Analysis};
+pub mod framing;
+
+use framing::{Decoded, Frame, FrameReader};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::error::Error;
+use std::io::{BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
-/// Serves on standard input and output until the client says `exit`.
+/// Serves on standard input and output until the client says `exit`; what
+/// the server skips is logged on standard error.
 pub fn run_stdio() -> Result<()> {
-    let (connection, threads) = Connection::stdio();
-    serve(connection)?;
-    threads.join()?;
+    serve_io(std::io::BufReader::new(std::io::stdin()), std::io::stdout(), |line| eprintln!("ashlar lsp: {line}"))
+}
+
+/// Serves one client that speaks over a byte stream, `Content-Length` framed,
+/// until it says `exit` or the stream ends. Input that is not a message is
+/// skipped, and `log` told why; a body that is not a message is answered
+/// with a JSON-RPC error. An error is returned when the input cannot be read
+/// on (a message over [`framing::MAX_MESSAGE_BYTES`], the input ending inside
+/// a message), or the output cannot be written.
+pub fn serve_io<R, W, L>(input: R, output: W, log: L) -> Result<()>
+where
+    R: BufRead + Send + 'static,
+    W: Write + Send + 'static,
+    L: Fn(&str) + Send + 'static,
+{
+    let output = Arc::new(Mutex::new(output));
+    let (server, client) = Connection::memory();
+    let Connection { sender: to_server, receiver: from_server } = client;
+    let reader = {
+        let output = Arc::clone(&output);
+        std::thread::Builder::new()
+            .name("ashlar-lsp-reader".into())
+            .spawn(move || read_messages(input, |message| to_server.send(message).is_ok(), &output, &log))?
+    };
+    let writer = {
+        let output = Arc::clone(&output);
+        std::thread::Builder::new().name("ashlar-lsp-writer".into()).spawn(move || -> std::io::Result<()> {
+            for message in from_server {
+                write_frame(&output, &framing::message_frame(&message)?)?;
+            }
+            Ok(())
+        })?
+    };
+    // Dropping the server's side of the connection ends the writer, once it
+    // has written what is left.
+    let served = serve(server);
+    let written = writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the writer failed")));
+    // The reader stops at `exit`, at the end of the input, or on an error
+    // (which is why the server stopped, then). After a failure of the
+    // server's own it may wait on input that never comes: it is left.
+    if served.is_ok() || reader.is_finished() {
+        reader.join().unwrap_or_else(|_| Err(std::io::Error::other("the reader failed")))?;
+    }
+    served?;
+    written?;
     Ok(())
+}
+
+/// Reads frames off `input` and hands the messages to the server (`send`
+/// is false once it is gone), until `exit`, the end of the input, or an error.
+fn read_messages<R: BufRead, W: Write>(input: R, send: impl Fn(Message) -> bool, output: &Mutex<W>, log: &dyn Fn(&str)) -> std::io::Result<()> {
+    let mut frames = FrameReader::new(input);
+    loop {
+        let frame = match frames.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                // Told to the client too, where it can be: it may show it.
+                if error.kind() == std::io::ErrorKind::InvalidData {
+                    let message = format!("{error}; the server stops");
+                    let _ = write_frame(output, &framing::error_frame(&Value::Null, ErrorCode::InvalidRequest as i32, &message));
+                }
+                return Err(error);
+            }
+        };
+        match frame {
+            Frame::Skipped(why) => log(&format!("skipped input that is not a message: {why}")),
+            Frame::Body(body) => match framing::decode(&body) {
+                Decoded::Message(message) => {
+                    let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                    if !send(message) || exit {
+                        return Ok(());
+                    }
+                }
+                Decoded::Refused { id, code, message } => {
+                    log(&format!("answered a message with an error: {message}"));
+                    write_frame(output, &framing::error_frame(&id, code, &message))?;
+                }
+                Decoded::Ignored(why) => log(&format!("ignored a message: {why}")),
+            },
+        }
+    }
+}
+
+/// Writes one framed message whole, and flushes it.
+fn write_frame<W: Write>(output: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()> {
+    let mut output = output.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    output.write_all(bytes)?;
+    output.flush()
 }
 
 /// What the server answers, as it tells the client on `initialize`.
@@ -53,19 +151,14 @@ pub fn capabilities() -> lsp::ServerCapabilities {
 }
 
 /// Serves one client over `connection`: the tests use an in-memory one.
+/// Before `initialize`, requests are refused and notifications dropped; after
+/// `shutdown`, requests are refused; `exit` ends it, and so does the client's
+/// side of the connection going away.
 pub fn serve(connection: Connection) -> Result<()> {
-    let params = connection.initialize(serde_json::to_value(capabilities())?)?;
-    let params: lsp::InitializeParams = serde_json::from_value(params)?;
-    #[allow(deprecated)]
-    let root = params
-        .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .and_then(|f| uri_to_path(&f.uri))
-        .or_else(|| params.root_uri.as_ref().and_then(uri_to_path));
     let mut server = Server {
         connection: &connection,
-        root,
+        stage: Stage::Starting,
+        root: None,
         open: BTreeMap::new(),
         published: BTreeSet::new(),
         analysis: None,
@@ -73,23 +166,33 @@ pub fn serve(connection: Connection) -> Result<()> {
         parsed: Default::default(),
     };
     while let Ok(message) = connection.receiver.recv() {
+        let starting = server.stage == Stage::Starting;
         match message {
-            Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
-                server.request(request)?;
-            }
+            Message::Request(request) => server.request(request)?,
             Message::Notification(notification) if notification.method == "exit" => return Ok(()),
-            Message::Notification(notification) => server.notification(notification)?,
+            Message::Notification(notification) => server.notification(notification),
             Message::Response(_) => {}
         }
-        // Analyse once the burst of messages is handled, not on every keystroke of it.
-        if server.stale && connection.receiver.is_empty() {
+        // Analyse once the burst of messages is handled, not on every keystroke
+        // of it; not before `initialize` is answered and another message came.
+        let serving = matches!(server.stage, Stage::Initialized | Stage::Running);
+        if !starting && serving && server.stale && connection.receiver.is_empty() {
             server.refresh()?;
         }
     }
     Ok(())
+}
+
+/// Where the server is in the protocol's life cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for `initialize`.
+    Starting,
+    /// Answered `initialize`, waiting for `initialized` (requests are answered).
+    Initialized,
+    Running,
+    /// Answered `shutdown`, waiting for `exit`.
+    ShuttingDown,
 }
 
 /// An open document: its text wins over the file on disk.
@@ -112,6 +215,7 @@ impl Failure {
 
 struct Server<'a> {
     connection: &'a Connection,
+    stage: Stage,
     /// The plan folder: the workspace, else the folder of the first file opened.
     root: Option<PathBuf>,
     open: BTreeMap<PathBuf, Document>,
@@ -126,7 +230,26 @@ struct Server<'a> {
 }
 
 impl Server<'_> {
-    fn notification(&mut self, notification: Notification) -> Result<()> {
+    /// Takes in a notification; one whose parameters cannot be read is logged
+    /// and otherwise ignored.
+    fn notification(&mut self, notification: Notification) {
+        use lsp::notification::Notification as _;
+        let method = notification.method.clone();
+        match self.stage {
+            // Dropped before `initialize`, as the protocol has it, and after `shutdown`.
+            Stage::Starting | Stage::ShuttingDown => return,
+            Stage::Initialized if method == lsp::notification::Initialized::METHOD => self.stage = Stage::Running,
+            Stage::Initialized | Stage::Running => {}
+        }
+        match self.take_in(notification) {
+            Ok(true) => self.stale = true,
+            Ok(false) => {}
+            Err(error) => self.log(lsp::MessageType::WARNING, format!("ashlar ignored {method}: {error}")),
+        }
+    }
+
+    /// Applies a notification; whether the plan may have changed.
+    fn take_in(&mut self, notification: Notification) -> serde_json::Result<bool> {
         use lsp::notification::Notification as _;
         match notification.method.as_str() {
             lsp::notification::DidOpenTextDocument::METHOD => {
@@ -140,8 +263,12 @@ impl Server<'_> {
             }
             lsp::notification::DidChangeTextDocument::METHOD => {
                 let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
-                if let (Some(path), Some(change)) = (uri_to_path(&p.text_document.uri), p.content_changes.into_iter().last()) {
-                    self.open.insert(path, Document { text: change.text, version: p.text_document.version });
+                if let Some(path) = uri_to_path(&p.text_document.uri) {
+                    let document = self.open.entry(path).or_insert(Document { text: String::new(), version: 0 });
+                    for change in p.content_changes {
+                        apply_change(&mut document.text, change);
+                    }
+                    document.version = p.text_document.version;
                 }
             }
             lsp::notification::DidCloseTextDocument::METHOD => {
@@ -152,15 +279,38 @@ impl Server<'_> {
             }
             // Files changed on disk: saved, or edited by another program.
             lsp::notification::DidSaveTextDocument::METHOD | lsp::notification::DidChangeWatchedFiles::METHOD => {}
-            _ => return Ok(()),
+            _ => return Ok(false),
         }
-        self.stale = true;
-        Ok(())
+        Ok(true)
     }
 
     fn request(&mut self, request: Request) -> Result<()> {
+        use lsp::request::Request as _;
         let id = request.id.clone();
         let method = request.method.clone();
+        let refuse = |code: ErrorCode, message: &str| Message::Response(Response::new_err(id.clone(), code as i32, message.into()));
+        let is_initialize = method == lsp::request::Initialize::METHOD;
+        match self.stage {
+            Stage::Starting if is_initialize => return self.initialize(request),
+            Stage::Starting => {
+                self.connection.sender.send(refuse(ErrorCode::ServerNotInitialized, "the server waits for `initialize`"))?;
+                return Ok(());
+            }
+            Stage::ShuttingDown => {
+                self.connection.sender.send(refuse(ErrorCode::InvalidRequest, "the server is shutting down"))?;
+                return Ok(());
+            }
+            Stage::Initialized | Stage::Running if is_initialize => {
+                self.connection.sender.send(refuse(ErrorCode::InvalidRequest, "the server is initialized already"))?;
+                return Ok(());
+            }
+            Stage::Initialized | Stage::Running if method == lsp::request::Shutdown::METHOD => {
+                self.stage = Stage::ShuttingDown;
+                self.connection.sender.send(Message::Response(Response::new_ok(id, Value::Null)))?;
+                return Ok(());
+            }
+            Stage::Initialized | Stage::Running => {}
+        }
         if self.stale {
             self.refresh()?;
         }
@@ -170,6 +320,31 @@ impl Server<'_> {
             Err(panic) => Response::new_err(id, ErrorCode::InternalError as i32, format!("ashlar failed on {method}: {}", panic_text(&panic))),
         };
         self.connection.sender.send(Message::Response(reply))?;
+        Ok(())
+    }
+
+    /// Answers `initialize` with what the server does, and takes the plan
+    /// folder from the workspace.
+    fn initialize(&mut self, request: Request) -> Result<()> {
+        let params = match serde_json::from_value::<lsp::InitializeParams>(request.params) {
+            Ok(params) => params,
+            Err(error) => {
+                let reply = Response::new_err(request.id, ErrorCode::InvalidParams as i32, format!("cannot read `initialize`: {error}"));
+                self.connection.sender.send(Message::Response(reply))?;
+                return Ok(());
+            }
+        };
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| uri_to_path(&f.uri))
+            .or_else(|| params.root_uri.as_ref().and_then(uri_to_path));
+        self.root = root;
+        self.stage = Stage::Initialized;
+        let result = serde_json::json!({ "capabilities": capabilities() });
+        self.connection.sender.send(Message::Response(Response::new_ok(request.id, result)))?;
         Ok(())
     }
 
@@ -413,6 +588,22 @@ impl Server<'_> {
         let note = Notification::new(<lsp::notification::LogMessage as lsp::notification::Notification>::METHOD.into(), params);
         let _ = self.connection.sender.send(Message::Notification(note));
     }
+}
+
+/// Applies one change of `didChange` to a document's text: a change with a
+/// range replaces that range (its ends clamped to the text and its lines, as
+/// positions are), one without replaces the whole text.
+pub fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent) {
+    let Some(range) = change.range else {
+        *text = change.text;
+        return;
+    };
+    let file = SourceFile::new("", None, std::mem::take(text));
+    let start = file.offset_of_utf16(range.start.line, range.start.character);
+    let end = file.offset_of_utf16(range.end.line, range.end.character);
+    let mut new = file.text;
+    new.replace_range(start.min(end)..start.max(end), &change.text);
+    *text = new;
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
