@@ -190,6 +190,8 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = input.skipped.clone();
+    // Today is read once, here, for every stage and thread that needs it.
+    let today = calendar::today_with_source();
 
     for input_file in &input.files {
         let id = sources.add(SourceFile::new(input_file.name.clone(), Some(input_file.path.clone()), String::new()));
@@ -216,7 +218,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     let (model, errors) = resolve::resolve(&trees, &library, Some(&input.root), &locked);
     diagnostics.extend(errors);
     timings.lap("resolve");
-    diagnostics.extend(check::run(&model));
+    diagnostics.extend(check::run(&model, today));
     diagnostics.extend(graph::check_cycles(&model));
     timings.lap("check");
     let policies = policy::compile(&model);

@@ -125,6 +125,9 @@ use ipnet::IpNet;
 /// What every check sees.
 pub struct Context<'a> {
     pub model: &'a Model,
+    /// The date checks count from, and where it came from: read once by
+    /// [`crate::analyze`] and handed to every check, on whatever thread it runs.
+    pub today: (crate::calendar::Date, crate::calendar::TodaySource),
 }
 
 /// A check: its code and the function that runs it.
@@ -248,9 +251,9 @@ pub const CHECKS: &[Check] = &[
     unused_desktop_workspace::CHECK,
 ];
 
-/// Runs every check over a model.
-pub fn run(model: &Model) -> Vec<Diagnostic> {
-    let context = Context { model };
+/// Runs every check over a model, on `today`.
+pub fn run(model: &Model, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Vec<Diagnostic> {
+    let context = Context { model, today };
     let run_one = |check: &Check| {
         let mut found = Vec::new();
         (check.run)(&context, &mut found);

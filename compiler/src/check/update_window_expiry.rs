@@ -1,6 +1,5 @@
 use super::{Check, Context};
 use crate::blocks::updates::{date, start, DEFAULT_START};
-use crate::calendar::today_with_source;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 
@@ -37,7 +36,7 @@ pub const CHECK: Check = Check { code: &UPDATE_WINDOW_EXPIRED, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    let (today, source) = today_with_source();
+    let (today, source) = cx.today;
     for (id, node) in model.of_kind("update_group") {
         let (Some(expires), Some(attr)) = (date(node, "expires"), node.get("expires")) else { continue };
         let what = model.describe(id);
@@ -93,5 +92,17 @@ mod tests {
         );
         // An expiry in the past is reported once, whatever the start.
         assert_eq!(check("starts = \"2027-06-01\"\n  expires = \"2025-01-01\"", "2026-08-15").len(), 1);
+    }
+
+    #[test]
+    fn a_large_plan_checked_on_several_threads_keeps_the_fixed_date() {
+        // Enough blocks for the checks to be shared out over worker threads.
+        let mut plan = String::from("settings { location = uksouth }\n");
+        for n in 0..crate::parallel::WORTH_THREADS_FROM {
+            plan.push_str(&format!("update_group g{n} {{\n  resource_group = \"rg\"\n  daily at 01:00 for 2h\n}}\n"));
+        }
+        plan.push_str("update_group last {\n  resource_group = \"rg\"\n  daily at 01:00 for 2h\n  expires = \"2026-09-01\"\n}\n");
+        assert!(with_today(Date::parse("2026-08-15").unwrap(), || messages(&plan, "ASH603")).is_empty());
+        assert_eq!(with_today(Date::parse("2026-09-02").unwrap(), || messages(&plan, "ASH603")).len(), 1);
     }
 }

@@ -1,6 +1,5 @@
 use super::{Check, Context};
 use crate::blocks::updates::{date, schedule, start};
-use crate::calendar::today_with_source;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 
@@ -36,7 +35,7 @@ pub const CHECK: Check = Check { code: &UPDATE_WINDOW_NEVER_OPENS, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    let (today, _) = today_with_source();
+    let (today, _) = cx.today;
     for (id, node) in model.of_kind("update_group") {
         let (Some(schedule), Some(expires), Some(attr)) = (schedule(node), date(node, "expires"), node.get("expires")) else { continue };
         let begin = start(node).max(today);
