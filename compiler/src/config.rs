@@ -71,7 +71,9 @@ pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMa
         }
     };
     let find = |needle: &str| text.find(needle).unwrap_or(0);
+    // By code, and by the name of the plan policy a finding is of.
     let mut levels: BTreeMap<String, (Level, Span)> = BTreeMap::new();
+    let mut policy_levels: BTreeMap<String, (Level, Span)> = BTreeMap::new();
     let mut problems = Vec::new();
     for (section, value) in &table {
         let span = at(find(section), section.len());
@@ -113,14 +115,13 @@ pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMa
                     levels.insert(code.code.to_string(), (level, span));
                 }
                 (None, true) => {
-                    levels.insert(format!("[{key}]"), (level, span));
+                    policy_levels.insert(key.to_string(), (level, span));
                 }
             }
         }
     }
     diagnostics.retain_mut(|d| {
-        let policy = d.message.split_once(']').filter(|_| crate::policy::is_finding(d)).map(|(p, _)| format!("{p}]"));
-        let level = policy.and_then(|p| levels.get(&p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
+        let level = d.policy.as_ref().and_then(|p| policy_levels.get(p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
         match level {
             Some(Level::Off) => false,
             Some(Level::Is(severity)) => {

@@ -786,7 +786,7 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
         return None;
     }
     let what = if d.code.code == POLICY_FINDING.code {
-        d.message.strip_prefix('[').and_then(|m| m.split_once(']')).map(|(name, _)| name.to_string())?
+        d.policy.clone()?
     } else {
         d.code.code.to_string()
     };

@@ -82,16 +82,19 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it, in one sentence.
     pub help: Option<String>,
+    /// The plan policy whose finding this is, by name: what `allow NAME`,
+    /// `ashlar.toml` severities and `ashlar test` match, never the message.
+    pub policy: Option<String>,
 }
 
 impl Diagnostic {
     pub fn new(code: &'static Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity, message: message.into(), span: Some(span), labels: Vec::new(), help: None }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: Some(span), labels: Vec::new(), help: None, policy: None }
     }
 
     /// A problem that has no place in a file (an unreadable folder, say).
     pub fn global(code: &'static Code, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity, message: message.into(), span: None, labels: Vec::new(), help: None }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: None, labels: Vec::new(), help: None, policy: None }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -101,6 +104,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks a finding as the named policy's.
+    pub fn with_policy(mut self, name: impl Into<String>) -> Self {
+        self.policy = Some(name.into());
         self
     }
 

@@ -73,7 +73,7 @@ pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         for allow in allows.iter_mut() {
             let matches = match &allow.target {
                 Target::Code(code) => d.code.code == code.code,
-                Target::Policy(name) => d.code.code == super::POLICY_FINDING.code && d.message.starts_with(&format!("[{name}] ")),
+                Target::Policy(name) => d.policy.as_deref() == Some(name.as_str()),
             };
             if matches && spans.iter().any(|&s| inside(allow.scope, s)) {
                 allow.used = true;

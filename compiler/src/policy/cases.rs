@@ -52,8 +52,7 @@ fn run_case(model: &Model, policy: NodeId, case: NodeId, policy_text: &str, root
         skipped: Vec::new(),
     };
     let analysis = crate::analyze(&input);
-    let prefix = format!("[{policy_name}] ");
-    let findings = analysis.diagnostics.iter().filter(|d| super::is_finding(d) && d.message.starts_with(&prefix)).count();
+    let findings = analysis.diagnostics.iter().filter(|d| d.policy.as_deref() == Some(policy_name)).count();
     // A case whose plan does not compile tests nothing.
     let broken: Vec<String> =
         analysis.diagnostics.iter().filter(|d| d.is_error() && !super::is_finding(d)).map(|d| format!("{} {}", d.code.code, d.message)).collect();

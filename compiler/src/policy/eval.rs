@@ -330,7 +330,7 @@ impl<'e> Run<'e, '_, '_> {
             }
         };
         let span = culprit.as_ref().and_then(|c| c.span).unwrap_or(f.span);
-        let mut d = Diagnostic::new(&POLICY_FINDING, span, format!("[{}] {text}", self.policy.name));
+        let mut d = Diagnostic::new(&POLICY_FINDING, span, format!("[{}] {text}", self.policy.name)).with_policy(self.policy.name.clone());
         d.severity = self.policy.severity;
         if let Some(Item { value: Value::Rule { nsg: Some(nsg), include: Some(include), .. }, .. }) = &culprit {
             d = d.with_label(*include, format!("included in {} here", model.describe(*nsg)));
