@@ -18,6 +18,9 @@ pub struct Ident {
 pub struct File {
     pub uses: Vec<Use>,
     pub items: Vec<Item>,
+    /// Top-level text that did not parse and is not in `items` (the file's
+    /// syntax error says why): names declared there are unknown, not missing.
+    pub left_out: Vec<Span>,
 }
 
 /// `use std.naming.caf`

@@ -836,6 +836,23 @@ fn string_literal(text: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_block_being_typed_leaves_the_rest_of_the_file_to_the_editor() {
+        let plan = "settings { location = uksouth }\n\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/16]\n  subnet web 10.0.1.0/24\n}\n\n\
+                    spoke app {\n  hub = core\n  resource_group = \"rg-app\"\n  address_space = [10.1.0.0/24]\n  subnet api 10.1.0.0/26\n  peer_to = \n}\n\n\
+                    spoke db {\n  hub = core\n  resource_group = \"rg-db\"\n  address_space = [10.2.0.0/24]\n}\n\nnat_gateway egress {\n  subnets = [app.api]\n}\n";
+        let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
+        let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.code).collect();
+        // The one syntax error, and no `app` reported missing while it is typed.
+        assert!(codes.contains(&"ASH001") && !codes.contains(&"ASH106"), "{codes:?}");
+        let outline: Vec<String> = document_symbols(&analysis, FileId(0)).into_iter().map(|s| s.name).collect();
+        assert!(outline.contains(&"core".to_string()) && outline.contains(&"db".to_string()), "{outline:?}");
+        let hover_at = plan.rfind("hub = core").unwrap() + "hub = c".len();
+        let text = hover(&analysis, FileId(0), hover_at).expect("hover over a reference in a block after the error");
+        assert!(text.contains("core"), "{text}");
+        assert_eq!(definition(&analysis, FileId(0), hover_at).map(|s| s.file), Some(FileId(0)));
+    }
+
     fn fixes_for(plan: &str, at: &str) -> Vec<(String, String)> {
         let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
         let offset = plan.find(at).expect("the place") + 1;

@@ -216,7 +216,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
     let (model, errors) = resolve::resolve(&trees, &library, Some(&input.root), &locked);
-    diagnostics.extend(errors);
+    diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
     timings.lap("resolve");
     diagnostics.extend(check::run(&model, today));
     diagnostics.extend(graph::check_cycles(&model));
@@ -256,17 +256,19 @@ fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<D
     let Some(bytes) = &input.lock else { return address::Allocations::new() };
     let text = String::from_utf8_lossy(bytes).into_owned();
     let id = sources.add(SourceFile::new(lockfile::LOCK_FILE, Some(input.root.join(lockfile::LOCK_FILE)), text.clone()));
-    match lockfile::parse(&text) {
-        Ok(allocations) => allocations,
-        Err((at, why)) => {
-            let span = source::Span::new(id, at, at);
-            diagnostics.push(
-                Diagnostic::new(&registry::INVALID_LOCK_FILE, span, format!("{} cannot be read: {why}", lockfile::LOCK_FILE))
-                    .with_help("restore it from version control; delete it only if nothing of the plan is deployed yet"),
-            );
-            address::Allocations::new()
-        }
-    }
+    let (allocations, problems) = lockfile::read(&text, id);
+    diagnostics.extend(problems);
+    allocations
+}
+
+/// Whether `d` is a reference to nothing that may name a block in text left out
+/// because it does not parse: while a block is being typed, what refers to it
+/// is not reported missing.
+fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, ast::File)], sources: &SourceMap) -> bool {
+    let Some(span) = d.span.filter(|_| d.code.code == registry::UNRESOLVED_REFERENCE.code) else { return false };
+    let name = sources.text(span);
+    let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    files.iter().flat_map(|(_, f)| &f.left_out).any(|left_out| sources.text(*left_out).split(|c: char| !is_word_char(c)).any(|word| word == name))
 }
 
 /// The lock file's new text, when it differs from the one read.

@@ -28,8 +28,10 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Parses one file. On a syntax error the result holds what was built before it:
-/// nothing, since a partial tree would only cause follow-on errors.
+/// Parses one file. A syntax error is reported as it is found in the whole
+/// file, and the file's other top-level items are kept (see [`recover`]), so
+/// that an editor keeps its outline, hover and completion while one block is
+/// being typed.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let threads = crate::parallel::threads();
     let pieces = if text.len() >= PARALLEL_PARSE_FROM && threads > 1 { threads } else { 1 };
@@ -66,8 +68,62 @@ fn parse_in_pieces(file: FileId, text: &str, pieces: usize, min_len: usize) -> (
     }
     match parse_piece(file, text, 0..text.len()) {
         Ok(parsed) => parsed,
-        Err(error) => (File::default(), vec![syntax_error(file, text, *error)]),
+        Err(error) => {
+            let (tree, mut diagnostics) = recover(file, text);
+            diagnostics.insert(0, syntax_error(file, text, *error));
+            (tree, diagnostics)
+        }
     }
+}
+
+/// The top-level items of a file that does not parse, each parsed by itself:
+/// those that parse are kept, with their own diagnostics; those that do not are
+/// left out (the whole file's error says why). Items are cut as
+/// [`top_level_pieces`] cuts them; a piece that fails is cut again at each
+/// line that starts with a word in the first column, since an unclosed
+/// bracket in one block would otherwise carry it to the end of the file.
+fn recover(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    let mut tree = File::default();
+    let mut diagnostics = Vec::new();
+    let mut left_out = Vec::new();
+    let mut keep = |parsed: (File, Vec<Diagnostic>)| {
+        tree.uses.extend(parsed.0.uses);
+        tree.items.extend(parsed.0.items);
+        diagnostics.extend(parsed.1);
+    };
+    for range in top_level_pieces(text, usize::MAX, 1) {
+        match parse_piece(file, text, range.clone()) {
+            Ok(parsed) => keep(parsed),
+            Err(_) => {
+                for line_range in first_column_pieces(text, range) {
+                    match parse_piece(file, text, line_range.clone()) {
+                        Ok(parsed) => keep(parsed),
+                        Err(_) => left_out.push(Span::new(file, line_range.start, line_range.end)),
+                    }
+                }
+            }
+        }
+    }
+    tree.left_out = left_out;
+    (tree, diagnostics)
+}
+
+/// `range` of `text` cut before every line that starts with a letter or `_`
+/// in its first column, outside comments and strings.
+fn first_column_pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut cuts = vec![range.start];
+    scan(&text[range.clone()], |lexeme| {
+        if let Lexeme::Code(i, b'\n') = lexeme {
+            let next = range.start + i + 1;
+            if bytes.get(next).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+                cuts.push(next);
+            }
+        }
+        true
+    });
+    cuts.push(range.end);
+    cuts.windows(2).map(|w| w[0]..w[1]).filter(|r| !r.is_empty()).collect()
 }
 
 /// Parses `text[range]`, a run of whole top-level items, with spans in `text`.
@@ -755,6 +811,33 @@ mod tests {
         let ranges = top_level_pieces(cases[0], usize::MAX, 1);
         let texts: Vec<&str> = ranges.into_iter().map(|r| &cases[0][r]).collect();
         assert_eq!(texts, ["a = 1\n", "b =\n  2\n", "c = // why\n  3\n", "d = /* multi\nline */\n  4\n"]);
+    }
+
+    #[test]
+    fn a_syntax_error_leaves_the_other_items_of_the_file() {
+        let file = FileId(0);
+        let names = |text: &str| {
+            let (tree, diagnostics) = super::parse(file, text);
+            let names: Vec<String> = tree.items.iter().filter_map(|i| match i {
+                crate::ast::Item::Block(b) => Some(b.head.name.clone()),
+                _ => None,
+            }).collect();
+            (names, diagnostics.iter().map(|d| d.code.code).collect::<Vec<_>>())
+        };
+        // A block being typed between two whole ones.
+        let text = "hub core {\n  address_space = [10.0.0.0/16]\n}\n\nspoke app {\n  hub = \n}\n\nspoke db {\n  hub = core\n}\n";
+        assert_eq!(names(text), (vec!["hub".to_string(), "spoke".to_string()], vec!["ASH001"]));
+        // An unclosed block: what follows it still counts.
+        let text = "hub core {\n  address_space = [10.0.0.0/16]\n\nspoke db {\n  hub = core\n}\n";
+        assert_eq!(names(text), (vec!["spoke".to_string()], vec!["ASH001"]));
+        // A word in the first column inside a comment is no item.
+        let text = "hub core {\n/*\nspoke ghost {}\n*/\n";
+        assert_eq!(names(text), (vec![], vec!["ASH001"]));
+        // The error itself is worded as the whole file's first error, as ever.
+        let broken = "a = 1\nb = 2\nnetwork x {\nd = 4\n";
+        let (_, diagnostics) = super::parse(file, broken);
+        assert_eq!(diagnostics[0].code.code, "ASH001");
+        assert_eq!(diagnostics.iter().filter(|d| d.code.code == "ASH001").count(), 1);
     }
 
     #[test]
