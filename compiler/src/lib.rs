@@ -28,6 +28,7 @@
 //! rendered only at the edges ([`diagnostic::render`]).
 
 pub mod address;
+pub mod azure;
 pub mod address_plan;
 pub mod ast;
 pub mod blocks;

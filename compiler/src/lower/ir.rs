@@ -420,28 +420,13 @@ pub struct Deployment {
     pub depends_on: Vec<DeploymentId>,
 }
 
-/// The apiVersion ashlar emits for each resource type: one tested version each,
-/// the ones `shared/arm-schemas/SOURCE.md` names.
+/// The apiVersion ashlar emits for a resource type: its row in
+/// [`crate::azure::RESOURCE_TYPES`].
 pub fn api_version(resource_type: &str) -> &'static str {
-    match resource_type {
-        "Microsoft.Resources/resourceGroups" | "Microsoft.Resources/deployments" => "2025-04-01",
-        "Microsoft.KeyVault/vaults" => "2026-02-01",
-        "Microsoft.Compute/virtualMachines"
-        | "Microsoft.Compute/virtualMachines/extensions"
-        | "Microsoft.Compute/virtualMachineScaleSets"
-        | "Microsoft.Compute/availabilitySets"
-        | "Microsoft.Compute/proximityPlacementGroups" => "2026-03-01",
-        "Microsoft.Insights/autoscalesettings" => "2022-10-01",
-        t if t.starts_with("Microsoft.RecoveryServices/") => "2026-05-01",
-        t if t.starts_with("Microsoft.Network/privateDnsZones") => "2024-06-01",
-        t if t.starts_with("Microsoft.Network/") => "2025-07-01",
-        t if t.starts_with("Microsoft.Compute/galleries") => "2025-12-03",
-        "Microsoft.VirtualMachineImages/imageTemplates" => "2025-10-01",
-        "Microsoft.ManagedIdentity/userAssignedIdentities" => "2024-11-30",
-        "Microsoft.Authorization/roleAssignments" => "2022-04-01",
-        "Microsoft.Maintenance/maintenanceConfigurations" | "Microsoft.Maintenance/configurationAssignments" => "2023-04-01",
-        t if t.starts_with("Microsoft.DesktopVirtualization/") => "2025-10-10",
-        other => panic!("no apiVersion pinned for {other}"),
+    match crate::azure::resource_types::resource_type(resource_type) {
+        Some(row) => row.api_version,
+        // A test reads every type the lowering names against the table.
+        None => panic!("no row in azure::RESOURCE_TYPES for {resource_type}"),
     }
 }
 

@@ -23,25 +23,10 @@ use indexmap::{IndexMap, IndexSet};
 /// How a tag policy's phrase reads, for help texts.
 const SHAPE: &str = "a tag policy holds `require NAME`, `require NAME in [\"a\", \"b\"]`, `require NAME matches \"PATTERN\"`, and `optional NAME in [...]` or `optional NAME matches \"PATTERN\"` for a tag that may be absent";
 
-/// Azure resource types ashlar deploys that take no tags (their schemas in
-/// `shared/arm-schemas` have no `tags`): child resources of a parent that has
-/// them. Backup policies and protected items have `tags` in their schemas, but
-/// Azure keeps none (the Terraform provider dropped them as unsupported, #15403).
-const TAGLESS: &[&str] = &[
-    "Microsoft.Network/virtualNetworks/subnets",
-    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
-    "Microsoft.Network/networkSecurityGroups/securityRules",
-    "Microsoft.Network/routeTables/routes",
-    "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
-    "Microsoft.Resources/deployments",
-    "Microsoft.RecoveryServices/vaults/backupPolicies",
-    "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
-];
-
-/// Whether resources of a type take tags.
+/// Whether resources of a type take tags: its row in
+/// [`crate::azure::RESOURCE_TYPES`]; a type ashlar does not emit is taken to.
 pub fn takes_tags(resource_type: &str) -> bool {
-    !TAGLESS.iter().any(|t| t.eq_ignore_ascii_case(resource_type))
+    crate::azure::resource_types::resource_type(resource_type).is_none_or(|row| row.takes_tags)
 }
 
 /// What a required tag's value must be.

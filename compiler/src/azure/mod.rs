@@ -1,0 +1,7 @@
+//! Facts about Azure that hold whatever the plan says: its resource types and
+//! what ashlar emits them with. This layer depends on nothing of the model or
+//! the stages above it; every stage reads its facts from here.
+
+pub mod resource_types;
+
+pub use resource_types::{ResourceType, RESOURCE_TYPES};
