@@ -6,11 +6,12 @@
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::lockfile::LOCK_FILE;
 use crate::model::{Attr, Model, NodeId, Typed};
-use crate::registry::MISSING_ATTRIBUTE;
+use crate::registry::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
 use crate::source::Span;
 use ipnet::IpNet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 declare_codes! {
     /// ## What it does
@@ -38,7 +39,51 @@ declare_codes! {
 /// Prefixes chosen for `auto /N`, by key: `app1.app` for a subnet,
 /// `app1.address_space.0` for the first `auto` in a network's address space.
 /// Kept in the plan's `ashlar.lock` so that a chosen prefix never moves.
-pub type Allocations = BTreeMap<String, IpNet>;
+///
+/// A map from key to prefix; those read from `ashlar.lock` also know where
+/// they stand in it ([`Allocations::place`]), so that a problem with one is
+/// reported at its line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Allocations {
+    prefixes: BTreeMap<String, IpNet>,
+    places: BTreeMap<String, Span>,
+}
+
+impl Allocations {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Where the entry of `key` stands in the lock file it was read from.
+    pub fn place(&self, key: &str) -> Option<Span> {
+        self.places.get(key).copied()
+    }
+
+    /// Records where the entry of `key` stands in its lock file.
+    pub fn set_place(&mut self, key: &str, span: Span) {
+        self.places.insert(key.to_string(), span);
+    }
+}
+
+impl std::ops::Deref for Allocations {
+    type Target = BTreeMap<String, IpNet>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.prefixes
+    }
+}
+
+impl std::ops::DerefMut for Allocations {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.prefixes
+    }
+}
+
+impl FromIterator<(String, IpNet)> for Allocations {
+    fn from_iter<I: IntoIterator<Item = (String, IpNet)>>(iter: I) -> Self {
+        Allocations { prefixes: iter.into_iter().collect(), places: BTreeMap::new() }
+    }
+}
 
 /// One `auto /N` to fill.
 struct Request {
@@ -51,14 +96,23 @@ struct Request {
 /// then subnets from their networks. A prefix recorded in `locked` is kept while
 /// it still fits; the others take the lowest free prefix, in declaration order.
 /// Returns what was chosen, the content of the next lock file.
+///
+/// A locked prefix of the length asked for that lies outside the range it is
+/// drawn from is an error (`ASH013`, at its line in the lock) and is not used,
+/// except for the subnets of a network whose address space was itself chosen
+/// anew: those follow it.
 pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<Diagnostic>) -> Allocations {
     let mut chosen = Allocations::new();
 
     // Address spaces from pools.
     let pools: Vec<NodeId> = model.of_kind("address_pool").map(|(id, _)| id).collect();
     let networks: Vec<NodeId> = model.networks().map(|(id, _)| id).collect();
+    let mut members: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
     for &network in &networks {
         let node = model.node(network);
+        if let Some(pool) = node.reference("address_pool") {
+            members.entry(pool).or_default().push(network);
+        }
         let has_auto = node.list("address_space").iter().any(|i| matches!(i.value, Typed::Auto(_)));
         if has_auto && node.reference("address_pool").is_none() {
             let span = node.get("address_space").map_or(node.head, |a| a.span);
@@ -72,11 +126,15 @@ pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<D
             );
         }
     }
+    // Written address spaces anywhere in the plan stay out of every pool's reach,
+    // and so do those handed out by the pools before.
+    let mut taken: Vec<IpNet> = networks.iter().flat_map(|&n| model.node(n).prefixes("address_space")).map(|p| p.value).collect();
+    // Networks with an address space chosen anew (or not at all): their subnets' locked
+    // prefixes may lie outside it without being wrong.
+    let mut moved: HashSet<NodeId> = HashSet::new();
     for pool in pools {
         let range: Vec<IpNet> = model.node(pool).prefixes("address_space").iter().map(|p| p.value).collect();
-        let members: Vec<NodeId> = networks.iter().copied().filter(|&n| model.node(n).reference("address_pool") == Some(pool)).collect();
-        // Written address spaces anywhere in the plan stay out of the pool's reach.
-        let taken: Vec<IpNet> = networks.iter().flat_map(|&n| model.node(n).prefixes("address_space")).map(|p| p.value).collect();
+        let members = members.remove(&pool).unwrap_or_default();
         let mut requests = Vec::new();
         let mut places = Vec::new();
         for &network in &members {
@@ -91,9 +149,13 @@ pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<D
             }
         }
         let scope = format!("address pool `{}`", model.node(pool).name());
-        let results = assign(&requests, &range, taken, locked, &mut chosen, &scope, diagnostics);
-        for ((network, index), result) in places.into_iter().zip(results) {
+        let results = assign(&requests, &range, &taken, locked, true, &mut chosen, &scope, diagnostics);
+        for (((network, index), result), request) in places.into_iter().zip(results).zip(&requests) {
+            if result.is_none() || locked.get(&request.key) != result.as_ref() {
+                moved.insert(network);
+            }
             if let Some(net) = result {
+                taken.push(net);
                 // Written back, so that every later stage sees a plain prefix.
                 if let Some(Attr { value: Typed::List(items), .. }) = model.nodes[network].attrs.get_mut("address_space") {
                     items[index].value = Typed::Prefix(net);
@@ -123,7 +185,8 @@ pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<D
             subnets.push(child);
         }
         let scope = format!("the address space of {}", model.describe(network));
-        let results = assign(&requests, &space, taken, locked, &mut chosen, &scope, diagnostics);
+        let settled = !moved.contains(&network);
+        let results = assign(&requests, &space, &taken, locked, settled, &mut chosen, &scope, diagnostics);
         for (subnet, result) in subnets.into_iter().zip(results) {
             if let Some(net) = result {
                 model.allocations.insert(subnet, net);
@@ -133,48 +196,55 @@ pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<D
     chosen
 }
 
-/// Fills requests from `range`: locked prefixes that still fit first, then the
-/// rest in order, each the lowest free prefix of its length.
+/// Fills requests from `range` (see [`fill`]), reporting the locked prefixes
+/// that lie outside it (when `settled`: the range is as it was when they were
+/// chosen) and the requests that find no room.
+#[allow(clippy::too_many_arguments)]
 fn assign(
     requests: &[Request],
     range: &[IpNet],
-    mut taken: Vec<IpNet>,
+    taken: &[IpNet],
     locked: &Allocations,
+    settled: bool,
     chosen: &mut Allocations,
     scope: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Option<IpNet>> {
-    let mut results = vec![None; requests.len()];
-    for (i, request) in requests.iter().enumerate() {
-        let Some(&net) = locked.get(&request.key) else { continue };
-        let fits = net.prefix_len() == request.len && range.iter().any(|r| r.contains(&net)) && !taken.iter().any(|t| overlaps(t, &net));
-        if fits {
-            taken.push(net);
-            results[i] = Some(net);
-        }
-    }
-    for (i, request) in requests.iter().enumerate() {
-        if results[i].is_some() {
-            continue;
-        }
-        match first_free(range, &taken, request.len) {
-            Some(net) => {
-                taken.push(net);
-                results[i] = Some(net);
-            }
-            None => {
-                let free = free_ranges(range, &taken);
-                let left = match free.as_slice() {
-                    [] => "nothing is free".to_string(),
-                    ranges => format!("free: {}", ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-                };
-                diagnostics.push(
-                    Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, request.span, format!("no free /{} is left in {scope} ({left})", request.len))
-                        .with_help("ask for a smaller prefix, or add a prefix to the address space it is taken from"),
-                );
-            }
-        }
-    }
+    let within = Taken::new(range);
+    let wanted: Vec<(u8, Option<IpNet>)> = requests
+        .iter()
+        .map(|request| {
+            let kept = locked.get(&request.key).copied().filter(|net| {
+                let outside = settled && net.prefix_len() == request.len && !within.covers(net);
+                if outside {
+                    let ranges = range.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                    let ranges = if ranges.is_empty() { "nothing".to_string() } else { ranges };
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &INVALID_LOCK_FILE,
+                            locked.place(&request.key).unwrap_or(request.span),
+                            format!("`{}` = `{net}` in {LOCK_FILE} lies outside {scope} ({ranges})", request.key),
+                        )
+                        .with_help(
+                            "restore the entry from version control; if the range changed on purpose, delete the entry so that ashlar chooses a prefix inside it",
+                        ),
+                    );
+                }
+                !outside
+            });
+            (request.len, kept)
+        })
+        .collect();
+    let results = fill(range, taken, &wanted, |i, free| {
+        let left = match free {
+            [] => "nothing is free".to_string(),
+            ranges => format!("free: {}", ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+        };
+        diagnostics.push(
+            Diagnostic::new(&AUTO_PREFIX_EXHAUSTED, requests[i].span, format!("no free /{} is left in {scope} ({left})", requests[i].len))
+                .with_help("ask for a smaller prefix, or add a prefix to the address space it is taken from"),
+        );
+    });
     for (request, result) in requests.iter().zip(&results) {
         if let Some(net) = result {
             chosen.insert(request.key.clone(), *net);
@@ -183,30 +253,290 @@ fn assign(
     results
 }
 
+/// The prefixes that `auto /N` requests get from `space`, a list of ranges
+/// tried in order, around the prefixes in `taken`. Each request is a prefix
+/// length and, when the lock holds one, its locked prefix.
+///
+/// First the locked prefixes that still fit (the length asked for, inside a
+/// range of `space`, overlapping nothing taken or kept before them), in order;
+/// then each other request in order gets the lowest free, aligned prefix of
+/// its length, in the first range that has one. `exhausted` hears of each
+/// request that finds no room, with the free ranges left at that moment.
+///
+/// Every step walks one path of a binary trie over the address bits, so that n
+/// requests cost O(n·w) for addresses of w bits, however full the space is.
+pub fn fill(space: &[IpNet], taken: &[IpNet], requests: &[(u8, Option<IpNet>)], mut exhausted: impl FnMut(usize, &[IpNet])) -> Vec<Option<IpNet>> {
+    let within = Taken::new(space);
+    let mut taken = Taken::new(taken);
+    let mut results = vec![None; requests.len()];
+    for (i, &(len, locked)) in requests.iter().enumerate() {
+        let Some(net) = locked else { continue };
+        if net.prefix_len() == len && within.covers(&net) && taken.is_free(&net) {
+            taken.insert(&net);
+            results[i] = Some(net);
+        }
+    }
+    // For each length, the first range of `space` that may still hold a free
+    // prefix of it: once a range has none, it never will, as `taken` only grows.
+    let mut first_range = [0usize; 256];
+    // The free ranges, while nothing more is taken.
+    let mut free: Option<Vec<IpNet>> = None;
+    for (i, &(len, _)) in requests.iter().enumerate() {
+        if results[i].is_some() {
+            continue;
+        }
+        let cursor = &mut first_range[usize::from(len)];
+        let mut found = None;
+        while let Some(range) = space.get(*cursor) {
+            found = taken.lowest_free(range, len);
+            if found.is_some() {
+                break;
+            }
+            *cursor += 1;
+        }
+        match found {
+            Some(net) => {
+                taken.insert(&net);
+                results[i] = Some(net);
+                free = None;
+            }
+            None => exhausted(i, free.get_or_insert_with(|| taken.free_in(space))),
+        }
+    }
+    results
+}
+
 /// The lowest prefix of length `len` inside `space` that overlaps nothing in `taken`.
 pub fn first_free(space: &[IpNet], taken: &[IpNet], len: u8) -> Option<IpNet> {
-    space.iter().find_map(|range| {
-        if len < range.prefix_len() || len > range.max_prefix_len() {
+    let taken = Taken::new(taken);
+    space.iter().find_map(|range| taken.lowest_free(range, len))
+}
+
+/// A set of prefixes, as one binary trie over the address bits for each
+/// family: a prefix of length l is the node at depth l on the path of its
+/// bits. A node is there when a prefix at or below it was added; `full` when
+/// one was added at it (what was below no longer matters). Each node also
+/// knows the shortest length of a prefix below it that is wholly free, so
+/// that the lowest free prefix of a length is found by walking down one path.
+struct Taken {
+    v4: Trie,
+    v6: Trie,
+}
+
+impl Taken {
+    fn new(prefixes: &[IpNet]) -> Self {
+        let mut taken = Taken { v4: Trie::new(32), v6: Trie::new(128) };
+        for net in prefixes {
+            taken.insert(net);
+        }
+        taken
+    }
+
+    fn trie(&self, net: &IpNet) -> (&Trie, u128) {
+        match net.network() {
+            std::net::IpAddr::V4(v4) => (&self.v4, u128::from(u32::from(v4))),
+            std::net::IpAddr::V6(v6) => (&self.v6, u128::from(v6)),
+        }
+    }
+
+    fn insert(&mut self, net: &IpNet) {
+        match net.network() {
+            std::net::IpAddr::V4(v4) => self.v4.insert(u128::from(u32::from(v4)), net.prefix_len()),
+            std::net::IpAddr::V6(v6) => self.v6.insert(u128::from(v6), net.prefix_len()),
+        }
+    }
+
+    /// Whether `net` overlaps nothing in the set.
+    fn is_free(&self, net: &IpNet) -> bool {
+        let (trie, bits) = self.trie(net);
+        matches!(trie.find(bits, net.prefix_len()), Found::Free)
+    }
+
+    /// Whether a prefix in the set holds `net`.
+    fn covers(&self, net: &IpNet) -> bool {
+        let (trie, bits) = self.trie(net);
+        matches!(trie.find(bits, net.prefix_len()), Found::Covered)
+    }
+
+    /// The lowest prefix of length `len` inside `range` that overlaps nothing in the set.
+    fn lowest_free(&self, range: &IpNet, len: u8) -> Option<IpNet> {
+        let (trie, bits) = self.trie(range);
+        let found = trie.lowest_free(bits, range.prefix_len(), len)?;
+        IpNet::new(address(range, found), len).ok()
+    }
+
+    /// The parts of the ranges that nothing in the set overlaps, as the fewest
+    /// prefixes, in address order.
+    fn free_in(&self, space: &[IpNet]) -> Vec<IpNet> {
+        let mut out = Vec::new();
+        for range in space {
+            let (trie, bits) = self.trie(range);
+            let mut found = Vec::new();
+            trie.free_in(bits, range.prefix_len(), &mut found);
+            out.extend(found.into_iter().filter_map(|(bits, len)| IpNet::new(address(range, bits), len).ok()));
+        }
+        out.sort_by_key(|n| (n.network().is_ipv6(), n.network()));
+        out
+    }
+}
+
+/// The address of `bits` in the family of `like`.
+fn address(like: &IpNet, bits: u128) -> std::net::IpAddr {
+    match like {
+        IpNet::V4(_) => std::net::Ipv4Addr::from(bits as u32).into(),
+        IpNet::V6(_) => std::net::Ipv6Addr::from(bits).into(),
+    }
+}
+
+/// The trie of one family; see [`Taken`]. Node 0 is the root, once anything is
+/// added; a child 0 is a child that is not there.
+struct Trie {
+    /// Address bits: 32 or 128.
+    width: u8,
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Clone, Copy)]
+struct TrieNode {
+    children: [u32; 2],
+    full: bool,
+    /// The shortest length of a wholly free prefix below, or [`NOTHING_FREE`].
+    free: u8,
+}
+
+const NOTHING_FREE: u8 = u8::MAX;
+
+/// A prefix, as the set holds it.
+enum Found {
+    /// Nothing in the set overlaps it.
+    Free,
+    /// A prefix in the set holds it.
+    Covered,
+    /// Prefixes in the set lie inside it, at and below this node.
+    Partly(u32),
+}
+
+impl Trie {
+    fn new(width: u8) -> Self {
+        Trie { width, nodes: Vec::new() }
+    }
+
+    /// Bit `depth` of `bits`, counted from the most significant of the family's width.
+    fn bit(&self, bits: u128, depth: u8) -> usize {
+        ((bits >> (self.width - 1 - depth)) & 1) as usize
+    }
+
+    /// The shortest length of a wholly free prefix within child `side` of `node`, at `depth`.
+    fn child_free(&self, node: u32, side: usize, depth: u8) -> u8 {
+        match self.nodes[node as usize].children[side] {
+            0 => depth + 1,
+            child => self.nodes[child as usize].free,
+        }
+    }
+
+    /// Adds the prefix `bits/len`, and updates what is free along its path.
+    fn insert(&mut self, bits: u128, len: u8) {
+        const EMPTY: TrieNode = TrieNode { children: [0, 0], full: false, free: 0 };
+        if self.nodes.is_empty() {
+            self.nodes.push(EMPTY);
+        }
+        let mut path = [0u32; 128];
+        let mut at = 0u32;
+        for depth in 0..len {
+            if self.nodes[at as usize].full {
+                return;
+            }
+            path[usize::from(depth)] = at;
+            let side = self.bit(bits, depth);
+            let mut next = self.nodes[at as usize].children[side];
+            if next == 0 {
+                next = u32::try_from(self.nodes.len()).expect("fewer than 2^32 trie nodes");
+                self.nodes.push(EMPTY);
+                self.nodes[at as usize].children[side] = next;
+            }
+            at = next;
+        }
+        if self.nodes[at as usize].full {
+            return;
+        }
+        self.nodes[at as usize] = TrieNode { children: [0, 0], full: true, free: NOTHING_FREE };
+        for depth in (0..len).rev() {
+            let node = path[usize::from(depth)];
+            let free = self.child_free(node, 0, depth).min(self.child_free(node, 1, depth));
+            self.nodes[node as usize].free = free;
+        }
+    }
+
+    /// Where the prefix `bits/len` stands in the set.
+    fn find(&self, bits: u128, len: u8) -> Found {
+        if self.nodes.is_empty() {
+            return Found::Free;
+        }
+        let mut at = 0u32;
+        for depth in 0..len {
+            let node = &self.nodes[at as usize];
+            if node.full {
+                return Found::Covered;
+            }
+            match node.children[self.bit(bits, depth)] {
+                0 => return Found::Free,
+                next => at = next,
+            }
+        }
+        if self.nodes[at as usize].full {
+            Found::Covered
+        } else {
+            Found::Partly(at)
+        }
+    }
+
+    /// The address of the lowest free prefix of length `len` inside `bits/range_len`.
+    fn lowest_free(&self, bits: u128, range_len: u8, len: u8) -> Option<u128> {
+        if len < range_len || len > self.width {
             return None;
         }
-        // Candidates in address order: step from the range's start by the block size,
-        // skipping past whatever a candidate collides with.
-        let mut candidate = IpNet::new(range.network(), len).ok()?.trunc();
+        let mut at = match self.find(bits, range_len) {
+            Found::Covered => return None,
+            Found::Free => return Some(bits),
+            Found::Partly(node) => node,
+        };
+        let (mut bits, mut depth) = (bits, range_len);
         loop {
-            if !range.contains(&candidate) {
+            // A node that is there and not full has a free prefix no shorter than
+            // depth + 1; one of length `len` or shorter holds a free prefix of `len`.
+            if self.nodes[at as usize].free > len {
                 return None;
             }
-            match taken.iter().find(|t| overlaps(t, &candidate)) {
-                None => return Some(candidate),
-                Some(blocker) => {
-                    let after = next_address(blocker.broadcast())?;
-                    let next = IpNet::new(after, len).ok()?.trunc();
-                    // Align upwards: the truncated block may start before `after`.
-                    candidate = if next.network() < after { next_block(next)? } else { next };
-                }
+            let side = if self.child_free(at, 0, depth) <= len { 0 } else { 1 };
+            bits |= (side as u128) << (self.width - 1 - depth);
+            let next = self.nodes[at as usize].children[side];
+            depth += 1;
+            if next == 0 {
+                return Some(bits);
+            }
+            at = next;
+        }
+    }
+
+    /// The wholly free prefixes that make up the rest of `bits/len`, in address order.
+    fn free_in(&self, bits: u128, len: u8, out: &mut Vec<(u128, u8)>) {
+        match self.find(bits, len) {
+            Found::Covered => {}
+            Found::Free => out.push((bits, len)),
+            Found::Partly(node) => self.free_below(node, bits, len, out),
+        }
+    }
+
+    fn free_below(&self, node: u32, bits: u128, depth: u8, out: &mut Vec<(u128, u8)>) {
+        for side in 0..2 {
+            let bits = bits | ((side as u128) << (self.width - 1 - depth));
+            match self.nodes[node as usize].children[side] {
+                0 => out.push((bits, depth + 1)),
+                child if self.nodes[child as usize].full => {}
+                child => self.free_below(child, bits, depth + 1, out),
             }
         }
-    })
+    }
 }
 
 /// For each prefix, one prefix listed *before* it that it overlaps, if any.
@@ -273,40 +603,11 @@ pub fn overlapping_pairs(prefixes: &[IpNet]) -> Vec<(usize, usize)> {
 
 /// The parts of `space` that nothing in `used` covers, as the fewest prefixes, in address order.
 pub fn free_ranges(space: &[IpNet], used: &[IpNet]) -> Vec<IpNet> {
-    fn free(range: IpNet, used: &[IpNet], out: &mut Vec<IpNet>) {
-        let touching: Vec<IpNet> = used.iter().copied().filter(|u| overlaps(u, &range)).collect();
-        if touching.is_empty() {
-            out.push(range);
-        } else if touching.iter().any(|u| u.contains(&range)) {
-            // fully used
-        } else if let Ok(halves) = range.subnets(range.prefix_len() + 1) {
-            for half in halves {
-                free(half, &touching, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for &range in space {
-        free(range, used, &mut out);
-    }
-    out.sort_by_key(|n| (n.network().is_ipv6(), n.network()));
-    out
+    Taken::new(used).free_in(space)
 }
 
 pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
-}
-
-fn next_address(ip: std::net::IpAddr) -> Option<std::net::IpAddr> {
-    match ip {
-        std::net::IpAddr::V4(v4) => u32::from(v4).checked_add(1).map(|n| std::net::Ipv4Addr::from(n).into()),
-        std::net::IpAddr::V6(v6) => u128::from(v6).checked_add(1).map(|n| std::net::Ipv6Addr::from(n).into()),
-    }
-}
-
-fn next_block(net: IpNet) -> Option<IpNet> {
-    let after = next_address(net.broadcast())?;
-    IpNet::new(after, net.prefix_len()).ok()
 }
 
 #[cfg(test)]

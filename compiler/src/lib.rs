@@ -251,8 +251,9 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     Analysis { sources, files, model, azure, diagnostics, lock, timings }
 }
 
-/// The plan's `ashlar.lock`, read; a lock that cannot be read is an error, since
-/// allocating anew could move prefixes that are deployed.
+/// The plan's `ashlar.lock`, read and checked ([`lockfile::read`]); a lock that
+/// cannot be read, or an entry that fails a check, is an error, since allocating
+/// anew could move prefixes that are deployed. Entries that fail are not used.
 fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> address::Allocations {
     let Some(bytes) = &input.lock else { return address::Allocations::new() };
     let text = String::from_utf8_lossy(bytes).into_owned();
