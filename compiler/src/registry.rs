@@ -119,12 +119,17 @@ declare_codes! {
     pub FILE_OUTSIDE_PLAN = ("ASH012", "file-outside-plan", Error);
 
     /// ## What it does
-    /// Reports an `ashlar.lock` that cannot be read: not JSON, another version,
-    /// or a prefix that is not a prefix.
+    /// Reports an `ashlar.lock` that cannot be read (not JSON, another version,
+    /// a prefix that is not a prefix) or that fails the checks plan text gets: a
+    /// prefix with host bits set, a key written twice, two entries that overlap,
+    /// a prefix outside its pool or its network's address space. Each at its
+    /// line in the lock; an entry that fails is not used.
     ///
     /// ## Why it matters
     /// The lock keeps `auto` prefixes from moving. Allocating anew without it
-    /// could move the address space of a network that is already deployed.
+    /// could move the address space of a network that is already deployed, and
+    /// a hand-edited entry would otherwise reach the template as it is
+    /// (`172.16.0.5/24` fails with `InvalidAddressPrefixFormat` mid-deployment).
     ///
     /// ## Example
     /// An `ashlar.lock` left with a merge conflict:
