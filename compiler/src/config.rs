@@ -121,7 +121,7 @@ pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMa
         }
     }
     diagnostics.retain_mut(|d| {
-        let level = d.policy.as_ref().and_then(|p| policy_levels.get(p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
+        let level = d.policy.as_deref().and_then(|p| policy_levels.get(p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
         match level {
             Some(Level::Off) => false,
             Some(Level::Is(severity)) => {

@@ -786,7 +786,7 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
         return None;
     }
     let what = if d.code.code == POLICY_FINDING.code {
-        d.policy.clone()?
+        d.policy.as_deref()?.to_string()
     } else {
         d.code.code.to_string()
     };

@@ -84,7 +84,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The plan policy whose finding this is, by name: what `allow NAME`,
     /// `ashlar.toml` severities and `ashlar test` match, never the message.
-    pub policy: Option<String>,
+    /// (A boxed `str`, to keep a diagnostic small: most have none.)
+    pub policy: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -109,7 +110,7 @@ impl Diagnostic {
 
     /// Marks a finding as the named policy's.
     pub fn with_policy(mut self, name: impl Into<String>) -> Self {
-        self.policy = Some(name.into());
+        self.policy = Some(name.into().into_boxed_str());
         self
     }
 
@@ -134,10 +135,169 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 /// The candidate closest to a misspelt name, when one is close enough.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
+    let lower_chars = lower.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score > 0.82)
+        .filter_map(|c| near(&lower, lower_chars, &c.to_ascii_lowercase()).map(|score| (score, c)))
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
+}
+
+/// How similar a candidate must be to a misspelt name to be suggested
+/// ([`jaro_winkler`]).
+pub const NEAR: f64 = 0.82;
+
+/// The similarity of a misspelt name of `name_chars` characters and a
+/// candidate, when it passes [`NEAR`]. A name and a candidate of which one is
+/// more than ten times as long as the other are not compared: they share at
+/// most a tenth of the longer's characters, which makes Jaro's similarity at
+/// most 0.7, and Winkler's prefix can raise that to no more than 0.82.
+pub fn near(name: &str, name_chars: usize, candidate: &str) -> Option<f64> {
+    let candidate_chars = candidate.chars().count();
+    if name_chars.min(candidate_chars) * 10 < name_chars.max(candidate_chars) {
+        return None;
+    }
+    Some(jaro_winkler(name, candidate)).filter(|&score| score > NEAR)
+}
+
+/// The Jaro-Winkler similarity of two strings, as `strsim::jaro_winkler`
+/// computes it (the same matches, transpositions and arithmetic, so the same
+/// number), in time linear in their length: strsim scans the whole window of
+/// the second string for each character of the first, which took seconds for
+/// names of 100,000 characters. Short strings still go to strsim.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.len().saturating_mul(b.len()) <= 64 * 64 {
+        return strsim::jaro_winkler(a, b);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let sim = jaro(&a, &b);
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(&b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// Jaro's similarity, matching as strsim does: each character of `a`, in
+/// order, takes the first character of `b` within the window around its
+/// position that is equal and not yet taken. For each character, the
+/// positions where `b` has it are kept in order with a cursor: positions
+/// before the cursor are taken or have left the window, which only moves
+/// right, so the cursor's position, once past those left behind, is the one
+/// strsim's scan finds.
+fn jaro(a: &[char], b: &[char]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    } else if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    // The positions of `b` ordered by character, then position; each
+    // character's run with its cursor.
+    let mut order: Vec<usize> = (0..b.len()).collect();
+    order.sort_by_key(|&j| (b[j], j));
+    let mut runs: std::collections::HashMap<char, (usize, usize), foldhash::fast::FixedState> = Default::default();
+    for (k, &j) in order.iter().enumerate() {
+        runs.entry(b[j]).or_insert((k, k)).1 = k + 1;
+    }
+    let mut cursors: std::collections::HashMap<char, usize, foldhash::fast::FixedState> = Default::default();
+    let mut a_matched = vec![false; a.len()];
+    let mut b_matched = vec![false; b.len()];
+    let mut matches = 0usize;
+    for (i, c) in a.iter().enumerate() {
+        let Some(&(start, end)) = runs.get(c) else { continue };
+        let low = i.saturating_sub(window);
+        let high = b.len().min(i + window + 1);
+        let cursor = cursors.entry(*c).or_insert(start);
+        while *cursor < end && order[*cursor] < low {
+            *cursor += 1;
+        }
+        if *cursor < end && order[*cursor] < high {
+            a_matched[i] = true;
+            b_matched[order[*cursor]] = true;
+            matches += 1;
+            *cursor += 1;
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let in_a = a.iter().zip(&a_matched).filter(|(_, &m)| m).map(|(c, _)| c);
+    let in_b = b.iter().zip(&b_matched).filter(|(_, &m)| m).map(|(c, _)| c);
+    let transpositions = in_a.zip(in_b).filter(|(x, y)| x != y).count() / 2;
+    ((matches as f64 / a.len() as f64) + (matches as f64 / b.len() as f64) + ((matches - transpositions) as f64 / matches as f64)) / 3.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A xorshift generator: the same strings on every run.
+    fn strings(seed: u64, count: usize, max_len: usize, alphabet: &[char]) -> Vec<String> {
+        let mut state = seed;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % (max_len as u64 + 1)) as usize;
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn jaro_winkler_gives_strsims_numbers() {
+        let alphabets: [&[char]; 3] = [&['a', 'b'], &['a', 'b', 'c', 'd', 'e', '-'], &['a', 'é', '名', 'z', '_', '1', 'A']];
+        for (seed, alphabet) in alphabets.iter().enumerate() {
+            let words = strings(seed as u64 + 1, 120, 200, alphabet);
+            for a in &words {
+                for b in words.iter().take(40) {
+                    let (chars_a, chars_b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                    let ours = jaro(&chars_a, &chars_b);
+                    assert_eq!(ours.to_bits(), strsim::jaro(a, b).to_bits(), "jaro({a:?}, {b:?})");
+                    assert_eq!(jaro_winkler(a, b).to_bits(), strsim::jaro_winkler(a, b).to_bits(), "jaro_winkler({a:?}, {b:?})");
+                }
+            }
+        }
+        // Near misses of long names: one character changed, dropped, or two swapped.
+        let long: String = (0..3000).map(|k| ['a', 'b', 'c', 'x', '-'][(k * 7 + k / 5) % 5]).collect();
+        let changed = format!("{}z{}", &long[..1500], &long[1501..]);
+        let dropped = format!("{}{}", &long[..10], &long[11..]);
+        let swapped = format!("{}{}{}{}", &long[..20], &long[21..22], &long[20..21], &long[22..]);
+        for other in [&changed, &dropped, &swapped, &long[..2000].to_string()] {
+            assert_eq!(jaro_winkler(&long, other).to_bits(), strsim::jaro_winkler(&long, other).to_bits());
+        }
+    }
+
+    #[test]
+    fn near_names_are_suggested_however_long() {
+        assert_eq!(did_you_mean("app1.wbe", ["app1.web", "app2.data"]), Some("did you mean `app1.web`?".to_string()));
+        assert_eq!(closest("uksoth", ["uksouth", "ukwest", "westeurope"]), Some("uksouth"));
+        assert_eq!(closest("nothing_like_it", ["uksouth", "ukwest"]), None);
+        for length in [100, 10_000, 200_000] {
+            let name: String = (0..length).map(|k| (b'a' + ((k * 7 + k / 26) % 26) as u8) as char).collect();
+            let mut misspelt = name.clone().into_bytes();
+            misspelt[length / 2] = if misspelt[length / 2] == b'z' { b'y' } else { b'z' };
+            let misspelt = String::from_utf8(misspelt).unwrap();
+            let shorter = &name[..length / 2];
+            assert_eq!(closest(&misspelt, [shorter, "core", name.as_str(), "app1"]), Some(name.as_str()), "{length} characters");
+        }
+    }
+
+    #[test]
+    fn names_of_very_different_lengths_are_never_near() {
+        // Whatever is left out could not have passed: every candidate up to
+        // ten times as long, or as short, is scored as before.
+        for (name, candidate) in [("ab", "abcdefghijklmnopqrstu"), ("abcdefghijklmnopqrstu", "ab"), ("a", "aaaaaaaaaaa")] {
+            assert!(strsim::jaro_winkler(name, candidate) <= NEAR);
+            assert_eq!(near(name, name.chars().count(), candidate), None);
+        }
+        assert!(near("appgateway", 10, "appgateway1").is_some());
+    }
 }

@@ -163,7 +163,7 @@ fn real_path(path: &Path) -> io::Result<PathBuf> {
             // A part that is a file (`README.md/out`) cannot hold anything either: the write will say so.
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
                 let Some(parent) = existing.parent() else { return Err(e) };
-                rest.extend(existing.file_name().map(|n| Component::Normal(n)).or(Some(Component::ParentDir)));
+                rest.extend(existing.file_name().map(Component::Normal).or(Some(Component::ParentDir)));
                 existing = parent;
             }
             Err(e) => return Err(e),
