@@ -3,7 +3,7 @@
 //! the analysis and a byte offset, so the language server and the tests share
 //! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 
-use crate::address_plan::address_plan;
+use crate::report::address_plan::address_plan;
 use crate::ast::{self, Term};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Node, NodeId, Typed};
@@ -91,7 +91,7 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
         out.push_str(&format!("\n\nRegion: `{location}`"));
     }
     if node.is("firewall") {
-        if let Some(ip) = node.parent.and_then(|hub| crate::networking::firewall_private_ip(model, hub)) {
+        if let Some(ip) = node.parent.and_then(|hub| crate::azure::network::firewall_private_ip(model, hub)) {
             out.push_str(&format!("\n\nPrivate IP address: `{ip}` (the fourth address of `AzureFirewallSubnet`)"));
         }
     }
@@ -178,7 +178,7 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
         Type::List(inner) | Type::OneOrList(inner) => values(analysis, inner),
         Type::Boolean => ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "boolean".into() }).collect(),
         Type::Word(words) => words.iter().map(|w| Completion { label: (*w).into(), detail: ty.describe() }).collect(),
-        Type::Region => crate::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),
+        Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),
         Type::Ref(kinds) => model
             .nodes
             .iter()

@@ -29,12 +29,10 @@
 
 pub mod address;
 pub mod azure;
-pub mod address_plan;
 pub mod ast;
 pub mod blocks;
 pub mod calendar;
 pub mod check;
-pub mod compute;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
@@ -47,18 +45,16 @@ pub mod lower;
 pub mod lsp;
 pub mod model;
 pub mod naming;
-pub mod networking;
 pub mod parallel;
 pub mod policy;
-pub mod regions;
 pub mod registry;
+pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod timezones;
-pub mod update_plan;
 
 use diagnostic::Diagnostic;
 use load::PlanInput;

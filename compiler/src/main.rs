@@ -496,21 +496,21 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
     if analysis.has_errors() {
         report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
-    let table = ashlar::address_plan::address_plan(&analysis.model);
+    let table = ashlar::report::address_plan::address_plan(&analysis.model);
     // The patch calendar, counted from today: SOURCE_DATE_EPOCH's date, else the clock's.
     let (today, source) = ashlar::calendar::today_with_source();
-    let updates = ashlar::update_plan::update_plan(&analysis.model, today);
+    let updates = ashlar::report::update_plan::update_plan(&analysis.model, today);
     match format {
         TableFormat::Table => {
             let mut text = String::new();
             if !table.networks.is_empty() || updates.is_none() {
-                text.push_str(&ashlar::address_plan::render_table(&table));
+                text.push_str(&ashlar::report::address_plan::render_table(&table));
             }
             if let Some(updates) = &updates {
                 if !text.is_empty() {
                     text.push('\n');
                 }
-                text.push_str(&ashlar::update_plan::render(updates, source.describe()));
+                text.push_str(&ashlar::report::update_plan::render(updates, source.describe()));
             }
             stdout(&text);
         }

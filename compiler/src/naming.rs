@@ -164,7 +164,7 @@ impl<'a> Names<'a> {
     pub fn subnet(&self, subnet: NodeId) -> String {
         // Azure requires these exact names; a pattern must not touch them.
         let name = self.model.node(subnet).name();
-        if crate::networking::is_reserved_subnet(name) {
+        if crate::azure::network::is_reserved_subnet(name) {
             return name.to_string();
         }
         let pattern = self.pattern("subnet", "{name}");

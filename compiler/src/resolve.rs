@@ -414,14 +414,14 @@ impl Resolver<'_> {
             (Type::IpAddress, ValueKind::Ipv6(ip)) => Some(Typed::Ip((*ip).into())),
             (Type::Region, ValueKind::Path(p)) if p.len() == 1 => {
                 let name = &p[0].name;
-                if crate::regions::is_region(name) {
+                if crate::azure::regions::is_region(name) {
                     Some(Typed::Word(name.clone()))
                 } else {
                     let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
-                    let help = if crate::regions::is_region(&lower) {
+                    let help = if crate::azure::regions::is_region(&lower) {
                         format!("Azure writes it `{lower}`")
                     } else {
-                        did_you_mean(name, crate::regions::REGIONS.iter().copied())
+                        did_you_mean(name, crate::azure::regions::REGIONS.iter().copied())
                             .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into())
                     };
                     self.error(Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not an Azure region")).with_help(help));

@@ -19,7 +19,7 @@ fn analyze(text: &str, lock: Option<&str>) -> ashlar::Analysis {
 
 /// `path` → prefix of every subnet and address space, from the address plan.
 fn prefixes(analysis: &ashlar::Analysis) -> Vec<(String, String)> {
-    let plan = ashlar::address_plan::address_plan(&analysis.model);
+    let plan = ashlar::report::address_plan::address_plan(&analysis.model);
     let mut out = Vec::new();
     for network in plan.networks {
         out.push((network.name.clone(), network.address_space.join(",")));

@@ -2,6 +2,9 @@
 //! what ashlar emits them with. This layer depends on nothing of the model or
 //! the stages above it; every stage reads its facts from here.
 
+pub mod compute;
+pub mod network;
+pub mod regions;
 pub mod resource_types;
 
 pub use resource_types::{ResourceType, RESOURCE_TYPES};

@@ -4,7 +4,7 @@
 //! What scale sets share with them (images, logins, disks, load balancers)
 //! lives here too; [`super::scale_set`] has the rest.
 
-use crate::compute::{self as facts};
+use crate::azure::compute::{self as facts};
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
@@ -1020,7 +1020,7 @@ mod lowering_tests {
         let plan = plan(&linux("compute", "api", "cloud_init = \"#cloud-config\"\n script = \"echo hi\""));
         let (vm, resource) = find(&plan, &["api"]);
         let os = get(&resource.properties, &["osProfile"]);
-        assert_eq!(get(os, &["customData"]), &Prop::str(crate::compute::base64(b"#cloud-config")));
+        assert_eq!(get(os, &["customData"]), &Prop::str(crate::azure::compute::base64(b"#cloud-config")));
         assert_eq!(get(os, &["linuxConfiguration", "disablePasswordAuthentication"]), &Prop::Bool(true));
         assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "keyData"]), &Prop::str(SSH_KEY));
         assert_eq!(get(os, &["linuxConfiguration", "ssh", "publicKeys", "0", "path"]), &Prop::str("/home/azureadmin/.ssh/authorized_keys"));
@@ -1028,7 +1028,7 @@ mod lowering_tests {
         assert_eq!(get(&resource.properties, &["storageProfile", "osDisk", "managedDisk", "storageAccountType"]), &Prop::str("Premium_LRS"));
         let (_, ext) = find(&plan, &["api", "CustomScript"]);
         assert_eq!(ext.parent, Some(vm));
-        assert_eq!(get(&ext.properties, &["protectedSettings", "script"]), &Prop::str(crate::compute::base64(b"echo hi")));
+        assert_eq!(get(&ext.properties, &["protectedSettings", "script"]), &Prop::str(crate::azure::compute::base64(b"echo hi")));
     }
 
     #[test]

@@ -584,14 +584,14 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
     for spoke in spokes {
         let node = lw.model.node(spoke);
         let Some(hub) = node.reference("hub") else { continue };
-        let Some((next_hop, via)) = crate::networking::hub_next_hop(lw.model, hub) else { continue };
+        let Some((next_hop, via)) = crate::azure::network::hub_next_hop(lw.model, hub) else { continue };
         let subnets: Vec<NodeId> = node
             .children
             .iter()
             .copied()
             .filter(|&c| {
                 let subnet = lw.model.node(c);
-                subnet.is("subnet") && !crate::networking::is_reserved_subnet(subnet.name()) && subnet.get("route_table").is_none()
+                subnet.is("subnet") && !crate::azure::network::is_reserved_subnet(subnet.name()) && subnet.get("route_table").is_none()
             })
             .collect();
         if subnets.is_empty() {

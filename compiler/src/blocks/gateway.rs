@@ -9,7 +9,7 @@ use super::endpoints::{nested, HubPlace, ALL_ZONES};
 use crate::lower::ir::{Object, Prop, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
-use crate::networking::{is_zone_redundant_gateway_sku, vpn_gateway_generation, AZURE_GATEWAY_ASN, GATEWAY_SKUS};
+use crate::azure::network::{is_zone_redundant_gateway_sku, vpn_gateway_generation, AZURE_GATEWAY_ASN, GATEWAY_SKUS};
 use crate::schema::{attr, KindSchema, Naming, Type};
 
 const GATEWAY: &str = "Microsoft.Network/virtualNetworkGateways";

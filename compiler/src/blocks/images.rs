@@ -199,7 +199,7 @@ pub fn image_generation(model: &Model, id: NodeId) -> Option<i64> {
 pub fn image_regions(model: &Model, image: NodeId) -> Vec<String> {
     let node = model.node(image);
     if node.is("marketplace_image") {
-        return crate::regions::REGIONS.iter().map(|r| r.to_string()).collect();
+        return crate::azure::regions::REGIONS.iter().map(|r| r.to_string()).collect();
     }
     if !node.is("image") {
         return Vec::new();
@@ -655,7 +655,7 @@ hub core { resource_group = "rg-core"  address_space = [10.0.0.0/16] }
         assert_eq!(image_regions(model, model.names["plain"]), ["westeurope"]);
         // The Marketplace serves every region; other blocks hold no image.
         let marketplace = image_regions(model, model.names["ubuntu_2404"]);
-        assert_eq!(marketplace.len(), crate::regions::REGIONS.len());
+        assert_eq!(marketplace.len(), crate::azure::regions::REGIONS.len());
         assert!(marketplace.iter().any(|r| r == "chilecentral"));
         assert!(image_regions(model, model.names["core"]).is_empty());
     }

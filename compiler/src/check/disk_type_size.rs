@@ -1,6 +1,6 @@
 use super::{Check, Context};
 use crate::blocks::compute::{machine_blocks, nested};
-use crate::compute::{parse_size, supports_premium_storage};
+use crate::azure::compute::{parse_size, supports_premium_storage};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

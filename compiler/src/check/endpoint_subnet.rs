@@ -3,7 +3,7 @@ use crate::address::first_free;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
-use crate::networking::{reserved_subnet_min, GATEWAY_SUBNET_RECOMMENDED};
+use crate::azure::network::{reserved_subnet_min, GATEWAY_SUBNET_RECOMMENDED};
 use ipnet::IpNet;
 
 declare_codes! {

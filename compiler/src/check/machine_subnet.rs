@@ -2,7 +2,7 @@ use super::{Check, Context};
 use crate::blocks::compute::{machine_blocks, subnet_of};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::networking::{is_reserved_subnet, reserved_subnet_service};
+use crate::azure::network::{is_reserved_subnet, reserved_subnet_service};
 
 declare_codes! {
     /// ## What it does

@@ -3,8 +3,8 @@ use super::{Check, Context};
 use crate::blocks::routing::route;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, NodeId, Typed};
-use crate::networking::RESERVED_ADDRESSES_PER_SUBNET;
+use crate::model::{Model, Typed};
+use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use ipnet::IpNet;
 use std::net::IpAddr;
 

@@ -2,7 +2,7 @@ use super::{Check, Context};
 use crate::address::overlaps;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::networking::{is_private_prefix, FORBIDDEN_RANGES};
+use crate::azure::network::{is_private_prefix, FORBIDDEN_RANGES};
 use ipnet::IpNet;
 
 declare_codes! {

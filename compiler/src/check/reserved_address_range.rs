@@ -2,7 +2,7 @@ use super::{prefix_span, subnets, Check, Context};
 use crate::address::overlaps;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::networking::FORBIDDEN_RANGES;
+use crate::azure::network::FORBIDDEN_RANGES;
 use ipnet::IpNet;
 
 declare_codes! {

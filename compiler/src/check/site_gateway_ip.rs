@@ -2,7 +2,7 @@ use super::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::Typed;
-use crate::networking::is_non_public_address;
+use crate::azure::network::is_non_public_address;
 
 declare_codes! {
     /// ## What it does

@@ -4,7 +4,7 @@ use crate::blocks::scale_set::capacity;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::networking::RESERVED_ADDRESSES_PER_SUBNET;
+use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use crate::source::Span;
 use indexmap::IndexMap;
 use ipnet::IpNet;

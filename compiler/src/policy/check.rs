@@ -431,9 +431,9 @@ impl Checker<'_> {
                 format!("`{word}` is never a value of this field: it holds {}", set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
                 did_you_mean(&word, set.iter().copied()).unwrap_or_else(|| "compare with one of these".into()),
             )),
-            Ty::Region if !crate::regions::is_region(&word) => Some((
+            Ty::Region if !crate::azure::regions::is_region(&word) => Some((
                 format!("`{word}` is not an Azure region"),
-                did_you_mean(&word, crate::regions::REGIONS.iter().copied())
+                did_you_mean(&word, crate::azure::regions::REGIONS.iter().copied())
                     .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into()),
             )),
             Ty::Str if !quoted => {

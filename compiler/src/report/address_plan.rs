@@ -5,7 +5,7 @@
 use crate::address::free_ranges;
 use crate::model::{Model, NodeId, Typed};
 use crate::naming::Names;
-use crate::networking::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
+use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
 use ipnet::IpNet;
 use serde::Serialize;
 
