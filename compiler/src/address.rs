@@ -8,7 +8,7 @@ use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::lockfile::LOCK_FILE;
 use crate::model::{Attr, Model, NodeId, Typed};
-use crate::registry::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
+use crate::diagnostic::codes::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
 use crate::source::Span;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashMap, HashSet};

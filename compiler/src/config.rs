@@ -13,7 +13,7 @@
 //! own stays an error, since Azure would refuse the plan (as with `allow`).
 
 use crate::declare_codes;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::PlanInput;
 use crate::model::Model;
 use crate::source::{SourceFile, SourceMap, Span};
@@ -55,7 +55,7 @@ enum Level {
 
 /// Applies the project file's severities to the diagnostics, and reports what
 /// is wrong in the file itself.
-pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static Code]) {
     let Some(bytes) = &input.config else { return };
     let text = String::from_utf8_lossy(bytes).into_owned();
     let file = sources.add(SourceFile::new(CONFIG_FILE, Some(input.root.join(CONFIG_FILE)), text.clone()));
@@ -94,11 +94,11 @@ pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMa
                     continue;
                 }
             };
-            let code = crate::registry::find(key);
+            let code = crate::diagnostic::find_code(codes, key);
             let policy = model.of_kind("policy").any(|(_, p)| p.name() == key);
             match (code, policy) {
                 (None, false) => {
-                    let known = crate::registry::all().into_iter().map(|c| c.name).chain(model.of_kind("policy").map(|(_, p)| p.name()));
+                    let known = codes.iter().map(|c| c.name).chain(model.of_kind("policy").map(|(_, p)| p.name()));
                     let help = crate::diagnostic::did_you_mean(key, known).unwrap_or_else(|| "name a code (ASH208), its name, or a policy".into());
                     problems.push(error(span, format!("`{key}` is no diagnostic code and no policy of the plan"), &help));
                 }

@@ -7,7 +7,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{AzurePlan, Deployment, Grouping, ResourceId};
 use crate::model::{Model, NodeId, Typed};
-use crate::registry::DEPENDENCY_CYCLE;
+use crate::diagnostic::codes::DEPENDENCY_CYCLE;
 use indexmap::{IndexMap, IndexSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 

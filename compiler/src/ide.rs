@@ -91,7 +91,7 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
         out.push_str(&format!("\n\nRegion: `{location}`"));
     }
     if node.is("firewall") {
-        if let Some(ip) = node.parent.and_then(|hub| crate::azure::network::firewall_private_ip(model, hub)) {
+        if let Some(ip) = node.parent.and_then(|hub| crate::blocks::network::firewall_private_ip(model, hub)) {
             out.push_str(&format!("\n\nPrivate IP address: `{ip}` (the fourth address of `AzureFirewallSubnet`)"));
         }
     }

@@ -60,7 +60,7 @@ use diagnostic::Diagnostic;
 use load::PlanInput;
 use lower::ir::AzurePlan;
 use model::Model;
-use registry::UNKNOWN_MODULE;
+use diagnostic::codes::UNKNOWN_MODULE;
 use source::{FileId, SourceFile, SourceMap};
 
 /// Everything ashlar knows about a plan.
@@ -236,8 +236,9 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
             Err(errors) => diagnostics.extend(errors),
         }
     }
-    policy::allow::apply(&model, &mut diagnostics);
-    config::apply_severities(input, &model, &mut sources, &mut diagnostics);
+    let codes = registry::all();
+    policy::allow::apply(&model, &mut diagnostics, &codes);
+    config::apply_severities(input, &model, &mut sources, &mut diagnostics, &codes);
     if diagnostics.iter().any(Diagnostic::is_error) {
         azure = None;
     }
@@ -263,7 +264,7 @@ fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<D
 /// because it does not parse: while a block is being typed, what refers to it
 /// is not reported missing.
 fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, ast::File)], sources: &SourceMap) -> bool {
-    let Some(span) = d.span.filter(|_| d.code.code == registry::UNRESOLVED_REFERENCE.code) else { return false };
+    let Some(span) = d.span.filter(|_| d.code.code == diagnostic::codes::UNRESOLVED_REFERENCE.code) else { return false };
     let name = sources.text(span);
     let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     files.iter().flat_map(|(_, f)| &f.left_out).any(|left_out| sources.text(*left_out).split(|c: char| !is_word_char(c)).any(|word| word == name))

@@ -1,7 +1,7 @@
 //! Reading a plan from disk: one `.ashlar` file, or every one below a folder.
 
 use crate::diagnostic::Diagnostic;
-use crate::registry::{SKIPPED_PLAN_ENTRY, UNREADABLE_PLAN};
+use crate::diagnostic::codes::{SKIPPED_PLAN_ENTRY, UNREADABLE_PLAN};
 use std::path::{Path, PathBuf};
 
 /// One file of a plan, as bytes: decoding is the parser's job, so that a bad

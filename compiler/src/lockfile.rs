@@ -6,7 +6,7 @@
 
 use crate::address::{earlier_overlaps, Allocations};
 use crate::diagnostic::Diagnostic;
-use crate::registry::INVALID_LOCK_FILE;
+use crate::diagnostic::codes::INVALID_LOCK_FILE;
 use crate::source::{FileId, Span};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -226,7 +226,7 @@ fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], forma
     let root = if plan.is_dir() { Some(plan) } else { plan.parent() };
     match format {
         Format::Json => stdout(&render_json(sources, diagnostics)),
-        Format::Sarif => stdout(&render_sarif(sources, diagnostics, root)),
+        Format::Sarif => stdout(&render_sarif(sources, diagnostics, root, &registry::all())),
         Format::Github => stdout(&render_github(sources, diagnostics)),
         Format::Junit => stdout(&render_junit(sources, diagnostics)),
         Format::Short => stderr(&render_short(sources, diagnostics)),
@@ -322,7 +322,7 @@ fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) ->
     let written = ashlar::emit::write_output(out, &files, replace).and_then(|()| match &analysis.lock {
         Some(lock) => write_lock(plan, lock).map_err(|error| {
             let why = format!("the output is written, but {} is not: {error}", ashlar::lockfile::LOCK_FILE);
-            Diagnostic::global(&registry::OUTPUT_NOT_WRITTEN, why).with_help("make the plan's folder writable and build again, so that `auto` prefixes are kept")
+            Diagnostic::global(&ashlar::diagnostic::codes::OUTPUT_NOT_WRITTEN, why).with_help("make the plan's folder writable and build again, so that `auto` prefixes are kept")
         }),
         None => Ok(()),
     });
@@ -377,7 +377,7 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
     match registry::find(query) {
         Some(c) => {
             let mut text = format!("# {} {} ({})\n\n{}", c.code, c.name, c.severity.as_str(), c.doc_text());
-            if c.code == registry::UNKNOWN_MODULE.code {
+            if c.code == ashlar::diagnostic::codes::UNKNOWN_MODULE.code {
                 text.push_str("\n## Modules\n\n");
                 for m in ashlar::stdlib::MODULES {
                     text.push_str(&format!("- `{}`: {}\n", m.name, m.summary));

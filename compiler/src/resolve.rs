@@ -7,7 +7,7 @@
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
-use crate::registry::*;
+use crate::diagnostic::codes::*;
 use crate::schema::{self, AttrSchema, Naming, Type};
 use crate::source::{FileId, Span};
 use indexmap::IndexMap;

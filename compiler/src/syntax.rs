@@ -6,7 +6,7 @@
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::registry::{INVALID_ENCODING, INVALID_LITERAL, NESTING_TOO_DEEP, SYNTAX_ERROR};
+use crate::diagnostic::codes::{INVALID_ENCODING, INVALID_LITERAL, NESTING_TOO_DEEP, SYNTAX_ERROR};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
 use pest::Parser as _;

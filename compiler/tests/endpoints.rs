@@ -110,9 +110,9 @@ fn spokes_behind_a_firewall_route_everything_else_to_its_address() {
     // A spoke without subnets gets no table; the hub gets none.
     assert_eq!(of_type(&plan, "Microsoft.Network/routeTables").count(), 1);
     let model = ashlar::analyze_text(&format!("{HEAD}{HUB} firewall {{ }}\n}}\n"), Path::new(".")).model;
-    assert_eq!(ashlar::azure::network::firewall_private_ip(&model, model.names["core"]), Some("10.0.0.68".parse().unwrap()));
+    assert_eq!(ashlar::blocks::network::firewall_private_ip(&model, model.names["core"]), Some("10.0.0.68".parse().unwrap()));
     let model = ashlar::analyze_text(&format!("{HEAD}{HUB}}}\n"), Path::new(".")).model;
-    assert_eq!(ashlar::azure::network::firewall_private_ip(&model, model.names["core"]), None, "no firewall, no address");
+    assert_eq!(ashlar::blocks::network::firewall_private_ip(&model, model.names["core"]), None, "no firewall, no address");
 }
 
 #[test]

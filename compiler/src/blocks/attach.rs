@@ -4,7 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
-use crate::registry::MISSING_ATTRIBUTE;
+use crate::diagnostic::codes::MISSING_ATTRIBUTE;
+use indexmap::IndexMap;
 
 /// The kinds subnets attach to, each with the subnet attribute that names it.
 pub const ATTACHABLE: &[(&str, &str)] = &[("nsg", "nsg"), ("route_table", "route_table")];

@@ -18,7 +18,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Spanned, Typed};
-use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
+use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;

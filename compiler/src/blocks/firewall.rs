@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
-use crate::registry::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
+use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -584,7 +584,7 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
     for spoke in spokes {
         let node = lw.model.node(spoke);
         let Some(hub) = node.reference("hub") else { continue };
-        let Some((next_hop, via)) = crate::azure::network::hub_next_hop(lw.model, hub) else { continue };
+        let Some((next_hop, via)) = crate::blocks::network::hub_next_hop(lw.model, hub) else { continue };
         let subnets: Vec<NodeId> = node
             .children
             .iter()

@@ -365,3 +365,62 @@ mod tests {
         assert_eq!(codes, ["ASH255"]);
     }
 }
+
+/// Which networks can reach each other through peerings: each hub, spoke and
+/// standalone network mapped to the first network of its connected group.
+/// Edges are `hub = X` and `peer = [...]`.
+pub fn connected_groups(model: &crate::model::Model) -> indexmap::IndexMap<crate::model::NodeId, crate::model::NodeId> {
+    use crate::model::{NodeId, Typed};
+    let networks: Vec<NodeId> = model.networks().map(|(id, _)| id).collect();
+    let mut parent: indexmap::IndexMap<NodeId, NodeId> = networks.iter().map(|&n| (n, n)).collect();
+    fn root(parent: &mut indexmap::IndexMap<NodeId, NodeId>, mut n: NodeId) -> NodeId {
+        while parent[&n] != n {
+            let up = parent[&parent[&n]];
+            parent[&n] = up;
+            n = up;
+        }
+        n
+    }
+    for &network in &networks {
+        let node = model.node(network);
+        let peers = node.reference("hub").into_iter().chain(node.list("peer").iter().filter_map(|p| match p.value {
+            Typed::Ref(id) => Some(id),
+            _ => None,
+        }));
+        for other in peers.collect::<Vec<_>>() {
+            if !parent.contains_key(&other) {
+                continue;
+            }
+            let (a, b) = (root(&mut parent, network), root(&mut parent, other));
+            // The earlier-declared network names the group, so groups are stable.
+            let (low, high) = if a < b { (a, b) } else { (b, a) };
+            parent[&high] = low;
+        }
+    }
+    networks.iter().map(|&n| (n, root(&mut parent, n))).collect()
+}
+
+/// The private IP address Azure Firewall takes in its subnet: the first one
+/// Azure does not keep, the subnet's fourth after its network address
+/// (10.0.0.68 in 10.0.0.64/26). `None` unless the hub has a `firewall` and an
+/// `AzureFirewallSubnet` with a prefix.
+pub fn firewall_private_ip(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<std::net::IpAddr> {
+    let node = model.node(hub);
+    node.children.iter().find(|&&c| model.node(c).is("firewall"))?;
+    let subnet = node.children.iter().copied().find(|&c| model.node(c).is("subnet") && model.node(c).name() == "AzureFirewallSubnet")?;
+    match model.subnet_prefix(subnet)? {
+        ipnet::IpNet::V4(net) => Some(std::net::Ipv4Addr::from(u32::from(net.network()).checked_add(4)?).into()),
+        ipnet::IpNet::V6(_) => None,
+    }
+}
+
+/// Where a hub's spokes send their default route: the firewall's private
+/// address, else the frontend of the hub's `appliance` load balancer.
+pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<(std::net::IpAddr, &'static str)> {
+    if let Some(ip) = firewall_private_ip(model, hub) {
+        return Some((ip, "firewall"));
+    }
+    let appliance = model.node(hub).reference("appliance")?;
+    let balancer = crate::blocks::compute::load_balancer(model, appliance)?;
+    crate::blocks::compute::frontend_ips(model).get(&balancer).map(|ip| (*ip, "appliance"))
+}

@@ -8,7 +8,7 @@
 use crate::ast::{Ident, Term, Value, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Model, NodeId, Spanned, Typed};
-use crate::registry::{MALFORMED_BLOCK, TYPE_MISMATCH, UNRESOLVED_REFERENCE, WRONG_REFERENCE_KIND};
+use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH, UNRESOLVED_REFERENCE, WRONG_REFERENCE_KIND};
 use crate::source::Span;
 use ipnet::IpNet;
 use std::net::IpAddr;

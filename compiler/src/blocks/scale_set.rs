@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
-use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
+use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 

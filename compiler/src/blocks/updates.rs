@@ -27,7 +27,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
-use crate::registry::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
+use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;

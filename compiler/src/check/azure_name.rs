@@ -692,7 +692,7 @@ fn endpoint_names(model: &Model, names: &Names, out: &mut Vec<Diagnostic>) {
     if is_sound(naming, "route_table") {
         for (spoke, node) in model.of_kind("spoke") {
             let Some(hub) = node.reference("hub") else { continue };
-            let Some((_, via)) = crate::azure::network::hub_next_hop(model, hub) else { continue };
+            let Some((_, via)) = crate::blocks::network::hub_next_hop(model, hub) else { continue };
             let whose = format!("derived for {} behind the {via} of hub `{}`", model.describe(spoke), model.node(hub).name());
             report(out, &ROUTE_TABLE, &names.hub_route_table(spoke, via), &whose, node.head, &fixer(model, "route_table", spoke));
         }

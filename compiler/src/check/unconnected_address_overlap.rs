@@ -3,7 +3,7 @@ use crate::address::overlapping_pairs;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::azure::network::connected_groups;
+use crate::blocks::network::connected_groups;
 
 declare_codes! {
     /// ## What it does

@@ -4,6 +4,7 @@
 //! from the [`registry`](crate::registry). Rendering lives in [`render`]: miette
 //! for terminals, a stable JSON array for CI, LSP types in editors.
 
+pub mod codes;
 pub mod render;
 pub mod reporters;
 
@@ -117,6 +118,12 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The code of `codes` named by its code (`ASH202`) or its name
+/// (`subnet-overlap`), case-insensitively.
+pub fn find_code(codes: &[&'static Code], query: &str) -> Option<&'static Code> {
+    codes.iter().copied().find(|c| c.code.eq_ignore_ascii_case(query) || c.name.eq_ignore_ascii_case(query))
 }
 
 /// Sorts diagnostics by file, position and code, so output is the same on every run.

@@ -195,3 +195,86 @@ impl miette::Diagnostic for Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::codes::DUPLICATE_NAME;
+    use crate::source::{FileId, SourceFile};
+    use miette::NamedSource;
+
+    /// Reports as miette renders them from the whole text of each file,
+    /// scanning it from the start for every span: the reference.
+    fn from_whole_text(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style) -> String {
+        let source = |span: Span| {
+            let file = sources.get(span.file);
+            NamedSource::new(file.name.clone(), file.text.clone())
+        };
+        render_reports(diagnostics, style, |d| Report::new(d, &source))
+    }
+
+    /// Texts with every kind of line break miette knows, empty lines, lines
+    /// of several bytes a character, and breaks at the very start and end.
+    const TEXTS: &[&str] = &[
+        "hub core {\n  address_space = [10.0.0.0/16]\n\n  subnet a 10.0.0.0/24\n}\n",
+        "\r\n\r\nspoke app1 {\r\n  hub = core\r\n}\r\n",
+        "a\rb\r\rc\n\rd\r\n\ne",
+        "naïve = \"é名\"\n// ünïcödé\n\tx = 1\n",
+        "no line break at all",
+        "\n",
+        "",
+        "x\n\n\n\n\n\n\n\ny\n\n\n\n\nz",
+    ];
+
+    fn spans(file: FileId, text: &str, step: usize) -> Vec<Span> {
+        let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let mut spans = Vec::new();
+        for (k, &start) in bounds.iter().enumerate().step_by(step) {
+            for &end in [bounds[k], bounds[(k + 1).min(bounds.len() - 1)], bounds[(k + 7).min(bounds.len() - 1)], text.len()].iter() {
+                spans.push(Span::new(file, start, end));
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn reports_read_from_line_starts_equal_reports_read_from_the_top() {
+        let mut sources = SourceMap::default();
+        let ids: Vec<FileId> = TEXTS.iter().enumerate().map(|(i, t)| sources.add(SourceFile::new(format!("f{i}.ashlar"), None, t.to_string()))).collect();
+        let mut diagnostics = Vec::new();
+        for (&id, text) in ids.iter().zip(TEXTS) {
+            let spans = spans(id, text, 1);
+            for (k, &span) in spans.iter().enumerate() {
+                let mut d = Diagnostic::new(&DUPLICATE_NAME, span, format!("diagnostic {k}")).with_help("help");
+                // A label in the same file, before or after, and one in another file.
+                if k % 3 == 0 {
+                    d = d.with_label(spans[(k * 7) % spans.len()], "here too");
+                }
+                if k % 5 == 0 {
+                    let other = ids[(id.0 as usize + 1) % ids.len()];
+                    let other_spans = self::spans(other, TEXTS[other.0 as usize], 3);
+                    if let Some(&s) = other_spans.get(k % other_spans.len().max(1)) {
+                        d = d.with_label(s, "and in another file");
+                    }
+                }
+                diagnostics.push(d);
+            }
+        }
+        diagnostics.push(Diagnostic::global(&DUPLICATE_NAME, "no place"));
+        for style in [Style::Plain, Style::Colour] {
+            let fast = render_terminal(&sources, &diagnostics, style);
+            let slow = from_whole_text(&sources, &diagnostics, style);
+            if fast != slow {
+                let line = fast.lines().zip(slow.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                panic!("reports differ from line {line}:\n{}\n---\n{}", fast.lines().nth(line).unwrap_or(""), slow.lines().nth(line).unwrap_or(""));
+            }
+        }
+    }
+
+    #[test]
+    fn line_starts_follow_mietes_line_breaks() {
+        assert_eq!(miette_line_starts("a\r\nb\rc\nd"), [0, 3, 5, 7]);
+        assert_eq!(miette_line_starts("\r\r\n\n"), [0, 1, 3, 4]);
+        assert_eq!(miette_line_starts(""), [0]);
+    }
+}

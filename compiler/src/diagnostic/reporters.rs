@@ -40,11 +40,10 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// SARIF 2.1.0: one run, every code of the registry as a rule with its
-/// documentation, one result per diagnostic. File URIs are relative to the
-/// plan folder (`PLANROOT`); columns count Unicode code points.
-pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: Option<&std::path::Path>) -> String {
-    let codes = crate::registry::all();
+/// SARIF 2.1.0: one run, every code of `codes` ([`crate::registry::all`]) as a
+/// rule with its documentation, one result per diagnostic. File URIs are
+/// relative to the plan folder (`PLANROOT`); columns count Unicode code points.
+pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: Option<&std::path::Path>, codes: &[&'static Code]) -> String {
     let rules: Vec<Value> = codes
         .iter()
         .map(|c| {

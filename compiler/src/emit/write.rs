@@ -11,7 +11,7 @@
 
 use super::OutputFile;
 use crate::diagnostic::Diagnostic;
-use crate::registry::{FOREIGN_OUTPUT_FILES, OUTPUT_NOT_WRITTEN, UNSAFE_OUTPUT_FOLDER};
+use crate::diagnostic::codes::{FOREIGN_OUTPUT_FILES, OUTPUT_NOT_WRITTEN, UNSAFE_OUTPUT_FOLDER};
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};

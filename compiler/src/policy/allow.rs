@@ -19,7 +19,7 @@
 
 use super::{is_finding, INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 use crate::ast::{self, Term, Value, ValueKind};
-use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Severity};
 use crate::model::Model;
 use crate::schema::KindSchema;
 use crate::source::Span;
@@ -47,14 +47,15 @@ struct Allow {
 const SHAPE: &str = "write `allow POLICY because \"reason\"`, or `allow CODE because \"reason\"`";
 
 /// Removes the diagnostics the plan's suppressions cover, and reports the
-/// suppressions that are wrong or cover nothing.
-pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+/// suppressions that are wrong or cover nothing; `codes` is every code there
+/// is ([`crate::registry::all`]).
+pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static Code]) {
     let mut allows: Vec<Allow> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     let policies: Vec<&str> = model.of_kind("policy").map(|(_, n)| n.name()).collect();
     for node in &model.nodes {
         for block in &node.allows {
-            let (allow, problem) = read(block, &policies);
+            let (allow, problem) = read(block, &policies, codes);
             allows.extend(allow.map(|a| Allow { scope: node.span, ..a }));
             problems.extend(problem);
         }
@@ -93,8 +94,8 @@ pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
 
 /// A suppression, and what is wrong with it. One without a reason still
 /// suppresses, so that the plan reports the missing reason only.
-fn read(block: &ast::Block, policies: &[&str]) -> (Option<Allow>, Option<Diagnostic>) {
-    match target(block, policies) {
+fn read(block: &ast::Block, policies: &[&str], codes: &[&'static Code]) -> (Option<Allow>, Option<Diagnostic>) {
+    match target(block, policies, codes) {
         Err(d) => (None, Some(d)),
         Ok((allow, reason)) if reason.is_empty() => {
             let what = allow.what.clone();
@@ -106,7 +107,7 @@ fn read(block: &ast::Block, policies: &[&str]) -> (Option<Allow>, Option<Diagnos
     }
 }
 
-fn target(block: &ast::Block, policies: &[&str]) -> Result<(Allow, String), Diagnostic> {
+fn target(block: &ast::Block, policies: &[&str], codes: &[&'static Code]) -> Result<(Allow, String), Diagnostic> {
     let invalid = |span: Span, message: String, help: String| Diagnostic::new(&INVALID_SUPPRESSION, span, message).with_help(help);
     if let Some(body) = &block.body {
         return Err(invalid(body.span, "`allow` takes no `{ ... }`".into(), SHAPE.into()));
@@ -127,7 +128,7 @@ fn target(block: &ast::Block, policies: &[&str]) -> Result<(Allow, String), Diag
     };
     let target = if policies.contains(&what.as_str()) {
         Target::Policy(what.clone())
-    } else if let Some(code) = crate::registry::find(&what) {
+    } else if let Some(code) = crate::diagnostic::find_code(codes, &what) {
         if code.severity == Severity::Error && ![super::POLICY_FINDING.code, super::TAG_POLICY.code].contains(&code.code) {
             return Err(invalid(
                 what_span,
@@ -138,7 +139,6 @@ fn target(block: &ast::Block, policies: &[&str]) -> Result<(Allow, String), Diag
         Target::Code(code)
     } else {
         let mut known: Vec<&str> = policies.to_vec();
-        let codes = crate::registry::all();
         known.extend(codes.iter().map(|c| c.name));
         let help =
             did_you_mean(&what, known.iter().copied()).unwrap_or_else(|| "name a policy of the plan, a code such as ASH216, or a code's name".into());
