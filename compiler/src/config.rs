@@ -14,7 +14,6 @@
 
 use crate::declare_codes;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::load::PlanInput;
 use crate::model::Model;
 use crate::source::{SourceFile, SourceMap, Span};
 use std::collections::BTreeMap;
@@ -53,12 +52,20 @@ enum Level {
     Off,
 }
 
-/// Applies the project file's severities to the diagnostics, and reports what
-/// is wrong in the file itself.
-pub fn apply_severities(input: &PlanInput, model: &Model, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static Code]) {
-    let Some(bytes) = &input.config else { return };
+/// Applies the project file's severities (`config`, the bytes of the
+/// `ashlar.toml` in the plan's folder `root`) to the diagnostics, and reports
+/// what is wrong in the file itself.
+pub fn apply_severities(
+    config: Option<&[u8]>,
+    root: &std::path::Path,
+    model: &Model,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+    codes: &[&'static Code],
+) {
+    let Some(bytes) = config else { return };
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let file = sources.add(SourceFile::new(CONFIG_FILE, Some(input.root.join(CONFIG_FILE)), text.clone()));
+    let file = sources.add(SourceFile::new(CONFIG_FILE, Some(root.join(CONFIG_FILE)), text.clone()));
     let at = |offset: usize, len: usize| Span::new(file, offset, offset + len);
     let error = |span: Span, message: String, help: &str| Diagnostic::new(&INVALID_PROJECT_FILE, span, message).with_help(help.to_string());
 

@@ -238,7 +238,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     }
     let codes = registry::all();
     policy::allow::apply(&model, &mut diagnostics, &codes);
-    config::apply_severities(input, &model, &mut sources, &mut diagnostics, &codes);
+    config::apply_severities(input.config.as_deref(), &input.root, &model, &mut sources, &mut diagnostics, &codes);
     if diagnostics.iter().any(Diagnostic::is_error) {
         azure = None;
     }
