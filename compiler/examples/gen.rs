@@ -9,7 +9,8 @@
 //!
 //! - `--vms N`: machines in `compute` blocks of 10 (Windows and Linux in
 //!   turn, over three zones, one block to a subnet), each joining one of the
-//!   update groups when there are any;
+//!   update groups when there are any; `--machines-per-block N` changes the 10;
+//! - `--backup`: the machines are backed up by one nightly `backup_policy`;
 //! - `--scale-sets N`: Linux scale sets with autoscale, one to a subnet;
 //! - `--update-groups N`: weekly windows, every other one for Linux;
 //! - `--pools N`: pooled desktop pools of 4 hosts with a workspace;
@@ -18,6 +19,27 @@
 //!
 //! Machines, scale sets and pools take subnets in turn: the first subnet of
 //! every spoke, then the second, and so on.
+//!
+//! What each spoke has of its own, as teams write a landing zone:
+//!
+//! - `--nsg-rules N`: an `nsg` of N rules on every subnet of the spoke;
+//! - `--shared-rules`: a `rule_set` that every spoke's NSG includes;
+//! - `--nat`: a `nat_gateway` on every subnet of the spoke;
+//! - `--endpoints`: a private endpoint in the spoke's last subnet, its record
+//!   in a private DNS zone linked to the hub.
+//!
+//! `--landing-zone` is all of these at once: NSGs of 30 rules with a shared
+//! rule set, NAT gateways, endpoints, 10 machines a spoke in blocks of 5 with
+//! backup and two update groups each (four groups in all); flags after it
+//! change its parts.
+//!
+//! Shapes that test the compiler's limits rather than a real plan:
+//!
+//! - `--tags N`: N more tags in `settings`;
+//! - `--dns-servers N`: the hub's `dns_servers` lists N addresses;
+//! - `--long-name N`: a `vnet` whose name is N characters long, which the hub
+//!   peers with by a misspelt name (one character changed);
+//! - `--duplicates N`: N `key_vault` blocks of one name.
 
 const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0pB3r7xQ ops@laptop";
 const MACHINES_PER_BLOCK: usize = 10;
@@ -33,29 +55,87 @@ pub struct Sizes {
     pub update_groups: usize,
     pub pools: usize,
     pub policies: usize,
+    /// Machines in one `compute` block; 0 is [`MACHINES_PER_BLOCK`].
+    pub machines_per_block: usize,
+    pub backup: bool,
+    pub nsg_rules: usize,
+    pub shared_rules: bool,
+    pub nat: bool,
+    pub endpoints: bool,
+    pub tags: usize,
+    pub dns_servers: usize,
+    pub long_name: usize,
+    pub duplicates: usize,
+}
+
+impl Sizes {
+    fn machines_per_block(&self) -> usize {
+        if self.machines_per_block == 0 {
+            MACHINES_PER_BLOCK
+        } else {
+            self.machines_per_block
+        }
+    }
 }
 
 fn main() {
     let mut sizes = Sizes { spokes: 100, subnets: 4, ..Sizes::default() };
+    let mut landing_zone = false;
+    let mut vms_given = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let value = args.next().and_then(|v| v.parse().ok());
-        let slot = match arg.as_str() {
-            "--spokes" => &mut sizes.spokes,
-            "--subnets" => &mut sizes.subnets,
-            "--vms" => &mut sizes.vms,
-            "--scale-sets" => &mut sizes.scale_sets,
-            "--update-groups" => &mut sizes.update_groups,
-            "--pools" => &mut sizes.pools,
-            "--policies" => &mut sizes.policies,
-            _ => usage(),
+        let flag = match arg.as_str() {
+            "--landing-zone" => {
+                landing_zone = true;
+                sizes.nsg_rules = 30;
+                sizes.shared_rules = true;
+                sizes.nat = true;
+                sizes.endpoints = true;
+                sizes.machines_per_block = 5;
+                sizes.backup = true;
+                sizes.update_groups = 4;
+                None
+            }
+            "--backup" => Some(&mut sizes.backup),
+            "--shared-rules" => Some(&mut sizes.shared_rules),
+            "--nat" => Some(&mut sizes.nat),
+            "--endpoints" => Some(&mut sizes.endpoints),
+            _ => {
+                let value = args.next().and_then(|v| v.parse().ok());
+                let slot = match arg.as_str() {
+                    "--spokes" => &mut sizes.spokes,
+                    "--subnets" => &mut sizes.subnets,
+                    "--vms" => {
+                        vms_given = true;
+                        &mut sizes.vms
+                    }
+                    "--scale-sets" => &mut sizes.scale_sets,
+                    "--update-groups" => &mut sizes.update_groups,
+                    "--pools" => &mut sizes.pools,
+                    "--policies" => &mut sizes.policies,
+                    "--machines-per-block" => &mut sizes.machines_per_block,
+                    "--nsg-rules" => &mut sizes.nsg_rules,
+                    "--tags" => &mut sizes.tags,
+                    "--dns-servers" => &mut sizes.dns_servers,
+                    "--long-name" => &mut sizes.long_name,
+                    "--duplicates" => &mut sizes.duplicates,
+                    _ => usage(),
+                };
+                *slot = value.unwrap_or_else(|| usage());
+                continue;
+            }
         };
-        *slot = value.unwrap_or_else(|| usage());
+        if let Some(flag) = flag {
+            *flag = true;
+        }
+    }
+    if landing_zone && !vms_given {
+        sizes.vms = sizes.spokes * 10;
     }
     if sizes.spokes == 0 || sizes.spokes > 16_000 || sizes.subnets == 0 || sizes.subnets > 16 {
         fail("at most 16000 spokes of 1 to 16 subnets fit the address plan");
     }
-    let blocks = sizes.vms.div_ceil(MACHINES_PER_BLOCK) + sizes.scale_sets + sizes.pools;
+    let blocks = sizes.vms.div_ceil(sizes.machines_per_block()) + sizes.scale_sets + sizes.pools;
     if blocks > sizes.spokes * sizes.subnets {
         fail(&format!(
             "{blocks} machine blocks need a subnet each, and {} spokes x {} subnets make {}",
@@ -64,11 +144,21 @@ fn main() {
             sizes.spokes * sizes.subnets
         ));
     }
+    if sizes.machines_per_block() > 50 {
+        fail("at most 50 machines fit a subnet of 64 addresses");
+    }
+    if sizes.nsg_rules > 300 {
+        fail("at most 300 rules a direction fit the priorities 100 to 3999");
+    }
     print!("{}", plan(&sizes));
 }
 
 fn usage() -> ! {
-    eprintln!("usage: gen [--spokes N] [--subnets N] [--vms N] [--scale-sets N] [--update-groups N] [--pools N] [--policies N]");
+    eprintln!(
+        "usage: gen [--spokes N] [--subnets N] [--vms N] [--machines-per-block N] [--backup] [--scale-sets N] \
+         [--update-groups N] [--pools N] [--policies N] [--nsg-rules N] [--shared-rules] [--nat] [--endpoints] \
+         [--landing-zone] [--tags N] [--dns-servers N] [--long-name N] [--duplicates N]"
+    );
     std::process::exit(2);
 }
 
@@ -83,27 +173,94 @@ pub fn plan(sizes: &Sizes) -> String {
     if sizes.policies > 0 {
         out.push_str("use std.security\nuse std.reliability\n");
     }
-    out.push_str("\nsettings {\n  location = uksouth\n  tags { environment = \"test\"  owner = \"platform@contoso.com\" }\n}\n\n");
+    out.push_str("\nsettings {\n  location = uksouth\n  tags { environment = \"test\"  owner = \"platform@contoso.com\"");
+    for t in 0..sizes.tags {
+        out.push_str(&format!("\n    tag{t} = \"value {t}\""));
+    }
+    out.push_str(" }\n}\n\n");
     out.push_str("hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n");
+    if sizes.dns_servers > 0 {
+        // Addresses from 172.16.0.1 upwards, outside every network of the plan.
+        let first = u32::from(std::net::Ipv4Addr::new(172, 16, 0, 1));
+        let servers: Vec<String> = (0..sizes.dns_servers as u32).map(|k| std::net::Ipv4Addr::from(first + k).to_string()).collect();
+        out.push_str(&format!("  dns_servers = [{}]\n", servers.join(", ")));
+    }
+    if sizes.long_name > 0 {
+        out.push_str(&format!("  peer = [{}]\n", long_name(sizes.long_name, true)));
+    }
     out.push_str("  subnet GatewaySubnet 10.0.0.0/27\n  subnet AzureFirewallSubnet 10.0.0.64/26\n  subnet shared 10.0.1.0/24\n}\n\n");
+    if sizes.long_name > 0 {
+        out.push_str(&format!(
+            "vnet {} {{\n  resource_group = \"rg-long\"\n  address_space = [192.168.0.0/24]\n  subnet only 192.168.0.0/26\n}}\n\n",
+            long_name(sizes.long_name, false)
+        ));
+    }
+    for _ in 0..sizes.duplicates {
+        out.push_str("key_vault twin {\n  resource_group = \"rg-core-security\"\n  vault_name     = \"kv-core-prod-01\"\n}\n\n");
+    }
+    if sizes.shared_rules {
+        out.push_str(concat!(
+            "rule_set baseline {\n",
+            "  rule allow_lb_in { inbound allow any from AzureLoadBalancer priority 4000 }\n",
+            "  rule allow_vnet_in { inbound allow any from VirtualNetwork to VirtualNetwork priority 4001 }\n",
+            "  rule deny_all_in { inbound deny any from any priority 4096 description \"Deny what no rule above allows\" }\n",
+            "  rule allow_vnet_out { outbound allow any from VirtualNetwork to VirtualNetwork priority 4000 }\n",
+            "  rule allow_internet_out { outbound allow tcp [80, 443] from VirtualNetwork to Internet priority 4001 }\n",
+            "  rule deny_all_out { outbound deny any from any priority 4096 description \"Deny what no rule above allows\" }\n",
+            "}\n\n",
+        ));
+    }
+    if sizes.endpoints {
+        out.push_str("private_dns privatelink_blob {\n  resource_group = \"rg-core-dns\"\n  zone = \"privatelink.blob.core.windows.net\"\n  link = [core]\n}\n\n");
+    }
     for i in 0..sizes.spokes {
         // /22 blocks from 10.1.0.0: 64 per /16.
         let base = (1u32 << 24) * 10 + (1 << 16) + (i as u32) * 1024;
         let ip = |offset: u32| std::net::Ipv4Addr::from(base + offset);
-        out.push_str(&format!("spoke app{i} {{\n  hub = core\n  resource_group = \"rg-spokes-{}\"\n  address_space = [{}/22]\n", i / 50, ip(0)));
+        let group = format!("rg-spokes-{}", i / 50);
+        out.push_str(&format!("spoke app{i} {{\n  hub = core\n  resource_group = \"{group}\"\n  address_space = [{}/22]\n", ip(0)));
         // Each subnet a /26 (1024 / 16 = 64 addresses).
         for s in 0..sizes.subnets {
-            if s % 2 == 0 {
-                out.push_str(&format!("  subnet s{s} {}/26\n", ip(s as u32 * 64)));
+            let prefix = if s % 2 == 0 { format!("{}/26", ip(s as u32 * 64)) } else { "auto /26".to_string() };
+            let mut body = String::new();
+            if sizes.nsg_rules > 0 || sizes.shared_rules {
+                body.push_str(&format!("    nsg = app{i}_nsg\n"));
+            }
+            if sizes.nat {
+                body.push_str(&format!("    nat_gateway = app{i}_nat\n"));
+            }
+            if sizes.endpoints && s == sizes.subnets - 1 {
+                body.push_str(&format!(
+                    "    private_endpoint blob{i} {{\n      resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stapp{i}\"\n      group = blob\n      dns = privatelink_blob\n    }}\n"
+                ));
+            }
+            if body.is_empty() {
+                out.push_str(&format!("  subnet s{s} {prefix}\n"));
             } else {
-                out.push_str(&format!("  subnet s{s} auto /26\n"));
+                out.push_str(&format!("  subnet s{s} {prefix} {{\n{body}  }}\n"));
             }
         }
         out.push_str("}\n\n");
+        if sizes.nsg_rules > 0 || sizes.shared_rules {
+            out.push_str(&format!("nsg app{i}_nsg {{\n"));
+            if sizes.shared_rules {
+                out.push_str("  include = [baseline]\n");
+            }
+            for r in 0..sizes.nsg_rules {
+                out.push_str(&nsg_rule(i, r, sizes.subnets));
+            }
+            out.push_str("}\n\n");
+        }
+        if sizes.nat {
+            out.push_str(&format!("nat_gateway app{i}_nat {{\n  resource_group = \"{group}\"\n  zones = [1]\n}}\n\n"));
+        }
     }
     let mut subnets = (0..sizes.subnets).flat_map(|s| (0..sizes.spokes).map(move |i| format!("app{i}.s{s}")));
     if sizes.vms > 0 || sizes.pools > 0 {
         out.push_str("key_vault kv_core {\n  resource_group = \"rg-core-security\"\n  vault_name     = \"kv-core-prod-01\"\n}\n\n");
+    }
+    if sizes.backup && sizes.vms > 0 {
+        out.push_str("backup_policy nightly {\n  daily at 01:00 retain 30d\n  retain 12 weeks on sunday\n  timezone = \"GMT Standard Time\"\n}\n\n");
     }
     for g in 0..sizes.update_groups {
         let os = if g % 2 == 0 { "windows" } else { "linux" };
@@ -116,7 +273,7 @@ pub fn plan(sizes: &Sizes) -> String {
     let mut remaining = sizes.vms;
     let mut block = 0;
     while remaining > 0 {
-        let count = remaining.min(MACHINES_PER_BLOCK);
+        let count = remaining.min(sizes.machines_per_block());
         remaining -= count;
         let subnet = subnets.next().expect("checked: a subnet for every block");
         let windows = block % 2 == 0;
@@ -130,6 +287,9 @@ pub fn plan(sizes: &Sizes) -> String {
             out.push_str(&format!("  image = ubuntu_2404\n  ssh_key = \"{SSH_KEY}\"\n"));
         }
         out.push_str("  trusted_launch = true\n  encryption_at_host = true\n  boot_diagnostics = true\n");
+        if sizes.backup {
+            out.push_str("  backup = nightly\n");
+        }
         // Windows groups are the even ones, Linux the odd ones; a block's
         // machines take turns in two groups of their system, on different days.
         let own: Vec<usize> = (usize::from(!windows)..sizes.update_groups).step_by(2).collect();
@@ -161,6 +321,41 @@ pub fn plan(sizes: &Sizes) -> String {
         out.push_str(&policy(p));
     }
     out
+}
+
+/// A name of `length` characters; `misspelt` changes its middle character.
+fn long_name(length: usize, misspelt: bool) -> String {
+    let mut name: Vec<u8> = (0..length).map(|k| b"abcdefghijklmnopqrstuvwxyz"[(k * 7 + k / 26) % 26]).collect();
+    if misspelt {
+        let middle = length / 2;
+        name[middle] = if name[middle] == b'z' { b'y' } else { b'z' };
+    }
+    String::from_utf8(name).expect("ASCII")
+}
+
+/// Rule `r` of spoke `i`'s NSG: inbound and outbound in turn, each with a
+/// priority of its own, between the spoke's subnets, the hub and the Internet.
+fn nsg_rule(i: usize, r: usize, subnets: usize) -> String {
+    let direction = if r % 2 == 0 { "inbound" } else { "outbound" };
+    let priority = 100 + (r / 2) * 10;
+    let port = 1000 + r;
+    let here = format!("app{i}.s{}", r % subnets);
+    let there = format!("app{i}.s{}", (r + 1) % subnets);
+    match r % 5 {
+        0 => format!("  rule r{r} {{ {direction} allow tcp {port} from {there} to {here} priority {priority} }}\n"),
+        1 => format!(
+            "  rule r{r} {{ {direction} allow tcp [{port}, \"{}-{}\"] from {here} to core.shared priority {priority} }}\n",
+            port + 1000,
+            port + 1010
+        ),
+        2 => format!("  rule r{r} {{ {direction} allow udp {port} from [10.0.1.0/24, {there}] to {here} priority {priority} }}\n"),
+        3 if r % 2 == 0 => {
+            format!("  rule r{r} {{ inbound deny tcp {port} from Internet to {here} priority {priority} description \"No {port} from outside\" }}\n")
+        }
+        3 => format!("  rule r{r} {{ outbound deny tcp {port} from {here} to Internet priority {priority} description \"No {port} to outside\" }}\n"),
+        _ if r % 2 == 0 => format!("  rule r{r} {{ inbound allow tcp 443 from AzureLoadBalancer to {here} priority {priority} }}\n"),
+        _ => format!("  rule r{r} {{ outbound allow tcp 443 from {here} to Storage.UKSouth priority {priority} }}\n"),
+    }
 }
 
 /// One of five kinds of policy, in turn, each under its own name.
