@@ -2,7 +2,7 @@
 
 use super::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
 
 /// How to draw terminal reports.
@@ -16,6 +16,25 @@ pub enum Style {
 
 /// Renders diagnostics as miette reports, one after another.
 pub fn render_terminal(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style) -> String {
+    // Each file's lines are found once, for all the reports that show it.
+    let mut lines: Vec<Option<Vec<usize>>> = sources.iter().map(|_| None).collect();
+    let spans = diagnostics.iter().flat_map(|d| d.span.iter().chain(d.labels.iter().map(|l| &l.span)));
+    for span in spans {
+        let slot = &mut lines[span.file.0 as usize];
+        if slot.is_none() {
+            *slot = Some(miette_line_starts(&sources.get(span.file).text));
+        }
+    }
+    let source = |span: Span| {
+        let file = sources.get(span.file);
+        let line_starts = lines[span.file.0 as usize].as_deref().expect("lines found for every span");
+        Source { name: &file.name, text: &file.text, line_starts }
+    };
+    render_reports(diagnostics, style, |d| Report::new(d, &source))
+}
+
+/// Renders each diagnostic's report with miette's graphical handler.
+fn render_reports<'a, S: miette::SourceCode>(diagnostics: &'a [Diagnostic], style: Style, report: impl Fn(&'a Diagnostic) -> Report<S>) -> String {
     let theme = match style {
         Style::Colour => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
@@ -23,8 +42,7 @@ pub fn render_terminal(sources: &SourceMap, diagnostics: &[Diagnostic], style: S
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = Report::new(sources, diagnostic);
-        if handler.render_report(&mut out, &report).is_err() {
+        if handler.render_report(&mut out, &report(diagnostic)).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
         }
         out.push('\n');
@@ -91,18 +109,19 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Adapts a [`Diagnostic`] to miette. Labels in other files become related reports.
-struct Report {
+struct Report<S> {
     message: String,
     code: &'static str,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<S>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<S>>,
 }
 
-impl Report {
-    fn new(sources: &SourceMap, d: &Diagnostic) -> Report {
+impl<S> Report<S> {
+    /// `source` gives the text of the file a span is in, as miette reads it.
+    fn new(d: &Diagnostic, source: &impl Fn(Span) -> S) -> Report<S> {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if let Some(span) = d.span {
@@ -117,7 +136,7 @@ impl Report {
                     code: d.code.code,
                     severity: Severity::Info,
                     help: None,
-                    source: Some(named_source(sources, label.span)),
+                    source: Some(source(label.span)),
                     labels: vec![LabeledSpan::new_primary_with_span(None, to_miette(label.span))],
                     related: Vec::new(),
                 });
@@ -128,37 +147,94 @@ impl Report {
             code: d.code.code,
             severity: d.severity,
             help: d.help.clone(),
-            source: d.span.map(|span| named_source(sources, span)),
+            source: d.span.map(source),
             labels,
             related,
         }
     }
 }
 
-fn named_source(sources: &SourceMap, span: Span) -> NamedSource<String> {
-    let file = sources.get(span.file);
-    NamedSource::new(file.name.clone(), file.text.clone())
+/// One file's text as a report shows it. miette reads a span's lines by
+/// scanning the text from its start, which made a report of many diagnostics
+/// in a large file take time in proportion to both: this starts the scan a few
+/// lines above the span, from the lines found once for the file, and gives
+/// miette the same lines, line numbers and columns as a scan from the start.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+    /// Where each line starts, as miette counts lines ([`miette_line_starts`]).
+    line_starts: &'a [usize],
+}
+
+/// Where each line of a text starts, as miette counts them: 0, then after
+/// every `\r\n`, lone `\n` and lone `\r`.
+fn miette_line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                starts.push(i + 2);
+                i += 2;
+            }
+            b'\r' | b'\n' => {
+                starts.push(i + 1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    starts
+}
+
+impl miette::SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        // miette keeps the starts of the `context_lines_before` lines above the
+        // span's: starting one line further up, at a line start, it sees the
+        // same lines above the span, and everything after it as before.
+        let ended = self.line_starts.partition_point(|&start| start <= span.offset()) - 1;
+        let first = ended.saturating_sub(context_lines_before + 1);
+        let skip = self.line_starts[first];
+        let shifted = miette::SourceSpan::new((span.offset() - skip).into(), span.len());
+        let rest: &[u8] = &self.text.as_bytes()[skip..];
+        let inner = rest.read_span(&shifted, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            miette::SourceSpan::new((inner.span().offset() + skip).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
 }
 
 fn to_miette(span: Span) -> miette::SourceSpan {
     (span.start as usize, (span.end - span.start) as usize).into()
 }
 
-impl fmt::Display for Report {
+impl<S> fmt::Display for Report<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Debug for Report {
+impl<S> fmt::Debug for Report<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl<S> std::error::Error for Report<S> {}
 
-impl miette::Diagnostic for Report {
+impl<S: miette::SourceCode> miette::Diagnostic for Report<S> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }
@@ -240,7 +316,8 @@ mod tests {
     #[test]
     fn reports_read_from_line_starts_equal_reports_read_from_the_top() {
         let mut sources = SourceMap::default();
-        let ids: Vec<FileId> = TEXTS.iter().enumerate().map(|(i, t)| sources.add(SourceFile::new(format!("f{i}.ashlar"), None, t.to_string()))).collect();
+        let ids: Vec<FileId> =
+            TEXTS.iter().enumerate().map(|(i, t)| sources.add(SourceFile::new(format!("f{i}.ashlar"), None, t.to_string()))).collect();
         let mut diagnostics = Vec::new();
         for (&id, text) in ids.iter().zip(TEXTS) {
             let spans = spans(id, text, 1);
