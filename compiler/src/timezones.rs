@@ -240,6 +240,7 @@ pub fn windows_id_for(name: &str) -> Option<&'static TimeZone> {
 /// `Cen.` and `AUS` as the words they shorten ("West Europe Standard Time"
 /// means "W. Europe Standard Time").
 pub fn suggest(name: &str) -> Option<&'static TimeZone> {
+    use crate::diagnostic::near;
     if let Some(zone) = windows_id_for(name) {
         return Some(zone);
     }
@@ -266,14 +267,15 @@ pub fn suggest(name: &str) -> Option<&'static TimeZone> {
         words.join(" ").to_ascii_lowercase()
     };
     let expanded = expand(&wanted);
+    let (wanted_chars, expanded_chars) = (wanted.chars().count(), expanded.chars().count());
     TIME_ZONES
         .iter()
-        .map(|z| {
+        .filter_map(|z| {
             let id = z.id.to_ascii_lowercase();
-            let score = strsim::jaro_winkler(&wanted, &id).max(strsim::jaro_winkler(&expanded, &expand(&id)));
-            (score, z)
+            let scores = [near(&wanted, wanted_chars, &id), near(&expanded, expanded_chars, &expand(&id))];
+            let score = scores.into_iter().flatten().max_by(f64::total_cmp)?;
+            Some((score, z))
         })
-        .filter(|(score, _)| *score > 0.82)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, z)| z)
 }
