@@ -3,6 +3,7 @@ use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId, Spanned};
 use indexmap::IndexMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 declare_codes! {
     /// ## What it does
@@ -51,13 +52,27 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let settings = model.of_kind("settings").next();
     let plan_tags = settings.and_then(|(_, s)| s.map("tags"));
+    // The plan's tag names by their lower case, each list in the plan's order.
+    let mut plan_spellings: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, key) in plan_tags.into_iter().flat_map(|t| t.keys()).enumerate() {
+        plan_spellings.entry(key.to_lowercase()).or_default().push(i);
+    }
     for (id, node) in model.nodes.iter().enumerate() {
         let Some(tags) = node.map("tags") else {
             continue;
         };
+        // The first name of each lower case in this map.
+        let mut firsts: HashMap<String, usize> = HashMap::new();
         for (i, (key, entry)) in tags.iter().enumerate() {
             entry_limits(model, id, key, entry, out);
-            if let Some((first, first_entry)) = tags.iter().take(i).find(|(k, _)| k.to_lowercase() == key.to_lowercase()) {
+            let first = match firsts.entry(key.to_lowercase()) {
+                Entry::Occupied(first) => tags.get_index(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                    None
+                }
+            };
+            if let Some((first, first_entry)) = first {
                 out.push(
                     Diagnostic::new(
                         &TAG_LIMITS,
@@ -73,7 +88,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(plan_tags) = plan_tags {
                 // A block's tag replaces the plan's only when spelt the same.
                 for (key, entry) in tags {
-                    let Some((plan_key, plan_entry)) = plan_tags.iter().find(|(k, _)| *k != key && k.to_lowercase() == key.to_lowercase()) else {
+                    let spellings = plan_spellings.get(&key.to_lowercase()).map_or(&[][..], Vec::as_slice);
+                    let other = spellings.iter().filter_map(|&i| plan_tags.get_index(i)).find(|(k, _)| *k != key);
+                    let Some((plan_key, plan_entry)) = other else {
                         continue;
                     };
                     if tags.contains_key(plan_key) {
