@@ -164,6 +164,10 @@ pub struct Model {
     /// span of the call: what a value's file was called, for checks that go by
     /// its extension (`.ps1`).
     pub file_paths: IndexMap<Span, String>,
+    /// The subnets that use each NSG and route table, in declaration order:
+    /// found when first asked for ([`crate::blocks::attach::subnets_using`]),
+    /// which is after resolution has resolved every reference.
+    pub attachments: std::sync::OnceLock<IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>>,
 }
 
 impl Model {

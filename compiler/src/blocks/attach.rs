@@ -1,10 +1,10 @@
 //! Blocks that subnets attach to (`nsg = web_nsg`, `route_table = spoke_rt`):
 //! which subnets use them, and the resource group and region they default to.
 
+use crate::diagnostic::codes::MISSING_ATTRIBUTE;
 use crate::diagnostic::Diagnostic;
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
-use crate::diagnostic::codes::MISSING_ATTRIBUTE;
 use indexmap::IndexMap;
 
 /// The kinds subnets attach to, each with the subnet attribute that names it.
@@ -16,15 +16,26 @@ pub fn attribute(kind: &str) -> Option<&'static str> {
 }
 
 /// The subnets that use `target`, hubs' and spokes' in declaration order.
-pub fn subnets_using(model: &Model, target: NodeId) -> Vec<NodeId> {
-    let Some(attr) = attribute(model.node(target).kind.kind) else {
-        return Vec::new();
-    };
-    model
-        .networks()
-        .flat_map(|(_, network)| network.children.iter().copied())
-        .filter(|&subnet| model.node(subnet).is("subnet") && model.node(subnet).reference(attr) == Some(target))
-        .collect()
+pub fn subnets_using(model: &Model, target: NodeId) -> &[NodeId] {
+    // Found for every block at once, the first time any is asked for: every
+    // NSG and route table asks, and a scan of all subnets for each took time
+    // in proportion to their product.
+    let users = model.attachments.get_or_init(|| {
+        let mut users: IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState> = IndexMap::default();
+        for subnet in model.networks().flat_map(|(_, network)| network.children.iter().copied()) {
+            let node = model.node(subnet);
+            if !node.is("subnet") {
+                continue;
+            }
+            for (kind, attr) in ATTACHABLE {
+                if let Some(target) = node.reference(attr).filter(|&t| model.node(t).is(kind)) {
+                    users.entry(target).or_default().push(subnet);
+                }
+            }
+        }
+        users
+    });
+    users.get(&target).map_or(&[], Vec::as_slice)
 }
 
 /// The network of the first subnet that uses `target`.

@@ -37,35 +37,51 @@ pub const CHECK: Check = Check { code: &ADDRESS_IN_NO_SUBNET, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
+    let spaces = Spaces::new(model);
     for (id, _) in model.of_kind("rule") {
         let Some(r) = rule(model, id) else { continue };
         for address in r.source.iter().chain(r.destination) {
-            check(model, id, address, out);
+            check(model, &spaces, id, address, out);
         }
     }
     for (id, _) in model.of_kind("route") {
         let Some(r) = route(model, id) else { continue };
-        check(model, id, &Spanned { value: r.prefix.value.clone(), span: r.prefix.span }, out);
+        check(model, &spaces, id, &Spanned { value: r.prefix.value.clone(), span: r.prefix.span }, out);
     }
 }
 
-/// The network whose address space holds `net` (an address is a /32 or /128),
-/// with the subnets it has, when `net` lies in no subnet. A prefix as large as
-/// a whole address space is no typo.
-pub(super) fn stray(model: &Model, net: IpNet) -> Option<(NodeId, Vec<(NodeId, IpNet)>)> {
-    let (network, _) = model.networks().find(|(_, n)| n.prefixes("address_space").iter().any(|p| p.value.contains(&net) && p.value != net))?;
-    let subnets = super::subnets(model, network);
-    let in_subnet = subnets.iter().any(|(_, s)| s.contains(&net) || net.contains(s));
-    (!in_subnet).then_some((network, subnets))
+/// The address spaces of the plan's networks, to find the network an address is in.
+pub(super) struct Spaces(super::Prefixes);
+
+impl Spaces {
+    pub(super) fn new(model: &Model) -> Spaces {
+        let mut prefixes = super::Prefixes::new();
+        for (network, node) in model.networks() {
+            for prefix in node.prefixes("address_space") {
+                prefixes.add(prefix.value, network);
+            }
+        }
+        Spaces(prefixes)
+    }
+
+    /// The network whose address space holds `net` (an address is a /32 or
+    /// /128), with the subnets it has, when `net` lies in no subnet. A prefix
+    /// as large as a whole address space is no typo.
+    pub(super) fn stray(&self, model: &Model, net: IpNet) -> Option<(NodeId, Vec<(NodeId, IpNet)>)> {
+        let (_, network) = self.0.first_containing(net, net.prefix_len())?;
+        let subnets = super::subnets(model, network);
+        let in_subnet = subnets.iter().any(|(_, s)| s.contains(&net) || net.contains(s));
+        (!in_subnet).then_some((network, subnets))
+    }
 }
 
-fn check(model: &Model, owner: NodeId, address: &Spanned<Typed>, out: &mut Vec<Diagnostic>) {
+fn check(model: &Model, spaces: &Spaces, owner: NodeId, address: &Spanned<Typed>, out: &mut Vec<Diagnostic>) {
     let net = match address.value {
         Typed::Prefix(net) => net,
         Typed::Ip(ip) => IpNet::from(ip),
         _ => return,
     };
-    let Some((network, subnets)) = stray(model, net) else { return };
+    let Some((network, subnets)) = spaces.stray(model, net) else { return };
     let shown = match address.value {
         Typed::Ip(ip) => ip.to_string(),
         _ => net.to_string(),

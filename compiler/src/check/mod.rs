@@ -285,6 +285,38 @@ fn subnets(model: &Model, network: NodeId) -> Vec<(NodeId, IpNet)> {
     model.node(network).children.iter().filter(|&&c| model.node(c).is("subnet")).filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p))).collect()
 }
 
+/// Prefixes, each with the block it belongs to, for finding the first that
+/// holds an address or a prefix by looking up its supernets, one a length,
+/// rather than comparing it with every prefix of the plan.
+struct Prefixes {
+    /// Each prefix (normalised) with the first block given it, and when it was given.
+    first: std::collections::HashMap<IpNet, (usize, NodeId), foldhash::fast::FixedState>,
+    added: usize,
+}
+
+impl Prefixes {
+    fn new() -> Prefixes {
+        Prefixes { first: Default::default(), added: 0 }
+    }
+
+    fn add(&mut self, prefix: IpNet, owner: NodeId) {
+        self.first.entry(prefix.trunc()).or_insert((self.added, owner));
+        self.added += 1;
+    }
+
+    /// The block of the first prefix added that contains `net` and is shorter
+    /// than `shorter_than` bits.
+    fn first_containing(&self, net: IpNet, shorter_than: u8) -> Option<(IpNet, NodeId)> {
+        (0..shorter_than.min(net.prefix_len() + 1))
+            .filter_map(|length| {
+                let supernet = IpNet::new(net.addr(), length).ok()?.trunc();
+                self.first.get(&supernet).map(|&(added, owner)| (added, supernet, owner))
+            })
+            .min_by_key(|&(added, _, _)| added)
+            .map(|(_, prefix, owner)| (prefix, owner))
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::diagnostic::Diagnostic;

@@ -1,10 +1,10 @@
-use super::address_in_no_subnet::stray;
+use super::address_in_no_subnet::Spaces;
 use super::{Check, Context};
+use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use crate::blocks::routing::route;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Typed};
-use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -40,10 +40,12 @@ pub const CHECK: Check = Check { code: &NEXT_HOP_IN_NO_SUBNET, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
+    let spaces = Spaces::new(model);
+    let mut subnets = None;
     for (id, _) in model.of_kind("route") {
         let Some(r) = route(model, id) else { continue };
         let Typed::Ip(ip) = *r.next_hop.value else { continue };
-        let problem = match stray(model, IpNet::from(ip)) {
+        let problem = match spaces.stray(model, IpNet::from(ip)) {
             Some((network, subnets)) => {
                 let listed: Vec<String> = subnets.iter().map(|(s, p)| format!("{} {p}", model.node(*s).name())).collect();
                 let help = if listed.is_empty() {
@@ -56,7 +58,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     help,
                 ))
             }
-            None => reserved(model, ip),
+            None => reserved(model, subnets.get_or_insert_with(|| all_subnets(model)), ip),
         };
         if let Some((why, help)) = problem {
             out.push(
@@ -68,9 +70,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// When `ip` is an address Azure keeps in its IPv4 subnet: why, and the fix.
-fn reserved(model: &Model, ip: IpAddr) -> Option<(String, String)> {
+fn reserved(model: &Model, subnets: &super::Prefixes, ip: IpAddr) -> Option<(String, String)> {
     let IpAddr::V4(v4) = ip else { return None };
-    let (subnet, net) = subnet_of(model, ip)?;
+    let (net, subnet) = subnets.first_containing(IpNet::from(ip), u8::MAX)?;
     let IpNet::V4(net) = net else { return None };
     let offset = u32::from(v4) - u32::from(net.network());
     let last = u32::from(net.broadcast()) - u32::from(net.network());
@@ -88,8 +90,14 @@ fn reserved(model: &Model, ip: IpAddr) -> Option<(String, String)> {
     ))
 }
 
-fn subnet_of(model: &Model, ip: IpAddr) -> Option<(NodeId, IpNet)> {
-    model.networks().flat_map(|(network, _)| super::subnets(model, network)).find(|(_, net)| net.contains(&ip))
+/// Every subnet with a prefix, networks in declaration order, for finding the
+/// first that holds an address.
+fn all_subnets(model: &Model) -> super::Prefixes {
+    let mut prefixes = super::Prefixes::new();
+    for (subnet, net) in model.networks().flat_map(|(network, _)| super::subnets(model, network)) {
+        prefixes.add(net, subnet);
+    }
+    prefixes
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let included: Vec<NodeId> = model.of_kind("nsg").flat_map(|(nsg, _)| includes(model, nsg)).map(|(set, _)| set).collect();
+    let included: std::collections::HashSet<NodeId> = model.of_kind("nsg").flat_map(|(nsg, _)| includes(model, nsg)).map(|(set, _)| set).collect();
     for (id, node) in model.of_kind("rule_set") {
         if !included.contains(&id) {
             warn(
