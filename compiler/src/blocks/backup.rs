@@ -14,11 +14,11 @@
 
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
+use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Spanned, Typed};
-use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -580,21 +580,33 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
 pub fn lower_backup(lw: &mut Lowering) {
     let model = lw.model;
     // Vaults by region and resource group (as deployed), and policies by vault and block.
-    let mut vaults: Vec<(String, String, ResourceId, String)> = Vec::new();
+    // Region and resource group in lower case: a vault and its name.
+    let mut vaults: IndexMap<(String, String), (ResourceId, String)> = IndexMap::new();
     let mut policies: IndexMap<(ResourceId, NodeId), ResourceId> = IndexMap::new();
+    // Each block's machines, and each resource's children, in order: found
+    // once rather than by a scan of every resource for each block and machine.
+    // What this pass adds is neither a machine nor a machine's child.
+    let mut machines_of: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
+    let mut children_of: IndexMap<ResourceId, Vec<ResourceId>> = IndexMap::new();
+    for (r, resource) in lw.plan.resources.iter().enumerate() {
+        if resource.resource_type == super::compute::VIRTUAL_MACHINE {
+            machines_of.entry(resource.origin).or_default().push(r);
+        }
+        if let Some(parent) = resource.parent {
+            children_of.entry(parent).or_default().push(r);
+        }
+    }
     for (block, node) in model.of_kind("compute") {
         let Some(policy_block) = node.reference("backup") else { continue };
         let Ok(policy) = read(model, policy_block) else { continue };
-        let machines: Vec<ResourceId> = (0..lw.plan.resources.len())
-            .filter(|&r| lw.plan.resources[r].origin == block && lw.plan.resources[r].resource_type == super::compute::VIRTUAL_MACHINE)
-            .collect();
+        let machines: &[ResourceId] = machines_of.get(&block).map_or(&[], Vec::as_slice);
         let Some(&first) = machines.first() else { continue };
         let location = lw.plan.resources[first].location.clone().unwrap_or_default();
         let rg = lw.plan.resources[first].resource_group.clone();
 
-        let existing = vaults.iter().find(|(l, g, _, _)| l.eq_ignore_ascii_case(&location) && g.eq_ignore_ascii_case(&rg));
-        let (vault, vault_name) = match existing {
-            Some((_, _, vault, name)) => (*vault, name.clone()),
+        let key = (location.to_ascii_lowercase(), rg.to_ascii_lowercase());
+        let (vault, vault_name) = match vaults.get(&key) {
+            Some((vault, name)) => (*vault, name.clone()),
             None => {
                 let name = lw.names.recovery_vault(node.str("resource_group").unwrap_or(&rg), &location);
                 let mut resource = Resource::new(
@@ -609,7 +621,7 @@ pub fn lower_backup(lw: &mut Lowering) {
                 resource.top.insert("sku".into(), Prop::object([("name", Prop::str("RS0")), ("tier", Prop::str("Standard"))]));
                 resource.properties = Prop::object([("publicNetworkAccess", Prop::str("Enabled"))]);
                 let vault = lw.push(resource);
-                vaults.push((location.clone(), rg.clone(), vault, name.clone()));
+                vaults.insert(key, (vault, name.clone()));
                 (vault, name)
             }
         };
@@ -637,12 +649,12 @@ pub fn lower_backup(lw: &mut Lowering) {
             }
         };
 
-        for vm in machines {
+        for &vm in machines {
             let vm_name = lw.plan.resources[vm].name[0].clone();
             let vm_group = lw.plan.resources[vm].resource_group.clone();
             // After the machine's extensions too: Azure Backup adds its own to the machine.
             let mut depends_on = vec![vault, policy_id, vm];
-            depends_on.extend((0..lw.plan.resources.len()).filter(|&r| lw.plan.resources[r].parent == Some(vm)));
+            depends_on.extend(children_of.get(&vm).into_iter().flatten());
             let name = vec![
                 vault_name.clone(),
                 "Azure".to_string(),
