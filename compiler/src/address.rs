@@ -5,10 +5,10 @@
 //! moves a prefix chosen before.
 
 use crate::declare_codes;
+use crate::diagnostic::codes::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
 use crate::diagnostic::Diagnostic;
 use crate::lockfile::LOCK_FILE;
 use crate::model::{Attr, Model, NodeId, Typed};
-use crate::diagnostic::codes::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
 use crate::source::Span;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -4,10 +4,10 @@
 //! Edges point from what is needed to what needs it, so a topological order is
 //! a deployment order. A circle among blocks is an error naming them.
 
+use crate::diagnostic::codes::DEPENDENCY_CYCLE;
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{AzurePlan, Deployment, Grouping, ResourceId};
 use crate::model::{Model, NodeId, Typed};
-use crate::diagnostic::codes::DEPENDENCY_CYCLE;
 use indexmap::{IndexMap, IndexSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -54,8 +54,11 @@ pub fn block_graph(model: &Model) -> (DiGraph<NodeId, ()>, IndexMap<NodeId, Node
         let mut targets = Vec::new();
         references(model, id, &mut targets);
         let targets: IndexSet<NodeId> = targets.into_iter().map(|t| top(model, t)).collect();
+        // Each pair once (the targets are a set, and `from` differs on each
+        // turn): `add_edge`, since `update_edge` first walks the target's
+        // edges, which for a hub that every spoke names are as many as the spokes.
         for target in targets {
-            graph.update_edge(index[&target], from, ());
+            graph.add_edge(index[&target], from, ());
         }
     }
     (graph, index)

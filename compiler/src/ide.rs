@@ -3,10 +3,10 @@
 //! the analysis and a byte offset, so the language server and the tests share
 //! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 
-use crate::report::address_plan::address_plan;
 use crate::ast::{self, Term};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Node, NodeId, Typed};
+use crate::report::address_plan::address_plan;
 use crate::schema::{self, Type};
 use crate::source::{FileId, Span};
 use crate::Analysis;
@@ -785,11 +785,7 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
     if (d.severity == Severity::Error && !finding) || [UNUSED_SUPPRESSION.code, INVALID_SUPPRESSION.code].contains(&d.code.code) {
         return None;
     }
-    let what = if d.code.code == POLICY_FINDING.code {
-        d.policy.as_deref()?.to_string()
-    } else {
-        d.code.code.to_string()
-    };
+    let what = if d.code.code == POLICY_FINDING.code { d.policy.as_deref()?.to_string() } else { d.code.code.to_string() };
     let model = &analysis.model;
     let mut holders: Vec<NodeId> = model
         .nodes

@@ -22,14 +22,17 @@
 //!    and the tag policy run on those.
 //! 7. [`emit`] writes the IR as ARM JSON and as Bicep.
 //!
-//! [`analyze`] runs stages 1 to 6 and is the one entry point of the CLI's
+//! [`analyze`] runs stages 2 to 6 and is the one entry point of the CLI's
 //! `check`, `build` and `graph` and of the language server: nothing is computed
-//! twice. Every problem is a [`diagnostic::Diagnostic`] with a code and a span,
-//! rendered only at the edges ([`diagnostic::render`]).
+//! twice. It is a function of one input, [`load::PlanInput`]: the plan's files,
+//! its lock and project file, the texts `file(...)` names and today's date all
+//! reach it there. Every problem is a [`diagnostic::Diagnostic`] with a code and
+//! a span, rendered only at the edges ([`diagnostic::render`]).
+//! `docs/architecture.md` maps the layers and says where a change goes.
 
 pub mod address;
-pub mod azure;
 pub mod ast;
+pub mod azure;
 pub mod blocks;
 pub mod calendar;
 pub mod check;
@@ -56,11 +59,11 @@ pub mod stdlib;
 pub mod syntax;
 pub mod timezones;
 
+use diagnostic::codes::UNKNOWN_MODULE;
 use diagnostic::Diagnostic;
 use load::PlanInput;
 use lower::ir::AzurePlan;
 use model::Model;
-use diagnostic::codes::UNKNOWN_MODULE;
 use source::{FileId, SourceFile, SourceMap};
 
 /// Everything ashlar knows about a plan.
@@ -77,6 +80,8 @@ pub struct Analysis {
     pub lock: Option<String>,
     /// How long each stage took, for `--verbose`.
     pub timings: Timings,
+    /// The date the analysis counted from, and where it came from.
+    pub today: (calendar::Date, calendar::TodaySource),
 }
 
 /// The time each stage of a run took, in the order they ran.
@@ -187,8 +192,8 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = input.skipped.clone();
-    // Today is read once, here, for every stage and thread that needs it.
-    let today = calendar::today_with_source();
+    // Today comes with the input, or is read once, here, for every stage and thread that needs it.
+    let today = input.today.unwrap_or_else(calendar::today_with_source);
 
     for input_file in &input.files {
         let id = sources.add(SourceFile::new(input_file.name.clone(), Some(input_file.path.clone()), String::new()));
@@ -212,7 +217,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     timings.lap("parse");
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
-    let (model, errors) = resolve::resolve(&trees, &library, Some(&input.root), &locked);
+    let (model, errors) = resolve::resolve(&trees, &library, Some(input), &locked);
     diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
     timings.lap("resolve");
     diagnostics.extend(check::run(&model, today));
@@ -245,7 +250,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     diagnostic::sort(&mut diagnostics);
     let lock = lock_update(input, &model);
     timings.lap("finish");
-    Analysis { sources, files, model, azure, diagnostics, lock, timings }
+    Analysis { sources, files, model, azure, diagnostics, lock, timings, today }
 }
 
 /// The plan's `ashlar.lock`, read and checked ([`lockfile::read`]); a lock that
@@ -333,9 +338,7 @@ pub fn analyze_text(text: &str, root: &std::path::Path) -> Analysis {
     let input = PlanInput {
         root: root.to_path_buf(),
         files: vec![load::InputFile { name: "main.ashlar".into(), path: root.join("main.ashlar"), bytes: text.as_bytes().to_vec() }],
-        lock: None,
-        config: None,
-        skipped: Vec::new(),
+        ..PlanInput::default()
     };
     analyze(&input)
 }

@@ -1,7 +1,7 @@
 //! Reading a plan from disk: one `.ashlar` file, or every one below a folder.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes::{SKIPPED_PLAN_ENTRY, UNREADABLE_PLAN};
+use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// One file of a plan, as bytes: decoding is the parser's job, so that a bad
@@ -14,8 +14,11 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
-/// What [`crate::analyze`] reads: the plan folder and its files.
-#[derive(Clone, Debug)]
+/// Everything [`crate::analyze`] reads, the way typst's `World` is: the plan's
+/// files, its lock and project file, the texts `file(...)` names, and today's
+/// date. An analysis is a function of this input and of nothing else, so an
+/// editor can hand it unsaved texts and a test a fixed date.
+#[derive(Clone, Debug, Default)]
 pub struct PlanInput {
     /// The plan's folder. `file(...)` paths resolve inside it and nowhere else.
     pub root: PathBuf,
@@ -26,6 +29,24 @@ pub struct PlanInput {
     pub config: Option<Vec<u8>>,
     /// What the walk of the plan folder left out, as warnings ([`read_plan`]).
     pub skipped: Vec<Diagnostic>,
+    /// Texts `file(...)` reads instead of the disk's, by their path relative to
+    /// [`Self::root`] (`cloud-init/web.yaml`): what an editor holds unsaved.
+    pub texts: std::collections::BTreeMap<String, String>,
+    /// The date checks count from and where it came from; `None` reads it
+    /// when the analysis starts ([`crate::calendar::today_with_source`]).
+    pub today: Option<(crate::calendar::Date, crate::calendar::TodaySource)>,
+}
+
+impl PlanInput {
+    /// The text of `file(rel)`: the one held in [`Self::texts`], else the
+    /// file's inside the plan's folder; `Err` says why it cannot be had.
+    pub fn file_text(&self, rel: &str) -> Result<String, String> {
+        if let Some(text) = self.texts.get(rel) {
+            return Ok(text.clone());
+        }
+        let path = resolve_in_plan(&self.root, rel)?;
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}"))
+    }
 }
 
 /// Files larger than this are refused rather than read into memory.
@@ -51,7 +72,7 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         let lock = read_lock(&root)?;
         let config = read_optional(&root, crate::config::CONFIG_FILE)?;
         let files = vec![InputFile { name, path: path.to_path_buf(), bytes }];
-        return Ok(PlanInput { root, files, lock, config, skipped: Vec::new() });
+        return Ok(PlanInput { root, files, lock, config, ..PlanInput::default() });
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     let mut walk = Walk { root: path, root_real: &root_real, files: Vec::new(), skipped: Vec::new(), open: vec![root_real.clone()] };
@@ -60,13 +81,17 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     if files.is_empty() {
         let mut why = format!("{} holds no .ashlar file", path.display());
         if !skipped.is_empty() {
-            why.push_str(&format!(" that could be read ({} left out: {})", skipped.len(), skipped.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")));
+            why.push_str(&format!(
+                " that could be read ({} left out: {})",
+                skipped.len(),
+                skipped.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+            ));
         }
         return Err(unreadable(why));
     }
     let lock = read_lock(path)?;
     let config = read_optional(path, crate::config::CONFIG_FILE)?;
-    Ok(PlanInput { root: path.to_path_buf(), files, lock, config, skipped })
+    Ok(PlanInput { root: path.to_path_buf(), files, lock, config, skipped, ..PlanInput::default() })
 }
 
 /// The walk of a plan folder: its files in name order, depth first, and what it left out.

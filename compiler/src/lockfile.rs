@@ -5,8 +5,8 @@
 //! it when what was chosen changes; `ashlar check` only reads it.
 
 use crate::address::{earlier_overlaps, Allocations};
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes::INVALID_LOCK_FILE;
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -322,7 +322,8 @@ fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) ->
     let written = ashlar::emit::write_output(out, &files, replace).and_then(|()| match &analysis.lock {
         Some(lock) => write_lock(plan, lock).map_err(|error| {
             let why = format!("the output is written, but {} is not: {error}", ashlar::lockfile::LOCK_FILE);
-            Diagnostic::global(&ashlar::diagnostic::codes::OUTPUT_NOT_WRITTEN, why).with_help("make the plan's folder writable and build again, so that `auto` prefixes are kept")
+            Diagnostic::global(&ashlar::diagnostic::codes::OUTPUT_NOT_WRITTEN, why)
+                .with_help("make the plan's folder writable and build again, so that `auto` prefixes are kept")
         }),
         None => Ok(()),
     });
@@ -497,8 +498,9 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
         report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
     let table = ashlar::report::address_plan::address_plan(&analysis.model);
-    // The patch calendar, counted from today: SOURCE_DATE_EPOCH's date, else the clock's.
-    let (today, source) = ashlar::calendar::today_with_source();
+    // The patch calendar, counted from the day the analysis counted from:
+    // SOURCE_DATE_EPOCH's date, else the clock's.
+    let (today, source) = analysis.today;
     let updates = ashlar::report::update_plan::update_plan(&analysis.model, today);
     match format {
         TableFormat::Table => {

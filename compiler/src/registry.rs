@@ -8,7 +8,6 @@
 use crate::diagnostic::codes::*;
 use crate::diagnostic::Code;
 
-
 /// Every code ashlar can report, pipeline and checks.
 pub fn all() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = vec![

@@ -5,19 +5,24 @@
 //! resolves references. Every problem is reported; none stops the others.
 
 use crate::ast::{self, Ident, Term, ValueKind};
-use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
 use crate::diagnostic::codes::*;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::load::PlanInput;
+use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
 use crate::schema::{self, AttrSchema, Naming, Type};
 use crate::source::{FileId, Span};
 use indexmap::IndexMap;
-use std::path::Path;
 
 /// Builds the typed model of a plan from its parsed files.
 /// `library` holds the files of the standard library, whose blocks a plan's own
 /// blocks of the same name shadow.
-pub fn resolve(files: &[&ast::File], library: &[FileId], root: Option<&Path>, locked: &crate::address::Allocations) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver { library, root, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
+pub fn resolve(
+    files: &[&ast::File],
+    library: &[FileId],
+    input: Option<&PlanInput>,
+    locked: &crate::address::Allocations,
+) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver { library, input, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
     for file in files {
         for item in &file.items {
             match item {
@@ -46,7 +51,8 @@ struct RawAttr {
 
 struct Resolver<'a> {
     library: &'a [FileId],
-    root: Option<&'a Path>,
+    /// What `file(...)` reads from; `None` for text with no plan around it.
+    input: Option<&'a PlanInput>,
     model: Model,
     /// Untyped attributes of each node, by node id.
     raw: Vec<Vec<RawAttr>>,
@@ -511,12 +517,11 @@ impl Resolver<'_> {
             self.error(Diagnostic::new(&TYPE_MISMATCH, span, "`file` takes one string: the path").with_help("write `file(\"cloud-init/web.yaml\")`"));
             return None;
         };
-        let Some(root) = self.root else {
+        let Some(input) = self.input else {
             self.error(Diagnostic::new(&FILE_OUTSIDE_PLAN, name.span, "this plan has no folder to read files from"));
             return None;
         };
-        let read = crate::load::resolve_in_plan(root, rel)
-            .and_then(|path| std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` as UTF-8 text: {e}")));
+        let read = input.file_text(rel);
         match read {
             Ok(text) => {
                 self.model.file_paths.insert(span, rel.clone());

@@ -5,8 +5,8 @@
 //! literal out of range is reported as a diagnostic with a span.
 
 use crate::ast::*;
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes::{INVALID_ENCODING, INVALID_LITERAL, NESTING_TOO_DEEP, SYNTAX_ERROR};
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -818,10 +818,14 @@ mod tests {
         let file = FileId(0);
         let names = |text: &str| {
             let (tree, diagnostics) = super::parse(file, text);
-            let names: Vec<String> = tree.items.iter().filter_map(|i| match i {
-                crate::ast::Item::Block(b) => Some(b.head.name.clone()),
-                _ => None,
-            }).collect();
+            let names: Vec<String> = tree
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    crate::ast::Item::Block(b) => Some(b.head.name.clone()),
+                    _ => None,
+                })
+                .collect();
             (names, diagnostics.iter().map(|d| d.code.code).collect::<Vec<_>>())
         };
         // A block being typed between two whole ones.

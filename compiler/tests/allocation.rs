@@ -12,8 +12,7 @@ fn analyze(text: &str, lock: Option<&str>) -> ashlar::Analysis {
         root: root.clone(),
         files: vec![InputFile { name: "plan.ashlar".into(), path: root.join("plan.ashlar"), bytes: text.as_bytes().to_vec() }],
         lock: lock.map(|l| l.as_bytes().to_vec()),
-        config: None,
-        skipped: Vec::new(),
+        ..PlanInput::default()
     })
 }
 

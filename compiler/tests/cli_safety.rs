@@ -233,13 +233,8 @@ fn editor_artefacts_and_links_do_not_stop_a_plan() {
     let out = ashlar_in(w, &["check", "plan", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let skipped: Vec<String> = report
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "ASH017")
-        .map(|d| d["message"].as_str().unwrap().to_string())
-        .collect();
+    let skipped: Vec<String> =
+        report.as_array().unwrap().iter().filter(|d| d["code"] == "ASH017").map(|d| d["message"].as_str().unwrap().to_string()).collect();
     for (entry, why) in [
         (".#hub.ashlar", "a link to nothing"),
         ("modules", "a link to nothing"),
@@ -280,9 +275,7 @@ fn the_progress_line_is_cleared_before_the_report_on_a_terminal() {
 }
 
 fn which(program: &str) -> Result<PathBuf, ()> {
-    std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(program)).find(|p| p.is_file()))
-        .ok_or(())
+    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(program)).find(|p| p.is_file())).ok_or(())
 }
 
 #[test]

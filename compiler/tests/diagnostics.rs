@@ -66,8 +66,9 @@ fn analyze(path: &str) -> (SourceMap, Vec<Diagnostic>) {
         return build_into(Path::new(path), out.trim());
     }
     match ashlar::load::read_plan(Path::new(path)) {
-        Ok(input) => {
-            let analysis = ashlar::calendar::with_today(TODAY, || ashlar::analyze(&input));
+        Ok(mut input) => {
+            input.today = Some((TODAY, ashlar::calendar::TodaySource::Fixed));
+            let analysis = ashlar::analyze(&input);
             (analysis.sources, analysis.diagnostics)
         }
         Err(diagnostic) => (SourceMap::default(), vec![diagnostic]),
@@ -82,8 +83,9 @@ fn build_into(fixture: &Path, out: &str) -> (SourceMap, Vec<Diagnostic>) {
     if let Err(refusal) = ashlar::emit::check_output_folder(&out, &plan, Replace::OwnOutputOnly) {
         return (SourceMap::default(), vec![refusal]);
     }
-    let input = ashlar::load::read_plan(&plan).expect("the fixture's plan reads");
-    let analysis = ashlar::calendar::with_today(TODAY, || ashlar::analyze(&input));
+    let mut input = ashlar::load::read_plan(&plan).expect("the fixture's plan reads");
+    input.today = Some((TODAY, ashlar::calendar::TodaySource::Fixed));
+    let analysis = ashlar::analyze(&input);
     let mut diagnostics = analysis.diagnostics;
     let azure = analysis.azure.expect("the fixture's plan is clean");
     if let Err(failure) = ashlar::emit::write_output(&out, &ashlar::emit::emit(&azure), Replace::OwnOutputOnly) {

@@ -676,7 +676,8 @@ fn siblings(dir: &Path) -> Vec<String> {
 fn write_creates_then_replaces_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n"), ("stale.txt", "old\n")]), Replace::OwnOutputOnly).unwrap();
+    emit::write_atomically(&out, &files(&[("main.json", "{}\n"), ("modules/a.bicep", "// a\n"), ("stale.txt", "old\n")]), Replace::OwnOutputOnly)
+        .unwrap();
     assert_eq!(
         read_tree(&out),
         [("main.json".into(), "{}\n".into()), ("modules/a.bicep".into(), "// a\n".into()), ("stale.txt".into(), "old\n".into())]
@@ -817,12 +818,8 @@ fn staging_folders_of_a_killed_build_are_removed_by_the_next() {
     std::fs::create_dir(&other).unwrap();
 
     emit::write_atomically(&out, &files(&[("main.json", "{}\n")]), Replace::OwnOutputOnly).unwrap();
-    let mut expected = vec![
-        format!(".other.new-{pid}-5"),
-        format!(".out.new-{pid}-3"),
-        format!(".out.new-{}-4", std::process::id()),
-        "out".to_string(),
-    ];
+    let mut expected =
+        vec![format!(".other.new-{pid}-5"), format!(".out.new-{pid}-3"), format!(".out.new-{}-4", std::process::id()), "out".to_string()];
     expected.sort();
     assert_eq!(siblings(dir.path()), expected);
     assert_eq!(std::fs::read_to_string(foreign.join("notes.txt")).unwrap(), "mine");

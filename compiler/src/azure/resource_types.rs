@@ -124,7 +124,10 @@ mod tests {
                     calls += 1;
                     let call = lines[at..lines.len().min(at + 3)].join(" ");
                     let literals = call.split('"').skip(1).step_by(2).filter(|l| l.starts_with("Microsoft."));
-                    let named = constants.iter().filter(|(name, _)| call.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == *name)).map(|(_, v)| *v);
+                    let named = constants
+                        .iter()
+                        .filter(|(name, _)| call.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == *name))
+                        .map(|(_, v)| *v);
                     for name in literals.chain(named) {
                         if resource_type(name).is_none() {
                             missing.push(format!("{}: {name}", path.display()));

@@ -15,11 +15,11 @@
 
 use super::endpoints::{nested, zone_list, HubPlace};
 use crate::ast::{self, Ident, Term, ValueKind};
+use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
-use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;

@@ -6,9 +6,9 @@
 //! split over several lines of the block's body.
 
 use crate::ast::{Ident, Term, Value, ValueKind};
+use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH, UNRESOLVED_REFERENCE, WRONG_REFERENCE_KIND};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Model, NodeId, Spanned, Typed};
-use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH, UNRESOLVED_REFERENCE, WRONG_REFERENCE_KIND};
 use crate::source::Span;
 use ipnet::IpNet;
 use std::net::IpAddr;

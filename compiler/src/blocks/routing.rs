@@ -4,11 +4,11 @@
 use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::ValueKind;
+use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
-use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use std::net::IpAddr;
 

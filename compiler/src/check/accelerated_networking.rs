@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{flag, machine_blocks};
 use crate::azure::compute::{accelerated_networking_unsupported, SUGGESTED_SIZE};
+use crate::blocks::compute::{flag, machine_blocks};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

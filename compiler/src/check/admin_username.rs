@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{machine_blocks, os};
 use crate::azure::compute::admin_username_problem;
+use crate::blocks::compute::{machine_blocks, os};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

@@ -1,10 +1,10 @@
 use super::naming_pattern::is_sound;
 use super::{Check, Context};
+use crate::azure::network::is_reserved_subnet;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
 use crate::naming::Names;
-use crate::azure::network::is_reserved_subnet;
 use crate::source::Span;
 
 declare_codes! {

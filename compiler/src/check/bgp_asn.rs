@@ -1,8 +1,8 @@
 use super::{nested, Check, Context};
+use crate::azure::network::{is_azure_reserved_asn, is_iana_reserved_asn, AZURE_GATEWAY_ASN};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Node, Typed};
-use crate::azure::network::{is_azure_reserved_asn, is_iana_reserved_asn, AZURE_GATEWAY_ASN};
 use crate::source::Span;
 
 declare_codes! {

@@ -1,7 +1,7 @@
 use super::naming_pattern::is_sound;
 use super::{Check, Context};
-use crate::blocks::compute::{machine_names, os};
 use crate::azure::compute::{computer_name_problems, join, LINUX_COMPUTER_NAME_MAX, SCALE_SET_NAME_SUFFIX, WINDOWS_COMPUTER_NAME_MAX};
+use crate::blocks::compute::{machine_names, os};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};

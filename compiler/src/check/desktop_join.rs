@@ -51,11 +51,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             let examples: Vec<String> = missing.iter().map(|(_, e)| e.clone()).collect();
             let span = node.get("join").map_or(node.head, |a| a.span);
             out.push(
-                Diagnostic::new(&DESKTOP_JOIN, span, format!("the hosts of {what} join a domain, but it has no {}", crate::azure::compute::join(&names)))
-                    .with_help(format!(
-                        "add {}: a domain join needs the domain, and an account allowed to join computers to it, with its password in Key Vault",
-                        crate::azure::compute::join(&examples)
-                    )),
+                Diagnostic::new(
+                    &DESKTOP_JOIN,
+                    span,
+                    format!("the hosts of {what} join a domain, but it has no {}", crate::azure::compute::join(&names)),
+                )
+                .with_help(format!(
+                    "add {}: a domain join needs the domain, and an account allowed to join computers to it, with its password in Key Vault",
+                    crate::azure::compute::join(&examples)
+                )),
             );
         } else {
             for &attr in DOMAIN_JOIN {

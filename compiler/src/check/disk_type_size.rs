@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{machine_blocks, nested};
 use crate::azure::compute::{parse_size, supports_premium_storage};
+use crate::blocks::compute::{machine_blocks, nested};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

@@ -1,9 +1,9 @@
 use super::{nested, subnets, Check, Context};
 use crate::address::first_free;
+use crate::azure::network::{reserved_subnet_min, GATEWAY_SUBNET_RECOMMENDED};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
-use crate::azure::network::{reserved_subnet_min, GATEWAY_SUBNET_RECOMMENDED};
 use ipnet::IpNet;
 
 declare_codes! {

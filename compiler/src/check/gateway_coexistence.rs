@@ -1,8 +1,8 @@
 use super::{nested, subnets, Check, Context};
+use crate::azure::network::{AZURE_GATEWAY_ASN, GATEWAY_SUBNET_RECOMMENDED};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::Typed;
-use crate::azure::network::{AZURE_GATEWAY_ASN, GATEWAY_SUBNET_RECOMMENDED};
 
 declare_codes! {
     /// ## What it does

@@ -1,7 +1,7 @@
 use super::{nested, Check, Context};
+use crate::azure::network::{ER_GATEWAY_SKUS, VPN_GATEWAY_SKUS};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::azure::network::{ER_GATEWAY_SKUS, VPN_GATEWAY_SKUS};
 
 declare_codes! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{flag, generation, image_of, machine_blocks};
 use crate::azure::compute::{generation_1_only, SUGGESTED_SIZE};
+use crate::blocks::compute::{flag, generation, image_of, machine_blocks};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

@@ -1,8 +1,8 @@
 use super::{Check, Context};
+use crate::azure::network::{is_reserved_subnet, reserved_subnet_service};
 use crate::blocks::compute::{machine_blocks, subnet_of};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::azure::network::{is_reserved_subnet, reserved_subnet_service};
 
 declare_codes! {
     /// ## What it does

@@ -1,7 +1,7 @@
 use super::{Check, Context};
+use crate::azure::network::reserved_subnet_service;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::azure::network::reserved_subnet_service;
 
 declare_codes! {
     /// ## What it does

@@ -1,8 +1,8 @@
 use super::{prefix_span, subnets, Check, Context};
 use crate::address::overlaps;
+use crate::azure::network::FORBIDDEN_RANGES;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::azure::network::FORBIDDEN_RANGES;
 use ipnet::IpNet;
 
 declare_codes! {

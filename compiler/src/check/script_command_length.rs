@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{machine_blocks, os, Os};
 use crate::azure::compute::{powershell_command, WINDOWS_COMMAND_LINE_MAX, WINDOWS_PROCESS_COMMAND_LINE_MAX};
+use crate::blocks::compute::{machine_blocks, os, Os};
 use crate::declare_codes;
 use crate::diagnostic::{Diagnostic, Severity};
 

@@ -1,8 +1,8 @@
 use super::naming_pattern::is_sound;
 use super::{Check, Context};
+use crate::azure::compute::{computer_name_problems, join, WINDOWS_COMPUTER_NAME_MAX};
 use crate::blocks::compute::machine_names;
 use crate::blocks::desktops::host_prefix;
-use crate::azure::compute::{computer_name_problems, join, WINDOWS_COMPUTER_NAME_MAX};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;

@@ -1,8 +1,8 @@
 use super::{Check, Context};
+use crate::azure::network::is_non_public_address;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::Typed;
-use crate::azure::network::is_non_public_address;
 
 declare_codes! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use super::{Check, Context};
-use crate::blocks::compute::{machine_blocks, os, Os};
 use crate::azure::compute::ssh_key_problem;
+use crate::blocks::compute::{machine_blocks, os, Os};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 

@@ -1,10 +1,10 @@
 use super::{prefix_span, Check, Context};
+use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use crate::blocks::compute::{count, is_public, load_balancer, machine_blocks, subnet_of};
 use crate::blocks::scale_set::capacity;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
 use crate::source::Span;
 use indexmap::IndexMap;
 use ipnet::IpNet;

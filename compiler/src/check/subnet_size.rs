@@ -1,10 +1,10 @@
 use super::{prefix_span, subnets, Check, Context};
-use crate::declare_codes;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::azure::network::{
     reserved_subnet_min, reserved_subnet_service, GATEWAY_SUBNET_RECOMMENDED, IPV4_SUBNET_MAX, IPV4_SUBNET_MIN, IPV6_SUBNET_LEN,
     RESERVED_ADDRESSES_PER_SUBNET,
 };
+use crate::declare_codes;
+use crate::diagnostic::{Diagnostic, Severity};
 use ipnet::IpNet;
 
 declare_codes! {

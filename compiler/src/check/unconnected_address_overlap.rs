@@ -1,9 +1,9 @@
 use super::{Check, Context};
 use crate::address::overlapping_pairs;
+use crate::blocks::network::connected_groups;
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::blocks::network::connected_groups;
 
 declare_codes! {
     /// ## What it does

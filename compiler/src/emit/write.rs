@@ -10,8 +10,8 @@
 //! replaced only when the user says `--force`.
 
 use super::OutputFile;
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes::{FOREIGN_OUTPUT_FILES, OUTPUT_NOT_WRITTEN, UNSAFE_OUTPUT_FOLDER};
+use crate::diagnostic::Diagnostic;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
@@ -44,10 +44,14 @@ pub enum Replace {
 pub fn check_output_folder(out: &Path, plan: &Path, replace: Replace) -> Result<(), Diagnostic> {
     let unsafe_folder = |why: String, help: &str| Diagnostic::global(&UNSAFE_OUTPUT_FOLDER, why).with_help(help.to_string());
     let shown = out.display();
-    let real = real_path(out).map_err(|e| unsafe_folder(format!("cannot tell where output folder {shown} is: {e}"), "give a folder that can be written"))?;
+    let real =
+        real_path(out).map_err(|e| unsafe_folder(format!("cannot tell where output folder {shown} is: {e}"), "give a folder that can be written"))?;
     let beside = "give a folder of its own beside the plan, such as `-o out/app`; `--force` does not change this";
     if real.parent().is_none() {
-        return Err(unsafe_folder(format!("the output folder {shown} is the root folder `/`; a build replaces its output folder as a whole"), beside));
+        return Err(unsafe_folder(
+            format!("the output folder {shown} is the root folder `/`; a build replaces its output folder as a whole"),
+            beside,
+        ));
     }
     let plan_folder = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
     let plan_folder = if plan_folder.as_os_str().is_empty() { PathBuf::from(".") } else { plan_folder };
@@ -192,7 +196,8 @@ pub fn write_output(out: &Path, files: &[OutputFile], replace: Replace) -> Resul
 /// `/` separators and no `..`. The callers of the command line also run
 /// [`check_output_folder`], which refuses folders such as the plan's own.
 pub fn write_atomically(out: &Path, files: &[OutputFile], replace: Replace) -> io::Result<()> {
-    let name = out.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} does not end in a folder name", out.display())))?;
+    let name =
+        out.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} does not end in a folder name", out.display())))?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -517,8 +517,7 @@ impl Server<'_> {
     /// and `overlay` over those.
     fn analyze(&self, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
         let root = self.root.clone()?;
-        let mut input =
-            read_plan(&root).unwrap_or(PlanInput { root: root.clone(), files: Vec::new(), lock: None, config: None, skipped: Vec::new() });
+        let mut input = read_plan(&root).unwrap_or(PlanInput { root: root.clone(), ..PlanInput::default() });
         let texts = self.open.iter().map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
         for (path, text) in texts {
             let Ok(rel) = path.strip_prefix(&root) else { continue };

@@ -47,9 +47,7 @@ fn run_case(model: &Model, policy: NodeId, case: NodeId, policy_text: &str, root
             InputFile { name: "case.ashlar".into(), path: root.join(".case.ashlar"), bytes: plan.as_bytes().to_vec() },
             InputFile { name: "policy.ashlar".into(), path: root.join(".policy.ashlar"), bytes: policy_text.as_bytes().to_vec() },
         ],
-        lock: None,
-        config: None,
-        skipped: Vec::new(),
+        ..PlanInput::default()
     };
     let analysis = crate::analyze(&input);
     let findings = analysis.diagnostics.iter().filter(|d| d.policy.as_deref() == Some(policy_name)).count();

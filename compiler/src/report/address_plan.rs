@@ -3,9 +3,9 @@
 //! left. `ashlar plan` prints it; editors show parts of it on hover.
 
 use crate::address::free_ranges;
+use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
 use crate::model::{Model, NodeId, Typed};
 use crate::naming::Names;
-use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
 use ipnet::IpNet;
 use serde::Serialize;
 

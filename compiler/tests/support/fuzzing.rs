@@ -41,7 +41,7 @@ pub fn plan_input(root: &Path, bytes: Vec<u8>) -> PlanInput {
             InputFile { path: root.join(&name), name, bytes }
         })
         .collect();
-    PlanInput { root: root.to_path_buf(), files, lock: None, config: None, skipped: Vec::new() }
+    PlanInput { root: root.to_path_buf(), files, ..PlanInput::default() }
 }
 
 /// What one run of the pipeline gave.
