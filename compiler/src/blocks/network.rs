@@ -150,7 +150,7 @@ pub fn lower_networks(lw: &mut Lowering) {
 pub fn lower_peerings(lw: &mut Lowering) {
     // In dependency order, so that chaining the peerings of one network never
     // runs against a block's `depends_on`.
-    let mut done: Vec<(NodeId, NodeId)> = Vec::new();
+    let mut done: std::collections::HashSet<(NodeId, NodeId)> = std::collections::HashSet::new();
     for id in crate::graph::block_order(lw.model) {
         let node = lw.model.node(id);
         if node.is("spoke") {
@@ -166,7 +166,7 @@ pub fn lower_peerings(lw: &mut Lowering) {
                     let waits: Vec<ResourceId> = gateways.iter().copied().chain(hub_side).collect();
                     peering(lw, id, id, hub, &waits);
                 }
-                done.push(pair(id, hub));
+                done.insert(pair(id, hub));
             }
         }
         // Self-peerings and repeats are errors the checks report; never lowered twice.
@@ -176,7 +176,7 @@ pub fn lower_peerings(lw: &mut Lowering) {
             }
             peering(lw, id, id, remote, &[]);
             peering(lw, id, remote, id, &[]);
-            done.push(pair(id, remote));
+            done.insert(pair(id, remote));
         }
     }
 }
