@@ -53,6 +53,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod resolve;
+pub mod schedule;
 pub mod schema;
 pub mod source;
 pub mod stdlib;

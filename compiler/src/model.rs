@@ -168,6 +168,9 @@ pub struct Model {
     /// found when first asked for ([`crate::blocks::attach::subnets_using`]),
     /// which is after resolution has resolved every reference.
     pub attachments: std::sync::OnceLock<IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>>,
+    /// Each update group's schedule, read once from its phrase at resolution
+    /// ([`crate::blocks::updates::read_schedules`]).
+    pub schedules: IndexMap<NodeId, crate::schedule::Schedule>,
 }
 
 impl Model {

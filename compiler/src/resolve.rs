@@ -22,7 +22,7 @@ pub fn resolve(
     input: Option<&PlanInput>,
     locked: &crate::address::Allocations,
 ) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver { library, input, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new() };
+    let mut r = Resolver { library, input, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new(), suggestions: Default::default() };
     for file in files {
         for item in &file.items {
             match item {
@@ -57,6 +57,10 @@ struct Resolver<'a> {
     /// Untyped attributes of each node, by node id.
     raw: Vec<Vec<RawAttr>>,
     diagnostics: Vec<Diagnostic>,
+    /// The "did you mean" of each misspelt name in each scope, found once: a
+    /// hub renamed leaves every spoke naming the old name, and each search
+    /// compares with every name of the plan.
+    suggestions: std::collections::HashMap<(Option<NodeId>, String), Option<String>>,
 }
 
 impl Resolver<'_> {
@@ -544,16 +548,16 @@ impl Resolver<'_> {
             match found {
                 Some(id) => current = Some(id),
                 None => {
-                    let candidates: Vec<String> = match current {
-                        None => self.model.names.keys().cloned().collect(),
-                        Some(p) => self.model.node(p).children.iter().map(|c| self.model.node(*c).name().to_string()).collect(),
-                    };
                     let scope = match current {
                         None => "this plan".to_string(),
                         Some(p) => self.model.describe(p),
                     };
-                    let help = did_you_mean(&segment.name, candidates.iter().map(String::as_str))
-                        .unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}"));
+                    let model = &self.model;
+                    let suggestion = self.suggestions.entry((current, segment.name.clone())).or_insert_with(|| match current {
+                        None => did_you_mean(&segment.name, model.names.keys().map(String::as_str)),
+                        Some(p) => did_you_mean(&segment.name, model.node(p).children.iter().map(|&c| model.node(c).name())),
+                    });
+                    let help = suggestion.clone().unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}"));
                     self.error(
                         Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name)).with_help(help),
                     );

@@ -135,7 +135,7 @@ pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
     ("dnat", blocks::firewall::read_dnat_rules),
     ("policy", crate::policy::read_policy),
     ("tags", crate::policy::tags::read_tags),
-    ("update_group", blocks::updates::read_schedules),
+    ("update_group", blocks::updates::keep_schedules),
 ];
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].

@@ -69,3 +69,15 @@ fn today_is_the_inputs() {
     let again: Vec<String> = ashlar::analyze(&input(Some("2026-09-02"), &texts)).diagnostics.iter().map(|d| d.message.clone()).collect();
     assert_eq!(first, again);
 }
+
+#[test]
+fn a_schedule_is_read_once_into_the_model() {
+    let analysis = ashlar::analyze(&input(Some("2026-08-15"), &[("cloud-init/api.yaml", "#cloud-config\n")]));
+    let group = analysis.model.names["sundays"];
+    let schedule = ashlar::blocks::updates::schedule(&analysis.model, group).expect("the group's schedule is kept");
+    assert_eq!(
+        (schedule.at_text(), schedule.duration_text(), schedule.time_zone_id()),
+        ("02:00".to_string(), "03:00".to_string(), "UTC".to_string())
+    );
+    assert_eq!(analysis.model.schedules.len(), 1);
+}

@@ -31,6 +31,6 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     routing::type_routes(model, diagnostics);
     attach::require_groups(model, diagnostics);
     scale_set::read_autoscale(model, diagnostics);
-    updates::require_schedule(model, diagnostics);
+    updates::read_schedules(model, diagnostics);
     backup::read_policies(model, diagnostics);
 }

@@ -47,9 +47,6 @@ pub const TAG: &str = "ashlar-update-group";
 /// days (see docs/language.md).
 pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
 
-/// The time zone of a schedule that names none.
-pub const DEFAULT_TIME_ZONE: &str = "UTC";
-
 /// The shortest and longest window of scope InGuestPatch, in minutes: "The
 /// upper maintenance window is 3 hours and 55 minutes. A minimum of 1 hour and
 /// 30 minutes is required for the maintenance window." (learn:
@@ -116,235 +113,9 @@ pub const UPDATE_GROUP: KindSchema = KindSchema {
 };
 
 // ---------------------------------------------------------------------------
-// The schedule phrase
+// The schedule phrase: read here into a [`Schedule`] (`crate::schedule`)
 
-/// Which week of the month a monthly window falls in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ordinal {
-    First,
-    Second,
-    Third,
-    Fourth,
-    Last,
-}
-
-pub const ORDINALS: &[(&str, Ordinal)] =
-    &[("first", Ordinal::First), ("second", Ordinal::Second), ("third", Ordinal::Third), ("fourth", Ordinal::Fourth), ("last", Ordinal::Last)];
-
-impl Ordinal {
-    fn word(self) -> &'static str {
-        ORDINALS.iter().find(|(_, o)| *o == self).map_or("", |(w, _)| w)
-    }
-
-    /// `Second`, as Azure writes it.
-    fn azure(self) -> String {
-        let word = self.word();
-        word[..1].to_ascii_uppercase() + &word[1..]
-    }
-}
-
-/// How often a window opens.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Recurrence {
-    /// Every N days from the start date: `daily` is every 1 day.
-    Days(u32),
-    /// On these weekdays of every week, Monday first.
-    Weekly(Vec<Weekday>),
-    /// On these days of every month, in order.
-    MonthDays(Vec<u32>),
-    /// On a weekday of one week of every month, moved `offset` days (-6 to 6).
-    MonthWeekday { ordinal: Ordinal, weekday: Weekday, offset: i32 },
-}
-
-/// The most days `every N days` may have between windows.
-pub const MAX_EVERY_DAYS: i64 = 365;
-
-impl Recurrence {
-    /// Azure's `recurEvery`: `Day`, `3Days`, `Week Saturday,Sunday`,
-    /// `Month day1,day15`, `Month Second Tuesday Offset2`.
-    pub fn recur_every(&self) -> String {
-        match self {
-            Recurrence::Days(1) => "Day".to_string(),
-            Recurrence::Days(n) => format!("{n}Days"),
-            Recurrence::Weekly(days) => format!("Week {}", days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")),
-            Recurrence::MonthDays(days) => format!("Month {}", days.iter().map(|d| format!("day{d}")).collect::<Vec<_>>().join(",")),
-            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
-                let offset = if *offset == 0 { String::new() } else { format!(" Offset{offset}") };
-                format!("Month {} {}{offset}", ordinal.azure(), weekday.name())
-            }
-        }
-    }
-
-    /// In words: `every Sunday`, `2 days after the second Tuesday of every month`.
-    pub fn describe(&self) -> String {
-        match self {
-            Recurrence::Days(1) => "every day".to_string(),
-            Recurrence::Days(n) => format!("every {n} days"),
-            Recurrence::Weekly(days) => format!("every {}", and(&days.iter().map(|d| d.name().to_string()).collect::<Vec<_>>())),
-            Recurrence::MonthDays(days) => {
-                let shown: Vec<String> = days.iter().map(ToString::to_string).collect();
-                let word = if days.len() == 1 { "day" } else { "days" };
-                format!("on {word} {} of every month", and(&shown))
-            }
-            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
-                let base = format!("the {} {} of every month", ordinal.word(), weekday.name());
-                match offset {
-                    0 => format!("on {base}"),
-                    n => {
-                        let days = if n.abs() == 1 { "day" } else { "days" };
-                        let side = if *n > 0 { "after" } else { "before" };
-                        format!("{} {days} {side} {base}", n.abs())
-                    }
-                }
-            }
-        }
-    }
-
-    /// The days the window opens on, from `from` on (and not before `start`),
-    /// up to `count` of them and none after `expires`.
-    ///
-    /// `every N days` counts from the start date; a day of the month that a
-    /// month lacks (31 in April) is skipped that month; an offset may move a
-    /// monthly window into the month before or after.
-    pub fn occurrences(&self, start: Date, expires: Option<Date>, from: Date, count: usize) -> Vec<Date> {
-        let begin = start.max(from);
-        let mut found: Vec<Date> = Vec::new();
-        let open = |d: Date| expires.is_none_or(|e| d <= e);
-        match self {
-            Recurrence::Days(n) => {
-                let n = i64::from((*n).max(1));
-                let behind = begin.days() - start.days();
-                let mut day = start.add_days((behind + n - 1).div_euclid(n) * n);
-                while found.len() < count && open(day) && day.year < 9999 {
-                    found.push(day);
-                    day = day.add_days(n);
-                }
-            }
-            Recurrence::Weekly(days) => {
-                let mut day = begin;
-                while found.len() < count && open(day) && day.year < 9999 && !days.is_empty() {
-                    if days.contains(&day.weekday()) {
-                        found.push(day);
-                    }
-                    day = day.add_days(1);
-                }
-            }
-            Recurrence::MonthDays(days) => {
-                let mut month = Date { year: begin.year, month: begin.month, day: 1 };
-                while found.len() < count && open(month) && month.year < 9999 && !days.is_empty() {
-                    for &d in days {
-                        if let Some(day) = Date::new(month.year, month.month, d).filter(|&day| day >= begin && open(day)) {
-                            if found.len() < count {
-                                found.push(day);
-                            }
-                        }
-                    }
-                    month = month.next_month();
-                }
-            }
-            Recurrence::MonthWeekday { ordinal, weekday, offset } => {
-                // An offset reaches back into the month before: start a month early.
-                let first = Date { year: begin.year, month: begin.month, day: 1 }.add_days(-1);
-                let mut month = Date { year: first.year, month: first.month, day: 1 };
-                while found.len() < count && month.year < 9999 {
-                    let day = nth_weekday(month, *ordinal, *weekday).add_days(i64::from(*offset));
-                    if !open(day) {
-                        break;
-                    }
-                    if day >= begin {
-                        found.push(day);
-                    }
-                    month = month.next_month();
-                }
-            }
-        }
-        found
-    }
-}
-
-/// The day of `month` (any date in it) that is its `ordinal` `weekday`.
-fn nth_weekday(month: Date, ordinal: Ordinal, weekday: Weekday) -> Date {
-    let first = Date { year: month.year, month: month.month, day: 1 };
-    let to = |from: Weekday| (weekday as i64 - from as i64).rem_euclid(7);
-    let week = match ordinal {
-        Ordinal::First => 0,
-        Ordinal::Second => 1,
-        Ordinal::Third => 2,
-        Ordinal::Fourth => 3,
-        Ordinal::Last => {
-            let last = Date { year: month.year, month: month.month, day: crate::calendar::days_in_month(month.year, month.month) };
-            return last.add_days(-(last.weekday() as i64 - weekday as i64).rem_euclid(7));
-        }
-    };
-    first.add_days(to(first.weekday()) + 7 * week)
-}
-
-/// A duration as ashlar writes it: `3h55m`, `90s`, `0m`.
-pub fn duration_words(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    let mut out = String::new();
-    for (n, unit) in [(h, "h"), (m, "m"), (s, "s")] {
-        if n > 0 {
-            out.push_str(&format!("{n}{unit}"));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("0m");
-    }
-    out
-}
-
-/// "a", "a and b", "a, b and c".
-fn and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// A group's schedule, read from its phrase, with the spans of its parts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Schedule {
-    pub recurrence: Recurrence,
-    /// From the first word to the last word of the recurrence.
-    pub recurrence_span: Span,
-    /// Minutes after midnight.
-    pub at: u32,
-    pub at_span: Span,
-    /// Seconds.
-    pub duration: u64,
-    pub duration_span: Span,
-    /// The time zone as written, and where.
-    pub time_zone: Option<(String, Span)>,
-    /// The whole phrase.
-    pub span: Span,
-}
-
-impl Schedule {
-    /// `02:00`.
-    pub fn at_text(&self) -> String {
-        format!("{:02}:{:02}", self.at / 60, self.at % 60)
-    }
-
-    /// Azure's `duration`, `HH:mm`, of whole minutes.
-    pub fn duration_text(&self) -> String {
-        let minutes = self.duration / 60;
-        format!("{:02}:{:02}", minutes / 60, minutes % 60)
-    }
-
-    /// The time zone as written, or [`DEFAULT_TIME_ZONE`].
-    pub fn time_zone_text(&self) -> &str {
-        self.time_zone.as_ref().map_or(DEFAULT_TIME_ZONE, |(tz, _)| tz.as_str())
-    }
-
-    /// The Windows time zone ID Azure gets: the table's spelling of the one
-    /// written, or the text as written when the table lacks it.
-    pub fn time_zone_id(&self) -> String {
-        let written = self.time_zone_text();
-        crate::timezones::find(written).map_or_else(|| written.to_string(), |z| z.id.to_string())
-    }
-}
+pub use crate::schedule::{duration_words, Ordinal, Recurrence, Schedule, DEFAULT_TIME_ZONE, MAX_EVERY_DAYS, ORDINALS};
 
 /// The shape of a schedule, for help texts.
 pub const SHAPE: &str =
@@ -356,34 +127,54 @@ const RECURRENCES: &[&str] = &["daily", "every", "weekly", "monthly"];
 /// A problem to report, or `None` for one reported already (an invalid literal).
 type Read<T> = Result<T, Option<Diagnostic>>;
 
-/// Reports what is wrong with the schedules of an update group: one schedule,
-/// each word in its place. The phrase reader of `update_group` (see
-/// [`crate::schema::PHRASE_READERS`]).
-pub fn read_schedules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    let mut first: Option<Span> = None;
-    for phrase in phrases {
-        // A line that is no schedule (a misspelt attribute, say) has its own error.
-        if !is_schedule(phrase) {
-            if let Err(Some(d)) = read_schedule(phrase) {
-                out.push(d);
+/// The phrase reader of `update_group` (see [`crate::schema::PHRASE_READERS`]):
+/// nothing to do while the body is read. The schedule is read once the plan
+/// is resolved, by [`read_schedules`], which keeps it in the model.
+pub fn keep_schedules(_phrases: &[ast::Block], _out: &mut Vec<Diagnostic>) {}
+
+/// Reads each update group's schedule, once, and keeps it in
+/// [`Model::schedules`] for the checks, the lowering and the patch calendar.
+/// Reports what is wrong with it (one schedule, each word in its place), and
+/// a group without one; a line that looks like a misspelt schedule
+/// (`weekyl sunday ...`) has its own error.
+pub fn read_schedules(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
+    let groups: Vec<NodeId> = model.of_kind("update_group").map(|(id, _)| id).collect();
+    for id in groups {
+        let node = model.node(id);
+        let mut first: Option<Span> = None;
+        let mut schedule = None;
+        for phrase in &node.raw_phrases {
+            // A line that is no schedule (a misspelt attribute, say) has its own error.
+            if !is_schedule(phrase) {
+                if let Err(Some(d)) = read_schedule(phrase) {
+                    diagnostics.push(d);
+                }
+                continue;
             }
-            continue;
+            if let Some(first) = first {
+                diagnostics.push(
+                    Diagnostic::new(&MALFORMED_BLOCK, phrase.span, "an update group has one schedule, and this is a second")
+                        .with_label(first, "the first is here")
+                        .with_help("keep one schedule a group; a second window needs a second `update_group`"),
+                );
+                continue;
+            }
+            first = Some(phrase.span);
+            match read_schedule(phrase) {
+                Ok(read) => schedule = Some(read),
+                Err(Some(d)) => diagnostics.push(d),
+                Err(None) => {}
+            }
         }
-        if let Some(first) = first {
-            out.push(
-                Diagnostic::new(&MALFORMED_BLOCK, phrase.span, "an update group has one schedule, and this is a second")
-                    .with_label(first, "the first is here")
-                    .with_help("keep one schedule a group; a second window needs a second `update_group`"),
+        let misspelt = node.raw_phrases.iter().any(|p| crate::diagnostic::closest(&p.head.name, RECURRENCES.iter().copied()).is_some());
+        if first.is_none() && !misspelt {
+            diagnostics.push(
+                Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no schedule", model.describe(id)))
+                    .with_help(format!("add its window as a line of the block, such as `{EXAMPLE}`")),
             );
-            continue;
         }
-        match read_schedule(phrase) {
-            Ok(_) => first = Some(phrase.span),
-            Err(Some(d)) => {
-                out.push(d);
-                first = Some(phrase.span);
-            }
-            Err(None) => first = Some(phrase.span),
+        if let Some(schedule) = schedule {
+            model.schedules.insert(id, schedule);
         }
     }
 }
@@ -393,25 +184,10 @@ fn is_schedule(phrase: &ast::Block) -> bool {
     RECURRENCES.iter().any(|r| r.eq_ignore_ascii_case(&phrase.head.name))
 }
 
-/// The schedule of an update group, when it reads without error.
-pub fn schedule(node: &Node) -> Option<Schedule> {
-    let phrase = node.raw_phrases.iter().find(|p| is_schedule(p))?;
-    read_schedule(phrase).ok()
-}
-
-/// Reports each update group without a schedule; run once the plan is resolved.
-/// A line that looks like a misspelt schedule (`weekyl sunday ...`) has been
-/// reported already.
-pub fn require_schedule(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    for (id, node) in model.of_kind("update_group") {
-        let misspelt = node.raw_phrases.iter().any(|p| crate::diagnostic::closest(&p.head.name, RECURRENCES.iter().copied()).is_some());
-        if !node.raw_phrases.iter().any(is_schedule) && !misspelt {
-            diagnostics.push(
-                Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no schedule", model.describe(id)))
-                    .with_help(format!("add its window as a line of the block, such as `{EXAMPLE}`")),
-            );
-        }
-    }
+/// The schedule of an update group, when it reads without error: read once,
+/// by [`read_schedules`].
+pub fn schedule(model: &Model, group: NodeId) -> Option<&Schedule> {
+    model.schedules.get(&group)
 }
 
 /// One word of a phrase: a bare word, another value, or an operator or group.
@@ -875,7 +651,7 @@ pub fn lower_update_groups(lw: &mut Lowering) {
     for id in groups {
         let model = lw.model;
         let node = model.node(id);
-        let Some(schedule) = schedule(node) else { continue };
+        let Some(schedule) = schedule(model, id) else { continue };
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
         let (windows, linux) = os_of(node);
 

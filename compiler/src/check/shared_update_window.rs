@@ -102,7 +102,7 @@ type Window = (String, String, String, String, Date);
 
 fn window(model: &Model, group: NodeId) -> Option<Window> {
     let node = model.node(group);
-    let schedule = schedule(node)?;
+    let schedule = schedule(model, group)?;
     Some((schedule.recurrence.recur_every(), schedule.at_text(), schedule.duration_text(), schedule.time_zone_id(), start(node)))
 }
 

@@ -35,8 +35,8 @@ pub const CHECK: Check = Check { code: &UNKNOWN_TIME_ZONE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, node) in model.of_kind("update_group") {
-        let Some(schedule) = schedule(node) else { continue };
+    for (id, _) in model.of_kind("update_group") {
+        let Some(schedule) = schedule(model, id) else { continue };
         let Some((written, span)) = &schedule.time_zone else { continue };
         if crate::timezones::find(written).is_some() {
             continue;

@@ -34,8 +34,8 @@ pub const CHECK: Check = Check { code: &UPDATE_WINDOW_DURATION, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, node) in model.of_kind("update_group") {
-        let Some(schedule) = schedule(node) else { continue };
+    for (id, _) in model.of_kind("update_group") {
+        let Some(schedule) = schedule(model, id) else { continue };
         let seconds = schedule.duration;
         let minutes = seconds / 60;
         let lasts = duration_words(seconds);

@@ -37,7 +37,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let (today, _) = cx.today;
     for (id, node) in model.of_kind("update_group") {
-        let (Some(schedule), Some(expires), Some(attr)) = (schedule(node), date(node, "expires"), node.get("expires")) else { continue };
+        let (Some(schedule), Some(expires), Some(attr)) = (schedule(model, id), date(node, "expires"), node.get("expires")) else { continue };
         let begin = start(node).max(today);
         // An expiry before the start or today is `update-window-expired`'s.
         if begin > expires || !schedule.recurrence.occurrences(start(node), Some(expires), today, 1).is_empty() {

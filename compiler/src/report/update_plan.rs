@@ -52,7 +52,7 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
     let names = Names::new(model);
     let mut groups = Vec::new();
     for (id, node) in model.of_kind("update_group") {
-        let Some(schedule) = schedule(node) else { continue };
+        let Some(schedule) = schedule(model, id) else { continue };
         let (windows, linux) = os_of(node);
         let os = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| os.to_string()).collect();
         let expires = date(node, "expires");
