@@ -2,8 +2,9 @@
 # Time and peak memory of `ashlar check` (the default, human report) on plans
 # of shapes that once took time out of proportion to their size: a landing
 # zone as teams write one, a big `tags` map, many DNS servers, a long
-# misspelt name, many blocks of one name. Each shape at two or three sizes,
-# to show how the time grows with the plan.
+# misspelt name, many blocks of one name, many references to a misspelt
+# name. Each shape at two or three sizes, to show how the time grows with
+# the plan.
 #   benches/adversarial.sh                 # every shape
 #   benches/adversarial.sh tags long-name  # some of them
 # Environment: ASHLAR (the binary, default target/release/ashlar),
@@ -30,6 +31,7 @@ shapes=(
   "tags-and-dns|--spokes 10 --tags 50000 --dns-servers 50000;--spokes 10 --tags 100000 --dns-servers 100000"
   "long-name|--spokes 10 --long-name 100000;--spokes 10 --long-name 200000;--spokes 10 --long-name 1000000"
   "duplicates|--spokes 10 --duplicates 8000;--spokes 10 --duplicates 16000;--spokes 10 --duplicates 60000"
+  "misspelt-hub|--spokes 2000 --subnets 1 --misspelt-hub;--spokes 4000 --subnets 1 --misspelt-hub;--spokes 8000 --subnets 1 --misspelt-hub"
 )
 
 wanted=("$@")

@@ -39,7 +39,9 @@
 //! - `--dns-servers N`: the hub's `dns_servers` lists N addresses;
 //! - `--long-name N`: a `vnet` whose name is N characters long, which the hub
 //!   peers with by a misspelt name (one character changed);
-//! - `--duplicates N`: N `key_vault` blocks of one name.
+//! - `--duplicates N`: N `key_vault` blocks of one name;
+//! - `--misspelt-hub`: every spoke names its hub `cor`, as if the hub had
+//!   been renamed `core` since.
 
 const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0pB3r7xQ ops@laptop";
 const MACHINES_PER_BLOCK: usize = 10;
@@ -66,6 +68,7 @@ pub struct Sizes {
     pub dns_servers: usize,
     pub long_name: usize,
     pub duplicates: usize,
+    pub misspelt_hub: bool,
 }
 
 impl Sizes {
@@ -100,6 +103,7 @@ fn main() {
             "--shared-rules" => Some(&mut sizes.shared_rules),
             "--nat" => Some(&mut sizes.nat),
             "--endpoints" => Some(&mut sizes.endpoints),
+            "--misspelt-hub" => Some(&mut sizes.misspelt_hub),
             _ => {
                 let value = args.next().and_then(|v| v.parse().ok());
                 let slot = match arg.as_str() {
@@ -157,7 +161,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: gen [--spokes N] [--subnets N] [--vms N] [--machines-per-block N] [--backup] [--scale-sets N] \
          [--update-groups N] [--pools N] [--policies N] [--nsg-rules N] [--shared-rules] [--nat] [--endpoints] \
-         [--landing-zone] [--tags N] [--dns-servers N] [--long-name N] [--duplicates N]"
+         [--landing-zone] [--tags N] [--dns-servers N] [--long-name N] [--duplicates N] [--misspelt-hub]"
     );
     std::process::exit(2);
 }
@@ -218,7 +222,8 @@ pub fn plan(sizes: &Sizes) -> String {
         let base = (1u32 << 24) * 10 + (1 << 16) + (i as u32) * 1024;
         let ip = |offset: u32| std::net::Ipv4Addr::from(base + offset);
         let group = format!("rg-spokes-{}", i / 50);
-        out.push_str(&format!("spoke app{i} {{\n  hub = core\n  resource_group = \"{group}\"\n  address_space = [{}/22]\n", ip(0)));
+        let hub = if sizes.misspelt_hub { "cor" } else { "core" };
+        out.push_str(&format!("spoke app{i} {{\n  hub = {hub}\n  resource_group = \"{group}\"\n  address_space = [{}/22]\n", ip(0)));
         // Each subnet a /26 (1024 / 16 = 64 addresses).
         for s in 0..sizes.subnets {
             let prefix = if s % 2 == 0 { format!("{}/26", ip(s as u32 * 64)) } else { "auto /26".to_string() };
