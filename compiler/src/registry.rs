@@ -5,39 +5,17 @@
 //! a fixture. It sits above the stages it lists: stages that need the table
 //! (the severities of `ashlar.toml`, `allow`, SARIF's rules) are handed it.
 
-use crate::diagnostic::codes::*;
 use crate::diagnostic::Code;
 
 /// Every code ashlar can report, pipeline and checks.
 pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> = vec![
-        &SYNTAX_ERROR,
-        &INVALID_ENCODING,
-        &NESTING_TOO_DEEP,
-        &INVALID_LITERAL,
-        &UNREADABLE_PLAN,
-        &UNKNOWN_MODULE,
-        &FILE_OUTSIDE_PLAN,
-        &INVALID_LOCK_FILE,
-        &UNSAFE_OUTPUT_FOLDER,
-        &FOREIGN_OUTPUT_FILES,
-        &SKIPPED_PLAN_ENTRY,
-        &OUTPUT_NOT_WRITTEN,
-        &crate::config::INVALID_PROJECT_FILE,
-        &UNKNOWN_KIND,
-        &UNKNOWN_ATTRIBUTE,
-        &MISSING_ATTRIBUTE,
-        &TYPE_MISMATCH,
-        &DUPLICATE_NAME,
-        &UNRESOLVED_REFERENCE,
-        &WRONG_REFERENCE_KIND,
-        &DUPLICATE_ATTRIBUTE,
-        &MALFORMED_BLOCK,
-        &DEPENDENCY_CYCLE,
-        &crate::address::AUTO_PREFIX_EXHAUSTED,
-    ];
+    // Each module's codes as its `declare_codes!` declared them; checks by their `CHECK`.
+    let mut codes: Vec<&'static Code> = Vec::new();
+    codes.extend(crate::diagnostic::codes::DECLARED);
+    codes.extend(crate::config::DECLARED);
+    codes.extend(crate::address::DECLARED);
     codes.extend(crate::check::CHECKS.iter().map(|c| c.code));
-    codes.extend(crate::policy::CODES.iter().copied());
+    codes.extend(crate::policy::DECLARED);
     codes.sort_by_key(|c| c.code);
     codes
 }

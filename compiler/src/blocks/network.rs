@@ -319,53 +319,6 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, gat
     Some(peering)
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::lower::ir::{AzurePlan, Prop};
-
-    fn lower(text: &str) -> AzurePlan {
-        let analysis = crate::analyze_text(text, std::path::Path::new("."));
-        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
-        analysis.azure.expect("the plan lowers")
-    }
-
-    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a crate::lower::ir::Resource) {
-        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
-    }
-
-    #[test]
-    fn a_peer_entry_peers_both_ways_and_queues_behind_the_hub_peerings() {
-        let plan = lower(
-            "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n}\nspoke app1 {\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/16]\n peer = [shared]\n}\nvnet shared {\n resource_group = \"rg-shared\"\n address_space = [10.9.0.0/24]\n}\n",
-        );
-        let peerings: Vec<Vec<String>> =
-            plan.resources.iter().filter(|r| r.resource_type.ends_with("virtualNetworkPeerings")).map(|r| r.name.clone()).collect();
-        assert_eq!(
-            peerings,
-            [["app1", "app1-to-core"], ["core", "core-to-app1"], ["app1", "app1-to-shared"], ["shared", "shared-to-app1"]]
-                .map(|p| p.map(String::from).to_vec())
-        );
-        let (shared_vnet, _) = find(&plan, &["shared"]);
-        let (app1_to_core, _) = find(&plan, &["app1", "app1-to-core"]);
-        let (_, to_shared) = find(&plan, &["app1", "app1-to-shared"]);
-        // Waits for both networks, and for the peering before it on app1's network.
-        assert!(to_shared.depends_on.contains(&shared_vnet) && to_shared.depends_on.contains(&app1_to_core), "{:?}", to_shared.depends_on);
-        let Prop::Object(properties) = &to_shared.properties else { panic!("properties are an object") };
-        assert_eq!(properties["remoteVirtualNetwork"], Prop::object([("id", Prop::Id(shared_vnet))]));
-    }
-
-    #[test]
-    fn two_networks_may_name_each_other_without_a_circle_of_blocks() {
-        // A repeated peering is an error, but not a dependency cycle.
-        let analysis = crate::analyze_text(
-            "settings { location = uksouth }\nvnet va {\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n peer = [vb]\n}\nvnet vb {\n resource_group = \"rg\"\n address_space = [10.0.1.0/24]\n peer = [va]\n}\n",
-            std::path::Path::new("."),
-        );
-        let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.code).collect();
-        assert_eq!(codes, ["ASH255"]);
-    }
-}
-
 /// Which networks can reach each other through peerings: each hub, spoke and
 /// standalone network mapped to the first network of its connected group.
 /// Edges are `hub = X` and `peer = [...]`.
@@ -423,4 +376,51 @@ pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> O
     let appliance = model.node(hub).reference("appliance")?;
     let balancer = crate::blocks::compute::load_balancer(model, appliance)?;
     crate::blocks::compute::frontend_ips(model).get(&balancer).map(|ip| (*ip, "appliance"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::ir::{AzurePlan, Prop};
+
+    fn lower(text: &str) -> AzurePlan {
+        let analysis = crate::analyze_text(text, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        analysis.azure.expect("the plan lowers")
+    }
+
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a crate::lower::ir::Resource) {
+        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    }
+
+    #[test]
+    fn a_peer_entry_peers_both_ways_and_queues_behind_the_hub_peerings() {
+        let plan = lower(
+            "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n}\nspoke app1 {\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/16]\n peer = [shared]\n}\nvnet shared {\n resource_group = \"rg-shared\"\n address_space = [10.9.0.0/24]\n}\n",
+        );
+        let peerings: Vec<Vec<String>> =
+            plan.resources.iter().filter(|r| r.resource_type.ends_with("virtualNetworkPeerings")).map(|r| r.name.clone()).collect();
+        assert_eq!(
+            peerings,
+            [["app1", "app1-to-core"], ["core", "core-to-app1"], ["app1", "app1-to-shared"], ["shared", "shared-to-app1"]]
+                .map(|p| p.map(String::from).to_vec())
+        );
+        let (shared_vnet, _) = find(&plan, &["shared"]);
+        let (app1_to_core, _) = find(&plan, &["app1", "app1-to-core"]);
+        let (_, to_shared) = find(&plan, &["app1", "app1-to-shared"]);
+        // Waits for both networks, and for the peering before it on app1's network.
+        assert!(to_shared.depends_on.contains(&shared_vnet) && to_shared.depends_on.contains(&app1_to_core), "{:?}", to_shared.depends_on);
+        let Prop::Object(properties) = &to_shared.properties else { panic!("properties are an object") };
+        assert_eq!(properties["remoteVirtualNetwork"], Prop::object([("id", Prop::Id(shared_vnet))]));
+    }
+
+    #[test]
+    fn two_networks_may_name_each_other_without_a_circle_of_blocks() {
+        // A repeated peering is an error, but not a dependency cycle.
+        let analysis = crate::analyze_text(
+            "settings { location = uksouth }\nvnet va {\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n peer = [vb]\n}\nvnet vb {\n resource_group = \"rg\"\n address_space = [10.0.1.0/24]\n peer = [va]\n}\n",
+            std::path::Path::new("."),
+        );
+        let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.code).collect();
+        assert_eq!(codes, ["ASH255"]);
+    }
 }

@@ -42,7 +42,9 @@ pub struct Code {
     pub doc: &'static str,
 }
 
-/// Declares diagnostic codes; the `///` doc comment of each becomes its `explain` text.
+/// Declares diagnostic codes; the `///` doc comment of each becomes its
+/// `explain` text. It also declares `DECLARED`, the codes of the invocation,
+/// which [`crate::registry::all`] gathers: a code is never listed by hand.
 #[macro_export]
 macro_rules! declare_codes {
     ($( $(#[doc = $doc:literal])* pub $ident:ident = ($code:literal, $name:literal, $sev:ident); )*) => {
@@ -55,6 +57,9 @@ macro_rules! declare_codes {
                 doc: concat!($($doc, "\n"),*),
             };
         )*
+        /// Every code declared here.
+        #[allow(dead_code)]
+        pub const DECLARED: &[&$crate::diagnostic::Code] = &[$(&$ident),*];
     };
 }
 

@@ -326,18 +326,7 @@ declare_codes! {
 }
 
 /// Every code of this module.
-pub const CODES: &[&Code] = &[
-    &POLICY_FINDING,
-    &TAG_POLICY,
-    &UNUSED_SUPPRESSION,
-    &INVALID_SUPPRESSION,
-    &POLICY_SYNTAX,
-    &UNKNOWN_POLICY_COLLECTION,
-    &UNKNOWN_POLICY_NAME,
-    &POLICY_TYPE_MISMATCH,
-    &INVALID_POLICY_REGEX,
-    &POLICY_MESSAGE,
-];
+pub const CODES: &[&Code] = DECLARED;
 
 /// Reads the clauses of a `policy` when the plan resolves, and reports what is
 /// wrong with them. The policies are compiled anew, silently, to evaluate.
