@@ -13,7 +13,7 @@
 //! own stays an error, since Azure would refuse the plan (as with `allow`).
 
 use crate::declare_codes;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Help, Severity};
 use crate::model::Model;
 use crate::source::{SourceFile, SourceMap, Span};
 use std::collections::BTreeMap;
@@ -67,13 +67,13 @@ pub fn apply_severities(
     let text = String::from_utf8_lossy(bytes).into_owned();
     let file = sources.add(SourceFile::new(CONFIG_FILE, Some(root.join(CONFIG_FILE)), text.clone()));
     let at = |offset: usize, len: usize| Span::new(file, offset, offset + len);
-    let error = |span: Span, message: String, help: &str| Diagnostic::new(&INVALID_PROJECT_FILE, span, message).with_help(help.to_string());
+    let error = |span: Span, message: String, help: Help| Diagnostic::new(&INVALID_PROJECT_FILE, span, message).with_help(help);
 
     let table: toml::Table = match text.parse() {
         Ok(table) => table,
         Err(e) => {
             let span = e.span().map_or(at(0, 0), |r| at(r.start, r.end - r.start));
-            diagnostics.push(error(span, format!("{CONFIG_FILE} is not TOML: {}", e.message()), "fix the line the message names"));
+            diagnostics.push(error(span, format!("{CONFIG_FILE} is not TOML: {}", e.message()), "fix the line the message names".into()));
             return;
         }
     };
@@ -85,7 +85,7 @@ pub fn apply_severities(
     for (section, value) in &table {
         let span = at(find(section), section.len());
         let Some(entries) = value.as_table().filter(|_| section == "severity") else {
-            problems.push(error(span, format!("{CONFIG_FILE} has no section `{section}`"), "the project file has one section, `[severity]`"));
+            problems.push(error(span, format!("{CONFIG_FILE} has no section `{section}`"), "the project file has one section, `[severity]`".into()));
             continue;
         };
         for (key, value) in entries {
@@ -97,7 +97,7 @@ pub fn apply_severities(
                 Some("off") => Level::Off,
                 _ => {
                     let shown = value.as_str().map_or_else(|| format!("a {}", value.type_str()), |s| format!("\"{s}\""));
-                    problems.push(error(span, format!("`{key}` is set to {shown}"), "write \"error\", \"warning\", \"info\" or \"off\""));
+                    problems.push(error(span, format!("`{key}` is set to {shown}"), "write \"error\", \"warning\", \"info\" or \"off\"".into()));
                     continue;
                 }
             };
@@ -107,7 +107,7 @@ pub fn apply_severities(
                 (None, false) => {
                     let known = codes.iter().map(|c| c.name).chain(model.of_kind("policy").map(|(_, p)| p.name()));
                     let help = crate::diagnostic::did_you_mean(key, known).unwrap_or_else(|| "name a code (ASH208), its name, or a policy".into());
-                    problems.push(error(span, format!("`{key}` is no diagnostic code and no policy of the plan"), &help));
+                    problems.push(error(span, format!("`{key}` is no diagnostic code and no policy of the plan"), help));
                 }
                 (Some(code), _)
                     if code.severity == Severity::Error && level != Level::Is(Severity::Error) && !crate::policy::is_finding_code(code) =>
@@ -115,7 +115,7 @@ pub fn apply_severities(
                     problems.push(error(
                         span,
                         format!("{} ({}) is an error Azure would refuse the plan for; it stays an error", code.code, code.name),
-                        "fix what it reports; only warnings, infos and policy findings can be lowered",
+                        "fix what it reports; only warnings, infos and policy findings can be lowered".into(),
                     ));
                 }
                 (Some(code), _) => {
@@ -128,7 +128,7 @@ pub fn apply_severities(
         }
     }
     diagnostics.retain_mut(|d| {
-        let level = d.policy.as_deref().and_then(|p| policy_levels.get(p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
+        let level = d.policy().and_then(|p| policy_levels.get(p)).or_else(|| levels.get(d.code.code)).map(|(l, _)| *l);
         match level {
             Some(Level::Off) => false,
             Some(Level::Is(severity)) => {

@@ -623,21 +623,15 @@ pub fn fixes(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec
     out
 }
 
-/// The text between the first `open` and the next `close` of a help text.
-fn quoted_in<'a>(help: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let rest = &help[help.find(open)? + open.len()..];
-    Some(&rest[..rest.find(close)?])
-}
-
-/// The replacement a diagnostic's help names, applied to the span it points at.
+/// The replacement a diagnostic suggests ([`Diagnostic::replacement`]),
+/// applied to the part of the span it replaces: the value without its quotes,
+/// a word, a word in quotes, a `use`'s path, an entry's key.
 fn suggested(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
-    let help = d.help.as_deref()?;
+    let word = d.replacement()?;
     let text = analysis.sources.text(span);
-    if let Some(word) = quoted_in(help, "remove the quotes: `", "`") {
-        let unquoted = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))?;
-        return (unquoted == word).then(|| ("Remove the quotes".to_string(), (span, word.to_string())));
+    if text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) == Some(word) {
+        return Some(("Remove the quotes".to_string(), (span, word.to_string())));
     }
-    let word = quoted_in(help, "did you mean `", "`?").or_else(|| quoted_in(help, "Azure writes it `", "`"))?;
     let title = format!("Change to `{word}`");
     let token = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     let at = |from: usize, len: usize| Span::new(span.file, span.start as usize + from, span.start as usize + from + len);
@@ -687,7 +681,7 @@ fn missing_tag(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, 
     if d.code.code != crate::policy::TAG_POLICY.code {
         return Vec::new();
     }
-    let Some(name) = quoted_in(&d.message, "deploys without the tag `", "`") else { return Vec::new() };
+    let Some(name) = d.missing_tag() else { return Vec::new() };
     if !is_name(name) {
         return Vec::new();
     }
@@ -785,7 +779,7 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
     if (d.severity == Severity::Error && !finding) || [UNUSED_SUPPRESSION.code, INVALID_SUPPRESSION.code].contains(&d.code.code) {
         return None;
     }
-    let what = if d.code.code == POLICY_FINDING.code { d.policy.as_deref()?.to_string() } else { d.code.code.to_string() };
+    let what = if d.code.code == POLICY_FINDING.code { d.policy()?.to_string() } else { d.code.code.to_string() };
     let model = &analysis.model;
     let mut holders: Vec<NodeId> = model
         .nodes

@@ -321,9 +321,9 @@ fn load_stdlib(
                     let bare = |n: &'static str| n.strip_prefix("std.").unwrap_or(n);
                     let known = stdlib::MODULES.iter().map(|m| bare(m.name));
                     let help = diagnostic::closest(name.strip_prefix("std.").unwrap_or(&name), known)
-                        .map(|c| format!("did you mean `std.{c}`?"))
+                        .map(|c| diagnostic::Help::replace(format!("std.{c}"), format!("did you mean `std.{c}`?")))
                         .unwrap_or_else(|| {
-                            format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", "))
+                            format!("the standard library has: {}", stdlib::MODULES.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")).into()
                         });
                     diagnostics.push(Diagnostic::new(&UNKNOWN_MODULE, u.span, format!("no module `{name}` in the standard library")).with_help(help));
                 }

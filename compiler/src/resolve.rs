@@ -6,7 +6,7 @@
 
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::diagnostic::codes::*;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::load::PlanInput;
 use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
 use crate::schema::{self, AttrSchema, Naming, Type};
@@ -60,7 +60,7 @@ struct Resolver<'a> {
     /// The "did you mean" of each misspelt name in each scope, found once: a
     /// hub renamed leaves every spoke naming the old name, and each search
     /// compares with every name of the plan.
-    suggestions: std::collections::HashMap<(Option<NodeId>, String), Option<String>>,
+    suggestions: std::collections::HashMap<(Option<NodeId>, String), Option<crate::diagnostic::Help>>,
 }
 
 impl Resolver<'_> {
@@ -270,12 +270,12 @@ impl Resolver<'_> {
             candidates.extend(pk.attributes.iter().map(|a| a.name));
         }
         let help = did_you_mean(&head.name, candidates.iter().copied()).unwrap_or_else(|| match allowed {
-            [] => "this block takes no nested blocks".to_string(),
-            kinds => format!("blocks allowed here: {}", kinds.join(", ")),
+            [] => "this block takes no nested blocks".to_string().into(),
+            kinds => format!("blocks allowed here: {}", kinds.join(", ")).into(),
         });
         // `hub = core` written without `=` parses as a block; say so.
         let help = match parent_kind.and_then(|pk| pk.attribute(&head.name)) {
-            Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name),
+            Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name).into(),
             None => help,
         };
         // A bare word that is a value of an attribute: `private` alone in a `load_balancer`.
@@ -287,8 +287,9 @@ impl Resolver<'_> {
             Some((pk, attr)) if pk.positional.first() == Some(&attr.name) => format!(
                 "`{}` is a value of `{}`: write it after the kind, `{} {} {{ ... }}`, or write `{} = {}`",
                 head.name, attr.name, pk.kind, head.name, attr.name, head.name
-            ),
-            Some((_, attr)) => format!("`{}` is a value of `{}`: write `{} = {}`", head.name, attr.name, attr.name, head.name),
+            )
+            .into(),
+            Some((_, attr)) => format!("`{}` is a value of `{}`: write `{} = {}`", head.name, attr.name, attr.name, head.name).into(),
             None => help,
         };
         self.error(Diagnostic::new(&UNKNOWN_KIND, head.span, message).with_help(help));
@@ -306,15 +307,15 @@ impl Resolver<'_> {
         if kind.attribute(&key.name).is_none() && kind.takes_phrases() {
             // A phrase kind may have attributes too (`backup_policy`): a near miss is one of them.
             let help = did_you_mean(&key.name, kind.attributes.iter().map(|a| a.name))
-                .unwrap_or_else(|| format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name));
+                .unwrap_or_else(|| format!("a {} is written as a phrase: write `{} ...` without `=`", kind.kind, key.name).into());
             return self
                 .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
         if kind.attribute(&key.name).is_none() {
             let candidates = kind.attributes.iter().map(|a| a.name).chain(kind.children.iter().copied());
             let help = did_you_mean(&key.name, candidates).unwrap_or_else(|| match kind.attributes {
-                [] => format!("a {} block takes no attributes", kind.kind),
-                attributes => format!("a {} has: {}", kind.kind, attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")),
+                [] => format!("a {} block takes no attributes", kind.kind).into(),
+                attributes => format!("a {} has: {}", kind.kind, attributes.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")).into(),
             });
             return self
                 .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
@@ -370,24 +371,22 @@ impl Resolver<'_> {
         self.error(Diagnostic::new(&MISSING_ATTRIBUTE, node.head, message).with_help(help));
     }
 
-    fn mismatch(&mut self, ty: &Type, value: &ast::Value, help: Option<String>) -> Option<Typed> {
+    fn mismatch(&mut self, ty: &Type, value: &ast::Value, help: Option<Help>) -> Option<Typed> {
         let mut d = Diagnostic::new(&TYPE_MISMATCH, value.span, format!("expected {}, found {}", ty.describe(), value.kind.describe()));
         let help = help.or_else(|| match (&value.kind, ty) {
-            (ValueKind::Str(s), Type::Prefix | Type::PrefixOrAuto | Type::IpAddress | Type::Region | Type::Word(_) | Type::Name) => {
-                Some(format!("remove the quotes: `{s}`"))
-            }
+            (ValueKind::Str(s), Type::Prefix | Type::PrefixOrAuto | Type::IpAddress | Type::Region | Type::Word(_) | Type::Name) => Some(unquote(s)),
             (_, Type::List(_)) if !matches!(value.kind, ValueKind::List(_)) => Some("write a list in brackets: `[...]`".into()),
             (ValueKind::Path(_), Type::String) => Some("strings are written in double quotes".into()),
-            (ValueKind::Str(s), Type::Version) if is_version_text(s) => Some(format!("remove the quotes: `{s}`")),
+            (ValueKind::Str(s), Type::Version) if is_version_text(s) => Some(unquote(s)),
             (ValueKind::Str(_), Type::Version) => Some("write MAJOR.MINOR.PATCH without quotes, such as `1.2.0`".into()),
-            (ValueKind::Str(s), Type::Duration) if is_duration_text(s) => Some(format!("remove the quotes: `{s}`")),
+            (ValueKind::Str(s), Type::Duration) if is_duration_text(s) => Some(unquote(s)),
             (ValueKind::Str(_), Type::Duration) => {
                 Some("write a number and a unit (`d`, `h`, `m`, `s`) without quotes, such as `2h` or `1h30m`".into())
             }
-            (ValueKind::Ipv4(ip), Type::Version) => Some(format!("a version has three parts, MAJOR.MINOR.PATCH; `{ip}` has four")),
-            (ValueKind::Int(n), Type::Duration) => Some(format!("give the unit: `{n}m` for minutes, `{n}h` for hours")),
-            (ValueKind::Str(s), Type::TimeOfDay) if is_time_text(s) => Some(format!("remove the quotes: `{s}`")),
-            (ValueKind::Int(n), Type::TimeOfDay) if *n < 24 => Some(format!("write hours and minutes: `{n:02}:00`")),
+            (ValueKind::Ipv4(ip), Type::Version) => Some(format!("a version has three parts, MAJOR.MINOR.PATCH; `{ip}` has four").into()),
+            (ValueKind::Int(n), Type::Duration) => Some(format!("give the unit: `{n}m` for minutes, `{n}h` for hours").into()),
+            (ValueKind::Str(s), Type::TimeOfDay) if is_time_text(s) => Some(unquote(s)),
+            (ValueKind::Int(n), Type::TimeOfDay) if *n < 24 => Some(format!("write hours and minutes: `{n:02}:00`").into()),
             (_, Type::TimeOfDay) => Some("write HH:MM without quotes, from 00:00 to 23:59, such as `07:30`".into()),
             _ => None,
         });
@@ -429,7 +428,7 @@ impl Resolver<'_> {
                 } else {
                     let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
                     let help = if crate::azure::regions::is_region(&lower) {
-                        format!("Azure writes it `{lower}`")
+                        crate::diagnostic::Help::replace(lower.clone(), format!("Azure writes it `{lower}`"))
                     } else {
                         did_you_mean(name, crate::azure::regions::REGIONS.iter().copied())
                             .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into())
@@ -444,7 +443,7 @@ impl Resolver<'_> {
                 match words.iter().find(|w| w.eq_ignore_ascii_case(name)) {
                     Some(w) => Some(Typed::Word(w.to_string())),
                     None => {
-                        let help = did_you_mean(name, words.iter().copied()).unwrap_or_else(|| format!("use {}", ty.describe()));
+                        let help = did_you_mean(name, words.iter().copied()).unwrap_or_else(|| format!("use {}", ty.describe()).into());
                         self.error(Diagnostic::new(&TYPE_MISMATCH, span, format!("`{name}` is not a value of `{}`", schema.name)).with_help(help));
                         None
                     }
@@ -557,7 +556,7 @@ impl Resolver<'_> {
                         None => did_you_mean(&segment.name, model.names.keys().map(String::as_str)),
                         Some(p) => did_you_mean(&segment.name, model.node(p).children.iter().map(|&c| model.node(c).name())),
                     });
-                    let help = suggestion.clone().unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}"));
+                    let help = suggestion.clone().unwrap_or_else(|| format!("declare it, or reference one of the blocks in {scope}").into());
                     self.error(
                         Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name)).with_help(help),
                     );
@@ -586,6 +585,11 @@ impl Resolver<'_> {
 /// allowed there nor one of its attributes.
 fn is_phrase(kind: &schema::KindSchema, block: &ast::Block) -> bool {
     !kind.children.contains(&block.head.name.as_str()) && kind.attributes.iter().all(|a| a.name != block.head.name)
+}
+
+/// "remove the quotes", suggesting the value without them.
+fn unquote(text: &str) -> Help {
+    Help::replace(text, format!("remove the quotes: `{text}`"))
 }
 
 /// `1.2.0`: what a version literal looks like, for "remove the quotes" help.

@@ -280,8 +280,10 @@ fn read_schedule(words: &mut Words) -> Result<Schedule, Option<Diagnostic>> {
             ValueKind::Invalid => return Err(None),
             ref other => {
                 let help = match other {
-                    ValueKind::Str(text) if text.len() == 5 && text.as_bytes()[2] == b':' => format!("remove the quotes: `{text}`"),
-                    _ => "write the time as HH:MM, such as `01:00`".to_string(),
+                    ValueKind::Str(text) if text.len() == 5 && text.as_bytes()[2] == b':' => {
+                        crate::diagnostic::Help::replace(text.clone(), format!("remove the quotes: `{text}`"))
+                    }
+                    _ => "write the time as HH:MM, such as `01:00`".into(),
                 };
                 return Err(Some(
                     Diagnostic::new(&TYPE_MISMATCH, v.span, format!("expected a time of day, found {}", other.describe())).with_help(help),
@@ -349,7 +351,7 @@ fn word_of(value: &crate::ast::Value, set: &[&'static str], what: &str, example:
         None => {
             let lower: Vec<String> = set.iter().map(|s| s.to_ascii_lowercase()).collect();
             let help = did_you_mean(&word.name.to_ascii_lowercase(), lower.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("write {what} such as `{example}`"));
+                .unwrap_or_else(|| format!("write {what} such as `{example}`").into());
             Err(Some(Diagnostic::new(&TYPE_MISMATCH, word.span, format!("`{}` is not {what}", word.name)).with_help(help)))
         }
     }
@@ -401,7 +403,7 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
                     let help = unit_value
                         .as_word()
                         .and_then(|w| did_you_mean(&w.name.to_ascii_lowercase(), ["days", "weeks", "months", "years"]))
-                        .unwrap_or_else(|| RETAIN_SHAPE.to_string());
+                        .unwrap_or_else(|| RETAIN_SHAPE.to_string().into());
                     return Err(Some(
                         Diagnostic::new(&TYPE_MISMATCH, unit_value.span, format!("expected `days`, `weeks`, `months` or `years`, found {shown}"))
                             .with_help(help),

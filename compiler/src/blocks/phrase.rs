@@ -93,7 +93,7 @@ pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: &str) -
         None => {
             let hint = word(term).and_then(|w| did_you_mean(&w.name, set.iter().copied()));
             Err(Diagnostic::new(&TYPE_MISMATCH, term.span(), format!("expected {what} ({listed}), found {}", shown(term)))
-                .with_help(hint.unwrap_or_else(|| help.to_string())))
+                .with_help(hint.unwrap_or_else(|| help.to_string().into())))
         }
     }
 }
@@ -221,8 +221,8 @@ fn reference_or_tag(model: &Model, path: &[Ident], span: Span) -> Result<Option<
             None => {
                 let names: Vec<&str> = node.children.iter().map(|&c| model.node(c).name()).collect();
                 let scope = model.describe(current);
-                let help =
-                    did_you_mean(&segment.name, names.iter().copied()).unwrap_or_else(|| format!("name a subnet of {scope}, or write an address"));
+                let help = did_you_mean(&segment.name, names.iter().copied())
+                    .unwrap_or_else(|| format!("name a subnet of {scope}, or write an address").into());
                 return Err(
                     Diagnostic::new(&UNRESOLVED_REFERENCE, segment.span, format!("nothing named `{}` in {scope}", segment.name)).with_help(help)
                 );

@@ -147,7 +147,7 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         ValueKind::Path(p) if p.len() == 1 => match NEXT_HOP_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(&p[0].name)) {
             Some((w, _)) => Typed::Word(w.to_string()),
             None => {
-                let help = did_you_mean(&p[0].name, words_listed).unwrap_or_else(|| SHAPE.to_string());
+                let help = did_you_mean(&p[0].name, words_listed).unwrap_or_else(|| SHAPE.to_string().into());
                 return Err(Some(Diagnostic::new(&TYPE_MISMATCH, hop.span, format!("`{}` is not a next hop", p[0].name)).with_help(help)));
             }
         },

@@ -141,7 +141,7 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
     while let Some(term) = words.take() {
         let Some(clause) = phrase::word(term).and_then(|w| CLAUSES.iter().find(|c| **c == w.name)) else {
             let hint = phrase::word(term).and_then(|w| did_you_mean(&w.name, CLAUSES.iter().copied()));
-            let help = hint.unwrap_or_else(|| format!("after the ports come `from`, `to`, `priority` and `description`: {SHAPE}"));
+            let help = hint.unwrap_or_else(|| format!("after the ports come `from`, `to`, `priority` and `description`: {SHAPE}").into());
             return Err(Some(
                 Diagnostic::new(
                     &MALFORMED_BLOCK,

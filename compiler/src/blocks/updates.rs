@@ -24,7 +24,7 @@
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::calendar::{Date, Weekday};
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
@@ -246,11 +246,11 @@ struct Reader<'a> {
     phrase: Span,
 }
 
-fn malformed(span: Span, message: impl Into<String>, help: impl Into<String>) -> Option<Diagnostic> {
+fn malformed(span: Span, message: impl Into<String>, help: impl Into<Help>) -> Option<Diagnostic> {
     Some(Diagnostic::new(&MALFORMED_BLOCK, span, message).with_help(help))
 }
 
-fn mismatch(word: &Word, expected: &str, help: impl Into<String>) -> Option<Diagnostic> {
+fn mismatch(word: &Word, expected: &str, help: impl Into<Help>) -> Option<Diagnostic> {
     if word.invalid() {
         return None;
     }
@@ -314,8 +314,8 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
         _ => {
             let name = phrase.head.name.as_str();
             let hint = did_you_mean(name, RECURRENCES.iter().copied());
-            let attribute = did_you_mean(name, UPDATE_GROUP.attributes.iter().map(|a| a.name)).map(|h| format!("{h} Attributes take `=`."));
-            let help = hint.or(attribute).unwrap_or_else(|| format!("a schedule starts with `daily`, `every`, `weekly` or `monthly`: {help}"));
+            let attribute = did_you_mean(name, UPDATE_GROUP.attributes.iter().map(|a| a.name)).map(|h| h.then("Attributes take `=`."));
+            let help = hint.or(attribute).unwrap_or_else(|| format!("a schedule starts with `daily`, `every`, `weekly` or `monthly`: {help}").into());
             return Err(Some(
                 Diagnostic::new(
                     &TYPE_MISMATCH,
@@ -386,7 +386,7 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
                 return Err(mismatch(
                     &word,
                     "`at`, `for` or `timezone`",
-                    hint.unwrap_or_else(|| format!("after the days come `at HH:MM`, `for DURATION` and `timezone \"ZONE\"`: {help}")),
+                    hint.unwrap_or_else(|| format!("after the days come `at HH:MM`, `for DURATION` and `timezone \"ZONE\"`: {help}").into()),
                 ));
             }
         }
@@ -448,7 +448,7 @@ fn weekdays(r: &mut Reader) -> Read<Vec<Weekday>> {
         let Some(day) = day else {
             let names = crate::calendar::WEEKDAYS.map(|d| d.name().to_ascii_lowercase());
             let hint = word.bare().and_then(|b| did_you_mean(&b, names.iter().map(String::as_str)));
-            return Err(mismatch(&word, "a day of the week", hint.unwrap_or_else(|| help.to_string())));
+            return Err(mismatch(&word, "a day of the week", hint.unwrap_or_else(|| help.to_string().into())));
         };
         if let Some((_, first)) = days.iter().find(|(d, _)| *d == day) {
             return Err(Some(
@@ -475,13 +475,13 @@ fn monthly(r: &mut Reader) -> Read<Recurrence> {
         let words = ["on", "first", "second", "third", "fourth", "last"];
         let hint = word.bare().and_then(|b| did_you_mean(&b, words));
         let expected = "`on` or a week of the month (`first`, `second`, `third`, `fourth`, `last`)";
-        return Err(mismatch(&word, expected, hint.unwrap_or_else(|| help.to_string())));
+        return Err(mismatch(&word, expected, hint.unwrap_or_else(|| help.to_string().into())));
     };
     let day_word = r.next("a day of the week", help)?;
     let Some(weekday) = day_word.bare().and_then(|b| Weekday::parse(&b)) else {
         let names = crate::calendar::WEEKDAYS.map(|d| d.name().to_ascii_lowercase());
         let hint = day_word.bare().and_then(|b| did_you_mean(&b, names.iter().map(String::as_str)));
-        return Err(mismatch(&day_word, "a day of the week", hint.unwrap_or_else(|| help.to_string())));
+        return Err(mismatch(&day_word, "a day of the week", hint.unwrap_or_else(|| help.to_string().into())));
     };
     let mut offset = 0;
     if r.take_if("offset").is_some() {

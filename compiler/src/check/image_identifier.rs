@@ -35,8 +35,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         for (key, value) in identity {
             if !IDENTITY_KEYS.contains(&key.as_str()) {
                 let help = did_you_mean(key, IDENTITY_KEYS.iter().copied())
-                    .map(|hint| format!("{hint} An identity has `publisher`, `offer` and `sku`"))
-                    .unwrap_or_else(|| "an identity has `publisher`, `offer` and `sku`".to_string());
+                    .map(|hint| hint.then("An identity has `publisher`, `offer` and `sku`"))
+                    .unwrap_or_else(|| "an identity has `publisher`, `offer` and `sku`".into());
                 out.push(
                     Diagnostic::new(&IMAGE_IDENTIFIER, value.span, format!("the identity of {} has no key `{key}`", model.describe(id)))
                         .with_help(help),

@@ -62,7 +62,7 @@ fn homes(placeholder: &str) -> String {
 struct Problem {
     range: std::ops::Range<usize>,
     message: String,
-    help: String,
+    help: crate::diagnostic::Help,
 }
 
 /// Everything wrong with the pattern of attribute `attr`, in order.
@@ -79,7 +79,7 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
             found.push(Problem {
                 range: at..at + 1,
                 message: format!("the `{attr}` pattern \"{pattern}\" has a `}}` with no `{{` before it"),
-                help: format!("remove the `}}`, or open the placeholder with `{{`: a `{attr}` pattern may use {listed}"),
+                help: format!("remove the `}}`, or open the placeholder with `{{`: a `{attr}` pattern may use {listed}").into(),
             });
             rest = at + 1;
             continue;
@@ -90,7 +90,7 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
             found.push(Problem {
                 range: at..at + 1,
                 message: format!("the `{attr}` pattern \"{pattern}\" has a `{{` that is never closed"),
-                help: format!("close the placeholder with `}}`: a `{attr}` pattern may use {listed}"),
+                help: format!("close the placeholder with `}}`: a `{attr}` pattern may use {listed}").into(),
             });
             rest = at + 1;
             continue;
@@ -100,12 +100,12 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
             let (message, help) = if PLACEHOLDERS.contains(&name) {
                 (
                     format!("`{{{name}}}` has no value in the `{attr}` pattern \"{pattern}\""),
-                    format!("`{{{name}}}` has a value only in {}; a `{attr}` pattern may use {listed}", homes(name)),
+                    format!("`{{{name}}}` has a value only in {}; a `{attr}` pattern may use {listed}", homes(name)).into(),
                 )
             } else {
                 let help = match did_you_mean(name, allowed.iter().copied()) {
-                    Some(hint) => format!("{hint} A `{attr}` pattern may use {listed}"),
-                    None => format!("a `{attr}` pattern may use {listed}"),
+                    Some(hint) => hint.then(&format!("A `{attr}` pattern may use {listed}")),
+                    None => format!("a `{attr}` pattern may use {listed}").into(),
                 };
                 (format!("`{{{name}}}` is not a placeholder of the `{attr}` pattern \"{pattern}\""), help)
             };
@@ -145,8 +145,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (key, entry) in naming.map("abbreviations").into_iter().flatten() {
         if !patterns().any(|p| p == key) {
             let help = match did_you_mean(key, patterns()) {
-                Some(hint) => format!("{hint} Abbreviations are given by the pattern's attribute, such as `virtual_network`"),
-                None => format!("abbreviations are given by the pattern's attribute: {}", patterns().collect::<Vec<_>>().join(", ")),
+                Some(hint) => hint.then("Abbreviations are given by the pattern's attribute, such as `virtual_network`"),
+                None => format!("abbreviations are given by the pattern's attribute: {}", patterns().collect::<Vec<_>>().join(", ")).into(),
             };
             out.push(
                 Diagnostic::new(&NAMING_PATTERN, entry.span, format!("`{key}` is not a pattern of a `naming` block, so it has no `{{type}}`"))
@@ -193,7 +193,8 @@ mod tests {
     #[test]
     fn a_misspelt_placeholder_gets_a_suggestion() {
         let found = problems("virtual_network", "vnet-{nmae}");
-        assert_eq!(found[0].help, "did you mean `name`? A `virtual_network` pattern may use `{name}`, `{type}` and `{location}`");
+        assert_eq!(found[0].help.text, "did you mean `name`? A `virtual_network` pattern may use `{name}`, `{type}` and `{location}`");
+        assert_eq!(found[0].help.replacement.as_deref(), Some("name"));
     }
 
     #[test]

@@ -43,8 +43,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let listed = groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ");
         let help = match did_you_mean(group, groups.iter().copied()) {
-            Some(hint) => format!("{hint} A {known_type} offers {listed}"),
-            None => format!("a {known_type} offers {listed}"),
+            Some(hint) => hint.then(&format!("A {known_type} offers {listed}")),
+            None => format!("a {known_type} offers {listed}").into(),
         };
         let mut d = Diagnostic::new(
             &PRIVATE_ENDPOINT_GROUP,

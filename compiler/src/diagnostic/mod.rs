@@ -88,20 +88,71 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it, in one sentence.
     pub help: Option<String>,
+    /// What some diagnostics carry besides their words ([`Data`]), boxed to
+    /// keep every diagnostic small: most have none.
+    pub data: Option<Box<Data>>,
+}
+
+/// What a diagnostic carries as data, for the features that act on it:
+/// nothing of it is ever read back out of the message or the help.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Data {
     /// The plan policy whose finding this is, by name: what `allow NAME`,
-    /// `ashlar.toml` severities and `ashlar test` match, never the message.
-    /// (A boxed `str`, to keep a diagnostic small: most have none.)
-    pub policy: Option<Box<str>>,
+    /// `ashlar.toml` severities and `ashlar test` match.
+    pub policy: Option<String>,
+    /// The word the help suggests writing where the diagnostic points (a
+    /// misspelt name's nearest, Azure's spelling, a value without its quotes):
+    /// an editor's quick fix.
+    pub replacement: Option<String>,
+    /// The tag a tag policy finds missing: an editor's quick fix adds it.
+    pub missing_tag: Option<String>,
+}
+
+/// A help text, with the word it suggests writing instead when it suggests one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Help {
+    pub text: String,
+    pub replacement: Option<String>,
+}
+
+impl Help {
+    /// A help that suggests writing `word` where the diagnostic points.
+    pub fn replace(word: impl Into<String>, text: impl Into<String>) -> Help {
+        Help { text: text.into(), replacement: Some(word.into()) }
+    }
+
+    /// The same suggestion, with more words after the help's own.
+    pub fn then(self, more: &str) -> Help {
+        Help { text: format!("{} {more}", self.text), ..self }
+    }
+}
+
+impl From<String> for Help {
+    fn from(text: String) -> Help {
+        Help { text, replacement: None }
+    }
+}
+
+impl From<&str> for Help {
+    fn from(text: &str) -> Help {
+        Help { text: text.to_string(), replacement: None }
+    }
+}
+
+impl std::fmt::Display for Help {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 impl Diagnostic {
     pub fn new(code: &'static Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity, message: message.into(), span: Some(span), labels: Vec::new(), help: None, policy: None }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: Some(span), labels: Vec::new(), help: None, data: None }
     }
 
     /// A problem that has no place in a file (an unreadable folder, say).
     pub fn global(code: &'static Code, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity, message: message.into(), span: None, labels: Vec::new(), help: None, policy: None }
+        Diagnostic { code, severity: code.severity, message: message.into(), span: None, labels: Vec::new(), help: None, data: None }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -109,15 +160,45 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    /// Sets the help, and the replacement it suggests when it suggests one.
+    pub fn with_help(mut self, help: impl Into<Help>) -> Self {
+        let help = help.into();
+        if let Some(word) = help.replacement {
+            self.data_mut().replacement = Some(word);
+        }
+        self.help = Some(help.text);
         self
     }
 
     /// Marks a finding as the named policy's.
     pub fn with_policy(mut self, name: impl Into<String>) -> Self {
-        self.policy = Some(name.into().into_boxed_str());
+        self.data_mut().policy = Some(name.into());
         self
+    }
+
+    /// Marks a tag policy's finding with the tag it finds missing.
+    pub fn with_missing_tag(mut self, tag: impl Into<String>) -> Self {
+        self.data_mut().missing_tag = Some(tag.into());
+        self
+    }
+
+    fn data_mut(&mut self) -> &mut Data {
+        self.data.get_or_insert_with(Box::default)
+    }
+
+    /// The policy whose finding this is ([`Data::policy`]).
+    pub fn policy(&self) -> Option<&str> {
+        self.data.as_ref()?.policy.as_deref()
+    }
+
+    /// The word the help suggests writing instead ([`Data::replacement`]).
+    pub fn replacement(&self) -> Option<&str> {
+        self.data.as_ref()?.replacement.as_deref()
+    }
+
+    /// The tag a tag policy finds missing ([`Data::missing_tag`]).
+    pub fn missing_tag(&self) -> Option<&str> {
+        self.data.as_ref()?.missing_tag.as_deref()
     }
 
     pub fn is_error(&self) -> bool {
@@ -140,8 +221,8 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// "did you mean `x`?" for a misspelt name, when one candidate is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Help> {
+    closest(name, candidates).map(|c| Help::replace(c, format!("did you mean `{c}`?")))
 }
 
 /// The candidate closest to a misspelt name, when one is close enough.
@@ -289,7 +370,7 @@ mod tests {
 
     #[test]
     fn near_names_are_suggested_however_long() {
-        assert_eq!(did_you_mean("app1.wbe", ["app1.web", "app2.data"]), Some("did you mean `app1.web`?".to_string()));
+        assert_eq!(did_you_mean("app1.wbe", ["app1.web", "app2.data"]), Some(Help::replace("app1.web", "did you mean `app1.web`?")));
         assert_eq!(closest("uksoth", ["uksouth", "ukwest", "westeurope"]), Some("uksouth"));
         assert_eq!(closest("nothing_like_it", ["uksouth", "ukwest"]), None);
         for length in [100, 10_000, 200_000] {

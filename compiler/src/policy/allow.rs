@@ -74,7 +74,7 @@ pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static
         for allow in allows.iter_mut() {
             let matches = match &allow.target {
                 Target::Code(code) => d.code.code == code.code,
-                Target::Policy(name) => d.policy.as_deref() == Some(name.as_str()),
+                Target::Policy(name) => d.policy() == Some(name.as_str()),
             };
             if matches && spans.iter().any(|&s| inside(allow.scope, s)) {
                 allow.used = true;
@@ -108,7 +108,7 @@ fn read(block: &ast::Block, policies: &[&str], codes: &[&'static Code]) -> (Opti
 }
 
 fn target(block: &ast::Block, policies: &[&str], codes: &[&'static Code]) -> Result<(Allow, String), Diagnostic> {
-    let invalid = |span: Span, message: String, help: String| Diagnostic::new(&INVALID_SUPPRESSION, span, message).with_help(help);
+    let invalid = |span: Span, message: String, help: crate::diagnostic::Help| Diagnostic::new(&INVALID_SUPPRESSION, span, message).with_help(help);
     if let Some(body) = &block.body {
         return Err(invalid(body.span, "`allow` takes no `{ ... }`".into(), SHAPE.into()));
     }

@@ -50,7 +50,7 @@ fn run_case(model: &Model, policy: NodeId, case: NodeId, policy_text: &str, root
         ..PlanInput::default()
     };
     let analysis = crate::analyze(&input);
-    let findings = analysis.diagnostics.iter().filter(|d| d.policy.as_deref() == Some(policy_name)).count();
+    let findings = analysis.diagnostics.iter().filter(|d| d.policy() == Some(policy_name)).count();
     // A case whose plan does not compile tests nothing.
     let broken: Vec<String> =
         analysis.diagnostics.iter().filter(|d| d.is_error() && !super::is_finding(d)).map(|d| format!("{} {}", d.code.code, d.message)).collect();

@@ -177,8 +177,8 @@ impl Checker<'_> {
     fn unknown_name(&mut self, word: &str, span: Span) -> Option<Ty> {
         let vars: Vec<String> = self.scope.iter().map(|(n, _)| n.clone()).collect();
         let help = did_you_mean(word, vars.iter().map(String::as_str)).unwrap_or_else(|| match vars.as_slice() {
-            [] => "no `for` binds a variable here".to_string(),
-            names => format!("the variables here are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+            [] => "no `for` binds a variable here".to_string().into(),
+            names => format!("the variables here are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")).into(),
         });
         self.error(Diagnostic::new(&UNKNOWN_POLICY_NAME, span, format!("`{word}` is no variable here")).with_help(help))
     }
@@ -206,7 +206,7 @@ impl Checker<'_> {
                 None => {
                     let names = fields::field_names(entity);
                     let help = did_you_mean(&segment.name, names.iter().map(String::as_str))
-                        .unwrap_or_else(|| format!("{} has {}", ty.describe(), names.join(", ")));
+                        .unwrap_or_else(|| format!("{} has {}", ty.describe(), names.join(", ")).into());
                     self.error(
                         Diagnostic::new(&UNKNOWN_POLICY_NAME, segment.span, format!("{} has no field `{}`", ty.describe(), segment.name))
                             .with_help(help),
@@ -315,7 +315,7 @@ impl Checker<'_> {
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Option<Ty> {
         let Some((_, signature)) = FUNCTIONS.iter().find(|(f, _)| *f == name.name) else {
             let help = did_you_mean(&name.name, FUNCTIONS.iter().map(|(f, _)| *f))
-                .unwrap_or_else(|| format!("the functions are {}", FUNCTIONS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")));
+                .unwrap_or_else(|| format!("the functions are {}", FUNCTIONS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")).into());
             return self.error(Diagnostic::new(&UNKNOWN_POLICY_NAME, name.span, format!("there is no function `{}`", name.name)).with_help(help));
         };
         let arity = if matches!(name.name.as_str(), "starts_with" | "ends_with") { 2 } else { 1 };
@@ -437,7 +437,7 @@ impl Checker<'_> {
                     .unwrap_or_else(|| "`az account list-locations -o table` lists the regions".into()),
             )),
             Ty::Str if !quoted => {
-                Some((format!("the word `{word}` is compared with a string"), format!("strings are written in double quotes: \"{word}\"")))
+                Some((format!("the word `{word}` is compared with a string"), format!("strings are written in double quotes: \"{word}\"").into()))
             }
             _ => None,
         };

@@ -137,7 +137,7 @@ pub const KEYWORDS: &[&str] = &["and", "or", "not", "in", "matches", "within", "
 pub const SHAPE: &str =
     "a policy holds `for VAR in COLLECTION [where CONDITION] { ... }`, `deny when CONDITION [message \"...\"]` and `require VALUE [message \"...\"]`";
 
-fn syntax(span: Span, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+fn syntax(span: Span, message: impl Into<String>, help: impl Into<crate::diagnostic::Help>) -> Diagnostic {
     Diagnostic::new(&POLICY_SYNTAX, span, message).with_help(help)
 }
 
@@ -210,7 +210,7 @@ fn clause(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<Clause> {
         "for" => for_clause(block, out).map(Clause::For),
         "deny" | "require" => finding(block, out).map(Clause::Finding),
         other => {
-            let help = did_you_mean(other, ["for", "deny", "require", "message"]).unwrap_or_else(|| SHAPE.to_string());
+            let help = did_you_mean(other, ["for", "deny", "require", "message"]).unwrap_or_else(|| SHAPE.to_string().into());
             out.push(syntax(block.head.span, format!("`{other}` is no clause of a policy"), help));
             None
         }

@@ -84,11 +84,11 @@ pub fn rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<TagRule> 
 }
 
 fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
-    let syntax = |span: Span, message: String, help: &str| Diagnostic::new(&POLICY_SYNTAX, span, message).with_help(help.to_string());
+    let syntax = |span: Span, message: String, help: crate::diagnostic::Help| Diagnostic::new(&POLICY_SYNTAX, span, message).with_help(help);
     let required = block.head.name == "require";
     if !required && block.head.name != "optional" {
-        let help = did_you_mean(&block.head.name, ["require", "optional"]).unwrap_or_else(|| SHAPE.to_string());
-        let mut d = syntax(block.head.span, format!("`{}` is no phrase of a tag policy", block.head.name), &help);
+        let help = did_you_mean(&block.head.name, ["require", "optional"]).unwrap_or_else(|| SHAPE.to_string().into());
+        let mut d = syntax(block.head.span, format!("`{}` is no phrase of a tag policy", block.head.name), help);
         if block.terms.is_empty() && block.body.is_none() {
             d = d.with_help(format!("{SHAPE}; the tags themselves go in `settings {{ tags {{ ... }} }}`"));
         }
@@ -96,7 +96,7 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
         return None;
     }
     if let Some(body) = &block.body {
-        out.push(syntax(body.span, format!("`{}` takes no `{{ ... }}`", block.head.name), SHAPE));
+        out.push(syntax(body.span, format!("`{}` takes no `{{ ... }}`", block.head.name), SHAPE.into()));
         return None;
     }
     let name = match block.terms.first() {
@@ -104,11 +104,11 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
         Some(Term::Value(Value { kind: ValueKind::Str(s), .. })) if !s.is_empty() => s.clone(),
         Some(Term::Value(Value { kind: ValueKind::Invalid, .. })) => return None,
         Some(other) => {
-            out.push(syntax(other.span(), format!("`{}` needs the name of a tag", block.head.name), SHAPE));
+            out.push(syntax(other.span(), format!("`{}` needs the name of a tag", block.head.name), SHAPE.into()));
             return None;
         }
         None => {
-            out.push(syntax(block.head.span, format!("`{}` needs the name of a tag", block.head.name), SHAPE));
+            out.push(syntax(block.head.span, format!("`{}` needs the name of a tag", block.head.name), SHAPE.into()));
             return None;
         }
     };
@@ -126,7 +126,7 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
             let help = format!(
                 "write `optional {name} matches \"PATTERN\"` or `optional {name} in [...]`, or `require {name}` when every resource needs it"
             );
-            out.push(syntax(block.span, "`optional` needs the values the tag may take when it is there".into(), &help));
+            out.push(syntax(block.span, "`optional` needs the values the tag may take when it is there".into(), help.into()));
             return None;
         }
         [] => Test::Present,
@@ -155,19 +155,23 @@ fn rule(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<TagRule> {
                 Test::OneOf(values)
             }
             _ => {
-                out.push(syntax(w.span, "`in` needs a list of values".into(), "write `require environment in [\"prod\", \"test\"]`"));
+                out.push(syntax(w.span, "`in` needs a list of values".into(), "write `require environment in [\"prod\", \"test\"]`".into()));
                 return None;
             }
         },
         [Term::Value(w), rest @ ..] if w.as_word().is_some_and(|w| w.name == "matches") => match rest {
             [Term::Value(Value { kind: ValueKind::Str(pattern), span })] => Test::Matches(compile_regex(pattern, *span, out)?),
             _ => {
-                out.push(syntax(w.span, "`matches` needs a pattern in quotes".into(), "write `require cost_centre matches \"^CC-[0-9]{4}$\"`"));
+                out.push(syntax(
+                    w.span,
+                    "`matches` needs a pattern in quotes".into(),
+                    "write `require cost_centre matches \"^CC-[0-9]{4}$\"`".into(),
+                ));
                 return None;
             }
         },
         [other, ..] => {
-            out.push(syntax(other.span(), format!("{} does not belong after the tag's name", shown(other)), SHAPE));
+            out.push(syntax(other.span(), format!("{} does not belong after the tag's name", shown(other)), SHAPE.into()));
             return None;
         }
     };
@@ -252,7 +256,7 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
             _ => "\"...\"".to_string(),
         };
         let help = format!("add `{} = {value}` to the block's `tags`, or to `settings {{ tags {{ ... }} }}` for every block", rule.name);
-        findings.push(finding(policy, span, message, rule, Some(help)));
+        findings.push(finding(policy, span, message, rule, Some(help)).with_missing_tag(rule.name.clone()));
     }
     let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
     findings.retain(|d| seen.insert((d.span, d.message.clone())));
