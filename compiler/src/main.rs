@@ -540,8 +540,8 @@ fn graph(plan: &Path, format: GraphFormat) -> u8 {
         report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
     }
     let text = match format {
-        GraphFormat::Dot => ashlar::graph::to_dot(&analysis.model, analysis.azure.as_ref()),
-        GraphFormat::Mermaid => ashlar::graph::to_mermaid(&analysis.model, analysis.azure.as_ref()),
+        GraphFormat::Dot => ashlar::report::graph::to_dot(&analysis.model, analysis.azure.as_ref()),
+        GraphFormat::Mermaid => ashlar::report::graph::to_mermaid(&analysis.model, analysis.azure.as_ref()),
     };
     stdout(&text);
     if analysis.has_errors() {

@@ -47,6 +47,6 @@ fn a_plan_block_shadows_the_prelude_block_of_its_name() {
 #[test]
 fn the_graph_leaves_out_library_blocks_the_plan_does_not_use() {
     let analysis = analyze("settings { location = uksouth }\nhub core { resource_group = \"rg\"  address_space = [10.0.0.0/16] }\n");
-    let dot = ashlar::graph::to_dot(&analysis.model, analysis.azure.as_ref());
+    let dot = ashlar::report::graph::to_dot(&analysis.model, analysis.azure.as_ref());
     assert!(dot.contains("hub `core`") && !dot.contains("ubuntu"), "{dot}");
 }

@@ -42,7 +42,7 @@ pub struct AzurePlan {
     secret_parameters: OnceLock<Vec<Vec<(String, SecretRef)>>>,
 }
 
-/// The resources of a plan grouped into nested deployments (see [`crate::graph::group`]).
+/// The resources of a plan grouped into nested deployments (see [`crate::lower::deployments::group`]).
 #[derive(Debug)]
 pub struct Grouping {
     /// In dependency order.
@@ -352,7 +352,7 @@ impl AzurePlan {
     }
 
     fn grouping(&self) -> &Grouping {
-        self.grouping.get_or_init(|| crate::graph::group(self))
+        self.grouping.get_or_init(|| crate::lower::deployments::group(self))
     }
 
     /// The secrets a deployment's resources use, each with the name of the secure

@@ -7,6 +7,7 @@
 //! Dependencies between resources come from the passes; the grouping into
 //! nested deployments comes from [`crate::graph`].
 
+pub mod deployments;
 pub mod ir;
 
 use crate::blocks;
@@ -56,7 +57,7 @@ pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnost
     lowering.depends_on_blocks();
     blocks::compute::order_static_addresses(&mut lowering);
     let mut plan = lowering.plan;
-    crate::graph::order(&mut plan, model)?;
+    deployments::order(&mut plan, model)?;
     Ok(plan)
 }
 

@@ -3,4 +3,5 @@
 //! They read the model; nothing in the pipeline reads them.
 
 pub mod address_plan;
+pub mod graph;
 pub mod update_plan;
