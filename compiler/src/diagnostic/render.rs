@@ -349,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn line_starts_follow_mietes_line_breaks() {
+    fn line_starts_follow_miettes_line_breaks() {
         assert_eq!(miette_line_starts("a\r\nb\rc\nd"), [0, 3, 5, 7]);
         assert_eq!(miette_line_starts("\r\r\n\n"), [0, 1, 3, 4]);
         assert_eq!(miette_line_starts(""), [0]);
