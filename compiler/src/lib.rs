@@ -232,7 +232,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     // the policies over its resources report too; it deploys nothing.
     let mut azure = None;
     if !diagnostics.iter().any(|d| d.is_error() && !policy::is_finding(d)) {
-        match lower::lower(&model) {
+        match blocks::lower(&model) {
             Ok(plan) => {
                 timings.lap("lower");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));

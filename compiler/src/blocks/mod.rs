@@ -21,6 +21,7 @@ pub mod settings;
 pub mod updates;
 
 use crate::diagnostic::Diagnostic;
+use crate::lower::Lowering;
 use crate::model::Model;
 
 /// What resolution leaves to the blocks' own modules, once references are
@@ -33,4 +34,36 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     scale_set::read_autoscale(model, diagnostics);
     updates::read_schedules(model, diagnostics);
     backup::read_policies(model, diagnostics);
+}
+
+/// Lowers a checked model, which must be free of errors. Fails only when the
+/// derived resources depend on each other in a circle.
+pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnostic>> {
+    let mut lowering = Lowering::new(model);
+    // Each pass may refer to the resources of the passes before it.
+    security::lower_nsgs(&mut lowering);
+    routing::lower_route_tables(&mut lowering);
+    firewall::lower_firewall_routes(&mut lowering);
+    nat::lower_nat_gateways(&mut lowering);
+    network::lower_networks(&mut lowering);
+    gateway::lower_gateways(&mut lowering);
+    firewall::lower_firewalls(&mut lowering);
+    bastion::lower_bastions(&mut lowering);
+    network::lower_peerings(&mut lowering);
+    private_dns::lower_private_dns(&mut lowering);
+    // Images before the machines that start from them.
+    images::lower_galleries(&mut lowering);
+    images::lower_images(&mut lowering);
+    // Machines before private endpoints, so that endpoints can wait for the
+    // static addresses of their subnet (see `order_static_addresses`).
+    compute::lower_compute(&mut lowering);
+    scale_set::lower_scale_sets(&mut lowering);
+    // Backup after the machines it protects.
+    backup::lower_backup(&mut lowering);
+    desktops::lower_desktops(&mut lowering);
+    private_dns::lower_private_endpoints(&mut lowering);
+    attach::declare_groups(&mut lowering);
+    updates::lower_update_groups(&mut lowering);
+    compute::order_static_addresses(&mut lowering);
+    lowering.finish()
 }

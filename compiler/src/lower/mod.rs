@@ -1,64 +1,47 @@
 //! Lowering: the typed model becomes Azure resources ([`ir::AzurePlan`]).
 //!
 //! Each building block derives what it can, in its file under
-//! [`crate::blocks`]; [`lower`] runs their passes in an order where every
-//! resource a pass refers to exists already. This module holds what the passes
-//! share: resource groups, unique symbols, and each block's main resource.
+//! [`crate::blocks`]; [`crate::blocks::lower`] runs their passes in an order
+//! where every resource a pass refers to exists already. This module holds
+//! what the passes share ([`Lowering`]: resource groups, unique symbols, each
+//! block's main resource), the resources themselves ([`ir`]) and their order
+//! and grouping ([`deployments`]); it knows nothing of the blocks.
 //! Dependencies between resources come from the passes; the grouping into
 //! nested deployments comes from [`crate::graph`].
 
 pub mod deployments;
 pub mod ir;
 
-use crate::blocks;
 use crate::model::{Model, NodeId, Typed};
 use crate::naming::Names;
 use indexmap::IndexMap;
 use ir::{AzurePlan, Prop, Resource, ResourceGroup, ResourceId, SecretRef};
 
-/// Lowers a checked model, which must be free of errors. Fails only when the
-/// derived resources depend on each other in a circle.
-pub fn lower(model: &Model) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnostic>> {
-    let mut lowering = Lowering {
-        model,
-        names: Names::new(model),
-        plan: AzurePlan::default(),
-        primary: IndexMap::new(),
-        subnet_route_tables: IndexMap::new(),
-        last_on: IndexMap::new(),
-        symbols: IndexMap::new(),
-    };
-    // A Bicep module's parameter: no resource may take its name as a symbol.
-    lowering.symbols.insert(ir::DEPLOYMENT_TIME_PARAMETER.to_string(), ());
-    // Each pass may refer to the resources of the passes before it.
-    blocks::security::lower_nsgs(&mut lowering);
-    blocks::routing::lower_route_tables(&mut lowering);
-    blocks::firewall::lower_firewall_routes(&mut lowering);
-    blocks::nat::lower_nat_gateways(&mut lowering);
-    blocks::network::lower_networks(&mut lowering);
-    blocks::gateway::lower_gateways(&mut lowering);
-    blocks::firewall::lower_firewalls(&mut lowering);
-    blocks::bastion::lower_bastions(&mut lowering);
-    blocks::network::lower_peerings(&mut lowering);
-    blocks::private_dns::lower_private_dns(&mut lowering);
-    // Images before the machines that start from them.
-    blocks::images::lower_galleries(&mut lowering);
-    blocks::images::lower_images(&mut lowering);
-    // Machines before private endpoints, so that endpoints can wait for the
-    // static addresses of their subnet (see `order_static_addresses`).
-    blocks::compute::lower_compute(&mut lowering);
-    blocks::scale_set::lower_scale_sets(&mut lowering);
-    // Backup after the machines it protects.
-    blocks::backup::lower_backup(&mut lowering);
-    blocks::desktops::lower_desktops(&mut lowering);
-    blocks::private_dns::lower_private_endpoints(&mut lowering);
-    blocks::attach::declare_groups(&mut lowering);
-    blocks::updates::lower_update_groups(&mut lowering);
-    lowering.depends_on_blocks();
-    blocks::compute::order_static_addresses(&mut lowering);
-    let mut plan = lowering.plan;
-    deployments::order(&mut plan, model)?;
-    Ok(plan)
+impl<'a> Lowering<'a> {
+    /// A lowering of `model`, with no resource yet.
+    pub fn new(model: &'a Model) -> Lowering<'a> {
+        let mut lowering = Lowering {
+            model,
+            names: Names::new(model),
+            plan: AzurePlan::default(),
+            primary: IndexMap::new(),
+            subnet_route_tables: IndexMap::new(),
+            last_on: IndexMap::new(),
+            symbols: IndexMap::new(),
+        };
+        // A Bicep module's parameter: no resource may take its name as a symbol.
+        lowering.symbols.insert(ir::DEPLOYMENT_TIME_PARAMETER.to_string(), ());
+        lowering
+    }
+
+    /// The resources the passes made, each after those it depends on; fails
+    /// when some wait for each other in a circle.
+    pub fn finish(mut self) -> Result<AzurePlan, Vec<crate::diagnostic::Diagnostic>> {
+        self.depends_on_blocks();
+        let mut plan = self.plan;
+        deployments::order(&mut plan, self.model)?;
+        Ok(plan)
+    }
 }
 
 /// The state the lowering passes share.
