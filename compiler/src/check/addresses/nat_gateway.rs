@@ -1,0 +1,67 @@
+use crate::blocks::nat::zones;
+use crate::check::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+
+declare_codes! {
+    /// ## What it does
+    /// Reports a NAT gateway Azure would refuse: in more than one availability
+    /// zone, attached to `GatewaySubnet` or `AzureBastionSubnet`, or used by a
+    /// subnet of a network in another region.
+    ///
+    /// ## Why it matters
+    /// A NAT gateway is a zonal (or non-zonal) regional resource: Azure refuses
+    /// several zones, an association across regions, and the subnets of VPN
+    /// gateways and Bastion, which manage their own outbound traffic.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// nat_gateway egress { resource_group = "rg-net"  zones = [1, 2] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep one zone (or none), one gateway per region, and attach it only to
+    /// workload subnets.
+    pub NAT_GATEWAY = ("ASH242", "nat-gateway", Error);
+}
+
+pub const CHECK: Check = Check { code: &NAT_GATEWAY, run };
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    for (gateway, node) in model.of_kind("nat_gateway") {
+        if let (true, Some(attr)) = (zones(node).len() > 1, node.get("zones")) {
+            out.push(
+                Diagnostic::new(
+                    &NAT_GATEWAY,
+                    attr.span,
+                    format!("{} is in {} zones; a NAT gateway is in one zone at most", model.describe(gateway), zones(node).len()),
+                )
+                .with_help("keep one zone, and give each zone's subnets a gateway of their own if you need zone isolation"),
+            );
+        }
+    }
+    for (subnet, node) in model.of_kind("subnet") {
+        let (Some(gateway), Some(attr)) = (node.reference("nat_gateway"), node.get("nat_gateway")) else { continue };
+        if matches!(node.name(), "GatewaySubnet" | "AzureBastionSubnet") {
+            out.push(
+                Diagnostic::new(&NAT_GATEWAY, attr.span, format!("Azure attaches no NAT gateway to `{}`", node.name()))
+                    .with_help("remove `nat_gateway` from this subnet; its service manages its own outbound traffic"),
+            );
+        }
+        let network = node.parent.unwrap_or(subnet);
+        if let (Some(here), Some(there)) = (model.location(network), model.location(gateway)) {
+            if here != there {
+                out.push(
+                    Diagnostic::new(
+                        &NAT_GATEWAY,
+                        attr.span,
+                        format!("subnet `{}` is in {here}, but {} is in {there}", model.path(subnet), model.describe(gateway)),
+                    )
+                    .with_label(model.node(gateway).head, format!("{} is here", model.describe(gateway)))
+                    .with_help("use a NAT gateway in the subnet's region"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! NSGs, route tables and the firewall: rule priorities and duplicates, attachments, addresses and next hops in no subnet.
+
+pub(super) mod address_in_no_subnet;
+pub(super) mod attachment_region;
+pub(super) mod firewall_threat_intel;
+pub(super) mod next_hop_in_no_subnet;
+pub(super) mod nsg_duplicate_rule;
+pub(super) mod nsg_forbidden_subnet;
+pub(super) mod nsg_priority_conflict;
+pub(super) mod nsg_priority_range;
+pub(super) mod route_prefix_conflict;
+pub(super) mod route_table_forbidden_subnet;
+pub(super) mod rule_description_length;
+pub(super) mod rule_duplicate_value;
+pub(super) mod unattached;

@@ -1,0 +1,97 @@
+use crate::blocks::updates::schedule;
+use crate::check::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+use crate::timezones::{suggest, windows_id_for};
+
+declare_codes! {
+    /// ## What it does
+    /// Checks the time zone of an update group's window against the Windows
+    /// time zone IDs, which Azure's maintenance configurations take: `UTC`,
+    /// `GMT Standard Time`, `W. Europe Standard Time`, `Pacific Standard Time`.
+    /// An IANA name such as `Europe/London` gets the Windows ID it stands for;
+    /// a misspelt ID gets the closest one.
+    ///
+    /// ## Why it matters
+    /// Azure refuses a maintenance configuration whose time zone it does not
+    /// know when the deployment reaches it; the IDs are long and easy to get
+    /// slightly wrong ("W. Europe Standard Time", not "West Europe Standard Time").
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// update_group sunday {
+    ///   resource_group = "rg-updates"
+    ///   weekly sunday at 02:00 for 3h timezone "Europe/London"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the Windows time zone ID the help names; `tzutil /l` on Windows
+    /// lists them all.
+    pub UNKNOWN_TIME_ZONE = ("ASH601", "unknown-time-zone", Error);
+}
+
+pub const CHECK: Check = Check { code: &UNKNOWN_TIME_ZONE, run };
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    for (id, _) in model.of_kind("update_group") {
+        let Some(schedule) = schedule(model, id) else { continue };
+        let Some((written, span)) = &schedule.time_zone else { continue };
+        if crate::timezones::find(written).is_some() {
+            continue;
+        }
+        let help = if let Some(zone) = windows_id_for(written) {
+            format!("Azure takes Windows time zone IDs: write \"{}\", {}", zone.id, zone.display)
+        } else if let Some(zone) = suggest(written) {
+            format!("did you mean \"{}\", {}?", zone.id, zone.display)
+        } else {
+            "write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them".to_string()
+        };
+        out.push(
+            Diagnostic::new(
+                &UNKNOWN_TIME_ZONE,
+                *span,
+                format!("the window of {} is in time zone \"{written}\", which Azure does not know", model.describe(id)),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::diagnostics;
+
+    fn help(zone: &str) -> Vec<String> {
+        let plan = format!(
+            "settings {{ location = uksouth }}\nupdate_group g {{\n  resource_group = \"rg\"\n  daily at 01:00 for 2h timezone \"{zone}\"\n}}\n"
+        );
+        diagnostics(&plan, "ASH601").into_iter().map(|d| d.help.unwrap_or_default()).collect()
+    }
+
+    #[test]
+    fn windows_ids_in_any_case_pass() {
+        for ok in ["UTC", "GMT Standard Time", "w. europe standard time", "Pacific Standard Time (Mexico)", "UTC+12"] {
+            assert!(help(ok).is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn others_get_the_windows_id_they_mean() {
+        assert_eq!(
+            help("Europe/London"),
+            ["Azure takes Windows time zone IDs: write \"GMT Standard Time\", (UTC+00:00) Dublin, Edinburgh, Lisbon, London"]
+        );
+        assert_eq!(help("PST"), ["Azure takes Windows time zone IDs: write \"Pacific Standard Time\", (UTC-08:00) Pacific Time (US & Canada)"]);
+        assert_eq!(
+            help("West Europe Standard Time"),
+            ["did you mean \"W. Europe Standard Time\", (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna?"]
+        );
+        assert_eq!(help("Amsterdam"), ["did you mean \"W. Europe Standard Time\", (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna?"]);
+        assert_eq!(
+            help("Olympus Mons"),
+            ["write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them"]
+        );
+    }
+}
