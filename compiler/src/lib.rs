@@ -47,7 +47,6 @@ pub mod lockfile;
 pub mod lower;
 pub mod lsp;
 pub mod model;
-pub mod naming;
 pub mod parallel;
 pub mod policy;
 pub mod registry;

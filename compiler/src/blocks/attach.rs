@@ -1,9 +1,9 @@
 //! Blocks that subnets attach to (`nsg = web_nsg`, `route_table = spoke_rt`):
 //! which subnets use them, and the resource group and region they default to.
 
+use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::MISSING_ATTRIBUTE;
 use crate::diagnostic::Diagnostic;
-use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
 use indexmap::IndexMap;
 

@@ -14,10 +14,10 @@
 
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
+use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
@@ -857,7 +857,7 @@ mod tests {
 
     #[test]
     fn vault_names_drop_the_groups_rg() {
-        use crate::naming::vault_base;
+        use crate::blocks::naming::vault_base;
         assert_eq!(vault_base("rg-app1-compute"), "app1-compute");
         assert_eq!(vault_base("RG-App"), "App");
         assert_eq!(vault_base("app-rg"), "app");

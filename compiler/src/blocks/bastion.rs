@@ -1,8 +1,8 @@
 //! A hub's `bastion`: Azure Bastion in `AzureBastionSubnet`, with its public IP address.
 
 use super::endpoints::{nested, HubPlace};
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::Prop;
-use crate::lower::Lowering;
 use crate::model::NodeId;
 use crate::schema::{attr, KindSchema, Naming, Type};
 

@@ -5,8 +5,8 @@
 //! lives here too; [`super::scale_set`] has the rest.
 
 use crate::azure::compute::{self as facts};
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;

@@ -21,8 +21,8 @@
 //! groups of the pools that name it.
 
 use crate::blocks::compute::{self, lower_machine, vm_extension, Machine, Place};
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::{IndexMap, IndexSet};

@@ -8,8 +8,8 @@
 //! subnets (`AnotherOperationInProgress`), and gateway transit needs the
 //! gateways first.
 
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::NodeId;
 use indexmap::IndexMap;
 

@@ -15,10 +15,10 @@
 
 use super::endpoints::{nested, zone_list, HubPlace};
 use crate::ast::{self, Ident, Term, ValueKind};
+use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;

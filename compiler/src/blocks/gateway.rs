@@ -7,8 +7,8 @@
 
 use super::endpoints::{nested, HubPlace, ALL_ZONES};
 use crate::azure::network::{is_zone_redundant_gateway_sku, vpn_gateway_generation, AZURE_GATEWAY_ASN, GATEWAY_SKUS};
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 

@@ -14,10 +14,10 @@
 //! No image version is deployed: a version comes into being when the template
 //! runs (`az image builder run`), after the deployment.
 
+use crate::blocks::lowering::Lowering;
+use crate::blocks::naming::Names;
 use crate::lower::ir::{AzurePlan, Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
-use crate::naming::Names;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 

@@ -10,6 +10,8 @@ pub mod endpoints;
 pub mod firewall;
 pub mod gateway;
 pub mod images;
+pub mod lowering;
+pub mod naming;
 pub mod nat;
 pub mod network;
 pub mod phrase;
@@ -21,8 +23,8 @@ pub mod settings;
 pub mod updates;
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::Lowering;
 use crate::model::Model;
+use lowering::Lowering;
 
 /// What resolution leaves to the blocks' own modules, once references are
 /// resolved and `auto` prefixes allocated: typing the phrases of phrase kinds

@@ -2,8 +2,8 @@
 //! addresses, without public IPs on the machines.
 
 use crate::blocks::endpoints::{zone_list, PUBLIC_IP};
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Prop, Resource};
-use crate::lower::Lowering;
 use crate::model::{NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 

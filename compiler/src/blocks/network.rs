@@ -1,8 +1,8 @@
 //! Hubs, spokes, standalone vnets and their subnets: virtual networks, and the
 //! peerings derived from `hub = X` and `peer = [...]`.
 
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
 use indexmap::IndexMap;

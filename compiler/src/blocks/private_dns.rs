@@ -2,8 +2,8 @@
 //! subnets with their DNS zone groups.
 
 use super::network::NETWORK_KINDS;
+use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Prop, Resource};
-use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;

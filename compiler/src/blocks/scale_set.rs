@@ -6,10 +6,10 @@
 use super::compute::{self, machine_attributes, Place};
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
+use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, ResourceId};
-use crate::lower::Lowering;
 use crate::model::{Model, NodeId};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;

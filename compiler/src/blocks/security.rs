@@ -5,10 +5,10 @@
 use super::attach;
 use super::phrase::{self, Words};
 use crate::ast::{Term, ValueKind};
+use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
-use crate::lower::Lowering;
 use crate::model::{Attr, Model, NodeId, Spanned, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;

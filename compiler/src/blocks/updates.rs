@@ -22,11 +22,11 @@
 //! when the plan is resolved; [`schedule`] reads it again for checks and lowering).
 
 use crate::ast::{self, Ident, Term, ValueKind};
+use crate::blocks::lowering::Lowering;
 use crate::calendar::{Date, Weekday};
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATTRIBUTE, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::lower::ir::{Object, Prop, Resource};
-use crate::lower::Lowering;
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;

@@ -4,8 +4,8 @@
 
 use crate::address::free_ranges;
 use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
+use crate::blocks::naming::Names;
 use crate::model::{Model, NodeId, Typed};
-use crate::naming::Names;
 use ipnet::IpNet;
 use serde::Serialize;
 

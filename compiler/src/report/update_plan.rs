@@ -6,10 +6,10 @@
 //! for the command line), so the calendar is the same on every run that day.
 
 use crate::blocks::compute::machine_names;
+use crate::blocks::naming::Names;
 use crate::blocks::updates::{date, group_of_machine, machines_of, os_of, schedule, start, TAG};
 use crate::calendar::Date;
 use crate::model::Model;
-use crate::naming::Names;
 use serde::Serialize;
 
 /// How many openings of each window the calendar shows.

@@ -1,8 +1,8 @@
 use crate::blocks::backup::vault_places;
+use crate::blocks::naming::Names;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::naming::Names;
 
 declare_codes! {
     /// ## What it does

@@ -1,11 +1,11 @@
 use crate::azure::compute::{computer_name_problems, join, WINDOWS_COMPUTER_NAME_MAX};
 use crate::blocks::compute::machine_names;
 use crate::blocks::desktops::host_prefix;
+use crate::blocks::naming::Names;
 use crate::check::names::naming_pattern::is_sound;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::naming::Names;
 
 declare_codes! {
     /// ## What it does

@@ -1,10 +1,10 @@
+use crate::blocks::naming::Names;
 use crate::blocks::private_dns::{endpoint_group, endpoints};
 use crate::check::names::naming_pattern::is_sound;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::naming::Names;
 use indexmap::IndexMap;
 
 declare_codes! {

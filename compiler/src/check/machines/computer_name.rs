@@ -1,11 +1,11 @@
 use crate::azure::compute::{computer_name_problems, join, LINUX_COMPUTER_NAME_MAX, SCALE_SET_NAME_SUFFIX, WINDOWS_COMPUTER_NAME_MAX};
 use crate::blocks::compute::{machine_names, os};
+use crate::blocks::naming::Names;
 use crate::check::names::naming_pattern::is_sound;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
-use crate::naming::Names;
 
 declare_codes! {
     /// ## What it does

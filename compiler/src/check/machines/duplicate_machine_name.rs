@@ -1,10 +1,10 @@
 use crate::blocks::compute::{flag, is_public, load_balancer, machine_blocks, machine_names};
+use crate::blocks::naming::Names;
 use crate::check::names::naming_pattern::is_sound;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
-use crate::naming::Names;
 use indexmap::IndexMap;
 
 declare_codes! {

@@ -1,10 +1,10 @@
 use crate::azure::network::is_reserved_subnet;
+use crate::blocks::naming::Names;
 use crate::check::names::naming_pattern::is_sound;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
-use crate::naming::Names;
 use crate::source::Span;
 
 declare_codes! {

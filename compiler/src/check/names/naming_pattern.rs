@@ -1,8 +1,8 @@
+use crate::blocks::naming::{ABBREVIATIONS, PLACEHOLDERS};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{Node, Typed};
-use crate::naming::{ABBREVIATIONS, PLACEHOLDERS};
 use crate::source::Span;
 
 declare_codes! {
@@ -121,7 +121,7 @@ pub(in crate::check) fn is_sound(naming: Option<&Node>, attr: &str) -> bool {
     let Some(naming) = naming else { return true };
     match naming.str(attr) {
         Some(pattern) => problems(attr, pattern).is_empty(),
-        None if crate::naming::OWN_PATTERN_ONLY.contains(&attr) => true,
+        None if crate::blocks::naming::OWN_PATTERN_ONLY.contains(&attr) => true,
         None => naming.str("pattern").is_none_or(|pattern| problems("pattern", pattern).is_empty()),
     }
 }
