@@ -7,11 +7,12 @@
 use crate::declare_codes;
 use crate::diagnostic::codes::{INVALID_LOCK_FILE, MISSING_ATTRIBUTE};
 use crate::diagnostic::Diagnostic;
-use crate::lockfile::LOCK_FILE;
+use crate::lockfile::{Allocations, LOCK_FILE};
 use crate::model::{Attr, Model, NodeId, Typed};
+pub use crate::prefixes::{earlier_overlaps, overlapping_pairs, overlaps};
 use crate::source::Span;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 declare_codes! {
     /// ## What it does
@@ -34,55 +35,6 @@ declare_codes! {
     /// ## Fix
     /// Ask for a smaller prefix, or add a prefix to `address_space`.
     pub AUTO_PREFIX_EXHAUSTED = ("ASH204", "auto-prefix-exhausted", Error);
-}
-
-/// Prefixes chosen for `auto /N`, by key: `app1.app` for a subnet,
-/// `app1.address_space.0` for the first `auto` in a network's address space.
-/// Kept in the plan's `ashlar.lock` so that a chosen prefix never moves.
-///
-/// A map from key to prefix; those read from `ashlar.lock` also know where
-/// they stand in it ([`Allocations::place`]), so that a problem with one is
-/// reported at its line.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Allocations {
-    prefixes: BTreeMap<String, IpNet>,
-    places: BTreeMap<String, Span>,
-}
-
-impl Allocations {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Where the entry of `key` stands in the lock file it was read from.
-    pub fn place(&self, key: &str) -> Option<Span> {
-        self.places.get(key).copied()
-    }
-
-    /// Records where the entry of `key` stands in its lock file.
-    pub fn set_place(&mut self, key: &str, span: Span) {
-        self.places.insert(key.to_string(), span);
-    }
-}
-
-impl std::ops::Deref for Allocations {
-    type Target = BTreeMap<String, IpNet>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.prefixes
-    }
-}
-
-impl std::ops::DerefMut for Allocations {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.prefixes
-    }
-}
-
-impl FromIterator<(String, IpNet)> for Allocations {
-    fn from_iter<I: IntoIterator<Item = (String, IpNet)>>(iter: I) -> Self {
-        Allocations { prefixes: iter.into_iter().collect(), places: BTreeMap::new() }
-    }
 }
 
 /// One `auto /N` to fill.
@@ -539,75 +491,9 @@ impl Trie {
     }
 }
 
-/// For each prefix, one prefix listed *before* it that it overlaps, if any.
-///
-/// Two prefixes overlap exactly when one holds the other, so a sweep in address
-/// order with a stack of the prefixes still open finds every overlap in
-/// O(n log n + n·d), d being the nesting depth (at most 129): never pairwise.
-/// Equal prefixes share one stack entry, which keeps d bounded.
-pub fn earlier_overlaps(prefixes: &[IpNet]) -> Vec<Option<usize>> {
-    let mut order: Vec<usize> = (0..prefixes.len()).collect();
-    order.sort_by_key(|&i| {
-        let p = prefixes[i];
-        (p.network().is_ipv6(), p.network(), p.prefix_len(), i)
-    });
-    let mut earlier: Vec<Option<usize>> = vec![None; prefixes.len()];
-    let note = |later: usize, partner: usize, earlier: &mut Vec<Option<usize>>| {
-        if earlier[later].is_none_or(|p| partner < p) {
-            earlier[later] = Some(partner);
-        }
-    };
-    // (prefix, the first-listed index of that prefix)
-    let mut open: Vec<(IpNet, usize)> = Vec::new();
-    for i in order {
-        let p = prefixes[i];
-        while open.last().is_some_and(|(q, _)| !q.contains(&p)) {
-            open.pop();
-        }
-        if let Some(&(q, first)) = open.last() {
-            if q == p {
-                // A repeat: it overlaps the first of its kind, listed earlier (sorted by index).
-                note(i, first, &mut earlier);
-                continue;
-            }
-        }
-        for &(_, first) in &open {
-            if first < i {
-                note(i, first, &mut earlier);
-            } else {
-                note(first, i, &mut earlier);
-            }
-        }
-        open.push((p, i));
-    }
-    earlier
-}
-
-/// Every pair (i, j), i < j, of prefixes that overlap, in order of j then i.
-/// A sweep in address order: O(n log n + k) for k pairs.
-pub fn overlapping_pairs(prefixes: &[IpNet]) -> Vec<(usize, usize)> {
-    let mut order: Vec<usize> = (0..prefixes.len()).collect();
-    order.sort_by_key(|&i| (prefixes[i].network().is_ipv6(), prefixes[i].network(), prefixes[i].prefix_len(), i));
-    let mut open: Vec<usize> = Vec::new();
-    let mut pairs = Vec::new();
-    for i in order {
-        while open.last().is_some_and(|&o| !prefixes[o].contains(&prefixes[i])) {
-            open.pop();
-        }
-        pairs.extend(open.iter().map(|&o| (o.min(i), o.max(i))));
-        open.push(i);
-    }
-    pairs.sort_by_key(|&(i, j)| (j, i));
-    pairs
-}
-
 /// The parts of `space` that nothing in `used` covers, as the fewest prefixes, in address order.
 pub fn free_ranges(space: &[IpNet], used: &[IpNet]) -> Vec<IpNet> {
     Taken::new(used).free_in(space)
-}
-
-pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
 }
 
 #[cfg(test)]

@@ -156,7 +156,11 @@ pub fn completions(analysis: &Analysis, file: FileId, offset: usize, before: &st
         return Vec::new();
     }
     match enclosing {
-        None => schema::TOP_LEVEL.iter().filter_map(|k| schema::kind(k)).map(|k| Completion { label: k.kind.into(), detail: k.doc.into() }).collect(),
+        None => schema::TOP_LEVEL
+            .iter()
+            .filter_map(|k| crate::kinds::kind(k))
+            .map(|k| Completion { label: k.kind.into(), detail: k.doc.into() })
+            .collect(),
         Some(id) => {
             let node: &Node = analysis.model.node(id);
             let kind = node.kind;
@@ -165,7 +169,8 @@ pub fn completions(analysis: &Analysis, file: FileId, offset: usize, before: &st
                 .iter()
                 .filter(|a| !node.attrs.contains_key(a.name) && !kind.positional.contains(&a.name))
                 .map(|a| Completion { label: a.name.into(), detail: format!("{}: {}", a.ty.describe(), a.doc) });
-            let children = kind.children.iter().filter_map(|k| schema::kind(k)).map(|k| Completion { label: k.kind.into(), detail: k.doc.into() });
+            let children =
+                kind.children.iter().filter_map(|k| crate::kinds::kind(k)).map(|k| Completion { label: k.kind.into(), detail: k.doc.into() });
             attributes.chain(children).collect()
         }
     }
@@ -254,9 +259,8 @@ pub fn policies_over(analysis: &Analysis, id: NodeId) -> Vec<String> {
             scope.truncate(depth);
         }
     }
-    let compiled = crate::policy::compile(model);
     let mut names = Vec::new();
-    for policy in &compiled.policies {
+    for policy in &analysis.policies.policies {
         let clauses: Vec<Clause> = policy.clauses.iter().map(|c| c.clause.clone()).collect();
         let mut items = Vec::new();
         iterated(&clauses, &mut Vec::new(), &mut items);
@@ -273,7 +277,7 @@ pub fn policies_over(analysis: &Analysis, id: NodeId) -> Vec<String> {
         .azure
         .as_ref()
         .is_some_and(|azure| azure.resources.iter().any(|r| r.origin == id && crate::policy::tags::takes_tags(r.resource_type)));
-    if tagged && !compiled.tags.is_empty() {
+    if tagged && !analysis.policies.tags.is_empty() {
         names.push("the tag policy".to_string());
     }
     names

@@ -42,6 +42,7 @@ pub mod emit;
 pub mod format;
 pub mod graph;
 pub mod ide;
+pub mod kinds;
 pub mod load;
 pub mod lockfile;
 pub mod lower;
@@ -49,6 +50,7 @@ pub mod lsp;
 pub mod model;
 pub mod parallel;
 pub mod policy;
+pub mod prefixes;
 pub mod registry;
 pub mod report;
 pub mod resolve;
@@ -82,6 +84,8 @@ pub struct Analysis {
     pub timings: Timings,
     /// The date the analysis counted from, and where it came from.
     pub today: (calendar::Date, calendar::TodaySource),
+    /// The plan's policies and tag policy, compiled once.
+    pub policies: policy::Policies,
 }
 
 /// The time each stage of a run took, in the order they ran.
@@ -223,7 +227,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     diagnostics.extend(check::run(&model, today));
     diagnostics.extend(graph::check_cycles(&model));
     timings.lap("check");
-    let policies = policy::compile(&model);
+    let policies = policy::compile(&model, &mut diagnostics);
     diagnostics.extend(policy::evaluate_model(&policies, &model));
     timings.lap("policies");
 
@@ -250,14 +254,14 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     diagnostic::sort(&mut diagnostics);
     let lock = lock_update(input, &model);
     timings.lap("finish");
-    Analysis { sources, files, model, azure, diagnostics, lock, timings, today }
+    Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies }
 }
 
 /// The plan's `ashlar.lock`, read and checked ([`lockfile::read`]); a lock that
 /// cannot be read, or an entry that fails a check, is an error, since allocating
 /// anew could move prefixes that are deployed. Entries that fail are not used.
-fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> address::Allocations {
-    let Some(bytes) = &input.lock else { return address::Allocations::new() };
+fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> lockfile::Allocations {
+    let Some(bytes) = &input.lock else { return lockfile::Allocations::new() };
     let text = String::from_utf8_lossy(bytes).into_owned();
     let id = sources.add(SourceFile::new(lockfile::LOCK_FILE, Some(input.root.join(lockfile::LOCK_FILE)), text.clone()));
     let (allocations, problems) = lockfile::read(&text, id);

@@ -4,15 +4,64 @@
 //! reordered: like `Cargo.lock`, commit it with the plan. `ashlar build` writes
 //! it when what was chosen changes; `ashlar check` only reads it.
 
-use crate::address::{earlier_overlaps, Allocations};
 use crate::diagnostic::codes::INVALID_LOCK_FILE;
 use crate::diagnostic::Diagnostic;
+use crate::prefixes::earlier_overlaps;
 use crate::source::{FileId, Span};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 pub const LOCK_FILE: &str = "ashlar.lock";
+
+/// Prefixes chosen for `auto /N`, by key: `app1.app` for a subnet,
+/// `app1.address_space.0` for the first `auto` in a network's address space.
+/// Kept in the plan's `ashlar.lock` so that a chosen prefix never moves.
+///
+/// A map from key to prefix; those read from `ashlar.lock` also know where
+/// they stand in it ([`Allocations::place`]), so that a problem with one is
+/// reported at its line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Allocations {
+    prefixes: BTreeMap<String, IpNet>,
+    places: BTreeMap<String, Span>,
+}
+
+impl Allocations {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Where the entry of `key` stands in the lock file it was read from.
+    pub fn place(&self, key: &str) -> Option<Span> {
+        self.places.get(key).copied()
+    }
+
+    /// Records where the entry of `key` stands in its lock file.
+    pub fn set_place(&mut self, key: &str, span: Span) {
+        self.places.insert(key.to_string(), span);
+    }
+}
+
+impl std::ops::Deref for Allocations {
+    type Target = BTreeMap<String, IpNet>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.prefixes
+    }
+}
+
+impl std::ops::DerefMut for Allocations {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.prefixes
+    }
+}
+
+impl FromIterator<(String, IpNet)> for Allocations {
+    fn from_iter<I: IntoIterator<Item = (String, IpNet)>>(iter: I) -> Self {
+        Allocations { prefixes: iter.into_iter().collect(), places: BTreeMap::new() }
+    }
+}
 
 const NOTE: &str = "Prefixes ashlar chose for `auto`. Commit this file with the plan: it keeps them from moving.";
 

@@ -70,7 +70,7 @@ pub struct Node {
     /// The phrases of a phrase kind, as written; empty for other kinds.
     pub phrases: Vec<Phrase>,
     /// The phrases of the body as written, for kinds with a phrase reader (see
-    /// [`crate::schema::PHRASE_READERS`]): the firewall's rule collections.
+    /// [`crate::kinds::PHRASE_READERS`]): the firewall's rule collections.
     pub raw_phrases: Vec<crate::ast::Block>,
     /// `allow CODE because "reason"` lines of the body: suppressions, read by
     /// [`crate::policy::allow`].
@@ -159,7 +159,7 @@ pub struct Model {
     /// Address-space entries (network, index) that were `auto` and now hold the prefix chosen.
     pub auto_spaces: indexmap::IndexSet<(NodeId, usize)>,
     /// Every `auto` prefix chosen, by its key in `ashlar.lock`.
-    pub chosen: crate::address::Allocations,
+    pub chosen: crate::lockfile::Allocations,
     /// The path of each `file("...")` read, relative to the plan's folder, by the
     /// span of the call: what a value's file was called, for checks that go by
     /// its extension (`.ps1`).

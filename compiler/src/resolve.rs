@@ -20,7 +20,7 @@ pub fn resolve(
     files: &[&ast::File],
     library: &[FileId],
     input: Option<&PlanInput>,
-    locked: &crate::address::Allocations,
+    locked: &crate::lockfile::Allocations,
 ) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver { library, input, model: Model::default(), raw: Vec::new(), diagnostics: Vec::new(), suggestions: Default::default() };
     for file in files {
@@ -75,7 +75,7 @@ impl Resolver<'_> {
             Some(p) => self.model.node(p).kind.children,
         };
         let head = &block.head;
-        let kind = match schema::kind(&head.name).filter(|k| allowed.contains(&k.kind)) {
+        let kind = match crate::kinds::kind(&head.name).filter(|k| allowed.contains(&k.kind)) {
             Some(kind) => kind,
             None => return self.unknown_kind(block, parent, allowed),
         };
@@ -193,7 +193,7 @@ impl Resolver<'_> {
         }
 
         if let Some(body) = &block.body {
-            let reader = kind.phrase_reader();
+            let reader = crate::kinds::phrase_reader(kind);
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
@@ -260,7 +260,7 @@ impl Resolver<'_> {
             }
         }
         let parent_kind = parent.map(|p| self.model.node(p).kind);
-        let message = match (schema::kind(&head.name), parent_kind) {
+        let message = match (crate::kinds::kind(&head.name), parent_kind) {
             (Some(_), None) => format!("a `{}` block cannot stand at the top of a plan", head.name),
             (Some(_), Some(pk)) => format!("a `{}` block cannot stand inside a {}", head.name, pk.kind),
             (None, _) => format!("unknown block kind `{}`", head.name),

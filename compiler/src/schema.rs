@@ -2,9 +2,8 @@
 //!
 //! Resolution types every block against its schema; the language server reads
 //! the same tables for hover and completion. Each building block defines its
-//! kinds in its file under [`crate::blocks`]; [`ALL_KINDS`] lists them all.
-
-use crate::blocks;
+//! kinds in its file under [`crate::blocks`]; [`crate::kinds`] lists them all.
+//! This module holds only what a schema is, so the model can hold one.
 
 /// The type an attribute's value must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,87 +111,16 @@ impl KindSchema {
     pub fn takes_phrases(&self) -> bool {
         PHRASE_KINDS.contains(&self.kind)
     }
-
-    /// The reader of this kind's phrases, when its body holds phrases.
-    pub fn phrase_reader(&self) -> Option<PhraseReader> {
-        PHRASE_READERS.iter().find(|(kind, _)| *kind == self.kind).map(|(_, read)| *read)
-    }
 }
 
 /// Reads the phrases of one block (`rule dns allow udp 53 from 10.0.0.0/8 to any`, ...)
 /// and reports what is wrong with them, with the resolver's codes (ASH104, ASH105, ASH109).
 pub type PhraseReader = fn(&[crate::ast::Block], &mut Vec<crate::diagnostic::Diagnostic>);
 
-/// Kinds whose bodies hold phrases, with the reader of their phrases. A nested
-/// block in such a body that is neither a kind nor an attribute is a phrase:
-/// resolution keeps it in [`crate::model::Node::raw_phrases`], untyped, for the
-/// kind's own module to read when it lowers, and has the reader report its
-/// errors once the whole body is read.
-#[rustfmt::skip]
-pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
-    ("network_rules", blocks::firewall::read_network_rules),
-    ("application_rules", blocks::firewall::read_application_rules),
-    ("dnat", blocks::firewall::read_dnat_rules),
-    ("policy", crate::policy::read_policy),
-    ("tags", crate::policy::tags::read_tags),
-    ("update_group", blocks::updates::keep_schedules),
-];
-
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
 pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
     AttrSchema { name, ty, required, default, doc }
 }
-
-/// Every kind, top-level and nested.
-#[rustfmt::skip]
-pub const ALL_KINDS: &[&KindSchema] = &[
-    &blocks::settings::SETTINGS,
-    &blocks::settings::NAMING,
-    &blocks::settings::KEY_VAULT,
-    &blocks::network::HUB,
-    &blocks::network::SPOKE,
-    &blocks::network::SUBNET,
-    &blocks::network::ADDRESS_POOL,
-    &blocks::nat::NAT_GATEWAY_KIND,
-    &blocks::network::VNET,
-    &blocks::private_dns::PRIVATE_DNS,
-    &blocks::private_dns::PRIVATE_ENDPOINT,
-    &blocks::images::MARKETPLACE_IMAGE,
-    &blocks::security::NSG,
-    &blocks::security::RULE_SET,
-    &blocks::security::RULE,
-    &blocks::routing::ROUTE_TABLE,
-    &blocks::routing::ROUTE,
-    &blocks::firewall::FIREWALL,
-    &blocks::firewall::NETWORK_RULES,
-    &blocks::firewall::APPLICATION_RULES,
-    &blocks::firewall::DNAT,
-    &blocks::bastion::BASTION,
-    &blocks::gateway::VPN_GATEWAY,
-    &blocks::gateway::POINT_TO_SITE,
-    &blocks::gateway::ER_GATEWAY,
-    &blocks::gateway::SITE,
-    &blocks::images::GALLERY,
-    &blocks::images::IMAGE,
-    &blocks::images::BUILD,
-    &blocks::compute::COMPUTE,
-    &blocks::compute::OS_DISK,
-    &blocks::compute::DATA_DISK,
-    &blocks::compute::LOAD_BALANCER,
-    &blocks::scale_set::SCALE_SET,
-    &blocks::scale_set::CAPACITY,
-    &blocks::scale_set::AUTOSCALE,
-    &blocks::backup::BACKUP_POLICY,
-    &blocks::desktops::DESKTOP_POOL,
-    &blocks::desktops::APP_GROUP,
-    &blocks::desktops::APPLICATION_KIND,
-    &blocks::desktops::SCALING,
-    &blocks::desktops::DESKTOP_WORKSPACE,
-    &crate::policy::POLICY,
-    &crate::policy::TAGS,
-    &crate::policy::CASE,
-    &blocks::updates::UPDATE_GROUP,
-];
 
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
 /// `route onprem 192.168.0.0/16 via 10.0.0.68`): the words after the name, and
@@ -246,7 +174,3 @@ pub const UNORDERED_REFERENCES: &[(&str, &str)] = &[
     // The appliance sits in a subnet of the hub; spokes only route to its address.
     ("hub", "appliance"),
 ];
-
-pub fn kind(name: &str) -> Option<&'static KindSchema> {
-    ALL_KINDS.iter().copied().find(|k| k.kind == name)
-}

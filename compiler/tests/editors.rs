@@ -92,7 +92,7 @@ fn the_grammar_regexes_compile() {
 
     // Every kind of block of the language is highlighted as one.
     let head = grammar["repository"]["block-head"]["match"].as_str().unwrap();
-    for kind in ashlar::schema::ALL_KINDS {
+    for kind in ashlar::kinds::ALL_KINDS {
         assert!(
             head.contains(&format!("|{}|", kind.kind)) || head.contains(&format!("({}|", kind.kind)) || head.contains(&format!("|{})", kind.kind)),
             "{}",

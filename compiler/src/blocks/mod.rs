@@ -15,6 +15,7 @@ pub mod naming;
 pub mod nat;
 pub mod network;
 pub mod phrase;
+pub mod policies;
 pub mod private_dns;
 pub mod routing;
 pub mod scale_set;

@@ -127,11 +127,6 @@ const RECURRENCES: &[&str] = &["daily", "every", "weekly", "monthly"];
 /// A problem to report, or `None` for one reported already (an invalid literal).
 type Read<T> = Result<T, Option<Diagnostic>>;
 
-/// The phrase reader of `update_group` (see [`crate::schema::PHRASE_READERS`]):
-/// nothing to do while the body is read. The schedule is read once the plan
-/// is resolved, by [`read_schedules`], which keeps it in the model.
-pub fn keep_schedules(_phrases: &[ast::Block], _out: &mut Vec<Diagnostic>) {}
-
 /// Reads each update group's schedule, once, and keeps it in
 /// [`Model::schedules`] for the checks, the lowering and the patch calendar.
 /// Reports what is wrong with it (one schedule, each word in its place), and

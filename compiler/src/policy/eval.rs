@@ -557,7 +557,7 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
             }
         })
         .collect();
-    let unnamed = crate::schema::kind(name).is_some_and(|k| k.naming == crate::schema::Naming::Unnamed);
+    let unnamed = crate::kinds::kind(name).is_some_and(|k| k.naming == crate::schema::Naming::Unnamed);
     if unnamed {
         return children.first().map_or(absent, |&c| node_item(model, c));
     }

@@ -4,7 +4,7 @@
 //! field either type-checks and has a value, or is refused at compile time.
 
 use crate::blocks::security::{ACCESSES, DIRECTIONS, PROTOCOLS};
-use crate::schema::{self, Naming, Type};
+use crate::schema::{Naming, Type};
 
 /// The type of a value in a policy.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,7 +187,7 @@ pub fn collection_names() -> Vec<String> {
 }
 
 fn visible_kinds() -> impl Iterator<Item = &'static str> {
-    schema::ALL_KINDS.iter().map(|k| k.kind).filter(|k| !HIDDEN.contains(k))
+    crate::kinds::ALL_KINDS.iter().map(|k| k.kind).filter(|k| !HIDDEN.contains(k))
 }
 
 /// The policy type of an attribute's schema type.
@@ -240,7 +240,7 @@ const GROUP_FIELDS: &[&str] = &["name", "location", "tags"];
 
 /// The kinds whose blocks hold blocks of `kinds`.
 fn parents(kinds: &[&'static str]) -> Vec<&'static str> {
-    schema::ALL_KINDS.iter().filter(|k| k.children.iter().any(|c| kinds.contains(c))).map(|k| k.kind).collect()
+    crate::kinds::ALL_KINDS.iter().filter(|k| k.children.iter().any(|c| kinds.contains(c))).map(|k| k.kind).collect()
 }
 
 /// The kinds `nsg` and `route_table` are used by subnets: `nsg.subnets` lists them.
@@ -307,11 +307,11 @@ fn block_field(kinds: &[&'static str], name: &str) -> Option<Ty> {
     if kinds == ["route"] && (name == "address_prefix" || name == "next_hop") {
         return Some(Ty::Address);
     }
-    for kind in kinds.iter().filter_map(|k| schema::kind(k)) {
+    for kind in kinds.iter().filter_map(|k| crate::kinds::kind(k)) {
         if let Some(attr) = kind.attribute(name) {
             return Some(of_schema(&attr.ty));
         }
-        for child in kind.children.iter().filter_map(|c| schema::kind(c)).filter(|c| !HIDDEN.contains(&c.kind)) {
+        for child in kind.children.iter().filter_map(|c| crate::kinds::kind(c)).filter(|c| !HIDDEN.contains(&c.kind)) {
             match child.naming {
                 Naming::Named if is_plural_of(child.kind, name) && child.kind == "rule" => return Some(Ty::List(Box::new(Ty::Entity(Entity::Rule)))),
                 Naming::Named if is_plural_of(child.kind, name) => return Some(Ty::List(Box::new(Ty::Entity(Entity::Block(vec![child.kind]))))),
@@ -332,9 +332,9 @@ pub fn field_names(entity: &Entity) -> Vec<String> {
         Entity::Block(kinds) => {
             let mut names: Vec<String> = COMMON.iter().map(|s| s.to_string()).collect();
             let mut candidates: Vec<String> = vec!["parent".into(), "subnets".into(), "address_prefix".into(), "next_hop".into()];
-            for kind in kinds.iter().filter_map(|k| schema::kind(k)) {
+            for kind in kinds.iter().filter_map(|k| crate::kinds::kind(k)) {
                 candidates.extend(kind.attributes.iter().map(|a| a.name.to_string()));
-                for child in kind.children.iter().filter_map(|c| schema::kind(c)) {
+                for child in kind.children.iter().filter_map(|c| crate::kinds::kind(c)) {
                     candidates.push(match child.naming {
                         Naming::Named => plural(child.kind),
                         Naming::Unnamed => child.kind.to_string(),

@@ -18,9 +18,10 @@
 //! A `policy` block and the plan's `tags` block are kinds of the schema, so
 //! that resolution declares them (a plan's policy shadows a library policy of
 //! the same name); the clauses of their bodies are phrases kept raw in
-//! [`crate::model::Node::raw_phrases`]. Their readers ([`read_policy`],
-//! [`tags::read_tags`]) parse and type-check them when the plan resolves, and
-//! report every problem in the policy itself with codes ASH510 to ASH515.
+//! [`crate::model::Node::raw_phrases`]. [`compile`] parses and type-checks
+//! them once, after the plan resolves, and reports every problem in the
+//! policy itself with codes ASH510 to ASH515; the analysis keeps what it
+//! compiled for evaluation and for the editor.
 //!
 //! The stages, one file each: [`parse`] turns phrases into clauses and an
 //! expression tree; [`check`] types them against the fields of the model
@@ -43,51 +44,6 @@ use crate::declare_codes;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId};
-use crate::schema::{attr, KindSchema, Naming, Type};
-
-const SEVERITIES: &[&str] = &["error", "warning", "info"];
-
-pub const POLICY: KindSchema = KindSchema {
-    kind: "policy",
-    doc: "A rule of the organisation, checked when the plan compiles: `for VAR in COLLECTION [where CONDITION] { deny when CONDITION message \"...\" }`, `require VALUE message \"...\"`.",
-    naming: Naming::Named,
-    positional: &[],
-    attributes: &[
-        attr("severity", Type::Word(SEVERITIES), false, Some("error"), "How bad a finding of the policy is: `error` fails the build, `warning` and `info` do not."),
-        attr("about", Type::String, false, Some("none"), "What the policy asks and why, in one sentence: the help of each finding."),
-    ],
-    children: &["case"],
-    unique: false,
-};
-
-/// A test case of a policy, run by `ashlar test`: a small plan that must pass
-/// the policy, or fail it.
-pub const CASE: KindSchema = KindSchema {
-    kind: "case",
-    doc: "A test of its policy for `ashlar test`: `case NAME { plan = file(\"cases/x.ashlar\")  expect = fail }`. The case's plan is checked with the policy alone; `pass` wants no finding of the policy, `fail` at least one (or exactly `findings`).",
-    naming: Naming::Named,
-    positional: &[],
-    attributes: &[
-        attr("plan", Type::String, true, None, "The case's plan, usually `file(\"cases/NAME.ashlar\")` inside the plan's folder."),
-        attr("expect", Type::Word(&["pass", "fail"]), true, None, "`pass`: the policy finds nothing; `fail`: it finds something."),
-        attr("findings", Type::Integer { min: 1, max: 10_000 }, false, Some("any number"), "With `expect = fail`: exactly how many findings."),
-    ],
-    children: &[],
-    unique: false,
-};
-
-pub const TAGS: KindSchema = KindSchema {
-    kind: "tags",
-    doc: "The plan's tag policy, at the top level: `require NAME`, `require NAME in [\"a\", \"b\"]`, `require NAME matches \"REGEX\"`, and `optional NAME in [...]` or `optional NAME matches \"REGEX\"` for a tag that may be absent, checked on every resource group and resource the plan deploys. The tags themselves go in `settings { tags { ... } }` and in blocks.",
-    naming: Naming::Unnamed,
-    positional: &[],
-    attributes: &[
-        attr("severity", Type::Word(SEVERITIES), false, Some("error"), "How bad a finding of the tag policy is."),
-        attr("about", Type::String, false, Some("none"), "Why the plan tags what it tags: the help of each finding."),
-    ],
-    children: &[],
-    unique: false,
-};
 
 /// The kinds of this module: they deploy nothing, and the graph leaves them out.
 pub const KINDS: &[&str] = &["policy", "tags"];
@@ -328,12 +284,6 @@ declare_codes! {
 /// Every code of this module.
 pub const CODES: &[&Code] = DECLARED;
 
-/// Reads the clauses of a `policy` when the plan resolves, and reports what is
-/// wrong with them. The policies are compiled anew, silently, to evaluate.
-pub fn read_policy(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    compile_clauses(phrases, out);
-}
-
 /// Parses and type-checks the clauses of a policy; a clause with an error is left out.
 fn compile_clauses(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<check::Checked> {
     let clauses = parse::clauses(phrases, out);
@@ -365,8 +315,7 @@ fn severity(model: &Model, id: NodeId) -> Severity {
 }
 
 /// Compiles the plan's policies. Their errors were reported when the plan resolved.
-pub fn compile(model: &Model) -> Policies {
-    let mut silent = Vec::new();
+pub fn compile(model: &Model, out: &mut Vec<Diagnostic>) -> Policies {
     let policies = model
         .of_kind("policy")
         .map(|(id, node)| Policy {
@@ -374,7 +323,7 @@ pub fn compile(model: &Model) -> Policies {
             name: node.name().to_string(),
             severity: severity(model, id),
             about: node.str("about").map(str::to_string),
-            clauses: compile_clauses(&node.raw_phrases, &mut silent),
+            clauses: compile_clauses(&node.raw_phrases, out),
         })
         .collect();
     let tags = model
@@ -382,7 +331,7 @@ pub fn compile(model: &Model) -> Policies {
         .map(|(id, node)| tags::TagPolicy {
             severity: severity(model, id),
             about: node.str("about").map(str::to_string),
-            rules: tags::rules(&node.raw_phrases, &mut silent),
+            rules: tags::rules(&node.raw_phrases, out),
         })
         .collect();
     Policies { policies, tags }

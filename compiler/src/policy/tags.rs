@@ -58,12 +58,6 @@ pub struct TagPolicy {
     pub rules: Vec<TagRule>,
 }
 
-/// Reads the phrases of a `tags` block when the plan resolves, and reports
-/// what is wrong with them.
-pub fn read_tags(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    rules(phrases, out);
-}
-
 /// The rules of a `tags` block; a phrase with an error is reported and left out.
 pub fn rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<TagRule> {
     let mut rules: Vec<TagRule> = Vec::new();

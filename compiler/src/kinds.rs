@@ -1,0 +1,88 @@
+//! Every kind of block the language has, and the readers of the phrases some
+//! hold: the one table [`crate::resolve`], the policies and the editor look
+//! kinds up in. It sits above the building blocks that define the kinds.
+
+use crate::blocks;
+use crate::schema::{KindSchema, PhraseReader};
+
+/// Kinds whose bodies hold phrases, with the reader of their phrases. A nested
+/// block in such a body that is neither a kind nor an attribute is a phrase:
+/// resolution keeps it in [`crate::model::Node::raw_phrases`], untyped, for the
+/// kind's own module to read when it lowers, and has the reader report its
+/// errors once the whole body is read.
+#[rustfmt::skip]
+pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
+    ("network_rules", blocks::firewall::read_network_rules),
+    ("application_rules", blocks::firewall::read_application_rules),
+    ("dnat", blocks::firewall::read_dnat_rules),
+    ("policy", keep_phrases),
+    ("tags", keep_phrases),
+    ("update_group", keep_phrases),
+];
+
+/// The phrase reader of kinds whose phrases are read once the plan is
+/// resolved: update groups' schedules (`blocks::updates::read_schedules`),
+/// policies and the tag policy (`crate::policy::compile`), which report their
+/// errors then.
+fn keep_phrases(_phrases: &[crate::ast::Block], _out: &mut Vec<crate::diagnostic::Diagnostic>) {}
+
+/// The reader of a kind's phrases, when its body holds phrases.
+pub fn phrase_reader(kind: &KindSchema) -> Option<PhraseReader> {
+    PHRASE_READERS.iter().find(|(name, _)| *name == kind.kind).map(|(_, read)| *read)
+}
+
+/// Every kind, top-level and nested.
+#[rustfmt::skip]
+pub const ALL_KINDS: &[&KindSchema] = &[
+    &blocks::settings::SETTINGS,
+    &blocks::settings::NAMING,
+    &blocks::settings::KEY_VAULT,
+    &blocks::network::HUB,
+    &blocks::network::SPOKE,
+    &blocks::network::SUBNET,
+    &blocks::network::ADDRESS_POOL,
+    &blocks::nat::NAT_GATEWAY_KIND,
+    &blocks::network::VNET,
+    &blocks::private_dns::PRIVATE_DNS,
+    &blocks::private_dns::PRIVATE_ENDPOINT,
+    &blocks::images::MARKETPLACE_IMAGE,
+    &blocks::security::NSG,
+    &blocks::security::RULE_SET,
+    &blocks::security::RULE,
+    &blocks::routing::ROUTE_TABLE,
+    &blocks::routing::ROUTE,
+    &blocks::firewall::FIREWALL,
+    &blocks::firewall::NETWORK_RULES,
+    &blocks::firewall::APPLICATION_RULES,
+    &blocks::firewall::DNAT,
+    &blocks::bastion::BASTION,
+    &blocks::gateway::VPN_GATEWAY,
+    &blocks::gateway::POINT_TO_SITE,
+    &blocks::gateway::ER_GATEWAY,
+    &blocks::gateway::SITE,
+    &blocks::images::GALLERY,
+    &blocks::images::IMAGE,
+    &blocks::images::BUILD,
+    &blocks::compute::COMPUTE,
+    &blocks::compute::OS_DISK,
+    &blocks::compute::DATA_DISK,
+    &blocks::compute::LOAD_BALANCER,
+    &blocks::scale_set::SCALE_SET,
+    &blocks::scale_set::CAPACITY,
+    &blocks::scale_set::AUTOSCALE,
+    &blocks::backup::BACKUP_POLICY,
+    &blocks::desktops::DESKTOP_POOL,
+    &blocks::desktops::APP_GROUP,
+    &blocks::desktops::APPLICATION_KIND,
+    &blocks::desktops::SCALING,
+    &blocks::desktops::DESKTOP_WORKSPACE,
+    &blocks::policies::POLICY,
+    &blocks::policies::TAGS,
+    &blocks::policies::CASE,
+    &blocks::updates::UPDATE_GROUP,
+];
+
+/// The kind named `name`.
+pub fn kind(name: &str) -> Option<&'static KindSchema> {
+    ALL_KINDS.iter().copied().find(|k| k.kind == name)
+}
