@@ -175,11 +175,5 @@ pub fn check_config(bytes: Vec<u8>) -> fuzzing::Outcome {
 /// Every file of the regression subfolder `name` of `tests/fixtures/fuzz`,
 /// sorted; an error when it is missing, so that a test cannot pass on nothing.
 pub fn regression_folder(repo: &Path, name: &str) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join(fuzzing::REGRESSIONS).join(name))?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    Ok(files)
+    fuzzing::files_in(&repo.join(fuzzing::REGRESSIONS).join(name))
 }

@@ -108,7 +108,12 @@ pub fn seed_files(repo: &Path) -> Vec<PathBuf> {
 /// Every file of the regression folder, sorted; an error when the folder is
 /// missing, so that a test over it cannot pass on nothing.
 pub fn regression_files(repo: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join(REGRESSIONS))?
+    files_in(&repo.join(REGRESSIONS))
+}
+
+/// The files of `dir` that are not hidden, sorted; an error when it is missing.
+pub fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
