@@ -82,6 +82,21 @@ fn code_end(item: &Item) -> usize {
     }
 }
 
+/// Whether a block written as `text` is written on one line by the formatter,
+/// its words permitting: it was written on one, or over several with no
+/// comment among them (a comment keeps the block as written).
+fn joins_on_one_line(text: &str) -> bool {
+    if !text.contains('\n') {
+        return true;
+    }
+    let mut comment = false;
+    crate::syntax::scan(text, |lexeme| {
+        comment = matches!(lexeme, crate::syntax::Lexeme::Comment(..));
+        !comment
+    });
+    !comment
+}
+
 fn block_code_end(b: &Block) -> usize {
     match (&b.body, b.terms.last()) {
         (Some(body), _) => body.span.end as usize,
@@ -294,14 +309,15 @@ impl Formatter<'_> {
     fn phrase_columns<'i>(&self, items: &'i [Item], depth: usize) -> std::collections::HashMap<usize, Vec<usize>> {
         let text = self.text;
         let mut out = std::collections::HashMap::new();
-        // Written on one line, and formatted on one: judged by the formatted words
-        // too, so that a second run lines up the same.
+        // Formatted on one line: judged by the formatted words, not by how the
+        // block was written (a list wrapped by hand is joined), so that a second
+        // run lines up the same. A comment inside keeps the block as written.
         let one_line_block = |item: &'i Item| -> Option<&'i Block> {
             match item {
                 Item::Block(b)
                     if b.body.is_none()
                         && !b.terms.is_empty()
-                        && !text[b.span.start as usize..block_code_end(b)].contains('\n')
+                        && joins_on_one_line(&text[b.span.start as usize..block_code_end(b)])
                         && b.terms.iter().all(|t| !self.term(t, depth).contains('\n')) =>
                 {
                     Some(b)

@@ -141,6 +141,14 @@ fn a_rule_whose_list_is_wrapped_does_not_line_up_with_one_line_rules() {
 }
 
 #[test]
+fn a_rule_whose_short_list_is_wrapped_by_hand_lines_up_once_joined() {
+    // The rule was left out of the table because it was written over two
+    // lines, but written on one: the next run lined it up and moved it.
+    let text = "x {\n  rule smtp deny tcp 25\n  rule ntp allow udp 123 from [10.1.0.0/16,\n0.3.0.0/16] to any\n}\n";
+    formats_to(text, "x {\n  rule smtp deny tcp 25\n  rule ntp  allow udp 123 from [10.1.0.0/16, 0.3.0.0/16] to any\n}\n");
+}
+
+#[test]
 fn a_comment_between_a_key_and_its_value_stays_there() {
     // It was written after the attribute, with a blank line the next run
     // took for a break in the aligned run.
