@@ -14,6 +14,18 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The folder of a plan given as a folder or as one `.ashlar` file: where its
+/// lock and project file are, and what `file(...)` paths start from.
+pub fn plan_folder(plan: &Path) -> PathBuf {
+    if plan.is_dir() {
+        return plan.to_path_buf();
+    }
+    match plan.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Everything [`crate::analyze`] reads, the way typst's `World` is: the plan's
 /// files, its lock and project file, the texts `file(...)` names, and today's
 /// date. An analysis is a function of this input and of nothing else, so an
@@ -65,8 +77,7 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     let unreadable = |what: String| Diagnostic::global(&UNREADABLE_PLAN, what);
     let meta = std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     if meta.is_file() {
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let root = plan_folder(path);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = read_file(path).map_err(unreadable)?;
         let lock = read_lock(&root)?;

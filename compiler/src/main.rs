@@ -360,11 +360,7 @@ fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) ->
 
 /// Writes `ashlar.lock` into the plan's folder, whole or not at all.
 fn write_lock(plan: &Path, text: &str) -> std::io::Result<()> {
-    let folder = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
-    let target = folder.join(ashlar::lockfile::LOCK_FILE);
-    let temporary = folder.join(format!(".{}.new", ashlar::lockfile::LOCK_FILE));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, &target)
+    replace_file(&load::plan_folder(plan).join(ashlar::lockfile::LOCK_FILE), text)
 }
 
 fn explain(code: Option<&str>, list: bool) -> u8 {
@@ -440,14 +436,15 @@ fn fmt(path: &Path, check: bool) -> u8 {
     }
 }
 
-/// Replaces a plan file's text whole or not at all: the new text is written
-/// beside it and renamed over it, so a failed or killed write leaves the file
-/// as it was. A link is written through to the file it names.
+/// Writes a file of the plan's folder (a plan file, the lock) whole or not at
+/// all: the new text is written beside it and renamed over it, so a failed or
+/// killed write leaves the file as it was, or absent. A link is written
+/// through to the file it names.
 fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
+    let target = if path.exists() { std::fs::canonicalize(path)? } else { path.to_path_buf() };
     let folder = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.fmt-{}", std::process::id()));
+    let temporary = folder.join(format!(".{name}.new-{}", std::process::id()));
     let written = std::fs::write(&temporary, text).and_then(|()| {
         if let Ok(meta) = std::fs::metadata(&target) {
             std::fs::set_permissions(&temporary, meta.permissions())?;
@@ -470,7 +467,7 @@ fn test(plan: &Path) -> u8 {
         report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
         return PLAN_ERRORS;
     }
-    let root = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let root = load::plan_folder(plan);
     let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root);
     let mut text = format!("running {} policy case{}\n", results.len(), if results.len() == 1 { "" } else { "s" });
     for r in &results {

@@ -53,8 +53,7 @@ pub fn check_output_folder(out: &Path, plan: &Path, replace: Replace) -> Result<
             beside,
         ));
     }
-    let plan_folder = if plan.is_dir() { plan.to_path_buf() } else { plan.parent().map(Path::to_path_buf).unwrap_or_default() };
-    let plan_folder = if plan_folder.as_os_str().is_empty() { PathBuf::from(".") } else { plan_folder };
+    let plan_folder = crate::load::plan_folder(plan);
     let plan_real = plan_folder.canonicalize().ok();
     let working = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).and_then(|h| PathBuf::from(h).canonicalize().ok());
