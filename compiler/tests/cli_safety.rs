@@ -274,6 +274,19 @@ fn the_progress_line_is_cleared_before_the_report_on_a_terminal() {
     }
 }
 
+#[test]
+fn a_report_for_machines_shows_no_progress_even_on_a_terminal() {
+    let script = which("script").expect("`script` (util-linux) is needed to give ashlar a terminal");
+    let command = format!("{} check {} --format json", env!("CARGO_BIN_EXE_ashlar"), example("hub-spoke").display());
+    let run = Command::new(&script).args(["-qec", &command, "/dev/null"]).env("NO_COLOR", "1").output().unwrap();
+    let text = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(run.status.success(), "{text}");
+    // The terminal writes each line break as CR LF; a progress line would erase itself with ESC [2K.
+    assert!(!text.contains(" done") && !text.contains("\u{1b}[2K"), "{text:?}");
+    let report: serde_json::Value = serde_json::from_str(text.trim()).expect("only the JSON report");
+    assert!(report.as_array().is_some_and(|a| a.is_empty()), "{text}");
+}
+
 fn which(program: &str) -> Result<PathBuf, ()> {
     std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(program)).find(|p| p.is_file())).ok_or(())
 }
@@ -292,4 +305,21 @@ fn small_messages_say_what_is_wrong() {
     let text = stderr(&out);
     assert!(text.contains("100000 is out of range") && !text.contains("found an integer"), "{text}");
     assert!(text.contains("names no file") && !text.contains("directory"), "{text}");
+}
+
+#[test]
+fn file_naming_a_folder_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    std::fs::create_dir(w.join("cloud-init")).unwrap();
+    std::fs::write(
+        w.join("plan.ashlar"),
+        "settings { location = uksouth }\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/16]\n  subnet a 10.0.0.0/24\n}\n\
+         compute web {\n  resource_group = \"rg\"\n  subnet = core.a\n  image = ubuntu_2404\n  size = Standard_D2s_v5\n  admin_user = \"azureadmin\"\n  ssh_key = file(\"cloud-init\")\n}\n",
+    )
+    .unwrap();
+    let out = ashlar_in(w, &["check", ".", "--format", "short"]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("ASH012") && text.contains("`cloud-init` is a folder"), "{text}");
 }
