@@ -9,7 +9,9 @@
 //! child resources whose schema has no `tags` property (subnets, peerings,
 //! security rules, routes, rule collection groups, DNS zone groups), backup
 //! policies and protected items (their schemas have `tags`, but Azure keeps
-//! none: the Terraform provider dropped them as unsupported, #15403), and
+//! none: the Terraform provider dropped them as unsupported, #15403; no
+//! statement of Microsoft's documentation was found for this, so it stands on
+//! that report until one is), and
 //! nested deployments, whose tags would only label the deployment record.
 
 /// An Azure resource type as ashlar emits it.
