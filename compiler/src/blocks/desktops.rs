@@ -777,10 +777,11 @@ pub(crate) mod test_support {
     pub const OTHER_USER: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 
     /// A plan with a network `net` (subnets `hosts` 10.0.0.0/26 and `small`
-    /// 10.0.0.64/29) in uksouth, a key vault `kv`, a workspace `staff`, and `blocks`.
+    /// 10.0.0.64/29, which reach the Internet through a NAT gateway) in
+    /// uksouth, a key vault `kv`, a workspace `staff`, and `blocks`.
     pub fn plan(blocks: &str) -> String {
         format!(
-            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nvnet net {{\n resource_group = \"rg-net\"\n address_space = [10.0.0.0/24]\n subnet hosts 10.0.0.0/26\n subnet small 10.0.0.64/29\n}}\ndesktop_workspace staff {{ resource_group = \"rg-ws\" }}\n{blocks}"
+            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nnat_gateway out {{ resource_group = \"rg-net\" }}\nvnet net {{\n resource_group = \"rg-net\"\n address_space = [10.0.0.0/24]\n subnet hosts 10.0.0.0/26 {{ nat_gateway = out }}\n subnet small 10.0.0.64/29 {{ nat_gateway = out }}\n}}\ndesktop_workspace staff {{ resource_group = \"rg-ws\" }}\n{blocks}"
         )
     }
 

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bastion;
 pub mod compute;
 pub mod desktops;
+pub mod egress;
 pub mod endpoints;
 pub mod firewall;
 pub mod gateway;

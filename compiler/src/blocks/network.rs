@@ -133,6 +133,13 @@ pub const SUBNET: KindSchema = KindSchema {
         attr("service_endpoints", Type::List(&SERVICE_ENDPOINT), false, Some("none"), "Services the subnet reaches over the Azure backbone, such as `Microsoft.Storage`."),
         attr("delegation", Type::String, false, Some("none"), "The service the subnet is delegated to, such as \"Microsoft.Web/serverFarms\"."),
         attr("private_endpoint_policies", Type::Word(PRIVATE_ENDPOINT_POLICIES), false, Some("Azure's: `disabled`"), "Whether the NSG and route table apply to private endpoints in the subnet: `disabled`, `enabled`, `nsg_enabled` or `route_table_enabled`."),
+        attr(
+            crate::blocks::egress::DEFAULT_OUTBOUND_ACCESS,
+            Type::Boolean,
+            false,
+            Some("false: a private subnet"),
+            "Whether machines with no other way out get Azure's default outbound access, a Microsoft-owned address that may change; prefer a `nat_gateway`. Written on every subnet as `defaultOutboundAccess`.",
+        ),
     ],
     children: &["private_endpoint"],
     unique: false,
@@ -289,6 +296,11 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
         let azure = PRIVATE_ENDPOINT_POLICY_VALUES.iter().find(|(word, _)| *word == policy).map_or(policy, |(_, value)| value);
         properties.insert("privateEndpointNetworkPolicies".into(), Prop::str(azure));
     }
+    // Written always: from API 2025-07-01 a new network's subnets are private
+    // unless told, an older network's are not; what a plan deploys must not
+    // depend on which (see `blocks::egress`).
+    let default_outbound = crate::blocks::compute::flag(node, crate::blocks::egress::DEFAULT_OUTBOUND_ACCESS);
+    properties.insert("defaultOutboundAccess".into(), Prop::Bool(default_outbound));
     Prop::Object(properties)
 }
 

@@ -77,6 +77,8 @@ pub const CHECKS: &[Check] = &[
     traffic::attachment_region::CHECK,
     traffic::route_prefix_conflict::CHECK,
     traffic::rule_duplicate_value::CHECK,
+    traffic::session_hosts_offline::CHECK,
+    traffic::machines_offline::CHECK,
     addresses::subnet_delegation::CHECK,
     endpoints::endpoint_subnet::CHECK,
     gateways::gateway_sku::CHECK,

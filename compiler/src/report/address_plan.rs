@@ -1,9 +1,10 @@
 //! The address plan of a plan: every virtual network and subnet, its prefix,
-//! how many addresses Azure leaves usable, what uses it, and the free ranges
-//! left. `ashlar plan` prints it; editors show parts of it on hover.
+//! how many addresses Azure leaves usable, what uses it, its way out to the
+//! Internet ([`crate::blocks::egress`]), and the free ranges left. `ashlar plan` prints it; editors show parts of it on hover.
 
 use crate::address::free_ranges;
 use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
+use crate::blocks::egress::Egress;
 use crate::blocks::naming::Names;
 use crate::model::{Model, NodeId, Typed};
 use ipnet::IpNet;
@@ -42,11 +43,15 @@ pub struct SubnetPlan {
     pub usable: String,
     /// The service Azure reserves the subnet for, and the blocks that use it.
     pub used_by: Vec<String>,
+    /// How its machines reach the Internet, in words; empty for the subnets
+    /// Azure keeps for a service, which brings its own.
+    pub way_out: String,
 }
 
 /// Builds the address plan from a typed model (errors or not: it shows what it can).
 pub fn address_plan(model: &Model) -> AddressPlan {
     let names = Names::new(model);
+    let egress = Egress::new(model);
     let networks = model
         .networks()
         .map(|(id, node)| {
@@ -59,7 +64,7 @@ pub fn address_plan(model: &Model) -> AddressPlan {
                 azure_name: names.vnet(id),
                 resource_group: node.str("resource_group").unwrap_or_default().to_string(),
                 address_space: space.iter().map(ToString::to_string).collect(),
-                subnets: subnets.iter().map(|&s| subnet_plan(model, &names, s)).collect(),
+                subnets: subnets.iter().map(|&s| subnet_plan(model, &names, &egress, s)).collect(),
                 free: free_ranges(&space, &used).iter().map(ToString::to_string).collect(),
             }
         })
@@ -67,11 +72,13 @@ pub fn address_plan(model: &Model) -> AddressPlan {
     AddressPlan { networks }
 }
 
-fn subnet_plan(model: &Model, names: &Names, subnet: NodeId) -> SubnetPlan {
+fn subnet_plan(model: &Model, names: &Names, egress: &Egress, subnet: NodeId) -> SubnetPlan {
     let node = model.node(subnet);
     let prefix = model.subnet_prefix(subnet);
     let (addresses, usable) = prefix.map(sizes).unwrap_or_default();
-    let mut used_by: Vec<String> = reserved_subnet_service(node.name()).map(str::to_string).into_iter().collect();
+    let service = reserved_subnet_service(node.name());
+    let way_out = if service.is_some() { String::new() } else { egress.describe(&egress.way_out(subnet, false)) };
+    let mut used_by: Vec<String> = service.map(str::to_string).into_iter().collect();
     used_by.extend(node.children.iter().map(|c| model.describe(*c)));
     used_by.extend(referrers(model, subnet).into_iter().map(|r| model.describe(r)));
     SubnetPlan {
@@ -82,6 +89,7 @@ fn subnet_plan(model: &Model, names: &Names, subnet: NodeId) -> SubnetPlan {
         addresses,
         usable,
         used_by,
+        way_out,
     }
 }
 
@@ -111,12 +119,14 @@ fn sizes(prefix: IpNet) -> (String, String) {
 
 /// The address plan as an aligned text table.
 pub fn render_table(plan: &AddressPlan) -> String {
-    let mut rows: Vec<[String; 5]> = vec![["NETWORK / SUBNET".into(), "PREFIX".into(), "ADDRESSES".into(), "USABLE".into(), "USED BY".into()]];
+    let mut rows: Vec<[String; 6]> =
+        vec![["NETWORK / SUBNET".into(), "PREFIX".into(), "ADDRESSES".into(), "USABLE".into(), "WAY OUT".into(), "USED BY".into()]];
     let mut out = String::new();
     for network in &plan.networks {
         rows.push([
             format!("{} {} ({}, {})", network.kind, network.name, network.azure_name, network.resource_group),
             network.address_space.join(", "),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -127,12 +137,12 @@ pub fn render_table(plan: &AddressPlan) -> String {
                 (Some(p), false) => p.clone(),
                 (None, _) => "(none free)".into(),
             };
-            rows.push([format!("  {}", s.azure_name), prefix, s.addresses.clone(), s.usable.clone(), s.used_by.join(", ")]);
+            rows.push([format!("  {}", s.azure_name), prefix, s.addresses.clone(), s.usable.clone(), s.way_out.clone(), s.used_by.join(", ")]);
         }
         let free = if network.free.is_empty() { "none".to_string() } else { network.free.join(", ") };
-        rows.push(["  free".into(), free, String::new(), String::new(), String::new()]);
+        rows.push(["  free".into(), free, String::new(), String::new(), String::new(), String::new()]);
     }
-    let widths: Vec<usize> = (0..5).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..6).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {

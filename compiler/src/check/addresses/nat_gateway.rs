@@ -6,13 +6,17 @@ use crate::diagnostic::Diagnostic;
 declare_codes! {
     /// ## What it does
     /// Reports a NAT gateway Azure would refuse: in more than one availability
-    /// zone, attached to `GatewaySubnet` or `AzureBastionSubnet`, or used by a
-    /// subnet of a network in another region.
+    /// zone, attached to `GatewaySubnet` or `AzureBastionSubnet`, used by a
+    /// subnet of a network in another region, or used by the subnets of more
+    /// than one virtual network.
     ///
     /// ## Why it matters
     /// A NAT gateway is a zonal (or non-zonal) regional resource: Azure refuses
     /// several zones, an association across regions, and the subnets of VPN
-    /// gateways and Bastion, which manage their own outbound traffic.
+    /// gateways and Bastion, which manage their own outbound traffic. "A NAT
+    /// gateway can't span multiple virtual networks" ([What is Azure NAT
+    /// Gateway?](https://learn.microsoft.com/azure/nat-gateway/nat-overview)):
+    /// the second network's deployment fails.
     ///
     /// ## Example
     /// ```ashlar
@@ -20,8 +24,8 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Keep one zone (or none), one gateway per region, and attach it only to
-    /// workload subnets.
+    /// Keep one zone (or none), one gateway per region and virtual network,
+    /// and attach it only to workload subnets.
     pub NAT_GATEWAY = ("ASH242", "nat-gateway", Error);
 }
 
@@ -41,8 +45,28 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // The first network each gateway serves, with the subnet that made it so.
+    let mut first_network: std::collections::HashMap<crate::model::NodeId, (crate::model::NodeId, crate::model::NodeId)> = Default::default();
     for (subnet, node) in model.of_kind("subnet") {
         let (Some(gateway), Some(attr)) = (node.reference("nat_gateway"), node.get("nat_gateway")) else { continue };
+        if let Some(network) = node.parent {
+            let (first, by) = *first_network.entry(gateway).or_insert((network, subnet));
+            if first != network {
+                out.push(
+                    Diagnostic::new(
+                        &NAT_GATEWAY,
+                        attr.span,
+                        format!(
+                            "{} already serves {}; a NAT gateway serves the subnets of one virtual network",
+                            model.describe(gateway),
+                            model.describe(first)
+                        ),
+                    )
+                    .with_label(model.node(by).head, format!("subnet `{}` uses it in {}", model.path(by), model.describe(first)))
+                    .with_help(format!("give {} a NAT gateway of its own", model.describe(network))),
+                );
+            }
+        }
         if matches!(node.name(), "GatewaySubnet" | "AzureBastionSubnet") {
             out.push(
                 Diagnostic::new(&NAT_GATEWAY, attr.span, format!("Azure attaches no NAT gateway to `{}`", node.name()))

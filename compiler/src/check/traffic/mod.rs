@@ -1,8 +1,9 @@
-//! NSGs, route tables and the firewall: rule priorities and duplicates, attachments, addresses and next hops in no subnet.
+//! NSGs, route tables and the firewall: rule priorities and duplicates, attachments, addresses and next hops in no subnet, machines with no way out to the Internet.
 
 pub(super) mod address_in_no_subnet;
 pub(super) mod attachment_region;
 pub(super) mod firewall_threat_intel;
+pub(super) mod machines_offline;
 pub(super) mod next_hop_in_no_subnet;
 pub(super) mod nsg_duplicate_rule;
 pub(super) mod nsg_forbidden_subnet;
@@ -12,4 +13,5 @@ pub(super) mod route_prefix_conflict;
 pub(super) mod route_table_forbidden_subnet;
 pub(super) mod rule_description_length;
 pub(super) mod rule_duplicate_value;
+pub(super) mod session_hosts_offline;
 pub(super) mod unattached;

@@ -30,6 +30,43 @@ resource nsg_api_in 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   }
 }
 
+resource pip_app1_out 'Microsoft.Network/publicIPAddresses@2025-07-01' = {
+  name: 'pip-ng-app1-out'
+  location: 'westeurope'
+  tags: {
+    environment: 'prod'
+    owner: 'platform@contoso.com'
+  }
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  properties: {
+    publicIPAddressVersion: 'IPv4'
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource ng_app1_out 'Microsoft.Network/natGateways@2025-07-01' = {
+  name: 'ng-app1-out'
+  location: 'westeurope'
+  tags: {
+    environment: 'prod'
+    owner: 'platform@contoso.com'
+  }
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    idleTimeoutInMinutes: 4
+    publicIpAddresses: [
+      {
+        id: pip_app1_out.id
+      }
+    ]
+  }
+}
+
 resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-app1'
   location: 'westeurope'
@@ -48,6 +85,10 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-web'
         properties: {
           addressPrefix: '10.1.0.0/27'
+          natGateway: {
+            id: ng_app1_out.id
+          }
+          defaultOutboundAccess: false
         }
       }
       {
@@ -57,6 +98,7 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           networkSecurityGroup: {
             id: nsg_api_in.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

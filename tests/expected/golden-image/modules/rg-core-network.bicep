@@ -19,6 +19,7 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'AzureBastionSubnet'
         properties: {
           addressPrefix: '10.0.0.0/26'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -19,6 +19,7 @@ resource vnet_web 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-servers'
         properties: {
           addressPrefix: '10.1.0.0/26'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -44,6 +44,7 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           routeTable: {
             id: rt_app1_to_firewall.id
           }
+          defaultOutboundAccess: false
         }
       }
       {
@@ -53,6 +54,7 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           routeTable: {
             id: rt_app1_to_firewall.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -44,6 +44,7 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           routeTable: {
             id: rt_app2_to_firewall.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -22,24 +22,28 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'GatewaySubnet'
         properties: {
           addressPrefix: '10.0.0.0/27'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'AzureFirewallSubnet'
         properties: {
           addressPrefix: '10.0.0.64/26'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'AzureBastionSubnet'
         properties: {
           addressPrefix: '10.0.0.128/26'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'snet-shared'
         properties: {
           addressPrefix: '10.0.1.0/24'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -44,6 +44,7 @@ resource vnet_data 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           routeTable: {
             id: rt_data_to_firewall.id
           }
+          defaultOutboundAccess: false
         }
       }
       {
@@ -53,6 +54,7 @@ resource vnet_data 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           routeTable: {
             id: rt_data_to_firewall.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -20,18 +20,21 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-web'
         properties: {
           addressPrefix: '10.1.0.0/26'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'snet-app'
         properties: {
           addressPrefix: '10.1.0.64/26'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'snet-data'
         properties: {
           addressPrefix: '10.1.0.128/27'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -66,6 +66,7 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-web'
         properties: {
           addressPrefix: '10.2.0.0/25'
+          defaultOutboundAccess: false
         }
       }
       {
@@ -75,6 +76,7 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           natGateway: {
             id: ng_egress.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -19,6 +19,7 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-data'
         properties: {
           addressPrefix: '10.2.0.0/27'
+          defaultOutboundAccess: false
         }
       }
     ]

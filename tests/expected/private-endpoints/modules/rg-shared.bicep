@@ -19,6 +19,7 @@ resource vnet_shared_services 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'snet-tools'
         properties: {
           addressPrefix: '10.9.0.0/26'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -33,6 +33,7 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
               service: 'Microsoft.KeyVault'
             }
           ]
+          defaultOutboundAccess: false
         }
       }
       {
@@ -53,6 +54,7 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
               }
             }
           ]
+          defaultOutboundAccess: false
         }
       }
     ]

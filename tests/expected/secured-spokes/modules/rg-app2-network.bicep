@@ -26,6 +26,7 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
             id: resourceId('rg-core-network', 'Microsoft.Network/routeTables', 'rt-spoke_rt')
           }
           privateEndpointNetworkPolicies: 'Disabled'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -88,12 +88,14 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'GatewaySubnet'
         properties: {
           addressPrefix: '10.0.0.0/27'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'snet-appliances'
         properties: {
           addressPrefix: '10.0.0.64/27'
+          defaultOutboundAccess: false
         }
       }
       {
@@ -103,6 +105,7 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           networkSecurityGroup: {
             id: nsg_shared_nsg.id
           }
+          defaultOutboundAccess: false
         }
       }
     ]

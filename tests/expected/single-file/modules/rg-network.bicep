@@ -15,6 +15,7 @@ resource vnet_hub 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'shared'
         properties: {
           addressPrefix: '172.16.0.0/24'
+          defaultOutboundAccess: false
         }
       }
     ]
@@ -35,12 +36,14 @@ resource vnet_workload 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'frontend'
         properties: {
           addressPrefix: '172.16.16.0/24'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'backend'
         properties: {
           addressPrefix: '172.16.17.0/24'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -19,12 +19,14 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         name: 'AzureBastionSubnet'
         properties: {
           addressPrefix: '10.0.0.0/26'
+          defaultOutboundAccess: false
         }
       }
       {
         name: 'snet-identity'
         properties: {
           addressPrefix: '10.0.1.0/27'
+          defaultOutboundAccess: false
         }
       }
     ]
