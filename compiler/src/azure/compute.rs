@@ -345,7 +345,16 @@ mod tests {
         );
         assert_eq!(accelerated_networking_unsupported("Standard_A2_v2").unwrap(), "the Av2-series does not support accelerated networking");
         // Supported, required, unknown (one vCPU on a page that says "Supported"), or not in the catalogue.
-        for yes in ["Standard_D2s_v5", "Standard_B12ms", "Standard_B2s_v2", "Standard_B2ats_v2", "Standard_DS2_v2", "Standard_E4as_v5", "Standard_DS1_v2", "Odd_Size"] {
+        for yes in [
+            "Standard_D2s_v5",
+            "Standard_B12ms",
+            "Standard_B2s_v2",
+            "Standard_B2ats_v2",
+            "Standard_DS2_v2",
+            "Standard_E4as_v5",
+            "Standard_DS1_v2",
+            "Odd_Size",
+        ] {
             assert_eq!(accelerated_networking_unsupported(yes), None, "{yes}");
         }
     }

@@ -53,7 +53,7 @@ impl VmSize {
         // Upper-case the family letters the file name lowers: `nvadsa10v5` -> `NVadsA10v5`.
         let family = self.name.trim_start_matches("Standard_").trim_start_matches("Basic_");
         let letters = family.chars().take_while(char::is_ascii_uppercase).count();
-        name.replace_range(..letters.min(name.len()), &family[..letters].to_string());
+        name.replace_range(..letters.min(name.len()), &family[..letters]);
         if let Some(a) = name.find("a10") {
             name.replace_range(a..a + 1, "A");
         }

@@ -53,7 +53,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let near = vm_sizes::nearest(size, 3);
         let d = Diagnostic::new(&VM_SIZE, attr.span, format!("size `{size}` of {what} is not a VM size ashlar knows"));
         out.push(match near.as_slice() {
-            [] => d.with_help(format!("write a size as Azure names it, such as `{SUGGESTED_SIZE}` (compiler/data/vm-sizes.csv lists those ashlar knows)")),
+            [] => d.with_help(format!(
+                "write a size as Azure names it, such as `{SUGGESTED_SIZE}` (compiler/data/vm-sizes.csv lists those ashlar knows)"
+            )),
             [one] if !size.starts_with("Standard_") && !size.starts_with("Basic_") => {
                 d.with_help(Help::replace(*one, format!("Azure names the size `{one}`")))
             }
