@@ -1,5 +1,5 @@
 //! Facts about Azure virtual machines that several stages share: what a VM size
-//! name says, the names and credentials Azure accepts, and the encodings ARM
+//! name says and what the catalogue of sizes ([`super::vm_sizes`]) says of it, the names and credentials Azure accepts, and the encodings ARM
 //! wants for custom data and inline scripts.
 
 /// What a VM size's name says, after the naming convention of Microsoft Learn's
@@ -51,43 +51,45 @@ pub fn parse_size(size: &str) -> Option<VmSize<'_>> {
     Some(VmSize { tier, family, vcpus, features, version })
 }
 
-/// Whether a size can use premium SSDs: its name has the `s` feature
-/// ("Premium Storage capable"), or it is of the older DS and GS series. `None`
-/// when the name does not follow the convention.
+/// Whether a size can use premium SSDs, as the catalogue of VM sizes
+/// ([`super::vm_sizes`]) has it from the size's Microsoft Learn page
+/// ("Premium Storage: Supported"). `None` for a size the catalogue lacks or
+/// does not know this of.
 pub fn supports_premium_storage(size: &str) -> Option<bool> {
-    let parsed = parse_size(size)?;
-    Some(parsed.features.contains('s') || matches!(parsed.family, "DS" | "GS"))
+    super::vm_sizes::lookup(size)?.premium_storage
 }
 
 /// Why a size is known not to support accelerated networking, or `None`.
 ///
-/// The table is small on purpose: only sizes whose documentation says so.
-/// - A-series and Av2-series (and `Basic_A`): "Accelerated Networking: Not
-///   Supported" (Microsoft Learn, "Av2-series" and "A-series" size pages).
-/// - B-series, first version: "Accelerated Networking is only supported for
-///   Standard_B12ms, Standard_B16ms and Standard_B20ms" (Learn, "B-series
-///   burstable virtual machine sizes"); the v2 B-series supports it.
-/// - Any size with one vCPU: accelerated networking "is supported on most
-///   general-purpose and compute-optimized VM instance sizes with two or more
-///   vCPUs" (Learn, "Accelerated Networking overview").
-pub fn accelerated_networking_unsupported(size: &str) -> Option<&'static str> {
-    let parsed = parse_size(size)?;
-    if parsed.family == "A" {
-        return Some("A-series and Av2-series sizes do not support accelerated networking");
+/// From the catalogue of VM sizes ([`super::vm_sizes`]): the size's Microsoft
+/// Learn page says "Accelerated Networking: Not Supported" (the Av2-series),
+/// or narrows it to named sizes ("Accelerated Networking is only supported for
+/// Standard_B12ms, Standard_B16ms and Standard_B20ms", the B-series v1). A size
+/// the catalogue lacks or does not know this of is not claimed.
+pub fn accelerated_networking_unsupported(size: &str) -> Option<String> {
+    let entry = super::vm_sizes::lookup(size)?;
+    if entry.accelerated_networking != Some(super::vm_sizes::Accelerated::Unsupported) {
+        return None;
     }
-    if parsed.family == "B" && parsed.version.is_none() && !matches!(size, "Standard_B12ms" | "Standard_B16ms" | "Standard_B20ms") {
-        return Some("of the first B-series, only Standard_B12ms, Standard_B16ms and Standard_B20ms support accelerated networking");
-    }
-    if parsed.vcpus < 2 {
-        return Some("accelerated networking needs a size with two or more vCPUs");
-    }
-    None
+    let series = entry.series_name();
+    let with: Vec<String> = super::vm_sizes::series(entry.series)
+        .filter(|s| matches!(s.accelerated_networking, Some(super::vm_sizes::Accelerated::Supported | super::vm_sizes::Accelerated::Required)))
+        .map(|s| s.name.to_string())
+        .collect();
+    Some(if with.is_empty() {
+        format!("the {series}-series does not support accelerated networking")
+    } else {
+        format!("of the {series}-series, only {} support accelerated networking", join(&with))
+    })
 }
 
-/// Whether a size boots only generation 1 images: the A-series and Av2-series
-/// ("VM Generation Support: Generation 1", Learn size pages).
-pub fn generation_1_only(size: &str) -> bool {
-    parse_size(size).is_some_and(|p| p.family == "A")
+/// The series of a size that boots only generation 1 images, as its Microsoft
+/// Learn page says ("VM Generation Support: Generation 1", the Av2-series);
+/// `None` for other sizes and for sizes the catalogue does not know this of.
+pub fn generation_1_only(size: &str) -> Option<String> {
+    let entry = super::vm_sizes::lookup(size)?;
+    let generations = entry.generations?;
+    (generations.gen1 && !generations.gen2).then(|| entry.series_name())
 }
 
 /// A size that accepts every feature ashlar checks, for help texts.
@@ -320,24 +322,51 @@ mod tests {
     }
 
     #[test]
-    fn premium_storage_follows_the_s_feature() {
+    fn premium_storage_comes_from_the_catalogue() {
         assert_eq!(supports_premium_storage("Standard_D2s_v5"), Some(true));
         assert_eq!(supports_premium_storage("Standard_D2ds_v5"), Some(true));
-        assert_eq!(supports_premium_storage("Standard_DS2_v2"), Some(true));
         assert_eq!(supports_premium_storage("Standard_D2_v5"), Some(false));
         assert_eq!(supports_premium_storage("Standard_D16d_v5"), Some(false));
         assert_eq!(supports_premium_storage("Standard_A2_v2"), Some(false));
+        // The Dsv2 page says "Not Supported", the `S` of its name says otherwise: unknown.
+        assert_eq!(supports_premium_storage("Standard_DS2_v2"), None);
         assert_eq!(supports_premium_storage("Custom_Size"), None);
+        assert_eq!(supports_premium_storage("Standard_D2s_v9"), None);
     }
 
     #[test]
     fn the_accelerated_networking_table() {
-        for no in ["Standard_A2_v2", "Basic_A1", "Standard_A4", "Standard_B2ms", "Standard_B1s", "Standard_DS1_v2", "Standard_F1"] {
+        for no in ["Standard_A2_v2", "Standard_A1_v2", "Standard_B2ms", "Standard_B1s"] {
             assert!(accelerated_networking_unsupported(no).is_some(), "{no}");
         }
-        for yes in ["Standard_D2s_v5", "Standard_B12ms", "Standard_B2s_v2", "Standard_B2ats_v2", "Standard_DS2_v2", "Standard_E4as_v5", "Odd_Size"] {
+        assert_eq!(
+            accelerated_networking_unsupported("Standard_B2ms").unwrap(),
+            "of the Bv1-series, only Standard_B12ms, Standard_B16ms and Standard_B20ms support accelerated networking"
+        );
+        assert_eq!(accelerated_networking_unsupported("Standard_A2_v2").unwrap(), "the Av2-series does not support accelerated networking");
+        // Supported, required, unknown (one vCPU on a page that says "Supported"), or not in the catalogue.
+        for yes in [
+            "Standard_D2s_v5",
+            "Standard_B12ms",
+            "Standard_B2s_v2",
+            "Standard_B2ats_v2",
+            "Standard_DS2_v2",
+            "Standard_E4as_v5",
+            "Standard_DS1_v2",
+            "Odd_Size",
+        ] {
             assert_eq!(accelerated_networking_unsupported(yes), None, "{yes}");
         }
+    }
+
+    #[test]
+    fn generation_1_only_sizes() {
+        assert_eq!(generation_1_only("Standard_A2_v2").as_deref(), Some("Av2"));
+        assert_eq!(generation_1_only("Standard_D2s_v5"), None);
+        assert_eq!(generation_1_only("Standard_D2s_v6"), None);
+        // The Dv2 page says generation 1, generation-2.md says the D-family boots 2: unknown.
+        assert_eq!(generation_1_only("Standard_D2_v2"), None);
+        assert_eq!(generation_1_only("Basic_A1"), None);
     }
 
     #[test]

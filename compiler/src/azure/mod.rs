@@ -6,5 +6,6 @@ pub mod compute;
 pub mod network;
 pub mod regions;
 pub mod resource_types;
+pub mod vm_sizes;
 
 pub use resource_types::{ResourceType, RESOURCE_TYPES};

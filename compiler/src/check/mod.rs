@@ -125,6 +125,7 @@ pub const CHECKS: &[Check] = &[
     machines::ssh_public_key::CHECK,
     machines::machine_subnet::CHECK,
     machines::duplicate_machine_name::CHECK,
+    machines::vm_size::CHECK,
     updates::update_window_duration::CHECK,
     updates::update_time_zone::CHECK,
     updates::update_date::CHECK,

@@ -7,10 +7,11 @@ use crate::diagnostic::Diagnostic;
 declare_codes! {
     /// ## What it does
     /// Reports a premium SSD (`Premium_LRS`, `Premium_ZRS`) on a size that
-    /// cannot use one: a size whose name lacks the `s` feature, such as
-    /// `Standard_D2_v5` or `Standard_A2_v2` (the DS- and GS-series can).
-    /// Sizes whose names do not follow Azure's naming convention are not
-    /// checked.
+    /// cannot use one, such as `Standard_D2_v5` or `Standard_A2_v2`. What a
+    /// size takes comes from ashlar's catalogue of VM sizes
+    /// (`compiler/data/vm-sizes.csv`, built from the size's Microsoft Learn
+    /// page, "Premium Storage: Not Supported"); a size whose page says nothing
+    /// of it, or that another page contradicts, is not checked.
     ///
     /// ## Why it matters
     /// Azure refuses the machine: the storage account type `Premium_LRS` is
@@ -41,11 +42,14 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         if supports_premium_storage(size) != Some(false) {
             continue;
         }
-        let sibling = parse_size(size).map(|p| {
-            let features = format!("{}s", p.features);
-            let version = p.version.map_or(String::new(), |v| format!("_v{v}"));
-            format!("{}_{}{}{features}{version}", p.tier, p.family, p.vcpus)
-        });
+        // The premium-capable sibling (`Standard_D2_v5`: `Standard_D2s_v5`), when the catalogue has it so.
+        let sibling = parse_size(size)
+            .map(|p| {
+                let features = format!("{}s", p.features);
+                let version = p.version.map_or(String::new(), |v| format!("_v{v}"));
+                format!("{}_{}{}{features}{version}", p.tier, p.family, p.vcpus)
+            })
+            .filter(|s| supports_premium_storage(s) == Some(true));
         let mut disks = nested(model, block, "os_disk");
         disks.extend(nested(model, block, "data_disk"));
         for disk in disks {
@@ -61,7 +65,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 attr.span,
                 format!("{which} of {} is {kind}, but size `{size}` cannot use premium SSDs", model.describe(block)),
             )
-            .with_help(format!("choose {suggestion}`StandardSSD_LRS`: premium storage needs a size with `s` in its name"));
+            .with_help(format!("choose {suggestion}`StandardSSD_LRS`: Microsoft's page for size `{size}` says \"Premium Storage: Not Supported\""));
             if let Some(size_attr) = node.get("size") {
                 d = d.with_label(size_attr.span, "the size is chosen here");
             }
@@ -90,10 +94,12 @@ mod tests {
         );
         assert_eq!(
             found[0].help.as_deref(),
-            Some("choose a size with `s`, such as `Standard_D2s_v5`, or `StandardSSD_LRS`: premium storage needs a size with `s` in its name")
+            Some("choose a size with `s`, such as `Standard_D2s_v5`, or `StandardSSD_LRS`: Microsoft's page for size `Standard_D2_v5` says \"Premium Storage: Not Supported\"")
         );
         assert!(with("Standard_D2s_v5", "os_disk { type = Premium_LRS }").is_empty());
+        // The catalogue knows nothing of premium storage on Dsv2 (its page contradicts its name): not claimed.
         assert!(with("Standard_DS2_v2", "os_disk { type = Premium_LRS }").is_empty());
+        assert_eq!(with("Standard_E2_v5", "os_disk { type = Premium_LRS }").len(), 1);
         // No type: ashlar picks one the size takes.
         assert!(with("Standard_D2_v5", "os_disk { size_gb = 64 }").is_empty());
     }

@@ -8,7 +8,9 @@ declare_codes! {
     /// ## What it does
     /// Reports machines whose image generation does not fit: `trusted_launch =
     /// true` with a generation 1 image, and a generation 2 image on a size that
-    /// boots only generation 1 (the A-series and Av2-series).
+    /// boots only generation 1 (the Av2-series). What a size boots comes from
+    /// ashlar's catalogue of VM sizes (`compiler/data/vm-sizes.csv`, built from
+    /// the size's Microsoft Learn page, "VM Generation Support").
     ///
     /// ## Why it matters
     /// Trusted launch (secure boot and a virtual TPM) needs UEFI, which only
@@ -59,21 +61,20 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
         let (Some(size), Some(size_attr)) = (node.str("size"), node.get("size")) else { continue };
-        if gen == 2 && generation_1_only(size) {
-            out.push(
-                Diagnostic::new(
-                    &IMAGE_GENERATION,
-                    size_attr.span,
-                    format!(
-                        "size `{size}` of {} boots only generation 1 images, but marketplace_image `{}` is generation 2",
-                        model.describe(block),
-                        image.name()
-                    ),
-                )
-                .with_label(image_span, "the image is chosen here")
-                .with_help(format!("choose a current size such as `{SUGGESTED_SIZE}`: the A-series and Av2-series boot only generation 1")),
-            );
-        }
+        let Some(series) = generation_1_only(size).filter(|_| gen == 2) else { continue };
+        out.push(
+            Diagnostic::new(
+                &IMAGE_GENERATION,
+                size_attr.span,
+                format!(
+                    "size `{size}` of {} boots only generation 1 images, but marketplace_image `{}` is generation 2",
+                    model.describe(block),
+                    image.name()
+                ),
+            )
+            .with_label(image_span, "the image is chosen here")
+            .with_help(format!("choose a current size such as `{SUGGESTED_SIZE}`: the {series}-series boots only generation 1")),
+        );
     }
 }
 
