@@ -48,7 +48,8 @@ fn codes(input: &PlanInput) -> Vec<&'static str> {
 
 #[test]
 fn file_reads_the_text_the_input_holds() {
-    let text = "#cloud-config\npackages: [nginx]\n";
+    // Nothing fetched from the Internet: the plan's subnet has no way out (ASH261).
+    let text = "#cloud-config\nruncmd:\n  - [touch, /var/tmp/ready]\n";
     let analysis = ashlar::analyze(&input(Some("2026-08-15"), &[("cloud-init/api.yaml", text)]));
     assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
     let azure = analysis.azure.expect("the plan builds");

@@ -48,6 +48,9 @@ pub enum WayOut {
     /// rules translate their outbound connections: `disableOutboundSnat` is
     /// left false).
     PublicLoadBalancer,
+    /// Not known: the subnet's spoke names no hub that resolves, which is
+    /// reported on its own.
+    Unknown,
 }
 
 /// Why a subnet has no way out.
@@ -103,6 +106,9 @@ impl<'a> Egress<'a> {
     }
 
     fn way_out_within(&self, subnet: NodeId, flexible_scale_set: bool, hops: usize) -> Result<WayOut, NoWayOut> {
+        if self.depends_on_nothing(subnet) {
+            return Ok(WayOut::Unknown);
+        }
         // The most specific route wins: a user-defined 0.0.0.0/0 takes
         // Internet traffic before the system route a NAT gateway serves.
         match self.default_route(subnet) {
@@ -132,6 +138,15 @@ impl<'a> Egress<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the subnet is in a spoke whose hub names nothing (`hub` is
+    /// required, so it is missing only when it did not resolve): while the
+    /// plan is being written, a misspelt hub is one error, not one more per
+    /// machine behind it.
+    fn depends_on_nothing(&self, subnet: NodeId) -> bool {
+        let model = self.model;
+        model.node(subnet).parent.map(|n| model.node(n)).is_some_and(|network| network.is("spoke") && network.reference("hub").is_none())
     }
 
     /// Where a subnet's route table sends 0.0.0.0/0: the subnet's own table,
@@ -191,6 +206,7 @@ impl<'a> Egress<'a> {
             Ok(WayOut::Gateway) => "the virtual network gateway (on-premises)".into(),
             Ok(WayOut::Address(ip)) => format!("an appliance at {ip}"),
             Ok(WayOut::PublicLoadBalancer) => "their public load balancer".into(),
+            Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing".into(),
             Err(NoWayOut::Private) => "none: a private subnet".into(),
             Err(NoWayOut::Dropped(route)) => format!("none: route `{}` drops it", model.node(*route).name()),
             Err(NoWayOut::FlexibleScaleSet) => "none: a Flexible scale set gets no default outbound access".into(),
@@ -254,5 +270,11 @@ mod tests {
         assert_eq!(way_of(text, "a"), "none: route `blackhole` drops it");
         assert_eq!(way_of(text, "b"), "an appliance at 10.0.0.68");
         assert_eq!(way_of(text, "c"), "NAT gateway `out`");
+    }
+
+    #[test]
+    fn a_misspelt_hub_leaves_the_way_out_unknown_rather_than_none() {
+        let text = format!("{HUB}spoke s {{\n hub = cor\n resource_group = \"rg\"\n address_space = [10.1.0.0/24]\n subnet web 10.1.0.0/26\n}}\n");
+        assert_eq!(way_of(&text, "web"), "unknown: the spoke's hub names nothing");
     }
 }

@@ -89,3 +89,21 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::diagnostics;
+
+    #[test]
+    fn a_gateway_serves_one_network_and_its_second_is_named() {
+        let plan = |second: &str| {
+            format!(
+                "settings {{ location = uksouth }}\nnat_gateway out {{ resource_group = \"rg\" }}\nvnet a {{\n resource_group = \"rg\"\n address_space = [10.1.0.0/24]\n subnet x 10.1.0.0/26 {{ nat_gateway = out }}\n subnet y 10.1.0.64/26 {{ nat_gateway = out }}\n}}\nvnet b {{\n resource_group = \"rg\"\n address_space = [10.2.0.0/24]\n subnet z 10.2.0.0/26 {second}\n}}\n"
+            )
+        };
+        assert!(diagnostics(&plan(""), "ASH242").is_empty(), "two subnets of one network share a gateway");
+        let found = diagnostics(&plan("{ nat_gateway = out }"), "ASH242");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "nat_gateway `out` already serves vnet `a`; a NAT gateway serves the subnets of one virtual network");
+    }
+}
