@@ -521,6 +521,9 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
     resource.properties = Prop::Object(properties);
     resource.depends_on = depends_on;
     resource.name = vec![format!("{}-{}", lw.names.image_template(image), content_hash(&lw.plan, &resource))];
+    // ARM refuses to update an image template, even to the same content: one
+    // already in Azure is named in this parameter and not sent again.
+    resource.unless_listed_in = Some(crate::lower::ir::EXISTING_IMAGE_TEMPLATES);
     lw.push(resource);
 }
 

@@ -9,7 +9,9 @@
 
 use super::escape::{arm_expr_string, arm_literal};
 use super::parts::Part;
-use crate::lower::ir::{api_version, named_by_guid, AzurePlan, Deployment, DeploymentId, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER};
+use crate::lower::ir::{
+    api_version, named_by_guid, AzurePlan, Deployment, DeploymentId, Prop, Resource, ResourceId, DEPLOYMENT_TIME_PARAMETER, EXISTING_IMAGE_TEMPLATES,
+};
 use serde_json::{json, Map, Value};
 
 const SUBSCRIPTION_SCHEMA: &str = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -58,13 +60,29 @@ pub fn main_template(plan: &AzurePlan, part: &Part, bodies: Vec<Value>) -> Value
     for &s in &part.subscription_resources {
         resources.push(subscription_resource(plan, part, &plan.subscription_resources[s]));
     }
+    let mut parameters = Map::new();
+    for name in part.deployments.iter().flat_map(|&d| plan.deployment_listing_parameters(d)) {
+        parameters.entry(name).or_insert_with(|| listing_parameter(name));
+    }
     super::object([
         ("$schema", json!(SUBSCRIPTION_SCHEMA)),
         ("contentVersion", json!(CONTENT_VERSION)),
         ("metadata", json!({ "_generator": { "name": "ashlar", "version": env!("CARGO_PKG_VERSION") } })),
-        ("parameters", json!({})),
+        ("parameters", Value::Object(parameters)),
         ("resources", Value::Array(resources)),
     ])
+}
+
+/// The declaration of a top-level parameter listing resources already in
+/// Azure ([`Resource::unless_listed_in`]): empty unless a deployment says.
+fn listing_parameter(name: &str) -> Value {
+    let description = match name {
+        EXISTING_IMAGE_TEMPLATES => {
+            "The image templates already in Azure, which ARM cannot update: they are not sent again. Empty for a first deployment; see docs/azure.md."
+        }
+        _ => "Resources already in Azure, which are not sent again.",
+    };
+    json!({ "type": "array", "defaultValue": [], "metadata": { "description": description } })
 }
 
 /// `main.parameters.json`: no parameters yet, in the shape secrets will need.
@@ -94,6 +112,10 @@ pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
     // The time the deployment runs is known only in a parameter's default value.
     if plan.deployment_uses_time(id) {
         declared.insert(DEPLOYMENT_TIME_PARAMETER.into(), json!({ "type": "string", "defaultValue": "[utcNow('u')]" }));
+    }
+    for name in plan.deployment_listing_parameters(id) {
+        declared.insert(name.into(), json!({ "type": "array" }));
+        passed.insert(name.into(), json!({ "value": expression(format!("parameters({})", arm_expr_string(name))) }));
     }
     let mut template = Map::new();
     template.insert("$schema".into(), json!(RESOURCE_GROUP_SCHEMA));
@@ -164,6 +186,10 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> 
 fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     let resource = &plan.resources[id];
     let mut r = Map::new();
+    if let Some(listing) = resource.unless_listed_in {
+        let name = resource.name.join("/");
+        r.insert("condition".into(), expression(format!("not(contains(parameters({}), {}))", arm_expr_string(listing), arm_expr_string(&name))));
+    }
     r.insert("type".into(), json!(resource.resource_type));
     r.insert("apiVersion".into(), json!(resource.api_version));
     let name = if named_by_guid(resource.resource_type) {

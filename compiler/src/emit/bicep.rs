@@ -101,7 +101,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
                 .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
             // A module of an earlier part has finished before this part starts.
             let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan.deployments()[o].symbol.as_str()).collect();
-            let params: Vec<Value> = plan
+            let mut params: Vec<Value> = plan
                 .deployment_secrets(index)
                 .into_iter()
                 .map(|(name, secret)| {
@@ -109,6 +109,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
                     json!({ "name": name, "value": format!("{}.getSecret({})", vault_symbols[vault], bicep_string(&secret.secret)) })
                 })
                 .collect();
+            params.extend(plan.deployment_listing_parameters(index).into_iter().map(|name| json!({ "name": name, "value": name })));
             json!({
                 "symbol": d.symbol,
                 "params": params,
@@ -119,6 +120,9 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
             })
         })
         .collect();
+    let mut listing_params: Vec<&'static str> = part.deployments.iter().flat_map(|&d| plan.deployment_listing_parameters(d)).collect();
+    listing_params.sort_unstable();
+    listing_params.dedup();
     let mut taken: IndexSet<String> = rg_symbols.iter().chain(&vault_symbols).cloned().collect();
     taken.extend(plan.deployments().iter().map(|d| d.symbol.clone()));
     let resources: Vec<Value> =
@@ -127,6 +131,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         "main",
         &super::object([
             ("version", json!(env!("CARGO_PKG_VERSION"))),
+            ("listing_params", json!(listing_params)),
             ("resource_groups", Value::Array(resource_groups)),
             ("key_vaults", Value::Array(key_vaults)),
             ("modules", Value::Array(modules)),
@@ -236,9 +241,11 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
                     depends_on.push(symbol);
                 }
             }
+            let condition = resource.unless_listed_in.map(|listing| format!("!contains({listing}, {})", bicep_string(&resource.name.join("/"))));
             super::object([
                 ("symbol", json!(resource.symbol)),
                 ("type", json!(type_at_api(resource.resource_type, resource.api_version))),
+                ("condition", json!(condition)),
                 ("parent", json!(parent)),
                 ("name", Value::String(name)),
                 ("location", json!(resource.location.as_deref().map(bicep_string))),
@@ -258,6 +265,7 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
             ("version", json!(env!("CARGO_PKG_VERSION"))),
             ("params", json!(secure_params)),
             ("time_param", json!(time_param)),
+            ("listing_params", json!(plan.deployment_listing_parameters(id))),
             ("existing", Value::Array(existing)),
             ("resources", Value::Array(resources)),
         ]),

@@ -81,6 +81,11 @@ pub struct Resource {
     pub depends_on: Vec<ResourceId>,
     /// The block this resource was derived from.
     pub origin: NodeId,
+    /// For a type ARM refuses to update (an image template): the top-level
+    /// template parameter listing the names already in Azure. The resource is
+    /// deployed only when its name is not in that list, so that a second
+    /// deployment of the same output succeeds and changes nothing.
+    pub unless_listed_in: Option<&'static str>,
 }
 
 impl Resource {
@@ -119,6 +124,7 @@ impl Resource {
             properties: Prop::Object(Object::new()),
             depends_on: Vec::new(),
             origin,
+            unless_listed_in: None,
         }
     }
 }
@@ -274,6 +280,11 @@ pub enum Prop {
 /// passes it a value.
 pub const DEPLOYMENT_TIME_PARAMETER: &str = "deployment_time";
 
+/// The parameter of the top-level template, and of the nested deployments
+/// holding image templates, listing the image templates already in Azure (see
+/// [`Resource::unless_listed_in`]): empty by default, for a first deployment.
+pub const EXISTING_IMAGE_TEMPLATES: &str = "existingImageTemplates";
+
 /// A secret in an existing Key Vault: `secret(vault, "name")`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SecretRef {
@@ -381,6 +392,17 @@ impl AzurePlan {
             named.push((name, secret.clone()));
         }
         named
+    }
+
+    /// The parameters listing resources already in Azure that a deployment's
+    /// resources are deployed unless named in ([`Resource::unless_listed_in`]),
+    /// each once, in a fixed order.
+    pub fn deployment_listing_parameters(&self, deployment: DeploymentId) -> Vec<&'static str> {
+        let mut parameters: Vec<&'static str> =
+            self.deployments()[deployment].resources.iter().filter_map(|&r| self.resources[r].unless_listed_in).collect();
+        parameters.sort_unstable();
+        parameters.dedup();
+        parameters
     }
 
     /// Whether a deployment's resources read the time it runs, so that its

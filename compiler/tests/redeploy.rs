@@ -1,0 +1,118 @@
+//! A second deployment of a plan changed elsewhere must succeed and change
+//! nothing that was deployed: every example is built, then built again with an
+//! unrelated network added, and every resource of the first output must come
+//! out of the second exactly as it was (no resource renamed, no property
+//! changed), while the resources ARM refuses to update (image templates) are
+//! sent only when they are not already in Azure (docs/azure.md).
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("examples");
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    examples.sort();
+    examples
+}
+
+/// A network no example uses, in its own resource group.
+const UNRELATED: &str =
+    "vnet unrelated_probe {\n  resource_group = \"rg-unrelated-probe\"\n  address_space  = [172.31.250.0/24]\n  subnet probe 172.31.250.0/26\n}\n";
+
+/// The ARM template of a build, every resource of every nested deployment by
+/// type and name; nested deployments themselves are compared by what they hold.
+fn resources(input: &ashlar::load::PlanInput) -> BTreeMap<(String, String), Value> {
+    let analysis = ashlar::analyze(input);
+    let azure =
+        analysis.azure.as_ref().unwrap_or_else(|| panic!("builds: {:?}", analysis.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()));
+    let mut found = BTreeMap::new();
+    for file in ashlar::emit::emit(azure).into_iter().filter(|f| f.path.ends_with(".json") && !f.path.contains("parameters")) {
+        let template: Value = serde_json::from_str(&file.contents).unwrap();
+        collect(&template, &mut found);
+    }
+    found
+}
+
+fn collect(template: &Value, found: &mut BTreeMap<(String, String), Value>) {
+    for resource in template["resources"].as_array().into_iter().flatten() {
+        let kind = resource["type"].as_str().unwrap_or_default().to_string();
+        if kind == "Microsoft.Resources/deployments" {
+            collect(&resource["properties"]["template"], found);
+            continue;
+        }
+        let name = resource["name"].to_string();
+        found.insert((kind, name), resource.clone());
+    }
+}
+
+#[test]
+fn a_second_build_with_an_unrelated_change_changes_nothing_deployed() {
+    let mut failures = Vec::new();
+    for example in examples() {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        let first_input = ashlar::load::read_plan(&example).expect("the example reads");
+        let mut second_input = ashlar::load::read_plan(&example).expect("the example reads");
+        second_input.files.push(ashlar::load::InputFile {
+            name: "zz-unrelated.ashlar".into(),
+            path: example.join("zz-unrelated.ashlar"),
+            bytes: UNRELATED.as_bytes().to_vec(),
+        });
+        let first = resources(&first_input);
+        let second = resources(&second_input);
+        for (key, before) in &first {
+            match second.get(key) {
+                None => failures.push(format!("{name}: {} {} is gone or renamed", key.0, key.1)),
+                Some(after) if after != before => failures.push(format!("{name}: {} {} changed", key.0, key.1)),
+                Some(_) => {}
+            }
+        }
+        let added: Vec<&(String, String)> = second.keys().filter(|k| !first.contains_key(*k)).collect();
+        let expected: Vec<(String, String)> = vec![
+            ("Microsoft.Network/virtualNetworks".into(), "\"unrelated_probe\"".into()),
+            ("Microsoft.Resources/resourceGroups".into(), "\"rg-unrelated-probe\"".into()),
+        ];
+        for key in &added {
+            if !expected.iter().any(|e| e.0 == key.0 && (e.1 == key.1 || key.1.contains("unrelated_probe") || key.1.contains("unrelated-probe"))) {
+                failures.push(format!("{name}: the unrelated change added {} {}", key.0, key.1));
+            }
+        }
+        // What ARM cannot update is sent only when it is not in Azure already.
+        for ((kind, resource_name), resource) in &first {
+            if kind == "Microsoft.VirtualMachineImages/imageTemplates" {
+                let condition = resource["condition"].as_str().unwrap_or_default();
+                if !condition.contains("parameters('existingImageTemplates')") {
+                    failures.push(format!("{name}: image template {resource_name} is sent on every deployment"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn an_image_template_already_in_azure_is_not_sent_again() {
+    let example = examples().into_iter().find(|e| e.ends_with("golden-image")).expect("the golden-image example");
+    let input = ashlar::load::read_plan(&example).unwrap();
+    let analysis = ashlar::analyze(&input);
+    let files = ashlar::emit::emit(analysis.azure.as_ref().expect("builds"));
+    let main: Value = serde_json::from_str(&files.iter().find(|f| f.path == "main.json").unwrap().contents).unwrap();
+    assert_eq!(main["parameters"]["existingImageTemplates"]["defaultValue"], serde_json::json!([]), "a first deployment sends every template");
+    let mut templates = BTreeMap::new();
+    collect(&main, &mut templates);
+    let names: Vec<String> = templates
+        .keys()
+        .filter(|(kind, _)| kind == "Microsoft.VirtualMachineImages/imageTemplates")
+        .map(|(_, n)| n.trim_matches('"').to_string())
+        .collect();
+    assert!(!names.is_empty());
+    for name in &names {
+        let condition = templates[&("Microsoft.VirtualMachineImages/imageTemplates".to_string(), format!("\"{name}\""))]["condition"].clone();
+        assert_eq!(condition, Value::String(format!("[not(contains(parameters('existingImageTemplates'), '{name}'))]")));
+    }
+    let bicep = files.iter().filter(|f| f.path.ends_with(".bicep")).map(|f| f.contents.as_str()).collect::<String>();
+    assert!(bicep.contains("param existingImageTemplates array = []"));
+    for name in &names {
+        assert!(bicep.contains(&format!("= if (!contains(existingImageTemplates, '{name}')) {{")), "{name} is conditional in Bicep");
+    }
+}
