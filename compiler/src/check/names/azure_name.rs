@@ -475,7 +475,6 @@ fn resource_groups(model: &Model, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::check::test_support::{diagnostics, messages};
 
     #[test]
