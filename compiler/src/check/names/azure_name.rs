@@ -178,8 +178,11 @@ fn run(cx: &Context, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let mut found = Vec::new();
     let mut machines = Machines::default();
+    // A plan holds many resources of few types: each type's row is looked up once.
+    let mut rules: std::collections::HashMap<&str, Option<&NameRule>> = std::collections::HashMap::new();
     for (id, resource) in plan.resources.iter().enumerate() {
-        if let (Some(rule), Some(name)) = (name_rule(resource.resource_type), resource.name.last()) {
+        let rule = *rules.entry(resource.resource_type).or_insert_with(|| name_rule(resource.resource_type));
+        if let (Some(rule), Some(name)) = (rule, resource.name.last()) {
             if resource.resource_type == "Microsoft.Network/networkInterfaces" {
                 let mut one = Vec::new();
                 report(&mut one, rule, name, || subject(model, plan, id));
@@ -397,10 +400,10 @@ fn inline_names(model: &Model, resource: &Resource, out: &mut Vec<Diagnostic>, m
                 report(&mut one, &DISK, name, || plain(model, origin, "virtual_machine"));
                 machines.keep_last((origin, "os disk"), one);
             }
-            // In the order of the block's `data_disk`s.
-            let disks = crate::blocks::compute::luns(model, origin);
             for (at, item) in items(storage, "dataDisks").iter().enumerate() {
-                let (Some(name), Some(&(disk, _))) = (text(item, "name"), disks.get(at)) else { continue };
+                let Some(name) = text(item, "name").filter(|name| !DISK.problems(name).is_empty()) else { continue };
+                // In the order of the block's `data_disk`s.
+                let Some(&(disk, _)) = crate::blocks::compute::luns(model, origin).get(at) else { continue };
                 let mut one = Vec::new();
                 report(&mut one, &DISK, name, || {
                     let disk_name = model.node(disk).name();
