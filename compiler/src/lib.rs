@@ -18,8 +18,9 @@
 //! 5. [`graph`] finds circles among blocks; after lowering it orders resources
 //!    and groups them into nested deployments.
 //! 6. [`policy`] runs the plan's policies over the model, and [`lower`] derives
-//!    Azure resources (an [`lower::ir`]) from it; the policies over resources
-//!    and the tag policy run on those.
+//!    Azure resources (an [`lower::ir`]) from it; the checks of resources
+//!    ([`check::PLAN_CHECKS`]: Azure's name rules), the policies over
+//!    resources and the tag policy run on those.
 //! 7. [`emit`] writes the IR as ARM JSON and as Bicep.
 //!
 //! [`analyze`] runs stages 2 to 6 and is the one entry point of the CLI's
@@ -238,6 +239,9 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
         match blocks::lower(&model) {
             Ok(plan) => {
                 timings.lap("lower");
+                // Names are checked as lowering made them (`ASH301`): an error there stops the output below.
+                diagnostics.extend(check::run_plan(&model, &plan, today));
+                timings.lap("check resources");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
                 timings.lap("policies over resources");
                 azure = Some(plan);

@@ -1,5 +1,5 @@
 //! The one table of diagnostic codes: those of the pipeline
-//! ([`crate::diagnostic::codes`]), of each check ([`crate::check::CHECKS`]), of
+//! ([`crate::diagnostic::codes`]), of each check ([`crate::check::codes`]), of
 //! `auto` allocation, the project file and the policies. [`all`] lists them;
 //! tests assert each is unique, documented in the fixed sections and covered by
 //! a fixture. It sits above the stages it lists: stages that need the table
@@ -14,7 +14,7 @@ pub fn all() -> Vec<&'static Code> {
     codes.extend(crate::diagnostic::codes::DECLARED);
     codes.extend(crate::config::DECLARED);
     codes.extend(crate::address::DECLARED);
-    codes.extend(crate::check::CHECKS.iter().map(|c| c.code));
+    codes.extend(crate::check::codes());
     codes.extend(crate::policy::DECLARED);
     codes.sort_by_key(|c| c.code);
     codes

@@ -27,7 +27,7 @@ fn codes() -> Vec<&'static Code> {
 
 /// The codes of checks, plus `auto` allocation and policies: the rules a plan can come close to.
 fn rule_codes() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> = ashlar::check::CHECKS.iter().map(|c| c.code).collect();
+    let mut codes: Vec<&'static Code> = ashlar::check::codes().collect();
     codes.push(&ashlar::address::AUTO_PREFIX_EXHAUSTED);
     codes.extend(ashlar::policy::CODES.iter().copied());
     codes

@@ -269,8 +269,10 @@ fn hostile_plan() -> AzurePlan {
         ]),
         depends_on: vec![],
         origin,
+        unless_listed_in: None,
     };
-    let a = vnet("[vnet-'a']", &rg_a, "vnet_a");
+    // A hostile name in the condition of a resource sent only when not listed.
+    let a = Resource { unless_listed_in: Some(ashlar::lower::ir::EXISTING_IMAGE_TEMPLATES), ..vnet("[vnet-'a']", &rg_a, "vnet_a") };
     let b = vnet("vnet-${b}\\", &rg_b, "vnet_b");
     let peering = |name: &str, parent: usize, remote: usize, rg: &str, extra: Vec<(&str, Prop)>| {
         let mut properties = Object::new();
@@ -292,6 +294,7 @@ fn hostile_plan() -> AzurePlan {
             properties: Prop::Object(properties),
             depends_on: vec![parent, remote],
             origin,
+            unless_listed_in: None,
         }
     };
     // 2: a to b, after both (another deployment of a's group); 3: b to a, likewise;
@@ -337,6 +340,7 @@ fn hostile_plan() -> AzurePlan {
             properties: Prop::object([("maintenanceConfigurationId", Prop::Id(1)), ("hostile", Prop::Array(strings.clone()))]),
             depends_on: vec![1, 0, 1],
             origin,
+            unless_listed_in: None,
         }],
     )
 }
@@ -375,6 +379,8 @@ fn hostile_strings_stay_data_in_arm() {
                 "[extensionResourceId(",
                 "[format('/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.KeyVault/vaults/{2}', subscription().subscriptionId, ",
                 "[parameters('secret_",
+                "[parameters('existingImageTemplates')]",
+                "[not(contains(parameters('existingImageTemplates'), ",
             ];
             assert!(known.iter().any(|k| s.starts_with(k)), "unexpected expression {s:?}");
         }
@@ -382,6 +388,8 @@ fn hostile_strings_stay_data_in_arm() {
 
     // The secret reaches its deployment as a Key Vault reference, by a quoted name.
     let text = file(&files, "main.json");
+    // A resource sent only when not listed names itself in its condition, quoted.
+    assert!(text.contains(r#""[not(contains(parameters('existingImageTemplates'), '[vnet-''a'']'))]""#), "{text}");
     assert!(text.contains(r#""secretName": "s'1\n""#), "{text}");
     assert!(text.contains("'[rg-''kv'']', 'kv-${x}')]"), "{text}");
     assert!(text.contains(r#""[parameters('secret_s_1_')]""#), "{text}");
@@ -847,6 +855,7 @@ fn identity_plan() -> AzurePlan {
         properties,
         depends_on,
         origin: 0,
+        unless_listed_in: None,
     };
     let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![]);
     let role = resource(
@@ -948,6 +957,7 @@ fn desktop_plan() -> AzurePlan {
         properties,
         depends_on,
         origin: 0,
+        unless_listed_in: None,
     };
     let pool = resource(
         "hp_a",

@@ -3,9 +3,10 @@
 //! the stages above it; every stage reads its facts from here.
 
 pub mod compute;
+pub mod names;
 pub mod network;
 pub mod regions;
 pub mod resource_types;
 pub mod vm_sizes;
 
-pub use resource_types::{ResourceType, RESOURCE_TYPES};
+pub use resource_types::{name_rule, Naming, ResourceType, RESOURCE_TYPES};

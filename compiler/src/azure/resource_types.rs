@@ -1,8 +1,15 @@
 //! The one table of the Azure resource types ashlar emits: for each, the
-//! apiVersion it is written at and whether it takes tags. Lowering stamps the
-//! version on every resource, the emitters write it, and the tag policy asks
-//! the table whether a resource can carry tags. A new resource type is one row
-//! here plus its lowering.
+//! apiVersion it is written at, whether it takes tags, and the rule its names
+//! follow. Lowering stamps the version on every resource, the emitters write
+//! it, the tag policy asks the table whether a resource can carry tags, and
+//! the name check (`ASH301`) checks each lowered resource's name by its type's
+//! rule ([`crate::azure::names`]). A new resource type is one row here plus
+//! its lowering.
+//!
+//! The abbreviations that `{type}` stands for in `naming` patterns are not
+//! here: they belong to a block's pattern, not to a type (a load balancer is
+//! `lbi` or `lbe`, a gateway `vpng` or `ergw`, by what the plan makes of it),
+//! so they stay with the patterns in `blocks/naming.rs`.
 //!
 //! The versions are the ones `shared/arm-schemas/SOURCE.md` names, each tested
 //! against Microsoft's published schemas by CI. Types that take no tags are
@@ -14,6 +21,8 @@
 //! that report until one is), and
 //! nested deployments, whose tags would only label the deployment record.
 
+use super::names::*;
+
 /// An Azure resource type as ashlar emits it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ResourceType {
@@ -23,63 +32,84 @@ pub struct ResourceType {
     pub api_version: &'static str,
     /// Whether its resources carry tags.
     pub takes_tags: bool,
+    /// The rule its resources' names follow, or why none is checked.
+    pub naming: Naming,
 }
 
-const fn row(name: &'static str, api_version: &'static str, takes_tags: bool) -> ResourceType {
-    ResourceType { name, api_version, takes_tags }
+/// What the name check knows of a type's names.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// Azure's rule, checked on the last segment of every resource's name.
+    Rule(&'static NameRule),
+    /// No rule is checked on the type's own names, for the reason given.
+    Unchecked(&'static str),
 }
+
+const fn row(name: &'static str, api_version: &'static str, takes_tags: bool, naming: Naming) -> ResourceType {
+    ResourceType { name, api_version, takes_tags, naming }
+}
+
+use Naming::{Rule, Unchecked};
 
 /// Every type ashlar emits.
 #[rustfmt::skip]
 pub const RESOURCE_TYPES: &[ResourceType] = &[
-    row("Microsoft.Authorization/roleAssignments", "2022-04-01", true),
-    row("Microsoft.Compute/availabilitySets", "2026-03-01", true),
-    row("Microsoft.Compute/galleries", "2025-12-03", true),
-    row("Microsoft.Compute/galleries/images", "2025-12-03", true),
-    row("Microsoft.Compute/galleries/images/versions", "2025-12-03", true),
-    row("Microsoft.Compute/proximityPlacementGroups", "2026-03-01", true),
-    row("Microsoft.Compute/virtualMachines", "2026-03-01", true),
-    row("Microsoft.Compute/virtualMachines/extensions", "2026-03-01", true),
-    row("Microsoft.Compute/virtualMachineScaleSets", "2026-03-01", true),
-    row("Microsoft.DesktopVirtualization/applicationGroups", "2025-10-10", true),
-    row("Microsoft.DesktopVirtualization/applicationGroups/applications", "2025-10-10", true),
-    row("Microsoft.DesktopVirtualization/hostPools", "2025-10-10", true),
-    row("Microsoft.DesktopVirtualization/scalingPlans", "2025-10-10", true),
-    row("Microsoft.DesktopVirtualization/workspaces", "2025-10-10", true),
-    row("Microsoft.Insights/autoscalesettings", "2022-10-01", true),
-    row("Microsoft.KeyVault/vaults", "2026-02-01", true),
-    row("Microsoft.Maintenance/configurationAssignments", "2023-04-01", true),
-    row("Microsoft.Maintenance/maintenanceConfigurations", "2023-04-01", true),
-    row("Microsoft.ManagedIdentity/userAssignedIdentities", "2024-11-30", true),
-    row("Microsoft.Network/azureFirewalls", "2025-07-01", true),
-    row("Microsoft.Network/bastionHosts", "2025-07-01", true),
-    row("Microsoft.Network/connections", "2025-07-01", true),
-    row("Microsoft.Network/firewallPolicies", "2025-07-01", true),
-    row("Microsoft.Network/firewallPolicies/ruleCollectionGroups", "2025-07-01", false),
-    row("Microsoft.Network/loadBalancers", "2025-07-01", true),
-    row("Microsoft.Network/localNetworkGateways", "2025-07-01", true),
-    row("Microsoft.Network/natGateways", "2025-07-01", true),
-    row("Microsoft.Network/networkInterfaces", "2025-07-01", true),
-    row("Microsoft.Network/networkSecurityGroups", "2025-07-01", true),
-    row("Microsoft.Network/networkSecurityGroups/securityRules", "2025-07-01", false),
-    row("Microsoft.Network/privateDnsZones", "2024-06-01", true),
-    row("Microsoft.Network/privateDnsZones/virtualNetworkLinks", "2024-06-01", true),
-    row("Microsoft.Network/privateEndpoints", "2025-07-01", true),
-    row("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "2025-07-01", false),
-    row("Microsoft.Network/publicIPAddresses", "2025-07-01", true),
-    row("Microsoft.Network/routeTables", "2025-07-01", true),
-    row("Microsoft.Network/routeTables/routes", "2025-07-01", false),
-    row("Microsoft.Network/virtualNetworkGateways", "2025-07-01", true),
-    row("Microsoft.Network/virtualNetworks", "2025-07-01", true),
-    row("Microsoft.Network/virtualNetworks/subnets", "2025-07-01", false),
-    row("Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2025-07-01", false),
-    row("Microsoft.RecoveryServices/vaults", "2026-05-01", true),
-    row("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems", "2026-05-01", false),
-    row("Microsoft.RecoveryServices/vaults/backupPolicies", "2026-05-01", false),
-    row("Microsoft.Resources/deployments", "2025-04-01", false),
-    row("Microsoft.Resources/resourceGroups", "2025-04-01", true),
-    row("Microsoft.VirtualMachineImages/imageTemplates", "2025-10-01", true),
+    row("Microsoft.Authorization/roleAssignments", "2022-04-01", true, Unchecked("a GUID that ashlar derives from what the assignment joins")),
+    row("Microsoft.Compute/availabilitySets", "2026-03-01", true, Rule(&AVAILABILITY_SET)),
+    row("Microsoft.Compute/galleries", "2025-12-03", true, Rule(&GALLERY)),
+    row("Microsoft.Compute/galleries/images", "2025-12-03", true, Rule(&IMAGE_DEFINITION)),
+    row("Microsoft.Compute/galleries/images/versions", "2025-12-03", true, Unchecked("a version number that ashlar makes")),
+    row("Microsoft.Compute/proximityPlacementGroups", "2026-03-01", true, Rule(&PROXIMITY_PLACEMENT_GROUP)),
+    row("Microsoft.Compute/virtualMachines", "2026-03-01", true, Unchecked("also the computer name, which `ASH400` checks by the rule of the machine's OS")),
+    row("Microsoft.Compute/virtualMachines/extensions", "2026-03-01", true, Unchecked("a fixed name that ashlar gives")),
+    row("Microsoft.Compute/virtualMachineScaleSets", "2026-03-01", true, Unchecked("also the prefix of its computer names, which `ASH400` checks by the rule of the OS")),
+    row("Microsoft.DesktopVirtualization/applicationGroups", "2025-10-10", true, Rule(&APPLICATION_GROUP)),
+    row("Microsoft.DesktopVirtualization/applicationGroups/applications", "2025-10-10", true, Rule(&REMOTE_APPLICATION)),
+    row("Microsoft.DesktopVirtualization/hostPools", "2025-10-10", true, Rule(&HOST_POOL)),
+    row("Microsoft.DesktopVirtualization/scalingPlans", "2025-10-10", true, Rule(&SCALING_PLAN)),
+    row("Microsoft.DesktopVirtualization/workspaces", "2025-10-10", true, Rule(&DESKTOP_WORKSPACE)),
+    row("Microsoft.Insights/autoscalesettings", "2022-10-01", true, Unchecked("no rule checked yet")),
+    row("Microsoft.KeyVault/vaults", "2026-02-01", true, Unchecked("no rule checked yet")),
+    row("Microsoft.Maintenance/configurationAssignments", "2023-04-01", true, Unchecked("no rule checked yet")),
+    row("Microsoft.Maintenance/maintenanceConfigurations", "2023-04-01", true, Unchecked("its length with its resource group's: see `names::MAX_MAINTENANCE_NAMES`")),
+    row("Microsoft.ManagedIdentity/userAssignedIdentities", "2024-11-30", true, Rule(&MANAGED_IDENTITY)),
+    row("Microsoft.Network/azureFirewalls", "2025-07-01", true, Rule(&FIREWALL)),
+    row("Microsoft.Network/bastionHosts", "2025-07-01", true, Rule(&BASTION)),
+    row("Microsoft.Network/connections", "2025-07-01", true, Rule(&CONNECTION)),
+    row("Microsoft.Network/firewallPolicies", "2025-07-01", true, Rule(&FIREWALL_POLICY)),
+    row("Microsoft.Network/firewallPolicies/ruleCollectionGroups", "2025-07-01", false, Unchecked("a fixed name that ashlar gives")),
+    row("Microsoft.Network/loadBalancers", "2025-07-01", true, Rule(&LOAD_BALANCER)),
+    row("Microsoft.Network/localNetworkGateways", "2025-07-01", true, Rule(&LOCAL_GATEWAY)),
+    row("Microsoft.Network/natGateways", "2025-07-01", true, Rule(&NAT_GATEWAY)),
+    row("Microsoft.Network/networkInterfaces", "2025-07-01", true, Rule(&NETWORK_INTERFACE)),
+    row("Microsoft.Network/networkSecurityGroups", "2025-07-01", true, Rule(&NSG)),
+    row("Microsoft.Network/networkSecurityGroups/securityRules", "2025-07-01", false, Rule(&SECURITY_RULE)),
+    row("Microsoft.Network/privateDnsZones", "2024-06-01", true, Unchecked("a DNS zone, which `ASH251` checks")),
+    row("Microsoft.Network/privateDnsZones/virtualNetworkLinks", "2024-06-01", true, Rule(&DNS_LINK)),
+    row("Microsoft.Network/privateEndpoints", "2025-07-01", true, Rule(&PRIVATE_ENDPOINT)),
+    row("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "2025-07-01", false, Unchecked("a fixed name that ashlar gives")),
+    row("Microsoft.Network/publicIPAddresses", "2025-07-01", true, Rule(&PUBLIC_IP)),
+    row("Microsoft.Network/routeTables", "2025-07-01", true, Rule(&ROUTE_TABLE)),
+    row("Microsoft.Network/routeTables/routes", "2025-07-01", false, Rule(&ROUTE)),
+    row("Microsoft.Network/virtualNetworkGateways", "2025-07-01", true, Rule(&GATEWAY)),
+    row("Microsoft.Network/virtualNetworks", "2025-07-01", true, Rule(&VIRTUAL_NETWORK)),
+    row("Microsoft.Network/virtualNetworks/subnets", "2025-07-01", false, Rule(&SUBNET)),
+    row("Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2025-07-01", false, Rule(&PEERING)),
+    row("Microsoft.RecoveryServices/vaults", "2026-05-01", true, Rule(&RECOVERY_VAULT)),
+    row("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems", "2026-05-01", false, Unchecked("Azure Backup's own names for a machine")),
+    row("Microsoft.RecoveryServices/vaults/backupPolicies", "2026-05-01", false, Rule(&BACKUP_POLICY)),
+    row("Microsoft.Resources/deployments", "2025-04-01", false, Unchecked("names that ashlar gives")),
+    row("Microsoft.Resources/resourceGroups", "2025-04-01", true, Rule(&RESOURCE_GROUP)),
+    row("Microsoft.VirtualMachineImages/imageTemplates", "2025-10-01", true, Rule(&IMAGE_TEMPLATE)),
 ];
+
+/// The name rule of a type, when it has one that is checked.
+pub fn name_rule(name: &str) -> Option<&'static NameRule> {
+    match resource_type(name)?.naming {
+        Naming::Rule(rule) => Some(rule),
+        Naming::Unchecked(_) => None,
+    }
+}
 
 /// The row of a type, named as ARM names it (case-insensitively, as ARM compares).
 pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
@@ -89,6 +119,27 @@ pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each row says how its names are checked: a rule, or why there is none
+    /// (a row cannot leave it out), and no two types share a rule by mistake.
+    #[test]
+    fn every_type_has_a_name_rule_or_a_reason() {
+        for row in RESOURCE_TYPES {
+            match &row.naming {
+                Naming::Rule(rule) => {
+                    assert!(rule.min >= 1 && rule.min <= rule.max, "{}: {rule:?}", row.name);
+                    assert!(!rule.what.is_empty() && !rule.allowed.is_empty(), "{}", row.name);
+                }
+                Naming::Unchecked(reason) => assert!(!reason.is_empty(), "{}: say why its names are not checked", row.name),
+            }
+        }
+        let rules: Vec<&str> = RESOURCE_TYPES.iter().filter_map(|t| name_rule(t.name)).map(|r| r.what).collect();
+        let mut distinct = rules.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(rules.len(), distinct.len(), "each rule names one type: {rules:?}");
+        assert_eq!(name_rule("microsoft.network/virtualnetworks").map(|r| r.what), Some("virtual network"));
+    }
 
     #[test]
     fn each_type_has_one_row_in_order() {

@@ -2,8 +2,9 @@
 //!
 //! Each check has a stable code declared in its file, with documentation in
 //! fixed sections (what it does, why it matters, example, fix) that
-//! `ashlar explain CODE` prints. [`CHECKS`] is the one list of them; a test
-//! fails when a code lacks docs or a fixture, or when two share a code.
+//! `ashlar explain CODE` prints. [`CHECKS`] lists the checks of the model and
+//! [`PLAN_CHECKS`] those of the lowered resources ([`codes`] gives both); a
+//! test fails when a code lacks docs or a fixture, or when two share a code.
 //!
 //! The checks are grouped by building block, one folder each: `addresses`,
 //! `endpoints` (private endpoints and DNS), `traffic` (NSGs, routes, the
@@ -22,6 +23,7 @@ mod traffic;
 mod updates;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId};
 use crate::source::Span;
 use ipnet::IpNet;
@@ -40,6 +42,22 @@ pub struct Check {
     pub run: fn(&Context, &mut Vec<Diagnostic>),
 }
 
+/// A check of what lowering made: it reads the resources rather than derive
+/// them again, so it runs only once the model is free of errors and lowered
+/// ([`crate::analyze`]).
+pub struct PlanCheck {
+    pub code: &'static Code,
+    pub run: fn(&Context, &AzurePlan, &mut Vec<Diagnostic>),
+}
+
+/// Every check of the resources, in the order they run.
+pub const PLAN_CHECKS: &[PlanCheck] = &[names::azure_name::CHECK];
+
+/// The code of every check, of the model and of the resources.
+pub fn codes() -> impl Iterator<Item = &'static Code> {
+    CHECKS.iter().map(|c| c.code).chain(PLAN_CHECKS.iter().map(|c| c.code))
+}
+
 /// Every check, in the order they run.
 pub const CHECKS: &[Check] = &[
     addresses::subnet_outside_vnet::CHECK,
@@ -48,7 +66,6 @@ pub const CHECKS: &[Check] = &[
     addresses::subnet_size::CHECK,
     addresses::reserved_address_range::CHECK,
     addresses::address_space_overlap::CHECK,
-    names::azure_name::CHECK,
     names::tag_limits::CHECK,
     names::naming_pattern::CHECK,
     addresses::unconnected_address_overlap::CHECK,
@@ -169,6 +186,16 @@ pub fn run(model: &Model, today: (crate::calendar::Date, crate::calendar::TodayS
     // Checks are independent: a large plan's are shared out over the cores,
     // and their diagnostics kept in the checks' order.
     crate::parallel::flat_map_in_order(model.nodes.len(), CHECKS.iter().collect(), run_one)
+}
+
+/// Runs every check of the resources over a lowered plan, on `today`.
+pub fn run_plan(model: &Model, plan: &AzurePlan, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Vec<Diagnostic> {
+    let context = Context { model, today };
+    let mut found = Vec::new();
+    for check in PLAN_CHECKS {
+        (check.run)(&context, plan, &mut found);
+    }
+    found
 }
 
 /// Where a subnet's prefix is written (`auto /N` included), else its head.
