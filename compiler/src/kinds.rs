@@ -3,32 +3,29 @@
 //! kinds up in. It sits above the building blocks that define the kinds.
 
 use crate::blocks;
-use crate::schema::{KindSchema, PhraseReader};
+use crate::schema::KindSchema;
 
-/// Kinds whose bodies hold phrases, with the reader of their phrases. A nested
+/// Kinds whose bodies hold lines that are phrases of their own shape. A nested
 /// block in such a body that is neither a kind nor an attribute is a phrase:
-/// resolution keeps it in [`crate::model::Node::raw_phrases`], untyped, for the
-/// kind's own module to read when it lowers, and has the reader report its
-/// errors once the whole body is read.
+/// resolution keeps it in [`crate::model::Node::raw_phrases`], as written,
+/// and once the plan is resolved the kind's module reads it, once, into typed
+/// data of the model and reports its errors: firewall rules
+/// (`blocks::firewall::read_rules`), update groups' schedules
+/// (`blocks::updates::read_schedules`), policies and the tag policy
+/// (`crate::policy::compile`).
 #[rustfmt::skip]
-pub const PHRASE_READERS: &[(&str, PhraseReader)] = &[
-    ("network_rules", blocks::firewall::read_network_rules),
-    ("application_rules", blocks::firewall::read_application_rules),
-    ("dnat", blocks::firewall::read_dnat_rules),
-    ("policy", keep_phrases),
-    ("tags", keep_phrases),
-    ("update_group", keep_phrases),
+pub const RAW_PHRASE_KINDS: &[&str] = &[
+    "network_rules",
+    "application_rules",
+    "dnat",
+    "policy",
+    "tags",
+    "update_group",
 ];
 
-/// The phrase reader of kinds whose phrases are read once the plan is
-/// resolved: update groups' schedules (`blocks::updates::read_schedules`),
-/// policies and the tag policy (`crate::policy::compile`), which report their
-/// errors then.
-fn keep_phrases(_phrases: &[crate::ast::Block], _out: &mut Vec<crate::diagnostic::Diagnostic>) {}
-
-/// The reader of a kind's phrases, when its body holds phrases.
-pub fn phrase_reader(kind: &KindSchema) -> Option<PhraseReader> {
-    PHRASE_READERS.iter().find(|(name, _)| *name == kind.kind).map(|(_, read)| *read)
+/// Whether a kind's body holds raw phrases: see [`RAW_PHRASE_KINDS`].
+pub fn keeps_raw_phrases(kind: &KindSchema) -> bool {
+    RAW_PHRASE_KINDS.contains(&kind.kind)
 }
 
 /// Every kind, top-level and nested.

@@ -50,6 +50,7 @@ pub mod lower;
 pub mod lsp;
 pub mod model;
 pub mod parallel;
+pub mod phrases;
 pub mod policy;
 pub mod prefixes;
 pub mod registry;

@@ -11,12 +11,7 @@ use std::net::IpAddr;
 /// Index of a block in [`Model::nodes`].
 pub type NodeId = usize;
 
-/// A value with the span it was written at.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
+pub use crate::source::Spanned;
 
 /// A value that has its schema type.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,8 +64,8 @@ pub struct Node {
     pub from_library: bool,
     /// The phrases of a phrase kind, as written; empty for other kinds.
     pub phrases: Vec<Phrase>,
-    /// The phrases of the body as written, for kinds with a phrase reader (see
-    /// [`crate::kinds::PHRASE_READERS`]): the firewall's rule collections.
+    /// The phrases of the body as written, for the kinds of
+    /// [`crate::kinds::RAW_PHRASE_KINDS`]: firewall rules, schedules, policies.
     pub raw_phrases: Vec<crate::ast::Block>,
     /// `allow CODE because "reason"` lines of the body: suppressions, read by
     /// [`crate::policy::allow`].
@@ -171,6 +166,16 @@ pub struct Model {
     /// Each update group's schedule, read once from its phrase at resolution
     /// ([`crate::blocks::updates::read_schedules`]).
     pub schedules: IndexMap<NodeId, crate::schedule::Schedule>,
+    /// The rules of each `network_rules`, `application_rules` and `dnat` block
+    /// that read without error, in the order written: read once at resolution
+    /// ([`crate::blocks::firewall::read_rules`]).
+    pub firewall_rules: IndexMap<NodeId, Vec<crate::phrases::FirewallRule>>,
+    /// Each `backup_policy` block whose phrase reads without error, read once
+    /// at resolution ([`crate::blocks::backup::read_policies`]).
+    pub backup_policies: IndexMap<NodeId, crate::phrases::BackupPolicy>,
+    /// The rules of each `autoscale` block that read without error, read once
+    /// at resolution ([`crate::blocks::scale_set::read_autoscale`]).
+    pub autoscale_rules: IndexMap<NodeId, Vec<crate::phrases::ScaleRule>>,
 }
 
 impl Model {

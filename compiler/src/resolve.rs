@@ -193,18 +193,15 @@ impl Resolver<'_> {
         }
 
         if let Some(body) = &block.body {
-            let reader = crate::kinds::phrase_reader(kind);
+            let raw_phrases = crate::kinds::keeps_raw_phrases(kind);
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
                     ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model.nodes[id].allows.push(child.clone()),
                     ast::Item::Block(child) if kind.takes_phrases() && is_phrase(kind, child) => self.phrase(id, child),
-                    ast::Item::Block(child) if reader.is_some() && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
+                    ast::Item::Block(child) if raw_phrases && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
-            }
-            if let Some(read) = reader {
-                read(&self.model.nodes[id].raw_phrases, &mut self.diagnostics);
             }
         }
     }

@@ -113,10 +113,6 @@ impl KindSchema {
     }
 }
 
-/// Reads the phrases of one block (`rule dns allow udp 53 from 10.0.0.0/8 to any`, ...)
-/// and reports what is wrong with them, with the resolver's codes (ASH104, ASH105, ASH109).
-pub type PhraseReader = fn(&[crate::ast::Block], &mut Vec<crate::diagnostic::Diagnostic>);
-
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].
 pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
     AttrSchema { name, ty, required, default, doc }

@@ -32,6 +32,13 @@ impl Span {
     }
 }
 
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
 /// One file of a plan, or a standard-library module.
 #[derive(Clone, Debug)]
 pub struct SourceFile {

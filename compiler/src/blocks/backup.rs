@@ -81,125 +81,11 @@ pub const INSTANT_RESTORE_BOUNDS: (i64, i64) = (1, 5);
 
 const DAY_SECONDS: u64 = 24 * 3600;
 
-/// How long backups are kept: in days (daily backups), weeks, months or years.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Days,
-    Weeks,
-    Months,
-    Years,
-}
-
-impl Unit {
-    /// The unit as a `retain` clause writes it, plural.
-    pub fn word(self) -> &'static str {
-        match self {
-            Unit::Days => "days",
-            Unit::Weeks => "weeks",
-            Unit::Months => "months",
-            Unit::Years => "years",
-        }
-    }
-
-    /// What backups a retention of this unit keeps, in words.
-    pub fn backups(self) -> &'static str {
-        match self {
-            Unit::Days => "daily backups",
-            Unit::Weeks => "weekly backups",
-            Unit::Months => "monthly backups",
-            Unit::Years => "yearly backups",
-        }
-    }
-
-    /// Azure's `durationType`.
-    fn azure(self) -> &'static str {
-        match self {
-            Unit::Days => "Days",
-            Unit::Weeks => "Weeks",
-            Unit::Months => "Months",
-            Unit::Years => "Years",
-        }
-    }
-
-    /// How many of the unit Azure Backup keeps backups of an Azure VM: daily
-    /// ones at least 7 days (Azure refuses fewer since 2022, see the
-    /// `azurerm_backup_policy_vm` resource) and at most 9999; weekly ones up to
-    /// 5163 weeks, monthly ones 1188 months, yearly ones 99 years (the
-    /// `PolicyConstants` of Azure PowerShell's Az.RecoveryServices).
-    pub fn bounds(self) -> (i64, i64) {
-        match self {
-            Unit::Days => (7, 9999),
-            Unit::Weeks => (1, 5163),
-            Unit::Months => (1, 1188),
-            Unit::Years => (1, 99),
-        }
-    }
-}
-
-/// When backups run.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    pub weekly: bool,
-    /// A weekly schedule's days, as written; empty for a daily one.
-    pub days: Vec<Spanned<&'static str>>,
-    /// The words `daily` or `weekly`, and the days after `on` when written.
-    pub span: Span,
-    /// Minutes after midnight, in the policy's time zone.
-    pub time: u32,
-    pub time_span: Span,
-}
-
-/// A `retain` clause: how long backups of one kind are kept.
-#[derive(Debug, Clone)]
-pub struct Retention {
-    pub unit: Unit,
-    pub count: i64,
-    pub count_span: Span,
-    /// `on DAYS` of a weekly retention, or the day of `on WEEK DAY`.
-    pub days: Vec<Spanned<&'static str>>,
-    /// The week of `on WEEK DAY` of a monthly or yearly retention.
-    pub week: Option<Spanned<&'static str>>,
-    /// The month of `of MONTH` of a yearly retention.
-    pub month: Option<Spanned<&'static str>>,
-    /// The whole clause.
-    pub span: Span,
-}
-
-/// A `backup_policy` block's phrase, read.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    pub schedule: Schedule,
-    pub retentions: Vec<Retention>,
-}
-
-impl Policy {
-    /// The retention of one unit, when the policy has one.
-    pub fn retention(&self, unit: Unit) -> Option<&Retention> {
-        self.retentions.iter().find(|r| r.unit == unit)
-    }
-
-    /// The day monthly and yearly backups are kept from unless their clause
-    /// says: a weekly schedule's first day, else Sunday.
-    pub fn first_day(&self) -> &'static str {
-        self.schedule.days.first().map_or("Sunday", |d| d.value)
-    }
-
-    /// The days a retention keeps the backups of: its own, else a weekly
-    /// schedule's days for weekly backups, and [`Policy::first_day`].
-    pub fn kept_days(&self, retention: &Retention) -> Vec<&'static str> {
-        if !retention.days.is_empty() {
-            return retention.days.iter().map(|d| d.value).collect();
-        }
-        match (retention.unit, self.schedule.weekly) {
-            (Unit::Weeks, true) => self.schedule.days.iter().map(|d| d.value).collect(),
-            _ => vec![self.first_day()],
-        }
-    }
-}
+pub use crate::phrases::{BackupPolicy, BackupSchedule, Retention, RetentionUnit};
 
 /// Reads a `backup_policy` block's phrase. `Err(None)` means the problem was
 /// reported when the plan was parsed (an impossible literal).
-pub fn read(model: &Model, id: NodeId) -> Result<Policy, Option<Diagnostic>> {
+fn read(model: &Model, id: NodeId) -> Result<BackupPolicy, Option<Diagnostic>> {
     let node = model.node(id);
     let Some(mut words) = Words::of(model, id) else {
         return Err(Some(Diagnostic::new(&MALFORMED_BLOCK, node.head, format!("backup policy `{}` has no schedule", node.name())).with_help(SHAPE)));
@@ -222,12 +108,13 @@ pub fn read(model: &Model, id: NodeId) -> Result<Policy, Option<Diagnostic>> {
         }
         retentions.push(retention);
     }
-    Ok(Policy { schedule, retentions })
+    Ok(BackupPolicy { schedule, retentions })
 }
 
-/// Every `backup_policy` block whose phrase reads well, with it, in declaration order.
-pub fn policies(model: &Model) -> Vec<(NodeId, Policy)> {
-    model.of_kind("backup_policy").filter_map(|(id, _)| read(model, id).ok().map(|p| (id, p))).collect()
+/// Every `backup_policy` block whose phrase reads well, with it, in declaration
+/// order: read once, by [`read_policies`].
+pub fn policies(model: &Model) -> impl Iterator<Item = (NodeId, &BackupPolicy)> {
+    model.backup_policies.iter().map(|(&id, policy)| (id, policy))
 }
 
 /// `01:30`: a time of day as the plan writes it.
@@ -235,12 +122,17 @@ pub fn clock(minutes: u32) -> String {
     format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
 }
 
-/// Reports what is wrong with every `backup_policy` block's phrase, when the plan is resolved.
+/// Reads every `backup_policy` block's phrase once, when the plan is resolved,
+/// into [`Model::backup_policies`], and reports what is wrong with it.
 pub fn read_policies(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     let blocks: Vec<NodeId> = model.of_kind("backup_policy").map(|(id, _)| id).collect();
     for block in blocks {
-        if let Err(Some(d)) = read(model, block) {
-            diagnostics.push(d);
+        match read(model, block) {
+            Ok(policy) => {
+                model.backup_policies.insert(block, policy);
+            }
+            Err(Some(d)) => diagnostics.push(d),
+            Err(None) => {}
         }
     }
 }
@@ -249,7 +141,7 @@ fn is_word(term: &Term, word: &str) -> bool {
     phrase::word(term).is_some_and(|w| w.name.eq_ignore_ascii_case(word))
 }
 
-fn read_schedule(words: &mut Words) -> Result<Schedule, Option<Diagnostic>> {
+fn read_schedule(words: &mut Words) -> Result<BackupSchedule, Option<Diagnostic>> {
     let frequency = phrase::one_of(words, &["daily", "weekly"], "a schedule", SHAPE)?;
     let weekly = frequency.value == "weekly";
     let mut span = frequency.span;
@@ -303,7 +195,7 @@ fn read_schedule(words: &mut Words) -> Result<Schedule, Option<Diagnostic>> {
             ))
         }
     };
-    Ok(Schedule { weekly, days, span, time, time_span })
+    Ok(BackupSchedule { weekly, days, span, time, time_span })
 }
 
 /// One day of the week, or a list of them; an empty list reads as no days.
@@ -375,7 +267,7 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
     let value = next_value(words, "how long to keep backups", "`retain`")?;
     let mut end = value.span;
     let (unit, count) = match value.kind {
-        ValueKind::Duration(seconds) if seconds % DAY_SECONDS == 0 => (Unit::Days, i64::try_from(seconds / DAY_SECONDS).unwrap_or(i64::MAX)),
+        ValueKind::Duration(seconds) if seconds % DAY_SECONDS == 0 => (RetentionUnit::Days, i64::try_from(seconds / DAY_SECONDS).unwrap_or(i64::MAX)),
         ValueKind::Duration(_) => {
             return Err(Some(
                 Diagnostic::new(&TYPE_MISMATCH, value.span, "Azure Backup keeps daily backups for whole days")
@@ -385,15 +277,15 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
         ValueKind::Int(count) => {
             let unit_value = next_value(words, "a unit (`days`, `weeks`, `months` or `years`)", &format!("`{count}`"))?;
             end = unit_value.span;
-            let units: &[(&str, Unit)] = &[
-                ("days", Unit::Days),
-                ("day", Unit::Days),
-                ("weeks", Unit::Weeks),
-                ("week", Unit::Weeks),
-                ("months", Unit::Months),
-                ("month", Unit::Months),
-                ("years", Unit::Years),
-                ("year", Unit::Years),
+            let units: &[(&str, RetentionUnit)] = &[
+                ("days", RetentionUnit::Days),
+                ("day", RetentionUnit::Days),
+                ("weeks", RetentionUnit::Weeks),
+                ("week", RetentionUnit::Weeks),
+                ("months", RetentionUnit::Months),
+                ("month", RetentionUnit::Months),
+                ("years", RetentionUnit::Years),
+                ("year", RetentionUnit::Years),
             ];
             let found = unit_value.as_word().and_then(|w| units.iter().find(|(u, _)| u.eq_ignore_ascii_case(&w.name)));
             match found {
@@ -424,18 +316,18 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
     if words.peek().is_some_and(|t| is_word(t, "on")) {
         let on = words.take().map_or(end, Term::span);
         match unit {
-            Unit::Days => {
+            RetentionUnit::Days => {
                 return Err(Some(
                     Diagnostic::new(&MALFORMED_BLOCK, on, "daily backups are kept every day: `on` has no meaning after a number of days")
                         .with_help("remove `on ...`; to keep the backups of some days longer, add `retain 12 weeks on [sunday]`"),
                 ))
             }
-            Unit::Weeks => {
+            RetentionUnit::Weeks => {
                 let (days, span) = read_days(words, "`on`")?;
                 retention.days = days;
                 end = span;
             }
-            Unit::Months | Unit::Years => {
+            RetentionUnit::Months | RetentionUnit::Years => {
                 let week_value = next_value(words, "a week of the month (`first` to `fourth`, or `last`)", "`on`")?;
                 let week = word_of(week_value, WEEKS, "a week of the month", "first")?;
                 let day_value = next_value(words, "a day of the week", &format!("`{}`", week.value.to_ascii_lowercase()))?;
@@ -446,7 +338,7 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
             }
         }
     }
-    if unit == Unit::Years && words.peek().is_some_and(|t| is_word(t, "of")) {
+    if unit == RetentionUnit::Years && words.peek().is_some_and(|t| is_word(t, "of")) {
         words.take();
         let month_value = next_value(words, "a month", "`of`")?;
         let month = word_of(month_value, MONTHS, "a month", "january")?;
@@ -460,7 +352,7 @@ fn read_retention(words: &mut Words, retain: Span) -> Result<Retention, Option<D
 /// How many days the snapshot of each backup stays for instant restore:
 /// `instant_restore`, else Azure's default (5 days for a weekly schedule).
 /// `None` when `instant_restore` is not whole days.
-pub fn instant_restore_days(model: &Model, policy_block: NodeId, policy: &Policy) -> Option<i64> {
+pub fn instant_restore_days(model: &Model, policy_block: NodeId, policy: &BackupPolicy) -> Option<i64> {
     match model.node(policy_block).get("instant_restore").map(|a| &a.value) {
         Some(Typed::Duration(seconds)) if seconds % DAY_SECONDS == 0 => i64::try_from(seconds / DAY_SECONDS).ok(),
         Some(_) => None,
@@ -510,7 +402,7 @@ fn strings(values: &[&str]) -> Prop {
 
 /// The `properties` of a backup policy for Azure VMs: a Standard (V1) policy
 /// with a simple schedule and long-term retention.
-pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop {
+pub fn policy_properties(model: &Model, block: NodeId, policy: &BackupPolicy) -> Prop {
     let node = model.node(block);
     let times = Prop::Array(vec![Prop::str(run_time(policy.schedule.time))]);
     let mut schedule = Object::new();
@@ -531,8 +423,8 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
     retention.insert("retentionPolicyType".into(), Prop::str("LongTermRetentionPolicy"));
     for r in &policy.retentions {
         let (key, value) = match r.unit {
-            Unit::Days => ("dailySchedule", Prop::object([("retentionTimes", times.clone()), ("retentionDuration", duration(r))])),
-            Unit::Weeks => (
+            RetentionUnit::Days => ("dailySchedule", Prop::object([("retentionTimes", times.clone()), ("retentionDuration", duration(r))])),
+            RetentionUnit::Weeks => (
                 "weeklySchedule",
                 Prop::object([
                     ("daysOfTheWeek", strings(&policy.kept_days(r))),
@@ -540,7 +432,7 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
                     ("retentionDuration", duration(r)),
                 ]),
             ),
-            Unit::Months => (
+            RetentionUnit::Months => (
                 "monthlySchedule",
                 Prop::object([
                     ("retentionScheduleFormatType", Prop::str("Weekly")),
@@ -549,7 +441,7 @@ pub fn policy_properties(model: &Model, block: NodeId, policy: &Policy) -> Prop 
                     ("retentionDuration", duration(r)),
                 ]),
             ),
-            Unit::Years => (
+            RetentionUnit::Years => (
                 "yearlySchedule",
                 Prop::object([
                     ("retentionScheduleFormatType", Prop::str("Weekly")),
@@ -600,7 +492,7 @@ pub fn lower_backup(lw: &mut Lowering) {
     }
     for (block, node) in model.of_kind("compute") {
         let Some(policy_block) = node.reference("backup") else { continue };
-        let Ok(policy) = read(model, policy_block) else { continue };
+        let Some(policy) = model.backup_policies.get(&policy_block) else { continue };
         let machines: &[ResourceId] = machines_of.get(&block).map_or(&[], Vec::as_slice);
         let Some(&first) = machines.first() else { continue };
         let location = lw.plan.resources[first].location.clone().unwrap_or_default();
@@ -643,7 +535,7 @@ pub fn lower_backup(lw: &mut Lowering) {
                     policy_block,
                 );
                 resource.parent = Some(vault);
-                resource.properties = policy_properties(model, policy_block, &policy);
+                resource.properties = policy_properties(model, policy_block, policy);
                 resource.depends_on = vec![vault];
                 let id = lw.push(resource);
                 policies.insert((vault, policy_block), id);
@@ -691,11 +583,11 @@ mod tests {
         analyze(&text).diagnostics.into_iter().filter(|d| d.code.code != "ASH457").map(|d| (d.code.code, d.message, d.help)).collect()
     }
 
-    fn policy(body: &str) -> Policy {
+    fn policy(body: &str) -> BackupPolicy {
         let text = format!("settings {{ location = uksouth }}\nbackup_policy nightly {{\n{body}\n}}\n");
         let analysis = analyze(&text);
         let (id, _) = analysis.model.of_kind("backup_policy").next().expect("the policy");
-        read(&analysis.model, id).expect("the phrase reads")
+        analysis.model.backup_policies.get(&id).cloned().expect("the phrase reads")
     }
 
     #[test]
@@ -708,8 +600,8 @@ mod tests {
         for p in [&one, &several] {
             assert!(!p.schedule.weekly);
             assert_eq!(p.schedule.time, 90);
-            let units: Vec<(Unit, i64)> = p.retentions.iter().map(|r| (r.unit, r.count)).collect();
-            assert_eq!(units, [(Unit::Days, 30), (Unit::Weeks, 12), (Unit::Months, 6), (Unit::Years, 2)]);
+            let units: Vec<(RetentionUnit, i64)> = p.retentions.iter().map(|r| (r.unit, r.count)).collect();
+            assert_eq!(units, [(RetentionUnit::Days, 30), (RetentionUnit::Weeks, 12), (RetentionUnit::Months, 6), (RetentionUnit::Years, 2)]);
             assert_eq!(p.kept_days(&p.retentions[1]), ["Saturday", "Sunday"]);
             assert_eq!(p.retentions[2].week.as_ref().map(|w| w.value), Some("Last"));
             assert_eq!(p.kept_days(&p.retentions[3]), ["Monday"]);

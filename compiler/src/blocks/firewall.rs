@@ -10,16 +10,18 @@
 //! dnat              { rule rdp tcp 3389 to 10.1.0.4 port 3389 from 203.0.113.0/24 }
 //! ```
 //!
-//! Resolution keeps them as written ([`crate::model::Node::phrases`]) and has
-//! the readers here report what is wrong with them; lowering reads them again.
+//! Resolution keeps them as written ([`crate::model::Node::raw_phrases`]);
+//! [`read_rules`] reads them once, reporting what is wrong with them, into
+//! [`crate::model::Model::firewall_rules`], which lowering takes them from.
 
 use super::endpoints::{nested, zone_list, HubPlace};
-use crate::ast::{self, Ident, Term, ValueKind};
+use super::phrase::Words;
+use crate::ast::{self, Term, ValueKind};
 use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
-use crate::model::{NodeId, Typed};
+use crate::model::{Model, NodeId, Typed};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -79,37 +81,9 @@ pub const DNAT: KindSchema = KindSchema {
 };
 
 // ---------------------------------------------------------------------------
-// Rules, read from their phrases
+// Rules, read from their phrases once, when the plan is resolved
 
-/// What a rule does with the traffic it matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Allow,
-    Deny,
-}
-
-impl Action {
-    fn azure(self) -> &'static str {
-        match self {
-            Action::Allow => "Allow",
-            Action::Deny => "Deny",
-        }
-    }
-}
-
-/// One rule of a firewall, read from its phrase.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Rule {
-    pub name: String,
-    pub body: RuleBody,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum RuleBody {
-    Network { action: Action, protocols: Vec<&'static str>, ports: Vec<String>, sources: Vec<String>, destinations: Vec<String> },
-    Application { action: Action, protocols: Vec<(&'static str, i64)>, sources: Vec<String>, fqdns: Vec<String>, fqdn_tags: Vec<String> },
-    Dnat { protocols: Vec<&'static str>, port: i64, translated_address: String, translated_port: i64, sources: Vec<String> },
-}
+pub use crate::phrases::{FirewallAction as Action, FirewallRule as Rule, FirewallRuleBody as RuleBody};
 
 /// The three kinds of rule block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,6 +94,15 @@ enum Kind {
 }
 
 impl Kind {
+    fn of(block: &str) -> Option<Kind> {
+        match block {
+            "network_rules" => Some(Kind::Network),
+            "application_rules" => Some(Kind::Application),
+            "dnat" => Some(Kind::Dnat),
+            _ => None,
+        }
+    }
+
     fn block(self) -> &'static str {
         match self {
             Kind::Network => "network_rules",
@@ -146,28 +129,21 @@ impl Kind {
     }
 }
 
-pub fn read_network_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    read_all(Kind::Network, phrases, out);
-}
-
-pub fn read_application_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    read_all(Kind::Application, phrases, out);
-}
-
-pub fn read_dnat_rules(phrases: &[ast::Block], out: &mut Vec<Diagnostic>) {
-    read_all(Kind::Dnat, phrases, out);
+/// Reads the rules of every `network_rules`, `application_rules` and `dnat`
+/// block once, into [`Model::firewall_rules`], and reports what is wrong with
+/// them.
+pub fn read_rules(model: &mut Model, out: &mut Vec<Diagnostic>) {
+    let blocks: Vec<(NodeId, Kind)> = model.nodes.iter().enumerate().filter_map(|(id, n)| Kind::of(n.kind.kind).map(|k| (id, k))).collect();
+    for (id, kind) in blocks {
+        let rules = read_all(kind, &model.node(id).raw_phrases, out);
+        model.firewall_rules.insert(id, rules);
+    }
 }
 
 /// The rules of a `network_rules`, `application_rules` or `dnat` block that
 /// read without error, in the order written.
-pub fn rules(lw: &Lowering, block: NodeId) -> Vec<Rule> {
-    let node = lw.model.node(block);
-    let kind = match node.kind.kind {
-        "network_rules" => Kind::Network,
-        "application_rules" => Kind::Application,
-        _ => Kind::Dnat,
-    };
-    read_all(kind, &node.raw_phrases, &mut Vec::new())
+pub fn rules(model: &Model, block: NodeId) -> &[Rule] {
+    model.firewall_rules.get(&block).map_or(&[], Vec::as_slice)
 }
 
 fn read_all(kind: Kind, phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<Rule> {
@@ -196,64 +172,44 @@ fn read_all(kind: Kind, phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Ve
 /// A problem to report, or `None` for one reported already (an invalid literal).
 type Read<T> = Result<T, Option<Diagnostic>>;
 
-/// One word of a phrase.
-#[derive(Clone, Copy)]
-enum Word<'a> {
-    Head(&'a Ident),
-    Value(&'a ast::Value),
-    Other(Span),
-}
+/// One value a rule's word holds: a word of a list, or the word itself. `None`
+/// stands for an operator or a group, which is no value.
+type Item<'a> = (Span, Option<&'a ast::Value>);
 
-impl<'a> Word<'a> {
-    fn span(&self) -> Span {
-        match self {
-            Word::Head(i) => i.span,
-            Word::Value(v) => v.span,
-            Word::Other(s) => *s,
-        }
-    }
-
-    /// The bare word, lower-cased, if this is one.
-    fn bare(&self) -> Option<String> {
-        match self {
-            Word::Head(i) => Some(i.name.to_ascii_lowercase()),
-            Word::Value(v) => v.as_word().map(|i| i.name.to_ascii_lowercase()),
-            Word::Other(_) => None,
-        }
-    }
-
-    fn value(&self) -> Option<&'a ast::Value> {
-        match self {
-            Word::Value(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    fn is(&self, word: &str) -> bool {
-        self.bare().is_some_and(|w| w == word)
+/// The values of a word: the items of a list, else the word alone.
+fn items(term: &Term) -> Vec<Item<'_>> {
+    match term {
+        Term::Value(ast::Value { kind: ValueKind::List(items), .. }) => items.iter().map(|v| (v.span, Some(v))).collect(),
+        Term::Value(v) => vec![(v.span, Some(v))],
+        other => vec![(other.span(), None)],
     }
 }
 
-fn words_of(terms: &[Term]) -> impl Iterator<Item = Word<'_>> {
-    terms.iter().map(|t| match t {
-        Term::Value(v) => Word::Value(v),
-        other => Word::Other(other.span()),
-    })
+fn value_of(term: &Term) -> Option<&ast::Value> {
+    match term {
+        Term::Value(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// A bare word, lower-cased.
+fn bare(value: Option<&ast::Value>) -> Option<String> {
+    value.and_then(ast::Value::as_word).map(|w| w.name.to_ascii_lowercase())
+}
+
+fn is(value: Option<&ast::Value>, word: &str) -> bool {
+    bare(value).is_some_and(|w| w == word)
 }
 
 fn malformed(kind: Kind, span: Span, message: impl Into<String>) -> Option<Diagnostic> {
     Some(Diagnostic::new(&MALFORMED_BLOCK, span, message).with_help(format!("write `{}`, e.g. `{}`", kind.shape(), kind.example())))
 }
 
-fn mismatch(span: Span, expected: &str, found: &Word, help: impl Into<String>) -> Option<Diagnostic> {
-    if let Word::Value(ast::Value { kind: ValueKind::Invalid, .. }) = found {
+fn mismatch(span: Span, expected: &str, found: Option<&ast::Value>, help: impl Into<String>) -> Option<Diagnostic> {
+    if let Some(ast::Value { kind: ValueKind::Invalid, .. }) = found {
         return None;
     }
-    let what = match found {
-        Word::Value(v) => v.kind.describe(),
-        Word::Head(_) => "a name",
-        Word::Other(_) => "an operator or group",
-    };
+    let what = found.map_or("an operator or group", |v| v.kind.describe());
     Some(Diagnostic::new(&TYPE_MISMATCH, span, format!("expected {expected}, found {what}")).with_help(help.into()))
 }
 
@@ -263,131 +219,121 @@ fn read_rule(kind: Kind, phrase: &ast::Block) -> Read<(Rule, Span)> {
         let message = format!("a {} block holds rules, and `{}` does not start one", kind.block(), phrase.head.name);
         return Err(malformed(kind, phrase.head.span, message));
     }
-    let mut terms = words_of(&phrase.terms);
-    let name = match terms.next() {
-        Some(Word::Value(v)) if v.as_word().is_some() => v.as_word().cloned().expect("a word"),
-        _ => return Err(malformed(kind, phrase.head.span, "this rule has no name")),
+    let name = match phrase.terms.first().and_then(value_of).and_then(ast::Value::as_word) {
+        Some(name) => name.clone(),
+        None => return Err(malformed(kind, phrase.head.span, "this rule has no name")),
     };
-    let mut words: Vec<Word> = terms.collect();
-    if let Some(body) = &phrase.body {
-        // `rule dns { allow udp 53 from ... }`: the phrase is the body's one line.
-        match (words.is_empty(), body.items.as_slice()) {
+    // `rule dns { allow udp 53 from ... }`: the phrase is the body's one line,
+    // its head word a one-word path as resolution keeps a phrase's first word.
+    let inner = match &phrase.body {
+        None => None,
+        Some(body) => match (phrase.terms.len() == 1, body.items.as_slice()) {
             (true, [ast::Item::Block(inner)]) => {
-                words.push(Word::Head(&inner.head));
-                words.extend(words_of(&inner.terms));
                 if inner.body.is_some() {
                     return Err(malformed(kind, inner.head.span, "a rule's phrase takes no braces"));
                 }
+                Some(inner)
             }
             _ => return Err(malformed(kind, body.span, "a rule is one phrase, after its name or alone in braces")),
-        }
-    }
-    let end = phrase.span;
-    let mut cursor = Cursor { kind, words, at: 0, end };
+        },
+    };
+    let head = inner.map(|inner| Term::Value(ast::Value { kind: ValueKind::Path(vec![inner.head.clone()]), span: inner.head.span }));
+    let terms: Vec<&Term> = match (inner, &head) {
+        (Some(inner), Some(head)) => std::iter::once(head).chain(&inner.terms).collect(),
+        _ => phrase.terms[1..].iter().collect(),
+    };
+    let mut reader = RuleReader { kind, words: Words::new(terms, phrase.span) };
     let body = match kind {
-        Kind::Network => cursor.network()?,
-        Kind::Application => cursor.application()?,
-        Kind::Dnat => cursor.dnat()?,
+        Kind::Network => reader.network()?,
+        Kind::Application => reader.application()?,
+        Kind::Dnat => reader.dnat()?,
     };
     Ok((Rule { name: name.name, body }, name.span))
 }
 
-struct Cursor<'a> {
+/// Reads the words of one rule after its name, for the kind of block it is in.
+struct RuleReader<'a> {
     kind: Kind,
-    words: Vec<Word<'a>>,
-    at: usize,
-    /// The whole phrase: where "something is missing" points.
-    end: Span,
+    /// Its span is the whole phrase: where "something is missing" points.
+    words: Words<'a>,
 }
 
-impl<'a> Cursor<'a> {
-    fn peek(&self) -> Option<Word<'a>> {
-        self.words.get(self.at).copied()
+impl<'a> RuleReader<'a> {
+    fn peek(&self) -> Option<&'a ast::Value> {
+        self.words.peek().and_then(value_of)
     }
 
-    fn next(&mut self, missing: &str) -> Read<Word<'a>> {
-        let word = self.peek().ok_or_else(|| malformed(self.kind, self.end, format!("this rule lacks {missing}")))?;
-        self.at += 1;
-        Ok(word)
+    fn next(&mut self, missing: &str) -> Read<&'a Term> {
+        self.words.take().ok_or_else(|| malformed(self.kind, self.words.span, format!("this rule lacks {missing}")))
     }
 
     fn action(&mut self) -> Read<Action> {
-        let word = self.next("`allow` or `deny`")?;
-        match word.bare().as_deref() {
+        let term = self.next("`allow` or `deny`")?;
+        match bare(value_of(term)).as_deref() {
             Some("allow") => Ok(Action::Allow),
             Some("deny") => Ok(Action::Deny),
-            _ => Err(mismatch(word.span(), "`allow` or `deny`", &word, format!("a rule starts with what it does: `{}`", self.kind.example()))),
+            _ => {
+                Err(mismatch(term.span(), "`allow` or `deny`", value_of(term), format!("a rule starts with what it does: `{}`", self.kind.example())))
+            }
         }
     }
 
     /// One word or a list of words, each mapped by `pick`.
     fn words_or_list<T>(&mut self, missing: &str, expected: &str, pick: impl Fn(&str) -> Option<T>) -> Read<Vec<T>> {
-        let word = self.next(missing)?;
-        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
-            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
-            _ => vec![word],
-        };
+        let term = self.next(missing)?;
         let mut picked = Vec::new();
-        for item in &items {
-            match item.bare().as_deref().and_then(&pick) {
+        for (span, item) in items(term) {
+            match bare(item).as_deref().and_then(&pick) {
                 Some(p) => picked.push(p),
-                None => return Err(mismatch(item.span(), expected, item, format!("write {expected}"))),
+                None => return Err(mismatch(span, expected, item, format!("write {expected}"))),
             }
         }
         if picked.is_empty() {
-            return Err(mismatch(word.span(), expected, &word, format!("write {expected}")));
+            return Err(mismatch(term.span(), expected, value_of(term), format!("write {expected}")));
         }
         Ok(picked)
     }
 
     /// Ports: `443`, `"8000-8080"`, `any`, or a list of them.
     fn ports(&mut self) -> Read<Vec<String>> {
-        let word = self.next("its ports")?;
-        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
-            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
-            _ => vec![word],
-        };
+        let term = self.next("its ports")?;
         let expected = "a port from 1 to 65535, a range like \"8000-8080\", or `any`";
         let mut ports = Vec::new();
-        for item in &items {
-            let port = match item.value().map(|v| &v.kind) {
+        for (span, item) in items(term) {
+            let port = match item.map(|v| &v.kind) {
                 Some(ValueKind::Int(n)) if (1..=65535).contains(n) => n.to_string(),
                 Some(ValueKind::Str(s)) if is_port_range(s) => s.clone(),
-                _ if item.is("any") => "*".to_string(),
-                _ => return Err(mismatch(item.span(), expected, item, format!("write {expected}"))),
+                _ if is(item, "any") => "*".to_string(),
+                _ => return Err(mismatch(span, expected, item, format!("write {expected}"))),
             };
             ports.push(port);
         }
         if ports.is_empty() {
-            return Err(mismatch(word.span(), expected, &word, format!("write {expected}")));
+            return Err(mismatch(term.span(), expected, value_of(term), format!("write {expected}")));
         }
         Ok(ports)
     }
 
     fn port(&mut self, missing: &str) -> Read<i64> {
-        let word = self.next(missing)?;
-        match word.value().map(|v| &v.kind) {
+        let term = self.next(missing)?;
+        match value_of(term).map(|v| &v.kind) {
             Some(ValueKind::Int(n)) if (1..=65535).contains(n) => Ok(*n),
-            _ => Err(mismatch(word.span(), "a port from 1 to 65535", &word, "write one port, e.g. `3389`")),
+            _ => Err(mismatch(term.span(), "a port from 1 to 65535", value_of(term), "write one port, e.g. `3389`")),
         }
     }
 
     /// Addresses after `from` or `to`: addresses, prefixes, `any`, service tags
     /// (when `tags`), or a list of them.
     fn addresses(&mut self, clause: &str, tags: bool) -> Read<Vec<String>> {
-        let word = self.next(&format!("the addresses after `{clause}`"))?;
-        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
-            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
-            _ => vec![word],
-        };
+        let term = self.next(&format!("the addresses after `{clause}`"))?;
         let expected = if tags { "an address, a prefix, a service tag or `any`" } else { "an address, a prefix or `any`" };
         let mut out = Vec::new();
-        for item in &items {
-            let text = match item.value().map(|v| &v.kind) {
+        for (span, item) in items(term) {
+            let text = match item.map(|v| &v.kind) {
                 Some(ValueKind::Ipv4(ip)) => ip.to_string(),
                 Some(ValueKind::Ipv6(ip)) => ip.to_string(),
                 Some(ValueKind::Cidr(net)) => net.to_string(),
-                _ if item.is("any") => "*".to_string(),
+                _ if is(item, "any") => "*".to_string(),
                 Some(ValueKind::Path(path)) if tags => path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
                 _ => {
                     let help = if tags {
@@ -395,13 +341,13 @@ impl<'a> Cursor<'a> {
                     } else {
                         format!("write addresses like 10.1.0.4 or 10.1.0.0/16, or `any`, after `{clause}`")
                     };
-                    return Err(mismatch(item.span(), expected, item, help));
+                    return Err(mismatch(span, expected, item, help));
                 }
             };
             out.push(text);
         }
         if out.is_empty() {
-            return Err(mismatch(word.span(), expected, &word, format!("list at least one after `{clause}`")));
+            return Err(mismatch(term.span(), expected, value_of(term), format!("list at least one after `{clause}`")));
         }
         Ok(out)
     }
@@ -410,19 +356,18 @@ impl<'a> Cursor<'a> {
     /// the value after the keyword it is given. Returns the keywords read.
     fn clauses(&mut self, allowed: &[&str], mut read: impl FnMut(&mut Self, &str) -> Read<()>) -> Read<Vec<String>> {
         let mut seen: Vec<(String, Span)> = Vec::new();
-        while let Some(word) = self.peek() {
-            let Some(keyword) = word.bare().filter(|w| allowed.contains(&w.as_str())) else {
+        while let Some(term) = self.words.take() {
+            let Some(keyword) = bare(value_of(term)).filter(|w| allowed.contains(&w.as_str())) else {
                 let listed = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ");
-                return Err(malformed(self.kind, word.span(), format!("expected {listed} here")));
+                return Err(malformed(self.kind, term.span(), format!("expected {listed} here")));
             };
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
-                let d = Diagnostic::new(&MALFORMED_BLOCK, word.span(), format!("`{keyword}` is given twice in this rule"))
+                let d = Diagnostic::new(&MALFORMED_BLOCK, term.span(), format!("`{keyword}` is given twice in this rule"))
                     .with_label(*first, "first given here")
                     .with_help(format!("list several values in one `{keyword} [...]`"));
                 return Err(Some(d));
             }
-            seen.push((keyword.clone(), word.span()));
-            self.at += 1;
+            seen.push((keyword.clone(), term.span()));
             read(self, &keyword)?;
         }
         Ok(seen.into_iter().map(|(k, _)| k).collect())
@@ -432,7 +377,7 @@ impl<'a> Cursor<'a> {
         if seen.iter().any(|k| k == keyword) {
             return Ok(());
         }
-        Err(malformed(self.kind, self.end, format!("this rule lacks `{keyword}`: {what}")))
+        Err(malformed(self.kind, self.words.span, format!("this rule lacks `{keyword}`: {what}")))
     }
 
     fn network(&mut self) -> Read<RuleBody> {
@@ -444,20 +389,20 @@ impl<'a> Cursor<'a> {
             "any" => Some("Any"),
             _ => None,
         })?;
-        let has_ports = self.peek().is_some_and(|w| !w.is("from") && !w.is("to"));
+        let has_ports = self.words.peek().is_some_and(|t| !is(value_of(t), "from") && !is(value_of(t), "to"));
         let ports = if has_ports {
             self.ports()?
         } else if protocols.iter().all(|p| *p == "ICMP") {
             vec!["*".to_string()]
         } else {
-            return Err(malformed(self.kind, self.end, "this rule lacks its ports: write them after the protocol, or `any`"));
+            return Err(malformed(self.kind, self.words.span, "this rule lacks its ports: write them after the protocol, or `any`"));
         };
         let (mut sources, mut destinations) = (Vec::new(), Vec::new());
-        let seen = self.clauses(&["from", "to"], |c, keyword| {
+        let seen = self.clauses(&["from", "to"], |r, keyword| {
             if keyword == "from" {
-                sources = c.addresses("from", false)?;
+                sources = r.addresses("from", false)?;
             } else {
-                destinations = c.addresses("to", true)?;
+                destinations = r.addresses("to", true)?;
             }
             Ok(())
         })?;
@@ -473,17 +418,17 @@ impl<'a> Cursor<'a> {
             "https" => Some(("Https", 443)),
             _ => None,
         })?;
-        let port = match self.peek().and_then(|w| w.value().map(|v| &v.kind)) {
+        let port = match self.peek().map(|v| &v.kind) {
             Some(ValueKind::Int(_)) => Some(self.port("its port")?),
             _ => None,
         };
         let protocols: Vec<(&'static str, i64)> = kinds.into_iter().map(|(p, default)| (p, port.unwrap_or(default))).collect();
         let (mut sources, mut fqdns, mut fqdn_tags) = (Vec::new(), Vec::new(), Vec::new());
-        let seen = self.clauses(&["from", "to"], |c, keyword| {
+        let seen = self.clauses(&["from", "to"], |r, keyword| {
             if keyword == "from" {
-                sources = c.addresses("from", false)?;
+                sources = r.addresses("from", false)?;
             } else {
-                (fqdns, fqdn_tags) = c.targets()?;
+                (fqdns, fqdn_tags) = r.targets()?;
             }
             Ok(())
         })?;
@@ -495,34 +440,25 @@ impl<'a> Cursor<'a> {
     /// After `to` in an application rule: domain names in quotes (`"*.microsoft.com"`)
     /// or FQDN tags as words (`WindowsUpdate`), one or a list, not both.
     fn targets(&mut self) -> Read<(Vec<String>, Vec<String>)> {
-        let word = self.next("the domain names after `to`")?;
-        let items: Vec<Word> = match word.value().map(|v| &v.kind) {
-            Some(ValueKind::List(items)) => items.iter().map(Word::Value).collect(),
-            _ => vec![word],
-        };
+        let term = self.next("the domain names after `to`")?;
         let (mut fqdns, mut tags) = (Vec::new(), Vec::new());
-        for item in &items {
-            match item.value().map(|v| &v.kind) {
+        for (span, item) in items(term) {
+            match item.map(|v| &v.kind) {
                 Some(ValueKind::Str(s)) if !s.trim().is_empty() => fqdns.push(s.clone()),
                 Some(ValueKind::Path(p)) if p.len() == 1 => tags.push(p[0].name.clone()),
                 _ => {
                     let expected = "a domain name in quotes or an FQDN tag";
-                    return Err(mismatch(
-                        item.span(),
-                        expected,
-                        item,
-                        "write domain names like \"*.microsoft.com\", or FQDN tags like WindowsUpdate",
-                    ));
+                    return Err(mismatch(span, expected, item, "write domain names like \"*.microsoft.com\", or FQDN tags like WindowsUpdate"));
                 }
             }
         }
         if !fqdns.is_empty() && !tags.is_empty() {
-            let d = Diagnostic::new(&TYPE_MISMATCH, word.span(), "a rule goes to domain names or to FQDN tags, not both")
+            let d = Diagnostic::new(&TYPE_MISMATCH, term.span(), "a rule goes to domain names or to FQDN tags, not both")
                 .with_help("split it into two rules, one for the domain names and one for the tags");
             return Err(Some(d));
         }
         if fqdns.is_empty() && tags.is_empty() {
-            return Err(mismatch(word.span(), "a domain name in quotes or an FQDN tag", &word, "list at least one after `to`"));
+            return Err(mismatch(term.span(), "a domain name in quotes or an FQDN tag", value_of(term), "list at least one after `to`"));
         }
         Ok((fqdns, tags))
     }
@@ -535,24 +471,24 @@ impl<'a> Cursor<'a> {
         })?;
         let port = self.port("the port it listens on")?;
         let (mut address, mut translated_port, mut sources) = (None, None, vec!["*".to_string()]);
-        let seen = self.clauses(&["to", "port", "from"], |c, keyword| {
+        let seen = self.clauses(&["to", "port", "from"], |r, keyword| {
             match keyword {
                 "to" => {
-                    let word = c.next("the address after `to`")?;
-                    match word.value().map(|v| &v.kind) {
+                    let term = r.next("the address after `to`")?;
+                    match value_of(term).map(|v| &v.kind) {
                         Some(ValueKind::Ipv4(ip)) => address = Some(ip.to_string()),
                         _ => {
                             return Err(mismatch(
-                                word.span(),
+                                term.span(),
                                 "an IPv4 address",
-                                &word,
+                                value_of(term),
                                 "write the private address traffic goes to, e.g. `to 10.1.0.4`",
                             ))
                         }
                     }
                 }
-                "port" => translated_port = Some(c.port("the port after `port`")?),
-                _ => sources = c.addresses("from", false)?,
+                "port" => translated_port = Some(r.port("the port after `port`")?),
+                _ => sources = r.addresses("from", false)?,
             }
             Ok(())
         })?;
@@ -667,11 +603,11 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
     let mut groups = Vec::new();
     for (kind, group_name, priority) in [("dnat", "dnat", 100), ("network_rules", "network", 200), ("application_rules", "application", 300)] {
         for rules_block in lw.model.node(block).children.clone().into_iter().filter(|&c| lw.model.node(c).is(kind)) {
-            let rules = rules(lw, rules_block);
+            let rules = rules(lw.model, rules_block);
             if rules.is_empty() {
                 continue;
             }
-            let collections = collections(group_name, &rules, pip);
+            let collections = collections(group_name, rules, pip);
             let policy_name = lw.plan.resources[policy].name[0].clone();
             let mut group = place.resource(format!("rcg_{hub_name}_{group_name}"), RULE_COLLECTION_GROUP, String::new(), rules_block);
             group.name = vec![policy_name, group_name.to_string()];

@@ -34,6 +34,7 @@ use lowering::Lowering;
 pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     security::type_rules(model, diagnostics);
     routing::type_routes(model, diagnostics);
+    firewall::read_rules(model, diagnostics);
     attach::require_groups(model, diagnostics);
     scale_set::read_autoscale(model, diagnostics);
     updates::read_schedules(model, diagnostics);

@@ -1,5 +1,6 @@
-//! Reading phrases: the words of `rule` and `route` blocks, with the addresses
-//! they name typed and every problem reported at its word.
+//! Reading phrases: [`Words`], the one cursor every phrase reader moves over
+//! the words it reads with, and the readers of words that several phrases
+//! share (a word of a fixed set, addresses), each problem reported at its word.
 //!
 //! A phrase arrives as [`crate::model::Phrase`]s (see [`crate::schema::PHRASE_KINDS`]);
 //! a block's phrases are read as one run of words, so that a long phrase may be
@@ -33,6 +34,13 @@ impl<'a> Words<'a> {
         let last = phrases.last()?;
         let words = phrases.iter().flat_map(|p| p.words.iter()).collect();
         Some(Words { words, at: 0, span: first.span.to(last.span) })
+    }
+
+    /// Words read from elsewhere than a phrase kind's phrases (the lines of a
+    /// firewall's rule blocks, an update group's schedule); `span` is the whole
+    /// phrase.
+    pub fn new(words: Vec<&'a Term>, span: Span) -> Words<'a> {
+        Words { words, at: 0, span }
     }
 
     /// The words of one phrase, for kinds whose phrases each stand alone

@@ -93,41 +93,11 @@ pub const DEFAULT_COOLDOWN: u64 = 5 * 60;
 const WINDOW_BOUNDS: (u64, u64) = (5 * 60, 12 * 3600);
 const COOLDOWN_BOUNDS: (u64, u64) = (60, 7 * 24 * 3600);
 
-/// One autoscale rule, read from its phrase.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScaleRule {
-    /// `out` (add instances) or `in` (remove them).
-    pub out: bool,
-    pub metric: &'static str,
-    /// `>`, `>=`, `<` or `<=`.
-    pub operator: &'static str,
-    /// A percentage.
-    pub threshold: u32,
-    pub threshold_span: Span,
-    /// How many instances to add or remove.
-    pub by: i64,
-    /// Seconds the metric is averaged over.
-    pub over: u64,
-    /// Seconds to wait after scaling before the rule may fire again.
-    pub cooldown: u64,
-    /// The whole phrase.
-    pub span: Span,
-}
+pub use crate::phrases::ScaleRule;
 
-impl ScaleRule {
-    /// Azure's name of the comparison.
-    pub fn azure_operator(&self) -> &'static str {
-        match self.operator {
-            ">" => "GreaterThan",
-            ">=" => "GreaterThanOrEqual",
-            "<" => "LessThan",
-            _ => "LessThanOrEqual",
-        }
-    }
-}
-
-/// The rules of an `autoscale` block that read well, and what is wrong with the others.
-pub fn autoscale_rules(model: &Model, autoscale: NodeId) -> (Vec<ScaleRule>, Vec<Diagnostic>) {
+/// Reads the rules of an `autoscale` block: those that read well, and what is
+/// wrong with the others.
+fn read_rules(model: &Model, autoscale: NodeId) -> (Vec<ScaleRule>, Vec<Diagnostic>) {
     let node = model.node(autoscale);
     let mut rules = Vec::new();
     let mut problems = Vec::new();
@@ -154,12 +124,20 @@ pub fn autoscale_rules(model: &Model, autoscale: NodeId) -> (Vec<ScaleRule>, Vec
     (rules, problems)
 }
 
-/// Reports what is wrong with every `autoscale` block's rules, when the plan is resolved.
+/// Reads every `autoscale` block's rules once, when the plan is resolved,
+/// into [`Model::autoscale_rules`], and reports what is wrong with them.
 pub fn read_autoscale(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
     let blocks: Vec<NodeId> = model.of_kind("autoscale").map(|(id, _)| id).collect();
     for block in blocks {
-        diagnostics.extend(autoscale_rules(model, block).1);
+        let (rules, problems) = read_rules(model, block);
+        diagnostics.extend(problems);
+        model.autoscale_rules.insert(block, rules);
     }
+}
+
+/// The rules of an `autoscale` block that read well, in the order written.
+pub fn autoscale_rules(model: &Model, autoscale: NodeId) -> &[ScaleRule] {
+    model.autoscale_rules.get(&autoscale).map_or(&[], Vec::as_slice)
 }
 
 fn expect(words: &mut Words, word: &str, after: &str) -> Result<(), Diagnostic> {
@@ -507,8 +485,7 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
 }
 
 fn autoscale_setting(lw: &mut Lowering, place: &Place, block: NodeId, autoscale: NodeId, vmss: ResourceId, capacity: Capacity) {
-    let (rules, _) = autoscale_rules(lw.model, autoscale);
-    let rules: Vec<Prop> = rules
+    let rules: Vec<Prop> = autoscale_rules(lw.model, autoscale)
         .iter()
         .map(|rule| {
             let metric = METRICS.iter().find(|(w, _)| *w == rule.metric).map_or("Percentage CPU", |(_, m)| m);
@@ -579,7 +556,7 @@ mod tests {
         let plan = machines(&linux("scale_set", "w", &format!("capacity {{ min = 1  default = 2  max = 5 }}\n autoscale {{\n{text}\n }}")));
         let analysis = crate::analyze_text(&plan, std::path::Path::new("."));
         let block = analysis.model.of_kind("autoscale").next().map(|(id, _)| id).expect("an autoscale block");
-        let (read, _) = autoscale_rules(&analysis.model, block);
+        let read = autoscale_rules(&analysis.model, block).to_vec();
         (read, analysis.diagnostics.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect())
     }
 

@@ -18,9 +18,11 @@
 //!   configuration to every virtual machine of the subscription tagged
 //!   [`TAG`] with the group's name, whichever plan deployed it.
 //!
-//! The schedule is a phrase, read here ([`read_schedules`] reports its errors
-//! when the plan is resolved; [`schedule`] reads it again for checks and lowering).
+//! The schedule is a phrase, read once when the plan is resolved by
+//! [`read_schedules`], which reports its errors and keeps it in the model;
+//! [`schedule`] gives it to the checks and the lowering.
 
+use super::phrase::Words;
 use crate::ast::{self, Ident, Term, ValueKind};
 use crate::blocks::lowering::Lowering;
 use crate::calendar::{Date, Weekday};
@@ -234,13 +236,6 @@ impl<'a> Word<'a> {
     }
 }
 
-struct Reader<'a> {
-    words: Vec<Word<'a>>,
-    at: usize,
-    /// The whole phrase: where "something is missing" points.
-    phrase: Span,
-}
-
 fn malformed(span: Span, message: impl Into<String>, help: impl Into<Help>) -> Option<Diagnostic> {
     Some(Diagnostic::new(&MALFORMED_BLOCK, span, message).with_help(help))
 }
@@ -252,40 +247,29 @@ fn mismatch(word: &Word, expected: &str, help: impl Into<Help>) -> Option<Diagno
     Some(Diagnostic::new(&TYPE_MISMATCH, word.span(), format!("expected {expected}, found {}", word.shown())).with_help(help))
 }
 
-impl<'a> Reader<'a> {
-    fn peek(&self) -> Option<Word<'a>> {
-        self.words.get(self.at).copied()
-    }
+/// The next word, or an error saying what belongs where the schedule ends.
+fn next<'a>(r: &mut Words<'a>, missing: &str, help: &str) -> Read<Word<'a>> {
+    r.take().map(Word::of).ok_or_else(|| malformed(r.end(), format!("the schedule ends where {missing} belongs"), help))
+}
 
-    /// Where a missing word would go: just after the last word read.
-    fn end(&self) -> Span {
-        let last = self.at.checked_sub(1).and_then(|i| self.words.get(i)).map_or(self.phrase, Word::span);
-        Span::new(last.file, last.end as usize, last.end as usize)
+/// The next word when it is `word`, taken.
+fn take_if<'a>(r: &mut Words<'a>, word: &str) -> Option<Word<'a>> {
+    let found = r.peek().map(Word::of).filter(|w| w.is(word));
+    if found.is_some() {
+        r.take();
     }
+    found
+}
 
-    fn next(&mut self, missing: &str, help: &str) -> Read<Word<'a>> {
-        let word = self.peek().ok_or_else(|| malformed(self.end(), format!("the schedule ends where {missing} belongs"), help))?;
-        self.at += 1;
-        Ok(word)
-    }
-
-    fn take_if(&mut self, word: &str) -> Option<Word<'a>> {
-        let found = self.peek().filter(|w| w.is(word));
-        self.at += usize::from(found.is_some());
-        found
-    }
-
-    /// A whole number in `range`.
-    fn number(&mut self, what: &str, range: std::ops::RangeInclusive<i64>, help: &str) -> Read<(i64, Span)> {
-        let word = self.next(what, help)?;
-        match word {
-            Word::Value(ast::Value { kind: ValueKind::Int(n), span }) if range.contains(n) => Ok((*n, *span)),
-            Word::Value(ast::Value { kind: ValueKind::Int(n), span }) => Err(Some(
-                Diagnostic::new(&TYPE_MISMATCH, *span, format!("{what} is {n}, out of {} to {}", range.start(), range.end()))
-                    .with_help(help.to_string()),
-            )),
-            other => Err(mismatch(&other, what, help)),
-        }
+/// A whole number in `range`.
+fn number(r: &mut Words, what: &str, range: std::ops::RangeInclusive<i64>, help: &str) -> Read<(i64, Span)> {
+    let word = next(r, what, help)?;
+    match word {
+        Word::Value(ast::Value { kind: ValueKind::Int(n), span }) if range.contains(n) => Ok((*n, *span)),
+        Word::Value(ast::Value { kind: ValueKind::Int(n), span }) => Err(Some(
+            Diagnostic::new(&TYPE_MISMATCH, *span, format!("{what} is {n}, out of {} to {}", range.start(), range.end())).with_help(help.to_string()),
+        )),
+        other => Err(mismatch(&other, what, help)),
     }
 }
 
@@ -295,14 +279,16 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
     if let Some(body) = &phrase.body {
         return Err(malformed(body.span, "a schedule is one line and takes no `{ ... }`", help));
     }
-    let head = Word::Bare(&phrase.head);
-    let words: Vec<Word> = std::iter::once(head).chain(phrase.terms.iter().map(Word::of)).collect();
-    let mut r = Reader { words, at: 1, phrase: phrase.span };
+    // The head word as a one-word path, as resolution keeps a phrase's first word.
+    let head_term = Term::Value(ast::Value { kind: ValueKind::Path(vec![phrase.head.clone()]), span: phrase.head.span });
+    let mut r = Words::new(std::iter::once(&head_term).chain(&phrase.terms).collect(), phrase.span);
+    r.take();
+    let head = Word::of(&head_term);
     let recurrence = match head.bare().as_deref() {
         Some("daily") => Recurrence::Days(1),
         Some("every") => every(&mut r)?,
         Some("weekly") => {
-            r.take_if("on");
+            take_if(&mut r, "on");
             Recurrence::Weekly(weekdays(&mut r)?)
         }
         Some("monthly") => monthly(&mut r)?,
@@ -321,12 +307,11 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
             ));
         }
     };
-    let recurrence_span = phrase.head.span.to(r.words[r.at - 1].span());
+    let recurrence_span = phrase.head.span.to(r.end());
     let mut at: Option<(u32, Span, Span)> = None;
     let mut duration: Option<(u64, Span, Span)> = None;
     let mut time_zone: Option<(String, Span, Span)> = None;
-    while let Some(word) = r.peek() {
-        r.at += 1;
+    while let Some(word) = r.take().map(Word::of) {
         let keyword = word.span();
         let given_before = match word.bare().as_deref() {
             Some("at") => at.as_ref().map(|a| a.2),
@@ -344,7 +329,7 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
         }
         match word.bare().as_deref() {
             Some("at") => {
-                let value = r.next("a time of day after `at`", "write the time the window opens, such as `at 02:00`")?;
+                let value = next(&mut r, "a time of day after `at`", "write the time the window opens, such as `at 02:00`")?;
                 match value {
                     Word::Value(ast::Value { kind: ValueKind::TimeOfDay(minutes), span }) => at = Some((*minutes, *span, keyword)),
                     other => {
@@ -353,7 +338,7 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
                 }
             }
             Some("for") => {
-                let value = r.next("a duration after `for`", "write how long the window lasts, such as `for 3h`")?;
+                let value = next(&mut r, "a duration after `for`", "write how long the window lasts, such as `for 3h`")?;
                 match value {
                     Word::Value(ast::Value { kind: ValueKind::Duration(seconds), span }) => duration = Some((*seconds, *span, keyword)),
                     Word::Value(ast::Value { kind: ValueKind::Int(n), .. }) => {
@@ -363,7 +348,7 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
                 }
             }
             Some("timezone") => {
-                let value = r.next("a time zone after `timezone`", "write a Windows time zone ID, such as `timezone \"GMT Standard Time\"`")?;
+                let value = next(&mut r, "a time zone after `timezone`", "write a Windows time zone ID, such as `timezone \"GMT Standard Time\"`")?;
                 match value {
                     Word::Value(ast::Value { kind: ValueKind::Str(s), span }) => time_zone = Some((s.clone(), *span, keyword)),
                     Word::Bare(ident) => time_zone = Some((ident.name.clone(), ident.span, keyword)),
@@ -405,10 +390,10 @@ fn read_schedule(phrase: &ast::Block) -> Read<Schedule> {
 }
 
 /// `every N days`.
-fn every(r: &mut Reader) -> Read<Recurrence> {
+fn every(r: &mut Words) -> Read<Recurrence> {
     let help = "write `every N days`, such as `every 3 days`; weekly and monthly windows are written `weekly DAYS` and `monthly ...`";
-    let (n, _) = r.number("the number of days", 1..=MAX_EVERY_DAYS, help)?;
-    let unit = r.next("`days`", help)?;
+    let (n, _) = number(r, "the number of days", 1..=MAX_EVERY_DAYS, help)?;
+    let unit = next(r, "`days`", help)?;
     match unit.bare().as_deref() {
         Some("day" | "days") => Ok(Recurrence::Days(n as u32)),
         Some(w @ ("week" | "weeks" | "month" | "months")) => {
@@ -421,9 +406,9 @@ fn every(r: &mut Reader) -> Read<Recurrence> {
 }
 
 /// Weekdays: one or more words, or a list of them.
-fn weekdays(r: &mut Reader) -> Read<Vec<Weekday>> {
+fn weekdays(r: &mut Words) -> Read<Vec<Weekday>> {
     let help = "name the days, such as `weekly sunday` or `weekly [saturday, sunday]`";
-    let first = r.next("a day of the week", help)?;
+    let first = next(r, "a day of the week", help)?;
     let mut words: Vec<Word> = Vec::new();
     if let Word::Value(ast::Value { kind: ValueKind::List(items), span }) = first {
         if items.is_empty() {
@@ -432,9 +417,9 @@ fn weekdays(r: &mut Reader) -> Read<Vec<Weekday>> {
         words.extend(items.iter().map(|v| v.as_word().map_or(Word::Value(v), Word::Bare)));
     } else {
         words.push(first);
-        while let Some(next) = r.peek().filter(|w| w.bare().is_some_and(|b| Weekday::parse(&b).is_some())) {
+        while let Some(next) = r.peek().map(Word::of).filter(|w| w.bare().is_some_and(|b| Weekday::parse(&b).is_some())) {
             words.push(next);
-            r.at += 1;
+            r.take();
         }
     }
     let mut days: Vec<(Weekday, Span)> = Vec::new();
@@ -460,9 +445,9 @@ fn weekdays(r: &mut Reader) -> Read<Vec<Weekday>> {
 }
 
 /// `monthly on DAYS` or `monthly ORDINAL WEEKDAY [offset N [day|days] [before|after]]`.
-fn monthly(r: &mut Reader) -> Read<Recurrence> {
+fn monthly(r: &mut Words) -> Read<Recurrence> {
     let help = "write `monthly on 15`, `monthly on [1, 15]` or `monthly second tuesday`, with `offset N` to move it N days later";
-    let word = r.next("`on DAY` or a week of the month", help)?;
+    let word = next(r, "`on DAY` or a week of the month", help)?;
     if word.is("on") {
         return month_days(r).map(Recurrence::MonthDays);
     }
@@ -472,33 +457,33 @@ fn monthly(r: &mut Reader) -> Read<Recurrence> {
         let expected = "`on` or a week of the month (`first`, `second`, `third`, `fourth`, `last`)";
         return Err(mismatch(&word, expected, hint.unwrap_or_else(|| help.to_string().into())));
     };
-    let day_word = r.next("a day of the week", help)?;
+    let day_word = next(r, "a day of the week", help)?;
     let Some(weekday) = day_word.bare().and_then(|b| Weekday::parse(&b)) else {
         let names = crate::calendar::WEEKDAYS.map(|d| d.name().to_ascii_lowercase());
         let hint = day_word.bare().and_then(|b| did_you_mean(&b, names.iter().map(String::as_str)));
         return Err(mismatch(&day_word, "a day of the week", hint.unwrap_or_else(|| help.to_string().into())));
     };
     let mut offset = 0;
-    if r.take_if("offset").is_some() {
+    if take_if(r, "offset").is_some() {
         let offset_help = "write `offset N` to open the window N days later, `offset N before` N days earlier; N is 0 to 6";
-        let (n, _) = r.number("the offset", 0..=6, offset_help)?;
-        if r.take_if("day").is_none() {
-            r.take_if("days");
+        let (n, _) = number(r, "the offset", 0..=6, offset_help)?;
+        if take_if(r, "day").is_none() {
+            take_if(r, "days");
         }
         offset = n as i32;
-        if r.take_if("before").is_some() {
+        if take_if(r, "before").is_some() {
             offset = -offset;
         } else {
-            r.take_if("after");
+            take_if(r, "after");
         }
     }
     Ok(Recurrence::MonthWeekday { ordinal, weekday, offset })
 }
 
 /// Days of the month, 1 to 31: one or more numbers, or a list of them.
-fn month_days(r: &mut Reader) -> Read<Vec<u32>> {
+fn month_days(r: &mut Words) -> Read<Vec<u32>> {
     let help = "name the days of the month, 1 to 31, such as `monthly on 15` or `monthly on [1, 15]`";
-    let first = r.next("a day of the month", help)?;
+    let first = next(r, "a day of the month", help)?;
     let mut words: Vec<Word> = Vec::new();
     if let Word::Value(ast::Value { kind: ValueKind::List(items), span }) = first {
         if items.is_empty() {
@@ -507,9 +492,9 @@ fn month_days(r: &mut Reader) -> Read<Vec<u32>> {
         words.extend(items.iter().map(Word::Value));
     } else {
         words.push(first);
-        while let Some(next) = r.peek().filter(|w| matches!(w, Word::Value(ast::Value { kind: ValueKind::Int(_), .. }))) {
+        while let Some(next) = r.peek().map(Word::of).filter(|w| matches!(w, Word::Value(ast::Value { kind: ValueKind::Int(_), .. }))) {
             words.push(next);
-            r.at += 1;
+            r.take();
         }
     }
     let mut days: Vec<(u32, Span)> = Vec::new();

@@ -1,4 +1,4 @@
-use crate::blocks::backup::{policies, Unit};
+use crate::blocks::backup::{policies, RetentionUnit};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -30,9 +30,9 @@ declare_codes! {
 pub const CHECK: Check = Check { code: &BACKUP_RETENTION, run };
 
 /// `12 weeks`, `1 week`, `30d`: a retention as a `retain` clause writes it.
-fn written(unit: Unit, count: i64) -> String {
+fn written(unit: RetentionUnit, count: i64) -> String {
     match unit {
-        Unit::Days => format!("{count}d"),
+        RetentionUnit::Days => format!("{count}d"),
         _ if count == 1 => format!("1 {}", unit.word().trim_end_matches('s')),
         _ => format!("{count} {}", unit.word()),
     }
@@ -48,8 +48,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let unit = retention.unit.word();
             let kept = match retention.unit {
-                Unit::Days if retention.count == 1 => "1 day".to_string(),
-                Unit::Days => format!("{} days", retention.count),
+                RetentionUnit::Days if retention.count == 1 => "1 day".to_string(),
+                RetentionUnit::Days => format!("{} days", retention.count),
                 other => written(other, retention.count),
             };
             let message = format!(
@@ -59,7 +59,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
             let help = if retention.count < min {
                 format!("keep them at least {min} {unit}: `retain {}`", written(retention.unit, min))
-            } else if retention.unit == Unit::Years {
+            } else if retention.unit == RetentionUnit::Years {
                 format!("keep them at most {max} years: `retain {}`", written(retention.unit, max))
             } else {
                 format!(

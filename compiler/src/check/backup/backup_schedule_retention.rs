@@ -1,4 +1,4 @@
-use crate::blocks::backup::{policies, Unit};
+use crate::blocks::backup::{policies, RetentionUnit};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -37,7 +37,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let name = model.node(block).name();
         let schedule = &policy.schedule;
         if !schedule.weekly {
-            if policy.retention(Unit::Days).is_none() {
+            if policy.retention(RetentionUnit::Days).is_none() {
                 out.push(
                     Diagnostic::new(
                         &BACKUP_SCHEDULE_RETENTION,
@@ -49,7 +49,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        if let Some(daily) = policy.retention(Unit::Days) {
+        if let Some(daily) = policy.retention(RetentionUnit::Days) {
             out.push(
                 Diagnostic::new(
                     &BACKUP_SCHEDULE_RETENTION,
@@ -59,7 +59,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .with_label(schedule.span, "the schedule is weekly")
                 .with_help("keep the weekly backups instead, such as `retain 12 weeks`, or back up every day: `daily at ...`"),
             );
-        } else if policy.retention(Unit::Weeks).is_none() {
+        } else if policy.retention(RetentionUnit::Weeks).is_none() {
             out.push(
                 Diagnostic::new(
                     &BACKUP_SCHEDULE_RETENTION,

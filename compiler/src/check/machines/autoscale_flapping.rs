@@ -35,7 +35,7 @@ pub const CHECK: Check = Check { code: &AUTOSCALE_FLAPPING, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (autoscale, node) in model.of_kind("autoscale") {
-        let (rules, _) = autoscale_rules(model, autoscale);
+        let rules = autoscale_rules(model, autoscale);
         let owner = node.parent.map_or_else(|| "the scale set".to_string(), |p| model.describe(p));
         for scale_in in rules.iter().filter(|r| !r.out) {
             // The scale-out rule that fires lowest is the one it overlaps most.
