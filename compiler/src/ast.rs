@@ -159,3 +159,9 @@ impl Value {
         }
     }
 }
+
+/// Whether a text is a name: a letter or `_`, then letters, digits, `_`, `-`.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}

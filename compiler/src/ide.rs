@@ -3,7 +3,7 @@
 //! the analysis and a byte offset, so the language server and the tests share
 //! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 
-use crate::ast::{self, Term};
+use crate::ast::{is_name, Term};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Node, NodeId, Typed};
 use crate::report::address_plan::address_plan;
@@ -338,12 +338,6 @@ fn value_occurrences(analysis: &Analysis, value: &Typed, span: Span, out: &mut V
     }
 }
 
-/// Whether a text is a name: a letter or `_`, then letters, digits, `_`, `-`.
-pub fn is_name(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
 /// The blocks each segment of a written path names, resolved as references
 /// are: the first among the top-level names, each next among the children.
 fn path_occurrences(analysis: &Analysis, span: Span, out: &mut Vec<Occurrence>) {
@@ -594,197 +588,38 @@ pub struct Fix {
     pub preferred: bool,
 }
 
-/// The fixes for the diagnostics in a file that touch `start..end`: the
-/// replacement a help suggests (`did you mean`, `remove the quotes`), a free
-/// prefix for a subnet that overlaps or lies outside its network, a missing
-/// tag the tag policy requires, and an `allow ... because ""` for a warning
-/// or policy finding (whose empty reason the plan then asks for).
+/// The fixes for the diagnostics in a file that touch `start..end`: those
+/// the core made ([`crate::fixes`]), and an `allow ... because ""` for a
+/// warning or policy finding (whose empty reason the plan then asks for).
 pub fn fixes(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec<Fix> {
+    let cx = crate::fixes::Context::new(&analysis.sources, &analysis.files, &analysis.model);
     let mut out = Vec::new();
     for (index, d) in analysis.diagnostics.iter().enumerate() {
         let Some(span) = d.span else { continue };
         if span.file != file || (span.end as usize) < start || (span.start as usize) > end {
             continue;
         }
-        let mut fix = |title: String, edits: Vec<(Span, String)>, preferred: bool| {
-            if !edits.is_empty() {
-                out.push(Fix { title, diagnostic: index, edits, preferred });
-            }
-        };
-        if let Some((title, edit)) = suggested(analysis, d, span) {
-            fix(title, vec![edit], true);
+        for fix in d.fixes() {
+            let edits = fix.edits.iter().map(|e| (e.span, e.text.clone())).collect();
+            out.push(Fix { title: fix.title.clone(), diagnostic: index, edits, preferred: fix.preferred });
         }
-        for (title, edit, preferred) in free_prefix(analysis, d, span) {
-            fix(title, vec![edit], preferred);
-        }
-        for (title, edits) in missing_tag(analysis, d, span) {
-            fix(title, edits, false);
-        }
-        if let Some((title, edit)) = suppression(analysis, d, span) {
-            fix(title, vec![edit], false);
+        if let Some((title, edit)) = suppression(&cx, d, span) {
+            out.push(Fix { title, diagnostic: index, edits: vec![edit], preferred: false });
         }
     }
     out
-}
-
-/// The replacement a diagnostic suggests ([`Diagnostic::replacement`]),
-/// applied to the part of the span it replaces: the value without its quotes,
-/// a word, a word in quotes, a `use`'s path, an entry's key.
-fn suggested(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
-    let word = d.replacement()?;
-    let text = analysis.sources.text(span);
-    if text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) == Some(word) {
-        return Some(("Remove the quotes".to_string(), (span, word.to_string())));
-    }
-    let title = format!("Change to `{word}`");
-    let token = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    let at = |from: usize, len: usize| Span::new(span.file, span.start as usize + from, span.start as usize + from + len);
-    if token(text) {
-        return Some((title, (span, word.to_string())));
-    }
-    // `"blobb"`: a word in quotes keeps its quotes.
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).filter(|t| token(t)) {
-        return Some((title, (at(1, inner.len()), word.to_string())));
-    }
-    // `use std.naming.cfa`: the module's path.
-    if let Some(path) = text.strip_prefix("use").filter(|p| p.starts_with(char::is_whitespace)) {
-        let module = path.trim_start();
-        return token(module).then(|| (title, (at(text.len() - module.len(), module.len()), word.to_string())));
-    }
-    // `publsher = "x"`: an entry's key.
-    let (key, _) = text.split_once('=')?;
-    let key = key.trim_end();
-    (token(key) && is_name(key)).then(|| (title, (at(0, key.len()), word.to_string())))
-}
-
-/// For a subnet that overlaps another or lies outside its network's address
-/// space (ASH202, ASH201): a free prefix of the same length, and `auto /N`.
-fn free_prefix(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, (Span, String), bool)> {
-    // subnet-outside-vnet and subnet-overlap: the help of both offers `auto /N`.
-    if !["ASH201", "ASH202"].contains(&d.code.code) {
-        return Vec::new();
-    }
-    let model = &analysis.model;
-    let found = model.of_kind("subnet").find(|(_, n)| n.get("address_prefix").is_some_and(|a| a.span == span && matches!(a.value, Typed::Prefix(_))));
-    let Some((subnet, node)) = found else { return Vec::new() };
-    let (Some(network), Some(Typed::Prefix(prefix))) = (node.parent, node.get("address_prefix").map(|a| &a.value)) else { return Vec::new() };
-    let space: Vec<_> = model.node(network).prefixes("address_space").into_iter().map(|p| p.value).collect();
-    let taken: Vec<_> = model.node(network).children.iter().filter(|&&c| c != subnet).filter_map(|&c| model.subnet_prefix(c)).collect();
-    let len = prefix.prefix_len();
-    let mut out = Vec::new();
-    if let Some(free) = crate::address::first_free(&space, &taken, len) {
-        out.push((format!("Allocate a free prefix: {free}"), (span, free.to_string()), true));
-    }
-    out.push((format!("Let ashlar choose: `auto /{len}`"), (span, format!("auto /{len}")), false));
-    out
-}
-
-/// For a block deployed without a tag the tag policy requires (ASH501): the
-/// tag added to the block's `tags`, and to the plan's `settings`.
-fn missing_tag(analysis: &Analysis, d: &Diagnostic, span: Span) -> Vec<(String, Vec<(Span, String)>)> {
-    if d.code.code != crate::policy::TAG_POLICY.code {
-        return Vec::new();
-    }
-    let Some(name) = d.missing_tag() else { return Vec::new() };
-    if !is_name(name) {
-        return Vec::new();
-    }
-    // The value: the first the rule allows, else empty for the user to fill in.
-    let rule = d
-        .labels
-        .iter()
-        .find_map(|l| ast_block(analysis, l.span))
-        .and_then(|b| crate::policy::tags::rules(std::slice::from_ref(b), &mut Vec::new()).pop());
-    let value = match rule.map(|r| r.test) {
-        Some(crate::policy::tags::Test::OneOf(values)) => values.first().cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
-    let entry = format!("{name} = {}", string_literal(&value));
-    let model = &analysis.model;
-    let mut out = Vec::new();
-    let owner = model.nodes.iter().enumerate().find(|(_, n)| n.head == span && !n.from_library).map(|(id, _)| id);
-    if let Some(owner) = owner {
-        if let Some(edit) = add_tag(analysis, owner, &entry) {
-            out.push((format!("Add the tag `{name}` to {}", shown(model, owner)), vec![edit]));
-        }
-    }
-    if let Some((settings, _)) = model.of_kind("settings").next().filter(|(id, _)| Some(*id) != owner) {
-        if let Some(edit) = add_tag(analysis, settings, &entry) {
-            out.push((format!("Add the tag `{name}` to `settings` (every block)"), vec![edit]));
-        }
-    }
-    out
-}
-
-/// An entry added to a block's `tags`, or a `tags { ... }` line added to its body.
-fn add_tag(analysis: &Analysis, id: NodeId, entry: &str) -> Option<(Span, String)> {
-    let node = analysis.model.node(id);
-    node.kind.attribute("tags")?;
-    let Some(tags) = node.get("tags") else {
-        return body_line(analysis, id, &format!("tags {{ {entry} }}"));
-    };
-    let text = analysis.sources.text(tags.span);
-    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
-    if inner.trim().is_empty() {
-        return Some((tags.span, format!("{{ {entry} }}")));
-    }
-    match inner.rfind('\n') {
-        // The closing brace alone on its line: a line before it, indented as the entries.
-        Some(nl) if inner[nl + 1..].trim().is_empty() => {
-            let line_start = tags.span.start as usize + 1 + nl + 1;
-            let indent = entry_indent(inner).unwrap_or_else(|| format!("{}  ", &inner[nl + 1..]));
-            Some((Span::new(tags.span.file, line_start, line_start), format!("{indent}{entry}\n")))
-        }
-        _ => {
-            let at = tags.span.start as usize + 1 + inner.trim_end().len();
-            Some((Span::new(tags.span.file, at, at), format!("  {entry}")))
-        }
-    }
-}
-
-/// The indentation of the first entry on a line of its own in a map's text.
-fn entry_indent(inner: &str) -> Option<String> {
-    inner.split('\n').skip(1).find(|l| !l.trim().is_empty()).map(|l| l[..l.len() - l.trim_start().len()].to_string())
-}
-
-/// A line inserted first in a block's body, when the body spans several lines.
-fn body_line(analysis: &Analysis, id: NodeId, line: &str) -> Option<(Span, String)> {
-    let node = analysis.model.node(id);
-    let body = ast_block(analysis, node.span)?.body.as_ref()?;
-    let source = analysis.sources.get(body.span.file);
-    let text = &source.text;
-    let open = body.span.start as usize;
-    let after_open = open + text[open..].find('\n')? + 1;
-    if after_open >= body.span.end as usize {
-        return None;
-    }
-    let block_line = source.line_start(source.line_col(node.span.start as usize).line - 1)?;
-    let indent: String = text[block_line..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    Some((Span::new(body.span.file, after_open, after_open), format!("{indent}  {line}\n")))
-}
-
-/// The block of the plan's syntax trees written at exactly `span`.
-fn ast_block(analysis: &Analysis, span: Span) -> Option<&ast::Block> {
-    fn find(items: &[ast::Item], span: Span) -> Option<&ast::Block> {
-        items.iter().find_map(|item| match item {
-            ast::Item::Block(b) if b.span == span => Some(b),
-            ast::Item::Block(b) if b.span.start <= span.start && span.end <= b.span.end => find(&b.body.as_ref()?.items, span),
-            _ => None,
-        })
-    }
-    analysis.files.iter().filter(|(id, _)| *id == span.file).find_map(|(_, f)| find(&f.items, span))
 }
 
 /// `allow WHAT because ""` first in the innermost block of several lines that
 /// holds the diagnostic, for a warning, an info or a policy finding.
-fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
+fn suppression(cx: &crate::fixes::Context<'_>, d: &Diagnostic, span: Span) -> Option<(String, (Span, String))> {
     use crate::policy::{INVALID_SUPPRESSION, POLICY_FINDING, UNUSED_SUPPRESSION};
     let finding = crate::policy::is_finding(d);
     if (d.severity == Severity::Error && !finding) || [UNUSED_SUPPRESSION.code, INVALID_SUPPRESSION.code].contains(&d.code.code) {
         return None;
     }
     let what = if d.code.code == POLICY_FINDING.code { d.policy()?.to_string() } else { d.code.code.to_string() };
-    let model = &analysis.model;
+    let model = cx.model;
     let mut holders: Vec<NodeId> = model
         .nodes
         .iter()
@@ -796,34 +631,9 @@ fn suppression(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Strin
     let allow = format!("allow {what} because \"\"");
     let takes_allow = |id: NodeId| model.node(id).kind.attribute("allow").is_none() && !model.node(id).kind.children.contains(&"allow");
     holders.into_iter().filter(|&id| takes_allow(id)).find_map(|id| {
-        let edit = body_line(analysis, id, &allow)?;
-        Some((format!("Allow `{what}` in {} (then give the reason)", shown(model, id)), edit))
+        let edit = crate::fixes::body_line(cx, id, &allow)?;
+        Some((format!("Allow `{what}` in {} (then give the reason)", crate::fixes::shown(model, id)), edit))
     })
-}
-
-/// How a fix's title names a block: ``hub `core` ``, or by its path one without a name.
-fn shown(model: &crate::model::Model, id: NodeId) -> String {
-    match model.node(id).name {
-        Some(_) => model.describe(id),
-        None => format!("`{}`", model.path(id)),
-    }
-}
-
-/// A string as the plan writes it, in double quotes with its escapes.
-fn string_literal(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -881,6 +691,6 @@ mod tests {
     #[test]
     fn names_and_string_literals() {
         assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
-        assert_eq!(string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
+        assert_eq!(crate::fixes::string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
     }
 }

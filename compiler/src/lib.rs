@@ -40,6 +40,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod fixes;
 pub mod format;
 pub mod graph;
 pub mod ide;
@@ -257,6 +258,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
         azure = None;
     }
     diagnostic::sort(&mut diagnostics);
+    fixes::attach(&fixes::Context::new(&sources, &files, &model), &mut diagnostics);
     let lock = lock_update(input, &model);
     timings.lap("finish");
     Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies }

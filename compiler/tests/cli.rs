@@ -62,7 +62,13 @@ fn json_format_is_a_stable_array_with_positions() {
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(6), Some(12)));
     assert_eq!((first["end_line"].as_u64(), first["end_column"].as_u64()), (Some(6), Some(24)));
     let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"]);
+    assert_eq!(keys, ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help", "fixes"]);
+    // The fixes an editor offers, as data: a free prefix of the same length, then `auto`.
+    let fixes = first["fixes"].as_array().unwrap();
+    assert!(fixes[0]["title"].as_str().unwrap().starts_with("Allocate a free prefix: "), "{fixes:?}");
+    let edit = &fixes[0]["edits"][0];
+    assert_eq!((edit["file"].as_str(), edit["line"].as_u64(), edit["column"].as_u64()), (Some("plan.ashlar"), Some(6), Some(12)));
+    assert_eq!(fixes[1]["edits"][0]["text"], "auto /26");
 }
 
 #[test]

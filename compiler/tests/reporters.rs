@@ -46,6 +46,14 @@ fn sarif_names_rules_and_places_and_follows_the_schema() {
     assert_eq!(rule["name"], "subnet-overlap");
     assert!(rule["help"]["markdown"].as_str().unwrap().contains("## Fix"));
     assert!(results.iter().any(|r| r["ruleId"] == "ASH208" && r["level"] == "warning"));
+    // The fixes editors offer reach SARIF as replacements of the region.
+    let fix = &overlap["fixes"][0];
+    assert!(fix["description"]["text"].as_str().unwrap().starts_with("Allocate a free prefix: "), "{fix}");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "net%20work.ashlar");
+    let replacement = &change["replacements"][0];
+    assert_eq!((replacement["deletedRegion"]["startLine"].as_u64(), replacement["deletedRegion"]["startColumn"].as_u64()), (Some(6), Some(12)));
+    assert_eq!(overlap["fixes"][1]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "auto /25");
 
     let schema = shared().join("sarif/sarif-schema-2.1.0.json");
     let python_ok = Command::new("python3").args(["-c", "import jsonschema"]).output().map(|o| o.status.success()).unwrap_or(false);

@@ -106,6 +106,30 @@ pub struct Data {
     pub replacement: Option<String>,
     /// The tag a tag policy finds missing: an editor's quick fix adds it.
     pub missing_tag: Option<String>,
+    /// Hints after the help, each a sentence of its own.
+    pub hints: Vec<String>,
+    /// Changes of the plan's text that resolve the diagnostic ([`crate::fixes`]).
+    pub fixes: Vec<Fix>,
+}
+
+/// A change of a plan's text that resolves a diagnostic: an editor's quick
+/// fix, SARIF's and JSON's `fixes`. Made in the core, as data.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Fix {
+    /// What the fix does, for a menu: "Change to `core`".
+    pub title: String,
+    /// Applied together; they never overlap.
+    pub edits: Vec<Edit>,
+    /// The one obvious fix, which an editor may apply without asking.
+    pub preferred: bool,
+}
+
+/// Text that replaces a span of a file; an empty span inserts.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Edit {
+    #[serde(skip)]
+    pub span: Span,
+    pub text: String,
 }
 
 /// A help text, with the word it suggests writing instead when it suggests one.
@@ -168,6 +192,33 @@ impl Diagnostic {
         }
         self.help = Some(help.text);
         self
+    }
+
+    /// Adds a hint after the help: a further sentence the reader may need.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.data_mut().hints.push(hint.into());
+        self
+    }
+
+    /// Adds a fix ([`crate::fixes`] attaches those the plan's text allows).
+    pub fn add_fix(&mut self, fix: Fix) {
+        self.data_mut().fixes.push(fix);
+    }
+
+    /// The help and the hints after it, one a line; `None` without either.
+    pub fn help_text(&self) -> Option<String> {
+        let lines: Vec<&str> = self.help.iter().map(String::as_str).chain(self.hints().iter().map(String::as_str)).collect();
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+
+    /// The hints after the help ([`Data::hints`]).
+    pub fn hints(&self) -> &[String] {
+        self.data.as_ref().map_or(&[], |d| &d.hints)
+    }
+
+    /// The fixes of the diagnostic ([`Data::fixes`]).
+    pub fn fixes(&self) -> &[Fix] {
+        self.data.as_ref().map_or(&[], |d| &d.fixes)
     }
 
     /// Marks a finding as the named policy's.

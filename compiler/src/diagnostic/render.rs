@@ -79,6 +79,46 @@ pub struct JsonDiagnostic {
     pub end_line: Option<usize>,
     pub end_column: Option<usize>,
     pub help: Option<String>,
+    /// The fixes, when the plan's text allows some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<JsonFix>,
+}
+
+/// A fix in `--format json`: its title and its edits, each a range and the text that replaces it.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    pub edits: Vec<JsonEdit>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct JsonEdit {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
+}
+
+fn json_fix(sources: &SourceMap, fix: &super::Fix) -> JsonFix {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let file = sources.get(e.span.file);
+            let (start, end) = (file.line_col(e.span.start as usize), file.line_col(e.span.end as usize));
+            JsonEdit {
+                file: file.name.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                text: e.text.clone(),
+            }
+        })
+        .collect();
+    JsonFix { title: fix.title.clone(), edits }
 }
 
 pub fn to_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
@@ -98,7 +138,8 @@ pub fn to_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<JsonDiagn
                 column: place.as_ref().map(|p| p.1.column),
                 end_line: place.as_ref().map(|p| p.2.line),
                 end_column: place.as_ref().map(|p| p.2.column),
-                help: d.help.clone(),
+                help: d.help_text(),
+                fixes: d.fixes().iter().map(|f| json_fix(sources, f)).collect(),
             }
         })
         .collect()
@@ -146,7 +187,7 @@ impl<S> Report<S> {
             message: d.message.clone(),
             code: d.code.code,
             severity: d.severity,
-            help: d.help.clone(),
+            help: d.help_text(),
             source: d.span.map(source),
             labels,
             related,

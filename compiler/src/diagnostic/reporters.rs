@@ -65,7 +65,7 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
                 "ruleId": d.code.code,
                 "ruleIndex": codes.iter().position(|c| c.code == d.code.code).unwrap_or(0),
                 "level": sarif_level(d.severity),
-                "message": { "text": match &d.help { Some(help) => format!("{} ({help})", d.message), None => d.message.clone() } },
+                "message": { "text": match d.help_text() { Some(help) => format!("{} ({})", d.message, help.replace('\n', " ")), None => d.message.clone() } },
             });
             if let Some(p) = place(sources, d) {
                 result["locations"] = json!([location(&p, None)]);
@@ -88,6 +88,10 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
                 .collect();
             if !related.is_empty() {
                 result["relatedLocations"] = Value::Array(related);
+            }
+            let fixes: Vec<Value> = d.fixes().iter().map(|fix| sarif_fix(sources, fix)).collect();
+            if !fixes.is_empty() {
+                result["fixes"] = Value::Array(fixes);
             }
             result
         })
@@ -112,6 +116,30 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
         "runs": [run],
     });
     serde_json::to_string_pretty(&log).expect("SARIF serialises") + "\n"
+}
+
+/// A fix as SARIF writes one: its edits as replacements of regions, by file.
+fn sarif_fix(sources: &SourceMap, fix: &crate::diagnostic::Fix) -> Value {
+    let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
+    for edit in &fix.edits {
+        let file = sources.get(edit.span.file);
+        let (start, end) = (file.line_col(edit.span.start as usize), file.line_col(edit.span.end as usize));
+        let replacement = json!({
+            "deletedRegion": { "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column },
+            "insertedContent": { "text": edit.text },
+        });
+        match changes.iter_mut().find(|(name, _)| *name == file.name) {
+            Some((_, replacements)) => replacements.push(replacement),
+            None => changes.push((file.name.clone(), vec![replacement])),
+        }
+    }
+    let changes: Vec<Value> = changes
+        .into_iter()
+        .map(|(name, replacements)| {
+            json!({ "artifactLocation": { "uri": name.replace(' ', "%20"), "uriBaseId": "PLANROOT" }, "replacements": replacements })
+        })
+        .collect();
+    json!({ "description": { "text": fix.title }, "artifactChanges": changes })
 }
 
 fn location(p: &Place, message: Option<&str>) -> Value {
@@ -144,7 +172,7 @@ pub fn render_github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String 
             properties.insert(3, format!("endLine={}", p.end.line));
             properties.insert(4, format!("endColumn={}", p.end.column));
         }
-        let message = match &d.help {
+        let message = match d.help_text() {
             Some(help) => format!("{}\n{help}", d.message),
             None => d.message.clone(),
         };
@@ -187,7 +215,7 @@ pub fn render_junit(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         out.push_str(&format!("    <testcase classname=\"ashlar\" name=\"{}\">\n", xml(file)));
         for d in list {
             let at = place(sources, d).map(|p| format!("{}:{}:{}: ", p.file, p.start.line, p.start.column)).unwrap_or_default();
-            let body = format!("{at}{}[{}]: {}\n{}", d.severity.as_str(), d.code.code, d.message, d.help.clone().unwrap_or_default());
+            let body = format!("{at}{}[{}]: {}\n{}", d.severity.as_str(), d.code.code, d.message, d.help_text().unwrap_or_default());
             out.push_str(&format!("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", d.code.code, xml(&d.message), xml(body.trim_end())));
         }
         out.push_str("    </testcase>\n");

@@ -694,8 +694,8 @@ pub fn to_lsp(sources: &SourceMap, d: &Diagnostic) -> lsp::Diagnostic {
         }),
         code: Some(lsp::NumberOrString::String(d.code.code.into())),
         source: Some("ashlar".into()),
-        message: match &d.help {
-            Some(help) => format!("{}\nhelp: {help}", d.message),
+        message: match d.help_text() {
+            Some(help) => format!("{}\nhelp: {}", d.message, help.replace('\n', "\nhelp: ")),
             None => d.message.clone(),
         },
         related_information: (!related.is_empty()).then_some(related),

@@ -56,20 +56,18 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(block), node.get("subnet"), node.reference("subnet")) else { continue };
         let hub = appliances.iter().find(|(appliance, _)| *appliance == block).map(|(_, hub)| *hub);
         let Some(need) = need(model, block, hub) else { continue };
-        out.push(
-            Diagnostic::new(
-                &MACHINES_OFFLINE,
-                attr.span,
-                format!(
-                    "{} cannot reach the Internet from subnet `{}` (way out: {}), but {need}",
-                    model.describe(block),
-                    model.path(subnet),
-                    egress.describe(&Err(none))
-                ),
-            )
-            .with_label(model.node(subnet).head, "no way out from this subnet")
-            .with_help(fix(model, subnet, node.is("scale_set"))),
-        );
+        let d = Diagnostic::new(
+            &MACHINES_OFFLINE,
+            attr.span,
+            format!(
+                "{} cannot reach the Internet from subnet `{}` (way out: {}), but {need}",
+                model.describe(block),
+                model.path(subnet),
+                egress.describe(&Err(none))
+            ),
+        )
+        .with_label(model.node(subnet).head, "no way out from this subnet");
+        out.push(with_fix(d, model, subnet, node.is("scale_set")));
     }
 }
 
@@ -115,12 +113,17 @@ fn fetches(text: &str) -> bool {
     WORDS.iter().any(|w| text.contains(w))
 }
 
-/// The fix for a subnet with no way out, in words; Azure's default outbound
-/// access is no fix for a Flexible scale set.
-pub(super) fn fix(model: &Model, subnet: NodeId, scale_set: bool) -> String {
-    let fallback = if scale_set { "" } else { "; `default_outbound_access = true` keeps Azure's implicit address, which Microsoft advises against" };
-    format!(
-        "give subnet `{}` a way out: `nat_gateway = NAME` (a `nat_gateway` block in its region), or a default route to a hub's firewall{fallback}",
+/// The fix for a subnet with no way out, in words, with the fallback of
+/// Azure's default outbound access as a hint, except for a Flexible scale
+/// set, which never gets it.
+pub(super) fn with_fix(d: Diagnostic, model: &Model, subnet: NodeId, scale_set: bool) -> Diagnostic {
+    let d = d.with_help(format!(
+        "give subnet `{}` a way out: `nat_gateway = NAME` (a `nat_gateway` block in its region), or a default route to a hub's firewall",
         model.path(subnet)
-    )
+    ));
+    if scale_set {
+        d
+    } else {
+        d.with_hint("`default_outbound_access = true` on the subnet keeps Azure's implicit address instead, which Microsoft advises against")
+    }
 }

@@ -49,8 +49,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let egress = Egress::new(model);
     for (pool, node) in model.of_kind("desktop_pool") {
         let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(pool), node.get("subnet"), node.reference("subnet")) else { continue };
-        out.push(
-            Diagnostic::new(
+        let d = Diagnostic::new(
                 &SESSION_HOSTS_OFFLINE,
                 attr.span,
                 format!(
@@ -60,8 +59,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     egress.describe(&Err(none))
                 ),
             )
-            .with_label(model.node(subnet).head, "no way out from this subnet")
-            .with_help(super::machines_offline::fix(model, subnet, false)),
-        );
+            .with_label(model.node(subnet).head, "no way out from this subnet");
+        out.push(super::machines_offline::with_fix(d, model, subnet, false));
     }
 }
