@@ -126,6 +126,7 @@ pub const CHECKS: &[Check] = &[
     machines::machine_subnet::CHECK,
     machines::duplicate_machine_name::CHECK,
     machines::vm_size::CHECK,
+    machines::vm_series::CHECK,
     updates::update_window_duration::CHECK,
     updates::update_time_zone::CHECK,
     updates::update_date::CHECK,
