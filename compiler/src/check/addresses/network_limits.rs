@@ -73,7 +73,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 &PEERINGS_PER_NETWORK,
                 peerings.get(&id).copied().unwrap_or(0),
                 "peerings",
-                "join the networks through a hub (with `hub =`) rather than peering each with each",
+                "spread the peerings over more networks: a second hub for some of the spokes, or spokes reaching each other through their hub rather than peered each with each",
             ),
             (
                 &DNS_SERVERS_PER_NETWORK,
