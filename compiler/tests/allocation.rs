@@ -127,10 +127,14 @@ fn a_broken_lock_is_an_error_at_its_place() {
 
 #[test]
 fn a_resource_group_of_more_than_800_resources_splits_into_chained_deployments() {
-    let mut text = String::from("settings { location = uksouth }\nhub core { resource_group = \"rg-core\"  address_space = [10.0.0.0/16] }\n");
+    // Two hubs of 450 spokes each: a virtual network has at most 500 peerings (ASH209).
+    let mut text = String::from(
+        "settings { location = uksouth }\nhub core { resource_group = \"rg-core\"  address_space = [10.0.0.0/16] }\nhub core2 { resource_group = \"rg-core\"  address_space = [10.100.0.0/16] }\n",
+    );
     for i in 0..900 {
         text.push_str(&format!(
-            "spoke s{i} {{ hub = core  resource_group = \"rg-spokes\"  address_space = [10.{}.{}.0/24] }}\n",
+            "spoke s{i} {{ hub = {}  resource_group = \"rg-spokes\"  address_space = [10.{}.{}.0/24] }}\n",
+            if i < 450 { "core" } else { "core2" },
             1 + i / 256,
             i % 256
         ));

@@ -61,9 +61,14 @@ SERIES = [
     ("general-purpose/basv2-series.md", "general-purpose/b-family.md"),
     ("general-purpose/dv2-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dsv2-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dv3-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dsv3-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dv4-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dsv4-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/ddv4-series.md", "general-purpose/d-family.md"),
     ("general-purpose/ddsv4-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dav4-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dasv4-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dv5-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dsv5-series.md", "general-purpose/d-family.md"),
     ("general-purpose/ddv5-series.md", "general-purpose/d-family.md"),
@@ -76,13 +81,38 @@ SERIES = [
     ("general-purpose/ddsv6-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dasv6-series.md", "general-purpose/d-family.md"),
     ("general-purpose/dadsv6-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dlsv6-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dldsv6-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/dalsv6-series.md", "general-purpose/d-family.md"),
+    ("general-purpose/daldsv6-series.md", "general-purpose/d-family.md"),
+    # One page, two series: each read from its own section ("## Ev3-series").
+    ("memory-optimized/ev3-esv3-series.md#ev3", "memory-optimized/e-family.md"),
+    ("memory-optimized/ev3-esv3-series.md#esv3", "memory-optimized/e-family.md"),
+    ("memory-optimized/ev4-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/esv4-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/edv4-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/edsv4-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/eav4-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/easv4-series.md", "memory-optimized/e-family.md"),
     ("memory-optimized/ev5-series.md", "memory-optimized/e-family.md"),
     ("memory-optimized/esv5-series.md", "memory-optimized/e-family.md"),
     ("memory-optimized/edsv5-series.md", "memory-optimized/e-family.md"),
     ("memory-optimized/easv5-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/eadsv5-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/esv6-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/edsv6-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/easv6-series.md", "memory-optimized/e-family.md"),
+    ("memory-optimized/eadsv6-series.md", "memory-optimized/e-family.md"),
     ("compute-optimized/fsv2-series.md", "compute-optimized/f-family.md"),
     ("compute-optimized/fasv6-series.md", "compute-optimized/f-family.md"),
+    ("compute-optimized/falsv6-series.md", "compute-optimized/f-family.md"),
+    ("compute-optimized/famsv6-series.md", "compute-optimized/f-family.md"),
+    ("storage-optimized/lsv2-series.md", "storage-optimized/l-family.md"),
     ("storage-optimized/lsv3-series.md", "storage-optimized/l-family.md"),
+    ("storage-optimized/lasv3-series.md", "storage-optimized/l-family.md"),
+    ("gpu-accelerated/ncast4v3-series.md", "gpu-accelerated/nc-family.md"),
+    ("gpu-accelerated/nca100v4-series.md", "gpu-accelerated/nc-family.md"),
+    ("gpu-accelerated/nvv4-series.md", "gpu-accelerated/nv-family.md"),
     ("gpu-accelerated/nvadsa10v5-series.md", "gpu-accelerated/nv-family.md"),
 ]
 
@@ -92,6 +122,14 @@ ERRATA = {
     # Standard_B1ls2; the same page's CPU Burst table and its note "B1ls is
     # supported only on Linux" name the size Standard_B1ls.
     "Standard_B1ls2": "Standard_B1ls",
+    # dav4-series.md: every table says Standard_D2a_v41, a footnote mark run
+    # into the name (the page's other sizes are Standard_D<n>a_v4; its sibling
+    # dasv4-series.md says Standard_D2as_v4).
+    "Standard_D2a_v41": "Standard_D2a_v4",
+    # lsv2-series.md: the Basics and Network tables say Standard_L80s_v26 (a
+    # footnote mark); the same page's Local and Remote Storage tables say
+    # Standard_L80s_v2.
+    "Standard_L80s_v26": "Standard_L80s_v2",
 }
 
 COLUMNS = [
@@ -113,6 +151,14 @@ def cells(line):
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
+def section(text, anchor):
+    """The part of a page under the heading `## <anchor>-series` (pages that hold two series)."""
+    found = re.search(rf"^## {re.escape(anchor)}-series\s*$(.*?)(?=^## |\Z)", text, re.M | re.S | re.I)
+    if not found:
+        sys.exit(f"no section '## {anchor}-series'")
+    return found.group(1)
+
+
 def unlink(text):
     """`[Premium Storage](../x.md)` -> `Premium Storage`; drops `<br>` and footnote digits."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
@@ -126,7 +172,7 @@ def tables(text):
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.lstrip().startswith("|") and "size name" in line.lower():
+        if line.lstrip().startswith("|") and ("size name" in line.lower() or (cells(line) or [""])[0].lower() == "size"):
             header = cells(line)
             rows = []
             i += 2  # the header and its `| --- |` line
@@ -149,7 +195,8 @@ def column(header, *prefixes):
 
 
 def number(text):
-    text = text.replace(",", "").strip()
+    # The older pages write "Max NICs / Network bandwidth" in one cell: "2/1000".
+    text = text.replace(",", "").split("/")[0].strip()
     if not re.fullmatch(r"\d+(\.\d+)?", text):
         return None
     return text
@@ -251,9 +298,12 @@ def main():
     # generation-2.md columns: 1 generation 2 supported, 2 not supported.
 
     rows = {}
-    for page, family in SERIES:
+    for entry, family in SERIES:
+        page, _, anchor = entry.partition("#")
         text = read(args.docs, f"{SIZES}/{page}")
         series = pathlib.PurePosixPath(page).name.removesuffix("-series.md")
+        if anchor:
+            text, series = section(text, anchor), anchor
         feats = features(text)
         sizes = {}
         for header, table_rows in tables(text):
@@ -262,7 +312,8 @@ def main():
             disks = column(header, "max remote storage", "max data disks")
             nics = column(header, "max nics")
             for row in table_rows:
-                name = ERRATA.get(row[0], row[0])
+                name = re.sub(r"<sup>.*?</sup>", "", row[0]).strip()
+                name = ERRATA.get(name, name)
                 if not re.fullmatch(r"(Standard|Basic)_[A-Za-z0-9_-]+", name):
                     continue
                 entry = sizes.setdefault(name, {})

@@ -3,6 +3,7 @@
 //! the stages above it; every stage reads its facts from here.
 
 pub mod compute;
+pub mod limits;
 pub mod names;
 pub mod network;
 pub mod regions;

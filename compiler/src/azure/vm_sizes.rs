@@ -54,8 +54,12 @@ impl VmSize {
         let family = self.name.trim_start_matches("Standard_").trim_start_matches("Basic_");
         let letters = family.chars().take_while(char::is_ascii_uppercase).count();
         name.replace_range(..letters.min(name.len()), &family[..letters]);
-        if let Some(a) = name.find("a10") {
-            name.replace_range(a..a + 1, "A");
+        // Accelerators the file name lowers: `a10`, `a100`, `t4` (`NCasT4v3`, `NCA100v4`).
+        for accelerator in ["a10", "t4"] {
+            if let Some(a) = name[letters.min(name.len())..].find(accelerator) {
+                let at = letters.min(name.len()) + a;
+                name.replace_range(at..at + 1, &accelerator[..1].to_ascii_uppercase());
+            }
         }
         name
     }
@@ -64,6 +68,9 @@ impl VmSize {
 struct Catalogue {
     sizes: Vec<VmSize>,
     by_name: HashMap<String, usize>,
+    /// Each series' key ([`series_key`]) and its series: what a name must match
+    /// for the catalogue to know every size of its series.
+    by_key: HashMap<String, &'static str>,
 }
 
 fn catalogue() -> &'static Catalogue {
@@ -71,7 +78,11 @@ fn catalogue() -> &'static Catalogue {
     CATALOGUE_READ.get_or_init(|| {
         let sizes: Vec<VmSize> = CATALOGUE.lines().filter(|l| !l.starts_with('#') && !l.starts_with("name,") && !l.is_empty()).map(row).collect();
         let by_name = sizes.iter().enumerate().map(|(i, s)| (s.name.to_ascii_lowercase(), i)).collect();
-        Catalogue { sizes, by_name }
+        let by_key = sizes
+            .iter()
+            .map(|s| (series_key(&s.name.to_ascii_lowercase()).unwrap_or_else(|| panic!("vm-sizes.csv: {} is not a size name", s.name)), s.series))
+            .collect();
+        Catalogue { sizes, by_name, by_key }
     })
 }
 
@@ -113,6 +124,84 @@ fn row(line: &'static str) -> VmSize {
         trusted_launch: fact(f[9]),
         series: f[10],
     }
+}
+
+/// The date the catalogue was built, as its header says (`2026-12-06`).
+pub fn built() -> &'static str {
+    CATALOGUE.lines().find_map(|l| l.strip_prefix("# Built: ")).and_then(|rest| rest.split(['.', ' ']).next()).unwrap_or("an unknown date")
+}
+
+/// How many series the catalogue covers.
+pub fn series_count() -> usize {
+    let mut series: Vec<&str> = all().iter().map(|s| s.series).collect();
+    series.sort_unstable();
+    series.dedup();
+    series.len()
+}
+
+/// What the catalogue says of a size's name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Known {
+    /// A size of the catalogue.
+    Size(&'static VmSize),
+    /// Not a size, though its series is one the catalogue lists whole: the
+    /// series as its file names it (`dsv5` for `Standard_D5s_v5`).
+    NotInSeries(&'static str),
+    /// A name in Azure's form whose series the catalogue does not cover (a
+    /// newer version, a rarer series, a constrained-vCPU size).
+    UnknownSeries,
+    /// Not a name in Azure's form: no `Standard_` or `Basic_`, no vCPU count
+    /// (`Standard_Potato`, `D4s_v5`).
+    NotAName,
+}
+
+/// What the catalogue says of a name, in any case.
+pub fn classify(name: &str) -> Known {
+    if let Some(size) = lookup(name) {
+        return Known::Size(size);
+    }
+    let Some(key) = series_key(&name.to_ascii_lowercase()) else { return Known::NotAName };
+    match catalogue().by_key.get(&key) {
+        Some(series) => Known::NotInSeries(series),
+        None => Known::UnknownSeries,
+    }
+}
+
+/// A lower-case size name without its vCPU count, after "Azure virtual machine
+/// sizes naming conventions" (`[Family] + [Sub-family]* + [# of vCPUs] +
+/// [Constrained vCPUs]* + [Additive Features] + [Accelerator Type]* +
+/// [Version]`): `standard_d4s_v5` -> `d|s_v5`, `standard_nc4as_t4_v3` ->
+/// `nc|as_t4_v3`. Two sizes of one series share it. A constrained-vCPU size
+/// (`standard_e4-2s_v3`) keeps a `-`, so it never matches a series the
+/// catalogue lists (the size pages do not list them). `None` when the name
+/// does not have that form.
+fn series_key(lower: &str) -> Option<String> {
+    let rest = lower.strip_prefix("standard_").or_else(|| lower.strip_prefix("basic_"))?;
+    let family_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+    let (family, rest) = rest.split_at(family_len);
+    let vcpus = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if family.is_empty() || vcpus == 0 {
+        return None;
+    }
+    let mut rest = &rest[vcpus..];
+    let mut constrained = false;
+    if let Some(after) = rest.strip_prefix('-') {
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        constrained = true;
+        rest = &after[digits..];
+    }
+    let features_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+    let (features, suffix) = rest.split_at(features_len);
+    // What follows is `_` and a word, as often as it comes: `_t4`, `_v3`.
+    if !suffix.is_empty()
+        && !suffix.strip_prefix('_')?.split('_').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(format!("{family}{}|{features}{suffix}", if constrained { "-" } else { "" }))
 }
 
 /// The size of that name, in any case.
@@ -177,9 +266,34 @@ mod tests {
         assert_eq!(lookup("Standard_DS2_v2").unwrap().premium_storage, None);
         assert_eq!(lookup("Standard_DS1_v2").unwrap().accelerated_networking, None);
         assert!(lookup("Standard_B1ls").is_some() && lookup("Standard_B1ls2").is_none());
+        // Names mended from footnote marks run into them.
+        assert!(lookup("Standard_D2a_v4").is_some() && lookup("Standard_D2a_v41").is_none());
+        assert!(lookup("Standard_L80s_v2").is_some() && lookup("Standard_L80s_v26").is_none());
+        let e4s = lookup("Standard_E4s_v4").unwrap();
+        assert_eq!((e4s.vcpus, e4s.memory_gib, e4s.max_data_disks, e4s.max_nics, e4s.series), (4, 32.0, Some(8), Some(2), "esv4"));
+        let e2v3 = lookup("Standard_E2_v3").unwrap();
+        assert_eq!((e2v3.max_data_disks, e2v3.max_nics, e2v3.premium_storage, e2v3.generations), (Some(4), Some(2), Some(false), None));
         for missing in ["Standard_Potato", "Standard_D4s_v9", "D4s_v5", ""] {
             assert!(lookup(missing).is_none(), "{missing}");
         }
+    }
+
+    #[test]
+    fn vm_sizes_classify_names_by_series() {
+        assert!(matches!(classify("Standard_D4s_v5"), Known::Size(_)));
+        assert!(matches!(classify("Standard_E4s_v4"), Known::Size(_)));
+        assert_eq!(classify("Standard_D5s_v5"), Known::NotInSeries("dsv5"));
+        assert_eq!(classify("standard_d5s_v5"), Known::NotInSeries("dsv5"));
+        assert_eq!(classify("Standard_B3ms"), Known::NotInSeries("bv1"));
+        assert_eq!(classify("Standard_NC5as_T4_v3"), Known::NotInSeries("ncast4v3"));
+        for unknown in ["Standard_D4s_v9", "Standard_D4s_v7", "Standard_M128ms", "Standard_E4-2s_v3", "Basic_A1", "Standard_A1"] {
+            assert_eq!(classify(unknown), Known::UnknownSeries, "{unknown}");
+        }
+        for not_a_name in ["Standard_Potato", "D4s_v5", "", "Standard_", "Standard_D4s_", "Standard_D4s__v5", "Standard_D-4s_v5", "Standard_4s_v5"] {
+            assert_eq!(classify(not_a_name), Known::NotAName, "{not_a_name}");
+        }
+        assert_eq!(built(), "2026-12-06");
+        assert_eq!(series_count(), 58);
     }
 
     #[test]
@@ -197,5 +311,8 @@ mod tests {
         assert_eq!(lookup("Standard_B2ms").unwrap().series_name(), "Bv1");
         assert_eq!(lookup("Standard_NV6ads_A10_v5").unwrap().series_name(), "NVadsA10v5");
         assert_eq!(lookup("Standard_DS1_v2").unwrap().series_name(), "DSv2");
+        assert_eq!(lookup("Standard_NC4as_T4_v3").unwrap().series_name(), "NCasT4v3");
+        assert_eq!(lookup("Standard_NC24ads_A100_v4").unwrap().series_name(), "NCA100v4");
+        assert_eq!(lookup("Standard_E2s_v3").unwrap().series_name(), "Esv3");
     }
 }

@@ -4,6 +4,7 @@ pub(super) mod address_space_overlap;
 pub(super) mod appliance;
 pub(super) mod explicit_peering_overlap;
 pub(super) mod nat_gateway;
+pub(super) mod network_limits;
 pub(super) mod peered_address_overlap;
 pub(super) mod public_address_space;
 pub(super) mod redundant_peering;

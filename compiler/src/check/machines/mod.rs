@@ -19,4 +19,5 @@ pub(super) mod scale_set_capacity;
 pub(super) mod script_command_length;
 pub(super) mod ssh_public_key;
 pub(super) mod static_ip;
+pub(super) mod vm_series;
 pub(super) mod vm_size;

@@ -13,5 +13,6 @@ pub(super) mod route_prefix_conflict;
 pub(super) mod route_table_forbidden_subnet;
 pub(super) mod rule_description_length;
 pub(super) mod rule_duplicate_value;
+pub(super) mod rule_limits;
 pub(super) mod session_hosts_offline;
 pub(super) mod unattached;
