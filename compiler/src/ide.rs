@@ -597,7 +597,7 @@ pub struct Fix {
 /// The fixes for the diagnostics in a file that touch `start..end`: the
 /// replacement a help suggests (`did you mean`, `remove the quotes`), a free
 /// prefix for a subnet that overlaps or lies outside its network, a missing
-/// tag the tag policy requires, and an `allow ... because ""` for a warning
+/// tag the tag policy requires, the rules an NSG on Bastion's subnet lacks, and an `allow ... because ""` for a warning
 /// or policy finding (whose empty reason the plan then asks for).
 pub fn fixes(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec<Fix> {
     let mut out = Vec::new();
@@ -619,6 +619,9 @@ pub fn fixes(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec
         }
         for (title, edits) in missing_tag(analysis, d, span) {
             fix(title, edits, false);
+        }
+        if let Some((title, edit)) = added_lines(analysis, d) {
+            fix(title, vec![edit], true);
         }
         if let Some((title, edit)) = suppression(analysis, d, span) {
             fix(title, vec![edit], false);
@@ -749,6 +752,11 @@ fn entry_indent(inner: &str) -> Option<String> {
 
 /// A line inserted first in a block's body, when the body spans several lines.
 fn body_line(analysis: &Analysis, id: NodeId, line: &str) -> Option<(Span, String)> {
+    body_lines(analysis, id, &[line.to_string()])
+}
+
+/// Lines inserted first in a block's body, in one edit, when the body spans several lines.
+fn body_lines(analysis: &Analysis, id: NodeId, lines: &[String]) -> Option<(Span, String)> {
     let node = analysis.model.node(id);
     let body = ast_block(analysis, node.span)?.body.as_ref()?;
     let source = analysis.sources.get(body.span.file);
@@ -760,7 +768,23 @@ fn body_line(analysis: &Analysis, id: NodeId, line: &str) -> Option<(Span, Strin
     }
     let block_line = source.line_start(source.line_col(node.span.start as usize).line - 1)?;
     let indent: String = text[block_line..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    Some((Span::new(body.span.file, after_open, after_open), format!("{indent}  {line}\n")))
+    let text: String = lines.iter().map(|line| format!("{indent}  {line}\n")).collect();
+    Some((Span::new(body.span.file, after_open, after_open), text))
+}
+
+/// For an NSG on Bastion's subnet without the rules Bastion requires
+/// (ASH262): the rules, inserted in the NSG the diagnostic's first label marks.
+fn added_lines(analysis: &Analysis, d: &Diagnostic) -> Option<(String, (Span, String))> {
+    let lines = d.added_lines();
+    let head = d.labels.first()?.span;
+    if lines.is_empty() {
+        return None;
+    }
+    let model = &analysis.model;
+    let (id, _) = model.nodes.iter().enumerate().find(|(_, n)| n.head == head && !n.from_library)?;
+    let edit = body_lines(analysis, id, lines)?;
+    let what = if lines.len() == 1 { "the missing rule".to_string() } else { format!("the {} missing rules", lines.len()) };
+    Some((format!("Add {what} to {}", shown(model, id)), edit))
 }
 
 /// The block of the plan's syntax trees written at exactly `span`.
@@ -876,6 +900,21 @@ mod tests {
         let plan = "settings { location = UK-South }\n";
         let found = fixes_for(plan, "UK-South");
         assert_eq!(found, [("Change to `uksouth`".to_string(), "settings { location = uksouth }\n".to_string())]);
+    }
+
+    #[test]
+    fn the_rules_bastion_requires_are_inserted_in_its_nsg() {
+        let plan = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/22]\n  subnet AzureBastionSubnet 10.0.0.0/26 { nsg = b }\n}\n\
+                    nsg b {\n  rule https { inbound allow tcp 443 from Internet priority 100 }\n}\n";
+        let found = fixes_for(plan, " b }");
+        let (title, fixed) = found.iter().find(|(t, _)| t.starts_with("Add the")).expect("a fix that adds the rules");
+        assert_eq!(title, "Add the 7 missing rules to nsg `b`");
+        assert!(
+            fixed.contains("nsg b {\n  rule allow_gateway_manager_inbound { inbound allow tcp 443 from GatewayManager priority 101 }\n"),
+            "{fixed}"
+        );
+        let after = crate::analyze_text(fixed, std::path::Path::new("/plan"));
+        assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
     }
 
     #[test]

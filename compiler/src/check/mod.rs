@@ -70,6 +70,7 @@ pub const CHECKS: &[Check] = &[
     traffic::nsg_duplicate_rule::CHECK,
     traffic::rule_description_length::CHECK,
     traffic::nsg_forbidden_subnet::CHECK,
+    traffic::bastion_nsg_rules::CHECK,
     traffic::route_table_forbidden_subnet::CHECK,
     traffic::unattached::CHECK,
     traffic::address_in_no_subnet::CHECK,

@@ -1,7 +1,8 @@
-//! NSGs, route tables and the firewall: rule priorities and duplicates, attachments, addresses and next hops in no subnet, machines with no way out to the Internet.
+//! NSGs, route tables and the firewall: rule priorities and duplicates, the rules Bastion requires, attachments, addresses and next hops in no subnet, machines with no way out to the Internet.
 
 pub(super) mod address_in_no_subnet;
 pub(super) mod attachment_region;
+pub(super) mod bastion_nsg_rules;
 pub(super) mod firewall_threat_intel;
 pub(super) mod machines_offline;
 pub(super) mod next_hop_in_no_subnet;
