@@ -75,6 +75,7 @@ pub const CHECKS: &[Check] = &[
     traffic::unattached::CHECK,
     traffic::address_in_no_subnet::CHECK,
     traffic::next_hop_in_no_subnet::CHECK,
+    traffic::next_hop_unreachable::CHECK,
     traffic::attachment_region::CHECK,
     traffic::route_prefix_conflict::CHECK,
     traffic::rule_duplicate_value::CHECK,
