@@ -76,6 +76,7 @@ pub const CHECKS: &[Check] = &[
     traffic::address_in_no_subnet::CHECK,
     traffic::next_hop_in_no_subnet::CHECK,
     traffic::next_hop_unreachable::CHECK,
+    traffic::gateway_next_hop::CHECK,
     traffic::attachment_region::CHECK,
     traffic::route_prefix_conflict::CHECK,
     traffic::rule_duplicate_value::CHECK,
