@@ -7,7 +7,8 @@
 //!
 //! Fixes offered: the replacement a help suggests (`did you mean`, `remove the
 //! quotes`), a free prefix for a subnet that overlaps or lies outside its
-//! network (ASH202, ASH201), and a tag the tag policy requires (ASH501). An
+//! network (ASH202, ASH201), a tag the tag policy requires (ASH501), and the
+//! rules an NSG on Bastion's subnet lacks (ASH262). An
 //! editor's "allow ... because" is not a fix of the problem; `ide.rs` offers it.
 
 use crate::ast::{self, is_name};
@@ -88,6 +89,9 @@ pub fn attach(cx: &Context<'_>, diagnostics: &mut [Diagnostic]) {
         }
         for (title, edits) in missing_tag(cx, d, span) {
             fixes.push(Fix { title, edits: edits.into_iter().map(|(span, text)| Edit { span, text }).collect(), preferred: false });
+        }
+        if let Some((title, (at, text))) = added_lines(cx, d) {
+            fixes.push(Fix { title, edits: vec![Edit { span: at, text }], preferred: true });
         }
         for fix in fixes {
             d.add_fix(fix);
@@ -214,6 +218,11 @@ fn entry_indent(inner: &str) -> Option<String> {
 
 /// A line inserted first in a block's body, when the body spans several lines.
 pub(crate) fn body_line(cx: &Context<'_>, id: NodeId, line: &str) -> Option<(Span, String)> {
+    body_lines(cx, id, &[line.to_string()])
+}
+
+/// Lines inserted first in a block's body, in one edit, when the body spans several lines.
+fn body_lines(cx: &Context<'_>, id: NodeId, lines: &[String]) -> Option<(Span, String)> {
     let node = cx.model.node(id);
     let body = cx.block_at(node.span)?.body.as_ref()?;
     let source = cx.sources.get(body.span.file);
@@ -225,7 +234,23 @@ pub(crate) fn body_line(cx: &Context<'_>, id: NodeId, line: &str) -> Option<(Spa
     }
     let block_line = source.line_start(source.line_col(node.span.start as usize).line - 1)?;
     let indent: String = text[block_line..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    Some((Span::new(body.span.file, after_open, after_open), format!("{indent}  {line}\n")))
+    let inserted: String = lines.iter().map(|line| format!("{indent}  {line}\n")).collect();
+    Some((Span::new(body.span.file, after_open, after_open), inserted))
+}
+
+/// For a block the diagnostic finds lines missing from (the rules an NSG on
+/// Bastion's subnet lacks, ASH262): the lines, inserted in the block its
+/// first label marks.
+fn added_lines(cx: &Context<'_>, d: &Diagnostic) -> Option<(String, (Span, String))> {
+    let lines = d.added_lines();
+    if lines.is_empty() {
+        return None;
+    }
+    let head = d.labels.first()?.span;
+    let id = *cx.blocks_by_head().get(&head)?;
+    let edit = body_lines(cx, id, lines)?;
+    let what = if lines.len() == 1 { "the missing rule".to_string() } else { format!("the {} missing rules", lines.len()) };
+    Some((format!("Add {what} to {}", shown(cx.model, id)), edit))
 }
 
 /// How a fix's title names a block: ``hub `core` ``, or by its path one without a name.

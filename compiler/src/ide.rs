@@ -689,6 +689,21 @@ mod tests {
     }
 
     #[test]
+    fn the_rules_bastion_requires_are_inserted_in_its_nsg() {
+        let plan = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/22]\n  subnet AzureBastionSubnet 10.0.0.0/26 { nsg = b }\n}\n\
+                    nsg b {\n  rule https { inbound allow tcp 443 from Internet priority 100 }\n}\n";
+        let found = fixes_for(plan, " b }");
+        let (title, fixed) = found.iter().find(|(t, _)| t.starts_with("Add the")).expect("a fix that adds the rules");
+        assert_eq!(title, "Add the 7 missing rules to nsg `b`");
+        assert!(
+            fixed.contains("nsg b {\n  rule allow_gateway_manager_inbound { inbound allow tcp 443 from GatewayManager priority 101 }\n"),
+            "{fixed}"
+        );
+        let after = crate::analyze_text(fixed, std::path::Path::new("/plan"));
+        assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+    }
+
+    #[test]
     fn names_and_string_literals() {
         assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
         assert_eq!(crate::fixes::string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);

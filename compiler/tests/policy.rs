@@ -294,6 +294,25 @@ fn the_insecure_plan_fails_std_security() {
 }
 
 #[test]
+fn the_machine_policies_of_std_security_cover_every_kind_that_makes_machines() {
+    let (_, diagnostics) = rendered("../tests/fixtures/policy/std/encryption_at_host.ashlar");
+    let found: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        found,
+        [
+            "[encryption_at_host] compute plain does not encrypt at the host",
+            "[encryption_at_host] scale_set workers does not encrypt at the host",
+            "[encryption_at_host] desktop_pool finance does not encrypt at the host",
+        ]
+    );
+    for policy in ["trusted_launch", "boot_diagnostics"] {
+        let (_, diagnostics) = rendered(&format!("../tests/fixtures/policy/std/{policy}.ashlar"));
+        let kinds: Vec<&str> = diagnostics.iter().filter_map(|d| d.message.split(' ').nth(1)).collect();
+        assert_eq!(kinds, ["compute", "scale_set", "desktop_pool"], "{policy}");
+    }
+}
+
+#[test]
 fn each_standard_policy_on_its_fixture() {
     let dir = "../tests/fixtures/policy/std";
     let mut policies: Vec<String> = Vec::new();

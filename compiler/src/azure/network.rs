@@ -162,3 +162,102 @@ pub fn is_azure_reserved_asn(asn: u32) -> bool {
 pub fn is_iana_reserved_asn(asn: u32) -> bool {
     in_ranges(asn, IANA_RESERVED_ASNS)
 }
+
+/// A security rule a service requires in the network security group of its
+/// subnet: the traffic it must allow.
+#[derive(Debug)]
+pub struct RequiredRule {
+    /// The name ashlar suggests for it, after Microsoft's own.
+    pub name: &'static str,
+    pub inbound: bool,
+    /// Whether Microsoft's table lists the rule for TCP only (`*` otherwise).
+    pub tcp: bool,
+    pub ports: &'static [u16],
+    /// A service tag, or `*` for any address.
+    pub source: &'static str,
+    pub destination: &'static str,
+    /// What the rule is for, as Microsoft's page says.
+    pub purpose: &'static str,
+}
+
+/// The rules an NSG on `AzureBastionSubnet` must carry: Microsoft Learn,
+/// "Working with NSG access and Azure Bastion"
+/// (<https://learn.microsoft.com/azure/bastion/bastion-nsg>), whose table of
+/// required rules this follows, in its order. Azure refuses to associate an
+/// NSG without them (`NetworkSecurityGroupNotCompliantForAzureBastionSubnet`),
+/// and checks for the rules themselves: the default rules that allow all
+/// outbound traffic do not count (MicrosoftDocs/azure-docs#80806).
+pub const BASTION_NSG_RULES: &[RequiredRule] = &[
+    RequiredRule {
+        name: "allow_https_inbound",
+        inbound: true,
+        tcp: true,
+        ports: &[443],
+        source: "Internet",
+        destination: "*",
+        purpose: "users' sessions reach Bastion's public IP address",
+    },
+    RequiredRule {
+        name: "allow_gateway_manager_inbound",
+        inbound: true,
+        tcp: true,
+        ports: &[443],
+        source: "GatewayManager",
+        destination: "*",
+        purpose: "Bastion's control plane reaches it",
+    },
+    RequiredRule {
+        name: "allow_bastion_host_communication",
+        inbound: true,
+        tcp: false,
+        ports: &[8080, 5701],
+        source: "VirtualNetwork",
+        destination: "VirtualNetwork",
+        purpose: "Bastion's components talk to each other",
+    },
+    RequiredRule {
+        name: "allow_azure_load_balancer_inbound",
+        inbound: true,
+        tcp: true,
+        ports: &[443],
+        source: "AzureLoadBalancer",
+        destination: "*",
+        purpose: "Azure's health probes reach Bastion",
+    },
+    RequiredRule {
+        name: "allow_ssh_rdp_outbound",
+        inbound: false,
+        tcp: false,
+        ports: &[22, 3389],
+        source: "*",
+        destination: "VirtualNetwork",
+        purpose: "Bastion reaches the machines it connects to",
+    },
+    RequiredRule {
+        name: "allow_azure_cloud_outbound",
+        inbound: false,
+        tcp: true,
+        ports: &[443],
+        source: "*",
+        destination: "AzureCloud",
+        purpose: "Bastion reaches Azure's public endpoints, for diagnostics and metering",
+    },
+    RequiredRule {
+        name: "allow_bastion_communication",
+        inbound: false,
+        tcp: false,
+        ports: &[8080, 5701],
+        source: "VirtualNetwork",
+        destination: "VirtualNetwork",
+        purpose: "Bastion's components talk to each other",
+    },
+    RequiredRule {
+        name: "allow_http_outbound",
+        inbound: false,
+        tcp: false,
+        ports: &[80],
+        source: "*",
+        destination: "Internet",
+        purpose: "Bastion validates certificates and reaches session services on the Internet",
+    },
+];

@@ -248,7 +248,7 @@ pub fn lower_route_tables(lw: &mut Lowering) {
 mod tests {
     use crate::analyze_text;
 
-    const HEAD: &str = "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24, 10.0.8.0/24]\n subnet shared 10.0.0.0/26 { route_table = rt }\n}\n";
+    const HEAD: &str = "settings { location = uksouth }\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24, 10.0.8.0/24]\n subnet shared 10.0.0.0/26 { route_table = rt }\n subnet GatewaySubnet 10.0.8.0/27\n vpn_gateway { sku = VpnGw1AZ }\n}\n";
 
     fn typed(phrase: &str) -> (Vec<String>, Vec<String>) {
         let plan = format!("{HEAD}route_table rt {{\n route r {phrase}\n}}\n");

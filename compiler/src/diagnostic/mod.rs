@@ -106,6 +106,9 @@ pub struct Data {
     pub replacement: Option<String>,
     /// The tag a tag policy finds missing: an editor's quick fix adds it.
     pub missing_tag: Option<String>,
+    /// Lines the help suggests adding to the block the first label marks
+    /// (the rules an NSG lacks): a fix inserts them ([`crate::fixes`]).
+    pub added_lines: Vec<String>,
     /// Hints after the help, each a sentence of its own.
     pub hints: Vec<String>,
     /// Changes of the plan's text that resolve the diagnostic ([`crate::fixes`]).
@@ -233,6 +236,14 @@ impl Diagnostic {
         self
     }
 
+    /// Marks the lines to add to the block the first label marks.
+    pub fn with_added_lines(mut self, lines: Vec<String>) -> Self {
+        if !lines.is_empty() {
+            self.data_mut().added_lines = lines;
+        }
+        self
+    }
+
     fn data_mut(&mut self) -> &mut Data {
         self.data.get_or_insert_with(Box::default)
     }
@@ -245,6 +256,11 @@ impl Diagnostic {
     /// The word the help suggests writing instead ([`Data::replacement`]).
     pub fn replacement(&self) -> Option<&str> {
         self.data.as_ref()?.replacement.as_deref()
+    }
+
+    /// The lines to add to the block the first label marks ([`Data::added_lines`]).
+    pub fn added_lines(&self) -> &[String] {
+        self.data.as_ref().map_or(&[], |d| d.added_lines.as_slice())
     }
 
     /// The tag a tag policy finds missing ([`Data::missing_tag`]).

@@ -64,6 +64,7 @@ impl Ty {
             Ty::Secret => "a secret".into(),
             Ty::Entity(Entity::Block(kinds)) if kinds.is_empty() => "a block".into(),
             Ty::Entity(Entity::Block(kinds)) if kinds == NETWORKS => "a network".into(),
+            Ty::Entity(Entity::Block(kinds)) if kinds == MACHINES => "a machine block".into(),
             Ty::Entity(Entity::Block(kinds)) => format!("a {}", kinds.join(" or ")),
             Ty::Entity(Entity::Rule) => "an NSG rule".into(),
             Ty::Entity(Entity::Resource) => "a resource".into(),
@@ -77,6 +78,7 @@ impl Ty {
 fn plural_words(ty: &Ty) -> String {
     match ty {
         Ty::Entity(Entity::Block(kinds)) if kinds == NETWORKS => "networks".into(),
+        Ty::Entity(Entity::Block(kinds)) if kinds == MACHINES => "machine blocks".into(),
         Ty::Entity(Entity::Block(kinds)) if !kinds.is_empty() => kinds.iter().map(|k| plural(k)).collect::<Vec<_>>().join(" and "),
         Ty::Entity(Entity::Rule) => "NSG rules".into(),
         Ty::Address => "addresses".into(),
@@ -94,6 +96,10 @@ const HIDDEN: &[&str] = &["policy", "tags", "settings", "naming", "network_rules
 
 /// The kinds that are networks.
 pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
+
+/// The kinds that make virtual machines: single machines, scale sets, and the
+/// session hosts of desktop pools.
+pub const MACHINES: &[&str] = &["compute", "scale_set", "desktop_pool"];
 
 /// The plural of a kind, as collections and list fields are named.
 pub fn plural(kind: &str) -> String {
@@ -157,6 +163,8 @@ pub fn collection(name: &str) -> Option<(Source, bool)> {
     match name {
         "networks" => return Some((Source::Kinds(NETWORKS.to_vec()), false)),
         "network" => return Some((Source::Kinds(NETWORKS.to_vec()), true)),
+        "machines" => return Some((Source::Kinds(MACHINES.to_vec()), false)),
+        "machine" => return Some((Source::Kinds(MACHINES.to_vec()), true)),
         "rules" => return Some((Source::Rules, false)),
         "rule" => return Some((Source::Rules, true)),
         "resources" => return Some((Source::Resources, false)),
@@ -182,7 +190,7 @@ pub fn collection(name: &str) -> Option<(Source, bool)> {
 /// The names of the plural collections, for "did you mean" and the docs.
 pub fn collection_names() -> Vec<String> {
     let mut names: Vec<String> = visible_kinds().filter(|k| *k != "rule").map(plural).collect();
-    names.extend(["networks", "rules", "resources", "resource_groups"].map(String::from));
+    names.extend(["networks", "machines", "rules", "resources", "resource_groups"].map(String::from));
     names
 }
 
@@ -362,6 +370,7 @@ mod tests {
         assert_eq!(collection("private_dns_zones"), Some((Source::Kinds(vec!["private_dns"]), false)));
         assert_eq!(collection("networks"), Some((Source::Kinds(vec!["hub", "spoke", "vnet"]), false)));
         assert_eq!(collection("rules"), Some((Source::Rules, false)));
+        assert_eq!(collection("machines"), Some((Source::Kinds(vec!["compute", "scale_set", "desktop_pool"]), false)));
         assert_eq!(collection("policies"), None);
         assert_eq!(collection("settings"), None);
         assert!(collection_names().contains(&"route_tables".to_string()));

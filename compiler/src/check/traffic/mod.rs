@@ -1,10 +1,13 @@
-//! NSGs, route tables and the firewall: rule priorities and duplicates, attachments, addresses and next hops in no subnet, machines with no way out to the Internet.
+//! NSGs, route tables and the firewall: rule priorities and duplicates, the rules Bastion requires, attachments, addresses and next hops in no subnet, in a service's subnet or out of reach, routes to a gateway that takes none, machines with no way out to the Internet.
 
 pub(super) mod address_in_no_subnet;
 pub(super) mod attachment_region;
+pub(super) mod bastion_nsg_rules;
 pub(super) mod firewall_threat_intel;
+pub(super) mod gateway_next_hop;
 pub(super) mod machines_offline;
 pub(super) mod next_hop_in_no_subnet;
+pub(super) mod next_hop_unreachable;
 pub(super) mod nsg_duplicate_rule;
 pub(super) mod nsg_forbidden_subnet;
 pub(super) mod nsg_priority_conflict;

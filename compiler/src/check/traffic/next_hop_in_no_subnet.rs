@@ -1,4 +1,5 @@
-use crate::azure::network::RESERVED_ADDRESSES_PER_SUBNET;
+use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
+use crate::blocks::network::firewall_private_ip;
 use crate::blocks::routing::route;
 use crate::check::traffic::address_in_no_subnet::Spaces;
 use crate::check::{Check, Context};
@@ -12,13 +13,20 @@ declare_codes! {
     /// ## What it does
     /// Reports a route whose next hop, a virtual appliance's address, lies in
     /// the address space of one of the plan's hubs or spokes but in none of its
-    /// subnets, or is one of the addresses Azure keeps in every IPv4 subnet (the
-    /// first four and the last).
+    /// subnets; is one of the addresses Azure keeps in every IPv4 subnet (the
+    /// first four and the last); or lies in a subnet a service keeps for itself:
+    /// `GatewaySubnet`, `AzureBastionSubnet`, `RouteServerSubnet`,
+    /// `AzureFirewallManagementSubnet`, and `AzureFirewallSubnet` unless it is
+    /// the address of the hub's firewall (the subnet's fourth address after its
+    /// network address, also for a firewall the plan does not deploy).
     ///
     /// ## Why it matters
     /// No appliance can have such an address, so traffic sent to it is dropped:
     /// the subnets behind the route table lose their connectivity as soon as the
-    /// deployment finishes.
+    /// deployment finishes. Azure puts nothing of yours in a service's subnet:
+    /// no virtual machine or load balancer may join `GatewaySubnet`,
+    /// `AzureBastionSubnet` or `RouteServerSubnet`, and in `AzureFirewallSubnet`
+    /// only the firewall forwards traffic.
     ///
     /// ## Example
     /// ```ashlar
@@ -32,7 +40,8 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Give the private address of the appliance, inside one of the subnets.
+    /// Give the private address of the appliance, inside one of the subnets
+    /// where machines live, or the firewall's address.
     pub NEXT_HOP_IN_NO_SUBNET = ("ASH218", "next-hop-in-no-subnet", Error);
 }
 
@@ -47,9 +56,13 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Typed::Ip(ip) = *r.next_hop.value else { continue };
         let problem = match spaces.stray(model, IpNet::from(ip)) {
             Some((network, subnets)) => {
-                let listed: Vec<String> = subnets.iter().map(|(s, p)| format!("{} {p}", model.node(*s).name())).collect();
+                let listed: Vec<String> = subnets
+                    .iter()
+                    .filter(|(s, _)| !crate::azure::network::is_reserved_subnet(model.node(*s).name()))
+                    .map(|(s, p)| format!("{} {p}", model.node(*s).name()))
+                    .collect();
                 let help = if listed.is_empty() {
-                    format!("{} has no subnet yet: add the appliance's subnet, and give its address", model.describe(network))
+                    format!("{} has no subnet for appliances yet: add the appliance's subnet, and give its address", model.describe(network))
                 } else {
                     format!("give the appliance's address in one of the subnets of {}: {}", model.describe(network), listed.join(", "))
                 };
@@ -58,7 +71,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     help,
                 ))
             }
-            None => reserved(model, subnets.get_or_insert_with(|| all_subnets(model)), ip),
+            None => {
+                let subnets = subnets.get_or_insert_with(|| all_subnets(model));
+                reserved(model, subnets, ip).or_else(|| service_subnet(model, subnets, ip))
+            }
         };
         if let Some((why, help)) = problem {
             out.push(
@@ -87,6 +103,37 @@ fn reserved(model: &Model, subnets: &crate::check::Prefixes, ip: IpAddr) -> Opti
     Some((
         format!("is {role} of {} ({net}), which Azure keeps for itself", model.describe(subnet)),
         format!("Azure keeps {RESERVED_ADDRESSES_PER_SUBNET} addresses of every subnet; give the appliance's own address, from {first_free} on"),
+    ))
+}
+
+/// When `ip` lies in a subnet a service keeps for itself, and is not the
+/// address of the hub's firewall in `AzureFirewallSubnet`: why, and the fix.
+fn service_subnet(model: &Model, subnets: &crate::check::Prefixes, ip: IpAddr) -> Option<(String, String)> {
+    let (net, subnet) = subnets.first_containing(IpNet::from(ip), u8::MAX)?;
+    let node = model.node(subnet);
+    let name = node.name();
+    let service = reserved_subnet_service(name)?;
+    let network = node.parent?;
+    if name == "AzureFirewallSubnet" {
+        // The firewall's address: the plan's firewall's, else the one Azure
+        // gives a firewall deployed in the subnet by other means.
+        let firewall = firewall_private_ip(model, network).or_else(|| match net {
+            IpNet::V4(v4) => Some(IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v4.network()).checked_add(4)?))),
+            IpNet::V6(_) => None,
+        })?;
+        return (firewall != ip).then(|| {
+            (
+                format!(
+                    "lies in `AzureFirewallSubnet` of {} ({net}), where only the firewall forwards traffic, but is not its address",
+                    model.describe(network)
+                ),
+                format!("send the traffic to the firewall's private address, {firewall}"),
+            )
+        });
+    }
+    Some((
+        format!("lies in subnet `{name}` of {} ({net}), which Azure keeps for {service}: no appliance can have it", model.describe(network)),
+        "give the address of an appliance in a subnet of its own; a service's subnet takes no virtual machine or load balancer".to_string(),
     ))
 }
 
@@ -128,5 +175,36 @@ mod tests {
         assert_eq!(found("10.0.0.64").len(), 1);
         assert_eq!(found("10.0.0.67").len(), 1);
         assert_eq!(found("10.0.0.95").len(), 1);
+    }
+
+    fn in_service_subnet(subnet: &str, hop: &str, firewall: bool) -> Vec<String> {
+        let firewall = if firewall { " firewall { }\n" } else { "" };
+        let plan = format!(
+            "settings {{ location = uksouth }}\nhub core {{\n resource_group = \"rg\"\n address_space = [10.0.0.0/22]\n subnet {subnet} 10.0.0.0/26\n subnet shared 10.0.1.0/24 {{ route_table = rt }}\n{firewall}}}\nroute_table rt {{\n route x 192.168.0.0/16 via {hop}\n}}\n"
+        );
+        messages(&plan, "ASH218")
+    }
+
+    #[test]
+    fn a_next_hop_in_a_service_subnet_is_the_firewall_s_or_nothing() {
+        for subnet in ["GatewaySubnet", "AzureBastionSubnet", "RouteServerSubnet", "AzureFirewallManagementSubnet"] {
+            let found = in_service_subnet(subnet, "10.0.0.10", false);
+            assert_eq!(found.len(), 1, "{subnet}: {found:?}");
+            assert!(found[0].ends_with("no appliance can have it"), "{}", found[0]);
+        }
+        assert_eq!(
+            in_service_subnet("GatewaySubnet", "10.0.0.10", false),
+            ["the next hop 10.0.0.10 of route `rt.x` lies in subnet `GatewaySubnet` of hub `core` (10.0.0.0/26), which Azure keeps for a VPN or ExpressRoute gateway: no appliance can have it"]
+        );
+        assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.4", true).is_empty());
+        assert_eq!(
+            in_service_subnet("AzureFirewallSubnet", "10.0.0.5", true),
+            ["the next hop 10.0.0.5 of route `rt.x` lies in `AzureFirewallSubnet` of hub `core` (10.0.0.0/26), where only the firewall forwards traffic, but is not its address"]
+        );
+        // A firewall the plan does not deploy takes the same address.
+        assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.4", false).is_empty());
+        assert_eq!(in_service_subnet("AzureFirewallSubnet", "10.0.0.5", false).len(), 1);
+        // Any other subnet is an appliance's.
+        assert!(in_service_subnet("appliances", "10.0.0.10", false).is_empty());
     }
 }

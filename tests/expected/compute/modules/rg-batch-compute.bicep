@@ -158,10 +158,16 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
         ]
       }
       securityProfile: {
+        encryptionAtHost: true
         securityType: 'TrustedLaunch'
         uefiSettings: {
           secureBootEnabled: true
           vTpmEnabled: true
+        }
+      }
+      diagnosticsProfile: {
+        bootDiagnostics: {
+          enabled: true
         }
       }
       extensionProfile: {

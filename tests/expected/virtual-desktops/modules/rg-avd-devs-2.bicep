@@ -86,6 +86,19 @@ resource vm_devs_1 'Microsoft.Compute/virtualMachines@2026-03-01' = {
         }
       ]
     }
+    securityProfile: {
+      encryptionAtHost: true
+      securityType: 'TrustedLaunch'
+      uefiSettings: {
+        secureBootEnabled: true
+        vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
+      }
+    }
     licenseType: 'Windows_Client'
   }
 }
@@ -219,6 +232,19 @@ resource vm_devs_2 'Microsoft.Compute/virtualMachines@2026-03-01' = {
         }
       ]
     }
+    securityProfile: {
+      encryptionAtHost: true
+      securityType: 'TrustedLaunch'
+      uefiSettings: {
+        secureBootEnabled: true
+        vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
+      }
+    }
     licenseType: 'Windows_Client'
   }
 }
@@ -351,6 +377,19 @@ resource vm_devs_3 'Microsoft.Compute/virtualMachines@2026-03-01' = {
           }
         }
       ]
+    }
+    securityProfile: {
+      encryptionAtHost: true
+      securityType: 'TrustedLaunch'
+      uefiSettings: {
+        secureBootEnabled: true
+        vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
+      }
     }
     licenseType: 'Windows_Client'
   }

@@ -86,10 +86,16 @@ resource vm_fin_1 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
         vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
       }
     }
     licenseType: 'Windows_Client'
@@ -219,10 +225,16 @@ resource vm_fin_2 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
         vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
       }
     }
     licenseType: 'Windows_Client'
@@ -352,10 +364,16 @@ resource vm_fin_3 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
         vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
       }
     }
     licenseType: 'Windows_Client'
@@ -485,10 +503,16 @@ resource vm_fin_4 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
         vTpmEnabled: true
+      }
+    }
+    diagnosticsProfile: {
+      bootDiagnostics: {
+        enabled: true
       }
     }
     licenseType: 'Windows_Client'
