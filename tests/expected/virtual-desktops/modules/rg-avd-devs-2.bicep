@@ -86,6 +86,9 @@ resource vm_devs_1 'Microsoft.Compute/virtualMachines@2026-03-01' = {
         }
       ]
     }
+    securityProfile: {
+      securityType: 'Standard'
+    }
     licenseType: 'Windows_Client'
   }
 }
@@ -219,6 +222,9 @@ resource vm_devs_2 'Microsoft.Compute/virtualMachines@2026-03-01' = {
         }
       ]
     }
+    securityProfile: {
+      securityType: 'Standard'
+    }
     licenseType: 'Windows_Client'
   }
 }
@@ -351,6 +357,9 @@ resource vm_devs_3 'Microsoft.Compute/virtualMachines@2026-03-01' = {
           }
         }
       ]
+    }
+    securityProfile: {
+      securityType: 'Standard'
     }
     licenseType: 'Windows_Client'
   }
