@@ -1057,6 +1057,18 @@ mod lowering_tests {
         assert_eq!(get(&fixed_resource.properties, &["ipConfigurations", "0", "properties", "privateIPAllocationMethod"]), &Prop::str("Static"));
     }
 
+    /// The security type is written whatever the plan says, so that a
+    /// machine never rests on the default of an API version.
+    #[test]
+    fn every_machine_writes_its_security_type() {
+        let plan = plan(&format!("{}{}", linux("compute", "plain", ""), linux("compute", "trusted", "trusted_launch = true")));
+        let (_, plain) = find(&plan, &["plain"]);
+        assert_eq!(get(&plain.properties, &["securityProfile", "securityType"]), &Prop::str("Standard"));
+        let (_, trusted) = find(&plan, &["trusted"]);
+        assert_eq!(get(&trusted.properties, &["securityProfile", "securityType"]), &Prop::str("TrustedLaunch"));
+        assert_eq!(get(&trusted.properties, &["securityProfile", "uefiSettings", "vTpmEnabled"]), &Prop::Bool(true));
+    }
+
     #[test]
     fn availability_sets_and_placement_groups() {
         let plan = plan(&linux("compute", "db", "count = 2\n availability_set = true\n proximity_placement_group = true"));
