@@ -677,9 +677,15 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &'static str, computer
     Prop::Object(profile)
 }
 
-/// The security profile of a machine block, when it asks for trusted launch or
-/// encryption at host.
-pub fn security_profile(node: &Node) -> Option<Prop> {
+/// The security profile of a machine block: encryption at host when asked
+/// for, and its security type, always written. Without `trusted_launch` the
+/// type is `Standard`, which Compute documents as what an unset type means
+/// (and returns from API 2025-11-01): written, what the machine is never
+/// depends on the API version or a later change of Azure's default
+/// (docs/azure.md). A machine from a gallery image of the plan that is itself
+/// marked for trusted launch is left to the image (`trusted_image`).
+pub fn security_profile(lw: &Lowering, block: NodeId) -> Option<Prop> {
+    let node = lw.model.node(block);
     let mut profile = Object::new();
     if flag(node, "encryption_at_host") {
         profile.insert("encryptionAtHost".into(), Prop::Bool(true));
@@ -687,8 +693,16 @@ pub fn security_profile(node: &Node) -> Option<Prop> {
     if flag(node, "trusted_launch") {
         profile.insert("securityType".into(), Prop::str("TrustedLaunch"));
         profile.insert("uefiSettings".into(), Prop::object([("secureBootEnabled", Prop::Bool(true)), ("vTpmEnabled", Prop::Bool(true))]));
+    } else if !trusted_image(lw, block) {
+        profile.insert("securityType".into(), Prop::str("Standard"));
     }
     (!profile.is_empty()).then_some(Prop::Object(profile))
+}
+
+/// Whether a machine block's image is a gallery image of the plan marked for
+/// trusted launch.
+fn trusted_image(lw: &Lowering, block: NodeId) -> bool {
+    gallery_image(lw, block).is_some_and(|(image, _)| flag(lw.model.node(image), "trusted_launch"))
 }
 
 /// `diagnosticsProfile` with managed boot diagnostics, when asked for.
@@ -867,7 +881,7 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
             ])]),
         )]),
     );
-    if let Some(security) = security_profile(node) {
+    if let Some(security) = security_profile(lw, block) {
         properties.insert("securityProfile".into(), security);
     }
     if let Some(diagnostics) = diagnostics_profile(node) {
@@ -1041,6 +1055,18 @@ mod lowering_tests {
         assert!(endpoint.depends_on.contains(&fixed), "{:?}", endpoint.depends_on);
         let (_, fixed_resource) = find(&plan, &["fixed-nic"]);
         assert_eq!(get(&fixed_resource.properties, &["ipConfigurations", "0", "properties", "privateIPAllocationMethod"]), &Prop::str("Static"));
+    }
+
+    /// The security type is written whatever the plan says, so that a
+    /// machine never rests on the default of an API version.
+    #[test]
+    fn every_machine_writes_its_security_type() {
+        let plan = plan(&format!("{}{}", linux("compute", "plain", ""), linux("compute", "trusted", "trusted_launch = true")));
+        let (_, plain) = find(&plan, &["plain"]);
+        assert_eq!(get(&plain.properties, &["securityProfile", "securityType"]), &Prop::str("Standard"));
+        let (_, trusted) = find(&plan, &["trusted"]);
+        assert_eq!(get(&trusted.properties, &["securityProfile", "securityType"]), &Prop::str("TrustedLaunch"));
+        assert_eq!(get(&trusted.properties, &["securityProfile", "uefiSettings", "vTpmEnabled"]), &Prop::Bool(true));
     }
 
     #[test]

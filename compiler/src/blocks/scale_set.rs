@@ -443,7 +443,7 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     profile.insert("osProfile".into(), compute::os_profile(lw, block, "computerNamePrefix", name.clone()));
     profile.insert("storageProfile".into(), compute::storage_profile(lw, block, None));
     profile.insert("networkProfile".into(), network_profile);
-    if let Some(security) = compute::security_profile(node) {
+    if let Some(security) = compute::security_profile(lw, block) {
         profile.insert("securityProfile".into(), security);
     }
     if let Some(diagnostics) = compute::diagnostics_profile(node) {
