@@ -91,8 +91,10 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
         out.push_str(&format!("\n\nRegion: `{location}`"));
     }
     if node.is("firewall") {
-        if let Some(ip) = node.parent.and_then(|hub| crate::blocks::network::firewall_private_ip(model, hub)) {
-            out.push_str(&format!("\n\nPrivate IP address: `{ip}` (the fourth address of `AzureFirewallSubnet`)"));
+        if let Some(subnet) = node.parent.and_then(|hub| crate::blocks::network::firewall_subnet(model, hub)) {
+            out.push_str(&format!(
+                "\n\nPrivate IP address: assigned by Azure from `AzureFirewallSubnet` (`{subnet}`); the routes ashlar derives for the hub's spokes read it from the deployed firewall"
+            ));
         }
     }
     let policies = policies_over(analysis, id);

@@ -98,7 +98,13 @@ fn spokes_behind_a_firewall_route_everything_else_to_its_address() {
     assert_eq!(route_table.resource_group, "rg-app1");
     assert_eq!(str_at(&route_table.properties, "routes.0.properties.addressPrefix"), "0.0.0.0/0");
     assert_eq!(str_at(&route_table.properties, "routes.0.properties.nextHopType"), "VirtualAppliance");
-    assert_eq!(str_at(&route_table.properties, "routes.0.properties.nextHopIpAddress"), "10.0.0.68");
+    // The firewall's address, which Azure assigns, read from the deployed firewall.
+    let (firewall, _) = find(&plan, "Microsoft.Network/azureFirewalls", "core-firewall");
+    assert_eq!(
+        at(&route_table.properties, "routes.0.properties.nextHopIpAddress"),
+        &Prop::Reference { resource: firewall, property: "ipConfigurations[0].properties.privateIPAddress" }
+    );
+    assert!(route_table.depends_on.contains(&firewall), "{:?}", route_table.depends_on);
     let (_, vnet) = find(&plan, "Microsoft.Network/virtualNetworks", "app1");
     assert!(vnet.depends_on.contains(&table));
     let attached: Vec<bool> = match at(&vnet.properties, "subnets") {
@@ -110,9 +116,9 @@ fn spokes_behind_a_firewall_route_everything_else_to_its_address() {
     // A spoke without subnets gets no table; the hub gets none.
     assert_eq!(of_type(&plan, "Microsoft.Network/routeTables").count(), 1);
     let model = ashlar::analyze_text(&format!("{HEAD}{HUB} firewall {{ }}\n}}\n"), Path::new(".")).model;
-    assert_eq!(ashlar::blocks::network::firewall_private_ip(&model, model.names["core"]), Some("10.0.0.68".parse().unwrap()));
+    assert_eq!(ashlar::blocks::network::firewall_subnet(&model, model.names["core"]), Some("10.0.0.64/26".parse().unwrap()));
     let model = ashlar::analyze_text(&format!("{HEAD}{HUB}}}\n"), Path::new(".")).model;
-    assert_eq!(ashlar::blocks::network::firewall_private_ip(&model, model.names["core"]), None, "no firewall, no address");
+    assert_eq!(ashlar::blocks::network::firewall_subnet(&model, model.names["core"]), None, "no firewall, no firewall subnet");
 }
 
 #[test]

@@ -162,7 +162,7 @@ fn diagnostics_hover_definition_and_completion() {
     let hover = c.request("textDocument/hover", c.at("network.ashlar", 8, 10));
     insta::assert_snapshot!("hover_auto_subnet", hover["contents"]["value"].as_str().unwrap());
     let hover = c.request("textDocument/hover", c.at("network.ashlar", 9, 3));
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("`10.0.0.68`"), "{hover}");
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("assigned by Azure from `AzureFirewallSubnet` (`10.0.0.64/26`)"), "{hover}");
     let hover = c.request("textDocument/hover", c.at("network.ashlar", 6, 4));
     assert!(hover["contents"]["value"].as_str().unwrap().starts_with("`address_space`"), "{hover}");
 

@@ -455,6 +455,27 @@ pub fn zone_list(zones: &[i64]) -> Prop {
     Prop::Array(zones.iter().map(|z| Prop::str(z.to_string())).collect())
 }
 
+/// The `zones` of a load balancer's frontend (and of its public address) for
+/// machines in `zones`: none for machines in no zone, the machines' zone when
+/// they are all in one, and all three zones when they are spread over several.
+/// Azure makes a frontend given more than one zone zone-redundant ("when
+/// multiple zones are specified in a region with Availability Zones, a
+/// zone-redundant resource is created", <https://azure.microsoft.com/updates/zone-behavior-change/>),
+/// and a zone-redundant frontend "survives zone failure by using dedicated
+/// infrastructure in all the zones simultaneously"
+/// (<https://learn.microsoft.com/azure/reliability/migrate-load-balancer>); a
+/// region with availability zones has at least three
+/// (<https://learn.microsoft.com/azure/reliability/reliability-load-balancer>).
+/// So ashlar writes what Azure does, `["1", "2", "3"]`, rather than the
+/// machines' two zones, which would read as a frontend in those two only.
+pub fn frontend_zones(zones: &[i64]) -> Option<Prop> {
+    match zones {
+        [] => None,
+        [zone] => Some(zone_list(&[*zone])),
+        _ => Some(zone_list(&[1, 2, 3])),
+    }
+}
+
 /// A machine block's `load_balancer`, lowered: its public IP address when
 /// public, and the Standard load balancer with one frontend, one backend pool,
 /// a TCP probe and a rule per port. Returns the load balancer and the
@@ -473,8 +494,8 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
     if public {
         let mut pip = place.resource(format!("pip_{owner}"), PUBLIC_IP, lw.names.public_ip(&name, block));
         pip.top.insert("sku".into(), Prop::object([("name", Prop::str("Standard")), ("tier", Prop::str("Regional"))]));
-        if !place.zones.is_empty() {
-            pip.top.insert("zones".into(), zone_list(&place.zones));
+        if let Some(zones) = frontend_zones(&place.zones) {
+            pip.top.insert("zones".into(), zones);
         }
         pip.properties = Prop::object([("publicIPAddressVersion", Prop::str("IPv4")), ("publicIPAllocationMethod", Prop::str("Static"))]);
         let pip = lw.push(pip);
@@ -491,8 +512,8 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
                 ("privateIPAddressVersion", Prop::str("IPv4")),
             ]),
         );
-        if !place.zones.is_empty() {
-            frontend.insert("zones".into(), zone_list(&place.zones));
+        if let Some(zones) = frontend_zones(&place.zones) {
+            frontend.insert("zones".into(), zones);
         }
         depends_on.extend(place.joins(lw));
     }
@@ -979,6 +1000,7 @@ fn waits_for(lw: &Lowering, resource: ResourceId, other: ResourceId) -> bool {
 
 #[cfg(test)]
 mod lowering_tests {
+    use super::{frontend_zones, zone_list};
     use crate::check::test_support::{linux, windows, SSH_KEY};
     use crate::lower::ir::{AzurePlan, Prop, Resource};
 
@@ -1006,6 +1028,20 @@ mod lowering_tests {
     }
 
     #[test]
+    fn a_frontend_is_zonal_in_one_zone_and_zone_redundant_in_several() {
+        assert_eq!(frontend_zones(&[]), None);
+        assert_eq!(frontend_zones(&[2]), Some(zone_list(&[2])));
+        assert_eq!(frontend_zones(&[1, 2]), Some(zone_list(&[1, 2, 3])));
+        assert_eq!(frontend_zones(&[3, 1, 2]), Some(zone_list(&[1, 2, 3])));
+        // A public load balancer's address follows its frontend.
+        let plan = plan(&windows("compute", "web", "count = 2\n zones = [1, 3]\n load_balancer public { ports = [443] }"));
+        let (_, lb) = find(&plan, &["web"]);
+        assert!(!matches!(&lb.properties, Prop::Object(o) if o.contains_key("zones")));
+        let pip = plan.resources.iter().find(|r| r.resource_type == "Microsoft.Network/publicIPAddresses").expect("the frontend's address");
+        assert_eq!(pip.top["zones"], zone_list(&[1, 2, 3]));
+    }
+
+    #[test]
     fn machines_spread_over_zones_behind_their_load_balancer() {
         let plan = plan(&windows("compute", "web", "count = 3\n zones = [1, 2]\n load_balancer private { ports = [443] }"));
         let (vnet, _) = find(&plan, &["app1"]);
@@ -1017,6 +1053,8 @@ mod lowering_tests {
         assert_eq!(lb_resource.depends_on, [vnet, peering]);
         let zones: Vec<&Prop> = ["web-1", "web-2", "web-3"].iter().map(|m| &find(&plan, &[m]).1.top["zones"]).collect();
         assert_eq!(zones, [&Prop::Array(vec![Prop::str("1")]), &Prop::Array(vec![Prop::str("2")]), &Prop::Array(vec![Prop::str("1")])]);
+        // Machines in two zones: the frontend is zone-redundant, which Azure serves from every zone.
+        assert_eq!(get(&lb_resource.properties, &["frontendIPConfigurations", "0", "zones"]), &zone_list(&[1, 2, 3]));
         let (nic, nic_resource) = find(&plan, &["web-2-nic"]);
         assert_eq!(nic_resource.depends_on, [vnet, peering, lb]);
         assert_eq!(

@@ -15,7 +15,7 @@
 //! the Internet read it.
 
 use crate::blocks::compute;
-use crate::blocks::network::{firewall_private_ip, hub_next_hop};
+use crate::blocks::network::{firewall_subnet, hub_next_hop, HubNextHop};
 use crate::blocks::routing;
 use crate::model::{Model, NodeId, Typed};
 use std::collections::HashMap;
@@ -72,8 +72,10 @@ pub enum NoWayOut {
 /// The ways out of a plan's subnets, found once for the plan.
 pub struct Egress<'a> {
     model: &'a Model,
-    /// The private addresses of the plan's Azure Firewalls, to their hubs.
-    firewalls: HashMap<IpAddr, NodeId>,
+    /// The `AzureFirewallSubnet` of each hub with an Azure Firewall, and the
+    /// hub: Azure gives the firewall an address of that subnet, where nothing
+    /// else forwards traffic.
+    firewalls: Vec<(ipnet::IpNet, NodeId)>,
     /// The frontend addresses of appliances' load balancers, to the appliance.
     appliances: HashMap<IpAddr, NodeId>,
 }
@@ -83,12 +85,12 @@ const MAX_HOPS: usize = 4;
 
 impl<'a> Egress<'a> {
     pub fn new(model: &'a Model) -> Egress<'a> {
-        let mut firewalls = HashMap::new();
+        let mut firewalls = Vec::new();
         let mut appliances = HashMap::new();
         let frontends = compute::frontend_ips(model);
         for (hub, node) in model.of_kind("hub") {
-            if let Some(ip) = firewall_private_ip(model, hub) {
-                firewalls.insert(ip, hub);
+            if let Some(subnet) = firewall_subnet(model, hub) {
+                firewalls.push((subnet, hub));
             }
             let Some(appliance) = node.reference("appliance") else { continue };
             if let Some(ip) = compute::load_balancer(model, appliance).and_then(|lb| frontends.get(&lb)) {
@@ -169,12 +171,14 @@ impl<'a> Egress<'a> {
             return None;
         }
         let hub = network.reference("hub")?;
-        let (ip, _) = hub_next_hop(model, hub)?;
-        Some(self.appliance_at(ip))
+        match hub_next_hop(model, hub)? {
+            HubNextHop::Firewall(_) => Some(DefaultRoute::Firewall(hub)),
+            HubNextHop::Appliance(ip) => Some(self.appliance_at(ip)),
+        }
     }
 
     fn appliance_at(&self, ip: IpAddr) -> DefaultRoute {
-        if let Some(&hub) = self.firewalls.get(&ip) {
+        if let Some(&(_, hub)) = self.firewalls.iter().find(|(subnet, _)| subnet.contains(&ip)) {
             DefaultRoute::Firewall(hub)
         } else if let Some(&appliance) = self.appliances.get(&ip) {
             DefaultRoute::Appliance(appliance)

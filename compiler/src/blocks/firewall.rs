@@ -18,6 +18,7 @@ use super::endpoints::{nested, zone_list, HubPlace};
 use super::phrase::Words;
 use crate::ast::{self, Term, ValueKind};
 use crate::blocks::lowering::Lowering;
+use crate::blocks::network::HubNextHop;
 use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
@@ -514,13 +515,16 @@ fn is_port_range(s: &str) -> bool {
 /// not in a peered network (0.0.0.0/0) to the firewall's private IP address,
 /// attached to each subnet that has no route table of its own. Azure's
 /// reserved subnets are left alone: Bastion's and the gateways' do not take
-/// such a route. Runs before the virtual networks, which attach it.
+/// such a route. Runs before the virtual networks, which attach it; a route to
+/// a firewall gets its address from [`read_firewall_addresses`], once the
+/// firewall is lowered.
 pub fn lower_firewall_routes(lw: &mut Lowering) {
     let spokes: Vec<NodeId> = lw.model.of_kind("spoke").map(|(id, _)| id).collect();
     for spoke in spokes {
         let node = lw.model.node(spoke);
         let Some(hub) = node.reference("hub") else { continue };
-        let Some((next_hop, via)) = crate::blocks::network::hub_next_hop(lw.model, hub) else { continue };
+        let Some(next_hop) = crate::blocks::network::hub_next_hop(lw.model, hub) else { continue };
+        let via = next_hop.via();
         let subnets: Vec<NodeId> = node
             .children
             .iter()
@@ -534,17 +538,6 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
             continue;
         }
         let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), spoke);
-        let route = Prop::object([
-            ("name", Prop::str(format!("default-via-{via}"))),
-            (
-                "properties",
-                Prop::object([
-                    ("addressPrefix", Prop::str("0.0.0.0/0")),
-                    ("nextHopType", Prop::str("VirtualAppliance")),
-                    ("nextHopIpAddress", Prop::str(next_hop.to_string())),
-                ]),
-            ),
-        ]);
         let mut resource = Resource::new(
             format!("rt_{}_to_{via}", node.name()),
             ROUTE_TABLE,
@@ -554,12 +547,54 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
             lw.model.tags(spoke),
             spoke,
         );
-        resource.properties = Prop::object([("routes", Prop::Array(vec![route])), ("disableBgpRoutePropagation", Prop::Bool(false))]);
+        let routes = match next_hop {
+            HubNextHop::Appliance(ip) => vec![default_route(via, Prop::str(ip.to_string()))],
+            // Filled in by `read_firewall_addresses`.
+            HubNextHop::Firewall(_) => Vec::new(),
+        };
+        resource.properties = Prop::object([("routes", Prop::Array(routes)), ("disableBgpRoutePropagation", Prop::Bool(false))]);
         let table = lw.push(resource);
+        if let HubNextHop::Firewall(firewall) = next_hop {
+            lw.firewall_route_tables.push((table, firewall));
+        }
         for subnet in subnets {
             lw.subnet_route_tables.insert(subnet, table);
         }
     }
+}
+
+/// The property of a deployed Azure Firewall that holds its private address,
+/// the next hop of user-defined routes: `privateIPAddress` of its first (and
+/// only) IP configuration, which Azure assigns.
+pub const FIREWALL_PRIVATE_ADDRESS: &str = "ipConfigurations[0].properties.privateIPAddress";
+
+/// The route tables [`lower_firewall_routes`] made for spokes of a hub with a
+/// firewall get their default route, to the firewall's private address read
+/// from the deployed firewall (`reference()` in ARM, the firewall's properties
+/// in Bicep), and wait for the firewall. Runs after [`lower_firewalls`].
+pub fn read_firewall_addresses(lw: &mut Lowering) {
+    for (table, firewall_block) in std::mem::take(&mut lw.firewall_route_tables) {
+        // A model free of errors lowers every firewall.
+        let Some(&firewall) = lw.primary.get(&firewall_block) else { continue };
+        let address = Prop::Reference { resource: firewall, property: FIREWALL_PRIVATE_ADDRESS };
+        let resource = &mut lw.plan.resources[table];
+        resource.properties =
+            Prop::object([("routes", Prop::Array(vec![default_route("firewall", address)])), ("disableBgpRoutePropagation", Prop::Bool(false))]);
+        if !resource.depends_on.contains(&firewall) {
+            resource.depends_on.push(firewall);
+        }
+    }
+}
+
+/// `default-via-<via>`: 0.0.0.0/0 to a virtual appliance at `next_hop`.
+fn default_route(via: &str, next_hop: Prop) -> Prop {
+    Prop::object([
+        ("name", Prop::str(format!("default-via-{via}"))),
+        (
+            "properties",
+            Prop::object([("addressPrefix", Prop::str("0.0.0.0/0")), ("nextHopType", Prop::str("VirtualAppliance")), ("nextHopIpAddress", next_hop)]),
+        ),
+    ])
 }
 
 /// Each hub's `firewall`: public IP addresses, a firewall policy with a rule

@@ -16,6 +16,7 @@ impl<'a> Lowering<'a> {
             plan: AzurePlan::default(),
             primary: IndexMap::new(),
             subnet_route_tables: IndexMap::new(),
+            firewall_route_tables: Vec::new(),
             last_on: IndexMap::new(),
             symbols: IndexMap::new(),
         };
@@ -43,6 +44,9 @@ pub struct Lowering<'a> {
     pub primary: IndexMap<NodeId, ResourceId>,
     /// The route table of each subnet that has one, for the virtual network's pass to attach.
     pub subnet_route_tables: IndexMap<NodeId, ResourceId>,
+    /// The route tables derived for spokes whose default route goes to their
+    /// hub's firewall (the `firewall` block), which read its address once it is lowered.
+    pub firewall_route_tables: Vec<(ResourceId, NodeId)>,
     /// The last child operation queued on each resource; see [`Lowering::after_last_on`].
     last_on: IndexMap<ResourceId, ResourceId>,
     /// Symbols in use, to keep them unique.

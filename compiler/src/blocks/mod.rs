@@ -53,6 +53,7 @@ pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnosti
     network::lower_networks(&mut lowering);
     gateway::lower_gateways(&mut lowering);
     firewall::lower_firewalls(&mut lowering);
+    firewall::read_firewall_addresses(&mut lowering);
     bastion::lower_bastions(&mut lowering);
     network::lower_peerings(&mut lowering);
     private_dns::lower_private_dns(&mut lowering);

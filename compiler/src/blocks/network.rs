@@ -365,29 +365,57 @@ pub fn connected_groups(model: &crate::model::Model) -> indexmap::IndexMap<crate
     networks.iter().map(|&n| (n, root(&mut parent, n))).collect()
 }
 
-/// The private IP address Azure Firewall takes in its subnet: the first one
-/// Azure does not keep, the subnet's fourth after its network address
-/// (10.0.0.68 in 10.0.0.64/26). `None` unless the hub has a `firewall` and an
-/// `AzureFirewallSubnet` with a prefix.
-pub fn firewall_private_ip(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<std::net::IpAddr> {
+/// The prefix of a hub's `AzureFirewallSubnet` when the hub has a `firewall`.
+///
+/// Azure gives the firewall its private address when it deploys it, from this
+/// subnet: the template reference documents `privateIPAddress` of an Azure
+/// Firewall's IP configuration as read-only, "The Firewall Internal Load
+/// Balancer IP to be used as the next hop in User Defined Routes"
+/// (<https://learn.microsoft.com/javascript/api/@azure/arm-network/azurefirewallipconfiguration>:
+/// "It can only be populated by the server"), and no Microsoft page says which
+/// address of the subnet it is. So ashlar never guesses it: the routes it
+/// derives for spokes read it from the deployed firewall ([`HubNextHop`]), and
+/// the checks take an address of this subnet, where only the firewall forwards
+/// traffic, for the firewall's.
+pub fn firewall_subnet(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<ipnet::IpNet> {
     let node = model.node(hub);
     node.children.iter().find(|&&c| model.node(c).is("firewall"))?;
     let subnet = node.children.iter().copied().find(|&c| model.node(c).is("subnet") && model.node(c).name() == "AzureFirewallSubnet")?;
-    match model.subnet_prefix(subnet)? {
-        ipnet::IpNet::V4(net) => Some(std::net::Ipv4Addr::from(u32::from(net.network()).checked_add(4)?).into()),
-        ipnet::IpNet::V6(_) => None,
+    model.subnet_prefix(subnet)
+}
+
+/// Where a hub's spokes send their default route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HubNextHop {
+    /// The hub's Azure Firewall (the `firewall` block): its private address,
+    /// which Azure assigns, is read from the firewall when the route table
+    /// deploys.
+    Firewall(crate::model::NodeId),
+    /// The frontend of the hub's `appliance` load balancer, an address ashlar
+    /// gives it (static).
+    Appliance(std::net::IpAddr),
+}
+
+impl HubNextHop {
+    /// `firewall` or `appliance`: what the route is named after.
+    pub fn via(&self) -> &'static str {
+        match self {
+            HubNextHop::Firewall(_) => "firewall",
+            HubNextHop::Appliance(_) => "appliance",
+        }
     }
 }
 
-/// Where a hub's spokes send their default route: the firewall's private
-/// address, else the frontend of the hub's `appliance` load balancer.
-pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<(std::net::IpAddr, &'static str)> {
-    if let Some(ip) = firewall_private_ip(model, hub) {
-        return Some((ip, "firewall"));
+/// Where a hub's spokes send their default route: the hub's firewall, else the
+/// frontend of the hub's `appliance` load balancer.
+pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> Option<HubNextHop> {
+    let node = model.node(hub);
+    if let Some(&firewall) = node.children.iter().find(|&&c| model.node(c).is("firewall")) {
+        return Some(HubNextHop::Firewall(firewall));
     }
-    let appliance = model.node(hub).reference("appliance")?;
+    let appliance = node.reference("appliance")?;
     let balancer = crate::blocks::compute::load_balancer(model, appliance)?;
-    crate::blocks::compute::frontend_ips(model).get(&balancer).map(|ip| (*ip, "appliance"))
+    crate::blocks::compute::frontend_ips(model).get(&balancer).map(|ip| HubNextHop::Appliance(*ip))
 }
 
 #[cfg(test)]

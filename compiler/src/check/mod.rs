@@ -132,6 +132,7 @@ pub const CHECKS: &[Check] = &[
     machines::placement_conflict::CHECK,
     machines::image_generation::CHECK,
     machines::accelerated_networking::CHECK,
+    machines::size_limits::CHECK,
     machines::image_os_mismatch::CHECK,
     machines::machine_login::CHECK,
     machines::static_ip::CHECK,

@@ -42,21 +42,6 @@ resource kv_kv_core_security 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   scope: resourceGroup('rg-core-security')
 }
 
-module deploy_rg_app1_network 'modules/rg-app1-network.bicep' = {
-  name: 'ashlar-rg-app1-network'
-  scope: rg_app1_network
-}
-
-module deploy_rg_app2_network 'modules/rg-app2-network.bicep' = {
-  name: 'ashlar-rg-app2-network'
-  scope: rg_app2_network
-}
-
-module deploy_rg_data_network 'modules/rg-data-network.bicep' = {
-  name: 'ashlar-rg-data-network'
-  scope: rg_data_network
-}
-
 module deploy_rg_core_network 'modules/rg-core-network.bicep' = {
   name: 'ashlar-rg-core-network'
   scope: rg_core_network
@@ -65,14 +50,38 @@ module deploy_rg_core_network 'modules/rg-core-network.bicep' = {
   }
 }
 
+module deploy_rg_app1_network 'modules/rg-app1-network.bicep' = {
+  name: 'ashlar-rg-app1-network'
+  scope: rg_app1_network
+  dependsOn: [
+    deploy_rg_core_network
+  ]
+}
+
+module deploy_rg_app2_network 'modules/rg-app2-network.bicep' = {
+  name: 'ashlar-rg-app2-network'
+  scope: rg_app2_network
+  dependsOn: [
+    deploy_rg_core_network
+  ]
+}
+
+module deploy_rg_data_network 'modules/rg-data-network.bicep' = {
+  name: 'ashlar-rg-data-network'
+  scope: rg_data_network
+  dependsOn: [
+    deploy_rg_core_network
+  ]
+}
+
 module deploy_rg_core_network_2 'modules/rg-core-network-2.bicep' = {
   name: 'ashlar-rg-core-network-2'
   scope: rg_core_network
   dependsOn: [
+    deploy_rg_core_network
     deploy_rg_app1_network
     deploy_rg_app2_network
     deploy_rg_data_network
-    deploy_rg_core_network
   ]
 }
 
@@ -80,8 +89,8 @@ module deploy_rg_app1_network_2 'modules/rg-app1-network-2.bicep' = {
   name: 'ashlar-rg-app1-network-2'
   scope: rg_app1_network
   dependsOn: [
-    deploy_rg_app1_network
     deploy_rg_core_network
+    deploy_rg_app1_network
     deploy_rg_core_network_2
   ]
 }
@@ -90,8 +99,8 @@ module deploy_rg_app2_network_2 'modules/rg-app2-network-2.bicep' = {
   name: 'ashlar-rg-app2-network-2'
   scope: rg_app2_network
   dependsOn: [
-    deploy_rg_app2_network
     deploy_rg_core_network
+    deploy_rg_app2_network
     deploy_rg_core_network_2
   ]
 }
@@ -100,8 +109,8 @@ module deploy_rg_data_network_2 'modules/rg-data-network-2.bicep' = {
   name: 'ashlar-rg-data-network-2'
   scope: rg_data_network
   dependsOn: [
-    deploy_rg_data_network
     deploy_rg_core_network
+    deploy_rg_data_network
     deploy_rg_core_network_2
   ]
 }

@@ -1,6 +1,8 @@
 use std::collections::{HashMap, HashSet};
 
-use crate::azure::limits::{thousands, Limit, DNS_SERVERS_PER_NETWORK, PEERINGS_PER_NETWORK, PRIVATE_ENDPOINTS_PER_NETWORK, SUBNETS_PER_NETWORK};
+use crate::azure::limits::{
+    thousands, Limit, DNS_SERVERS_PER_NETWORK, LINKS_PER_PRIVATE_DNS_ZONE, PEERINGS_PER_NETWORK, PRIVATE_ENDPOINTS_PER_NETWORK, SUBNETS_PER_NETWORK,
+};
 use crate::blocks::{network, private_dns};
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -15,7 +17,9 @@ declare_codes! {
     /// "Virtual network peerings per virtual network": one for each network it
     /// is peered with through `peer`, `hub` or a spoke's `hub`), DNS servers
     /// (20, "DNS servers per virtual network") and private endpoints in its
-    /// subnets (1,000, "Number of private endpoints per virtual network").
+    /// subnets (1,000, "Number of private endpoints per virtual network"); and
+    /// a `private_dns` zone linked to more networks (`link`) than Azure takes
+    /// (1,000, "Virtual Network Links per private DNS zone").
     /// The numbers are Microsoft's "Azure subscription and service limits,
     /// quotas, and constraints" (`compiler/src/azure/limits.rs` cites the
     /// sections and their commits).
@@ -94,6 +98,16 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    for (zone, node) in model.of_kind("private_dns") {
+        let links = node.list("link").len();
+        if links > LINKS_PER_PRIVATE_DNS_ZONE.max {
+            let span = node.get("link").map_or(node.head, |a| a.span);
+            out.push(
+                over(&LINKS_PER_PRIVATE_DNS_ZONE, links, &model.describe(zone), "virtual network links", span)
+                    .with_help("resolve the zone in a hub's network and have spokes use the hub's DNS, rather than linking every spoke"),
+            );
+        }
+    }
 }
 
 fn over(limit: &Limit, count: usize, what: &str, items: &str, span: crate::source::Span) -> Diagnostic {
@@ -138,6 +152,43 @@ mod tests {
         assert_eq!(
             messages(&text, "ASH209"),
             ["vnet `hubnet` has 501 peerings: Azure allows 500 (\"Virtual network peerings per virtual network\", Azure subscription and service limits)"]
+        );
+    }
+
+    #[test]
+    fn private_endpoints_and_dns_zone_links_are_counted() {
+        let settings = "settings {\n  location = uksouth\n}\n";
+        let endpoints = |n: usize| {
+            let subnets: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "  subnet s{i} 10.{}.{}.0/28 {{\n    private_endpoint pe{i} {{ resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st{i}\"  group = blob }}\n  }}\n",
+                        i / 256,
+                        i % 256
+                    )
+                })
+                .collect();
+            format!("{settings}vnet app {{\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/8]\n{subnets}}}\n")
+        };
+        assert!(messages(&endpoints(1000), "ASH209").is_empty());
+        assert_eq!(
+            messages(&endpoints(1001), "ASH209"),
+            ["vnet `app` has 1,001 private endpoints: Azure allows 1,000 (\"Number of private endpoints per virtual network\", Azure subscription and service limits)"]
+        );
+        let links = |n: usize| {
+            let networks: String = (0..n)
+                .map(|i| format!("vnet n{i} {{\n  resource_group = \"rg\"\n  address_space = [10.{}.{}.0/24]\n}}\n", i / 256, i % 256))
+                .collect();
+            let names: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
+            format!(
+                "{settings}{networks}private_dns blob {{\n  resource_group = \"rg\"\n  zone = \"privatelink.blob.core.windows.net\"\n  link = [{}]\n}}\n",
+                names.join(", ")
+            )
+        };
+        assert!(messages(&links(1000), "ASH209").is_empty());
+        assert_eq!(
+            messages(&links(1001), "ASH209"),
+            ["private_dns `blob` has 1,001 virtual network links: Azure allows 1,000 (\"Virtual Network Links per private DNS zone\", Azure subscription and service limits)"]
         );
     }
 }

@@ -215,7 +215,7 @@ fn subject(model: &Model, plan: &AzurePlan, id: ResourceId) -> Subject {
         "Microsoft.Network/networkSecurityGroups" => plain(model, origin, "network_security_group"),
         "Microsoft.Network/routeTables" if node.is("spoke") => {
             let hub = node.reference("hub").unwrap_or(origin);
-            let via = crate::blocks::network::hub_next_hop(model, hub).map_or("firewall", |(_, via)| via);
+            let via = crate::blocks::network::hub_next_hop(model, hub).map_or("firewall", |h| h.via());
             let whose = format!("derived for {} behind the {via} of hub `{}`", model.describe(origin), model.node(hub).name());
             Subject { whose, span: node.head, fixer: fixer(model, "route_table", origin) }
         }

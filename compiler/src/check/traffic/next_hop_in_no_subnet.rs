@@ -1,5 +1,4 @@
 use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
-use crate::blocks::network::firewall_private_ip;
 use crate::blocks::routing::route;
 use crate::check::traffic::address_in_no_subnet::Spaces;
 use crate::check::{Check, Context};
@@ -15,10 +14,12 @@ declare_codes! {
     /// the address space of one of the plan's hubs or spokes but in none of its
     /// subnets; is one of the addresses Azure keeps in every IPv4 subnet (the
     /// first four and the last); or lies in a subnet a service keeps for itself:
-    /// `GatewaySubnet`, `AzureBastionSubnet`, `RouteServerSubnet`,
-    /// `AzureFirewallManagementSubnet`, and `AzureFirewallSubnet` unless it is
-    /// the address of the hub's firewall (the subnet's fourth address after its
-    /// network address, also for a firewall the plan does not deploy).
+    /// `GatewaySubnet`, `AzureBastionSubnet`, `RouteServerSubnet` or
+    /// `AzureFirewallManagementSubnet`. An address of `AzureFirewallSubnet` is
+    /// taken for the firewall's: Azure assigns the firewall its private address
+    /// from that subnet when it deploys it, and no Microsoft page says which,
+    /// so ashlar claims nothing about it (the routes ashlar derives for a hub's
+    /// spokes read it from the deployed firewall).
     ///
     /// ## Why it matters
     /// No appliance can have such an address, so traffic sent to it is dropped:
@@ -106,8 +107,9 @@ fn reserved(model: &Model, subnets: &crate::check::Prefixes, ip: IpAddr) -> Opti
     ))
 }
 
-/// When `ip` lies in a subnet a service keeps for itself, and is not the
-/// address of the hub's firewall in `AzureFirewallSubnet`: why, and the fix.
+/// When `ip` lies in a subnet a service keeps for itself other than
+/// `AzureFirewallSubnet`, whose addresses are taken for the firewall's: why,
+/// and the fix.
 fn service_subnet(model: &Model, subnets: &crate::check::Prefixes, ip: IpAddr) -> Option<(String, String)> {
     let (net, subnet) = subnets.first_containing(IpNet::from(ip), u8::MAX)?;
     let node = model.node(subnet);
@@ -115,21 +117,8 @@ fn service_subnet(model: &Model, subnets: &crate::check::Prefixes, ip: IpAddr) -
     let service = reserved_subnet_service(name)?;
     let network = node.parent?;
     if name == "AzureFirewallSubnet" {
-        // The firewall's address: the plan's firewall's, else the one Azure
-        // gives a firewall deployed in the subnet by other means.
-        let firewall = firewall_private_ip(model, network).or_else(|| match net {
-            IpNet::V4(v4) => Some(IpAddr::V4(std::net::Ipv4Addr::from(u32::from(v4.network()).checked_add(4)?))),
-            IpNet::V6(_) => None,
-        })?;
-        return (firewall != ip).then(|| {
-            (
-                format!(
-                    "lies in `AzureFirewallSubnet` of {} ({net}), where only the firewall forwards traffic, but is not its address",
-                    model.describe(network)
-                ),
-                format!("send the traffic to the firewall's private address, {firewall}"),
-            )
-        });
+        // The firewall's address, which Azure assigns: not known before it deploys.
+        return None;
     }
     Some((
         format!("lies in subnet `{name}` of {} ({net}), which Azure keeps for {service}: no appliance can have it", model.describe(network)),
@@ -196,14 +185,12 @@ mod tests {
             in_service_subnet("GatewaySubnet", "10.0.0.10", false),
             ["the next hop 10.0.0.10 of route `rt.x` lies in subnet `GatewaySubnet` of hub `core` (10.0.0.0/26), which Azure keeps for a VPN or ExpressRoute gateway: no appliance can have it"]
         );
+        // Azure assigns the firewall one of the subnet's addresses, not known before it deploys.
         assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.4", true).is_empty());
-        assert_eq!(
-            in_service_subnet("AzureFirewallSubnet", "10.0.0.5", true),
-            ["the next hop 10.0.0.5 of route `rt.x` lies in `AzureFirewallSubnet` of hub `core` (10.0.0.0/26), where only the firewall forwards traffic, but is not its address"]
-        );
-        // A firewall the plan does not deploy takes the same address.
-        assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.4", false).is_empty());
-        assert_eq!(in_service_subnet("AzureFirewallSubnet", "10.0.0.5", false).len(), 1);
+        assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.5", true).is_empty());
+        assert!(in_service_subnet("AzureFirewallSubnet", "10.0.0.5", false).is_empty());
+        // Its first four addresses are Azure's, as in every subnet.
+        assert_eq!(in_service_subnet("AzureFirewallSubnet", "10.0.0.1", true).len(), 1);
         // Any other subnet is an appliance's.
         assert!(in_service_subnet("appliances", "10.0.0.10", false).is_empty());
     }

@@ -1,4 +1,4 @@
-use crate::blocks::network::{hub_next_hop, implicit_pair, peers};
+use crate::blocks::network::{hub_next_hop, implicit_pair, peers, HubNextHop};
 use crate::blocks::routing::route;
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -88,7 +88,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The default route a spoke derives to its hub's appliance.
     for (spoke, node) in model.of_kind("spoke") {
         let Some(hub) = node.reference("hub") else { continue };
-        let Some((ip, "appliance")) = hub_next_hop(model, hub) else { continue };
+        let Some(HubNextHop::Appliance(ip)) = hub_next_hop(model, hub) else { continue };
         let homes = homes(model, ip);
         if homes.is_empty() || homes.iter().any(|&h| reaches(model, spoke, h)) {
             continue;

@@ -15,7 +15,7 @@ resource rt_app1_to_firewall 'Microsoft.Network/routeTables@2025-07-01' = {
         properties: {
           addressPrefix: '0.0.0.0/0'
           nextHopType: 'VirtualAppliance'
-          nextHopIpAddress: '10.0.0.68'
+          nextHopIpAddress: reference(resourceId('rg-core-network', 'Microsoft.Network/azureFirewalls', 'afw-core'), '2025-07-01').ipConfigurations[0].properties.privateIPAddress
         }
       }
     ]

@@ -27,6 +27,7 @@ resource lb_nva 'Microsoft.Network/loadBalancers@2025-07-01' = {
         zones: [
           '1'
           '2'
+          '3'
         ]
       }
     ]
