@@ -44,7 +44,7 @@ enum Command {
     /// Checks a plan and reports every problem in it.
     #[command(after_help = "Examples:\n  ashlar check examples/hub-spoke\n  ashlar check plan.ashlar --format json")]
     Check {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder, a folder of plans (each checked by itself), or one .ashlar file.
         plan: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -57,7 +57,7 @@ enum Command {
         after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
     )]
     Build {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
         /// The output folder; replaced as a whole on success. It must be new, empty or
         /// an earlier build's, and never the plan's folder, the working folder or one above them.
@@ -90,7 +90,7 @@ enum Command {
         after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted"
     )]
     Fmt {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A folder (the files of every plan below it) or one .ashlar file.
         path: PathBuf,
         /// Change nothing; exit 1 when a file would change, listing it.
         #[arg(long)]
@@ -99,7 +99,7 @@ enum Command {
     /// Runs the test cases of the plan's policies (`case` blocks) and reports like a test runner.
     #[command(after_help = "Example:\n  ashlar test examples/secured-spokes")]
     Test {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
     },
     /// Runs the language server on standard input and output, for editors.
