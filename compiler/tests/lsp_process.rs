@@ -297,7 +297,8 @@ fn every_protocol_error_leaves_the_server_serving() {
     assert_eq!(s.diagnostics(&spokes, 1), Vec::<Value>::new());
     let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
     // (what, the bytes, the error reply expected: its id and code; None when only logged)
-    let cases: Vec<(&str, Vec<u8>, Option<(Value, i64)>)> = vec![
+    type Case<'a> = (&'a str, Vec<u8>, Option<(Value, i64)>);
+    let cases: Vec<Case> = vec![
         ("a malformed header", b"Content-Length: twelve\r\n\r\n".to_vec(), None),
         ("a header without a colon", b"Content-Length 12\r\n\r\n".to_vec(), None),
         ("invalid JSON", framed("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": "), Some((Value::Null, -32700))),
