@@ -250,9 +250,8 @@ impl Walk<'_> {
             return Ok(());
         }
         if is_dir {
-            // A folder below a folder without a mark is a plan of its own, and
-            // so is a marked folder below a marked one.
-            if !self.marked || is_marked(path) {
+            // A folder below a folder without a mark is a plan of its own.
+            if !self.marked {
                 return Ok(());
             }
             let real = match real {
@@ -261,6 +260,10 @@ impl Walk<'_> {
             };
             if self.open.contains(&real) {
                 self.skip(path, "a link to a folder that holds it; not followed again");
+                return Ok(());
+            }
+            // So is a marked folder below a marked one.
+            if is_marked(path) {
                 return Ok(());
             }
             self.open.push(real);
