@@ -1,4 +1,12 @@
-//! Reading a plan from disk: one `.ashlar` file, or every one below a folder.
+//! Reading a plan from disk: one `.ashlar` file, or the files of a plan folder.
+//!
+//! Which files form a plan: a plan's root is the nearest folder, from a
+//! file's own folder up, that holds `ashlar.toml` or `ashlar.lock` (a marked
+//! plan); else the file's own folder. A marked plan holds the `.ashlar` files
+//! of its folder and of the folders below it, except those below another
+//! marked folder (a nested plan); a folder without a mark holds only its own
+//! files. Plans are never merged: the command line ([`find_plans`]) and the
+//! language server ([`plan_root_of`]) draw the same lines.
 
 use crate::diagnostic::codes::{SKIPPED_PLAN_ENTRY, UNREADABLE_PLAN};
 use crate::diagnostic::Diagnostic;
@@ -64,7 +72,67 @@ impl PlanInput {
 /// Files larger than this are refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Reads a plan: `path` is a `.ashlar` file or a folder searched recursively.
+/// The files that mark a folder as a plan's root.
+pub const PLAN_MARKERS: [&str; 2] = [crate::config::CONFIG_FILE, crate::lockfile::LOCK_FILE];
+
+/// Whether `dir` holds `ashlar.toml` or `ashlar.lock`.
+pub fn is_marked(dir: &Path) -> bool {
+    PLAN_MARKERS.iter().any(|marker| dir.join(marker).is_file())
+}
+
+/// The root of the plan a `.ashlar` file belongs to: the nearest folder, from
+/// its own up, that holds `ashlar.toml` or `ashlar.lock`, else its own folder.
+pub fn plan_root_of(file: &Path) -> PathBuf {
+    let own = plan_folder(file);
+    own.ancestors().find(|dir| is_marked(dir)).map(Path::to_path_buf).unwrap_or(own)
+}
+
+/// The roots of the plans below `top` (itself included), in path order: the
+/// folders that own at least one `.ashlar` file by the rule of [`plan_root_of`],
+/// looking no higher than `top`. Hidden folders are not entered, and links to
+/// folders only when they stay inside `top`. `top` is first when it is one.
+pub fn find_plans(top: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let unreadable = |what: String| Diagnostic::global(&UNREADABLE_PLAN, what);
+    let top_real = top.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", top.display(), io_words(&e))))?;
+    let mut roots = Vec::new();
+    let mut open = vec![top_real.clone()];
+    find_in(top, None, &top_real, &mut open, &mut roots);
+    roots.sort();
+    roots.dedup();
+    Ok(roots)
+}
+
+/// One folder of [`find_plans`]: `owner` is the marked folder above it, if any.
+fn find_in(dir: &Path, owner: Option<&Path>, top_real: &Path, open: &mut Vec<PathBuf>, roots: &mut Vec<PathBuf>) {
+    let owner = if is_marked(dir) { Some(dir) } else { owner };
+    let Ok(listing) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    let mut owns_a_file = false;
+    for entry in entries {
+        if entry.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let Ok(real) = entry.canonicalize() else { continue };
+        if real.is_dir() {
+            if !real.starts_with(top_real) || open.contains(&real) {
+                continue;
+            }
+            open.push(real);
+            find_in(&entry, owner, top_real, open, roots);
+            open.pop();
+        } else if real.is_file() && is_plan_file(&entry) {
+            owns_a_file = true;
+        }
+    }
+    if owns_a_file {
+        roots.push(owner.unwrap_or(dir).to_path_buf());
+    }
+}
+
+/// Reads a plan: `path` is a `.ashlar` file, or the root of a plan (see the
+/// module's documentation): a marked folder with the folders below it that
+/// belong to no nested plan, or a folder without a mark and only its own files.
 ///
 /// Hidden folders (`.git`) are not entered and other hidden files are not
 /// read. Symbolic links are followed only when they stay inside the plan's
@@ -86,11 +154,23 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
         return Ok(PlanInput { root, files, lock, config, ..PlanInput::default() });
     }
     let root_real = path.canonicalize().map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
-    let mut walk = Walk { root: path, root_real: &root_real, files: Vec::new(), skipped: Vec::new(), open: vec![root_real.clone()] };
+    let marked = is_marked(path);
+    let mut walk = Walk { root: path, root_real: &root_real, marked, files: Vec::new(), skipped: Vec::new(), open: vec![root_real.clone()] };
     walk.folder(path).map_err(unreadable)?;
     let Walk { files, skipped, .. } = walk;
     if files.is_empty() {
         let mut why = format!("{} holds no .ashlar file", path.display());
+        let below: Vec<PathBuf> = find_plans(path).unwrap_or_default().into_iter().filter(|r| r != path).collect();
+        if !below.is_empty() {
+            let names: Vec<String> = below.iter().map(|r| r.strip_prefix(path).unwrap_or(r).display().to_string()).collect();
+            why = format!(
+                "{} holds no plan of its own, but {} below it: {}; name one of them",
+                path.display(),
+                plural_plans(below.len()),
+                names.join(", ")
+            );
+            return Err(unreadable(why));
+        }
         if !skipped.is_empty() {
             why.push_str(&format!(
                 " that could be read ({} left out: {})",
@@ -105,10 +185,17 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     Ok(PlanInput { root: path.to_path_buf(), files, lock, config, skipped, ..PlanInput::default() })
 }
 
+/// "1 plan", "3 plans".
+pub fn plural_plans(n: usize) -> String {
+    format!("{n} plan{}", if n == 1 { "" } else { "s" })
+}
+
 /// The walk of a plan folder: its files in name order, depth first, and what it left out.
 struct Walk<'a> {
     root: &'a Path,
     root_real: &'a Path,
+    /// Whether the root holds a mark: only then do folders below it belong to the plan.
+    marked: bool,
     files: Vec<InputFile>,
     skipped: Vec<Diagnostic>,
     /// The real paths of the folders being walked, to notice a link that loops.
@@ -163,12 +250,20 @@ impl Walk<'_> {
             return Ok(());
         }
         if is_dir {
+            // A folder below a folder without a mark is a plan of its own.
+            if !self.marked {
+                return Ok(());
+            }
             let real = match real {
                 Some(real) => real,
                 None => path.canonicalize().map_err(|e| format!("cannot read {}: {}", path.display(), io_words(&e)))?,
             };
             if self.open.contains(&real) {
                 self.skip(path, "a link to a folder that holds it; not followed again");
+                return Ok(());
+            }
+            // So is a marked folder below a marked one.
+            if is_marked(path) {
                 return Ok(());
             }
             self.open.push(real);

@@ -44,7 +44,7 @@ enum Command {
     /// Checks a plan and reports every problem in it.
     #[command(after_help = "Examples:\n  ashlar check examples/hub-spoke\n  ashlar check plan.ashlar --format json")]
     Check {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder, a folder of plans (each checked by itself), or one .ashlar file.
         plan: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -57,7 +57,7 @@ enum Command {
         after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
     )]
     Build {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
         /// The output folder; replaced as a whole on success. It must be new, empty or
         /// an earlier build's, and never the plan's folder, the working folder or one above them.
@@ -90,7 +90,7 @@ enum Command {
         after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted"
     )]
     Fmt {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A folder (the files of every plan below it) or one .ashlar file.
         path: PathBuf,
         /// Change nothing; exit 1 when a file would change, listing it.
         #[arg(long)]
@@ -99,7 +99,7 @@ enum Command {
     /// Runs the test cases of the plan's policies (`case` blocks) and reports like a test runner.
     #[command(after_help = "Example:\n  ashlar test examples/secured-spokes")]
     Test {
-        /// A plan folder (every *.ashlar below it) or one .ashlar file.
+        /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
     },
     /// Runs the language server on standard input and output, for editors.
@@ -162,7 +162,9 @@ fn main() -> ExitCode {
         Command::Fmt { path, check } => fmt(&path, check),
         Command::Test { plan } => test(&plan),
         Command::Lsp => match ashlar::lsp::run_stdio() {
-            Ok(()) => CLEAN,
+            Ok(ashlar::lsp::Ended::Exit | ashlar::lsp::Ended::Closed) => CLEAN,
+            // The protocol: `exit` before `shutdown` is exit code 1.
+            Ok(ashlar::lsp::Ended::ExitWithoutShutdown) => PLAN_ERRORS,
             Err(error) => {
                 stderr(&format!("error: the language server stopped: {error}\n"));
                 USAGE_OR_IO
@@ -266,6 +268,15 @@ fn summary(analysis: &Analysis) -> String {
 }
 
 fn check(plan: &Path, format: Format, deny_warnings: bool, verbose: bool) -> u8 {
+    // A folder that holds plans below its own (or instead of one): each is
+    // checked by itself, never merged with another.
+    if plan.is_dir() {
+        if let Ok(roots) = load::find_plans(plan) {
+            if roots.len() > 1 || roots.first().is_some_and(|root| root != plan) {
+                return check_each(plan, &roots, format, deny_warnings, verbose);
+            }
+        }
+    }
     let mut analysis = match analyse(plan, format) {
         Ok(a) => a,
         Err(code) => return code,
@@ -283,6 +294,128 @@ fn check(plan: &Path, format: Format, deny_warnings: bool, verbose: bool) -> u8 
     let code = if analysis.has_errors() || warned { PLAN_ERRORS } else { CLEAN };
     exit_without_freeing(analysis);
     code
+}
+
+/// `ashlar check DIR` when DIR holds several plans: each is read and checked
+/// by itself, its files named relative to DIR; one report of them all in the
+/// format asked for; the exit code is the worst of the plans'.
+fn check_each(top: &Path, roots: &[PathBuf], format: Format, deny_warnings: bool, verbose: bool) -> u8 {
+    use ashlar::diagnostic::reporters::{render_github, render_junit, render_sarif};
+    let mut worst = CLEAN;
+    let mut json: Vec<serde_json::Value> = Vec::new();
+    let mut sarif: Option<serde_json::Value> = None;
+    let mut github = String::new();
+    let mut junit: Vec<(String, String)> = Vec::new();
+    let mut failed = 0;
+    for root in roots {
+        let rel = root.strip_prefix(top).unwrap_or(root);
+        let shown = if rel.as_os_str().is_empty() { ".".to_string() } else { rel.display().to_string() };
+        let prefix = rel.components().map(|c| format!("{}/", c.as_os_str().to_string_lossy())).collect::<String>();
+        let (sources, diagnostics, analysis) = match load::read_plan(root) {
+            Ok(mut input) => {
+                for file in &mut input.files {
+                    file.name = format!("{prefix}{}", file.name);
+                }
+                let analysis = ashlar::analyze(&input);
+                (analysis.sources.clone(), analysis.diagnostics.clone(), Some(analysis))
+            }
+            Err(diagnostic) => {
+                worst = USAGE_OR_IO;
+                (SourceMap::default(), vec![diagnostic], None)
+            }
+        };
+        let warned = deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
+        let errors = analysis.as_ref().is_some_and(Analysis::has_errors);
+        if errors || warned {
+            worst = worst.max(PLAN_ERRORS);
+        }
+        if errors || warned || analysis.is_none() {
+            failed += 1;
+        }
+        match format {
+            Format::Human | Format::Short => {
+                let text = match format {
+                    Format::Short => render_short(&sources, &diagnostics),
+                    _ => render_terminal(&sources, &diagnostics, style()),
+                };
+                stderr(&text);
+                if let Some(analysis) = &analysis {
+                    let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
+                    stderr(&format!("checked {shown} ({} file{}): {}\n", files, if files == 1 { "" } else { "s" }, summary(analysis)));
+                    if verbose {
+                        print_timings(&analysis.timings);
+                    }
+                }
+            }
+            Format::Json => {
+                if let Ok(serde_json::Value::Array(items)) = serde_json::from_str(&render_json(&sources, &diagnostics)) {
+                    json.extend(items);
+                }
+            }
+            Format::Sarif => {
+                let Ok(log) = serde_json::from_str::<serde_json::Value>(&render_sarif(&sources, &diagnostics, Some(top), &registry::all())) else {
+                    continue;
+                };
+                // One run for them all: the rules are the same table, and file
+                // URIs are relative to DIR in each.
+                match &mut sarif {
+                    None => sarif = Some(log),
+                    Some(all) => {
+                        let results = log["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+                        if let Some(list) = all["runs"][0]["results"].as_array_mut() {
+                            list.extend(results);
+                        }
+                    }
+                }
+            }
+            Format::Github => github.push_str(&render_github(&sources, &diagnostics)),
+            Format::Junit => junit.push((shown.clone(), render_junit(&sources, &diagnostics))),
+        }
+        if let Some(analysis) = analysis {
+            exit_without_freeing(analysis);
+        }
+    }
+    match format {
+        Format::Human | Format::Short => {
+            let with_errors = if failed == 0 { String::new() } else { format!(", {failed} with errors") };
+            stderr(&format!("checked {} in {}{with_errors}\n", load::plural_plans(roots.len()), top.display()));
+        }
+        Format::Json => stdout(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n")),
+        Format::Sarif => stdout(&(serde_json::to_string_pretty(&sarif.unwrap_or_default()).unwrap_or_default() + "\n")),
+        Format::Github => stdout(&github),
+        Format::Junit => stdout(&merge_junit(&junit)),
+    }
+    worst
+}
+
+/// JUnit reports of several plans as one: a test suite per plan.
+fn merge_junit(reports: &[(String, String)]) -> String {
+    let attribute = |line: &str, name: &str| -> usize {
+        line.split(&format!(" {name}=\"")).nth(1).and_then(|rest| rest.split('"').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let (mut tests, mut failures) = (0, 0);
+    let mut suites = String::new();
+    for (plan, report) in reports {
+        for line in report.lines() {
+            if line.starts_with("<testsuites ") {
+                tests += attribute(line, "tests");
+                failures += attribute(line, "failures");
+            } else if line.starts_with("  <testsuite ") {
+                suites.push_str(&line.replacen("name=\"ashlar check\"", &format!("name=\"ashlar check {}\"", xml_attribute(plan)), 1));
+                suites.push('\n');
+            } else if line.starts_with("    ") || line == "  </testsuite>" {
+                suites.push_str(line);
+                suites.push('\n');
+            }
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ashlar\" tests=\"{tests}\" failures=\"{failures}\">\n{suites}</testsuites>\n"
+    )
+}
+
+fn xml_attribute(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Leaves a large analysis for the process's exit to free: freeing a plan of
@@ -393,16 +526,24 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
 }
 
 fn fmt(path: &Path, check: bool) -> u8 {
-    let input = match load::read_plan(path) {
-        Ok(input) => input,
-        Err(diagnostic) => {
-            report(&ashlar::source::SourceMap::default(), &[diagnostic], Format::Human, path);
-            return USAGE_OR_IO;
-        }
+    // Every plan file below a folder, whichever plan it belongs to.
+    let roots = match path.is_dir().then(|| load::find_plans(path)) {
+        Some(Ok(roots)) if !roots.is_empty() => roots,
+        _ => vec![path.to_path_buf()],
     };
+    let mut files = Vec::new();
+    for root in &roots {
+        match load::read_plan(root) {
+            Ok(input) => files.extend(input.files),
+            Err(diagnostic) => {
+                report(&ashlar::source::SourceMap::default(), &[diagnostic], Format::Human, root);
+                return USAGE_OR_IO;
+            }
+        }
+    }
     let mut changed = 0;
     let mut failed = false;
-    for file in &input.files {
+    for file in &files {
         let Ok(text) = std::str::from_utf8(&file.bytes) else {
             stderr(&format!("{}: not UTF-8; left as it is\n", file.path.display()));
             failed = true;

@@ -230,3 +230,76 @@ fn test_runs_policy_cases_like_a_test_runner() {
     assert!(text.contains("case small_spaces::wrong ... FAILED: expected no finding of `small_spaces`, got 1"), "{text}");
     assert!(text.contains("cases: 0 passed, 1 failed"), "{text}");
 }
+
+/// tests/fixtures/lsp/plans: four plans with the same names (alpha, marked,
+/// with a spoke in a folder below it; alpha/nested, marked; beta and
+/// beta/drafts, without a mark), copied where one can be broken.
+fn folder_of_plans() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = workspace().join("tests/fixtures/lsp/plans");
+    let mut pending = vec![fixtures.clone()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let target = dir.path().join(path.strip_prefix(&fixtures).unwrap());
+            if path.is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                pending.push(path);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+#[test]
+fn check_of_a_folder_of_plans_checks_each_plan_by_itself() {
+    let dir = folder_of_plans();
+    let top = dir.path().to_str().unwrap();
+    let clean = ashlar(&["check", top]);
+    let stderr = String::from_utf8_lossy(&clean.stderr).into_owned();
+    assert_eq!(clean.status.code(), Some(0), "{stderr}");
+    for line in
+        ["checked alpha (2 files)", "checked alpha/nested (1 file)", "checked beta (1 file)", "checked beta/drafts (1 file)", "checked 4 plans in "]
+    {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+    // One plan broken: its errors, named relative to the folder; exit 1.
+    let beta = dir.path().join("beta/plan.ashlar");
+    std::fs::write(&beta, std::fs::read_to_string(&beta).unwrap().replace("= core", "= cor")).unwrap();
+    let broken = ashlar(&["check", top, "--format", "short"]);
+    let stderr = String::from_utf8_lossy(&broken.stderr).into_owned();
+    assert_eq!(broken.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("beta/plan.ashlar:13:20: error[ASH106]"), "{stderr}");
+    assert!(stderr.contains("checked 4 plans in ") && stderr.contains(", 1 with errors"), "{stderr}");
+    assert_eq!(stderr.matches("error[").count(), 1, "only beta's error: {stderr}");
+    // Machine formats: one report of all the plans.
+    let json = ashlar(&["check", top, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let files: Vec<&str> = report.as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["beta/plan.ashlar"]);
+    let sarif = ashlar(&["check", top, "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(log["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "beta/plan.ashlar");
+    let junit = String::from_utf8(ashlar(&["check", top, "--format", "junit"]).stdout).unwrap();
+    assert!(junit.contains("<testsuites name=\"ashlar\" tests=\"7\" failures=\"1\">"), "{junit}");
+    assert_eq!(junit.matches("<testsuite ").count(), 4, "{junit}");
+    // One plan of them, named: that plan alone.
+    let alpha = ashlar(&["check", dir.path().join("alpha").to_str().unwrap()]);
+    assert_eq!(alpha.status.code(), Some(0), "{}", String::from_utf8_lossy(&alpha.stderr));
+    // A build needs one plan: the folder's own, else it names the plans below.
+    let out = tempfile::tempdir().unwrap();
+    let built = ashlar(&["build", top, "-o", out.path().join("out").to_str().unwrap(), "--format", "short"]);
+    let stderr = String::from_utf8_lossy(&built.stderr).into_owned();
+    assert_eq!(built.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("4 plans below it: alpha, alpha/nested, beta, beta/drafts; name one of them"), "{stderr}");
+    // `fmt --check` looks at every plan's files.
+    let spoke = dir.path().join("alpha/spokes/app.ashlar");
+    std::fs::write(&spoke, std::fs::read_to_string(&spoke).unwrap().replace("  hub            = core", "hub=core")).unwrap();
+    let fmt = ashlar(&["fmt", "--check", top]);
+    assert_eq!(fmt.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fmt.stdout).contains("alpha/spokes/app.ashlar"));
+}

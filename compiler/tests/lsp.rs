@@ -88,7 +88,9 @@ impl Client {
             match self.connection.receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("an answer") {
                 Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
                     self.noticed(&n);
-                    let file = n.params["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+                    // By its path below the workspace: `spokes.ashlar`, `alpha/plan.ashlar`.
+                    let uri = n.params["uri"].as_str().unwrap();
+                    let file = uri.strip_prefix(&format!("{}/", self.root)).unwrap_or(uri).to_string();
                     out.push((file, n.params["diagnostics"].clone()));
                 }
                 Message::Notification(n) => self.noticed(&n),
@@ -856,5 +858,99 @@ fn three_hundred_random_edits_never_stop_the_server() {
         c.change(file, &text);
     }
     assert_eq!(c.codes(), Default::default());
+    stop(c, thread);
+}
+
+// Which files form a plan: tests/fixtures/lsp/plans holds alpha (marked by
+// its ashlar.toml, with a spoke in spokes/ and a marked plan in nested/) and
+// beta (no mark, with a folder drafts/ below it), all with the same names.
+
+fn plans() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lsp/plans");
+    let mut pending = vec![fixtures.clone()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let target = dir.path().join(path.strip_prefix(&fixtures).unwrap());
+            if path.is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                pending.push(path);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+const PLAN_FILES: &[&str] =
+    &["alpha/plan.ashlar", "alpha/spokes/app.ashlar", "alpha/nested/plan.ashlar", "beta/plan.ashlar", "beta/drafts/plan.ashlar"];
+
+#[test]
+fn sibling_and_nested_plans_are_never_merged() {
+    let dir = plans();
+    let (mut c, thread) = Client::start(dir.path());
+    for file in PLAN_FILES {
+        c.open(file, &text_of(&dir, file));
+    }
+    // The same names in four plans: no "name is taken", no second settings block.
+    let published: std::collections::BTreeSet<String> = c.diagnostics().into_iter().map(|(file, _)| file).collect();
+    for file in PLAN_FILES {
+        assert!(published.contains(*file), "{file} has its diagnostics: {published:?}");
+    }
+    assert_eq!(c.codes(), Default::default(), "four clean plans");
+
+    // A spoke in a folder below a marked plan is part of it: its hub is alpha's.
+    let definition = c.request("textDocument/definition", c.at("alpha/spokes/app.ashlar", 1, 20));
+    assert_eq!(definition["uri"], c.uri("alpha/plan.ashlar"), "{definition}");
+    let hover = c.request("textDocument/hover", c.at("beta/plan.ashlar", 12, 20));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("core"), "{hover}");
+    let definition = c.request("textDocument/definition", c.at("beta/plan.ashlar", 12, 20));
+    assert_eq!(definition["uri"], c.uri("beta/plan.ashlar"), "{definition}");
+
+    // A change re-analyses its own plan only: beta's file is published, and no other.
+    let broken = text_of(&dir, "beta/plan.ashlar").replacen("hub            = core", "hub            = cor", 1);
+    c.change("beta/plan.ashlar", &broken);
+    let published: Vec<(String, Value)> = c.diagnostics();
+    assert_eq!(published.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), ["beta/plan.ashlar"]);
+    assert_eq!(published[0].1.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect::<Vec<_>>(), ["ASH106"]);
+    // A second settings block in alpha's spoke file is alpha's problem, not nested's or beta's.
+    let spoke = text_of(&dir, "alpha/spokes/app.ashlar");
+    c.change("alpha/spokes/app.ashlar", &format!("{spoke}\nsettings {{\n  location = westeurope\n}}\n"));
+    let files: std::collections::BTreeSet<String> = c.diagnostics().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["alpha/ashlar.toml", "alpha/plan.ashlar", "alpha/spokes/app.ashlar"]);
+    // Workspace symbols come from every plan kept.
+    let symbols = c.request("workspace/symbol", json!({ "query": "core" }));
+    let mut places: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "core")
+        .map(|s| s["location"]["uri"].as_str().unwrap().replace(&c.root, ""))
+        .collect();
+    places.sort();
+    assert_eq!(places, ["/alpha/nested/plan.ashlar", "/alpha/plan.ashlar", "/beta/drafts/plan.ashlar", "/beta/plan.ashlar"]);
+    stop(c, thread);
+}
+
+#[test]
+fn a_file_outside_the_workspace_is_a_plan_of_its_own() {
+    let workspace = plans();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let text = text_of(&workspace, "beta/plan.ashlar").replacen("hub            = core", "hub            = cor", 1);
+    std::fs::write(elsewhere.path().join("loose.ashlar"), &text).unwrap();
+    let (mut c, thread) = Client::start(workspace.path());
+    let uri = ashlar::lsp::path_to_uri(&elsewhere.path().join("loose.ashlar")).unwrap().as_str().to_string();
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "ashlar", "version": 1, "text": text } }));
+    let published = c.diagnostics();
+    let loose: Vec<&Value> = published.iter().filter(|(f, _)| *f == uri).map(|(_, d)| d).collect();
+    assert_eq!(loose.len(), 1, "{published:?}");
+    assert_eq!(loose[0].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect::<Vec<_>>(), ["ASH106"]);
+    // A mark added beside it, then a save: the plan is found anew, and stays its own.
+    std::fs::write(elsewhere.path().join("ashlar.toml"), "[severity]\n").unwrap();
+    c.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    let published = c.diagnostics();
+    assert!(published.iter().any(|(f, d)| *f == uri && d.as_array().unwrap().len() == 1), "{published:?}");
     stop(c, thread);
 }

@@ -105,7 +105,7 @@ impl Server {
     }
 
     /// Asks the server to stop, and checks that it stopped cleanly.
-    fn stop(mut self) {
+    fn stop(&mut self) {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
         let status = self.wait();
@@ -249,10 +249,10 @@ fn stderr_of(server: &mut Server) -> String {
 }
 
 #[test]
-fn a_content_length_past_the_limit_is_an_error_not_an_abort() {
+fn a_content_length_past_the_limit_is_refused_and_the_server_goes_on() {
     // lsp-server's reader allocated what the header said: 100 TB aborted the
     // process. Before `initialize` and after it, the server answers with an
-    // error, says why on standard error, and exits with 2.
+    // error, says why on standard error, skips the body, and serves on.
     for initialize_first in [false, true] {
         let mut s = Server::start_with(Stdio::piped());
         if initialize_first {
@@ -264,19 +264,107 @@ fn a_content_length_past_the_limit_is_an_error_not_an_abort() {
         assert_eq!(reply["error"]["code"], -32600, "{reply}");
         let message = reply["error"]["message"].as_str().unwrap();
         assert!(message.contains("100000000000000 bytes") && message.contains("134217728 bytes, 128 MiB"), "{message}");
-        let status = s.wait();
-        assert_not_a_crash(status);
-        assert_eq!(status.code(), Some(2), "{status:?}");
+        if !initialize_first {
+            s.initialize();
+        }
+        s.next_id = 10;
+        assert_eq!(s.request("workspace/symbol", json!({ "query": "x" })), json!([]));
+        s.stop();
         let stderr = stderr_of(&mut s);
-        assert!(stderr.contains("error: the language server stopped: a message of 100000000000000 bytes is larger"), "{stderr}");
+        assert!(stderr.contains("refused a message: a message of 100000000000000 bytes is larger"), "{stderr}");
     }
     // Past u64 too.
     let mut s = Server::start_with(Stdio::piped());
     s.send_raw(b"Content-Length: 99999999999999999999999999\r\n\r\n");
     assert_eq!(s.next_reply()["id"], Value::Null);
+    s.initialize();
+    s.stop();
+}
+
+/// Each bad input of the protocol, then a good request: the server answers
+/// the bad one where it can (an error reply, with the request's id when it
+/// is known), logs it otherwise, and answers the good one.
+#[test]
+fn every_protocol_error_leaves_the_server_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_workspace(dir.path());
+    let root = ashlar::lsp::path_to_uri(dir.path()).unwrap().as_str().to_string();
+    let spokes = format!("{root}/spokes.ashlar");
+    let text = std::fs::read_to_string(dir.path().join("spokes.ashlar")).unwrap();
+    let mut s = Server::start_with(Stdio::piped());
+    s.initialize();
+    s.notify("textDocument/didOpen", json!({ "textDocument": { "uri": spokes, "languageId": "ashlar", "version": 1, "text": text } }));
+    assert_eq!(s.diagnostics(&spokes, 1), Vec::<Value>::new());
+    let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+    // (what, the bytes, the error reply expected: its id and code; None when only logged)
+    type Case<'a> = (&'a str, Vec<u8>, Option<(Value, i64)>);
+    let cases: Vec<Case> = vec![
+        ("a malformed header", b"Content-Length: twelve\r\n\r\n".to_vec(), None),
+        ("a header without a colon", b"Content-Length 12\r\n\r\n".to_vec(), None),
+        ("invalid JSON", framed("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": "), Some((Value::Null, -32700))),
+        ("JSON that is not a message", framed("[1, 2, 3]"), Some((Value::Null, -32600))),
+        ("a request whose method is not a string", framed("{\"jsonrpc\": \"2.0\", \"id\": 77, \"method\": 12}"), Some((json!(77), -32600))),
+        (
+            "didChange without a version",
+            framed(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "textDocument": { "uri": spokes }, "contentChanges": [{ "text": "x" }] } }).to_string()),
+            None,
+        ),
+        (
+            "didOpen of a URI that does not parse",
+            framed(&json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": "file://[::1/x y.ashlar", "languageId": "ashlar", "version": 1, "text": "x" } } }).to_string()),
+            None,
+        ),
+        (
+            "hover at a URI that does not parse",
+            framed(&json!({ "jsonrpc": "2.0", "id": 78, "method": "textDocument/hover", "params": { "textDocument": { "uri": "::not a uri::" }, "position": { "line": 0, "character": 0 } } }).to_string()),
+            Some((json!(78), -32602)),
+        ),
+        (
+            "hover in a file of no plan, by a URI that is not a file's",
+            framed(&json!({ "jsonrpc": "2.0", "id": 79, "method": "textDocument/hover", "params": { "textDocument": { "uri": "untitled:Untitled-1" }, "position": { "line": 0, "character": 0 } } }).to_string()),
+            None,
+        ),
+        ("a Content-Length past the limit", b"Content-Length: 100000000000000\r\n\r\n{}".to_vec(), Some((Value::Null, -32600))),
+    ];
+    for (what, bytes, expected) in cases {
+        s.send_raw(&bytes);
+        if let Some((id, code)) = expected {
+            let reply = s.next_reply();
+            assert_eq!((reply["id"].clone(), reply["error"]["code"].as_i64()), (id, Some(code)), "{what}: {reply}");
+        }
+        // The good request after it is answered.
+        let hover = s.request("textDocument/hover", json!({ "textDocument": { "uri": spokes }, "position": { "line": 1, "character": 20 } }));
+        assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.starts_with("**hub `core`**")), "after {what}: {hover}");
+    }
+    // The document was not changed by the didChange the server could not read.
+    let broken = text.replacen("hub            = core", "hub            = cor", 1);
+    s.notify("textDocument/didChange", json!({ "textDocument": { "uri": spokes, "version": 2 }, "contentChanges": [{ "text": broken }] }));
+    assert_eq!(s.diagnostics(&spokes, 2).len(), 1);
+    let logged: Vec<String> = s.backlog.iter().filter(|m| m["method"] == "window/logMessage").map(|m| m["params"]["message"].to_string()).collect();
+    assert!(logged.iter().any(|m| m.contains("textDocument/didChange") && m.contains("version")), "{logged:?}");
+    assert!(logged.iter().any(|m| m.contains("textDocument/didOpen")), "{logged:?}");
+    // After `shutdown`, a request is refused as invalid, and the server still answers until `exit`.
+    assert_eq!(s.request("shutdown", Value::Null), Value::Null);
+    for id in [90, 91] {
+        s.send(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": { "textDocument": { "uri": spokes }, "position": { "line": 1, "character": 20 } } }));
+        let reply = s.next_reply();
+        assert_eq!((reply["id"].as_i64(), reply["error"]["code"].as_i64()), (Some(id), Some(-32600)), "{reply}");
+    }
+    s.notify("exit", Value::Null);
     let status = s.wait();
-    assert_not_a_crash(status);
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let stderr = stderr_of(&mut s);
+    for why in ["a Content-Length that is not a number", "a header line without a colon", "not JSON", "larger than the language server takes"] {
+        assert!(stderr.contains(why), "{why}: {stderr}");
+    }
+}
+
+#[test]
+fn exit_without_shutdown_is_exit_code_1() {
+    let mut s = Server::start();
+    s.initialize();
+    s.notify("exit", Value::Null);
+    assert_eq!(s.wait().code(), Some(1));
 }
 
 #[test]

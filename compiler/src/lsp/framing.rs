@@ -7,7 +7,8 @@
 //!   `\n` is taken too), then an empty line; `Content-Length` is required and
 //!   other headers are ignored. Empty lines between messages are skipped.
 //! - A body may be at most [`MAX_MESSAGE_BYTES`]. A larger `Content-Length`
-//!   is an error the reader cannot recover from: the stream is not read on.
+//!   is refused ([`Frame::TooLarge`]) without reading its body: what follows
+//!   is junk up to the next `Content-Length` header, where reading goes on.
 //! - A header block with a malformed line, or without a `Content-Length`, is
 //!   skipped (with its body, when its length is known). A malformed line that
 //!   holds `Content-Length:` further on, as the leftover of a body followed by
@@ -35,6 +36,9 @@ pub enum Frame {
     Body(Vec<u8>),
     /// Bytes that are not a message, skipped; why. Reading goes on after them.
     Skipped(String),
+    /// A header block whose `Content-Length` is over [`MAX_MESSAGE_BYTES`]:
+    /// why. Its body is not read; the bytes up to the next header are skipped.
+    TooLarge(String),
 }
 
 /// Reads [`Frame`]s from a byte stream.
@@ -50,9 +54,8 @@ impl<R: BufRead> FrameReader<R> {
     }
 
     /// The next frame; `None` at the end of the stream between messages. An
-    /// error ends the stream: a `Content-Length` over [`MAX_MESSAGE_BYTES`]
-    /// (`InvalidData`), the stream ending inside a message (`UnexpectedEof`),
-    /// or the stream failing.
+    /// error ends the stream: the stream ending inside a message
+    /// (`UnexpectedEof`), or the stream failing.
     pub fn next_frame(&mut self) -> io::Result<Option<Frame>> {
         let mut length: Option<u64> = None;
         let mut problem: Option<String> = None;
@@ -97,13 +100,12 @@ impl<R: BufRead> FrameReader<R> {
             return Ok(Some(Frame::Skipped(problem.unwrap_or_else(|| "a message without a Content-Length header".to_string()))));
         };
         if length > MAX_MESSAGE_BYTES {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "a message of {length} bytes is larger than the language server takes ({MAX_MESSAGE_BYTES} bytes, {} MiB)",
-                    MAX_MESSAGE_BYTES >> 20
-                ),
-            ));
+            // Its body is not read: the bytes that follow are read as header
+            // lines, skipped up to the next message's `Content-Length`.
+            return Ok(Some(Frame::TooLarge(format!(
+                "a message of {length} bytes is larger than the language server takes ({MAX_MESSAGE_BYTES} bytes, {} MiB)",
+                MAX_MESSAGE_BYTES >> 20
+            ))));
         }
         // Read as the bytes come, so that a length the stream never fills
         // costs what was sent rather than what was announced.

@@ -1,20 +1,23 @@
 //! `ashlar lsp`: a language server over stdio, on the same [`crate::analyze`]
-//! as the command line. Diagnostics for the whole plan folder on open and
-//! change; hover, go to definition, completion, references, rename, document
+//! as the command line. Diagnostics for each plan on open and change; hover, go to definition, completion, references, rename, document
 //! and workspace symbols, formatting and quick fixes ([`crate::ide`]). Byte
 //! offsets become lines and UTF-16 columns here, and nowhere else.
 //!
-//! The plan is analysed once per change, when no other message waits (a burst
-//! of keystrokes is analysed once), and every request answers from that
-//! analysis. A panic anywhere in the compiler becomes an error reply or a log
+//! Which files form a plan is [`crate::load`]'s rule: a file's plan is rooted
+//! at the nearest folder holding `ashlar.toml` or `ashlar.lock`, else at its
+//! own folder. The server keeps one analysis per plan root (the workspace
+//! folder's plan, and the plan of each file opened); a change re-analyses its
+//! own plan only, once, when no other message waits (a burst of keystrokes is
+//! analysed once), and every request answers from that analysis. A panic anywhere in the compiler becomes an error reply or a log
 //! message: the server keeps serving.
 //!
 //! Messages are read off the byte stream by [`framing`], not by `lsp-server`:
 //! a message may be at most [`framing::MAX_MESSAGE_BYTES`] (128 MiB), and
 //! broken input (malformed headers, a body that is not JSON or not a message)
-//! is skipped or answered with a JSON-RPC error, and reading goes on. Only a
-//! larger `Content-Length`, or the input ending inside a message, stops the
-//! server, with an error.
+//! is skipped or answered with a JSON-RPC error, and reading goes on; so is a
+//! larger `Content-Length`, whose body is skipped. Only the input ending inside
+//! a message stops the server, with an error. `exit` without `shutdown` ends
+//! it with exit code 1, as the protocol has it ([`Ended`]).
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{read_plan, InputFile, PlanInput};
@@ -38,8 +41,19 @@ type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
 /// Serves on standard input and output until the client says `exit`; what
 /// the server skips is logged on standard error.
-pub fn run_stdio() -> Result<()> {
-    serve_io(std::io::BufReader::new(std::io::stdin()), std::io::stdout(), |line| eprintln!("ashlar lsp: {line}"))
+pub fn run_stdio() -> Result<Ended> {
+    serve_io_until(std::io::BufReader::new(std::io::stdin()), std::io::stdout(), |line| eprintln!("ashlar lsp: {line}"))
+}
+
+/// How serving ended, when it ended well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// `exit` after `shutdown`: exit code 0.
+    Exit,
+    /// `exit` before any `shutdown`: exit code 1, as the protocol has it.
+    ExitWithoutShutdown,
+    /// The client's side went away (the input ended between messages).
+    Closed,
 }
 
 /// Serves one client that speaks over a byte stream, `Content-Length` framed,
@@ -49,6 +63,16 @@ pub fn run_stdio() -> Result<()> {
 /// on (a message over [`framing::MAX_MESSAGE_BYTES`], the input ending inside
 /// a message), or the output cannot be written.
 pub fn serve_io<R, W, L>(input: R, output: W, log: L) -> Result<()>
+where
+    R: BufRead + Send + 'static,
+    W: Write + Send + 'static,
+    L: Fn(&str) + Send + 'static,
+{
+    serve_io_until(input, output, log).map(|_| ())
+}
+
+/// [`serve_io`], saying how serving ended.
+pub fn serve_io_until<R, W, L>(input: R, output: W, log: L) -> Result<Ended>
 where
     R: BufRead + Send + 'static,
     W: Write + Send + 'static,
@@ -74,7 +98,7 @@ where
     };
     // Dropping the server's side of the connection ends the writer, once it
     // has written what is left.
-    let served = serve(server);
+    let served = serve_until(server);
     let written = writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the writer failed")));
     // The reader stops at `exit`, at the end of the input, or on an error
     // (which is why the server stopped, then). After a failure of the
@@ -82,9 +106,9 @@ where
     if served.is_ok() || reader.is_finished() {
         reader.join().unwrap_or_else(|_| Err(std::io::Error::other("the reader failed")))?;
     }
-    served?;
+    let ended = served?;
     written?;
-    Ok(())
+    Ok(ended)
 }
 
 /// Reads frames off `input` and hands the messages to the server (`send`
@@ -95,17 +119,16 @@ fn read_messages<R: BufRead, W: Write>(input: R, send: impl Fn(Message) -> bool,
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
             Ok(None) => return Ok(()),
-            Err(error) => {
-                // Told to the client too, where it can be: it may show it.
-                if error.kind() == std::io::ErrorKind::InvalidData {
-                    let message = format!("{error}; the server stops");
-                    let _ = write_frame(output, &framing::error_frame(&Value::Null, ErrorCode::InvalidRequest as i32, &message));
-                }
-                return Err(error);
-            }
+            Err(error) => return Err(error),
         };
         match frame {
             Frame::Skipped(why) => log(&format!("skipped input that is not a message: {why}")),
+            Frame::TooLarge(why) => {
+                // Told to the client too: it may show it. Its id is in the body, unread.
+                let message = format!("{why}; its body is skipped");
+                log(&format!("refused a message: {message}"));
+                write_frame(output, &framing::error_frame(&Value::Null, ErrorCode::InvalidRequest as i32, &message))?;
+            }
             Frame::Body(body) => match framing::decode(&body) {
                 Decoded::Message(message) => {
                     let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
@@ -155,32 +178,37 @@ pub fn capabilities() -> lsp::ServerCapabilities {
 /// `shutdown`, requests are refused; `exit` ends it, and so does the client's
 /// side of the connection going away.
 pub fn serve(connection: Connection) -> Result<()> {
+    serve_until(connection).map(|_| ())
+}
+
+/// [`serve`], saying how serving ended.
+pub fn serve_until(connection: Connection) -> Result<Ended> {
     let mut server = Server {
         connection: &connection,
         stage: Stage::Starting,
-        root: None,
+        workspace: None,
         open: BTreeMap::new(),
-        published: BTreeSet::new(),
-        analysis: None,
-        stale: true,
-        parsed: Default::default(),
+        plans: BTreeMap::new(),
+        published: BTreeMap::new(),
     };
     while let Ok(message) = connection.receiver.recv() {
         let starting = server.stage == Stage::Starting;
         match message {
             Message::Request(request) => server.request(request)?,
-            Message::Notification(notification) if notification.method == "exit" => return Ok(()),
+            Message::Notification(notification) if notification.method == "exit" => {
+                return Ok(if server.stage == Stage::ShuttingDown { Ended::Exit } else { Ended::ExitWithoutShutdown });
+            }
             Message::Notification(notification) => server.notification(notification),
             Message::Response(_) => {}
         }
         // Analyse once the burst of messages is handled, not on every keystroke
         // of it; not before `initialize` is answered and another message came.
         let serving = matches!(server.stage, Stage::Initialized | Stage::Running);
-        if !starting && serving && server.stale && connection.receiver.is_empty() {
+        if !starting && serving && server.stale() && connection.receiver.is_empty() {
             server.refresh()?;
         }
     }
-    Ok(())
+    Ok(Ended::Closed)
 }
 
 /// Where the server is in the protocol's life cycle.
@@ -199,6 +227,19 @@ enum Stage {
 struct Document {
     text: String,
     version: i32,
+    /// The root of its plan.
+    root: PathBuf,
+}
+
+/// One plan the server keeps: its analysis, and what it needs to make the next.
+#[derive(Default)]
+struct Plan {
+    /// The plan as last analysed; `None` until then, or when the analysis failed.
+    analysis: Option<Analysis>,
+    /// Whether the plan changed since it was analysed.
+    stale: bool,
+    /// The syntax trees of the files last analysed: a change parses one file, not the plan.
+    parsed: RefCell<crate::ParseCache>,
 }
 
 /// Why a request gets an error reply.
@@ -216,17 +257,14 @@ impl Failure {
 struct Server<'a> {
     connection: &'a Connection,
     stage: Stage,
-    /// The plan folder: the workspace, else the folder of the first file opened.
-    root: Option<PathBuf>,
+    /// The workspace folder, from `initialize`: its plan is analysed from the start.
+    workspace: Option<PathBuf>,
     open: BTreeMap<PathBuf, Document>,
-    /// Files diagnostics were published for, to clear them when they are gone.
-    published: BTreeSet<PathBuf>,
-    /// The plan as last analysed; `None` without a folder, or when the analysis failed.
-    analysis: Option<Analysis>,
-    /// Whether the plan changed since it was analysed.
-    stale: bool,
-    /// The syntax trees of the files last analysed: a change parses one file, not the plan.
-    parsed: RefCell<crate::ParseCache>,
+    /// The plans kept, by root: the workspace's and those of open documents.
+    plans: BTreeMap<PathBuf, Plan>,
+    /// Files diagnostics were published for, with the root of the plan that
+    /// published them last: to clear them when they are gone from it.
+    published: BTreeMap<PathBuf, PathBuf>,
 }
 
 impl Server<'_> {
@@ -241,47 +279,87 @@ impl Server<'_> {
             Stage::Initialized if method == lsp::notification::Initialized::METHOD => self.stage = Stage::Running,
             Stage::Initialized | Stage::Running => {}
         }
-        match self.take_in(notification) {
-            Ok(true) => self.stale = true,
-            Ok(false) => {}
-            Err(error) => self.log(lsp::MessageType::WARNING, format!("ashlar ignored {method}: {error}")),
+        if let Err(error) = self.take_in(notification) {
+            self.log(lsp::MessageType::WARNING, format!("ashlar ignored {method}: {error}"));
         }
     }
 
-    /// Applies a notification; whether the plan may have changed.
-    fn take_in(&mut self, notification: Notification) -> serde_json::Result<bool> {
+    /// Applies a notification, marking the plans it changes.
+    fn take_in(&mut self, notification: Notification) -> serde_json::Result<()> {
         use lsp::notification::Notification as _;
         match notification.method.as_str() {
             lsp::notification::DidOpenTextDocument::METHOD => {
                 let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(notification.params)?;
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
-                    if self.root.is_none() {
-                        self.root = path.parent().map(Path::to_path_buf);
-                    }
-                    self.open.insert(path, Document { text: p.text_document.text, version: p.text_document.version });
+                    let root = crate::load::plan_root_of(&path);
+                    self.changed(&root);
+                    self.open.insert(path, Document { text: p.text_document.text, version: p.text_document.version, root });
                 }
             }
             lsp::notification::DidChangeTextDocument::METHOD => {
                 let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
-                    let document = self.open.entry(path).or_insert(Document { text: String::new(), version: 0 });
+                    let document = self.open.entry(path).or_insert_with_key(|path| Document {
+                        text: String::new(),
+                        version: 0,
+                        root: crate::load::plan_root_of(path),
+                    });
                     for change in p.content_changes {
                         apply_change(&mut document.text, change);
                     }
                     document.version = p.text_document.version;
+                    let root = document.root.clone();
+                    self.changed(&root);
                 }
             }
             lsp::notification::DidCloseTextDocument::METHOD => {
                 let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(notification.params)?;
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
-                    self.open.remove(&path);
+                    // The file on disk counts again.
+                    if let Some(document) = self.open.remove(&path) {
+                        self.changed(&document.root);
+                    }
                 }
             }
-            // Files changed on disk: saved, or edited by another program.
-            lsp::notification::DidSaveTextDocument::METHOD | lsp::notification::DidChangeWatchedFiles::METHOD => {}
-            _ => return Ok(false),
+            // Files changed on disk: saved, or edited by another program. An
+            // `ashlar.toml` or `ashlar.lock` may have come or gone: each open
+            // file's plan is found again, and every plan analysed anew.
+            lsp::notification::DidSaveTextDocument::METHOD | lsp::notification::DidChangeWatchedFiles::METHOD => self.find_plans_again(),
+            _ => {}
         }
-        Ok(true)
+        Ok(())
+    }
+
+    /// Marks the plan rooted at `root` as changed, keeping it if it is new.
+    fn changed(&mut self, root: &Path) {
+        self.plans.entry(root.to_path_buf()).or_default().stale = true;
+    }
+
+    /// Whether a plan waits to be analysed.
+    fn stale(&self) -> bool {
+        self.plans.values().any(|plan| plan.stale)
+    }
+
+    /// The root of the plan `path` belongs to: its open document's, else found on disk.
+    fn root_of(&self, path: &Path) -> PathBuf {
+        match self.open.get(path) {
+            Some(document) => document.root.clone(),
+            None => crate::load::plan_root_of(path),
+        }
+    }
+
+    /// Finds the plan of each open file anew, keeps the plans still wanted
+    /// (the workspace's, and those of open files) and marks them all changed.
+    fn find_plans_again(&mut self) {
+        for (path, document) in self.open.iter_mut() {
+            document.root = crate::load::plan_root_of(path);
+        }
+        let mut wanted: BTreeSet<PathBuf> = self.open.values().map(|d| d.root.clone()).collect();
+        wanted.extend(self.workspace.as_deref().map(crate::load::plan_root_of));
+        self.plans.retain(|root, _| wanted.contains(root));
+        for root in wanted {
+            self.changed(&root);
+        }
     }
 
     fn request(&mut self, request: Request) -> Result<()> {
@@ -311,7 +389,20 @@ impl Server<'_> {
             }
             Stage::Initialized | Stage::Running => {}
         }
-        if self.stale {
+        // A request about a file whose plan is not kept yet: analyse that plan.
+        if let Some(path) = request
+            .params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .and_then(|uri| uri.parse().ok())
+            .and_then(|uri: lsp::Uri| uri_to_path(&uri))
+        {
+            let root = self.root_of(&path);
+            if !self.plans.contains_key(&root) {
+                self.changed(&root);
+            }
+        }
+        if self.stale() {
             self.refresh()?;
         }
         let reply = match catch_unwind(AssertUnwindSafe(|| self.answer(request))) {
@@ -341,7 +432,10 @@ impl Server<'_> {
             .and_then(|f| f.first())
             .and_then(|f| uri_to_path(&f.uri))
             .or_else(|| params.root_uri.as_ref().and_then(uri_to_path));
-        self.root = root;
+        if let Some(root) = &root {
+            self.changed(&crate::load::plan_root_of(root));
+        }
+        self.workspace = root;
         self.stage = Stage::Initialized;
         let result = serde_json::json!({ "capabilities": capabilities() });
         self.connection.sender.send(Message::Response(Response::new_ok(request.id, result)))?;
@@ -418,10 +512,12 @@ impl Server<'_> {
             }
             WorkspaceSymbolRequest::METHOD => {
                 let p: lsp::WorkspaceSymbolParams = serde_json::from_value(params).map_err(Failure::params)?;
-                let symbols: Vec<lsp::SymbolInformation> = match &self.analysis {
-                    Some(analysis) => ide::workspace_symbols(analysis, &p.query)
-                        .into_iter()
-                        .filter_map(|s| {
+                let symbols: Vec<lsp::SymbolInformation> = self
+                    .plans
+                    .values()
+                    .filter_map(|plan| plan.analysis.as_ref())
+                    .flat_map(|analysis| {
+                        ide::workspace_symbols(analysis, &p.query).into_iter().filter_map(|s| {
                             #[allow(deprecated)]
                             Some(lsp::SymbolInformation {
                                 name: s.name,
@@ -432,9 +528,8 @@ impl Server<'_> {
                                 container_name: s.container,
                             })
                         })
-                        .collect(),
-                    None => Vec::new(),
-                };
+                    })
+                    .collect();
                 json(serde_json::to_value(lsp::WorkspaceSymbolResponse::Flat(symbols)))
             }
             Formatting::METHOD => {
@@ -467,7 +562,7 @@ impl Server<'_> {
     /// Finds the document in the current analysis, and asks `f`.
     fn in_file<T>(&self, uri: &lsp::Uri, f: impl FnOnce(&Analysis, FileId) -> T) -> Option<T> {
         let path = uri_to_path(uri)?;
-        let analysis = self.analysis.as_ref()?;
+        let analysis = self.plans.get(&self.root_of(&path))?.analysis.as_ref()?;
         let file = analysis.sources.find_path(&path)?;
         Some(f(analysis, file))
     }
@@ -484,7 +579,7 @@ impl Server<'_> {
         let cursor = file.offset_of_utf16(position.position.line, position.position.character).clamp(line_start, line_end);
         let before = &text[line_start..cursor];
         let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line_end - line_start), &text[line_end..]);
-        let Some(analysis) = self.analyze(Some((&path, &blank))) else { return Vec::new() };
+        let Some(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank))) else { return Vec::new() };
         let Some(id) = analysis.sources.find_path(&path) else { return Vec::new() };
         ide::completions(&analysis, id, cursor, before)
             .into_iter()
@@ -513,14 +608,14 @@ impl Server<'_> {
         }
     }
 
-    /// The plan as the editor sees it: files on disk, open documents over them,
-    /// and `overlay` over those.
-    fn analyze(&self, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
-        let root = self.root.clone()?;
-        let mut input = read_plan(&root).unwrap_or(PlanInput { root: root.clone(), ..PlanInput::default() });
-        let texts = self.open.iter().map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
+    /// The plan rooted at `root` as the editor sees it: files on disk, open
+    /// documents of the plan over them, and `overlay` over those.
+    fn analyze(&self, root: &Path, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
+        let plan = self.plans.get(root)?;
+        let mut input = read_plan(root).unwrap_or(PlanInput { root: root.to_path_buf(), ..PlanInput::default() });
+        let texts = self.open.iter().filter(|(_, d)| d.root == root).map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
         for (path, text) in texts {
-            let Ok(rel) = path.strip_prefix(&root) else { continue };
+            let Ok(rel) = path.strip_prefix(root) else { continue };
             match input.files.iter_mut().find(|f| f.path == path) {
                 Some(file) => file.bytes = text.as_bytes().to_vec(),
                 None => input.files.push(InputFile {
@@ -530,7 +625,7 @@ impl Server<'_> {
                 }),
             }
         }
-        let mut parsed = self.parsed.borrow_mut();
+        let mut parsed = plan.parsed.borrow_mut();
         match catch_unwind(AssertUnwindSafe(|| crate::analyze_with(&input, &mut parsed))) {
             Ok(analysis) => Some(analysis),
             Err(panic) => {
@@ -542,21 +637,29 @@ impl Server<'_> {
         }
     }
 
-    /// Analyses the plan anew and publishes its diagnostics.
+    /// Analyses the plans that changed anew and publishes their diagnostics;
+    /// the others are left as they are.
     fn refresh(&mut self) -> Result<()> {
-        self.stale = false;
-        // The old analysis is dropped once the new diagnostics are out: freeing
-        // a large plan's takes a few milliseconds the editor need not wait for.
-        let new = self.analyze(None);
-        let old = std::mem::replace(&mut self.analysis, new);
-        let published = self.publish();
-        drop(old);
-        published
+        let stale: Vec<PathBuf> = self.plans.iter().filter(|(_, plan)| plan.stale).map(|(root, _)| root.clone()).collect();
+        for root in stale {
+            let new = self.analyze(&root, None);
+            let Some(plan) = self.plans.get_mut(&root) else { continue };
+            plan.stale = false;
+            // The old analysis is dropped once the new diagnostics are out: freeing
+            // a large plan's takes a few milliseconds the editor need not wait for.
+            let old = std::mem::replace(&mut plan.analysis, new);
+            let published = self.publish(&root);
+            drop(old);
+            published?;
+        }
+        Ok(())
     }
 
-    /// Publishes the diagnostics of every plan file, clearing files that have none.
-    fn publish(&mut self) -> Result<()> {
-        let Some(analysis) = &self.analysis else { return Ok(()) };
+    /// Publishes the diagnostics of every file of the plan rooted at `root`,
+    /// clearing its files that have none, and those it published before that
+    /// it no longer holds (unless another plan took them since).
+    fn publish(&mut self, root: &Path) -> Result<()> {
+        let Some(analysis) = self.plans.get(root).and_then(|plan| plan.analysis.as_ref()) else { return Ok(()) };
         let mut by_file: BTreeMap<PathBuf, Vec<lsp::Diagnostic>> = BTreeMap::new();
         for (_, source) in analysis.sources.iter() {
             if let Some(path) = &source.path {
@@ -568,8 +671,11 @@ impl Server<'_> {
             let Some(path) = analysis.sources.get(span.file).path.clone() else { continue };
             by_file.entry(path).or_default().push(to_lsp(&analysis.sources, d));
         }
-        for path in std::mem::take(&mut self.published) {
-            by_file.entry(path).or_default();
+        let gone: Vec<PathBuf> =
+            self.published.iter().filter(|(path, owner)| *owner == root && !by_file.contains_key(*path)).map(|(path, _)| path.clone()).collect();
+        for path in gone {
+            self.published.remove(&path);
+            by_file.insert(path, Vec::new());
         }
         for (path, diagnostics) in by_file {
             let Some(uri) = path_to_uri(&path) else { continue };
@@ -577,7 +683,9 @@ impl Server<'_> {
             let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
             let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), params);
             self.connection.sender.send(Message::Notification(note))?;
-            self.published.insert(path);
+            if analysis.sources.find_path(&path).is_some() {
+                self.published.insert(path, root.to_path_buf());
+            }
         }
         Ok(())
     }
