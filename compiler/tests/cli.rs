@@ -52,7 +52,8 @@ fn usage_and_io_errors_exit_2() {
 #[test]
 fn json_format_is_a_stable_array_with_positions() {
     let dir = plan_with(OVERLAP);
-    let out = ashlar(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let path = dir.path().to_str().unwrap();
+    let out = ashlar(&["check", path, "--format", "json", "--base", path]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let first = &json[0];
