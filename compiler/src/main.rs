@@ -51,6 +51,9 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
+        #[arg(long, value_name = "DIR")]
+        base: Option<PathBuf>,
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
@@ -68,6 +71,9 @@ enum Command {
         /// Replace OUT even when it holds files that ashlar did not write (they are deleted).
         #[arg(long)]
         force: bool,
+        /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
+        #[arg(long, value_name = "DIR")]
+        base: Option<PathBuf>,
     },
     /// Prints the documentation of a diagnostic code, or lists them all.
     #[command(after_help = "Examples:\n  ashlar explain ASH202\n  ashlar explain subnet-overlap\n  ashlar explain --list")]
@@ -139,6 +145,44 @@ impl Format {
     }
 }
 
+/// How a run reports its diagnostics: the format, and the folder that the
+/// formats for machines (and `short`) name files from.
+struct Reporting {
+    format: Format,
+    /// Absolute and canonical; `None` for the human format, which names files
+    /// from the plan's folder.
+    base: Option<PathBuf>,
+}
+
+impl Reporting {
+    /// `base` is `--base`; without it, the working folder. A base that is not a
+    /// folder is a usage error, said on standard error.
+    fn new(format: Format, base: Option<&Path>) -> Result<Reporting, u8> {
+        if matches!(format, Format::Human) {
+            return Ok(Reporting::human());
+        }
+        let chosen = match base {
+            Some(base) => std::fs::canonicalize(base).map_err(|error| (base.display().to_string(), error)),
+            None => std::env::current_dir().and_then(std::fs::canonicalize).map_err(|error| ("the working folder".to_string(), error)),
+        };
+        match chosen {
+            Ok(folder) if folder.is_dir() => Ok(Reporting { format, base: Some(folder) }),
+            Ok(folder) => {
+                stderr(&format!("error: --base {}: not a folder\n", folder.display()));
+                Err(USAGE_OR_IO)
+            }
+            Err((what, error)) => {
+                stderr(&format!("error: --base {what}: {error}\n"));
+                Err(USAGE_OR_IO)
+            }
+        }
+    }
+
+    fn human() -> Reporting {
+        Reporting { format: Format::Human, base: None }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum TableFormat {
     Table,
@@ -154,8 +198,14 @@ enum GraphFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
-        Command::Check { plan, format, deny_warnings } => check(&plan, format, deny_warnings, cli.verbose),
-        Command::Build { plan, out, format, force } => build(&plan, &out, format, force, cli.verbose),
+        Command::Check { plan, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => check(&plan, report, deny_warnings, cli.verbose),
+            Err(code) => code,
+        },
+        Command::Build { plan, out, format, force, base } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => build(&plan, &out, report, force, cli.verbose),
+            Err(code) => code,
+        },
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
@@ -201,7 +251,8 @@ fn style() -> Style {
 }
 
 /// Reads and analyses a plan; an unreadable plan is reported and ends the run.
-fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
+fn analyse(plan: &Path, reporting: &Reporting) -> Result<Analysis, u8> {
+    let format = reporting.format;
     // A long run shows which stage it has reached, on a terminal only.
     let mut timings =
         if shows_progress(format) { ashlar::Timings::observed(|stage| stderr(&format!("\r\x1b[2K{stage} done"))) } else { ashlar::Timings::start() };
@@ -217,18 +268,27 @@ fn analyse(plan: &Path, format: Format) -> Result<Analysis, u8> {
         }
         Err(diagnostic) => {
             clear_progress(format);
-            report(&SourceMap::default(), &[diagnostic], format, plan);
+            report(&SourceMap::default(), &[diagnostic], reporting);
             Err(USAGE_OR_IO)
         }
     }
 }
 
-fn report(sources: &ashlar::source::SourceMap, diagnostics: &[Diagnostic], format: Format, plan: &Path) {
+/// Prints diagnostics in the run's format. The human format names files from
+/// the plan's folder; the others from the base folder, as CI needs them.
+fn report(sources: &SourceMap, diagnostics: &[Diagnostic], reporting: &Reporting) {
     use ashlar::diagnostic::reporters::{render_github, render_junit, render_sarif};
-    let root = if plan.is_dir() { Some(plan) } else { plan.parent() };
-    match format {
+    let renamed;
+    let sources = match &reporting.base {
+        Some(base) => {
+            renamed = sources.named_from(base);
+            &renamed
+        }
+        None => sources,
+    };
+    match reporting.format {
         Format::Json => stdout(&render_json(sources, diagnostics)),
-        Format::Sarif => stdout(&render_sarif(sources, diagnostics, root, &registry::all())),
+        Format::Sarif => stdout(&render_sarif(sources, diagnostics, reporting.base.as_deref(), &registry::all())),
         Format::Github => stdout(&render_github(sources, diagnostics)),
         Format::Junit => stdout(&render_junit(sources, diagnostics)),
         Format::Short => stderr(&render_short(sources, diagnostics)),
@@ -267,21 +327,22 @@ fn summary(analysis: &Analysis) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn check(plan: &Path, format: Format, deny_warnings: bool, verbose: bool) -> u8 {
+fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) -> u8 {
     // A folder that holds plans below its own (or instead of one): each is
     // checked by itself, never merged with another.
     if plan.is_dir() {
         if let Ok(roots) = load::find_plans(plan) {
             if roots.len() > 1 || roots.first().is_some_and(|root| root != plan) {
-                return check_each(plan, &roots, format, deny_warnings, verbose);
+                return check_each(plan, &roots, &reporting, deny_warnings, verbose);
             }
         }
     }
-    let mut analysis = match analyse(plan, format) {
+    let format = reporting.format;
+    let mut analysis = match analyse(plan, &reporting) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    report(&analysis.sources, &analysis.diagnostics, format, plan);
+    report(&analysis.sources, &analysis.diagnostics, &reporting);
     analysis.timings.lap("report");
     if !format.is_machine() {
         let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
@@ -299,8 +360,9 @@ fn check(plan: &Path, format: Format, deny_warnings: bool, verbose: bool) -> u8 
 /// `ashlar check DIR` when DIR holds several plans: each is read and checked
 /// by itself, its files named relative to DIR; one report of them all in the
 /// format asked for; the exit code is the worst of the plans'.
-fn check_each(top: &Path, roots: &[PathBuf], format: Format, deny_warnings: bool, verbose: bool) -> u8 {
+fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warnings: bool, verbose: bool) -> u8 {
     use ashlar::diagnostic::reporters::{render_github, render_junit, render_sarif};
+    let format = reporting.format;
     let mut worst = CLEAN;
     let mut json: Vec<serde_json::Value> = Vec::new();
     let mut sarif: Option<serde_json::Value> = None;
@@ -323,6 +385,11 @@ fn check_each(top: &Path, roots: &[PathBuf], format: Format, deny_warnings: bool
                 worst = USAGE_OR_IO;
                 (SourceMap::default(), vec![diagnostic], None)
             }
+        };
+        // Machine formats and `short` name files from the base folder, as CI needs them.
+        let sources = match &reporting.base {
+            Some(base) => sources.named_from(base),
+            None => sources,
         };
         let warned = deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
         let errors = analysis.as_ref().is_some_and(Analysis::has_errors);
@@ -353,7 +420,12 @@ fn check_each(top: &Path, roots: &[PathBuf], format: Format, deny_warnings: bool
                 }
             }
             Format::Sarif => {
-                let Ok(log) = serde_json::from_str::<serde_json::Value>(&render_sarif(&sources, &diagnostics, Some(top), &registry::all())) else {
+                let Ok(log) = serde_json::from_str::<serde_json::Value>(&render_sarif(
+                    &sources,
+                    &diagnostics,
+                    reporting.base.as_deref().or(Some(top)),
+                    &registry::all(),
+                )) else {
                     continue;
                 };
                 // One run for them all: the rules are the same table, and file
@@ -424,22 +496,23 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) -> u8 {
+fn build(plan: &Path, out: &Path, reporting: Reporting, force: bool, verbose: bool) -> u8 {
+    let format = reporting.format;
     let replace = if force { Replace::Anything } else { Replace::OwnOutputOnly };
     // Refused before the plan is read: nothing about the plan can make it safe.
     if let Err(refusal) = ashlar::emit::check_output_folder(out, plan, replace) {
-        report(&SourceMap::default(), &[refusal], format, plan);
+        report(&SourceMap::default(), &[refusal], &reporting);
         if !format.is_machine() {
             stderr(&format!("build refused: nothing was written to {}\n", out.display()));
         }
         return USAGE_OR_IO;
     }
-    let mut analysis = match analyse(plan, format) {
+    let mut analysis = match analyse(plan, &reporting) {
         Ok(a) => a,
         Err(code) => return code,
     };
     let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
-        report(&analysis.sources, &analysis.diagnostics, format, plan);
+        report(&analysis.sources, &analysis.diagnostics, &reporting);
         analysis.timings.lap("report");
         if !format.is_machine() {
             stderr(&format!("build failed: {}; nothing was written to {}\n", summary(&analysis), out.display()));
@@ -465,10 +538,10 @@ fn build(plan: &Path, out: &Path, format: Format, force: bool, verbose: bool) ->
         // Said in the report itself, so that every format (JSON, SARIF, JUnit) shows the failure.
         let mut diagnostics = analysis.diagnostics.clone();
         diagnostics.push(failure);
-        report(&analysis.sources, &diagnostics, format, plan);
+        report(&analysis.sources, &diagnostics, &reporting);
         return USAGE_OR_IO;
     }
-    report(&analysis.sources, &analysis.diagnostics, format, plan);
+    report(&analysis.sources, &analysis.diagnostics, &reporting);
     timings.lap("report");
     if !format.is_machine() {
         if analysis.lock.is_some() {
@@ -536,7 +609,7 @@ fn fmt(path: &Path, check: bool) -> u8 {
         match load::read_plan(root) {
             Ok(input) => files.extend(input.files),
             Err(diagnostic) => {
-                report(&ashlar::source::SourceMap::default(), &[diagnostic], Format::Human, root);
+                report(&SourceMap::default(), &[diagnostic], &Reporting::human());
                 return USAGE_OR_IO;
             }
         }
@@ -599,13 +672,13 @@ fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn test(plan: &Path) -> u8 {
-    let analysis = match analyse(plan, Format::Human) {
+    let analysis = match analyse(plan, &Reporting::human()) {
         Ok(a) => a,
         Err(code) => return code,
     };
     let syntax_broken = analysis.diagnostics.iter().any(|d| d.code.code.starts_with("ASH00"));
     if syntax_broken {
-        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
+        report(&analysis.sources, &analysis.diagnostics, &Reporting::human());
         return PLAN_ERRORS;
     }
     let root = load::plan_folder(plan);
@@ -628,12 +701,12 @@ fn test(plan: &Path) -> u8 {
 }
 
 fn address_plan(plan: &Path, format: TableFormat) -> u8 {
-    let analysis = match analyse(plan, Format::Human) {
+    let analysis = match analyse(plan, &Reporting::human()) {
         Ok(a) => a,
         Err(code) => return code,
     };
     if analysis.has_errors() {
-        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
+        report(&analysis.sources, &analysis.diagnostics, &Reporting::human());
     }
     let table = ashlar::report::address_plan::address_plan(&analysis.model);
     // The patch calendar, counted from the day the analysis counted from:
@@ -670,12 +743,12 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
 }
 
 fn graph(plan: &Path, format: GraphFormat) -> u8 {
-    let analysis = match analyse(plan, Format::Human) {
+    let analysis = match analyse(plan, &Reporting::human()) {
         Ok(a) => a,
         Err(code) => return code,
     };
     if analysis.has_errors() {
-        report(&analysis.sources, &analysis.diagnostics, Format::Human, plan);
+        report(&analysis.sources, &analysis.diagnostics, &Reporting::human());
     }
     let text = match format {
         GraphFormat::Dot => ashlar::report::graph::to_dot(&analysis.model, analysis.azure.as_ref()),

@@ -115,6 +115,54 @@ impl SourceMap {
 }
 
 impl SourceMap {
+    /// The same files, each one read from disk named by its path relative to
+    /// `base` (folders joined with `/`), or by its absolute path when it lies
+    /// outside `base`: the names CI reports give, so that GitHub and code
+    /// scanning find the file from the repository's root. Files that were not
+    /// read from disk (the standard library's) keep their names. `base` is
+    /// absolute and canonical, as [`std::fs::canonicalize`] gives it.
+    pub fn named_from(&self, base: &Path) -> SourceMap {
+        let files = self
+            .files
+            .iter()
+            .map(|file| match &file.path {
+                Some(path) => SourceFile { name: path_from(path, base), ..file.clone() },
+                None => file.clone(),
+            })
+            .collect();
+        SourceMap { files }
+    }
+}
+
+/// A path as reports name it: relative to `base` with `/` between folders when
+/// it lies inside `base`, else absolute. Links are followed on both sides, so
+/// a plan reached through a link still lands inside the base it lies in.
+pub fn path_from(path: &Path, base: &Path) -> String {
+    let absolute = canonical(path);
+    match absolute.strip_prefix(base) {
+        Ok(inside) if !inside.as_os_str().is_empty() => inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+        _ => absolute.display().to_string(),
+    }
+}
+
+/// A path made absolute and canonical; a file that does not exist (yet) is
+/// its canonical folder joined with its name.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(found) = std::fs::canonicalize(path) {
+        return found;
+    }
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    };
+    match (absolute.parent().and_then(|p| std::fs::canonicalize(p).ok()), absolute.file_name()) {
+        (Some(folder), Some(name)) => folder.join(name),
+        _ => absolute,
+    }
+}
+
+impl SourceMap {
     /// Sets a file's text once it is decoded.
     pub fn replace_text(&mut self, id: FileId, text: String) {
         let file = &mut self.files[id.0 as usize];

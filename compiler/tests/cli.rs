@@ -52,7 +52,8 @@ fn usage_and_io_errors_exit_2() {
 #[test]
 fn json_format_is_a_stable_array_with_positions() {
     let dir = plan_with(OVERLAP);
-    let out = ashlar(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let path = dir.path().to_str().unwrap();
+    let out = ashlar(&["check", path, "--format", "json", "--base", path]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let first = &json[0];
@@ -274,17 +275,17 @@ fn check_of_a_folder_of_plans_checks_each_plan_by_itself() {
     assert!(stderr.contains("beta/plan.ashlar:13:20: error[ASH106]"), "{stderr}");
     assert!(stderr.contains("checked 4 plans in ") && stderr.contains(", 1 with errors"), "{stderr}");
     assert_eq!(stderr.matches("error[").count(), 1, "only beta's error: {stderr}");
-    // Machine formats: one report of all the plans.
-    let json = ashlar(&["check", top, "--format", "json"]);
+    // Machine formats: one report of all the plans, files named from the base folder.
+    let json = ashlar(&["check", top, "--format", "json", "--base", top]);
     assert_eq!(json.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let files: Vec<&str> = report.as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
     assert_eq!(files, ["beta/plan.ashlar"]);
-    let sarif = ashlar(&["check", top, "--format", "sarif"]);
+    let sarif = ashlar(&["check", top, "--format", "sarif", "--base", top]);
     let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(log["runs"].as_array().unwrap().len(), 1);
     assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "beta/plan.ashlar");
-    let junit = String::from_utf8(ashlar(&["check", top, "--format", "junit"]).stdout).unwrap();
+    let junit = String::from_utf8(ashlar(&["check", top, "--format", "junit", "--base", top]).stdout).unwrap();
     assert!(junit.contains("<testsuites name=\"ashlar\" tests=\"7\" failures=\"1\">"), "{junit}");
     assert_eq!(junit.matches("<testsuite ").count(), 4, "{junit}");
     // One plan of them, named: that plan alone.

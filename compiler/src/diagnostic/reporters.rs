@@ -2,21 +2,30 @@
 //! JUnit XML. Like the terminal and JSON renderings, they only read diagnostics.
 
 use super::{Code, Diagnostic, Severity};
-use crate::source::{LineCol, SourceMap};
+use crate::source::{LineCol, SourceFile, SourceMap, Span};
 use serde_json::{json, Value};
+use std::path::Path;
+
+/// The name SARIF gives the folder that relative file URIs start from: the
+/// working folder, or `--base`. GitHub code scanning reads `%SRCROOT%` as the
+/// repository's root.
+pub const SARIF_BASE_ID: &str = "%SRCROOT%";
 
 /// Where a diagnostic is, as the reporters need it.
-struct Place {
+struct Place<'a> {
+    source: &'a SourceFile,
     file: String,
     start: LineCol,
     end: LineCol,
 }
 
-fn place(sources: &SourceMap, d: &Diagnostic) -> Option<Place> {
-    d.span.map(|span| {
-        let file = sources.get(span.file);
-        Place { file: file.name.clone(), start: file.line_col(span.start as usize), end: file.line_col(span.end as usize) }
-    })
+fn place<'a>(sources: &'a SourceMap, d: &Diagnostic) -> Option<Place<'a>> {
+    d.span.map(|span| place_of(sources, span))
+}
+
+fn place_of(sources: &SourceMap, span: Span) -> Place<'_> {
+    let file = sources.get(span.file);
+    Place { source: file, file: file.name.clone(), start: file.line_col(span.start as usize), end: file.line_col(span.end as usize) }
 }
 
 /// A section of a code's documentation, without its heading.
@@ -41,9 +50,12 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 /// SARIF 2.1.0: one run, every code of `codes` ([`crate::registry::all`]) as a
-/// rule with its documentation, one result per diagnostic. File URIs are
-/// relative to the plan folder (`PLANROOT`); columns count Unicode code points.
-pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: Option<&std::path::Path>, codes: &[&'static Code]) -> String {
+/// rule with its documentation, one result per diagnostic; columns count
+/// Unicode code points. A file named by a relative path (as
+/// [`SourceMap::named_from`] names the files inside the base folder) gets a
+/// URI relative to [`SARIF_BASE_ID`], which `originalUriBaseIds` sets to
+/// `base`; a file named by an absolute path, an absolute `file://` URI.
+pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], base: Option<&Path>, codes: &[&'static Code]) -> String {
     let rules: Vec<Value> = codes
         .iter()
         .map(|c| {
@@ -75,13 +87,7 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
                 .iter()
                 .enumerate()
                 .map(|(i, label)| {
-                    let file = sources.get(label.span.file);
-                    let p = Place {
-                        file: file.name.clone(),
-                        start: file.line_col(label.span.start as usize),
-                        end: file.line_col(label.span.end as usize),
-                    };
-                    let mut l = location(&p, Some(&label.message));
+                    let mut l = location(&place_of(sources, label.span), Some(&label.message));
                     l["id"] = json!(i);
                     l
                 })
@@ -106,9 +112,10 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
-    if let Some(root) = plan_root.and_then(|r| r.canonicalize().ok()) {
-        let uri = format!("file://{}/", root.display()).replace(' ', "%20");
-        run["originalUriBaseIds"] = json!({ "PLANROOT": { "uri": uri } });
+    if let Some(base) = base {
+        let uri = file_uri(base);
+        let uri = if uri.ends_with('/') { uri } else { uri + "/" };
+        run["originalUriBaseIds"] = json!({ SARIF_BASE_ID: { "uri": uri } });
     }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -120,7 +127,7 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic], plan_root: 
 
 /// A fix as SARIF writes one: its edits as replacements of regions, by file.
 fn sarif_fix(sources: &SourceMap, fix: &crate::diagnostic::Fix) -> Value {
-    let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut changes: Vec<(String, Value, Vec<Value>)> = Vec::new();
     for edit in &fix.edits {
         let file = sources.get(edit.span.file);
         let (start, end) = (file.line_col(edit.span.start as usize), file.line_col(edit.span.end as usize));
@@ -128,24 +135,20 @@ fn sarif_fix(sources: &SourceMap, fix: &crate::diagnostic::Fix) -> Value {
             "deletedRegion": { "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column },
             "insertedContent": { "text": edit.text },
         });
-        match changes.iter_mut().find(|(name, _)| *name == file.name) {
-            Some((_, replacements)) => replacements.push(replacement),
-            None => changes.push((file.name.clone(), vec![replacement])),
+        match changes.iter_mut().find(|(name, _, _)| *name == file.name) {
+            Some((_, _, replacements)) => replacements.push(replacement),
+            None => changes.push((file.name.clone(), artifact(file), vec![replacement])),
         }
     }
-    let changes: Vec<Value> = changes
-        .into_iter()
-        .map(|(name, replacements)| {
-            json!({ "artifactLocation": { "uri": name.replace(' ', "%20"), "uriBaseId": "PLANROOT" }, "replacements": replacements })
-        })
-        .collect();
+    let changes: Vec<Value> =
+        changes.into_iter().map(|(_, artifact, replacements)| json!({ "artifactLocation": artifact, "replacements": replacements })).collect();
     json!({ "description": { "text": fix.title }, "artifactChanges": changes })
 }
 
 fn location(p: &Place, message: Option<&str>) -> Value {
     let mut l = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": p.file.replace(' ', "%20"), "uriBaseId": "PLANROOT" },
+            "artifactLocation": artifact(p.source),
             "region": { "startLine": p.start.line, "startColumn": p.start.column, "endLine": p.end.line, "endColumn": p.end.column },
         }
     });
@@ -153,6 +156,42 @@ fn location(p: &Place, message: Option<&str>) -> Value {
         l["message"] = json!({ "text": m });
     }
     l
+}
+
+/// A file as SARIF locates it: a plan file named relatively, by a URI relative
+/// to [`SARIF_BASE_ID`]; one named by an absolute path (outside the base), by
+/// its `file://` URI; a file of the standard library, which is on no disk, by
+/// its name alone.
+fn artifact(file: &SourceFile) -> Value {
+    if file.path.is_none() {
+        json!({ "uri": percent_encode(&file.name, false) })
+    } else if Path::new(&file.name).is_absolute() {
+        json!({ "uri": file_uri(Path::new(&file.name)) })
+    } else {
+        json!({ "uri": percent_encode(&file.name, false), "uriBaseId": SARIF_BASE_ID })
+    }
+}
+
+/// The `file://` URI of an absolute path (`file:///C:/...` on Windows).
+fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = if text.starts_with('/') { text } else { format!("/{text}") };
+    format!("file://{}", percent_encode(&text, true))
+}
+
+/// Percent-encodes a path for a URI: every byte but letters, digits, `-._~`
+/// and `/`; a `:` is kept in an absolute URI's path, and encoded in a relative
+/// reference, where it would read as a scheme.
+fn percent_encode(path: &str, keep_colon: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(byte as char),
+            b':' if keep_colon => out.push(':'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// GitHub Actions workflow commands: `::error file=...,line=...::message`.
