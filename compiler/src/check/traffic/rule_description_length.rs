@@ -32,7 +32,7 @@ pub const DESCRIPTION_MAX: usize = 140;
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (id, _) in model.of_kind("rule") {
-        let Some(description) = rule(model, id).and_then(|r| r.description) else { continue };
+        let Some(description) = rule(model, id).and_then(|r| r.description.as_ref()) else { continue };
         let len = description.value.chars().count();
         if len > DESCRIPTION_MAX {
             out.push(
