@@ -729,6 +729,32 @@ mod tests {
     }
 
     #[test]
+    fn the_addresses_of_rules_and_routes_name_blocks_and_tags() {
+        let plan = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet web 10.0.0.0/26 { nsg = n\n route_table = rt }\n}\n\
+                    nsg n {\n  rule r { inbound allow tcp 443 from Storage to core.web priority 100 }\n}\n\
+                    route_table rt {\n  route here core via internet\n}\n";
+        let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
+        assert!(analysis.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", analysis.diagnostics);
+        let at = |text: &str| plan.find(text).expect("the place") + 1;
+        // `core.web` in the rule and `core` in the route name the hub and its subnet.
+        let core = analysis.model.names["core"];
+        assert_eq!(definition(&analysis, FileId(0), at("core.web")), Some(analysis.model.node(core).head));
+        assert_eq!(definition(&analysis, FileId(0), at("core via")), Some(analysis.model.node(core).head));
+        let web = analysis.model.node(core).children[0];
+        let to_web = occurrences(&analysis).into_iter().filter(|o| o.node == web && !o.declaration).count();
+        assert_eq!(to_web, 1);
+        // A block may not take the name of a tag a phrase uses, but may take a
+        // word of a phrase that is no address.
+        let renamed = |name: &str| rename(&analysis, FileId(0), at("core {"), name);
+        assert_eq!(
+            renamed("Storage").unwrap_err(),
+            "`Storage` is a service tag the plan uses (main.ashlar:9): a block of that name would take its place there"
+        );
+        assert!(renamed("inbound").is_ok());
+        assert!(renamed("internet").is_ok());
+    }
+
+    #[test]
     fn names_and_string_literals() {
         assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
         assert_eq!(crate::fixes::string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);

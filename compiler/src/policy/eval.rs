@@ -541,7 +541,7 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
             return model.subnet_prefix(id).map_or(absent, |p| Item::new(Value::Prefix(p), span));
         }
         // A route's phrase, when it read.
-        "address_prefix" | "next_hop" if node.is("route") => {
+        "address_prefix" | "next_hop" => {
             if let Some(r) = routing::route(model, id) {
                 if name == "address_prefix" {
                     return address(&r.prefix.value, r.prefix.span);

@@ -1,5 +1,3 @@
-use crate::blocks::routing::route;
-use crate::blocks::security::rule;
 use crate::check::{list, Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -39,14 +37,12 @@ pub const CHECK: Check = Check { code: &ADDRESS_IN_NO_SUBNET, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let spaces = Spaces::new(model);
-    for (id, _) in model.of_kind("rule") {
-        let Some(r) = rule(model, id) else { continue };
+    for (&id, r) in &model.security_rules {
         for address in r.sources().iter().chain(r.destinations()) {
             check(model, &spaces, id, address, out);
         }
     }
-    for (id, _) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
+    for (&id, r) in &model.routes {
         check(model, &spaces, id, &r.prefix, out);
     }
 }

@@ -1,5 +1,4 @@
 use crate::blocks::network::{hub_next_hop, implicit_pair, peers};
-use crate::blocks::routing::route;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -58,8 +57,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, _) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
+    for (&id, r) in &model.routes {
         let NextHop::Appliance(ip) = r.next_hop.value else { continue };
         let Some(table) = model.node(id).parent else { continue };
         let Some(networks) = users.get(&table) else { continue };

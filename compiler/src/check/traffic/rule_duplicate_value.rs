@@ -1,4 +1,3 @@
-use crate::blocks::security::rule;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -30,8 +29,7 @@ pub const CHECK: Check = Check { code: &RULE_DUPLICATE_VALUE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, _) in model.of_kind("rule") {
-        let Some(r) = rule(model, id) else { continue };
+    for (&id, r) in &model.security_rules {
         duplicates(model, id, "port", r.ports(), out);
         duplicates(model, id, "source", r.sources(), out);
         duplicates(model, id, "destination", r.destinations(), out);
