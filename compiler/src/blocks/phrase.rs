@@ -38,8 +38,9 @@ impl<'a> Words<'a> {
     }
 
     /// Words read from elsewhere than a phrase kind's phrases (the lines of a
-    /// firewall's rule blocks, an update group's schedule); `span` is the whole
-    /// phrase.
+    /// firewall's rule blocks, an update group's schedule, a policy's
+    /// condition); `span` is the whole phrase, or where a missing first word
+    /// would be reported (a condition's: the word before it).
     pub fn new(words: Vec<&'a Term>, span: Span) -> Words<'a> {
         Words { words, at: 0, span }
     }

@@ -1,4 +1,5 @@
-//! Route tables: `route_table` blocks and their `route` phrases, lowered to
+//! Route tables: `route_table` blocks and their `route` phrases, read once
+//! into [`crate::phrases::Route`]s ([`Model::routes`]) and lowered to
 //! `Microsoft.Network/routeTables` with their routes inline.
 
 use super::attach;

@@ -1,6 +1,7 @@
 //! Network security groups: `nsg` blocks, the `rule_set`s they include, and the
-//! `rule` phrases of both, lowered to `Microsoft.Network/networkSecurityGroups`
-//! with their security rules inline.
+//! `rule` phrases of both, read once into [`crate::phrases::SecurityRule`]s
+//! ([`Model::security_rules`]) and lowered to
+//! `Microsoft.Network/networkSecurityGroups` with their security rules inline.
 
 use super::attach;
 use super::phrase::{self, Words};
