@@ -5,7 +5,8 @@
 
 use crate::ast::{is_name, Term};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Node, NodeId, Typed};
+use crate::model::{Model, Node, NodeId, Spanned, Typed};
+use crate::phrases::Address;
 use crate::report::address_plan::address_plan;
 use crate::schema::{self, Type};
 use crate::source::{FileId, Span};
@@ -312,6 +313,11 @@ pub fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
         for attr in node.attrs.values() {
             value_occurrences(analysis, &attr.value, attr.span, &mut out);
         }
+        // A phrase's address read from a reference holds the referenced
+        // prefix, at the span of the reference; a literal is no path.
+        for address in phrase_addresses(model, id).filter(|a| matches!(a.value, Address::Prefix(_) | Address::Ip(_))) {
+            path_occurrences(analysis, address.span, &mut out);
+        }
         for allow in &node.allows {
             let Some(Term::Value(value)) = allow.terms.first() else { continue };
             let Some(word) = value.as_word() else { continue };
@@ -325,10 +331,14 @@ pub fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
     out
 }
 
+/// The addresses of a rule's or route's phrase, with their spans.
+fn phrase_addresses(model: &Model, id: NodeId) -> impl Iterator<Item = &Spanned<Address>> {
+    let rule = model.security_rules.get(&id).into_iter().flat_map(|r| r.sources().iter().chain(r.destinations()));
+    rule.chain(model.routes.get(&id).map(|r| &r.prefix))
+}
+
 fn value_occurrences(analysis: &Analysis, value: &Typed, span: Span, out: &mut Vec<Occurrence>) {
     match value {
-        // A phrase's address typed from a reference holds the referenced
-        // prefix, at the span of the reference; a literal is no path.
         Typed::Ref(_) | Typed::Prefix(_) | Typed::Ip(_) => path_occurrences(analysis, span, out),
         Typed::Secret { .. } => {
             if let Some(vault) = first_argument(analysis, span) {
@@ -441,7 +451,17 @@ pub fn rename(analysis: &Analysis, file: FileId, offset: usize, new_name: &str) 
     // A plan's name wins over a service tag in a phrase: renaming a block to a
     // tag the plan uses would change what those phrases mean.
     if n.parent.is_none() {
-        let tag = model.nodes.iter().flat_map(|n| n.attrs.values()).find_map(|a| service_tag_named(analysis, &a.value, a.span, new_name));
+        let tag = model.nodes.iter().enumerate().find_map(|(id, n)| {
+            let in_attrs = n.attrs.values().find_map(|a| service_tag_named(analysis, &a.value, a.span, new_name));
+            // The first of a phrase's tags as written.
+            let in_phrase = || {
+                phrase_addresses(model, id)
+                    .filter(|a| matches!(a.value, Address::Tag(_) | Address::Any) && names_tag(analysis, a.span, new_name))
+                    .map(|a| a.span)
+                    .min()
+            };
+            in_attrs.or_else(in_phrase)
+        });
         if let Some(span) = tag {
             let line = analysis.sources.get(span.file).line_col(span.start as usize).line;
             return Err(format!(
@@ -460,10 +480,15 @@ pub fn rename(analysis: &Analysis, file: FileId, offset: usize, new_name: &str) 
     Ok(edits)
 }
 
+/// Whether the text at `span` is a service tag whose first part is `name`.
+fn names_tag(analysis: &Analysis, span: Span, name: &str) -> bool {
+    analysis.sources.text(span).split('.').next() == Some(name)
+}
+
 /// The span of a service tag written `name` in a typed value, if any.
 fn service_tag_named(analysis: &Analysis, value: &Typed, span: Span, name: &str) -> Option<Span> {
     match value {
-        Typed::Word(_) if analysis.sources.text(span).split('.').next() == Some(name) => Some(span),
+        Typed::Word(_) if names_tag(analysis, span, name) => Some(span),
         Typed::List(items) => items.iter().find_map(|i| service_tag_named(analysis, &i.value, i.span, name)),
         _ => None,
     }
@@ -703,6 +728,32 @@ mod tests {
         );
         let after = crate::analyze_text(fixed, std::path::Path::new("/plan"));
         assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+    }
+
+    #[test]
+    fn the_addresses_of_rules_and_routes_name_blocks_and_tags() {
+        let plan = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet web 10.0.0.0/26 { nsg = n\n route_table = rt }\n}\n\
+                    nsg n {\n  rule r { inbound allow tcp 443 from Storage to core.web priority 100 }\n}\n\
+                    route_table rt {\n  route here core via internet\n}\n";
+        let analysis = crate::analyze_text(plan, std::path::Path::new("/plan"));
+        assert!(analysis.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", analysis.diagnostics);
+        let at = |text: &str| plan.find(text).expect("the place") + 1;
+        // `core.web` in the rule and `core` in the route name the hub and its subnet.
+        let core = analysis.model.names["core"];
+        assert_eq!(definition(&analysis, FileId(0), at("core.web")), Some(analysis.model.node(core).head));
+        assert_eq!(definition(&analysis, FileId(0), at("core via")), Some(analysis.model.node(core).head));
+        let web = analysis.model.node(core).children[0];
+        let to_web = occurrences(&analysis).into_iter().filter(|o| o.node == web && !o.declaration).count();
+        assert_eq!(to_web, 1);
+        // A block may not take the name of a tag a phrase uses, but may take a
+        // word of a phrase that is no address.
+        let renamed = |name: &str| rename(&analysis, FileId(0), at("core {"), name);
+        assert_eq!(
+            renamed("Storage").unwrap_err(),
+            "`Storage` is a service tag the plan uses (main.ashlar:9): a block of that name would take its place there"
+        );
+        assert!(renamed("inbound").is_ok());
+        assert!(renamed("internet").is_ok());
     }
 
     #[test]

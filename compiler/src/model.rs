@@ -57,8 +57,8 @@ pub struct Node {
     pub head: Span,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
-    /// Typed attributes. For a phrase kind ([`crate::schema::PHRASE_KINDS`]),
-    /// the words of its phrase, typed by the kind's module under the names it documents.
+    /// Typed attributes. A phrase kind's phrase is read into the [`Model`]
+    /// instead ([`Model::security_rules`], [`Model::routes`]).
     pub attrs: Attrs,
     /// Declared by the standard library rather than the plan.
     pub from_library: bool,
@@ -163,6 +163,12 @@ pub struct Model {
     /// found when first asked for ([`crate::blocks::attach::subnets_using`]),
     /// which is after resolution has resolved every reference.
     pub attachments: std::sync::OnceLock<IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>>,
+    /// The phrase of each `rule` of an `nsg` or `rule_set` that reads without
+    /// error: read once at resolution ([`crate::blocks::security::read_rules`]).
+    pub security_rules: IndexMap<NodeId, crate::phrases::SecurityRule, foldhash::fast::FixedState>,
+    /// The phrase of each `route` that reads without error: read once at
+    /// resolution ([`crate::blocks::routing::read_routes`]).
+    pub routes: IndexMap<NodeId, crate::phrases::Route, foldhash::fast::FixedState>,
     /// Each update group's schedule, read once from its phrase at resolution
     /// ([`crate::blocks::updates::read_schedules`]).
     pub schedules: IndexMap<NodeId, crate::schedule::Schedule>,

@@ -17,7 +17,8 @@
 use crate::blocks::compute;
 use crate::blocks::network::{firewall_subnet, hub_next_hop, HubNextHop};
 use crate::blocks::routing;
-use crate::model::{Model, NodeId, Typed};
+use crate::model::{Model, NodeId};
+use crate::phrases::{self, NextHop};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -158,12 +159,14 @@ impl<'a> Egress<'a> {
         let model = self.model;
         let node = model.node(subnet);
         if let Some(table) = node.reference("route_table") {
-            let default = routing::routes(model, table).filter_map(|r| routing::route(model, r)).find(|r| is_default(r.prefix.value))?;
+            let (id, default) = routing::routes(model, table)
+                .filter_map(|r| routing::route(model, r).map(|route| (r, route)))
+                .find(|(_, r)| is_default(&r.prefix.value))?;
             return match default.next_hop.value {
-                Typed::Ip(ip) => Some(self.appliance_at(*ip)),
-                Typed::Word(w) if w == "vnet_gateway" => Some(DefaultRoute::Gateway),
-                Typed::Word(w) if w == "internet" => None,
-                _ => Some(DefaultRoute::Dropped(default.node)),
+                NextHop::Appliance(ip) => Some(self.appliance_at(ip)),
+                NextHop::VnetGateway => Some(DefaultRoute::Gateway),
+                NextHop::Internet => None,
+                NextHop::VnetLocal | NextHop::None => Some(DefaultRoute::Dropped(id)),
             };
         }
         let network = model.node(node.parent?);
@@ -231,8 +234,8 @@ enum DefaultRoute {
     Dropped(NodeId),
 }
 
-fn is_default(prefix: &Typed) -> bool {
-    matches!(prefix, Typed::Prefix(p) if p.prefix_len() == 0)
+fn is_default(prefix: &phrases::Address) -> bool {
+    matches!(prefix, phrases::Address::Prefix(p) if p.prefix_len() == 0)
 }
 
 #[cfg(test)]

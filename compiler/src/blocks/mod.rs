@@ -32,8 +32,8 @@ use lowering::Lowering;
 /// resolved and `auto` prefixes allocated: typing the phrases of phrase kinds
 /// ([`crate::schema::PHRASE_KINDS`]), and defaults that depend on other blocks.
 pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
-    security::type_rules(model, diagnostics);
-    routing::type_routes(model, diagnostics);
+    security::read_rules(model, diagnostics);
+    routing::read_routes(model, diagnostics);
     firewall::read_rules(model, diagnostics);
     attach::require_groups(model, diagnostics);
     scale_set::read_autoscale(model, diagnostics);

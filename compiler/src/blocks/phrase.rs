@@ -9,7 +9,8 @@
 use crate::ast::{Ident, Term, Value, ValueKind};
 use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH, UNRESOLVED_REFERENCE, WRONG_REFERENCE_KIND};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned};
+use crate::phrases::Address;
 use crate::source::Span;
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -37,8 +38,9 @@ impl<'a> Words<'a> {
     }
 
     /// Words read from elsewhere than a phrase kind's phrases (the lines of a
-    /// firewall's rule blocks, an update group's schedule); `span` is the whole
-    /// phrase.
+    /// firewall's rule blocks, an update group's schedule, a policy's
+    /// condition); `span` is the whole phrase, or where a missing first word
+    /// would be reported (a condition's: the word before it).
     pub fn new(words: Vec<&'a Term>, span: Span) -> Words<'a> {
         Words { words, at: 0, span }
     }
@@ -51,6 +53,11 @@ impl<'a> Words<'a> {
 
     pub fn peek(&self) -> Option<&'a Term> {
         self.words.get(self.at).copied()
+    }
+
+    /// The word `n` words ahead: `peek_nth(0)` is [`Words::peek`].
+    pub fn peek_nth(&self, n: usize) -> Option<&'a Term> {
+        self.words.get(self.at + n).copied()
     }
 
     pub fn take(&mut self) -> Option<&'a Term> {
@@ -122,12 +129,11 @@ pub fn describe(term: &Term) -> &'static str {
 
 /// The addresses of a rule's `from` or `to`, or of a route: one address, or a list.
 ///
-/// Each item is a [`Typed::Prefix`], a [`Typed::Ip`] or a service tag as a
-/// [`Typed::Word`] (`*` for `any`). A reference to a subnet (`app1.web`) is its
+/// A reference to a subnet (`app1.web`) is its
 /// prefix, to a hub or spoke (`app1`) its address space: values, not
 /// dependencies, so a rule may name the subnet its NSG protects. `Ok(None)`
 /// means a problem reported elsewhere (an address already found invalid).
-pub fn addresses(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Typed>>>, Diagnostic> {
+pub fn addresses(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Address>>>, Diagnostic> {
     let ValueKind::List(items) = &value.kind else {
         return address(model, value);
     };
@@ -149,9 +155,11 @@ pub fn addresses(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Type
     // Azure takes several addresses in one rule only as IP addresses and prefixes
     // (`SecurityRuleParameterContainsUnsupportedValue`): a tag stands alone.
     if all.len() > 1 {
-        if let Some(tag) = all.iter().find(|a| matches!(a.value, Typed::Word(_))) {
-            let Typed::Word(name) = &tag.value else { unreachable!("found as a word") };
-            let shown = if name == "*" { "`any`".to_string() } else { format!("the service tag `{name}`") };
+        if let Some(tag) = all.iter().find(|a| matches!(a.value, Address::Tag(_) | Address::Any)) {
+            let shown = match &tag.value {
+                Address::Tag(name) => format!("the service tag `{name}`"),
+                _ => "`any`".to_string(),
+            };
             return Err(Diagnostic::new(&TYPE_MISMATCH, tag.span, format!("{shown} cannot stand in a list of addresses"))
                 .with_help("Azure takes several IP addresses and prefixes in one rule, but a service tag or `any` only on its own: write it alone, or in a rule of its own"));
         }
@@ -161,14 +169,14 @@ pub fn addresses(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Type
 
 /// One address: a prefix, an IP address, a service tag, or a reference to a
 /// subnet, hub or spoke of the plan (which may stand for several prefixes).
-pub fn address(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Typed>>>, Diagnostic> {
+pub fn address(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Address>>>, Diagnostic> {
     let span = value.span;
-    let one = |value: Typed| Ok(Some(vec![Spanned { value, span }]));
+    let one = |value: Address| Ok(Some(vec![Spanned { value, span }]));
     match &value.kind {
         ValueKind::Invalid => Ok(None),
-        ValueKind::Cidr(net) => one(Typed::Prefix(*net)),
-        ValueKind::Ipv4(ip) => one(Typed::Ip(IpAddr::V4(*ip))),
-        ValueKind::Ipv6(ip) => one(Typed::Ip(IpAddr::V6(*ip))),
+        ValueKind::Cidr(net) => one(Address::Prefix(*net)),
+        ValueKind::Ipv4(ip) => one(Address::Ip(IpAddr::V4(*ip))),
+        ValueKind::Ipv6(ip) => one(Address::Ip(IpAddr::V6(*ip))),
         ValueKind::Str(text) => quoted(text, span).map(|typed| Some(vec![Spanned { value: typed, span }])),
         ValueKind::Path(path) => reference_or_tag(model, path, span),
         other => Err(Diagnostic::new(&TYPE_MISMATCH, span, format!("expected an address, found {}", other.describe()))
@@ -177,13 +185,13 @@ pub fn address(model: &Model, value: &Value) -> Result<Option<Vec<Spanned<Typed>
 }
 
 /// An address written as a string: `"10.2.0.0/24"`, `"10.2.0.4"`, `"*"` or a tag.
-fn quoted(text: &str, span: Span) -> Result<Typed, Diagnostic> {
+fn quoted(text: &str, span: Span) -> Result<Address, Diagnostic> {
     if text == "*" {
-        return Ok(Typed::Word("*".into()));
+        return Ok(Address::Any);
     }
     if text.contains('/') {
         return match text.parse::<IpNet>() {
-            Ok(net) if net.trunc() == net => Ok(Typed::Prefix(net)),
+            Ok(net) if net.trunc() == net => Ok(Address::Prefix(net)),
             Ok(net) => Err(Diagnostic::new(&TYPE_MISMATCH, span, format!("\"{text}\" has host bits set"))
                 .with_help(format!("a prefix starts at its first address: write {}", net.trunc()))),
             Err(_) => {
@@ -193,7 +201,7 @@ fn quoted(text: &str, span: Span) -> Result<Typed, Diagnostic> {
         };
     }
     if let Ok(ip) = text.parse::<IpAddr>() {
-        return Ok(Typed::Ip(ip));
+        return Ok(Address::Ip(ip));
     }
     let is_tag = !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -206,17 +214,17 @@ fn quoted(text: &str, span: Span) -> Result<Typed, Diagnostic> {
 }
 
 /// A service tag as Azure spells it.
-fn tag(name: &str) -> Typed {
+fn tag(name: &str) -> Address {
     if name.eq_ignore_ascii_case("any") {
-        return Typed::Word("*".into());
+        return Address::Any;
     }
     let spelt = DEFAULT_TAGS.iter().find(|t| t.eq_ignore_ascii_case(name)).map_or(name, |t| *t);
-    Typed::Word(spelt.to_string())
+    Address::Tag(spelt.to_string())
 }
 
 /// `app1.web`, `app1`, `Internet`, `Storage.WestEurope`: a name of the plan wins
 /// over a service tag; a name that is no block of the plan is a service tag.
-fn reference_or_tag(model: &Model, path: &[Ident], span: Span) -> Result<Option<Vec<Spanned<Typed>>>, Diagnostic> {
+fn reference_or_tag(model: &Model, path: &[Ident], span: Span) -> Result<Option<Vec<Spanned<Address>>>, Diagnostic> {
     let dotted = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
     let Some(&top) = model.names.get(&path[0].name) else {
         return Ok(Some(vec![Spanned { value: tag(&dotted), span }]));
@@ -255,24 +263,24 @@ fn reference_or_tag(model: &Model, path: &[Ident], span: Span) -> Result<Option<
         // The block's prefix is invalid or was not allocated: reported already.
         return Ok(None);
     }
-    Ok(Some(prefixes.into_iter().map(|p| Spanned { value: Typed::Prefix(p), span }).collect()))
+    Ok(Some(prefixes.into_iter().map(|p| Spanned { value: Address::Prefix(p), span }).collect()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn quoted_ok(text: &str) -> Typed {
+    fn quoted_ok(text: &str) -> Address {
         quoted(text, Span::new(crate::source::FileId::default(), 0, 0)).unwrap()
     }
 
     #[test]
     fn quoted_addresses_are_prefixes_ips_tags_or_any() {
-        assert_eq!(quoted_ok("10.2.0.0/24"), Typed::Prefix("10.2.0.0/24".parse().unwrap()));
-        assert_eq!(quoted_ok("fd00::4"), Typed::Ip("fd00::4".parse().unwrap()));
-        assert_eq!(quoted_ok("*"), Typed::Word("*".into()));
-        assert_eq!(quoted_ok("internet"), Typed::Word("Internet".into()));
-        assert_eq!(quoted_ok("Storage.WestEurope"), Typed::Word("Storage.WestEurope".into()));
+        assert_eq!(quoted_ok("10.2.0.0/24"), Address::Prefix("10.2.0.0/24".parse().unwrap()));
+        assert_eq!(quoted_ok("fd00::4"), Address::Ip("fd00::4".parse().unwrap()));
+        assert_eq!(quoted_ok("*"), Address::Any);
+        assert_eq!(quoted_ok("internet"), Address::Tag("Internet".into()));
+        assert_eq!(quoted_ok("Storage.WestEurope"), Address::Tag("Storage.WestEurope".into()));
         let span = Span::new(crate::source::FileId::default(), 0, 0);
         assert_eq!(quoted("10.2.0.5/24", span).unwrap_err().help.unwrap(), "a prefix starts at its first address: write 10.2.0.0/24");
         assert!(quoted("10.2.0.0/33", span).is_err());

@@ -1,4 +1,5 @@
-//! Route tables: `route_table` blocks and their `route` phrases, lowered to
+//! Route tables: `route_table` blocks and their `route` phrases, read once
+//! into [`crate::phrases::Route`]s ([`Model::routes`]) and lowered to
 //! `Microsoft.Network/routeTables` with their routes inline.
 
 use super::attach;
@@ -8,7 +9,8 @@ use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
-use crate::model::{Attr, Model, NodeId, Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::phrases::{Address, NextHop, Route};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use std::net::IpAddr;
 
@@ -57,30 +59,29 @@ pub const ROUTE: KindSchema = KindSchema {
     unique: false,
 };
 
-// The attributes a route's phrase is typed into.
-pub const ADDRESS_PREFIX: &str = "address_prefix";
-pub const NEXT_HOP: &str = "next_hop";
-
-/// Next hops written as words, with Azure's `nextHopType` for each.
-pub const NEXT_HOP_WORDS: &[(&str, &str)] =
-    &[("internet", "Internet"), ("vnet_gateway", "VirtualNetworkGateway"), ("vnet_local", "VnetLocal"), ("none", "None")];
-
 /// How a route's phrase reads, for help texts.
 pub const SHAPE: &str = "a route reads `route NAME PREFIX via NEXT_HOP`, e.g. `route onprem 192.168.0.0/16 via 10.0.0.68`; the next hop is an IP address (a virtual appliance), `internet`, `vnet_gateway`, `vnet_local` or `none`";
 
-/// Types the phrase of every `route` into its attributes.
-pub fn type_routes(model: &mut Model, out: &mut Vec<Diagnostic>) {
+/// Reads the phrase of every `route` into [`Model::routes`].
+pub fn read_routes(model: &mut Model, out: &mut Vec<Diagnostic>) {
     let routes: Vec<NodeId> = model.of_kind("route").map(|(id, _)| id).collect();
     for id in routes {
         match read_route(model, id) {
-            Ok(attrs) => model.nodes[id].attrs.extend(attrs),
+            Ok(route) => {
+                model.routes.insert(id, route);
+            }
             Err(Some(d)) => out.push(d),
             Err(None) => {}
         }
     }
 }
 
-fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Option<Diagnostic>> {
+/// The phrase of a `route`; `None` when it did not read.
+pub fn route(model: &Model, id: NodeId) -> Option<&Route> {
+    model.routes.get(&id)
+}
+
+fn read_route(model: &Model, id: NodeId) -> Result<Route, Option<Diagnostic>> {
     let node = model.node(id);
     let Some(mut words) = Words::of(model, id) else {
         return Err(Some(
@@ -104,14 +105,14 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         }
     };
     match &prefix.value {
-        Typed::Ip(ip) => {
+        Address::Ip(ip) => {
             let len = if ip.is_ipv4() { 32 } else { 128 };
             return Err(Some(
                 Diagnostic::new(&TYPE_MISMATCH, span, format!("expected an address prefix, found the address {ip}"))
                     .with_help(format!("a route is for a prefix: write {ip}/{len} for this one address")),
             ));
         }
-        Typed::Word(w) if w == "*" => {
+        Address::Any => {
             return Err(Some(
                 Diagnostic::new(&TYPE_MISMATCH, span, "a route is for a prefix or a service tag, not `any`")
                     .with_help("write 0.0.0.0/0 for every IPv4 address"),
@@ -139,13 +140,13 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         return Err(Some(Diagnostic::new(&MALFORMED_BLOCK, words.end(), "the route has no next hop after `via`").with_help(SHAPE)));
     };
     let hop = phrase::value(term)?;
-    let words_listed = NEXT_HOP_WORDS.iter().map(|(w, _)| *w);
+    let words_listed = NextHop::WORDS.iter().map(|(w, _)| *w);
     let next_hop = match &hop.kind {
         ValueKind::Invalid => return Err(None),
-        ValueKind::Ipv4(ip) => Typed::Ip(IpAddr::V4(*ip)),
-        ValueKind::Ipv6(ip) => Typed::Ip(IpAddr::V6(*ip)),
-        ValueKind::Path(p) if p.len() == 1 => match NEXT_HOP_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(&p[0].name)) {
-            Some((w, _)) => Typed::Word(w.to_string()),
+        ValueKind::Ipv4(ip) => NextHop::Appliance(IpAddr::V4(*ip)),
+        ValueKind::Ipv6(ip) => NextHop::Appliance(IpAddr::V6(*ip)),
+        ValueKind::Path(p) if p.len() == 1 => match NextHop::WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(&p[0].name)) {
+            Some((_, hop)) => *hop,
             None => {
                 let help = did_you_mean(&p[0].name, words_listed).unwrap_or_else(|| SHAPE.to_string().into());
                 return Err(Some(Diagnostic::new(&TYPE_MISMATCH, hop.span, format!("`{}` is not a next hop", p[0].name)).with_help(help)));
@@ -156,7 +157,7 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
         }
     };
     // A route for IPv4 addresses cannot be sent to an IPv6 appliance, and back.
-    if let (Typed::Prefix(net), Typed::Ip(ip)) = (&prefix.value, &next_hop) {
+    if let (Address::Prefix(net), NextHop::Appliance(ip)) = (&prefix.value, &next_hop) {
         if net.addr().is_ipv4() != ip.is_ipv4() {
             let (net_family, ip_family) = if net.addr().is_ipv4() { ("IPv4", "IPv6") } else { ("IPv6", "IPv4") };
             return Err(Some(
@@ -171,27 +172,7 @@ fn read_route(model: &Model, id: NodeId) -> Result<Vec<(&'static str, Attr)>, Op
             Diagnostic::new(&MALFORMED_BLOCK, extra.span(), format!("{} does not belong after the next hop", phrase::shown(extra))).with_help(SHAPE),
         ));
     }
-    Ok(vec![
-        (ADDRESS_PREFIX, Attr { key: prefix.span, value: prefix.value, span: prefix.span }),
-        (NEXT_HOP, Attr { key: hop.span, value: next_hop, span: hop.span }),
-    ])
-}
-
-/// A route's typed phrase.
-pub struct Route<'a> {
-    pub node: NodeId,
-    /// A [`Typed::Prefix`] or a service tag.
-    pub prefix: Spanned<&'a Typed>,
-    /// A [`Typed::Ip`] (a virtual appliance) or one of [`NEXT_HOP_WORDS`].
-    pub next_hop: Spanned<&'a Typed>,
-}
-
-/// The typed phrase of a `route`; `None` when it did not type.
-pub fn route(model: &Model, id: NodeId) -> Option<Route<'_>> {
-    let node = model.node(id);
-    let prefix = node.get(ADDRESS_PREFIX)?;
-    let hop = node.get(NEXT_HOP)?;
-    Some(Route { node: id, prefix: Spanned { value: &prefix.value, span: prefix.span }, next_hop: Spanned { value: &hop.value, span: hop.span } })
+    Ok(Route { prefix, next_hop: Spanned { value: next_hop, span: hop.span } })
 }
 
 /// The routes of a route table, in declaration order.
@@ -204,21 +185,14 @@ pub fn bgp_propagation(model: &Model, table: NodeId) -> bool {
     !matches!(model.node(table).get("bgp_propagation").map(|a| &a.value), Some(Typed::Bool(false)))
 }
 
-fn route_prop(model: &Model, route: &Route) -> Prop {
+fn route_prop(model: &Model, id: NodeId, route: &Route) -> Prop {
     let mut properties = Object::new();
-    properties.insert("addressPrefix".into(), Prop::str(super::security::address_text(route.prefix.value)));
-    match route.next_hop.value {
-        Typed::Ip(ip) => {
-            properties.insert("nextHopType".into(), Prop::str("VirtualAppliance"));
-            properties.insert("nextHopIpAddress".into(), Prop::str(ip.to_string()));
-        }
-        Typed::Word(w) => {
-            let kind = NEXT_HOP_WORDS.iter().find(|(word, _)| word == w).map_or("None", |(_, t)| *t);
-            properties.insert("nextHopType".into(), Prop::str(kind));
-        }
-        _ => {}
+    properties.insert("addressPrefix".into(), Prop::str(route.prefix.value.to_string()));
+    properties.insert("nextHopType".into(), Prop::str(route.next_hop.value.azure()));
+    if let NextHop::Appliance(ip) = route.next_hop.value {
+        properties.insert("nextHopIpAddress".into(), Prop::str(ip.to_string()));
     }
-    Prop::object([("name", Prop::str(model.node(route.node).name())), ("properties", Prop::Object(properties))])
+    Prop::object([("name", Prop::str(model.node(id).name())), ("properties", Prop::Object(properties))])
 }
 
 /// Each `route_table` becomes a route table with its routes inline. Runs
@@ -226,7 +200,7 @@ fn route_prop(model: &Model, route: &Route) -> Prop {
 pub fn lower_route_tables(lw: &mut Lowering) {
     let model = lw.model;
     for (id, node) in model.of_kind("route_table") {
-        let routes: Vec<Prop> = routes(model, id).filter_map(|r| route(model, r)).map(|r| route_prop(model, &r)).collect();
+        let routes: Vec<Prop> = routes(model, id).filter_map(|r| route(model, r).map(|route| route_prop(model, r, route))).collect();
         let properties = Prop::object([("disableBgpRoutePropagation", Prop::Bool(!bgp_propagation(model, id))), ("routes", Prop::Array(routes))]);
         let mut resource = Resource::new(
             format!("rt_{}", node.name()),
@@ -254,7 +228,13 @@ mod tests {
         let plan = format!("{HEAD}route_table rt {{\n route r {phrase}\n}}\n");
         let analysis = analyze_text(&plan, std::path::Path::new("."));
         let route = analysis.model.of_kind("route").next().map(|(id, _)| id).unwrap();
-        let attrs = analysis.model.node(route).attrs.iter().map(|(k, a)| format!("{k}={}", super::super::security::address_text(&a.value))).collect();
+        let attrs = super::route(&analysis.model, route).map_or_else(Vec::new, |r| {
+            let hop = match r.next_hop.value {
+                crate::phrases::NextHop::Appliance(ip) => ip.to_string(),
+                other => other.word().unwrap_or_default().to_string(),
+            };
+            vec![format!("address_prefix={}", r.prefix.value), format!("next_hop={hop}")]
+        });
         let messages = analysis.diagnostics.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
         (attrs, messages)
     }

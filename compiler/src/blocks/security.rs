@@ -1,6 +1,7 @@
 //! Network security groups: `nsg` blocks, the `rule_set`s they include, and the
-//! `rule` phrases of both, lowered to `Microsoft.Network/networkSecurityGroups`
-//! with their security rules inline.
+//! `rule` phrases of both, read once into [`crate::phrases::SecurityRule`]s
+//! ([`Model::security_rules`]) and lowered to
+//! `Microsoft.Network/networkSecurityGroups` with their security rules inline.
 
 use super::attach;
 use super::phrase::{self, Words};
@@ -9,7 +10,8 @@ use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
-use crate::model::{Attr, Model, NodeId, Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::phrases::{Access, Direction, Ports, Protocol, SecurityRule};
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -65,16 +67,6 @@ pub const RULE: KindSchema = KindSchema {
     unique: false,
 };
 
-// The attributes a rule's phrase is typed into (see [`crate::model::Node::attrs`]).
-pub const DIRECTION: &str = "direction";
-pub const ACCESS: &str = "access";
-pub const PROTOCOL: &str = "protocol";
-pub const PORTS: &str = "ports";
-pub const SOURCE: &str = "source";
-pub const DESTINATION: &str = "destination";
-pub const PRIORITY: &str = "priority";
-pub const DESCRIPTION: &str = "description";
-
 pub const DIRECTIONS: &[&str] = &["inbound", "outbound"];
 pub const ACCESSES: &[&str] = &["allow", "deny"];
 pub const PROTOCOLS: &[&str] = &["tcp", "udp", "icmp", "esp", "ah", "any"];
@@ -87,22 +79,29 @@ pub const SHAPE: &str = "a rule reads `inbound|outbound allow|deny PROTOCOL [POR
 /// The highest port number.
 const PORT_MAX: i64 = 65535;
 
-/// Types the phrase of every `rule` into its attributes, reporting the first
-/// problem of each rule at its word.
-pub fn type_rules(model: &mut Model, out: &mut Vec<Diagnostic>) {
+/// Reads the phrase of every `rule` into [`Model::security_rules`], reporting
+/// the first problem of each rule at its word.
+pub fn read_rules(model: &mut Model, out: &mut Vec<Diagnostic>) {
     let rules: Vec<NodeId> = model.of_kind("rule").map(|(id, _)| id).collect();
     for id in rules {
         match read_rule(model, id) {
-            Ok(attrs) => model.nodes[id].attrs.extend(attrs),
+            Ok(rule) => {
+                model.security_rules.insert(id, rule);
+            }
             Err(Some(d)) => out.push(d),
             Err(None) => {}
         }
     }
 }
 
+/// The phrase of a `rule`; `None` when it did not read.
+pub fn rule(model: &Model, id: NodeId) -> Option<&SecurityRule> {
+    model.security_rules.get(&id)
+}
+
 type Read<T> = Result<T, Option<Diagnostic>>;
 
-fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
+fn read_rule(model: &Model, id: NodeId) -> Read<SecurityRule> {
     let node = model.node(id);
     let Some(mut words) = Words::of(model, id) else {
         return Err(Some(
@@ -110,33 +109,32 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
                 .with_help(format!("{SHAPE}, e.g. `rule {} {{ inbound allow tcp 443 from Internet priority 100 }}`", node.name())),
         ));
     };
-    let mut attrs: Vec<(&'static str, Attr)> = Vec::new();
-    let word_attr = |w: Spanned<&'static str>| Attr { key: w.span, value: Typed::Word(w.value.to_string()), span: w.span };
-
     let direction = phrase::one_of(&mut words, DIRECTIONS, "a direction", &format!("a rule starts with its direction: {SHAPE}"))?;
-    attrs.push((DIRECTION, word_attr(direction)));
+    let direction = Spanned { value: if direction.value == "inbound" { Direction::Inbound } else { Direction::Outbound }, span: direction.span };
     let access = phrase::one_of(&mut words, ACCESSES, "an access", &format!("after the direction comes the access: {SHAPE}"))?;
-    attrs.push((ACCESS, word_attr(access)));
+    let access = Spanned { value: if access.value == "allow" { Access::Allow } else { Access::Deny }, span: access.span };
     let protocol = phrase::one_of(&mut words, PROTOCOLS, "a protocol", &format!("after the access comes the protocol: {SHAPE}"))?;
-    let protocol_name = protocol.value;
-    attrs.push((PROTOCOL, word_attr(protocol)));
+    let protocol = Spanned { value: Protocol::ALL.into_iter().find(|p| p.word() == protocol.value).unwrap_or(Protocol::Any), span: protocol.span };
 
     // Ports, when the next word starts no clause.
+    let mut ports_read = None;
     let starts_clause = |term: &Term| phrase::word(term).is_some_and(|w| CLAUSES.contains(&w.name.as_str()));
     if let Some(term) = words.peek().filter(|t| !starts_clause(t)) {
         words.take();
         let value = phrase::value(term)?;
         if let Some(ports) = ports(value)? {
-            if matches!(protocol_name, "icmp" | "esp" | "ah") {
+            if !protocol.value.has_ports() {
+                let name = protocol.value.word();
                 return Err(Some(
-                    Diagnostic::new(&TYPE_MISMATCH, value.span, format!("{protocol_name} has no ports"))
-                        .with_help(format!("remove the ports: a rule for {protocol_name} matches the protocol as a whole")),
+                    Diagnostic::new(&TYPE_MISMATCH, value.span, format!("{name} has no ports"))
+                        .with_help(format!("remove the ports: a rule for {name} matches the protocol as a whole")),
                 ));
             }
-            attrs.push((PORTS, Attr { key: value.span, value: Typed::List(ports), span: value.span }));
+            ports_read = Some(Spanned { value: ports, span: value.span });
         }
     }
 
+    let (mut source, mut destination, mut priority, mut description) = (None, None, None, None);
     let mut seen: IndexMap<&'static str, Span> = IndexMap::new();
     while let Some(term) = words.take() {
         let Some(clause) = phrase::word(term).and_then(|w| CLAUSES.iter().find(|c| **c == w.name)) else {
@@ -170,14 +168,19 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
         };
         let value = phrase::value(operand)?;
         let span = value.span;
-        let typed = match (*clause, &value.kind) {
+        match (*clause, &value.kind) {
             (_, ValueKind::Invalid) => return Err(None),
-            ("from" | "to", _) => match phrase::addresses(model, value)? {
-                Some(list) => Typed::List(list),
-                None => return Err(None),
-            },
-            ("priority", ValueKind::Int(n)) => Typed::Int(*n),
-            ("description", ValueKind::Str(s)) => Typed::Str(s.clone()),
+            ("from" | "to", _) => {
+                let Some(list) = phrase::addresses(model, value)? else { return Err(None) };
+                let list = Some(Spanned { value: list, span });
+                if *clause == "from" {
+                    source = list;
+                } else {
+                    destination = list;
+                }
+            }
+            ("priority", ValueKind::Int(n)) => priority = Some(Spanned { value: *n, span }),
+            ("description", ValueKind::Str(s)) => description = Some(Spanned { value: s.clone(), span }),
             ("priority", other) => {
                 return Err(Some(
                     Diagnostic::new(&TYPE_MISMATCH, span, format!("expected a priority, a number, found {}", other.describe()))
@@ -190,31 +193,23 @@ fn read_rule(model: &Model, id: NodeId) -> Read<Vec<(&'static str, Attr)>> {
                         .with_help("write `description \"...\"`"),
                 ))
             }
-        };
-        let name = match *clause {
-            "from" => SOURCE,
-            "to" => DESTINATION,
-            "priority" => PRIORITY,
-            _ => DESCRIPTION,
-        };
-        attrs.push((name, Attr { key, value: typed, span }));
-    }
-
-    for (clause, what) in [("from", "a source"), ("priority", "a priority")] {
-        if !seen.contains_key(clause) {
-            let example = if clause == "from" { "from Internet" } else { "priority 100" };
-            return Err(Some(
-                Diagnostic::new(&MALFORMED_BLOCK, words.span, format!("{} has no `{clause}`: Azure needs {what} for every rule", model.describe(id)))
-                    .with_help(format!("add `{example}`: {SHAPE}")),
-            ));
         }
     }
-    Ok(attrs)
+
+    let missing = |clause: &str, what: &str, example: &str| {
+        Some(
+            Diagnostic::new(&MALFORMED_BLOCK, words.span, format!("{} has no `{clause}`: Azure needs {what} for every rule", model.describe(id)))
+                .with_help(format!("add `{example}`: {SHAPE}")),
+        )
+    };
+    let source = source.ok_or_else(|| missing("from", "a source", "from Internet"))?;
+    let priority = priority.ok_or_else(|| missing("priority", "a priority", "priority 100"))?;
+    Ok(SecurityRule { direction, access, protocol, ports: ports_read, source, destination, priority, description })
 }
 
 /// The ports of a rule: a number, a range in quotes (`"5000-5010"`), a list of
-/// those, or `any`. `None` means any port. Each port is kept as Azure writes it.
-fn ports(value: &crate::ast::Value) -> Result<Option<Vec<Spanned<Typed>>>, Diagnostic> {
+/// those, or `any`. `None` means any port.
+fn ports(value: &crate::ast::Value) -> Result<Option<Vec<Spanned<Ports>>>, Diagnostic> {
     match &value.kind {
         ValueKind::Path(p) if p.len() == 1 && p[0].name.eq_ignore_ascii_case("any") => Ok(None),
         ValueKind::Str(s) if s == "*" => Ok(None),
@@ -226,14 +221,16 @@ fn ports(value: &crate::ast::Value) -> Result<Option<Vec<Spanned<Typed>>>, Diagn
 }
 
 /// One port or range of ports.
-fn port(value: &crate::ast::Value, in_list: bool) -> Result<Spanned<Typed>, Diagnostic> {
+fn port(value: &crate::ast::Value, in_list: bool) -> Result<Spanned<Ports>, Diagnostic> {
     let span = value.span;
     let out_of_range = |n: i64| {
         Diagnostic::new(&TYPE_MISMATCH, span, format!("port {n} is out of range")).with_help(format!("ports are numbers from 0 to {PORT_MAX}"))
     };
-    let text = match &value.kind {
+    // In range once checked against `PORT_MAX`.
+    let narrow = |n: i64| u16::try_from(n).unwrap_or(u16::MAX);
+    let ports = match &value.kind {
         ValueKind::Int(n) if *n > PORT_MAX => return Err(out_of_range(*n)),
-        ValueKind::Int(n) => n.to_string(),
+        ValueKind::Int(n) => Ports::One(narrow(*n)),
         ValueKind::Str(s) if s == "*" && in_list => {
             return Err(Diagnostic::new(&TYPE_MISMATCH, span, "`*` cannot stand in a list of ports").with_help("leave the ports out for any port"));
         }
@@ -249,7 +246,7 @@ fn port(value: &crate::ast::Value, in_list: bool) -> Result<Spanned<Typed>, Diag
                     if n > PORT_MAX {
                         return Err(out_of_range(n));
                     }
-                    n.to_string()
+                    Ports::One(narrow(n))
                 }
                 Some((low, high)) => {
                     let (low, high) = (number(low).ok_or_else(shape)?, number(high).ok_or_else(shape)?);
@@ -260,7 +257,7 @@ fn port(value: &crate::ast::Value, in_list: bool) -> Result<Spanned<Typed>, Diag
                         return Err(Diagnostic::new(&TYPE_MISMATCH, span, format!("the range \"{s}\" ends before it starts"))
                             .with_help(format!("write the lower port first: \"{high}-{low}\"")));
                     }
-                    format!("{low}-{high}")
+                    Ports::Range(narrow(low), narrow(high))
                 }
             }
         }
@@ -272,43 +269,7 @@ fn port(value: &crate::ast::Value, in_list: bool) -> Result<Spanned<Typed>, Diag
                 .with_help(format!("after the protocol come the ports: 443, \"5000-5010\", [80, 443] or `any`; {SHAPE}")));
         }
     };
-    Ok(Spanned { value: Typed::Str(text), span })
-}
-
-/// A rule's typed phrase.
-pub struct SecurityRule<'a> {
-    pub node: NodeId,
-    pub direction: &'a str,
-    pub access: &'a str,
-    pub protocol: &'a str,
-    /// Empty for any port.
-    pub ports: &'a [Spanned<Typed>],
-    pub source: &'a [Spanned<Typed>],
-    /// Empty for any address.
-    pub destination: &'a [Spanned<Typed>],
-    pub priority: Spanned<i64>,
-    pub description: Option<Spanned<&'a str>>,
-}
-
-/// The typed phrase of a `rule`; `None` when it did not type.
-pub fn rule(model: &Model, id: NodeId) -> Option<SecurityRule<'_>> {
-    let node = model.node(id);
-    let priority = node.get(PRIORITY)?;
-    let Typed::Int(value) = priority.value else { return None };
-    Some(SecurityRule {
-        node: id,
-        direction: node.str(DIRECTION)?,
-        access: node.str(ACCESS)?,
-        protocol: node.str(PROTOCOL)?,
-        ports: node.list(PORTS),
-        source: node.list(SOURCE),
-        destination: node.list(DESTINATION),
-        priority: Spanned { value, span: priority.span },
-        description: node.get(DESCRIPTION).and_then(|a| match &a.value {
-            Typed::Str(s) => Some(Spanned { value: s.as_str(), span: a.span }),
-            _ => None,
-        }),
-    })
+    Ok(Spanned { value: ports, span })
 }
 
 /// One rule of a network security group, and the rule set it comes from.
@@ -352,28 +313,6 @@ fn rules_of(model: &Model, block: NodeId) -> impl Iterator<Item = NodeId> + '_ {
     model.node(block).children.iter().copied().filter(|&c| model.node(c).is("rule"))
 }
 
-/// `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah` or `*`: Azure's spelling of a protocol.
-fn protocol(word: &str) -> &'static str {
-    match word {
-        "tcp" => "Tcp",
-        "udp" => "Udp",
-        "icmp" => "Icmp",
-        "esp" => "Esp",
-        "ah" => "Ah",
-        _ => "*",
-    }
-}
-
-/// An address as Azure writes it.
-pub fn address_text(value: &Typed) -> String {
-    match value {
-        Typed::Prefix(p) => p.to_string(),
-        Typed::Ip(ip) => ip.to_string(),
-        Typed::Word(w) | Typed::Str(w) => w.clone(),
-        _ => String::new(),
-    }
-}
-
 /// `key: "x"` for one value, `keys: ["x", "y"]` for several; `*` for none.
 fn one_or_many(properties: &mut Object, one: &'static str, many: &'static str, values: Vec<String>) {
     match values.as_slice() {
@@ -383,23 +322,26 @@ fn one_or_many(properties: &mut Object, one: &'static str, many: &'static str, v
     };
 }
 
-fn security_rule(model: &Model, rule: &SecurityRule) -> Prop {
+/// Each value once, as Azure writes it: a value listed twice is warned about
+/// (`rule-duplicate-value`).
+fn texts<T: std::fmt::Display>(items: &[Spanned<T>]) -> Vec<String> {
+    items.iter().map(|i| i.value.to_string()).collect::<indexmap::IndexSet<_>>().into_iter().collect()
+}
+
+fn security_rule(model: &Model, id: NodeId, rule: &SecurityRule) -> Prop {
     let mut properties = Object::new();
     if let Some(description) = &rule.description {
-        properties.insert("description".into(), Prop::str(description.value));
+        properties.insert("description".into(), Prop::str(description.value.as_str()));
     }
-    properties.insert("protocol".into(), Prop::str(protocol(rule.protocol)));
+    properties.insert("protocol".into(), Prop::str(rule.protocol.value.azure()));
     properties.insert("sourcePortRange".into(), Prop::str("*"));
-    // Each value once: a value listed twice is warned about (`rule-duplicate-value`).
-    let texts =
-        |items: &[Spanned<Typed>]| items.iter().map(|i| address_text(&i.value)).collect::<indexmap::IndexSet<_>>().into_iter().collect::<Vec<_>>();
-    one_or_many(&mut properties, "destinationPortRange", "destinationPortRanges", texts(rule.ports));
-    one_or_many(&mut properties, "sourceAddressPrefix", "sourceAddressPrefixes", texts(rule.source));
-    one_or_many(&mut properties, "destinationAddressPrefix", "destinationAddressPrefixes", texts(rule.destination));
-    properties.insert("access".into(), Prop::str(if rule.access == "allow" { "Allow" } else { "Deny" }));
+    one_or_many(&mut properties, "destinationPortRange", "destinationPortRanges", texts(rule.ports()));
+    one_or_many(&mut properties, "sourceAddressPrefix", "sourceAddressPrefixes", texts(rule.sources()));
+    one_or_many(&mut properties, "destinationAddressPrefix", "destinationAddressPrefixes", texts(rule.destinations()));
+    properties.insert("access".into(), Prop::str(rule.access.value.azure()));
     properties.insert("priority".into(), Prop::Int(rule.priority.value));
-    properties.insert("direction".into(), Prop::str(if rule.direction == "inbound" { "Inbound" } else { "Outbound" }));
-    Prop::object([("name", Prop::str(model.node(rule.node).name())), ("properties", Prop::Object(properties))])
+    properties.insert("direction".into(), Prop::str(rule.direction.value.azure()));
+    Prop::object([("name", Prop::str(model.node(id).name())), ("properties", Prop::Object(properties))])
 }
 
 /// Each `nsg` becomes a network security group with its rules inline. Runs
@@ -407,7 +349,7 @@ fn security_rule(model: &Model, rule: &SecurityRule) -> Prop {
 pub fn lower_nsgs(lw: &mut Lowering) {
     let model = lw.model;
     for (id, node) in model.of_kind("nsg") {
-        let rules: Vec<Prop> = members(model, id).iter().filter_map(|m| rule(model, m.rule)).map(|r| security_rule(model, &r)).collect();
+        let rules: Vec<Prop> = members(model, id).iter().filter_map(|m| rule(model, m.rule).map(|r| security_rule(model, m.rule, r))).collect();
         let mut resource = Resource::new(
             format!("nsg_{}", node.name()),
             NSG_TYPE,
@@ -427,26 +369,43 @@ pub fn lower_nsgs(lw: &mut Lowering) {
 #[cfg(test)]
 mod tests {
     use crate::analyze_text;
-    use crate::model::Typed;
+    use crate::phrases::SecurityRule;
+    use crate::source::Spanned;
 
     const HEAD: &str = "settings { location = uksouth }\nspoke app1 {\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/24]\n subnet web 10.1.0.0/26 { nsg = web }\n subnet data auto /26\n}\nhub core {\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/24]\n}\n";
 
-    /// The rule `r` of nsg `web` with the phrase `phrase`, and the diagnostics.
+    /// The parts of the rule `r` of nsg `web` with the phrase `phrase`, and the diagnostics.
     fn typed(phrase: &str) -> (Vec<(String, String)>, Vec<String>) {
         let plan = format!("{HEAD}nsg web {{\n rule r {{ {phrase} }}\n}}\n");
         let analysis = analyze_text(&plan, std::path::Path::new("."));
         let rule = analysis.model.of_kind("rule").next().map(|(id, _)| id).unwrap();
-        let attrs = analysis.model.node(rule).attrs.iter().map(|(k, a)| (k.to_string(), show(&a.value))).collect();
+        let parts = super::rule(&analysis.model, rule).map(parts).unwrap_or_default();
         let messages = analysis.diagnostics.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
-        (attrs, messages)
+        (parts, messages)
     }
 
-    fn show(value: &Typed) -> String {
-        match value {
-            Typed::List(items) => format!("[{}]", items.iter().map(|i| show(&i.value)).collect::<Vec<_>>().join(", ")),
-            Typed::Int(n) => n.to_string(),
-            other => super::address_text(other),
+    /// A rule's parts, each written, in the order of the phrase's shape.
+    fn parts(rule: &SecurityRule) -> Vec<(String, String)> {
+        fn list<T: std::fmt::Display>(items: &[Spanned<T>]) -> String {
+            format!("[{}]", items.iter().map(|i| i.value.to_string()).collect::<Vec<_>>().join(", "))
         }
+        let mut out = vec![
+            ("direction", rule.direction.value.word().to_string()),
+            ("access", rule.access.value.word().to_string()),
+            ("protocol", rule.protocol.value.word().to_string()),
+        ];
+        if let Some(ports) = &rule.ports {
+            out.push(("ports", list(&ports.value)));
+        }
+        out.push(("source", list(&rule.source.value)));
+        if let Some(destination) = &rule.destination {
+            out.push(("destination", list(&destination.value)));
+        }
+        out.push(("priority", rule.priority.value.to_string()));
+        if let Some(description) = &rule.description {
+            out.push(("description", description.value.clone()));
+        }
+        out.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 
     fn attrs(phrase: &str) -> Vec<(String, String)> {
@@ -486,7 +445,7 @@ mod tests {
     fn ports_and_destination_are_optional_and_clauses_go_in_any_order() {
         assert_eq!(
             attrs("OUTBOUND Deny any priority 4000 from any"),
-            pairs(&[("direction", "outbound"), ("access", "deny"), ("protocol", "any"), ("priority", "4000"), ("source", "[*]")])
+            pairs(&[("direction", "outbound"), ("access", "deny"), ("protocol", "any"), ("source", "[*]"), ("priority", "4000")])
         );
         assert_eq!(attrs("inbound allow udp any from VirtualNetwork priority 200")[3], ("source".to_string(), "[VirtualNetwork]".to_string()));
     }
@@ -510,8 +469,8 @@ mod tests {
         let plan = format!("{HEAD}nsg web {{\n rule r {{\n  inbound allow tcp 443\n  from Internet\n  priority 100\n }}\n}}\n");
         let analysis = analyze_text(&plan, std::path::Path::new("."));
         assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
-        let rule = analysis.model.of_kind("rule").next().unwrap().1;
-        assert_eq!(rule.attrs.len(), 6);
+        let rule = analysis.model.of_kind("rule").next().unwrap().0;
+        assert_eq!(super::rule(&analysis.model, rule).map(parts).unwrap_or_default().len(), 6);
     }
 
     #[test]

@@ -17,10 +17,11 @@ use super::check::{self, Walk};
 use super::fields::Source;
 use super::parse::{Clause, Expr, ExprKind, Finding, FindingKind, For, Op, Part};
 use super::{Policies, Policy, POLICY_FINDING};
-use crate::blocks::security;
+use crate::blocks::{routing, security};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId, Typed};
+use crate::phrases::{Access, Address, Direction, NextHop};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
 use ipnet::IpNet;
@@ -539,6 +540,19 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
             let span = node.get("address_prefix").map(|a| a.span);
             return model.subnet_prefix(id).map_or(absent, |p| Item::new(Value::Prefix(p), span));
         }
+        // A route's phrase, when it read.
+        "address_prefix" | "next_hop" => {
+            if let Some(r) = routing::route(model, id) {
+                if name == "address_prefix" {
+                    return address(&r.prefix.value, r.prefix.span);
+                }
+                let value = match r.next_hop.value {
+                    NextHop::Appliance(ip) => Value::Ip(ip),
+                    hop => Value::Word(hop.word().unwrap_or_default().to_string()),
+                };
+                return Item::new(value, Some(r.next_hop.span));
+            }
+        }
         _ => {}
     }
     if let Some(attr) = node.get(name) {
@@ -589,22 +603,14 @@ fn typed(value: &Typed, span: Span, model: &Model) -> Item {
 }
 
 /// An address of a rule or route as a policy value.
-fn address(value: &Typed, span: Span) -> Item {
+fn address(value: &Address, span: Span) -> Item {
     let v = match value {
-        Typed::Prefix(p) => Value::Prefix(*p),
-        Typed::Ip(ip) => Value::Ip(*ip),
-        Typed::Word(w) | Typed::Str(w) => Value::Word(w.clone()),
-        _ => Value::Absent,
+        Address::Prefix(p) => Value::Prefix(*p),
+        Address::Ip(ip) => Value::Ip(*ip),
+        Address::Tag(w) => Value::Word(w.clone()),
+        Address::Any => Value::Word("*".into()),
     };
     Item::new(v, Some(span))
-}
-
-/// `22` or `5000-5010` as a range.
-fn ports(text: &str) -> Option<(u16, u16)> {
-    match text.split_once('-') {
-        Some((low, high)) => Some((low.parse().ok()?, high.parse().ok()?)),
-        None => text.parse().ok().map(|p| (p, p)),
-    }
 }
 
 fn rule_field(model: &Model, id: NodeId, nsg: Option<NodeId>, set: Option<NodeId>, name: &str) -> Item {
@@ -620,40 +626,35 @@ fn rule_field(model: &Model, id: NodeId, nsg: Option<NodeId>, set: Option<NodeId
     }
     let Some(rule) = security::rule(model, id) else { return absent };
     let word = |w: &str| Value::Word(w.to_string());
-    let attr_span = |attr: &str| node.get(attr).map(|a| a.span);
-    let value = match name {
-        "direction" => word(rule.direction),
-        "access" => word(rule.access),
-        "inbound" => Value::Bool(rule.direction == "inbound"),
-        "outbound" => Value::Bool(rule.direction == "outbound"),
-        "allow" => Value::Bool(rule.access == "allow"),
-        "deny" => Value::Bool(rule.access == "deny"),
-        "protocol" => word(rule.protocol),
-        "ports" if rule.ports.is_empty() => Value::List(vec![Item::bare(Value::Ports(0, u16::MAX))]),
-        "ports" => Value::List(
-            rule.ports
-                .iter()
-                .filter_map(|p| match &p.value {
-                    Typed::Str(text) => ports(text).map(|(lo, hi)| Item::new(Value::Ports(lo, hi), Some(p.span))),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        "source" => Value::List(rule.source.iter().map(|a| address(&a.value, a.span)).collect()),
-        "destination" if rule.destination.is_empty() => Value::List(vec![Item::bare(Value::Word("*".into()))]),
-        "destination" => Value::List(rule.destination.iter().map(|a| address(&a.value, a.span)).collect()),
-        "priority" => return Item::new(Value::Int(rule.priority.value), Some(rule.priority.span)),
-        "description" => return rule.description.map_or(absent, |d| Item::new(Value::Str(d.value.to_string()), Some(d.span))),
+    let (direction, access) = (rule.direction.value, rule.access.value);
+    let (value, span) = match name {
+        "direction" => (word(direction.word()), rule.direction.span),
+        "access" => (word(access.word()), rule.access.span),
+        "inbound" => (Value::Bool(direction == Direction::Inbound), rule.direction.span),
+        "outbound" => (Value::Bool(direction == Direction::Outbound), rule.direction.span),
+        "allow" => (Value::Bool(access == Access::Allow), rule.access.span),
+        "deny" => (Value::Bool(access == Access::Deny), rule.access.span),
+        "protocol" => (word(rule.protocol.value.word()), rule.protocol.span),
+        "ports" => match &rule.ports {
+            None => return Item::bare(Value::List(vec![Item::bare(Value::Ports(0, u16::MAX))])),
+            Some(ports) => {
+                let items = ports.value.iter().map(|p| {
+                    let (low, high) = p.value.bounds();
+                    Item::new(Value::Ports(low, high), Some(p.span))
+                });
+                (Value::List(items.collect()), ports.span)
+            }
+        },
+        "source" => (Value::List(rule.source.value.iter().map(|a| address(&a.value, a.span)).collect()), rule.source.span),
+        "destination" => match &rule.destination {
+            None => return Item::bare(Value::List(vec![Item::bare(Value::Word("*".into()))])),
+            Some(d) => (Value::List(d.value.iter().map(|a| address(&a.value, a.span)).collect()), d.span),
+        },
+        "priority" => (Value::Int(rule.priority.value), rule.priority.span),
+        "description" => return rule.description.as_ref().map_or(absent, |d| Item::new(Value::Str(d.value.clone()), Some(d.span))),
         _ => return absent,
     };
-    let span = match name {
-        "inbound" | "outbound" => attr_span(security::DIRECTION),
-        "allow" | "deny" => attr_span(security::ACCESS),
-        "source" => attr_span(security::SOURCE),
-        "destination" => attr_span(security::DESTINATION),
-        other => attr_span(other),
-    };
-    Item::new(value, span)
+    Item::new(value, Some(span))
 }
 
 /// Whether `require` is satisfied: present, not false, not empty.

@@ -1,6 +1,7 @@
 //! Parsing policies: the phrases of a `policy` block become clauses, and the
 //! words of a condition an expression tree, by precedence climbing over the
-//! [`ast::Term`]s the grammar already gives (words, operators, groups).
+//! [`ast::Term`]s the grammar already gives (words, operators, groups), with
+//! the word cursor every phrase reader uses, [`crate::blocks::phrase::Words`].
 //!
 //! Precedence, loosest first: `or`; `and`; `not` (also `!`); comparisons
 //! (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `matches`, `within`,
@@ -9,6 +10,7 @@
 
 use super::{INVALID_POLICY_REGEX, POLICY_MESSAGE, POLICY_SYNTAX, POLICY_TYPE_MISMATCH};
 use crate::ast::{self, Ident, Term, Value, ValueKind};
+use crate::blocks::phrase::{describe, word, Words};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use ipnet::IpNet;
@@ -217,14 +219,6 @@ fn clause(block: &ast::Block, out: &mut Vec<Diagnostic>) -> Option<Clause> {
     }
 }
 
-/// The word of a term, when it is a one-word path.
-fn word(term: &Term) -> Option<&Ident> {
-    match term {
-        Term::Value(v) => v.as_word(),
-        _ => None,
-    }
-}
-
 fn is_word(term: &Term, w: &str) -> bool {
     word(term).is_some_and(|i| i.name == w)
 }
@@ -365,7 +359,7 @@ fn shown(term: &Term) -> String {
 
 /// Parses a whole condition; `before` is the span of the word before it.
 pub fn expression(terms: &[Term], before: Span, out: &mut Vec<Diagnostic>) -> Option<Expr> {
-    let mut parser = Parser { terms, at: 0, before, out, depth: 0 };
+    let mut parser = Parser { words: Words::new(terms.iter().collect(), before), out, depth: 0 };
     let expr = parser.expr(0)?;
     if let Some(extra) = parser.peek() {
         let help =
@@ -377,9 +371,9 @@ pub fn expression(terms: &[Term], before: Span, out: &mut Vec<Diagnostic>) -> Op
 }
 
 struct Parser<'a, 'o> {
-    terms: &'a [Term],
-    at: usize,
-    before: Span,
+    /// The words of the condition; their span is that of the word before it,
+    /// where a condition with no words is missing one.
+    words: Words<'a>,
     out: &'o mut Vec<Diagnostic>,
     /// How many `not`s and groups the parser is inside.
     depth: usize,
@@ -396,17 +390,16 @@ const COMPARE: u8 = 4;
 
 impl<'a> Parser<'a, '_> {
     fn peek(&self) -> Option<&'a Term> {
-        self.terms.get(self.at)
+        self.words.peek()
     }
 
     fn next(&mut self) -> Option<&'a Term> {
-        let t = self.peek();
-        self.at += usize::from(t.is_some());
-        t
+        self.words.take()
     }
 
-    fn last_span(&self) -> Span {
-        self.at.checked_sub(1).and_then(|i| self.terms.get(i)).map_or(self.before, Term::span)
+    /// Where a missing word goes: just after the last word read.
+    fn end(&self) -> Span {
+        self.words.end()
     }
 
     /// The comparison the next words start, with how many words it takes.
@@ -433,7 +426,7 @@ impl<'a> Parser<'a, '_> {
             "overlaps" => (Op::Overlaps, 1),
             "contains" => (Op::Contains, 1),
             "matches" => return None,
-            "not" if self.terms.get(self.at + 1).is_some_and(|t| is_word(t, "in")) => (Op::NotIn, 2),
+            "not" if self.words.peek_nth(1).is_some_and(|t| is_word(t, "in")) => (Op::NotIn, 2),
             _ => return None,
         })
     }
@@ -481,7 +474,7 @@ impl<'a> Parser<'a, '_> {
     /// The right operand of an operator written as `term`.
     fn operand(&mut self, bp: u8, term: &Term) -> Option<Expr> {
         if self.peek().is_none() {
-            self.out.push(syntax(after(self.last_span()), format!("{} needs a value after it", shown(term)), "complete the condition"));
+            self.out.push(syntax(self.end(), format!("{} needs a value after it", shown(term)), "complete the condition"));
             return None;
         }
         self.expr(bp)
@@ -515,24 +508,26 @@ impl<'a> Parser<'a, '_> {
             "all" => true,
             _ => return None,
         };
-        let var = word(self.terms.get(self.at)?).filter(|v| !KEYWORDS.contains(&v.name.as_str()))?;
-        if !is_word(self.terms.get(self.at + 1)?, "in") {
+        let var = word(self.peek()?).filter(|v| !KEYWORDS.contains(&v.name.as_str()))?;
+        if !is_word(self.words.peek_nth(1)?, "in") {
             return None;
         }
         let shape = format!("write `{} VAR in LIST (CONDITION)`, such as `any rule in nsg.rules (rule.deny)`", if all { "all" } else { "any" });
-        let (list, group) = match (self.terms.get(self.at + 2), self.terms.get(self.at + 3)) {
+        let (list, group) = match (self.words.peek_nth(2), self.words.peek_nth(3)) {
             (Some(Term::Value(list)), Some(Term::Group(inner, span))) => (list, (inner, *span)),
             (Some(Term::Value(list)), _) => {
                 self.out.push(syntax(after(list.span), "the condition of a quantifier goes in parentheses after its list", shape));
                 return Some(None);
             }
             (other, _) => {
-                let at = other.map_or_else(|| after(self.last_span()), Term::span);
+                let at = other.map_or_else(|| self.end(), Term::span);
                 self.out.push(syntax(at, "a quantifier goes over a list: a collection, a list field or `[...]`", shape));
                 return Some(None);
             }
         };
-        self.at += 4;
+        for _ in 0..4 {
+            self.next();
+        }
         let list = match value_expr(list, self.out) {
             Some(list) => list,
             None => return Some(None),
@@ -542,7 +537,7 @@ impl<'a> Parser<'a, '_> {
             self.out.push(syntax(span, "empty parentheses", "write the condition each item is tested with inside them"));
             return Some(None);
         }
-        let mut sub = Parser { terms: inner, at: 0, before: span, out: self.out, depth: self.depth + 1 };
+        let mut sub = Parser { words: Words::new(inner.iter().collect(), span), out: self.out, depth: self.depth + 1 };
         let Some(condition) = sub.expr(0) else { return Some(None) };
         if let Some(extra) = sub.peek() {
             self.out.push(syntax(extra.span(), format!("{} does not belong here", shown(extra)), "join conditions with `and` or `or`"));
@@ -556,7 +551,7 @@ impl<'a> Parser<'a, '_> {
 
     fn prefix(&mut self) -> Option<Expr> {
         let Some(term) = self.next() else {
-            self.out.push(syntax(after(self.last_span()), "a value is missing here", "complete the condition"));
+            self.out.push(syntax(self.end(), "a value is missing here", "complete the condition"));
             return None;
         };
         let negation = is_word(term, "not") || matches!(term, Term::Operator(op, _) if op == "!");
@@ -580,7 +575,7 @@ impl<'a> Parser<'a, '_> {
                     self.out.push(syntax(*span, "empty parentheses", "write a condition inside them"));
                     return None;
                 }
-                let mut sub = Parser { terms: inner, at: 0, before: *span, out: self.out, depth: self.depth + 1 };
+                let mut sub = Parser { words: Words::new(inner.iter().collect(), *span), out: self.out, depth: self.depth + 1 };
                 let mut expr = sub.expr(0)?;
                 if let Some(extra) = sub.peek() {
                     self.out.push(syntax(extra.span(), format!("{} does not belong here", shown(extra)), "join conditions with `and` or `or`"));
@@ -601,14 +596,6 @@ impl<'a> Parser<'a, '_> {
                 value_expr(value, self.out)
             }
         }
-    }
-}
-
-fn describe(term: &Term) -> &'static str {
-    match term {
-        Term::Value(v) => v.kind.describe(),
-        Term::Operator(..) => "an operator",
-        Term::Group(..) => "a group",
     }
 }
 

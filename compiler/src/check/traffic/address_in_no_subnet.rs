@@ -1,9 +1,8 @@
-use crate::blocks::routing::route;
-use crate::blocks::security::rule;
 use crate::check::{list, Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned};
+use crate::phrases::Address;
 use ipnet::IpNet;
 
 declare_codes! {
@@ -38,15 +37,13 @@ pub const CHECK: Check = Check { code: &ADDRESS_IN_NO_SUBNET, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let spaces = Spaces::new(model);
-    for (id, _) in model.of_kind("rule") {
-        let Some(r) = rule(model, id) else { continue };
-        for address in r.source.iter().chain(r.destination) {
+    for (&id, r) in &model.security_rules {
+        for address in r.sources().iter().chain(r.destinations()) {
             check(model, &spaces, id, address, out);
         }
     }
-    for (id, _) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
-        check(model, &spaces, id, &Spanned { value: r.prefix.value.clone(), span: r.prefix.span }, out);
+    for (&id, r) in &model.routes {
+        check(model, &spaces, id, &r.prefix, out);
     }
 }
 
@@ -75,17 +72,10 @@ impl Spaces {
     }
 }
 
-fn check(model: &Model, spaces: &Spaces, owner: NodeId, address: &Spanned<Typed>, out: &mut Vec<Diagnostic>) {
-    let net = match address.value {
-        Typed::Prefix(net) => net,
-        Typed::Ip(ip) => IpNet::from(ip),
-        _ => return,
-    };
+fn check(model: &Model, spaces: &Spaces, owner: NodeId, address: &Spanned<Address>, out: &mut Vec<Diagnostic>) {
+    let Some(net) = address.value.net() else { return };
     let Some((network, subnets)) = spaces.stray(model, net) else { return };
-    let shown = match address.value {
-        Typed::Ip(ip) => ip.to_string(),
-        _ => net.to_string(),
-    };
+    let shown = address.value.to_string();
     let help = if subnets.is_empty() {
         format!("{} has no subnet yet: check the address, or add the subnet it belongs to", model.describe(network))
     } else {

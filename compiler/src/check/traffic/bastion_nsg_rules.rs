@@ -1,9 +1,10 @@
 use crate::azure::network::{RequiredRule, BASTION_NSG_RULES};
-use crate::blocks::security::{members, rule, SecurityRule};
+use crate::blocks::security::{members, rule};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned};
+use crate::phrases::{Access, Address, Direction, Ports, SecurityRule};
 
 declare_codes! {
     /// ## What it does
@@ -45,6 +46,20 @@ declare_codes! {
 
 pub const CHECK: Check = Check { code: &BASTION_NSG_RULES_MISSING, run };
 
+/// A rule of the NSG and its block.
+#[derive(Clone, Copy)]
+struct Rule<'a> {
+    node: NodeId,
+    rule: &'a SecurityRule,
+}
+
+impl std::ops::Deref for Rule<'_> {
+    type Target = SecurityRule;
+    fn deref(&self) -> &SecurityRule {
+        self.rule
+    }
+}
+
 /// Why a required rule fails: missing, or denied first by a rule.
 enum Gap {
     Missing,
@@ -57,7 +72,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         for &subnet in node.children.iter().filter(|&&c| model.node(c).is("subnet") && model.node(c).name() == "AzureBastionSubnet") {
             let sub = model.node(subnet);
             let (Some(attr), Some(nsg)) = (sub.get("nsg"), sub.reference("nsg")) else { continue };
-            let rules: Vec<SecurityRule> = members(model, nsg).iter().filter_map(|m| rule(model, m.rule)).collect();
+            let rules: Vec<Rule> = members(model, nsg).iter().filter_map(|m| rule(model, m.rule).map(|rule| Rule { node: m.rule, rule })).collect();
             let gaps: Vec<(&RequiredRule, Gap)> = BASTION_NSG_RULES.iter().filter_map(|req| gap(&rules, req).map(|g| (req, g))).collect();
             if gaps.is_empty() {
                 continue;
@@ -122,19 +137,19 @@ fn describe(req: &RequiredRule) -> String {
 }
 
 /// Whether a required rule is missing, or denied before a rule allows it, port by port.
-fn gap(rules: &[SecurityRule], req: &RequiredRule) -> Option<Gap> {
-    let direction = if req.inbound { "inbound" } else { "outbound" };
-    let in_direction = |r: &&SecurityRule| r.direction == direction && matches!(r.protocol, "tcp" | "any");
+fn gap(rules: &[Rule], req: &RequiredRule) -> Option<Gap> {
+    let direction = direction(req);
+    let in_direction = |r: &&Rule| r.direction.value == direction && r.protocol.value.matches_tcp();
     for &port in req.ports {
         let allow = rules
             .iter()
             .filter(in_direction)
-            .filter(|r| r.access == "allow" && covers_port(r.ports, port))
-            .filter(|r| allows(r.source, req.source) && allows(r.destination, req.destination))
+            .filter(|r| r.access.value == Access::Allow && covers_port(r.ports(), port))
+            .filter(|r| allows(r.sources(), req.source) && allows(r.destinations(), req.destination))
             .min_by_key(|r| r.priority.value);
         let Some(allow) = allow else { return Some(Gap::Missing) };
         let deny =
-            blocking(rules, req).filter(|r| r.priority.value < allow.priority.value && covers_port(r.ports, port)).min_by_key(|r| r.priority.value);
+            blocking(rules, req).filter(|r| r.priority.value < allow.priority.value && covers_port(r.ports(), port)).min_by_key(|r| r.priority.value);
         if let Some(deny) = deny {
             return Some(Gap::Denied(deny.node));
         }
@@ -142,29 +157,37 @@ fn gap(rules: &[SecurityRule], req: &RequiredRule) -> Option<Gap> {
     None
 }
 
+fn direction(req: &RequiredRule) -> Direction {
+    if req.inbound {
+        Direction::Inbound
+    } else {
+        Direction::Outbound
+    }
+}
+
 /// Whether a rule's ports (empty for any) hold `port`.
-fn covers_port(ports: &[Spanned<Typed>], port: u16) -> bool {
-    ports.is_empty()
-        || ports.iter().any(|p| {
-            let Typed::Str(text) = &p.value else { return false };
-            let (low, high) = text.split_once('-').unwrap_or((text, text));
-            matches!((low.parse::<u16>(), high.parse::<u16>()), (Ok(low), Ok(high)) if (low..=high).contains(&port))
-        })
+fn covers_port(ports: &[Spanned<Ports>], port: u16) -> bool {
+    ports.is_empty() || ports.iter().any(|p| p.value.contains(port))
 }
 
-fn is_tag(item: &Typed, tag: &str) -> bool {
-    matches!(item, Typed::Word(w) | Typed::Str(w) if w.eq_ignore_ascii_case(tag))
+/// Whether an address is the service tag `tag`, in any case; `*` is `any`.
+fn is_tag(item: &Address, tag: &str) -> bool {
+    match item {
+        Address::Tag(name) => name.eq_ignore_ascii_case(tag),
+        Address::Any => tag == "*",
+        Address::Prefix(_) | Address::Ip(_) => false,
+    }
 }
 
-fn is_address(item: &Typed) -> bool {
-    matches!(item, Typed::Prefix(_) | Typed::Ip(_))
+fn is_address(item: &Address) -> bool {
+    matches!(item, Address::Prefix(_) | Address::Ip(_))
 }
 
 /// Whether an allow rule's addresses (empty for any) take in a required end.
 /// Where Microsoft asks for `Internet` or `VirtualNetwork`, addresses of one's
 /// own stand in for the tag (the page allows public addresses one specifies as
 /// the source of the users' sessions); the other tags must be written as such.
-fn allows(list: &[Spanned<Typed>], wanted: &str) -> bool {
+fn allows(list: &[Spanned<Address>], wanted: &str) -> bool {
     if wanted == "*" || list.is_empty() || list.iter().any(|a| is_tag(&a.value, "*")) {
         return true;
     }
@@ -172,21 +195,21 @@ fn allows(list: &[Spanned<Typed>], wanted: &str) -> bool {
 }
 
 /// Whether a deny rule's addresses (empty for any) shut out a required end.
-fn denies(list: &[Spanned<Typed>], wanted: &str) -> bool {
+fn denies(list: &[Spanned<Address>], wanted: &str) -> bool {
     list.is_empty() || list.iter().any(|a| is_tag(&a.value, "*") || is_tag(&a.value, wanted) || (wanted == "*" && is_tag(&a.value, "VirtualNetwork")))
 }
 
 /// The deny rules that shut out some of a required rule's traffic, whatever allows it.
-fn blocking<'r>(rules: &'r [SecurityRule], req: &RequiredRule) -> impl Iterator<Item = &'r SecurityRule<'r>> + 'r {
-    let direction = if req.inbound { "inbound" } else { "outbound" };
+fn blocking<'r>(rules: &'r [Rule<'r>], req: &RequiredRule) -> impl Iterator<Item = &'r Rule<'r>> + 'r {
+    let direction = direction(req);
     let (source, destination, ports) = (req.source, req.destination, req.ports);
     rules.iter().filter(move |r| {
-        r.direction == direction
-            && r.access == "deny"
-            && matches!(r.protocol, "tcp" | "any")
-            && ports.iter().any(|&p| covers_port(r.ports, p))
-            && denies(r.source, source)
-            && denies(r.destination, destination)
+        r.direction.value == direction
+            && r.access.value == Access::Deny
+            && r.protocol.value.matches_tcp()
+            && ports.iter().any(|&p| covers_port(r.ports(), p))
+            && denies(r.sources(), source)
+            && denies(r.destinations(), destination)
     })
 }
 
@@ -194,8 +217,8 @@ fn blocking<'r>(rules: &'r [SecurityRule], req: &RequiredRule) -> impl Iterator<
 /// direction leaves free before every rule that would deny its traffic, under
 /// a name the NSG does not use yet; and the deny rules that leave no such
 /// priority, which must move.
-fn suggested(model: &Model, rules: &[SecurityRule], gaps: &[(&RequiredRule, Gap)]) -> (Vec<String>, Vec<NodeId>) {
-    let mut taken: Vec<(bool, i64)> = rules.iter().map(|r| (r.direction == "inbound", r.priority.value)).collect();
+fn suggested(model: &Model, rules: &[Rule], gaps: &[(&RequiredRule, Gap)]) -> (Vec<String>, Vec<NodeId>) {
+    let mut taken: Vec<(bool, i64)> = rules.iter().map(|r| (r.direction.value == Direction::Inbound, r.priority.value)).collect();
     let names: Vec<&str> = rules.iter().map(|r| model.node(r.node).name()).collect();
     let mut out = Vec::new();
     let mut stuck = Vec::new();

@@ -1,8 +1,8 @@
-use crate::blocks::routing::route;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, NodeId, Typed};
+use crate::model::{Model, NodeId};
+use crate::phrases::NextHop;
 
 declare_codes! {
     /// ## What it does
@@ -53,12 +53,11 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, node) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
-        if !matches!(r.next_hop.value, Typed::Word(w) if w == "vnet_gateway") {
+    for (&id, r) in &model.routes {
+        if r.next_hop.value != NextHop::VnetGateway {
             continue;
         }
-        let Some(networks) = node.parent.and_then(|table| users.get(&table)) else { continue };
+        let Some(networks) = model.node(id).parent.and_then(|table| users.get(&table)) else { continue };
         for &network in networks {
             let Some((why, help)) = problem(model, network) else { continue };
             out.push(

@@ -1,10 +1,10 @@
 use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBNET};
-use crate::blocks::routing::route;
 use crate::check::traffic::address_in_no_subnet::Spaces;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, Typed};
+use crate::model::Model;
+use crate::phrases::NextHop;
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -52,9 +52,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let spaces = Spaces::new(model);
     let mut subnets = None;
-    for (id, _) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
-        let Typed::Ip(ip) = *r.next_hop.value else { continue };
+    for (&id, r) in &model.routes {
+        let NextHop::Appliance(ip) = r.next_hop.value else { continue };
         let problem = match spaces.stray(model, IpNet::from(ip)) {
             Some((network, subnets)) => {
                 let listed: Vec<String> = subnets

@@ -1,9 +1,9 @@
 use crate::blocks::network::{hub_next_hop, implicit_pair, peers, HubNextHop};
-use crate::blocks::routing::route;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, NodeId, Typed};
+use crate::model::{Model, NodeId};
+use crate::phrases::NextHop;
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -57,9 +57,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, _) in model.of_kind("route") {
-        let Some(r) = route(model, id) else { continue };
-        let Typed::Ip(ip) = *r.next_hop.value else { continue };
+    for (&id, r) in &model.routes {
+        let NextHop::Appliance(ip) = r.next_hop.value else { continue };
         let Some(table) = model.node(id).parent else { continue };
         let Some(networks) = users.get(&table) else { continue };
         let homes = homes(model, ip);

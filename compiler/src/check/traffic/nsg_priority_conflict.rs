@@ -3,6 +3,7 @@ use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
+use crate::phrases::Direction;
 use indexmap::{IndexMap, IndexSet};
 
 declare_codes! {
@@ -37,10 +38,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     // A pair of rules shared by several NSGs through a rule set is reported once.
     let mut reported: IndexSet<(NodeId, NodeId)> = IndexSet::new();
     for (nsg, _) in model.of_kind("nsg") {
-        let mut first: IndexMap<(&str, i64), Member> = IndexMap::new();
+        let mut first: IndexMap<(Direction, i64), Member> = IndexMap::new();
         for member in members(model, nsg) {
             let Some(r) = rule(model, member.rule) else { continue };
-            let key = (r.direction, r.priority.value);
+            let key = (r.direction.value, r.priority.value);
             let Some(&earlier) = first.get(&key) else {
                 first.insert(key, member);
                 continue;
@@ -48,7 +49,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !reported.insert((earlier.rule, member.rule)) {
                 continue;
             }
-            out.push(conflict(model, nsg, earlier, member, r.direction, r.priority.value));
+            out.push(conflict(model, nsg, earlier, member, r.direction.value.word(), r.priority.value));
         }
     }
 }

@@ -1,4 +1,3 @@
-use crate::blocks::security::rule;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -32,8 +31,7 @@ pub const PRIORITIES: std::ops::RangeInclusive<i64> = 100..=4096;
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, _) in model.of_kind("rule") {
-        let Some(rule) = rule(model, id) else { continue };
+    for (&id, rule) in &model.security_rules {
         let priority = rule.priority.value;
         if PRIORITIES.contains(&priority) {
             continue;

@@ -2,7 +2,8 @@ use crate::blocks::routing::{route, routes};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::Typed;
+use crate::model::NodeId;
+use crate::phrases::{Address, Route};
 
 declare_codes! {
     /// ## What it does
@@ -31,26 +32,26 @@ pub const CHECK: Check = Check { code: &ROUTE_PREFIX_CONFLICT, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (table, _) in model.of_kind("route_table") {
-        let typed: Vec<_> = routes(model, table).filter_map(|r| route(model, r)).collect();
-        for (i, later) in typed.iter().enumerate() {
-            let same = |a: &Typed, b: &Typed| match (a, b) {
-                (Typed::Word(x), Typed::Word(y)) => x.eq_ignore_ascii_case(y),
+        let typed: Vec<(NodeId, &Route)> = routes(model, table).filter_map(|r| route(model, r).map(|route| (r, route))).collect();
+        for (i, &(later_id, later)) in typed.iter().enumerate() {
+            let same = |a: &Address, b: &Address| match (a, b) {
+                (Address::Tag(x), Address::Tag(y)) => x.eq_ignore_ascii_case(y),
                 (x, y) => x == y,
             };
-            let Some(earlier) = typed[..i].iter().find(|e| same(e.prefix.value, later.prefix.value)) else { continue };
-            let prefix = crate::blocks::security::address_text(later.prefix.value);
+            let Some(&(earlier_id, earlier)) = typed[..i].iter().find(|(_, e)| same(&e.prefix.value, &later.prefix.value)) else { continue };
+            let prefix = later.prefix.value.to_string();
             out.push(
                 Diagnostic::new(
                     &ROUTE_PREFIX_CONFLICT,
                     later.prefix.span,
                     format!(
                         "routes `{}` and `{}` of {} are both for {prefix}; Azure takes one route per prefix",
-                        model.node(earlier.node).name(),
-                        model.node(later.node).name(),
+                        model.node(earlier_id).name(),
+                        model.node(later_id).name(),
                         model.describe(table)
                     ),
                 )
-                .with_label(earlier.prefix.span, format!("route `{}` is for {prefix} here", model.node(earlier.node).name()))
+                .with_label(earlier.prefix.span, format!("route `{}` is for {prefix} here", model.node(earlier_id).name()))
                 .with_help("keep one of the two routes"),
             );
         }

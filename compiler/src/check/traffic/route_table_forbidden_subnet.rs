@@ -1,8 +1,9 @@
-use crate::blocks::routing::{bgp_propagation, route, routes, Route};
+use crate::blocks::routing::{bgp_propagation, route, routes};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Model, NodeId, Typed};
+use crate::model::{Model, NodeId};
+use crate::phrases::{Address, NextHop, Route};
 use crate::source::Span;
 
 declare_codes! {
@@ -59,10 +60,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 "AzureFirewallManagementSubnet" => management(&ctx, out),
                 "AzureFirewallSubnet" => {
-                    for r in ctx.default_routes().filter(|r| !is_internet(r)) {
+                    for (id, r) in ctx.default_routes().filter(|(_, r)| !is_internet(r)) {
                         ctx.report(
                             out,
-                            Some((r.next_hop.span, format!("route `{}` sends 0.0.0.0/0 here", ctx.model.node(r.node).name()))),
+                            Some((r.next_hop.span, format!("route `{}` sends 0.0.0.0/0 here", ctx.model.node(id).name()))),
                             "Azure Firewall must reach the Internet directly, so its subnet's route for 0.0.0.0/0 must go via `internet`",
                             "write `via internet` for this route, or give the firewall's subnet a route table of its own".into(),
                         );
@@ -86,12 +87,14 @@ struct Attachment<'a> {
 }
 
 impl<'a> Attachment<'a> {
-    fn routes(&self) -> impl Iterator<Item = Route<'a>> + '_ {
-        routes(self.model, self.table).filter_map(|r| route(self.model, r))
+    /// The routes of the table, each with its block.
+    fn routes(&self) -> impl Iterator<Item = (NodeId, &'a Route)> + '_ {
+        let model = self.model;
+        routes(model, self.table).filter_map(move |r| route(model, r).map(|route| (r, route)))
     }
 
-    fn default_routes(&self) -> impl Iterator<Item = Route<'a>> + '_ {
-        self.routes().filter(is_default)
+    fn default_routes(&self) -> impl Iterator<Item = (NodeId, &'a Route)> + '_ {
+        self.routes().filter(|(_, r)| is_default(r))
     }
 
     /// Reports at the subnet's `route_table`, with a label at `detail` (a route's word) when given.
@@ -117,22 +120,22 @@ impl<'a> Attachment<'a> {
 }
 
 fn is_default(route: &Route) -> bool {
-    matches!(route.prefix.value, Typed::Prefix(net) if net.prefix_len() == 0)
+    matches!(route.prefix.value, Address::Prefix(net) if net.prefix_len() == 0)
 }
 
 fn is_internet(route: &Route) -> bool {
-    matches!(route.next_hop.value, Typed::Word(w) if w == "internet")
+    route.next_hop.value == NextHop::Internet
 }
 
 /// Forced tunnelling: the management subnet keeps its default route to the
 /// Internet and learns no routes from gateways.
 fn management(ctx: &Attachment, out: &mut Vec<Diagnostic>) {
-    for r in ctx.routes().filter(|r| !(is_default(r) && is_internet(r))) {
+    for (id, r) in ctx.routes().filter(|(_, r)| !(is_default(r) && is_internet(r))) {
         ctx.report(
             out,
-            Some((r.prefix.span, format!("route `{}` is here", ctx.model.node(r.node).name()))),
+            Some((r.prefix.span, format!("route `{}` is here", ctx.model.node(id).name()))),
             "the only route Azure Firewall's management subnet allows is 0.0.0.0/0 via `internet`",
-            format!("remove route `{}`, or give the management subnet a route table of its own", ctx.model.node(r.node).name()),
+            format!("remove route `{}`, or give the management subnet a route table of its own", ctx.model.node(id).name()),
         );
     }
     if bgp_propagation(ctx.model, ctx.table) {
@@ -150,13 +153,13 @@ fn management(ctx: &Attachment, out: &mut Vec<Diagnostic>) {
 /// must learn its gateway's routes.
 fn gateway(ctx: &Attachment, out: &mut Vec<Diagnostic>) {
     let mut refused = false;
-    for r in ctx.default_routes() {
+    for (id, r) in ctx.default_routes() {
         refused = true;
         ctx.report(
             out,
-            Some((r.prefix.span, format!("route `{}` is for 0.0.0.0/0", ctx.model.node(r.node).name()))),
+            Some((r.prefix.span, format!("route `{}` is for 0.0.0.0/0", ctx.model.node(id).name()))),
             "Azure refuses to create a gateway whose subnet has a route for 0.0.0.0/0",
-            format!("remove route `{}`, or give `GatewaySubnet` a route table of its own", ctx.model.node(r.node).name()),
+            format!("remove route `{}`, or give `GatewaySubnet` a route table of its own", ctx.model.node(id).name()),
         );
     }
     if !bgp_propagation(ctx.model, ctx.table) {

@@ -1,4 +1,3 @@
-use crate::blocks::security::rule;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -31,8 +30,8 @@ pub const DESCRIPTION_MAX: usize = 140;
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, _) in model.of_kind("rule") {
-        let Some(description) = rule(model, id).and_then(|r| r.description) else { continue };
+    for (&id, rule) in &model.security_rules {
+        let Some(description) = &rule.description else { continue };
         let len = description.value.chars().count();
         if len > DESCRIPTION_MAX {
             out.push(

@@ -1,8 +1,7 @@
-use crate::blocks::security::{address_text, rule};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Spanned, Typed};
+use crate::model::{Model, NodeId, Spanned};
 
 declare_codes! {
     /// ## What it does
@@ -30,24 +29,23 @@ pub const CHECK: Check = Check { code: &RULE_DUPLICATE_VALUE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (id, _) in model.of_kind("rule") {
-        let Some(r) = rule(model, id) else { continue };
-        for (what, items) in [("port", r.ports), ("source", r.source), ("destination", r.destination)] {
-            for (i, item) in items.iter().enumerate() {
-                let Some(first) = items[..i].iter().find(|f| same(f, item)) else { continue };
-                let text = address_text(&item.value);
-                out.push(
-                    Diagnostic::new(&RULE_DUPLICATE_VALUE, item.span, format!("the {what} {text} is listed twice in {}", model.describe(id)))
-                        .with_label(first.span, "first listed here")
-                        .with_help("remove the repeated value, or write the one that was meant"),
-                );
-            }
-        }
+    for (&id, r) in &model.security_rules {
+        duplicates(model, id, "port", r.ports(), out);
+        duplicates(model, id, "source", r.sources(), out);
+        duplicates(model, id, "destination", r.destinations(), out);
     }
 }
 
-fn same(a: &Spanned<Typed>, b: &Spanned<Typed>) -> bool {
-    a.value == b.value
+/// Each value of a rule's list that an earlier one repeats.
+fn duplicates<T: PartialEq + std::fmt::Display>(model: &Model, id: NodeId, what: &str, items: &[Spanned<T>], out: &mut Vec<Diagnostic>) {
+    for (i, item) in items.iter().enumerate() {
+        let Some(first) = items[..i].iter().find(|f| f.value == item.value) else { continue };
+        out.push(
+            Diagnostic::new(&RULE_DUPLICATE_VALUE, item.span, format!("the {what} {} is listed twice in {}", item.value, model.describe(id)))
+                .with_label(first.span, "first listed here")
+                .with_help("remove the repeated value, or write the one that was meant"),
+        );
+    }
 }
 
 #[cfg(test)]
