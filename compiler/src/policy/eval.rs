@@ -536,6 +536,10 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
             let items = rules.map(|&r| Item::new(Value::Rule { rule: r, nsg: None, set: Some(id), include: None }, Some(model.node(r).head)));
             return Item::bare(Value::List(items.collect()));
         }
+        "os" if super::fields::MACHINES.contains(&node.kind.kind) => {
+            let span = node.get("image").map(|a| a.span).or(here);
+            return crate::blocks::compute::os(model, id).map_or(absent, |os| Item::new(Value::Word(os.word().to_lowercase()), span));
+        }
         "address_prefix" if node.is("subnet") => {
             let span = node.get("address_prefix").map(|a| a.span);
             return model.subnet_prefix(id).map_or(absent, |p| Item::new(Value::Prefix(p), span));

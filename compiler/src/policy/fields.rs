@@ -101,6 +101,9 @@ pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
 /// session hosts of desktop pools.
 pub const MACHINES: &[&str] = &["compute", "scale_set", "desktop_pool"];
 
+/// A machine's `os`: that of its image, `windows` or `linux`.
+pub const OS_WORDS: &[&str] = &["windows", "linux"];
+
 /// The plural of a kind, as collections and list fields are named.
 pub fn plural(kind: &str) -> String {
     match irregular_plural(kind) {
@@ -311,6 +314,10 @@ fn block_field(kinds: &[&'static str], name: &str) -> Option<Ty> {
     if name == "subnets" && !kinds.is_empty() && kinds.iter().all(|k| attached(k)) {
         return Some(Ty::List(Box::new(Ty::Entity(Entity::Block(vec!["subnet"])))));
     }
+    // A machine's operating system, from its image.
+    if name == "os" && !kinds.is_empty() && kinds.iter().all(|k| MACHINES.contains(k)) {
+        return Some(Ty::Word(Some(OS_WORDS)));
+    }
     // A route's phrase.
     if kinds == ["route"] && (name == "address_prefix" || name == "next_hop") {
         return Some(Ty::Address);
@@ -339,7 +346,7 @@ pub fn field_names(entity: &Entity) -> Vec<String> {
         Entity::Group => GROUP_FIELDS.iter().map(|s| s.to_string()).collect(),
         Entity::Block(kinds) => {
             let mut names: Vec<String> = COMMON.iter().map(|s| s.to_string()).collect();
-            let mut candidates: Vec<String> = vec!["parent".into(), "subnets".into(), "address_prefix".into(), "next_hop".into()];
+            let mut candidates: Vec<String> = vec!["parent".into(), "subnets".into(), "address_prefix".into(), "next_hop".into(), "os".into()];
             for kind in kinds.iter().filter_map(|k| crate::kinds::kind(k)) {
                 candidates.extend(kind.attributes.iter().map(|a| a.name.to_string()));
                 for child in kind.children.iter().filter_map(|c| crate::kinds::kind(c)) {

@@ -27,7 +27,7 @@ declare_codes! {
     /// ## Fix
     /// Fewer or smaller data disks; keep large data in a service with backups of
     /// its own, such as a storage account.
-    pub BACKUP_DISK_LIMITS = ("ASH458", "backup-disk-limits", Error);
+    pub BACKUP_DISK_LIMITS = ("ASH458", "backup-disk-limits", Warning);
 }
 
 pub const CHECK: Check = Check { code: &BACKUP_DISK_LIMITS, run };

@@ -41,7 +41,7 @@ declare_codes! {
     /// Start from a multi-session image, such as `win11_multisession` or
     /// `win11_multisession_m365` of `std.images`, or make the pool `type =
     /// personal`.
-    pub MULTI_SESSION_IMAGE = ("ASH623", "multi-session-image", Error);
+    pub MULTI_SESSION_IMAGE = ("ASH623", "multi-session-image", Warning);
 }
 
 pub const CHECK: Check = Check { code: &MULTI_SESSION_IMAGE, run };

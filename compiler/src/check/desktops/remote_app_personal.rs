@@ -25,7 +25,7 @@ declare_codes! {
     /// ## Fix
     /// Publish the programs from a pooled pool, or give the personal pool's
     /// users its desktop (`app_group desktop { ... }`).
-    pub REMOTE_APP_PERSONAL = ("ASH626", "remote-app-personal", Error);
+    pub REMOTE_APP_PERSONAL = ("ASH626", "remote-app-personal", Warning);
 }
 
 pub const CHECK: Check = Check { code: &REMOTE_APP_PERSONAL, run };

@@ -1,7 +1,7 @@
 use crate::address::overlaps;
 use crate::check::{nested, Check, Context};
 use crate::declare_codes;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId, Spanned};
 use ipnet::IpNet;
 
@@ -9,9 +9,10 @@ declare_codes! {
     /// ## What it does
     /// Reports a virtual network whose address space overlaps a range on the
     /// other side of a hub's gateway: the `address_space` of a `site`, or the
-    /// `address_pool` of a `point_to_site`. It is an error for the hub and its
-    /// spokes, which reach those ranges through the gateway, and a warning for
-    /// the plan's other networks.
+    /// `address_pool` of a `point_to_site`: for the hub and its spokes, which
+    /// reach those ranges through the gateway, and for the plan's other
+    /// networks. A warning: Azure deploys the networks, the site and the
+    /// gateway; the overlapping range is only routed to one side.
     ///
     /// ## Why it matters
     /// A range is routed to one place only. A virtual network's own address space
@@ -31,7 +32,7 @@ declare_codes! {
     /// ## Fix
     /// Give each network, site and point-to-site pool its own range; plan Azure's
     /// ranges and on-premises ranges together.
-    pub ON_PREMISES_OVERLAP = ("ASH233", "on-premises-overlap", Error);
+    pub ON_PREMISES_OVERLAP = ("ASH233", "on-premises-overlap", Warning);
 }
 
 pub const CHECK: Check = Check { code: &ON_PREMISES_OVERLAP, run };
@@ -83,7 +84,6 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                             hub_node.name()
                         ));
                     } else {
-                        d.severity = Severity::Warning;
                         d = d.with_help(format!(
                             "{} is not connected through hub `{}`, but it could never be without renumbering; give it and {} ranges of their own",
                             model.describe(network),
@@ -104,7 +104,7 @@ mod tests {
     use crate::diagnostic::Severity;
 
     #[test]
-    fn connected_networks_are_errors_and_others_warnings() {
+    fn connected_and_other_networks_are_warnings() {
         let plan = "settings { location = uksouth }\nkey_vault kv { resource_group = \"rg-kv\" }\nhub core {\n resource_group = \"rg\"\n address_space = [10.0.0.0/22]\n subnet GatewaySubnet 10.0.0.0/27\n vpn_gateway {\n  sku = VpnGw1AZ\n  point_to_site { address_pool = [10.9.0.0/24]  entra_tenant = \"00000000-0000-0000-0000-000000000000\" }\n }\n site office {\n  gateway_ip = 203.0.113.1\n  address_space = [10.1.0.0/16]\n  shared_key = secret(kv, \"k\")\n }\n}\nhub other {\n resource_group = \"rg\"\n address_space = [10.9.0.0/16]\n}\nspoke app1 {\n hub = core\n resource_group = \"rg\"\n address_space = [10.1.4.0/24]\n}\n";
         let found: Vec<(String, Severity)> = diagnostics(plan, "ASH233").into_iter().map(|d| (d.message, d.severity)).collect();
         assert_eq!(
@@ -114,7 +114,7 @@ mod tests {
                     "address space 10.9.0.0/16 of hub `other` overlaps 10.9.0.0/24 of the point-to-site pool of hub `core`".to_string(),
                     Severity::Warning
                 ),
-                ("address space 10.1.4.0/24 of spoke `app1` overlaps 10.1.0.0/16 of site `core.office`".to_string(), Severity::Error),
+                ("address space 10.1.4.0/24 of spoke `app1` overlaps 10.1.0.0/16 of site `core.office`".to_string(), Severity::Warning),
             ]
         );
     }

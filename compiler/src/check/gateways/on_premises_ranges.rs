@@ -26,7 +26,7 @@ declare_codes! {
     ///
     /// ## Fix
     /// Give each site, and the point-to-site pool, ranges of its own.
-    pub ON_PREMISES_RANGES = ("ASH234", "on-premises-ranges", Error);
+    pub ON_PREMISES_RANGES = ("ASH234", "on-premises-ranges", Warning);
 }
 
 pub const CHECK: Check = Check { code: &ON_PREMISES_RANGES, run };

@@ -29,7 +29,7 @@ declare_codes! {
     /// ## Fix
     /// Write the public IP address of the site's VPN device (the one its Internet
     /// link has, after any NAT).
-    pub SITE_GATEWAY_IP = ("ASH236", "site-gateway-ip", Error);
+    pub SITE_GATEWAY_IP = ("ASH236", "site-gateway-ip", Warning);
 }
 
 pub const CHECK: Check = Check { code: &SITE_GATEWAY_IP, run };

@@ -27,7 +27,7 @@ declare_codes! {
     /// ## Fix
     /// Leave a wide gap between the thresholds: scale in well below the
     /// scale-out threshold, such as `in when cpu < 30%` with `out when cpu > 70%`.
-    pub AUTOSCALE_FLAPPING = ("ASH410", "autoscale-flapping", Error);
+    pub AUTOSCALE_FLAPPING = ("ASH410", "autoscale-flapping", Warning);
 }
 
 pub const CHECK: Check = Check { code: &AUTOSCALE_FLAPPING, run };

@@ -5,29 +5,30 @@ use crate::diagnostic::Diagnostic;
 
 declare_codes! {
     /// ## What it does
-    /// Reports machines their administrator cannot log in to as ashlar wants:
-    /// a Windows `compute` or `scale_set` without `admin` (the password, from
-    /// Key Vault), and a Linux one without `ssh_key`. A Linux machine may have
-    /// a password as well as its key, never instead of it.
+    /// Reports machines Azure creates no login for: a Windows `compute` or
+    /// `scale_set` without `admin` (the password, from Key Vault), and a Linux
+    /// one with neither `ssh_key` nor `admin`.
     ///
     /// ## Why it matters
-    /// Azure refuses a Windows machine without a password, and a Linux machine
-    /// with neither a key nor a password. ashlar also refuses Linux machines
-    /// that log in with a password only: a password on SSH is open to guessing
-    /// from anywhere the machine is reachable, a key is not.
+    /// Azure refuses a Windows machine without an administrator password, and a
+    /// Linux machine with neither an SSH key nor a password
+    /// (`disablePasswordAuthentication` without a public key), when the
+    /// deployment reaches it. A Linux machine that logs in with a password only
+    /// deploys: that is advice, not an error, and `std.security`'s
+    /// `linux_ssh_key` policy reports it.
     ///
     /// ## Example
     /// ```ashlar
     /// compute api {
     ///   image = ubuntu_2404
-    ///   admin = secret(kv_core, "api-admin-password")
+    ///   size  = Standard_D2s_v5
     ///   ...
     /// }
     /// ```
     ///
     /// ## Fix
     /// Windows: `admin = secret(VAULT, "NAME")`. Linux: `ssh_key =
-    /// file("keys/NAME.pub")`; keep `admin` too if you want a password for the
+    /// file("keys/NAME.pub")`, and `admin` too if you want a password for the
     /// serial console.
     pub MACHINE_LOGIN = ("ASH406", "machine-login", Error);
 }
@@ -45,16 +46,14 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_help("add `admin = secret(VAULT, \"NAME\")`: Azure creates no Windows machine without a password"),
             ),
             // A desktop pool on Linux is `session-host-os`'s.
-            Os::Linux if node.get("ssh_key").is_none() && !node.is("desktop_pool") => {
-                let message = match node.get("admin") {
-                    Some(_) => format!("{what} runs Linux and logs in with a password only"),
-                    None => format!("{what} runs Linux and has no way to log in: no `ssh_key` and no `admin` password"),
-                };
-                out.push(
-                    Diagnostic::new(&MACHINE_LOGIN, node.head, message)
-                        .with_help("add `ssh_key = file(\"keys/NAME.pub\")`: ashlar's Linux machines log in with an SSH key (a password may stay, for the serial console)"),
-                );
-            }
+            Os::Linux if node.get("ssh_key").is_none() && node.get("admin").is_none() && !node.is("desktop_pool") => out.push(
+                Diagnostic::new(
+                    &MACHINE_LOGIN,
+                    node.head,
+                    format!("{what} runs Linux and has no way to log in: no `ssh_key` and no `admin` password"),
+                )
+                .with_help("add `ssh_key = file(\"keys/NAME.pub\")`: Azure creates no Linux machine without a key or a password"),
+            ),
             _ => {}
         }
     }
@@ -65,12 +64,12 @@ mod tests {
     use crate::check::test_support::{linux, machines, messages, windows};
 
     #[test]
-    fn windows_needs_a_password_and_linux_a_key() {
+    fn windows_needs_a_password_and_linux_a_key_or_a_password() {
         let no_password = windows("compute", "web", "").replace(" admin = secret(kv, \"pw\")\n", "");
         assert_eq!(messages(&machines(&no_password), "ASH406"), ["compute `web` runs Windows and has no administrator password"]);
         let password_only =
             linux("scale_set", "w", "admin = secret(kv, \"pw\")").replace(&format!(" ssh_key = \"{}\"\n", crate::check::test_support::SSH_KEY), "");
-        assert_eq!(messages(&machines(&password_only), "ASH406"), ["scale_set `w` runs Linux and logs in with a password only"]);
+        assert!(messages(&machines(&password_only), "ASH406").is_empty(), "a password only is std.security's linux_ssh_key");
         let nothing = linux("compute", "api", "").replace(&format!(" ssh_key = \"{}\"\n", crate::check::test_support::SSH_KEY), "");
         assert_eq!(
             messages(&machines(&nothing), "ASH406"),

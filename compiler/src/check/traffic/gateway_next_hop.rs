@@ -34,7 +34,7 @@ declare_codes! {
     /// ## Fix
     /// Leave on-premises prefixes to the routes the gateway learns (BGP), send
     /// the traffic to an appliance, or give the hub a `vpn_gateway`.
-    pub GATEWAY_NEXT_HOP = ("ASH264", "gateway-next-hop", Error);
+    pub GATEWAY_NEXT_HOP = ("ASH264", "gateway-next-hop", Warning);
 }
 
 pub const CHECK: Check = Check { code: &GATEWAY_NEXT_HOP, run };

@@ -43,7 +43,7 @@ declare_codes! {
     /// ## Fix
     /// Give the private address of the appliance, inside one of the subnets
     /// where machines live, or the firewall's address.
-    pub NEXT_HOP_IN_NO_SUBNET = ("ASH218", "next-hop-in-no-subnet", Error);
+    pub NEXT_HOP_IN_NO_SUBNET = ("ASH218", "next-hop-in-no-subnet", Warning);
 }
 
 pub const CHECK: Check = Check { code: &NEXT_HOP_IN_NO_SUBNET, run };

@@ -38,7 +38,7 @@ declare_codes! {
     /// ## Fix
     /// Peer the networks (`peer = [tools]`), or send the traffic to an
     /// appliance in the network itself or in its hub.
-    pub NEXT_HOP_UNREACHABLE = ("ASH263", "next-hop-unreachable", Error);
+    pub NEXT_HOP_UNREACHABLE = ("ASH263", "next-hop-unreachable", Warning);
 }
 
 pub const CHECK: Check = Check { code: &NEXT_HOP_UNREACHABLE, run };

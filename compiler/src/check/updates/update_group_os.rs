@@ -33,7 +33,7 @@ declare_codes! {
     /// ## Fix
     /// Name a group for the machines' operating system, or add it to the
     /// group's `os`.
-    pub UPDATE_GROUP_OS = ("ASH608", "update-group-os", Error);
+    pub UPDATE_GROUP_OS = ("ASH608", "update-group-os", Warning);
 }
 
 pub const CHECK: Check = Check { code: &UPDATE_GROUP_OS, run };

@@ -33,7 +33,7 @@ declare_codes! {
     ///
     /// ## Fix
     /// Remove the setting, or add the operating system it is for to `os`.
-    pub UPDATE_OS_SETTINGS = ("ASH604", "update-os-settings", Error);
+    pub UPDATE_OS_SETTINGS = ("ASH604", "update-os-settings", Warning);
 }
 
 pub const CHECK: Check = Check { code: &UPDATE_OS_SETTINGS, run };

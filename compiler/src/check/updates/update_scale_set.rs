@@ -28,7 +28,7 @@ declare_codes! {
     /// Remove `updates` and patch the scale set by rolling out a new image
     /// (an `image` with a `build`, and `upgrade = rolling`); keep update groups
     /// for `compute` machines.
-    pub UPDATE_SCALE_SET = ("ASH606", "update-scale-set", Error);
+    pub UPDATE_SCALE_SET = ("ASH606", "update-scale-set", Warning);
 }
 
 pub const CHECK: Check = Check { code: &UPDATE_SCALE_SET, run };
