@@ -3,7 +3,9 @@
 //!     cargo run --release --example gen -- --spokes 1000 --subnets 8 \
 //!         --vms 10000 --scale-sets 100 --update-groups 20 --pools 20 --policies 50 > /tmp/big/plan.ashlar
 //!
-//! One hub in 10.0.0.0/16, then spokes with a /22 each from 10.1.0.0 upwards,
+//! One hub with a firewall in 10.0.0.0/16 (and one more in a /22 from
+//! 172.20.0.0 for every 400 spokes past the first 400: Azure peers a network
+//! with 500 at most), then spokes with a /22 each from 10.1.0.0 upwards,
 //! spread over one resource group per 50 spokes, each with `--subnets` subnets
 //! of 64 addresses (half written, half `auto`). Then, all optional:
 //!
@@ -45,6 +47,13 @@
 
 const SSH_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0pB3r7xQ ops@laptop";
 const MACHINES_PER_BLOCK: usize = 10;
+/// Spokes of one hub: Azure peers a network with 500 others at most.
+const SPOKES_PER_HUB: usize = 400;
+
+/// The hubs that `spokes` spokes need.
+fn hubs(spokes: usize) -> usize {
+    spokes.div_ceil(SPOKES_PER_HUB).max(1)
+}
 
 /// How much of each thing the plan holds. The scale test includes this file
 /// and calls [`plan`] itself.
@@ -182,7 +191,9 @@ pub fn plan(sizes: &Sizes) -> String {
         out.push_str(&format!("\n    tag{t} = \"value {t}\""));
     }
     out.push_str(" }\n}\n\n");
-    out.push_str("hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n");
+    out.push_str(
+        "hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n  firewall { sku = Standard  zones = [1, 2, 3] }\n",
+    );
     if sizes.dns_servers > 0 {
         // Addresses from 172.16.0.1 upwards, outside every network of the plan.
         let first = u32::from(std::net::Ipv4Addr::new(172, 16, 0, 1));
@@ -193,6 +204,19 @@ pub fn plan(sizes: &Sizes) -> String {
         out.push_str(&format!("  peer = [{}]\n", long_name(sizes.long_name, true)));
     }
     out.push_str("  subnet GatewaySubnet 10.0.0.0/27\n  subnet AzureFirewallSubnet 10.0.0.64/26\n  subnet shared 10.0.1.0/24\n}\n\n");
+    // Azure peers a network with 500 others at most: more spokes take more hubs,
+    // each a /22 from 172.20.0.0 with its own firewall.
+    for k in 1..hubs(sizes.spokes) {
+        let base = u32::from(std::net::Ipv4Addr::new(172, 20, 0, 0)) + (k as u32) * 1024;
+        let ip = |offset: u32| std::net::Ipv4Addr::from(base + offset);
+        out.push_str(&format!(
+            "hub core{k} {{\n  resource_group = \"rg-core-network\"\n  address_space = [{}/22]\n  firewall {{ sku = Standard  zones = [1, 2, 3] }}\n  subnet GatewaySubnet {}/27\n  subnet AzureFirewallSubnet {}/26\n  subnet shared {}/24\n}}\n\n",
+            ip(0),
+            ip(0),
+            ip(64),
+            ip(256)
+        ));
+    }
     if sizes.long_name > 0 {
         out.push_str(&format!(
             "vnet {} {{\n  resource_group = \"rg-long\"\n  address_space = [192.168.0.0/24]\n  subnet only 192.168.0.0/26\n}}\n\n",
@@ -222,7 +246,12 @@ pub fn plan(sizes: &Sizes) -> String {
         let base = (1u32 << 24) * 10 + (1 << 16) + (i as u32) * 1024;
         let ip = |offset: u32| std::net::Ipv4Addr::from(base + offset);
         let group = format!("rg-spokes-{}", i / 50);
-        let hub = if sizes.misspelt_hub { "cor" } else { "core" };
+        let hub = match (i / SPOKES_PER_HUB, sizes.misspelt_hub) {
+            (0, false) => "core".to_string(),
+            (0, true) => "cor".to_string(),
+            (k, false) => format!("core{k}"),
+            (k, true) => format!("cor{k}"),
+        };
         out.push_str(&format!("spoke app{i} {{\n  hub = {hub}\n  resource_group = \"{group}\"\n  address_space = [{}/22]\n", ip(0)));
         // Each subnet a /26 (1024 / 16 = 64 addresses).
         for s in 0..sizes.subnets {
@@ -319,7 +348,7 @@ pub fn plan(sizes: &Sizes) -> String {
     for p in 0..sizes.pools {
         let subnet = subnets.next().expect("checked: a subnet for every block");
         out.push_str(&format!(
-            "desktop_pool pool{p} {{\n  resource_group = \"rg-avd-{p}\"\n  type = pooled\n  max_sessions = 12\n  hosts = 4\n  host_prefix = \"p{p}\"\n  size = Standard_D8s_v5\n  image = win11_multisession\n  subnet = {subnet}\n  zones = [1, 2, 3]\n  trusted_launch = true\n  join = entra_id\n  admin = secret(kv_core, \"avd-admin-password\")\n  workspace = staff\n  app_group desktop {{ friendly_name = \"Desktop {p}\" }}\n}}\n\n"
+            "desktop_pool pool{p} {{\n  resource_group = \"rg-avd-{p}\"\n  type = pooled\n  max_sessions = 12\n  hosts = 4\n  host_prefix = \"p{p}\"\n  size = Standard_D8s_v5\n  image = win11_multisession\n  subnet = {subnet}\n  zones = [1, 2, 3]\n  trusted_launch = true\n  encryption_at_host = true\n  boot_diagnostics = true\n  join = entra_id\n  admin = secret(kv_core, \"avd-admin-password\")\n  workspace = staff\n  app_group desktop {{ friendly_name = \"Desktop {p}\" }}\n}}\n\n"
         ));
     }
     for p in 0..sizes.policies {

@@ -180,6 +180,23 @@ pub fn routes(model: &Model, table: NodeId) -> impl Iterator<Item = NodeId> + '_
     model.node(table).children.iter().copied().filter(|&c| model.node(c).is("route"))
 }
 
+/// The networks whose subnets use each route table (by `route_table =`), in
+/// declaration order, each once.
+pub fn networks_using(model: &Model) -> indexmap::IndexMap<NodeId, Vec<NodeId>> {
+    let mut users: indexmap::IndexMap<NodeId, Vec<NodeId>> = indexmap::IndexMap::new();
+    for (network, node) in model.networks() {
+        for &subnet in node.children.iter().filter(|&&c| model.node(c).is("subnet")) {
+            if let Some(table) = model.node(subnet).reference("route_table") {
+                let list = users.entry(table).or_default();
+                if !list.contains(&network) {
+                    list.push(network);
+                }
+            }
+        }
+    }
+    users
+}
+
 /// Whether a route table's subnets learn gateway routes.
 pub fn bgp_propagation(model: &Model, table: NodeId) -> bool {
     !matches!(model.node(table).get("bgp_propagation").map(|a| &a.value), Some(Typed::Bool(false)))

@@ -45,18 +45,7 @@ pub const CHECK: Check = Check { code: &NEXT_HOP_UNREACHABLE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    // The networks whose subnets use each route table, in declaration order.
-    let mut users: indexmap::IndexMap<NodeId, Vec<NodeId>> = indexmap::IndexMap::new();
-    for (network, node) in model.networks() {
-        for &subnet in node.children.iter().filter(|&&c| model.node(c).is("subnet")) {
-            if let Some(table) = model.node(subnet).reference("route_table") {
-                let list = users.entry(table).or_default();
-                if !list.contains(&network) {
-                    list.push(network);
-                }
-            }
-        }
-    }
+    let users = crate::blocks::routing::networks_using(model);
     for (&id, r) in &model.routes {
         let NextHop::Appliance(ip) = r.next_hop.value else { continue };
         let Some(table) = model.node(id).parent else { continue };
