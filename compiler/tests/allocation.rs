@@ -145,15 +145,10 @@ fn a_resource_group_of_more_than_800_resources_splits_into_chained_deployments()
     for d in azure.deployments() {
         assert!(d.resources.len() <= 800, "{} holds {}", d.name, d.resources.len());
         for &r in &d.resources {
-            for &dep in &azure.resources[r].depends_on {
+            for &dep in &azure[r].depends_on {
                 let other = azure.deployment_of(dep);
                 let here = azure.deployment_of(r);
-                assert!(
-                    other == here || d.depends_on.contains(&other),
-                    "{} needs {} without waiting for it",
-                    d.name,
-                    azure.deployments()[other].name
-                );
+                assert!(other == here || d.depends_on.contains(&other), "{} needs {} without waiting for it", d.name, azure[other].name);
                 assert!(other <= here, "deployments are in dependency order");
             }
         }

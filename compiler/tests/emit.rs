@@ -3,7 +3,7 @@
 //! determinism, and the atomic write of the output folder.
 
 use ashlar::emit::{self, OutputFile, Replace};
-use ashlar::lower::ir::{api_version, AzurePlan, Deployment, Object, Prop, Resource, ResourceGroup, SecretRef};
+use ashlar::lower::ir::{api_version, AzurePlan, Deployment, DeploymentId, Object, Prop, Resource, ResourceGroup, ResourceId, SecretRef};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -276,7 +276,7 @@ fn hostile_plan() -> AzurePlan {
     let b = vnet("vnet-${b}\\", &rg_b, "vnet_b");
     let peering = |name: &str, parent: usize, remote: usize, rg: &str, extra: Vec<(&str, Prop)>| {
         let mut properties = Object::new();
-        properties.insert("remoteVirtualNetwork".into(), Prop::object([("id", Prop::Id(remote))]));
+        properties.insert("remoteVirtualNetwork".into(), Prop::object([("id", Prop::Id(ResourceId(remote)))]));
         properties.insert("allowVirtualNetworkAccess".into(), Prop::Bool(true));
         for (k, v) in extra {
             properties.insert(k.to_string().into(), v);
@@ -286,13 +286,13 @@ fn hostile_plan() -> AzurePlan {
             resource_type: peering_type,
             api_version: api_version(peering_type),
             name: vec![if parent == 0 { "[vnet-'a']".into() } else { "vnet-${b}\\".into() }, name.to_string()],
-            parent: Some(parent),
+            parent: Some(ResourceId(parent)),
             resource_group: rg.to_string(),
             location: None,
             tags: IndexMap::new(),
             top: Object::new(),
             properties: Prop::Object(properties),
-            depends_on: vec![parent, remote],
+            depends_on: vec![ResourceId(parent), ResourceId(remote)],
             origin,
             unless_listed_in: None,
         }
@@ -302,7 +302,7 @@ fn hostile_plan() -> AzurePlan {
     let p_ab = peering("[peer]", 0, 1, &rg_a, vec![("hostile", Prop::Array(strings.clone()))]);
     let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
     let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
-    let subnet = Prop::ChildId { resource: 1, child: "subnets", name: "[snet-'x']".into() };
+    let subnet = Prop::ChildId { resource: ResourceId(1), child: "subnets", name: "[snet-'x']".into() };
     let p_aa =
         peering("${self}", 0, 0, &rg_a, vec![("n", Prop::Int(-42)), ("empty", Prop::object([])), ("none", Prop::Array(vec![])), ("subnet", subnet)]);
     let resources = vec![a, b, p_ab, p_ba, p_aa];
@@ -311,8 +311,8 @@ fn hostile_plan() -> AzurePlan {
         symbol: symbol.to_string(),
         file_stem: stem.to_string(),
         resource_group: rg.to_string(),
-        resources,
-        depends_on,
+        resources: resources.into_iter().map(ResourceId).collect(),
+        depends_on: depends_on.into_iter().map(DeploymentId).collect(),
     };
     AzurePlan::new(
         vec![
@@ -337,8 +337,8 @@ fn hostile_plan() -> AzurePlan {
             location: None,
             tags: IndexMap::new(),
             top: Object::new(),
-            properties: Prop::object([("maintenanceConfigurationId", Prop::Id(1)), ("hostile", Prop::Array(strings.clone()))]),
-            depends_on: vec![1, 0, 1],
+            properties: Prop::object([("maintenanceConfigurationId", Prop::Id(ResourceId(1))), ("hostile", Prop::Array(strings.clone()))]),
+            depends_on: vec![ResourceId(1), ResourceId(0), ResourceId(1)],
             origin,
             unless_listed_in: None,
         }],
@@ -853,7 +853,7 @@ fn identity_plan() -> AzurePlan {
         tags: IndexMap::new(),
         top: Object::new(),
         properties,
-        depends_on,
+        depends_on: depends_on.into_iter().map(ResourceId).collect(),
         origin: 0,
         unless_listed_in: None,
     };
@@ -865,19 +865,19 @@ fn identity_plan() -> AzurePlan {
         "rg-'id'",
         Prop::object([
             ("roleDefinitionId", Prop::SubscriptionResourceId { resource_type: "Microsoft.Authorization/roleDefinitions", name: "it's".into() }),
-            ("principalId", Prop::PrincipalId(0)),
+            ("principalId", Prop::PrincipalId(ResourceId(0))),
         ]),
         vec![0],
     );
-    let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(0))]), vec![0, 1]);
-    user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(0, Prop::Object(Object::new()))]))]));
+    let mut user = resource("it_b", template_type, vec!["it-b"], "rg-b", Prop::object([("principal", Prop::PrincipalId(ResourceId(0)))]), vec![0, 1]);
+    user.top.insert("identity".into(), Prop::object([("userAssignedIdentities", Prop::IdKeys(vec![(ResourceId(0), Prop::Object(Object::new()))]))]));
     let deployment = |name: &str, rg: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.into(),
         symbol: format!("deploy_{}", name.replace('-', "_")),
         file_stem: name.into(),
         resource_group: rg.into(),
-        resources,
-        depends_on,
+        resources: resources.into_iter().map(ResourceId).collect(),
+        depends_on: depends_on.into_iter().map(DeploymentId).collect(),
     };
     AzurePlan::new(
         vec![
@@ -955,7 +955,7 @@ fn desktop_plan() -> AzurePlan {
         tags: IndexMap::new(),
         top: Object::new(),
         properties,
-        depends_on,
+        depends_on: depends_on.into_iter().map(ResourceId).collect(),
         origin: 0,
         unless_listed_in: None,
     };
@@ -966,20 +966,25 @@ fn desktop_plan() -> AzurePlan {
         Prop::object([("registrationInfo", Prop::object([("expirationTime", Prop::DeploymentTimePlus("PT24H"))]))]),
         vec![],
     );
-    let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(0))]), vec![0]);
+    let group = resource("ag_a", group_type, vec!["[ag-'a']"], Prop::object([("hostPoolArmPath", Prop::Id(ResourceId(0)))]), vec![0]);
     let mut role = resource("role_a", role_type, vec!["[ag-'a']", "p"], Prop::object([("principalId", Prop::str("p"))]), vec![1]);
-    role.top.insert("scope".into(), Prop::Scope(1));
+    role.top.insert("scope".into(), Prop::Scope(ResourceId(1)));
     let vm = resource("vm_a", vm_type, vec!["vm-a"], Prop::Object(Object::new()), vec![]);
-    let mut ext =
-        resource("ext_a", ext_type, vec!["vm-a", "Microsoft.PowerShell.DSC"], Prop::object([("token", Prop::RegistrationToken(0))]), vec![3, 0]);
-    ext.parent = Some(3);
+    let mut ext = resource(
+        "ext_a",
+        ext_type,
+        vec!["vm-a", "Microsoft.PowerShell.DSC"],
+        Prop::object([("token", Prop::RegistrationToken(ResourceId(0)))]),
+        vec![3, 0],
+    );
+    ext.parent = Some(ResourceId(3));
     let deployment = |name: &str, resources: Vec<usize>, depends_on: Vec<usize>| Deployment {
         name: name.into(),
         symbol: format!("deploy_{}", name.replace('-', "_")),
         file_stem: name.into(),
         resource_group: rg.into(),
-        resources,
-        depends_on,
+        resources: resources.into_iter().map(ResourceId).collect(),
+        depends_on: depends_on.into_iter().map(DeploymentId).collect(),
     };
     AzurePlan::new(
         vec![ResourceGroup { name: rg.into(), location: "uksouth".into(), tags: IndexMap::new() }],

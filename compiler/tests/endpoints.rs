@@ -20,9 +20,7 @@ fn codes(text: &str) -> Vec<(String, String)> {
 }
 
 fn find<'a>(plan: &'a AzurePlan, resource_type: &str, name: &str) -> (ResourceId, &'a Resource) {
-    plan.resources
-        .iter()
-        .enumerate()
+    plan.resources_with_ids()
         .find(|(_, r)| r.resource_type == resource_type && r.name.last().map(String::as_str) == Some(name))
         .unwrap_or_else(|| panic!("no {resource_type} {name} among {:?}", plan.resources.iter().map(|r| r.name.join("/")).collect::<Vec<_>>()))
 }
@@ -149,7 +147,7 @@ fn a_basic_firewall_has_a_management_address_and_rules_go_in_first() {
     assert!(dnat_group.depends_on.contains(&pip));
     assert!(network_group.depends_on.contains(&dnat), "one change to a policy at a time");
     for waited in [policy, dnat, network, pip, management] {
-        assert!(firewall.depends_on.contains(&waited), "{waited}: {:?}", firewall.depends_on);
+        assert!(firewall.depends_on.contains(&waited), "{waited:?}: {:?}", firewall.depends_on);
     }
 }
 

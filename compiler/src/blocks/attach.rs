@@ -93,11 +93,11 @@ pub fn declare_groups(lw: &mut Lowering) {
         let blocks: Vec<NodeId> = lw.model.of_kind(kind).map(|(id, _)| id).collect();
         for id in blocks {
             let Some(&resource) = lw.primary.get(&id) else { continue };
-            let name = lw.plan.resources[resource].resource_group.clone();
+            let name = lw.plan[resource].resource_group.clone();
             let location = location(lw.model, id).unwrap_or_default().to_string();
             let tags = lw.model.tags(id);
             let spelt = lw.resource_group_in(&name, location, tags);
-            lw.plan.resources[resource].resource_group = spelt;
+            lw.plan[resource].resource_group = spelt;
         }
     }
 }

@@ -482,7 +482,7 @@ pub fn lower_backup(lw: &mut Lowering) {
     // What this pass adds is neither a machine nor a machine's child.
     let mut machines_of: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
     let mut children_of: IndexMap<ResourceId, Vec<ResourceId>> = IndexMap::new();
-    for (r, resource) in lw.plan.resources.iter().enumerate() {
+    for (r, resource) in lw.plan.resources_with_ids() {
         if resource.resource_type == super::compute::VIRTUAL_MACHINE {
             machines_of.entry(resource.origin).or_default().push(r);
         }
@@ -495,8 +495,8 @@ pub fn lower_backup(lw: &mut Lowering) {
         let Some(policy) = model.backup_policies.get(&policy_block) else { continue };
         let machines: &[ResourceId] = machines_of.get(&block).map_or(&[], Vec::as_slice);
         let Some(&first) = machines.first() else { continue };
-        let location = lw.plan.resources[first].location.clone().unwrap_or_default();
-        let rg = lw.plan.resources[first].resource_group.clone();
+        let location = lw.plan[first].location.clone().unwrap_or_default();
+        let rg = lw.plan[first].resource_group.clone();
 
         let key = (location.to_ascii_lowercase(), rg.to_ascii_lowercase());
         let (vault, vault_name) = match vaults.get(&key) {
@@ -544,8 +544,8 @@ pub fn lower_backup(lw: &mut Lowering) {
         };
 
         for &vm in machines {
-            let vm_name = lw.plan.resources[vm].name[0].clone();
-            let vm_group = lw.plan.resources[vm].resource_group.clone();
+            let vm_name = lw.plan[vm].name[0].clone();
+            let vm_group = lw.plan[vm].resource_group.clone();
             // After the machine's extensions too: Azure Backup adds its own to the machine.
             let mut depends_on = vec![vault, policy_id, vm];
             depends_on.extend(children_of.get(&vm).into_iter().flatten());
@@ -571,7 +571,7 @@ pub fn lower_backup(lw: &mut Lowering) {
 mod tests {
     use super::*;
     use crate::check::test_support::{linux, machines, windows};
-    use crate::lower::ir::AzurePlan;
+    use crate::lower::ir::{AzurePlan, ResourceId};
 
     fn analyze(text: &str) -> crate::Analysis {
         crate::analyze_text(text, std::path::Path::new("."))
@@ -670,7 +670,7 @@ mod tests {
     }
 
     fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(ResourceId, &'a Resource)> {
-        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+        plan.resources_with_ids().filter(|(_, r)| r.resource_type == resource_type).collect()
     }
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
@@ -724,8 +724,8 @@ mod tests {
         assert_eq!(items.len(), 3, "web-1, web-2 and api; not tmp");
         let (_, item) = items[1];
         assert_eq!(item.name, ["rg-vault", "Azure", "iaasvmcontainer;iaasvmcontainerv2;rg;web-2", "vm;iaasvmcontainerv2;rg;web-2"]);
-        let vm = plan.resources.iter().position(|r| r.name == ["web-2"]).expect("the machine");
-        let extension = plan.resources.iter().position(|r| r.parent == Some(vm)).expect("its script");
+        let vm = plan.resources.iter().position(|r| r.name == ["web-2"]).map(ResourceId).expect("the machine");
+        let extension = plan.resources.iter().position(|r| r.parent == Some(vm)).map(ResourceId).expect("its script");
         assert_eq!(get(&item.properties, &["sourceResourceId"]), &Prop::Id(vm));
         assert_eq!(get(&item.properties, &["policyId"]), &Prop::Id(weekend));
         assert_eq!(item.depends_on, [vault, weekend, vm, extension]);

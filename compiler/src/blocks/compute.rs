@@ -518,7 +518,7 @@ pub fn lower_load_balancer(lw: &mut Lowering, place: &Place) -> Option<(Resource
         depends_on.extend(place.joins(lw));
     }
 
-    let lb_id = lw.plan.resources.len();
+    let lb_id = ResourceId(lw.plan.resources.len());
     let child =
         |child: &'static str, child_name: &str| Prop::object([("id", Prop::ChildId { resource: lb_id, child, name: child_name.to_string() })]);
     let probe = probe_port(node).unwrap_or(80);
@@ -925,7 +925,7 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
 /// An extension of virtual machine `vm` of `place`'s block, named `name`:
 /// `symbol` is made unique when pushed.
 pub fn vm_extension(lw: &Lowering, place: &Place, vm: ResourceId, symbol: String, name: &str, properties: Prop) -> Resource {
-    let mut ext = place.resource(symbol, EXTENSION, lw.plan.resources[vm].name[0].clone());
+    let mut ext = place.resource(symbol, EXTENSION, lw.plan[vm].name[0].clone());
     ext.name.push(name.to_string());
     ext.parent = Some(vm);
     ext.tags = IndexMap::new();
@@ -946,7 +946,7 @@ pub fn order_static_addresses(lw: &mut Lowering) {
     let mut free: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
     // Indexed once: scanning every resource for each block is quadratic in a plan of thousands of machines.
     let mut nics_by_block: IndexMap<NodeId, Vec<ResourceId>> = IndexMap::new();
-    for (r, resource) in lw.plan.resources.iter().enumerate() {
+    for (r, resource) in lw.plan.resources_with_ids() {
         if resource.resource_type == NETWORK_INTERFACE {
             nics_by_block.entry(resource.origin).or_default().push(r);
         }
@@ -974,8 +974,8 @@ pub fn order_static_addresses(lw: &mut Lowering) {
         for &dynamic in free.get(&subnet).map(Vec::as_slice).unwrap_or_default() {
             for &first in &statics {
                 // Never wait in a circle: `depends_on = [...]` may already order them the other way.
-                if first != dynamic && !lw.plan.resources[dynamic].depends_on.contains(&first) && !waits_for(lw, first, dynamic) {
-                    lw.plan.resources[dynamic].depends_on.push(first);
+                if first != dynamic && !lw.plan[dynamic].depends_on.contains(&first) && !waits_for(lw, first, dynamic) {
+                    lw.plan[dynamic].depends_on.push(first);
                 }
             }
         }
@@ -990,10 +990,10 @@ fn waits_for(lw: &Lowering, resource: ResourceId, other: ResourceId) -> bool {
         if r == other {
             return true;
         }
-        if std::mem::replace(&mut seen[r], true) {
+        if std::mem::replace(&mut seen[r.index()], true) {
             continue;
         }
-        stack.extend(lw.plan.resources[r].depends_on.iter().copied());
+        stack.extend(lw.plan[r].depends_on.iter().copied());
     }
     false
 }
@@ -1002,7 +1002,7 @@ fn waits_for(lw: &Lowering, resource: ResourceId, other: ResourceId) -> bool {
 mod lowering_tests {
     use super::{frontend_zones, zone_list};
     use crate::check::test_support::{linux, windows, SSH_KEY};
-    use crate::lower::ir::{AzurePlan, Prop, Resource};
+    use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 
     /// A hub and a spoke `app1` with subnet `web` (10.1.0.0/27), a key vault `kv`, and `blocks`.
     fn plan(blocks: &str) -> AzurePlan {
@@ -1015,8 +1015,8 @@ mod lowering_tests {
         analysis.azure.expect("the plan lowers")
     }
 
-    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a Resource) {
-        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (ResourceId, &'a Resource) {
+        plan.resources_with_ids().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
     }
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {
@@ -1111,9 +1111,9 @@ mod lowering_tests {
     fn availability_sets_and_placement_groups() {
         let plan = plan(&linux("compute", "db", "count = 2\n availability_set = true\n proximity_placement_group = true"));
         let (ppg, _) = find(&plan, &["db"]);
-        let avset = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/availabilitySets").unwrap();
-        assert_eq!(plan.resources[ppg].resource_type, "Microsoft.Compute/proximityPlacementGroups");
-        assert_eq!(get(&plan.resources[avset].properties, &["proximityPlacementGroup", "id"]), &Prop::Id(ppg));
+        let avset = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/availabilitySets").map(ResourceId).unwrap();
+        assert_eq!(plan[ppg].resource_type, "Microsoft.Compute/proximityPlacementGroups");
+        assert_eq!(get(&plan[avset].properties, &["proximityPlacementGroup", "id"]), &Prop::Id(ppg));
         let (_, vm) = find(&plan, &["db-1"]);
         assert_eq!(get(&vm.properties, &["availabilitySet", "id"]), &Prop::Id(avset));
         assert!(vm.depends_on.contains(&avset) && vm.depends_on.contains(&ppg));
@@ -1128,8 +1128,9 @@ mod lowering_tests {
             "upgrade = rolling\n capacity { min = 2  default = 3  max = 10 }\n autoscale {\n  out when cpu > 75% by 2\n  in when cpu < 25% by 1 cooldown 10m\n }\n load_balancer { ports = [8080]  probe = 8081 }",
         ));
         // The load balancer and the scale set share the block's name.
-        let vmss = plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
-        let resource = &plan.resources[vmss];
+        let vmss =
+            plan.resources.iter().position(|r| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").map(ResourceId).expect("a scale set");
+        let resource = &plan[vmss];
         assert_eq!(resource.name, ["workers"]);
         assert_eq!(get(&resource.top["sku"], &["capacity"]), &Prop::Int(3));
         assert_eq!(get(&resource.properties, &["orchestrationMode"]), &Prop::str("Flexible"));

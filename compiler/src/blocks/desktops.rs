@@ -613,10 +613,10 @@ fn lower_pool(lw: &mut Lowering, pool: NodeId, logins: &mut IndexSet<(String, St
         let vm = lower_machine(lw, &place, &spec);
         // AADLoginForWindows signs in with the machine's own identity.
         if entra {
-            lw.plan.resources[vm].top.insert("identity".into(), Prop::object([("type", Prop::str("SystemAssigned"))]));
+            lw.plan[vm].top.insert("identity".into(), Prop::object([("type", Prop::str("SystemAssigned"))]));
         }
         if client_license {
-            set_property(&mut lw.plan.resources[vm], "licenseType", Prop::str("Windows_Client"));
+            set_property(&mut lw.plan[vm], "licenseType", Prop::str("Windows_Client"));
         }
         let machine_symbol = machine.replace('-', "_");
         let join = if entra {
@@ -806,7 +806,7 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod lowering_tests {
     use super::test_support::{personal, plan, pooled, OTHER_USER, USER};
-    use crate::lower::ir::{AzurePlan, Prop, Resource};
+    use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 
     fn lower(text: &str) -> AzurePlan {
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
@@ -814,16 +814,14 @@ mod lowering_tests {
         analysis.azure.expect("the plan lowers")
     }
 
-    fn find<'a>(plan: &'a AzurePlan, resource_type: &str, name: &[&str]) -> (usize, &'a Resource) {
-        plan.resources
-            .iter()
-            .enumerate()
+    fn find<'a>(plan: &'a AzurePlan, resource_type: &str, name: &[&str]) -> (ResourceId, &'a Resource) {
+        plan.resources_with_ids()
             .find(|(_, r)| r.resource_type == resource_type && r.name == name)
             .unwrap_or_else(|| panic!("no {resource_type} {name:?}"))
     }
 
-    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(usize, &'a Resource)> {
-        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(ResourceId, &'a Resource)> {
+        plan.resources_with_ids().filter(|(_, r)| r.resource_type == resource_type).collect()
     }
 
     fn get<'a>(prop: &'a Prop, path: &[&str]) -> &'a Prop {

@@ -29,7 +29,7 @@ impl HubPlace {
     pub fn of(lw: &mut Lowering, hub: NodeId) -> Option<HubPlace> {
         let vnet = *lw.primary.get(&hub)?;
         Some(HubPlace {
-            resource_group: lw.plan.resources[vnet].resource_group.clone(),
+            resource_group: lw.plan[vnet].resource_group.clone(),
             location: lw.model.location(hub).map(str::to_string),
             tags: lw.model.tags(hub),
             vnet,

@@ -577,7 +577,7 @@ pub fn read_firewall_addresses(lw: &mut Lowering) {
         // A model free of errors lowers every firewall.
         let Some(&firewall) = lw.primary.get(&firewall_block) else { continue };
         let address = Prop::Reference { resource: firewall, property: FIREWALL_PRIVATE_ADDRESS };
-        let resource = &mut lw.plan.resources[table];
+        let resource = &mut lw.plan[table];
         resource.properties =
             Prop::object([("routes", Prop::Array(vec![default_route("firewall", address)])), ("disableBgpRoutePropagation", Prop::Bool(false))]);
         if !resource.depends_on.contains(&firewall) {
@@ -643,7 +643,7 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
                 continue;
             }
             let collections = collections(group_name, rules, pip);
-            let policy_name = lw.plan.resources[policy].name[0].clone();
+            let policy_name = lw.plan[policy].name[0].clone();
             let mut group = place.resource(format!("rcg_{hub_name}_{group_name}"), RULE_COLLECTION_GROUP, String::new(), rules_block);
             group.name = vec![policy_name, group_name.to_string()];
             group.parent = Some(policy);
@@ -901,7 +901,7 @@ mod tests {
             Kind::Network,
             "rule a allow tcp 1 from any to any\nrule b allow tcp 2 from any to any\nrule c deny tcp 3 from any to any\nrule d allow tcp 4 from any to any",
         );
-        let names: Vec<(String, i64)> = collections("network", &rules, 0)
+        let names: Vec<(String, i64)> = collections("network", &rules, ResourceId(0))
             .into_iter()
             .map(|c| match c {
                 Prop::Object(o) => match (&o["name"], &o["priority"]) {

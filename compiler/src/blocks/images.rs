@@ -352,9 +352,9 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     if let Some(date) = node.str("end_of_life") {
         properties.insert("endOfLifeDate".into(), Prop::str(format!("{date}T00:00:00Z")));
     }
-    let gallery_name = lw.plan.resources[gallery_resource].name[0].clone();
-    let rg = lw.plan.resources[gallery_resource].resource_group.clone();
-    let location = lw.plan.resources[gallery_resource].location.clone();
+    let gallery_name = lw.plan[gallery_resource].name[0].clone();
+    let rg = lw.plan[gallery_resource].resource_group.clone();
+    let location = lw.plan[gallery_resource].location.clone();
     let mut resource = Resource::new(
         format!("img_{}", node.name()),
         IMAGE_TYPE,
@@ -374,8 +374,8 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
 /// gallery's resource group: it writes image versions there.
 fn builder_identity(lw: &mut Lowering, gallery: NodeId) -> Option<(ResourceId, ResourceId)> {
     let gallery_resource = *lw.primary.get(&gallery)?;
-    let rg = lw.plan.resources[gallery_resource].resource_group.clone();
-    let location = lw.plan.resources[gallery_resource].location.clone();
+    let rg = lw.plan[gallery_resource].resource_group.clone();
+    let location = lw.plan[gallery_resource].location.clone();
     let name = lw.names.builder_identity(gallery);
     let gallery_block = lw.model.node(gallery).name().to_string();
     let identity = lw.push(Resource::new(
@@ -508,7 +508,7 @@ fn template(lw: &mut Lowering, image: NodeId, build: NodeId, definition: Resourc
         properties.insert("vmProfile".into(), Prop::object([("vmSize", Prop::str(size))]));
     }
 
-    let definition_resource = &lw.plan.resources[definition];
+    let definition_resource = &lw.plan[definition];
     let rg = definition_resource.resource_group.clone();
     let location = definition_resource.location.clone();
     let mut top = Object::new();
@@ -566,7 +566,7 @@ pub fn content_hash(plan: &AzurePlan, resource: &Resource) -> String {
 /// A property value as unambiguous text, references by what they name.
 fn canonical(plan: &AzurePlan, prop: &Prop, out: &mut String) {
     let named = |r: ResourceId| {
-        let resource = &plan.resources[r];
+        let resource = &plan[r];
         format!("{}@{}:{}", resource.resource_type, resource.resource_group.to_ascii_lowercase(), resource.name.join("/"))
     };
     match prop {
@@ -718,7 +718,7 @@ hub core { resource_group = "rg-core"  address_space = [10.0.0.0/16] }
 
 #[cfg(test)]
 mod lowering_tests {
-    use crate::lower::ir::{AzurePlan, Prop, Resource};
+    use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 
     fn lower(text: &str) -> AzurePlan {
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
@@ -726,8 +726,8 @@ mod lowering_tests {
         analysis.azure.expect("the plan lowers")
     }
 
-    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(usize, &'a Resource)> {
-        plan.resources.iter().enumerate().filter(|(_, r)| r.resource_type == resource_type).collect()
+    fn of_type<'a>(plan: &'a AzurePlan, resource_type: &str) -> Vec<(ResourceId, &'a Resource)> {
+        plan.resources_with_ids().filter(|(_, r)| r.resource_type == resource_type).collect()
     }
 
     fn get<'a>(prop: &'a Prop, key: &str) -> &'a Prop {
@@ -824,11 +824,9 @@ image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
         let plan = lower(PLAN);
         let (identity, _) = of_type(&plan, "Microsoft.ManagedIdentity/userAssignedIdentities")[0];
         let (role, _) = of_type(&plan, "Microsoft.Authorization/roleAssignments")[0];
-        let (definition, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
-        let (_, template) = of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates")
-            .into_iter()
-            .find(|(_, r)| r.origin == plan.resources[definition].origin)
-            .unwrap();
+        let (definition, _) = plan.resources_with_ids().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (_, template) =
+            of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates").into_iter().find(|(_, r)| r.origin == plan[definition].origin).unwrap();
         assert!(template.name[0].starts_with("web-") && template.name[0].len() == "web-".len() + super::TEMPLATE_HASH_LEN, "{:?}", template.name);
         assert_eq!(template.depends_on, [identity, role, definition]);
         assert_eq!(
@@ -859,8 +857,8 @@ image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
     #[test]
     fn a_gallery_source_is_its_version_or_the_latest() {
         let plan = lower(PLAN);
-        let (web, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
-        let (app, _) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "app"]).unwrap();
+        let (web, _) = plan.resources_with_ids().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (app, _) = plan.resources_with_ids().find(|(_, r)| r.name == ["corp", "app"]).unwrap();
         let (_, template) =
             of_type(&plan, "Microsoft.VirtualMachineImages/imageTemplates").into_iter().find(|(_, r)| r.name[0].starts_with("app-")).unwrap();
         assert_eq!(
@@ -876,7 +874,7 @@ image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
         assert_eq!(get(&distribute[0], "galleryImageId"), &Prop::Id(app));
         assert_eq!(get(&distribute[0], "targetRegions"), &Prop::Array(vec![Prop::object([("name", Prop::str("uksouth"))])]));
         let latest = lower(&PLAN.replace("  version        = 1.2.0\n", ""));
-        let (web, _) = latest.resources.iter().enumerate().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
+        let (web, _) = latest.resources_with_ids().find(|(_, r)| r.name == ["corp", "web"]).unwrap();
         let (_, template) =
             of_type(&latest, "Microsoft.VirtualMachineImages/imageTemplates").into_iter().find(|(_, r)| r.name[0].starts_with("app-")).unwrap();
         assert_eq!(

@@ -59,8 +59,8 @@ impl Lowering<'_> {
     /// network: `AnotherOperationInProgress`), so these go one after another.
     pub fn after_last_on(&mut self, parent: ResourceId, resource: ResourceId) {
         if let Some(&before) = self.last_on.get(&parent) {
-            if !self.plan.resources[resource].depends_on.contains(&before) {
-                self.plan.resources[resource].depends_on.push(before);
+            if !self.plan[resource].depends_on.contains(&before) {
+                self.plan[resource].depends_on.push(before);
             }
         }
         self.last_on.insert(parent, resource);
@@ -137,7 +137,7 @@ impl Lowering<'_> {
     pub fn push(&mut self, mut resource: Resource) -> ResourceId {
         resource.symbol = self.symbol(&resource.symbol);
         self.plan.resources.push(resource);
-        self.plan.resources.len() - 1
+        ResourceId(self.plan.resources.len() - 1)
     }
 
     /// Adds a resource deployed at subscription scope by the top-level template
@@ -165,9 +165,11 @@ impl Lowering<'_> {
             }
             // A block's resources include those of its nested blocks: a hub's firewall waits with the hub.
             let top = |origin: NodeId| crate::graph::top(self.model, origin);
-            let theirs: Vec<ResourceId> = (0..self.plan.resources.len())
+            let theirs: Vec<ResourceId> = self
+                .plan
+                .resource_ids()
                 .filter(|r| {
-                    let origin = self.plan.resources[*r].origin;
+                    let origin = self.plan[*r].origin;
                     waits_for.contains(&origin) || waits_for.contains(&top(origin))
                 })
                 .collect();

@@ -312,8 +312,8 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, gat
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
     let transit = !gateways.is_empty();
     let name = lw.names.peering(local, remote);
-    let vnet_name = lw.plan.resources[local_vnet].name[0].clone();
-    let rg = lw.plan.resources[local_vnet].resource_group.clone();
+    let vnet_name = lw.plan[local_vnet].name[0].clone();
+    let rg = lw.plan[local_vnet].resource_group.clone();
     let properties = Prop::object([
         ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
         ("allowVirtualNetworkAccess", Prop::Bool(true)),
@@ -420,7 +420,7 @@ pub fn hub_next_hop(model: &crate::model::Model, hub: crate::model::NodeId) -> O
 
 #[cfg(test)]
 mod tests {
-    use crate::lower::ir::{AzurePlan, Prop};
+    use crate::lower::ir::{AzurePlan, Prop, ResourceId};
 
     fn lower(text: &str) -> AzurePlan {
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
@@ -428,8 +428,8 @@ mod tests {
         analysis.azure.expect("the plan lowers")
     }
 
-    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a crate::lower::ir::Resource) {
-        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (ResourceId, &'a crate::lower::ir::Resource) {
+        plan.resources_with_ids().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
     }
 
     #[test]

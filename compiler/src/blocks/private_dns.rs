@@ -367,7 +367,7 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
 
         let Some(dns) = node.reference("dns") else { continue };
         let Some(&zone) = lw.primary.get(&dns) else { continue };
-        let zone_name = lw.plan.resources[zone].name[0].clone();
+        let zone_name = lw.plan[zone].name[0].clone();
         let config =
             Prop::object([("name", Prop::str(zone_name.replace('.', "-"))), ("properties", Prop::object([("privateDnsZoneId", Prop::Id(zone))]))]);
         let mut resource = Resource::new(format!("pep_{}_dns", node.name()), ZONE_GROUP, vec![name, "default".into()], rg, None, IndexMap::new(), id);
@@ -431,7 +431,7 @@ mod tests {
 
 #[cfg(test)]
 mod lowering_tests {
-    use crate::lower::ir::{AzurePlan, Prop, Resource};
+    use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 
     const PLAN: &str = r#"settings { location = uksouth }
 hub core {
@@ -468,8 +468,8 @@ private_dns blob {
         analysis.azure.expect("the plan lowers")
     }
 
-    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (usize, &'a Resource) {
-        plan.resources.iter().enumerate().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
+    fn find<'a>(plan: &'a AzurePlan, name: &[&str]) -> (ResourceId, &'a Resource) {
+        plan.resources_with_ids().find(|(_, r)| r.name == name).unwrap_or_else(|| panic!("no {name:?}"))
     }
 
     fn get<'a>(prop: &'a Prop, key: &str) -> &'a Prop {

@@ -811,7 +811,7 @@ mod tests {
             Prop::Int(i) => serde_json::json!(i),
             Prop::Array(items) => serde_json::Value::Array(items.iter().map(json).collect()),
             Prop::Object(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), json(v))).collect()),
-            Prop::Id(r) => serde_json::json!(format!("<id of {r}>")),
+            Prop::Id(r) => serde_json::json!(format!("<id of {}>", r.index())),
             other => serde_json::json!(format!("{other:?}")),
         }
     }
@@ -828,7 +828,7 @@ mod tests {
         let analysis = crate::calendar::with_today(DEFAULT_START, || crate::analyze_text(&text, std::path::Path::new(".")));
         assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
         let plan = analysis.azure.unwrap();
-        let (index, configuration) = plan.resources.iter().enumerate().find(|(_, r)| r.name == ["patch"]).unwrap();
+        let (index, configuration) = plan.resources_with_ids().find(|(_, r)| r.name == ["patch"]).unwrap();
         assert_eq!(configuration.resource_type, MAINTENANCE_CONFIGURATION);
         assert_eq!(configuration.resource_group, "rg-updates");
         assert_eq!(
@@ -856,7 +856,7 @@ mod tests {
         assert_eq!(
             json(&scope.properties),
             serde_json::json!({
-                "maintenanceConfigurationId": format!("<id of {index}>"),
+                "maintenanceConfigurationId": format!("<id of {}>", index.index()),
                 "filter": {
                     "resourceTypes": ["Microsoft.Compute/virtualMachines"],
                     "osTypes": ["Windows"],

@@ -44,14 +44,14 @@ pub fn main_template(plan: &AzurePlan, part: &Part, bodies: Vec<Value>) -> Value
         resources.push(Value::Object(r));
     }
     for (&d, mut body) in part.deployments.iter().zip(bodies) {
-        let deployment = &plan.deployments()[d];
+        let deployment = &plan[d];
         let mut depends_on = vec![expression(format!(
             "subscriptionResourceId({}, {})",
             arm_expr_string(RESOURCE_GROUPS),
             arm_expr_string(&deployment.resource_group)
         ))];
         // A deployment of an earlier part has finished before this part starts.
-        depends_on.extend(deployment.depends_on.iter().filter(|&&other| part.holds(other)).map(|&other| deployment_id(&plan.deployments()[other])));
+        depends_on.extend(deployment.depends_on.iter().filter(|&&other| part.holds(other)).map(|&other| deployment_id(&plan[other])));
         if let Value::Object(map) = &mut body {
             map.insert("dependsOn".into(), Value::Array(depends_on));
         }
@@ -94,7 +94,7 @@ pub fn parameters() -> Value {
 /// template, without its `dependsOn`, which [`main_template`] adds for the
 /// part it is in.
 pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
-    let deployment = &plan.deployments()[id];
+    let deployment = &plan[id];
     let resources: Vec<Value> = deployment.resources.iter().map(|&r| resource(plan, r)).collect();
     // Secrets reach the inner template as secure parameters whose values ARM reads
     // from Key Vault at deployment time: they never appear in a file.
@@ -171,7 +171,7 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> 
     r.insert("properties".into(), prop(plan, resource, None, &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
     for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.deployment_of(dep))) {
-        let value = deployment_id(&plan.deployments()[plan.deployment_of(dep)]);
+        let value = deployment_id(&plan[plan.deployment_of(dep)]);
         if !depends_on.contains(&value) {
             depends_on.push(value);
         }
@@ -184,7 +184,7 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource) -> 
 
 /// One resource of a nested template.
 fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
-    let resource = &plan.resources[id];
+    let resource = &plan[id];
     let mut r = Map::new();
     if let Some(listing) = resource.unless_listed_in {
         let name = resource.name.join("/");
@@ -215,7 +215,7 @@ fn resource(plan: &AzurePlan, id: ResourceId) -> Value {
     r.insert("properties".into(), prop(plan, resource, Some(deployment), &resource.properties));
     let mut depends_on: Vec<Value> = Vec::new();
     for &dep in &resource.depends_on {
-        let other = &plan.resources[dep];
+        let other = &plan[dep];
         let value = expression(resource_id(other, None, None));
         if plan.deployment_of(dep) == deployment && !depends_on.contains(&value) {
             depends_on.push(value);
@@ -238,15 +238,15 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
         Prop::Array(items) => Value::Array(items.iter().map(|i| prop(plan, owner, deployment, i)).collect()),
         Prop::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (arm_literal(k), prop(plan, owner, deployment, v))).collect()),
         Prop::Id(target) => {
-            let target = &plan.resources[*target];
+            let target = &plan[*target];
             expression(resource_id(target, other_group(owner, target), None))
         }
         Prop::ChildId { resource, child, name } => {
-            let target = &plan.resources[*resource];
+            let target = &plan[*resource];
             expression(resource_id(target, other_group(owner, target), Some((child, name))))
         }
         Prop::Reference { resource, property } => {
-            let target = &plan.resources[*resource];
+            let target = &plan[*resource];
             let id = resource_id(target, other_group(owner, target), None);
             expression(format!("reference({id}, {}).{property}", arm_expr_string(target.api_version)))
         }
@@ -259,7 +259,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
             expression(format!("parameters({})", arm_expr_string(&name)))
         }
         Prop::PrincipalId(target) => {
-            let target = &plan.resources[*target];
+            let target = &plan[*target];
             let id = resource_id(target, other_group(owner, target), None);
             expression(format!("reference({id}, {}).principalId", arm_expr_string(target.api_version)))
         }
@@ -267,7 +267,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
             entries
                 .iter()
                 .map(|(target, v)| {
-                    let target = &plan.resources[*target];
+                    let target = &plan[*target];
                     (format!("[{}]", resource_id(target, other_group(owner, target), None)), prop(plan, owner, deployment, v))
                 })
                 .collect(),
@@ -276,7 +276,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
             expression(format!("subscriptionResourceId({}, {})", arm_expr_string(resource_type), arm_expr_string(name)))
         }
         Prop::Scope(target) => {
-            let target = &plan.resources[*target];
+            let target = &plan[*target];
             match other_group(owner, target) {
                 // `<type>/<name>`, segment by segment, as Bicep writes a scope in the same group.
                 None => expression(relative_id(target)),
@@ -284,7 +284,7 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
             }
         }
         Prop::RegistrationToken(target) => {
-            let target = &plan.resources[*target];
+            let target = &plan[*target];
             let id = resource_id(target, other_group(owner, target), None);
             expression(format!("listRegistrationTokens({id}, {}).value[0].token", arm_expr_string(target.api_version)))
         }

@@ -91,7 +91,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         .deployments
         .iter()
         .map(|&index| {
-            let d = &plan.deployments()[index];
+            let d = &plan[index];
             let scope = plan
                 .resource_groups
                 .iter()
@@ -100,7 +100,7 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
                 // A group the plan does not declare (lowering always declares them): refer to it by name.
                 .unwrap_or_else(|| format!("resourceGroup({})", bicep_string(&d.resource_group)));
             // A module of an earlier part has finished before this part starts.
-            let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan.deployments()[o].symbol.as_str()).collect();
+            let depends_on: Vec<&str> = d.depends_on.iter().filter(|&&o| part.holds(o)).map(|&o| plan[o].symbol.as_str()).collect();
             let mut params: Vec<Value> = plan
                 .deployment_secrets(index)
                 .into_iter()
@@ -142,7 +142,8 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
 
 /// The scope of `main.bicep` itself, for [`value`]: no module's. A value of a
 /// resource there refers to the plan's resources by `resourceId('<rg>', ...)`.
-const SUBSCRIPTION_SCOPE: DeploymentId = DeploymentId::MAX;
+/// No deployment has this index, so no resource is [`AzurePlan::deployment_of`] it.
+const SUBSCRIPTION_SCOPE: DeploymentId = DeploymentId(usize::MAX);
 
 /// A resource of `main.bicep`, at subscription scope (see
 /// [`AzurePlan::subscription_resources`]): its symbol unique among `taken`,
@@ -157,7 +158,7 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
     taken.insert(symbol.clone());
     let mut depends_on: Vec<&str> = Vec::new();
     for &dep in resource.depends_on.iter().filter(|&&dep| part.holds(plan.deployment_of(dep))) {
-        let module = plan.deployments()[plan.deployment_of(dep)].symbol.as_str();
+        let module = plan[plan.deployment_of(dep)].symbol.as_str();
         if !depends_on.contains(&module) {
             depends_on.push(module);
         }
@@ -183,14 +184,14 @@ fn subscription_resource(plan: &AzurePlan, part: &Part, resource: &Resource, tak
 
 /// `modules/<file_stem>.bicep` for deployment `id`.
 pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
-    let deployment = &plan.deployments()[id];
+    let deployment = &plan[id];
     let in_module = |r: ResourceId| plan.deployment_of(r) == id;
 
     // Parents deployed elsewhere, and resources deployed elsewhere whose
     // principal ID or ID a value reads by symbol, declared `existing` once each.
     let mut existing: IndexSet<ResourceId> = IndexSet::new();
     for &r in &deployment.resources {
-        let resource = &plan.resources[r];
+        let resource = &plan[r];
         if let Some(p) = resource.parent.filter(|&p| !in_module(p)) {
             existing.insert(p);
         }
@@ -202,7 +203,7 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
     let existing: Vec<Value> = existing
         .into_iter()
         .map(|p| {
-            let parent = &plan.resources[p];
+            let parent = &plan[p];
             let scope = (!parent.resource_group.eq_ignore_ascii_case(&deployment.resource_group))
                 .then(|| format!("resourceGroup({})", bicep_string(&parent.resource_group)));
             json!({
@@ -218,9 +219,9 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
         .resources
         .iter()
         .map(|&r| {
-            let resource = &plan.resources[r];
+            let resource = &plan[r];
             let (parent, name) = match resource.parent {
-                Some(p) => (Some(plan.resources[p].symbol.as_str()), bicep_string(resource.name.last().map(String::as_str).unwrap_or_default())),
+                Some(p) => (Some(plan[p].symbol.as_str()), bicep_string(resource.name.last().map(String::as_str).unwrap_or_default())),
                 None if named_by_guid(resource.resource_type) => (None, guid_name(resource)),
                 None => (None, bicep_string(&resource.name.join("/"))),
             };
@@ -236,7 +237,7 @@ pub fn module(plan: &AzurePlan, id: DeploymentId) -> String {
                 .collect();
             let mut depends_on: Vec<&str> = Vec::new();
             for &d in &resource.depends_on {
-                let symbol = plan.resources[d].symbol.as_str();
+                let symbol = plan[d].symbol.as_str();
                 if in_module(d) && !implied.contains(&d) && !depends_on.contains(&symbol) {
                     depends_on.push(symbol);
                 }
@@ -285,14 +286,14 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
         }
         Prop::Id(target) => {
             if plan.deployment_of(*target) == id {
-                return format!("{}.id", plan.resources[*target].symbol);
+                return format!("{}.id", plan[*target].symbol);
             }
-            let target = &plan.resources[*target];
+            let target = &plan[*target];
             resource_id(owner, target, None)
         }
-        Prop::ChildId { resource, child, name } => resource_id(owner, &plan.resources[*resource], Some((child, name))),
+        Prop::ChildId { resource, child, name } => resource_id(owner, &plan[*resource], Some((child, name))),
         Prop::Reference { resource, property } => {
-            let target = &plan.resources[*resource];
+            let target = &plan[*resource];
             if plan.deployment_of(*resource) == id {
                 return format!("{}.properties.{property}", target.symbol);
             }
@@ -305,20 +306,20 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
             .map(|(name, _)| name)
             .expect("every secret of a deployment has a parameter"),
         // By symbol: [`module`] declares the target `existing` when another module deploys it.
-        Prop::PrincipalId(target) => format!("{}.properties.principalId", plan.resources[*target].symbol),
+        Prop::PrincipalId(target) => format!("{}.properties.principalId", plan[*target].symbol),
         // By symbol too: the Bicep parsers scanners use reject a quote inside an interpolated key.
         Prop::IdKeys(entries) => block(
             '{',
             '}',
             indent,
-            entries.iter().map(|(target, v)| format!("'${{{}.id}}': {}", plan.resources[*target].symbol, value(plan, id, owner, v, indent + 1))),
+            entries.iter().map(|(target, v)| format!("'${{{}.id}}': {}", plan[*target].symbol, value(plan, id, owner, v, indent + 1))),
         ),
         Prop::SubscriptionResourceId { resource_type, name } => {
             format!("subscriptionResourceId({}, {})", bicep_string(resource_type), bicep_string(name))
         }
         // By symbol, as the next two: [`module`] declares the target `existing` when another module deploys it.
-        Prop::Scope(target) => plan.resources[*target].symbol.clone(),
-        Prop::RegistrationToken(target) => format!("{}.listRegistrationTokens().value[0].token", plan.resources[*target].symbol),
+        Prop::Scope(target) => plan[*target].symbol.clone(),
+        Prop::RegistrationToken(target) => format!("{}.listRegistrationTokens().value[0].token", plan[*target].symbol),
         Prop::DeploymentTimePlus(duration) => format!("dateTimeAdd({DEPLOYMENT_TIME_PARAMETER}, {})", bicep_string(duration)),
     }
 }

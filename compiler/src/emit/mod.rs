@@ -21,7 +21,7 @@ mod write;
 
 pub use write::{check_output_folder, write_atomically, write_output, Replace, MANIFEST};
 
-use crate::lower::ir::AzurePlan;
+use crate::lower::ir::{AzurePlan, DeploymentId};
 use serde_json::Value;
 
 /// A JSON object of `entries`, each value moved in. `json!` copies every value
@@ -46,7 +46,7 @@ pub struct OutputFile {
 pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
     // For a plan of thousands of machines, writing the files takes seconds:
     // they are written side by side.
-    let bodies: Vec<(Value, usize)> = crate::parallel::map_in_order((0..plan.deployments().len()).collect(), |d| {
+    let bodies: Vec<(Value, usize)> = crate::parallel::map_in_order(plan.deployment_ids().collect(), |d| {
         let body = arm::deployment_body(plan, d);
         let size = compact_size(&body);
         (body, size)
@@ -58,7 +58,7 @@ pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
         .iter()
         .enumerate()
         .map(|(i, part)| Work::Part(i, part, bodies.by_ref().take(part.deployments.len()).collect()))
-        .chain((0..plan.deployments().len()).map(Work::Module))
+        .chain(plan.deployment_ids().map(Work::Module))
         .collect();
     let single = parts.len() == 1;
     let name = |i: usize, extension: &str| if single { format!("main.{extension}") } else { format!("main-{}.{extension}", i + 1) };
@@ -69,7 +69,7 @@ pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
             OutputFile { path: name(i, "bicep"), contents: bicep::main(plan, part) },
         ],
         Work::Module(id) => {
-            vec![OutputFile { path: format!("modules/{}.bicep", plan.deployments()[id].file_stem), contents: bicep::module(plan, id) }]
+            vec![OutputFile { path: format!("modules/{}.bicep", plan[id].file_stem), contents: bicep::module(plan, id) }]
         }
     })
     .into_iter()
@@ -86,7 +86,7 @@ pub fn emit(plan: &AzurePlan) -> Vec<OutputFile> {
 /// What [`emit`] shares out: a top-level template (ARM and Bicep), or a module.
 enum Work<'p> {
     Part(usize, &'p parts::Part, Vec<Value>),
-    Module(usize),
+    Module(DeploymentId),
 }
 
 /// `deploy.sh`: `az deployment sub create` for each part, in order, each

@@ -42,8 +42,8 @@ pub fn parts(plan: &AzurePlan, sizes: &[usize]) -> Vec<Part> {
     let mut runs: Vec<Vec<DeploymentId>> = vec![Vec::new()];
     let mut weight = 0;
     let mut groups_in_run: Vec<&str> = Vec::new();
-    for (d, &size) in sizes.iter().enumerate() {
-        let group = plan.deployments()[d].resource_group.as_str();
+    for (d, &size) in plan.deployment_ids().zip(sizes) {
+        let group = plan[d].resource_group.as_str();
         let new_group = usize::from(!groups_in_run.iter().any(|g| g.eq_ignore_ascii_case(group)));
         let run = runs.last_mut().expect("there is always a run");
         // Deployments and the resource groups they need, at the top of the template.
@@ -67,7 +67,7 @@ pub fn parts(plan: &AzurePlan, sizes: &[usize]) -> Vec<Part> {
             let resource_groups = (0..plan.resource_groups.len())
                 .filter(|&g| {
                     let name = &plan.resource_groups[g].name;
-                    let used_here = deployments.iter().any(|&d| plan.deployments()[d].resource_group.eq_ignore_ascii_case(name));
+                    let used_here = deployments.iter().any(|&d| plan[d].resource_group.eq_ignore_ascii_case(name));
                     // A group no deployment uses still belongs somewhere: in the first part.
                     let used_at_all = plan.deployments().iter().any(|d| d.resource_group.eq_ignore_ascii_case(name));
                     used_here || (i == 0 && !used_at_all)
@@ -115,7 +115,11 @@ mod tests {
         let plan = plan(&["a", "b", "c"]);
         assert_eq!(
             parts(&plan, &[1000, 2000, 3000]),
-            [Part { deployments: vec![0, 1, 2], resource_groups: vec![0, 1, 2], subscription_resources: vec![] }]
+            [Part {
+                deployments: vec![DeploymentId(0), DeploymentId(1), DeploymentId(2)],
+                resource_groups: vec![0, 1, 2],
+                subscription_resources: vec![]
+            }]
         );
     }
 
@@ -124,7 +128,10 @@ mod tests {
         let plan = plan(&["a", "b", "c", "d"]);
         let three_mb = 3 * 1024 * 1024;
         let split = parts(&plan, &[three_mb, 500_000, three_mb, 10]);
-        assert_eq!(split.iter().map(|p| p.deployments.clone()).collect::<Vec<_>>(), [vec![0, 1], vec![2, 3]]);
+        assert_eq!(
+            split.iter().map(|p| p.deployments.clone()).collect::<Vec<_>>(),
+            [vec![DeploymentId(0), DeploymentId(1)], vec![DeploymentId(2), DeploymentId(3)]]
+        );
         assert_eq!(split[1].resource_groups, [2, 3]);
         assert!(split.iter().all(|p| p.deployments.len() <= MAX_TOP_LEVEL_RESOURCES));
     }

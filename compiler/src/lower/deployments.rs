@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::graph::{cycle_diagnostic, fnv1a};
-use crate::lower::ir::{AzurePlan, Deployment, Grouping, ResourceId};
+use crate::lower::ir::{AzurePlan, Deployment, DeploymentId, Grouping, ResourceId};
 use crate::model::{Model, NodeId};
 use indexmap::{IndexMap, IndexSet};
 
@@ -16,7 +16,7 @@ pub const MAX_RESOURCES_PER_DEPLOYMENT: usize = 800;
 /// in a circle.
 pub fn order(plan: &mut AzurePlan, model: &Model) -> Result<(), Vec<Diagnostic>> {
     plan.order = topological_order(plan).map_err(|stuck| {
-        let mut blocks: Vec<NodeId> = stuck.iter().map(|r| plan.resources[*r].origin).collect();
+        let mut blocks: Vec<NodeId> = stuck.iter().map(|r| plan[*r].origin).collect();
         blocks.sort();
         blocks.dedup();
         vec![cycle_diagnostic(model, &blocks)]
@@ -37,17 +37,17 @@ pub fn group(plan: &AzurePlan) -> Grouping {
     // later than a dependency in another group.
     let mut stage = vec![0usize; plan.resources.len()];
     for &r in order {
-        let resource = &plan.resources[r];
-        stage[r] = resource
+        let resource = &plan[r];
+        stage[r.index()] = resource
             .depends_on
             .iter()
-            .map(|&d| stage[d] + usize::from(!same_group(&plan.resources[d].resource_group, &resource.resource_group)))
+            .map(|&d| stage[d.index()] + usize::from(!same_group(&plan[d].resource_group, &resource.resource_group)))
             .max()
             .unwrap_or(0);
     }
     let mut groups: IndexMap<(usize, String), Vec<ResourceId>> = IndexMap::new();
     for &r in order {
-        let key = (stage[r], plan.resources[r].resource_group.to_ascii_lowercase());
+        let key = (stage[r.index()], plan[r].resource_group.to_ascii_lowercase());
         groups.entry(key).or_default().push(r);
     }
     groups.sort_by(|a, _, b, _| a.0.cmp(&b.0));
@@ -62,9 +62,9 @@ pub fn group(plan: &AzurePlan) -> Grouping {
     let mut per_group_count: IndexMap<String, usize> = IndexMap::new();
     let mut stems: IndexSet<String> = IndexSet::new();
     let mut deployments = Vec::new();
-    let mut of_resource = vec![0; plan.resources.len()];
+    let mut of_resource = vec![DeploymentId(0); plan.resources.len()];
     for ((_, group_key), resources) in groups {
-        let rg = plan.resources[resources[0]].resource_group.clone();
+        let rg = plan[resources[0]].resource_group.clone();
         let n = per_group_count.entry(group_key).or_insert(0);
         *n += 1;
         let suffix = if *n == 1 { String::new() } else { format!("-{n}") };
@@ -73,9 +73,9 @@ pub fn group(plan: &AzurePlan) -> Grouping {
             stem.push('_');
         }
         stems.insert(stem.to_ascii_lowercase());
-        let index = deployments.len();
+        let index = DeploymentId(deployments.len());
         for &r in &resources {
-            of_resource[r] = index;
+            of_resource[r.index()] = index;
         }
         deployments.push(Deployment {
             name: deployment_name(&rg, &suffix),
@@ -87,16 +87,16 @@ pub fn group(plan: &AzurePlan) -> Grouping {
         });
     }
     for deployment in &mut deployments {
-        let mut needs: IndexSet<usize> = IndexSet::new();
+        let mut needs: IndexSet<DeploymentId> = IndexSet::new();
         for &r in &deployment.resources {
-            for &d in &plan.resources[r].depends_on {
-                let other = of_resource[d];
-                if other != of_resource[r] {
+            for &d in &plan[r].depends_on {
+                let other = of_resource[d.index()];
+                if other != of_resource[r.index()] {
                     needs.insert(other);
                 }
             }
         }
-        let mut needs: Vec<usize> = needs.into_iter().collect();
+        let mut needs: Vec<DeploymentId> = needs.into_iter().collect();
         needs.sort();
         deployment.depends_on = needs;
     }
@@ -122,7 +122,7 @@ fn chunks(plan: &AzurePlan, resources: &[ResourceId]) -> Vec<Vec<ResourceId>> {
     let mut current: Vec<ResourceId> = Vec::new();
     let mut weight = 0;
     for &r in resources {
-        let w = plan.resources[r].weight();
+        let w = plan[r].weight();
         if !current.is_empty() && (current.len() == MAX_RESOURCES_PER_DEPLOYMENT || weight + w > MAX_DEPLOYMENT_WEIGHT) {
             chunks.push(std::mem::take(&mut current));
             weight = 0;
@@ -146,18 +146,18 @@ fn topological_order(plan: &AzurePlan) -> Result<Vec<ResourceId>, Vec<ResourceId
     let n = plan.resources.len();
     let mut waiting: Vec<usize> = plan.resources.iter().map(|r| r.depends_on.len()).collect();
     let mut dependents: Vec<Vec<ResourceId>> = vec![Vec::new(); n];
-    for (r, resource) in plan.resources.iter().enumerate() {
+    for (r, resource) in plan.resource_ids().zip(&plan.resources) {
         for &d in &resource.depends_on {
-            dependents[d].push(r);
+            dependents[d.index()].push(r);
         }
     }
-    let mut ready: std::collections::BTreeSet<ResourceId> = (0..n).filter(|r| waiting[*r] == 0).collect();
+    let mut ready: std::collections::BTreeSet<ResourceId> = plan.resource_ids().filter(|r| waiting[r.index()] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(r) = ready.pop_first() {
         order.push(r);
-        for &next in &dependents[r] {
-            waiting[next] -= 1;
-            if waiting[next] == 0 {
+        for &next in &dependents[r.index()] {
+            waiting[next.index()] -= 1;
+            if waiting[next.index()] == 0 {
                 ready.insert(next);
             }
         }
@@ -165,7 +165,7 @@ fn topological_order(plan: &AzurePlan) -> Result<Vec<ResourceId>, Vec<ResourceId
     if order.len() == n {
         Ok(order)
     } else {
-        Err((0..n).filter(|r| waiting[*r] > 0).collect())
+        Err(plan.resource_ids().filter(|r| waiting[r.index()] > 0).collect())
     }
 }
 

@@ -14,9 +14,44 @@ use indexmap::IndexMap;
 use std::sync::OnceLock;
 
 /// Index of a resource in [`AzurePlan::resources`].
-pub type ResourceId = usize;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId(pub usize);
+
+impl ResourceId {
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// Index of a deployment in [`AzurePlan::deployments`].
-pub type DeploymentId = usize;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeploymentId(pub usize);
+
+impl DeploymentId {
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<ResourceId> for AzurePlan {
+    type Output = Resource;
+    fn index(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.0]
+    }
+}
+
+impl std::ops::IndexMut<ResourceId> for AzurePlan {
+    fn index_mut(&mut self, id: ResourceId) -> &mut Resource {
+        &mut self.resources[id.0]
+    }
+}
+
+impl std::ops::Index<DeploymentId> for AzurePlan {
+    type Output = Deployment;
+    fn index(&self, id: DeploymentId) -> &Deployment {
+        &self.deployments()[id.0]
+    }
+}
 
 /// Everything one `az deployment sub create` deploys.
 #[derive(Debug, Default)]
@@ -341,10 +376,10 @@ impl AzurePlan {
         deployments: Vec<Deployment>,
         subscription_resources: Vec<Resource>,
     ) -> AzurePlan {
-        let mut of_resource = vec![0; resources.len()];
+        let mut of_resource = vec![DeploymentId(0); resources.len()];
         for (d, deployment) in deployments.iter().enumerate() {
             for &r in &deployment.resources {
-                of_resource[r] = d;
+                of_resource[r.0] = DeploymentId(d);
             }
         }
         let order = deployments.iter().flat_map(|d| d.resources.iter().copied()).collect();
@@ -359,7 +394,22 @@ impl AzurePlan {
 
     /// The deployment that holds a resource.
     pub fn deployment_of(&self, resource: ResourceId) -> DeploymentId {
-        self.grouping().of_resource[resource]
+        self.grouping().of_resource[resource.0]
+    }
+
+    /// The ids of [`AzurePlan::resources`], in order.
+    pub fn resource_ids(&self) -> impl Iterator<Item = ResourceId> {
+        (0..self.resources.len()).map(ResourceId)
+    }
+
+    /// [`AzurePlan::resources`] with their ids, in order.
+    pub fn resources_with_ids(&self) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.resource_ids().zip(&self.resources)
+    }
+
+    /// The ids of [`AzurePlan::deployments`], in order.
+    pub fn deployment_ids(&self) -> impl Iterator<Item = DeploymentId> {
+        (0..self.deployments().len()).map(DeploymentId)
     }
 
     fn grouping(&self) -> &Grouping {
@@ -369,14 +419,14 @@ impl AzurePlan {
     /// The secrets a deployment's resources use, each with the name of the secure
     /// parameter that carries it into the deployment: `secret_<name>`, made unique.
     pub fn deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, &SecretRef)> {
-        let all = self.secret_parameters.get_or_init(|| (0..self.deployments().len()).map(|d| self.find_deployment_secrets(d)).collect());
-        all.get(deployment).map(|named| named.iter().map(|(name, secret)| (name.clone(), secret)).collect()).unwrap_or_default()
+        let all = self.secret_parameters.get_or_init(|| self.deployment_ids().map(|d| self.find_deployment_secrets(d)).collect());
+        all.get(deployment.0).map(|named| named.iter().map(|(name, secret)| (name.clone(), secret)).collect()).unwrap_or_default()
     }
 
     fn find_deployment_secrets(&self, deployment: DeploymentId) -> Vec<(String, SecretRef)> {
         let mut secrets = Vec::new();
-        for &r in &self.deployments()[deployment].resources {
-            let resource = &self.resources[r];
+        for &r in &self[deployment].resources {
+            let resource = &self[r];
             resource.properties.secrets(&mut secrets);
             resource.top.values().for_each(|v| v.secrets(&mut secrets));
         }
@@ -398,8 +448,7 @@ impl AzurePlan {
     /// resources are deployed unless named in ([`Resource::unless_listed_in`]),
     /// each once, in a fixed order.
     pub fn deployment_listing_parameters(&self, deployment: DeploymentId) -> Vec<&'static str> {
-        let mut parameters: Vec<&'static str> =
-            self.deployments()[deployment].resources.iter().filter_map(|&r| self.resources[r].unless_listed_in).collect();
+        let mut parameters: Vec<&'static str> = self[deployment].resources.iter().filter_map(|&r| self[r].unless_listed_in).collect();
         parameters.sort_unstable();
         parameters.dedup();
         parameters
@@ -408,8 +457,8 @@ impl AzurePlan {
     /// Whether a deployment's resources read the time it runs, so that its
     /// template declares [`DEPLOYMENT_TIME_PARAMETER`].
     pub fn deployment_uses_time(&self, deployment: DeploymentId) -> bool {
-        self.deployments()[deployment].resources.iter().any(|&r| {
-            let resource = &self.resources[r];
+        self[deployment].resources.iter().any(|&r| {
+            let resource = &self[r];
             resource.properties.uses_deployment_time() || resource.top.values().any(Prop::uses_deployment_time)
         })
     }

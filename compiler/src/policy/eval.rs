@@ -19,7 +19,7 @@ use super::parse::{Clause, Expr, ExprKind, Finding, FindingKind, For, Op, Part};
 use super::{Policies, Policy, POLICY_FINDING};
 use crate::blocks::{routing, security};
 use crate::diagnostic::Diagnostic;
-use crate::lower::ir::AzurePlan;
+use crate::lower::ir::{AzurePlan, ResourceId};
 use crate::model::{Model, NodeId, Typed};
 use crate::phrases::{Access, Address, Direction, NextHop};
 use crate::source::Span;
@@ -53,7 +53,7 @@ pub enum Value {
         set: Option<NodeId>,
         include: Option<Span>,
     },
-    Resource(usize),
+    Resource(ResourceId),
     Group(usize),
     List(Vec<Item>),
 }
@@ -290,7 +290,7 @@ impl<'e> Run<'e, '_, '_> {
             Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| nsg_rules(model, nsg)).collect(),
             Source::Resources => env
                 .plan
-                .map(|plan| plan.resources.iter().enumerate().map(|(i, r)| Item::new(Value::Resource(i), Some(model.node(r.origin).head))).collect())
+                .map(|plan| plan.resources_with_ids().map(|(i, r)| Item::new(Value::Resource(i), Some(model.node(r.origin).head))).collect())
                 .unwrap_or_default(),
             Source::Groups => env
                 .plan
@@ -441,7 +441,7 @@ impl<'e> Run<'e, '_, '_> {
             Value::Node(id) => node_field(env, *id, name),
             Value::Rule { rule, nsg, set, .. } => rule_field(model, *rule, *nsg, *set, name),
             Value::Resource(i) => {
-                let Some(resource) = env.plan.and_then(|p| p.resources.get(*i)) else { return Item::bare(Value::Absent) };
+                let Some(resource) = env.plan.and_then(|p| p.resources.get(i.index())) else { return Item::bare(Value::Absent) };
                 let value = match name {
                     "name" => Value::Str(resource.name.join("/")),
                     "type" => Value::Word(resource.resource_type.to_string()),
@@ -725,7 +725,8 @@ pub fn eq(env: &Env, a: &Value, b: &Value) -> bool {
         (Node(id), Str(s) | Word(s)) | (Str(s) | Word(s), Node(id)) => env.model.node(*id).name() == s || env.model.path(*id) == *s,
         (Rule { rule: r1, nsg: n1, .. }, Rule { rule: r2, nsg: n2, .. }) => r1 == r2 && n1 == n2,
         (Rule { rule, .. }, Str(s) | Word(s)) | (Str(s) | Word(s), Rule { rule, .. }) => env.model.node(*rule).name() == s,
-        (Resource(x), Resource(y)) | (Group(x), Group(y)) => x == y,
+        (Resource(x), Resource(y)) => x == y,
+        (Group(x), Group(y)) => x == y,
         (Map(x), Map(y)) => x == y,
         (Secret(x), Secret(y)) => x == y,
         _ => false,
@@ -868,7 +869,7 @@ pub fn display(env: &Env, value: &Value) -> String {
         Value::Secret(s) => s.clone(),
         Value::Node(id) => env.model.path(*id),
         Value::Rule { rule, .. } => env.model.node(*rule).name().to_string(),
-        Value::Resource(i) => env.plan.and_then(|p| p.resources.get(*i)).map_or_else(String::new, |r| r.name.join("/")),
+        Value::Resource(i) => env.plan.and_then(|p| p.resources.get(i.index())).map_or_else(String::new, |r| r.name.join("/")),
         Value::Group(g) => env.plan.and_then(|p| p.resource_groups.get(*g)).map_or_else(String::new, |r| r.name.clone()),
         Value::List(items) => items.iter().map(|i| display(env, &i.value)).collect::<Vec<_>>().join(", "),
     }
@@ -881,7 +882,7 @@ fn describe(env: &Env, value: &Value) -> String {
         Value::Rule { rule, nsg: Some(nsg), .. } => format!("rule `{}` of {}", env.model.node(*rule).name(), env.model.describe(*nsg)),
         Value::Rule { rule, .. } => env.model.describe(*rule),
         Value::Resource(i) => {
-            env.plan.and_then(|p| p.resources.get(*i)).map_or_else(String::new, |r| format!("the {} `{}`", r.resource_type, r.name.join("/")))
+            env.plan.and_then(|p| p.resources.get(i.index())).map_or_else(String::new, |r| format!("the {} `{}`", r.resource_type, r.name.join("/")))
         }
         Value::Group(g) => env.plan.and_then(|p| p.resource_groups.get(*g)).map_or_else(String::new, |r| format!("the resource group `{}`", r.name)),
         other => format!("`{}`", display(env, other)),

@@ -62,9 +62,9 @@ fn graph_nodes(model: &Model, plan: Option<&AzurePlan>, edges: &[(String, String
         .map(|(id, _)| (format!("b{id}"), model.describe(id), "box"))
         .collect();
     if let Some(plan) = plan {
-        for (r, resource) in plan.resources.iter().enumerate() {
+        for (r, resource) in plan.resources_with_ids() {
             let short_type = resource.resource_type.rsplit('/').next().unwrap_or(resource.resource_type);
-            nodes.push((format!("r{r}"), format!("{short_type}\n{}", resource.name.join("/")), "ellipse"));
+            nodes.push((format!("r{}", r.index()), format!("{short_type}\n{}", resource.name.join("/")), "ellipse"));
         }
         for (i, resource) in plan.subscription_resources.iter().enumerate() {
             let short_type = resource.resource_type.rsplit('/').next().unwrap_or(resource.resource_type);
@@ -84,16 +84,16 @@ fn graph_edges(model: &Model, plan: Option<&AzurePlan>) -> Vec<(String, String, 
         .map(|(a, b)| (format!("b{}", graph[a]), format!("b{}", graph[b]), None))
         .collect();
     if let Some(plan) = plan {
-        for (r, resource) in plan.resources.iter().enumerate() {
-            edges.push((format!("b{}", top(model, resource.origin)), format!("r{r}"), Some("lowers to")));
+        for (r, resource) in plan.resources_with_ids() {
+            edges.push((format!("b{}", top(model, resource.origin)), format!("r{}", r.index()), Some("lowers to")));
             for &d in &resource.depends_on {
-                edges.push((format!("r{d}"), format!("r{r}"), None));
+                edges.push((format!("r{}", d.index()), format!("r{}", r.index()), None));
             }
         }
         for (i, resource) in plan.subscription_resources.iter().enumerate() {
             edges.push((format!("b{}", top(model, resource.origin)), format!("s{i}"), Some("lowers to")));
             for &d in &resource.depends_on {
-                edges.push((format!("r{d}"), format!("s{i}"), None));
+                edges.push((format!("r{}", d.index()), format!("s{i}"), None));
             }
         }
     }

@@ -153,7 +153,7 @@ fn block_at(plan: &AzurePlan, prop: &Prop, key: &str) -> Option<NodeId> {
     let Prop::Object(object) = prop else { return None };
     let Some(Prop::Object(reference)) = object.get(key) else { return None };
     match reference.get("id")? {
-        Prop::Id(id) => plan.resources.get(*id).map(|r| r.origin),
+        Prop::Id(id) => plan.resources.get(id.index()).map(|r| r.origin),
         _ => None,
     }
 }
@@ -180,7 +180,7 @@ fn run(cx: &Context, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
     let mut machines = Machines::default();
     // A plan holds many resources of few types: each type's row is looked up once.
     let mut rules: std::collections::HashMap<&str, Option<&NameRule>> = std::collections::HashMap::new();
-    for (id, resource) in plan.resources.iter().enumerate() {
+    for (id, resource) in plan.resources_with_ids() {
         let rule = *rules.entry(resource.resource_type).or_insert_with(|| name_rule(resource.resource_type));
         if let (Some(rule), Some(name)) = (rule, resource.name.last()) {
             if resource.resource_type == "Microsoft.Network/networkInterfaces" {
@@ -204,7 +204,7 @@ fn run(cx: &Context, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
 /// How the name of resource `id` is reported: by its block, and by the
 /// pattern that named it.
 fn subject(model: &Model, plan: &AzurePlan, id: ResourceId) -> Subject {
-    let resource = &plan.resources[id];
+    let resource = &plan[id];
     let origin = resource.origin;
     let node = model.node(origin);
     match resource.resource_type {
@@ -267,7 +267,7 @@ fn subject(model: &Model, plan: &AzurePlan, id: ResourceId) -> Subject {
         }
         "Microsoft.DesktopVirtualization/applicationGroups" => {
             // A pool's groups are lowered in the order of its blocks.
-            let earlier = plan.resources[..id].iter().filter(|r| r.resource_type == resource.resource_type && r.origin == origin).count();
+            let earlier = plan.resources[..id.index()].iter().filter(|r| r.resource_type == resource.resource_type && r.origin == origin).count();
             let group = crate::blocks::desktops::app_groups(model, origin).get(earlier).copied().unwrap_or(origin);
             plain(model, group, "application_group")
         }
@@ -301,7 +301,7 @@ fn endpoint(model: &Model, block: NodeId, attr: &str) -> Subject {
 fn peering(model: &Model, plan: &AzurePlan, resource: &Resource) -> Subject {
     let origin = resource.origin;
     let node = model.node(origin);
-    let local = resource.parent.and_then(|p| plan.resources.get(p)).map_or(origin, |r| r.origin);
+    let local = resource.parent.and_then(|p| plan.resources.get(p.index())).map_or(origin, |r| r.origin);
     let remote = block_at(plan, &resource.properties, "remoteVirtualNetwork").unwrap_or(origin);
     let other = if local == origin { remote } else { local };
     let span = if node.is("spoke") && node.reference("hub") == Some(other) {
