@@ -109,7 +109,7 @@ pub fn allocate(model: &mut Model, locked: &Allocations, diagnostics: &mut Vec<D
             if let Some(net) = result {
                 taken.push(net);
                 // Written back, so that every later stage sees a plain prefix.
-                if let Some(Attr { value: Typed::List(items), .. }) = model.nodes[network].attrs.get_mut("address_space") {
+                if let Some(Attr { value: Typed::List(items), .. }) = model[network].attrs.get_mut("address_space") {
                     items[index].value = Typed::Prefix(net);
                 }
                 model.auto_spaces.insert((network, index));

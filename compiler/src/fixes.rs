@@ -37,7 +37,7 @@ impl<'a> Context<'a> {
 
     /// The plan's own blocks (not the library's) by the span of their head.
     fn blocks_by_head(&self) -> &HashMap<Span, NodeId> {
-        self.blocks_by_head.get_or_init(|| self.model.nodes.iter().enumerate().filter(|(_, n)| !n.from_library).map(|(id, n)| (n.head, id)).collect())
+        self.blocks_by_head.get_or_init(|| self.model.nodes_with_ids().filter(|(_, n)| !n.from_library).map(|(id, n)| (n.head, id)).collect())
     }
 
     /// Subnets written with a prefix, by the span of that prefix.

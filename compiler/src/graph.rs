@@ -44,7 +44,7 @@ fn references(model: &Model, id: NodeId, out: &mut Vec<NodeId>) {
 pub fn block_graph(model: &Model) -> (DiGraph<NodeId, ()>, IndexMap<NodeId, NodeIndex>) {
     let mut graph = DiGraph::new();
     let mut index = IndexMap::new();
-    for (id, node) in model.nodes.iter().enumerate() {
+    for (id, node) in model.nodes_with_ids() {
         if node.parent.is_none() {
             index.insert(id, graph.add_node(id));
         }

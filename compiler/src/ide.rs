@@ -35,7 +35,7 @@ fn target(analysis: &Analysis, file: FileId, offset: usize) -> Option<Target> {
             best = Some((span.end - span.start, t));
         }
     };
-    for (id, node) in model.nodes.iter().enumerate() {
+    for (id, node) in model.nodes_with_ids() {
         consider(node.head, Target::Block(id));
         for (name, attr) in &node.attrs {
             consider(attr.key, Target::Key(id, name));
@@ -188,9 +188,7 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
         Type::Word(words) => words.iter().map(|w| Completion { label: (*w).into(), detail: ty.describe() }).collect(),
         Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),
         Type::Ref(kinds) => model
-            .nodes
-            .iter()
-            .enumerate()
+            .nodes_with_ids()
             .filter(|(_, n)| kinds.is_empty() || kinds.contains(&n.kind.kind))
             .filter(|(_, n)| n.name.is_some())
             .map(|(id, n)| Completion { label: model.path(id), detail: format!("{} {}", n.kind.kind, n.kind.doc) })
@@ -203,9 +201,7 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
 fn enclosing_block(analysis: &Analysis, file: FileId, offset: usize) -> Option<NodeId> {
     analysis
         .model
-        .nodes
-        .iter()
-        .enumerate()
+        .nodes_with_ids()
         .filter(|(_, n)| n.span.file == file && (n.span.start as usize) < offset && offset < n.span.end as usize)
         .min_by_key(|(_, n)| n.span.end - n.span.start)
         .map(|(id, _)| id)
@@ -306,7 +302,7 @@ pub struct Occurrence {
 pub fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
     let model = &analysis.model;
     let mut out = Vec::new();
-    for (id, node) in model.nodes.iter().enumerate() {
+    for (id, node) in model.nodes_with_ids() {
         if let Some(name) = &node.name {
             out.push(Occurrence { span: name.span, node: id, declaration: true });
         }
@@ -391,7 +387,7 @@ fn named_at(analysis: &Analysis, occurrences: &[Occurrence], file: FileId, offse
         return Some((o.node, o.span));
     }
     let model = &analysis.model;
-    let (id, node) = model.nodes.iter().enumerate().filter(|(_, n)| contains(n.head, file, offset)).min_by_key(|(_, n)| n.head.end - n.head.start)?;
+    let (id, node) = model.nodes_with_ids().filter(|(_, n)| contains(n.head, file, offset)).min_by_key(|(_, n)| n.head.end - n.head.start)?;
     Some((id, node.name.as_ref().map_or(node.head, |n| n.span)))
 }
 
@@ -451,7 +447,7 @@ pub fn rename(analysis: &Analysis, file: FileId, offset: usize, new_name: &str) 
     // A plan's name wins over a service tag in a phrase: renaming a block to a
     // tag the plan uses would change what those phrases mean.
     if n.parent.is_none() {
-        let tag = model.nodes.iter().enumerate().find_map(|(id, n)| {
+        let tag = model.nodes_with_ids().find_map(|(id, n)| {
             let in_attrs = n.attrs.values().find_map(|a| service_tag_named(analysis, &a.value, a.span, new_name));
             // The first of a phrase's tags as written.
             let in_phrase = || {
@@ -538,7 +534,7 @@ pub struct Symbol {
 /// The outline of one file: its top-level blocks, their nested blocks as children.
 pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
     let model = &analysis.model;
-    model.nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none() && n.span.file == file).map(|(id, _)| symbol(analysis, id)).collect()
+    model.nodes_with_ids().filter(|(_, n)| n.parent.is_none() && n.span.file == file).map(|(id, _)| symbol(analysis, id)).collect()
 }
 
 fn symbol(analysis: &Analysis, id: NodeId) -> Symbol {
@@ -588,9 +584,7 @@ pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<WorkspaceSymbo
         wanted.peek().is_none()
     };
     model
-        .nodes
-        .iter()
-        .enumerate()
+        .nodes_with_ids()
         .filter(|(id, n)| !n.from_library && matches(&model.path(*id)))
         .map(|(_, n)| WorkspaceSymbol {
             name: n.name().to_string(),
@@ -648,9 +642,7 @@ fn suppression(cx: &crate::fixes::Context<'_>, d: &Diagnostic, span: Span) -> Op
     let what = if d.code.code == POLICY_FINDING.code { d.policy()?.to_string() } else { d.code.code.to_string() };
     let model = cx.model;
     let mut holders: Vec<NodeId> = model
-        .nodes
-        .iter()
-        .enumerate()
+        .nodes_with_ids()
         .filter(|(_, n)| !n.from_library && n.span.file == span.file && n.span.start <= span.start && span.end <= n.span.end)
         .map(|(id, _)| id)
         .collect();

@@ -9,7 +9,27 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 
 /// Index of a block in [`Model::nodes`].
-pub type NodeId = usize;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub usize);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<NodeId> for Model {
+    type Output = Node;
+    fn index(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0]
+    }
+}
+
+impl std::ops::IndexMut<NodeId> for Model {
+    fn index_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.nodes[id.0]
+    }
+}
 
 pub use crate::source::Spanned;
 
@@ -186,12 +206,22 @@ pub struct Model {
 
 impl Model {
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id]
+        &self.nodes[id.0]
+    }
+
+    /// The ids of [`Model::nodes`], in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> {
+        (0..self.nodes.len()).map(NodeId)
+    }
+
+    /// [`Model::nodes`] with their ids, in order.
+    pub fn nodes_with_ids(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.node_ids().zip(&self.nodes)
     }
 
     /// Blocks of one kind, in declaration order.
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (NodeId, &'a Node)> + 'a {
-        self.nodes.iter().enumerate().filter(move |(_, n)| n.kind.kind == kind)
+        self.nodes_with_ids().filter(move |(_, n)| n.kind.kind == kind)
     }
 
     /// The single block of a unique kind (`settings`, `naming`).
@@ -201,7 +231,7 @@ impl Model {
 
     /// Hubs, spokes and standalone vnets: every block that is a virtual network.
     pub fn networks(&self) -> impl Iterator<Item = (NodeId, &Node)> {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.is("hub") || n.is("spoke") || n.is("vnet"))
+        self.nodes_with_ids().filter(|(_, n)| n.is("hub") || n.is("spoke") || n.is("vnet"))
     }
 
     /// The prefix of a subnet: written, or allocated for `auto`.

@@ -34,7 +34,7 @@ pub fn resolve(
             }
         }
     }
-    for id in 0..r.model.nodes.len() {
+    for id in r.model.node_ids() {
         r.type_attributes(id);
     }
     r.model.chosen = crate::address::allocate(&mut r.model, locked, &mut r.diagnostics);
@@ -134,7 +134,7 @@ impl Resolver<'_> {
             }
         }
 
-        let id = self.model.nodes.len();
+        let id = NodeId(self.model.nodes.len());
         self.model.nodes.push(Node {
             kind,
             name: name.clone(),
@@ -153,7 +153,7 @@ impl Resolver<'_> {
             self.model.uniques.insert(kind.kind, id);
         }
         match parent {
-            Some(p) => self.model.nodes[p].children.push(id),
+            Some(p) => self.model[p].children.push(id),
             None => {
                 if let Some(name) = &name {
                     self.model.names.insert(name.name.clone(), id);
@@ -166,7 +166,7 @@ impl Resolver<'_> {
             let words: Vec<Term> = terms.by_ref().cloned().collect();
             if let (Some(first), Some(last)) = (words.first(), words.last()) {
                 let span = first.span().to(last.span());
-                self.model.nodes[id].phrases.push(Phrase { words, span });
+                self.model[id].phrases.push(Phrase { words, span });
             }
         }
         // Words after the name fill the kind's positional attributes in order.
@@ -175,7 +175,7 @@ impl Resolver<'_> {
             match (positional.next(), term) {
                 (Some(attr_name), Term::Value(value)) => {
                     let key = Ident { name: attr_name.to_string(), span: value.span };
-                    self.raw[id].push(RawAttr { key, value: value.clone() });
+                    self.raw[id.index()].push(RawAttr { key, value: value.clone() });
                 }
                 _ => {
                     let shape = std::iter::once(kind.kind.to_string())
@@ -197,9 +197,9 @@ impl Resolver<'_> {
             for item in &body.items {
                 match item {
                     ast::Item::Attribute(attr) => self.add_attribute(id, attr.key.clone(), attr.value.clone()),
-                    ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model.nodes[id].allows.push(child.clone()),
+                    ast::Item::Block(child) if crate::policy::allow::is_allow(kind, child) => self.model[id].allows.push(child.clone()),
                     ast::Item::Block(child) if kind.takes_phrases() && is_phrase(kind, child) => self.phrase(id, child),
-                    ast::Item::Block(child) if raw_phrases && is_phrase(kind, child) => self.model.nodes[id].raw_phrases.push(child.clone()),
+                    ast::Item::Block(child) if raw_phrases && is_phrase(kind, child) => self.model[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
             }
@@ -217,7 +217,7 @@ impl Resolver<'_> {
         }
         let head = ast::Value { kind: ValueKind::Path(vec![block.head.clone()]), span: block.head.span };
         let words: Vec<Term> = std::iter::once(Term::Value(head)).chain(block.terms.iter().cloned()).collect();
-        self.model.nodes[id].phrases.push(Phrase { words, span: block.span });
+        self.model[id].phrases.push(Phrase { words, span: block.span });
     }
 
     /// A nested block that is not a kind: `tags { k = "v" }` is a map attribute
@@ -317,7 +317,7 @@ impl Resolver<'_> {
             return self
                 .error(Diagnostic::new(&UNKNOWN_ATTRIBUTE, key.span, format!("a {} has no attribute `{}`", kind.kind, key.name)).with_help(help));
         }
-        if let Some(first) = self.raw[id].iter().find(|a| a.key.name == key.name) {
+        if let Some(first) = self.raw[id.index()].iter().find(|a| a.key.name == key.name) {
             let first = first.key.span;
             return self.error(
                 Diagnostic::new(&DUPLICATE_ATTRIBUTE, key.span, format!("`{}` is given twice", key.name))
@@ -325,16 +325,16 @@ impl Resolver<'_> {
                     .with_help("keep one of them"),
             );
         }
-        self.raw[id].push(RawAttr { key, value });
+        self.raw[id.index()].push(RawAttr { key, value });
     }
 
     fn type_attributes(&mut self, id: NodeId) {
         let kind = self.model.node(id).kind;
-        let raw = std::mem::take(&mut self.raw[id]);
+        let raw = std::mem::take(&mut self.raw[id.index()]);
         for attr in &raw {
             let schema = kind.attribute(&attr.key.name).expect("unknown attributes were dropped when declared");
             if let Some(value) = self.typed(&schema.ty, &attr.value, schema) {
-                self.model.nodes[id].attrs.insert(schema.name, Attr { key: attr.key.span, value, span: attr.value.span });
+                self.model[id].attrs.insert(schema.name, Attr { key: attr.key.span, value, span: attr.value.span });
             }
         }
         let given: Vec<&str> = raw.iter().map(|a| a.key.name.as_str()).collect();

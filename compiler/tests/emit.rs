@@ -4,6 +4,7 @@
 
 use ashlar::emit::{self, OutputFile, Replace};
 use ashlar::lower::ir::{api_version, AzurePlan, Deployment, DeploymentId, Object, Prop, Resource, ResourceGroup, ResourceId, SecretRef};
+use ashlar::model::NodeId;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -252,7 +253,7 @@ fn hostile_plan() -> AzurePlan {
     let keyed: Object = HOSTILE.iter().map(|s| (s.to_string(), Prop::str(*s))).collect();
     let rg_a = "rg-'a'[x]".to_string();
     let rg_b = "[rg-b]".to_string();
-    let origin = 0;
+    let origin = NodeId(0);
     let vnet = |name: &str, rg: &str, symbol: &str| Resource {
         symbol: symbol.to_string(),
         resource_type: vnet_type,
@@ -854,7 +855,7 @@ fn identity_plan() -> AzurePlan {
         top: Object::new(),
         properties,
         depends_on: depends_on.into_iter().map(ResourceId).collect(),
-        origin: 0,
+        origin: NodeId(0),
         unless_listed_in: None,
     };
     let identity = resource("id_a", identity_type, vec!["id-'a'"], "rg-'id'", Prop::Object(Object::new()), vec![]);
@@ -956,7 +957,7 @@ fn desktop_plan() -> AzurePlan {
         top: Object::new(),
         properties,
         depends_on: depends_on.into_iter().map(ResourceId).collect(),
-        origin: 0,
+        origin: NodeId(0),
         unless_listed_in: None,
     };
     let pool = resource(

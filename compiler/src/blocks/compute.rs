@@ -188,7 +188,7 @@ pub const MACHINE_KINDS: &[&str] = &["compute", "scale_set", "desktop_pool"];
 
 /// Every `compute`, `scale_set` and `desktop_pool` block, in declaration order.
 pub fn machine_blocks(model: &Model) -> impl Iterator<Item = (NodeId, &Node)> {
-    model.nodes.iter().enumerate().filter(|(_, n)| MACHINE_KINDS.contains(&n.kind.kind))
+    model.nodes_with_ids().filter(|(_, n)| MACHINE_KINDS.contains(&n.kind.kind))
 }
 
 /// The subnet a `compute` or `scale_set` block's machines join.

@@ -134,7 +134,7 @@ impl Kind {
 /// block once, into [`Model::firewall_rules`], and reports what is wrong with
 /// them.
 pub fn read_rules(model: &mut Model, out: &mut Vec<Diagnostic>) {
-    let blocks: Vec<(NodeId, Kind)> = model.nodes.iter().enumerate().filter_map(|(id, n)| Kind::of(n.kind.kind).map(|k| (id, k))).collect();
+    let blocks: Vec<(NodeId, Kind)> = model.nodes_with_ids().filter_map(|(id, n)| Kind::of(n.kind.kind).map(|k| (id, k))).collect();
     for (id, kind) in blocks {
         let rules = read_all(kind, &model.node(id).raw_phrases, out);
         model.firewall_rules.insert(id, rules);

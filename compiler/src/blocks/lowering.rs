@@ -151,7 +151,7 @@ impl Lowering<'_> {
 
     /// `depends_on = [...]` on a block: its resources wait for the other block's.
     fn depends_on_blocks(&mut self) {
-        for (id, node) in self.model.nodes.iter().enumerate() {
+        for (id, node) in self.model.nodes_with_ids() {
             let waits_for: Vec<NodeId> = node
                 .list("depends_on")
                 .iter()

@@ -589,9 +589,7 @@ pub fn group_of_machine(model: &Model, block: NodeId, index: usize) -> Option<No
 
 /// The machine blocks (`compute`, `scale_set`) in an update group, in declaration order.
 pub fn machines_of(model: &Model, group: NodeId) -> Vec<NodeId> {
-    (0..model.nodes.len())
-        .filter(|&id| (model.node(id).is("compute") || model.node(id).is("scale_set")) && groups_of(model, id).contains(&group))
-        .collect()
+    model.node_ids().filter(|&id| (model.node(id).is("compute") || model.node(id).is("scale_set")) && groups_of(model, id).contains(&group)).collect()
 }
 
 /// The `patchSettings` of the OS profile of a machine in an update group:

@@ -96,7 +96,7 @@ impl<'a> Env<'a> {
     pub fn new(model: &'a Model, plan: Option<&'a AzurePlan>) -> Env<'a> {
         let mut kinds: IndexMap<&'static str, Vec<NodeId>> = IndexMap::new();
         let mut users: IndexMap<NodeId, Vec<NodeId>> = IndexMap::new();
-        for (id, node) in model.nodes.iter().enumerate() {
+        for (id, node) in model.nodes_with_ids() {
             if !node.from_library {
                 kinds.entry(node.kind.kind).or_default().push(id);
             }

@@ -102,7 +102,7 @@ fn referrers(model: &Model, target: NodeId) -> Vec<NodeId> {
             _ => false,
         }
     }
-    (0..model.nodes.len()).filter(|&id| model.node(id).attrs.values().any(|a| mentions(&a.value, target))).collect()
+    model.node_ids().filter(|&id| model.node(id).attrs.values().any(|a| mentions(&a.value, target))).collect()
 }
 
 /// Addresses in a prefix and those usable after Azure's five, as text: IPv6

@@ -3,7 +3,7 @@
 
 use crate::graph::{block_graph, top};
 use crate::lower::ir::AzurePlan;
-use crate::model::Model;
+use crate::model::{Model, NodeId};
 
 /// The plan's graph in Graphviz DOT: blocks, their resources, and dependencies.
 pub fn to_dot(model: &Model, plan: Option<&AzurePlan>) -> String {
@@ -50,16 +50,14 @@ fn dot_quote(s: &str) -> String {
 /// (id, label, shape): blocks are boxes, resources are ellipses. Library blocks
 /// the plan does not use are left out.
 fn graph_nodes(model: &Model, plan: Option<&AzurePlan>, edges: &[(String, String, Option<&'static str>)]) -> Vec<(String, String, &'static str)> {
-    let used = |id: usize| {
-        let key = format!("b{id}");
+    let used = |id: NodeId| {
+        let key = format!("b{}", id.index());
         edges.iter().any(|(from, to, _)| *from == key || *to == key)
     };
     let mut nodes: Vec<(String, String, &'static str)> = model
-        .nodes
-        .iter()
-        .enumerate()
+        .nodes_with_ids()
         .filter(|(id, n)| n.parent.is_none() && n.name.is_some() && (!n.from_library || used(*id)) && !crate::policy::KINDS.contains(&n.kind.kind))
-        .map(|(id, _)| (format!("b{id}"), model.describe(id), "box"))
+        .map(|(id, _)| (format!("b{}", id.index()), model.describe(id), "box"))
         .collect();
     if let Some(plan) = plan {
         for (r, resource) in plan.resources_with_ids() {
@@ -81,17 +79,17 @@ fn graph_edges(model: &Model, plan: Option<&AzurePlan>) -> Vec<(String, String, 
         .edge_indices()
         .filter_map(|e| graph.edge_endpoints(e))
         .filter(|(a, b)| model.node(graph[*a]).name.is_some() && model.node(graph[*b]).name.is_some())
-        .map(|(a, b)| (format!("b{}", graph[a]), format!("b{}", graph[b]), None))
+        .map(|(a, b)| (format!("b{}", graph[a].index()), format!("b{}", graph[b].index()), None))
         .collect();
     if let Some(plan) = plan {
         for (r, resource) in plan.resources_with_ids() {
-            edges.push((format!("b{}", top(model, resource.origin)), format!("r{}", r.index()), Some("lowers to")));
+            edges.push((format!("b{}", top(model, resource.origin).index()), format!("r{}", r.index()), Some("lowers to")));
             for &d in &resource.depends_on {
                 edges.push((format!("r{}", d.index()), format!("r{}", r.index()), None));
             }
         }
         for (i, resource) in plan.subscription_resources.iter().enumerate() {
-            edges.push((format!("b{}", top(model, resource.origin)), format!("s{i}"), Some("lowers to")));
+            edges.push((format!("b{}", top(model, resource.origin).index()), format!("s{i}"), Some("lowers to")));
             for &d in &resource.depends_on {
                 edges.push((format!("r{}", d.index()), format!("s{i}"), None));
             }

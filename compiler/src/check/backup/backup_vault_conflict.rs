@@ -42,7 +42,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         });
         let Some(earlier) = earlier else { continue };
         let (first, block) = (earlier.blocks[0], place.blocks[0]);
-        let span_of = |b: usize| model.node(b).get("resource_group").map_or(model.node(b).head, |a| a.span);
+        let span_of = |b: crate::model::NodeId| model.node(b).get("resource_group").map_or(model.node(b).head, |a| a.span);
         let help = match model.unique("naming").filter(|n| n.str("recovery_vault").is_some()) {
             Some(naming) => format!(
                 "put `{{location}}` into the `recovery_vault` pattern of naming `{}`, or give the machines of each region a resource group of their own",

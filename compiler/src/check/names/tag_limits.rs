@@ -57,7 +57,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (i, key) in plan_tags.into_iter().flat_map(|t| t.keys()).enumerate() {
         plan_spellings.entry(key.to_lowercase()).or_default().push(i);
     }
-    for (id, node) in model.nodes.iter().enumerate() {
+    for (id, node) in model.nodes_with_ids() {
         let Some(tags) = node.map("tags") else {
             continue;
         };
