@@ -14,6 +14,7 @@
 use crate::ast::{self, is_name};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::{Model, NodeId, Typed};
+use crate::schema::attrs;
 use crate::source::{FileId, SourceMap, Span};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -188,8 +189,8 @@ fn missing_tag(cx: &Context<'_>, d: &Diagnostic, span: Span) -> Vec<(String, Vec
 /// An entry added to a block's `tags`, or a `tags { ... }` line added to its body.
 fn add_tag(cx: &Context<'_>, id: NodeId, entry: &str) -> Option<(Span, String)> {
     let node = cx.model.node(id);
-    node.kind.attribute("tags")?;
-    let Some(tags) = node.get("tags") else {
+    node.kind.attribute(attrs::TAGS)?;
+    let Some(tags) = node.get(attrs::TAGS) else {
         return body_line(cx, id, &format!("tags {{ {entry} }}"));
     };
     let text = cx.sources.text(tags.span);

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
 use crate::phrases::Address;
 use crate::report::address_plan::address_plan;
+use crate::schema::attrs;
 use crate::schema::{self, Type};
 use crate::source::{FileId, Span};
 use crate::Analysis;
@@ -88,7 +89,7 @@ fn block_hover(analysis: &Analysis, id: NodeId) -> String {
     if node.is("subnet") {
         out.push_str(&subnet_facts(analysis, id));
     }
-    if let Some(location) = model.location(id).filter(|_| node.kind.attribute("location").is_some()) {
+    if let Some(location) = model.location(id).filter(|_| node.kind.attribute(attrs::LOCATION).is_some()) {
         out.push_str(&format!("\n\nRegion: `{location}`"));
     }
     if node.is("firewall") {

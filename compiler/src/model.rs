@@ -2,6 +2,7 @@
 //! references resolved to the blocks they name.
 
 use crate::ast::{Ident, Term};
+use crate::schema::attrs;
 use crate::schema::KindSchema;
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -259,14 +260,14 @@ impl Model {
 
     /// The region of a block: its own `location`, else the plan's.
     pub fn location(&self, id: NodeId) -> Option<&str> {
-        self.node(id).str("location").or_else(|| self.unique("settings").and_then(|s| s.str("location")))
+        self.node(id).str(attrs::LOCATION).or_else(|| self.unique("settings").and_then(|s| s.str(attrs::LOCATION)))
     }
 
     /// The plan's tags merged with a block's own (the block's win).
     pub fn tags(&self, id: NodeId) -> IndexMap<String, String> {
         let mut tags: IndexMap<String, String> = IndexMap::new();
-        let own = self.node(id).map("tags");
-        for source in [self.unique("settings").and_then(|s| s.map("tags")), own].into_iter().flatten() {
+        let own = self.node(id).map(attrs::TAGS);
+        for source in [self.unique("settings").and_then(|s| s.map(attrs::TAGS)), own].into_iter().flatten() {
             for (k, v) in source {
                 tags.insert(k.clone(), v.value.clone());
             }

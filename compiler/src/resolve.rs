@@ -9,6 +9,7 @@ use crate::diagnostic::codes::*;
 use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::load::PlanInput;
 use crate::model::{Attr, Attrs, Model, Node, NodeId, Phrase, Spanned, Typed};
+use crate::schema::attrs;
 use crate::schema::{self, AttrSchema, Naming, Type};
 use crate::source::{FileId, Span};
 use indexmap::IndexMap;
@@ -344,7 +345,7 @@ impl Resolver<'_> {
         // Blocks that subnets attach to may take their region from the network
         // instead: `attach::require_groups` checks them once references are known.
         let attachable = crate::blocks::attach::attribute(kind.kind).is_some();
-        if kind.attribute("location").is_some() && !given.contains(&"location") && !kind.unique && !attachable {
+        if kind.attribute(attrs::LOCATION).is_some() && !given.contains(&attrs::LOCATION) && !kind.unique && !attachable {
             // With a `settings` block, its own required `location` is the default.
             if self.model.unique("settings").is_none() {
                 let node = self.model.node(id);

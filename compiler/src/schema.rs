@@ -118,6 +118,39 @@ pub const fn attr(name: &'static str, ty: Type, required: bool, default: Option<
     AttrSchema { name, ty, required, default, doc }
 }
 
+/// The attributes many kinds share, each defined once: its name, for the code
+/// that reads it (`node.str(attrs::RESOURCE_GROUP)`), and its schema, for the
+/// kinds that take it (`attrs::tags("Tags of ...")`).
+pub mod attrs {
+    use super::{attr, AttrSchema, Type};
+
+    pub const TAGS: &str = "tags";
+    pub const RESOURCE_GROUP: &str = "resource_group";
+    pub const LOCATION: &str = "location";
+    /// The subnet a machine or a session host joins.
+    pub const SUBNET: &str = "subnet";
+
+    /// A block's own tags, merged over the plan's.
+    pub const fn tags(doc: &'static str) -> AttrSchema {
+        attr(TAGS, Type::StringMap, false, Some("settings.tags"), doc)
+    }
+
+    /// The resource group of what a block deploys.
+    pub const fn resource_group(required: bool, default: Option<&'static str>, doc: &'static str) -> AttrSchema {
+        attr(RESOURCE_GROUP, Type::String, required, default, doc)
+    }
+
+    /// The region of what a block deploys, when it is not the plan's.
+    pub const fn location(default: Option<&'static str>, doc: &'static str) -> AttrSchema {
+        attr(LOCATION, Type::Region, false, default, doc)
+    }
+
+    /// The subnet that machines join.
+    pub const fn subnet(doc: &'static str) -> AttrSchema {
+        attr(SUBNET, Type::Ref(&["subnet"]), true, None, doc)
+    }
+}
+
 /// Kinds whose meaning is a phrase (`rule https { inbound allow tcp 443 ... }`,
 /// `route onprem 192.168.0.0/16 via 10.0.0.68`): the words after the name, and
 /// the nested blocks of the body that are no kind, are kept in [`crate::model::Node::phrases`]

@@ -5,6 +5,7 @@ use crate::blocks::lowering::Lowering;
 use crate::diagnostic::codes::MISSING_ATTRIBUTE;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
+use crate::schema::attrs;
 use indexmap::IndexMap;
 
 /// The kinds subnets attach to, each with the subnet attribute that names it.
@@ -46,13 +47,13 @@ pub fn first_network(model: &Model, target: NodeId) -> Option<NodeId> {
 /// The resource group of an attachable block: its own, else that of the first
 /// network whose subnet uses it.
 pub fn resource_group(model: &Model, target: NodeId) -> Option<&str> {
-    model.node(target).str("resource_group").or_else(|| first_network(model, target).and_then(|n| model.node(n).str("resource_group")))
+    model.node(target).str(attrs::RESOURCE_GROUP).or_else(|| first_network(model, target).and_then(|n| model.node(n).str(attrs::RESOURCE_GROUP)))
 }
 
 /// The region of an attachable block: its own, else that of the first network
 /// whose subnet uses it, else the plan's.
 pub fn location(model: &Model, target: NodeId) -> Option<&str> {
-    match (model.node(target).str("location"), first_network(model, target)) {
+    match (model.node(target).str(attrs::LOCATION), first_network(model, target)) {
         (Some(own), _) => Some(own),
         (None, Some(network)) => model.location(network),
         (None, None) => model.location(target),
@@ -65,7 +66,7 @@ pub fn require_groups(model: &Model, out: &mut Vec<Diagnostic>) {
     for (kind, attr) in ATTACHABLE {
         for (id, node) in model.of_kind(kind) {
             let attached = first_network(model, id).is_some();
-            if node.get("resource_group").is_none() && !attached {
+            if node.get(attrs::RESOURCE_GROUP).is_none() && !attached {
                 out.push(
                     Diagnostic::new(
                         &MISSING_ATTRIBUTE,
@@ -75,7 +76,7 @@ pub fn require_groups(model: &Model, out: &mut Vec<Diagnostic>) {
                     .with_help(format!("add `resource_group = \"...\"`, or attach it to a subnet with `{attr} = {}`", node.name())),
                 );
             }
-            if node.get("location").is_none() && !attached && model.unique("settings").is_none() {
+            if node.get(attrs::LOCATION).is_none() && !attached && model.unique("settings").is_none() {
                 out.push(
                     Diagnostic::new(&MISSING_ATTRIBUTE, node.head, format!("{} has no location", model.describe(id)))
                         .with_help("add `location = REGION` here, attach it to a subnet to take its network's region, or add a `settings { location = REGION }` block"),

@@ -19,6 +19,7 @@ use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, TYPE_MISMAT
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::model::{Model, NodeId, Spanned, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -47,12 +48,7 @@ pub const BACKUP_POLICY: KindSchema = KindSchema {
             Some("2d; 5d with a weekly schedule"),
             "How long the snapshot of each backup stays for instant restore: 1 to 5 whole days (`2d`); a weekly schedule keeps it 5 days.",
         ),
-        attr(
-            "tags",
-            Type::StringMap,
-            false,
-            Some("settings.tags"),
-            "Tags of the Recovery Services vaults the policy brings (a vault that holds several policies takes the first's), merged over the plan's tags.",
+        attrs::tags("Tags of the Recovery Services vaults the policy brings (a vault that holds several policies takes the first's), merged over the plan's tags.",
         ),
     ],
     children: &[],
@@ -381,7 +377,7 @@ pub fn vault_places(model: &Model) -> Vec<VaultPlace> {
             continue;
         }
         let location = super::compute::network_of(model, block).and_then(|n| model.location(n));
-        let (Some(location), Some(rg)) = (location, node.str("resource_group")) else { continue };
+        let (Some(location), Some(rg)) = (location, node.str(attrs::RESOURCE_GROUP)) else { continue };
         match places.iter_mut().find(|p| p.location.eq_ignore_ascii_case(location) && p.resource_group.eq_ignore_ascii_case(rg)) {
             Some(place) => place.blocks.push(block),
             None => places.push(VaultPlace { location: location.to_string(), resource_group: rg.to_string(), blocks: vec![block] }),
@@ -502,7 +498,7 @@ pub fn lower_backup(lw: &mut Lowering) {
         let (vault, vault_name) = match vaults.get(&key) {
             Some((vault, name)) => (*vault, name.clone()),
             None => {
-                let name = lw.names.recovery_vault(node.str("resource_group").unwrap_or(&rg), &location);
+                let name = lw.names.recovery_vault(node.str(attrs::RESOURCE_GROUP).unwrap_or(&rg), &location);
                 let mut resource = Resource::new(
                     format!("vault_{name}"),
                     VAULT_TYPE,

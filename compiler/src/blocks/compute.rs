@@ -8,6 +8,7 @@ use crate::azure::compute::{self as facts};
 use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -34,8 +35,8 @@ pub(crate) const ANY_REF: Type = Type::Ref(&[]);
 macro_rules! machine_attributes {
     ($($own:expr),* $(,)?) => {
         &[
-            attr("resource_group", Type::String, true, None, "Resource group of the machines and what they bring; created when missing, in the region of their network."),
-            attr("subnet", Type::Ref(&["subnet"]), true, None, "The subnet the machines' network interfaces join, such as `app1.web`; the machines deploy in its network's region."),
+            crate::schema::attrs::resource_group(true, None, "Resource group of the machines and what they bring; created when missing, in the region of their network."),
+            crate::schema::attrs::subnet("The subnet the machines' network interfaces join, such as `app1.web`; the machines deploy in its network's region."),
             attr("image", Type::Ref(&["marketplace_image", "image"]), true, None, "The image the machines start from: a `marketplace_image`, such as `ubuntu_2404` or `windows_2022` from `std.images`, or a gallery `image` of the plan."),
             attr("size", Type::Name, true, None, "The VM size, such as `Standard_D2s_v5`."),
             attr("zones", Type::List(&$crate::blocks::compute::ZONE), false, Some("none"), "Availability zones, 1 to 3, the machines are spread over in turn."),
@@ -51,7 +52,7 @@ macro_rules! machine_attributes {
             attr("ip_forwarding", Type::Boolean, false, Some("false"), "IP forwarding on the network interfaces: the machines route traffic not addressed to them, as a network virtual appliance does."),
             attr("cloud_init", Type::String, false, Some("none"), "Linux: cloud-init configuration, such as `file(\"cloud-init/web.yaml\")`, passed as custom data."),
             attr("script", Type::String, false, Some("none"), "A script run once at deployment by the Custom Script extension: PowerShell (`.ps1`) on Windows, a shell script on Linux."),
-            attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the machines' resources, merged over the plan's tags."),
+            crate::schema::attrs::tags("Tags of the machines' resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&$crate::blocks::compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
             attr("updates", Type::OneOrList(&$crate::blocks::compute::UPDATE_GROUP), false, Some("none"), "The `update_group` whose window patches the machines, or several, which take the machines in turn (the first machine the first group, the second the second, ...): they get its tag and patch orchestration by customer-managed schedules."),
             $($own),*
@@ -193,7 +194,7 @@ pub fn machine_blocks(model: &Model) -> impl Iterator<Item = (NodeId, &Node)> {
 
 /// The subnet a `compute` or `scale_set` block's machines join.
 pub fn subnet_of(model: &Model, block: NodeId) -> Option<NodeId> {
-    model.node(block).reference("subnet")
+    model.node(block).reference(attrs::SUBNET)
 }
 
 /// The network of a machine block's subnet, where its resources deploy.
@@ -428,7 +429,8 @@ impl Place {
         // A group ashlar creates for the machines is in their network's region, with their tags.
         let location = lw.model.location(network).map(str::to_string);
         let tags = lw.model.tags(block);
-        let resource_group = lw.resource_group_in(node.str("resource_group").unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
+        let resource_group =
+            lw.resource_group_in(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
         Some(Place { resource_group, location, tags, vnet, subnet, subnet_name: lw.names.subnet(subnet), zones: distinct_zones(node), block })
     }
 

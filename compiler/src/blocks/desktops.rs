@@ -24,6 +24,7 @@ use crate::blocks::compute::{self, lower_machine, vm_extension, Machine, Place};
 use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::{IndexMap, IndexSet};
 
@@ -89,10 +90,7 @@ pub const DESKTOP_POOL: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr(
-            "resource_group",
-            Type::String,
-            true,
+        attrs::resource_group(true,
             None,
             "Resource group of the host pool, its application groups, scaling plan and session hosts; created when missing, in the region of the hosts' network.",
         ),
@@ -120,7 +118,7 @@ pub const DESKTOP_POOL: KindSchema = KindSchema {
             Some("the pool's name"),
             "The start of the session hosts' names; with `-N` and the `virtual_machine` pattern, at most 15 characters.",
         ),
-        attr("subnet", Type::Ref(&["subnet"]), true, None, "The subnet the session hosts join; the pool's objects deploy in its network's region."),
+        attrs::subnet("The subnet the session hosts join; the pool's objects deploy in its network's region."),
         attr(
             "image",
             Type::Ref(&["marketplace_image", "image"]),
@@ -142,7 +140,7 @@ pub const DESKTOP_POOL: KindSchema = KindSchema {
         attr("encryption_at_host", Type::Boolean, false, Some("false"), "Encryption at host of every disk, the temporary disk and caches included."),
         attr("boot_diagnostics", Type::Boolean, false, Some("false"), "Boot diagnostics with a storage account managed by Azure."),
         attr("accelerated_networking", Type::Boolean, false, Some("false"), "Accelerated networking (SR-IOV) on the hosts' network interfaces."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the pool's resources, merged over the plan's tags."),
+        attrs::tags("Tags of the pool's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
     ],
     children: &["app_group", "scaling", "os_disk"],
@@ -218,16 +216,10 @@ pub const DESKTOP_WORKSPACE: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr(
-            "resource_group",
-            Type::String,
-            true,
-            None,
-            "Resource group of the workspace; created when missing. The workspace deploys in the region of its pools.",
-        ),
+        attrs::resource_group(true, None, "Resource group of the workspace; created when missing. The workspace deploys in the region of its pools."),
         attr("friendly_name", Type::String, false, Some("Azure's"), "The name users see in their client."),
         attr("description", Type::String, false, Some("none"), "What the workspace is for."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the workspace, merged over the plan's tags."),
+        attrs::tags("Tags of the workspace, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -714,7 +706,7 @@ fn lower_workspace(lw: &mut Lowering, workspace: NodeId) {
         return;
     }
     let region = workspace_region(model, workspace).map(str::to_string);
-    let group = lw.resource_group_in(node.str("resource_group").unwrap_or_default(), region.clone().unwrap_or_default(), model.tags(workspace));
+    let group = lw.resource_group_in(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), region.clone().unwrap_or_default(), model.tags(workspace));
     let app_groups: Vec<ResourceId> = pools_of_workspace(model, workspace)
         .into_iter()
         .flat_map(|pool| app_groups(model, pool))

@@ -23,6 +23,7 @@ use crate::diagnostic::codes::{DUPLICATE_NAME, MALFORMED_BLOCK, TYPE_MISMATCH};
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::model::{Model, NodeId, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -537,7 +538,7 @@ pub fn lower_firewall_routes(lw: &mut Lowering) {
         if subnets.is_empty() {
             continue;
         }
-        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), spoke);
+        let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), spoke);
         let mut resource = Resource::new(
             format!("rt_{}_to_{via}", node.name()),
             ROUTE_TABLE,

@@ -18,6 +18,7 @@ use crate::blocks::lowering::Lowering;
 use crate::blocks::naming::Names;
 use crate::lower::ir::{AzurePlan, Object, Prop, Resource, ResourceId};
 use crate::model::{Model, Node, NodeId, Spanned, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 
@@ -69,10 +70,10 @@ pub const GALLERY: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_group", Type::String, true, None, "Resource group of the gallery, its images and their builds; created when missing."),
-        attr("location", Type::Region, false, Some("settings.location"), "Region of the gallery; images are built here."),
+        attrs::resource_group(true, None, "Resource group of the gallery, its images and their builds; created when missing."),
+        attrs::location(Some("settings.location"), "Region of the gallery; images are built here."),
         attr("description", Type::String, false, Some("none"), "What the gallery holds."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the gallery and of its builder identity, merged over the plan's tags."),
+        attrs::tags("Tags of the gallery and of its builder identity, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -121,7 +122,7 @@ pub const IMAGE: KindSchema = KindSchema {
         attr("replicas", Type::Integer { min: 1, max: 100 }, false, Some("1"), "Replicas of a built version in each region."),
         attr("end_of_life", Type::String, false, Some("none"), "The definition's end-of-life date, `YYYY-MM-DD`."),
         attr("exclude_from_latest", Type::Boolean, false, Some("false"), "Whether a built version is left out of `latest`."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the image definition and its template, merged over the plan's tags."),
+        attrs::tags("Tags of the image definition and its template, merged over the plan's tags."),
     ],
     children: &["build"],
     unique: false,
@@ -285,7 +286,7 @@ pub fn lower_galleries(lw: &mut Lowering) {
     let galleries: Vec<NodeId> = lw.model.of_kind("gallery").map(|(id, _)| id).collect();
     for id in galleries {
         let node = lw.model.node(id);
-        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+        let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), id);
         let mut properties = Object::new();
         if let Some(description) = node.str("description") {
             properties.insert("description".into(), Prop::str(description));
@@ -619,7 +620,7 @@ pub fn gallery_region(model: &Model, image: NodeId) -> Option<&str> {
 /// Where a gallery's region is written: its `location`, else the plan's, else its head.
 pub fn region_span(model: &Model, gallery: NodeId) -> crate::source::Span {
     let node = model.node(gallery);
-    node.get("location").or_else(|| model.unique("settings").and_then(|s| s.get("location"))).map_or(node.head, |a| a.span)
+    node.get(attrs::LOCATION).or_else(|| model.unique("settings").and_then(|s| s.get(attrs::LOCATION))).map_or(node.head, |a| a.span)
 }
 
 /// Where an attribute of a block is written, else the block's head.

@@ -5,6 +5,7 @@
 use crate::blocks::naming::Names;
 use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceGroup, ResourceId, SecretRef};
 use crate::model::{Model, NodeId, Typed};
+use crate::schema::attrs;
 use indexmap::IndexMap;
 
 impl<'a> Lowering<'a> {
@@ -120,7 +121,7 @@ impl Lowering<'_> {
             Typed::Secret { vault, name } => {
                 let node = self.model.node(*vault);
                 Prop::Secret(Box::new(SecretRef {
-                    vault_group: node.str("resource_group").unwrap_or_default().to_string(),
+                    vault_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
                     vault: node.str("vault_name").unwrap_or(node.name()).to_string(),
                     secret: name.clone(),
                 }))

@@ -5,6 +5,7 @@ use crate::blocks::endpoints::{zone_list, PUBLIC_IP};
 use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Prop, Resource};
 use crate::model::{NodeId, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 
 const NAT_GATEWAY: &str = "Microsoft.Network/natGateways";
@@ -16,11 +17,11 @@ pub const NAT_GATEWAY_KIND: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_group", Type::String, true, None, "Resource group of the NAT gateway and its public IP address."),
-        attr("location", Type::Region, false, Some("settings.location"), "Region; the subnets that use it must be in it."),
+        attrs::resource_group(true, None, "Resource group of the NAT gateway and its public IP address."),
+        attrs::location(Some("settings.location"), "Region; the subnets that use it must be in it."),
         attr("zones", Type::List(&ZONE), false, Some("no zone"), "The availability zone of the gateway and its address: at most one (`ASH242`)."),
         attr("idle_timeout", Type::Integer { min: 4, max: 120 }, false, Some("4"), "Minutes an idle outbound connection stays open."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags, merged over the plan's tags."),
+        attrs::tags("Tags, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -37,7 +38,7 @@ pub fn lower_nat_gateways(lw: &mut Lowering) {
     let gateways: Vec<NodeId> = lw.model.of_kind("nat_gateway").map(|(id, _)| id).collect();
     for id in gateways {
         let node = lw.model.node(id);
-        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+        let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), id);
         let zones = zones(node);
         let name = lw.names.nat_gateway(id);
         let base = |symbol: String, resource_type: &'static str, name: String| {

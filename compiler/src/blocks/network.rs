@@ -4,6 +4,7 @@
 use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Object, Prop, Resource, ResourceId};
 use crate::model::{Model, NodeId, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 
@@ -41,8 +42,8 @@ pub const PRIVATE_ENDPOINT_POLICY_VALUES: &[(&str, &str)] =
 const PRIVATE_ENDPOINT_POLICIES: &[&str] = &["disabled", "enabled", "nsg_enabled", "route_table_enabled"];
 
 const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
-    attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
-    attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
+    attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
+    attrs::location(Some("settings.location"), "Region of the virtual network."),
     attr(
         "address_space",
         Type::List(&PREFIX_OR_AUTO),
@@ -52,7 +53,7 @@ const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
     ),
     attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
     attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-    attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
+    attrs::tags("Tags of this block's resources, merged over the plan's tags."),
     attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
     attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
     attr(
@@ -81,8 +82,8 @@ pub const SPOKE: KindSchema = KindSchema {
     positional: &[],
     attributes: &[
         attr("hub", Type::Ref(&["hub"]), true, None, "The hub this spoke is peered with, both ways."),
-        attr("resource_group", Type::String, true, None, "Resource group of the virtual network; created when missing."),
-        attr("location", Type::Region, false, Some("settings.location"), "Region of the virtual network."),
+        attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
+        attrs::location(Some("settings.location"), "Region of the virtual network."),
         attr(
             "address_space",
             Type::List(&PREFIX_OR_AUTO),
@@ -92,7 +93,7 @@ pub const SPOKE: KindSchema = KindSchema {
         ),
         attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
         attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of this block's resources, merged over the plan's tags."),
+        attrs::tags("Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
         attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the hub."),
     ],
@@ -219,7 +220,7 @@ fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
 
 fn network(lw: &mut Lowering, id: NodeId) {
     let node = lw.model.node(id);
-    let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+    let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), id);
     let name = lw.names.vnet(id);
 
     let mut properties = Object::new();

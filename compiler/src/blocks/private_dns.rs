@@ -5,6 +5,7 @@ use super::network::NETWORK_KINDS;
 use crate::blocks::lowering::Lowering;
 use crate::lower::ir::{Prop, Resource};
 use crate::model::{Model, Node, NodeId, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use indexmap::IndexMap;
 
@@ -21,7 +22,7 @@ pub const PRIVATE_DNS: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_group", Type::String, true, None, "Resource group of the zone; created when missing."),
+        attrs::resource_group(true, None, "Resource group of the zone; created when missing."),
         attr("zone", Type::String, true, None, "The zone's DNS name, such as `privatelink.blob.core.windows.net`."),
         attr("link", Type::List(&NETWORK_REF), false, Some("none"), "Virtual networks (hubs, spokes, vnets) that resolve the zone's names."),
         attr(
@@ -31,14 +32,8 @@ pub const PRIVATE_DNS: KindSchema = KindSchema {
             Some("false"),
             "Whether Azure registers the linked networks' virtual machines in the zone (autoregistration).",
         ),
-        attr(
-            "location",
-            Type::Region,
-            false,
-            Some("settings.location"),
-            "Region of the resource group, when ashlar creates it; the zone itself is global.",
-        ),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the zone and its links, merged over the plan's tags."),
+        attrs::location(Some("settings.location"), "Region of the resource group, when ashlar creates it; the zone itself is global."),
+        attrs::tags("Tags of the zone and its links, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -53,8 +48,8 @@ pub const PRIVATE_ENDPOINT: KindSchema = KindSchema {
         attr("resource_id", Type::String, true, None, "The full ARM resource ID of the existing resource to reach privately."),
         attr("group", Type::Name, true, None, "The target's sub-resource (group ID): `blob`, `file`, `vault`, `sqlServer`, ..."),
         attr("dns", Type::Ref(&["private_dns"]), false, Some("none"), "A `private_dns` block whose zone gets the endpoint's DNS record."),
-        attr("resource_group", Type::String, false, Some("the virtual network's"), "Resource group of the endpoint; created when missing."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the endpoint, merged over the plan's tags."),
+        attrs::resource_group(false, Some("the virtual network's"), "Resource group of the endpoint; created when missing."),
+        attrs::tags("Tags of the endpoint, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -271,8 +266,8 @@ pub fn links(node: &Node) -> Vec<(NodeId, crate::source::Span)> {
 /// The resource group a private endpoint deploys to: its own, else its network's.
 pub fn endpoint_group(model: &Model, endpoint: NodeId) -> &str {
     let node = model.node(endpoint);
-    node.str("resource_group")
-        .or_else(|| endpoint_network(model, endpoint).and_then(|(_, network)| model.node(network).str("resource_group")))
+    node.str(attrs::RESOURCE_GROUP)
+        .or_else(|| endpoint_network(model, endpoint).and_then(|(_, network)| model.node(network).str(attrs::RESOURCE_GROUP)))
         .unwrap_or_default()
 }
 
@@ -282,7 +277,7 @@ pub fn lower_private_dns(lw: &mut Lowering) {
     let blocks: Vec<NodeId> = lw.model.of_kind("private_dns").map(|(id, _)| id).collect();
     for id in blocks {
         let node = lw.model.node(id);
-        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+        let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), id);
         let zone_name = node.str("zone").unwrap_or_default().to_string();
         let tags = lw.model.tags(id);
         let zone = lw.push(Resource::new(

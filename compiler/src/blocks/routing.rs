@@ -11,6 +11,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::model::{Model, NodeId, Spanned, Typed};
 use crate::phrases::{Address, NextHop, Route};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use std::net::IpAddr;
 
@@ -22,17 +23,12 @@ pub const ROUTE_TABLE: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr(
-            "resource_group",
-            Type::String,
+        attrs::resource_group(
             false,
             Some("the resource group of the first network whose subnet uses it"),
             "Resource group of the route table; created when missing. Required when no subnet uses it.",
         ),
-        attr(
-            "location",
-            Type::Region,
-            false,
+        attrs::location(
             Some("the region of the first network whose subnet uses it, else settings.location"),
             "Region of the route table: the region of the networks whose subnets use it.",
         ),
@@ -43,7 +39,7 @@ pub const ROUTE_TABLE: KindSchema = KindSchema {
             Some("true"),
             "Whether the subnets learn routes from virtual network gateways (BGP); `false` keeps only this table's routes and the system routes.",
         ),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the route table, merged over the plan's tags."),
+        attrs::tags("Tags of the route table, merged over the plan's tags."),
     ],
     children: &["route"],
     unique: false,

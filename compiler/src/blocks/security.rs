@@ -12,6 +12,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::model::{Model, NodeId, Spanned, Typed};
 use crate::phrases::{Access, Direction, Ports, Protocol, SecurityRule};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -26,22 +27,17 @@ pub const NSG: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr(
-            "resource_group",
-            Type::String,
+        attrs::resource_group(
             false,
             Some("the resource group of the first network whose subnet uses it"),
             "Resource group of the network security group; created when missing. Required when no subnet uses it.",
         ),
-        attr(
-            "location",
-            Type::Region,
-            false,
+        attrs::location(
             Some("the region of the first network whose subnet uses it, else settings.location"),
             "Region of the network security group: the region of the networks whose subnets use it.",
         ),
         attr("include", Type::List(&RULE_SET_REF), false, Some("none"), "Rule sets whose rules this network security group also has."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the network security group, merged over the plan's tags."),
+        attrs::tags("Tags of the network security group, merged over the plan's tags."),
     ],
     children: &["rule"],
     unique: false,

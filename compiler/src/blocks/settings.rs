@@ -1,6 +1,7 @@
 //! `settings`, `naming` and `key_vault`: plan-wide defaults, how Azure names are
 //! derived, and the vaults secrets are read from.
 
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 
 pub const SETTINGS: KindSchema = KindSchema {
@@ -9,8 +10,8 @@ pub const SETTINGS: KindSchema = KindSchema {
     naming: Naming::Unnamed,
     positional: &[],
     attributes: &[
-        attr("location", Type::Region, true, None, "Region for every resource group and resource that names none."),
-        attr("tags", Type::StringMap, false, Some("no tags"), "Tags put on every resource group and resource; a block's own tags win."),
+        attr(attrs::LOCATION, Type::Region, true, None, "Region for every resource group and resource that names none."),
+        attr(attrs::TAGS, Type::StringMap, false, Some("no tags"), "Tags put on every resource group and resource; a block's own tags win."),
     ],
     children: &[],
     unique: true,
@@ -172,7 +173,7 @@ pub const KEY_VAULT: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_group", Type::String, true, None, "Resource group of the vault."),
+        attrs::resource_group(true, None, "Resource group of the vault."),
         attr("vault_name", Type::String, false, Some("the block's name"), "The vault's name in Azure, when it differs from the block's."),
     ],
     children: &[],

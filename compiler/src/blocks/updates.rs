@@ -30,6 +30,7 @@ use crate::diagnostic::codes::{DUPLICATE_ATTRIBUTE, MALFORMED_BLOCK, MISSING_ATT
 use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::lower::ir::{Object, Prop, Resource};
 use crate::model::{Model, Node, NodeId, Typed};
+use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -91,8 +92,8 @@ pub const UPDATE_GROUP: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_group", Type::String, true, None, "Resource group of the maintenance configuration; created when missing."),
-        attr("location", Type::Region, false, Some("settings.location"), "Region of the maintenance configuration; the machines it patches may be in any region."),
+        attrs::resource_group(true, None, "Resource group of the maintenance configuration; created when missing."),
+        attrs::location(Some("settings.location"), "Region of the maintenance configuration; the machines it patches may be in any region."),
         attr("starts", Type::String, false, Some("\"2026-01-01\""), "The first day the window may open, `YYYY-MM-DD`."),
         attr("expires", Type::String, false, Some("never"), "The last day the window may open, `YYYY-MM-DD`; it expires at 23:59 that day, in the window's time zone."),
         attr(
@@ -108,7 +109,7 @@ pub const UPDATE_GROUP: KindSchema = KindSchema {
         attr("packages_exclude", Type::List(&STRING), false, Some("none"), "Linux: package name masks never to install."),
         attr("reboot", Type::Word(&["if_required", "never", "always"]), false, Some("if_required"), "Whether machines restart after installing: `if_required`, `never` or `always`."),
         attr("os", Type::List(&OS_TYPE), false, Some("[windows, linux]"), "The operating systems of the machines the group patches."),
-        attr("tags", Type::StringMap, false, Some("settings.tags"), "Tags of the maintenance configuration, merged over the plan's tags."),
+        attrs::tags("Tags of the maintenance configuration, merged over the plan's tags."),
     ],
     children: &[],
     unique: false,
@@ -630,7 +631,7 @@ pub fn lower_update_groups(lw: &mut Lowering) {
         let model = lw.model;
         let node = model.node(id);
         let Some(schedule) = schedule(model, id) else { continue };
-        let rg = lw.resource_group(node.str("resource_group").unwrap_or_default(), id);
+        let rg = lw.resource_group(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), id);
         let (windows, linux) = os_of(node);
 
         let mut window = Object::new();

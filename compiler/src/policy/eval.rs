@@ -22,6 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{AzurePlan, ResourceId};
 use crate::model::{Model, NodeId, Typed};
 use crate::phrases::{Access, Address, Direction, NextHop};
+use crate::schema::attrs;
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
 use ipnet::IpNet;
@@ -112,7 +113,7 @@ impl<'a> Env<'a> {
             Some(plan) => {
                 // The first block that names the group itself, else the first that deploys into it.
                 let names_group = |mut id: NodeId| loop {
-                    if model.node(id).get("resource_group").is_some() {
+                    if model.node(id).get(attrs::RESOURCE_GROUP).is_some() {
                         return true;
                     }
                     match model.node(id).parent {
@@ -151,7 +152,7 @@ impl<'a> Env<'a> {
     /// A block's region: its own, an attached block's network's, its parent's, the plan's.
     pub fn location(&self, id: NodeId) -> Option<&'a str> {
         let node = self.model.node(id);
-        if let Some(own) = node.str("location") {
+        if let Some(own) = node.str(attrs::LOCATION) {
             return Some(own);
         }
         if let Some(network) = self.first_network(id) {
@@ -166,7 +167,7 @@ impl<'a> Env<'a> {
     /// A block's resource group: its own, an attached block's network's, its parent's.
     pub fn resource_group(&self, id: NodeId) -> Option<&'a str> {
         let node = self.model.node(id);
-        if let Some(own) = node.str("resource_group") {
+        if let Some(own) = node.str(attrs::RESOURCE_GROUP) {
             return Some(own);
         }
         if let Some(network) = self.first_network(id) {
@@ -179,7 +180,7 @@ impl<'a> Env<'a> {
     pub fn tags(&self, id: NodeId) -> IndexMap<String, String> {
         let mut owner = Some(id);
         while let Some(o) = owner {
-            if self.model.node(o).map("tags").is_some() {
+            if self.model.node(o).map(attrs::TAGS).is_some() {
                 return self.model.tags(o);
             }
             owner = self.model.node(o).parent;
@@ -514,15 +515,15 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
         "kind" => return Item::new(Value::Word(node.kind.kind.to_string()), here),
         "path" => return Item::new(Value::Str(model.path(id)), here),
         "location" => {
-            let span = node.get("location").map(|a| a.span).or(here);
+            let span = node.get(attrs::LOCATION).map(|a| a.span).or(here);
             return env.location(id).map_or(absent, |l| Item::new(Value::Word(l.to_string()), span));
         }
         "resource_group" => {
-            let span = node.get("resource_group").map(|a| a.span).or(here);
+            let span = node.get(attrs::RESOURCE_GROUP).map(|a| a.span).or(here);
             return env.resource_group(id).map_or(absent, |g| Item::new(Value::Str(g.to_string()), span));
         }
         "tags" => {
-            let span = node.get("tags").map(|a| a.span).or(here);
+            let span = node.get(attrs::TAGS).map(|a| a.span).or(here);
             return Item::new(Value::Map(env.tags(id)), span);
         }
         "parent" => return node.parent.map_or(absent, |p| node_item(model, p)),

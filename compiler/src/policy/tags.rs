@@ -17,6 +17,7 @@ use crate::ast::{self, Term, Value, ValueKind};
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
 use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId};
+use crate::schema::attrs;
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
 
@@ -186,13 +187,13 @@ fn shown(term: &Term) -> String {
 fn tag_source(model: &Model, origin: NodeId, name: &str) -> Option<Span> {
     let mut at = Some(origin);
     while let Some(id) = at {
-        if let Some(entry) = model.node(id).map("tags").and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))) {
+        if let Some(entry) = model.node(id).map(attrs::TAGS).and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))) {
             return Some(entry.1.span);
         }
         at = model.node(id).parent;
     }
     let settings = model.unique("settings")?;
-    settings.map("tags").and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, e)| e.span)
+    settings.map(attrs::TAGS).and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, e)| e.span)
 }
 
 /// Checks a tag policy on every resource group and taggable resource of the plan.

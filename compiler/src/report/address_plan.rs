@@ -7,6 +7,7 @@ use crate::azure::network::{reserved_subnet_service, RESERVED_ADDRESSES_PER_SUBN
 use crate::blocks::egress::Egress;
 use crate::blocks::naming::Names;
 use crate::model::{Model, NodeId, Typed};
+use crate::schema::attrs;
 use ipnet::IpNet;
 use serde::Serialize;
 
@@ -62,7 +63,7 @@ pub fn address_plan(model: &Model) -> AddressPlan {
                 kind: node.kind.kind.to_string(),
                 name: node.name().to_string(),
                 azure_name: names.vnet(id),
-                resource_group: node.str("resource_group").unwrap_or_default().to_string(),
+                resource_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
                 address_space: space.iter().map(ToString::to_string).collect(),
                 subnets: subnets.iter().map(|&s| subnet_plan(model, &names, &egress, s)).collect(),
                 free: free_ranges(&space, &used).iter().map(ToString::to_string).collect(),

@@ -10,6 +10,7 @@ use crate::blocks::naming::Names;
 use crate::blocks::updates::{date, group_of_machine, machines_of, os_of, schedule, start, TAG};
 use crate::calendar::Date;
 use crate::model::Model;
+use crate::schema::attrs;
 use serde::Serialize;
 
 /// How many openings of each window the calendar shows.
@@ -61,7 +62,7 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
         groups.push(UpdateGroupPlan {
             name: node.name().to_string(),
             azure_name: names.maintenance_configuration(id),
-            resource_group: node.str("resource_group").unwrap_or_default().to_string(),
+            resource_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
             window: format!("{}, {}", schedule.recurrence.describe(), hours(schedule.at, schedule.duration)),
             time_zone: schedule.time_zone_id(),
             starts: start(node).to_string(),

@@ -5,6 +5,7 @@ use crate::check::{prefix_span, Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::schema::attrs;
 use crate::source::Span;
 use indexmap::IndexMap;
 use ipnet::IpNet;
@@ -51,7 +52,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut uses: IndexMap<NodeId, Vec<Use>> = IndexMap::new();
     for (block, node) in machine_blocks(model) {
         let Some(subnet) = subnet_of(model, block) else { continue };
-        let span = node.get("subnet").map_or(node.head, |a| a.span);
+        let span = node.get(attrs::SUBNET).map_or(node.head, |a| a.span);
         let (addresses, what) = if node.is("compute") {
             let n = count(node) as u64;
             (n, format!("{}: {n} {}", model.describe(block), if n == 1 { "machine" } else { "machines" }))

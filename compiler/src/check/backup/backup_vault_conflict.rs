@@ -3,6 +3,7 @@ use crate::blocks::naming::Names;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
 
 declare_codes! {
     /// ## What it does
@@ -42,7 +43,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         });
         let Some(earlier) = earlier else { continue };
         let (first, block) = (earlier.blocks[0], place.blocks[0]);
-        let span_of = |b: crate::model::NodeId| model.node(b).get("resource_group").map_or(model.node(b).head, |a| a.span);
+        let span_of = |b: crate::model::NodeId| model.node(b).get(attrs::RESOURCE_GROUP).map_or(model.node(b).head, |a| a.span);
         let help = match model.unique("naming").filter(|n| n.str("recovery_vault").is_some()) {
             Some(naming) => format!(
                 "put `{{location}}` into the `recovery_vault` pattern of naming `{}`, or give the machines of each region a resource group of their own",

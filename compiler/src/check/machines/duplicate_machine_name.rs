@@ -5,6 +5,7 @@ use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::schema::attrs;
 use indexmap::IndexMap;
 
 declare_codes! {
@@ -42,7 +43,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     // (type, resource group, name), all lower case → the first block that takes it.
     let mut seen: IndexMap<(&str, String, String), NodeId> = IndexMap::new();
     for (block, node) in machine_blocks(model) {
-        let Some(group) = node.str("resource_group") else { continue };
+        let Some(group) = node.str(attrs::RESOURCE_GROUP) else { continue };
         let mut taken: Vec<(&str, String)> = Vec::new();
         if node.is("compute") || node.is("desktop_pool") {
             for machine in machine_names(node) {

@@ -3,6 +3,7 @@ use crate::blocks::compute::{machine_blocks, subnet_of};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
 
 declare_codes! {
     /// ## What it does
@@ -34,7 +35,7 @@ pub const CHECK: Check = Check { code: &MACHINE_SUBNET, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (block, node) in machine_blocks(model) {
-        let (Some(subnet), Some(attr)) = (subnet_of(model, block), node.get("subnet")) else { continue };
+        let (Some(subnet), Some(attr)) = (subnet_of(model, block), node.get(attrs::SUBNET)) else { continue };
         let subnet_node = model.node(subnet);
         let name = subnet_node.name();
         if is_reserved_subnet(name) {

@@ -5,6 +5,7 @@ use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::lower::ir::{AzurePlan, Prop, Resource, ResourceId};
 use crate::model::{Model, NodeId};
+use crate::schema::attrs;
 use crate::source::Span;
 
 declare_codes! {
@@ -342,7 +343,7 @@ fn vault(model: &Model, plan: &AzurePlan, resource: &Resource) -> Subject {
                 && &r.resource_group == rg
         })
         .map_or(resource.origin, |r| r.origin);
-    let span = model.node(first).get("resource_group").map_or(model.node(first).head, |a| a.span);
+    let span = model.node(first).get(attrs::RESOURCE_GROUP).map_or(model.node(first).head, |a| a.span);
     let naming = model.unique("naming");
     let fixer = match naming.and_then(|n| n.str("recovery_vault")) {
         Some(pattern) => {
@@ -456,7 +457,7 @@ fn resource_groups(model: &Model, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
     for resource in plan.resources.iter().filter(|r| broken.iter().any(|b| b.eq_ignore_ascii_case(&r.resource_group))) {
         let mut block = Some(resource.origin);
         while let Some(id) = block {
-            if model.node(id).str("resource_group").is_some() {
+            if model.node(id).str(attrs::RESOURCE_GROUP).is_some() {
                 break;
             }
             block = model.node(id).parent;
@@ -467,7 +468,7 @@ fn resource_groups(model: &Model, plan: &AzurePlan, out: &mut Vec<Diagnostic>) {
     }
     for block in written {
         let node = model.node(block);
-        let (Some(attr), Some(rg)) = (node.get("resource_group"), node.str("resource_group")) else { continue };
+        let (Some(attr), Some(rg)) = (node.get(attrs::RESOURCE_GROUP), node.str(attrs::RESOURCE_GROUP)) else { continue };
         report(out, &RESOURCE_GROUP, rg, || Subject {
             whose: format!("of {}", model.describe(block)),
             span: attr.span,

@@ -2,6 +2,7 @@ use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId, Spanned};
+use crate::schema::attrs;
 use indexmap::IndexMap;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -51,14 +52,14 @@ type Tags = IndexMap<String, Spanned<String>>;
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let settings = model.of_kind("settings").next();
-    let plan_tags = settings.and_then(|(_, s)| s.map("tags"));
+    let plan_tags = settings.and_then(|(_, s)| s.map(attrs::TAGS));
     // The plan's tag names by their lower case, each list in the plan's order.
     let mut plan_spellings: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, key) in plan_tags.into_iter().flat_map(|t| t.keys()).enumerate() {
         plan_spellings.entry(key.to_lowercase()).or_default().push(i);
     }
     for (id, node) in model.nodes_with_ids() {
-        let Some(tags) = node.map("tags") else {
+        let Some(tags) = node.map(attrs::TAGS) else {
             continue;
         };
         // The first name of each lower case in this map.
@@ -170,7 +171,7 @@ fn entry_limits(model: &Model, id: NodeId, key: &str, entry: &Spanned<String>, o
 fn count(model: &Model, id: NodeId, own: Option<&Tags>, plan_tags: Option<&Tags>, out: &mut Vec<Diagnostic>) {
     let node = model.node(id);
     let is_settings = node.is("settings");
-    if !is_settings && node.kind.attribute("tags").is_none() {
+    if !is_settings && node.kind.attribute(attrs::TAGS).is_none() {
         return;
     }
     let plan_count = plan_tags.map_or(0, |t| t.len());
@@ -181,7 +182,7 @@ fn count(model: &Model, id: NodeId, own: Option<&Tags>, plan_tags: Option<&Tags>
     if total <= MAX_TAGS {
         return;
     }
-    let span = node.get("tags").map_or(node.head, |a| a.key);
+    let span = node.get(attrs::TAGS).map_or(node.head, |a| a.key);
     let message = if is_settings {
         format!("the plan's tags number {total}; Azure allows at most {MAX_TAGS} on a resource")
     } else {
@@ -194,7 +195,7 @@ fn count(model: &Model, id: NodeId, own: Option<&Tags>, plan_tags: Option<&Tags>
     let mut d =
         Diagnostic::new(&TAG_LIMITS, span, message).with_help(format!("keep to {MAX_TAGS} tags, counting the plan's and the block's own together"));
     if !is_settings {
-        if let Some(attr) = model.unique("settings").and_then(|s| s.get("tags")) {
+        if let Some(attr) = model.unique("settings").and_then(|s| s.get(attrs::TAGS)) {
             d = d.with_label(attr.key, "the plan's tags are here");
         }
     }

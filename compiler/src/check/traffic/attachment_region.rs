@@ -2,6 +2,7 @@ use crate::blocks::attach::{self, ATTACHABLE};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
 
 declare_codes! {
     /// ## What it does
@@ -44,7 +45,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let target_node = model.node(target);
-                let label = match target_node.get("location") {
+                let label = match target_node.get(attrs::LOCATION) {
                     Some(own) => (own.span, format!("{} is in {theirs}", model.describe(target))),
                     None => {
                         let first = attach::first_network(model, target).map_or_else(String::new, |n| model.describe(n));

@@ -5,6 +5,7 @@ use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, NodeId};
+use crate::schema::attrs;
 
 declare_codes! {
     /// ## What it does
@@ -53,7 +54,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let appliances: Vec<(NodeId, NodeId)> =
         model.of_kind("hub").filter_map(|(hub, node)| node.reference("appliance").map(|appliance| (appliance, hub))).collect();
     for (block, node) in model.of_kind("compute").chain(model.of_kind("scale_set")) {
-        let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(block), node.get("subnet"), node.reference("subnet")) else { continue };
+        let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(block), node.get(attrs::SUBNET), node.reference(attrs::SUBNET)) else {
+            continue;
+        };
         let hub = appliances.iter().find(|(appliance, _)| *appliance == block).map(|(_, hub)| *hub);
         let Some(need) = need(model, block, hub) else { continue };
         let d = Diagnostic::new(

@@ -2,6 +2,7 @@ use crate::blocks::egress::Egress;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
 
 declare_codes! {
     /// ## What it does
@@ -48,7 +49,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let egress = Egress::new(model);
     for (pool, node) in model.of_kind("desktop_pool") {
-        let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(pool), node.get("subnet"), node.reference("subnet")) else { continue };
+        let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(pool), node.get(attrs::SUBNET), node.reference(attrs::SUBNET)) else {
+            continue;
+        };
         let d = Diagnostic::new(
                 &SESSION_HOSTS_OFFLINE,
                 attr.span,
