@@ -41,29 +41,55 @@ pub const PRIVATE_ENDPOINT_POLICY_VALUES: &[(&str, &str)] =
     &[("disabled", "Disabled"), ("enabled", "Enabled"), ("nsg_enabled", "NetworkSecurityGroupEnabled"), ("route_table_enabled", "RouteTableEnabled")];
 const PRIVATE_ENDPOINT_POLICIES: &[&str] = &["disabled", "enabled", "nsg_enabled", "route_table_enabled"];
 
-const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = &[
-    attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
-    attrs::location(Some("settings.location"), "Region of the virtual network."),
-    attr(
-        "address_space",
-        Type::List(&PREFIX_OR_AUTO),
-        true,
-        None,
-        "Address prefixes of the virtual network; `auto /N` takes one from `address_pool`.",
-    ),
-    attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
-    attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-    attrs::tags("Tags of this block's resources, merged over the plan's tags."),
-    attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-    attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
-    attr(
-        "appliance",
-        Type::Ref(&["compute"]),
-        false,
-        Some("none"),
-        "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
-    ),
-];
+/// The attributes of a hub and a vnet; a hub also takes `$extra`.
+macro_rules! network_attributes {
+    ($($extra:expr),*) => {
+        &[
+            attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
+            attrs::location(Some("settings.location"), "Region of the virtual network."),
+            attr(
+                "address_space",
+                Type::List(&PREFIX_OR_AUTO),
+                true,
+                None,
+                "Address prefixes of the virtual network; `auto /N` takes one from `address_pool`.",
+            ),
+            attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
+            attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
+            attrs::tags("Tags of this block's resources, merged over the plan's tags."),
+            attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
+            attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
+            attr(
+                "appliance",
+                Type::Ref(&["compute"]),
+                false,
+                Some("none"),
+                "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
+            ),
+            FORWARDED_TRAFFIC,
+            $($extra,)*
+        ]
+    };
+}
+
+const FORWARDED_TRAFFIC: AttrSchema = attr(
+    "forwarded_traffic",
+    Type::Boolean,
+    false,
+    Some("true"),
+    "Whether this network's side of each of its peerings allows forwarded traffic (`allowForwardedTraffic`).",
+);
+
+const GATEWAY_TRANSIT: AttrSchema = attr(
+    "gateway_transit",
+    Type::Boolean,
+    false,
+    Some("true with a `vpn_gateway` or `er_gateway`"),
+    "Whether the hub's side of its spoke peerings allows gateway transit and its spokes use the hub's gateways.",
+);
+
+const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = network_attributes!(GATEWAY_TRANSIT);
+const NETWORK_ATTRIBUTES_VNET: &[AttrSchema] = network_attributes!();
 
 pub const HUB: KindSchema = KindSchema {
     kind: "hub",
@@ -96,6 +122,7 @@ pub const SPOKE: KindSchema = KindSchema {
         attrs::tags("Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
         attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the hub."),
+        FORWARDED_TRAFFIC,
     ],
     children: &["subnet"],
     unique: false,
@@ -116,7 +143,7 @@ pub const VNET: KindSchema = KindSchema {
     doc: "A standalone virtual network: a hub's attributes, peered with nothing but the networks its `peer` names.",
     naming: Naming::Named,
     positional: &[],
-    attributes: NETWORK_ATTRIBUTES_HUB,
+    attributes: NETWORK_ATTRIBUTES_VNET,
     children: &["subnet"],
     unique: false,
 };
@@ -164,15 +191,16 @@ pub fn lower_peerings(lw: &mut Lowering) {
         if node.is("spoke") {
             if let Some(hub) = node.reference("hub") {
                 let gateways = crate::blocks::gateway::gateways(lw, hub);
-                if gateways.is_empty() {
-                    peering(lw, id, id, hub, &[]);
-                    peering(lw, id, hub, id, &[]);
+                let allow_transit = gateway_transit(lw.model.node(hub), !gateways.is_empty());
+                if gateways.is_empty() || !allow_transit {
+                    peering(lw, id, id, hub, Transit::None, &[]);
+                    peering(lw, id, hub, id, if allow_transit { Transit::Allow } else { Transit::None }, &[]);
                 } else {
                     // Gateway transit: the spoke's side uses the hub's gateways, which
                     // Azure allows once they exist and the hub's side allows it.
-                    let hub_side = peering(lw, id, hub, id, &gateways);
+                    let hub_side = peering(lw, id, hub, id, Transit::Allow, &gateways);
                     let waits: Vec<ResourceId> = gateways.iter().copied().chain(hub_side).collect();
-                    peering(lw, id, id, hub, &waits);
+                    peering(lw, id, id, hub, Transit::UseRemote, &waits);
                 }
                 done.insert(pair(id, hub));
             }
@@ -182,8 +210,8 @@ pub fn lower_peerings(lw: &mut Lowering) {
             if remote == id || done.contains(&pair(id, remote)) || implicit_pair(lw.model, id, remote) {
                 continue;
             }
-            peering(lw, id, id, remote, &[]);
-            peering(lw, id, remote, id, &[]);
+            peering(lw, id, id, remote, Transit::None, &[]);
+            peering(lw, id, remote, id, Transit::None, &[]);
             done.insert(pair(id, remote));
         }
     }
@@ -305,28 +333,46 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
     Prop::Object(properties)
 }
 
+/// A hub's `gateway_transit`: written, else whether it has gateways.
+fn gateway_transit(hub: &crate::model::Node, has_gateways: bool) -> bool {
+    match hub.get("gateway_transit").map(|a| &a.value) {
+        Some(Typed::Bool(written)) => *written,
+        _ => has_gateways,
+    }
+}
+
+/// The gateway transit of one side of a peering.
+#[derive(Clone, Copy, PartialEq)]
+enum Transit {
+    None,
+    /// The hub's side: `allowGatewayTransit`.
+    Allow,
+    /// The spoke's side: `useRemoteGateways`.
+    UseRemote,
+}
+
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `origin`'s `hub = ...` or `peer = [...]`. With a hub's `gateways`, the hub's
-/// side allows gateway transit and the spoke's (`origin`'s) uses them, after
-/// `gateways` (which then also holds the hub's side).
-fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, gateways: &[ResourceId]) -> Option<ResourceId> {
+/// `origin`'s `hub = ...` or `peer = [...]`, with `transit` on this side; after
+/// `waits` (a hub's gateways, and for the spoke's side the hub's side too).
+/// Forwarded traffic is allowed unless `local` says `forwarded_traffic = false`.
+fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, transit: Transit, waits: &[ResourceId]) -> Option<ResourceId> {
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
-    let transit = !gateways.is_empty();
+    let forwarded = !matches!(lw.model.node(local).get("forwarded_traffic").map(|a| &a.value), Some(Typed::Bool(false)));
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan[local_vnet].name[0].clone();
     let rg = lw.plan[local_vnet].resource_group.clone();
     let properties = Prop::object([
         ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
         ("allowVirtualNetworkAccess", Prop::Bool(true)),
-        ("allowForwardedTraffic", Prop::Bool(true)),
-        ("allowGatewayTransit", Prop::Bool(transit && local != origin)),
-        ("useRemoteGateways", Prop::Bool(transit && local == origin)),
+        ("allowForwardedTraffic", Prop::Bool(forwarded)),
+        ("allowGatewayTransit", Prop::Bool(transit == Transit::Allow)),
+        ("useRemoteGateways", Prop::Bool(transit == Transit::UseRemote)),
     ]);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), origin);
     resource.parent = Some(local_vnet);
     resource.properties = properties;
-    resource.depends_on = [local_vnet, remote_vnet].into_iter().chain(gateways.iter().copied()).collect();
+    resource.depends_on = [local_vnet, remote_vnet].into_iter().chain(waits.iter().copied()).collect();
     let peering = lw.push(resource);
     lw.after_last_on(local_vnet, peering);
     Some(peering)
@@ -463,5 +509,35 @@ mod tests {
         );
         let codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.code).collect();
         assert_eq!(codes, ["ASH255"]);
+    }
+    #[test]
+    fn forwarded_traffic_and_gateway_transit_set_each_side_of_a_peering() {
+        let props = |plan: &AzurePlan, name: &[&str]| {
+            let (_, peering) = find(plan, name);
+            let Prop::Object(p) = &peering.properties else { panic!("properties are an object") };
+            ["allowForwardedTraffic", "allowGatewayTransit", "useRemoteGateways"].map(|k| p[k].clone())
+        };
+        let (t, f) = (Prop::Bool(true), Prop::Bool(false));
+        let gateway = " subnet GatewaySubnet 10.0.255.0/27\n vpn_gateway {\n  sku = VpnGw1AZ\n }\n";
+        let text = |hub_extra: &str, spoke_extra: &str, gateway: &str| {
+            format!(
+                "settings {{ location = uksouth }}\nhub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n{hub_extra}{gateway}}}\nspoke app1 {{\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/16]\n{spoke_extra}}}\n"
+            )
+        };
+        // Absent: forwarded traffic both ways, transit derived from the gateway.
+        let plan = lower(&text("", "", gateway));
+        assert_eq!(props(&plan, &["core", "core-to-app1"]), [t.clone(), t.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t.clone(), f.clone(), t.clone()]);
+        // Switched off: each side as its own network writes it, and the spoke no
+        // longer waits for the hub's gateway.
+        let plan = lower(&text(" gateway_transit = false\n", " forwarded_traffic = false\n", gateway));
+        assert_eq!(props(&plan, &["core", "core-to-app1"]), [t.clone(), f.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [f.clone(), f.clone(), f.clone()]);
+        let (vpn, _) = plan.resources_with_ids().find(|(_, r)| r.resource_type.ends_with("virtualNetworkGateways")).expect("a gateway");
+        assert!(!find(&plan, &["app1", "app1-to-core"]).1.depends_on.contains(&vpn));
+        // A hub without gateways may still allow transit on its side; its spokes have nothing to use.
+        let plan = lower(&text(" gateway_transit = true\n forwarded_traffic = false\n", "", ""));
+        assert_eq!(props(&plan, &["core", "core-to-app1"]), [f.clone(), t.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t, f.clone(), f]);
     }
 }
