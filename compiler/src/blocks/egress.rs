@@ -45,9 +45,12 @@ pub enum WayOut {
     /// A default route to an address where the plan deploys nothing ashlar
     /// knows to forward: an appliance outside the plan, taken on trust.
     Address(IpAddr),
-    /// The frontend of the machines' public load balancer (its load-balancing
-    /// rules translate their outbound connections: `disableOutboundSnat` is
-    /// left false).
+    /// The frontend of the machines' public load balancer: ashlar leaves its
+    /// rules' `disableOutboundSnat` false, and that property "configures SNAT
+    /// for the VMs in the backend pool to use the publicIP address specified in
+    /// the frontend of the load balancing rule" (Microsoft's reference of
+    /// `LoadBalancingRule.DisableOutboundSnat`,
+    /// <https://learn.microsoft.com/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.disableoutboundsnat>).
     PublicLoadBalancer,
     /// Not known: the subnet's spoke names no hub that resolves, which is
     /// reported on its own.

@@ -34,6 +34,19 @@ pub struct Context<'a> {
     /// The date checks count from, and where it came from: read once by
     /// [`crate::analyze`] and handed to every check, on whatever thread it runs.
     pub today: (crate::calendar::Date, crate::calendar::TodaySource),
+    /// Each subnet's way out to the Internet, worked out once for the checks that ask.
+    egress: std::sync::OnceLock<crate::blocks::egress::Egress<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(model: &'a Model, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Context<'a> {
+        Context { model, today, egress: std::sync::OnceLock::new() }
+    }
+
+    /// The plan's ways out to the Internet ([`crate::blocks::egress`]), found on first use.
+    pub fn egress(&self) -> &crate::blocks::egress::Egress<'a> {
+        self.egress.get_or_init(|| crate::blocks::egress::Egress::new(self.model))
+    }
 }
 
 /// A check: its code and the function that runs it.
@@ -184,7 +197,7 @@ pub const CHECKS: &[Check] = &[
 
 /// Runs every check over a model, on `today`.
 pub fn run(model: &Model, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Vec<Diagnostic> {
-    let context = Context { model, today };
+    let context = Context::new(model, today);
     let run_one = |check: &Check| {
         let mut found = Vec::new();
         (check.run)(&context, &mut found);
@@ -197,7 +210,7 @@ pub fn run(model: &Model, today: (crate::calendar::Date, crate::calendar::TodayS
 
 /// Runs every check of the resources over a lowered plan, on `today`.
 pub fn run_plan(model: &Model, plan: &AzurePlan, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Vec<Diagnostic> {
-    let context = Context { model, today };
+    let context = Context::new(model, today);
     let mut found = Vec::new();
     for check in PLAN_CHECKS {
         (check.run)(&context, plan, &mut found);

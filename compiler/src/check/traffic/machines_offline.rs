@@ -1,5 +1,4 @@
 use crate::blocks::compute::{self, Os};
-use crate::blocks::egress::Egress;
 use crate::blocks::updates::groups_of;
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -50,7 +49,7 @@ pub const CHECK: Check = Check { code: &MACHINES_OFFLINE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    let egress = Egress::new(model);
+    let egress = cx.egress();
     let appliances: Vec<(NodeId, NodeId)> =
         model.of_kind("hub").filter_map(|(hub, node)| node.reference("appliance").map(|appliance| (appliance, hub))).collect();
     for (block, node) in model.of_kind("compute").chain(model.of_kind("scale_set")) {

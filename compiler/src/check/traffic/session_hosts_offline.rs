@@ -1,4 +1,3 @@
-use crate::blocks::egress::Egress;
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -47,7 +46,7 @@ pub const CHECK: Check = Check { code: &SESSION_HOSTS_OFFLINE, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    let egress = Egress::new(model);
+    let egress = cx.egress();
     for (pool, node) in model.of_kind("desktop_pool") {
         let (Some(Err(none)), Some(attr), Some(subnet)) = (egress.of_machines(pool), node.get(attrs::SUBNET), node.reference(attrs::SUBNET)) else {
             continue;
