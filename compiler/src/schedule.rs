@@ -231,9 +231,10 @@ impl Schedule {
     }
 
     /// The Windows time zone ID Azure gets: the table's spelling of the one
-    /// written, or the text as written when the table lacks it.
+    /// written, the one an IANA name stands for, or the text as written when
+    /// the table lacks it (ASH601 reports it).
     pub fn time_zone_id(&self) -> String {
         let written = self.time_zone_text();
-        crate::timezones::find(written).map_or_else(|| written.to_string(), |z| z.id.to_string())
+        crate::timezones::find(written).or_else(|| crate::timezones::for_iana(written)).map_or_else(|| written.to_string(), |z| z.id.to_string())
     }
 }

@@ -224,6 +224,16 @@ pub fn find(id: &str) -> Option<&'static TimeZone> {
     TIME_ZONES.iter().find(|z| z.id.eq_ignore_ascii_case(id))
 }
 
+/// The Windows zone an IANA name stands for (`Europe/London`): the zones of
+/// the table and the aliases written `Area/City`, never an abbreviation such
+/// as `PST`, which names no single zone.
+pub fn for_iana(name: &str) -> Option<&'static TimeZone> {
+    if !name.contains('/') {
+        return None;
+    }
+    windows_id_for(name)
+}
+
 /// The Windows zone another name stands for: `Europe/London`, `PST`.
 pub fn windows_id_for(name: &str) -> Option<&'static TimeZone> {
     let id = TIME_ZONES

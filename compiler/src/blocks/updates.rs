@@ -85,6 +85,7 @@ pub const REBOOT: &[(&str, &str)] = &[("if_required", "IfRequired"), ("never", "
 const OS_TYPE: Type = Type::Word(OS);
 const CLASSIFICATION: Type = Type::Word(CLASSIFICATIONS);
 const STRING: Type = Type::String;
+const REGION: Type = Type::Region;
 
 pub const UPDATE_GROUP: KindSchema = KindSchema {
     kind: "update_group",
@@ -109,6 +110,20 @@ pub const UPDATE_GROUP: KindSchema = KindSchema {
         attr("packages_exclude", Type::List(&STRING), false, Some("none"), "Linux: package name masks never to install."),
         attr("reboot", Type::Word(&["if_required", "never", "always"]), false, Some("if_required"), "Whether machines restart after installing: `if_required`, `never` or `always`."),
         attr("os", Type::List(&OS_TYPE), false, Some("[windows, linux]"), "The operating systems of the machines the group patches."),
+        attr(
+            "regions",
+            Type::List(&REGION),
+            false,
+            Some("every region"),
+            "The regions of the machines the group patches: its dynamic scope leaves out a machine in any other.",
+        ),
+        attr(
+            "resource_groups",
+            Type::List(&STRING),
+            false,
+            Some("every resource group"),
+            "The resource groups of the machines the group patches: its dynamic scope leaves out a machine in any other.",
+        ),
         attrs::tags("Tags of the maintenance configuration, merged over the plan's tags."),
     ],
     children: &[],
@@ -535,6 +550,35 @@ pub fn os_of(node: &Node) -> (bool, bool) {
     (words.contains(&"windows"), words.contains(&"linux"))
 }
 
+/// Where a group's dynamic scope looks for machines, beyond its tag and
+/// operating systems: `None` for every region, or every resource group.
+pub struct Scope {
+    pub regions: Option<Vec<String>>,
+    pub resource_groups: Option<Vec<String>>,
+}
+
+impl Scope {
+    pub fn of(group: &Node) -> Scope {
+        let regions = group
+            .get("regions")
+            .map(|_| group.list("regions").iter().filter_map(|i| if let Typed::Word(w) = &i.value { Some(w.clone()) } else { None }).collect());
+        let resource_groups = group.get("resource_groups").map(|_| strings(group, "resource_groups"));
+        Scope { regions, resource_groups }
+    }
+
+    /// Whether a machine in `region` is inside the scope; Azure writes
+    /// regions in lower case, as ashlar checks they are.
+    pub fn has_region(&self, region: &str) -> bool {
+        self.regions.as_ref().is_none_or(|all| all.iter().any(|r| r.eq_ignore_ascii_case(region)))
+    }
+
+    /// Whether a machine in `resource_group` is inside the scope: resource
+    /// group names are case-insensitive.
+    pub fn has_resource_group(&self, resource_group: &str) -> bool {
+        self.resource_groups.as_ref().is_none_or(|all| all.iter().any(|g| g.eq_ignore_ascii_case(resource_group)))
+    }
+}
+
 /// The classification words of a group: written, or the default.
 pub fn classifications(node: &Node) -> Vec<String> {
     if node.get("classifications").is_none() {
@@ -692,11 +736,18 @@ pub fn lower_update_groups(lw: &mut Lowering) {
         let os_types: Vec<Prop> = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| Prop::str(os)).collect();
         let mut tags = Object::new();
         tags.insert(TAG.into(), Prop::Array(vec![Prop::str(node.name())]));
-        let filter = Prop::object([
-            ("resourceTypes", Prop::Array(vec![Prop::str(VIRTUAL_MACHINES)])),
-            ("osTypes", Prop::Array(os_types)),
-            ("tagSettings", Prop::object([("tags", Prop::Object(tags)), ("filterOperator", Prop::str("All"))])),
-        ]);
+        let mut filter = Object::new();
+        filter.insert("resourceTypes".into(), Prop::Array(vec![Prop::str(VIRTUAL_MACHINES)]));
+        let scope = Scope::of(node);
+        if let Some(regions) = scope.regions {
+            filter.insert("locations".into(), Prop::Array(regions.into_iter().map(Prop::Str).collect()));
+        }
+        if let Some(groups) = scope.resource_groups {
+            filter.insert("resourceGroups".into(), Prop::Array(groups.into_iter().map(Prop::Str).collect()));
+        }
+        filter.insert("osTypes".into(), Prop::Array(os_types));
+        filter.insert("tagSettings".into(), Prop::object([("tags", Prop::Object(tags)), ("filterOperator", Prop::str("All"))]));
+        let filter = Prop::Object(filter);
         // No resource group, and "create subscription-level dynamic scope
         // assignments with an empty location" (learn: update-manager/manage-dynamic-scoping).
         let mut resource = Resource::new(
@@ -820,7 +871,7 @@ mod tests {
         use crate::check::test_support::{linux, machines, windows};
         let text = machines(&format!(
             "update_group patch {{\n resource_group = \"rg-updates\"\n monthly second tuesday offset 2 at 22:00 for 3h55m timezone \"w. europe standard time\"\n os = [windows]\n starts = \"2026-12-01\"\n expires = \"2099-12-31\"\n classifications = [security, definition]\n kb_include = [\"KB5034441\"]\n reboot = never\n}}\n\
-             update_group nightly {{\n resource_group = \"rg-updates\"\n daily at 01:00 for 2h\n}}\n{}{}",
+             update_group nightly {{\n resource_group = \"rg-updates\"\n daily at 01:00 for 2h timezone \"Europe/Amsterdam\"\n regions = [uksouth, westeurope]\n resource_groups = [\"rg-app\"]\n}}\n{}{}",
             windows("compute", "iis", "updates = patch"),
             linux("compute", "api", "")
         ));
@@ -865,6 +916,20 @@ mod tests {
         );
         let nightly = plan.resources.iter().find(|r| r.name == ["nightly"]).unwrap();
         assert_eq!(json(&nightly.properties)["maintenanceWindow"]["startDateTime"], "2026-01-01 01:00");
+        // An IANA name is written as the Windows ID Azure takes.
+        assert_eq!(json(&nightly.properties)["maintenanceWindow"]["timeZone"], "W. Europe Standard Time");
+        // Its scope filters by regions and resource groups too.
+        let scope = plan.subscription_resources.iter().find(|r| r.name == ["nightly"]).unwrap();
+        assert_eq!(
+            json(&scope.properties)["filter"],
+            serde_json::json!({
+                "resourceTypes": ["Microsoft.Compute/virtualMachines"],
+                "locations": ["uksouth", "westeurope"],
+                "resourceGroups": ["rg-app"],
+                "osTypes": ["Windows", "Linux"],
+                "tagSettings": { "tags": { "ashlar-update-group": ["nightly"] }, "filterOperator": "All" },
+            })
+        );
         assert_eq!(
             json(&nightly.properties)["installPatches"]["linuxParameters"],
             serde_json::json!({ "classificationsToInclude": ["Critical", "Security"] })

@@ -172,6 +172,7 @@ pub const CHECKS: &[Check] = &[
     updates::update_scale_set::CHECK,
     updates::shared_update_window::CHECK,
     updates::update_group_os::CHECK,
+    updates::update_group_scope::CHECK,
     backup::backup_retention::CHECK,
     backup::backup_instant_restore::CHECK,
     backup::backup_weekly_days::CHECK,

@@ -7,7 +7,7 @@
 
 use crate::blocks::compute::machine_names;
 use crate::blocks::naming::Names;
-use crate::blocks::updates::{date, group_of_machine, machines_of, os_of, schedule, start, TAG};
+use crate::blocks::updates::{date, group_of_machine, machines_of, os_of, schedule, start, Scope, TAG};
 use crate::calendar::Date;
 use crate::model::Model;
 use crate::schema::attrs;
@@ -40,6 +40,10 @@ pub struct UpdateGroupPlan {
     pub expires: Option<String>,
     /// `Windows`, `Linux`.
     pub os: Vec<String>,
+    /// The regions its dynamic scope is limited to; none when every region.
+    pub regions: Option<Vec<String>>,
+    /// The resource groups its dynamic scope is limited to; none when every one.
+    pub resource_groups: Option<Vec<String>>,
     /// The next openings, `YYYY-MM-DD HH:MM` in the window's time zone.
     pub next: Vec<String>,
     /// The machine blocks in the group, each with its virtual machines:
@@ -57,6 +61,7 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
         let (windows, linux) = os_of(node);
         let os = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| os.to_string()).collect();
         let expires = date(node, "expires");
+        let scope = Scope::of(node);
         let at = schedule.at_text();
         let next = schedule.recurrence.occurrences(start(node), expires, from, NEXT).iter().map(|d| format!("{d} {at}")).collect();
         groups.push(UpdateGroupPlan {
@@ -68,6 +73,8 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
             starts: start(node).to_string(),
             expires: expires.map(|e| e.to_string()),
             os,
+            regions: scope.regions,
+            resource_groups: scope.resource_groups,
             next,
             machines: machines_of(model, id)
                 .into_iter()
@@ -103,6 +110,13 @@ pub fn render(plan: &UpdatePlan, source: &str) -> String {
     for group in &plan.groups {
         out.push_str(&format!("  update_group {} ({}, {})\n", group.name, group.azure_name, group.resource_group));
         out.push_str(&format!("    {}, {}; {}\n", group.window, group.time_zone, group.os.join(" and ")));
+        let limits: Vec<String> = [("regions", &group.regions), ("resource groups", &group.resource_groups)]
+            .into_iter()
+            .filter_map(|(what, only)| only.as_ref().map(|only| format!("{what} {}", only.join(", "))))
+            .collect();
+        if !limits.is_empty() {
+            out.push_str(&format!("    only machines in {}\n", limits.join("; ")));
+        }
         let expires = group.expires.as_ref().map_or("never expires".to_string(), |e| format!("expires {e}"));
         out.push_str(&format!("    starts {}, {expires}\n", group.starts));
         // With the weekday: `Sun 2026-12-06 02:00`.
@@ -130,7 +144,7 @@ mod tests {
     #[test]
     fn the_calendar_counts_from_the_day_given() {
         let text = "settings { location = uksouth }\n\
-            update_group sunday_early {\n  resource_group = \"rg-updates\"\n  weekly sunday at 02:00 for 3h timezone \"gmt standard time\"\n  starts = \"2026-12-01\"\n}\n\
+            update_group sunday_early {\n  resource_group = \"rg-updates\"\n  weekly sunday at 02:00 for 3h timezone \"Europe/London\"\n  starts = \"2026-12-01\"\n  regions = [uksouth]\n  resource_groups = [\"rg-app\", \"rg-web\"]\n}\n\
             update_group patch_tuesday {\n  resource_group = \"rg-updates\"\n  monthly second tuesday offset 2 at 22:00 for 3h55m\n  os = [windows]\n  expires = \"2027-01-31\"\n}\n";
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
         let from = Date::parse("2026-12-07").unwrap();
@@ -140,6 +154,7 @@ mod tests {
             "UPDATE WINDOWS, next 3 from 2026-12-07 (fixed)\n\
              \x20 update_group sunday_early (sunday_early, rg-updates)\n\
              \x20   every Sunday, 02:00 to 05:00 (3h), GMT Standard Time; Windows and Linux\n\
+             \x20   only machines in regions uksouth; resource groups rg-app, rg-web\n\
              \x20   starts 2026-12-01, never expires\n\
              \x20   next: Sun 2026-12-13 02:00, Sun 2026-12-20 02:00, Sun 2026-12-27 02:00\n\
              \x20   machines: none in this plan; any machine tagged `ashlar-update-group: sunday_early` joins\n\

@@ -166,6 +166,12 @@ resource assign_build_agents 'Microsoft.Maintenance/configurationAssignments@202
       resourceTypes: [
         'Microsoft.Compute/virtualMachines'
       ]
+      locations: [
+        'uksouth'
+      ]
+      resourceGroups: [
+        'rg-build'
+      ]
       osTypes: [
         'Windows'
         'Linux'

@@ -9,8 +9,10 @@ declare_codes! {
     /// Checks the time zone of an update group's window against the Windows
     /// time zone IDs, which Azure's maintenance configurations take: `UTC`,
     /// `GMT Standard Time`, `W. Europe Standard Time`, `Pacific Standard Time`.
-    /// An IANA name such as `Europe/London` gets the Windows ID it stands for;
-    /// a misspelt ID gets the closest one.
+    /// An IANA name such as `Europe/London` is accepted and written as the
+    /// Windows ID it stands for (CLDR's mapping); an abbreviation such as
+    /// `PST` gets the ID it most likely means, and a misspelt ID the closest
+    /// one.
     ///
     /// ## Why it matters
     /// Azure refuses a maintenance configuration whose time zone it does not
@@ -38,7 +40,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, _) in model.of_kind("update_group") {
         let Some(schedule) = schedule(model, id) else { continue };
         let Some((written, span)) = &schedule.time_zone else { continue };
-        if crate::timezones::find(written).is_some() {
+        if crate::timezones::find(written).is_some() || crate::timezones::for_iana(written).is_some() {
             continue;
         }
         let help = if let Some(zone) = windows_id_for(written) {
@@ -78,10 +80,17 @@ mod tests {
     }
 
     #[test]
+    fn iana_names_pass() {
+        for ok in ["Europe/London", "europe/amsterdam", "America/Argentina/Buenos_Aires", "Etc/GMT"] {
+            assert!(help(ok).is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
     fn others_get_the_windows_id_they_mean() {
         assert_eq!(
-            help("Europe/London"),
-            ["Azure takes Windows time zone IDs: write \"GMT Standard Time\", (UTC+00:00) Dublin, Edinburgh, Lisbon, London"]
+            help("Europe/Nowhere"),
+            ["write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them"]
         );
         assert_eq!(help("PST"), ["Azure takes Windows time zone IDs: write \"Pacific Standard Time\", (UTC-08:00) Pacific Time (US & Canada)"]);
         assert_eq!(
