@@ -188,6 +188,12 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
         Type::Boolean => ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "boolean".into() }).collect(),
         Type::Word(words) => words.iter().map(|w| Completion { label: (*w).into(), detail: ty.describe() }).collect(),
         Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),
+        Type::OwnOrRef(kinds) => {
+            let mut own: Vec<Completion> =
+                ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "one of its own, or none".into() }).collect();
+            own.extend(values(analysis, &Type::Ref(kinds)));
+            own
+        }
         Type::Ref(kinds) => model
             .nodes_with_ids()
             .filter(|(_, n)| kinds.is_empty() || kinds.contains(&n.kind.kind))

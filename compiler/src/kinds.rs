@@ -64,6 +64,8 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::compute::OS_DISK,
     &blocks::compute::DATA_DISK,
     &blocks::compute::LOAD_BALANCER,
+    &blocks::placement::AVAILABILITY_SET_KIND,
+    &blocks::placement::PROXIMITY_PLACEMENT_GROUP_KIND,
     &blocks::scale_set::SCALE_SET,
     &blocks::scale_set::CAPACITY,
     &blocks::scale_set::AUTOSCALE,

@@ -448,7 +448,8 @@ impl Resolver<'_> {
                 }
             }
             (Type::Name, ValueKind::Path(p)) if p.len() == 1 => Some(Typed::Word(p[0].name.clone())),
-            (Type::Ref(kinds), ValueKind::Path(path)) => self.reference(kinds, path, span),
+            (Type::Ref(kinds) | Type::OwnOrRef(kinds), ValueKind::Path(path)) => self.reference(kinds, path, span),
+            (Type::OwnOrRef(_), ValueKind::Bool(b)) => Some(Typed::Bool(*b)),
             (Type::Secret, ValueKind::Call(name, args)) if name.name == "secret" => match args.as_slice() {
                 [ast::Value { kind: ValueKind::Path(vault), span: vault_span }, ast::Value { kind: ValueKind::Str(secret), .. }] => {
                     let Typed::Ref(vault) = self.reference(&["key_vault"], vault, *vault_span)? else { return None };

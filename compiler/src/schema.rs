@@ -29,6 +29,10 @@ pub enum Type {
     Name,
     /// A reference to a block of one of these kinds; `&[]` means any named block.
     Ref(&'static [&'static str]),
+    /// `true` for one of the block's own, `false` for none, or a reference to
+    /// a shared block of one of these kinds (`availability_set = true` or
+    /// `availability_set = sql`).
+    OwnOrRef(&'static [&'static str]),
     List(&'static Type),
     /// One value, or a list of them (`updates = a` or `updates = [a, b]`);
     /// typed as a list either way.
@@ -59,6 +63,7 @@ impl Type {
             Type::Word(words) => format!("one of {}", words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
             Type::Ref([]) => "a reference to a block".into(),
             Type::Ref(kinds) => format!("a reference to a {}", kinds.join(" or ")),
+            Type::OwnOrRef(kinds) => format!("`true`, `false`, or a reference to a {}", kinds.join(" or ")),
             Type::List(inner) => format!("a list, each {}", inner.describe()),
             Type::OneOrList(inner) => format!("{}, or a list of them", inner.describe()),
             Type::Secret => "a secret: `secret(VAULT, \"NAME\")`".into(),
@@ -182,6 +187,8 @@ pub const TOP_LEVEL: &[&str] = &[
     "gallery",
     "image",
     "compute",
+    "availability_set",
+    "proximity_placement_group",
     "scale_set",
     "backup_policy",
     "desktop_pool",

@@ -16,8 +16,8 @@ use std::net::{IpAddr, Ipv4Addr};
 pub const VIRTUAL_MACHINE: &str = "Microsoft.Compute/virtualMachines";
 const EXTENSION: &str = "Microsoft.Compute/virtualMachines/extensions";
 const NETWORK_INTERFACE: &str = "Microsoft.Network/networkInterfaces";
-const AVAILABILITY_SET: &str = "Microsoft.Compute/availabilitySets";
-const PROXIMITY_PLACEMENT_GROUP: &str = "Microsoft.Compute/proximityPlacementGroups";
+pub(crate) const AVAILABILITY_SET: &str = "Microsoft.Compute/availabilitySets";
+pub(crate) const PROXIMITY_PLACEMENT_GROUP: &str = "Microsoft.Compute/proximityPlacementGroups";
 const LOAD_BALANCER_TYPE: &str = "Microsoft.Network/loadBalancers";
 const PUBLIC_IP: &str = "Microsoft.Network/publicIPAddresses";
 
@@ -40,7 +40,7 @@ macro_rules! machine_attributes {
             attr("image", Type::Ref(&["marketplace_image", "image"]), true, None, "The image the machines start from: a `marketplace_image`, such as `ubuntu_2404` or `windows_2022` from `std.images`, or a gallery `image` of the plan."),
             attr("size", Type::Name, true, None, "The VM size, such as `Standard_D2s_v5`."),
             attr("zones", Type::List(&$crate::blocks::compute::ZONE), false, Some("none"), "Availability zones, 1 to 3, the machines are spread over in turn."),
-            attr("proximity_placement_group", Type::Boolean, false, Some("false"), "Whether to put the machines in a proximity placement group of their own, close together in one datacenter."),
+            attr("proximity_placement_group", Type::OwnOrRef(&["proximity_placement_group"]), false, Some("false"), "`true` puts the machines in a proximity placement group of their own, close together in one datacenter; the name of a `proximity_placement_group` block puts them in that one, with the other machines that name it."),
             attr("admin_user", Type::String, false, Some("\"azureadmin\""), "The administrator's user name."),
             attr("admin", Type::Secret, false, Some("none"), "The administrator's password: `secret(VAULT, \"NAME\")`. Windows needs one; on Linux it also allows password login."),
             attr("ssh_key", Type::String, false, Some("none"), "Linux: the administrator's SSH public key, such as `file(\"keys/id_ed25519.pub\")`."),
@@ -76,10 +76,10 @@ pub const COMPUTE: KindSchema = KindSchema {
         ),
         attr(
             "availability_set",
-            Type::Boolean,
+            Type::OwnOrRef(&["availability_set"]),
             false,
             Some("false"),
-            "Whether to put the machines in an availability set of their own (2 fault domains, 5 update domains); not with `zones`."
+            "`true` puts the machines in an availability set of their own (2 fault domains, 5 update domains); the name of an `availability_set` block puts them in that one, with the machines of the other blocks that name it; not with `zones`."
         ),
         attr("ip", Type::Word(&["dynamic"]), false, Some("dynamic"), "`dynamic`: Azure gives each machine a free address of the subnet."),
         attr("ips", Type::List(&IP), false, Some("none"), "Static private addresses, one per machine, in the subnet."),
@@ -760,12 +760,14 @@ pub fn script_extension(model: &Model, block: NodeId) -> Option<(&'static str, P
     ))
 }
 
-/// A machine block's proximity placement group, when it asks for one: in the
-/// block's one zone, if it names one.
+/// A machine block's proximity placement group, when it is in one: a shared
+/// one it names (or its shared availability set is in), lowered before, or
+/// one of its own, in the block's one zone if it names one.
 pub fn proximity_placement_group(lw: &mut Lowering, place: &Place) -> Option<ResourceId> {
     let node = lw.model.node(place.block);
-    if !flag(node, "proximity_placement_group") {
-        return None;
+    match crate::blocks::placement::placement_group_of(lw.model, place.block)? {
+        crate::blocks::placement::PlacementGroup::Shared(group) => return lw.primary.get(&group).copied(),
+        crate::blocks::placement::PlacementGroup::Own(_) => {}
     }
     let mut ppg = place.resource(format!("ppg_{}", node.name()), PROXIMITY_PLACEMENT_GROUP, lw.names.proximity_placement_group(place.block));
     if let [zone] = place.zones.as_slice() {
@@ -792,19 +794,18 @@ fn compute(lw: &mut Lowering, block: NodeId) {
     let symbol = node.name().to_string();
 
     let ppg = proximity_placement_group(lw, &place);
-    let avset = flag(node, "availability_set").then(|| {
-        let mut avset = place.resource(format!("avail_{symbol}"), AVAILABILITY_SET, lw.names.availability_set(block));
-        avset.top.insert("sku".into(), Prop::object([("name", Prop::str("Aligned"))]));
-        let mut properties = Object::new();
-        properties.insert("platformFaultDomainCount".into(), Prop::Int(2));
-        properties.insert("platformUpdateDomainCount".into(), Prop::Int(5));
-        if let Some(ppg) = ppg {
-            properties.insert("proximityPlacementGroup".into(), Prop::object([("id", Prop::Id(ppg))]));
-            avset.depends_on.push(ppg);
+    let avset = match node.get("availability_set").map(|a| &a.value) {
+        // A shared set, lowered before the machines.
+        Some(Typed::Ref(set)) => lw.primary.get(set).copied(),
+        Some(Typed::Bool(true)) => {
+            let mut avset = place.resource(format!("avail_{symbol}"), AVAILABILITY_SET, lw.names.availability_set(block));
+            avset.top.insert("sku".into(), Prop::object([("name", Prop::str("Aligned"))]));
+            avset.properties = crate::blocks::placement::availability_set_properties(ppg);
+            avset.depends_on.extend(ppg);
+            Some(lw.push(avset))
         }
-        avset.properties = Prop::Object(properties);
-        lw.push(avset)
-    });
+        _ => None,
+    };
     let balancer = lower_load_balancer(lw, &place);
     let ips = static_ips(node);
     let extension = script_extension(model, block);

@@ -16,6 +16,7 @@ pub mod naming;
 pub mod nat;
 pub mod network;
 pub mod phrase;
+pub mod placement;
 pub mod policies;
 pub mod private_dns;
 pub mod routing;
@@ -62,6 +63,7 @@ pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnosti
     images::lower_images(&mut lowering);
     // Machines before private endpoints, so that endpoints can wait for the
     // static addresses of their subnet (see `order_static_addresses`).
+    placement::lower_placement(&mut lowering);
     compute::lower_compute(&mut lowering);
     scale_set::lower_scale_sets(&mut lowering);
     // Backup after the machines it protects.

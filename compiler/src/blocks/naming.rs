@@ -274,12 +274,12 @@ impl<'a> Names<'a> {
         self.compute_name("network_interface", machine, compute)
     }
 
-    /// The availability set of a `compute` block.
+    /// The availability set of a `compute` block, or a shared `availability_set` block.
     pub fn availability_set(&self, compute: NodeId) -> String {
         self.compute_name("availability_set", self.model.node(compute).name(), compute)
     }
 
-    /// The proximity placement group of a `compute` or `scale_set` block.
+    /// The proximity placement group of a `compute` or `scale_set` block, or a shared `proximity_placement_group` block.
     pub fn proximity_placement_group(&self, block: NodeId) -> String {
         self.compute_name("proximity_placement_group", self.model.node(block).name(), block)
     }

@@ -143,6 +143,7 @@ pub const CHECKS: &[Check] = &[
     machines::computer_name::CHECK,
     machines::admin_username::CHECK,
     machines::placement_conflict::CHECK,
+    machines::shared_placement::CHECK,
     machines::image_generation::CHECK,
     machines::accelerated_networking::CHECK,
     machines::size_limits::CHECK,

@@ -561,6 +561,11 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
         _ => {}
     }
     if let Some(attr) = node.get(name) {
+        // `availability_set = sql` puts the machines in a set as `= true` does:
+        // to a policy, both are `true`.
+        if let (Typed::Ref(_), Some(crate::schema::Type::OwnOrRef(_))) = (&attr.value, node.kind.attribute(name).map(|a| a.ty)) {
+            return Item::bare(Value::Bool(true));
+        }
         return typed(&attr.value, attr.span, model);
     }
     // Nested blocks: `subnets`, `sites`, `routes` by their plural; `firewall` by its kind.

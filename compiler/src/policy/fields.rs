@@ -206,7 +206,8 @@ pub fn of_schema(ty: &Type) -> Ty {
     match ty {
         Type::String => Ty::Str,
         Type::Integer { .. } => Ty::Int,
-        Type::Boolean => Ty::Bool,
+        // A shared block counts as `true`: the block has one (see `eval`).
+        Type::Boolean | Type::OwnOrRef(_) => Ty::Bool,
         Type::Prefix | Type::PrefixOrAuto => Ty::Prefix,
         Type::IpAddress => Ty::Ip,
         Type::Region => Ty::Region,

@@ -17,6 +17,7 @@ pub(super) mod placement_conflict;
 pub(super) mod rolling_upgrade_health;
 pub(super) mod scale_set_capacity;
 pub(super) mod script_command_length;
+pub(super) mod shared_placement;
 pub(super) mod size_limits;
 pub(super) mod ssh_public_key;
 pub(super) mod static_ip;

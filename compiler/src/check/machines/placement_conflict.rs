@@ -1,4 +1,5 @@
-use crate::blocks::compute::{distinct_zones, flag, machine_blocks, zones};
+use crate::blocks::compute::{distinct_zones, machine_blocks, zones};
+use crate::blocks::placement::{in_availability_set, placement_group_of, shared, PlacementGroup};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -6,15 +7,20 @@ use crate::diagnostic::Diagnostic;
 declare_codes! {
     /// ## What it does
     /// Reports placements of machines that Azure cannot honour together:
-    /// `zones` with `availability_set = true`, `proximity_placement_group =
-    /// true` with more than one zone, and a zone listed twice.
+    /// `zones` with an availability set (a block's own or a shared one), a
+    /// proximity placement group with machines in more than one zone, or in
+    /// another zone than the group's, a block in a shared availability set
+    /// naming another proximity placement group than the set's, and a zone
+    /// listed twice.
     ///
     /// ## Why it matters
     /// A virtual machine is in an availability zone or in an availability set,
     /// never both: Azure refuses it. A proximity placement group keeps its
     /// machines in one datacenter, which machines spread over several zones
-    /// cannot be in. A zone written twice puts more machines in it than the
-    /// list seems to say.
+    /// cannot be in; a group given a zone creates its machines in that zone
+    /// only. The machines of an availability set are in the set's proximity
+    /// placement group. A zone written twice puts more machines in it than
+    /// the list seems to say.
     ///
     /// ## Example
     /// ```ashlar
@@ -54,16 +60,54 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             seen.push(zone.value);
         }
+        // A block in a shared set that also names a group: the set's must be it.
+        if let (Some(set), Some(written)) = (shared(model, block, "availability_set"), node.get("proximity_placement_group")) {
+            let own = placement_group_of_written(model, block);
+            let set_group = shared(model, set, "proximity_placement_group");
+            if own.is_some() && own != set_group.map(PlacementGroup::Shared) {
+                let in_set = set_group.map_or("in no proximity placement group".to_string(), |g| format!("in {}", model.describe(g)));
+                out.push(
+                    Diagnostic::new(
+                        &PLACEMENT_CONFLICT,
+                        written.span,
+                        format!("{} joins {}, which is {in_set}, but names another proximity placement group", model.describe(block), model.describe(set)),
+                    )
+                    .with_help("the machines of an availability set are in the set's proximity placement group: remove `proximity_placement_group` here, or give the set this one"),
+                );
+            }
+        }
         let Some(zones_attr) = node.get("zones").filter(|_| !written.is_empty()) else { continue };
-        if let (true, Some(avset)) = (flag(node, "availability_set"), node.get("availability_set")) {
+        if let (true, Some(avset)) = (in_availability_set(node), node.get("availability_set")) {
             out.push(
                 Diagnostic::new(&PLACEMENT_CONFLICT, avset.span, format!("{} has both `zones` and an availability set", model.describe(block)))
                     .with_label(zones_attr.span, "the zones are here")
                     .with_help("a machine is in a zone or in an availability set, never both: keep `zones` to spread the machines over datacenters, or remove them for the availability set"),
             );
+            continue;
         }
         let distinct = distinct_zones(node);
-        if let (true, Some(ppg), true) = (flag(node, "proximity_placement_group"), node.get("proximity_placement_group"), distinct.len() > 1) {
+        let group = placement_group_of(model, block);
+        // A shared group given a zone: the machines must be in it.
+        if let Some(PlacementGroup::Shared(shared_group)) = group {
+            if let [zone] = crate::blocks::placement::zones(model.node(shared_group)).as_slice() {
+                if let Some(other) = distinct.iter().find(|z| *z != zone) {
+                    out.push(
+                        Diagnostic::new(
+                            &PLACEMENT_CONFLICT,
+                            zones_attr.span,
+                            format!(
+                                "{} puts machines in zone {other}, but {} creates its machines in zone {zone}",
+                                model.describe(block),
+                                model.describe(shared_group)
+                            ),
+                        )
+                        .with_help(format!("write `zones = [{zone}]`, or name another proximity placement group")),
+                    );
+                    continue;
+                }
+            }
+        }
+        if let (true, Some(ppg), true) = (group.is_some(), node.get("proximity_placement_group"), distinct.len() > 1) {
             let listed = distinct.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
             out.push(
                 Diagnostic::new(
@@ -78,6 +122,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .with_help("give one zone, or remove `proximity_placement_group`"),
             );
         }
+    }
+}
+
+/// The proximity placement group a block names itself, not through its set.
+fn placement_group_of_written(model: &crate::model::Model, block: crate::model::NodeId) -> Option<PlacementGroup> {
+    match model.node(block).get("proximity_placement_group").map(|a| &a.value) {
+        Some(crate::model::Typed::Bool(true)) => Some(PlacementGroup::Own(block)),
+        Some(crate::model::Typed::Ref(group)) => Some(PlacementGroup::Shared(*group)),
+        _ => None,
     }
 }
 
@@ -106,6 +159,33 @@ mod tests {
             "availability_set = false\n zones = [1]",
         ] {
             assert!(messages(&machines(&linux("compute", "web", fine)), "ASH402").is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn shared_sets_and_groups_place_their_machines() {
+        let shared = "proximity_placement_group close {\n resource_group = \"rg\"\n zones = [1]\n}\nproximity_placement_group other {\n resource_group = \"rg\"\n}\navailability_set db {\n resource_group = \"rg\"\n proximity_placement_group = close\n}\n";
+        let check = |extra: &str| messages(&machines(&format!("{shared}{}", linux("compute", "web", extra))), "ASH402");
+        assert_eq!(check("zones = [1]\n availability_set = db"), ["compute `web` has both `zones` and an availability set"]);
+        assert_eq!(
+            check("zones = [2]\n proximity_placement_group = close"),
+            ["compute `web` puts machines in zone 2, but proximity_placement_group `close` creates its machines in zone 1"]
+        );
+        assert_eq!(
+            check("availability_set = db\n proximity_placement_group = other"),
+            ["compute `web` joins availability_set `db`, which is in proximity_placement_group `close`, but names another proximity placement group"]
+        );
+        assert_eq!(
+            check("availability_set = db\n proximity_placement_group = true"),
+            ["compute `web` joins availability_set `db`, which is in proximity_placement_group `close`, but names another proximity placement group"]
+        );
+        for fine in [
+            "availability_set = db",
+            "availability_set = db\n proximity_placement_group = close",
+            "zones = [1]\n proximity_placement_group = close",
+            "proximity_placement_group = other\n zones = [3]",
+        ] {
+            assert!(check(fine).is_empty(), "{fine}");
         }
     }
 }
