@@ -30,6 +30,17 @@
 //! - the .NET regular expression `[\w-._]` (a `-` right after a class escape,
 //!   literal there) is written `[\w\-._]`.
 //!
+//! What ARM itself says, that this relies on:
+//! - the `$schema` of a template names its scope: `2019-04-01/deploymentTemplate.json#`
+//!   for a resource group, `2018-05-01/subscriptionDeploymentTemplate.json#` for a
+//!   subscription (<https://learn.microsoft.com/en-us/training/modules/explore-azure-governance-manageability/4-explore-azure-resource-manager-template-structure-schema>);
+//! - a resource carries, beside its REST body, the template's own elements
+//!   (`condition`, `dependsOn`, `copy`, `comments`, `scope`, ...)
+//!   (<https://docs.azure.cn/en-us/azure-resource-manager/resource-group-authoring-templates>);
+//! - an expression is a string that starts with `[` and ends with `]`, and `[[`
+//!   escapes a literal one; a resource's `type` and `apiVersion` must be literals
+//!   (<https://docs.azure.cn/en-us/azure-resource-manager/templates/template-expressions>).
+//!
 //! Not checked: what only ARM's evaluation shows (expressions are opaque),
 //! `format` keywords, property copy loops and child `resources` (ashlar emits
 //! neither: both are reported rather than passed).
@@ -500,7 +511,11 @@ fn leaves(e: &ValidationError<'static>, out: &mut Vec<(Vec<String>, String)>) {
         return;
     }
     let mut msg = match e.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => format!("unknown propert{} {}", if unexpected.len() == 1 { "y" } else { "ies" }, unexpected.iter().map(|u| format!("'{u}'")).collect::<Vec<_>>().join(", ")),
+        ValidationErrorKind::AdditionalProperties { unexpected } => format!(
+            "unknown propert{} {}",
+            if unexpected.len() == 1 { "y" } else { "ies" },
+            unexpected.iter().map(|u| format!("'{u}'")).collect::<Vec<_>>().join(", ")
+        ),
         _ => e.to_string(),
     };
     if msg.chars().count() > 300 {
@@ -525,8 +540,7 @@ pub fn validate_template(file: &str, text: &str) -> Vec<Problem> {
     }
     // The envelope's resourceBase and the provider schema may both find the
     // same fault in a resource: keep the report that names the resource.
-    let named: Vec<(String, String)> =
-        run.problems.iter().filter(|p| !p.resource.is_empty()).map(|p| (p.path.clone(), p.message.clone())).collect();
+    let named: Vec<(String, String)> = run.problems.iter().filter(|p| !p.resource.is_empty()).map(|p| (p.path.clone(), p.message.clone())).collect();
     run.problems.retain(|p| !p.resource.is_empty() || !named.contains(&(p.path.clone(), p.message.clone())));
     run.problems
 }
