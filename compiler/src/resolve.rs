@@ -618,18 +618,33 @@ impl Resolver<'_> {
             let head = node.head;
             // The fix: a block of a wanted kind, the closest in name when the plan has several.
             let written = path_text(path);
-            let right: Vec<&str> = self.model.names.iter().filter(|(_, &n)| kinds.contains(&self.model.node(n).kind.kind)).map(|(k, _)| k.as_str()).collect();
+            let right: Vec<&str> =
+                self.model.names.iter().filter(|(_, &n)| kinds.contains(&self.model.node(n).kind.kind)).map(|(k, _)| k.as_str()).collect();
             let help = match right.as_slice() {
                 [] => format!("reference {} {wanted} here, or declare one", a(kinds[0])).into(),
                 [one] => Help::replace(*one, format!("reference `{one}`, the plan's {}", self.model.node(self.model.names[*one]).kind.kind)),
                 several => crate::diagnostic::closest(&written, several.iter().copied())
-                    .map(|c| Help::replace(c, format!("reference one of {}: did you mean `{c}`?", several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))))
-                    .unwrap_or_else(|| format!("reference one of {}", several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")).into()),
+                    .map(|c| {
+                        Help::replace(
+                            c,
+                            format!(
+                                "reference one of {}: did you mean `{c}`?",
+                                several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                    })
+                    .unwrap_or_else(|| {
+                        format!("reference one of {}", several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")).into()
+                    }),
             };
             self.error(
-                Diagnostic::new(&WRONG_REFERENCE_KIND, span, format!("expected {} {wanted}, but `{written}` is {} {}", a(kinds[0]), a(node.kind.kind), node.kind.kind))
-                    .with_label(head, format!("{what} is declared here"))
-                    .with_help(help),
+                Diagnostic::new(
+                    &WRONG_REFERENCE_KIND,
+                    span,
+                    format!("expected {} {wanted}, but `{written}` is {} {}", a(kinds[0]), a(node.kind.kind), node.kind.kind),
+                )
+                .with_label(head, format!("{what} is declared here"))
+                .with_help(help),
             );
             return None;
         }

@@ -96,10 +96,7 @@ fn the_grammar_regexes_compile() {
         // `existing storage_account`: the word after `existing` is highlighted as the kind.
         let kind = schema.kind.strip_prefix("existing ").unwrap_or(schema.kind);
         assert!(!schema.kind.starts_with("existing ") || head.contains("existing"), "{}", schema.kind);
-        assert!(
-            head.contains(&format!("|{kind}|")) || head.contains(&format!("({kind}|")) || head.contains(&format!("|{kind})")),
-            "{kind}"
-        );
+        assert!(head.contains(&format!("|{kind}|")) || head.contains(&format!("({kind}|")) || head.contains(&format!("|{kind})")), "{kind}");
     }
 }
 

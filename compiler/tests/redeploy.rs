@@ -148,7 +148,11 @@ fn no_existing_resource_is_deployed() {
                 // Referred to by ID where the plan uses it: resourceId(..., '<type>', '<name>').
                 let used = analysis.model.nodes_with_ids().any(|(_, n)| n.attrs.values().any(|a| refers_to(&a.value, id)));
                 if used {
-                    assert!(text.contains(&format!("'{}', '{name}')", kind.resource_type)), "{}: `{name}` is never referred to by ID", example.display());
+                    assert!(
+                        text.contains(&format!("'{}', '{name}')", kind.resource_type)),
+                        "{}: `{name}` is never referred to by ID",
+                        example.display()
+                    );
                 }
             }
         }

@@ -100,11 +100,8 @@ pub const LOG_ANALYTICS: KindSchema = existing(
     existing_attributes!("Log Analytics workspace"),
 );
 
-pub const GALLERY: KindSchema = existing(
-    "existing gallery",
-    "An Azure Compute Gallery deployed elsewhere; ashlar never deploys it.",
-    existing_attributes!("gallery"),
-);
+pub const GALLERY: KindSchema =
+    existing("existing gallery", "An Azure Compute Gallery deployed elsewhere; ashlar never deploys it.", existing_attributes!("gallery"));
 
 pub const FIREWALL_POLICY: KindSchema = existing(
     "existing firewall_policy",

@@ -54,7 +54,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("{} is peered, but its address space is not given: overlaps with it cannot be checked", model.describe(id)),
             )
             .with_label(first, "peered here")
-            .with_help("write the network's `address_space` as Azure has it: `az network vnet show --ids ID --query addressSpace.addressPrefixes` prints it"),
+            .with_help(
+                "write the network's `address_space` as Azure has it: `az network vnet show --ids ID --query addressSpace.addressPrefixes` prints it",
+            ),
         );
     }
 }

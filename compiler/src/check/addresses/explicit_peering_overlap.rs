@@ -1,5 +1,5 @@
-use crate::blocks::existing::EXISTING_VNET;
 use crate::address::overlaps;
+use crate::blocks::existing::EXISTING_VNET;
 use crate::blocks::network::{hub_of, implicit_pair};
 use crate::check::{Check, Context};
 use crate::declare_codes;

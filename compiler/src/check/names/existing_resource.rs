@@ -54,8 +54,12 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let (Some(group), Some(attr)) = (node.str(attrs::RESOURCE_GROUP), node.get(attrs::RESOURCE_GROUP)) {
                 if let Some(problem) = group_problem(group) {
                     out.push(
-                        Diagnostic::new(&EXISTING_RESOURCE, attr.span, format!("the `resource_group` of {what} is no resource group name: {problem}"))
-                            .with_help("copy the resource group's name from the resource's ID"),
+                        Diagnostic::new(
+                            &EXISTING_RESOURCE,
+                            attr.span,
+                            format!("the `resource_group` of {what} is no resource group name: {problem}"),
+                        )
+                        .with_help("copy the resource group's name from the resource's ID"),
                     );
                 }
             }
