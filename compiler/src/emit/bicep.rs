@@ -321,7 +321,7 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
         Prop::Scope(target) => plan[*target].symbol.clone(),
         Prop::RegistrationToken(target) => format!("{}.listRegistrationTokens().value[0].token", plan[*target].symbol),
         Prop::DeploymentTimePlus(duration) => format!("dateTimeAdd({DEPLOYMENT_TIME_PARAMETER}, {})", bicep_string(duration)),
-        Prop::External(target) => super::arm::external_id(target, |s| bicep_string(s)),
+        Prop::External(target) => super::arm::external_id(target, bicep_string),
     }
 }
 
