@@ -5,6 +5,7 @@
 //! resolves references. Every problem is reported; none stops the others.
 
 use crate::ast::{self, Ident, Term, ValueKind};
+use crate::blocks::existing;
 use crate::diagnostic::codes::*;
 use crate::diagnostic::{did_you_mean, Diagnostic, Help};
 use crate::load::PlanInput;
@@ -75,13 +76,26 @@ impl Resolver<'_> {
             None => schema::TOP_LEVEL,
             Some(p) => self.model.node(p).kind.children,
         };
-        let head = &block.head;
+        let mut terms = block.terms.iter();
+        // `existing storage_account logs { ... }`: the word after `existing` says the kind.
+        let existing_head;
+        let head = if block.head.name == existing::EXISTING {
+            match self.existing_kind(block, parent) {
+                Some(head) => {
+                    terms.next();
+                    existing_head = head;
+                    &existing_head
+                }
+                None => return,
+            }
+        } else {
+            &block.head
+        };
         let kind = match crate::kinds::kind(&head.name).filter(|k| allowed.contains(&k.kind)) {
             Some(kind) => kind,
             None => return self.unknown_kind(block, parent, allowed),
         };
 
-        let mut terms = block.terms.iter();
         let name = match kind.naming {
             Naming::Named => match terms.next().and_then(term_word) {
                 Some(name) => Some(name.clone()),
@@ -203,6 +217,40 @@ impl Resolver<'_> {
                     ast::Item::Block(child) if raw_phrases && is_phrase(kind, child) => self.model[id].raw_phrases.push(child.clone()),
                     ast::Item::Block(child) => self.declare(child, Some(id)),
                 }
+            }
+        }
+    }
+
+    /// The kind of `existing WORD NAME`, as a head spanning both words; `None`
+    /// (and an error) when the word names no kind a plan can refer to, or the
+    /// form stands inside a block.
+    fn existing_kind(&mut self, block: &ast::Block, parent: Option<NodeId>) -> Option<Ident> {
+        let words: Vec<&str> = existing::EXISTING_KINDS.iter().map(|k| k.word).collect();
+        let shape = "write `existing KIND NAME { resource_group = \"...\" }`";
+        if parent.is_some() {
+            self.error(
+                Diagnostic::new(&UNKNOWN_KIND, block.head.span, "an `existing` block stands at the top of a plan, not inside a block")
+                    .with_help("move it to the top of the file"),
+            );
+            return None;
+        }
+        let Some(word) = block.terms.first().and_then(term_word) else {
+            self.error(
+                Diagnostic::new(&MALFORMED_BLOCK, block.head.span, "`existing` needs the kind of the resource, then a name")
+                    .with_help(format!("{shape}; KIND is one of {}", words.join(", "))),
+            );
+            return None;
+        };
+        match existing::by_word(&word.name) {
+            Some(kind) => Some(Ident { name: kind.kind.to_string(), span: block.head.span.to(word.span) }),
+            None => {
+                let help = did_you_mean(&word.name, words.iter().copied())
+                    .unwrap_or_else(|| format!("ashlar refers to these kinds of existing resource: {}", words.join(", ")).into());
+                self.error(
+                    Diagnostic::new(&UNKNOWN_KIND, word.span, format!("`existing {}` is no kind of resource ashlar refers to", word.name))
+                        .with_help(help),
+                );
+                None
             }
         }
     }
@@ -569,14 +617,48 @@ impl Resolver<'_> {
             let wanted = kinds.join(" or ");
             let what = self.model.describe(id);
             let head = node.head;
+            // The fix: a block of a wanted kind, the closest in name when the plan has several.
+            let written = path_text(path);
+            let right: Vec<&str> =
+                self.model.names.iter().filter(|(_, &n)| kinds.contains(&self.model.node(n).kind.kind)).map(|(k, _)| k.as_str()).collect();
+            let help = match right.as_slice() {
+                [] => format!("reference {} {wanted} here, or declare one", a(kinds[0])).into(),
+                [one] => Help::replace(*one, format!("reference `{one}`, the plan's {}", self.model.node(self.model.names[*one]).kind.kind)),
+                several => crate::diagnostic::closest(&written, several.iter().copied())
+                    .map(|c| {
+                        Help::replace(
+                            c,
+                            format!(
+                                "reference one of {}: did you mean `{c}`?",
+                                several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                    })
+                    .unwrap_or_else(|| {
+                        format!("reference one of {}", several.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")).into()
+                    }),
+            };
             self.error(
-                Diagnostic::new(&WRONG_REFERENCE_KIND, span, format!("expected a {wanted}, but `{}` is a {}", path_text(path), node.kind.kind))
-                    .with_label(head, format!("{what} is declared here"))
-                    .with_help(format!("reference a {wanted} here")),
+                Diagnostic::new(
+                    &WRONG_REFERENCE_KIND,
+                    span,
+                    format!("expected {} {wanted}, but `{written}` is {} {}", a(kinds[0]), a(node.kind.kind), node.kind.kind),
+                )
+                .with_label(head, format!("{what} is declared here"))
+                .with_help(help),
             );
             return None;
         }
         Some(Typed::Ref(id))
+    }
+}
+
+/// The article of a kind's name: "an" before `existing ...` and `image`.
+fn a(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

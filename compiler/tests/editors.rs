@@ -92,12 +92,11 @@ fn the_grammar_regexes_compile() {
 
     // Every kind of block of the language is highlighted as one.
     let head = grammar["repository"]["block-head"]["match"].as_str().unwrap();
-    for kind in ashlar::kinds::ALL_KINDS {
-        assert!(
-            head.contains(&format!("|{}|", kind.kind)) || head.contains(&format!("({}|", kind.kind)) || head.contains(&format!("|{})", kind.kind)),
-            "{}",
-            kind.kind
-        );
+    for schema in ashlar::kinds::ALL_KINDS {
+        // `existing storage_account`: the word after `existing` is highlighted as the kind.
+        let kind = schema.kind.strip_prefix("existing ").unwrap_or(schema.kind);
+        assert!(!schema.kind.starts_with("existing ") || head.contains("existing"), "{}", schema.kind);
+        assert!(head.contains(&format!("|{kind}|")) || head.contains(&format!("({kind}|")) || head.contains(&format!("|{kind})")), "{kind}");
     }
 }
 

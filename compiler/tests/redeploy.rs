@@ -116,3 +116,54 @@ fn an_image_template_already_in_azure_is_not_sent_again() {
         assert!(bicep.contains(&format!("= if (!contains(existingImageTemplates, '{name}')) {{")), "{name} is conditional in Bicep");
     }
 }
+
+/// A resource an `existing` block declares is referred to, never deployed:
+/// no template of any example holds a resource of its type and name, while
+/// the examples do refer to such resources by ID. A second deployment of the
+/// same output therefore cannot change them (the test above covers the rest).
+#[test]
+fn no_existing_resource_is_deployed() {
+    let mut declared = 0;
+    for example in examples() {
+        let input = ashlar::load::read_plan(&example).unwrap();
+        let analysis = ashlar::analyze(&input);
+        let azure = analysis.azure.as_ref().expect("builds");
+        let mut found = BTreeMap::new();
+        let files = ashlar::emit::emit(azure);
+        for file in files.iter().filter(|f| f.path.ends_with(".json") && !f.path.contains("parameters")) {
+            collect(&serde_json::from_str(&file.contents).unwrap(), &mut found);
+        }
+        let text: String = files.iter().map(|f| f.contents.as_str()).collect();
+        for kind in ashlar::blocks::existing::EXISTING_KINDS {
+            for (id, _) in analysis.model.of_kind(kind.kind) {
+                let name = ashlar::blocks::existing::azure_name(&analysis.model, id).unwrap();
+                declared += 1;
+                assert!(
+                    !found.keys().any(|(t, n)| t.eq_ignore_ascii_case(kind.resource_type) && n.trim_matches('"').eq_ignore_ascii_case(name)),
+                    "{}: {} {name} is deployed",
+                    example.display(),
+                    kind.resource_type
+                );
+                assert!(!azure.resources.iter().any(|r| r.origin == id), "{}: `{name}` lowered to a resource", example.display());
+                // Referred to by ID where the plan uses it: resourceId(..., '<type>', '<name>').
+                let used = analysis.model.nodes_with_ids().any(|(_, n)| n.attrs.values().any(|a| refers_to(&a.value, id)));
+                if used {
+                    assert!(
+                        text.contains(&format!("'{}', '{name}')", kind.resource_type)),
+                        "{}: `{name}` is never referred to by ID",
+                        example.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(declared >= 3, "the examples declare existing resources: {declared}");
+}
+
+fn refers_to(value: &ashlar::model::Typed, id: ashlar::model::NodeId) -> bool {
+    match value {
+        ashlar::model::Typed::Ref(r) => *r == id,
+        ashlar::model::Typed::List(items) => items.iter().any(|i| refers_to(&i.value, id)),
+        _ => false,
+    }
+}

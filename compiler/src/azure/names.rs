@@ -176,6 +176,61 @@ pub const GALLERY: NameRule = NameRule {
     end_ok: |c| c.is_ascii_alphanumeric(),
     end: "ends with a letter or digit",
 };
+/// `Microsoft.Storage/storageAccounts`: 3 to 24 lower-case letters and
+/// digits ("Storage account names must be between 3 and 24 characters in
+/// length and use numbers and lower-case letters only",
+/// <https://learn.microsoft.com/dotnet/api/microsoft.azure.powershell.cmdlets.functions.models.ifunctionsidentity.accountname>).
+/// Only existing accounts are named in a plan (`existing storage_account`).
+pub const STORAGE_ACCOUNT: NameRule = NameRule {
+    what: "storage account",
+    min: 3,
+    max: 24,
+    allowed: "lower-case letters and digits",
+    char_ok: |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
+    start_ok: |_| true,
+    start: "",
+    end_ok: |_| true,
+    end: "",
+};
+/// `Microsoft.KeyVault/vaults`: 3 to 24 letters, digits and `-`, starting with
+/// a letter and ending with a letter or digit.
+pub const KEY_VAULT: NameRule = NameRule {
+    what: "key vault",
+    min: 3,
+    max: 24,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphabetic(),
+    start: "starts with a letter",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "ends with a letter or digit",
+};
+/// `Microsoft.Sql/servers`: 1 to 63 lower-case letters, digits and `-`, not
+/// starting or ending with `-`.
+pub const SQL_SERVER: NameRule = NameRule {
+    what: "SQL server",
+    min: 1,
+    max: 63,
+    allowed: "lower-case letters, digits and `-`",
+    char_ok: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+    start_ok: |c| c != '-',
+    start: "starts with a letter or digit",
+    end_ok: |c| c != '-',
+    end: "ends with a letter or digit",
+};
+/// `Microsoft.OperationalInsights/workspaces`: 4 to 63 letters, digits and
+/// `-`, starting and ending with a letter or digit.
+pub const LOG_ANALYTICS: NameRule = NameRule {
+    what: "Log Analytics workspace",
+    min: 4,
+    max: 63,
+    allowed: "letters, digits and `-`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-',
+    start_ok: |c| c.is_ascii_alphanumeric(),
+    start: "starts with a letter or digit",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "ends with a letter or digit",
+};
 /// `galleries/images`: 1 to 80 letters, digits, `_`, `-` and `.`, starting and
 /// ending with a letter or digit.
 pub const IMAGE_DEFINITION: NameRule = NameRule {

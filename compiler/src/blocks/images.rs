@@ -595,6 +595,7 @@ fn canonical(plan: &AzurePlan, prop: &Prop, out: &mut String) {
         Prop::ChildId { resource, child, name } => out.push_str(&format!("id({}/{child}/{name:?})", named(*resource))),
         Prop::Secret(secret) => out.push_str(&format!("secret({:?},{:?},{:?})", secret.vault_group, secret.vault, secret.secret)),
         Prop::PrincipalId(r) => out.push_str(&format!("principal({})", named(*r))),
+        Prop::External(e) => out.push_str(&format!("external({:?},{:?},{},{:?})", e.subscription, e.resource_group, e.resource_type, e.name)),
         Prop::IdKeys(entries) => {
             out.push('{');
             for (r, value) in entries {

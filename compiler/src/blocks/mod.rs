@@ -8,6 +8,7 @@ pub mod compute;
 pub mod desktops;
 pub mod egress;
 pub mod endpoints;
+pub mod existing;
 pub mod firewall;
 pub mod gateway;
 pub mod images;

@@ -157,6 +157,10 @@ impl<'a> Names<'a> {
 
     /// The virtual network of a hub, spoke or vnet.
     pub fn vnet(&self, network: NodeId) -> String {
+        // A network deployed elsewhere keeps the name it has.
+        if let Some(name) = crate::blocks::existing::azure_name(self.model, network) {
+            return name.to_string();
+        }
         let pattern = self.pattern("virtual_network", "{name}");
         self.fill(&pattern, network, &[])
     }

@@ -17,7 +17,10 @@ const IP: Type = Type::IpAddress;
 const ANY_REF: Type = Type::Ref(&[]);
 /// Kinds of block that are a virtual network.
 pub const NETWORK_KINDS: &[&str] = &["hub", "spoke", "vnet"];
-const NETWORK_REF: Type = Type::Ref(NETWORK_KINDS);
+/// What a `peer` list may name: a network of the plan, or one deployed
+/// elsewhere (`existing vnet`), of which only the plan's side is deployed.
+const PEER_KINDS: &[&str] = &["hub", "spoke", "vnet", crate::blocks::existing::EXISTING_VNET];
+const PEER_REF: Type = Type::Ref(PEER_KINDS);
 
 /// The services a subnet can have a service endpoint for (virtual network
 /// service endpoints overview).
@@ -58,7 +61,13 @@ macro_rules! network_attributes {
             attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
             attrs::tags("Tags of this block's resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-            attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the peerings `hub =` makes."),
+            attr(
+                "peer",
+                Type::List(&PEER_REF),
+                false,
+                Some("none"),
+                "Other networks to peer with, both ways, beyond the peerings `hub =` makes; an `existing vnet` gets this side only.",
+            ),
             attr(
                 "appliance",
                 Type::Ref(&["compute"]),
@@ -67,6 +76,8 @@ macro_rules! network_attributes {
                 "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
             ),
             FORWARDED_TRAFFIC,
+        USE_REMOTE_GATEWAYS_ATTR,
+            USE_REMOTE_GATEWAYS_ATTR,
             $($extra,)*
         ]
     };
@@ -78,6 +89,14 @@ const FORWARDED_TRAFFIC: AttrSchema = attr(
     false,
     Some("true"),
     "Whether this network's side of each of its peerings allows forwarded traffic (`allowForwardedTraffic`).",
+);
+
+const USE_REMOTE_GATEWAYS_ATTR: AttrSchema = attr(
+    USE_REMOTE_GATEWAYS,
+    Type::Ref(&[crate::blocks::existing::EXISTING_VNET]),
+    false,
+    Some("none"),
+    "An `existing vnet` in this network's `peer` list whose gateways this network's side of that peering uses (`useRemoteGateways`).",
 );
 
 const GATEWAY_TRANSIT: AttrSchema = attr(
@@ -121,7 +140,13 @@ pub const SPOKE: KindSchema = KindSchema {
         attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
         attrs::tags("Tags of this block's resources, merged over the plan's tags."),
         attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-        attr("peer", Type::List(&NETWORK_REF), false, Some("none"), "Other networks to peer with, both ways, beyond the hub."),
+        attr(
+            "peer",
+            Type::List(&PEER_REF),
+            false,
+            Some("none"),
+            "Other networks to peer with, both ways, beyond the hub; an `existing vnet` gets this side only.",
+        ),
         FORWARDED_TRAFFIC,
     ],
     children: &["subnet"],
@@ -208,6 +233,12 @@ pub fn lower_peerings(lw: &mut Lowering) {
         // Self-peerings and repeats are errors the checks report; never lowered twice.
         for remote in peers(lw.model.node(id)) {
             if remote == id || done.contains(&pair(id, remote)) || implicit_pair(lw.model, id, remote) {
+                continue;
+            }
+            // A network deployed elsewhere: this side only; its owner makes the other.
+            if crate::blocks::existing::is_existing(lw.model, remote) {
+                let transit = if uses_remote_gateways(lw.model, id, remote) { Transit::UseRemote } else { Transit::None };
+                external_peering(lw, id, remote, transit);
                 continue;
             }
             peering(lw, id, id, remote, Transit::None, &[]);
@@ -357,22 +388,58 @@ enum Transit {
 /// Forwarded traffic is allowed unless `local` says `forwarded_traffic = false`.
 fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, transit: Transit, waits: &[ResourceId]) -> Option<ResourceId> {
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
-    let forwarded = !matches!(lw.model.node(local).get("forwarded_traffic").map(|a| &a.value), Some(Typed::Bool(false)));
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan[local_vnet].name[0].clone();
     let rg = lw.plan[local_vnet].resource_group.clone();
-    let properties = Prop::object([
-        ("remoteVirtualNetwork", Prop::object([("id", Prop::Id(remote_vnet))])),
-        ("allowVirtualNetworkAccess", Prop::Bool(true)),
-        ("allowForwardedTraffic", Prop::Bool(forwarded)),
-        ("allowGatewayTransit", Prop::Bool(transit == Transit::Allow)),
-        ("useRemoteGateways", Prop::Bool(transit == Transit::UseRemote)),
-    ]);
+    let properties = side_properties(lw.model, local, Prop::Id(remote_vnet), transit);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), origin);
     resource.parent = Some(local_vnet);
     resource.properties = properties;
     resource.depends_on = [local_vnet, remote_vnet].into_iter().chain(waits.iter().copied()).collect();
+    let peering = lw.push(resource);
+    lw.after_last_on(local_vnet, peering);
+    Some(peering)
+}
+
+/// The properties of `local`'s side of a peering towards the network `remote`
+/// identifies, with `transit` on this side. Forwarded traffic is allowed
+/// unless `local` says `forwarded_traffic = false`.
+fn side_properties(model: &Model, local: NodeId, remote: Prop, transit: Transit) -> Prop {
+    let forwarded = !matches!(model.node(local).get("forwarded_traffic").map(|a| &a.value), Some(Typed::Bool(false)));
+    Prop::object([
+        ("remoteVirtualNetwork", Prop::object([("id", remote)])),
+        ("allowVirtualNetworkAccess", Prop::Bool(true)),
+        ("allowForwardedTraffic", Prop::Bool(forwarded)),
+        ("allowGatewayTransit", Prop::Bool(transit == Transit::Allow)),
+        ("useRemoteGateways", Prop::Bool(transit == Transit::UseRemote)),
+    ])
+}
+
+/// Whether `network`'s side of its peering with `remote` uses `remote`'s
+/// gateways: `use_remote_gateways = remote`.
+pub fn uses_remote_gateways(model: &Model, network: NodeId, remote: NodeId) -> bool {
+    model.node(network).reference(USE_REMOTE_GATEWAYS) == Some(remote)
+}
+
+/// The attribute naming the peered network whose gateways a network uses.
+pub const USE_REMOTE_GATEWAYS: &str = "use_remote_gateways";
+
+/// The peering on `local`'s virtual network towards a network deployed
+/// elsewhere, whose ID is built at deployment time; the other side is its
+/// owner's to make.
+fn external_peering(lw: &mut Lowering, local: NodeId, remote: NodeId, transit: Transit) -> Option<ResourceId> {
+    let &local_vnet = lw.primary.get(&local)?;
+    let remote_id = crate::blocks::existing::external_id(lw.model, remote)?;
+    let name = lw.names.peering(local, remote);
+    let vnet_name = lw.plan[local_vnet].name[0].clone();
+    let rg = lw.plan[local_vnet].resource_group.clone();
+    let properties = side_properties(lw.model, local, remote_id, transit);
+    let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
+    let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), local);
+    resource.parent = Some(local_vnet);
+    resource.properties = properties;
+    resource.depends_on = vec![local_vnet];
     let peering = lw.push(resource);
     lw.after_last_on(local_vnet, peering);
     Some(peering)

@@ -39,13 +39,30 @@ pub const PRIVATE_DNS: KindSchema = KindSchema {
     unique: false,
 };
 
+/// The kinds a private endpoint's `target` may name: resources deployed
+/// elsewhere that offer private endpoints.
+pub const ENDPOINT_TARGETS: &[&str] = &["existing storage_account", "key_vault", "existing sql_server"];
+
 pub const PRIVATE_ENDPOINT: KindSchema = KindSchema {
     kind: "private_endpoint",
     doc: "A private endpoint in the subnet it is nested in: a private address for an existing resource.",
     naming: Naming::Named,
     positional: &[],
     attributes: &[
-        attr("resource_id", Type::String, true, None, "The full ARM resource ID of the existing resource to reach privately."),
+        attr(
+            "target",
+            Type::Ref(ENDPOINT_TARGETS),
+            false,
+            Some("none"),
+            "The resource to reach privately, declared with `existing`: a storage account, key vault or SQL server; or give `resource_id`.",
+        ),
+        attr(
+            "resource_id",
+            Type::String,
+            false,
+            Some("none"),
+            "The full ARM resource ID of the resource to reach privately, when no `existing` block declares it; or give `target`.",
+        ),
         attr("group", Type::Name, true, None, "The target's sub-resource (group ID): `blob`, `file`, `vault`, `sqlServer`, ..."),
         attr("dns", Type::Ref(&["private_dns"]), false, Some("none"), "A `private_dns` block whose zone gets the endpoint's DNS record."),
         attrs::resource_group(false, Some("the virtual network's"), "Resource group of the endpoint; created when missing."),
@@ -164,13 +181,13 @@ pub fn parse_arm_id(id: &str) -> Result<ArmId<'_>, IdProblem> {
 }
 
 /// `8-4-4-4-12` hexadecimal digits.
-fn is_guid(s: &str) -> bool {
+pub fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// What is wrong with a resource group name in an ID (azure-facts 5.5).
-fn group_problem(name: &str) -> Option<String> {
+pub fn group_problem(name: &str) -> Option<String> {
     let len = name.chars().count();
     if len == 0 || len > 90 {
         return Some(format!("the resource group name `{name}` has {len} characters; Azure's have 1 to 90"));
@@ -229,13 +246,21 @@ pub fn known_groups(resource_type: &str) -> Option<(&'static str, &'static [&'st
     PRIVATE_LINK_GROUPS.iter().find(|(t, _)| t.eq_ignore_ascii_case(resource_type)).copied()
 }
 
-/// The group ID as Azure spells it: the known spelling when the type is known
-/// and the name matches it in another case, else as written.
-pub fn canonical_group(resource_id: &str, group: &str) -> String {
-    parse_arm_id(resource_id)
-        .ok()
-        .and_then(|id| id.top_level_type())
-        .and_then(|t| known_groups(&t))
+/// The resource type of a private endpoint's target: its `target`'s, else
+/// the type its `resource_id` names, when that parses.
+pub fn target_type(model: &Model, endpoint: NodeId) -> Option<String> {
+    let node = model.node(endpoint);
+    if let Some(target) = node.reference("target") {
+        return crate::blocks::existing::by_kind(model.node(target).kind.kind).map(|k| k.resource_type.to_string());
+    }
+    parse_arm_id(node.str("resource_id")?).ok().and_then(|id| id.top_level_type())
+}
+
+/// The group ID as Azure spells it: the known spelling when the target's type
+/// is known and the name matches it in another case, else as written.
+pub fn canonical_group(resource_type: Option<&str>, group: &str) -> String {
+    resource_type
+        .and_then(known_groups)
         .and_then(|(_, groups)| groups.iter().find(|g| g.eq_ignore_ascii_case(group)))
         .map_or_else(|| group.to_string(), |g| g.to_string())
 }
@@ -334,11 +359,15 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
         // must be in its virtual network's region.
         let rg = lw.resource_group(endpoint_group(lw.model, id), network);
         let name = lw.names.private_endpoint(id);
-        let target = node.str("resource_id").unwrap_or_default();
-        let group = canonical_group(target, node.str("group").unwrap_or_default());
+        // An `existing` target's ID is built at deployment time; a written one is kept as text.
+        let target = match node.reference("target") {
+            Some(existing) => crate::blocks::existing::external_id(lw.model, existing).unwrap_or_else(|| Prop::str("")),
+            None => Prop::str(node.str("resource_id").unwrap_or_default()),
+        };
+        let group = canonical_group(target_type(lw.model, id).as_deref(), node.str("group").unwrap_or_default());
         let connection = Prop::object([
             ("name", Prop::str(name.clone())),
-            ("properties", Prop::object([("privateLinkServiceId", Prop::str(target)), ("groupIds", Prop::Array(vec![Prop::str(group)]))])),
+            ("properties", Prop::object([("privateLinkServiceId", target), ("groupIds", Prop::Array(vec![Prop::str(group)]))])),
         ]);
         let properties = Prop::object([
             ("subnet", Prop::object([("id", Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) })])),
@@ -417,9 +446,9 @@ mod tests {
 
     #[test]
     fn known_groups_take_azure_spelling() {
-        assert_eq!(canonical_group(STORAGE, "BLOB"), "blob");
-        assert_eq!(canonical_group(STORAGE, "vault"), "vault");
-        assert_eq!(canonical_group("not an id", "Blob"), "Blob");
+        assert_eq!(canonical_group(Some("microsoft.storage/storageaccounts"), "BLOB"), "blob");
+        assert_eq!(canonical_group(Some("Microsoft.Storage/storageAccounts"), "vault"), "vault");
+        assert_eq!(canonical_group(None, "Blob"), "Blob");
         assert_eq!(known_groups("microsoft.keyvault/VAULTS").map(|(t, _)| t), Some("Microsoft.KeyVault/vaults"));
     }
 }

@@ -291,7 +291,22 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
         Prop::DeploymentTimePlus(duration) => {
             expression(format!("dateTimeAdd(parameters({}), {})", arm_expr_string(DEPLOYMENT_TIME_PARAMETER), arm_expr_string(duration)))
         }
+        Prop::External(target) => expression(external_id(target, arm_expr_string)),
     }
+}
+
+/// `resourceId(['<subscription>',] '<group>', '<type>', '<name>')` of a
+/// resource deployed elsewhere, every argument a literal quoted by `quote`
+/// (ARM's and Bicep's `resourceId` take the same arguments).
+pub(crate) fn external_id(target: &crate::lower::ir::External, quote: impl Fn(&str) -> String) -> String {
+    let args: Vec<String> = target
+        .subscription
+        .iter()
+        .map(String::as_str)
+        .chain([target.resource_group.as_str(), target.resource_type, target.name.as_str()])
+        .map(quote)
+        .collect();
+    format!("resourceId({})", args.join(", "))
 }
 
 /// `format('Microsoft.Network/virtualNetworks/{0}/subnets/{1}', 'core', 'web')`:

@@ -321,6 +321,7 @@ pub fn value(plan: &AzurePlan, id: DeploymentId, owner: &Resource, prop: &Prop, 
         Prop::Scope(target) => plan[*target].symbol.clone(),
         Prop::RegistrationToken(target) => format!("{}.listRegistrationTokens().value[0].token", plan[*target].symbol),
         Prop::DeploymentTimePlus(duration) => format!("dateTimeAdd({DEPLOYMENT_TIME_PARAMETER}, {})", bicep_string(duration)),
+        Prop::External(target) => super::arm::external_id(target, bicep_string),
     }
 }
 
@@ -394,6 +395,7 @@ fn read_by_symbol(prop: &Prop, out: &mut Vec<ResourceId>) {
         | Prop::Secret(_)
         | Prop::SubscriptionResourceId { .. }
         | Prop::Reference { .. }
+        | Prop::External(_)
         | Prop::DeploymentTimePlus(_) => {}
     }
 }
@@ -416,6 +418,7 @@ fn referenced(prop: &Prop, out: &mut Vec<ResourceId>) {
         | Prop::ChildId { .. }
         | Prop::Secret(_)
         | Prop::SubscriptionResourceId { .. }
+        | Prop::External(_)
         | Prop::DeploymentTimePlus(_) => {}
     }
 }

@@ -4,7 +4,7 @@
 //! always plain text, escaped on the way out and never read as an ARM or Bicep
 //! expression; expressions come only from the reference variants ([`Prop::Id`],
 //! [`Prop::ChildId`], [`Prop::PrincipalId`], [`Prop::IdKeys`],
-//! [`Prop::SubscriptionResourceId`], [`Prop::Secret`]) and from the names of
+//! [`Prop::SubscriptionResourceId`], [`Prop::Secret`], [`Prop::External`]) and from the names of
 //! types [`named_by_guid`], which the emitters render as `resourceId(...)`,
 //! `reference(...)`, `guid(...)` or a symbolic reference, with every literal in
 //! them quoted.
@@ -308,6 +308,20 @@ pub enum Prop {
     /// only in a parameter's default value (`utcNow()`), so each deployment that
     /// uses it declares the parameter [`DEPLOYMENT_TIME_PARAMETER`].
     DeploymentTimePlus(&'static str),
+    /// The full ID of a resource the plan refers to but never deploys (an
+    /// `existing` block), in this subscription or another:
+    /// `resourceId(['<subscription>',] '<group>', '<type>', '<name>')`.
+    External(Box<External>),
+}
+
+/// A resource deployed elsewhere: see [`Prop::External`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct External {
+    /// `None`: the subscription the plan deploys to.
+    pub subscription: Option<String>,
+    pub resource_group: String,
+    pub resource_type: &'static str,
+    pub name: String,
 }
 
 /// The parameter of a nested deployment that holds the time it runs, for

@@ -1,4 +1,5 @@
 use crate::address::overlaps;
+use crate::blocks::existing::EXISTING_VNET;
 use crate::blocks::network::{hub_of, implicit_pair};
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -73,7 +74,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let explicit = explicit_peers(model);
     let spaces: IndexMap<NodeId, Vec<crate::model::Spanned<IpNet>>> =
-        model.networks().map(|(id, node)| (id, node.prefixes("address_space"))).collect();
+        model.networks().chain(model.of_kind(EXISTING_VNET)).map(|(id, node)| (id, node.prefixes("address_space"))).collect();
     // (earlier network, its prefix, later network, its prefix) already reported.
     let mut reported: IndexSet<(NodeId, IpNet, NodeId, IpNet)> = IndexSet::new();
     for (&center, direct) in &explicit {

@@ -1,3 +1,4 @@
+use crate::blocks::existing::EXISTING_VNET;
 use std::collections::{HashMap, HashSet};
 
 use crate::azure::limits::{
@@ -54,7 +55,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, node) in model.networks() {
         let hub = if node.is("spoke") { node.reference("hub") } else { None };
         for remote in hub.into_iter().chain(network::peers(node)) {
-            if remote != id && network::NETWORK_KINDS.iter().any(|k| model.node(remote).is(k)) {
+            // A network deployed elsewhere counts on this side; its own count is not the plan's to know.
+            if remote != id && (network::NETWORK_KINDS.iter().any(|k| model.node(remote).is(k)) || model.node(remote).is(EXISTING_VNET)) {
                 pairs.insert((id.min(remote), id.max(remote)));
             }
         }

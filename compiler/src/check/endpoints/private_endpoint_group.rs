@@ -1,4 +1,4 @@
-use crate::blocks::private_dns::{endpoints, known_groups, parse_arm_id};
+use crate::blocks::private_dns::{endpoints, known_groups, target_type};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -34,9 +34,9 @@ pub const CHECK: Check = Check { code: &PRIVATE_ENDPOINT_GROUP, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (id, node) in endpoints(model) {
-        let (Some(target), Some(group), Some(attr)) = (node.str("resource_id"), node.str("group"), node.get("group")) else { continue };
+        let (Some(group), Some(attr)) = (node.str("group"), node.get("group")) else { continue };
         // A broken ID is `private-endpoint-resource-id`'s.
-        let Some(resource_type) = parse_arm_id(target).ok().and_then(|arm| arm.top_level_type()) else { continue };
+        let Some(resource_type) = target_type(model, id) else { continue };
         let Some((known_type, groups)) = known_groups(&resource_type) else { continue };
         if groups.iter().any(|g| g.eq_ignore_ascii_case(group)) {
             continue;
@@ -52,7 +52,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             format!("`{group}` is not a sub-resource of {known_type}, the target of {}", model.describe(id)),
         )
         .with_help(help);
-        if let Some(id_attr) = node.get("resource_id") {
+        if let Some(id_attr) = node.get("target").or_else(|| node.get("resource_id")) {
             d = d.with_label(id_attr.span, format!("a {known_type}"));
         }
         out.push(d);

@@ -8,3 +8,4 @@ pub(super) mod on_premises_ranges;
 pub(super) mod point_to_site_auth;
 pub(super) mod site_gateway_ip;
 pub(super) mod site_without_vpn_gateway;
+pub(super) mod use_remote_gateways;

@@ -34,7 +34,7 @@ resource pep_blob1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pep-blob1'
         properties: {
-          privateLinkServiceId: '/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata01'
+          privateLinkServiceId: resourceId('6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13', 'rg-data', 'Microsoft.Storage/storageAccounts', 'stdata01')
           groupIds: [
             'blob'
           ]
@@ -77,7 +77,7 @@ resource pep_vault1 'Microsoft.Network/privateEndpoints@2025-07-01' = {
       {
         name: 'pep-vault1'
         properties: {
-          privateLinkServiceId: '/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-security/providers/Microsoft.KeyVault/vaults/kv-app1-prod'
+          privateLinkServiceId: resourceId('rg-security', 'Microsoft.KeyVault/vaults', 'kv-app1-prod')
           groupIds: [
             'vault'
           ]

@@ -18,3 +18,20 @@ resource peer_shared_services_to_core 'Microsoft.Network/virtualNetworks/virtual
     useRemoteGateways: false
   }
 }
+
+resource peer_shared_services_to_identity 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnet_shared_services
+  name: 'peer-vnet-shared_services-to-vnet-identity-weu'
+  properties: {
+    remoteVirtualNetwork: {
+      id: resourceId('0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58', 'rg-identity-network', 'Microsoft.Network/virtualNetworks', 'vnet-identity-weu')
+    }
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: true
+    allowGatewayTransit: false
+    useRemoteGateways: false
+  }
+  dependsOn: [
+    peer_shared_services_to_core
+  ]
+}

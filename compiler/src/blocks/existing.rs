@@ -1,0 +1,156 @@
+//! `existing KIND NAME { ... }`: resources deployed elsewhere, in this plan's
+//! subscription or another, that a plan refers to but never deploys: a storage
+//! account, a SQL server, a Log Analytics workspace, a compute gallery, a
+//! virtual network or a firewall policy (and `existing key_vault`, which is the
+//! `key_vault` kind). Each is typed by its kind, so that a reference to one
+//! of the wrong kind is an error, and each becomes a resource ID built at
+//! deployment time ([`Prop::External`]), never a resource of the output.
+
+use crate::azure::names::{self, NameRule};
+use crate::lower::ir::{External, Prop};
+use crate::model::{Model, NodeId};
+use crate::schema::attrs;
+use crate::schema::{attr, AttrSchema, KindSchema, Naming, Type};
+
+/// The word that opens the form: `existing storage_account logs { ... }`.
+pub const EXISTING: &str = "existing";
+
+/// One kind of resource a plan may refer to with `existing`.
+#[derive(Debug)]
+pub struct ExistingKind {
+    /// The word after `existing`: `storage_account`.
+    pub word: &'static str,
+    /// The kind's name in the model: `existing storage_account`.
+    pub kind: &'static str,
+    /// The Azure resource type its ID names.
+    pub resource_type: &'static str,
+    /// Azure's rule for its names.
+    pub rule: &'static NameRule,
+    /// The attribute that holds its Azure name.
+    pub name_attr: &'static str,
+}
+
+/// Every kind `existing` takes, in the order the docs list them.
+#[rustfmt::skip]
+pub const EXISTING_KINDS: &[ExistingKind] = &[
+    ExistingKind { word: "storage_account", kind: "existing storage_account", resource_type: "Microsoft.Storage/storageAccounts", rule: &names::STORAGE_ACCOUNT, name_attr: NAME },
+    ExistingKind { word: "key_vault", kind: "key_vault", resource_type: "Microsoft.KeyVault/vaults", rule: &names::KEY_VAULT, name_attr: "vault_name" },
+    ExistingKind { word: "sql_server", kind: "existing sql_server", resource_type: "Microsoft.Sql/servers", rule: &names::SQL_SERVER, name_attr: NAME },
+    ExistingKind { word: "log_analytics", kind: "existing log_analytics", resource_type: "Microsoft.OperationalInsights/workspaces", rule: &names::LOG_ANALYTICS, name_attr: NAME },
+    ExistingKind { word: "gallery", kind: "existing gallery", resource_type: "Microsoft.Compute/galleries", rule: &names::GALLERY, name_attr: NAME },
+    ExistingKind { word: "vnet", kind: "existing vnet", resource_type: "Microsoft.Network/virtualNetworks", rule: &names::VIRTUAL_NETWORK, name_attr: NAME },
+    ExistingKind { word: "firewall_policy", kind: "existing firewall_policy", resource_type: "Microsoft.Network/firewallPolicies", rule: &names::FIREWALL_POLICY, name_attr: NAME },
+];
+
+/// The kind of an existing virtual network.
+pub const EXISTING_VNET: &str = "existing vnet";
+
+/// The attribute of an existing resource's Azure name.
+pub const NAME: &str = "name";
+/// The attribute of an existing resource's subscription.
+pub const SUBSCRIPTION: &str = "subscription";
+
+/// The kind `existing WORD` stands for.
+pub fn by_word(word: &str) -> Option<&'static ExistingKind> {
+    EXISTING_KINDS.iter().find(|k| k.word == word)
+}
+
+/// The existing kind of a model kind, when it is one.
+pub fn by_kind(kind: &str) -> Option<&'static ExistingKind> {
+    EXISTING_KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// The attributes every `existing` kind takes.
+macro_rules! existing_attributes {
+    ($what:literal $(, $extra:expr)*) => {
+        &[
+            attr(NAME, Type::String, false, Some("the block's name"), concat!("The ", $what, "'s name in Azure, when it differs from the block's.")),
+            attrs::resource_group(true, None, concat!("The resource group the ", $what, " is in.")),
+            attr(
+                SUBSCRIPTION,
+                Type::String,
+                false,
+                Some("the deployment's"),
+                concat!("The ID (a GUID) of the subscription the ", $what, " is in, when it is not the one the plan deploys to."),
+            ),
+            $($extra,)*
+        ]
+    };
+}
+
+const fn existing(kind: &'static str, doc: &'static str, attributes: &'static [AttrSchema]) -> KindSchema {
+    KindSchema { kind, doc, naming: Naming::Named, positional: &[], attributes, children: &[], unique: false }
+}
+
+pub const STORAGE_ACCOUNT: KindSchema = existing(
+    "existing storage_account",
+    "A storage account deployed elsewhere, which private endpoints can reach; ashlar never deploys it.",
+    existing_attributes!("storage account"),
+);
+
+pub const SQL_SERVER: KindSchema = existing(
+    "existing sql_server",
+    "A logical SQL server deployed elsewhere, which private endpoints can reach; ashlar never deploys it.",
+    existing_attributes!("SQL server"),
+);
+
+pub const LOG_ANALYTICS: KindSchema = existing(
+    "existing log_analytics",
+    "A Log Analytics workspace deployed elsewhere; ashlar never deploys it.",
+    existing_attributes!("Log Analytics workspace"),
+);
+
+pub const GALLERY: KindSchema =
+    existing("existing gallery", "An Azure Compute Gallery deployed elsewhere; ashlar never deploys it.", existing_attributes!("gallery"));
+
+pub const FIREWALL_POLICY: KindSchema = existing(
+    "existing firewall_policy",
+    "An Azure Firewall policy deployed elsewhere; ashlar never deploys it.",
+    existing_attributes!("firewall policy"),
+);
+
+pub const VNET: KindSchema = existing(
+    "existing vnet",
+    "A virtual network deployed elsewhere, which a hub, spoke or vnet can peer with: only this plan's side of the peering is deployed.",
+    existing_attributes!(
+        "virtual network",
+        attr(
+            "address_space",
+            Type::List(&Type::Prefix),
+            false,
+            Some("unknown"),
+            "The network's address space, for the checks of overlapping peered networks; without it they cannot check this network.",
+        ),
+        attr(
+            "gateway_transit",
+            Type::Boolean,
+            false,
+            Some("false"),
+            "Whether the network has a VPN or ExpressRoute gateway and its side of the peering allows gateway transit, so that the plan's side may use it (`use_remote_gateways`).",
+        )
+    ),
+);
+
+/// The Azure name of an existing resource: written, else the block's.
+pub fn azure_name(model: &Model, id: NodeId) -> Option<&str> {
+    let node = model.node(id);
+    let kind = by_kind(node.kind.kind)?;
+    Some(node.str(kind.name_attr).unwrap_or(node.name()))
+}
+
+/// The resource ID of an existing resource, built at deployment time.
+pub fn external_id(model: &Model, id: NodeId) -> Option<Prop> {
+    let node = model.node(id);
+    let kind = by_kind(node.kind.kind)?;
+    Some(Prop::External(Box::new(External {
+        subscription: node.str(SUBSCRIPTION).map(str::to_string),
+        resource_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
+        resource_type: kind.resource_type,
+        name: azure_name(model, id).unwrap_or_default().to_string(),
+    })))
+}
+
+/// Whether a block is a resource deployed elsewhere.
+pub fn is_existing(model: &Model, id: NodeId) -> bool {
+    by_kind(model.node(id).kind.kind).is_some()
+}

@@ -1,0 +1,89 @@
+use crate::blocks::existing::{azure_name, by_kind, EXISTING_KINDS, SUBSCRIPTION};
+use crate::blocks::private_dns::{group_problem, is_guid};
+use crate::check::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
+
+declare_codes! {
+    /// ## What it does
+    /// Checks what names a resource deployed elsewhere (an `existing` block): its `subscription` is a subscription ID (a GUID), its
+    /// resource group a valid resource group name, and its Azure name (`name`,
+    /// else the block's) follows the naming rule of its kind: a storage account
+    /// takes 3 to 24 lower-case letters and digits, a SQL server 1 to 63
+    /// lower-case letters, digits and `-`, and so on (Microsoft Learn, "Naming
+    /// rules and restrictions for Azure resources").
+    ///
+    /// ## Why it matters
+    /// The resource's ID is built from these values when the deployment runs.
+    /// A value no resource can have names nothing, and Azure fails the
+    /// deployment at the first resource that uses it, after the resources
+    /// before it have been deployed.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// existing storage_account logs {
+    ///   name           = "st-logs-001"
+    ///   resource_group = "rg-shared"
+    ///   subscription   = "shared-services"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Copy the values from the resource's ID (`az resource show ... --query id`):
+    /// here `stlogs001` and the subscription's GUID, not its display name.
+    pub EXISTING_RESOURCE = ("ASH304", "existing-resource", Error);
+}
+
+pub const CHECK: Check = Check { code: &EXISTING_RESOURCE, run };
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    // A `key_vault` block's name is not checked yet: see docs/language.md.
+    for kind in EXISTING_KINDS.iter().filter(|k| k.kind != "key_vault") {
+        for (id, node) in model.of_kind(kind.kind) {
+            let what = model.describe(id);
+            if let (Some(subscription), Some(attr)) = (node.str(SUBSCRIPTION), node.get(SUBSCRIPTION)) {
+                if !is_guid(subscription) {
+                    out.push(
+                        Diagnostic::new(&EXISTING_RESOURCE, attr.span, format!("the `subscription` of {what} is not a subscription ID: `{subscription}`"))
+                            .with_help("give the subscription's ID, a GUID such as `6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13`: `az account show --name NAME --query id` prints it"),
+                    );
+                }
+            }
+            if let (Some(group), Some(attr)) = (node.str(attrs::RESOURCE_GROUP), node.get(attrs::RESOURCE_GROUP)) {
+                if let Some(problem) = group_problem(group) {
+                    out.push(
+                        Diagnostic::new(
+                            &EXISTING_RESOURCE,
+                            attr.span,
+                            format!("the `resource_group` of {what} is no resource group name: {problem}"),
+                        )
+                        .with_help("copy the resource group's name from the resource's ID"),
+                    );
+                }
+            }
+            let Some(name) = azure_name(model, id) else { continue };
+            let problems = by_kind(node.kind.kind).map(|k| k.rule.problems(name)).unwrap_or_default();
+            if problems.is_empty() {
+                continue;
+            }
+            let span = node.get(kind.name_attr).map_or(node.head, |a| a.span);
+            let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
+            let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
+            out.push(
+                Diagnostic::new(
+                    &EXISTING_RESOURCE,
+                    span,
+                    format!("`{name}` cannot be the name of a {}: it {}", kind.rule.what, crate::azure::names::join(&facts)),
+                )
+                .with_help(format!(
+                    "give the {}'s name in Azure, which {}{}",
+                    kind.rule.what,
+                    crate::azure::names::join(&wanted),
+                    if node.get(kind.name_attr).is_none() { format!(", with `{} = \"...\"`", kind.name_attr) } else { String::new() }
+                )),
+            );
+        }
+    }
+}
