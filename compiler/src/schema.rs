@@ -108,14 +108,65 @@ pub struct KindSchema {
 }
 
 impl KindSchema {
+    /// Its attribute `name`; `names` for the kinds that deploy resources
+    /// (see [`NAMED_RESOURCES`]).
     pub fn attribute(&'static self, name: &str) -> Option<&'static AttrSchema> {
-        self.attributes.iter().find(|a| a.name == name)
+        self.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .or_else(|| (name == NAMES_ATTR.name && !names_of(self.kind).is_empty()).then_some(&NAMES_ATTR))
     }
 
     /// Whether blocks of this kind are written as phrases: see [`PHRASE_KINDS`].
     pub fn takes_phrases(&self) -> bool {
         PHRASE_KINDS.contains(&self.kind)
     }
+}
+
+/// `names { PATTERN = "..." }`: what a block's own resources are called, a
+/// pattern or an exact name for each, over the plan's `naming`.
+pub const NAMES_ATTR: AttrSchema = AttrSchema {
+    name: "names",
+    ty: Type::StringMap,
+    required: false,
+    default: Some("the plan's `naming`"),
+    doc: "The Azure names of what the block deploys, by the `naming` pattern that names each (`names { virtual_machine = \"VM-LEGACY-01\" }`): a name as it is, or a pattern with the `naming` placeholders.",
+};
+
+/// The `naming` patterns of what each kind of block deploys: the keys its
+/// `names` map takes. A hub's firewall, Bastion and gateways are named in
+/// their own blocks (or in the hub's `names`).
+#[rustfmt::skip]
+pub const NAMED_RESOURCES: &[(&str, &[&str])] = &[
+    ("hub", &["virtual_network", "peering"]),
+    ("spoke", &["virtual_network", "peering", "route_table"]),
+    ("vnet", &["virtual_network", "peering"]),
+    ("subnet", &["subnet"]),
+    ("nsg", &["network_security_group"]),
+    ("route_table", &["route_table"]),
+    ("nat_gateway", &["nat_gateway", "public_ip"]),
+    ("private_endpoint", &["private_endpoint"]),
+    ("private_dns", &["private_dns_link"]),
+    ("firewall", &["firewall", "firewall_policy", "public_ip"]),
+    ("bastion", &["bastion", "public_ip"]),
+    ("vpn_gateway", &["vpn_gateway", "public_ip"]),
+    ("er_gateway", &["er_gateway", "public_ip"]),
+    ("site", &["local_network_gateway", "connection"]),
+    ("gallery", &["gallery", "builder_identity"]),
+    ("image", &["image_definition", "image_template"]),
+    ("compute", &["virtual_machine", "network_interface", "availability_set", "proximity_placement_group", "load_balancer", "public_load_balancer", "public_ip"]),
+    ("scale_set", &["scale_set", "proximity_placement_group", "load_balancer", "public_load_balancer", "autoscale", "public_ip"]),
+    ("availability_set", &["availability_set"]),
+    ("proximity_placement_group", &["proximity_placement_group"]),
+    ("update_group", &["maintenance_configuration", "maintenance_assignment"]),
+    ("desktop_pool", &["host_pool", "scaling_plan", "virtual_machine", "network_interface"]),
+    ("app_group", &["application_group"]),
+    ("desktop_workspace", &["desktop_workspace"]),
+];
+
+/// The `naming` patterns of what blocks of `kind` deploy; empty for a kind that deploys nothing of its own.
+pub fn names_of(kind: &str) -> &'static [&'static str] {
+    NAMED_RESOURCES.iter().find(|(k, _)| *k == kind).map_or(&[], |(_, attrs)| attrs)
 }
 
 /// Builds an attribute schema; used by the kind definitions in [`crate::blocks`].

@@ -15,7 +15,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Placeholders a naming pattern may use.
-pub const PLACEHOLDERS: &[&str] = &["name", "type", "vnet", "remote", "location"];
+pub const PLACEHOLDERS: &[&str] = &["name", "type", "vnet", "remote", "location", "region", "environment", "hash", "index"];
+
+/// The patterns in which `{index}`, a machine's number, has a value.
+pub const INDEXED: &[&str] = &["virtual_machine", "network_interface"];
+
+/// The attribute of a block that names what it deploys, pattern by pattern:
+/// `names { virtual_machine = "VM-LEGACY-01" }`.
+pub const NAMES: &str = "names";
 
 /// Every pattern attribute of a `naming` block, with what `{type}` is in it:
 /// the Cloud Adoption Framework's abbreviation of the resource type, or, where
@@ -134,6 +141,29 @@ pub const DESKTOP_PATTERNS: &[(&str, &str)] = &[
     ("scaling_plan", "{name}"),
 ];
 
+/// The pattern a block gives `attr` in its own `names`, or that a child block
+/// which deploys it gives (a hub's `firewall { names { firewall = "..." } }`).
+pub fn own_pattern<'m>(model: &'m Model, attr: &str, block: NodeId) -> Option<&'m str> {
+    let own = |id: NodeId| model.node(id).map(NAMES).and_then(|m| m.get(attr)).map(|v| v.value.as_str());
+    own(block).or_else(|| {
+        model.node(block).children.iter().copied().filter(|&c| crate::schema::names_of(model.node(c).kind.kind).contains(&attr)).find_map(own)
+    })
+}
+
+/// What `{region}` is for `location`: the plan's `naming.region_codes`, else
+/// Microsoft's geo-code of the region ([`crate::azure::regions::geo_code`]),
+/// else the placeholder as written, which `ASH303` reports.
+pub fn region_code(model: &Model, location: &str) -> String {
+    let own = model.unique("naming").and_then(|n| n.map("region_codes")).and_then(|m| m.get(location)).map(|v| v.value.clone());
+    own.or_else(|| crate::azure::regions::geo_code(location).map(str::to_string)).unwrap_or_else(|| "{region}".to_string())
+}
+
+/// What `{hash}` is: six hexadecimal digits of a hash of the pattern's
+/// attribute and what it names, the same from build to build.
+fn short_hash(attr: &str, identity: &str) -> String {
+    format!("{:06x}", crate::graph::fnv1a(format!("{attr}:{identity}").as_bytes()) & 0xff_ffff)
+}
+
 pub struct Names<'a> {
     model: &'a Model,
     /// The pattern of each attribute asked for so far: a plan names thousands
@@ -146,7 +176,21 @@ impl<'a> Names<'a> {
         Names { model, patterns: RefCell::default() }
     }
 
-    fn pattern(&self, attr: &'static str, default: &'static str) -> Rc<str> {
+    /// The pattern of `attr` for what `block` deploys: the block's own
+    /// `names` (or those of the child block that deploys it: a hub's
+    /// `firewall`), else the plan's `naming`, else `default`.
+    fn pattern(&self, attr: &'static str, default: &'static str, block: NodeId) -> Rc<str> {
+        if let Some(own) = own_pattern(self.model, attr, block) {
+            let naming = self.model.unique("naming");
+            let abbreviation = naming
+                .map_or_else(|| ABBREVIATIONS.iter().find(|(a, _)| *a == attr).map_or(attr, |(_, ab)| ab).to_string(), |n| abbreviation(n, attr));
+            return own.replace("{type}", &abbreviation).into();
+        }
+        self.plan_pattern(attr, default)
+    }
+
+    /// The plan's pattern of `attr`: its `naming` block's, else `default`.
+    fn plan_pattern(&self, attr: &'static str, default: &'static str) -> Rc<str> {
         if let Some((_, pattern)) = self.patterns.borrow().iter().find(|(a, _)| *a == attr) {
             return pattern.clone();
         }
@@ -161,8 +205,8 @@ impl<'a> Names<'a> {
         if let Some(name) = crate::blocks::existing::azure_name(self.model, network) {
             return name.to_string();
         }
-        let pattern = self.pattern("virtual_network", "{name}");
-        self.fill(&pattern, network, &[])
+        let pattern = self.pattern("virtual_network", "{name}", network);
+        self.fill("virtual_network", &pattern, network, &[])
     }
 
     pub fn subnet(&self, subnet: NodeId) -> String {
@@ -171,8 +215,8 @@ impl<'a> Names<'a> {
         if crate::azure::network::is_reserved_subnet(name) {
             return name.to_string();
         }
-        let pattern = self.pattern("subnet", "{name}");
-        self.fill(&pattern, subnet, &[])
+        let pattern = self.pattern("subnet", "{name}", subnet);
+        self.fill("subnet", &pattern, subnet, &[])
     }
 
     pub fn nsg(&self, nsg: NodeId) -> String {
@@ -186,32 +230,32 @@ impl<'a> Names<'a> {
     /// An NSG or route table: `{location}` is its region, which may come from
     /// the network that uses it.
     fn attachable(&self, attr: &'static str, id: NodeId) -> String {
-        let mut pattern = self.pattern(attr, "{name}");
+        let mut pattern = self.pattern(attr, "{name}", id);
         if let Some(location) = crate::blocks::attach::location(self.model, id) {
-            pattern = pattern.replace("{location}", location).into();
+            pattern = pattern.replace("{location}", location).replace("{region}", &region_code(self.model, location)).into();
         }
-        self.fill(&pattern, id, &[])
+        self.fill(attr, &pattern, id, &[])
     }
 
     /// The peering that lives on `local`'s virtual network and points at `remote`.
     pub fn peering(&self, local: NodeId, remote: NodeId) -> String {
-        let pattern = self.pattern("peering", "{vnet}-to-{remote}");
+        let pattern = self.pattern("peering", "{vnet}-to-{remote}", local);
         let vnet = self.vnet(local);
         let remote = self.vnet(remote);
-        self.fill(&pattern, local, &[("vnet", &vnet), ("remote", &remote)])
+        self.fill("peering", &pattern, local, &[("vnet", &vnet), ("remote", &remote)])
     }
 
     /// A private endpoint.
     pub fn private_endpoint(&self, endpoint: NodeId) -> String {
-        let pattern = self.pattern("private_endpoint", "{name}");
-        self.fill(&pattern, endpoint, &[])
+        let pattern = self.pattern("private_endpoint", "{name}", endpoint);
+        self.fill("private_endpoint", &pattern, endpoint, &[])
     }
 
     /// The link of a `private_dns` block's zone to a network.
     pub fn private_dns_link(&self, dns: NodeId, network: NodeId) -> String {
-        let pattern = self.pattern("private_dns_link", "{vnet}");
+        let pattern = self.pattern("private_dns_link", "{vnet}", dns);
         let vnet = self.vnet(network);
-        self.fill(&pattern, dns, &[("vnet", &vnet)])
+        self.fill("private_dns_link", &pattern, dns, &[("vnet", &vnet)])
     }
 
     /// A hub's firewall, named after the hub.
@@ -239,8 +283,8 @@ impl<'a> Names<'a> {
     /// A public IP address of the resource named `owner` (its Azure name), in `block`'s region.
     pub fn public_ip(&self, owner: &str, block: NodeId) -> String {
         let (_, default) = ENDPOINT_PATTERNS.iter().find(|(a, _)| *a == "public_ip").copied().unwrap_or(("", "{name}"));
-        let pattern = self.pattern("public_ip", default);
-        self.fill_name(&pattern, owner, block, &[])
+        let pattern = self.pattern("public_ip", default, block);
+        self.fill_name("public_ip", &pattern, owner, block, &[])
     }
 
     /// The local network gateway of a `site`.
@@ -255,16 +299,16 @@ impl<'a> Names<'a> {
 
     /// A NAT gateway.
     pub fn nat_gateway(&self, gateway: NodeId) -> String {
-        let pattern = self.pattern("nat_gateway", "{name}");
-        self.fill(&pattern, gateway, &[])
+        let pattern = self.pattern("nat_gateway", "{name}", gateway);
+        self.fill("nat_gateway", &pattern, gateway, &[])
     }
 
     /// The route table ashlar derives for a spoke whose hub routes through `via`
     /// (`firewall` or `appliance`): `{name}` is `<spoke>-to-<via>`.
     pub fn hub_route_table(&self, spoke: NodeId, via: &str) -> String {
-        let pattern = self.pattern("route_table", "{name}");
+        let pattern = self.pattern("route_table", "{name}", spoke);
         let name = format!("{}-to-{via}", self.model.node(spoke).name());
-        self.fill_name(&pattern, &name, spoke, &[])
+        self.fill_name("route_table", &pattern, &name, spoke, &[])
     }
 
     /// A virtual machine of a `compute` block; `machine` is its name in the plan,
@@ -309,8 +353,12 @@ impl<'a> Names<'a> {
     /// group `resource_group` and region `location`: `{name}` is the group's
     /// name without a leading `rg-` or a trailing `-rg` (`rg-app1` gives `app1`).
     pub fn recovery_vault(&self, resource_group: &str, location: &str) -> String {
-        let pattern = self.pattern("recovery_vault", "{name}-vault");
-        pattern.replace("{name}", vault_base(resource_group)).replace("{location}", location)
+        let pattern = self.plan_pattern("recovery_vault", "{name}-vault");
+        let filled = pattern
+            .replace("{name}", vault_base(resource_group))
+            .replace("{location}", location)
+            .replace("{region}", &region_code(self.model, location));
+        self.plan_placeholders("recovery_vault", &filled, &format!("{resource_group}/{location}"))
     }
 
     /// The host pool of a `desktop_pool`: `{location}` is the region of its
@@ -336,19 +384,19 @@ impl<'a> Names<'a> {
     /// is the region of the pools that publish in it.
     pub fn desktop_workspace(&self, workspace: NodeId) -> String {
         let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == "desktop_workspace").copied().unwrap_or(("", "{name}"));
-        let mut pattern = self.pattern("desktop_workspace", default);
+        let mut pattern = self.pattern("desktop_workspace", default, workspace);
         if let Some(region) = crate::blocks::desktops::workspace_region(self.model, workspace) {
-            pattern = pattern.replace("{location}", region).into();
+            pattern = pattern.replace("{location}", region).replace("{region}", &region_code(self.model, region)).into();
         }
-        self.fill(&pattern, workspace, &[])
+        self.fill("desktop_workspace", &pattern, workspace, &[])
     }
 
     /// A name through one of the [`DESKTOP_PATTERNS`], in the region of `pool`'s session hosts.
     fn desktop_name(&self, attr: &'static str, name: &str, pool: NodeId) -> String {
         let (_, default) = DESKTOP_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
-        let pattern = self.pattern(attr, default);
+        let pattern = self.pattern(attr, default, pool);
         let place = crate::blocks::compute::network_of(self.model, pool).unwrap_or(pool);
-        self.fill_name(&pattern, name, place, &[])
+        self.fill_name_at(attr, &pattern, name, pool, place, &[])
     }
 
     /// The managed OS disk of virtual machine `vm` (its Azure name).
@@ -365,88 +413,184 @@ impl<'a> Names<'a> {
     /// region of the network the block's subnet is in, where its resources go.
     fn compute_name(&self, attr: &'static str, name: &str, block: NodeId) -> String {
         let (_, default) = COMPUTE_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
-        let pattern = self.pattern(attr, default);
-        let place = if pattern.contains("{location}") { crate::blocks::compute::network_of(self.model, block).unwrap_or(block) } else { block };
-        self.fill_name(&pattern, name, place, &[])
+        let pattern = self.pattern(attr, default, block);
+        let place = if pattern.contains("{location}") || pattern.contains("{region}") {
+            crate::blocks::compute::network_of(self.model, block).unwrap_or(block)
+        } else {
+            block
+        };
+        // `{index}`: the machine's number, and `{name}` the block's own name without it.
+        if INDEXED.contains(&attr) && pattern.contains("{index}") {
+            let base = self.model.node(block).name();
+            let index = name.strip_prefix(base).and_then(|rest| rest.strip_prefix('-')).and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
+            // Each machine's own `{hash}`, though `{name}` is the block's.
+            let identity = format!("{}/{name}", self.model.path(block));
+            let pattern = pattern.replace("{index}", &index.to_string()).replace("{hash}", &short_hash(attr, &identity));
+            return self.fill_name_at(attr, &pattern, base, block, place, &[]);
+        }
+        self.fill_name_at(attr, &pattern, name, block, place, &[])
     }
 
     /// A name through one of the [`ENDPOINT_PATTERNS`]; `{name}` is the name of
     /// `block`, or of its parent when it has none (a hub's firewall is named after the hub).
     fn hub_endpoint(&self, attr: &'static str, block: NodeId) -> String {
         let (_, default) = ENDPOINT_PATTERNS.iter().find(|(a, _)| *a == attr).copied().unwrap_or(("", "{name}"));
-        let pattern = self.pattern(attr, default);
+        let pattern = self.pattern(attr, default, block);
         let node = self.model.node(block);
         let owner = match (&node.name, node.parent) {
             (None, Some(parent)) => parent,
             _ => block,
         };
-        self.fill(&pattern, owner, &[])
+        self.fill(attr, &pattern, owner, &[])
     }
 
     /// An Azure Compute Gallery.
     pub fn gallery(&self, gallery: NodeId) -> String {
-        let pattern = self.pattern("gallery", "{name}");
-        self.fill(&pattern, gallery, &[])
+        let pattern = self.pattern("gallery", "{name}", gallery);
+        self.fill("gallery", &pattern, gallery, &[])
     }
 
     /// An image definition in its gallery.
     pub fn image_definition(&self, image: NodeId) -> String {
-        let pattern = self.pattern("image_definition", "{name}");
-        self.fill_in_gallery(&pattern, image)
+        let pattern = self.pattern("image_definition", "{name}", image);
+        self.fill_in_gallery("image_definition", &pattern, image)
     }
 
     /// The managed identity Image Builder runs as for the images of a gallery.
     pub fn builder_identity(&self, gallery: NodeId) -> String {
-        let pattern = self.pattern("builder_identity", "{name}-builder");
-        self.fill(&pattern, gallery, &[])
+        let pattern = self.pattern("builder_identity", "{name}-builder", gallery);
+        self.fill("builder_identity", &pattern, gallery, &[])
     }
 
     /// The image template that builds an image, before the content hash that
     /// [`crate::blocks::images`] appends: templates cannot be updated, so each
     /// content gets its own name.
     pub fn image_template(&self, image: NodeId) -> String {
-        let pattern = self.pattern("image_template", "{name}");
-        self.fill_in_gallery(&pattern, image)
+        let pattern = self.pattern("image_template", "{name}", image);
+        self.fill_in_gallery("image_template", &pattern, image)
     }
 
     /// The maintenance configuration of an update group.
     pub fn maintenance_configuration(&self, group: NodeId) -> String {
-        let pattern = self.pattern("maintenance_configuration", "{name}");
-        self.fill(&pattern, group, &[])
+        let pattern = self.pattern("maintenance_configuration", "{name}", group);
+        self.fill("maintenance_configuration", &pattern, group, &[])
     }
 
     /// The dynamic scope, at subscription scope, that assigns an update group's
     /// maintenance configuration to the machines tagged with the group's name.
     pub fn maintenance_assignment(&self, group: NodeId) -> String {
-        let pattern = self.pattern("maintenance_assignment", "{name}");
-        self.fill(&pattern, group, &[])
+        let pattern = self.pattern("maintenance_assignment", "{name}", group);
+        self.fill("maintenance_assignment", &pattern, group, &[])
     }
 
     /// Fills a pattern of an image, whose `{location}` is its gallery's region.
-    fn fill_in_gallery(&self, pattern: &str, image: NodeId) -> String {
+    fn fill_in_gallery(&self, attr: &'static str, pattern: &str, image: NodeId) -> String {
         let location = self.model.node(image).reference("gallery").and_then(|g| self.model.location(g));
-        let pattern = location.map_or_else(|| pattern.to_string(), |l| pattern.replace("{location}", l));
-        self.fill(&pattern, image, &[])
+        let pattern =
+            location.map_or_else(|| pattern.to_string(), |l| pattern.replace("{location}", l).replace("{region}", &region_code(self.model, l)));
+        self.fill(attr, &pattern, image, &[])
     }
 
-    fn fill(&self, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
-        self.fill_name(pattern, self.model.node(id).name(), id, extra)
+    fn fill(&self, attr: &'static str, pattern: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+        self.fill_name(attr, pattern, self.model.node(id).name(), id, extra)
     }
 
-    fn fill_name(&self, pattern: &str, name: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+    fn fill_name(&self, attr: &'static str, pattern: &str, name: &str, id: NodeId, extra: &[(&str, &str)]) -> String {
+        self.fill_name_at(attr, pattern, name, id, id, extra)
+    }
+
+    /// Fills `pattern` for what block `id` deploys as `attr`, with `{name}`
+    /// as `name` and `{location}` and `{region}` those of block `place`.
+    fn fill_name_at(&self, attr: &'static str, pattern: &str, name: &str, id: NodeId, place: NodeId, extra: &[(&str, &str)]) -> String {
         // Most names are the block's own: a plan without a `naming` block names thousands of machines.
         if pattern == "{name}" {
             return name.to_string();
         }
         let mut out = pattern.replace("{name}", name);
-        if out.contains("{location}") {
-            if let Some(location) = self.model.location(id) {
-                out = out.replace("{location}", location);
+        if out.contains("{location}") || out.contains("{region}") {
+            if let Some(location) = self.model.location(place) {
+                out = out.replace("{location}", location).replace("{region}", &region_code(self.model, location));
             }
         }
         for (key, value) in extra {
             out = out.replace(&format!("{{{key}}}"), value);
         }
+        self.plan_placeholders(attr, &out, &format!("{}/{name}", self.model.path(id)))
+    }
+
+    /// Fills the placeholders that come from the plan rather than a block:
+    /// `{environment}` (`settings.environment`) and `{hash}`, six hexadecimal
+    /// digits of a hash of `attr` and `identity` (the block's path and name),
+    /// which stay the same from build to build. One left unfilled (no
+    /// `environment`) stays as written, and `ASH303` reports it.
+    fn plan_placeholders(&self, attr: &str, out: &str, identity: &str) -> String {
+        let mut out = out.to_string();
+        if out.contains("{environment}") {
+            if let Some(environment) = self.model.unique("settings").and_then(|s| s.str("environment")) {
+                out = out.replace("{environment}", environment);
+            }
+        }
+        if out.contains("{hash}") {
+            out = out.replace("{hash}", &short_hash(attr, identity));
+        }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The name of each resource the plan deploys, by type (the part after the last `/`).
+    fn names(plan: &str) -> Vec<(String, String)> {
+        let analysis = crate::analyze_text(plan, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let azure = analysis.azure.expect("lowered");
+        azure.resources.iter().map(|r| (r.resource_type.rsplit('/').next().unwrap().to_string(), r.name.join("/"))).collect()
+    }
+
+    fn named<'a>(all: &'a [(String, String)], resource_type: &str) -> Vec<&'a str> {
+        all.iter().filter(|(t, _)| t == resource_type).map(|(_, n)| n.as_str()).collect()
+    }
+
+    const MACHINES: &str = "compute app {\n resource_group = \"rg-app\"\n subnet = core.shared\n image = ubuntu_2404\n size = Standard_D2s_v5\n ssh_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEq2o0R2ZRWkp3cGXb7gDHxSbOaINKzLw7p1tyOp8SMe azureadmin\"\n count = 2\n NAMES\n}\n";
+
+    fn plan(settings: &str, naming: &str, hub_names: &str, machine_names: &str) -> String {
+        format!(
+            "settings {{\n location = uksouth\n {settings}\n}}\n{naming}\nhub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/22]\n {hub_names}\n subnet AzureFirewallSubnet 10.0.0.0/26\n subnet shared 10.0.1.0/24\n firewall {{\n  sku = Standard\n  names {{\n   firewall = \"afw-hub-01\"\n   public_ip = \"pip-afw-hub-01\"\n  }}\n }}\n}}\n{}",
+            MACHINES.replace("NAMES", machine_names)
+        )
+    }
+
+    #[test]
+    fn a_block_keeps_the_names_it_is_given() {
+        let all = names(&plan("", "", "names { virtual_network = \"VNET-CORE-LEGACY\" }", ""));
+        assert_eq!(named(&all, "virtualNetworks"), ["VNET-CORE-LEGACY"]);
+        assert_eq!(named(&all, "azureFirewalls"), ["afw-hub-01"]);
+        assert_eq!(named(&all, "publicIPAddresses"), ["pip-afw-hub-01"]);
+        // What the block does not name keeps the default.
+        assert_eq!(named(&all, "firewallPolicies"), ["core-firewall-policy"]);
+        assert_eq!(named(&all, "virtualMachines"), ["app-1", "app-2"]);
+    }
+
+    #[test]
+    fn placeholders_organisations_use() {
+        let naming = "naming corp {\n pattern = \"{type}-{name}-{environment}-{region}\"\n virtual_machine = \"vm{name}{index}\"\n}";
+        let all = names(&plan("environment = \"prod\"", naming, "", "names { network_interface = \"nic-{name}-{index}-{hash}\" }"));
+        assert_eq!(named(&all, "virtualNetworks"), ["vnet-core-prod-uks"]);
+        assert_eq!(named(&all, "virtualMachines"), ["vmapp1", "vmapp2"]);
+        let nics = named(&all, "networkInterfaces");
+        assert!(nics[0].starts_with("nic-app-1-") && nics[1].starts_with("nic-app-2-"), "{nics:?}");
+        // Six hexadecimal digits, the same from build to build, different by machine.
+        let hash = |nic: &str| nic.rsplit('-').next().unwrap().to_string();
+        assert_eq!(hash(nics[0]).len(), 6);
+        assert!(hash(nics[0]).chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(hash(nics[0]), hash(nics[1]));
+        let again = names(&plan("environment = \"prod\"", naming, "", "names { network_interface = \"nic-{name}-{index}-{hash}\" }"));
+        assert_eq!(named(&again, "networkInterfaces"), nics);
+    }
+
+    #[test]
+    fn a_plan_gives_its_own_region_codes() {
+        let naming = "naming corp {\n virtual_network = \"vnet-{name}-{region}\"\n region_codes { uksouth = \"lon\" }\n}";
+        assert_eq!(named(&names(&plan("", naming, "", "")), "virtualNetworks"), ["vnet-core-lon"]);
     }
 }

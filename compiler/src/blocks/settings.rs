@@ -12,6 +12,13 @@ pub const SETTINGS: KindSchema = KindSchema {
     attributes: &[
         attr(attrs::LOCATION, Type::Region, true, None, "Region for every resource group and resource that names none."),
         attr(attrs::TAGS, Type::StringMap, false, Some("no tags"), "Tags put on every resource group and resource; a block's own tags win."),
+        attr(
+            "environment",
+            Type::String,
+            false,
+            Some("none"),
+            "The plan's environment, such as `\"prod\"`: what `{environment}` is in naming patterns.",
+        ),
     ],
     children: &[],
     unique: true,
@@ -19,7 +26,7 @@ pub const SETTINGS: KindSchema = KindSchema {
 
 pub const NAMING: KindSchema = KindSchema {
     kind: "naming",
-    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{type}` (the abbreviation of the resource's type), `{vnet}`, `{remote}` and `{location}`.",
+    doc: "How Azure names are derived from block names. Patterns use `{name}` (the block), `{type}` (the abbreviation of the resource's type), `{location}`, `{region}` (its short code), `{environment}`, `{hash}`, `{index}` (a machine's number), `{vnet}` and `{remote}`; a block's own `names` win over them.",
     naming: Naming::Named,
     positional: &[],
     attributes: &[
@@ -154,6 +161,13 @@ pub const NAMING: KindSchema = KindSchema {
             false,
             Some("none"),
             "One pattern for every kind of name the block does not set itself (but `peering` and `private_dns_link`), e.g. `\"{type}-{name}-{location}\"`.",
+        ),
+        attr(
+            "region_codes",
+            Type::StringMap,
+            false,
+            Some("Microsoft's geo-codes"),
+            "What `{region}` is, by region, for regions Microsoft's geo-code list lacks or where the plan writes its own: `region_codes { italynorth = \"itn\" }`.",
         ),
         attr(
             "abbreviations",

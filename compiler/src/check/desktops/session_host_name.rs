@@ -46,7 +46,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let names = Names::new(model);
     let naming = model.unique("naming");
-    if !is_sound(naming, "virtual_machine") {
+    if !is_sound(model, "virtual_machine") {
         return;
     }
     for (pool, node) in model.of_kind("desktop_pool") {

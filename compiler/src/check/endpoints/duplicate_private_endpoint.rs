@@ -37,7 +37,7 @@ pub const CHECK: Check = Check { code: &DUPLICATE_PRIVATE_ENDPOINT, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     // A broken pattern is `naming-pattern`'s to report.
-    if !is_sound(model.unique("naming"), "private_endpoint") {
+    if !is_sound(model, "private_endpoint") {
         return;
     }
     let names = Names::new(model);

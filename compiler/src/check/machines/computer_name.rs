@@ -47,7 +47,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let naming = model.unique("naming");
     for (block, node) in model.of_kind("compute") {
         let Some(os) = os(model, block) else { continue };
-        if !is_sound(naming, "virtual_machine") {
+        if !is_sound(model, "virtual_machine") {
             break;
         }
         let max = if os.windows() { WINDOWS_COMPUTER_NAME_MAX } else { LINUX_COMPUTER_NAME_MAX };
@@ -88,7 +88,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for (block, node) in model.of_kind("scale_set") {
         let Some(os) = os(model, block) else { continue };
-        if !is_sound(naming, "scale_set") {
+        if !is_sound(model, "scale_set") {
             break;
         }
         let max = if os.windows() { WINDOWS_COMPUTER_NAME_MAX } else { LINUX_COMPUTER_NAME_MAX } - SCALE_SET_NAME_SUFFIX;

@@ -17,6 +17,8 @@ declare_codes! {
     /// Machines of a `compute` block with `count` over 1 are named `{name}-1`,
     /// `{name}-2`, ..., so `compute web { count = 2 }` and `compute web-2`
     /// collide; a desktop pool's session hosts are `{host_prefix}-1`, ....
+    /// Also the machines of one block named alike, by an exact name in its
+    /// `names` for a `count` over 1.
     ///
     /// ## Why it matters
     /// The second would deploy over the first: ARM refuses a template that
@@ -39,7 +41,6 @@ pub const CHECK: Check = Check { code: &DUPLICATE_MACHINE_NAME, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let names = Names::new(model);
-    let naming = model.unique("naming");
     // (type, resource group, name), all lower case → the first block that takes it.
     let mut seen: IndexMap<(&str, String, String), NodeId> = IndexMap::new();
     for (block, node) in machine_blocks(model) {
@@ -47,25 +48,25 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut taken: Vec<(&str, String)> = Vec::new();
         if node.is("compute") || node.is("desktop_pool") {
             for machine in machine_names(node) {
-                if is_sound(naming, "virtual_machine") {
+                if is_sound(model, "virtual_machine") {
                     taken.push(("virtual machine", names.virtual_machine(block, &machine)));
                 }
-                if is_sound(naming, "network_interface") {
+                if is_sound(model, "network_interface") {
                     taken.push(("network interface", names.network_interface(block, &machine)));
                 }
             }
-            if flag(node, "availability_set") && is_sound(naming, "availability_set") {
+            if flag(node, "availability_set") && is_sound(model, "availability_set") {
                 taken.push(("availability set", names.availability_set(block)));
             }
-        } else if is_sound(naming, "scale_set") {
+        } else if is_sound(model, "scale_set") {
             taken.push(("scale set", names.scale_set(block)));
         }
-        if flag(node, "proximity_placement_group") && is_sound(naming, "proximity_placement_group") {
+        if flag(node, "proximity_placement_group") && is_sound(model, "proximity_placement_group") {
             taken.push(("proximity placement group", names.proximity_placement_group(block)));
         }
         if let Some(lb) = load_balancer(model, block) {
             let public = is_public(model.node(lb));
-            if is_sound(naming, if public { "public_load_balancer" } else { "load_balancer" }) {
+            if is_sound(model, if public { "public_load_balancer" } else { "load_balancer" }) {
                 taken.push(("load balancer", names.load_balancer(block, public)));
             }
         }
@@ -91,7 +92,20 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }
                     reported = true;
                 }
-                Some(_) => {}
+                Some(_) => {
+                    // The block's own machines named alike: an exact name in `names` for a `count`.
+                    if !reported {
+                        out.push(
+                            Diagnostic::new(
+                                &DUPLICATE_MACHINE_NAME,
+                                node.head,
+                                format!("{} would deploy {what} `{name}` twice in resource group `{group}`", model.describe(block)),
+                            )
+                            .with_help("name each machine its own: put `{index}` (the machine's number) or `{name}` in its `names` pattern"),
+                        );
+                    }
+                    reported = true;
+                }
                 None => {
                     seen.insert(key, block);
                 }
@@ -103,6 +117,14 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::check::test_support::{linux, machines, messages};
+
+    #[test]
+    fn an_exact_name_for_several_machines_collides_with_itself() {
+        let plan = machines(&linux("compute", "web", "count = 2\n names { virtual_machine = \"WEBVM\" }"));
+        assert_eq!(messages(&plan, "ASH419"), ["compute `web` would deploy virtual machine `WEBVM` twice in resource group `rg`"]);
+        let indexed = machines(&linux("compute", "web", "count = 2\n names { virtual_machine = \"WEBVM{index}\" }"));
+        assert!(messages(&indexed, "ASH419").is_empty());
+    }
 
     #[test]
     fn indexed_names_collide_with_other_blocks() {

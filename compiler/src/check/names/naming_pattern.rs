@@ -2,15 +2,19 @@ use crate::blocks::naming::{ABBREVIATIONS, PLACEHOLDERS};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{Node, Typed};
+use crate::model::Typed;
 use crate::source::Span;
 
 declare_codes! {
     /// ## What it does
-    /// Reports a pattern of the `naming` block that uses a placeholder ashlar does
-    /// not know, a placeholder that has no value in that pattern (`{remote}`
-    /// exists only in `peering`, `{vnet}` in `peering` and `private_dns_link`),
-    /// or a `{` or `}` without its partner.
+    /// Reports a pattern of the `naming` block, or of a block's own `names`,
+    /// that uses a placeholder ashlar does not know, a placeholder that has no
+    /// value in that pattern (`{remote}` exists only in `peering`, `{vnet}` in
+    /// `peering` and `private_dns_link`, `{index}` in `virtual_machine` and
+    /// `network_interface`), `{environment}` when `settings` has no
+    /// `environment`, `{region}` when a region of the plan has no code, or a
+    /// `{` or `}` without its partner; and a key of `names` that is no pattern
+    /// of what the block deploys.
     ///
     /// ## Why it matters
     /// ashlar fills in only the placeholders it knows; anything else would reach
@@ -26,8 +30,11 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Use `{name}`, `{type}` and `{location}` in every pattern, `{vnet}` and
-    /// `{remote}` in `peering`, `{vnet}` in `private_dns_link`; close every `{`.
+    /// Use `{name}`, `{type}`, `{location}`, `{region}`, `{environment}` and
+    /// `{hash}` in every pattern, `{vnet}` and `{remote}` in `peering`, `{vnet}`
+    /// in `private_dns_link`, `{index}` in the machines' patterns; give
+    /// `settings.environment`, and `naming.region_codes` for a region
+    /// Microsoft's geo-code list lacks; close every `{`.
     pub NAMING_PATTERN = ("ASH303", "naming-pattern", Error);
 }
 
@@ -41,9 +48,10 @@ fn patterns() -> impl Iterator<Item = &'static str> + Clone {
 /// The placeholders that have a value in one pattern.
 fn allowed(pattern: &str) -> &'static [&'static str] {
     match pattern {
-        "peering" => PLACEHOLDERS,
-        "private_dns_link" => &["name", "type", "vnet", "location"],
-        _ => &["name", "type", "location"],
+        "peering" => &["name", "type", "vnet", "remote", "location", "region", "environment", "hash"],
+        "private_dns_link" => &["name", "type", "vnet", "location", "region", "environment", "hash"],
+        "virtual_machine" | "network_interface" => &["name", "type", "location", "region", "environment", "hash", "index"],
+        _ => &["name", "type", "location", "region", "environment", "hash"],
     }
 }
 
@@ -117,16 +125,18 @@ fn problems(attr: &str, pattern: &str) -> Vec<Problem> {
 }
 
 /// Whether the pattern of `attr` is free of problems, so names derived from it are worth checking.
-pub(in crate::check) fn is_sound(naming: Option<&Node>, attr: &str) -> bool {
-    let Some(naming) = naming else { return true };
+pub(in crate::check) fn is_sound(model: &crate::model::Model, attr: &str) -> bool {
+    let Some(naming) = model.unique("naming") else { return true };
+    let sound = |attr: &str, pattern: &str| problems(attr, pattern).is_empty() && plan_problems(model, attr, pattern).is_empty();
     match naming.str(attr) {
-        Some(pattern) => problems(attr, pattern).is_empty(),
+        Some(pattern) => sound(attr, pattern),
         None if crate::blocks::naming::OWN_PATTERN_ONLY.contains(&attr) => true,
-        None => naming.str("pattern").is_none_or(|pattern| problems("pattern", pattern).is_empty()),
+        None => naming.str("pattern").is_none_or(|pattern| sound("pattern", pattern)),
     }
 }
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    own_names(cx, out);
     let Some(naming) = cx.model.unique("naming") else {
         return;
     };
@@ -137,7 +147,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Typed::Str(pattern) = &attr.value else {
             continue;
         };
-        for problem in problems(attr_name, pattern) {
+        for problem in problems(attr_name, pattern).into_iter().chain(plan_problems(cx.model, attr_name, pattern)) {
             let span = inside(attr.span, pattern, problem.range);
             out.push(Diagnostic::new(&NAMING_PATTERN, span, problem.message).with_help(problem.help));
         }
@@ -154,6 +164,67 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The blocks' own `names`: each key a pattern of what the block deploys, each
+/// pattern sound.
+fn own_names(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    for (id, node) in model.nodes_with_ids() {
+        let Some(names) = node.map(crate::blocks::naming::NAMES) else { continue };
+        let keys = crate::schema::names_of(node.kind.kind);
+        for (key, entry) in names {
+            if !keys.contains(&key.as_str()) {
+                let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let help = match did_you_mean(key, keys.iter().copied()) {
+                    Some(hint) => hint.then(&format!("The `names` of a {} take {listed}", node.kind.kind)),
+                    None => format!("the `names` of a {} take {listed}", node.kind.kind).into(),
+                };
+                out.push(Diagnostic::new(&NAMING_PATTERN, entry.span, format!("{} deploys no `{key}` to name", model.describe(id))).with_help(help));
+                continue;
+            }
+            let pattern = &entry.value;
+            for problem in problems(key, pattern).into_iter().chain(plan_problems(model, key, pattern)) {
+                // The entry's span covers `key = "value"`: point at it whole.
+                out.push(Diagnostic::new(&NAMING_PATTERN, entry.span, problem.message).with_help(problem.help));
+            }
+        }
+    }
+}
+
+/// What the plan lacks for a pattern's placeholders: `settings.environment`
+/// for `{environment}`, a code for each of the plan's regions for `{region}`.
+fn plan_problems(model: &crate::model::Model, attr: &str, pattern: &str) -> Vec<Problem> {
+    let mut found = Vec::new();
+    if let Some(at) = pattern.find("{environment}") {
+        if model.unique("settings").and_then(|s| s.str("environment")).is_none() {
+            found.push(Problem {
+                range: at..at + "{environment}".len(),
+                message: format!("the `{attr}` pattern \"{pattern}\" uses `{{environment}}`, but `settings` has no `environment`"),
+                help: "add `environment = \"prod\"` (or the plan's own) to `settings`".into(),
+            });
+        }
+    }
+    if let Some(at) = pattern.find("{region}") {
+        let mut missing: Vec<&str> = model
+            .nodes_with_ids()
+            .filter_map(|(id, _)| model.location(id))
+            .filter(|r| crate::blocks::naming::region_code(model, r) == "{region}")
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if let Some(first) = missing.first() {
+            found.push(Problem {
+                range: at..at + "{region}".len(),
+                message: format!(
+                    "the `{attr}` pattern \"{pattern}\" uses `{{region}}`, but Microsoft's geo-code list has no code for {}",
+                    missing.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                ),
+                help: format!("give the plan's own in the `naming` block: `region_codes {{ {first} = \"...\" }}`").into(),
+            });
+        }
+    }
+    found
 }
 
 /// The span of a byte range of a string's value, when the literal was written
@@ -193,7 +264,10 @@ mod tests {
     #[test]
     fn a_misspelt_placeholder_gets_a_suggestion() {
         let found = problems("virtual_network", "vnet-{nmae}");
-        assert_eq!(found[0].help.text, "did you mean `name`? A `virtual_network` pattern may use `{name}`, `{type}` and `{location}`");
+        assert_eq!(
+            found[0].help.text,
+            "did you mean `name`? A `virtual_network` pattern may use `{name}`, `{type}`, `{location}`, `{region}`, `{environment}` and `{hash}`"
+        );
         assert_eq!(found[0].help.replacement.as_deref(), Some("name"));
     }
 
@@ -205,5 +279,35 @@ mod tests {
         let spans: Vec<u32> = found.iter().map(|d| d.span.unwrap().end - d.span.unwrap().start).collect();
         // `{nmae}` exactly; the escaped literal as a whole, twice.
         assert_eq!(spans, [6, 16, 16]);
+    }
+
+    #[test]
+    fn plan_placeholders_need_what_fills_them() {
+        let messages = |settings: &str, naming: &str| -> Vec<String> {
+            let plan = format!("settings {{\n location = italynorth\n {settings}\n}}\nnaming corp {{\n {naming}\n}}\n");
+            diagnostics(&plan, "ASH303").into_iter().map(|d| d.message).collect()
+        };
+        assert_eq!(
+            messages("", "subnet = \"snet-{name}-{environment}\""),
+            ["the `subnet` pattern \"snet-{name}-{environment}\" uses `{environment}`, but `settings` has no `environment`"]
+        );
+        assert!(messages("environment = \"prod\"", "subnet = \"snet-{name}-{environment}\"").is_empty());
+        assert_eq!(
+            messages("", "subnet = \"snet-{name}-{region}\""),
+            ["the `subnet` pattern \"snet-{name}-{region}\" uses `{region}`, but Microsoft's geo-code list has no code for `italynorth`"]
+        );
+        assert!(messages("", "subnet = \"snet-{name}-{region}\"\n region_codes { italynorth = \"itn\" }").is_empty());
+        assert_eq!(messages("", "subnet = \"snet-{name}-{index}\""), ["`{index}` has no value in the `subnet` pattern \"snet-{name}-{index}\""]);
+        assert!(messages("", "virtual_machine = \"vm-{name}-{index}\"").is_empty());
+    }
+
+    #[test]
+    fn a_blocks_own_names_are_patterns_of_what_it_deploys() {
+        let plan = "settings { location = uksouth }\nvnet app {\n resource_group = \"rg\"\n address_space = [10.0.0.0/24]\n names {\n  virtual_netwrok = \"x\"\n  peering = \"p-{nmae}\"\n }\n}\n";
+        let found: Vec<(String, String)> = diagnostics(plan, "ASH303").into_iter().map(|d| (d.message, d.help.unwrap_or_default())).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "vnet `app` deploys no `virtual_netwrok` to name");
+        assert!(found[0].1.starts_with("did you mean `virtual_network`?"), "{}", found[0].1);
+        assert_eq!(found[1].0, "`{nmae}` is not a placeholder of the `peering` pattern \"p-{nmae}\"");
     }
 }
