@@ -1,0 +1,56 @@
+//! The command line's options and headers as a user meets them on the first
+//! day: `error[CODE]: message` headers, file arguments, `--deny-warnings` for
+//! `build`, `--color`, `test --format`, and `fmt --check` over a repository.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ashlar_in(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ashlar"));
+    command.current_dir(folder).args(args).env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("ashlar runs")
+}
+
+fn ashlar(args: &[&str]) -> Output {
+    ashlar_in(&workspace(), args, &[("NO_COLOR", "1")])
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn plan_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), text).unwrap();
+    dir
+}
+
+const OVERLAP: &str = "settings { location = uksouth }\n\
+hub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet a 10.0.0.0/25\n  subnet b 10.0.0.64/26\n}\n";
+
+/// A plan with one warning (a /28 gateway subnet) and no error.
+const WARNED: &str = "settings { location = uksouth }\n\
+hub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/22]\n  subnet GatewaySubnet 10.0.0.0/28\n}\n";
+
+#[test]
+fn human_reports_start_with_the_severity_and_code_as_rustc_writes_them() {
+    let dir = plan_with(OVERLAP);
+    let out = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let header = stderr.lines().find(|line| line.contains("ASH202")).unwrap_or_default();
+    assert!(header.starts_with("error[ASH202]: subnet `b` (10.0.0.64/26) overlaps subnet `a`"), "{header}");
+
+    let dir = plan_with(WARNED);
+    let out = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("warning[ASH205]: subnet `GatewaySubnet` (10.0.0.0/28) is smaller than /27"), "{stderr}");
+}
