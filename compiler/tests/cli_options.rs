@@ -54,3 +54,23 @@ fn human_reports_start_with_the_severity_and_code_as_rustc_writes_them() {
     let stderr = text(&out.stderr);
     assert!(stderr.starts_with("warning[ASH205]: subnet `GatewaySubnet` (10.0.0.0/28) is smaller than /27"), "{stderr}");
 }
+
+#[test]
+fn a_file_argument_that_is_not_a_plan_file_is_a_usage_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let built = folder.path().join("out");
+    for command in ["check", "build", "fmt", "plan", "test"] {
+        let mut args = vec![command, "README.md"];
+        if command == "build" {
+            args.extend(["-o", built.to_str().unwrap()]);
+        }
+        let out = ashlar(&args);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error[ASH010]: README.md is not a plan file: a file argument must end in `.ashlar`"),
+            "{command}: {stderr}"
+        );
+    }
+    assert!(!built.exists(), "build wrote an output folder");
+}

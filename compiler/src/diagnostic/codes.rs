@@ -76,7 +76,9 @@ declare_codes! {
     pub INVALID_LITERAL = ("ASH004", "invalid-literal", Error);
 
     /// ## What it does
-    /// Reports a plan folder or file that cannot be read, or a folder with no `.ashlar` file.
+    /// Reports a plan folder or file that cannot be read, a folder with no `.ashlar` file, or
+    /// a file argument whose name does not end in `.ashlar` (`ashlar check README.md`). The
+    /// command line exits 2, as for any other usage error.
     ///
     /// ## Why it matters
     /// A plan that is only partly read would deploy only part of the infrastructure.
