@@ -57,7 +57,7 @@ enum Command {
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
-        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
+        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors (or warnings, with --deny-warnings) writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
     )]
     Build {
         /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
@@ -71,6 +71,9 @@ enum Command {
         /// Replace OUT even when it holds files that ashlar did not write (they are deleted).
         #[arg(long)]
         force: bool,
+        /// Fail on warnings too: exit 1 and write nothing, as with errors.
+        #[arg(long)]
+        deny_warnings: bool,
         /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
         #[arg(long, value_name = "DIR")]
         base: Option<PathBuf>,
@@ -202,8 +205,8 @@ fn main() -> ExitCode {
             Ok(report) => check(&plan, report, deny_warnings, cli.verbose),
             Err(code) => code,
         },
-        Command::Build { plan, out, format, force, base } => match Reporting::new(format, base.as_deref()) {
-            Ok(report) => build(&plan, &out, report, force, cli.verbose),
+        Command::Build { plan, out, format, force, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => build(&plan, &out, report, BuildOptions { force, deny_warnings, verbose: cli.verbose }),
             Err(code) => code,
         },
         Command::Explain { code, list } => explain(code.as_deref(), list),
@@ -344,14 +347,15 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
     };
     report(&analysis.sources, &analysis.diagnostics, &reporting);
     analysis.timings.lap("report");
+    let warned = warnings_denied(deny_warnings, &analysis.diagnostics);
     if !format.is_machine() {
         let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
-        stderr(&format!("checked {} ({} file{}): {}\n", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis)));
+        let why = if warned && !analysis.has_errors() { DENIED } else { "" };
+        stderr(&format!("checked {} ({} file{}): {}{why}\n", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis)));
     }
     if verbose {
         print_timings(&analysis.timings);
     }
-    let warned = deny_warnings && analysis.diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
     let code = if analysis.has_errors() || warned { PLAN_ERRORS } else { CLEAN };
     exit_without_freeing(analysis);
     code
@@ -391,7 +395,7 @@ fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warning
             Some(base) => sources.named_from(base),
             None => sources,
         };
-        let warned = deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
+        let warned = warnings_denied(deny_warnings, &diagnostics);
         let errors = analysis.as_ref().is_some_and(Analysis::has_errors);
         if errors || warned {
             worst = worst.max(PLAN_ERRORS);
@@ -496,7 +500,23 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn build(plan: &Path, out: &Path, reporting: Reporting, force: bool, verbose: bool) -> u8 {
+/// What `ashlar build` was asked beside the plan, the output folder and the format.
+struct BuildOptions {
+    force: bool,
+    deny_warnings: bool,
+    verbose: bool,
+}
+
+/// Whether `--deny-warnings` fails a run: it was given, and the plan has a warning.
+fn warnings_denied(deny_warnings: bool, diagnostics: &[Diagnostic]) -> bool {
+    deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning)
+}
+
+/// Why a run with warnings and no error failed, for the closing line.
+const DENIED: &str = " (warnings are denied by --deny-warnings)";
+
+fn build(plan: &Path, out: &Path, reporting: Reporting, options: BuildOptions) -> u8 {
+    let BuildOptions { force, deny_warnings, verbose } = options;
     let format = reporting.format;
     let replace = if force { Replace::Anything } else { Replace::OwnOutputOnly };
     // Refused before the plan is read: nothing about the plan can make it safe.
@@ -511,11 +531,13 @@ fn build(plan: &Path, out: &Path, reporting: Reporting, force: bool, verbose: bo
         Ok(a) => a,
         Err(code) => return code,
     };
-    let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
+    let denied = warnings_denied(deny_warnings, &analysis.diagnostics);
+    let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors() && !denied) else {
         report(&analysis.sources, &analysis.diagnostics, &reporting);
         analysis.timings.lap("report");
         if !format.is_machine() {
-            stderr(&format!("build failed: {}; nothing was written to {}\n", summary(&analysis), out.display()));
+            let why = if analysis.has_errors() { "" } else { DENIED };
+            stderr(&format!("build failed: {}{why}; nothing was written to {}\n", summary(&analysis), out.display()));
         }
         if verbose {
             print_timings(&analysis.timings);

@@ -67,10 +67,34 @@ fn a_file_argument_that_is_not_a_plan_file_is_a_usage_error() {
         let out = ashlar(&args);
         assert_eq!(out.status.code(), Some(2), "{command}");
         let stderr = text(&out.stderr);
-        assert!(
-            stderr.starts_with("error[ASH010]: README.md is not a plan file: a file argument must end in `.ashlar`"),
-            "{command}: {stderr}"
-        );
+        assert!(stderr.starts_with("error[ASH010]: README.md is not a plan file: a file argument must end in `.ashlar`"), "{command}: {stderr}");
     }
     assert!(!built.exists(), "build wrote an output folder");
+}
+
+#[test]
+fn build_with_deny_warnings_writes_nothing_and_says_why_when_the_plan_warns() {
+    let dir = plan_with(WARNED);
+    let outs = tempfile::tempdir().unwrap();
+    let out = outs.path().join("out");
+    let out = out.to_str().unwrap();
+    let plan = dir.path().to_str().unwrap();
+
+    let denied = ashlar(&["build", plan, "-o", out, "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1));
+    let stderr = text(&denied.stderr);
+    assert!(stderr.starts_with("warning[ASH205]"), "{stderr}");
+    assert!(
+        stderr.ends_with(&format!("build failed: 0 errors, 1 warning (warnings are denied by --deny-warnings); nothing was written to {out}\n")),
+        "{stderr}"
+    );
+    assert!(!Path::new(out).exists(), "a denied build wrote {out}");
+
+    // Without the option, the same plan builds; and with it, `check` says why it failed too.
+    let built = ashlar(&["build", plan, "-o", out]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    assert!(Path::new(out).join("main.json").is_file());
+    let checked = ashlar(&["check", plan, "--deny-warnings"]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(text(&checked.stderr).contains("0 errors, 1 warning (warnings are denied by --deny-warnings)\n"), "{}", text(&checked.stderr));
 }
