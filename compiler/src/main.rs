@@ -37,7 +37,22 @@ struct Cli {
     /// After checking or building, print how long each stage took.
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Colour in reports: `auto` when standard error is a terminal and NO_COLOR is unset or empty;
+    /// `always` even when piped or with NO_COLOR; `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
 }
+
+/// `--color`: when reports are coloured.
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The run's `--color`, set once before any report is drawn.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -200,6 +215,7 @@ enum GraphFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = COLOR.set(cli.color);
     ExitCode::from(match cli.command {
         Command::Check { plan, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
             Ok(report) => check(&plan, report, deny_warnings, cli.verbose),
@@ -244,9 +260,16 @@ fn stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
+/// How reports on standard error are drawn: `--color`, and for `auto`,
+/// NO_COLOR (<https://no-color.org>: set and not empty) and whether standard
+/// error is a terminal. An explicit `--color` overrides NO_COLOR.
 fn style() -> Style {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if !no_color && std::io::stderr().is_terminal() {
+    let coloured = match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) && std::io::stderr().is_terminal(),
+    };
+    if coloured {
         Style::Colour
     } else {
         Style::Plain

@@ -98,3 +98,32 @@ fn build_with_deny_warnings_writes_nothing_and_says_why_when_the_plan_warns() {
     assert_eq!(checked.status.code(), Some(1));
     assert!(text(&checked.stderr).contains("0 errors, 1 warning (warnings are denied by --deny-warnings)\n"), "{}", text(&checked.stderr));
 }
+
+/// Whether a text holds an ANSI escape, the start of every colour.
+fn coloured(text: &str) -> bool {
+    text.contains("\u{1b}[")
+}
+
+#[test]
+fn color_always_colours_a_piped_report_and_never_or_no_color_leave_it_plain() {
+    let dir = plan_with(OVERLAP);
+    let plan = dir.path().to_str().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = ashlar_in(&workspace(), &[&["check", plan], args].concat(), env);
+        assert_eq!(out.status.code(), Some(1));
+        text(&out.stderr)
+    };
+    // Standard error is a pipe here: `auto` leaves it plain.
+    assert!(!coloured(&run(&[], &[])));
+    assert!(!coloured(&run(&["--color", "auto"], &[])));
+    let always = run(&["--color", "always"], &[]);
+    assert!(always.contains("\u{1b}[1;31merror[ASH202]\u{1b}[0m"), "{always}");
+    // An explicit choice overrides NO_COLOR, as https://no-color.org asks.
+    assert!(coloured(&run(&["--color=always"], &[("NO_COLOR", "1")])));
+    assert!(!coloured(&run(&["--color", "never"], &[])));
+    // The option is global: it may come before the command.
+    let before = ashlar_in(&workspace(), &["--color", "always", "check", plan], &[]);
+    assert!(coloured(&text(&before.stderr)));
+    let wrong = ashlar(&["check", plan, "--color", "sometimes"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
