@@ -470,3 +470,34 @@ fn an_optional_tag_needs_its_values_and_a_message_replaces_the_pattern() {
     let found: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(found, ["the tag `expires` is \"soon\", which the plan's tag policy does not allow: it must be a date"]);
 }
+
+#[test]
+fn a_required_tag_missing_from_settings_is_reported_once_at_settings_tags() {
+    let analysis = analyze(&format!("{PLAN}tags {{\n require cost_centre in [\"CC-1\", \"CC-2\"]\n}}\n"));
+    let found: Vec<(&str, &str, String)> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            (d.code.code, d.message.as_str(), analysis.sources.get(span.file).text[span.start as usize..span.end as usize].to_string())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "ASH501",
+            "`settings` gives no tag `cost_centre`, which the plan's tag policy requires: 3 blocks deploy without it (5 resources and resource groups): hub `core`, spoke `app` and nsg `web_nsg`",
+            "{ environment = \"prod\" }".to_string()
+        )]
+    );
+    assert_eq!(
+        analysis.diagnostics[0].help.as_deref(),
+        Some("add `cost_centre = \"CC-1\"` to `settings { tags { ... } }` to give it to every block")
+    );
+
+    // A tag only one block lacks is said at that block, as before.
+    let analysis = analyze(&format!("{PLAN}tags {{\n require owner\n}}\n"));
+    let messages: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().all(|m| !m.starts_with("`settings`")), "{messages:?}");
+}

@@ -87,8 +87,10 @@ declare_codes! {
     /// group and every resource the plan deploys that takes tags: each tag it
     /// `require`s is there (tag names ignore case, as in Azure), with a value
     /// from its `in` list or matching its `matches` pattern. A missing tag is
-    /// reported once per block, at the block whose resources lack it; a wrong
-    /// value at the tag that gives it.
+    /// reported once per block, at the block whose resources lack it; a tag
+    /// that several blocks lack, once at `settings`' `tags`, where one line
+    /// gives it to them all, counting what it affects; a wrong value at the tag
+    /// that gives it.
     ///
     /// ## Why it matters
     /// Cost reports, ownership and clean-up rely on tags; a resource deployed
