@@ -348,7 +348,7 @@ fn print_timings(timings: &ashlar::Timings) {
 
 fn summary(analysis: &Analysis) -> String {
     let errors = analysis.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = analysis.diagnostics.len() - errors;
+    let warnings = analysis.diagnostics.iter().filter(|d| d.severity == ashlar::diagnostic::Severity::Warning).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
@@ -721,7 +721,7 @@ fn test(plan: &Path) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let syntax_broken = analysis.diagnostics.iter().any(|d| d.code.code.starts_with("ASH00"));
+    let syntax_broken = analysis.diagnostics.iter().any(Diagnostic::is_syntax);
     if syntax_broken {
         report(&analysis.sources, &analysis.diagnostics, &Reporting::human());
         return PLAN_ERRORS;
@@ -757,7 +757,7 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
     // The patch calendar, counted from the day the analysis counted from:
     // SOURCE_DATE_EPOCH's date, else the clock's.
     let (today, source) = analysis.today;
-    let updates = ashlar::report::update_plan::update_plan(&analysis.model, today);
+    let updates = ashlar::report::update_plan::update_plan(&analysis.model, today, source.minute_of_day());
     match format {
         TableFormat::Table => {
             let mut text = String::new();

@@ -127,3 +127,60 @@ fn color_always_colours_a_piped_report_and_never_or_no_color_leave_it_plain() {
     let wrong = ashlar(&["check", plan, "--color", "sometimes"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+/// The headers of a human report, in order: `error[ASH202]: ...` lines.
+fn headers(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| ["error[", "warning[", "info["].iter().any(|start| l.starts_with(start))).collect()
+}
+
+#[test]
+fn a_check_error_leaves_the_tag_policy_to_run_and_a_resolve_error_says_it_did_not() {
+    // An overlap is a check's error: the plan is still lowered, and the tag policy reports beside it.
+    let dir = plan_with(&format!("{OVERLAP}tags {{\n  require owner\n}}\n"));
+    let out = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let found: Vec<&str> = headers(&stderr).iter().map(|h| &h[..h.find(':').unwrap()]).collect();
+    assert_eq!(found, ["error[ASH501]", "error[ASH202]"], "{stderr}");
+
+    // A reference to nothing stops the plan before its resources: a note says what did not run, last.
+    let dir = plan_with(&format!(
+        "{OVERLAP}spoke app {{\n  hub = cor\n  resource_group = \"rg\"\n  address_space = [10.1.0.0/24]\n}}\ntags {{\n  require owner\n}}\n"
+    ));
+    let out = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let found = headers(&stderr);
+    assert_eq!(found.len(), 3, "{stderr}");
+    assert!(found[0].starts_with("error[ASH202]") && found[1].starts_with("error[ASH106]: nothing named `cor`"), "{stderr}");
+    assert_eq!(
+        found[2],
+        "info[ASH019]: the tag policy did not run: it reads the Azure resources, which are made only from a plan that reads and resolves without an error and has no circle"
+    );
+    // A note is no warning: the count says 2 errors and 0 warnings.
+    assert!(stderr.ends_with("2 errors, 0 warnings\n"), "{stderr}");
+}
+
+#[test]
+fn a_syntax_error_comes_first_and_its_knock_on_references_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // `a.ashlar` is read first; the missing `}` is in `z.ashlar`, whose hub it hides.
+    std::fs::write(
+        dir.path().join("a.ashlar"),
+        "spoke app {\n  hub = core\n  peer = [other]\n  resource_group = \"rg-app\"\n  address_space = [10.1.0.0/22]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("z.ashlar"),
+        "settings { location = uksouth }\n\nhub core {\n  resource_group = \"rg-core\"\n  address_space = [10.0.0.0/22]\n",
+    )
+    .unwrap();
+    let out = ashlar(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        headers(&stderr),
+        ["error[ASH001]: expected `}`, found the end of the file", "error[ASH106]: nothing named `other` in this plan"],
+        "{stderr}"
+    );
+}

@@ -355,6 +355,15 @@ pub fn evaluate_plan(policies: &Policies, model: &Model, plan: &AzurePlan) -> Ve
     out
 }
 
+/// What of the plan's policies reads the Azure resources, and so runs only on
+/// a lowered plan: "the tag policy" and each policy with a clause over
+/// `resources` or `resource_groups`, in the plan's order.
+pub fn over_resources(policies: &Policies) -> Vec<String> {
+    let tags = policies.tags.iter().any(|t| !t.rules.is_empty()).then(|| "the tag policy".to_string());
+    let clauses = policies.policies.iter().filter(|p| p.clauses.iter().any(|c| c.after_lowering)).map(|p| format!("policy `{}`", p.name));
+    tags.into_iter().chain(clauses).collect()
+}
+
 /// Whether a diagnostic is a finding of a policy rather than a problem of the
 /// plan's text: findings do not stop the plan from being lowered, so that the
 /// policies over its resources run too.
