@@ -121,10 +121,14 @@ enum Command {
         check: bool,
     },
     /// Runs the test cases of the plan's policies (`case` blocks) and reports like a test runner.
-    #[command(after_help = "Example:\n  ashlar test examples/secured-spokes")]
+    #[command(
+        after_help = "Examples:\n  ashlar test examples/secured-spokes\n  ashlar test examples/secured-spokes --format junit > policy-tests.xml"
+    )]
     Test {
         /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// Runs the language server on standard input and output, for editors.
     Lsp,
@@ -201,6 +205,17 @@ impl Reporting {
     }
 }
 
+/// How `ashlar test` reports its cases.
+#[derive(Clone, Copy, ValueEnum)]
+enum TestFormat {
+    /// A line per case and a count, as a test runner prints them, on standard output.
+    Human,
+    /// A JSON object on standard output: `cases` (name, passed, reason), `passed`, `failed`.
+    Json,
+    /// JUnit XML on standard output: a test case per `case`, its policy as the class.
+    Junit,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum TableFormat {
     Table,
@@ -229,7 +244,7 @@ fn main() -> ExitCode {
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
         Command::Fmt { path, check } => fmt(&path, check),
-        Command::Test { plan } => test(&plan),
+        Command::Test { plan, format } => test(&plan, format),
         Command::Lsp => match ashlar::lsp::run_stdio() {
             Ok(ashlar::lsp::Ended::Exit | ashlar::lsp::Ended::Closed) => CLEAN,
             // The protocol: `exit` before `shutdown` is exit code 1.
@@ -716,7 +731,7 @@ fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     written
 }
 
-fn test(plan: &Path) -> u8 {
+fn test(plan: &Path, format: TestFormat) -> u8 {
     let analysis = match analyse(plan, &Reporting::human()) {
         Ok(a) => a,
         Err(code) => return code,
@@ -728,6 +743,19 @@ fn test(plan: &Path) -> u8 {
     }
     let root = load::plan_folder(plan);
     let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root);
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let code = if failed > 0 { PLAN_ERRORS } else { CLEAN };
+    match format {
+        TestFormat::Json => {
+            stdout(&ashlar::policy::cases::render_json(&results));
+            return code;
+        }
+        TestFormat::Junit => {
+            stdout(&ashlar::policy::cases::render_junit(&results, &plan.display().to_string()));
+            return code;
+        }
+        TestFormat::Human => {}
+    }
     let mut text = format!("running {} policy case{}\n", results.len(), if results.len() == 1 { "" } else { "s" });
     for r in &results {
         match &r.reason {
@@ -735,14 +763,9 @@ fn test(plan: &Path) -> u8 {
             Some(why) => text.push_str(&format!("case {} ... FAILED: {why}\n", r.name)),
         }
     }
-    let failed = results.iter().filter(|r| !r.passed).count();
     text.push_str(&format!("\ncases: {} passed, {failed} failed\n", results.len() - failed));
     stdout(&text);
-    if failed > 0 {
-        PLAN_ERRORS
-    } else {
-        CLEAN
-    }
+    code
 }
 
 fn address_plan(plan: &Path, format: TableFormat) -> u8 {

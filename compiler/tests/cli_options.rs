@@ -184,3 +184,62 @@ fn a_syntax_error_comes_first_and_its_knock_on_references_are_left_out() {
         "{stderr}"
     );
 }
+
+/// A copy of `examples/secured-spokes` whose case `public` expects two
+/// findings where there is one: one case passes, one fails.
+fn policy_cases_one_failing() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let example = workspace().join("examples/secured-spokes");
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.path().join(".cases")).unwrap();
+    for entry in std::fs::read_dir(example.join(".cases")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(".cases").join(path.file_name().unwrap())).unwrap();
+    }
+    let policies = dir.path().join("policies.ashlar");
+    let text = std::fs::read_to_string(&policies).unwrap();
+    assert!(text.contains("expect = fail  findings = 1"), "{text}");
+    std::fs::write(&policies, text.replace("expect = fail  findings = 1", "expect = fail  findings = 2")).unwrap();
+    dir
+}
+
+#[test]
+fn test_reports_its_cases_as_json_and_as_junit_xml_for_ci() {
+    let dir = policy_cases_one_failing();
+    let plan = dir.path().to_str().unwrap();
+
+    let json = ashlar(&["test", plan, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    assert_eq!((value["passed"].as_u64(), value["failed"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(value["cases"][0]["name"], "private_address_space::private");
+    assert_eq!(value["cases"][0]["passed"], true);
+    assert_eq!(value["cases"][1]["passed"], false);
+    assert!(value["cases"][1]["reason"].as_str().is_some_and(|r| !r.is_empty()), "{value}");
+
+    let junit = ashlar(&["test", plan, "--format", "junit"]);
+    assert_eq!(junit.status.code(), Some(1));
+    let xml = text(&junit.stdout);
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = document.root_element();
+    assert_eq!((root.tag_name().name(), root.attribute("tests"), root.attribute("failures")), ("testsuites", Some("2"), Some("1")));
+    let suite = root.children().find(|n| n.is_element()).unwrap();
+    assert_eq!((suite.tag_name().name(), suite.attribute("name")), ("testsuite", Some(plan)));
+    let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+    let names: Vec<_> = cases.iter().map(|c| (c.attribute("classname").unwrap(), c.attribute("name").unwrap())).collect();
+    assert_eq!(names, [("private_address_space", "private"), ("private_address_space", "public")]);
+    assert!(cases[0].children().all(|n| !n.has_tag_name("failure")));
+    let failure = cases[1].children().find(|n| n.has_tag_name("failure")).expect("the failing case has a failure");
+    assert_eq!(failure.attribute("message"), value["cases"][1]["reason"].as_str());
+
+    // The human format is unchanged, and a passing run exits 0.
+    let human = ashlar(&["test", plan]);
+    assert!(text(&human.stdout).ends_with("cases: 1 passed, 1 failed\n"), "{}", text(&human.stdout));
+    let passing = ashlar(&["test", workspace().join("examples/secured-spokes").to_str().unwrap(), "--format", "junit"]);
+    assert_eq!(passing.status.code(), Some(0));
+}
