@@ -111,7 +111,7 @@ enum Command {
     },
     /// Formats plan files in place, keeping every comment; `--check` only lists what would change.
     #[command(
-        after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted"
+        after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted\n\nBelow a folder, folders named `fixtures` or `target`, hidden folders, and what a plan's\nashlar.toml excludes ([fmt] exclude = [\"legacy\"]) are left out."
     )]
     Fmt {
         /// A folder (the files of every plan below it) or one .ashlar file.
@@ -658,6 +658,23 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
     }
 }
 
+/// Folders that `ashlar fmt FOLDER` does not enter below FOLDER, beside hidden
+/// ones: test plans kept broken or unformatted on purpose, and build output.
+/// Named as FOLDER, or inside it, they are formatted as any other.
+const FMT_SKIPPED_FOLDERS: &[&str] = &["fixtures", "target"];
+
+/// Whether `ashlar fmt FOLDER` leaves a plan file out: it is below a folder of
+/// [`FMT_SKIPPED_FOLDERS`] under `top`, or below (or is) a path of its plan's
+/// `[fmt] exclude` (relative to the plan's folder `root`).
+fn fmt_leaves_out(file: &Path, top: &Path, root: &Path, excluded: &[String]) -> bool {
+    let below_top = file.strip_prefix(top).ok().and_then(Path::parent);
+    let skipped_folder = below_top.is_some_and(|folders| {
+        folders.components().any(|c| FMT_SKIPPED_FOLDERS.iter().any(|skipped| c.as_os_str() == std::ffi::OsStr::new(skipped)))
+    });
+    let relative = file.strip_prefix(root).unwrap_or(file);
+    skipped_folder || excluded.iter().any(|entry| relative.starts_with(Path::new(entry)))
+}
+
 fn fmt(path: &Path, check: bool) -> u8 {
     // Every plan file below a folder, whichever plan it belongs to.
     let roots = match path.is_dir().then(|| load::find_plans(path)) {
@@ -667,7 +684,11 @@ fn fmt(path: &Path, check: bool) -> u8 {
     let mut files = Vec::new();
     for root in &roots {
         match load::read_plan(root) {
-            Ok(input) => files.extend(input.files),
+            Ok(input) => {
+                let excluded = input.config.as_deref().map(ashlar::config::fmt_excluded).unwrap_or_default();
+                let top = if path.is_dir() { path } else { root.as_path() };
+                files.extend(input.files.into_iter().filter(|file| !fmt_leaves_out(&file.path, top, &input.root, &excluded)));
+            }
             Err(diagnostic) => {
                 report(&SourceMap::default(), &[diagnostic], &Reporting::human());
                 return USAGE_OR_IO;

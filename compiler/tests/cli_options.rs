@@ -243,3 +243,45 @@ fn test_reports_its_cases_as_json_and_as_junit_xml_for_ci() {
     let passing = ashlar(&["test", workspace().join("examples/secured-spokes").to_str().unwrap(), "--format", "junit"]);
     assert_eq!(passing.status.code(), Some(0));
 }
+
+#[test]
+fn fmt_check_at_the_repository_root_skips_fixture_folders_and_passes() {
+    let out = ashlar(&["fmt", "--check", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    // Named directly, a fixtures folder is formatted as any other: these are unformatted on purpose.
+    let fixtures = ashlar(&["fmt", "--check", "tests/fixtures/clean"]);
+    assert_eq!(fixtures.status.code(), Some(1));
+    assert!(text(&fixtures.stdout).lines().all(|l| l.starts_with("tests/fixtures/clean/")), "{}", text(&fixtures.stdout));
+}
+
+#[test]
+fn fmt_leaves_out_what_the_plans_ashlar_toml_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let formatted = "settings {\n  location = uksouth\n}\n";
+    let messy = "hub   core {\nresource_group=\"rg\"\n    address_space = [10.0.0.0/16]\n}\n";
+    std::fs::write(dir.path().join("main.ashlar"), formatted).unwrap();
+    std::fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    std::fs::write(dir.path().join("legacy/hub.ashlar"), messy).unwrap();
+    std::fs::write(dir.path().join("odd.ashlar"), messy.replace("core", "edge").replace("16", "8")).unwrap();
+    let toml = dir.path().join("ashlar.toml");
+    let run = || ashlar_in(dir.path(), &["fmt", "--check", "."], &[("NO_COLOR", "1")]);
+
+    std::fs::write(&toml, "[severity]\n").unwrap();
+    let all = run();
+    assert_eq!(all.status.code(), Some(1));
+    assert_eq!(text(&all.stdout), "./legacy/hub.ashlar\n./odd.ashlar\n");
+
+    std::fs::write(&toml, "[fmt]\nexclude = [\"legacy\", \"odd.ashlar\"]\n").unwrap();
+    let excluded = run();
+    assert_eq!(excluded.status.code(), Some(0), "{}{}", text(&excluded.stdout), text(&excluded.stderr));
+    assert_eq!(text(&excluded.stdout), "");
+    // The section is the project file's own: `check` takes it without a word.
+    let checked = ashlar_in(dir.path(), &["check", "."], &[("NO_COLOR", "1")]);
+    assert!(!text(&checked.stderr).contains("ASH014"), "{}", text(&checked.stderr));
+
+    // A section of the wrong shape is ASH014.
+    std::fs::write(&toml, "[fmt]\nexclude = \"legacy\"\n").unwrap();
+    let wrong = ashlar_in(dir.path(), &["check", "."], &[("NO_COLOR", "1")]);
+    assert!(text(&wrong.stderr).contains("error[ASH014]: `[fmt]` `exclude` is a list of paths, in `[` and `]`"), "{}", text(&wrong.stderr));
+}
