@@ -501,3 +501,65 @@ fn a_required_tag_missing_from_settings_is_reported_once_at_settings_tags() {
     let messages: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages, ["nsg `web_nsg` deploys without the tag `owner` that the plan's tag policy requires: networkSecurityGroups `web_nsg`"]);
 }
+
+/// The section of `docs/language.md` that starts at `heading`, up to the next heading of its level or above.
+fn doc_section(heading: &str) -> String {
+    let doc = std::fs::read_to_string("../docs/language.md").expect("docs/language.md");
+    let level = heading.chars().take_while(|c| *c == '#').count();
+    let start = doc.find(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("docs/language.md has no {heading}"));
+    let rest = &doc[start + heading.len() + 2..];
+    let end = rest
+        .lines()
+        .scan(0, |at, line| {
+            let here = *at;
+            *at += line.len() + 1;
+            Some((here, line))
+        })
+        .find(|(_, line)| line.starts_with('#') && line.chars().take_while(|c| *c == '#').count() <= level)
+        .map_or(rest.len(), |(at, _)| at);
+    rest[..end].to_string()
+}
+
+/// The names in backquotes of the first column of a Markdown table's rows.
+fn first_column_names(section: &str) -> Vec<String> {
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| l.split('|').nth(1).unwrap_or_default().split('`').skip(1).step_by(2).map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn the_language_reference_lists_every_collection_a_policy_can_loop_over() {
+    let mut documented = first_column_names(&doc_section("#### Collections"));
+    let mut known = ashlar::policy::fields::collection_names();
+    documented.sort();
+    known.sort();
+    assert_eq!(documented, known, "the table in docs/language.md, \"#### Collections\", and the evaluator's collections differ");
+}
+
+#[test]
+fn the_language_reference_lists_every_policy_of_the_standard_packs() {
+    let section = doc_section("### The standard policy packs");
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `std."))
+        .map(|l| l.split('|').map(|cell| cell.trim().trim_matches('`').to_string()).collect())
+        .collect();
+    let mut documented: Vec<(String, String, String)> = rows.iter().map(|r| (r[1].clone(), r[2].clone(), r[3].clone())).collect();
+    let mut packs = Vec::new();
+    for module in ashlar::stdlib::MODULES.iter().filter(|m| m.name == "std.security" || m.name == "std.reliability") {
+        let mut policy = None;
+        for line in module.source.lines() {
+            if let Some(name) = line.strip_prefix("policy ").and_then(|rest| rest.split_whitespace().next()) {
+                policy = Some(name.to_string());
+            } else if let (Some(name), Some(severity)) = (&policy, line.trim().strip_prefix("severity = ")) {
+                packs.push((module.name.to_string(), name.clone(), severity.trim().to_string()));
+                policy = None;
+            }
+        }
+    }
+    documented.sort();
+    packs.sort();
+    assert_eq!(documented, packs, "the packs' table in docs/language.md and the policies of stdlib/ differ");
+}
