@@ -65,7 +65,7 @@ pub fn update_plan(model: &Model, from: Date, minute: Option<u32>) -> Option<Upd
         let os = [(windows, "Windows"), (linux, "Linux")].into_iter().filter(|(on, _)| *on).map(|(_, os)| os.to_string()).collect();
         let expires = date(node, "expires");
         let at = schedule.at_text();
-        let next = next_openings(&schedule, start(node), expires, from, minute).iter().map(|d| format!("{d} {at}")).collect();
+        let next = next_openings(schedule, start(node), expires, from, minute).iter().map(|d| format!("{d} {at}")).collect();
         groups.push(UpdateGroupPlan {
             name: node.name().to_string(),
             azure_name: names.maintenance_configuration(id),
