@@ -167,10 +167,12 @@ thread_local! {
 /// Where [`today`] came from, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TodaySource {
-    /// Fixed for this thread by [`with_today`].
+    /// Fixed for this thread by [`with_today`]: a date without a time of day.
     Fixed,
-    SourceDateEpoch,
-    Clock,
+    /// `SOURCE_DATE_EPOCH`, read at this minute of its UTC day.
+    SourceDateEpoch { minute: u32 },
+    /// The system clock, read at this minute of its UTC day.
+    Clock { minute: u32 },
 }
 
 impl TodaySource {
@@ -178,10 +180,24 @@ impl TodaySource {
     pub fn describe(self) -> &'static str {
         match self {
             TodaySource::Fixed => "the date fixed for this run",
-            TodaySource::SourceDateEpoch => "the build date from SOURCE_DATE_EPOCH",
-            TodaySource::Clock => "the system clock's date, in UTC",
+            TodaySource::SourceDateEpoch { .. } => "the build date from SOURCE_DATE_EPOCH",
+            TodaySource::Clock { .. } => "the system clock's date, in UTC",
         }
     }
+
+    /// The minute of the UTC day when the date was read (0 to 1439), for a
+    /// date read from a clock or SOURCE_DATE_EPOCH; `None` for a fixed date.
+    pub fn minute_of_day(self) -> Option<u32> {
+        match self {
+            TodaySource::Fixed => None,
+            TodaySource::SourceDateEpoch { minute } | TodaySource::Clock { minute } => Some(minute),
+        }
+    }
+}
+
+/// The minute of its UTC day that a count of seconds since 1970 falls in.
+fn minute_of_day(seconds: i64) -> u32 {
+    u32::try_from(seconds.rem_euclid(86_400) / 60).unwrap_or(0)
 }
 
 /// Today's date and where it came from: the date fixed by [`with_today`], else
@@ -191,13 +207,13 @@ pub fn today_with_source() -> (Date, TodaySource) {
         return (date, TodaySource::Fixed);
     }
     if let Some(seconds) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-        return (Date::from_days(seconds.div_euclid(86_400)), TodaySource::SourceDateEpoch);
+        return (Date::from_days(seconds.div_euclid(86_400)), TodaySource::SourceDateEpoch { minute: minute_of_day(seconds) });
     }
     let seconds = match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
     };
-    (Date::from_days(seconds.div_euclid(86_400)), TodaySource::Clock)
+    (Date::from_days(seconds.div_euclid(86_400)), TodaySource::Clock { minute: minute_of_day(seconds) })
 }
 
 /// Today's date: see [`today_with_source`].

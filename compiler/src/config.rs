@@ -1,5 +1,6 @@
 //! `ashlar.toml`: the project file beside a plan. It sets the severity of
-//! checks and policies for the whole plan:
+//! checks and policies for the whole plan, and what `ashlar fmt` leaves out
+//! ([`FMT_SECTION`]):
 //!
 //! ```toml
 //! [severity]
@@ -7,6 +8,9 @@
 //! tag-limits = "error"              # by name
 //! no_ssh_from_internet = "warning"  # a policy, by its name
 //! boot_diagnostics = "off"          # no longer reported
+//!
+//! [fmt]
+//! exclude = ["tests/fixtures"]      # folders and files `ashlar fmt` leaves out
 //! ```
 //!
 //! Warnings, infos and policy findings may become anything; an error of ashlar's
@@ -23,7 +27,8 @@ pub const CONFIG_FILE: &str = "ashlar.toml";
 declare_codes! {
     /// ## What it does
     /// Reports an `ashlar.toml` that cannot be applied: not TOML, a section
-    /// other than `[severity]`, a severity other than `error`, `warning`,
+    /// other than `[severity]` and `[fmt]`, a `[fmt]` other than an `exclude`
+    /// list of paths, a severity other than `error`, `warning`,
     /// `info` or `off`, a key that names no code and no policy, or an error of
     /// ashlar's own made less than an error.
     ///
@@ -43,6 +48,41 @@ declare_codes! {
     /// Name an existing code, code name or policy, with one of the four
     /// severities; fix what an error reports instead of lowering it.
     pub INVALID_PROJECT_FILE = ("ASH014", "invalid-project-file", Error);
+}
+
+/// The section of what `ashlar fmt` leaves out:
+///
+/// ```toml
+/// [fmt]
+/// exclude = ["tests/fixtures", "legacy/old.ashlar"]
+/// ```
+///
+/// Each entry is a folder or a file, relative to the folder of `ashlar.toml`;
+/// `ashlar fmt` leaves out the `.ashlar` files it names or holds.
+pub const FMT_SECTION: &str = "fmt";
+
+/// The `exclude` list of `[fmt]`, or why the section is not one.
+fn fmt_section(value: &toml::Value) -> Result<Vec<String>, String> {
+    let table = value.as_table().ok_or("is not a section")?;
+    let mut excluded = Vec::new();
+    for (key, value) in table {
+        if key != "exclude" {
+            return Err(format!("has no key `{key}`; it takes `exclude`, a list of paths"));
+        }
+        let list = value.as_array().ok_or("`exclude` is a list of paths, in `[` and `]`")?;
+        for entry in list {
+            excluded.push(entry.as_str().ok_or("`exclude` holds something other than a path in quotes")?.to_string());
+        }
+    }
+    Ok(excluded)
+}
+
+/// What `ashlar fmt` leaves out of a plan, by its `ashlar.toml` (`config`, its
+/// bytes): the paths of `[fmt] exclude`, relative to the plan's folder. A file
+/// that does not read gives none; `ashlar check` reports it (`ASH014`).
+pub fn fmt_excluded(config: &[u8]) -> Vec<String> {
+    let table: Option<toml::Table> = std::str::from_utf8(config).ok().and_then(|text| text.parse().ok());
+    table.and_then(|t| t.get(FMT_SECTION).and_then(|v| fmt_section(v).ok())).unwrap_or_default()
 }
 
 /// What a key sets a diagnostic to.
@@ -84,8 +124,18 @@ pub fn apply_severities(
     let mut problems = Vec::new();
     for (section, value) in &table {
         let span = at(find(section), section.len());
+        if section == FMT_SECTION {
+            if let Err(why) = fmt_section(value) {
+                problems.push(error(span, format!("`[{FMT_SECTION}]` {why}"), "write `exclude = [\"tests/fixtures\", \"old.ashlar\"]`".into()));
+            }
+            continue;
+        }
         let Some(entries) = value.as_table().filter(|_| section == "severity") else {
-            problems.push(error(span, format!("{CONFIG_FILE} has no section `{section}`"), "the project file has one section, `[severity]`".into()));
+            problems.push(error(
+                span,
+                format!("{CONFIG_FILE} has no section `{section}`"),
+                "the project file has two sections, `[severity]` and `[fmt]`".into(),
+            ));
             continue;
         };
         for (key, value) in entries {

@@ -227,17 +227,24 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     let (model, errors) = resolve::resolve(&trees, &library, Some(input), &locked);
     diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
     timings.lap("resolve");
+    // Whether the plan read and resolved without an error: then the model is
+    // whole, and lowering it is sound even when a check below finds an error.
+    let resolved = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(check::run(&model, today));
-    diagnostics.extend(graph::check_cycles(&model));
     timings.lap("check");
+    let cycles = graph::check_cycles(&model);
+    let lowerable = resolved && cycles.is_empty() && !diagnostics.iter().any(check::stops_lowering);
+    diagnostics.extend(cycles);
     let policies = policy::compile(&model, &mut diagnostics);
     diagnostics.extend(policy::evaluate_model(&policies, &model));
     timings.lap("policies");
 
-    // A plan whose only errors are policy findings is lowered still, so that
-    // the policies over its resources report too; it deploys nothing.
+    // A plan whose only errors are those of checks and policies is lowered
+    // still, so that the checks and policies over its resources (the tag
+    // policy among them) report too, and fixing one error does not reveal ten
+    // more; it deploys nothing.
     let mut azure = None;
-    if !diagnostics.iter().any(|d| d.is_error() && !policy::is_finding(d)) {
+    if lowerable {
         match blocks::lower(&model) {
             Ok(plan) => {
                 timings.lap("lower");
@@ -250,6 +257,8 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
             }
             Err(errors) => diagnostics.extend(errors),
         }
+    } else if let Some(note) = not_lowered(&policies) {
+        diagnostics.push(note);
     }
     let codes = registry::all();
     policy::allow::apply(&model, &mut diagnostics, &codes);
@@ -262,6 +271,29 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     let lock = lock_update(input, &model);
     timings.lap("finish");
     Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies }
+}
+
+/// For a plan left unlowered by its errors: which of its policies did not run
+/// for want of the resources they read, so that fixing an error that hid them
+/// does not reveal their findings by surprise.
+fn not_lowered(policies: &policy::Policies) -> Option<Diagnostic> {
+    let skipped = policy::over_resources(policies);
+    if skipped.is_empty() {
+        return None;
+    }
+    let what = match skipped.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => return None,
+    };
+    let message = format!(
+        "{what} did not run: {} the Azure resources, which are made only from a plan that reads and resolves without an error and has no circle",
+        if skipped.len() == 1 { "it reads" } else { "they read" }
+    );
+    Some(
+        Diagnostic::global(&diagnostic::codes::STAGES_SKIPPED, message)
+            .with_help("fix the errors reported above it, then check again to see their findings"),
+    )
 }
 
 /// The plan's `ashlar.lock`, read and checked ([`lockfile::read`]); a lock that

@@ -145,6 +145,11 @@ pub fn read_plan(path: &Path) -> Result<PlanInput, Diagnostic> {
     let unreadable = |what: String| Diagnostic::global(&UNREADABLE_PLAN, what);
     let meta = std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
     if meta.is_file() {
+        // `ashlar check README.md` would parse Markdown as a plan.
+        if path.extension().is_none_or(|extension| extension != "ashlar") {
+            return Err(unreadable(format!("{} is not a plan file: a file argument must end in `.ashlar`", path.display()))
+                .with_help("name a `.ashlar` file, or the plan's folder to read every `.ashlar` file in it"));
+        }
         let root = plan_folder(path);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bytes = read_file(path).map_err(unreadable)?;

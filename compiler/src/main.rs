@@ -37,7 +37,22 @@ struct Cli {
     /// After checking or building, print how long each stage took.
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Colour in reports: `auto` when standard error is a terminal and NO_COLOR is unset or empty;
+    /// `always` even when piped or with NO_COLOR; `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
 }
+
+/// `--color`: when reports are coloured.
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The run's `--color`, set once before any report is drawn.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -57,7 +72,7 @@ enum Command {
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
-        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
+        after_help = "Writes OUT/main.json, OUT/main.parameters.json, OUT/main.bicep and OUT/modules/*.bicep,\nand OUT/.ashlar-output, the list of what it wrote.\nA plan with errors (or warnings, with --deny-warnings) writes nothing and leaves an earlier OUT as it was.\nOUT is replaced only when it is new, empty, or holds an earlier build and nothing else\n(--force: also when it holds other files). OUT may never be the plan's folder, inside or\nabove it, the working folder, the home folder, or above them: exit 2, nothing written.\n\nExample:\n  ashlar build examples/hub-spoke -o out"
     )]
     Build {
         /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
@@ -71,6 +86,9 @@ enum Command {
         /// Replace OUT even when it holds files that ashlar did not write (they are deleted).
         #[arg(long)]
         force: bool,
+        /// Fail on warnings too: exit 1 and write nothing, as with errors.
+        #[arg(long)]
+        deny_warnings: bool,
         /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
         #[arg(long, value_name = "DIR")]
         base: Option<PathBuf>,
@@ -93,7 +111,7 @@ enum Command {
     },
     /// Formats plan files in place, keeping every comment; `--check` only lists what would change.
     #[command(
-        after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted"
+        after_help = "Examples:\n  ashlar fmt examples/hub-spoke\n  ashlar fmt --check .   # in CI: exit 1 and list the files that are not formatted\n\nBelow a folder, folders named `fixtures` or `target`, hidden folders, and what a plan's\nashlar.toml excludes ([fmt] exclude = [\"legacy\"]) are left out."
     )]
     Fmt {
         /// A folder (the files of every plan below it) or one .ashlar file.
@@ -103,10 +121,14 @@ enum Command {
         check: bool,
     },
     /// Runs the test cases of the plan's policies (`case` blocks) and reports like a test runner.
-    #[command(after_help = "Example:\n  ashlar test examples/secured-spokes")]
+    #[command(
+        after_help = "Examples:\n  ashlar test examples/secured-spokes\n  ashlar test examples/secured-spokes --format junit > policy-tests.xml"
+    )]
     Test {
         /// A plan's folder (see `docs/language.md`, "Which files form a plan") or one .ashlar file.
         plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// Runs the language server on standard input and output, for editors.
     Lsp,
@@ -183,6 +205,17 @@ impl Reporting {
     }
 }
 
+/// How `ashlar test` reports its cases.
+#[derive(Clone, Copy, ValueEnum)]
+enum TestFormat {
+    /// A line per case and a count, as a test runner prints them, on standard output.
+    Human,
+    /// A JSON object on standard output: `cases` (name, passed, reason), `passed`, `failed`.
+    Json,
+    /// JUnit XML on standard output: a test case per `case`, its policy as the class.
+    Junit,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum TableFormat {
     Table,
@@ -197,20 +230,21 @@ enum GraphFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = COLOR.set(cli.color);
     ExitCode::from(match cli.command {
         Command::Check { plan, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
             Ok(report) => check(&plan, report, deny_warnings, cli.verbose),
             Err(code) => code,
         },
-        Command::Build { plan, out, format, force, base } => match Reporting::new(format, base.as_deref()) {
-            Ok(report) => build(&plan, &out, report, force, cli.verbose),
+        Command::Build { plan, out, format, force, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => build(&plan, &out, report, BuildOptions { force, deny_warnings, verbose: cli.verbose }),
             Err(code) => code,
         },
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
         Command::Fmt { path, check } => fmt(&path, check),
-        Command::Test { plan } => test(&plan),
+        Command::Test { plan, format } => test(&plan, format),
         Command::Lsp => match ashlar::lsp::run_stdio() {
             Ok(ashlar::lsp::Ended::Exit | ashlar::lsp::Ended::Closed) => CLEAN,
             // The protocol: `exit` before `shutdown` is exit code 1.
@@ -241,9 +275,16 @@ fn stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
+/// How reports on standard error are drawn: `--color`, and for `auto`,
+/// NO_COLOR (<https://no-color.org>: set and not empty) and whether standard
+/// error is a terminal. An explicit `--color` overrides NO_COLOR.
 fn style() -> Style {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if !no_color && std::io::stderr().is_terminal() {
+    let coloured = match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+    };
+    if coloured {
         Style::Colour
     } else {
         Style::Plain
@@ -322,7 +363,7 @@ fn print_timings(timings: &ashlar::Timings) {
 
 fn summary(analysis: &Analysis) -> String {
     let errors = analysis.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = analysis.diagnostics.len() - errors;
+    let warnings = analysis.diagnostics.iter().filter(|d| d.severity == ashlar::diagnostic::Severity::Warning).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
@@ -344,14 +385,15 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
     };
     report(&analysis.sources, &analysis.diagnostics, &reporting);
     analysis.timings.lap("report");
+    let warned = warnings_denied(deny_warnings, &analysis.diagnostics);
     if !format.is_machine() {
         let files = analysis.files.iter().filter(|(id, _)| analysis.sources.get(*id).path.is_some()).count();
-        stderr(&format!("checked {} ({} file{}): {}\n", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis)));
+        let why = if warned && !analysis.has_errors() { DENIED } else { "" };
+        stderr(&format!("checked {} ({} file{}): {}{why}\n", plan.display(), files, if files == 1 { "" } else { "s" }, summary(&analysis)));
     }
     if verbose {
         print_timings(&analysis.timings);
     }
-    let warned = deny_warnings && analysis.diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
     let code = if analysis.has_errors() || warned { PLAN_ERRORS } else { CLEAN };
     exit_without_freeing(analysis);
     code
@@ -391,7 +433,7 @@ fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warning
             Some(base) => sources.named_from(base),
             None => sources,
         };
-        let warned = deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning);
+        let warned = warnings_denied(deny_warnings, &diagnostics);
         let errors = analysis.as_ref().is_some_and(Analysis::has_errors);
         if errors || warned {
             worst = worst.max(PLAN_ERRORS);
@@ -496,7 +538,23 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn build(plan: &Path, out: &Path, reporting: Reporting, force: bool, verbose: bool) -> u8 {
+/// What `ashlar build` was asked beside the plan, the output folder and the format.
+struct BuildOptions {
+    force: bool,
+    deny_warnings: bool,
+    verbose: bool,
+}
+
+/// Whether `--deny-warnings` fails a run: it was given, and the plan has a warning.
+fn warnings_denied(deny_warnings: bool, diagnostics: &[Diagnostic]) -> bool {
+    deny_warnings && diagnostics.iter().any(|d| d.severity == ashlar::diagnostic::Severity::Warning)
+}
+
+/// Why a run with warnings and no error failed, for the closing line.
+const DENIED: &str = " (warnings are denied by --deny-warnings)";
+
+fn build(plan: &Path, out: &Path, reporting: Reporting, options: BuildOptions) -> u8 {
+    let BuildOptions { force, deny_warnings, verbose } = options;
     let format = reporting.format;
     let replace = if force { Replace::Anything } else { Replace::OwnOutputOnly };
     // Refused before the plan is read: nothing about the plan can make it safe.
@@ -511,11 +569,13 @@ fn build(plan: &Path, out: &Path, reporting: Reporting, force: bool, verbose: bo
         Ok(a) => a,
         Err(code) => return code,
     };
-    let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors()) else {
+    let denied = warnings_denied(deny_warnings, &analysis.diagnostics);
+    let Some(azure) = analysis.azure.as_ref().filter(|_| !analysis.has_errors() && !denied) else {
         report(&analysis.sources, &analysis.diagnostics, &reporting);
         analysis.timings.lap("report");
         if !format.is_machine() {
-            stderr(&format!("build failed: {}; nothing was written to {}\n", summary(&analysis), out.display()));
+            let why = if analysis.has_errors() { "" } else { DENIED };
+            stderr(&format!("build failed: {}{why}; nothing was written to {}\n", summary(&analysis), out.display()));
         }
         if verbose {
             print_timings(&analysis.timings);
@@ -598,6 +658,23 @@ fn explain(code: Option<&str>, list: bool) -> u8 {
     }
 }
 
+/// Folders that `ashlar fmt FOLDER` does not enter below FOLDER, beside hidden
+/// ones: test plans kept broken or unformatted on purpose, and build output.
+/// Named as FOLDER, or inside it, they are formatted as any other.
+const FMT_SKIPPED_FOLDERS: &[&str] = &["fixtures", "target"];
+
+/// Whether `ashlar fmt FOLDER` leaves a plan file out: it is below a folder of
+/// [`FMT_SKIPPED_FOLDERS`] under `top`, or below (or is) a path of its plan's
+/// `[fmt] exclude` (relative to the plan's folder `root`).
+fn fmt_leaves_out(file: &Path, top: &Path, root: &Path, excluded: &[String]) -> bool {
+    let below_top = file.strip_prefix(top).ok().and_then(Path::parent);
+    let skipped_folder = below_top.is_some_and(|folders| {
+        folders.components().any(|c| FMT_SKIPPED_FOLDERS.iter().any(|skipped| c.as_os_str() == std::ffi::OsStr::new(skipped)))
+    });
+    let relative = file.strip_prefix(root).unwrap_or(file);
+    skipped_folder || excluded.iter().any(|entry| relative.starts_with(Path::new(entry)))
+}
+
 fn fmt(path: &Path, check: bool) -> u8 {
     // Every plan file below a folder, whichever plan it belongs to.
     let roots = match path.is_dir().then(|| load::find_plans(path)) {
@@ -607,7 +684,11 @@ fn fmt(path: &Path, check: bool) -> u8 {
     let mut files = Vec::new();
     for root in &roots {
         match load::read_plan(root) {
-            Ok(input) => files.extend(input.files),
+            Ok(input) => {
+                let excluded = input.config.as_deref().map(ashlar::config::fmt_excluded).unwrap_or_default();
+                let top = if path.is_dir() { path } else { root.as_path() };
+                files.extend(input.files.into_iter().filter(|file| !fmt_leaves_out(&file.path, top, &input.root, &excluded)));
+            }
             Err(diagnostic) => {
                 report(&SourceMap::default(), &[diagnostic], &Reporting::human());
                 return USAGE_OR_IO;
@@ -671,18 +752,31 @@ fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     written
 }
 
-fn test(plan: &Path) -> u8 {
+fn test(plan: &Path, format: TestFormat) -> u8 {
     let analysis = match analyse(plan, &Reporting::human()) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let syntax_broken = analysis.diagnostics.iter().any(|d| d.code.code.starts_with("ASH00"));
+    let syntax_broken = analysis.diagnostics.iter().any(Diagnostic::is_syntax);
     if syntax_broken {
         report(&analysis.sources, &analysis.diagnostics, &Reporting::human());
         return PLAN_ERRORS;
     }
     let root = load::plan_folder(plan);
     let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root);
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let code = if failed > 0 { PLAN_ERRORS } else { CLEAN };
+    match format {
+        TestFormat::Json => {
+            stdout(&ashlar::policy::cases::render_json(&results));
+            return code;
+        }
+        TestFormat::Junit => {
+            stdout(&ashlar::policy::cases::render_junit(&results, &plan.display().to_string()));
+            return code;
+        }
+        TestFormat::Human => {}
+    }
     let mut text = format!("running {} policy case{}\n", results.len(), if results.len() == 1 { "" } else { "s" });
     for r in &results {
         match &r.reason {
@@ -690,14 +784,9 @@ fn test(plan: &Path) -> u8 {
             Some(why) => text.push_str(&format!("case {} ... FAILED: {why}\n", r.name)),
         }
     }
-    let failed = results.iter().filter(|r| !r.passed).count();
     text.push_str(&format!("\ncases: {} passed, {failed} failed\n", results.len() - failed));
     stdout(&text);
-    if failed > 0 {
-        PLAN_ERRORS
-    } else {
-        CLEAN
-    }
+    code
 }
 
 fn address_plan(plan: &Path, format: TableFormat) -> u8 {
@@ -712,7 +801,7 @@ fn address_plan(plan: &Path, format: TableFormat) -> u8 {
     // The patch calendar, counted from the day the analysis counted from:
     // SOURCE_DATE_EPOCH's date, else the clock's.
     let (today, source) = analysis.today;
-    let updates = ashlar::report::update_plan::update_plan(&analysis.model, today);
+    let updates = ashlar::report::update_plan::update_plan(&analysis.model, today, source.minute_of_day());
     match format {
         TableFormat::Table => {
             let mut text = String::new();

@@ -17,6 +17,19 @@ pub struct TimeZone {
     pub iana: &'static str,
 }
 
+impl TimeZone {
+    /// The zone's standard offset from UTC in minutes, as its display name
+    /// gives it: `(UTC+05:30)` is 330, `(UTC)` 0. Summer time is not counted.
+    pub fn standard_offset_minutes(&self) -> i32 {
+        let Some(rest) = self.display.strip_prefix("(UTC") else { return 0 };
+        let offset = rest.split(')').next().unwrap_or_default();
+        let sign = if offset.starts_with('-') { -1 } else { 1 };
+        let mut parts = offset.trim_start_matches(['+', '-']).split(':').map(|n| n.parse::<i32>().unwrap_or(0));
+        let (hours, minutes) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        sign * (hours * 60 + minutes)
+    }
+}
+
 const fn tz(id: &'static str, display: &'static str, iana: &'static str) -> TimeZone {
     TimeZone { id, display, iana }
 }

@@ -170,7 +170,7 @@ fn plan_prints_the_patch_calendar_from_the_build_date() {
     let out = ashlar_on(DECEMBER_7, &["plan", &example("update-management")]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("UPDATE WINDOWS, next 3 from 2026-12-07 (the build date from SOURCE_DATE_EPOCH)\n"), "{text}");
+    assert!(text.contains("UPDATE WINDOWS, next 3 from 2026-12-07 00:00 UTC (the build date from SOURCE_DATE_EPOCH)\n"), "{text}");
     assert!(text.contains("    next: Thu 2026-12-10 22:00, Thu 2027-01-14 22:00, Thu 2027-02-11 22:00\n"), "{text}");
     assert!(text.contains("    next: Sun 2026-12-13 02:00, Sun 2026-12-20 02:00, Sun 2026-12-27 02:00\n"), "{text}");
     assert!(text.contains("    next: Mon 2026-12-07 01:00, Wed 2026-12-09 01:00, Fri 2026-12-11 01:00\n"), "{text}");
@@ -180,6 +180,7 @@ fn plan_prints_the_patch_calendar_from_the_build_date() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     let thursday = &value["updates"]["groups"][0];
     assert_eq!(value["updates"]["from"], "2026-12-07");
+    assert_eq!(value["updates"]["from_time"], "00:00");
     assert_eq!(thursday["azure_name"], "mc-patch_thursday");
     assert_eq!(thursday["time_zone"], "W. Europe Standard Time");
     assert_eq!(thursday["next"][0], "2026-12-10 22:00");
@@ -187,6 +188,26 @@ fn plan_prints_the_patch_calendar_from_the_build_date() {
     let none = ashlar_on(DECEMBER_7, &["plan", &example("hub-spoke"), "--format", "json"]);
     let value: serde_json::Value = serde_json::from_slice(&none.stdout).expect("JSON");
     assert!(value.get("updates").is_none());
+}
+
+#[test]
+fn plan_leaves_out_a_window_that_already_opened_today() {
+    // 2026-12-07 12:00 UTC: Monday's 01:00 UTC window is past; the next are Wednesday's, Friday's and Monday's.
+    let noon = (DECEMBER_7.parse::<i64>().unwrap() + 12 * 3600).to_string();
+    let out = ashlar_on(&noon, &["plan", &example("update-management")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("UPDATE WINDOWS, next 3 from 2026-12-07 12:00 UTC (the build date from SOURCE_DATE_EPOCH)\n"), "{text}");
+    assert!(text.contains("    next: Wed 2026-12-09 01:00, Fri 2026-12-11 01:00, Mon 2026-12-14 01:00\n"), "{text}");
+    // At 00:30 UTC, 01:00 is still ahead.
+    let early = (DECEMBER_7.parse::<i64>().unwrap() + 30 * 60).to_string();
+    let text = String::from_utf8_lossy(&ashlar_on(&early, &["plan", &example("update-management")]).stdout).into_owned();
+    assert!(text.contains("    next: Mon 2026-12-07 01:00, Wed 2026-12-09 01:00, Fri 2026-12-11 01:00\n"), "{text}");
+    // The time is the window's own zone's: 2026-12-10 21:30 UTC is 22:30 in W. Europe (UTC+01:00),
+    // after Thursday's 22:00 opening there.
+    let thursday = (DECEMBER_7.parse::<i64>().unwrap() + 3 * 86_400 + 21 * 3600 + 30 * 60).to_string();
+    let text = String::from_utf8_lossy(&ashlar_on(&thursday, &["plan", &example("update-management")]).stdout).into_owned();
+    assert!(text.contains("    next: Thu 2027-01-14 22:00, Thu 2027-02-11 22:00, Thu 2027-03-11 22:00\n"), "{text}");
 }
 
 #[test]

@@ -175,6 +175,10 @@ fn every_fixture_triggers_its_code() {
 fn fixtures_trigger_no_other_code() {
     let mut noisy = Vec::new();
     for code in codes() {
+        // A note about what other errors stopped comes with them by nature.
+        if code.code == ashlar::diagnostic::codes::STAGES_SKIPPED.code {
+            continue;
+        }
         let (_, diagnostics) = analyze(&fixture(code));
         let others: Vec<&str> = diagnostics.iter().map(|d| d.code.code).filter(|c| *c != code.code).collect();
         if !others.is_empty() {

@@ -623,42 +623,42 @@ fn quick_fixes_repair_the_plan() {
     apply_fix(&mut c, &dir, &actions, "Allocate a free prefix: 10.2.0.128/26");
     assert_eq!(c.codes(), clean);
 
-    // A tag the tag policy requires and the plan no longer gives.
+    // A tag the tag policy requires and the plan no longer gives: said once, at
+    // `settings`' tags, where one line gives it to every block; the plan's own
+    // policy at each network.
     edit_file(&mut c, &dir, "settings.ashlar", "    owner       = \"platform@contoso.com\"\n", "");
-    // The tag policy, at every block that deploys; and the plan's own policy at each network.
     let found = c.codes();
-    assert_eq!(found["hub.ashlar"], ["ASH500", "ASH501", "ASH501"], "the hub and its firewall");
-    assert_eq!(found["spokes.ashlar"], ["ASH500", "ASH501", "ASH500", "ASH501", "ASH501"], "the spokes and the machine");
-    let actions = fixes_at(&mut c, "hub.ashlar", (0, 5));
+    assert_eq!(found["settings.ashlar"], ["ASH501"]);
+    assert_eq!(found["hub.ashlar"], ["ASH500"]);
+    assert_eq!(found["spokes.ashlar"], ["ASH500", "ASH500"]);
+    let actions = fixes_at(&mut c, "settings.ashlar", find(&dir, "settings.ashlar", "{\n    environment", 0));
     assert_eq!(
         titles(&actions),
-        [
-            "Allow `networks_have_owners` in hub `core` (then give the reason) [ASH500]",
-            "Add the tag `owner` to hub `core` [ASH501]",
-            "Add the tag `owner` to `settings` (every block) [ASH501]",
-            "Allow `ASH501` in hub `core` (then give the reason) [ASH501]"
-        ]
+        ["Add the tag `owner` to `settings` (every block) [ASH501]", "Allow `ASH501` in `settings` (then give the reason) [ASH501]"]
     );
-    apply_fix(&mut c, &dir, &actions, "Add the tag `owner` to hub `core`");
-    assert!(text_of(&dir, "hub.ashlar").starts_with("hub core {\n  tags { owner = \"\" }\n  resource_group"), "{}", text_of(&dir, "hub.ashlar"));
-    let actions = fixes_at(&mut c, "spokes.ashlar", (0, 7));
     apply_fix(&mut c, &dir, &actions, "Add the tag `owner` to `settings` (every block)");
     assert!(text_of(&dir, "settings.ashlar").contains("    environment = \"prod\"\n    owner = \"\"\n  }"), "{}", text_of(&dir, "settings.ashlar"));
     // The tag policy asks only for the tag; the plan's policy wants an owner in it.
     let found = c.codes();
     assert!(found.values().flatten().all(|code| code == "ASH500"), "{found:?}");
     edit_file(&mut c, &dir, "settings.ashlar", "owner = \"\"", "owner = \"platform@contoso.com\"");
-    edit_file(&mut c, &dir, "hub.ashlar", "owner = \"\"", "owner = \"network@contoso.com\"");
     assert_eq!(c.codes(), clean);
     // A required value comes from the rule's list, in a map on one line.
-    edit_file(&mut c, &dir, "settings.ashlar", "    environment = \"prod\"\n", "");
-    let actions = fixes_at(&mut c, "hub.ashlar", (0, 5));
-    apply_fix(&mut c, &dir, &actions, "Add the tag `environment` to hub `core`");
-    assert!(
-        text_of(&dir, "hub.ashlar").contains("  tags { owner = \"network@contoso.com\"  environment = \"prod\" }\n"),
-        "{}",
-        text_of(&dir, "hub.ashlar")
+    edit_file(
+        &mut c,
+        &dir,
+        "settings.ashlar",
+        "  tags {\n    environment = \"prod\"\n    owner = \"platform@contoso.com\"\n  }",
+        "  tags { owner = \"platform@contoso.com\" }",
     );
+    let actions = fixes_at(&mut c, "settings.ashlar", find(&dir, "settings.ashlar", "{ owner", 0));
+    apply_fix(&mut c, &dir, &actions, "Add the tag `environment` to `settings` (every block)");
+    assert!(
+        text_of(&dir, "settings.ashlar").contains("  tags { owner = \"platform@contoso.com\"  environment = \"prod\" }\n"),
+        "{}",
+        text_of(&dir, "settings.ashlar")
+    );
+    assert_eq!(c.codes(), clean);
 
     // A policy finding or a warning: allowed in the block, with a reason to give.
     let (_dir2, mut d, thread2) = workspace();

@@ -470,3 +470,96 @@ fn an_optional_tag_needs_its_values_and_a_message_replaces_the_pattern() {
     let found: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(found, ["the tag `expires` is \"soon\", which the plan's tag policy does not allow: it must be a date"]);
 }
+
+#[test]
+fn a_required_tag_missing_from_settings_is_reported_once_at_settings_tags() {
+    let analysis = analyze(&format!("{PLAN}tags {{\n require cost_centre in [\"CC-1\", \"CC-2\"]\n}}\n"));
+    let found: Vec<(&str, &str, String)> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            (d.code.code, d.message.as_str(), analysis.sources.get(span.file).text[span.start as usize..span.end as usize].to_string())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "ASH501",
+            "`settings` gives no tag `cost_centre`, which the plan's tag policy requires: 3 blocks deploy without it (5 resources and resource groups): hub `core`, spoke `app` and nsg `web_nsg`",
+            "{ environment = \"prod\" }".to_string()
+        )]
+    );
+    assert_eq!(
+        analysis.diagnostics[0].help.as_deref(),
+        Some("add `cost_centre = \"CC-1\"` to `settings { tags { ... } }` to give it to every block")
+    );
+
+    // A tag only one block lacks (the spoke and here the hub have their own) is said at that block.
+    let plan = PLAN.replace("  address_space  = [10.0.0.0/16]\n", "  address_space  = [10.0.0.0/16]\n  tags { owner = \"net\" }\n");
+    let analysis = analyze(&format!("{plan}tags {{\n require owner\n}}\n"));
+    let messages: Vec<&str> = analysis.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["nsg `web_nsg` deploys without the tag `owner` that the plan's tag policy requires: networkSecurityGroups `web_nsg`"]);
+}
+
+/// The section of `docs/language.md` that starts at `heading`, up to the next heading of its level or above.
+fn doc_section(heading: &str) -> String {
+    let doc = std::fs::read_to_string("../docs/language.md").expect("docs/language.md");
+    let level = heading.chars().take_while(|c| *c == '#').count();
+    let start = doc.find(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("docs/language.md has no {heading}"));
+    let rest = &doc[start + heading.len() + 2..];
+    let end = rest
+        .lines()
+        .scan(0, |at, line| {
+            let here = *at;
+            *at += line.len() + 1;
+            Some((here, line))
+        })
+        .find(|(_, line)| line.starts_with('#') && line.chars().take_while(|c| *c == '#').count() <= level)
+        .map_or(rest.len(), |(at, _)| at);
+    rest[..end].to_string()
+}
+
+/// The names in backquotes of the first column of a Markdown table's rows.
+fn first_column_names(section: &str) -> Vec<String> {
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| l.split('|').nth(1).unwrap_or_default().split('`').skip(1).step_by(2).map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn the_language_reference_lists_every_collection_a_policy_can_loop_over() {
+    let mut documented = first_column_names(&doc_section("#### Collections"));
+    let mut known = ashlar::policy::fields::collection_names();
+    documented.sort();
+    known.sort();
+    assert_eq!(documented, known, "the table in docs/language.md, \"#### Collections\", and the evaluator's collections differ");
+}
+
+#[test]
+fn the_language_reference_lists_every_policy_of_the_standard_packs() {
+    let section = doc_section("### The standard policy packs");
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `std."))
+        .map(|l| l.split('|').map(|cell| cell.trim().trim_matches('`').to_string()).collect())
+        .collect();
+    let mut documented: Vec<(String, String, String)> = rows.iter().map(|r| (r[1].clone(), r[2].clone(), r[3].clone())).collect();
+    let mut packs = Vec::new();
+    for module in ashlar::stdlib::MODULES.iter().filter(|m| m.name == "std.security" || m.name == "std.reliability") {
+        let mut policy = None;
+        for line in module.source.lines() {
+            if let Some(name) = line.strip_prefix("policy ").and_then(|rest| rest.split_whitespace().next()) {
+                policy = Some(name.to_string());
+            } else if let (Some(name), Some(severity)) = (&policy, line.trim().strip_prefix("severity = ")) {
+                packs.push((module.name.to_string(), name.clone(), severity.trim().to_string()));
+                policy = None;
+            }
+        }
+    }
+    documented.sort();
+    packs.sort();
+    assert_eq!(documented, packs, "the packs' table in docs/language.md and the policies of stdlib/ differ");
+}

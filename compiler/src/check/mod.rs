@@ -56,8 +56,9 @@ pub struct Check {
 }
 
 /// A check of what lowering made: it reads the resources rather than derive
-/// them again, so it runs only once the model is free of errors and lowered
-/// ([`crate::analyze`]).
+/// them again, so it runs only once the model is lowered: when it read and
+/// resolved without an error, has no circle, and no check found an error that
+/// [`stops_lowering`] ([`crate::analyze`]).
 pub struct PlanCheck {
     pub code: &'static Code,
     pub run: fn(&Context, &AzurePlan, &mut Vec<Diagnostic>),
@@ -199,6 +200,13 @@ pub const CHECKS: &[Check] = &[
     desktops::preferred_app_group::CHECK,
     desktops::unused_desktop_workspace::CHECK,
 ];
+
+/// Whether a check's finding leaves the plan unfit to lower: a naming pattern
+/// that does not expand, which would give every name made from it an error of
+/// its own (`ASH301`).
+pub fn stops_lowering(d: &Diagnostic) -> bool {
+    d.is_error() && d.code.code == names::naming_pattern::NAMING_PATTERN.code
+}
 
 /// Runs every check over a model, on `today`.
 pub fn run(model: &Model, today: (crate::calendar::Date, crate::calendar::TodaySource)) -> Vec<Diagnostic> {

@@ -76,7 +76,9 @@ declare_codes! {
     pub INVALID_LITERAL = ("ASH004", "invalid-literal", Error);
 
     /// ## What it does
-    /// Reports a plan folder or file that cannot be read, or a folder with no `.ashlar` file.
+    /// Reports a plan folder or file that cannot be read, a folder with no `.ashlar` file, or
+    /// a file argument whose name does not end in `.ashlar` (`ashlar check README.md`). The
+    /// command line exits 2, as for any other usage error.
     ///
     /// ## Why it matters
     /// A plan that is only partly read would deploy only part of the infrastructure.
@@ -213,6 +215,28 @@ declare_codes! {
     /// Choose an output folder that can be written; an earlier build in it is
     /// left as it was.
     pub OUTPUT_NOT_WRITTEN = ("ASH018", "output-not-written", Error);
+
+    /// ## What it does
+    /// Notes, beside the errors that caused it, that the tag policy and the
+    /// policies over `resources` and `resource_groups` did not run: they read the
+    /// Azure resources, and a plan with an error of reading or resolving (a
+    /// syntax error, a reference to nothing, a wrong attribute), a circle, or a
+    /// naming pattern that does not expand is not made into resources. An error
+    /// of any other check leaves them to run.
+    ///
+    /// ## Why it matters
+    /// Without it, fixing the last such error reveals findings that were there
+    /// all along, and the plan seems to get worse as it is repaired.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// spoke app { hub = cor }   // no hub `cor`: the plan does not resolve
+    /// tags { require owner }    // not run
+    /// ```
+    ///
+    /// ## Fix
+    /// Fix the errors reported with it; the skipped policies then run.
+    pub STAGES_SKIPPED = ("ASH019", "stages-skipped", Info);
 
     /// ## What it does
     /// Reports a block whose kind does not exist, or is not allowed where it stands.

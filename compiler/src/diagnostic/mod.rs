@@ -271,6 +271,13 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether it is an error of reading a file's text: its syntax, encoding,
+    /// nesting or a literal (`ASH001` to `ASH004`), which the rest of a plan's
+    /// errors may follow from.
+    pub fn is_syntax(&self) -> bool {
+        [&codes::SYNTAX_ERROR, &codes::INVALID_ENCODING, &codes::NESTING_TOO_DEEP, &codes::INVALID_LITERAL].iter().any(|c| c.code == self.code.code)
+    }
 }
 
 /// The code of `codes` named by its code (`ASH202`) or its name
@@ -279,10 +286,22 @@ pub fn find_code(codes: &[&'static Code], query: &str) -> Option<&'static Code> 
     codes.iter().copied().find(|c| c.code.eq_ignore_ascii_case(query) || c.name.eq_ignore_ascii_case(query))
 }
 
-/// Sorts diagnostics by file, position and code, so output is the same on every run.
+/// Sorts diagnostics so that output is the same on every run, in the order
+/// they are best read: syntax errors first (what follows may be their knock-on
+/// effect), then the rest by file, position and code, then the notes of what
+/// did not run ([`codes::STAGES_SKIPPED`]).
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.span.map(|s| (s.file, s.start, s.end)), d.code.code);
+        let rank = |d: &Diagnostic| {
+            if d.is_syntax() {
+                0
+            } else if d.code.code == codes::STAGES_SKIPPED.code {
+                2
+            } else {
+                1
+            }
+        };
+        let key = |d: &Diagnostic| (rank(d), d.span.map(|s| (s.file, s.start, s.end)), d.code.code);
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
 }

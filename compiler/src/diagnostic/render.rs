@@ -42,12 +42,38 @@ fn render_reports<'a, S: miette::SourceCode>(diagnostics: &'a [Diagnostic], styl
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        if handler.render_report(&mut out, &report(diagnostic)).is_err() {
-            out.push_str(&format!("{}: {}\n", diagnostic.code.code, diagnostic.message));
+        out.push_str(&header(diagnostic, style));
+        // miette draws the report without a message of its own: its first
+        // line, the empty cause line, gives way to the header above.
+        let mut body = String::new();
+        let mut shown = report(diagnostic);
+        shown.message.clear();
+        shown.code = None;
+        if handler.render_report(&mut body, &shown).is_ok() {
+            out.push_str(body.split_once('\n').map_or("", |(_, rest)| rest));
         }
         out.push('\n');
     }
     out
+}
+
+/// The first line of a terminal report, as rustc writes it:
+/// `error[ASH211]: message` (`warning[...]`, `info[...]`), with the severity
+/// coloured and the message in bold when `style` is [`Style::Colour`].
+fn header(diagnostic: &Diagnostic, style: Style) -> String {
+    let severity = diagnostic.severity.as_str();
+    let code = diagnostic.code.code;
+    match style {
+        Style::Plain => format!("{severity}[{code}]: {}\n", diagnostic.message),
+        Style::Colour => {
+            let colour = match diagnostic.severity {
+                Severity::Error => "31",
+                Severity::Warning => "33",
+                Severity::Info => "36",
+            };
+            format!("\x1b[1;{colour}m{severity}[{code}]\x1b[0m\x1b[1m: {}\x1b[0m\n", diagnostic.message)
+        }
+    }
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE]: message`.
@@ -152,7 +178,8 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
 /// Adapts a [`Diagnostic`] to miette. Labels in other files become related reports.
 struct Report<S> {
     message: String,
-    code: &'static str,
+    /// `None` for a report whose header is written before it ([`header`]).
+    code: Option<&'static str>,
     severity: Severity,
     help: Option<String>,
     source: Option<S>,
@@ -174,7 +201,7 @@ impl<S> Report<S> {
             } else {
                 related.push(Report {
                     message: label.message.clone(),
-                    code: d.code.code,
+                    code: Some(d.code.code),
                     severity: Severity::Info,
                     help: None,
                     source: Some(source(label.span)),
@@ -185,7 +212,7 @@ impl<S> Report<S> {
         }
         Report {
             message: d.message.clone(),
-            code: d.code.code,
+            code: Some(d.code.code),
             severity: d.severity,
             help: d.help_text(),
             source: d.span.map(source),
@@ -277,7 +304,7 @@ impl<S> std::error::Error for Report<S> {}
 
 impl<S: miette::SourceCode> miette::Diagnostic for Report<S> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        self.code.map(|code| Box::new(code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -264,7 +264,7 @@ pub fn render_junit(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold.
-fn xml(s: &str) -> String {
+pub fn xml(s: &str) -> String {
     s.chars()
         .filter(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control())
         .map(|c| match c {

@@ -6,7 +6,7 @@ use crate::model::{Model, NodeId, Typed};
 use crate::source::SourceMap;
 
 /// The outcome of one case.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseResult {
     /// `policy::case`.
     pub name: String,
@@ -64,4 +64,35 @@ fn run_case(model: &Model, policy: NodeId, case: NodeId, policy_text: &str, root
         exactly.filter(|n| expect_fail && *n != findings).map(|n| format!("expected {n} findings of `{policy_name}`, got {findings}"))
     };
     CaseResult { name, passed: reason.is_none(), reason }
+}
+
+/// The results as `ashlar test --format json` prints them: every case, then
+/// how many passed and failed.
+pub fn render_json(results: &[CaseResult]) -> String {
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let value = serde_json::json!({ "cases": results, "passed": results.len() - failed, "failed": failed });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// The results as JUnit XML, for the test reports of CI systems: one suite
+/// named after the plan, a test case per `case` (its policy is the class), and
+/// a `failure` with the reason for each that failed.
+pub fn render_junit(results: &[CaseResult], plan: &str) -> String {
+    use crate::diagnostic::reporters::xml;
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"ashlar test\" tests=\"{}\" failures=\"{failed}\">\n", results.len()));
+    out.push_str(&format!("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\">\n", xml(plan), results.len()));
+    for r in results {
+        let (policy, case) = r.name.split_once("::").unwrap_or(("policy", &r.name));
+        let open = format!("    <testcase classname=\"{}\" name=\"{}\"", xml(policy), xml(case));
+        match &r.reason {
+            Some(why) if !r.passed => {
+                out.push_str(&format!("{open}>\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml(why), xml(why)));
+            }
+            _ => out.push_str(&format!("{open}/>\n")),
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
 }

@@ -89,10 +89,11 @@ fn plural_words(ty: &Ty) -> String {
     }
 }
 
-/// Kinds a policy does not see: the policies themselves, and the blocks of
-/// settings, which are read through `settings`. The firewall's rule
-/// collections have no typed fields yet.
-const HIDDEN: &[&str] = &["policy", "tags", "settings", "naming", "network_rules", "application_rules", "dnat"];
+/// Kinds a policy does not see: the policies themselves and their test cases,
+/// and the blocks of settings, which are read through `settings`. The firewall's rule
+/// collections have no typed fields yet. Resources outside the plan (`existing
+/// KIND`) are not the plan's to judge.
+const HIDDEN: &[&str] = &["policy", "case", "tags", "settings", "naming", "network_rules", "application_rules", "dnat"];
 
 /// The kinds that are networks.
 pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
@@ -125,7 +126,9 @@ fn irregular_plural(kind: &str) -> Option<&'static str> {
     match kind {
         "private_dns" => Some("private_dns_zones"),
         "backup_policy" => Some("backup_policies"),
-        // As the sketch writes it: `for vm in compute`.
+        "gallery" => Some("galleries"),
+        "capacity" => Some("capacities"),
+        // `for vm in compute`: the kind is its own plural.
         "compute" => Some("compute"),
         _ => None,
     }
@@ -198,7 +201,7 @@ pub fn collection_names() -> Vec<String> {
 }
 
 fn visible_kinds() -> impl Iterator<Item = &'static str> {
-    crate::kinds::ALL_KINDS.iter().map(|k| k.kind).filter(|k| !HIDDEN.contains(k))
+    crate::kinds::ALL_KINDS.iter().map(|k| k.kind).filter(|k| !HIDDEN.contains(k) && !k.starts_with("existing "))
 }
 
 /// The policy type of an attribute's schema type.

@@ -87,8 +87,10 @@ declare_codes! {
     /// group and every resource the plan deploys that takes tags: each tag it
     /// `require`s is there (tag names ignore case, as in Azure), with a value
     /// from its `in` list or matching its `matches` pattern. A missing tag is
-    /// reported once per block, at the block whose resources lack it; a wrong
-    /// value at the tag that gives it.
+    /// reported once per block, at the block whose resources lack it; a tag
+    /// that several blocks lack, once at `settings`' `tags`, where one line
+    /// gives it to them all, counting what it affects; a wrong value at the tag
+    /// that gives it.
     ///
     /// ## Why it matters
     /// Cost reports, ownership and clean-up rely on tags; a resource deployed
@@ -351,6 +353,15 @@ pub fn evaluate_plan(policies: &Policies, model: &Model, plan: &AzurePlan) -> Ve
         tags::check_plan(tag_policy, model, plan, &mut out);
     }
     out
+}
+
+/// What of the plan's policies reads the Azure resources, and so runs only on
+/// a lowered plan: "the tag policy" and each policy with a clause over
+/// `resources` or `resource_groups`, in the plan's order.
+pub fn over_resources(policies: &Policies) -> Vec<String> {
+    let tags = policies.tags.iter().any(|t| !t.rules.is_empty()).then(|| "the tag policy".to_string());
+    let clauses = policies.policies.iter().filter(|p| p.clauses.iter().any(|c| c.after_lowering)).map(|p| format!("policy `{}`", p.name));
+    tags.into_iter().chain(clauses).collect()
 }
 
 /// Whether a diagnostic is a finding of a policy rather than a problem of the

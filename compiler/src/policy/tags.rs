@@ -238,24 +238,61 @@ pub fn check_plan(policy: &TagPolicy, model: &Model, plan: &AzurePlan, out: &mut
             }
         }
     }
+    // A tag missing from the blocks of several owners is missing from
+    // `settings`, where one line gives it to them all: said once, there.
+    let settings = model.unique("settings");
+    let mut owners_missing: IndexMap<usize, Vec<Option<NodeId>>> = IndexMap::new();
+    for (owner, r) in missing.keys() {
+        owners_missing.entry(*r).or_default().push(*owner);
+    }
+    for (&r, owners) in &owners_missing {
+        let Some(settings) = settings.filter(|_| owners.len() > 1) else { continue };
+        let rule = &policy.rules[r];
+        let resources: usize = owners.iter().map(|owner| missing[&(*owner, r)].len()).sum();
+        let names: Vec<String> = owners.iter().map(|owner| owner.map_or_else(|| "the plan".to_string(), |o| model.describe(o))).collect();
+        let list = first_few(&names);
+        let message = format!(
+            "`settings` gives no tag `{}`, which the plan's tag policy requires: {} blocks deploy without it ({resources} resources and resource groups): {list}",
+            rule.name,
+            owners.len()
+        );
+        let span = settings.get(attrs::TAGS).map_or(settings.head, |tags| tags.span);
+        let help = format!("add `{} = {}` to `settings {{ tags {{ ... }} }}` to give it to every block", rule.name, example_value(rule));
+        findings.push(finding(policy, Some(span), message, rule, Some(help)).with_missing_tag(rule.name.clone()));
+    }
+    missing.retain(|(_, r), _| settings.is_none() || owners_missing[r].len() == 1);
     for ((owner, r), whats) in missing {
         let rule = &policy.rules[r];
         let span = owner.map(|o| model.node(o).head).or_else(|| model.unique("settings").map(|s| s.head));
         let who = owner.map_or_else(|| "the plan".to_string(), |o| model.describe(o));
-        let shown: Vec<&str> = whats.iter().take(3).map(String::as_str).collect();
-        let more = whats.len().saturating_sub(3);
-        let list = if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(" and ") };
+        let list = first_few(&whats);
         let message = format!("{who} deploys without the tag `{}` that the plan's tag policy requires: {list}", rule.name);
-        let value = match &rule.test {
-            Test::OneOf(values) => format!("\"{}\"", values[0]),
-            _ => "\"...\"".to_string(),
-        };
-        let help = format!("add `{} = {value}` to the block's `tags`, or to `settings {{ tags {{ ... }} }}` for every block", rule.name);
+        let help =
+            format!("add `{} = {}` to the block's `tags`, or to `settings {{ tags {{ ... }} }}` for every block", rule.name, example_value(rule));
         findings.push(finding(policy, span, message, rule, Some(help)).with_missing_tag(rule.name.clone()));
     }
     let mut seen: IndexSet<(Option<Span>, String)> = IndexSet::new();
     findings.retain(|d| seen.insert((d.span, d.message.clone())));
     out.extend(findings);
+}
+
+/// The first three of a list, as a sentence says them: "a", "a and b",
+/// "a, b and c", "a, b, c and 4 more".
+fn first_few(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] if items.len() <= 3 => format!("{} and {last}", first.join(", ")),
+        _ => format!("{} and {} more", items[..3].join(", "), items.len() - 3),
+    }
+}
+
+/// A value a help text suggests for a required tag: the first the rule allows, else `"..."`.
+fn example_value(rule: &TagRule) -> String {
+    match &rule.test {
+        Test::OneOf(values) => format!("\"{}\"", values[0]),
+        _ => "\"...\"".to_string(),
+    }
 }
 
 fn finding(policy: &TagPolicy, span: Option<Span>, message: String, rule: &TagRule, help: Option<String>) -> Diagnostic {

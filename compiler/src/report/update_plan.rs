@@ -21,6 +21,10 @@ pub const NEXT: usize = 3;
 pub struct UpdatePlan {
     /// The day the next openings are counted from, `YYYY-MM-DD`.
     pub from: String,
+    /// The time of that day counted from, `HH:MM` in UTC, when it is known
+    /// (read from a clock or SOURCE_DATE_EPOCH): openings before it are past.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_time: Option<String>,
     pub groups: Vec<UpdateGroupPlan>,
 }
 
@@ -52,8 +56,11 @@ pub struct UpdateGroupPlan {
 }
 
 /// The calendar of a plan's update groups from `from` on; `None` when it has none.
+/// `minute` is the minute of `from`'s UTC day that counts as now, when known
+/// ([`crate::calendar::TodaySource::minute_of_day`]): an opening that day
+/// that started before it, in the window's time zone, is past and not shown.
 /// Groups whose schedule does not read are left out (their errors say why).
-pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
+pub fn update_plan(model: &Model, from: Date, minute: Option<u32>) -> Option<UpdatePlan> {
     let names = Names::new(model);
     let mut groups = Vec::new();
     for (id, node) in model.of_kind("update_group") {
@@ -63,7 +70,7 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
         let expires = date(node, "expires");
         let scope = Scope::of(node);
         let at = schedule.at_text();
-        let next = schedule.recurrence.occurrences(start(node), expires, from, NEXT).iter().map(|d| format!("{d} {at}")).collect();
+        let next = next_openings(schedule, start(node), expires, from, minute).iter().map(|d| format!("{d} {at}")).collect();
         groups.push(UpdateGroupPlan {
             name: node.name().to_string(),
             azure_name: names.maintenance_configuration(id),
@@ -92,7 +99,25 @@ pub fn update_plan(model: &Model, from: Date) -> Option<UpdatePlan> {
                 .collect(),
         });
     }
-    (!groups.is_empty()).then(|| UpdatePlan { from: from.to_string(), groups })
+    let from_time = minute.map(|m| format!("{:02}:{:02}", m / 60, m % 60));
+    (!groups.is_empty()).then(|| UpdatePlan { from: from.to_string(), from_time, groups })
+}
+
+/// The next [`NEXT`] days a window opens, from `from` (a UTC date) and, when
+/// known, its minute `now`: counted from the date in the window's time zone
+/// (by its standard offset), leaving out an opening that day that started
+/// before now in that zone.
+fn next_openings(schedule: &crate::schedule::Schedule, start: Date, expires: Option<Date>, from: Date, now: Option<u32>) -> Vec<Date> {
+    let Some(now) = now else { return schedule.recurrence.occurrences(start, expires, from, NEXT) };
+    let offset = crate::timezones::find(&schedule.time_zone_id()).map_or(0, |zone| zone.standard_offset_minutes());
+    let local = i64::from(now) + i64::from(offset);
+    let (today, minute) = (from.add_days(local.div_euclid(24 * 60)), local.rem_euclid(24 * 60));
+    let mut openings = schedule.recurrence.occurrences(start, expires, today, NEXT + 1);
+    if openings.first() == Some(&today) && i64::from(schedule.at) < minute {
+        openings.remove(0);
+    }
+    openings.truncate(NEXT);
+    openings
 }
 
 /// `02:00 to 05:00 (3h)`, `22:00 to 01:55 the next day (3h55m)`.
@@ -106,7 +131,8 @@ fn hours(at: u32, seconds: u64) -> String {
 
 /// The calendar as text, one paragraph a group. `source` says where `from` came from.
 pub fn render(plan: &UpdatePlan, source: &str) -> String {
-    let mut out = format!("UPDATE WINDOWS, next {NEXT} from {} ({source})\n", plan.from);
+    let time = plan.from_time.as_ref().map_or(String::new(), |t| format!(" {t} UTC"));
+    let mut out = format!("UPDATE WINDOWS, next {NEXT} from {}{time} ({source})\n", plan.from);
     for group in &plan.groups {
         out.push_str(&format!("  update_group {} ({}, {})\n", group.name, group.azure_name, group.resource_group));
         out.push_str(&format!("    {}, {}; {}\n", group.window, group.time_zone, group.os.join(" and ")));
@@ -148,7 +174,7 @@ mod tests {
             update_group patch_tuesday {\n  resource_group = \"rg-updates\"\n  monthly second tuesday offset 2 at 22:00 for 3h55m\n  os = [windows]\n  expires = \"2027-01-31\"\n}\n";
         let analysis = crate::analyze_text(text, std::path::Path::new("."));
         let from = Date::parse("2026-12-07").unwrap();
-        let plan = update_plan(&analysis.model, from).unwrap();
+        let plan = update_plan(&analysis.model, from, None).unwrap();
         assert_eq!(
             render(&plan, "fixed"),
             "UPDATE WINDOWS, next 3 from 2026-12-07 (fixed)\n\
@@ -165,6 +191,6 @@ mod tests {
              \x20   machines: none in this plan; any machine tagged `ashlar-update-group: patch_tuesday` joins\n"
         );
         let empty = crate::analyze_text("settings { location = uksouth }\n", std::path::Path::new("."));
-        assert!(update_plan(&empty.model, from).is_none());
+        assert!(update_plan(&empty.model, from, None).is_none());
     }
 }
