@@ -1287,6 +1287,69 @@ mod lowering_tests {
     }
 
     #[test]
+    fn machines_as_estates_run_them() {
+        let des = "/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-keys/providers/Microsoft.Compute/diskEncryptionSets/des";
+        let plan = plan(&windows(
+            "compute",
+            "webfrontend-production",
+            &format!(
+                "count = 2\n computer_name = \"WEB\"\n time_zone = \"Europe/Amsterdam\"\n patch_mode = manual\n identity = system\n monitoring = true\n antimalware = true\n script = \"Write-Output hi\"\n disk_encryption_set = \"{des}\"\n os_disk {{ caching = read_only }}\n data_disk logs {{ size_gb = 64\n caching = none }}"
+            ),
+        ));
+        let (vm, resource) = find(&plan, &["webfrontend-production-2"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["computerName"]), &Prop::str("WEB-2"));
+        assert_eq!(get(os, &["windowsConfiguration", "timeZone"]), &Prop::str("W. Europe Standard Time"));
+        assert_eq!(get(os, &["windowsConfiguration", "enableAutomaticUpdates"]), &Prop::Bool(false));
+        assert_eq!(get(os, &["windowsConfiguration", "patchSettings", "patchMode"]), &Prop::str("Manual"));
+        let storage = get(&resource.properties, &["storageProfile"]);
+        assert_eq!(get(storage, &["osDisk", "caching"]), &Prop::str("ReadOnly"));
+        assert_eq!(get(storage, &["osDisk", "managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
+        assert_eq!(get(storage, &["dataDisks", "0", "caching"]), &Prop::str("None"));
+        assert_eq!(get(storage, &["dataDisks", "0", "managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
+        // The script, the agent and antimalware, one after another.
+        let (script, _) = find(&plan, &["webfrontend-production-2", "CustomScriptExtension"]);
+        let (agent, agent_resource) = find(&plan, &["webfrontend-production-2", "AzureMonitorWindowsAgent"]);
+        let (_, antimalware) = find(&plan, &["webfrontend-production-2", "IaaSAntimalware"]);
+        assert_eq!(get(&agent_resource.properties, &["publisher"]), &Prop::str("Microsoft.Azure.Monitor"));
+        assert_eq!(agent_resource.depends_on, [vm, script]);
+        assert_eq!(antimalware.depends_on, [vm, agent]);
+        assert_eq!(get(&antimalware.properties, &["settings", "AntimalwareEnabled"]), &Prop::Bool(true));
+
+        // Linux: an ephemeral OS disk, a numbered computer name and the platform's patching.
+        let plan = self::plan(&linux(
+            "compute",
+            "api",
+            "count = 2\n computer_name = \"api{n}x\"\n patch_mode = automatic_by_platform\n allow_extension_operations = false\n os_disk { ephemeral = resource }",
+        )
+        .replace("Standard_D2s_v5", "Standard_D2ds_v5"));
+        let (_, resource) = find(&plan, &["api-1"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["computerName"]), &Prop::str("api1x"));
+        assert_eq!(get(os, &["allowExtensionOperations"]), &Prop::Bool(false));
+        assert_eq!(get(os, &["linuxConfiguration", "patchSettings", "patchMode"]), &Prop::str("AutomaticByPlatform"));
+        let os_disk = get(&resource.properties, &["storageProfile", "osDisk"]);
+        assert_eq!(get(os_disk, &["caching"]), &Prop::str("ReadOnly"));
+        assert_eq!(get(os_disk, &["diffDiskSettings", "placement"]), &Prop::str("ResourceDisk"));
+        assert_eq!(get(os_disk, &["diffDiskSettings", "option"]), &Prop::str("Local"));
+    }
+
+    #[test]
+    fn automatic_os_upgrades_watch_health_and_turn_windows_updates_off() {
+        let plan = plan(&windows(
+            "scale_set",
+            "workers",
+            "automatic_os_upgrade = true\n computer_name = \"wrk\"\n load_balancer { ports = [443] }",
+        ));
+        let (_, vmss) = plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
+        assert_eq!(get(&vmss.properties, &["upgradePolicy", "automaticOSUpgradePolicy", "enableAutomaticOSUpgrade"]), &Prop::Bool(true));
+        let profile = get(&vmss.properties, &["virtualMachineProfile"]);
+        assert_eq!(get(profile, &["osProfile", "computerNamePrefix"]), &Prop::str("wrk"));
+        assert_eq!(get(profile, &["osProfile", "windowsConfiguration", "enableAutomaticUpdates"]), &Prop::Bool(false));
+        assert_eq!(get(profile, &["extensionProfile", "extensions", "0", "properties", "type"]), &Prop::str("ApplicationHealthWindows"));
+    }
+
+    #[test]
     fn scale_sets_are_flexible_and_autoscale_on_their_rules() {
         let plan = plan(&linux(
             "scale_set",
