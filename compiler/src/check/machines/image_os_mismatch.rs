@@ -69,7 +69,7 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 report(
                     attr.span,
                     format!("Azure sets the time zone of Windows machines only, but {what}"),
-                    "remove `time_zone`: a Linux machine's time zone is the image's (UTC), set inside it with cloud-init's `timezone`",
+                    "remove `time_zone`: a Linux machine's time zone is the image's, set inside it with cloud-init's `timezone`",
                 );
             }
             if let Some(attr) = node.get("antimalware").filter(|_| flag(node, "antimalware")) {
