@@ -1336,11 +1336,7 @@ mod lowering_tests {
 
     #[test]
     fn automatic_os_upgrades_watch_health_and_turn_windows_updates_off() {
-        let plan = plan(&windows(
-            "scale_set",
-            "workers",
-            "automatic_os_upgrade = true\n computer_name = \"wrk\"\n load_balancer { ports = [443] }",
-        ));
+        let plan = plan(&windows("scale_set", "workers", "automatic_os_upgrade = true\n computer_name = \"wrk\"\n load_balancer { ports = [443] }"));
         let (_, vmss) = plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
         assert_eq!(get(&vmss.properties, &["upgradePolicy", "automaticOSUpgradePolicy", "enableAutomaticOSUpgrade"]), &Prop::Bool(true));
         let profile = get(&vmss.properties, &["virtualMachineProfile"]);

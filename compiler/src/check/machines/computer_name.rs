@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(messages(&machines(&windows("compute", long, "")), "ASH400").len(), 1);
         // `{n}` places the number; without it `-N` follows the name.
         assert!(messages(&machines(&windows("compute", long, "computer_name = \"WEB{n}PROD\"\n count = 3")), "ASH400").is_empty());
-        let found = crate::check::test_support::diagnostics(&machines(&windows("compute", "web", "computer_name = \"WEBFRONTEND01\"\n count = 12")), "ASH400");
+        let found = crate::check::test_support::diagnostics(
+            &machines(&windows("compute", "web", "computer_name = \"WEBFRONTEND01\"\n count = 12")),
+            "ASH400",
+        );
         assert_eq!(
             found[0].message,
             "the computer name `WEBFRONTEND01-12` of compute `web` has 16 characters, more than the 15 Windows allows, and so do the names of 2 more of its 12 machines"

@@ -53,16 +53,24 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let (Some(gb), Some(attr)) = (int(disk, "size_gb"), disk.get("size_gb")) {
                 if gb > EPHEMERAL_OS_DISK_MAX_GB {
                     out.push(
-                        Diagnostic::new(&EPHEMERAL_OS_DISK, attr.span, format!("{what} has {gb} GiB, more than the {EPHEMERAL_OS_DISK_MAX_GB} GiB an ephemeral OS disk may have"))
-                            .with_help(format!("give at most {EPHEMERAL_OS_DISK_MAX_GB} GiB, no more than the size's local disk, or remove `ephemeral`")),
+                        Diagnostic::new(
+                            &EPHEMERAL_OS_DISK,
+                            attr.span,
+                            format!("{what} has {gb} GiB, more than the {EPHEMERAL_OS_DISK_MAX_GB} GiB an ephemeral OS disk may have"),
+                        )
+                        .with_help(format!("give at most {EPHEMERAL_OS_DISK_MAX_GB} GiB, no more than the size's local disk, or remove `ephemeral`")),
                     );
                 }
             }
             if let (Some(caching), Some(attr)) = (disk.str("caching"), disk.get("caching")) {
                 if caching != "read_only" {
                     out.push(
-                        Diagnostic::new(&EPHEMERAL_OS_DISK, attr.span, format!("{what} is cached `{caching}`, but an ephemeral OS disk is cached `read_only`"))
-                            .with_help("remove `caching`: ashlar writes `read_only` for an ephemeral OS disk"),
+                        Diagnostic::new(
+                            &EPHEMERAL_OS_DISK,
+                            attr.span,
+                            format!("{what} is cached `{caching}`, but an ephemeral OS disk is cached `read_only`"),
+                        )
+                        .with_help("remove `caching`: ashlar writes `read_only` for an ephemeral OS disk"),
                     );
                 }
             }

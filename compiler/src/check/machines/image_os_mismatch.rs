@@ -174,6 +174,8 @@ mod tests {
         );
         assert_eq!(messages(&machines(&windows("scale_set", "w", "patch_mode = image_default")), "ASH405").len(), 1);
         assert!(messages(&machines(&linux("compute", "api", "patch_mode = image_default\n antimalware = false")), "ASH405").is_empty());
-        assert!(messages(&machines(&windows("compute", "web", "patch_mode = manual\n time_zone = \"UTC\"\n antimalware = true")), "ASH405").is_empty());
+        assert!(
+            messages(&machines(&windows("compute", "web", "patch_mode = manual\n time_zone = \"UTC\"\n antimalware = true")), "ASH405").is_empty()
+        );
     }
 }

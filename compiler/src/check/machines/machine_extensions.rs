@@ -40,7 +40,10 @@ pub const CHECK: Check = Check { code: &MACHINE_EXTENSIONS, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (block, node) in machine_blocks(model) {
-        if let Some(attr) = node.get("allow_extension_operations").filter(|_| matches!(node.get("allow_extension_operations").map(|a| &a.value), Some(crate::model::Typed::Bool(false)))) {
+        if let Some(attr) = node
+            .get("allow_extension_operations")
+            .filter(|_| matches!(node.get("allow_extension_operations").map(|a| &a.value), Some(crate::model::Typed::Bool(false))))
+        {
             let mut wanted: Vec<String> = Vec::new();
             if node.get("script").is_some() {
                 wanted.push("`script` (the Custom Script extension)".into());
@@ -60,7 +63,12 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &MACHINE_EXTENSIONS,
                         attr.span,
-                        format!("{} refuses extensions, but {} need{} one", model.describe(block), crate::azure::compute::join(&wanted), if wanted.len() == 1 { "s" } else { "" }),
+                        format!(
+                            "{} refuses extensions, but {} need{} one",
+                            model.describe(block),
+                            crate::azure::compute::join(&wanted),
+                            if wanted.len() == 1 { "s" } else { "" }
+                        ),
                     )
                     .with_help("remove `allow_extension_operations = false`: Azure takes it only on machines without extensions"),
                 );
@@ -72,7 +80,10 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &MACHINE_EXTENSIONS,
                         attr.span,
-                        format!("the Azure Monitor Agent of {} authenticates with a managed identity, and the machines have none", model.describe(block)),
+                        format!(
+                            "the Azure Monitor Agent of {} authenticates with a managed identity, and the machines have none",
+                            model.describe(block)
+                        ),
                     )
                     .with_help("add `identity = system`"),
                 );
@@ -88,12 +99,18 @@ mod tests {
     #[test]
     fn extensions_need_extension_operations_and_the_agent_an_identity() {
         assert_eq!(
-            messages(&machines(&windows("compute", "web", "allow_extension_operations = false\n script = \"Write-Output hi\"\n antimalware = true")), "ASH427"),
+            messages(
+                &machines(&windows("compute", "web", "allow_extension_operations = false\n script = \"Write-Output hi\"\n antimalware = true")),
+                "ASH427"
+            ),
             ["compute `web` refuses extensions, but `script` (the Custom Script extension) and `antimalware` (Microsoft Antimalware) need one"]
         );
         assert!(messages(&machines(&windows("compute", "web", "allow_extension_operations = false")), "ASH427").is_empty());
         assert_eq!(
-            messages(&machines(&linux("scale_set", "w", "allow_extension_operations = false\n upgrade = rolling\n load_balancer { ports = [80] }")), "ASH427"),
+            messages(
+                &machines(&linux("scale_set", "w", "allow_extension_operations = false\n upgrade = rolling\n load_balancer { ports = [80] }")),
+                "ASH427"
+            ),
             ["scale_set `w` refuses extensions, but its upgrades' health watch (the Application Health extension) needs one"]
         );
         assert_eq!(

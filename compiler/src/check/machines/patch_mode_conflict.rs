@@ -93,6 +93,7 @@ mod tests {
             messages(&machines(&windows("scale_set", "w", &format!("automatic_os_upgrade = true\n patch_mode = automatic_by_os\n {lb}"))), "ASH425"),
             ["`patch_mode = automatic_by_os` needs Windows' automatic updates, which Azure turns off on scale_set `w`, a Windows scale set with automatic OS upgrades"]
         );
-        assert!(messages(&machines(&windows("scale_set", "w", &format!("automatic_os_upgrade = true\n patch_mode = manual\n {lb}"))), "ASH425").is_empty());
+        assert!(messages(&machines(&windows("scale_set", "w", &format!("automatic_os_upgrade = true\n patch_mode = manual\n {lb}"))), "ASH425")
+            .is_empty());
     }
 }

@@ -68,14 +68,7 @@ fn report(written: &str, span: crate::source::Span, what: &str, out: &mut Vec<Di
     } else {
         "write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them".to_string()
     };
-    out.push(
-        Diagnostic::new(
-            &UNKNOWN_TIME_ZONE,
-            span,
-            format!("{what} in time zone \"{written}\", which Azure does not know"),
-        )
-        .with_help(help),
-    );
+    out.push(Diagnostic::new(&UNKNOWN_TIME_ZONE, span, format!("{what} in time zone \"{written}\", which Azure does not know")).with_help(help));
 }
 
 #[cfg(test)]
