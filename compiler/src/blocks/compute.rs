@@ -704,7 +704,7 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
     if let Some(size) = os_node.and_then(|d| int(d, "size_gb")) {
         os_disk.insert("diskSizeGB".into(), Prop::Int(size));
     }
-    os_disk.insert("managedDisk".into(), managed_disk(model, block, None));
+    os_disk.insert("managedDisk".into(), managed_disk(model, block, None, placement.is_none()));
     let data_disks: Vec<Prop> = luns(model, block)
         .into_iter()
         .map(|(disk, lun)| {
@@ -719,7 +719,7 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
             }
             d.insert("diskSizeGB".into(), Prop::Int(int(model.node(disk), "size_gb").unwrap_or(1)));
             d.insert("deleteOption".into(), Prop::str("Delete"));
-            d.insert("managedDisk".into(), managed_disk(model, block, Some(disk)));
+            d.insert("managedDisk".into(), managed_disk(model, block, Some(disk), true));
             Prop::Object(d)
         })
         .collect();
@@ -739,11 +739,15 @@ pub fn ephemeral_placement(model: &Model, block: NodeId) -> Option<&'static str>
 }
 
 /// The `managedDisk` of a disk of a machine block (`None`: its OS disk): its
-/// type, and the block's disk encryption set when it names one.
-fn managed_disk(model: &Model, block: NodeId, disk: Option<NodeId>) -> Prop {
+/// type, and the block's disk encryption set when it names one and the disk
+/// is `stored` in Azure Storage. An ephemeral OS disk is not: server-side
+/// encryption, which the set's key drives, encrypts what is stored in Azure
+/// Storage, and the temporary disks of the host only with encryption at host
+/// (docs/azure.md).
+fn managed_disk(model: &Model, block: NodeId, disk: Option<NodeId>, stored: bool) -> Prop {
     let mut managed = Object::new();
     managed.insert("storageAccountType".into(), Prop::str(disk_type(model, block, disk)));
-    if let Some(set) = model.node(block).str("disk_encryption_set") {
+    if let Some(set) = model.node(block).str("disk_encryption_set").filter(|_| stored) {
         managed.insert("diskEncryptionSet".into(), Prop::object([("id", Prop::str(set))]));
     }
     Prop::Object(managed)
@@ -1320,7 +1324,7 @@ mod lowering_tests {
         let plan = self::plan(&linux(
             "compute",
             "api",
-            "count = 2\n computer_name = \"api{n}x\"\n patch_mode = automatic_by_platform\n allow_extension_operations = false\n os_disk { ephemeral = resource }",
+            &format!("count = 2\n computer_name = \"api{{n}}x\"\n patch_mode = automatic_by_platform\n allow_extension_operations = false\n disk_encryption_set = \"{des}\"\n os_disk {{ ephemeral = resource }}\n data_disk d {{ size_gb = 32 }}"),
         )
         .replace("Standard_D2s_v5", "Standard_D2ds_v5"));
         let (_, resource) = find(&plan, &["api-1"]);
@@ -1332,6 +1336,10 @@ mod lowering_tests {
         assert_eq!(get(os_disk, &["caching"]), &Prop::str("ReadOnly"));
         assert_eq!(get(os_disk, &["diffDiskSettings", "placement"]), &Prop::str("ResourceDisk"));
         assert_eq!(get(os_disk, &["diffDiskSettings", "option"]), &Prop::str("Local"));
+        // The ephemeral disk is not in Azure Storage, which the set's key encrypts; the data disk is.
+        assert!(!matches!(get(os_disk, &["managedDisk"]), Prop::Object(o) if o.contains_key("diskEncryptionSet")));
+        let data = get(&resource.properties, &["storageProfile", "dataDisks", "0"]);
+        assert_eq!(get(data, &["managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
     }
 
     #[test]

@@ -152,6 +152,7 @@ pub const CHECKS: &[Check] = &[
     machines::ephemeral_os_disk::CHECK,
     machines::machine_extensions::CHECK,
     machines::disk_encryption_set::CHECK,
+    machines::disk_caching::CHECK,
     machines::machine_login::CHECK,
     machines::static_ip::CHECK,
     addresses::subnet_capacity::CHECK,

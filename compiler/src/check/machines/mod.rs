@@ -6,6 +6,7 @@ pub(super) mod autoscale_flapping;
 pub(super) mod computer_name;
 pub(super) mod custom_data_size;
 pub(super) mod data_disk_lun;
+pub(super) mod disk_caching;
 pub(super) mod disk_encryption_set;
 pub(super) mod disk_type_size;
 pub(super) mod duplicate_machine_name;
