@@ -92,6 +92,26 @@ pub fn generation_1_only(size: &str) -> Option<String> {
     (generations.gen1 && !generations.gen2).then(|| entry.series_name())
 }
 
+/// Whether a size is known to have no local storage (no temporary, cache or
+/// NVMe disk), which an ephemeral OS disk needs ("VM sizes supported: All VM
+/// sizes with local storage",
+/// <https://learn.microsoft.com/azure/virtual-machines/ephemeral-os-disks>).
+/// From the size's name: in Microsoft's naming conventions `d` means "diskful
+/// (that is, a local temp disk is present); this feature is for newer Azure
+/// VMs" (<https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions>),
+/// and from version 4 on a size without it has none
+/// (<https://learn.microsoft.com/azure/virtual-machines/azure-vms-no-temp-disk>).
+/// Older sizes (`Standard_DS2_v2`) have a temporary disk without the letter, so
+/// nothing is claimed of them.
+pub fn without_local_storage(size: &str) -> bool {
+    parse_size(size).is_some_and(|s| s.version.is_some_and(|v| v >= 4) && !s.features.contains('d'))
+}
+
+/// The largest ephemeral OS disk, in GiB: "Cache, temp, or NVMe disk size for
+/// the VM size or 2,040 GiB, whichever is smaller"
+/// (<https://learn.microsoft.com/azure/virtual-machines/ephemeral-os-disks>).
+pub const EPHEMERAL_OS_DISK_MAX_GB: i64 = 2040;
+
 /// A size that accepts every feature ashlar checks, for help texts.
 pub const SUGGESTED_SIZE: &str = "Standard_D2s_v5";
 

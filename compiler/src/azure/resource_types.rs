@@ -60,7 +60,7 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
     row("Microsoft.Compute/galleries/images", "2025-12-03", true, Rule(&IMAGE_DEFINITION)),
     row("Microsoft.Compute/galleries/images/versions", "2025-12-03", true, Unchecked("a version number that ashlar makes")),
     row("Microsoft.Compute/proximityPlacementGroups", "2026-03-01", true, Rule(&PROXIMITY_PLACEMENT_GROUP)),
-    row("Microsoft.Compute/virtualMachines", "2026-03-01", true, Unchecked("also the computer name, which `ASH400` checks by the rule of the machine's OS")),
+    row("Microsoft.Compute/virtualMachines", "2026-03-01", true, Unchecked("the computer name too unless the block gives a `computer_name`; `ASH400` checks the computer name by the rule of the machine's OS")),
     row("Microsoft.Compute/virtualMachines/extensions", "2026-03-01", true, Unchecked("a fixed name that ashlar gives")),
     row("Microsoft.Compute/virtualMachineScaleSets", "2026-03-01", true, Unchecked("also the prefix of its computer names, which `ASH400` checks by the rule of the OS")),
     row("Microsoft.DesktopVirtualization/applicationGroups", "2025-10-10", true, Rule(&APPLICATION_GROUP)),

@@ -55,6 +55,12 @@ macro_rules! machine_attributes {
             crate::schema::attrs::tags("Tags of the machines' resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&$crate::blocks::compute::ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
             attr("updates", Type::OneOrList(&$crate::blocks::compute::UPDATE_GROUP), false, Some("none"), "The `update_group` whose window patches the machines, or several, which take the machines in turn (the first machine the first group, the second the second, ...): they get its tag and patch orchestration by customer-managed schedules."),
+            attr("patch_mode", Type::Word($crate::blocks::compute::PATCH_MODES), false, Some("Azure's: `automatic_by_os` on Windows, `image_default` on Linux; `automatic_by_platform` with `updates`"), "How the machines take patches outside an update group: `manual` (Windows: no automatic updates), `automatic_by_os` (Windows Update), `image_default` (Linux: the image's own settings), or `automatic_by_platform` (Azure's guest patching, outside business hours of the region)."),
+            attr("time_zone", Type::String, false, Some("the image's"), "Windows: the machines' time zone, a Windows time zone ID such as `\"W. Europe Standard Time\"`, or an IANA name such as `\"Europe/Amsterdam\"`, written as the Windows ID it stands for."),
+            attr("disk_encryption_set", Type::String, false, Some("none: platform-managed keys"), "The ID of an existing disk encryption set, `/subscriptions/.../resourceGroups/.../providers/Microsoft.Compute/diskEncryptionSets/NAME`, whose customer-managed key encrypts the managed OS and data disks."),
+            attr("monitoring", Type::Boolean, false, Some("false"), "The Azure Monitor Agent extension on each machine; it needs `identity = system` and a data collection rule to send anything."),
+            attr("antimalware", Type::Boolean, false, Some("false"), "Windows: the Microsoft Antimalware extension on each machine, with real-time protection."),
+            attr("allow_extension_operations", Type::Boolean, false, Some("true"), "`false` refuses extensions on the machines, which then take no `script`, `monitoring` or `antimalware`."),
             $($own),*
         ]
     };
@@ -81,6 +87,13 @@ pub const COMPUTE: KindSchema = KindSchema {
             Some("false"),
             "`true` puts the machines in an availability set of their own (2 fault domains, 5 update domains); the name of an `availability_set` block puts them in that one, with the machines of the other blocks that name it; not with `zones`."
         ),
+        attr(
+            "computer_name",
+            Type::String,
+            false,
+            Some("the virtual machine's name"),
+            "The machines' computer (host) name, apart from their Azure name: at most 15 characters on Windows, 64 on Linux; with `count` over 1 each machine's is this name with `-1` to `-N`, or this name with `{n}` replaced by the machine's number."
+        ),
         attr("ip", Type::Word(&["dynamic"]), false, Some("dynamic"), "`dynamic`: Azure gives each machine a free address of the subnet."),
         attr("ips", Type::List(&IP), false, Some("none"), "Static private addresses, one per machine, in the subnet."),
         attr(
@@ -94,6 +107,44 @@ pub const COMPUTE: KindSchema = KindSchema {
     children: &["os_disk", "data_disk", "load_balancer"],
     unique: false,
 };
+
+/// `patch_mode`'s words and the `patchMode` Azure takes for each: the
+/// `WindowsVMGuestPatchMode` and `LinuxVMGuestPatchMode` values of the
+/// Compute API (docs/azure.md, "Patch mode").
+pub const PATCH_MODES: &[&str] = &["manual", "automatic_by_os", "automatic_by_platform", "image_default"];
+
+/// The Azure `patchMode` of a `patch_mode` word.
+pub fn azure_patch_mode(word: &str) -> &'static str {
+    match word {
+        "manual" => "Manual",
+        "automatic_by_os" => "AutomaticByOS",
+        "image_default" => "ImageDefault",
+        _ => "AutomaticByPlatform",
+    }
+}
+
+/// The patch modes each operating system takes.
+pub fn patch_modes_of(os: Os) -> &'static [&'static str] {
+    match os {
+        Os::Windows => &["manual", "automatic_by_os", "automatic_by_platform"],
+        Os::Linux => &["image_default", "automatic_by_platform"],
+    }
+}
+
+/// Host caching of a disk: `caching`'s words and Azure's values.
+pub const CACHING: &[&str] = &["none", "read_only", "read_write"];
+
+/// The Azure `caching` of a `caching` word.
+pub fn azure_caching(word: &str) -> &'static str {
+    match word {
+        "none" => "None",
+        "read_only" => "ReadOnly",
+        _ => "ReadWrite",
+    }
+}
+
+/// Where an ephemeral OS disk lives: `ephemeral`'s words and Azure's `placement`.
+pub const EPHEMERAL_PLACEMENTS: &[(&str, &str)] = &[("cache", "CacheDisk"), ("resource", "ResourceDisk"), ("nvme", "NvmeDisk")];
 
 pub const OS_DISK: KindSchema = KindSchema {
     kind: "os_disk",
@@ -109,6 +160,20 @@ pub const OS_DISK: KindSchema = KindSchema {
             Some("Premium_LRS when the size takes premium disks, else StandardSSD_LRS"),
             "The managed disk type.",
         ),
+        attr(
+            "caching",
+            Type::Word(CACHING),
+            false,
+            Some("read_write; read_only when ephemeral"),
+            "Host caching of the disk: `none`, `read_only` or `read_write`."
+        ),
+        attr(
+            "ephemeral",
+            Type::Word(&["cache", "resource", "nvme"]),
+            false,
+            Some("none: a managed disk in Azure Storage"),
+            "An ephemeral OS disk on the host's local storage: its `cache` disk, its `resource` (temporary) disk, or its `nvme` disk. Nothing written to it survives a reimage, and the machines cannot be stopped (deallocated)."
+        ),
     ],
     children: &[],
     unique: false,
@@ -123,6 +188,7 @@ pub const DATA_DISK: KindSchema = KindSchema {
         attr("size_gb", Type::Integer { min: 1, max: 32767 }, true, None, "Size in GiB."),
         attr("type", Type::Word(DISK_TYPES), false, Some("as the OS disk's default"), "The managed disk type."),
         attr("lun", Type::Integer { min: 0, max: 63 }, false, Some("the lowest free one, in order"), "The logical unit number the disk appears at."),
+        attr("caching", Type::Word(CACHING), false, Some("Azure's: none"), "Host caching of the disk: `none`, `read_only` or `read_write`."),
     ],
     children: &[],
     unique: false,
@@ -625,13 +691,20 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
     if let Some(vm) = vm {
         os_disk.insert("name".into(), Prop::str(lw.names.os_disk(vm)));
     }
+    let os_node = nested(model, block, "os_disk").first().map(|&d| model.node(d));
+    let placement = ephemeral_placement(model, block);
     os_disk.insert("createOption".into(), Prop::str("FromImage"));
-    os_disk.insert("caching".into(), Prop::str("ReadWrite"));
+    // An ephemeral OS disk is cached read-only, as Microsoft's templates for it write (docs/azure.md).
+    let os_caching = os_node.and_then(|d| d.str("caching")).map_or(if placement.is_some() { "ReadOnly" } else { "ReadWrite" }, azure_caching);
+    os_disk.insert("caching".into(), Prop::str(os_caching));
+    if let Some(placement) = placement {
+        os_disk.insert("diffDiskSettings".into(), Prop::object([("option", Prop::str("Local")), ("placement", Prop::str(placement))]));
+    }
     os_disk.insert("deleteOption".into(), Prop::str("Delete"));
-    if let Some(size) = nested(model, block, "os_disk").first().and_then(|d| int(model.node(*d), "size_gb")) {
+    if let Some(size) = os_node.and_then(|d| int(d, "size_gb")) {
         os_disk.insert("diskSizeGB".into(), Prop::Int(size));
     }
-    os_disk.insert("managedDisk".into(), Prop::object([("storageAccountType", Prop::str(disk_type(model, block, None)))]));
+    os_disk.insert("managedDisk".into(), managed_disk(model, block, None, placement.is_none()));
     let data_disks: Vec<Prop> = luns(model, block)
         .into_iter()
         .map(|(disk, lun)| {
@@ -641,9 +714,12 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
             }
             d.insert("lun".into(), Prop::Int(lun));
             d.insert("createOption".into(), Prop::str("Empty"));
+            if let Some(caching) = model.node(disk).str("caching") {
+                d.insert("caching".into(), Prop::str(azure_caching(caching)));
+            }
             d.insert("diskSizeGB".into(), Prop::Int(int(model.node(disk), "size_gb").unwrap_or(1)));
             d.insert("deleteOption".into(), Prop::str("Delete"));
-            d.insert("managedDisk".into(), Prop::object([("storageAccountType", Prop::str(disk_type(model, block, Some(disk))))]));
+            d.insert("managedDisk".into(), managed_disk(model, block, Some(disk), true));
             Prop::Object(d)
         })
         .collect();
@@ -654,6 +730,56 @@ pub fn storage_profile(lw: &Lowering, block: NodeId, vm: Option<&str>) -> Prop {
         profile.insert("dataDisks".into(), Prop::Array(data_disks));
     }
     Prop::Object(profile)
+}
+
+/// The `placement` of a machine block's ephemeral OS disk, when it has one.
+pub fn ephemeral_placement(model: &Model, block: NodeId) -> Option<&'static str> {
+    let word = nested(model, block, "os_disk").first().and_then(|&d| model.node(d).str("ephemeral"))?;
+    EPHEMERAL_PLACEMENTS.iter().find(|(w, _)| *w == word).map(|(_, placement)| *placement)
+}
+
+/// The `managedDisk` of a disk of a machine block (`None`: its OS disk): its
+/// type, and the block's disk encryption set when it names one and the disk
+/// is `stored` in Azure Storage. An ephemeral OS disk is not: server-side
+/// encryption, which the set's key drives, encrypts what is stored in Azure
+/// Storage, and the temporary disks of the host only with encryption at host
+/// (docs/azure.md).
+fn managed_disk(model: &Model, block: NodeId, disk: Option<NodeId>, stored: bool) -> Prop {
+    let mut managed = Object::new();
+    managed.insert("storageAccountType".into(), Prop::str(disk_type(model, block, disk)));
+    if let Some(set) = model.node(block).str("disk_encryption_set").filter(|_| stored) {
+        managed.insert("diskEncryptionSet".into(), Prop::object([("id", Prop::str(set))]));
+    }
+    Prop::Object(managed)
+}
+
+/// The computer name of machine number `index` (from 0) of a `compute`
+/// block whose Azure name is `vm_name`: its `computer_name`, numbered as
+/// [`machine_names`] numbers the machines (or in place of `{n}`), else the
+/// Azure name.
+pub fn computer_name(node: &Node, index: usize, vm_name: &str) -> String {
+    let Some(written) = node.str("computer_name") else { return vm_name.to_string() };
+    let number = (index + 1).to_string();
+    if written.contains("{n}") {
+        return written.replace("{n}", &number);
+    }
+    match count(node) {
+        1 => written.to_string(),
+        _ => format!("{written}-{number}"),
+    }
+}
+
+/// Whether Windows' own automatic updates are on: off with `patch_mode =
+/// manual`, and on a scale set with automatic OS upgrades, where Azure
+/// forbids them (docs/azure.md, "Patch mode").
+fn windows_automatic_updates(node: &Node) -> bool {
+    node.str("patch_mode") != Some("manual") && !flag(node, "automatic_os_upgrade")
+}
+
+/// The `patchSettings` of a machine block: an update group's, else its `patch_mode`'s.
+fn patch_settings(model: &Model, block: NodeId) -> Option<Prop> {
+    crate::blocks::updates::patch_settings(model, block)
+        .or_else(|| model.node(block).str("patch_mode").map(|mode| Prop::object([("patchMode", Prop::str(azure_patch_mode(mode)))])))
 }
 
 /// The OS profile of a machine block: `name_key` is `computerName` for a
@@ -673,12 +799,19 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &'static str, computer
     if let (Os::Linux, Some(cloud_init)) = (os, node.str("cloud_init")) {
         profile.insert("customData".into(), Prop::str(facts::base64(cloud_init.as_bytes())));
     }
+    if let Some(Typed::Bool(allow)) = node.get("allow_extension_operations").map(|a| &a.value) {
+        profile.insert("allowExtensionOperations".into(), Prop::Bool(*allow));
+    }
     match os {
         Os::Windows => {
             let mut windows = Object::new();
             windows.insert("provisionVMAgent".into(), Prop::Bool(true));
-            windows.insert("enableAutomaticUpdates".into(), Prop::Bool(true));
-            if let Some(patch) = crate::blocks::updates::patch_settings(model, block) {
+            windows.insert("enableAutomaticUpdates".into(), Prop::Bool(windows_automatic_updates(node)));
+            if let Some(zone) = node.str("time_zone") {
+                let id = crate::timezones::find(zone).or_else(|| crate::timezones::for_iana(zone)).map_or(zone, |z| z.id);
+                windows.insert("timeZone".into(), Prop::str(id));
+            }
+            if let Some(patch) = patch_settings(model, block) {
                 windows.insert("patchSettings".into(), patch);
             }
             profile.insert("windowsConfiguration".into(), Prop::Object(windows));
@@ -691,7 +824,7 @@ pub fn os_profile(lw: &Lowering, block: NodeId, name_key: &'static str, computer
                 linux.insert("ssh".into(), Prop::object([("publicKeys", Prop::Array(vec![key]))]));
             }
             linux.insert("provisionVMAgent".into(), Prop::Bool(true));
-            if let Some(patch) = crate::blocks::updates::patch_settings(model, block) {
+            if let Some(patch) = patch_settings(model, block) {
                 linux.insert("patchSettings".into(), patch);
             }
             profile.insert("linuxConfiguration".into(), Prop::Object(linux));
@@ -736,6 +869,37 @@ pub fn diagnostics_profile(node: &Node) -> Option<Prop> {
 /// The top-level `identity`, when the block asks for one.
 pub fn identity(node: &Node) -> Option<Prop> {
     (node.str("identity") == Some("system")).then(|| Prop::object([("type", Prop::str("SystemAssigned"))]))
+}
+
+/// The extensions of each machine of a block, by name: the Custom Script
+/// extension of its `script`, the Azure Monitor Agent of `monitoring` and
+/// Microsoft Antimalware of `antimalware` (docs/azure.md, "Extensions").
+pub fn extensions(model: &Model, block: NodeId) -> Vec<(&'static str, Prop)> {
+    let node = model.node(block);
+    let Some(os) = os(model, block) else { return Vec::new() };
+    let mut out: Vec<(&'static str, Prop)> = script_extension(model, block).into_iter().collect();
+    let extension = |publisher: &str, kind: &str, version: &str, settings: Prop| {
+        Prop::object([
+            ("publisher", Prop::str(publisher)),
+            ("type", Prop::str(kind)),
+            ("typeHandlerVersion", Prop::str(version)),
+            ("autoUpgradeMinorVersion", Prop::Bool(true)),
+            ("settings", settings),
+        ])
+    };
+    if flag(node, "monitoring") {
+        let name = if os.windows() { "AzureMonitorWindowsAgent" } else { "AzureMonitorLinuxAgent" };
+        let mut properties = extension("Microsoft.Azure.Monitor", name, "1.0", Prop::Object(Object::new()));
+        if let Prop::Object(p) = &mut properties {
+            p.insert("enableAutomaticUpgrade".into(), Prop::Bool(true));
+        }
+        out.push((name, properties));
+    }
+    if flag(node, "antimalware") && os.windows() {
+        let settings = Prop::object([("AntimalwareEnabled", Prop::Bool(true)), ("RealtimeProtectionEnabled", Prop::str("true"))]);
+        out.push(("IaaSAntimalware", extension("Microsoft.Azure.Security", "IaaSAntimalware", "1.3", settings)));
+    }
+    out
 }
 
 /// The Custom Script extension that runs a machine block's `script`: its name
@@ -808,7 +972,7 @@ fn compute(lw: &mut Lowering, block: NodeId) {
     };
     let balancer = lower_load_balancer(lw, &place);
     let ips = static_ips(node);
-    let extension = script_extension(model, block);
+    let extensions = extensions(model, block);
 
     for (index, machine) in machine_names(node).iter().enumerate() {
         let spec = Machine {
@@ -824,9 +988,12 @@ fn compute(lw: &mut Lowering, block: NodeId) {
             lw.primary.insert(block, vm);
         }
         let machine_symbol = machine.replace('-', "_");
-        if let Some((name, properties)) = &extension {
-            let ext = vm_extension(lw, &place, vm, format!("ext_{machine_symbol}"), name, properties.clone());
-            lw.push(ext);
+        // One after another: a machine takes one extension operation at a time.
+        let mut previous: Option<ResourceId> = None;
+        for (name, properties) in &extensions {
+            let mut ext = vm_extension(lw, &place, vm, format!("ext_{machine_symbol}"), name, properties.clone());
+            ext.depends_on.extend(previous);
+            previous = Some(lw.push(ext));
         }
     }
 }
@@ -894,7 +1061,7 @@ pub fn lower_machine(lw: &mut Lowering, place: &Place, machine: &Machine) -> Res
     let mut properties = Object::new();
     properties.insert("hardwareProfile".into(), Prop::object([("vmSize", Prop::str(node.str("size").unwrap_or_default()))]));
     properties.insert("storageProfile".into(), storage_profile(lw, block, Some(&vm_name)));
-    properties.insert("osProfile".into(), os_profile(lw, block, "computerName", vm_name.clone()));
+    properties.insert("osProfile".into(), os_profile(lw, block, "computerName", computer_name(node, machine.index, &vm_name)));
     properties.insert(
         "networkProfile".into(),
         Prop::object([(
@@ -1121,6 +1288,69 @@ mod lowering_tests {
         assert_eq!(get(&vm.properties, &["availabilitySet", "id"]), &Prop::Id(avset));
         assert!(vm.depends_on.contains(&avset) && vm.depends_on.contains(&ppg));
         assert!(!vm.top.contains_key("zones"));
+    }
+
+    #[test]
+    fn machines_as_estates_run_them() {
+        let des = "/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg-keys/providers/Microsoft.Compute/diskEncryptionSets/des";
+        let plan = plan(&windows(
+            "compute",
+            "webfrontend-production",
+            &format!(
+                "count = 2\n computer_name = \"WEB\"\n time_zone = \"Europe/Amsterdam\"\n patch_mode = manual\n identity = system\n monitoring = true\n antimalware = true\n script = \"Write-Output hi\"\n disk_encryption_set = \"{des}\"\n os_disk {{ caching = read_only }}\n data_disk logs {{ size_gb = 64\n caching = none }}"
+            ),
+        ));
+        let (vm, resource) = find(&plan, &["webfrontend-production-2"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["computerName"]), &Prop::str("WEB-2"));
+        assert_eq!(get(os, &["windowsConfiguration", "timeZone"]), &Prop::str("W. Europe Standard Time"));
+        assert_eq!(get(os, &["windowsConfiguration", "enableAutomaticUpdates"]), &Prop::Bool(false));
+        assert_eq!(get(os, &["windowsConfiguration", "patchSettings", "patchMode"]), &Prop::str("Manual"));
+        let storage = get(&resource.properties, &["storageProfile"]);
+        assert_eq!(get(storage, &["osDisk", "caching"]), &Prop::str("ReadOnly"));
+        assert_eq!(get(storage, &["osDisk", "managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
+        assert_eq!(get(storage, &["dataDisks", "0", "caching"]), &Prop::str("None"));
+        assert_eq!(get(storage, &["dataDisks", "0", "managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
+        // The script, the agent and antimalware, one after another.
+        let (script, _) = find(&plan, &["webfrontend-production-2", "CustomScriptExtension"]);
+        let (agent, agent_resource) = find(&plan, &["webfrontend-production-2", "AzureMonitorWindowsAgent"]);
+        let (_, antimalware) = find(&plan, &["webfrontend-production-2", "IaaSAntimalware"]);
+        assert_eq!(get(&agent_resource.properties, &["publisher"]), &Prop::str("Microsoft.Azure.Monitor"));
+        assert_eq!(agent_resource.depends_on, [vm, script]);
+        assert_eq!(antimalware.depends_on, [vm, agent]);
+        assert_eq!(get(&antimalware.properties, &["settings", "AntimalwareEnabled"]), &Prop::Bool(true));
+
+        // Linux: an ephemeral OS disk, a numbered computer name and the platform's patching.
+        let plan = self::plan(&linux(
+            "compute",
+            "api",
+            &format!("count = 2\n computer_name = \"api{{n}}x\"\n patch_mode = automatic_by_platform\n allow_extension_operations = false\n disk_encryption_set = \"{des}\"\n os_disk {{ ephemeral = resource }}\n data_disk d {{ size_gb = 32 }}"),
+        )
+        .replace("Standard_D2s_v5", "Standard_D2ds_v5"));
+        let (_, resource) = find(&plan, &["api-1"]);
+        let os = get(&resource.properties, &["osProfile"]);
+        assert_eq!(get(os, &["computerName"]), &Prop::str("api1x"));
+        assert_eq!(get(os, &["allowExtensionOperations"]), &Prop::Bool(false));
+        assert_eq!(get(os, &["linuxConfiguration", "patchSettings", "patchMode"]), &Prop::str("AutomaticByPlatform"));
+        let os_disk = get(&resource.properties, &["storageProfile", "osDisk"]);
+        assert_eq!(get(os_disk, &["caching"]), &Prop::str("ReadOnly"));
+        assert_eq!(get(os_disk, &["diffDiskSettings", "placement"]), &Prop::str("ResourceDisk"));
+        assert_eq!(get(os_disk, &["diffDiskSettings", "option"]), &Prop::str("Local"));
+        // The ephemeral disk is not in Azure Storage, which the set's key encrypts; the data disk is.
+        assert!(!matches!(get(os_disk, &["managedDisk"]), Prop::Object(o) if o.contains_key("diskEncryptionSet")));
+        let data = get(&resource.properties, &["storageProfile", "dataDisks", "0"]);
+        assert_eq!(get(data, &["managedDisk", "diskEncryptionSet", "id"]), &Prop::str(des));
+    }
+
+    #[test]
+    fn automatic_os_upgrades_watch_health_and_turn_windows_updates_off() {
+        let plan = plan(&windows("scale_set", "workers", "automatic_os_upgrade = true\n computer_name = \"wrk\"\n load_balancer { ports = [443] }"));
+        let (_, vmss) = plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/virtualMachineScaleSets").expect("a scale set");
+        assert_eq!(get(&vmss.properties, &["upgradePolicy", "automaticOSUpgradePolicy", "enableAutomaticOSUpgrade"]), &Prop::Bool(true));
+        let profile = get(&vmss.properties, &["virtualMachineProfile"]);
+        assert_eq!(get(profile, &["osProfile", "computerNamePrefix"]), &Prop::str("wrk"));
+        assert_eq!(get(profile, &["osProfile", "windowsConfiguration", "enableAutomaticUpdates"]), &Prop::Bool(false));
+        assert_eq!(get(profile, &["extensionProfile", "extensions", "0", "properties", "type"]), &Prop::str("ApplicationHealthWindows"));
     }
 
     #[test]

@@ -42,6 +42,20 @@ pub const SCALE_SET: KindSchema = KindSchema {
             "How instances take a changed model: `manual`, `automatic` (all at once) or `rolling` (in batches, watching their health)."
         ),
         attr(
+            "automatic_os_upgrade",
+            Type::Boolean,
+            false,
+            Some("false"),
+            "Automatic OS image upgrades: when the image's publisher releases a new version, Azure replaces the instances' OS disks with it, a batch at a time, watching their health through the `load_balancer`'s probe."
+        ),
+        attr(
+            "computer_name",
+            Type::String,
+            false,
+            Some("the scale set's name"),
+            "The prefix of the instances' computer (host) names, to which Azure appends 6 characters: at most 9 characters on Windows, 58 on Linux."
+        ),
+        attr(
             "backup",
             Type::Ref(&["backup_policy"]),
             false,
@@ -413,11 +427,12 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     ]);
 
     let mut extensions: Vec<Prop> = Vec::new();
-    if let Some((ext_name, properties)) = compute::script_extension(model, block) {
+    for (ext_name, properties) in compute::extensions(model, block) {
         extensions.push(Prop::object([("name", Prop::str(ext_name)), ("properties", properties)]));
     }
     let upgrade = node.str("upgrade").unwrap_or("manual");
-    if upgrade == "rolling" {
+    let automatic_os_upgrade = compute::flag(node, "automatic_os_upgrade");
+    if upgrade == "rolling" || automatic_os_upgrade {
         // Rolling upgrades of a Flexible scale set watch each instance's health
         // through the Application Health extension, here on the load balancer's probe port.
         let port = compute::load_balancer(model, block).and_then(|lb| compute::probe_port(model.node(lb)));
@@ -440,7 +455,8 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     }
 
     let mut profile = Object::new();
-    profile.insert("osProfile".into(), compute::os_profile(lw, block, "computerNamePrefix", name.clone()));
+    let prefix = node.str("computer_name").map_or_else(|| name.clone(), str::to_string);
+    profile.insert("osProfile".into(), compute::os_profile(lw, block, "computerNamePrefix", prefix));
     profile.insert("storageProfile".into(), compute::storage_profile(lw, block, None));
     profile.insert("networkProfile".into(), network_profile);
     if let Some(security) = compute::security_profile(lw, block) {
@@ -464,7 +480,12 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     properties.insert("singlePlacementGroup".into(), Prop::Bool(false));
     // Flexible orchestration spreads instances over as many fault domains as it can with 1.
     properties.insert("platformFaultDomainCount".into(), Prop::Int(1));
-    properties.insert("upgradePolicy".into(), Prop::object([("mode", Prop::str(mode))]));
+    let mut upgrade_policy = Object::new();
+    upgrade_policy.insert("mode".into(), Prop::str(mode));
+    if automatic_os_upgrade {
+        upgrade_policy.insert("automaticOSUpgradePolicy".into(), Prop::object([("enableAutomaticOSUpgrade", Prop::Bool(true))]));
+    }
+    properties.insert("upgradePolicy".into(), Prop::Object(upgrade_policy));
     properties.insert("virtualMachineProfile".into(), Prop::Object(profile));
     vmss.depends_on = place.joins(lw);
     if let Some(ppg) = ppg {

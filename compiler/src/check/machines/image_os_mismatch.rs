@@ -1,4 +1,4 @@
-use crate::blocks::compute::{image_of, machine_blocks, os, Os};
+use crate::blocks::compute::{flag, image_of, machine_blocks, os, patch_modes_of, Os};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -9,7 +9,10 @@ declare_codes! {
     /// the operating system of its image: `cloud_init` or `ssh_key` on a
     /// Windows image, a script that is not PowerShell (`.ps1`, no `#!` line)
     /// on Windows, and a PowerShell or batch script (`.ps1`, `.psm1`, `.bat`,
-    /// `.cmd`) on Linux.
+    /// `.cmd`) on Linux; a `time_zone` or `antimalware` on Linux (Azure sets
+    /// the time zone of Windows machines only, and Microsoft Antimalware is a
+    /// Windows extension); a `patch_mode` the OS has not: `manual` and
+    /// `automatic_by_os` are Windows', `image_default` is Linux's.
     ///
     /// ## Why it matters
     /// Windows runs no cloud-init and takes no SSH key at creation: the setting
@@ -59,6 +62,30 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("an SSH key logs in to Linux machines, but {what}"),
                     "remove `ssh_key`: Windows machines log in with `admin`, a password from Key Vault",
                 );
+            }
+        }
+        if os == Os::Linux {
+            if let Some(attr) = node.get("time_zone") {
+                report(
+                    attr.span,
+                    format!("Azure sets the time zone of Windows machines only, but {what}"),
+                    "remove `time_zone`: a Linux machine's time zone is the image's, set inside it with cloud-init's `timezone`",
+                );
+            }
+            if let Some(attr) = node.get("antimalware").filter(|_| flag(node, "antimalware")) {
+                report(
+                    attr.span,
+                    format!("Microsoft Antimalware is a Windows extension, but {what}"),
+                    "remove `antimalware`; protect Linux machines with Microsoft Defender for Endpoint",
+                );
+            }
+        }
+        if let (Some(attr), Some(mode)) = (node.get("patch_mode"), node.str("patch_mode")) {
+            let modes = patch_modes_of(os);
+            if !modes.contains(&mode) {
+                let shown: Vec<String> = modes.iter().map(|m| format!("`{m}`")).collect();
+                let help = format!("a {} machine takes `patch_mode` {}", os.word(), crate::azure::compute::join(&shown));
+                report(attr.span, format!("`patch_mode = {mode}` is not a {} patch mode, but {what}", os.word()), &help);
             }
         }
         let (Some(attr), Some(script)) = (node.get("script"), node.str("script")) else { continue };
@@ -130,5 +157,25 @@ mod tests {
         );
         assert!(run(machines(&windows("compute", "web", "script = file(\"setup.ps1\")"))).is_empty());
         assert!(run(machines(&linux("compute", "api", "script = file(\"setup.sh\")"))).is_empty());
+    }
+
+    #[test]
+    fn windows_only_settings_on_linux_are_refused() {
+        assert_eq!(
+            messages(&machines(&linux("compute", "api", "time_zone = \"Europe/London\"\n antimalware = true")), "ASH405"),
+            [
+                "Azure sets the time zone of Windows machines only, but compute `api` runs marketplace_image `ubuntu_2404`, a Linux image",
+                "Microsoft Antimalware is a Windows extension, but compute `api` runs marketplace_image `ubuntu_2404`, a Linux image"
+            ]
+        );
+        assert_eq!(
+            messages(&machines(&linux("compute", "api", "patch_mode = automatic_by_os")), "ASH405"),
+            ["`patch_mode = automatic_by_os` is not a Linux patch mode, but compute `api` runs marketplace_image `ubuntu_2404`, a Linux image"]
+        );
+        assert_eq!(messages(&machines(&windows("scale_set", "w", "patch_mode = image_default")), "ASH405").len(), 1);
+        assert!(messages(&machines(&linux("compute", "api", "patch_mode = image_default\n antimalware = false")), "ASH405").is_empty());
+        assert!(
+            messages(&machines(&windows("compute", "web", "patch_mode = manual\n time_zone = \"UTC\"\n antimalware = true")), "ASH405").is_empty()
+        );
     }
 }

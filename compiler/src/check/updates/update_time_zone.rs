@@ -6,8 +6,10 @@ use crate::timezones::{suggest, windows_id_for};
 
 declare_codes! {
     /// ## What it does
-    /// Checks the time zone of an update group's window against the Windows
-    /// time zone IDs, which Azure's maintenance configurations take: `UTC`,
+    /// Checks the time zone of an update group's window, and the `time_zone`
+    /// of a Windows `compute` or `scale_set` block, against the Windows time
+    /// zone IDs, which Azure's maintenance configurations and Windows machines
+    /// (`windowsConfiguration.timeZone`) take: `UTC`,
     /// `GMT Standard Time`, `W. Europe Standard Time`, `Pacific Standard Time`.
     /// An IANA name such as `Europe/London` is accepted and written as the
     /// Windows ID it stands for (CLDR's mapping); an abbreviation such as
@@ -15,8 +17,8 @@ declare_codes! {
     /// one.
     ///
     /// ## Why it matters
-    /// Azure refuses a maintenance configuration whose time zone it does not
-    /// know when the deployment reaches it; the IDs are long and easy to get
+    /// Azure refuses a maintenance configuration or a machine whose time zone
+    /// it does not know when the deployment reaches it; the IDs are long and easy to get
     /// slightly wrong ("W. Europe Standard Time", not "West Europe Standard Time").
     ///
     /// ## Example
@@ -40,25 +42,33 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, _) in model.of_kind("update_group") {
         let Some(schedule) = schedule(model, id) else { continue };
         let Some((written, span)) = &schedule.time_zone else { continue };
-        if crate::timezones::find(written).is_some() || crate::timezones::for_iana(written).is_some() {
+        let what = format!("the window of {} is", model.describe(id));
+        report(written, *span, &what, out);
+    }
+    for (id, node) in crate::blocks::compute::machine_blocks(model) {
+        let (Some(written), Some(attr)) = (node.str("time_zone"), node.get("time_zone")) else { continue };
+        // A Linux machine's `time_zone` is ASH405's.
+        if crate::blocks::compute::os(model, id) != Some(crate::blocks::compute::Os::Windows) {
             continue;
         }
-        let help = if let Some(zone) = windows_id_for(written) {
-            format!("Azure takes Windows time zone IDs: write \"{}\", {}", zone.id, zone.display)
-        } else if let Some(zone) = suggest(written) {
-            format!("did you mean \"{}\", {}?", zone.id, zone.display)
-        } else {
-            "write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them".to_string()
-        };
-        out.push(
-            Diagnostic::new(
-                &UNKNOWN_TIME_ZONE,
-                *span,
-                format!("the window of {} is in time zone \"{written}\", which Azure does not know", model.describe(id)),
-            )
-            .with_help(help),
-        );
+        report(written, attr.span, &format!("the machines of {} are", model.describe(id)), out);
     }
+}
+
+/// Reports a time zone Azure does not know, of `what` with its verb ("the
+/// window of update_group `g` is", "the machines of compute `web` are").
+fn report(written: &str, span: crate::source::Span, what: &str, out: &mut Vec<Diagnostic>) {
+    if crate::timezones::find(written).is_some() || crate::timezones::for_iana(written).is_some() {
+        return;
+    }
+    let help = if let Some(zone) = windows_id_for(written) {
+        format!("Azure takes Windows time zone IDs: write \"{}\", {}", zone.id, zone.display)
+    } else if let Some(zone) = suggest(written) {
+        format!("did you mean \"{}\", {}?", zone.id, zone.display)
+    } else {
+        "write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them".to_string()
+    };
+    out.push(Diagnostic::new(&UNKNOWN_TIME_ZONE, span, format!("{what} in time zone \"{written}\", which Azure does not know")).with_help(help));
 }
 
 #[cfg(test)]
@@ -101,6 +111,16 @@ mod tests {
         assert_eq!(
             help("Olympus Mons"),
             ["write a Windows time zone ID, such as \"UTC\", \"GMT Standard Time\" or \"W. Europe Standard Time\"; `tzutil /l` lists them"]
+        );
+    }
+
+    #[test]
+    fn a_windows_machines_time_zone_is_checked_too() {
+        use crate::check::test_support::{machines, messages, windows};
+        assert!(messages(&machines(&windows("compute", "web", "time_zone = \"Europe/Amsterdam\"")), "ASH601").is_empty());
+        assert_eq!(
+            messages(&machines(&windows("compute", "web", "time_zone = \"West Europe Standard Time\"")), "ASH601"),
+            ["the machines of compute `web` are in time zone \"West Europe Standard Time\", which Azure does not know"]
         );
     }
 }

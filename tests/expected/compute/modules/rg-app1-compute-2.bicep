@@ -157,12 +157,16 @@ resource vm_web_1 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     osProfile: {
-      computerName: 'vm-web-1'
+      computerName: 'WEB-1'
       adminUsername: 'azureadmin'
       adminPassword: secret_web_admin_password
       windowsConfiguration: {
         provisionVMAgent: true
         enableAutomaticUpdates: true
+        timeZone: 'W. Europe Standard Time'
+        patchSettings: {
+          patchMode: 'AutomaticByPlatform'
+        }
       }
     }
     networkProfile: {
@@ -206,6 +210,42 @@ resource ext_web_1 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
       commandToExecute: 'powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand IwAgAEkAbgBzAHQAYQBsAGwAcwAgAEkASQBTACAAdwBpAHQAaAAgAGkAdABzACAAbQBhAG4AYQBnAGUAbQBlAG4AdAAgAHQAbwBvAGwAcwAgAGEAbgBkACAAbwBwAGUAbgBzACAAdABoAGUAIABzAGkAdABlACAAbwBuACAANAA0ADMALgAKAEkAbgBzAHQAYQBsAGwALQBXAGkAbgBkAG8AdwBzAEYAZQBhAHQAdQByAGUAIAAtAE4AYQBtAGUAIABXAGUAYgAtAFMAZQByAHYAZQByACAALQBJAG4AYwBsAHUAZABlAE0AYQBuAGEAZwBlAG0AZQBuAHQAVABvAG8AbABzAAoATgBlAHcALQBOAGUAdABGAGkAcgBlAHcAYQBsAGwAUgB1AGwAZQAgAC0ARABpAHMAcABsAGEAeQBOAGEAbQBlACAAIgBIAFQAVABQAFMAIABpAG4AIgAgAC0ARABpAHIAZQBjAHQAaQBvAG4AIABJAG4AYgBvAHUAbgBkACAALQBQAHIAbwB0AG8AYwBvAGwAIABUAEMAUAAgAC0ATABvAGMAYQBsAFAAbwByAHQAIAA0ADQAMwAgAC0AQQBjAHQAaQBvAG4AIABBAGwAbABvAHcACgA='
     }
   }
+}
+
+resource ext_web_1_2 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_1
+  name: 'AzureMonitorWindowsAgent'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Monitor'
+    'type': 'AzureMonitorWindowsAgent'
+    typeHandlerVersion: '1.0'
+    autoUpgradeMinorVersion: true
+    settings: {}
+    enableAutomaticUpgrade: true
+  }
+  dependsOn: [
+    ext_web_1
+  ]
+}
+
+resource ext_web_1_3 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_1
+  name: 'IaaSAntimalware'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Security'
+    'type': 'IaaSAntimalware'
+    typeHandlerVersion: '1.3'
+    autoUpgradeMinorVersion: true
+    settings: {
+      AntimalwareEnabled: true
+      RealtimeProtectionEnabled: 'true'
+    }
+  }
+  dependsOn: [
+    ext_web_1_2
+  ]
 }
 
 resource nic_web_2 'Microsoft.Network/networkInterfaces@2025-07-01' = {
@@ -291,12 +331,16 @@ resource vm_web_2 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     osProfile: {
-      computerName: 'vm-web-2'
+      computerName: 'WEB-2'
       adminUsername: 'azureadmin'
       adminPassword: secret_web_admin_password
       windowsConfiguration: {
         provisionVMAgent: true
         enableAutomaticUpdates: true
+        timeZone: 'W. Europe Standard Time'
+        patchSettings: {
+          patchMode: 'AutomaticByPlatform'
+        }
       }
     }
     networkProfile: {
@@ -340,6 +384,42 @@ resource ext_web_2 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
       commandToExecute: 'powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand IwAgAEkAbgBzAHQAYQBsAGwAcwAgAEkASQBTACAAdwBpAHQAaAAgAGkAdABzACAAbQBhAG4AYQBnAGUAbQBlAG4AdAAgAHQAbwBvAGwAcwAgAGEAbgBkACAAbwBwAGUAbgBzACAAdABoAGUAIABzAGkAdABlACAAbwBuACAANAA0ADMALgAKAEkAbgBzAHQAYQBsAGwALQBXAGkAbgBkAG8AdwBzAEYAZQBhAHQAdQByAGUAIAAtAE4AYQBtAGUAIABXAGUAYgAtAFMAZQByAHYAZQByACAALQBJAG4AYwBsAHUAZABlAE0AYQBuAGEAZwBlAG0AZQBuAHQAVABvAG8AbABzAAoATgBlAHcALQBOAGUAdABGAGkAcgBlAHcAYQBsAGwAUgB1AGwAZQAgAC0ARABpAHMAcABsAGEAeQBOAGEAbQBlACAAIgBIAFQAVABQAFMAIABpAG4AIgAgAC0ARABpAHIAZQBjAHQAaQBvAG4AIABJAG4AYgBvAHUAbgBkACAALQBQAHIAbwB0AG8AYwBvAGwAIABUAEMAUAAgAC0ATABvAGMAYQBsAFAAbwByAHQAIAA0ADQAMwAgAC0AQQBjAHQAaQBvAG4AIABBAGwAbABvAHcACgA='
     }
   }
+}
+
+resource ext_web_2_2 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_2
+  name: 'AzureMonitorWindowsAgent'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Monitor'
+    'type': 'AzureMonitorWindowsAgent'
+    typeHandlerVersion: '1.0'
+    autoUpgradeMinorVersion: true
+    settings: {}
+    enableAutomaticUpgrade: true
+  }
+  dependsOn: [
+    ext_web_2
+  ]
+}
+
+resource ext_web_2_3 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_2
+  name: 'IaaSAntimalware'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Security'
+    'type': 'IaaSAntimalware'
+    typeHandlerVersion: '1.3'
+    autoUpgradeMinorVersion: true
+    settings: {
+      AntimalwareEnabled: true
+      RealtimeProtectionEnabled: 'true'
+    }
+  }
+  dependsOn: [
+    ext_web_2_2
+  ]
 }
 
 resource nic_web_3 'Microsoft.Network/networkInterfaces@2025-07-01' = {
@@ -425,12 +505,16 @@ resource vm_web_3 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     osProfile: {
-      computerName: 'vm-web-3'
+      computerName: 'WEB-3'
       adminUsername: 'azureadmin'
       adminPassword: secret_web_admin_password
       windowsConfiguration: {
         provisionVMAgent: true
         enableAutomaticUpdates: true
+        timeZone: 'W. Europe Standard Time'
+        patchSettings: {
+          patchMode: 'AutomaticByPlatform'
+        }
       }
     }
     networkProfile: {
@@ -474,6 +558,42 @@ resource ext_web_3 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
       commandToExecute: 'powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand IwAgAEkAbgBzAHQAYQBsAGwAcwAgAEkASQBTACAAdwBpAHQAaAAgAGkAdABzACAAbQBhAG4AYQBnAGUAbQBlAG4AdAAgAHQAbwBvAGwAcwAgAGEAbgBkACAAbwBwAGUAbgBzACAAdABoAGUAIABzAGkAdABlACAAbwBuACAANAA0ADMALgAKAEkAbgBzAHQAYQBsAGwALQBXAGkAbgBkAG8AdwBzAEYAZQBhAHQAdQByAGUAIAAtAE4AYQBtAGUAIABXAGUAYgAtAFMAZQByAHYAZQByACAALQBJAG4AYwBsAHUAZABlAE0AYQBuAGEAZwBlAG0AZQBuAHQAVABvAG8AbABzAAoATgBlAHcALQBOAGUAdABGAGkAcgBlAHcAYQBsAGwAUgB1AGwAZQAgAC0ARABpAHMAcABsAGEAeQBOAGEAbQBlACAAIgBIAFQAVABQAFMAIABpAG4AIgAgAC0ARABpAHIAZQBjAHQAaQBvAG4AIABJAG4AYgBvAHUAbgBkACAALQBQAHIAbwB0AG8AYwBvAGwAIABUAEMAUAAgAC0ATABvAGMAYQBsAFAAbwByAHQAIAA0ADQAMwAgAC0AQQBjAHQAaQBvAG4AIABBAGwAbABvAHcACgA='
     }
   }
+}
+
+resource ext_web_3_2 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_3
+  name: 'AzureMonitorWindowsAgent'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Monitor'
+    'type': 'AzureMonitorWindowsAgent'
+    typeHandlerVersion: '1.0'
+    autoUpgradeMinorVersion: true
+    settings: {}
+    enableAutomaticUpgrade: true
+  }
+  dependsOn: [
+    ext_web_3
+  ]
+}
+
+resource ext_web_3_3 'Microsoft.Compute/virtualMachines/extensions@2026-03-01' = {
+  parent: vm_web_3
+  name: 'IaaSAntimalware'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Azure.Security'
+    'type': 'IaaSAntimalware'
+    typeHandlerVersion: '1.3'
+    autoUpgradeMinorVersion: true
+    settings: {
+      AntimalwareEnabled: true
+      RealtimeProtectionEnabled: 'true'
+    }
+  }
+  dependsOn: [
+    ext_web_3_2
+  ]
 }
 
 resource nic_api_1 'Microsoft.Network/networkInterfaces@2025-07-01' = {
@@ -697,6 +817,8 @@ resource backup_vm_web_1 'Microsoft.RecoveryServices/vaults/backupFabrics/protec
   }
   dependsOn: [
     ext_web_1
+    ext_web_1_2
+    ext_web_1_3
   ]
 }
 
@@ -709,6 +831,8 @@ resource backup_vm_web_2 'Microsoft.RecoveryServices/vaults/backupFabrics/protec
   }
   dependsOn: [
     ext_web_2
+    ext_web_2_2
+    ext_web_2_3
   ]
 }
 
@@ -721,5 +845,7 @@ resource backup_vm_web_3 'Microsoft.RecoveryServices/vaults/backupFabrics/protec
   }
   dependsOn: [
     ext_web_3
+    ext_web_3_2
+    ext_web_3_3
   ]
 }

@@ -79,7 +79,7 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
     owner: 'platform@contoso.com'
   }
   sku: {
-    name: 'Standard_D4s_v5'
+    name: 'Standard_D4ds_v5'
     tier: 'Standard'
     capacity: 3
   }
@@ -94,6 +94,9 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
     platformFaultDomainCount: 1
     upgradePolicy: {
       mode: 'Rolling'
+      automaticOSUpgradePolicy: {
+        enableAutomaticOSUpgrade: true
+      }
     }
     virtualMachineProfile: {
       osProfile: {
@@ -121,7 +124,11 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
         }
         osDisk: {
           createOption: 'FromImage'
-          caching: 'ReadWrite'
+          caching: 'ReadOnly'
+          diffDiskSettings: {
+            option: 'Local'
+            placement: 'ResourceDisk'
+          }
           deleteOption: 'Delete'
           managedDisk: {
             storageAccountType: 'Premium_LRS'
