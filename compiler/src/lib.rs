@@ -195,7 +195,30 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
 
 /// [`analyze`], recording each stage's time in `timings`, which may report
 /// each stage as it ends.
-pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings) -> Analysis {
+pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, timings: Timings) -> Analysis {
+    match analyze_stages(input, cache, timings, &|| false) {
+        Some(analysis) => analysis,
+        None => unreachable!("an analysis that nothing supersedes runs to its end"),
+    }
+}
+
+/// [`analyze_with`], given up between two stages once `superseded` says so:
+/// the language server asks whether a newer text of the plan waits, which
+/// makes this analysis's result useless. `None` when it was given up.
+pub fn analyze_unless(input: &PlanInput, cache: &mut ParseCache, superseded: &dyn Fn() -> bool) -> Option<Analysis> {
+    analyze_stages(input, cache, Timings::start(), superseded)
+}
+
+fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings, superseded: &dyn Fn() -> bool) -> Option<Analysis> {
+    // Between two stages: the stage just ended is timed, and the analysis given up if it is superseded.
+    macro_rules! lap {
+        ($stage:expr) => {{
+            timings.lap($stage);
+            if superseded() {
+                return None;
+            }
+        }};
+    }
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = input.skipped.clone();
@@ -221,18 +244,18 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     }
     let library = load_stdlib(&mut sources, &mut files, &mut diagnostics, cache);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
-    timings.lap("parse");
+    lap!("parse");
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
     let (model, errors) = resolve::resolve(&trees, &library, Some(input), &locked);
     diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
-    timings.lap("resolve");
+    lap!("resolve");
     diagnostics.extend(check::run(&model, today));
     diagnostics.extend(graph::check_cycles(&model));
-    timings.lap("check");
+    lap!("check");
     let policies = policy::compile(&model, &mut diagnostics);
     diagnostics.extend(policy::evaluate_model(&policies, &model));
-    timings.lap("policies");
+    lap!("policies");
 
     // A plan whose only errors are policy findings is lowered still, so that
     // the policies over its resources report too; it deploys nothing.
@@ -240,10 +263,10 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     if !diagnostics.iter().any(|d| d.is_error() && !policy::is_finding(d)) {
         match blocks::lower(&model) {
             Ok(plan) => {
-                timings.lap("lower");
+                lap!("lower");
                 // Names are checked as lowering made them (`ASH301`): an error there stops the output below.
                 diagnostics.extend(check::run_plan(&model, &plan, today));
-                timings.lap("check resources");
+                lap!("check resources");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
                 timings.lap("policies over resources");
                 azure = Some(plan);
@@ -261,7 +284,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     fixes::attach(&fixes::Context::new(&sources, &files, &model), &mut diagnostics);
     let lock = lock_update(input, &model);
     timings.lap("finish");
-    Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies }
+    Some(Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies })
 }
 
 /// The plan's `ashlar.lock`, read and checked ([`lockfile::read`]); a lock that

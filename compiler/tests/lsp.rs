@@ -918,8 +918,10 @@ fn sibling_and_nested_plans_are_never_merged() {
     // A second settings block in alpha's spoke file is alpha's problem, not nested's or beta's.
     let spoke = text_of(&dir, "alpha/spokes/app.ashlar");
     c.change("alpha/spokes/app.ashlar", &format!("{spoke}\nsettings {{\n  location = westeurope\n}}\n"));
-    let files: std::collections::BTreeSet<String> = c.diagnostics().into_iter().map(|(f, _)| f).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["alpha/ashlar.toml", "alpha/plan.ashlar", "alpha/spokes/app.ashlar"]);
+    // Only that file's diagnostics changed (the first settings block is a label of its error): it alone is published.
+    let published = c.diagnostics();
+    assert_eq!(published.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), ["alpha/spokes/app.ashlar"]);
+    assert!(published[0].1.to_string().contains("alpha/plan.ashlar"), "the other settings block is pointed at: {}", published[0].1);
     // Workspace symbols come from every plan kept.
     let symbols = c.request("workspace/symbol", json!({ "query": "core" }));
     let mut places: Vec<String> = symbols
@@ -950,7 +952,92 @@ fn a_file_outside_the_workspace_is_a_plan_of_its_own() {
     // A mark added beside it, then a save: the plan is found anew, and stays its own.
     std::fs::write(elsewhere.path().join("ashlar.toml"), "[severity]\n").unwrap();
     c.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    // Its diagnostics are as they were: it is not published again, and not cleared.
     let published = c.diagnostics();
-    assert!(published.iter().any(|(f, d)| *f == uri && d.as_array().unwrap().len() == 1), "{published:?}");
+    assert!(published.iter().all(|(f, d)| *f != uri || d.as_array().unwrap().len() == 1), "{published:?}");
     stop(c, thread);
+}
+
+#[test]
+fn incremental_sync_is_advertised_and_counts_utf16_units() {
+    let (dir, mut c, thread) = workspace();
+    let (server, client) = Connection::memory();
+    let other = std::thread::spawn(move || ashlar::lsp::serve(server).expect("the server runs"));
+    client.sender.send(Message::Request(Request::new(RequestId::from(1), "initialize".into(), json!({ "capabilities": {} })))).unwrap();
+    let Message::Response(init) = client.receiver.recv().unwrap() else { panic!("a reply") };
+    assert_eq!(init.result.unwrap()["capabilities"]["textDocumentSync"], 2, "incremental");
+    client.sender.send(Message::Notification(Notification::new("exit".into(), Value::Null))).unwrap();
+    other.join().unwrap();
+
+    // A comment with non-ASCII text goes before `hub = core`, then `core` after it loses its `e`.
+    let uri = c.uri("spokes.ashlar");
+    let edit = |version: i32, changes: Value| json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes });
+    let at = |a: u32, b: u32| json!({ "start": { "line": 1, "character": a }, "end": { "line": 1, "character": b } });
+    c.notify("textDocument/didChange", edit(2, json!([{ "range": at(2, 2), "text": "/* café 😀 */ " }])));
+    // `/* café 😀 */ ` is 14 UTF-16 units (😀 is two, é one), 16 bytes: `core` now starts at column 33.
+    c.notify("textDocument/didChange", edit(3, json!([{ "range": at(36, 37), "text": "" }])));
+    let published = c.diagnostics();
+    let (file, diagnostics) = published.last().unwrap();
+    assert_eq!(file, "spokes.ashlar");
+    let unknown = diagnostics.as_array().unwrap().iter().find(|d| d["code"] == "ASH106").unwrap_or_else(|| panic!("{diagnostics}"));
+    assert_eq!(unknown["range"], json!({ "start": { "line": 1, "character": 33 }, "end": { "line": 1, "character": 36 } }));
+    let text = apply_edits(&text_of(&dir, "spokes.ashlar"), &[json!({ "range": at(2, 2), "newText": "/* café 😀 */ " })]);
+    assert_eq!(text.lines().nth(1).unwrap(), "  /* café 😀 */ hub            = core");
+    // Back to `core`: the plan is clean again.
+    c.notify("textDocument/didChange", edit(4, json!([{ "range": at(36, 36), "text": "e" }])));
+    assert!(c.codes().is_empty());
+    stop(c, thread);
+}
+
+#[test]
+fn only_files_whose_diagnostics_changed_are_published_again() {
+    let (_dir, mut c, thread) = workspace();
+    // An error in one file: that file is published, the three others (clean before and after) are not.
+    let text = std::fs::read_to_string(_dir.path().join("spokes.ashlar")).unwrap();
+    c.change("spokes.ashlar", &text.replacen("hub            = core", "hub            = cor", 1));
+    let files: Vec<String> = c.diagnostics().into_iter().map(|(file, _)| file).collect();
+    assert_eq!(files, ["spokes.ashlar"]);
+    // A change that leaves every file's diagnostics as they were publishes the
+    // changed document only, for its new version.
+    c.change("spokes.ashlar", &format!("// a comment\n{}", text.replacen("hub            = core", "hub            = cor", 1)));
+    let published = c.diagnostics();
+    assert_eq!(published.iter().map(|(file, _)| file.as_str()).collect::<Vec<_>>(), ["spokes.ashlar"]);
+    // An edit of another file that changes no diagnostics: that file alone is published, for its new version.
+    let settings = std::fs::read_to_string(_dir.path().join("settings.ashlar")).unwrap();
+    c.change("settings.ashlar", &format!("{settings}\n"));
+    let files: Vec<String> = c.diagnostics().into_iter().map(|(file, _)| file).collect();
+    assert_eq!(files, ["settings.ashlar"], "the spokes' diagnostics are as they were");
+    stop(c, thread);
+}
+
+#[test]
+fn a_burst_of_changes_publishes_the_latest_text() {
+    let (_dir, mut c, thread) = workspace();
+    let text = std::fs::read_to_string(_dir.path().join("spokes.ashlar")).unwrap();
+    // Twenty versions sent at once, the last one broken: what is published last is
+    // the last version's diagnostics, and not every version is analysed.
+    for n in 0..20 {
+        let hub = if n == 19 { "cor" } else { "core" };
+        c.change("spokes.ashlar", &format!("// version {n}\n{}", text.replacen("= core", &format!("= {hub}"), 1)));
+    }
+    let published: Vec<Value> = c.diagnostics().into_iter().filter(|(file, _)| file == "spokes.ashlar").map(|(_, d)| d).collect();
+    assert!(published.len() < 20, "{} publications", published.len());
+    let last = published.last().expect("the last version published");
+    assert!(last.as_array().unwrap().iter().any(|d| d["code"] == "ASH106"), "{last}");
+    stop(c, thread);
+}
+
+#[test]
+fn an_analysis_is_given_up_when_superseded() {
+    let (dir, _) = fixture();
+    let input = ashlar::load::read_plan(dir.path()).unwrap();
+    let asked = std::cell::Cell::new(0);
+    let given_up = ashlar::analyze_unless(&input, &mut ashlar::ParseCache::default(), &|| {
+        asked.set(asked.get() + 1);
+        true
+    });
+    assert!(given_up.is_none());
+    assert_eq!(asked.get(), 1, "given up after its first stage");
+    let done = ashlar::analyze_unless(&input, &mut ashlar::ParseCache::default(), &|| false).expect("an analysis");
+    assert_eq!(done.diagnostics.len(), ashlar::analyze(&input).diagnostics.len());
 }

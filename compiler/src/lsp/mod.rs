@@ -8,7 +8,12 @@
 //! own folder. The server keeps one analysis per plan root (the workspace
 //! folder's plan, and the plan of each file opened); a change re-analyses its
 //! own plan only, once, when no other message waits (a burst of keystrokes is
-//! analysed once), and every request answers from that analysis. A panic anywhere in the compiler becomes an error reply or a log
+//! analysed once), and every request answers from that analysis. An analysis
+//! is given up between two of its stages when a message comes meanwhile: the
+//! latest text wins, and no result of a superseded text is published. Text
+//! arrives by incremental sync (ranges in UTF-16 columns, [`apply_change`]);
+//! only the files whose diagnostics changed, or whose open document's version
+//! did, are published again. A panic anywhere in the compiler becomes an error reply or a log
 //! message: the server keeps serving.
 //!
 //! Messages are read off the byte stream by [`framing`], not by `lsp-server`:
@@ -156,7 +161,7 @@ fn write_frame<W: Write>(output: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()>
 /// What the server answers, as it tells the client on `initialize`.
 pub fn capabilities() -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
-        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(lsp::TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(lsp::TextDocumentSyncKind::INCREMENTAL)),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
@@ -204,8 +209,10 @@ pub fn serve_until(connection: Connection) -> Result<Ended> {
         // Analyse once the burst of messages is handled, not on every keystroke
         // of it; not before `initialize` is answered and another message came.
         let serving = matches!(server.stage, Stage::Initialized | Stage::Running);
+        // A message that comes meanwhile supersedes the analysis: it is given
+        // up, and made again once that message is handled (the latest text wins).
         if !starting && serving && server.stale() && connection.receiver.is_empty() {
-            server.refresh()?;
+            server.refresh(true)?;
         }
     }
     Ok(Ended::Closed)
@@ -262,9 +269,28 @@ struct Server<'a> {
     open: BTreeMap<PathBuf, Document>,
     /// The plans kept, by root: the workspace's and those of open documents.
     plans: BTreeMap<PathBuf, Plan>,
-    /// Files diagnostics were published for, with the root of the plan that
-    /// published them last: to clear them when they are gone from it.
-    published: BTreeMap<PathBuf, PathBuf>,
+    /// Files diagnostics were published for, with what was published: to
+    /// clear them when they are gone from their plan, and to publish again
+    /// only what changed.
+    published: BTreeMap<PathBuf, Published>,
+}
+
+/// What the server last published for one file.
+struct Published {
+    /// The root of the plan that published it.
+    root: PathBuf,
+    /// The version of the open document it was published for.
+    version: Option<i32>,
+    diagnostics: Vec<lsp::Diagnostic>,
+}
+
+/// How an analysis of a plan ended.
+enum Analyzed {
+    Done(Analysis),
+    /// It failed (a panic, logged).
+    Failed,
+    /// A message came that may change the plan: the analysis was given up.
+    Superseded,
 }
 
 impl Server<'_> {
@@ -403,7 +429,7 @@ impl Server<'_> {
             }
         }
         if self.stale() {
-            self.refresh()?;
+            self.refresh(false)?;
         }
         let reply = match catch_unwind(AssertUnwindSafe(|| self.answer(request))) {
             Ok(Ok(result)) => Response::new_ok(id, result),
@@ -579,7 +605,7 @@ impl Server<'_> {
         let cursor = file.offset_of_utf16(position.position.line, position.position.character).clamp(line_start, line_end);
         let before = &text[line_start..cursor];
         let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line_end - line_start), &text[line_end..]);
-        let Some(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank))) else { return Vec::new() };
+        let Analyzed::Done(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank)), false) else { return Vec::new() };
         let Some(id) = analysis.sources.find_path(&path) else { return Vec::new() };
         ide::completions(&analysis, id, cursor, before)
             .into_iter()
@@ -609,9 +635,10 @@ impl Server<'_> {
     }
 
     /// The plan rooted at `root` as the editor sees it: files on disk, open
-    /// documents of the plan over them, and `overlay` over those.
-    fn analyze(&self, root: &Path, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
-        let plan = self.plans.get(root)?;
+    /// documents of the plan over them, and `overlay` over those. When
+    /// `yielding`, the analysis is given up as soon as another message waits.
+    fn analyze(&self, root: &Path, overlay: Option<(&Path, &str)>, yielding: bool) -> Analyzed {
+        let Some(plan) = self.plans.get(root) else { return Analyzed::Failed };
         let mut input = read_plan(root).unwrap_or(PlanInput { root: root.to_path_buf(), ..PlanInput::default() });
         let texts = self.open.iter().filter(|(_, d)| d.root == root).map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
         for (path, text) in texts {
@@ -626,23 +653,31 @@ impl Server<'_> {
             }
         }
         let mut parsed = plan.parsed.borrow_mut();
-        match catch_unwind(AssertUnwindSafe(|| crate::analyze_with(&input, &mut parsed))) {
-            Ok(analysis) => Some(analysis),
+        let receiver = &self.connection.receiver;
+        let superseded = || yielding && !receiver.is_empty();
+        match catch_unwind(AssertUnwindSafe(|| crate::analyze_unless(&input, &mut parsed, &superseded))) {
+            Ok(Some(analysis)) => Analyzed::Done(analysis),
+            Ok(None) => Analyzed::Superseded,
             Err(panic) => {
                 // A tree may be half built: parse everything anew next time.
                 *parsed = Default::default();
                 self.log(lsp::MessageType::ERROR, format!("ashlar failed to analyse the plan: {}", panic_text(&panic)));
-                None
+                Analyzed::Failed
             }
         }
     }
 
     /// Analyses the plans that changed anew and publishes their diagnostics;
-    /// the others are left as they are.
-    fn refresh(&mut self) -> Result<()> {
+    /// the others are left as they are. When `yielding`, an analysis another
+    /// message supersedes is given up, and its plan left stale.
+    fn refresh(&mut self, yielding: bool) -> Result<()> {
         let stale: Vec<PathBuf> = self.plans.iter().filter(|(_, plan)| plan.stale).map(|(root, _)| root.clone()).collect();
         for root in stale {
-            let new = self.analyze(&root, None);
+            let new = match self.analyze(&root, None, yielding) {
+                Analyzed::Done(analysis) => Some(analysis),
+                Analyzed::Failed => None,
+                Analyzed::Superseded => return Ok(()),
+            };
             let Some(plan) = self.plans.get_mut(&root) else { continue };
             plan.stale = false;
             // The old analysis is dropped once the new diagnostics are out: freeing
@@ -655,9 +690,12 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// Publishes the diagnostics of every file of the plan rooted at `root`,
-    /// clearing its files that have none, and those it published before that
-    /// it no longer holds (unless another plan took them since).
+    /// Publishes the diagnostics of the files of the plan rooted at `root`
+    /// whose diagnostics changed since they were last published, or whose
+    /// open document's version did (its diagnostics are then those of the
+    /// version the editor shows); a file with none is published empty, and so
+    /// is one it published before that it no longer holds (unless another
+    /// plan took it since).
     fn publish(&mut self, root: &Path) -> Result<()> {
         let Some(analysis) = self.plans.get(root).and_then(|plan| plan.analysis.as_ref()) else { return Ok(()) };
         let mut by_file: BTreeMap<PathBuf, Vec<lsp::Diagnostic>> = BTreeMap::new();
@@ -672,7 +710,7 @@ impl Server<'_> {
             by_file.entry(path).or_default().push(to_lsp(&analysis.sources, d));
         }
         let gone: Vec<PathBuf> =
-            self.published.iter().filter(|(path, owner)| *owner == root && !by_file.contains_key(*path)).map(|(path, _)| path.clone()).collect();
+            self.published.iter().filter(|(path, last)| last.root == root && !by_file.contains_key(*path)).map(|(path, _)| path.clone()).collect();
         for path in gone {
             self.published.remove(&path);
             by_file.insert(path, Vec::new());
@@ -680,11 +718,16 @@ impl Server<'_> {
         for (path, diagnostics) in by_file {
             let Some(uri) = path_to_uri(&path) else { continue };
             let version = self.open.get(&path).map(|d| d.version);
+            let unchanged =
+                self.published.get(&path).is_some_and(|last| last.root == root && last.version == version && last.diagnostics == diagnostics);
+            if unchanged {
+                continue;
+            }
             let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
-            let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), params);
+            let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), &params);
             self.connection.sender.send(Message::Notification(note))?;
             if analysis.sources.find_path(&path).is_some() {
-                self.published.insert(path, root.to_path_buf());
+                self.published.insert(path, Published { root: root.to_path_buf(), version, diagnostics: params.diagnostics });
             }
         }
         Ok(())
