@@ -15,6 +15,8 @@ struct Client {
     logged_errors: Vec<String>,
     /// How many diagnostics of each code were published.
     published_codes: std::collections::BTreeMap<String, usize>,
+    /// The reply to `initialize`.
+    init: Value,
 }
 
 impl Client {
@@ -29,9 +31,11 @@ impl Client {
             versions: Default::default(),
             logged_errors: Vec::new(),
             published_codes: Default::default(),
+            init: Value::Null,
         };
         let init = c.request("initialize", json!({ "capabilities": {}, "rootUri": c.root }));
         assert_eq!(init["capabilities"]["hoverProvider"], true);
+        c.init = init;
         c.notify("initialized", json!({}));
         (c, thread)
     }
@@ -1040,4 +1044,199 @@ fn an_analysis_is_given_up_when_superseded() {
     assert_eq!(asked.get(), 1, "given up after its first stage");
     let done = ashlar::analyze_unless(&input, &mut ashlar::ParseCache::default(), &|| false).expect("an analysis");
     assert_eq!(done.diagnostics.len(), ashlar::analyze(&input).diagnostics.len());
+}
+
+// ---------------------------------------------------------------------------
+// Editor features over one plan: tests/fixtures/lsp/features.
+
+fn features() -> (tempfile::TempDir, Client, std::thread::JoinHandle<()>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lsp/features/plan.ashlar")).unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), &text).unwrap();
+    let (mut c, thread) = Client::start(dir.path());
+    c.open("plan.ashlar", &text);
+    assert_eq!(c.codes(), Default::default(), "the features fixture is clean");
+    (dir, c, thread, text)
+}
+
+/// The line and UTF-16 column of the `n`th `needle` in `text`, plus `shift` columns.
+fn spot(text: &str, needle: &str, n: usize, shift: u32) -> (u32, u32) {
+    let offset = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle} #{n}")).0;
+    let line = text[..offset].matches('\n').count() as u32;
+    let column = text[..offset].rsplit('\n').next().unwrap().encode_utf16().count() as u32;
+    (line, column + shift)
+}
+
+fn line_of(text: &str, line: u64) -> &str {
+    text.lines().nth(line as usize).unwrap()
+}
+
+#[test]
+fn initialize_names_the_server_and_its_features() {
+    let (_dir, c, thread, _) = features();
+    assert_eq!(c.init["serverInfo"]["name"], "ashlar");
+    assert_eq!(c.init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    let caps = &c.init["capabilities"];
+    for feature in ["inlayHintProvider", "foldingRangeProvider", "documentHighlightProvider", "documentRangeFormattingProvider"] {
+        assert_eq!(caps[feature], true, "{feature}");
+    }
+    assert_eq!(caps["signatureHelpProvider"]["triggerCharacters"], json!(["(", ","]));
+    assert_eq!(caps["semanticTokensProvider"]["full"], true);
+    assert_eq!(caps["semanticTokensProvider"]["legend"]["tokenTypes"], json!(["keyword", "property", "variable", "enumMember", "function"]));
+    stop(c, thread);
+}
+
+#[test]
+fn inlay_hints_show_what_ashlar_derived() {
+    let (_dir, mut c, thread, text) = features();
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let hints = c.request("textDocument/inlayHint", json!({ "textDocument": { "uri": c.uri("plan.ashlar") }, "range": whole }));
+    // Each hint with the text of its line up to where it stands.
+    let shown: Vec<String> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let line = line_of(&text, h["position"]["line"].as_u64().unwrap());
+            let before: String = line.encode_utf16().take(h["position"]["character"].as_u64().unwrap() as usize).map(|u| u as u8 as char).collect();
+            format!("{before} ⟨{}⟩", h["label"].as_str().unwrap())
+        })
+        .collect();
+    insta::assert_snapshot!("inlay_hints", shown.join("\n"));
+    // A range asks for the hints inside it only: the firewall's line.
+    let (line, _) = spot(&text, "firewall {", 0, 0);
+    let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 99 } });
+    let hints = c.request("textDocument/inlayHint", json!({ "textDocument": { "uri": c.uri("plan.ashlar") }, "range": range }));
+    assert_eq!(hints.as_array().unwrap().len(), 1, "{hints}");
+    stop(c, thread);
+}
+
+#[test]
+fn semantic_tokens_colour_what_the_analysis_knows() {
+    let (_dir, mut c, thread, text) = features();
+    let tokens = c.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": c.uri("plan.ashlar") } }));
+    let data: Vec<u64> = tokens["data"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let types = ["keyword", "property", "variable", "enumMember", "function"];
+    let modifiers = ["declaration", "region", "sku"];
+    let (mut line, mut start) = (0u64, 0u64);
+    let mut shown = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            start = 0;
+        }
+        line += t[0];
+        start += t[1];
+        let units: Vec<u16> = line_of(&text, line).encode_utf16().collect();
+        let word = String::from_utf16(&units[start as usize..(start + t[2]) as usize]).unwrap();
+        let mods: Vec<&str> = modifiers.iter().enumerate().filter(|(i, _)| t[4] & (1 << i) != 0).map(|(_, m)| *m).collect();
+        shown.push(format!("{}:{} {word} {}{}", line, start, types[t[3] as usize], mods.iter().map(|m| format!(".{m}")).collect::<String>()));
+    }
+    insta::assert_snapshot!("semantic_tokens", shown.join("\n"));
+    stop(c, thread);
+}
+
+#[test]
+fn signature_help_follows_the_arguments() {
+    let (_dir, mut c, thread, text) = features();
+    let typing = text.replace("secret(kv_core, \"api-admin-password\")", "secret(kv_core, \"api");
+    c.change("plan.ashlar", &typing);
+    let _ = c.diagnostics();
+    let (line, column) = spot(&typing, "secret(", 0, 7);
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", line, column));
+    assert_eq!(help["signatures"][0]["label"], "secret(vault, \"name\")");
+    assert_eq!(help["activeParameter"], 0);
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", line, column + 12));
+    assert_eq!(help["activeParameter"], 1, "after the comma: the secret's name");
+    insta::assert_json_snapshot!("signature_secret", help);
+    // A comma inside a string is no argument's end; outside a call there is no help.
+    assert_eq!(ashlar::ide::signature_help("file(\"a,b").map(|(f, n)| (f.name, n)), Some(("file", 0)));
+    assert_eq!(ashlar::ide::signature_help("marketplace(\"p\", \"o\", ").map(|(f, n)| (f.name, n)), Some(("marketplace", 2)));
+    assert!(ashlar::ide::signature_help("zones = [1, 2").is_none());
+    assert!(ashlar::ide::signature_help("x = secret(kv, \"a\") ").is_none());
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", 2, 5));
+    assert_eq!(help, Value::Null);
+    stop(c, thread);
+}
+
+#[test]
+fn completions_have_kinds_documentation_and_snippets() {
+    let (_dir, mut c, thread, text) = features();
+    // A new line in `settings`, one in `hub core`, and `admin = ` being typed.
+    let typing = text
+        .replacen("  location = uksouth\n", "  location = uksouth\n  t\n", 1)
+        .replacen("  subnet shared auto /24\n", "  subnet shared auto /24\n  s\n", 1)
+        .replacen("secret(kv_core, \"api-admin-password\")", "", 1);
+    c.change("plan.ashlar", &typing);
+    let _ = c.diagnostics();
+    let pick = |items: &Value, label: &str| {
+        items.as_array().unwrap().iter().find(|i| i["label"] == label).cloned().unwrap_or_else(|| panic!("{label}: {items}"))
+    };
+    let (line, _) = spot(&typing, "  t\n", 0, 0);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, 3));
+    let tags = pick(&items, "tags");
+    assert_eq!(tags["kind"], 10, "a property");
+    let (line, _) = spot(&typing, "  s\n", 0, 0);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, 3));
+    let subnet = pick(&items, "subnet");
+    let location = pick(&items, "location");
+    let (line, column) = spot(&typing, "admin              = ", 0, 21);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, column));
+    let secret = pick(&items, "secret");
+    insta::assert_json_snapshot!("completion_items", json!({ "subnet": subnet, "location": location, "secret": secret }));
+    stop(c, thread);
+}
+
+#[test]
+fn folding_highlights_and_range_formatting() {
+    let (_dir, mut c, thread, text) = features();
+    let uri = c.uri("plan.ashlar");
+    let folds = c.request("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }));
+    let shown: Vec<String> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}-{} {}", f["startLine"], f["endLine"], line_of(&text, f["startLine"].as_u64().unwrap()).trim()))
+        .collect();
+    insta::assert_snapshot!("folding_ranges", shown.join("\n"));
+
+    // `core`: declared once (written), named by the spoke's `hub` (read).
+    let (line, column) = spot(&text, "= core", 0, 3);
+    let highlights = c.request("textDocument/documentHighlight", c.at("plan.ashlar", line, column));
+    let shown: Vec<(u64, u64)> =
+        highlights.as_array().unwrap().iter().map(|h| (h["range"]["start"]["line"].as_u64().unwrap(), h["kind"].as_u64().unwrap())).collect();
+    assert_eq!(shown, [(spot(&text, "hub core", 0, 0).0 as u64, 3), (line as u64, 2)]);
+
+    // The spoke written badly: formatting its lines mends it and leaves the hub's bad line.
+    let messy = text.replace("  hub            = core", "hub=core").replace("  address_space  = [10.0.0.0/22]", "    address_space  = [10.0.0.0/22]");
+    c.change("plan.ashlar", &messy);
+    let _ = c.diagnostics();
+    let (line, _) = spot(&messy, "hub=core", 0, 0);
+    let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 3 } });
+    let edits = c.request(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "range": range, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    let formatted = apply_edits(&messy, edits.as_array().unwrap());
+    assert_eq!(formatted, text.replace("  address_space  = [10.0.0.0/22]", "    address_space  = [10.0.0.0/22]"));
+    stop(c, thread);
+}
+
+#[test]
+fn hover_on_words_rules_and_misspelt_attributes() {
+    let (_dir, mut c, thread, text) = features();
+    let hover = |c: &mut Client, (line, column): (u32, u32)| {
+        let reply = c.request("textDocument/hover", c.at("plan.ashlar", line, column));
+        reply["contents"]["value"].as_str().unwrap_or_else(|| panic!("a hover at {line}:{column}: {reply}")).to_string()
+    };
+    let sku = hover(&mut c, spot(&text, "Standard\n", 0, 2));
+    let region = hover(&mut c, spot(&text, "uksouth", 0, 2));
+    let rule = hover(&mut c, spot(&text, "rule ntp", 0, 6));
+    insta::assert_snapshot!("hover_words_and_rules", format!("{sku}\n\n---\n\n{region}\n\n---\n\n{rule}"));
+    let misspelt = text.replacen("  address_space  = [10.1.0.0/24]", "  adress_space   = [10.1.0.0/24]", 1);
+    c.change("plan.ashlar", &misspelt);
+    let _ = c.diagnostics();
+    let key = hover(&mut c, spot(&misspelt, "adress_space", 0, 2));
+    insta::assert_snapshot!("hover_misspelt_attribute", key);
+    stop(c, thread);
 }

@@ -174,7 +174,55 @@ pub fn capabilities() -> lsp::ServerCapabilities {
             ..Default::default()
         })),
         completion_provider: Some(lsp::CompletionOptions { trigger_characters: Some(vec!["=".into(), " ".into()]), ..Default::default() }),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(lsp::SemanticTokensOptions {
+            legend: token_legend(),
+            full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+            range: None,
+            work_done_progress_options: Default::default(),
+        })),
+        signature_help_provider: Some(lsp::SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            retrigger_characters: None,
+            work_done_progress_options: Default::default(),
+        }),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        document_range_formatting_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
+    }
+}
+
+/// The server's name and version, as it tells the client on `initialize`.
+pub fn server_info() -> lsp::ServerInfo {
+    lsp::ServerInfo { name: "ashlar".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }
+}
+
+/// The token types and modifiers of semantic tokens, in the order their
+/// numbers refer to: a kind of block is a `keyword`, an attribute's key a
+/// `property`, a block's name a `variable` (with `declaration` where it is
+/// declared), a region, a SKU or another word of a fixed set an `enumMember`
+/// (with `region` or `sku`), a function's name a `function`.
+pub fn token_legend() -> lsp::SemanticTokensLegend {
+    use lsp::{SemanticTokenModifier as M, SemanticTokenType as T};
+    lsp::SemanticTokensLegend {
+        token_types: vec![T::KEYWORD, T::PROPERTY, T::VARIABLE, T::ENUM_MEMBER, T::FUNCTION],
+        token_modifiers: vec![M::DECLARATION, M::new("region"), M::new("sku")],
+    }
+}
+
+/// A token kind's type and modifiers, as numbers of [`token_legend`].
+fn token_type(kind: ide::TokenKind) -> (u32, u32) {
+    use ide::TokenKind as K;
+    match kind {
+        K::Kind => (0, 0),
+        K::Attribute => (1, 0),
+        K::Declaration => (2, 1),
+        K::Reference => (2, 0),
+        K::EnumWord => (3, 0),
+        K::Region => (3, 1 << 1),
+        K::Sku => (3, 1 << 2),
+        K::Function => (4, 0),
     }
 }
 
@@ -463,7 +511,7 @@ impl Server<'_> {
         }
         self.workspace = root;
         self.stage = Stage::Initialized;
-        let result = serde_json::json!({ "capabilities": capabilities() });
+        let result = serde_json::json!({ "capabilities": capabilities(), "serverInfo": server_info() });
         self.connection.sender.send(Message::Response(Response::new_ok(request.id, result)))?;
         Ok(())
     }
@@ -572,6 +620,105 @@ impl Server<'_> {
                 });
                 json(serde_json::to_value(actions.unwrap_or_default()))
             }
+            InlayHintRequest::METHOD => {
+                let p: lsp::InlayHintParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let hints = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let start = source.offset_of_utf16(p.range.start.line, p.range.start.character);
+                    let end = source.offset_of_utf16(p.range.end.line, p.range.end.character);
+                    ide::inlay_hints(analysis, file)
+                        .into_iter()
+                        .filter(|h| start <= h.offset && h.offset <= end)
+                        .map(|h| {
+                            let (line, character) = source.utf16_position(h.offset);
+                            lsp::InlayHint {
+                                position: lsp::Position { line, character },
+                                label: lsp::InlayHintLabel::String(h.label),
+                                kind: Some(lsp::InlayHintKind::TYPE),
+                                text_edits: None,
+                                tooltip: None,
+                                padding_left: Some(true),
+                                padding_right: None,
+                                data: None,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(hints.unwrap_or_default()))
+            }
+            SemanticTokensFullRequest::METHOD => {
+                let p: lsp::SemanticTokensParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let data = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let mut data = Vec::new();
+                    let (mut last_line, mut last_start) = (0, 0);
+                    for token in ide::semantic_tokens(analysis, file) {
+                        let (line, start) = source.utf16_position(token.span.start as usize);
+                        let (end_line, end) = source.utf16_position(token.span.end as usize);
+                        if end_line != line {
+                            continue;
+                        }
+                        let (token_type, token_modifiers_bitset) = token_type(token.kind);
+                        let delta_start = if line == last_line { start - last_start } else { start };
+                        data.push(lsp::SemanticToken {
+                            delta_line: line - last_line,
+                            delta_start,
+                            length: end - start,
+                            token_type,
+                            token_modifiers_bitset,
+                        });
+                        (last_line, last_start) = (line, start);
+                    }
+                    data
+                });
+                json(serde_json::to_value(lsp::SemanticTokens { result_id: None, data: data.unwrap_or_default() }))
+            }
+            SignatureHelpRequest::METHOD => {
+                let p: lsp::SignatureHelpParams = serde_json::from_value(params).map_err(Failure::params)?;
+                json(serde_json::to_value(self.signature_help(&p.text_document_position_params)))
+            }
+            FoldingRangeRequest::METHOD => {
+                let p: lsp::FoldingRangeParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let ranges = self.in_file(&p.text_document.uri, |analysis, file| {
+                    ide::folding_spans(analysis, file)
+                        .into_iter()
+                        .map(|span| range(&analysis.sources, span))
+                        .filter(|r| r.end.line > r.start.line)
+                        // The line of the closing `}` stays in sight.
+                        .map(|r| lsp::FoldingRange { start_line: r.start.line, end_line: r.end.line - 1, ..Default::default() })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(ranges.unwrap_or_default()))
+            }
+            DocumentHighlightRequest::METHOD => {
+                let p: lsp::DocumentHighlightParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let highlights = self.at(&p.text_document_position_params, |analysis, file, offset| {
+                    let kind = |declaration: bool| if declaration { lsp::DocumentHighlightKind::WRITE } else { lsp::DocumentHighlightKind::READ };
+                    Some(
+                        ide::highlights(analysis, file, offset)
+                            .into_iter()
+                            .map(|(span, declaration)| lsp::DocumentHighlight {
+                                range: range(&analysis.sources, span),
+                                kind: Some(kind(declaration)),
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                });
+                json(serde_json::to_value(highlights.unwrap_or_default()))
+            }
+            RangeFormatting::METHOD => {
+                let p: lsp::DocumentRangeFormattingParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let edits = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let start = source.offset_of_utf16(p.range.start.line, p.range.start.character);
+                    let end = source.offset_of_utf16(p.range.end.line, p.range.end.character);
+                    ide::format_range(analysis, file, start, end)
+                        .into_iter()
+                        .map(|(span, new_text)| lsp::TextEdit { range: range(&analysis.sources, span), new_text })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(edits.unwrap_or_default()))
+            }
             _ => Err(Failure { code: ErrorCode::MethodNotFound, message: format!("ashlar does not answer {}", request.method) }),
         }
     }
@@ -607,10 +754,35 @@ impl Server<'_> {
         let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line_end - line_start), &text[line_end..]);
         let Analyzed::Done(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank)), false) else { return Vec::new() };
         let Some(id) = analysis.sources.find_path(&path) else { return Vec::new() };
-        ide::completions(&analysis, id, cursor, before)
-            .into_iter()
-            .map(|c| lsp::CompletionItem { label: c.label, detail: Some(c.detail), ..Default::default() })
-            .collect()
+        ide::completions(&analysis, id, cursor, before).into_iter().map(completion_item).collect()
+    }
+
+    /// The signature of the call the cursor is in, from the line as typed.
+    fn signature_help(&self, position: &lsp::TextDocumentPositionParams) -> Option<lsp::SignatureHelp> {
+        let path = uri_to_path(&position.text_document.uri)?;
+        let text = self.open.get(&path)?.text.as_str();
+        let file = SourceFile::new("", None, text.to_string());
+        let line_start = file.line_start(position.position.line as usize)?;
+        let cursor = file.offset_of_utf16(position.position.line, position.position.character).max(line_start);
+        let (function, active) = ide::signature_help(&text[line_start..cursor])?;
+        let markdown = |value: &str| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: value.into() });
+        let labels: Vec<&str> = function.params.iter().map(|(p, _)| *p).collect();
+        let signature = lsp::SignatureInformation {
+            label: format!("{}({})", function.name, labels.join(", ")),
+            documentation: Some(markdown(function.doc)),
+            parameters: Some(
+                function
+                    .params
+                    .iter()
+                    .map(|(label, doc)| lsp::ParameterInformation {
+                        label: lsp::ParameterLabel::Simple((*label).into()),
+                        documentation: Some(markdown(doc)),
+                    })
+                    .collect(),
+            ),
+            active_parameter: Some(active as u32),
+        };
+        Some(lsp::SignatureHelp { signatures: vec![signature], active_signature: Some(0), active_parameter: Some(active as u32) })
     }
 
     /// One edit that replaces the document with its formatted text; none when
@@ -795,6 +967,31 @@ fn code_action(analysis: &Analysis, fix: ide::Fix) -> lsp::CodeActionOrCommand {
         is_preferred: fix.preferred.then_some(true),
         ..Default::default()
     })
+}
+
+/// A completion as the protocol has it: its kind, documentation in Markdown,
+/// and a snippet to insert where it has one.
+fn completion_item(c: ide::Completion) -> lsp::CompletionItem {
+    use ide::CompletionKind as K;
+    let kind = match c.kind {
+        K::Kind => lsp::CompletionItemKind::CLASS,
+        K::Attribute => lsp::CompletionItemKind::PROPERTY,
+        K::Reference => lsp::CompletionItemKind::REFERENCE,
+        K::Word => lsp::CompletionItemKind::ENUM_MEMBER,
+        K::Region => lsp::CompletionItemKind::CONSTANT,
+        K::Function => lsp::CompletionItemKind::FUNCTION,
+    };
+    let documentation = (!c.documentation.is_empty())
+        .then(|| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: c.documentation }));
+    lsp::CompletionItem {
+        label: c.label,
+        kind: Some(kind),
+        detail: Some(c.detail),
+        documentation,
+        insert_text_format: c.snippet.is_some().then_some(lsp::InsertTextFormat::SNIPPET),
+        insert_text: c.snippet,
+        ..Default::default()
+    }
 }
 
 /// How an outline shows a kind of block.
