@@ -1,5 +1,6 @@
 //! Editor features over one [`Analysis`]: hover, go to definition,
-//! completion, references, rename, symbols and quick fixes. Pure functions of
+//! completion, references, rename, symbols, quick fixes, inlay hints,
+//! semantic tokens, signature help, folding, highlights and range formatting. Pure functions of
 //! the analysis and a byte offset, so the language server and the tests share
 //! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 

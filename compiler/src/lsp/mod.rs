@@ -1,7 +1,10 @@
 //! `ashlar lsp`: a language server over stdio, on the same [`crate::analyze`]
-//! as the command line. Diagnostics for each plan on open and change; hover, go to definition, completion, references, rename, document
-//! and workspace symbols, formatting and quick fixes ([`crate::ide`]). Byte
-//! offsets become lines and UTF-16 columns here, and nowhere else.
+//! as the command line. Diagnostics for each plan on open and change; hover,
+//! go to definition, completion (with kinds, documentation and snippets),
+//! signature help, references, document highlight, rename, document and
+//! workspace symbols, folding ranges, inlay hints, semantic tokens, formatting
+//! of a document or a range, and quick fixes ([`crate::ide`]). Byte offsets
+//! become lines and UTF-16 columns here, and nowhere else.
 //!
 //! Which files form a plan is [`crate::load`]'s rule: a file's plan is rooted
 //! at the nearest folder holding `ashlar.toml` or `ashlar.lock`, else at its
