@@ -283,7 +283,7 @@ impl Completion {
     fn kind(schema: &'static schema::KindSchema) -> Completion {
         let k = schema.kind;
         let snippet = match (k, schema.naming) {
-            ("subnet", _) => format!("subnet ${{1:name}} auto /${{2:26}}$0"),
+            ("subnet", _) => "subnet ${1:name} auto /${2:26}$0".to_string(),
             (_, schema::Naming::Named) => format!("{k} ${{1:name}} {{\n\t$0\n}}"),
             (_, schema::Naming::Unnamed) => format!("{k} {{\n\t$0\n}}"),
         };

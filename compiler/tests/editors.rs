@@ -53,7 +53,8 @@ fn the_vscode_extension_is_consistent() {
         assert!(ignored.iter().any(|l| l == pattern), "{pattern} is left out of the package");
     }
     // Semantic tokens' own modifiers are declared, with the scopes themes colour them by.
-    let modifiers: Vec<&str> = package["contributes"]["semanticTokenModifiers"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let modifiers: Vec<&str> =
+        package["contributes"]["semanticTokenModifiers"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     let legend = ashlar::lsp::token_legend();
     for modifier in legend.token_modifiers.iter().skip(1) {
         assert!(modifiers.contains(&modifier.as_str()), "{modifier:?}");
@@ -117,7 +118,9 @@ fn the_grammar_regexes_compile() {
         let head = grammar["repository"][rule]["match"].as_str().unwrap();
         for kind in ashlar::kinds::ALL_KINDS {
             assert!(
-                head.contains(&format!("|{}|", kind.kind)) || head.contains(&format!("({}|", kind.kind)) || head.contains(&format!("|{})", kind.kind)),
+                head.contains(&format!("|{}|", kind.kind))
+                    || head.contains(&format!("({}|", kind.kind))
+                    || head.contains(&format!("|{})", kind.kind)),
                 "{rule}: {}",
                 kind.kind
             );

@@ -337,7 +337,7 @@ struct Published {
 
 /// How an analysis of a plan ended.
 enum Analyzed {
-    Done(Analysis),
+    Done(Box<Analysis>),
     /// It failed (a panic, logged).
     Failed,
     /// A message came that may change the plan: the analysis was given up.
@@ -831,7 +831,7 @@ impl Server<'_> {
         let receiver = &self.connection.receiver;
         let superseded = || yielding && !receiver.is_empty();
         match catch_unwind(AssertUnwindSafe(|| crate::analyze_unless(&input, &mut parsed, &superseded))) {
-            Ok(Some(analysis)) => Analyzed::Done(analysis),
+            Ok(Some(analysis)) => Analyzed::Done(Box::new(analysis)),
             Ok(None) => Analyzed::Superseded,
             Err(panic) => {
                 // A tree may be half built: parse everything anew next time.
@@ -849,7 +849,7 @@ impl Server<'_> {
         let stale: Vec<PathBuf> = self.plans.iter().filter(|(_, plan)| plan.stale).map(|(root, _)| root.clone()).collect();
         for root in stale {
             let new = match self.analyze(&root, None, yielding) {
-                Analyzed::Done(analysis) => Some(analysis),
+                Analyzed::Done(analysis) => Some(*analysis),
                 Analyzed::Failed => None,
                 Analyzed::Superseded => return Ok(()),
             };
@@ -984,8 +984,10 @@ fn completion_item(c: ide::Completion) -> lsp::CompletionItem {
         K::Region => lsp::CompletionItemKind::CONSTANT,
         K::Function => lsp::CompletionItemKind::FUNCTION,
     };
-    let documentation = (!c.documentation.is_empty())
-        .then(|| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: c.documentation }));
+    let documentation = match c.documentation.is_empty() {
+        true => None,
+        false => Some(lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: c.documentation })),
+    };
     lsp::CompletionItem {
         label: c.label,
         kind: Some(kind),
