@@ -75,7 +75,7 @@ use source::{FileId, SourceFile, SourceMap};
 pub struct Analysis {
     pub sources: SourceMap,
     /// The parsed files, plan files first, then the stdlib modules they use.
-    pub files: Vec<(FileId, ast::File)>,
+    pub files: Vec<(FileId, std::sync::Arc<ast::File>)>,
     pub model: Model,
     /// The Azure resources; `None` when the plan has errors.
     pub azure: Option<AzurePlan>,
@@ -158,7 +158,8 @@ pub fn analyze(input: &PlanInput) -> Analysis {
 pub struct ParseCache {
     /// Whether to keep what is parsed: not for a single analysis.
     keep: bool,
-    files: std::collections::HashMap<FileId, (String, ast::File, Vec<Diagnostic>)>,
+    /// Trees are shared with the analyses made from them, not copied.
+    files: std::collections::HashMap<FileId, (String, std::sync::Arc<ast::File>, Vec<Diagnostic>)>,
 }
 
 impl Default for ParseCache {
@@ -174,13 +175,14 @@ impl ParseCache {
     }
 
     /// Parses `text` as file `id`, or gives the tree of the same text parsed before.
-    fn parse(&mut self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    fn parse(&mut self, id: FileId, text: &str) -> (std::sync::Arc<ast::File>, Vec<Diagnostic>) {
         if let Some((cached, tree, errors)) = self.files.get(&id) {
             if cached == text {
-                return (tree.clone(), errors.clone());
+                return (std::sync::Arc::clone(tree), errors.clone());
             }
         }
         let (tree, errors) = syntax::parse(id, text);
+        let tree = std::sync::Arc::new(tree);
         if self.keep {
             self.files.insert(id, (text.to_string(), tree.clone(), errors.clone()));
         }
@@ -246,7 +248,7 @@ fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timing
     let locked = read_lock(input, &mut sources, &mut diagnostics);
     lap!("parse");
 
-    let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
+    let trees: Vec<&ast::File> = files.iter().map(|(_, f)| &**f).collect();
     let (model, errors) = resolve::resolve(&trees, &library, Some(input), &locked);
     diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
     lap!("resolve");
@@ -302,7 +304,7 @@ fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<D
 /// Whether `d` is a reference to nothing that may name a block in text left out
 /// because it does not parse: while a block is being typed, what refers to it
 /// is not reported missing.
-fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, ast::File)], sources: &SourceMap) -> bool {
+fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, std::sync::Arc<ast::File>)], sources: &SourceMap) -> bool {
     let Some(span) = d.span.filter(|_| d.code.code == diagnostic::codes::UNRESOLVED_REFERENCE.code) else { return false };
     let name = sources.text(span);
     let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
@@ -320,7 +322,7 @@ fn lock_update(input: &PlanInput, model: &Model) -> Option<String> {
 /// Adds each stdlib module named by a `use`, once, with its own `use`s.
 fn load_stdlib(
     sources: &mut SourceMap,
-    files: &mut Vec<(FileId, ast::File)>,
+    files: &mut Vec<(FileId, std::sync::Arc<ast::File>)>,
     diagnostics: &mut Vec<Diagnostic>,
     cache: &mut ParseCache,
 ) -> Vec<FileId> {
