@@ -30,6 +30,10 @@
 //! - `--endpoints`: a private endpoint in the spoke's last subnet, its record
 //!   in a private DNS zone linked to the hub.
 //!
+//! And of the hub's: `--firewall-rules N`, N network rules in the firewall
+//! (between spokes' ranges, one port each) and one application rule for
+//! every ten of them.
+//!
 //! `--landing-zone` is all of these at once: NSGs of 30 rules with a shared
 //! rule set, NAT gateways, endpoints, 10 machines a spoke in blocks of 5 with
 //! backup and two update groups each (four groups in all); flags after it
@@ -73,6 +77,7 @@ pub struct Sizes {
     pub shared_rules: bool,
     pub nat: bool,
     pub endpoints: bool,
+    pub firewall_rules: usize,
     pub tags: usize,
     pub dns_servers: usize,
     pub long_name: usize,
@@ -128,6 +133,7 @@ fn main() {
                     "--policies" => &mut sizes.policies,
                     "--machines-per-block" => &mut sizes.machines_per_block,
                     "--nsg-rules" => &mut sizes.nsg_rules,
+                    "--firewall-rules" => &mut sizes.firewall_rules,
                     "--tags" => &mut sizes.tags,
                     "--dns-servers" => &mut sizes.dns_servers,
                     "--long-name" => &mut sizes.long_name,
@@ -169,7 +175,7 @@ fn main() {
 fn usage() -> ! {
     eprintln!(
         "usage: gen [--spokes N] [--subnets N] [--vms N] [--machines-per-block N] [--backup] [--scale-sets N] \
-         [--update-groups N] [--pools N] [--policies N] [--nsg-rules N] [--shared-rules] [--nat] [--endpoints] \
+         [--update-groups N] [--pools N] [--policies N] [--nsg-rules N] [--shared-rules] [--nat] [--endpoints] [--firewall-rules N] \
          [--landing-zone] [--tags N] [--dns-servers N] [--long-name N] [--duplicates N] [--misspelt-hub]"
     );
     std::process::exit(2);
@@ -191,9 +197,20 @@ pub fn plan(sizes: &Sizes) -> String {
         out.push_str(&format!("\n    tag{t} = \"value {t}\""));
     }
     out.push_str(" }\n}\n\n");
-    out.push_str(
-        "hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n  firewall { sku = Standard  zones = [1, 2, 3] }\n",
-    );
+    out.push_str("hub core {\n  resource_group = \"rg-core-network\"\n  address_space = [10.0.0.0/16]\n");
+    if sizes.firewall_rules == 0 {
+        out.push_str("  firewall { sku = Standard  zones = [1, 2, 3] }\n");
+    } else {
+        out.push_str("  firewall {\n    sku   = Standard\n    zones = [1, 2, 3]\n    network_rules {\n");
+        for r in 0..sizes.firewall_rules {
+            out.push_str(&format!("      rule net{r} allow tcp {} from [10.1.0.0/16] to [10.2.0.0/16]\n", 1024 + r));
+        }
+        out.push_str("    }\n    application_rules {\n");
+        for r in 0..sizes.firewall_rules.div_ceil(10) {
+            out.push_str(&format!("      rule web{r} allow https to [\"app{r}.contoso.com\"] from [10.1.0.0/16]\n"));
+        }
+        out.push_str("    }\n  }\n");
+    }
     if sizes.dns_servers > 0 {
         // Addresses from 172.16.0.1 upwards, outside every network of the plan.
         let first = u32::from(std::net::Ipv4Addr::new(172, 16, 0, 1));

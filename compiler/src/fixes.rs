@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 /// cost time linear in their number.
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
-    pub files: &'a [(FileId, ast::File)],
+    pub files: &'a [(FileId, std::sync::Arc<ast::File>)],
     pub model: &'a Model,
     blocks_by_head: OnceLock<HashMap<Span, NodeId>>,
     subnets_by_prefix: OnceLock<HashMap<Span, NodeId>>,
@@ -32,7 +32,7 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(sources: &'a SourceMap, files: &'a [(FileId, ast::File)], model: &'a Model) -> Context<'a> {
+    pub fn new(sources: &'a SourceMap, files: &'a [(FileId, std::sync::Arc<ast::File>)], model: &'a Model) -> Context<'a> {
         Context { sources, files, model, blocks_by_head: OnceLock::new(), subnets_by_prefix: OnceLock::new(), trees_by_span: OnceLock::new() }
     }
 

@@ -1,5 +1,6 @@
 //! Editor features over one [`Analysis`]: hover, go to definition,
-//! completion, references, rename, symbols and quick fixes. Pure functions of
+//! completion, references, rename, symbols, quick fixes, inlay hints,
+//! semantic tokens, signature help, folding, highlights and range formatting. Pure functions of
 //! the analysis and a byte offset, so the language server and the tests share
 //! them; positions become lines and UTF-16 columns only in [`crate::lsp`].
 
@@ -72,7 +73,12 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Option<Sp
 /// documentation, and what ashlar derived for the block.
 pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String> {
     let model = &analysis.model;
-    match target(analysis, file, offset)? {
+    let Some(target) = target(analysis, file, offset) else {
+        return word_hover(analysis, file, offset)
+            .or_else(|| rule_hover(analysis, file, offset))
+            .or_else(|| unknown_key_hover(analysis, file, offset));
+    };
+    match target {
         Target::Key(id, name) => {
             let a = model.node(id).kind.attribute(name)?;
             let need = if a.required { "required".to_string() } else { format!("default: {}", a.default.unwrap_or("none")) };
@@ -80,6 +86,108 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String>
         }
         Target::Block(id) | Target::Reference(id) => Some(block_hover(analysis, id)),
     }
+}
+
+/// A word of an attribute's value under the cursor: a region, or one of a
+/// fixed set (with the others it could be).
+fn word_hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String> {
+    fn find<'a>(value: &'a Typed, span: Span, ty: &'static Type, file: FileId, offset: usize) -> Option<(&'a str, &'static Type)> {
+        match (value, ty) {
+            (Typed::List(items), Type::List(inner) | Type::OneOrList(inner)) => {
+                items.iter().find_map(|i| find(&i.value, i.span, inner, file, offset))
+            }
+            (Typed::Word(word), _) if contains(span, file, offset) => Some((word, ty)),
+            _ => None,
+        }
+    }
+    analysis.model.nodes_with_ids().filter(|(_, n)| contains(n.span, file, offset)).find_map(|(_, node)| {
+        node.attrs.iter().find_map(|(name, attr)| {
+            let schema = node.kind.attribute(name)?;
+            let (word, ty) = find(&attr.value, attr.span, &schema.ty, file, offset)?;
+            let what = match ty {
+                Type::Region => "an Azure region".to_string(),
+                Type::Word(words) => {
+                    let others: Vec<String> = words.iter().filter(|w| **w != word).map(|w| format!("`{w}`")).collect();
+                    if others.is_empty() {
+                        "the only value".to_string()
+                    } else {
+                        format!("one of {}; the others: {}", words.len(), others.join(", "))
+                    }
+                }
+                _ => ty.describe(),
+            };
+            Some(format!("`{word}`: {what}\n\n`{}` of {}: {}", schema.name, node.kind.kind, schema.doc))
+        })
+    })
+}
+
+/// A firewall rule under the cursor, as ashlar read it and Azure will have it.
+fn rule_hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String> {
+    use crate::phrases::FirewallRuleBody as Body;
+    let model = &analysis.model;
+    let (id, phrase) =
+        model.nodes_with_ids().find_map(|(id, node)| node.raw_phrases.iter().find(|p| contains(p.span, file, offset)).map(|p| (id, p)))?;
+    let name = phrase.terms.first().and_then(|t| match t {
+        Term::Value(v) => v.as_word(),
+        _ => None,
+    })?;
+    let rule = model.firewall_rules.get(&id)?.iter().find(|r| r.name == name.name)?;
+    let list =
+        |items: &[String]| if items.is_empty() { "none".to_string() } else { items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") };
+    let facts = match &rule.body {
+        Body::Network { action, protocols, ports, sources, destinations } => format!(
+            "Network rule: {} {} to ports {}\n\nFrom: {}\n\nTo: {}",
+            action.azure(),
+            protocols.join(", "),
+            list(ports),
+            list(sources),
+            list(destinations)
+        ),
+        Body::Application { action, protocols, sources, fqdns, fqdn_tags } => {
+            let protocols: Vec<String> = protocols.iter().map(|(p, port)| format!("{p}:{port}")).collect();
+            let mut out = format!("Application rule: {} {}\n\nFrom: {}", action.azure(), list(&protocols), list(sources));
+            if !fqdns.is_empty() {
+                out.push_str(&format!("\n\nTo names: {}", list(fqdns)));
+            }
+            if !fqdn_tags.is_empty() {
+                out.push_str(&format!("\n\nTo FQDN tags: {}", list(fqdn_tags)));
+            }
+            out
+        }
+        Body::Dnat { protocols, port, translated_address, translated_port, sources } => format!(
+            "DNAT rule: {} port {port} on the firewall's public address to `{translated_address}:{translated_port}`\n\nFrom: {}",
+            protocols.join(", "),
+            list(sources)
+        ),
+    };
+    Some(format!("**rule `{}`** of {}\n\n{facts}", rule.name, model.describe(id)))
+}
+
+/// An attribute key under the cursor that the block's kind does not have:
+/// what the kind has that is closest, with its documentation.
+fn unknown_key_hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String> {
+    fn key_at(items: &[crate::ast::Item], file: FileId, offset: usize) -> Option<&crate::ast::Ident> {
+        items.iter().find_map(|item| match item {
+            crate::ast::Item::Attribute(a) if contains(a.key.span, file, offset) => Some(&a.key),
+            crate::ast::Item::Block(b) if contains(b.span, file, offset) => key_at(&b.body.as_ref()?.items, file, offset),
+            _ => None,
+        })
+    }
+    let (_, tree) = analysis.files.iter().find(|(id, _)| *id == file)?;
+    let key = key_at(&tree.items, file, offset)?;
+    let node = analysis.model.node(enclosing_block(analysis, file, offset)?);
+    if node.kind.attribute(&key.name).is_some() {
+        return None;
+    }
+    let mut out = format!("`{}` is not an attribute of `{}`", key.name, node.kind.kind);
+    match crate::diagnostic::closest(&key.name, node.kind.attributes.iter().map(|a| a.name)).and_then(|c| node.kind.attribute(c)) {
+        Some(a) => out.push_str(&format!("; did you mean `{}`?\n\n`{}`: {}\n\n{}", a.name, a.name, a.ty.describe(), a.doc)),
+        None => {
+            let names: Vec<String> = node.kind.attributes.iter().map(|a| format!("`{}`", a.name)).collect();
+            out.push_str(&format!("\n\nIts attributes: {}", names.join(", ")));
+        }
+    }
+    Some(out)
 }
 
 fn block_hover(analysis: &Analysis, id: NodeId) -> String {
@@ -143,6 +251,56 @@ fn subnet_facts(analysis: &Analysis, subnet: NodeId) -> String {
 pub struct Completion {
     pub label: String,
     pub detail: String,
+    pub kind: CompletionKind,
+    /// Markdown about it: the schema's documentation.
+    pub documentation: String,
+    /// What to insert instead of the label, with tab stops (`$1`, `${1:name}`,
+    /// `$0`) as the protocol's snippets have them.
+    pub snippet: Option<String>,
+}
+
+/// What a completion offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CompletionKind {
+    /// A kind of block.
+    Kind,
+    Attribute,
+    /// A block to refer to.
+    Reference,
+    /// A word of a fixed set, or a boolean.
+    Word,
+    Region,
+    Function,
+}
+
+impl Completion {
+    fn plain(label: impl Into<String>, detail: impl Into<String>, kind: CompletionKind) -> Completion {
+        Completion { label: label.into(), detail: detail.into(), kind, documentation: String::new(), snippet: None }
+    }
+
+    /// A kind of block, inserted with its name and body to fill in; `subnet`
+    /// as `subnet NAME auto /N`, the way most are written.
+    fn kind(schema: &'static schema::KindSchema) -> Completion {
+        let k = schema.kind;
+        let snippet = match (k, schema.naming) {
+            ("subnet", _) => "subnet ${1:name} auto /${2:26}$0".to_string(),
+            (_, schema::Naming::Named) => format!("{k} ${{1:name}} {{\n\t$0\n}}"),
+            (_, schema::Naming::Unnamed) => format!("{k} {{\n\t$0\n}}"),
+        };
+        Completion { label: k.into(), detail: "block".into(), kind: CompletionKind::Kind, documentation: schema.doc.into(), snippet: Some(snippet) }
+    }
+
+    /// An attribute, inserted as `name = ` with the cursor after it.
+    fn attribute(a: &'static schema::AttrSchema) -> Completion {
+        let need = if a.required { "required".to_string() } else { format!("default: {}", a.default.unwrap_or("none")) };
+        Completion {
+            label: a.name.into(),
+            detail: format!("{} ({need})", a.ty.describe()),
+            kind: CompletionKind::Attribute,
+            documentation: a.doc.into(),
+            snippet: Some(format!("{} = $0", a.name)),
+        }
+    }
 }
 
 /// Completions at `offset`, where the line being typed reads `before` up to the
@@ -160,21 +318,13 @@ pub fn completions(analysis: &Analysis, file: FileId, offset: usize, before: &st
         return Vec::new();
     }
     match enclosing {
-        None => schema::TOP_LEVEL
-            .iter()
-            .filter_map(|k| crate::kinds::kind(k))
-            .map(|k| Completion { label: k.kind.into(), detail: k.doc.into() })
-            .collect(),
+        None => schema::TOP_LEVEL.iter().filter_map(|k| crate::kinds::kind(k)).map(Completion::kind).collect(),
         Some(id) => {
             let node: &Node = analysis.model.node(id);
             let kind = node.kind;
-            let attributes = kind
-                .attributes
-                .iter()
-                .filter(|a| !node.attrs.contains_key(a.name) && !kind.positional.contains(&a.name))
-                .map(|a| Completion { label: a.name.into(), detail: format!("{}: {}", a.ty.describe(), a.doc) });
-            let children =
-                kind.children.iter().filter_map(|k| crate::kinds::kind(k)).map(|k| Completion { label: k.kind.into(), detail: k.doc.into() });
+            let attributes =
+                kind.attributes.iter().filter(|a| !node.attrs.contains_key(a.name) && !kind.positional.contains(&a.name)).map(Completion::attribute);
+            let children = kind.children.iter().filter_map(|k| crate::kinds::kind(k)).map(Completion::kind);
             attributes.chain(children).collect()
         }
     }
@@ -185,12 +335,11 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
     let model = &analysis.model;
     match ty {
         Type::List(inner) | Type::OneOrList(inner) => values(analysis, inner),
-        Type::Boolean => ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "boolean".into() }).collect(),
-        Type::Word(words) => words.iter().map(|w| Completion { label: (*w).into(), detail: ty.describe() }).collect(),
-        Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion { label: (*r).into(), detail: "Azure region".into() }).collect(),
+        Type::Boolean => ["true", "false"].iter().map(|w| Completion::plain(*w, "boolean", CompletionKind::Word)).collect(),
+        Type::Word(words) => words.iter().map(|w| Completion::plain(*w, ty.describe(), CompletionKind::Word)).collect(),
+        Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion::plain(*r, "Azure region", CompletionKind::Region)).collect(),
         Type::OwnOrRef(kinds) => {
-            let mut own: Vec<Completion> =
-                ["true", "false"].iter().map(|w| Completion { label: (*w).into(), detail: "one of its own, or none".into() }).collect();
+            let mut own: Vec<Completion> = ["true", "false"].iter().map(|w| Completion::plain(*w, "one of its own, or none", CompletionKind::Word)).collect();
             own.extend(values(analysis, &Type::Ref(kinds)));
             own
         }
@@ -198,9 +347,29 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
             .nodes_with_ids()
             .filter(|(_, n)| kinds.is_empty() || kinds.contains(&n.kind.kind))
             .filter(|(_, n)| n.name.is_some())
-            .map(|(id, n)| Completion { label: model.path(id), detail: format!("{} {}", n.kind.kind, n.kind.doc) })
+            .map(|(id, n)| Completion {
+                documentation: n.kind.doc.into(),
+                ..Completion::plain(model.path(id), format!("{} {}", n.kind.kind, model.path(id)), CompletionKind::Reference)
+            })
             .collect(),
+        Type::Secret => schema::function("secret").map(function_completion).into_iter().collect(),
+        Type::String => schema::function("file").map(function_completion).into_iter().collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A function, inserted as a call with its parameters to fill in.
+fn function_completion(f: &'static schema::Function) -> Completion {
+    let params: Vec<String> = f.params.iter().enumerate().map(|(i, (p, _))| format!("${{{}:{}}}", i + 1, p.replace('"', ""))).collect();
+    let quoted: Vec<String> =
+        f.params.iter().zip(&params).map(|((p, _), tab)| if p.starts_with('"') { format!("\"{tab}\"") } else { tab.clone() }).collect();
+    let signature: Vec<&str> = f.params.iter().map(|(p, _)| *p).collect();
+    Completion {
+        label: f.name.into(),
+        detail: format!("{}({})", f.name, signature.join(", ")),
+        kind: CompletionKind::Function,
+        documentation: f.doc.into(),
+        snippet: Some(format!("{}({})$0", f.name, quoted.join(", "))),
     }
 }
 
@@ -760,4 +929,245 @@ mod tests {
         assert!(is_name("rg-core_1") && is_name("_x") && !is_name("1a") && !is_name("a.b") && !is_name(""));
         assert_eq!(crate::fixes::string_literal("a \"b\" \\ c\n"), r#""a \"b\" \\ c\n""#);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Inlay hints
+
+/// A note an editor shows inside the text, after `offset`: what the plan
+/// does not write but ashlar derived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InlayHint {
+    pub offset: usize,
+    pub label: String,
+}
+
+/// The hints of one file, in file order: the prefix `auto` chose and the
+/// usable range of each IPv4 subnet, after its prefix; where the firewall's
+/// private address comes from, after its kind; the names of the machines a
+/// `count` makes, after the count.
+pub fn inlay_hints(analysis: &Analysis, file: FileId) -> Vec<InlayHint> {
+    let model = &analysis.model;
+    let mut out = Vec::new();
+    for (id, node) in model.nodes_with_ids().filter(|(_, n)| n.span.file == file && !n.from_library) {
+        if node.is("subnet") {
+            let Some(attr) = node.get("address_prefix") else { continue };
+            let Some(prefix) = model.subnet_prefix(id) else { continue };
+            let mut label = String::new();
+            if matches!(attr.value, Typed::Auto(_)) {
+                label.push_str(&format!("= {prefix}"));
+            }
+            if let ipnet::IpNet::V4(v4) = prefix {
+                if let Some((first, last)) = crate::blocks::compute::usable(v4) {
+                    let (first, last) = (std::net::Ipv4Addr::from(first), std::net::Ipv4Addr::from(last));
+                    let sep = if label.is_empty() { "" } else { ", " };
+                    label.push_str(&format!("{sep}usable {first}–{last}"));
+                }
+            }
+            if !label.is_empty() {
+                out.push(InlayHint { offset: attr.span.end as usize, label });
+            }
+        } else if node.is("firewall") {
+            if let Some(subnet) = node.parent.and_then(|hub| crate::blocks::network::firewall_subnet(model, hub)) {
+                let end = node.span.start as usize + node.kind.kind.len();
+                out.push(InlayHint { offset: end, label: format!("private IP from {subnet}") });
+            }
+        } else if let Some(attr) = node.get("count").filter(|_| node.is("compute")) {
+            let names = crate::blocks::compute::machine_names(node);
+            let label = match names.as_slice() {
+                [] | [_] => continue,
+                [_, _] | [_, _, _] => names.join(", "),
+                [first, .., last] => format!("{first} … {last}"),
+            };
+            out.push(InlayHint { offset: attr.span.end as usize, label });
+        }
+    }
+    out.sort_by_key(|h| h.offset);
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Semantic tokens
+
+/// What a token of the text is, for an editor to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum TokenKind {
+    /// A block's kind: `spoke`, `subnet`.
+    Kind,
+    /// An attribute's key.
+    Attribute,
+    /// A block's name where it is declared.
+    Declaration,
+    /// A name that refers to a block.
+    Reference,
+    /// An Azure region.
+    Region,
+    /// A SKU or size: `sku = Standard`, `size = Standard_D2s_v5`.
+    Sku,
+    /// A word of a fixed set.
+    EnumWord,
+    /// A function's name: `secret`, `file`.
+    Function,
+}
+
+/// A coloured stretch of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Token {
+    pub span: Span,
+    pub kind: TokenKind,
+}
+
+/// The tokens of one file, in file order, none overlapping another: what the
+/// analysis knows of each word, which a grammar of the text cannot tell.
+pub fn semantic_tokens(analysis: &Analysis, file: FileId) -> Vec<Token> {
+    let model = &analysis.model;
+    let text = &analysis.sources.get(file).text;
+    let mut out = Vec::new();
+    let mut push = |span: Span, kind: TokenKind| {
+        if span.file == file && span.start < span.end {
+            out.push(Token { span, kind });
+        }
+    };
+    for (_, node) in model.nodes_with_ids().filter(|(_, n)| n.span.file == file && !n.from_library) {
+        let start = node.span.start as usize;
+        if text.get(start..start + node.kind.kind.len()) == Some(node.kind.kind) {
+            push(Span { file, start: node.span.start, end: (start + node.kind.kind.len()) as u32 }, TokenKind::Kind);
+        }
+        for (name, attr) in &node.attrs {
+            if attr.key != attr.span {
+                push(attr.key, TokenKind::Attribute);
+            }
+            let Some(schema) = node.kind.attribute(name) else { continue };
+            let sku = *name == "sku" || name.ends_with("_sku") || *name == "size";
+            word_tokens(&attr.value, attr.span, &schema.ty, sku, &mut push);
+            call_token(analysis, &attr.value, attr.span, &mut push);
+        }
+    }
+    for o in occurrences(analysis) {
+        push(o.span, if o.declaration { TokenKind::Declaration } else { TokenKind::Reference });
+    }
+    out.sort();
+    out.dedup_by_key(|t| t.span);
+    // A token inside another (a reference inside a list's span) keeps the first.
+    let mut kept: Vec<Token> = Vec::with_capacity(out.len());
+    for token in out {
+        if kept.last().is_none_or(|last| last.span.end <= token.span.start) {
+            kept.push(token);
+        }
+    }
+    kept
+}
+
+/// The words of a value the schema reads from a fixed set or as a region.
+fn word_tokens(value: &Typed, span: Span, ty: &Type, sku: bool, push: &mut dyn FnMut(Span, TokenKind)) {
+    match (value, ty) {
+        (Typed::List(items), Type::List(inner) | Type::OneOrList(inner)) => {
+            items.iter().for_each(|i| word_tokens(&i.value, i.span, inner, sku, push));
+        }
+        (Typed::Word(_), Type::Region) => push(span, TokenKind::Region),
+        (Typed::Word(_), _) if sku => push(span, TokenKind::Sku),
+        (Typed::Str(_), Type::Name) if sku => push(span, TokenKind::Sku),
+        (Typed::Word(_), Type::Word(_)) => push(span, TokenKind::EnumWord),
+        _ => {}
+    }
+}
+
+/// The name of a call such as `secret(kv, "name")` at the start of a value.
+fn call_token(analysis: &Analysis, value: &Typed, span: Span, push: &mut dyn FnMut(Span, TokenKind)) {
+    if let Typed::List(items) = value {
+        return items.iter().for_each(|i| call_token(analysis, &i.value, i.span, push));
+    }
+    let text = &analysis.sources.get(span.file).text;
+    let Some(written) = text.get(span.start as usize..span.end as usize) else { return };
+    if let Some((name, _)) = written.split_once('(') {
+        if schema::function(name).is_some() {
+            push(Span { file: span.file, start: span.start, end: span.start + name.len() as u32 }, TokenKind::Function);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Signature help
+
+/// The call the cursor is in, and which of its parameters it is at, from the
+/// line as typed up to the cursor: `secret(kv, "` is at `secret`'s second.
+pub fn signature_help(before: &str) -> Option<(&'static schema::Function, usize)> {
+    let mut depth = 0usize;
+    let mut commas = 0usize;
+    let mut in_string = false;
+    let bytes = before.as_bytes();
+    // Where each `"` ends a string, read from the left: a `"` inside one opens nothing.
+    let mut strings = vec![false; bytes.len()];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'"' {
+            in_string = !in_string;
+        }
+        strings[i] = in_string || b == b'"';
+    }
+    for i in (0..bytes.len()).rev() {
+        if strings[i] {
+            continue;
+        }
+        match bytes[i] {
+            b')' | b']' => depth += 1,
+            b'[' if depth > 0 => depth -= 1,
+            b'[' => return None,
+            b'(' if depth > 0 => depth -= 1,
+            b'(' => {
+                let name_start = before[..i].rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |p| p + 1);
+                return schema::function(&before[name_start..i]).map(|f| (f, commas.min(f.params.len().saturating_sub(1))));
+            }
+            b',' if depth == 0 => commas += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Folding, highlights and formatting of a range
+
+/// The stretches an editor can fold: each block of the file that spans
+/// several lines.
+pub fn folding_spans(analysis: &Analysis, file: FileId) -> Vec<Span> {
+    let text = &analysis.sources.get(file).text;
+    let mut spans: Vec<Span> = analysis
+        .model
+        .nodes_with_ids()
+        .map(|(_, n)| n.span)
+        .filter(|s| s.file == file && text.get(s.start as usize..s.end as usize).is_some_and(|t| t.contains('\n')))
+        .collect();
+    spans.sort();
+    spans.dedup();
+    spans
+}
+
+/// Every place in `file` that names the block under the cursor, and whether
+/// it is the declaration.
+pub fn highlights(analysis: &Analysis, file: FileId, offset: usize) -> Vec<(Span, bool)> {
+    let occurrences = occurrences(analysis);
+    let Some((node, _)) = named_at(analysis, &occurrences, file, offset) else { return Vec::new() };
+    occurrences.iter().filter(|o| o.node == node && o.span.file == file).map(|o| (o.span, o.declaration)).collect()
+}
+
+/// Edits that format the top-level blocks of `file` that meet the byte range
+/// `start..end`, each formatted as `ashlar fmt` formats it; the rest of the
+/// file is left as written. None when a block does not parse.
+pub fn format_range(analysis: &Analysis, file: FileId, start: usize, end: usize) -> Vec<(Span, String)> {
+    let text = &analysis.sources.get(file).text;
+    let mut out = Vec::new();
+    for (_, node) in analysis.model.nodes_with_ids().filter(|(_, n)| n.parent.is_none() && n.span.file == file) {
+        let span = node.span;
+        let (from, to) = (span.start as usize, span.end as usize);
+        if to < start || from > end {
+            continue;
+        }
+        let Some(written) = text.get(from..to) else { continue };
+        let Ok(formatted) = crate::format::format(written) else { continue };
+        let formatted = formatted.strip_suffix('\n').unwrap_or(&formatted);
+        if formatted != written {
+            out.push((span, formatted.to_string()));
+        }
+    }
+    out
 }

@@ -75,7 +75,7 @@ use source::{FileId, SourceFile, SourceMap};
 pub struct Analysis {
     pub sources: SourceMap,
     /// The parsed files, plan files first, then the stdlib modules they use.
-    pub files: Vec<(FileId, ast::File)>,
+    pub files: Vec<(FileId, std::sync::Arc<ast::File>)>,
     pub model: Model,
     /// The Azure resources; `None` when the plan has errors.
     pub azure: Option<AzurePlan>,
@@ -158,7 +158,8 @@ pub fn analyze(input: &PlanInput) -> Analysis {
 pub struct ParseCache {
     /// Whether to keep what is parsed: not for a single analysis.
     keep: bool,
-    files: std::collections::HashMap<FileId, (String, ast::File, Vec<Diagnostic>)>,
+    /// Trees are shared with the analyses made from them, not copied.
+    files: std::collections::HashMap<FileId, (String, std::sync::Arc<ast::File>, Vec<Diagnostic>)>,
 }
 
 impl Default for ParseCache {
@@ -174,13 +175,14 @@ impl ParseCache {
     }
 
     /// Parses `text` as file `id`, or gives the tree of the same text parsed before.
-    fn parse(&mut self, id: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    fn parse(&mut self, id: FileId, text: &str) -> (std::sync::Arc<ast::File>, Vec<Diagnostic>) {
         if let Some((cached, tree, errors)) = self.files.get(&id) {
             if cached == text {
-                return (tree.clone(), errors.clone());
+                return (std::sync::Arc::clone(tree), errors.clone());
             }
         }
         let (tree, errors) = syntax::parse(id, text);
+        let tree = std::sync::Arc::new(tree);
         if self.keep {
             self.files.insert(id, (text.to_string(), tree.clone(), errors.clone()));
         }
@@ -195,7 +197,30 @@ pub fn analyze_with(input: &PlanInput, cache: &mut ParseCache) -> Analysis {
 
 /// [`analyze`], recording each stage's time in `timings`, which may report
 /// each stage as it ends.
-pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings) -> Analysis {
+pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, timings: Timings) -> Analysis {
+    match analyze_stages(input, cache, timings, &|| false) {
+        Some(analysis) => analysis,
+        None => unreachable!("an analysis that nothing supersedes runs to its end"),
+    }
+}
+
+/// [`analyze_with`], given up between two stages once `superseded` says so:
+/// the language server asks whether a newer text of the plan waits, which
+/// makes this analysis's result useless. `None` when it was given up.
+pub fn analyze_unless(input: &PlanInput, cache: &mut ParseCache, superseded: &dyn Fn() -> bool) -> Option<Analysis> {
+    analyze_stages(input, cache, Timings::start(), superseded)
+}
+
+fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timings, superseded: &dyn Fn() -> bool) -> Option<Analysis> {
+    // Between two stages: the stage just ended is timed, and the analysis given up if it is superseded.
+    macro_rules! lap {
+        ($stage:expr) => {{
+            timings.lap($stage);
+            if superseded() {
+                return None;
+            }
+        }};
+    }
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let mut diagnostics = input.skipped.clone();
@@ -221,23 +246,23 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     }
     let library = load_stdlib(&mut sources, &mut files, &mut diagnostics, cache);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
-    timings.lap("parse");
+    lap!("parse");
 
-    let trees: Vec<&ast::File> = files.iter().map(|(_, f)| f).collect();
+    let trees: Vec<&ast::File> = files.iter().map(|(_, f)| &**f).collect();
     let (model, errors) = resolve::resolve(&trees, &library, Some(input), &locked);
     diagnostics.extend(errors.into_iter().filter(|d| !unknown_while_text_does_not_parse(d, &files, &sources)));
-    timings.lap("resolve");
+    lap!("resolve");
     // Whether the plan read and resolved without an error: then the model is
     // whole, and lowering it is sound even when a check below finds an error.
     let resolved = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(check::run(&model, today));
-    timings.lap("check");
+    lap!("check");
     let cycles = graph::check_cycles(&model);
     let lowerable = resolved && cycles.is_empty() && !diagnostics.iter().any(check::stops_lowering);
     diagnostics.extend(cycles);
     let policies = policy::compile(&model, &mut diagnostics);
     diagnostics.extend(policy::evaluate_model(&policies, &model));
-    timings.lap("policies");
+    lap!("policies");
 
     // A plan whose only errors are those of checks and policies is lowered
     // still, so that the checks and policies over its resources (the tag
@@ -247,10 +272,10 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     if lowerable {
         match blocks::lower(&model) {
             Ok(plan) => {
-                timings.lap("lower");
+                lap!("lower");
                 // Names are checked as lowering made them (`ASH301`): an error there stops the output below.
                 diagnostics.extend(check::run_plan(&model, &plan, today));
-                timings.lap("check resources");
+                lap!("check resources");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
                 timings.lap("policies over resources");
                 azure = Some(plan);
@@ -270,7 +295,7 @@ pub fn analyze_timed(input: &PlanInput, cache: &mut ParseCache, mut timings: Tim
     fixes::attach(&fixes::Context::new(&sources, &files, &model), &mut diagnostics);
     let lock = lock_update(input, &model);
     timings.lap("finish");
-    Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies }
+    Some(Analysis { sources, files, model, azure, diagnostics, lock, timings, today, policies })
 }
 
 /// For a plan left unlowered by its errors: which of its policies did not run
@@ -311,7 +336,7 @@ fn read_lock(input: &PlanInput, sources: &mut SourceMap, diagnostics: &mut Vec<D
 /// Whether `d` is a reference to nothing that may name a block in text left out
 /// because it does not parse: while a block is being typed, what refers to it
 /// is not reported missing.
-fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, ast::File)], sources: &SourceMap) -> bool {
+fn unknown_while_text_does_not_parse(d: &Diagnostic, files: &[(FileId, std::sync::Arc<ast::File>)], sources: &SourceMap) -> bool {
     let Some(span) = d.span.filter(|_| d.code.code == diagnostic::codes::UNRESOLVED_REFERENCE.code) else { return false };
     let name = sources.text(span);
     let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
@@ -329,7 +354,7 @@ fn lock_update(input: &PlanInput, model: &Model) -> Option<String> {
 /// Adds each stdlib module named by a `use`, once, with its own `use`s.
 fn load_stdlib(
     sources: &mut SourceMap,
-    files: &mut Vec<(FileId, ast::File)>,
+    files: &mut Vec<(FileId, std::sync::Arc<ast::File>)>,
     diagnostics: &mut Vec<Diagnostic>,
     cache: &mut ParseCache,
 ) -> Vec<FileId> {

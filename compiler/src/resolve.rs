@@ -551,9 +551,10 @@ impl Resolver<'_> {
                     items.iter().filter_map(|item| self.typed(inner, item, schema).map(|value| Spanned { value, span: item.span })).collect();
                 (typed.len() == items.len()).then_some(Typed::List(typed))
             }
-            (_, ValueKind::Call(name, _)) if !["file", "secret", "marketplace"].contains(&name.name.as_str()) => {
-                let help = did_you_mean(&name.name, ["file", "secret", "marketplace"])
-                    .unwrap_or_else(|| "the functions are file, secret and marketplace".into());
+            (_, ValueKind::Call(name, _)) if crate::schema::function(&name.name).is_none() => {
+                let names = crate::schema::FUNCTIONS.iter().map(|f| f.name);
+                let help = did_you_mean(&name.name, names.clone())
+                    .unwrap_or_else(|| format!("the functions are {}", names.collect::<Vec<_>>().join(", ")).into());
                 self.error(Diagnostic::new(&TYPE_MISMATCH, name.span, format!("unknown function `{}`", name.name)).with_help(help));
                 None
             }

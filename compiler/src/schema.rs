@@ -267,3 +267,38 @@ pub const UNORDERED_REFERENCES: &[(&str, &str)] = &[
     // The appliance sits in a subnet of the hub; spokes only route to its address.
     ("hub", "appliance"),
 ];
+
+/// A function a value may call, such as `secret(kv, "name")`: what the
+/// language server's signature help and completion show, and the names the
+/// resolver knows.
+#[derive(Debug)]
+pub struct Function {
+    pub name: &'static str,
+    /// Each parameter as the signature writes it, and what it is.
+    pub params: &'static [(&'static str, &'static str)],
+    pub doc: &'static str,
+}
+
+/// The functions of the language (`docs/language.md`, "Values").
+pub const FUNCTIONS: &[Function] = &[
+    Function {
+        name: "secret",
+        params: &[("vault", "the `key_vault` block that holds the secret"), ("\"name\"", "the secret's name in the vault")],
+        doc: "A secret of a `key_vault` block: the only way to give an attribute that takes a secret. ARM reads it from the vault during the deployment; it never appears in ashlar's output.",
+    },
+    Function {
+        name: "file",
+        params: &[("\"path\"", "a path relative to the plan's folder, which may not leave it")],
+        doc: "The text of a file inside the plan's folder, such as a cloud-init script.",
+    },
+    Function {
+        name: "marketplace",
+        params: &[("\"publisher\"", "the image's publisher"), ("\"offer\"", "the image's offer"), ("\"sku\"", "the image's SKU")],
+        doc: "An image of the Azure Marketplace, by publisher, offer and SKU.",
+    },
+];
+
+/// The function called `name`.
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}

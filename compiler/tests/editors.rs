@@ -32,11 +32,33 @@ fn the_vscode_extension_is_consistent() {
     let grammar = json(&vscode.join(grammar_entry["path"].as_str().unwrap()));
     assert_eq!(grammar["scopeName"], grammar_entry["scopeName"]);
 
-    let main = vscode.join(package["main"].as_str().unwrap());
-    let extension = std::fs::read_to_string(main).unwrap();
+    // The client is bundled into `main` by `npm run bundle`, which packaging runs first.
+    assert_eq!(package["main"], "./dist/extension.js");
+    let bundle = package["scripts"]["bundle"].as_str().unwrap();
+    assert!(bundle.starts_with("esbuild extension.js --bundle --outfile=dist/extension.js --external:vscode"), "{bundle}");
+    assert_eq!(package["scripts"]["vscode:prepublish"], "npm run bundle");
+    let extension = std::fs::read_to_string(vscode.join("extension.js")).unwrap();
     assert!(extension.contains("require(\"vscode-languageclient/node\")"), "the extension is a language client");
     assert!(extension.contains("args: [\"lsp\"]"), "it runs `ashlar lsp`");
-    assert!(package["dependencies"]["vscode-languageclient"].is_string());
+    assert!(package["devDependencies"]["vscode-languageclient"].is_string() && package["devDependencies"]["esbuild"].is_string());
+    // What is packed: no node_modules, no unbundled source; the project's licence.
+    assert_eq!(package["license"], "Apache-2.0");
+    assert_eq!(package["repository"]["directory"], "editors/vscode");
+    let license = std::fs::read_to_string(vscode.join("LICENSE")).unwrap();
+    assert!(license.contains("Apache License") && license.contains("Version 2.0, January 2004"));
+    let root_license = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml")).unwrap();
+    assert!(root_license.contains("license = \"Apache-2.0\""), "the extension's licence is the project's");
+    let ignored: Vec<String> = std::fs::read_to_string(vscode.join(".vscodeignore")).unwrap().lines().map(str::to_string).collect();
+    for pattern in ["node_modules/**", "extension.js"] {
+        assert!(ignored.iter().any(|l| l == pattern), "{pattern} is left out of the package");
+    }
+    // Semantic tokens' own modifiers are declared, with the scopes themes colour them by.
+    let modifiers: Vec<&str> =
+        package["contributes"]["semanticTokenModifiers"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let legend = ashlar::lsp::token_legend();
+    for modifier in legend.token_modifiers.iter().skip(1) {
+        assert!(modifiers.contains(&modifier.as_str()), "{modifier:?}");
+    }
     assert!(package["activationEvents"].as_array().unwrap().contains(&Value::from("onLanguage:ashlar")));
     assert!(vscode.join("README.md").exists() && editors().join("neovim/README.md").exists() && editors().join("neovim/ashlar.lua").exists());
 }
@@ -90,13 +112,18 @@ fn the_grammar_regexes_compile() {
     }
     assert!(strict * 4 > all.len() * 3, "most regexes need no look-around: {strict} of {}", all.len());
 
-    // Every kind of block of the language is highlighted as one.
-    let head = grammar["repository"]["block-head"]["match"].as_str().unwrap();
-    for schema in ashlar::kinds::ALL_KINDS {
-        // `existing storage_account`: the word after `existing` is highlighted as the kind.
-        let kind = schema.kind.strip_prefix("existing ").unwrap_or(schema.kind);
-        assert!(!schema.kind.starts_with("existing ") || head.contains("existing"), "{}", schema.kind);
-        assert!(head.contains(&format!("|{kind}|")) || head.contains(&format!("({kind}|")) || head.contains(&format!("|{kind})")), "{kind}");
+    // Every kind of block of the language is highlighted as one, at the
+    // start of a line and inline after `{`.
+    for rule in ["block-head", "block-head-inline"] {
+        let head = grammar["repository"][rule]["match"].as_str().unwrap();
+        for schema in ashlar::kinds::ALL_KINDS {
+            // `existing storage_account`: the word after `existing` is highlighted as the kind.
+            let kind = schema.kind.strip_prefix("existing ").unwrap_or(schema.kind);
+            assert!(
+                head.contains(&format!("|{kind}|")) || head.contains(&format!("({kind}|")) || head.contains(&format!("|{kind})")),
+                "{rule}: {kind}"
+            );
+        }
     }
 }
 
@@ -233,6 +260,14 @@ fn the_grammar_colours_plans() {
         ("  rule https { inbound allow tcp 443 from Internet priority 100 }", "inbound", "keyword.other.phrase.ashlar"),
         ("  rule https { inbound allow tcp 443 from Internet priority 100 }", "443", "constant.numeric.integer.ashlar"),
         ("  allow no_ssh because \"jump host\"", "because", "keyword.control.policy.ashlar"),
+        // Kinds written inline after `{`, with or without a name; an attribute of a kind's name stays an attribute.
+        ("hub core { firewall {} }", "firewall", "storage.type.kind.ashlar"),
+        ("nsg web { rule https { inbound allow tcp 443 from Internet priority 100 } }", "rule", "storage.type.kind.ashlar"),
+        ("nsg web { rule https { inbound allow tcp 443 from Internet priority 100 } }", "https", "entity.name.type.block.ashlar"),
+        ("vnet lab { subnet only 10.0.0.0/24 }", "subnet", "storage.type.kind.ashlar"),
+        ("vnet lab { subnet only 10.0.0.0/24 }", "only", "entity.name.type.block.ashlar"),
+        ("  subnet web 10.1.0.0/26 { nsg = web_nsg }", "nsg", "variable.other.property.ashlar"),
+        ("  a = 1; route_table rt {", "route_table", "storage.type.kind.ashlar"),
     ];
     for (line, text, scope) in cases {
         assert_eq!(&scope_of(line, text), scope, "{text:?} in {line:?}");

@@ -15,6 +15,8 @@ struct Client {
     logged_errors: Vec<String>,
     /// How many diagnostics of each code were published.
     published_codes: std::collections::BTreeMap<String, usize>,
+    /// The reply to `initialize`.
+    init: Value,
 }
 
 impl Client {
@@ -29,9 +31,11 @@ impl Client {
             versions: Default::default(),
             logged_errors: Vec::new(),
             published_codes: Default::default(),
+            init: Value::Null,
         };
         let init = c.request("initialize", json!({ "capabilities": {}, "rootUri": c.root }));
         assert_eq!(init["capabilities"]["hoverProvider"], true);
+        c.init = init;
         c.notify("initialized", json!({}));
         (c, thread)
     }
@@ -918,8 +922,10 @@ fn sibling_and_nested_plans_are_never_merged() {
     // A second settings block in alpha's spoke file is alpha's problem, not nested's or beta's.
     let spoke = text_of(&dir, "alpha/spokes/app.ashlar");
     c.change("alpha/spokes/app.ashlar", &format!("{spoke}\nsettings {{\n  location = westeurope\n}}\n"));
-    let files: std::collections::BTreeSet<String> = c.diagnostics().into_iter().map(|(f, _)| f).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["alpha/ashlar.toml", "alpha/plan.ashlar", "alpha/spokes/app.ashlar"]);
+    // Only that file's diagnostics changed (the first settings block is a label of its error): it alone is published.
+    let published = c.diagnostics();
+    assert_eq!(published.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), ["alpha/spokes/app.ashlar"]);
+    assert!(published[0].1.to_string().contains("alpha/plan.ashlar"), "the other settings block is pointed at: {}", published[0].1);
     // Workspace symbols come from every plan kept.
     let symbols = c.request("workspace/symbol", json!({ "query": "core" }));
     let mut places: Vec<String> = symbols
@@ -950,7 +956,287 @@ fn a_file_outside_the_workspace_is_a_plan_of_its_own() {
     // A mark added beside it, then a save: the plan is found anew, and stays its own.
     std::fs::write(elsewhere.path().join("ashlar.toml"), "[severity]\n").unwrap();
     c.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    // Its diagnostics are as they were: it is not published again, and not cleared.
     let published = c.diagnostics();
-    assert!(published.iter().any(|(f, d)| *f == uri && d.as_array().unwrap().len() == 1), "{published:?}");
+    assert!(published.iter().all(|(f, d)| *f != uri || d.as_array().unwrap().len() == 1), "{published:?}");
+    stop(c, thread);
+}
+
+#[test]
+fn incremental_sync_is_advertised_and_counts_utf16_units() {
+    let (dir, mut c, thread) = workspace();
+    let (server, client) = Connection::memory();
+    let other = std::thread::spawn(move || ashlar::lsp::serve(server).expect("the server runs"));
+    client.sender.send(Message::Request(Request::new(RequestId::from(1), "initialize".into(), json!({ "capabilities": {} })))).unwrap();
+    let Message::Response(init) = client.receiver.recv().unwrap() else { panic!("a reply") };
+    assert_eq!(init.result.unwrap()["capabilities"]["textDocumentSync"], 2, "incremental");
+    client.sender.send(Message::Notification(Notification::new("exit".into(), Value::Null))).unwrap();
+    other.join().unwrap();
+
+    // A comment with non-ASCII text goes before `hub = core`, then `core` after it loses its `e`.
+    let uri = c.uri("spokes.ashlar");
+    let edit = |version: i32, changes: Value| json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes });
+    let at = |a: u32, b: u32| json!({ "start": { "line": 1, "character": a }, "end": { "line": 1, "character": b } });
+    c.notify("textDocument/didChange", edit(2, json!([{ "range": at(2, 2), "text": "/* café 😀 */ " }])));
+    // `/* café 😀 */ ` is 14 UTF-16 units (😀 is two, é one), 16 bytes: `core` now starts at column 33.
+    c.notify("textDocument/didChange", edit(3, json!([{ "range": at(36, 37), "text": "" }])));
+    let published = c.diagnostics();
+    let (file, diagnostics) = published.last().unwrap();
+    assert_eq!(file, "spokes.ashlar");
+    let unknown = diagnostics.as_array().unwrap().iter().find(|d| d["code"] == "ASH106").unwrap_or_else(|| panic!("{diagnostics}"));
+    assert_eq!(unknown["range"], json!({ "start": { "line": 1, "character": 33 }, "end": { "line": 1, "character": 36 } }));
+    let text = apply_edits(&text_of(&dir, "spokes.ashlar"), &[json!({ "range": at(2, 2), "newText": "/* café 😀 */ " })]);
+    assert_eq!(text.lines().nth(1).unwrap(), "  /* café 😀 */ hub            = core");
+    // Back to `core`: the plan is clean again.
+    c.notify("textDocument/didChange", edit(4, json!([{ "range": at(36, 36), "text": "e" }])));
+    assert!(c.codes().is_empty());
+    stop(c, thread);
+}
+
+#[test]
+fn only_files_whose_diagnostics_changed_are_published_again() {
+    let (_dir, mut c, thread) = workspace();
+    // An error in one file: that file is published, the three others (clean before and after) are not.
+    let text = std::fs::read_to_string(_dir.path().join("spokes.ashlar")).unwrap();
+    c.change("spokes.ashlar", &text.replacen("hub            = core", "hub            = cor", 1));
+    let files: Vec<String> = c.diagnostics().into_iter().map(|(file, _)| file).collect();
+    assert_eq!(files, ["spokes.ashlar"]);
+    // A change that leaves every file's diagnostics as they were publishes the
+    // changed document only, for its new version.
+    c.change("spokes.ashlar", &format!("// a comment\n{}", text.replacen("hub            = core", "hub            = cor", 1)));
+    let published = c.diagnostics();
+    assert_eq!(published.iter().map(|(file, _)| file.as_str()).collect::<Vec<_>>(), ["spokes.ashlar"]);
+    // An edit of another file that changes no diagnostics: that file alone is published, for its new version.
+    let settings = std::fs::read_to_string(_dir.path().join("settings.ashlar")).unwrap();
+    c.change("settings.ashlar", &format!("{settings}\n"));
+    let files: Vec<String> = c.diagnostics().into_iter().map(|(file, _)| file).collect();
+    assert_eq!(files, ["settings.ashlar"], "the spokes' diagnostics are as they were");
+    stop(c, thread);
+}
+
+#[test]
+fn a_burst_of_changes_publishes_the_latest_text() {
+    let (_dir, mut c, thread) = workspace();
+    let text = std::fs::read_to_string(_dir.path().join("spokes.ashlar")).unwrap();
+    // Twenty versions sent at once, the last one broken: what is published last is
+    // the last version's diagnostics, and not every version is analysed.
+    for n in 0..20 {
+        let hub = if n == 19 { "cor" } else { "core" };
+        c.change("spokes.ashlar", &format!("// version {n}\n{}", text.replacen("= core", &format!("= {hub}"), 1)));
+    }
+    let published: Vec<Value> = c.diagnostics().into_iter().filter(|(file, _)| file == "spokes.ashlar").map(|(_, d)| d).collect();
+    assert!(published.len() < 20, "{} publications", published.len());
+    let last = published.last().expect("the last version published");
+    assert!(last.as_array().unwrap().iter().any(|d| d["code"] == "ASH106"), "{last}");
+    stop(c, thread);
+}
+
+#[test]
+fn an_analysis_is_given_up_when_superseded() {
+    let (dir, _) = fixture();
+    let input = ashlar::load::read_plan(dir.path()).unwrap();
+    let asked = std::cell::Cell::new(0);
+    let given_up = ashlar::analyze_unless(&input, &mut ashlar::ParseCache::default(), &|| {
+        asked.set(asked.get() + 1);
+        true
+    });
+    assert!(given_up.is_none());
+    assert_eq!(asked.get(), 1, "given up after its first stage");
+    let done = ashlar::analyze_unless(&input, &mut ashlar::ParseCache::default(), &|| false).expect("an analysis");
+    assert_eq!(done.diagnostics.len(), ashlar::analyze(&input).diagnostics.len());
+}
+
+// ---------------------------------------------------------------------------
+// Editor features over one plan: tests/fixtures/lsp/features.
+
+fn features() -> (tempfile::TempDir, Client, std::thread::JoinHandle<()>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lsp/features/plan.ashlar")).unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), &text).unwrap();
+    let (mut c, thread) = Client::start(dir.path());
+    c.open("plan.ashlar", &text);
+    assert_eq!(c.codes(), Default::default(), "the features fixture is clean");
+    (dir, c, thread, text)
+}
+
+/// The line and UTF-16 column of the `n`th `needle` in `text`, plus `shift` columns.
+fn spot(text: &str, needle: &str, n: usize, shift: u32) -> (u32, u32) {
+    let offset = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle} #{n}")).0;
+    let line = text[..offset].matches('\n').count() as u32;
+    let column = text[..offset].rsplit('\n').next().unwrap().encode_utf16().count() as u32;
+    (line, column + shift)
+}
+
+fn line_of(text: &str, line: u64) -> &str {
+    text.lines().nth(line as usize).unwrap()
+}
+
+#[test]
+fn initialize_names_the_server_and_its_features() {
+    let (_dir, c, thread, _) = features();
+    assert_eq!(c.init["serverInfo"]["name"], "ashlar");
+    assert_eq!(c.init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    let caps = &c.init["capabilities"];
+    for feature in ["inlayHintProvider", "foldingRangeProvider", "documentHighlightProvider", "documentRangeFormattingProvider"] {
+        assert_eq!(caps[feature], true, "{feature}");
+    }
+    assert_eq!(caps["signatureHelpProvider"]["triggerCharacters"], json!(["(", ","]));
+    assert_eq!(caps["semanticTokensProvider"]["full"], true);
+    assert_eq!(caps["semanticTokensProvider"]["legend"]["tokenTypes"], json!(["keyword", "property", "variable", "enumMember", "function"]));
+    stop(c, thread);
+}
+
+#[test]
+fn inlay_hints_show_what_ashlar_derived() {
+    let (_dir, mut c, thread, text) = features();
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
+    let hints = c.request("textDocument/inlayHint", json!({ "textDocument": { "uri": c.uri("plan.ashlar") }, "range": whole }));
+    // Each hint with the text of its line up to where it stands.
+    let shown: Vec<String> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let line = line_of(&text, h["position"]["line"].as_u64().unwrap());
+            let before: String = line.encode_utf16().take(h["position"]["character"].as_u64().unwrap() as usize).map(|u| u as u8 as char).collect();
+            format!("{before} ⟨{}⟩", h["label"].as_str().unwrap())
+        })
+        .collect();
+    insta::assert_snapshot!("inlay_hints", shown.join("\n"));
+    // A range asks for the hints inside it only: the firewall's line.
+    let (line, _) = spot(&text, "firewall {", 0, 0);
+    let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 99 } });
+    let hints = c.request("textDocument/inlayHint", json!({ "textDocument": { "uri": c.uri("plan.ashlar") }, "range": range }));
+    assert_eq!(hints.as_array().unwrap().len(), 1, "{hints}");
+    stop(c, thread);
+}
+
+#[test]
+fn semantic_tokens_colour_what_the_analysis_knows() {
+    let (_dir, mut c, thread, text) = features();
+    let tokens = c.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": c.uri("plan.ashlar") } }));
+    let data: Vec<u64> = tokens["data"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let types = ["keyword", "property", "variable", "enumMember", "function"];
+    let modifiers = ["declaration", "region", "sku"];
+    let (mut line, mut start) = (0u64, 0u64);
+    let mut shown = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            start = 0;
+        }
+        line += t[0];
+        start += t[1];
+        let units: Vec<u16> = line_of(&text, line).encode_utf16().collect();
+        let word = String::from_utf16(&units[start as usize..(start + t[2]) as usize]).unwrap();
+        let mods: Vec<&str> = modifiers.iter().enumerate().filter(|(i, _)| t[4] & (1 << i) != 0).map(|(_, m)| *m).collect();
+        shown.push(format!("{}:{} {word} {}{}", line, start, types[t[3] as usize], mods.iter().map(|m| format!(".{m}")).collect::<String>()));
+    }
+    insta::assert_snapshot!("semantic_tokens", shown.join("\n"));
+    stop(c, thread);
+}
+
+#[test]
+fn signature_help_follows_the_arguments() {
+    let (_dir, mut c, thread, text) = features();
+    let typing = text.replace("secret(kv_core, \"api-admin-password\")", "secret(kv_core, \"api");
+    c.change("plan.ashlar", &typing);
+    let _ = c.diagnostics();
+    let (line, column) = spot(&typing, "secret(", 0, 7);
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", line, column));
+    assert_eq!(help["signatures"][0]["label"], "secret(vault, \"name\")");
+    assert_eq!(help["activeParameter"], 0);
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", line, column + 12));
+    assert_eq!(help["activeParameter"], 1, "after the comma: the secret's name");
+    insta::assert_json_snapshot!("signature_secret", help);
+    // A comma inside a string is no argument's end; outside a call there is no help.
+    assert_eq!(ashlar::ide::signature_help("file(\"a,b").map(|(f, n)| (f.name, n)), Some(("file", 0)));
+    assert_eq!(ashlar::ide::signature_help("marketplace(\"p\", \"o\", ").map(|(f, n)| (f.name, n)), Some(("marketplace", 2)));
+    assert!(ashlar::ide::signature_help("zones = [1, 2").is_none());
+    assert!(ashlar::ide::signature_help("x = secret(kv, \"a\") ").is_none());
+    let help = c.request("textDocument/signatureHelp", c.at("plan.ashlar", 2, 5));
+    assert_eq!(help, Value::Null);
+    stop(c, thread);
+}
+
+#[test]
+fn completions_have_kinds_documentation_and_snippets() {
+    let (_dir, mut c, thread, text) = features();
+    // A new line in `settings`, one in `hub core`, and `admin = ` being typed.
+    let typing = text
+        .replacen("  location = uksouth\n", "  location = uksouth\n  t\n", 1)
+        .replacen("  subnet shared auto /24\n", "  subnet shared auto /24\n  s\n", 1)
+        .replacen("secret(kv_core, \"api-admin-password\")", "", 1);
+    c.change("plan.ashlar", &typing);
+    let _ = c.diagnostics();
+    let pick = |items: &Value, label: &str| {
+        items.as_array().unwrap().iter().find(|i| i["label"] == label).cloned().unwrap_or_else(|| panic!("{label}: {items}"))
+    };
+    let (line, _) = spot(&typing, "  t\n", 0, 0);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, 3));
+    let tags = pick(&items, "tags");
+    assert_eq!(tags["kind"], 10, "a property");
+    let (line, _) = spot(&typing, "  s\n", 0, 0);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, 3));
+    let subnet = pick(&items, "subnet");
+    let location = pick(&items, "location");
+    let (line, column) = spot(&typing, "admin              = ", 0, 21);
+    let items = c.request("textDocument/completion", c.at("plan.ashlar", line, column));
+    let secret = pick(&items, "secret");
+    insta::assert_json_snapshot!("completion_items", json!({ "subnet": subnet, "location": location, "secret": secret }));
+    stop(c, thread);
+}
+
+#[test]
+fn folding_highlights_and_range_formatting() {
+    let (_dir, mut c, thread, text) = features();
+    let uri = c.uri("plan.ashlar");
+    let folds = c.request("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }));
+    let shown: Vec<String> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}-{} {}", f["startLine"], f["endLine"], line_of(&text, f["startLine"].as_u64().unwrap()).trim()))
+        .collect();
+    insta::assert_snapshot!("folding_ranges", shown.join("\n"));
+
+    // `core`: declared once (written), named by the spoke's `hub` (read).
+    let (line, column) = spot(&text, "= core", 0, 3);
+    let highlights = c.request("textDocument/documentHighlight", c.at("plan.ashlar", line, column));
+    let shown: Vec<(u64, u64)> =
+        highlights.as_array().unwrap().iter().map(|h| (h["range"]["start"]["line"].as_u64().unwrap(), h["kind"].as_u64().unwrap())).collect();
+    assert_eq!(shown, [(spot(&text, "hub core", 0, 0).0 as u64, 3), (line as u64, 2)]);
+
+    // The spoke written badly: formatting its lines mends it and leaves the hub's bad line.
+    let messy = text.replace("  hub            = core", "hub=core").replace("  address_space  = [10.0.0.0/22]", "    address_space  = [10.0.0.0/22]");
+    c.change("plan.ashlar", &messy);
+    let _ = c.diagnostics();
+    let (line, _) = spot(&messy, "hub=core", 0, 0);
+    let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 3 } });
+    let edits = c.request(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "range": range, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    let formatted = apply_edits(&messy, edits.as_array().unwrap());
+    assert_eq!(formatted, text.replace("  address_space  = [10.0.0.0/22]", "    address_space  = [10.0.0.0/22]"));
+    stop(c, thread);
+}
+
+#[test]
+fn hover_on_words_rules_and_misspelt_attributes() {
+    let (_dir, mut c, thread, text) = features();
+    let hover = |c: &mut Client, (line, column): (u32, u32)| {
+        let reply = c.request("textDocument/hover", c.at("plan.ashlar", line, column));
+        reply["contents"]["value"].as_str().unwrap_or_else(|| panic!("a hover at {line}:{column}: {reply}")).to_string()
+    };
+    let sku = hover(&mut c, spot(&text, "Standard\n", 0, 2));
+    let region = hover(&mut c, spot(&text, "uksouth", 0, 2));
+    let rule = hover(&mut c, spot(&text, "rule ntp", 0, 6));
+    insta::assert_snapshot!("hover_words_and_rules", format!("{sku}\n\n---\n\n{region}\n\n---\n\n{rule}"));
+    let misspelt = text.replacen("  address_space  = [10.1.0.0/24]", "  adress_space   = [10.1.0.0/24]", 1);
+    c.change("plan.ashlar", &misspelt);
+    let _ = c.diagnostics();
+    let key = hover(&mut c, spot(&misspelt, "adress_space", 0, 2));
+    insta::assert_snapshot!("hover_misspelt_attribute", key);
     stop(c, thread);
 }

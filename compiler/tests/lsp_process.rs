@@ -175,7 +175,7 @@ fn ashlar_lsp_speaks_the_protocol_over_stdio() {
         assert_eq!(capabilities[provider], true, "{provider}");
     }
     assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
-    assert_eq!(capabilities["textDocumentSync"], 1, "full text sync");
+    assert_eq!(capabilities["textDocumentSync"], 2, "incremental text sync");
     s.notify("initialized", json!({}));
 
     // Open: the plan of four files is clean.

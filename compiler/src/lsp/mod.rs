@@ -1,14 +1,22 @@
 //! `ashlar lsp`: a language server over stdio, on the same [`crate::analyze`]
-//! as the command line. Diagnostics for each plan on open and change; hover, go to definition, completion, references, rename, document
-//! and workspace symbols, formatting and quick fixes ([`crate::ide`]). Byte
-//! offsets become lines and UTF-16 columns here, and nowhere else.
+//! as the command line. Diagnostics for each plan on open and change; hover,
+//! go to definition, completion (with kinds, documentation and snippets),
+//! signature help, references, document highlight, rename, document and
+//! workspace symbols, folding ranges, inlay hints, semantic tokens, formatting
+//! of a document or a range, and quick fixes ([`crate::ide`]). Byte offsets
+//! become lines and UTF-16 columns here, and nowhere else.
 //!
 //! Which files form a plan is [`crate::load`]'s rule: a file's plan is rooted
 //! at the nearest folder holding `ashlar.toml` or `ashlar.lock`, else at its
 //! own folder. The server keeps one analysis per plan root (the workspace
 //! folder's plan, and the plan of each file opened); a change re-analyses its
 //! own plan only, once, when no other message waits (a burst of keystrokes is
-//! analysed once), and every request answers from that analysis. A panic anywhere in the compiler becomes an error reply or a log
+//! analysed once), and every request answers from that analysis. An analysis
+//! is given up between two of its stages when a message comes meanwhile: the
+//! latest text wins, and no result of a superseded text is published. Text
+//! arrives by incremental sync (ranges in UTF-16 columns, [`apply_change`]);
+//! only the files whose diagnostics changed, or whose open document's version
+//! did, are published again. A panic anywhere in the compiler becomes an error reply or a log
 //! message: the server keeps serving.
 //!
 //! Messages are read off the byte stream by [`framing`], not by `lsp-server`:
@@ -156,7 +164,7 @@ fn write_frame<W: Write>(output: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()>
 /// What the server answers, as it tells the client on `initialize`.
 pub fn capabilities() -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
-        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(lsp::TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(lsp::TextDocumentSyncKind::INCREMENTAL)),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
@@ -169,7 +177,55 @@ pub fn capabilities() -> lsp::ServerCapabilities {
             ..Default::default()
         })),
         completion_provider: Some(lsp::CompletionOptions { trigger_characters: Some(vec!["=".into(), " ".into()]), ..Default::default() }),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(lsp::SemanticTokensOptions {
+            legend: token_legend(),
+            full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+            range: None,
+            work_done_progress_options: Default::default(),
+        })),
+        signature_help_provider: Some(lsp::SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            retrigger_characters: None,
+            work_done_progress_options: Default::default(),
+        }),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        document_range_formatting_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
+    }
+}
+
+/// The server's name and version, as it tells the client on `initialize`.
+pub fn server_info() -> lsp::ServerInfo {
+    lsp::ServerInfo { name: "ashlar".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }
+}
+
+/// The token types and modifiers of semantic tokens, in the order their
+/// numbers refer to: a kind of block is a `keyword`, an attribute's key a
+/// `property`, a block's name a `variable` (with `declaration` where it is
+/// declared), a region, a SKU or another word of a fixed set an `enumMember`
+/// (with `region` or `sku`), a function's name a `function`.
+pub fn token_legend() -> lsp::SemanticTokensLegend {
+    use lsp::{SemanticTokenModifier as M, SemanticTokenType as T};
+    lsp::SemanticTokensLegend {
+        token_types: vec![T::KEYWORD, T::PROPERTY, T::VARIABLE, T::ENUM_MEMBER, T::FUNCTION],
+        token_modifiers: vec![M::DECLARATION, M::new("region"), M::new("sku")],
+    }
+}
+
+/// A token kind's type and modifiers, as numbers of [`token_legend`].
+fn token_type(kind: ide::TokenKind) -> (u32, u32) {
+    use ide::TokenKind as K;
+    match kind {
+        K::Kind => (0, 0),
+        K::Attribute => (1, 0),
+        K::Declaration => (2, 1),
+        K::Reference => (2, 0),
+        K::EnumWord => (3, 0),
+        K::Region => (3, 1 << 1),
+        K::Sku => (3, 1 << 2),
+        K::Function => (4, 0),
     }
 }
 
@@ -204,8 +260,10 @@ pub fn serve_until(connection: Connection) -> Result<Ended> {
         // Analyse once the burst of messages is handled, not on every keystroke
         // of it; not before `initialize` is answered and another message came.
         let serving = matches!(server.stage, Stage::Initialized | Stage::Running);
+        // A message that comes meanwhile supersedes the analysis: it is given
+        // up, and made again once that message is handled (the latest text wins).
         if !starting && serving && server.stale() && connection.receiver.is_empty() {
-            server.refresh()?;
+            server.refresh(true)?;
         }
     }
     Ok(Ended::Closed)
@@ -262,9 +320,28 @@ struct Server<'a> {
     open: BTreeMap<PathBuf, Document>,
     /// The plans kept, by root: the workspace's and those of open documents.
     plans: BTreeMap<PathBuf, Plan>,
-    /// Files diagnostics were published for, with the root of the plan that
-    /// published them last: to clear them when they are gone from it.
-    published: BTreeMap<PathBuf, PathBuf>,
+    /// Files diagnostics were published for, with what was published: to
+    /// clear them when they are gone from their plan, and to publish again
+    /// only what changed.
+    published: BTreeMap<PathBuf, Published>,
+}
+
+/// What the server last published for one file.
+struct Published {
+    /// The root of the plan that published it.
+    root: PathBuf,
+    /// The version of the open document it was published for.
+    version: Option<i32>,
+    diagnostics: Vec<lsp::Diagnostic>,
+}
+
+/// How an analysis of a plan ended.
+enum Analyzed {
+    Done(Box<Analysis>),
+    /// It failed (a panic, logged).
+    Failed,
+    /// A message came that may change the plan: the analysis was given up.
+    Superseded,
 }
 
 impl Server<'_> {
@@ -403,7 +480,7 @@ impl Server<'_> {
             }
         }
         if self.stale() {
-            self.refresh()?;
+            self.refresh(false)?;
         }
         let reply = match catch_unwind(AssertUnwindSafe(|| self.answer(request))) {
             Ok(Ok(result)) => Response::new_ok(id, result),
@@ -437,7 +514,7 @@ impl Server<'_> {
         }
         self.workspace = root;
         self.stage = Stage::Initialized;
-        let result = serde_json::json!({ "capabilities": capabilities() });
+        let result = serde_json::json!({ "capabilities": capabilities(), "serverInfo": server_info() });
         self.connection.sender.send(Message::Response(Response::new_ok(request.id, result)))?;
         Ok(())
     }
@@ -546,6 +623,105 @@ impl Server<'_> {
                 });
                 json(serde_json::to_value(actions.unwrap_or_default()))
             }
+            InlayHintRequest::METHOD => {
+                let p: lsp::InlayHintParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let hints = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let start = source.offset_of_utf16(p.range.start.line, p.range.start.character);
+                    let end = source.offset_of_utf16(p.range.end.line, p.range.end.character);
+                    ide::inlay_hints(analysis, file)
+                        .into_iter()
+                        .filter(|h| start <= h.offset && h.offset <= end)
+                        .map(|h| {
+                            let (line, character) = source.utf16_position(h.offset);
+                            lsp::InlayHint {
+                                position: lsp::Position { line, character },
+                                label: lsp::InlayHintLabel::String(h.label),
+                                kind: Some(lsp::InlayHintKind::TYPE),
+                                text_edits: None,
+                                tooltip: None,
+                                padding_left: Some(true),
+                                padding_right: None,
+                                data: None,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(hints.unwrap_or_default()))
+            }
+            SemanticTokensFullRequest::METHOD => {
+                let p: lsp::SemanticTokensParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let data = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let mut data = Vec::new();
+                    let (mut last_line, mut last_start) = (0, 0);
+                    for token in ide::semantic_tokens(analysis, file) {
+                        let (line, start) = source.utf16_position(token.span.start as usize);
+                        let (end_line, end) = source.utf16_position(token.span.end as usize);
+                        if end_line != line {
+                            continue;
+                        }
+                        let (token_type, token_modifiers_bitset) = token_type(token.kind);
+                        let delta_start = if line == last_line { start - last_start } else { start };
+                        data.push(lsp::SemanticToken {
+                            delta_line: line - last_line,
+                            delta_start,
+                            length: end - start,
+                            token_type,
+                            token_modifiers_bitset,
+                        });
+                        (last_line, last_start) = (line, start);
+                    }
+                    data
+                });
+                json(serde_json::to_value(lsp::SemanticTokens { result_id: None, data: data.unwrap_or_default() }))
+            }
+            SignatureHelpRequest::METHOD => {
+                let p: lsp::SignatureHelpParams = serde_json::from_value(params).map_err(Failure::params)?;
+                json(serde_json::to_value(self.signature_help(&p.text_document_position_params)))
+            }
+            FoldingRangeRequest::METHOD => {
+                let p: lsp::FoldingRangeParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let ranges = self.in_file(&p.text_document.uri, |analysis, file| {
+                    ide::folding_spans(analysis, file)
+                        .into_iter()
+                        .map(|span| range(&analysis.sources, span))
+                        .filter(|r| r.end.line > r.start.line)
+                        // The line of the closing `}` stays in sight.
+                        .map(|r| lsp::FoldingRange { start_line: r.start.line, end_line: r.end.line - 1, ..Default::default() })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(ranges.unwrap_or_default()))
+            }
+            DocumentHighlightRequest::METHOD => {
+                let p: lsp::DocumentHighlightParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let highlights = self.at(&p.text_document_position_params, |analysis, file, offset| {
+                    let kind = |declaration: bool| if declaration { lsp::DocumentHighlightKind::WRITE } else { lsp::DocumentHighlightKind::READ };
+                    Some(
+                        ide::highlights(analysis, file, offset)
+                            .into_iter()
+                            .map(|(span, declaration)| lsp::DocumentHighlight {
+                                range: range(&analysis.sources, span),
+                                kind: Some(kind(declaration)),
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                });
+                json(serde_json::to_value(highlights.unwrap_or_default()))
+            }
+            RangeFormatting::METHOD => {
+                let p: lsp::DocumentRangeFormattingParams = serde_json::from_value(params).map_err(Failure::params)?;
+                let edits = self.in_file(&p.text_document.uri, |analysis, file| {
+                    let source = analysis.sources.get(file);
+                    let start = source.offset_of_utf16(p.range.start.line, p.range.start.character);
+                    let end = source.offset_of_utf16(p.range.end.line, p.range.end.character);
+                    ide::format_range(analysis, file, start, end)
+                        .into_iter()
+                        .map(|(span, new_text)| lsp::TextEdit { range: range(&analysis.sources, span), new_text })
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(edits.unwrap_or_default()))
+            }
             _ => Err(Failure { code: ErrorCode::MethodNotFound, message: format!("ashlar does not answer {}", request.method) }),
         }
     }
@@ -579,12 +755,37 @@ impl Server<'_> {
         let cursor = file.offset_of_utf16(position.position.line, position.position.character).clamp(line_start, line_end);
         let before = &text[line_start..cursor];
         let blank = format!("{}{}{}", &text[..line_start], " ".repeat(line_end - line_start), &text[line_end..]);
-        let Some(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank))) else { return Vec::new() };
+        let Analyzed::Done(analysis) = self.analyze(&self.root_of(&path), Some((&path, &blank)), false) else { return Vec::new() };
         let Some(id) = analysis.sources.find_path(&path) else { return Vec::new() };
-        ide::completions(&analysis, id, cursor, before)
-            .into_iter()
-            .map(|c| lsp::CompletionItem { label: c.label, detail: Some(c.detail), ..Default::default() })
-            .collect()
+        ide::completions(&analysis, id, cursor, before).into_iter().map(completion_item).collect()
+    }
+
+    /// The signature of the call the cursor is in, from the line as typed.
+    fn signature_help(&self, position: &lsp::TextDocumentPositionParams) -> Option<lsp::SignatureHelp> {
+        let path = uri_to_path(&position.text_document.uri)?;
+        let text = self.open.get(&path)?.text.as_str();
+        let file = SourceFile::new("", None, text.to_string());
+        let line_start = file.line_start(position.position.line as usize)?;
+        let cursor = file.offset_of_utf16(position.position.line, position.position.character).max(line_start);
+        let (function, active) = ide::signature_help(&text[line_start..cursor])?;
+        let markdown = |value: &str| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: value.into() });
+        let labels: Vec<&str> = function.params.iter().map(|(p, _)| *p).collect();
+        let signature = lsp::SignatureInformation {
+            label: format!("{}({})", function.name, labels.join(", ")),
+            documentation: Some(markdown(function.doc)),
+            parameters: Some(
+                function
+                    .params
+                    .iter()
+                    .map(|(label, doc)| lsp::ParameterInformation {
+                        label: lsp::ParameterLabel::Simple((*label).into()),
+                        documentation: Some(markdown(doc)),
+                    })
+                    .collect(),
+            ),
+            active_parameter: Some(active as u32),
+        };
+        Some(lsp::SignatureHelp { signatures: vec![signature], active_signature: Some(0), active_parameter: Some(active as u32) })
     }
 
     /// One edit that replaces the document with its formatted text; none when
@@ -609,9 +810,10 @@ impl Server<'_> {
     }
 
     /// The plan rooted at `root` as the editor sees it: files on disk, open
-    /// documents of the plan over them, and `overlay` over those.
-    fn analyze(&self, root: &Path, overlay: Option<(&Path, &str)>) -> Option<Analysis> {
-        let plan = self.plans.get(root)?;
+    /// documents of the plan over them, and `overlay` over those. When
+    /// `yielding`, the analysis is given up as soon as another message waits.
+    fn analyze(&self, root: &Path, overlay: Option<(&Path, &str)>, yielding: bool) -> Analyzed {
+        let Some(plan) = self.plans.get(root) else { return Analyzed::Failed };
         let mut input = read_plan(root).unwrap_or(PlanInput { root: root.to_path_buf(), ..PlanInput::default() });
         let texts = self.open.iter().filter(|(_, d)| d.root == root).map(|(path, d)| (path.as_path(), d.text.as_str())).chain(overlay);
         for (path, text) in texts {
@@ -626,23 +828,31 @@ impl Server<'_> {
             }
         }
         let mut parsed = plan.parsed.borrow_mut();
-        match catch_unwind(AssertUnwindSafe(|| crate::analyze_with(&input, &mut parsed))) {
-            Ok(analysis) => Some(analysis),
+        let receiver = &self.connection.receiver;
+        let superseded = || yielding && !receiver.is_empty();
+        match catch_unwind(AssertUnwindSafe(|| crate::analyze_unless(&input, &mut parsed, &superseded))) {
+            Ok(Some(analysis)) => Analyzed::Done(Box::new(analysis)),
+            Ok(None) => Analyzed::Superseded,
             Err(panic) => {
                 // A tree may be half built: parse everything anew next time.
                 *parsed = Default::default();
                 self.log(lsp::MessageType::ERROR, format!("ashlar failed to analyse the plan: {}", panic_text(&panic)));
-                None
+                Analyzed::Failed
             }
         }
     }
 
     /// Analyses the plans that changed anew and publishes their diagnostics;
-    /// the others are left as they are.
-    fn refresh(&mut self) -> Result<()> {
+    /// the others are left as they are. When `yielding`, an analysis another
+    /// message supersedes is given up, and its plan left stale.
+    fn refresh(&mut self, yielding: bool) -> Result<()> {
         let stale: Vec<PathBuf> = self.plans.iter().filter(|(_, plan)| plan.stale).map(|(root, _)| root.clone()).collect();
         for root in stale {
-            let new = self.analyze(&root, None);
+            let new = match self.analyze(&root, None, yielding) {
+                Analyzed::Done(analysis) => Some(*analysis),
+                Analyzed::Failed => None,
+                Analyzed::Superseded => return Ok(()),
+            };
             let Some(plan) = self.plans.get_mut(&root) else { continue };
             plan.stale = false;
             // The old analysis is dropped once the new diagnostics are out: freeing
@@ -655,9 +865,12 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// Publishes the diagnostics of every file of the plan rooted at `root`,
-    /// clearing its files that have none, and those it published before that
-    /// it no longer holds (unless another plan took them since).
+    /// Publishes the diagnostics of the files of the plan rooted at `root`
+    /// whose diagnostics changed since they were last published, or whose
+    /// open document's version did (its diagnostics are then those of the
+    /// version the editor shows); a file with none is published empty, and so
+    /// is one it published before that it no longer holds (unless another
+    /// plan took it since).
     fn publish(&mut self, root: &Path) -> Result<()> {
         let Some(analysis) = self.plans.get(root).and_then(|plan| plan.analysis.as_ref()) else { return Ok(()) };
         let mut by_file: BTreeMap<PathBuf, Vec<lsp::Diagnostic>> = BTreeMap::new();
@@ -672,7 +885,7 @@ impl Server<'_> {
             by_file.entry(path).or_default().push(to_lsp(&analysis.sources, d));
         }
         let gone: Vec<PathBuf> =
-            self.published.iter().filter(|(path, owner)| *owner == root && !by_file.contains_key(*path)).map(|(path, _)| path.clone()).collect();
+            self.published.iter().filter(|(path, last)| last.root == root && !by_file.contains_key(*path)).map(|(path, _)| path.clone()).collect();
         for path in gone {
             self.published.remove(&path);
             by_file.insert(path, Vec::new());
@@ -680,11 +893,16 @@ impl Server<'_> {
         for (path, diagnostics) in by_file {
             let Some(uri) = path_to_uri(&path) else { continue };
             let version = self.open.get(&path).map(|d| d.version);
+            let unchanged =
+                self.published.get(&path).is_some_and(|last| last.root == root && last.version == version && last.diagnostics == diagnostics);
+            if unchanged {
+                continue;
+            }
             let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
-            let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), params);
+            let note = Notification::new(<lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD.into(), &params);
             self.connection.sender.send(Message::Notification(note))?;
             if analysis.sources.find_path(&path).is_some() {
-                self.published.insert(path, root.to_path_buf());
+                self.published.insert(path, Published { root: root.to_path_buf(), version, diagnostics: params.diagnostics });
             }
         }
         Ok(())
@@ -752,6 +970,33 @@ fn code_action(analysis: &Analysis, fix: ide::Fix) -> lsp::CodeActionOrCommand {
         is_preferred: fix.preferred.then_some(true),
         ..Default::default()
     })
+}
+
+/// A completion as the protocol has it: its kind, documentation in Markdown,
+/// and a snippet to insert where it has one.
+fn completion_item(c: ide::Completion) -> lsp::CompletionItem {
+    use ide::CompletionKind as K;
+    let kind = match c.kind {
+        K::Kind => lsp::CompletionItemKind::CLASS,
+        K::Attribute => lsp::CompletionItemKind::PROPERTY,
+        K::Reference => lsp::CompletionItemKind::REFERENCE,
+        K::Word => lsp::CompletionItemKind::ENUM_MEMBER,
+        K::Region => lsp::CompletionItemKind::CONSTANT,
+        K::Function => lsp::CompletionItemKind::FUNCTION,
+    };
+    let documentation = match c.documentation.is_empty() {
+        true => None,
+        false => Some(lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: c.documentation })),
+    };
+    lsp::CompletionItem {
+        label: c.label,
+        kind: Some(kind),
+        detail: Some(c.detail),
+        documentation,
+        insert_text_format: c.snippet.is_some().then_some(lsp::InsertTextFormat::SNIPPET),
+        insert_text: c.snippet,
+        ..Default::default()
+    }
 }
 
 /// How an outline shows a kind of block.
