@@ -339,7 +339,8 @@ fn values(analysis: &Analysis, ty: &Type) -> Vec<Completion> {
         Type::Word(words) => words.iter().map(|w| Completion::plain(*w, ty.describe(), CompletionKind::Word)).collect(),
         Type::Region => crate::azure::regions::REGIONS.iter().map(|r| Completion::plain(*r, "Azure region", CompletionKind::Region)).collect(),
         Type::OwnOrRef(kinds) => {
-            let mut own: Vec<Completion> = ["true", "false"].iter().map(|w| Completion::plain(*w, "one of its own, or none", CompletionKind::Word)).collect();
+            let mut own: Vec<Completion> =
+                ["true", "false"].iter().map(|w| Completion::plain(*w, "one of its own, or none", CompletionKind::Word)).collect();
             own.extend(values(analysis, &Type::Ref(kinds)));
             own
         }
