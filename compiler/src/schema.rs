@@ -180,6 +180,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "existing gallery",
     "existing vnet",
     "existing firewall_policy",
+    "firewall_policy",
     "hub",
     "spoke",
     "address_pool",
