@@ -978,6 +978,26 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_collection_has_one_action_and_network_rules_may_go_to_domain_names() {
+        let plan = "x {\nrule a allow tcp 1 from any to any\nrule b deny tcp 2 from any to any\nrule c allow udp 123 from any to [\"time.windows.com\"]\n}\n";
+        let (file, _) = crate::syntax::parse(crate::source::FileId::default(), plan);
+        let ast::Item::Block(block) = &file.items[0] else { panic!("a block") };
+        let phrases: Vec<ast::Block> =
+            block.body.as_ref().unwrap().items.iter().filter_map(|i| if let ast::Item::Block(b) = i { Some(b.clone()) } else { None }).collect();
+        let mut out = Vec::new();
+        let rules = read_all(Kind::Network, "network_collection", &phrases, &mut out);
+        let errors: Vec<String> = out.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
+        assert_eq!(errors, ["ASH109 this rule's action is Deny, and the network_collection's is Allow"]);
+        assert_eq!(rules.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        let RuleBody::Network { fqdns, destinations, .. } = &rules[1].body else { panic!() };
+        assert_eq!((fqdns.as_slice(), destinations.len()), (["time.windows.com".to_string()].as_slice(), 0));
+        // The same rules in a firewall's own block form collections by action.
+        let mut out = Vec::new();
+        assert_eq!(read_all(Kind::Network, "network_rules", &phrases, &mut out).len(), 3);
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn collections_follow_the_order_of_actions() {
         let (rules, _) = read(
             Kind::Network,
