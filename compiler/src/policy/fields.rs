@@ -92,7 +92,8 @@ fn plural_words(ty: &Ty) -> String {
 /// Kinds a policy does not see: the policies themselves, and the blocks of
 /// settings, which are read through `settings`. The firewall's rule
 /// collections have no typed fields yet.
-const HIDDEN: &[&str] = &["policy", "tags", "settings", "naming", "network_rules", "application_rules", "dnat"];
+const HIDDEN: &[&str] =
+    &["policy", "tags", "settings", "naming", "network_rules", "application_rules", "dnat", "network_collection", "application_collection"];
 
 /// The kinds that are networks.
 pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
