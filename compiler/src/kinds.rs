@@ -45,6 +45,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::network::HUB,
     &blocks::network::SPOKE,
     &blocks::network::SUBNET,
+    &blocks::network::PEERING_OPTIONS,
     &blocks::network::ADDRESS_POOL,
     &blocks::nat::NAT_GATEWAY_KIND,
     &blocks::network::VNET,

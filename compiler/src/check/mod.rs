@@ -96,6 +96,7 @@ pub const CHECKS: &[Check] = &[
     addresses::existing_network_space::CHECK,
     names::existing_resource::CHECK,
     gateways::use_remote_gateways::CHECK,
+    addresses::peering_options::CHECK,
     endpoints::duplicate_private_endpoint::CHECK,
     endpoints::dns_autoregistration_conflict::CHECK,
     endpoints::private_endpoint_group::CHECK,

@@ -13,7 +13,7 @@ resource peer_north_to_app 'Microsoft.Network/virtualNetworks/virtualNetworkPeer
       id: resourceId('rg-app', 'Microsoft.Network/virtualNetworks', 'app')
     }
     allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
+    allowForwardedTraffic: false
     allowGatewayTransit: false
     useRemoteGateways: false
   }
