@@ -135,14 +135,20 @@ fn rule_hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<String
     let list =
         |items: &[String]| if items.is_empty() { "none".to_string() } else { items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") };
     let facts = match &rule.body {
-        Body::Network { action, protocols, ports, sources, destinations } => format!(
-            "Network rule: {} {} to ports {}\n\nFrom: {}\n\nTo: {}",
-            action.azure(),
-            protocols.join(", "),
-            list(ports),
-            list(sources),
-            list(destinations)
-        ),
+        Body::Network { action, protocols, ports, sources, destinations, fqdns } => {
+            let mut out = format!(
+                "Network rule: {} {} to ports {}\n\nFrom: {}\n\nTo: {}",
+                action.azure(),
+                protocols.join(", "),
+                list(ports),
+                list(sources),
+                list(destinations)
+            );
+            if !fqdns.is_empty() {
+                out.push_str(&format!("\n\nTo names: {}", list(fqdns)));
+            }
+            out
+        }
         Body::Application { action, protocols, sources, fqdns, fqdn_tags } => {
             let protocols: Vec<String> = protocols.iter().map(|(p, port)| format!("{p}:{port}")).collect();
             let mut out = format!("Application rule: {} {}\n\nFrom: {}", action.azure(), list(&protocols), list(sources));

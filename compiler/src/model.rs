@@ -193,8 +193,8 @@ pub struct Model {
     /// Each update group's schedule, read once from its phrase at resolution
     /// ([`crate::blocks::updates::read_schedules`]).
     pub schedules: IndexMap<NodeId, crate::schedule::Schedule>,
-    /// The rules of each `network_rules`, `application_rules` and `dnat` block
-    /// that read without error, in the order written: read once at resolution
+    /// The rules of each `network_rules`, `application_rules` and `dnat` block,
+    /// and of each `network_collection` and `application_collection`, that read without error, in the order written: read once at resolution
     /// ([`crate::blocks::firewall::read_rules`]).
     pub firewall_rules: IndexMap<NodeId, Vec<crate::phrases::FirewallRule>>,
     /// Each `backup_policy` block whose phrase reads without error, read once

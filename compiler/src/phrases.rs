@@ -304,9 +304,29 @@ pub struct FirewallRule {
 /// Protocols, ports and addresses are spelt as Azure takes them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FirewallRuleBody {
-    Network { action: FirewallAction, protocols: Vec<&'static str>, ports: Vec<String>, sources: Vec<String>, destinations: Vec<String> },
-    Application { action: FirewallAction, protocols: Vec<(&'static str, i64)>, sources: Vec<String>, fqdns: Vec<String>, fqdn_tags: Vec<String> },
-    Dnat { protocols: Vec<&'static str>, port: i64, translated_address: String, translated_port: i64, sources: Vec<String> },
+    /// To addresses, or to domain names (`fqdns`, which need the DNS proxy).
+    Network {
+        action: FirewallAction,
+        protocols: Vec<&'static str>,
+        ports: Vec<String>,
+        sources: Vec<String>,
+        destinations: Vec<String>,
+        fqdns: Vec<String>,
+    },
+    Application {
+        action: FirewallAction,
+        protocols: Vec<(&'static str, i64)>,
+        sources: Vec<String>,
+        fqdns: Vec<String>,
+        fqdn_tags: Vec<String>,
+    },
+    Dnat {
+        protocols: Vec<&'static str>,
+        port: i64,
+        translated_address: String,
+        translated_port: i64,
+        sources: Vec<String>,
+    },
 }
 
 // ---------------------------------------------------------------------------

@@ -47,6 +47,13 @@ pub const FIREWALL: KindSchema = KindSchema {
         attr("sku", Type::Word(FIREWALL_SKUS), false, Some("Standard"), "The firewall's tier, and its policy's. Basic also needs an `AzureFirewallManagementSubnet`."),
         attr("threat_intel", Type::Word(&["off", "alert", "deny"]), false, Some("alert"), "What the firewall does with traffic to and from addresses and domains Microsoft knows to be malicious. Basic only alerts."),
         attr("zones", Type::List(&ZONE), false, Some("no zones"), "Availability zones the firewall and its public IP addresses span, from 1 to 3."),
+        attr(
+            "policy",
+            Type::Ref(crate::blocks::firewall_policy::POLICY_KINDS),
+            false,
+            Some("its own, from its rule blocks"),
+            "A `firewall_policy` or `existing firewall_policy` the firewall uses instead of a policy of its own; it then holds no rule blocks, and its policy's tier must fit its own (`ASH270`).",
+        ),
     ],
     children: &["network_rules", "application_rules", "dnat"],
     unique: false,
@@ -101,15 +108,9 @@ impl Kind {
             "network_rules" => Some(Kind::Network),
             "application_rules" => Some(Kind::Application),
             "dnat" => Some(Kind::Dnat),
+            "network_collection" => Some(Kind::Network),
+            "application_collection" => Some(Kind::Application),
             _ => None,
-        }
-    }
-
-    fn block(self) -> &'static str {
-        match self {
-            Kind::Network => "network_rules",
-            Kind::Application => "application_rules",
-            Kind::Dnat => "dnat",
         }
     }
 
@@ -132,13 +133,23 @@ impl Kind {
 }
 
 /// Reads the rules of every `network_rules`, `application_rules` and `dnat`
-/// block once, into [`Model::firewall_rules`], and reports what is wrong with
-/// them.
+/// block of a hub's firewall, and of every `network_collection` and
+/// `application_collection` of a `firewall_policy`, once, into
+/// [`Model::firewall_rules`], and reports what is wrong with them.
 pub fn read_rules(model: &mut Model, out: &mut Vec<Diagnostic>) {
-    let blocks: Vec<(NodeId, Kind)> = model.nodes_with_ids().filter_map(|(id, n)| Kind::of(n.kind.kind).map(|k| (id, k))).collect();
-    for (id, kind) in blocks {
-        let rules = read_all(kind, &model.node(id).raw_phrases, out);
+    let blocks: Vec<(NodeId, Kind, &'static str)> =
+        model.nodes_with_ids().filter_map(|(id, n)| Kind::of(n.kind.kind).map(|k| (id, k, n.kind.kind))).collect();
+    for (id, kind, block) in blocks {
+        let rules = read_all(kind, block, &model.node(id).raw_phrases, out);
         model.firewall_rules.insert(id, rules);
+    }
+}
+
+/// The action of a rule that has one (DNAT rules have none).
+pub fn action_of(rule: &Rule) -> Option<Action> {
+    match &rule.body {
+        RuleBody::Network { action, .. } | RuleBody::Application { action, .. } => Some(*action),
+        RuleBody::Dnat { .. } => None,
     }
 }
 
@@ -148,14 +159,26 @@ pub fn rules(model: &Model, block: NodeId) -> &[Rule] {
     model.firewall_rules.get(&block).map_or(&[], Vec::as_slice)
 }
 
-fn read_all(kind: Kind, phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<Rule> {
+fn read_all(kind: Kind, block: &str, phrases: &[ast::Block], out: &mut Vec<Diagnostic>) -> Vec<Rule> {
+    // A policy's rule collection has one action, which all its rules share
+    // (Azure's FirewallPolicyFilterRuleCollection takes one `action`).
+    let one_action = block.ends_with("_collection");
     let mut rules: Vec<(Rule, Span)> = Vec::new();
     for phrase in phrases {
-        match read_rule(kind, phrase) {
+        match read_rule(kind, block, phrase) {
             Ok((rule, name_span)) => {
+                if let Some((first, first_span)) = rules.first().filter(|(first, _)| one_action && action_of(first) != action_of(&rule)) {
+                    let (this, that) = (action_of(&rule).map_or("", Action::azure), action_of(first).map_or("", Action::azure));
+                    out.push(
+                        Diagnostic::new(&MALFORMED_BLOCK, name_span, format!("this rule's action is {this}, and the {block}'s is {that}"))
+                            .with_label(*first_span, format!("`{}` sets the collection's action", first.name))
+                            .with_help("a rule collection has one action: put the rules that act otherwise in a collection of their own"),
+                    );
+                    continue;
+                }
                 if let Some((_, first)) = rules.iter().find(|(r, _)| r.name == rule.name) {
                     out.push(
-                        Diagnostic::new(&DUPLICATE_NAME, name_span, format!("the {} already have a rule `{}`", kind.block(), rule.name))
+                        Diagnostic::new(&DUPLICATE_NAME, name_span, format!("the {block} already have a rule `{}`", rule.name))
                             .with_label(*first, "first declared here")
                             .with_help("give each rule of a block its own name"),
                     );
@@ -216,9 +239,9 @@ fn mismatch(span: Span, expected: &str, found: Option<&ast::Value>, help: impl I
 }
 
 /// Reads `rule NAME ...` or `rule NAME { ... }`; returns the rule and the span of its name.
-fn read_rule(kind: Kind, phrase: &ast::Block) -> Read<(Rule, Span)> {
+fn read_rule(kind: Kind, block: &str, phrase: &ast::Block) -> Read<(Rule, Span)> {
     if phrase.head.name != "rule" {
-        let message = format!("a {} block holds rules, and `{}` does not start one", kind.block(), phrase.head.name);
+        let message = format!("a {block} block holds rules, and `{}` does not start one", phrase.head.name);
         return Err(malformed(kind, phrase.head.span, message));
     }
     let name = match phrase.terms.first().and_then(value_of).and_then(ast::Value::as_word) {
@@ -399,10 +422,12 @@ impl<'a> RuleReader<'a> {
         } else {
             return Err(malformed(self.kind, self.words.span, "this rule lacks its ports: write them after the protocol, or `any`"));
         };
-        let (mut sources, mut destinations) = (Vec::new(), Vec::new());
+        let (mut sources, mut destinations, mut fqdns) = (Vec::new(), Vec::new(), Vec::new());
         let seen = self.clauses(&["from", "to"], |r, keyword| {
             if keyword == "from" {
                 sources = r.addresses("from", false)?;
+            } else if r.words.peek().is_some_and(|t| items(t).iter().any(|(_, v)| matches!(v.map(|v| &v.kind), Some(ValueKind::Str(_))))) {
+                fqdns = r.domain_names()?;
             } else {
                 destinations = r.addresses("to", true)?;
             }
@@ -410,7 +435,7 @@ impl<'a> RuleReader<'a> {
         })?;
         self.require(&seen, "from", "the addresses the traffic comes from")?;
         self.require(&seen, "to", "the addresses the traffic goes to")?;
-        Ok(RuleBody::Network { action, protocols, ports, sources, destinations })
+        Ok(RuleBody::Network { action, protocols, ports, sources, destinations, fqdns })
     }
 
     fn application(&mut self) -> Read<RuleBody> {
@@ -437,6 +462,27 @@ impl<'a> RuleReader<'a> {
         self.require(&seen, "to", "the domain names the traffic goes to")?;
         self.require(&seen, "from", "the addresses the traffic comes from")?;
         Ok(RuleBody::Application { action, protocols, sources, fqdns, fqdn_tags })
+    }
+
+    /// After `to` in a network rule that goes to domain names: each in quotes,
+    /// without wildcards, which Azure does not resolve for network rules.
+    fn domain_names(&mut self) -> Read<Vec<String>> {
+        let term = self.next("the domain names after `to`")?;
+        let mut fqdns = Vec::new();
+        for (span, item) in items(term) {
+            match item.map(|v| &v.kind) {
+                Some(ValueKind::Str(s)) if !s.trim().is_empty() && !s.contains('*') => fqdns.push(s.clone()),
+                _ => {
+                    return Err(mismatch(
+                        span,
+                        "a domain name in quotes, without wildcards",
+                        item,
+                        "a network rule goes to addresses or to domain names like \"ntp.contoso.com\", not both; wildcards are for application rules",
+                    ))
+                }
+            }
+        }
+        Ok(fqdns)
     }
 
     /// After `to` in an application rule: domain names in quotes (`"*.microsoft.com"`)
@@ -632,8 +678,59 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
     let pip = place.public_ip(lw, &name, block, &zones);
     let management_pip = (tier == "Basic").then(|| place.public_ip(lw, &format!("{name}-management"), block, &zones));
 
+    // A firewall that names a policy uses it; one that names none has its own, from its rule blocks.
+    let (policy_id, waits_for) = match crate::blocks::firewall_policy::of_firewall(lw.model, block) {
+        Some(shared) => match crate::blocks::firewall_policy::policy_id(lw, shared) {
+            Some(id) => (id, crate::blocks::firewall_policy::waits_for(lw, shared)),
+            None => return,
+        },
+        None => {
+            let (policy, groups) = own_policy(lw, &place, hub, block, &tier, threat_intel, pip);
+            (Prop::Id(policy), std::iter::once(policy).chain(groups).collect())
+        }
+    };
+
+    let ip_configuration = |config: &str, subnet: &str, pip: ResourceId| {
+        Prop::object([
+            ("name", Prop::str(config)),
+            ("properties", Prop::object([("subnet", place.subnet(lw, hub, subnet)), ("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))])),
+        ])
+    };
+    let mut properties = Object::new();
+    properties.insert("sku".into(), Prop::object([("name", Prop::str("AZFW_VNet")), ("tier", Prop::str(tier.clone()))]));
+    properties.insert("ipConfigurations".into(), Prop::Array(vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)]));
+    if let Some(management_pip) = management_pip {
+        properties.insert("managementIpConfiguration".into(), ip_configuration("management", "AzureFirewallManagementSubnet", management_pip));
+    }
+    properties.insert("firewallPolicy".into(), Prop::object([("id", policy_id)]));
+
+    let mut firewall = place.resource(format!("afw_{hub_name}"), FIREWALL_TYPE, name, block);
+    if !zones.is_empty() {
+        firewall.top.insert("zones".into(), zone_list(&zones));
+    }
+    firewall.properties = Prop::Object(properties);
+    // The rules go in first, so that the firewall starts with them and no rule
+    // change runs while the firewall is being created.
+    firewall.depends_on = [place.vnet, pip].into_iter().chain(management_pip).chain(waits_for).collect();
+    let firewall = lw.push(firewall);
+    lw.after_last_on(place.vnet, firewall);
+    lw.primary.insert(block, firewall);
+}
+
+/// The policy of a firewall that names none: its tier and threat intelligence
+/// mode, and a rule collection group per rule block. Returns the policy and its groups.
+fn own_policy(
+    lw: &mut Lowering,
+    place: &HubPlace,
+    hub: NodeId,
+    block: NodeId,
+    tier: &str,
+    threat_intel: &str,
+    pip: ResourceId,
+) -> (ResourceId, Vec<ResourceId>) {
+    let hub_name = lw.model.node(hub).name().to_string();
     let mut policy = place.resource(format!("afwp_{hub_name}"), POLICY, lw.names.firewall_policy(hub), block);
-    policy.properties = Prop::object([("sku", Prop::object([("tier", Prop::str(tier.clone()))])), ("threatIntelMode", Prop::str(threat_intel))]);
+    policy.properties = Prop::object([("sku", Prop::object([("tier", Prop::str(tier))])), ("threatIntelMode", Prop::str(threat_intel))]);
     let policy = lw.push(policy);
 
     let mut groups = Vec::new();
@@ -662,31 +759,7 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
         }
     }
 
-    let ip_configuration = |config: &str, subnet: &str, pip: ResourceId| {
-        Prop::object([
-            ("name", Prop::str(config)),
-            ("properties", Prop::object([("subnet", place.subnet(lw, hub, subnet)), ("publicIPAddress", Prop::object([("id", Prop::Id(pip))]))])),
-        ])
-    };
-    let mut properties = Object::new();
-    properties.insert("sku".into(), Prop::object([("name", Prop::str("AZFW_VNet")), ("tier", Prop::str(tier.clone()))]));
-    properties.insert("ipConfigurations".into(), Prop::Array(vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)]));
-    if let Some(management_pip) = management_pip {
-        properties.insert("managementIpConfiguration".into(), ip_configuration("management", "AzureFirewallManagementSubnet", management_pip));
-    }
-    properties.insert("firewallPolicy".into(), Prop::object([("id", Prop::Id(policy))]));
-
-    let mut firewall = place.resource(format!("afw_{hub_name}"), FIREWALL_TYPE, name, block);
-    if !zones.is_empty() {
-        firewall.top.insert("zones".into(), zone_list(&zones));
-    }
-    firewall.properties = Prop::Object(properties);
-    // The rules go in first, so that the firewall starts with them and no rule
-    // change runs while the firewall is being created.
-    firewall.depends_on = [place.vnet, pip].into_iter().chain(management_pip).chain([policy]).chain(groups).collect();
-    let firewall = lw.push(firewall);
-    lw.after_last_on(place.vnet, firewall);
-    lw.primary.insert(block, firewall);
+    (policy, groups)
 }
 
 /// The rule collections of one rule block: consecutive rules with the same
@@ -695,10 +768,7 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
 fn collections(group: &str, rules: &[Rule], public_ip: ResourceId) -> Vec<Prop> {
     let mut runs: Vec<(Option<Action>, Vec<&Rule>)> = Vec::new();
     for rule in rules {
-        let action = match &rule.body {
-            RuleBody::Network { action, .. } | RuleBody::Application { action, .. } => Some(*action),
-            RuleBody::Dnat { .. } => None,
-        };
+        let action = action_of(rule);
         match runs.last_mut() {
             Some((last, members)) if *last == action => members.push(rule),
             _ => runs.push((action, vec![rule])),
@@ -720,7 +790,7 @@ fn collections(group: &str, rules: &[Rule], public_ip: ResourceId) -> Vec<Prop> 
             }
             names.push(name.clone());
             let priority = Prop::Int(100 * (i as i64 + 1));
-            let rules = Prop::Array(members.iter().map(|r| rule_prop(r, public_ip)).collect());
+            let rules = Prop::Array(members.iter().map(|r| rule_prop(r, Some(public_ip))).collect());
             match action {
                 Some(action) => Prop::object([
                     ("ruleCollectionType", Prop::str("FirewallPolicyFilterRuleCollection")),
@@ -745,17 +815,22 @@ fn strings(items: &[String]) -> Prop {
     Prop::Array(items.iter().map(|s| Prop::str(s.clone())).collect())
 }
 
-fn rule_prop(rule: &Rule, public_ip: ResourceId) -> Prop {
+/// A rule as Azure takes it; `public_ip` is the firewall's address a DNAT rule
+/// listens on (a shared policy holds no DNAT rules, and passes `None`).
+pub fn rule_prop(rule: &Rule, public_ip: Option<ResourceId>) -> Prop {
     let name = Prop::str(rule.name.clone());
     match &rule.body {
-        RuleBody::Network { protocols, ports, sources, destinations, .. } => Prop::object([
-            ("ruleType", Prop::str("NetworkRule")),
-            ("name", name),
-            ("ipProtocols", Prop::Array(protocols.iter().map(|p| Prop::str(*p)).collect())),
-            ("sourceAddresses", strings(sources)),
-            ("destinationAddresses", strings(destinations)),
-            ("destinationPorts", strings(ports)),
-        ]),
+        RuleBody::Network { protocols, ports, sources, destinations, fqdns, .. } => {
+            let destination = if fqdns.is_empty() { ("destinationAddresses", strings(destinations)) } else { ("destinationFqdns", strings(fqdns)) };
+            Prop::object([
+                ("ruleType", Prop::str("NetworkRule")),
+                ("name", name),
+                ("ipProtocols", Prop::Array(protocols.iter().map(|p| Prop::str(*p)).collect())),
+                ("sourceAddresses", strings(sources)),
+                destination,
+                ("destinationPorts", strings(ports)),
+            ])
+        }
         RuleBody::Application { protocols, sources, fqdns, fqdn_tags, .. } => {
             let protocols =
                 protocols.iter().map(|(protocol, port)| Prop::object([("protocolType", Prop::str(*protocol)), ("port", Prop::Int(*port))])).collect();
@@ -777,7 +852,7 @@ fn rule_prop(rule: &Rule, public_ip: ResourceId) -> Prop {
             ("ipProtocols", Prop::Array(protocols.iter().map(|p| Prop::str(*p)).collect())),
             ("sourceAddresses", strings(sources)),
             // Traffic to the firewall's public IP address, which Azure picks when it deploys it.
-            ("destinationAddresses", Prop::Array(vec![Prop::Reference { resource: public_ip, property: "ipAddress" }])),
+            ("destinationAddresses", Prop::Array(public_ip.map(|ip| Prop::Reference { resource: ip, property: "ipAddress" }).into_iter().collect())),
             ("destinationPorts", Prop::Array(vec![Prop::str(port.to_string())])),
             ("translatedAddress", Prop::str(translated_address.clone())),
             ("translatedPort", Prop::str(translated_port.to_string())),
@@ -806,7 +881,12 @@ mod tests {
             })
             .collect();
         let mut out = Vec::new();
-        let rules = read_all(kind, &phrases, &mut out);
+        let block = match kind {
+            Kind::Network => "network_rules",
+            Kind::Application => "application_rules",
+            Kind::Dnat => "dnat",
+        };
+        let rules = read_all(kind, block, &phrases, &mut out);
         (rules, out.into_iter().map(|d| format!("{} {}", d.code.code, d.message)).collect())
     }
 
@@ -824,6 +904,7 @@ mod tests {
                 ports: vec!["53".into()],
                 sources: vec!["10.0.0.0/8".into()],
                 destinations: vec!["168.63.129.16".into()],
+                fqdns: vec![],
             }
         );
     }
@@ -876,7 +957,7 @@ mod tests {
     fn what_is_wrong_is_said_with_the_resolver_codes() {
         let (_, errors) = read(
             Kind::Network,
-            "rule a permit tcp 1 from any to any\nrule b allow tcp from any to any\nrule c allow tcp 70000 from any to any\nrule d allow tcp 1 from any\nrule e allow tcp 1 from any from any to any\nrule a allow tcp 1 from any to any\nrules f\nrule g allow tcp 1 to \"x\" from any",
+            "rule a permit tcp 1 from any to any\nrule b allow tcp from any to any\nrule c allow tcp 70000 from any to any\nrule d allow tcp 1 from any\nrule e allow tcp 1 from any from any to any\nrule a allow tcp 1 from any to any\nrules f\nrule g allow tcp 1 to \"*.contoso.com\" from any",
         );
         assert_eq!(
             errors,
@@ -887,13 +968,33 @@ mod tests {
                 "ASH109 this rule lacks `to`: the addresses the traffic goes to",
                 "ASH109 `from` is given twice in this rule",
                 "ASH109 a network_rules block holds rules, and `rules` does not start one",
-                "ASH104 expected an address, a prefix, a service tag or `any`, found a string",
+                "ASH104 expected a domain name in quotes, without wildcards, found a string",
             ]
         );
         let (_, errors) = read(Kind::Network, "rule a allow tcp 1 from any to any\nrule a allow tcp 2 from any to any");
         assert_eq!(errors, ["ASH105 the network_rules already have a rule `a`"]);
         let (_, errors) = read(Kind::Application, "rule a allow https to [\"x.com\", WindowsUpdate] from any");
         assert_eq!(errors, ["ASH104 a rule goes to domain names or to FQDN tags, not both"]);
+    }
+
+    #[test]
+    fn a_policy_collection_has_one_action_and_network_rules_may_go_to_domain_names() {
+        let plan = "x {\nrule a allow tcp 1 from any to any\nrule b deny tcp 2 from any to any\nrule c allow udp 123 from any to [\"time.windows.com\"]\n}\n";
+        let (file, _) = crate::syntax::parse(crate::source::FileId::default(), plan);
+        let ast::Item::Block(block) = &file.items[0] else { panic!("a block") };
+        let phrases: Vec<ast::Block> =
+            block.body.as_ref().unwrap().items.iter().filter_map(|i| if let ast::Item::Block(b) = i { Some(b.clone()) } else { None }).collect();
+        let mut out = Vec::new();
+        let rules = read_all(Kind::Network, "network_collection", &phrases, &mut out);
+        let errors: Vec<String> = out.iter().map(|d| format!("{} {}", d.code.code, d.message)).collect();
+        assert_eq!(errors, ["ASH109 this rule's action is Deny, and the network_collection's is Allow"]);
+        assert_eq!(rules.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        let RuleBody::Network { fqdns, destinations, .. } = &rules[1].body else { panic!() };
+        assert_eq!((fqdns.as_slice(), destinations.len()), (["time.windows.com".to_string()].as_slice(), 0));
+        // The same rules in a firewall's own block form collections by action.
+        let mut out = Vec::new();
+        assert_eq!(read_all(Kind::Network, "network_rules", &phrases, &mut out).len(), 3);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod egress;
 pub mod endpoints;
 pub mod existing;
 pub mod firewall;
+pub mod firewall_policy;
 pub mod gateway;
 pub mod images;
 pub mod lowering;
@@ -54,6 +55,7 @@ pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnosti
     nat::lower_nat_gateways(&mut lowering);
     network::lower_networks(&mut lowering);
     gateway::lower_gateways(&mut lowering);
+    firewall_policy::lower_policies(&mut lowering);
     firewall::lower_firewalls(&mut lowering);
     firewall::read_firewall_addresses(&mut lowering);
     bastion::lower_bastions(&mut lowering);

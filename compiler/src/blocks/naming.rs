@@ -589,6 +589,13 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_firewall_policy_keeps_its_name() {
+        let policy = "firewall_policy corp {\n resource_group = \"rg-sec\"\n names { firewall_policy = \"AFWP-CORP-01\" }\n}\n";
+        let all = names(&format!("{}{policy}", plan("", "", "", "")));
+        assert!(named(&all, "firewallPolicies").contains(&"AFWP-CORP-01"), "{all:?}");
+    }
+
+    #[test]
     fn a_plan_gives_its_own_region_codes() {
         let naming = "naming corp {\n virtual_network = \"vnet-{name}-{region}\"\n region_codes { uksouth = \"lon\" }\n}";
         assert_eq!(named(&names(&plan("", naming, "", "")), "virtualNetworks"), ["vnet-core-lon"]);

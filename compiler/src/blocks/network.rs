@@ -116,7 +116,7 @@ pub const HUB: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: NETWORK_ATTRIBUTES_HUB,
-    children: &["subnet", "firewall", "bastion", "vpn_gateway", "er_gateway", "site"],
+    children: &["subnet", "peering", "firewall", "bastion", "vpn_gateway", "er_gateway", "site"],
     unique: false,
 };
 
@@ -149,7 +149,7 @@ pub const SPOKE: KindSchema = KindSchema {
         ),
         FORWARDED_TRAFFIC,
     ],
-    children: &["subnet"],
+    children: &["subnet", "peering"],
     unique: false,
 };
 
@@ -169,7 +169,30 @@ pub const VNET: KindSchema = KindSchema {
     naming: Naming::Named,
     positional: &[],
     attributes: NETWORK_ATTRIBUTES_VNET,
-    children: &["subnet"],
+    children: &["subnet", "peering"],
+    unique: false,
+};
+
+/// The kind of a network's options for one of its peerings.
+pub const PEERING_KIND: &str = "peering";
+
+pub const PEERING_OPTIONS: KindSchema = KindSchema {
+    kind: PEERING_KIND,
+    doc: "Options of this network's side of its peering with the network named `REMOTE` (its hub, a spoke of it, or a network of either's `peer` list): `peering REMOTE { forwarded_traffic = false }`. What it leaves out keeps the network's defaults.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr("forwarded_traffic", Type::Boolean, false, Some("the network's `forwarded_traffic`"), "Whether this side allows forwarded traffic (`allowForwardedTraffic`)."),
+        attr("gateway_transit", Type::Boolean, false, Some("a hub's `gateway_transit` towards its spokes, else false"), "Whether this side lets the remote network use this network's gateways (`allowGatewayTransit`)."),
+        attr(
+            USE_REMOTE_GATEWAYS,
+            Type::Boolean,
+            false,
+            Some("true for a spoke whose hub has gateways and allows transit, or for the network `use_remote_gateways` names"),
+            "Whether this side uses the remote network's gateways (`useRemoteGateways`); see `ASH224`.",
+        ),
+    ],
+    children: &[],
     unique: false,
 };
 
@@ -215,18 +238,7 @@ pub fn lower_peerings(lw: &mut Lowering) {
         let node = lw.model.node(id);
         if node.is("spoke") {
             if let Some(hub) = node.reference("hub") {
-                let gateways = crate::blocks::gateway::gateways(lw, hub);
-                let allow_transit = gateway_transit(lw.model.node(hub), !gateways.is_empty());
-                if gateways.is_empty() || !allow_transit {
-                    peering(lw, id, id, hub, Transit::None, &[]);
-                    peering(lw, id, hub, id, if allow_transit { Transit::Allow } else { Transit::None }, &[]);
-                } else {
-                    // Gateway transit: the spoke's side uses the hub's gateways, which
-                    // Azure allows once they exist and the hub's side allows it.
-                    let hub_side = peering(lw, id, hub, id, Transit::Allow, &gateways);
-                    let waits: Vec<ResourceId> = gateways.iter().copied().chain(hub_side).collect();
-                    peering(lw, id, id, hub, Transit::UseRemote, &waits);
-                }
+                both_sides(lw, id, id, hub);
                 done.insert(pair(id, hub));
             }
         }
@@ -237,15 +249,103 @@ pub fn lower_peerings(lw: &mut Lowering) {
             }
             // A network deployed elsewhere: this side only; its owner makes the other.
             if crate::blocks::existing::is_existing(lw.model, remote) {
-                let transit = if uses_remote_gateways(lw.model, id, remote) { Transit::UseRemote } else { Transit::None };
-                external_peering(lw, id, remote, transit);
+                external_peering(lw, id, remote);
                 continue;
             }
-            peering(lw, id, id, remote, Transit::None, &[]);
-            peering(lw, id, remote, id, Transit::None, &[]);
+            both_sides(lw, id, id, remote);
             done.insert(pair(id, remote));
         }
     }
+}
+
+/// The two sides of the peering of `a` and `b`, written by `origin`. A side
+/// that uses the other's gateways waits for them and for the other side, which
+/// allows the transit; otherwise `a`'s side comes first.
+fn both_sides(lw: &mut Lowering, origin: NodeId, a: NodeId, b: NodeId) {
+    let (side_a, side_b) = (side(lw.model, a, b), side(lw.model, b, a));
+    let (first, second) = if side_a.use_remote && !side_b.use_remote { ((b, side_b), (a, side_a)) } else { ((a, side_a), (b, side_b)) };
+    let (first_local, first_side) = first;
+    let (second_local, second_side) = second;
+    let first_gateways =
+        if first_side.allow_transit && second_side.use_remote { crate::blocks::gateway::gateways(lw, first_local) } else { Vec::new() };
+    let done = peering(lw, origin, first_local, second_local, first_side, &first_gateways);
+    let waits: Vec<ResourceId> = if second_side.use_remote { first_gateways.iter().copied().chain(done).collect() } else { Vec::new() };
+    peering(lw, origin, second_local, first_local, second_side, &waits);
+}
+
+/// One side of a peering: what `local`'s peering towards a remote network
+/// allows and uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Side {
+    /// `allowForwardedTraffic`.
+    pub forwarded: bool,
+    /// `allowGatewayTransit`: the remote network may use this one's gateways.
+    pub allow_transit: bool,
+    /// `useRemoteGateways`: this network uses the remote one's gateways.
+    pub use_remote: bool,
+}
+
+/// Whether a network has a VPN or ExpressRoute gateway.
+pub fn has_gateway(model: &Model, network: NodeId) -> bool {
+    model.node(network).children.iter().any(|&c| model.node(c).is("vpn_gateway") || model.node(c).is("er_gateway"))
+}
+
+/// The networks `local` is peered with, in the plan's order: its hub, its
+/// spokes, and the networks of its `peer` list and of those naming it in theirs.
+pub fn peered(model: &Model, local: NodeId) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = Vec::new();
+    for (id, node) in model.networks() {
+        let linked = implicit_pair(model, local, id) || peers(model.node(local)).any(|p| p == id) || peers(node).any(|p| p == local);
+        if id != local && linked {
+            out.push(id);
+        }
+    }
+    for remote in peers(model.node(local)) {
+        if remote != local && !out.contains(&remote) {
+            out.push(remote);
+        }
+    }
+    out
+}
+
+/// The network a `peering NAME { ... }` block of `local` is for: the peered
+/// network of that name, if any.
+pub fn options_remote(model: &Model, block: NodeId) -> Option<NodeId> {
+    let local = model.node(block).parent?;
+    let name = model.node(block).name();
+    peered(model, local).into_iter().find(|&r| model.node(r).name() == name)
+}
+
+/// The `peering REMOTE { ... }` block of `local` for `remote`, when written.
+pub fn options_block(model: &Model, local: NodeId, remote: NodeId) -> Option<NodeId> {
+    let remote_name = model.node(remote).name();
+    model.node(local).children.iter().copied().find(|&c| model.node(c).is(PEERING_KIND) && model.node(c).name() == remote_name)
+}
+
+/// `local`'s side of its peering with `remote`: the network's defaults (its
+/// `forwarded_traffic`; a hub's `gateway_transit` towards its spokes, which
+/// use its gateways when it has some; `use_remote_gateways = remote`), then
+/// what its `peering REMOTE { ... }` block writes.
+pub fn side(model: &Model, local: NodeId, remote: NodeId) -> Side {
+    let flag = |node: NodeId, attr: &str| match model.node(node).get(attr).map(|a| &a.value) {
+        Some(Typed::Bool(b)) => Some(*b),
+        _ => None,
+    };
+    let spoke_of = |spoke: NodeId, hub: NodeId| model.node(spoke).is("spoke") && model.node(spoke).reference("hub") == Some(hub);
+    let mut side = Side { forwarded: flag(local, "forwarded_traffic").unwrap_or(true), allow_transit: false, use_remote: false };
+    if spoke_of(local, remote) {
+        side.use_remote = gateway_transit(model.node(remote), has_gateway(model, remote)) && has_gateway(model, remote);
+    } else if spoke_of(remote, local) {
+        side.allow_transit = gateway_transit(model.node(local), has_gateway(model, local));
+    } else {
+        side.use_remote = uses_remote_gateways(model, local, remote);
+    }
+    if let Some(block) = options_block(model, local, remote) {
+        side.forwarded = flag(block, "forwarded_traffic").unwrap_or(side.forwarded);
+        side.allow_transit = flag(block, "gateway_transit").unwrap_or(side.allow_transit);
+        side.use_remote = flag(block, USE_REMOTE_GATEWAYS).unwrap_or(side.use_remote);
+    }
+    side
 }
 
 /// The networks a block's `peer` list names, in order.
@@ -365,33 +465,22 @@ fn subnet_properties(lw: &Lowering, subnet: NodeId, depends_on: &mut Vec<Resourc
 }
 
 /// A hub's `gateway_transit`: written, else whether it has gateways.
-fn gateway_transit(hub: &crate::model::Node, has_gateways: bool) -> bool {
+pub fn gateway_transit(hub: &crate::model::Node, has_gateways: bool) -> bool {
     match hub.get("gateway_transit").map(|a| &a.value) {
         Some(Typed::Bool(written)) => *written,
         _ => has_gateways,
     }
 }
 
-/// The gateway transit of one side of a peering.
-#[derive(Clone, Copy, PartialEq)]
-enum Transit {
-    None,
-    /// The hub's side: `allowGatewayTransit`.
-    Allow,
-    /// The spoke's side: `useRemoteGateways`.
-    UseRemote,
-}
-
 /// The peering on `local`'s virtual network towards `remote`'s, derived from
-/// `origin`'s `hub = ...` or `peer = [...]`, with `transit` on this side; after
-/// `waits` (a hub's gateways, and for the spoke's side the hub's side too).
-/// Forwarded traffic is allowed unless `local` says `forwarded_traffic = false`.
-fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, transit: Transit, waits: &[ResourceId]) -> Option<ResourceId> {
+/// `origin`'s `hub = ...` or `peer = [...]`, with `side`'s options; after
+/// `waits` (a hub's gateways, and for the side that uses them the other side too).
+fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, side: Side, waits: &[ResourceId]) -> Option<ResourceId> {
     let (Some(&local_vnet), Some(&remote_vnet)) = (lw.primary.get(&local), lw.primary.get(&remote)) else { return None };
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan[local_vnet].name[0].clone();
     let rg = lw.plan[local_vnet].resource_group.clone();
-    let properties = side_properties(lw.model, local, Prop::Id(remote_vnet), transit);
+    let properties = side_properties(Prop::Id(remote_vnet), side);
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), origin);
     resource.parent = Some(local_vnet);
@@ -402,17 +491,15 @@ fn peering(lw: &mut Lowering, origin: NodeId, local: NodeId, remote: NodeId, tra
     Some(peering)
 }
 
-/// The properties of `local`'s side of a peering towards the network `remote`
-/// identifies, with `transit` on this side. Forwarded traffic is allowed
-/// unless `local` says `forwarded_traffic = false`.
-fn side_properties(model: &Model, local: NodeId, remote: Prop, transit: Transit) -> Prop {
-    let forwarded = !matches!(model.node(local).get("forwarded_traffic").map(|a| &a.value), Some(Typed::Bool(false)));
+/// The properties of one side of a peering towards the network `remote`
+/// identifies.
+fn side_properties(remote: Prop, side: Side) -> Prop {
     Prop::object([
         ("remoteVirtualNetwork", Prop::object([("id", remote)])),
         ("allowVirtualNetworkAccess", Prop::Bool(true)),
-        ("allowForwardedTraffic", Prop::Bool(forwarded)),
-        ("allowGatewayTransit", Prop::Bool(transit == Transit::Allow)),
-        ("useRemoteGateways", Prop::Bool(transit == Transit::UseRemote)),
+        ("allowForwardedTraffic", Prop::Bool(side.forwarded)),
+        ("allowGatewayTransit", Prop::Bool(side.allow_transit)),
+        ("useRemoteGateways", Prop::Bool(side.use_remote)),
     ])
 }
 
@@ -428,13 +515,13 @@ pub const USE_REMOTE_GATEWAYS: &str = "use_remote_gateways";
 /// The peering on `local`'s virtual network towards a network deployed
 /// elsewhere, whose ID is built at deployment time; the other side is its
 /// owner's to make.
-fn external_peering(lw: &mut Lowering, local: NodeId, remote: NodeId, transit: Transit) -> Option<ResourceId> {
+fn external_peering(lw: &mut Lowering, local: NodeId, remote: NodeId) -> Option<ResourceId> {
     let &local_vnet = lw.primary.get(&local)?;
     let remote_id = crate::blocks::existing::external_id(lw.model, remote)?;
     let name = lw.names.peering(local, remote);
     let vnet_name = lw.plan[local_vnet].name[0].clone();
     let rg = lw.plan[local_vnet].resource_group.clone();
-    let properties = side_properties(lw.model, local, remote_id, transit);
+    let properties = side_properties(remote_id, side(lw.model, local, remote));
     let symbol = format!("peer_{}_to_{}", lw.model.node(local).name(), lw.model.node(remote).name());
     let mut resource = Resource::new(symbol, PEERING, vec![vnet_name, name], rg, None, IndexMap::new(), local);
     resource.parent = Some(local_vnet);
@@ -605,6 +692,39 @@ mod tests {
         // A hub without gateways may still allow transit on its side; its spokes have nothing to use.
         let plan = lower(&text(" gateway_transit = true\n forwarded_traffic = false\n", "", ""));
         assert_eq!(props(&plan, &["core", "core-to-app1"]), [f.clone(), t.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t, f.clone(), f]);
+    }
+
+    #[test]
+    fn a_peering_block_sets_one_side_of_one_peering() {
+        let props = |plan: &AzurePlan, name: &[&str]| {
+            let (_, peering) = find(plan, name);
+            let Prop::Object(p) = &peering.properties else { panic!("properties are an object") };
+            ["allowForwardedTraffic", "allowGatewayTransit", "useRemoteGateways"].map(|k| p[k].clone())
+        };
+        let (t, f) = (Prop::Bool(true), Prop::Bool(false));
+        let text = |hub_extra: &str, spoke_extra: &str| {
+            format!(
+                "settings {{ location = uksouth }}\nhub core {{\n resource_group = \"rg-core\"\n address_space = [10.0.0.0/16]\n subnet GatewaySubnet 10.0.255.0/27\n vpn_gateway {{\n  sku = VpnGw1AZ\n }}\n{hub_extra}}}\nspoke app1 {{\n hub = core\n resource_group = \"rg-app1\"\n address_space = [10.1.0.0/16]\n peer = [shared]\n{spoke_extra}}}\nvnet shared {{\n resource_group = \"rg-shared\"\n address_space = [10.9.0.0/24]\n}}\n"
+            )
+        };
+        // Forwarded traffic off towards the shared network only; the hub peering keeps the network's default.
+        let plan = lower(&text("", " peering shared {\n  forwarded_traffic = false\n }\n"));
+        assert_eq!(props(&plan, &["app1", "app1-to-shared"]), [f.clone(), f.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t.clone(), f.clone(), t.clone()]);
+        assert_eq!(props(&plan, &["shared", "shared-to-app1"]), [t.clone(), f.clone(), f.clone()]);
+        // The spoke stops using the hub's gateway; the hub still allows transit, and the spoke no longer waits for the gateway.
+        let plan = lower(&text("", " peering core {\n  use_remote_gateways = false\n }\n"));
+        assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t.clone(), f.clone(), f.clone()]);
+        assert_eq!(props(&plan, &["core", "core-to-app1"]), [t.clone(), t.clone(), f.clone()]);
+        let (vpn, _) = plan.resources_with_ids().find(|(_, r)| r.resource_type.ends_with("virtualNetworkGateways")).expect("a gateway");
+        assert!(!find(&plan, &["app1", "app1-to-core"]).1.depends_on.contains(&vpn));
+        // The hub's side towards this spoke only: no transit, no forwarded traffic.
+        let plan = lower(&text(
+            " peering app1 {\n  gateway_transit = false\n  forwarded_traffic = false\n }\n",
+            " peering core {\n  use_remote_gateways = false\n }\n",
+        ));
+        assert_eq!(props(&plan, &["core", "core-to-app1"]), [f.clone(), f.clone(), f.clone()]);
         assert_eq!(props(&plan, &["app1", "app1-to-core"]), [t, f.clone(), f]);
     }
 }

@@ -1011,7 +1011,7 @@ pub fn symbol_kind(kind: &str) -> lsp::SymbolKind {
         "key_vault" => K::KEY,
         "nsg" | "rule_set" | "route_table" => K::INTERFACE,
         "marketplace_image" | "gallery" | "image" | "build" => K::PACKAGE,
-        "network_rules" | "application_rules" | "dnat" => K::ARRAY,
+        "network_rules" | "application_rules" | "dnat" | "network_collection" | "application_collection" => K::ARRAY,
         "os_disk" | "data_disk" | "capacity" | "autoscale" | "load_balancer" | "point_to_site" => K::FIELD,
         _ => K::OBJECT,
     }

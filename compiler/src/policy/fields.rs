@@ -91,9 +91,23 @@ fn plural_words(ty: &Ty) -> String {
 
 /// Kinds a policy does not see: the policies themselves and their test cases,
 /// and the blocks of settings, which are read through `settings`. The firewall's rule
-/// collections have no typed fields yet. Resources outside the plan (`existing
-/// KIND`) are not the plan's to judge.
-const HIDDEN: &[&str] = &["policy", "case", "tags", "settings", "naming", "network_rules", "application_rules", "dnat"];
+/// collections have no typed fields yet, nor a firewall policy's `dns` and
+/// `threat_intel_allow` settings. Resources outside the plan (`existing KIND`)
+/// are not the plan's to judge.
+const HIDDEN: &[&str] = &[
+    "policy",
+    "case",
+    "tags",
+    "settings",
+    "naming",
+    "network_rules",
+    "application_rules",
+    "dnat",
+    "network_collection",
+    "application_collection",
+    "dns",
+    "threat_intel_allow",
+];
 
 /// The kinds that are networks.
 pub const NETWORKS: &[&str] = &["hub", "spoke", "vnet"];
@@ -128,6 +142,7 @@ fn irregular_plural(kind: &str) -> Option<&'static str> {
         "backup_policy" => Some("backup_policies"),
         "gallery" => Some("galleries"),
         "capacity" => Some("capacities"),
+        "firewall_policy" => Some("firewall_policies"),
         // `for vm in compute`: the kind is its own plural.
         "compute" => Some("compute"),
         _ => None,

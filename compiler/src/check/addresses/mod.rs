@@ -7,6 +7,7 @@ pub(super) mod explicit_peering_overlap;
 pub(super) mod nat_gateway;
 pub(super) mod network_limits;
 pub(super) mod peered_address_overlap;
+pub(super) mod peering_options;
 pub(super) mod public_address_space;
 pub(super) mod redundant_peering;
 pub(super) mod reserved_address_range;

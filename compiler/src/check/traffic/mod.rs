@@ -1,8 +1,13 @@
-//! NSGs, route tables and the firewall: rule priorities and duplicates, the rules Bastion requires, attachments, addresses and next hops in no subnet, in a service's subnet or out of reach, routes to a gateway that takes none, machines with no way out to the Internet.
+//! NSGs, route tables, the firewall and firewall policies: rule priorities and duplicates, the rules Bastion requires, attachments, addresses and next hops in no subnet, in a service's subnet or out of reach, routes to a gateway that takes none, machines with no way out to the Internet.
 
 pub(super) mod address_in_no_subnet;
 pub(super) mod attachment_region;
 pub(super) mod bastion_nsg_rules;
+pub(super) mod firewall_dns_proxy;
+pub(super) mod firewall_policy_fit;
+pub(super) mod firewall_policy_parent;
+pub(super) mod firewall_policy_priority;
+pub(super) mod firewall_policy_tier;
 pub(super) mod firewall_threat_intel;
 pub(super) mod gateway_next_hop;
 pub(super) mod machines_offline;
