@@ -36,6 +36,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::settings::SETTINGS,
     &blocks::settings::NAMING,
     &blocks::settings::KEY_VAULT,
+    &blocks::settings::RESOURCE_GROUP_KIND,
     &blocks::existing::STORAGE_ACCOUNT,
     &blocks::existing::SQL_SERVER,
     &blocks::existing::LOG_ANALYTICS,

@@ -226,6 +226,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "settings",
     "naming",
     "key_vault",
+    "resource_group",
     "existing storage_account",
     "existing sql_server",
     "existing log_analytics",

@@ -87,6 +87,12 @@ impl Lowering<'_> {
         if let Some(rg) = self.plan.resource_groups.iter().find(|rg| rg.name.eq_ignore_ascii_case(name)) {
             return rg.name.clone();
         }
+        // A `resource_group` block gives the group its own region and tags.
+        let declared = self.model.of_kind("resource_group").find(|(_, node)| node.name().eq_ignore_ascii_case(name)).map(|(id, _)| id);
+        let (location, tags) = match declared {
+            Some(id) => (self.model.node(id).str(crate::schema::attrs::LOCATION).map_or(location, str::to_string), self.model.tags(id)),
+            None => (location, tags),
+        };
         self.plan.resource_groups.push(ResourceGroup { name: name.to_string(), location, tags });
         name.to_string()
     }

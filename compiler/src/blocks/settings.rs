@@ -193,3 +193,47 @@ pub const KEY_VAULT: KindSchema = KindSchema {
     children: &[],
     unique: false,
 };
+
+pub const RESOURCE_GROUP_KIND: KindSchema = KindSchema {
+    kind: "resource_group",
+    doc: "A resource group that blocks name (`resource_group = \"NAME\"`), declared to give it a region and tags of its own: an estate's group keeps the region it was created in, which Azure never changes.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attrs::location(Some("the region of the first block in it"), "The group's own region, where Azure keeps its metadata; the resources in it may be in any region."),
+        attrs::tags("Tags of the group, merged over the plan's tags."),
+    ],
+    children: &[],
+    unique: false,
+};
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_declared_resource_group_keeps_its_region_and_tags() {
+        let plan = "settings {\n location = uksouth\n tags { owner = \"platform\" }\n}\n\
+                    resource_group RG-APP {\n location = westeurope\n tags { cost_centre = \"42\" }\n}\n\
+                    vnet app {\n resource_group = \"rg-app\"\n address_space = [10.0.0.0/24]\n}\n\
+                    vnet other {\n resource_group = \"rg-other\"\n address_space = [10.1.0.0/24]\n}\n";
+        let analysis = crate::analyze_text(plan, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let azure = analysis.azure.unwrap();
+        type Group<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+        let groups: Vec<Group> = azure
+            .resource_groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.location.as_str(), g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                // Named as the blocks spell it; the region and tags the group block gives.
+                ("rg-app", "westeurope", vec![("owner", "platform"), ("cost_centre", "42")]),
+                ("rg-other", "uksouth", vec![("owner", "platform")]),
+            ]
+        );
+        // The network stays in the plan's region, whatever its group's.
+        let vnet = azure.resources.iter().find(|r| r.name == ["app"]).unwrap();
+        assert_eq!(vnet.location.as_deref(), Some("uksouth"));
+    }
+}

@@ -97,6 +97,7 @@ fn plural_words(ty: &Ty) -> String {
 const HIDDEN: &[&str] = &[
     "policy",
     "case",
+    "resource_group",
     "tags",
     "settings",
     "naming",
