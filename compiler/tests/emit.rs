@@ -242,7 +242,12 @@ fn hostile_plan() -> AzurePlan {
     // 2: a to b, after both (another deployment of a's group); 3: b to a, likewise;
     // 4: a to a's own network, in the same deployment as a (parent inline, `.id`).
     let p_ab = peering("[peer]", 0, 1, &rg_a, vec![("hostile", Prop::Array(strings.clone()))]);
-    let secret = SecretRef { vault_group: "[rg-'kv']".into(), vault: "kv-${x}".into(), secret: "s'1\n".into() };
+    let secret = SecretRef {
+        vault_subscription: Some("sub'${x}[x]".into()),
+        vault_group: "[rg-'kv']".into(),
+        vault: "kv-${x}".into(),
+        secret: "s'1\n".into(),
+    };
     let p_ba = peering("peer-'b'\n", 1, 0, &rg_b, vec![("keyed", Prop::Object(keyed.clone())), ("key", Prop::Secret(Box::new(secret)))]);
     let subnet = Prop::ChildId { resource: ResourceId(1), child: "subnets", name: "[snet-'x']".into() };
     let p_aa =
@@ -320,6 +325,8 @@ fn hostile_strings_stay_data_in_arm() {
                 "[subscriptionResourceId(",
                 "[extensionResourceId(",
                 "[format('/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.KeyVault/vaults/{2}', subscription().subscriptionId, ",
+                // A vault of another subscription: its ID a quoted string.
+                "[format('/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.KeyVault/vaults/{2}', 'sub''${x}[x]', ",
                 "[parameters('secret_",
                 "[parameters('existingImageTemplates')]",
                 "[not(contains(parameters('existingImageTemplates'), ",
@@ -572,6 +579,30 @@ fn hostile_tags_from_plan_text() {
     }
 
     // A valid plan: its output, hostile tags and all, passes both validators.
+    let problems = validator_problems(&files);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// A secret read from a vault in another subscription reaches both outputs
+/// with that subscription, and passes both validators.
+#[test]
+fn a_secret_from_a_vault_of_another_subscription() {
+    const SUBSCRIPTION: &str = "6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13";
+    let text = format!(
+        "settings {{ location = uksouth }}\n\
+         key_vault kv {{\n  resource_group = \"rg-kv\"\n  subscription = \"{SUBSCRIPTION}\"\n}}\n\
+         vnet net {{\n  resource_group = \"rg-net\"\n  address_space = [10.0.0.0/24]\n  subnet app 10.0.0.0/26\n}}\n\
+         compute box {{\n  resource_group = \"rg-app\"\n  subnet = net.app\n  image = windows_2022\n  size = Standard_D2s_v5\n  admin = secret(kv, \"box-admin\")\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = ashlar::analyze_text(&text, dir.path());
+    assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+    let files = emit::emit(&analysis.azure.unwrap());
+    let main = file(&files, "main.json");
+    assert!(main.contains(&format!("'{SUBSCRIPTION}', 'rg-kv', 'kv')")), "{main}");
+    assert!(!main.contains("subscription().subscriptionId, 'rg-kv'"), "{main}");
+    let bicep = file(&files, "main.bicep");
+    assert!(bicep.contains(&format!("scope: resourceGroup('{SUBSCRIPTION}', 'rg-kv')")), "{bicep}");
     let problems = validator_problems(&files);
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -127,6 +127,7 @@ impl Lowering<'_> {
             Typed::Secret { vault, name } => {
                 let node = self.model.node(*vault);
                 Prop::Secret(Box::new(SecretRef {
+                    vault_subscription: node.str(crate::blocks::existing::SUBSCRIPTION).map(str::to_string),
                     vault_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
                     vault: node.str("vault_name").unwrap_or(node.name()).to_string(),
                     secret: name.clone(),

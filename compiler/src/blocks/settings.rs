@@ -189,6 +189,13 @@ pub const KEY_VAULT: KindSchema = KindSchema {
     attributes: &[
         attrs::resource_group(true, None, "Resource group of the vault."),
         attr("vault_name", Type::String, false, Some("the block's name"), "The vault's name in Azure, when it differs from the block's."),
+        attr(
+            "subscription",
+            Type::String,
+            false,
+            Some("the deployment's"),
+            "The ID (a GUID) of the subscription the vault is in, when it is not the one the plan deploys to.",
+        ),
     ],
     children: &[],
     unique: false,

@@ -102,8 +102,9 @@ pub fn deployment_body(plan: &AzurePlan, id: DeploymentId) -> Value {
     let mut passed = Map::new();
     for (name, secret) in plan.deployment_secrets(id) {
         declared.insert(name.clone(), json!({ "type": "securestring" }));
+        let subscription = secret.vault_subscription.as_deref().map_or_else(|| "subscription().subscriptionId".to_string(), arm_expr_string);
         let vault_id = format!(
-            "format('/subscriptions/{{0}}/resourceGroups/{{1}}/providers/Microsoft.KeyVault/vaults/{{2}}', subscription().subscriptionId, {}, {})",
+            "format('/subscriptions/{{0}}/resourceGroups/{{1}}/providers/Microsoft.KeyVault/vaults/{{2}}', {subscription}, {}, {})",
             arm_expr_string(&secret.vault_group),
             arm_expr_string(&secret.vault)
         );

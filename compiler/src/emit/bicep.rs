@@ -55,17 +55,17 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
         })
         .collect();
     // Key Vaults holding the plan's secrets, read with getSecret() into module parameters.
-    let mut vaults: Vec<(&str, &str)> = Vec::new();
+    let mut vaults: Vec<(Option<&str>, &str, &str)> = Vec::new();
     for &index in &part.deployments {
         for (_, secret) in plan.deployment_secrets(index) {
-            let vault = (secret.vault_group.as_str(), secret.vault.as_str());
+            let vault = (secret.vault_subscription.as_deref(), secret.vault_group.as_str(), secret.vault.as_str());
             if !vaults.contains(&vault) {
                 vaults.push(vault);
             }
         }
     }
     let mut vault_symbols: Vec<String> = Vec::new();
-    for (_, name) in &vaults {
+    for (_, _, name) in &vaults {
         let base: String = format!("kv_{name}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let mut symbol = base.clone();
         let mut n = 2;
@@ -78,12 +78,16 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
     let key_vaults: Vec<Value> = vaults
         .iter()
         .zip(&vault_symbols)
-        .map(|((group, name), symbol)| {
+        .map(|((subscription, group, name), symbol)| {
+            let scope = match subscription {
+                Some(subscription) => format!("resourceGroup({}, {})", bicep_string(subscription), bicep_string(group)),
+                None => format!("resourceGroup({})", bicep_string(group)),
+            };
             json!({
                 "symbol": symbol,
                 "type": type_at_api(KEY_VAULTS, api_version(KEY_VAULTS)),
                 "name": bicep_string(name),
-                "scope": format!("resourceGroup({})", bicep_string(group)),
+                "scope": scope,
             })
         })
         .collect();
@@ -105,7 +109,10 @@ pub fn main(plan: &AzurePlan, part: &Part) -> String {
                 .deployment_secrets(index)
                 .into_iter()
                 .map(|(name, secret)| {
-                    let vault = vaults.iter().position(|v| v == &(secret.vault_group.as_str(), secret.vault.as_str())).expect("vault listed");
+                    let vault = vaults
+                        .iter()
+                        .position(|v| v == &(secret.vault_subscription.as_deref(), secret.vault_group.as_str(), secret.vault.as_str()))
+                        .expect("vault listed");
                     json!({ "name": name, "value": format!("{}.getSecret({})", vault_symbols[vault], bicep_string(&secret.secret)) })
                 })
                 .collect();

@@ -337,6 +337,8 @@ pub const EXISTING_IMAGE_TEMPLATES: &str = "existingImageTemplates";
 /// A secret in an existing Key Vault: `secret(vault, "name")`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SecretRef {
+    /// The vault's subscription, when it is not the deployment's.
+    pub vault_subscription: Option<String>,
     pub vault_group: String,
     pub vault: String,
     pub secret: String,
