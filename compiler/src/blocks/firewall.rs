@@ -68,7 +68,7 @@ pub const FIREWALL: KindSchema = KindSchema {
             Type::Integer { min: 1, max: MAX_PUBLIC_ADDRESSES },
             false,
             Some("1"),
-            "How many public IP addresses the firewall has: more spread outbound connections over more SNAT ports and let DNAT rules take the same port on several addresses. With the DNAT rules, at most 250 (`ASH275`).",
+            "How many public IP addresses the firewall has: more spread outbound connections over more SNAT ports and let DNAT rules take the same port on several addresses. With the DNAT rules, at most 250 (`ASH272`).",
         ),
         attr(
             "policy",

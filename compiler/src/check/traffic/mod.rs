@@ -5,6 +5,7 @@ pub(super) mod attachment_region;
 pub(super) mod bastion_nsg_rules;
 pub(super) mod firewall_dns_proxy;
 pub(super) mod firewall_policy_fit;
+pub(super) mod firewall_public_addresses;
 pub(super) mod firewall_policy_parent;
 pub(super) mod firewall_policy_priority;
 pub(super) mod firewall_policy_tier;
