@@ -156,8 +156,7 @@ pub fn lower_workspaces(lw: &mut Lowering) {
         let location = lw.model.location(id).map(str::to_string);
         let mut workspace = Resource::new(format!("log_{}", node.name()), WORKSPACE, vec![name], rg, location, lw.model.tags(id), id);
         // Pay-as-you-go, the one pricing tier new workspaces take.
-        workspace.properties =
-            Prop::object([("sku", Prop::object([("name", Prop::str("PerGB2018"))])), ("retentionInDays", Prop::Int(retention))]);
+        workspace.properties = Prop::object([("sku", Prop::object([("name", Prop::str("PerGB2018"))])), ("retentionInDays", Prop::Int(retention))]);
         let workspace = lw.push(workspace);
         lw.primary.insert(id, workspace);
     }

@@ -54,7 +54,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("the firewall has {addresses} public IP addresses and {dnat} DNAT rules: {total}, over Azure's {MAX_PUBLIC_ADDRESSES}"),
             )
-            .with_help(format!("Azure counts public IP addresses and DNAT rules together, at most {MAX_PUBLIC_ADDRESSES}: take fewer addresses or fewer DNAT rules")),
+            .with_help(format!(
+                "Azure counts public IP addresses and DNAT rules together, at most {MAX_PUBLIC_ADDRESSES}: take fewer addresses or fewer DNAT rules"
+            )),
         );
     }
 }
