@@ -41,7 +41,11 @@ fn collect(template: &Value, found: &mut BTreeMap<(String, String), Value>) {
             collect(&resource["properties"]["template"], found);
             continue;
         }
-        let name = resource["name"].to_string();
+        // An extension resource (a diagnostic setting) is known by its name and its scope.
+        let name = match resource.get("scope") {
+            Some(scope) => format!("{} on {scope}", resource["name"]),
+            None => resource["name"].to_string(),
+        };
         found.insert((kind, name), resource.clone());
     }
 }
@@ -71,6 +75,8 @@ fn a_second_build_with_an_unrelated_change_changes_nothing_deployed() {
         let expected: Vec<(String, String)> = vec![
             ("Microsoft.Network/virtualNetworks".into(), "\"unrelated_probe\"".into()),
             ("Microsoft.Resources/resourceGroups".into(), "\"rg-unrelated-probe\"".into()),
+            // A plan's `diagnostics` block watches every network, the new one too.
+            ("Microsoft.Insights/diagnosticSettings".into(), "on the unrelated_probe network".into()),
         ];
         for key in &added {
             if !expected.iter().any(|e| e.0 == key.0 && (e.1 == key.1 || key.1.contains("unrelated_probe") || key.1.contains("unrelated-probe"))) {

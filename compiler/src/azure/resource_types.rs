@@ -14,7 +14,8 @@
 //! The versions are the ones `shared/arm-schemas/SOURCE.md` names, each tested
 //! against Microsoft's published schemas by CI. Types that take no tags are
 //! child resources whose schema has no `tags` property (subnets, peerings,
-//! security rules, routes, rule collection groups, DNS zone groups), backup
+//! security rules, routes, rule collection groups, DNS zone groups), diagnostic
+//! settings (extension resources whose schema has no `tags`), backup
 //! policies and protected items (their schemas have `tags`, but Azure keeps
 //! none: the Terraform provider dropped them as unsupported, #15403; no
 //! statement of Microsoft's documentation was found for this, so it stands on
@@ -69,6 +70,7 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
     row("Microsoft.DesktopVirtualization/scalingPlans", "2025-10-10", true, Rule(&SCALING_PLAN)),
     row("Microsoft.DesktopVirtualization/workspaces", "2025-10-10", true, Rule(&DESKTOP_WORKSPACE)),
     row("Microsoft.Insights/autoscalesettings", "2022-10-01", true, Unchecked("no rule checked yet")),
+    row("Microsoft.Insights/diagnosticSettings", "2021-05-01-preview", false, Unchecked("a name the plan's `diagnostics` block gives, `diagnostics` unless it says otherwise")),
     row("Microsoft.KeyVault/vaults", "2026-02-01", true, Unchecked("no rule checked yet")),
     row("Microsoft.Maintenance/configurationAssignments", "2023-04-01", true, Unchecked("no rule checked yet")),
     row("Microsoft.Maintenance/maintenanceConfigurations", "2023-04-01", true, Unchecked("its length with its resource group's: see `names::MAX_MAINTENANCE_NAMES`")),
@@ -76,6 +78,7 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
     row("Microsoft.Network/azureFirewalls", "2025-07-01", true, Rule(&FIREWALL)),
     row("Microsoft.Network/bastionHosts", "2025-07-01", true, Rule(&BASTION)),
     row("Microsoft.Network/connections", "2025-07-01", true, Rule(&CONNECTION)),
+    row("Microsoft.Network/ddosProtectionPlans", "2025-07-01", true, Unchecked("no rule checked yet")),
     row("Microsoft.Network/firewallPolicies", "2025-07-01", true, Rule(&FIREWALL_POLICY)),
     row("Microsoft.Network/firewallPolicies/ruleCollectionGroups", "2025-07-01", false, Unchecked("a fixed name that ashlar gives")),
     row("Microsoft.Network/loadBalancers", "2025-07-01", true, Rule(&LOAD_BALANCER)),
@@ -95,6 +98,7 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
     row("Microsoft.Network/virtualNetworks", "2025-07-01", true, Rule(&VIRTUAL_NETWORK)),
     row("Microsoft.Network/virtualNetworks/subnets", "2025-07-01", false, Rule(&SUBNET)),
     row("Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2025-07-01", false, Rule(&PEERING)),
+    row("Microsoft.OperationalInsights/workspaces", "2025-07-01", true, Rule(&LOG_ANALYTICS)),
     row("Microsoft.RecoveryServices/vaults", "2026-05-01", true, Rule(&RECOVERY_VAULT)),
     row("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems", "2026-05-01", false, Unchecked("Azure Backup's own names for a machine")),
     row("Microsoft.RecoveryServices/vaults/backupPolicies", "2026-05-01", false, Rule(&BACKUP_POLICY)),

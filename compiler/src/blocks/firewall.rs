@@ -35,6 +35,22 @@ const ROUTE_TABLE: &str = "Microsoft.Network/routeTables";
 
 const ZONE: Type = Type::Integer { min: 1, max: 3 };
 
+/// The attribute of a firewall's number of public IP addresses.
+pub const PUBLIC_IPS: &str = "public_ips";
+
+/// A firewall's public IP addresses and DNAT rules together, at most: "Public
+/// IPs + DNAT rule destination = 250 max". Source:
+/// <https://learn.microsoft.com/azure/firewall/deploy-multi-public-ip-powershell>.
+pub const MAX_PUBLIC_ADDRESSES: i64 = 250;
+
+/// The number of public IP addresses a firewall block asks for.
+pub fn public_ip_count(node: &crate::model::Node) -> i64 {
+    match node.get(PUBLIC_IPS).map(|a| &a.value) {
+        Some(Typed::Int(n)) => *n,
+        _ => 1,
+    }
+}
+
 /// The firewall SKUs, as Azure spells their tiers.
 pub const FIREWALL_SKUS: &[&str] = &["Basic", "Standard", "Premium"];
 
@@ -47,6 +63,13 @@ pub const FIREWALL: KindSchema = KindSchema {
         attr("sku", Type::Word(FIREWALL_SKUS), false, Some("Standard"), "The firewall's tier, and its policy's. Basic also needs an `AzureFirewallManagementSubnet`."),
         attr("threat_intel", Type::Word(&["off", "alert", "deny"]), false, Some("alert"), "What the firewall does with traffic to and from addresses and domains Microsoft knows to be malicious. Basic only alerts."),
         attr("zones", Type::List(&ZONE), false, Some("no zones"), "Availability zones the firewall and its public IP addresses span, from 1 to 3."),
+        attr(
+            PUBLIC_IPS,
+            Type::Integer { min: 1, max: MAX_PUBLIC_ADDRESSES },
+            false,
+            Some("1"),
+            "How many public IP addresses the firewall has: more spread outbound connections over more SNAT ports and let DNAT rules take the same port on several addresses. With the DNAT rules, at most 250 (`ASH272`).",
+        ),
         attr(
             "policy",
             Type::Ref(crate::blocks::firewall_policy::POLICY_KINDS),
@@ -676,6 +699,9 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
     let hub_name = lw.model.node(hub).name().to_string();
 
     let pip = place.public_ip(lw, &name, block, &zones);
+    // More addresses: `<name>-pip-2`, `<name>-pip-3`, ... beside the first.
+    let more_pips: Vec<ResourceId> =
+        (2..=public_ip_count(lw.model.node(block))).map(|n| place.public_ip(lw, &format!("{name}-{n}"), block, &zones)).collect();
     let management_pip = (tier == "Basic").then(|| place.public_ip(lw, &format!("{name}-management"), block, &zones));
 
     // A firewall that names a policy uses it; one that names none has its own, from its rule blocks.
@@ -698,7 +724,15 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
     };
     let mut properties = Object::new();
     properties.insert("sku".into(), Prop::object([("name", Prop::str("AZFW_VNet")), ("tier", Prop::str(tier.clone()))]));
-    properties.insert("ipConfigurations".into(), Prop::Array(vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)]));
+    // Only the first configuration names the subnet; the others hold an address each.
+    let mut configurations = vec![ip_configuration("ipconfig", "AzureFirewallSubnet", pip)];
+    for (n, &more) in more_pips.iter().enumerate() {
+        configurations.push(Prop::object([
+            ("name", Prop::str(format!("ipconfig{}", n + 2))),
+            ("properties", Prop::object([("publicIPAddress", Prop::object([("id", Prop::Id(more))]))])),
+        ]));
+    }
+    properties.insert("ipConfigurations".into(), Prop::Array(configurations));
     if let Some(management_pip) = management_pip {
         properties.insert("managementIpConfiguration".into(), ip_configuration("management", "AzureFirewallManagementSubnet", management_pip));
     }
@@ -711,7 +745,7 @@ fn firewall(lw: &mut Lowering, hub: NodeId, block: NodeId) {
     firewall.properties = Prop::Object(properties);
     // The rules go in first, so that the firewall starts with them and no rule
     // change runs while the firewall is being created.
-    firewall.depends_on = [place.vnet, pip].into_iter().chain(management_pip).chain(waits_for).collect();
+    firewall.depends_on = [place.vnet, pip].into_iter().chain(more_pips).chain(management_pip).chain(waits_for).collect();
     let firewall = lw.push(firewall);
     lw.after_last_on(place.vnet, firewall);
     lw.primary.insert(block, firewall);

@@ -62,7 +62,7 @@ pub const FIREWALL_POLICY: KindSchema = KindSchema {
         attr("idps", Type::Word(&["off", "alert", "deny"]), false, Some("off"), "Intrusion detection and prevention (signature-based); Premium only (`ASH268`)."),
         attrs::tags("Tags, merged over the plan's tags."),
     ],
-    children: &["threat_intel_allow", "dns", "rule_collection_group"],
+    children: &["threat_intel_allow", "dns", "insights", "rule_collection_group"],
     unique: false,
 };
 
@@ -93,6 +93,31 @@ pub const DNS: KindSchema = KindSchema {
             "Whether the firewalls answer DNS queries on port 53 and forward them; domain names in network rules need it (`ASH269`).",
         ),
         attr("servers", Type::List(&Type::IpAddress), false, Some("Azure DNS"), "The DNS servers the firewalls ask."),
+    ],
+    children: &[],
+    unique: false,
+};
+
+pub const INSIGHTS: KindSchema = KindSchema {
+    kind: "insights",
+    doc: "Policy analytics of the firewalls that use the policy (the policy's `insights`): rule hit counts and recommendations, read from the firewalls' logs in a Log Analytics workspace.",
+    naming: Naming::Unnamed,
+    positional: &[],
+    attributes: &[
+        attr(
+            "workspace",
+            Type::Ref(crate::blocks::monitoring::WORKSPACE_KINDS),
+            true,
+            None,
+            "The workspace the analytics read: a `log_analytics` block or an `existing log_analytics`; the firewalls' logs must reach it (a `diagnostics` block with this workspace sends them).",
+        ),
+        attr(
+            "retention_days",
+            crate::blocks::monitoring::RETENTION_DAYS,
+            false,
+            Some("Azure's"),
+            "Days the insights cover (`retentionDays`); at most the 730 days a workspace keeps data for queries.",
+        ),
     ],
     children: &[],
     unique: false,
@@ -242,6 +267,19 @@ fn policy(lw: &mut Lowering, id: NodeId) {
         let proxy = matches!(dns.get("proxy").map(|a| &a.value), Some(Typed::Bool(true)));
         properties.insert("dnsSettings".into(), Prop::object([("enableProxy", Prop::Bool(proxy)), ("servers", strings(dns.list("servers")))]));
     }
+    let mut waits_for_workspace = None;
+    if let Some(insights) = child(model, id, "insights") {
+        if let Some((workspace, resource)) = insights.reference("workspace").and_then(|w| crate::blocks::monitoring::workspace_id(lw, w)) {
+            let mut object = crate::lower::ir::Object::new();
+            object.insert("isEnabled".into(), Prop::Bool(true));
+            if let Some(Typed::Int(days)) = insights.get("retention_days").map(|a| &a.value) {
+                object.insert("retentionDays".into(), Prop::Int(*days));
+            }
+            object.insert("logAnalyticsResources".into(), Prop::object([("defaultWorkspaceId", Prop::object([("id", workspace)]))]));
+            properties.insert("insights".into(), Prop::Object(object));
+            waits_for_workspace = resource;
+        }
+    }
     if tier(node) == "Premium" {
         properties.insert("intrusionDetection".into(), Prop::object([("mode", Prop::str(mode(node.str("idps"), "off")))]));
     }
@@ -253,6 +291,7 @@ fn policy(lw: &mut Lowering, id: NodeId) {
     if let Some(&parent) = parent.and_then(|p| lw.primary.get(&p)) {
         resource.depends_on.push(parent);
     }
+    resource.depends_on.extend(waits_for_workspace);
     let policy = lw.push(resource);
     lw.primary.insert(id, policy);
 

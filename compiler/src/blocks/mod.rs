@@ -14,6 +14,7 @@ pub mod firewall_policy;
 pub mod gateway;
 pub mod images;
 pub mod lowering;
+pub mod monitoring;
 pub mod naming;
 pub mod nat;
 pub mod network;
@@ -48,6 +49,9 @@ pub fn type_phrases(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
 /// derived resources depend on each other in a circle.
 pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnostic>> {
     let mut lowering = Lowering::new(model);
+    // Workspaces and DDoS plans first: policies, networks and diagnostics refer to them.
+    monitoring::lower_workspaces(&mut lowering);
+    monitoring::lower_ddos_plans(&mut lowering);
     // Each pass may refer to the resources of the passes before it.
     security::lower_nsgs(&mut lowering);
     routing::lower_route_tables(&mut lowering);
@@ -76,5 +80,7 @@ pub fn lower(model: &Model) -> Result<crate::lower::ir::AzurePlan, Vec<Diagnosti
     attach::declare_groups(&mut lowering);
     updates::lower_update_groups(&mut lowering);
     compute::order_static_addresses(&mut lowering);
+    // Diagnostics last: they watch the resources of every pass before.
+    monitoring::lower_diagnostics(&mut lowering);
     lowering.finish()
 }

@@ -46,6 +46,8 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("local_network_gateway", "lgw"),
     ("connection", "con"),
     ("nat_gateway", "ng"),
+    ("log_analytics", "log"),
+    ("ddos_plan", "ddos"),
     ("gallery", "gal"),
     ("image_definition", "img"),
     ("image_template", "it"),
@@ -295,6 +297,18 @@ impl<'a> Names<'a> {
     /// The site-to-site connection of a `site`.
     pub fn connection(&self, site: NodeId) -> String {
         self.hub_endpoint("connection", site)
+    }
+
+    /// A Log Analytics workspace.
+    pub fn log_analytics(&self, workspace: NodeId) -> String {
+        let pattern = self.pattern("log_analytics", "{name}", workspace);
+        self.fill("log_analytics", &pattern, workspace, &[])
+    }
+
+    /// A DDoS protection plan.
+    pub fn ddos_plan(&self, plan: NodeId) -> String {
+        let pattern = self.pattern("ddos_plan", "{name}", plan);
+        self.fill("ddos_plan", &pattern, plan, &[])
     }
 
     /// A NAT gateway.

@@ -76,8 +76,8 @@ macro_rules! network_attributes {
                 "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
             ),
             FORWARDED_TRAFFIC,
-        USE_REMOTE_GATEWAYS_ATTR,
             USE_REMOTE_GATEWAYS_ATTR,
+            DDOS_PLAN,
             $($extra,)*
         ]
     };
@@ -97,6 +97,14 @@ const USE_REMOTE_GATEWAYS_ATTR: AttrSchema = attr(
     false,
     Some("none"),
     "An `existing vnet` in this network's `peer` list whose gateways this network's side of that peering uses (`useRemoteGateways`).",
+);
+
+const DDOS_PLAN: AttrSchema = attr(
+    "ddos_plan",
+    Type::Ref(&["ddos_plan"]),
+    false,
+    Some("none"),
+    "The `ddos_plan` that protects the network's public addresses (`ddosProtectionPlan`, with `enableDdosProtection`).",
 );
 
 const GATEWAY_TRANSIT: AttrSchema = attr(
@@ -148,6 +156,7 @@ pub const SPOKE: KindSchema = KindSchema {
             "Other networks to peer with, both ways, beyond the hub; an `existing vnet` gets this side only.",
         ),
         FORWARDED_TRAFFIC,
+        DDOS_PLAN,
     ],
     children: &["subnet", "peering"],
     unique: false,
@@ -406,6 +415,11 @@ fn network(lw: &mut Lowering, id: NodeId) {
         .map(|&subnet| Prop::object([("name", Prop::str(lw.names.subnet(subnet))), ("properties", subnet_properties(lw, subnet, &mut depends_on))]))
         .collect();
     properties.insert("subnets".into(), Prop::Array(subnets));
+    if let Some((plan, plan_resource)) = crate::blocks::monitoring::ddos_properties(lw, id) {
+        properties.insert("enableDdosProtection".into(), Prop::Bool(true));
+        properties.insert("ddosProtectionPlan".into(), plan);
+        depends_on.push(plan_resource);
+    }
 
     let mut resource =
         Resource::new(format!("vnet_{}", node.name()), VNET_TYPE, vec![name], rg, lw.model.location(id).map(str::to_string), lw.model.tags(id), id);

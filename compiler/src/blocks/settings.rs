@@ -62,6 +62,8 @@ pub const NAMING: KindSchema = KindSchema {
         ),
         attr("local_network_gateway", Type::String, false, Some("\"{name}\""), "Name of a site's local network gateway; `{name}` is the site's."),
         attr("nat_gateway", Type::String, false, Some("\"{name}\""), "Name of a NAT gateway."),
+        attr("log_analytics", Type::String, false, Some("\"{name}\""), "Name of a `log_analytics` block's Log Analytics workspace."),
+        attr("ddos_plan", Type::String, false, Some("\"{name}\""), "Name of a `ddos_plan` block's DDoS protection plan."),
         attr("connection", Type::String, false, Some("\"{name}-connection\""), "Name of a site's site-to-site connection; `{name}` is the site's."),
         attr(
             "route_table",

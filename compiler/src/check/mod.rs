@@ -133,6 +133,7 @@ pub const CHECKS: &[Check] = &[
     traffic::firewall_policy_tier::CHECK,
     traffic::firewall_dns_proxy::CHECK,
     traffic::firewall_policy_fit::CHECK,
+    traffic::firewall_public_addresses::CHECK,
     gateways::point_to_site_auth::CHECK,
     gateways::gateway_coexistence::CHECK,
     gateways::site_without_vpn_gateway::CHECK,

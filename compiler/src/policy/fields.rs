@@ -144,6 +144,10 @@ fn irregular_plural(kind: &str) -> Option<&'static str> {
         "gallery" => Some("galleries"),
         "capacity" => Some("capacities"),
         "firewall_policy" => Some("firewall_policies"),
+        "log_analytics" => Some("log_analytics_workspaces"),
+        // Their own plurals, as `compute` is.
+        "diagnostics" => Some("diagnostics"),
+        "insights" => Some("insights"),
         // `for vm in compute`: the kind is its own plural.
         "compute" => Some("compute"),
         _ => None,

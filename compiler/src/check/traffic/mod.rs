@@ -8,6 +8,7 @@ pub(super) mod firewall_policy_fit;
 pub(super) mod firewall_policy_parent;
 pub(super) mod firewall_policy_priority;
 pub(super) mod firewall_policy_tier;
+pub(super) mod firewall_public_addresses;
 pub(super) mod firewall_threat_intel;
 pub(super) mod gateway_next_hop;
 pub(super) mod machines_offline;

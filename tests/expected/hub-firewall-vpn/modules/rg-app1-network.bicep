@@ -60,3 +60,17 @@ resource vnet_app1 'Microsoft.Network/virtualNetworks@2025-07-01' = {
     ]
   }
 }
+
+resource diag_vnet_app1 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_app1
+  properties: {
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

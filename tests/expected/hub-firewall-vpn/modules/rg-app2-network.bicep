@@ -50,3 +50,17 @@ resource vnet_app2 'Microsoft.Network/virtualNetworks@2025-07-01' = {
     ]
   }
 }
+
+resource diag_vnet_app2 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_app2
+  properties: {
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

@@ -5,50 +5,88 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'vnet-core'
 }
 
-resource peer_core_to_app1 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
-  parent: vnet_core
-  name: 'peer-vnet-core-to-vnet-app1'
+resource vpng_core 'Microsoft.Network/virtualNetworkGateways@2025-07-01' existing = {
+  name: 'vpng-core'
+}
+
+resource afw_core 'Microsoft.Network/azureFirewalls@2025-07-01' existing = {
+  name: 'afw-core'
+}
+
+resource bas_core 'Microsoft.Network/bastionHosts@2025-07-01' existing = {
+  name: 'bas-core'
+}
+
+resource diag_vnet_core 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_core
   properties: {
-    remoteVirtualNetwork: {
-      id: resourceId('rg-app1-network', 'Microsoft.Network/virtualNetworks', 'vnet-app1')
-    }
-    allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
-    allowGatewayTransit: true
-    useRemoteGateways: false
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 
-resource peer_core_to_app2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
-  parent: vnet_core
-  name: 'peer-vnet-core-to-vnet-app2'
+resource diag_vpng_core 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vpng_core
   properties: {
-    remoteVirtualNetwork: {
-      id: resourceId('rg-app2-network', 'Microsoft.Network/virtualNetworks', 'vnet-app2')
-    }
-    allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
-    allowGatewayTransit: true
-    useRemoteGateways: false
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
-  dependsOn: [
-    peer_core_to_app1
-  ]
 }
 
-resource peer_core_to_data 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
-  parent: vnet_core
-  name: 'peer-vnet-core-to-vnet-data'
+resource diag_afw_core 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: afw_core
   properties: {
-    remoteVirtualNetwork: {
-      id: resourceId('rg-data-network', 'Microsoft.Network/virtualNetworks', 'vnet-data')
-    }
-    allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
-    allowGatewayTransit: true
-    useRemoteGateways: false
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
-  dependsOn: [
-    peer_core_to_app2
-  ]
+}
+
+resource diag_bas_core 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: bas_core
+  properties: {
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
 }

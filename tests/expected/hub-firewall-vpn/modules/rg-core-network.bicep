@@ -4,6 +4,16 @@
 @secure()
 param secret_head_office_psk string
 
+resource ddos_edge 'Microsoft.Network/ddosProtectionPlans@2025-07-01' = {
+  name: 'ddos-edge'
+  location: 'uksouth'
+  tags: {
+    environment: 'prod'
+    owner: 'platform@contoso.com'
+  }
+  properties: {}
+}
+
 resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
   name: 'vnet-core'
   location: 'uksouth'
@@ -47,6 +57,10 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' = {
         }
       }
     ]
+    enableDdosProtection: true
+    ddosProtectionPlan: {
+      id: ddos_edge.id
+    }
   }
 }
 
@@ -170,6 +184,28 @@ resource con_head_office 'Microsoft.Network/connections@2025-07-01' = {
 
 resource pip_afw_core 'Microsoft.Network/publicIPAddresses@2025-07-01' = {
   name: 'pip-afw-core'
+  location: 'uksouth'
+  tags: {
+    environment: 'prod'
+    owner: 'platform@contoso.com'
+  }
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  zones: [
+    '1'
+    '2'
+    '3'
+  ]
+  properties: {
+    publicIPAddressVersion: 'IPv4'
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource pip_afw_core_2 'Microsoft.Network/publicIPAddresses@2025-07-01' = {
+  name: 'pip-afw-core-2'
   location: 'uksouth'
   tags: {
     environment: 'prod'
@@ -422,6 +458,14 @@ resource afw_core 'Microsoft.Network/azureFirewalls@2025-07-01' = {
           }
         }
       }
+      {
+        name: 'ipconfig2'
+        properties: {
+          publicIPAddress: {
+            id: pip_afw_core_2.id
+          }
+        }
+      }
     ]
     firewallPolicy: {
       id: afwp_core.id
@@ -447,6 +491,11 @@ resource pip_bas_core 'Microsoft.Network/publicIPAddresses@2025-07-01' = {
     name: 'Standard'
     tier: 'Regional'
   }
+  zones: [
+    '1'
+    '2'
+    '3'
+  ]
   properties: {
     publicIPAddressVersion: 'IPv4'
     publicIPAllocationMethod: 'Static'
@@ -463,6 +512,11 @@ resource bas_core 'Microsoft.Network/bastionHosts@2025-07-01' = {
   sku: {
     name: 'Standard'
   }
+  zones: [
+    '1'
+    '2'
+    '3'
+  ]
   properties: {
     ipConfigurations: [
       {

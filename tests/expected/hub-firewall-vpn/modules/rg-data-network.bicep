@@ -60,3 +60,17 @@ resource vnet_data 'Microsoft.Network/virtualNetworks@2025-07-01' = {
     ]
   }
 }
+
+resource diag_vnet_data 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_data
+  properties: {
+    workspaceId: resourceId('rg-core-management', 'Microsoft.OperationalInsights/workspaces', 'log-central')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

@@ -64,3 +64,17 @@ resource peer_app_to_north 'Microsoft.Network/virtualNetworks/virtualNetworkPeer
     useRemoteGateways: false
   }
 }
+
+resource diag_vnet_app 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_app
+  properties: {
+    workspaceId: resourceId('rg-corp-security', 'Microsoft.OperationalInsights/workspaces', 'log-corp-security')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

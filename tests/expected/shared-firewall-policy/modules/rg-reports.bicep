@@ -64,3 +64,17 @@ resource peer_reports_to_west 'Microsoft.Network/virtualNetworks/virtualNetworkP
     useRemoteGateways: false
   }
 }
+
+resource diag_vnet_reports 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_reports
+  properties: {
+    workspaceId: resourceId('rg-corp-security', 'Microsoft.OperationalInsights/workspaces', 'log-corp-security')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

@@ -80,6 +80,15 @@ resource afwp_hubs 'Microsoft.Network/firewallPolicies@2025-07-01' = {
         '168.63.129.16'
       ]
     }
+    insights: {
+      isEnabled: true
+      retentionDays: 30
+      logAnalyticsResources: {
+        defaultWorkspaceId: {
+          id: resourceId('rg-corp-security', 'Microsoft.OperationalInsights/workspaces', 'log-corp-security')
+        }
+      }
+    }
     basePolicy: {
       id: afwp_base.id
     }

@@ -31,3 +31,23 @@ resource afw_west 'Microsoft.Network/azureFirewalls@2025-07-01' = {
     }
   }
 }
+
+resource diag_afw_west 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: afw_west
+  properties: {
+    workspaceId: resourceId('rg-corp-security', 'Microsoft.OperationalInsights/workspaces', 'log-corp-security')
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}

@@ -42,3 +42,17 @@ resource pip_west_firewall 'Microsoft.Network/publicIPAddresses@2025-07-01' = {
     publicIPAllocationMethod: 'Static'
   }
 }
+
+resource diag_vnet_west 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diagnostics'
+  scope: vnet_west
+  properties: {
+    workspaceId: resourceId('rg-corp-security', 'Microsoft.OperationalInsights/workspaces', 'log-corp-security')
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
