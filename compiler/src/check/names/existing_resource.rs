@@ -1,8 +1,10 @@
-use crate::blocks::existing::{azure_name, by_kind, EXISTING_KINDS, SUBSCRIPTION};
+use crate::azure::names::NameRule;
+use crate::blocks::existing::{azure_name, EXISTING_IMAGE_VERSION, EXISTING_KINDS, GALLERY_NAME, SUBSCRIPTION};
 use crate::blocks::private_dns::{group_problem, is_guid};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Model, NodeId};
 use crate::schema::attrs;
 
 declare_codes! {
@@ -64,26 +66,39 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
             let Some(name) = azure_name(model, id) else { continue };
-            let problems = by_kind(node.kind.kind).map(|k| k.rule.problems(name)).unwrap_or_default();
-            if problems.is_empty() {
-                continue;
+            let mut named = vec![(name, kind.rule, kind.name_attr)];
+            // An image version names its gallery too.
+            if let Some(gallery) = node.str(GALLERY_NAME).filter(|_| node.is(EXISTING_IMAGE_VERSION)) {
+                named.push((gallery, &crate::azure::names::GALLERY, GALLERY_NAME));
             }
-            let span = node.get(kind.name_attr).map_or(node.head, |a| a.span);
-            let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
-            let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
-            out.push(
-                Diagnostic::new(
-                    &EXISTING_RESOURCE,
-                    span,
-                    format!("`{name}` cannot be the name of a {}: it {}", kind.rule.what, crate::azure::names::join(&facts)),
-                )
-                .with_help(format!(
-                    "give the {}'s name in Azure, which {}{}",
-                    kind.rule.what,
-                    crate::azure::names::join(&wanted),
-                    if node.get(kind.name_attr).is_none() { format!(", with `{} = \"...\"`", kind.name_attr) } else { String::new() }
-                )),
-            );
+            for (name, rule, name_attr) in named {
+                name_problem(model, id, name, rule, name_attr, out);
+            }
         }
     }
+}
+
+/// The diagnostic of an existing resource's name that breaks its rule.
+fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_attr: &str, out: &mut Vec<Diagnostic>) {
+    let node = model.node(id);
+    let problems = rule.problems(name);
+    if problems.is_empty() {
+        return;
+    }
+    let span = node.get(name_attr).map_or(node.head, |a| a.span);
+    let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
+    let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
+    out.push(
+        Diagnostic::new(
+            &EXISTING_RESOURCE,
+            span,
+            format!("`{name}` cannot be the name of a {}: it {}", rule.what, crate::azure::names::join(&facts)),
+        )
+        .with_help(format!(
+            "give the {}'s name in Azure, which {}{}",
+            rule.what,
+            crate::azure::names::join(&wanted),
+            if node.get(name_attr).is_none() { format!(", with `{name_attr} = \"...\"`") } else { String::new() }
+        )),
+    );
 }
