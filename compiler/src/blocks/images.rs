@@ -1010,6 +1010,94 @@ image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
         );
     }
 
+    const SOURCES: &str = r#"settings { location = uksouth }
+gallery corp { resource_group = "rg-images" }
+existing managed_image golden { name = "img-golden"  resource_group = "rg-legacy" }
+existing virtual_machine builder { resource_group = "rg-build" }
+existing image_version base { gallery = "shared"  image = "win2022"  version = 3.1.0  resource_group = "rg-shared"  subscription = "6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13" }
+image legacy {
+  gallery = corp  os = windows  source = golden  version = 1.0.0
+  replicate_to = [uksouth, ukwest]  replicas = 2  exclude_from_latest = true
+  min_vcpus = 2  max_vcpus = 16  max_memory = 64  end_of_life = "2030-06-30T18:00:00+01:00"
+}
+image captured { gallery = corp  os = linux  state = specialized  source = builder  version = 1.0.0 }
+image copied { gallery = corp  os = windows  source = base  version = 3.1.0 }
+image again { gallery = corp  os = windows  source = legacy  version = 1.0.1 }
+image plain { gallery = corp  os = linux  end_of_life = "2030-06-30" }
+"#;
+
+    fn external(subscription: Option<&str>, group: &str, resource_type: &'static str, name: &str) -> Prop {
+        Prop::External(Box::new(crate::lower::ir::External {
+            subscription: subscription.map(str::to_string),
+            resource_group: group.into(),
+            resource_type,
+            name: name.into(),
+        }))
+    }
+
+    #[test]
+    fn a_version_is_made_from_each_kind_of_source() {
+        let plan = lower(SOURCES);
+        let versions = of_type(&plan, "Microsoft.Compute/galleries/images/versions");
+        assert_eq!(versions.len(), 4, "no version for an image without a source");
+        let find = |name: &str| versions.iter().find(|(_, r)| r.name[1] == name).map(|(id, r)| (*id, *r)).unwrap();
+        let definition = |name: &str| {
+            plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/galleries/images" && r.name[1] == name).unwrap().0
+        };
+        let (legacy_id, legacy) = find("legacy");
+        assert_eq!(legacy.name, ["corp", "legacy", "1.0.0"]);
+        assert_eq!(legacy.location.as_deref(), Some("uksouth"));
+        assert_eq!(legacy.parent, Some(definition("legacy")));
+        assert_eq!(legacy.depends_on, [definition("legacy")]);
+        let publishing = get(&legacy.properties, "publishingProfile");
+        let regions = Prop::Array(vec![Prop::object([("name", Prop::str("uksouth"))]), Prop::object([("name", Prop::str("ukwest"))])]);
+        assert_eq!(get(publishing, "targetRegions"), &regions);
+        assert_eq!(get(publishing, "replicaCount"), &Prop::Int(2));
+        assert_eq!(get(publishing, "excludeFromLatest"), &Prop::Bool(true));
+        let source = |r: &Resource| get(get(&r.properties, "storageProfile"), "source").clone();
+        assert_eq!(source(legacy), Prop::object([("id", external(None, "rg-legacy", "Microsoft.Compute/images", "img-golden"))]));
+        assert_eq!(
+            source(find("captured").1),
+            Prop::object([("virtualMachineId", external(None, "rg-build", "Microsoft.Compute/virtualMachines", "builder"))])
+        );
+        assert_eq!(
+            source(find("copied").1),
+            Prop::object([(
+                "id",
+                external(
+                    Some("6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13"),
+                    "rg-shared",
+                    "Microsoft.Compute/galleries/images/versions",
+                    "shared/win2022/3.1.0"
+                )
+            )])
+        );
+        // A version of the plan's own: its ID, after it.
+        let (_, again) = find("again");
+        assert_eq!(source(again), Prop::object([("id", Prop::ChildId { resource: definition("legacy"), child: "versions", name: "1.0.0".into() })]));
+        assert_eq!(again.depends_on, [definition("again"), legacy_id]);
+    }
+
+    #[test]
+    fn the_definition_carries_the_recommended_ranges_and_the_moment_of_its_end() {
+        let plan = lower(SOURCES);
+        let definition = |name: &str| {
+            plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/galleries/images" && r.name[1] == name).unwrap().1
+        };
+        let legacy = definition("legacy");
+        assert_eq!(
+            get(&legacy.properties, "recommended"),
+            &Prop::object([
+                ("vCPUs", Prop::object([("min", Prop::Int(2)), ("max", Prop::Int(16))])),
+                ("memory", Prop::object([("max", Prop::Int(64))]))
+            ])
+        );
+        assert_eq!(get(&legacy.properties, "endOfLifeDate"), &Prop::str("2030-06-30T18:00:00+01:00"));
+        let plain = definition("plain");
+        assert_eq!(get(&plain.properties, "endOfLifeDate"), &Prop::str("2030-06-30T00:00:00Z"));
+        assert!(matches!(&plain.properties, Prop::Object(p) if !p.contains_key("recommended")));
+    }
+
     #[test]
     fn the_template_name_follows_its_content_and_nothing_else() {
         let name = |plan: &AzurePlan, prefix: &str| {
