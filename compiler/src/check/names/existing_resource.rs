@@ -14,7 +14,9 @@ declare_codes! {
     /// else the block's) follows the naming rule of its kind: a storage account
     /// takes 3 to 24 lower-case letters and digits, a SQL server 1 to 63
     /// lower-case letters, digits and `-`, and so on (Microsoft Learn, "Naming
-    /// rules and restrictions for Azure resources").
+    /// rules and restrictions for Azure resources"). An `existing
+    /// image_version` names a gallery and an image definition, each checked by
+    /// its rule.
     ///
     /// ## Why it matters
     /// The resource's ID is built from these values when the deployment runs.
@@ -78,6 +80,15 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `a` or `an`, before what a rule names.
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The diagnostic of an existing resource's name that breaks its rule.
 fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_attr: &str, out: &mut Vec<Diagnostic>) {
     let node = model.node(id);
@@ -92,7 +103,7 @@ fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_att
         Diagnostic::new(
             &EXISTING_RESOURCE,
             span,
-            format!("`{name}` cannot be the name of a {}: it {}", rule.what, crate::azure::names::join(&facts)),
+            format!("`{name}` cannot be the name of {} {}: it {}", article(rule.what), rule.what, crate::azure::names::join(&facts)),
         )
         .with_help(format!(
             "give the {}'s name in Azure, which {}{}",
@@ -101,4 +112,24 @@ fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_att
             if node.get(name_attr).is_none() { format!(", with `{name_attr} = \"...\"`") } else { String::new() }
         )),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::messages;
+
+    #[test]
+    fn an_image_version_names_its_gallery_and_its_definition_by_their_rules() {
+        let plan = |gallery: &str, image: &str| {
+            format!("existing image_version base {{\n gallery = \"{gallery}\"\n image = \"{image}\"\n version = 1.0.0\n resource_group = \"rg-shared\"\n}}\n")
+        };
+        assert!(messages(&plan("shared.images", "win2022-base"), "ASH304").is_empty());
+        assert_eq!(messages(&plan("shared-images", "win2022-base"), "ASH304"), ["`shared-images` cannot be the name of a gallery: it contains `-`"]);
+        assert_eq!(
+            messages(&plan("shared.images", "win2022-"), "ASH304"),
+            ["`win2022-` cannot be the name of an image definition: it ends with `-`"]
+        );
+        let machine = "existing virtual_machine vm { name = \"vm_01\"  resource_group = \"rg\" }\n";
+        assert_eq!(messages(machine, "ASH304"), ["`vm_01` cannot be the name of a virtual machine: it contains `_`"]);
+    }
 }
