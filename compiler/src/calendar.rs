@@ -140,6 +140,43 @@ impl fmt::Display for Date {
     }
 }
 
+/// Reads a date, `YYYY-MM-DD` (midnight UTC), or a date and time with its
+/// offset from UTC, `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS+HH:MM`
+/// (`-HH:MM`), as Azure's API takes a `date-time`. The moment, in minutes
+/// since 1970-01-01 00:00 UTC (seconds dropped); the error says what is wrong,
+/// in words.
+pub fn parse_moment(text: &str) -> Result<i64, String> {
+    let Some((date, time)) = text.split_once('T') else {
+        return Date::parse(text).map(|d| d.days() * 1440);
+    };
+    let date = Date::parse(date)?;
+    let shape = format!("\"{text}\" is not a date and time written YYYY-MM-DDTHH:MM:SS with its offset, `Z` or `+HH:MM`");
+    let (clock, offset) = if let Some(clock) = time.strip_suffix('Z') {
+        (clock, 0)
+    } else if let Some(at) = time.rfind(['+', '-']) {
+        let (clock, zone) = time.split_at(at);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let minutes = hours_minutes(&zone[1..], 14).ok_or_else(|| shape.clone())?;
+        (clock, sign * minutes)
+    } else {
+        return Err(shape);
+    };
+    let (hours_and_minutes, seconds) = clock.rsplit_once(':').ok_or_else(|| shape.clone())?;
+    let minutes = hours_minutes(hours_and_minutes, 23).ok_or_else(|| shape.clone())?;
+    if seconds.len() != 2 || !seconds.chars().all(|c| c.is_ascii_digit()) || seconds > "59" {
+        return Err(shape);
+    }
+    Ok(date.days() * 1440 + minutes - offset)
+}
+
+/// `HH:MM`, hours at most `max_hours`, as minutes.
+fn hours_minutes(text: &str, max_hours: i64) -> Option<i64> {
+    let (hours, minutes) = text.split_once(':')?;
+    let two = |s: &str| (s.len() == 2 && s.chars().all(|c| c.is_ascii_digit())).then(|| s.parse::<i64>().ok()).flatten();
+    let (hours, minutes) = (two(hours)?, two(minutes)?);
+    (hours <= max_hours && minutes <= 59).then_some(hours * 60 + minutes)
+}
+
 pub fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -239,6 +276,29 @@ mod tests {
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn moments_are_dates_or_dates_and_times_with_an_offset() {
+        let midnight = date("2030-06-30").days() * 1440;
+        assert_eq!(parse_moment("2030-06-30"), Ok(midnight));
+        assert_eq!(parse_moment("2030-06-30T18:00:00Z"), Ok(midnight + 18 * 60));
+        assert_eq!(parse_moment("2030-06-30T18:00:59+01:00"), Ok(midnight + 17 * 60));
+        assert_eq!(parse_moment("2030-06-30T23:30:00-05:30"), Ok(midnight + 24 * 60 + 5 * 60));
+        assert_eq!(parse_moment("2030-02-30"), Err("\"2030-02-30\" has day 30, but February 2030 has 28 days".to_string()));
+        assert_eq!(parse_moment("2030-02-30T00:00:00Z"), Err("\"2030-02-30\" has day 30, but February 2030 has 28 days".to_string()));
+        for bad in [
+            "2030-06-30T18:00:00",
+            "2030-06-30T18:00Z",
+            "2030-06-30T24:00:00Z",
+            "2030-06-30T18:60:00Z",
+            "2030-06-30T18:00:60Z",
+            "2030-06-30T18:00:00+15:00",
+            "2030-06-30T1:00:00Z",
+        ] {
+            let error = parse_moment(bad).unwrap_err();
+            assert!(error.contains("is not a date and time written YYYY-MM-DDTHH:MM:SS"), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -163,6 +163,26 @@ pub const PROXIMITY_PLACEMENT_GROUP: NameRule = network_rule("proximity placemen
 /// its `storageProfile`, not deployed as resources of their own.
 pub const DISK: NameRule = network_rule("managed disk", 1, 80);
 
+/// `Microsoft.Compute/images` (managed images): 1 to 80, as the naming rules
+/// give them with availability sets and snapshots.
+pub const MANAGED_IMAGE: NameRule = network_rule("managed image", 1, 80);
+/// `Microsoft.Compute/virtualMachines`, the resource's name: 1 to 64 (the 15
+/// characters of Windows are its computer name's), none of
+/// `` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : ' " , < > / ? `` nor spaces,
+/// not ending with `.` or `-`. A `.` is refused in a Windows machine's name
+/// only, which an `existing virtual_machine` does not say: it is let through.
+pub const VIRTUAL_MACHINE: NameRule = NameRule {
+    what: "virtual machine",
+    min: 1,
+    max: 64,
+    allowed: "letters, digits, `-` and `.`",
+    char_ok: |c| c.is_ascii_alphanumeric() || c == '-' || c == '.',
+    start_ok: |c| c.is_ascii_alphanumeric() || c == '-' || c == '.',
+    start: "starts with a letter, digit, `-` or `.`",
+    end_ok: |c| c.is_ascii_alphanumeric(),
+    end: "ends with a letter or digit",
+};
+
 /// `Microsoft.Compute/galleries`: 1 to 80 letters, digits and `.`, starting
 /// and ending with a letter or digit.
 pub const GALLERY: NameRule = NameRule {

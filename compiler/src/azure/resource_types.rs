@@ -59,7 +59,7 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
     row("Microsoft.Compute/availabilitySets", "2026-03-01", true, Rule(&AVAILABILITY_SET)),
     row("Microsoft.Compute/galleries", "2025-12-03", true, Rule(&GALLERY)),
     row("Microsoft.Compute/galleries/images", "2025-12-03", true, Rule(&IMAGE_DEFINITION)),
-    row("Microsoft.Compute/galleries/images/versions", "2025-12-03", true, Unchecked("a version number that ashlar makes")),
+    row("Microsoft.Compute/galleries/images/versions", "2025-12-03", true, Unchecked("a version number: a `MAJOR.MINOR.PATCH` literal whose parts the parser holds to 32 bits (`ASH004`, `ASH104`)")),
     row("Microsoft.Compute/proximityPlacementGroups", "2026-03-01", true, Rule(&PROXIMITY_PLACEMENT_GROUP)),
     row("Microsoft.Compute/virtualMachines", "2026-03-01", true, Unchecked("the computer name too unless the block gives a `computer_name`; `ASH400` checks the computer name by the rule of the machine's OS")),
     row("Microsoft.Compute/virtualMachines/extensions", "2026-03-01", true, Unchecked("a fixed name that ashlar gives")),

@@ -1,8 +1,9 @@
 //! `existing KIND NAME { ... }`: resources deployed elsewhere, in this plan's
 //! subscription or another, that a plan refers to but never deploys: a storage
 //! account, a SQL server, a Log Analytics workspace, a compute gallery, a
-//! virtual network or a firewall policy (and `existing key_vault`, which is the
-//! `key_vault` kind). Each is typed by its kind, so that a reference to one
+//! virtual network, a firewall policy, and the sources of a gallery image
+//! version (a managed image, a virtual machine, another gallery's image
+//! version); and `existing key_vault`, which is the `key_vault` kind. Each is typed by its kind, so that a reference to one
 //! of the wrong kind is an error, and each becomes a resource ID built at
 //! deployment time ([`Prop::External`]), never a resource of the output.
 
@@ -40,7 +41,26 @@ pub const EXISTING_KINDS: &[ExistingKind] = &[
     ExistingKind { word: "gallery", kind: "existing gallery", resource_type: "Microsoft.Compute/galleries", rule: &names::GALLERY, name_attr: NAME },
     ExistingKind { word: "vnet", kind: "existing vnet", resource_type: "Microsoft.Network/virtualNetworks", rule: &names::VIRTUAL_NETWORK, name_attr: NAME },
     ExistingKind { word: "firewall_policy", kind: "existing firewall_policy", resource_type: "Microsoft.Network/firewallPolicies", rule: &names::FIREWALL_POLICY, name_attr: NAME },
+    ExistingKind { word: "managed_image", kind: EXISTING_MANAGED_IMAGE, resource_type: "Microsoft.Compute/images", rule: &names::MANAGED_IMAGE, name_attr: NAME },
+    ExistingKind { word: "virtual_machine", kind: EXISTING_VIRTUAL_MACHINE, resource_type: "Microsoft.Compute/virtualMachines", rule: &names::VIRTUAL_MACHINE, name_attr: NAME },
+    // Named by three segments; the rule checked is the image definition's (`image`).
+    ExistingKind { word: "image_version", kind: EXISTING_IMAGE_VERSION, resource_type: "Microsoft.Compute/galleries/images/versions", rule: &names::IMAGE_DEFINITION, name_attr: IMAGE },
 ];
+
+/// The kind of an existing managed image.
+pub const EXISTING_MANAGED_IMAGE: &str = "existing managed_image";
+/// The kind of an existing virtual machine.
+pub const EXISTING_VIRTUAL_MACHINE: &str = "existing virtual_machine";
+/// The kind of an existing gallery image version.
+pub const EXISTING_IMAGE_VERSION: &str = "existing image_version";
+/// The kinds an image version can be made from without Image Builder.
+pub const VERSION_SOURCES: &[&str] = &[EXISTING_MANAGED_IMAGE, EXISTING_VIRTUAL_MACHINE, EXISTING_IMAGE_VERSION];
+/// The attribute of an existing image version's gallery (its Azure name).
+pub const GALLERY_NAME: &str = "gallery";
+/// The attribute of an existing image version's image definition.
+pub const IMAGE: &str = "image";
+/// The attribute of an existing image version's version number.
+pub const VERSION: &str = "version";
 
 /// The kind of an existing virtual network.
 pub const EXISTING_VNET: &str = "existing vnet";
@@ -131,11 +151,57 @@ pub const VNET: KindSchema = existing(
     ),
 );
 
-/// The Azure name of an existing resource: written, else the block's.
+pub const MANAGED_IMAGE: KindSchema = existing(
+    EXISTING_MANAGED_IMAGE,
+    "A managed image deployed elsewhere, which an `image` can make a gallery image version from (`source`); ashlar never deploys it.",
+    existing_attributes!("managed image"),
+);
+
+pub const VIRTUAL_MACHINE: KindSchema = existing(
+    EXISTING_VIRTUAL_MACHINE,
+    "A virtual machine deployed elsewhere, which an `image` can capture into a gallery image version (`source`); ashlar never deploys it.",
+    existing_attributes!("virtual machine"),
+);
+
+pub const IMAGE_VERSION: KindSchema = existing(
+    EXISTING_IMAGE_VERSION,
+    "An image version in a gallery deployed elsewhere, which an `image` can copy into a version of its own (`source`); ashlar never deploys it.",
+    &[
+        attr(GALLERY_NAME, Type::String, true, None, "The Azure name of the gallery that holds the version."),
+        attr(IMAGE, Type::String, true, None, "The name of the image definition in that gallery."),
+        attr(VERSION, Type::Version, true, None, "The version, `MAJOR.MINOR.PATCH`."),
+        attrs::resource_group(true, None, "The resource group the gallery is in."),
+        attr(
+            SUBSCRIPTION,
+            Type::String,
+            false,
+            Some("the deployment's"),
+            "The ID (a GUID) of the subscription the gallery is in, when it is not the one the plan deploys to.",
+        ),
+    ],
+);
+
+/// The Azure name of an existing resource: written, else the block's. For an
+/// image version, the name of its image definition (its own name is
+/// [`segments`]).
 pub fn azure_name(model: &Model, id: NodeId) -> Option<&str> {
     let node = model.node(id);
     let kind = by_kind(node.kind.kind)?;
     Some(node.str(kind.name_attr).unwrap_or(node.name()))
+}
+
+/// The segments of an existing resource's name, as its ID has them: one, or
+/// gallery, image and version for an image version.
+pub fn segments(model: &Model, id: NodeId) -> Vec<String> {
+    let node = model.node(id);
+    if node.is(EXISTING_IMAGE_VERSION) {
+        let version = match node.get(VERSION).map(|a| &a.value) {
+            Some(crate::model::Typed::Version(major, minor, patch)) => format!("{major}.{minor}.{patch}"),
+            _ => String::new(),
+        };
+        return vec![node.str(GALLERY_NAME).unwrap_or_default().to_string(), node.str(IMAGE).unwrap_or_default().to_string(), version];
+    }
+    azure_name(model, id).map(|n| vec![n.to_string()]).unwrap_or_default()
 }
 
 /// The resource ID of an existing resource, built at deployment time.
@@ -146,7 +212,7 @@ pub fn external_id(model: &Model, id: NodeId) -> Option<Prop> {
         subscription: node.str(SUBSCRIPTION).map(str::to_string),
         resource_group: node.str(attrs::RESOURCE_GROUP).unwrap_or_default().to_string(),
         resource_type: kind.resource_type,
-        name: azure_name(model, id).unwrap_or_default().to_string(),
+        name: segments(model, id).join("/"),
     })))
 }
 

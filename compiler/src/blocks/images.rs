@@ -6,12 +6,16 @@
 //!
 //! What an `image` lowers to:
 //! - always, the image definition (`Microsoft.Compute/galleries/images`);
+//! - without `build` but with a `source` that is a version already (an
+//!   `existing managed_image`, `existing virtual_machine`, `existing
+//!   image_version`, or another `image` with its `version`), the image version
+//!   (`Microsoft.Compute/galleries/images/versions`) made from it;
 //! - with `build`, an image template (`Microsoft.VirtualMachineImages/imageTemplates`)
 //!   named after a hash of its content, since templates cannot be updated; and
 //!   once per gallery, the identity Image Builder runs as with a Contributor role
 //!   assignment on the gallery's resource group.
 //!
-//! No image version is deployed: a version comes into being when the template
+//! A built version is not deployed: it comes into being when the template
 //! runs (`az image builder run`), after the deployment.
 
 use crate::blocks::lowering::Lowering;
@@ -24,6 +28,7 @@ use indexmap::IndexMap;
 
 const GALLERY_TYPE: &str = "Microsoft.Compute/galleries";
 const IMAGE_TYPE: &str = "Microsoft.Compute/galleries/images";
+const VERSION_TYPE: &str = "Microsoft.Compute/galleries/images/versions";
 const TEMPLATE_TYPE: &str = "Microsoft.VirtualMachineImages/imageTemplates";
 const IDENTITY_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
@@ -39,6 +44,16 @@ pub const OS: &[&str] = &["windows", "linux"];
 pub const OS_STATE: &[&str] = &["generalized", "specialized"];
 
 const REGION: Type = Type::Region;
+/// A recommended number of vCPUs or of memory: a positive 32-bit integer, as
+/// the API's `ResourceRange` holds.
+const RECOMMENDED: Type = Type::Integer { min: 1, max: i32::MAX as i64 };
+/// The attributes of an image's recommended machine configuration.
+pub const MIN_VCPUS: &str = "min_vcpus";
+pub const MAX_VCPUS: &str = "max_vcpus";
+pub const MIN_MEMORY: &str = "min_memory";
+pub const MAX_MEMORY: &str = "max_memory";
+/// Each recommended range: its attributes (min, max) and its key in `recommended`.
+pub const RECOMMENDED_RANGES: &[(&str, &str, &str)] = &[(MIN_VCPUS, MAX_VCPUS, "vCPUs"), (MIN_MEMORY, MAX_MEMORY, "memory")];
 const STRING: Type = Type::String;
 const FILE: Type = Type::StringMap;
 
@@ -106,22 +121,38 @@ pub const IMAGE: KindSchema = KindSchema {
         ),
         attr(
             "source",
-            Type::Ref(&["marketplace_image", "image"]),
+            Type::Ref(&[
+                "marketplace_image",
+                "image",
+                crate::blocks::existing::EXISTING_MANAGED_IMAGE,
+                crate::blocks::existing::EXISTING_VIRTUAL_MACHINE,
+                crate::blocks::existing::EXISTING_IMAGE_VERSION,
+            ]),
             false,
             Some("none"),
-            "What a build starts from: a `marketplace_image`, or another gallery `image` (its `version`, else its latest).",
+            "What the image's version comes from. With `build`: a `marketplace_image`, or another gallery `image` (its `version`, else its latest). Without: an `existing managed_image`, `existing virtual_machine` or `existing image_version`, or another gallery `image` with a `version`; the deployment then makes the version itself.",
         ),
-        attr("version", Type::Version, false, Some("chosen by Image Builder"), "The version a build makes, `MAJOR.MINOR.PATCH`."),
         attr(
-            "replicate_to",
-            Type::List(&REGION),
+            "version",
+            Type::Version,
             false,
-            Some("the gallery's region"),
-            "Regions a built version is replicated to; must include the gallery's.",
+            Some("chosen by Image Builder"),
+            "The version a build makes, or that is made from `source` without a build (then required), `MAJOR.MINOR.PATCH`.",
         ),
-        attr("replicas", Type::Integer { min: 1, max: 100 }, false, Some("1"), "Replicas of a built version in each region."),
-        attr("end_of_life", Type::String, false, Some("none"), "The definition's end-of-life date, `YYYY-MM-DD`."),
-        attr("exclude_from_latest", Type::Boolean, false, Some("false"), "Whether a built version is left out of `latest`."),
+        attr("replicate_to", Type::List(&REGION), false, Some("the gallery's region"), "Regions the version is replicated to; must include the gallery's."),
+        attr("replicas", Type::Integer { min: 1, max: 100 }, false, Some("1"), "Replicas of the version in each region."),
+        attr(
+            "end_of_life",
+            Type::String,
+            false,
+            Some("none"),
+            "The definition's end of life: a date `YYYY-MM-DD` (midnight UTC) or a date and time `YYYY-MM-DDTHH:MM:SSZ` (or with an offset, `+01:00`), in the future.",
+        ),
+        attr("exclude_from_latest", Type::Boolean, false, Some("false"), "Whether the version is left out of `latest`."),
+        attr(MIN_VCPUS, RECOMMENDED, false, Some("none"), "The fewest vCPUs recommended for machines from the image."),
+        attr(MAX_VCPUS, RECOMMENDED, false, Some("none"), "The most vCPUs recommended for machines from the image."),
+        attr(MIN_MEMORY, RECOMMENDED, false, Some("none"), "The least memory recommended for machines from the image, as Azure stores it (`recommended.memory.min`)."),
+        attr(MAX_MEMORY, RECOMMENDED, false, Some("none"), "The most memory recommended for machines from the image, as Azure stores it (`recommended.memory.max`)."),
         attrs::tags("Tags of the image definition and its template, merged over the plan's tags."),
     ],
     children: &["build"],
@@ -171,6 +202,27 @@ pub fn builds(model: &Model, image: NodeId) -> Vec<NodeId> {
 /// The `build` block of an image, the first when there are more.
 pub fn build_of(model: &Model, image: NodeId) -> Option<NodeId> {
     builds(model, image).first().copied()
+}
+
+/// The source an image's version is made from by the deployment itself: its
+/// `source` when the image has no `build` and the source is a version already
+/// (an existing managed image, virtual machine or image version, or another
+/// `image`). A `marketplace_image` is none: only a build starts from one.
+pub fn version_source(model: &Model, image: NodeId) -> Option<NodeId> {
+    if build_of(model, image).is_some() {
+        return None;
+    }
+    let source = model.node(image).reference("source")?;
+    let node = model.node(source);
+    (node.is("image") || crate::blocks::existing::VERSION_SOURCES.iter().any(|k| node.is(k))).then_some(source)
+}
+
+/// An integer attribute of a block, when written.
+pub fn int(node: &Node, attr: &str) -> Option<i64> {
+    match node.get(attr).map(|a| &a.value) {
+        Some(Typed::Int(n)) => Some(*n),
+        _ => None,
+    }
 }
 
 /// The operating system of a `marketplace_image` or an `image`: `windows` or `linux`.
@@ -313,9 +365,13 @@ pub fn lower_images(lw: &mut Lowering) {
     // Sources first: a template refers to the definition of a gallery image it starts from.
     let images: Vec<NodeId> = crate::graph::block_order(lw.model).into_iter().filter(|&id| lw.model.node(id).is("image")).collect();
     let mut builders: IndexMap<NodeId, (ResourceId, ResourceId)> = IndexMap::new();
+    let mut versions: IndexMap<NodeId, ResourceId> = IndexMap::new();
     for id in images {
         let Some(definition) = definition(lw, id) else { continue };
         lw.primary.insert(id, definition);
+        if let Some(made) = image_version(lw, id, definition, &versions) {
+            versions.insert(id, made);
+        }
         let Some(build) = build_of(lw.model, id) else { continue };
         let Some(gallery) = gallery_of(lw.model, id) else { continue };
         let builder = match builders.get(&gallery) {
@@ -327,6 +383,16 @@ pub fn lower_images(lw: &mut Lowering) {
             }
         };
         template(lw, id, build, definition, builder);
+    }
+}
+
+/// An `end_of_life` as the API takes it: a date is midnight UTC, a date and
+/// time is written as given.
+fn end_of_life(text: &str) -> String {
+    if text.contains('T') {
+        text.to_string()
+    } else {
+        format!("{text}T00:00:00Z")
     }
 }
 
@@ -350,8 +416,23 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     if let Some(description) = node.str("description") {
         properties.insert("description".into(), Prop::str(description));
     }
-    if let Some(date) = node.str("end_of_life") {
-        properties.insert("endOfLifeDate".into(), Prop::str(format!("{date}T00:00:00Z")));
+    if let Some(end) = node.str("end_of_life") {
+        properties.insert("endOfLifeDate".into(), Prop::str(end_of_life(end)));
+    }
+    let mut recommended = Object::new();
+    for (min, max, key) in RECOMMENDED_RANGES {
+        let mut range = Object::new();
+        for (attr, bound) in [(min, "min"), (max, "max")] {
+            if let Some(n) = int(node, attr) {
+                range.insert(bound.into(), Prop::Int(n));
+            }
+        }
+        if !range.is_empty() {
+            recommended.insert((*key).into(), Prop::Object(range));
+        }
+    }
+    if !recommended.is_empty() {
+        properties.insert("recommended".into(), Prop::Object(recommended));
     }
     let gallery_name = lw.plan[gallery_resource].name[0].clone();
     let rg = lw.plan[gallery_resource].resource_group.clone();
@@ -368,6 +449,50 @@ fn definition(lw: &mut Lowering, id: NodeId) -> Option<ResourceId> {
     resource.parent = Some(gallery_resource);
     resource.properties = Prop::Object(properties);
     resource.depends_on = vec![gallery_resource];
+    Some(lw.push(resource))
+}
+
+/// The image version an image without a build makes from its `source`
+/// ([`version_source`]), in the gallery's region and replicated to
+/// `replicate_to`. `versions` holds the versions lowered before, by image: a
+/// version made from another of the plan's images waits for that image's.
+fn image_version(lw: &mut Lowering, id: NodeId, definition: ResourceId, versions: &IndexMap<NodeId, ResourceId>) -> Option<ResourceId> {
+    let model = lw.model;
+    let node = model.node(id);
+    let source = version_source(model, id)?;
+    let number = version(node)?;
+    let source_node = model.node(source);
+    let mut depends_on = vec![definition];
+    let source_prop = if source_node.is("image") {
+        let &source_definition = lw.primary.get(&source)?;
+        depends_on.push(versions.get(&source).copied().unwrap_or(source_definition));
+        Prop::object([("id", Prop::ChildId { resource: source_definition, child: "versions", name: version(source_node)? })])
+    } else {
+        let external = crate::blocks::existing::external_id(model, source)?;
+        // A machine is captured through its own property (API 2023-07-03 and later).
+        let key = if source_node.is(crate::blocks::existing::EXISTING_VIRTUAL_MACHINE) { "virtualMachineId" } else { "id" };
+        Prop::object([(key, external)])
+    };
+    let target_regions: Vec<Prop> =
+        image_regions_for_build(model, id).into_iter().map(|region| Prop::object([("name", Prop::str(region))])).collect();
+    let mut publishing = Object::new();
+    publishing.insert("targetRegions".into(), Prop::Array(target_regions));
+    if let Some(n) = int(node, "replicas") {
+        publishing.insert("replicaCount".into(), Prop::Int(n));
+    }
+    if let Some(Typed::Bool(exclude)) = node.get("exclude_from_latest").map(|a| &a.value) {
+        publishing.insert("excludeFromLatest".into(), Prop::Bool(*exclude));
+    }
+    let properties = Prop::object([("publishingProfile", Prop::Object(publishing)), ("storageProfile", Prop::object([("source", source_prop)]))]);
+    let definition_resource = &lw.plan[definition];
+    let mut name = definition_resource.name.clone();
+    name.push(number);
+    let rg = definition_resource.resource_group.clone();
+    let location = definition_resource.location.clone();
+    let mut resource = Resource::new(format!("ver_{}", node.name()), VERSION_TYPE, name, rg, location, model.tags(id), id);
+    resource.parent = Some(definition);
+    resource.properties = properties;
+    resource.depends_on = depends_on;
     Some(lw.push(resource))
 }
 
@@ -883,6 +1008,94 @@ image manual { gallery = corp  os = linux  state = specialized  generation = 1 }
             get(get(&template.properties, "source"), "imageVersionId"),
             &Prop::ChildId { resource: web, child: "versions", name: "latest".into() }
         );
+    }
+
+    const SOURCES: &str = r#"settings { location = uksouth }
+gallery corp { resource_group = "rg-images" }
+existing managed_image golden { name = "img-golden"  resource_group = "rg-legacy" }
+existing virtual_machine builder { resource_group = "rg-build" }
+existing image_version base { gallery = "shared"  image = "win2022"  version = 3.1.0  resource_group = "rg-shared"  subscription = "6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13" }
+image legacy {
+  gallery = corp  os = windows  source = golden  version = 1.0.0
+  replicate_to = [uksouth, ukwest]  replicas = 2  exclude_from_latest = true
+  min_vcpus = 2  max_vcpus = 16  max_memory = 64  end_of_life = "2030-06-30T18:00:00+01:00"
+}
+image captured { gallery = corp  os = linux  state = specialized  source = builder  version = 1.0.0 }
+image copied { gallery = corp  os = windows  source = base  version = 3.1.0 }
+image again { gallery = corp  os = windows  source = legacy  version = 1.0.1 }
+image plain { gallery = corp  os = linux  end_of_life = "2030-06-30" }
+"#;
+
+    fn external(subscription: Option<&str>, group: &str, resource_type: &'static str, name: &str) -> Prop {
+        Prop::External(Box::new(crate::lower::ir::External {
+            subscription: subscription.map(str::to_string),
+            resource_group: group.into(),
+            resource_type,
+            name: name.into(),
+        }))
+    }
+
+    #[test]
+    fn a_version_is_made_from_each_kind_of_source() {
+        let plan = lower(SOURCES);
+        let versions = of_type(&plan, "Microsoft.Compute/galleries/images/versions");
+        assert_eq!(versions.len(), 4, "no version for an image without a source");
+        let find = |name: &str| versions.iter().find(|(_, r)| r.name[1] == name).map(|(id, r)| (*id, *r)).unwrap();
+        let definition = |name: &str| {
+            plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/galleries/images" && r.name[1] == name).unwrap().0
+        };
+        let (legacy_id, legacy) = find("legacy");
+        assert_eq!(legacy.name, ["corp", "legacy", "1.0.0"]);
+        assert_eq!(legacy.location.as_deref(), Some("uksouth"));
+        assert_eq!(legacy.parent, Some(definition("legacy")));
+        assert_eq!(legacy.depends_on, [definition("legacy")]);
+        let publishing = get(&legacy.properties, "publishingProfile");
+        let regions = Prop::Array(vec![Prop::object([("name", Prop::str("uksouth"))]), Prop::object([("name", Prop::str("ukwest"))])]);
+        assert_eq!(get(publishing, "targetRegions"), &regions);
+        assert_eq!(get(publishing, "replicaCount"), &Prop::Int(2));
+        assert_eq!(get(publishing, "excludeFromLatest"), &Prop::Bool(true));
+        let source = |r: &Resource| get(get(&r.properties, "storageProfile"), "source").clone();
+        assert_eq!(source(legacy), Prop::object([("id", external(None, "rg-legacy", "Microsoft.Compute/images", "img-golden"))]));
+        assert_eq!(
+            source(find("captured").1),
+            Prop::object([("virtualMachineId", external(None, "rg-build", "Microsoft.Compute/virtualMachines", "builder"))])
+        );
+        assert_eq!(
+            source(find("copied").1),
+            Prop::object([(
+                "id",
+                external(
+                    Some("6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13"),
+                    "rg-shared",
+                    "Microsoft.Compute/galleries/images/versions",
+                    "shared/win2022/3.1.0"
+                )
+            )])
+        );
+        // A version of the plan's own: its ID, after it.
+        let (_, again) = find("again");
+        assert_eq!(source(again), Prop::object([("id", Prop::ChildId { resource: definition("legacy"), child: "versions", name: "1.0.0".into() })]));
+        assert_eq!(again.depends_on, [definition("again"), legacy_id]);
+    }
+
+    #[test]
+    fn the_definition_carries_the_recommended_ranges_and_the_moment_of_its_end() {
+        let plan = lower(SOURCES);
+        let definition = |name: &str| {
+            plan.resources_with_ids().find(|(_, r)| r.resource_type == "Microsoft.Compute/galleries/images" && r.name[1] == name).unwrap().1
+        };
+        let legacy = definition("legacy");
+        assert_eq!(
+            get(&legacy.properties, "recommended"),
+            &Prop::object([
+                ("vCPUs", Prop::object([("min", Prop::Int(2)), ("max", Prop::Int(16))])),
+                ("memory", Prop::object([("max", Prop::Int(64))]))
+            ])
+        );
+        assert_eq!(get(&legacy.properties, "endOfLifeDate"), &Prop::str("2030-06-30T18:00:00+01:00"));
+        let plain = definition("plain");
+        assert_eq!(get(&plain.properties, "endOfLifeDate"), &Prop::str("2030-06-30T00:00:00Z"));
+        assert!(matches!(&plain.properties, Prop::Object(p) if !p.contains_key("recommended")));
     }
 
     #[test]

@@ -150,6 +150,8 @@ pub const CHECKS: &[Check] = &[
     images::image_source_region::CHECK,
     images::image_builder_region::CHECK,
     images::image_end_of_life::CHECK,
+    images::image_version_source::CHECK,
+    images::image_recommended_range::CHECK,
     images::build_file::CHECK,
     machines::computer_name::CHECK,
     machines::admin_username::CHECK,

@@ -296,15 +296,17 @@ fn prop(plan: &AzurePlan, owner: &Resource, deployment: Option<DeploymentId>, va
     }
 }
 
-/// `resourceId(['<subscription>',] '<group>', '<type>', '<name>')` of a
+/// `resourceId(['<subscription>',] '<group>', '<type>', '<name>'...)` of a
 /// resource deployed elsewhere, every argument a literal quoted by `quote`
-/// (ARM's and Bicep's `resourceId` take the same arguments).
+/// (ARM's and Bicep's `resourceId` take the same arguments): one name argument
+/// for each segment of a child's name (`gallery/image/1.0.0`).
 pub(crate) fn external_id(target: &crate::lower::ir::External, quote: impl Fn(&str) -> String) -> String {
     let args: Vec<String> = target
         .subscription
         .iter()
         .map(String::as_str)
-        .chain([target.resource_group.as_str(), target.resource_type, target.name.as_str()])
+        .chain([target.resource_group.as_str(), target.resource_type])
+        .chain(target.name.split('/'))
         .map(quote)
         .collect();
     format!("resourceId({})", args.join(", "))

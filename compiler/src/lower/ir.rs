@@ -321,6 +321,7 @@ pub struct External {
     pub subscription: Option<String>,
     pub resource_group: String,
     pub resource_type: &'static str,
+    /// The name, its segments joined by `/` for a child (`gallery/image/1.0.0`).
     pub name: String,
 }
 

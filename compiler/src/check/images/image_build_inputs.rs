@@ -5,16 +5,18 @@ use crate::diagnostic::Diagnostic;
 
 declare_codes! {
     /// ## What it does
-    /// Checks that an image's build has what it needs and that what needs a
-    /// build has one: a `build` block needs a `source` to start from; `source`,
-    /// `version`, `replicate_to`, `replicas` and `exclude_from_latest` describe
-    /// the version a build makes and mean nothing without a `build` block; an
-    /// image has one `build` block at most.
+    /// Checks that an image's build has what it needs and that what describes
+    /// a version has one to describe: a `build` block needs a `source` to start
+    /// from; `version`, `replicate_to`, `replicas` and `exclude_from_latest`
+    /// describe the version a build makes, or the version made from `source`,
+    /// and mean nothing on an image with neither a `build` block nor a
+    /// `source`; an image has one `build` block at most.
     ///
     /// ## Why it matters
     /// An image template without a source is refused by Azure when the deployment
-    /// reaches it. Without `build`, ashlar deploys only the image definition, so
-    /// a `version` or `replicate_to` there would be dropped without a word.
+    /// reaches it. An image with neither a build nor a source is an image
+    /// definition alone, so a `version` or `replicate_to` there would be dropped
+    /// without a word.
     ///
     /// ## Example
     /// ```ashlar
@@ -26,16 +28,16 @@ declare_codes! {
     /// ```
     ///
     /// ## Fix
-    /// Add `source = ...` to an image with a `build` block; add a `build` block
-    /// to an image whose version you describe, or remove those attributes; merge
-    /// two `build` blocks into one.
+    /// Add `source = ...` to an image with a `build` block; give an image whose
+    /// version you describe a `build` block or a `source` to make it from, or
+    /// remove those attributes; merge two `build` blocks into one.
     pub IMAGE_BUILD_INPUTS = ("ASH438", "image-build-inputs", Error);
 }
 
 pub const CHECK: Check = Check { code: &IMAGE_BUILD_INPUTS, run };
 
-/// Attributes that describe the version a build makes.
-const NEED_BUILD: &[&str] = &["source", "version", "replicate_to", "replicas", "exclude_from_latest"];
+/// Attributes that describe the version a build or a source makes.
+const NEED_VERSION: &[&str] = &["version", "replicate_to", "replicas", "exclude_from_latest"];
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
@@ -62,16 +64,19 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        for attr_name in NEED_BUILD {
+        if node.get("source").is_some() {
+            continue;
+        }
+        for attr_name in NEED_VERSION {
             let Some(attr) = node.get(attr_name) else { continue };
             out.push(
                 Diagnostic::new(
                     &IMAGE_BUILD_INPUTS,
                     attr.key,
-                    format!("`{attr_name}` of {} means nothing without a `build` block", model.describe(id)),
+                    format!("`{attr_name}` of {} means nothing without a `build` block or a `source`", model.describe(id)),
                 )
                 .with_help(format!(
-                    "without `build`, ashlar deploys only the image definition: add a `build {{ ... }}` block, or remove `{attr_name}`"
+                    "without `build` or `source`, ashlar deploys only the image definition: add a `build {{ ... }}` block, a `source` to make the version from, or remove `{attr_name}`"
                 )),
             );
         }
@@ -95,11 +100,14 @@ mod tests {
     }
 
     #[test]
-    fn version_attributes_need_a_build() {
+    fn version_attributes_need_a_build_or_a_source() {
         assert!(messages(&plan("description = \"definition only\"  trusted_launch = true  end_of_life = \"2030-01-01\""), "ASH438").is_empty());
         assert_eq!(
             messages(&plan("version = 1.0.0\n replicate_to = [uksouth]"), "ASH438"),
-            ["`version` of image `web` means nothing without a `build` block", "`replicate_to` of image `web` means nothing without a `build` block"]
+            [
+                "`version` of image `web` means nothing without a `build` block or a `source`",
+                "`replicate_to` of image `web` means nothing without a `build` block or a `source`"
+            ]
         );
     }
 }

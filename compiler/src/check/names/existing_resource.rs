@@ -1,8 +1,10 @@
-use crate::blocks::existing::{azure_name, by_kind, EXISTING_KINDS, SUBSCRIPTION};
+use crate::azure::names::NameRule;
+use crate::blocks::existing::{azure_name, EXISTING_IMAGE_VERSION, EXISTING_KINDS, GALLERY_NAME, SUBSCRIPTION};
 use crate::blocks::private_dns::{group_problem, is_guid};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Model, NodeId};
 use crate::schema::attrs;
 
 declare_codes! {
@@ -12,7 +14,9 @@ declare_codes! {
     /// else the block's) follows the naming rule of its kind: a storage account
     /// takes 3 to 24 lower-case letters and digits, a SQL server 1 to 63
     /// lower-case letters, digits and `-`, and so on (Microsoft Learn, "Naming
-    /// rules and restrictions for Azure resources").
+    /// rules and restrictions for Azure resources"). An `existing
+    /// image_version` names a gallery and an image definition, each checked by
+    /// its rule.
     ///
     /// ## Why it matters
     /// The resource's ID is built from these values when the deployment runs.
@@ -67,28 +71,50 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(name) = azure_name(model, id) else { continue };
-            let problems = by_kind(node.kind.kind).map(|k| k.rule.problems(name)).unwrap_or_default();
-            if problems.is_empty() {
-                continue;
+            let mut named = vec![(name, kind.rule, kind.name_attr)];
+            // An image version names its gallery too.
+            if let Some(gallery) = node.str(GALLERY_NAME).filter(|_| node.is(EXISTING_IMAGE_VERSION)) {
+                named.push((gallery, &crate::azure::names::GALLERY, GALLERY_NAME));
             }
-            let span = node.get(kind.name_attr).map_or(node.head, |a| a.span);
-            let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
-            let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
-            out.push(
-                Diagnostic::new(
-                    &EXISTING_RESOURCE,
-                    span,
-                    format!("`{name}` cannot be the name of a {}: it {}", kind.rule.what, crate::azure::names::join(&facts)),
-                )
-                .with_help(format!(
-                    "give the {}'s name in Azure, which {}{}",
-                    kind.rule.what,
-                    crate::azure::names::join(&wanted),
-                    if node.get(kind.name_attr).is_none() { format!(", with `{} = \"...\"`", kind.name_attr) } else { String::new() }
-                )),
-            );
+            for (name, rule, name_attr) in named {
+                name_problem(model, id, name, rule, name_attr, out);
+            }
         }
     }
+}
+
+/// `a` or `an`, before what a rule names.
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The diagnostic of an existing resource's name that breaks its rule.
+fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_attr: &str, out: &mut Vec<Diagnostic>) {
+    let node = model.node(id);
+    let problems = rule.problems(name);
+    if problems.is_empty() {
+        return;
+    }
+    let span = node.get(name_attr).map_or(node.head, |a| a.span);
+    let facts: Vec<String> = problems.iter().map(|p| p.fact.clone()).collect();
+    let wanted: Vec<String> = problems.iter().map(|p| p.wanted.clone()).collect();
+    out.push(
+        Diagnostic::new(
+            &EXISTING_RESOURCE,
+            span,
+            format!("`{name}` cannot be the name of {} {}: it {}", article(rule.what), rule.what, crate::azure::names::join(&facts)),
+        )
+        .with_help(format!(
+            "give the {}'s name in Azure, which {}{}",
+            rule.what,
+            crate::azure::names::join(&wanted),
+            if node.get(name_attr).is_none() { format!(", with `{name_attr} = \"...\"`") } else { String::new() }
+        )),
+    );
 }
 
 #[cfg(test)]
@@ -101,5 +127,20 @@ mod tests {
             |sub: &str| format!("settings {{ location = uksouth }}\nkey_vault kv {{\n resource_group = \"rg-kv\"\n subscription = \"{sub}\"\n}}\n");
         assert!(messages(&plan("6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13"), "ASH304").is_empty());
         assert_eq!(messages(&plan("prod"), "ASH304"), ["the `subscription` of key_vault `kv` is not a subscription ID: `prod`"]);
+    }
+
+    #[test]
+    fn an_image_version_names_its_gallery_and_its_definition_by_their_rules() {
+        let plan = |gallery: &str, image: &str| {
+            format!("existing image_version base {{\n gallery = \"{gallery}\"\n image = \"{image}\"\n version = 1.0.0\n resource_group = \"rg-shared\"\n}}\n")
+        };
+        assert!(messages(&plan("shared.images", "win2022-base"), "ASH304").is_empty());
+        assert_eq!(messages(&plan("shared-images", "win2022-base"), "ASH304"), ["`shared-images` cannot be the name of a gallery: it contains `-`"]);
+        assert_eq!(
+            messages(&plan("shared.images", "win2022-"), "ASH304"),
+            ["`win2022-` cannot be the name of an image definition: it ends with `-`"]
+        );
+        let machine = "existing virtual_machine vm { name = \"vm_01\"  resource_group = \"rg\" }\n";
+        assert_eq!(messages(machine, "ASH304"), ["`vm_01` cannot be the name of a virtual machine: it contains `_`"]);
     }
 }

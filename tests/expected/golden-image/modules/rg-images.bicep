@@ -16,6 +16,166 @@ resource gal_corp 'Microsoft.Compute/galleries@2025-12-03' = {
   }
 }
 
+resource img_win2022_legacy 'Microsoft.Compute/galleries/images@2025-12-03' = {
+  parent: gal_corp
+  name: 'win2022_legacy'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    identifier: {
+      publisher: 'Contoso'
+      offer: 'WindowsServer'
+      sku: '2022-legacy-web'
+    }
+    osType: 'Windows'
+    osState: 'Generalized'
+    hyperVGeneration: 'V2'
+    description: 'The web tier\'s image from before the gallery, kept until its end of life'
+    endOfLifeDate: '2027-06-30T18:00:00Z'
+    recommended: {
+      vCPUs: {
+        min: 2
+        max: 8
+      }
+      memory: {
+        min: 4
+        max: 32
+      }
+    }
+  }
+}
+
+resource ver_win2022_legacy 'Microsoft.Compute/galleries/images/versions@2025-12-03' = {
+  parent: img_win2022_legacy
+  name: '1.0.0'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    publishingProfile: {
+      targetRegions: [
+        {
+          name: 'uksouth'
+        }
+        {
+          name: 'ukwest'
+        }
+      ]
+    }
+    storageProfile: {
+      source: {
+        id: resourceId('rg-legacy-images', 'Microsoft.Compute/images', 'img-web-2024-11')
+      }
+    }
+  }
+}
+
+resource img_build_agent 'Microsoft.Compute/galleries/images@2025-12-03' = {
+  parent: gal_corp
+  name: 'build_agent'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    identifier: {
+      publisher: 'Contoso'
+      offer: 'Ubuntu'
+      sku: '2404-build-agent'
+    }
+    osType: 'Linux'
+    osState: 'Specialized'
+    hyperVGeneration: 'V2'
+    description: 'Build agents, captured from a configured machine'
+    recommended: {
+      vCPUs: {
+        min: 4
+      }
+    }
+  }
+}
+
+resource ver_build_agent 'Microsoft.Compute/galleries/images/versions@2025-12-03' = {
+  parent: img_build_agent
+  name: '1.0.0'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    publishingProfile: {
+      targetRegions: [
+        {
+          name: 'uksouth'
+        }
+      ]
+    }
+    storageProfile: {
+      source: {
+        virtualMachineId: resourceId('rg-build-agents', 'Microsoft.Compute/virtualMachines', 'vm-agent-build-01')
+      }
+    }
+  }
+}
+
+resource img_win2022_platform 'Microsoft.Compute/galleries/images@2025-12-03' = {
+  parent: gal_corp
+  name: 'win2022_platform'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    identifier: {
+      publisher: 'Contoso'
+      offer: 'WindowsServer'
+      sku: '2022-platform'
+    }
+    osType: 'Windows'
+    osState: 'Generalized'
+    hyperVGeneration: 'V2'
+    features: [
+      {
+        name: 'SecurityType'
+        value: 'TrustedLaunch'
+      }
+    ]
+    description: 'The platform team\'s hardened Windows Server 2022, copied into this gallery'
+  }
+}
+
+resource ver_win2022_platform 'Microsoft.Compute/galleries/images/versions@2025-12-03' = {
+  parent: img_win2022_platform
+  name: '3.1.0'
+  location: 'uksouth'
+  tags: {
+    workload: 'golden-images'
+    owner: 'platform-team'
+  }
+  properties: {
+    publishingProfile: {
+      targetRegions: [
+        {
+          name: 'uksouth'
+        }
+      ]
+    }
+    storageProfile: {
+      source: {
+        id: resourceId('rg-platform-images', 'Microsoft.Compute/galleries/images/versions', 'platform.images', 'win2022-hardened', '3.1.0')
+      }
+    }
+  }
+}
+
 resource img_ubuntu_web 'Microsoft.Compute/galleries/images@2025-12-03' = {
   parent: gal_corp
   name: 'ubuntu_web'
