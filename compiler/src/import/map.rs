@@ -517,6 +517,7 @@ impl Mapper {
             attrs.push(format!("delegation = {}", string_literal(d)));
         }
         match props.and_then(|p| p.get("privateEndpointNetworkPolicies")).and_then(Node::as_str) {
+            Some(v) if v.eq_ignore_ascii_case("disabled") => attrs.push("private_endpoint_policies = disabled".into()),
             Some(v) if v.eq_ignore_ascii_case("enabled") => attrs.push("private_endpoint_policies = enabled".into()),
             Some(v) if v.eq_ignore_ascii_case("NetworkSecurityGroupEnabled") => attrs.push("private_endpoint_policies = nsg_enabled".into()),
             Some(v) if v.eq_ignore_ascii_case("RouteTableEnabled") => attrs.push("private_endpoint_policies = route_table_enabled".into()),
@@ -610,7 +611,13 @@ impl Mapper {
         let p = route.get("properties").unwrap_or(route);
         let prefix = p.get("addressPrefix").and_then(Node::as_str).unwrap_or("").to_string();
         let hop = match p.get("nextHopType").and_then(Node::as_str).unwrap_or("").to_ascii_lowercase().as_str() {
-            "virtualappliance" => p.get("nextHopIpAddress").and_then(Node::as_str).unwrap_or("").to_string(),
+            "virtualappliance" => match p.get("nextHopIpAddress").and_then(Node::as_str) {
+                Some(ip) => ip.to_string(),
+                None => {
+                    self.note(p.get("nextHopIpAddress").unwrap_or(route), format!("route `{name}`'s next hop is not known before deployment (an appliance's address read at deployment); the route is left out"));
+                    return (format!("// not imported: route {name} {prefix} (its next hop is not known)"), route.clone());
+                }
+            },
             "internet" => "internet".into(),
             "virtualnetworkgateway" => "vnet_gateway".into(),
             "vnetlocal" => "vnet_local".into(),
