@@ -462,7 +462,8 @@ fn import(template: &Path, parameters: Option<&Path>, out: &Path, resource_group
     let options = ashlar::import::Options { resource_group };
     let imported = match ashlar::import::import(&name, Some(template.to_path_buf()), &text, params.as_deref(), &options) {
         Ok(i) => i,
-        Err((sources, d)) => {
+        Err(e) => {
+            let (sources, d) = *e;
             stderr(&render_terminal(&sources, &[d], style()));
             return PLAN_ERRORS;
         }

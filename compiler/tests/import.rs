@@ -9,7 +9,10 @@ use std::path::Path;
 
 /// A resource as compared: its type (lower-case), name, region, tags and
 /// properties, written as JSON; not its bytes or its place in the template.
-fn resources(text: &str) -> BTreeMap<(String, String), String> {
+/// Resources by (type, name), each as compared.
+type Resources = BTreeMap<(String, String), String>;
+
+fn resources(text: &str) -> Resources {
     let root = json::parse(text).expect("a template");
     let flat = template::flatten(&root, None);
     flat.resources
@@ -18,7 +21,17 @@ fn resources(text: &str) -> BTreeMap<(String, String), String> {
         .map(|r| {
             let key = (r.ty.to_ascii_lowercase(), r.name.clone());
             let part = |k: &str| r.node.get(k).map(plain).unwrap_or_default();
-            (key, format!("location={} tags={} sku={} zones={} properties={}", part("location"), part("tags"), part("sku"), part("zones"), part("properties")))
+            (
+                key,
+                format!(
+                    "location={} tags={} sku={} zones={} properties={}",
+                    part("location"),
+                    part("tags"),
+                    part("sku"),
+                    part("zones"),
+                    part("properties")
+                ),
+            )
         })
         .collect()
 }
@@ -43,10 +56,10 @@ fn plain(node: &Node) -> String {
 
 /// Imports `tests/expected/<example>/main.json`, builds the plan, and gives
 /// both templates' resources.
-fn round_trip(example: &str) -> (BTreeMap<(String, String), String>, BTreeMap<(String, String), String>) {
+fn round_trip(example: &str) -> (Resources, Resources) {
     let path = format!("../tests/expected/{example}/main.json");
     let text = std::fs::read_to_string(&path).expect("the example's output");
-    let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|(_, d)| d.message).expect("imports");
+    let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
     let dir = tempfile::tempdir().expect("a folder");
     for (name, text) in &imported.files {
         std::fs::write(dir.path().join(name), text).expect("written");
@@ -84,7 +97,7 @@ fn every_example_imports_to_a_plan_without_errors() {
     for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {
         let example = entry.expect("an entry").file_name().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(format!("../tests/expected/{example}/main.json")).expect("main.json");
-        let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|(_, d)| d.message).expect("imports");
+        let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
         let (_, diagnostics) = ashlar::import::check_imported(imported, Path::new("."), None);
         let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code.code, d.message)).collect();
         if !errors.is_empty() {

@@ -172,7 +172,7 @@ impl Mapper {
             let location = match own.map(|n| &n.value) {
                 Some(Value::Str(l)) if Some(region(l)) != location => Some(region(l)),
                 Some(Value::Unknown(_)) if location.is_some() => {
-                    me.note(own.unwrap_or(&r.node), format!("the region is not known before deployment; the plan's region stands in for it"));
+                    me.note(own.unwrap_or(&r.node), "the region is not known before deployment; the plan's region stands in for it");
                     None
                 }
                 _ => None,
@@ -201,14 +201,12 @@ impl Mapper {
         for (i, r) in of(GROUP) {
             self.used[i] = true;
             let c = common(r, self);
-            if c.location.is_some() || !c.tags.is_empty() {
-                if is_ident(&r.name) {
-                    let name = r.name.clone();
-                    let w = self.file(&name);
-                    w.line(0, &format!("resource_group {name} {{"), Some(&r.node));
-                    write_common(w, &c);
-                    w.line(0, "}", None);
-                }
+            if (c.location.is_some() || !c.tags.is_empty()) && is_ident(&r.name) {
+                let name = r.name.clone();
+                let w = self.file(&name);
+                w.line(0, &format!("resource_group {name} {{"), Some(&r.node));
+                write_common(w, &c);
+                w.line(0, "}", None);
             }
         }
 

@@ -113,7 +113,7 @@ pub fn import(
     text: &str,
     parameters: Option<&str>,
     options: &Options,
-) -> Result<Imported, (SourceMap, Diagnostic)> {
+) -> Result<Imported, Box<(SourceMap, Diagnostic)>> {
     let mut sources = SourceMap::default();
     let id = sources.add(SourceFile::new(name, path, text.to_string()));
     let span = |start: usize, end: usize| Span::new(id, start, end);
@@ -121,19 +121,19 @@ pub fn import(
         Ok(root) => root,
         Err(e) => {
             let d = Diagnostic::new(&TEMPLATE_UNREADABLE, span(e.at, e.at), format!("not JSON: {}", e.message));
-            return Err((sources, d));
+            return Err(Box::new((sources, d)));
         }
     };
     if root.get("resources").is_none() {
         let d = Diagnostic::new(&TEMPLATE_UNREADABLE, span(root.start, root.start + 1), "this JSON is no deployment template: it has no `resources`")
             .with_help("give a template, as `az group export` or `bicep build` writes it; a parameters file goes with `--parameters`");
-        return Err((sources, d));
+        return Err(Box::new((sources, d)));
     }
     let parameters = match parameters.map(json::parse) {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => {
             let d = Diagnostic::global(&TEMPLATE_UNREADABLE, format!("the parameters file is not JSON: {} (byte {})", e.message, e.at));
-            return Err((sources, d));
+            return Err(Box::new((sources, d)));
         }
         None => None,
     };
@@ -196,7 +196,10 @@ pub fn check_template(
     };
     let imported = match import(&name, Some(path.to_path_buf()), &text, params.as_deref(), &Options::default()) {
         Ok(i) => i,
-        Err((sources, d)) => return (sources, vec![d]),
+        Err(e) => {
+            let (sources, d) = *e;
+            return (sources, vec![d]);
+        }
     };
     check_imported(imported, path.parent().unwrap_or(Path::new(".")), today)
 }

@@ -42,7 +42,6 @@ pub struct Flat {
     pub resources: Vec<Resource>,
     /// Where a resource's name, `copy` count or `condition` could not be known, and why.
     pub unknown: Vec<(usize, usize, String)>,
-    pub subscription_scope: bool,
 }
 
 /// Nested deployments deeper than this are not opened.
@@ -52,8 +51,6 @@ const MAX_COPY: i64 = 800;
 
 pub fn flatten(template: &Node, parameter_values: Option<&Node>) -> Flat {
     let mut flat = Flat::default();
-    flat.subscription_scope =
-        template.get("$schema").and_then(Node::as_str).is_some_and(|s| s.to_ascii_lowercase().contains("subscriptiondeploymenttemplate"));
     let mut scope = Scope::default();
     let given = parameter_values.map(|p| p.get("parameters").unwrap_or(p));
     read_parameters(template, given, &Scope::default(), &mut scope, true);
