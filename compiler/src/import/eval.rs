@@ -457,6 +457,6 @@ mod tests {
             eval(&scope, "[concat('x', uniqueString(resourceGroup().id))]"),
             Value::Unknown("[concat('x', uniqueString(resourceGroup().id))]".into())
         );
-        assert_eq!(eval(&scope, "[broken("), Value::Unknown("[broken(".into()));
+        assert_eq!(eval(&scope, "[broken(]"), Value::Unknown("[broken(]".into()));
     }
 }
