@@ -44,6 +44,7 @@ pub mod fixes;
 pub mod format;
 pub mod graph;
 pub mod ide;
+pub mod import;
 pub mod kinds;
 pub mod load;
 pub mod lockfile;

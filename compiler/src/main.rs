@@ -141,6 +141,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Writes a plan from an ARM template: networks, subnets, NSGs, route tables, NAT gateways; other resources as comments.
+    #[command(
+        after_help = "Examples:\n  ashlar import azuredeploy.json -o plan\n  ashlar import main.json --parameters main.parameters.json -o plan\n\nOUT must be new or empty. `ashlar check TEMPLATE.json` checks a template without writing a plan.\nSee docs/import.md."
+    )]
+    Import {
+        /// The template, a .json file.
+        template: PathBuf,
+        /// A parameters file (`{ "parameters": { "name": { "value": ... } } }`) whose values win over the defaults.
+        #[arg(long, value_name = "FILE")]
+        parameters: Option<PathBuf>,
+        /// The plan's folder, new or empty.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The resource group of a resource-group template's resources.
+        #[arg(long, value_name = "NAME", default_value = "rg-imported")]
+        resource_group: String,
+    },
 }
 
 /// How diagnostics are printed.
@@ -243,6 +260,7 @@ fn main() -> ExitCode {
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Plan { plan, format } => address_plan(&plan, format),
         Command::Graph { plan, format } => graph(&plan, format),
+        Command::Import { template, parameters, out, resource_group } => import(&template, parameters.as_deref(), &out, resource_group),
         Command::Fmt { path, check } => fmt(&path, check),
         Command::Test { plan, format } => test(&plan, format),
         Command::Lsp => match ashlar::lsp::run_stdio() {
@@ -379,6 +397,9 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
         }
     }
     let format = reporting.format;
+    if plan.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) && plan.is_file() {
+        return check_template(plan, reporting, deny_warnings);
+    }
     let mut analysis = match analyse(plan, &reporting) {
         Ok(a) => a,
         Err(code) => return code,
@@ -397,6 +418,70 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
     let code = if analysis.has_errors() || warned { PLAN_ERRORS } else { CLEAN };
     exit_without_freeing(analysis);
     code
+}
+
+/// `ashlar check TEMPLATE.json`: the template imported in memory and checked,
+/// each finding at the template's line.
+fn check_template(template: &Path, reporting: Reporting, deny_warnings: bool) -> u8 {
+    let (sources, diagnostics) = ashlar::import::check_template(template, None, None);
+    report(&sources, &diagnostics, &reporting);
+    let errors = diagnostics.iter().any(Diagnostic::is_error);
+    let warned = warnings_denied(deny_warnings, &diagnostics);
+    if !reporting.format.is_machine() {
+        let count = |s: ashlar::diagnostic::Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+        stderr(&format!(
+            "checked {} (imported): {} error(s), {} warning(s)\n",
+            template.display(),
+            count(ashlar::diagnostic::Severity::Error),
+            count(ashlar::diagnostic::Severity::Warning)
+        ));
+    }
+    if errors || warned {
+        PLAN_ERRORS
+    } else {
+        CLEAN
+    }
+}
+
+/// `ashlar import TEMPLATE -o OUT`: the plan's files written into OUT, new or
+/// empty; what could not be imported reported as for `check`.
+fn import(template: &Path, parameters: Option<&Path>, out: &Path, resource_group: String) -> u8 {
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let (text, params) = match (read(template), parameters.map(read).transpose()) {
+        (Ok(t), Ok(p)) => (t, p),
+        (Err(e), _) | (_, Err(e)) => {
+            stderr(&format!("error: {e}\n"));
+            return USAGE_OR_IO;
+        }
+    };
+    if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+        stderr(&format!("error: {} is not empty: import writes into a new or empty folder\n", out.display()));
+        return USAGE_OR_IO;
+    }
+    let name = template.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let options = ashlar::import::Options { resource_group };
+    let imported = match ashlar::import::import(&name, Some(template.to_path_buf()), &text, params.as_deref(), &options) {
+        Ok(i) => i,
+        Err(e) => {
+            let (sources, d) = *e;
+            stderr(&render_terminal(&sources, &[d], style()));
+            return PLAN_ERRORS;
+        }
+    };
+    stderr(&render_terminal(&imported.sources, &imported.diagnostics, style()));
+    let written = std::fs::create_dir_all(out).and_then(|()| imported.files.iter().try_for_each(|(n, t)| std::fs::write(out.join(n), t)));
+    if let Err(e) = written {
+        stderr(&format!("error: cannot write {}: {e}\n", out.display()));
+        return USAGE_OR_IO;
+    }
+    stderr(&format!(
+        "imported {} into {} ({} files, {} notes)\n",
+        template.display(),
+        out.display(),
+        imported.files.len(),
+        imported.diagnostics.len()
+    ));
+    CLEAN
 }
 
 /// `ashlar check DIR` when DIR holds several plans: each is read and checked

@@ -51,7 +51,12 @@ fn every_rule_has_a_near_miss_that_passes_clean() {
     assert!(failures.is_empty(), "near misses must pass clean:\n{}", failures.join("\n"));
 }
 
+/// A code's fixture: a plan, or for a code of `ashlar check TEMPLATE.json`, a template.
 fn fixture(code: &Code) -> String {
+    let template = format!("{FIXTURES}/{}.json", code.code);
+    if Path::new(&template).exists() {
+        return template;
+    }
     format!("{FIXTURES}/{}.ashlar", code.code)
 }
 
@@ -62,6 +67,9 @@ const TODAY: ashlar::calendar::Date = ashlar::calendar::Date { year: 2026, month
 /// A fixture of a code about `ashlar build`'s output folder is a folder holding
 /// the plan in `plan/` and, in `OUT`, the output folder to give the build.
 fn analyze(path: &str) -> (SourceMap, Vec<Diagnostic>) {
+    if path.ends_with(".json") {
+        return ashlar::import::check_template(Path::new(path), None, Some((TODAY, ashlar::calendar::TodaySource::Fixed)));
+    }
     if let Ok(out) = std::fs::read_to_string(Path::new(path).join("OUT")) {
         return build_into(Path::new(path), out.trim());
     }
@@ -150,7 +158,7 @@ fn every_fixture_is_for_a_code() {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        let code = name.strip_suffix(".ashlar").unwrap_or(&name);
+        let code = name.strip_suffix(".ashlar").or_else(|| name.strip_suffix(".json")).unwrap_or(&name);
         assert!(known.contains(code), "{name} is a fixture for no known code");
     }
 }

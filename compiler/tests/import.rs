@@ -1,0 +1,119 @@
+//! `ashlar import` and `ashlar check TEMPLATE.json`: ashlar's own output
+//! imported builds to the same resources, and findings on a template point at
+//! its lines.
+
+use ashlar::import::json::{self, Node, Value};
+use ashlar::import::template;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A resource as compared: its type (lower-case), name, region, tags and
+/// properties, written as JSON; not its bytes or its place in the template.
+/// Resources by (type, name), each as compared.
+type Resources = BTreeMap<(String, String), String>;
+
+fn resources(text: &str) -> Resources {
+    let root = json::parse(text).expect("a template");
+    let flat = template::flatten(&root, None);
+    flat.resources
+        .iter()
+        .filter(|r| !r.is("Microsoft.Resources/resourceGroups"))
+        .map(|r| {
+            let key = (r.ty.to_ascii_lowercase(), r.name.clone());
+            let part = |k: &str| r.node.get(k).map(plain).unwrap_or_default();
+            (
+                key,
+                format!(
+                    "location={} tags={} sku={} zones={} properties={}",
+                    part("location"),
+                    part("tags"),
+                    part("sku"),
+                    part("zones"),
+                    part("properties")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A value as JSON text, without its bytes.
+fn plain(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::Number(n) => n.clone(),
+        Value::Str(s) | Value::Unknown(s) => format!("{s:?}"),
+        Value::Array(items) => format!("[{}]", items.iter().map(plain).collect::<Vec<_>>().join(",")),
+        // Members in any order: Azure reads an object by its names.
+        Value::Object(members) => {
+            let mut members: Vec<String> = members.iter().map(|(k, v)| format!("{k:?}:{}", plain(v))).collect();
+            members.sort();
+            format!("{{{}}}", members.join(","))
+        }
+    }
+}
+
+/// Imports `tests/expected/<example>/main.json`, builds the plan, and gives
+/// both templates' resources.
+fn round_trip(example: &str) -> (Resources, Resources) {
+    let path = format!("../tests/expected/{example}/main.json");
+    let text = std::fs::read_to_string(&path).expect("the example's output");
+    let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let dir = tempfile::tempdir().expect("a folder");
+    for (name, text) in &imported.files {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    let input = ashlar::load::read_plan(dir.path()).expect("the imported plan reads");
+    let analysis = ashlar::analyze(&input);
+    let errors: Vec<String> = analysis.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code.code, d.message)).collect();
+    assert!(errors.is_empty(), "{example}: the imported plan has errors: {errors:?}");
+    let built = ashlar::emit::emit(analysis.azure.as_ref().expect("lowered"));
+    let main = built.iter().find(|f| f.path == "main.json").expect("main.json");
+    (resources(&text), resources(&main.contents))
+}
+
+/// The examples whose every resource the import reads.
+const NETWORKING: &[&str] = &["hub-spoke", "secured-spokes", "single-file"];
+
+#[test]
+fn networking_examples_round_trip_to_the_same_resources() {
+    for example in NETWORKING {
+        let (before, after) = round_trip(example);
+        assert!(!before.is_empty());
+        for (key, value) in &before {
+            assert_eq!(after.get(key), Some(value), "{example}: {key:?} differs or is missing after the round trip");
+        }
+        let extra: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+        assert!(extra.is_empty(), "{example}: the round trip added {extra:?}");
+    }
+}
+
+#[test]
+fn every_example_imports_to_a_plan_without_errors() {
+    // The resources of other examples the import does not read yet are
+    // comments (ASH022); what it reads must still build.
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {
+        let example = entry.expect("an entry").file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(format!("../tests/expected/{example}/main.json")).expect("main.json");
+        let imported = ashlar::import::import("main.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+        let (_, diagnostics) = ashlar::import::check_imported(imported, Path::new("."), None);
+        let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code.code, d.message)).collect();
+        if !errors.is_empty() {
+            failures.push(format!("{example}: {errors:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn findings_point_at_the_template_line() {
+    let (sources, diagnostics) = ashlar::import::check_template(Path::new("../tests/fixtures/import/overlap.json"), None, None);
+    let overlap = diagnostics.iter().find(|d| d.code.code == "ASH202").expect("the overlapping subnets are found");
+    let span = overlap.span.expect("a span");
+    let file = sources.get(span.file);
+    assert_eq!(file.name, "overlap.json");
+    assert!(file.text[span.range()].contains("10.0.1.0/24") || file.text[span.range()].contains("\"name\""), "{}", &file.text[span.range()]);
+    assert_eq!(file.line_col(span.start as usize).line, 20);
+}
