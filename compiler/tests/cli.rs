@@ -1,28 +1,10 @@
 //! The command line as users meet it: exit codes, formats, explain, graph, build output.
 
-use std::path::{Path, PathBuf};
+#[path = "support/cli.rs"]
+mod support;
+
 use std::process::{Command, Output};
-
-fn ashlar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).env("NO_COLOR", "1").output().expect("ashlar runs")
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn example(name: &str) -> String {
-    workspace().join("examples").join(name).to_string_lossy().into_owned()
-}
-
-fn plan_with(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("plan.ashlar"), text).unwrap();
-    dir
-}
-
-const OVERLAP: &str = "settings { location = uksouth }\n\
-hub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet a 10.0.0.0/25\n  subnet b 10.0.0.64/26\n}\n";
+use support::{ashlar, example, plan_files, plan_with, workspace, OVERLAP};
 
 #[test]
 fn check_exits_0_on_a_clean_plan_and_1_on_errors() {
@@ -235,17 +217,7 @@ fn test_runs_policy_cases_like_a_test_runner() {
     assert!(text.contains("case private_address_space::public ... ok") && text.contains("cases: 2 passed, 0 failed"), "{text}");
 
     // A case that expects the wrong thing fails, and says why.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("ok.ashlar"),
-        "settings { location = uksouth }\nhub core { resource_group = \"rg\"  address_space = [10.0.0.0/16] }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("plan.ashlar"),
-        "policy small_spaces {\n  for net in networks { deny when count(net.address_space) > 0 message \"{net.name} has space\" }\n  case wrong { plan = file(\"ok.ashlar\")  expect = pass }\n}\n",
-    )
-    .unwrap();
+    let dir = plan_files(&[("ok.ashlar", "settings { location = uksouth }\nhub core { resource_group = \"rg\"  address_space = [10.0.0.0/16] }\n"), ("plan.ashlar", "policy small_spaces {\n  for net in networks { deny when count(net.address_space) > 0 message \"{net.name} has space\" }\n  case wrong { plan = file(\"ok.ashlar\")  expect = pass }\n}\n")]);
     let out = ashlar(&["test", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);

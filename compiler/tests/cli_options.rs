@@ -2,38 +2,11 @@
 //! day: `error[CODE]: message` headers, file arguments, `--deny-warnings` for
 //! `build`, `--color`, `test --format`, and `fmt --check` over a repository.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod support;
 
-fn ashlar_in(folder: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ashlar"));
-    command.current_dir(folder).args(args).env_remove("NO_COLOR");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("ashlar runs")
-}
-
-fn ashlar(args: &[&str]) -> Output {
-    ashlar_in(&workspace(), args, &[("NO_COLOR", "1")])
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn plan_with(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("plan.ashlar"), text).unwrap();
-    dir
-}
-
-const OVERLAP: &str = "settings { location = uksouth }\n\
-hub core {\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/24]\n  subnet a 10.0.0.0/25\n  subnet b 10.0.0.64/26\n}\n";
+use std::path::Path;
+use support::{ashlar, ashlar_in, plan_files, plan_with, text, workspace, OVERLAP};
 
 /// A plan with one warning (a /28 gateway subnet) and no error.
 const WARNED: &str = "settings { location = uksouth }\n\
@@ -163,18 +136,11 @@ fn a_check_error_leaves_the_tag_policy_to_run_and_a_resolve_error_says_it_did_no
 
 #[test]
 fn a_syntax_error_comes_first_and_its_knock_on_references_are_left_out() {
-    let dir = tempfile::tempdir().unwrap();
     // `a.ashlar` is read first; the missing `}` is in `z.ashlar`, whose hub it hides.
-    std::fs::write(
-        dir.path().join("a.ashlar"),
-        "spoke app {\n  hub = core\n  peer = [other]\n  resource_group = \"rg-app\"\n  address_space = [10.1.0.0/22]\n}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("z.ashlar"),
-        "settings { location = uksouth }\n\nhub core {\n  resource_group = \"rg-core\"\n  address_space = [10.0.0.0/22]\n",
-    )
-    .unwrap();
+    let dir = plan_files(&[
+        ("a.ashlar", "spoke app {\n  hub = core\n  peer = [other]\n  resource_group = \"rg-app\"\n  address_space = [10.1.0.0/22]\n}\n"),
+        ("z.ashlar", "settings { location = uksouth }\n\nhub core {\n  resource_group = \"rg-core\"\n  address_space = [10.0.0.0/22]\n"),
+    ]);
     let out = ashlar(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);

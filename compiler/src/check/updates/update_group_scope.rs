@@ -71,35 +71,35 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::test_support::messages;
+    use crate::check::test_support::{machines, messages, windows};
 
-    fn plan(scope: &str, machine_rg: &str) -> String {
-        format!(
-            "settings {{ location = uksouth }}\nkey_vault kv {{ resource_group = \"rg-kv\" }}\nvnet net {{\n  resource_group = \"rg\"\n  address_space = [10.0.0.0/16]\n  subnet app 10.0.1.0/24\n}}\n\
-             update_group g {{\n  resource_group = \"rg\"\n  daily at 01:00 for 2h\n  {scope}\n}}\n\
-             compute box {{\n  resource_group = \"{machine_rg}\"\n  subnet = net.app\n  image = windows_2022\n  size = Standard_D2s_v5\n  admin = secret(kv, \"pw\")\n  updates = g\n}}\n"
-        )
+    /// A Windows machine in resource group `rg` and region `uksouth`, in group `g` with `scope`.
+    fn plan(scope: &str) -> String {
+        machines(&format!(
+            "update_group g {{\n resource_group = \"rg-updates\"\n daily at 01:00 for 2h\n {scope}\n}}\n{}",
+            windows("compute", "box", "updates = g")
+        ))
     }
 
     #[test]
     fn a_machine_inside_every_filter_is_patched() {
-        assert!(messages(&plan("", "rg-app"), "ASH609").is_empty());
-        assert!(messages(&plan("regions = [uksouth, ukwest]", "rg-app"), "ASH609").is_empty());
+        assert!(messages(&plan(""), "ASH609").is_empty());
+        assert!(messages(&plan("regions = [uksouth, ukwest]"), "ASH609").is_empty());
         // Resource group names are case-insensitive in Azure.
-        assert!(messages(&plan("resource_groups = [\"RG-APP\"]", "rg-app"), "ASH609").is_empty());
+        assert!(messages(&plan("resource_groups = [\"RG\"]"), "ASH609").is_empty());
     }
 
     #[test]
     fn a_machine_outside_a_filter_is_reported_once_for_each() {
         assert_eq!(
-            messages(&plan("regions = [westeurope]", "rg-app"), "ASH609"),
+            messages(&plan("regions = [westeurope]"), "ASH609"),
             ["compute `box` is in region `uksouth`, outside the scope of update_group `g`: nothing patches it"]
         );
         assert_eq!(
-            messages(&plan("regions = [westeurope]\n  resource_groups = [\"rg-web\"]", "rg-app"), "ASH609"),
+            messages(&plan("regions = [westeurope]\n resource_groups = [\"rg-web\"]"), "ASH609"),
             [
                 "compute `box` is in region `uksouth`, outside the scope of update_group `g`: nothing patches it",
-                "compute `box` is in resource group `rg-app`, outside the scope of update_group `g`: nothing patches it",
+                "compute `box` is in resource group `rg`, outside the scope of update_group `g`: nothing patches it",
             ]
         );
     }
