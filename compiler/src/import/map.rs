@@ -10,6 +10,8 @@ use super::write::Writer;
 use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod machines;
+
 /// What a value could not be written as, and where it sits in the template.
 pub struct Note {
     pub start: usize,
@@ -369,6 +371,7 @@ impl Mapper {
             }
         }
         let mut written_pairs: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut written: HashMap<String, String> = HashMap::new();
         for (i, r) in &networks {
             self.used[*i] = true;
             let key = r.name.to_ascii_lowercase();
@@ -401,6 +404,7 @@ impl Mapper {
                 .and_then(|p| p.at(&["dhcpOptions", "dnsServers"]))
                 .map(|a| a.items().iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
+            written.insert(key.clone(), block.clone());
             let subnets = subnets_of(r, &mut self.used);
             let mut subnet_lines = Vec::new();
             for s in &subnets {
@@ -472,6 +476,8 @@ impl Mapper {
             }
             w.line(0, "}", None);
         }
+
+        self.machines(cx, &written, &common);
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.
