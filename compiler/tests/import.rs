@@ -200,3 +200,58 @@ fn machines_round_trip_in_every_example_as_far_as_imported() {
     assert!(compared >= 20, "machines, interfaces and sets compared: {compared}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `ashlar check` on Microsoft's quickstart templates
+/// (`tests/fixtures/import/quickstarts/`, `SOURCE.md` there): each finding's
+/// code and line, as `docs/import.md` records them.
+#[test]
+fn quickstart_templates_findings() {
+    let dir = Path::new("../tests/fixtures/import/quickstarts");
+    let cases: &[(&str, Option<&str>, &[(&str, usize)])] = &[
+        // The region is `resourceGroup().location`.
+        ("vnet-two-subnets/azuredeploy.json", None, &[("ASH021", 67)]),
+        // ... and a rule filters source ports 23-45, which a plan's rules cannot.
+        ("security-group-create/azuredeploy.json", None, &[("ASH021", 36), ("ASH021", 44)]),
+        (
+            "vm-simple-windows/azuredeploy.json",
+            None,
+            &[
+                ("ASH022", 149), // the boot diagnostics storage account
+                ("ASH021", 151), // its name, from uniqueString()
+                ("ASH021", 152), // the region
+                ("ASH022", 159), // the public IP address
+                ("ASH021", 234), // the machine's public IP address, left out
+                ("ASH021", 260), // the administrator's name, a parameter without a default
+                ("ASH021", 261), // the password: a placeholder Key Vault secret
+                ("ASH022", 306), // the guest attestation extension
+            ],
+        ),
+        (
+            // With the parameters file the administrator is known, and the
+            // password is one written in plain text.
+            "vm-simple-windows/azuredeploy.json",
+            Some("vm-simple-windows/azuredeploy.parameters.json"),
+            &[("ASH022", 149), ("ASH021", 151), ("ASH021", 152), ("ASH022", 159), ("ASH021", 234), ("ASH021", 261), ("ASH022", 306)],
+        ),
+    ];
+    for (template, parameters, expected) in cases {
+        let params = parameters.map(|p| dir.join(p));
+        let (sources, diagnostics) = ashlar::import::check_template(&dir.join(template), params.as_deref(), None);
+        let found: Vec<(String, usize)> = diagnostics
+            .iter()
+            .map(|d| {
+                let line = d.span.map_or(0, |s| sources.get(s.file).line_col(s.start as usize).line);
+                (d.code.code.to_string(), line)
+            })
+            .collect();
+        let expected: Vec<(String, usize)> = expected.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+        assert_eq!(found, expected, "{template} {parameters:?}");
+    }
+    // The password written in the parameters file is said to be plain text.
+    let (_, diagnostics) = ashlar::import::check_template(
+        &dir.join("vm-simple-windows/azuredeploy.json"),
+        Some(&dir.join("vm-simple-windows/azuredeploy.parameters.json")),
+        None,
+    );
+    assert!(diagnostics.iter().any(|d| d.message.contains("plain text") && d.message.contains("imported-secrets")));
+}

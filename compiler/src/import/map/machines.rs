@@ -244,10 +244,15 @@ impl Mapper {
                 let (vault_key, secret) = match reference {
                     Some((secret, (rg, vault))) => ((rg, vault), secret.to_string()),
                     None => {
+                        let how = if password.as_str().is_some() {
+                            "is written in plain text in the template or its parameters file"
+                        } else {
+                            "is given at deployment, and a template does not say where it comes from"
+                        };
                         self.note(
                             password,
                             format!(
-                                "machine `{}`'s password is given at deployment, and a template does not say where it comes from; the plan reads it from secret `{}-admin-password` of the placeholder vault `{PLACEHOLDER_VAULT}`: name your vault and secret there",
+                                "machine `{}`'s password {how}; the plan reads it from Key Vault: secret `{}-admin-password` of the placeholder vault `{PLACEHOLDER_VAULT}`, for you to name",
                                 r.name, r.name
                             ),
                         );
