@@ -201,13 +201,16 @@ fn machines_round_trip_in_every_example_as_far_as_imported() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A template, its parameters file, and the findings' (code, line).
+type Case = (&'static str, Option<&'static str>, &'static [(&'static str, usize)]);
+
 /// `ashlar check` on Microsoft's quickstart templates
 /// (`tests/fixtures/import/quickstarts/`, `SOURCE.md` there): each finding's
 /// code and line, as `docs/import.md` records them.
 #[test]
 fn quickstart_templates_findings() {
     let dir = Path::new("../tests/fixtures/import/quickstarts");
-    let cases: &[(&str, Option<&str>, &[(&str, usize)])] = &[
+    let cases: &[Case] = &[
         // The region is `resourceGroup().location`.
         ("vnet-two-subnets/azuredeploy.json", None, &[("ASH021", 67)]),
         // ... and a rule filters source ports 23-45, which a plan's rules cannot.

@@ -1,8 +1,9 @@
 //! Resources to plan blocks: virtual networks become `hub`, `spoke` or
 //! `vnet` blocks with their subnets and peerings; NSGs `nsg` blocks with
 //! `rule` phrases; route tables `route_table` blocks with `route` phrases;
-//! NAT gateways `nat_gateway` blocks, their public IP address folded in.
-//! Every other resource is kept as a comment naming it.
+//! NAT gateways `nat_gateway` blocks, their public IP address folded in;
+//! virtual machines `compute` blocks ([`machines`]). Every other resource is
+//! kept as a comment naming it.
 
 use super::json::{Node, Value};
 use super::template::Resource;
