@@ -57,10 +57,15 @@ static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 #[derive(Subcommand)]
 enum Command {
     /// Checks a plan and reports every problem in it.
-    #[command(after_help = "Examples:\n  ashlar check examples/hub-spoke\n  ashlar check plan.ashlar --format json")]
+    #[command(
+        after_help = "Examples:\n  ashlar check examples/hub-spoke\n  ashlar check plan.ashlar --format json\n  ashlar check azuredeploy.json --parameters azuredeploy.parameters.json\n\nA .json file is an ARM template: imported in memory and checked, each finding at its line (docs/import.md)."
+    )]
     Check {
-        /// A plan's folder, a folder of plans (each checked by itself), or one .ashlar file.
+        /// A plan's folder, a folder of plans (each checked by itself), one .ashlar file, or an ARM template (.json).
         plan: PathBuf,
+        /// With a template: a parameters file (`{ "parameters": { "name": { "value": ... } } }`) whose values win over the defaults.
+        #[arg(long, value_name = "FILE")]
+        parameters: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Exit 1 on warnings too.
@@ -141,7 +146,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
-    /// Writes a plan from an ARM template: networks, subnets, NSGs, route tables, NAT gateways; other resources as comments.
+    /// Writes a plan from an ARM template: networks, subnets, NSGs, route tables, NAT gateways, virtual machines, availability sets; other resources as comments.
     #[command(
         after_help = "Examples:\n  ashlar import azuredeploy.json -o plan\n  ashlar import main.json --parameters main.parameters.json -o plan\n\nOUT must be new or empty. `ashlar check TEMPLATE.json` checks a template without writing a plan.\nSee docs/import.md."
     )]
@@ -249,8 +254,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = COLOR.set(cli.color);
     ExitCode::from(match cli.command {
-        Command::Check { plan, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
-            Ok(report) => check(&plan, report, deny_warnings, cli.verbose),
+        Command::Check { plan, parameters, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => check(&plan, parameters.as_deref(), report, deny_warnings, cli.verbose),
             Err(code) => code,
         },
         Command::Build { plan, out, format, force, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
@@ -386,7 +391,12 @@ fn summary(analysis: &Analysis) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) -> u8 {
+fn check(plan: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warnings: bool, verbose: bool) -> u8 {
+    let template = plan.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) && plan.is_file();
+    if parameters.is_some() && !template {
+        stderr("error: --parameters goes with a template (a .json file); a plan's values are in its files\n");
+        return USAGE_OR_IO;
+    }
     // A folder that holds plans below its own (or instead of one): each is
     // checked by itself, never merged with another.
     if plan.is_dir() {
@@ -397,8 +407,8 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
         }
     }
     let format = reporting.format;
-    if plan.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) && plan.is_file() {
-        return check_template(plan, reporting, deny_warnings);
+    if template {
+        return check_template(plan, parameters, reporting, deny_warnings);
     }
     let mut analysis = match analyse(plan, &reporting) {
         Ok(a) => a,
@@ -422,8 +432,8 @@ fn check(plan: &Path, reporting: Reporting, deny_warnings: bool, verbose: bool) 
 
 /// `ashlar check TEMPLATE.json`: the template imported in memory and checked,
 /// each finding at the template's line.
-fn check_template(template: &Path, reporting: Reporting, deny_warnings: bool) -> u8 {
-    let (sources, diagnostics) = ashlar::import::check_template(template, None, None);
+fn check_template(template: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warnings: bool) -> u8 {
+    let (sources, diagnostics) = ashlar::import::check_template(template, parameters, None);
     report(&sources, &diagnostics, &reporting);
     let errors = diagnostics.iter().any(Diagnostic::is_error);
     let warned = warnings_denied(deny_warnings, &diagnostics);

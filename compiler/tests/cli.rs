@@ -297,3 +297,21 @@ fn check_of_a_folder_of_plans_checks_each_plan_by_itself() {
     assert_eq!(fmt.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&fmt.stdout).contains("alpha/spokes/app.ashlar"));
 }
+
+#[test]
+fn check_of_a_template_takes_its_parameters_file() {
+    let template = workspace().join("tests/fixtures/import/parameters.json");
+    let parameters = workspace().join("tests/fixtures/import/parameters.overlap.json");
+    let (template, parameters) = (template.to_str().unwrap(), parameters.to_str().unwrap());
+    // The default prefix overlaps nothing; the parameters file's does.
+    let clean = ashlar(&["check", template]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
+    let out = ashlar(&["check", template, "--parameters", parameters]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[ASH202]") && stderr.contains("parameters.json:17:"), "{stderr}");
+    // A plan's values are in its files: --parameters with a plan is a usage error.
+    let plan = ashlar(&["check", &example("hub-spoke"), "--parameters", parameters]);
+    assert_eq!(plan.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&plan.stderr).contains("--parameters goes with a template"));
+}

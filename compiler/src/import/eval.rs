@@ -111,6 +111,9 @@ impl Scope {
                 index.map_or(unknown, |i| Value::Int(i + offset))
             }
             _ if !known => unknown,
+            "true" if values.is_empty() => Value::Bool(true),
+            "false" if values.is_empty() => Value::Bool(false),
+            "null" if values.is_empty() => Value::Null,
             "concat" => {
                 if values.iter().all(|v| matches!(v, Value::Array(_))) && !values.is_empty() {
                     Value::Array(values.into_iter().flat_map(|v| if let Value::Array(items) = v { items } else { Vec::new() }).collect())
@@ -458,5 +461,7 @@ mod tests {
             Value::Unknown("[concat('x', uniqueString(resourceGroup().id))]".into())
         );
         assert_eq!(eval(&scope, "[broken(]"), Value::Unknown("[broken(]".into()));
+        assert_eq!(eval(&scope, "[and(true(), not(false()))]"), Value::Bool(true));
+        assert_eq!(eval(&scope, "[if(false(), 'x', null())]"), Value::Null);
     }
 }

@@ -1,14 +1,17 @@
 //! Resources to plan blocks: virtual networks become `hub`, `spoke` or
 //! `vnet` blocks with their subnets and peerings; NSGs `nsg` blocks with
 //! `rule` phrases; route tables `route_table` blocks with `route` phrases;
-//! NAT gateways `nat_gateway` blocks, their public IP address folded in.
-//! Every other resource is kept as a comment naming it.
+//! NAT gateways `nat_gateway` blocks, their public IP address folded in;
+//! virtual machines `compute` blocks ([`machines`]). Every other resource is
+//! kept as a comment naming it.
 
 use super::json::{Node, Value};
 use super::template::Resource;
 use super::write::Writer;
 use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod machines;
 
 /// What a value could not be written as, and where it sits in the template.
 pub struct Note {
@@ -369,6 +372,7 @@ impl Mapper {
             }
         }
         let mut written_pairs: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut written: HashMap<String, String> = HashMap::new();
         for (i, r) in &networks {
             self.used[*i] = true;
             let key = r.name.to_ascii_lowercase();
@@ -401,6 +405,7 @@ impl Mapper {
                 .and_then(|p| p.at(&["dhcpOptions", "dnsServers"]))
                 .map(|a| a.items().iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
+            written.insert(key.clone(), block.clone());
             let subnets = subnets_of(r, &mut self.used);
             let mut subnet_lines = Vec::new();
             for s in &subnets {
@@ -472,6 +477,8 @@ impl Mapper {
             }
             w.line(0, "}", None);
         }
+
+        self.machines(cx, &written, &common);
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.

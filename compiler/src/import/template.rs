@@ -63,7 +63,10 @@ pub fn flatten(template: &Node, parameter_values: Option<&Node>) -> Flat {
 fn read_parameters(template: &Node, given: Option<&Node>, outer: &Scope, scope: &mut Scope, literal_given: bool) {
     let Some(declared) = template.get("parameters") else { return };
     for (name, declaration) in declared.members() {
-        let value = given.and_then(|g| g.get(name)).and_then(|p| p.get("value"));
+        let given = given.and_then(|g| g.get(name));
+        // A Key Vault reference (`"reference": { "keyVault": { "id": ... }, "secretName": ... }`)
+        // stands as the reference itself: what reads it knows the secret, not its value.
+        let value = given.and_then(|p| p.get("value")).or_else(|| given.and_then(|p| p.get("reference")));
         let value = match value {
             Some(v) if literal_given => Some(v.clone()),
             Some(v) => Some(outer.eval(v)),
