@@ -334,6 +334,41 @@ impl Mapper {
             if let Some(ty) = os_disk.and_then(|d| d.at(&["managedDisk", "storageAccountType"])).and_then(Node::as_str) {
                 disk.push(format!("type = {ty}"));
             }
+            // An ephemeral OS disk: where it lives on the host, by ashlar's word for it.
+            let placement = os_disk.and_then(|d| d.at(&["diffDiskSettings", "placement"])).and_then(Node::as_str);
+            let ephemeral =
+                os_disk.and_then(|d| d.at(&["diffDiskSettings", "option"])).and_then(Node::as_str).is_some_and(|o| o.eq_ignore_ascii_case("local"));
+            if ephemeral {
+                let word =
+                    crate::blocks::compute::EPHEMERAL_PLACEMENTS.iter().find(|(_, azure)| placement.is_some_and(|p| p.eq_ignore_ascii_case(azure)));
+                match word {
+                    Some((word, _)) => disk.push(format!("ephemeral = {word}")),
+                    // "CacheDisk if one is configured for the VM size otherwise
+                    // ResourceDisk or NvmeDisk is used" (DiffDiskSettings.placement):
+                    // which one depends on the size, so the plan says it.
+                    None => {
+                        disk.push("ephemeral = cache".into());
+                        if let Some(settings) = os_disk.and_then(|d| d.get("diffDiskSettings")) {
+                            self.note(
+                                settings,
+                                format!(
+                                    "machine `{}`'s ephemeral OS disk names no placement, which Azure picks by size; imported as `cache`",
+                                    r.name
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            // Caching, when it is not what ashlar writes by default.
+            let default_caching = if ephemeral { "readonly" } else { "readwrite" };
+            match os_disk.and_then(|d| d.get("caching")).and_then(Node::as_str).map(str::to_ascii_lowercase) {
+                Some(c) if c == default_caching => {}
+                Some(c) if c == "readonly" => disk.push("caching = read_only".into()),
+                Some(c) if c == "readwrite" => disk.push("caching = read_write".into()),
+                Some(c) if c == "none" => disk.push("caching = none".into()),
+                _ => {}
+            }
             if !disk.is_empty() {
                 line(format!("os_disk {{ {} }}", disk.join("  ")), os_disk);
             }
@@ -355,6 +390,7 @@ impl Mapper {
                 match d.get("caching").and_then(Node::as_str).map(str::to_ascii_lowercase).as_deref() {
                     Some("readonly") => text.push_str("  caching = read_only"),
                     Some("readwrite") => text.push_str("  caching = read_write"),
+                    Some("none") => text.push_str("  caching = none"),
                     _ => {}
                 }
                 text.push_str(" }");
