@@ -5,6 +5,7 @@
 pub mod compute;
 pub mod limits;
 pub mod names;
+pub mod policy_aliases;
 pub mod network;
 pub mod regions;
 pub mod resource_types;
