@@ -82,8 +82,14 @@ pub fn is_set_id(id: &str) -> bool {
 
 /// The span of the first `"needle"` in `text` (a quoted JSON string), else of the file's first byte.
 pub fn span_of(file: FileId, text: &str, needle: &str) -> Span {
+    span_from(file, text, needle, 0)
+}
+
+/// The span of the first `"needle"` in `text` at or after byte `from`, else of the first before it.
+fn span_from(file: FileId, text: &str, needle: &str, from: usize) -> Span {
     let quoted = format!("\"{needle}\"");
-    match text.find(&quoted) {
+    let after = text.get(from..).and_then(|rest| rest.find(&quoted)).map(|at| from + at);
+    match after.or_else(|| text.find(&quoted)) {
         Some(at) => Span::new(file, at, at + quoted.len()),
         None => Span::new(file, 0, text.len().min(1)),
     }
@@ -108,9 +114,12 @@ impl Documents {
             Value::Object(o) if o.get("value").is_some_and(Value::is_array) => o["value"].as_array().map(|a| a.iter().collect()).unwrap_or_default(),
             other => vec![other],
         };
+        // The objects come in the order of the text: each is found after the one before.
+        let mut cursor = 0;
         for item in items {
-            if let Err(why) = self.read_one(file, text, item) {
-                let at = item.get("name").and_then(Value::as_str).map_or(Span::new(file, 0, text.len().min(1)), |n| span_of(file, text, n));
+            let at = item.get("name").and_then(Value::as_str).map_or(Span::new(file, cursor, cursor.min(text.len())), |n| span_from(file, text, n, cursor));
+            cursor = at.end as usize;
+            if let Err(why) = self.read_one(file, text, item, at) {
                 out.push(Diagnostic::new(&INPUT, at, format!("{name}: {why}")).with_help(
                     "give the JSON of policy definitions, policy set definitions or assignments as `az policy ... show` and `az policy assignment list` write it",
                 ));
@@ -118,14 +127,14 @@ impl Documents {
         }
     }
 
-    fn read_one(&mut self, file: FileId, text: &str, item: &Value) -> Result<(), String> {
+    fn read_one(&mut self, file: FileId, text: &str, item: &Value, at: Span) -> Result<(), String> {
         let object = item.as_object().ok_or("holds something other than a policy object")?;
         // The REST API nests the fields under `properties`; the CLI lifts them to the top.
         let props = object.get("properties").and_then(Value::as_object).unwrap_or(object);
         let string = |key: &str| props.get(key).or_else(|| object.get(key)).and_then(Value::as_str).unwrap_or_default().to_string();
         let name = object.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
         let id = object.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-        let span = if name.is_empty() { Span::new(file, 0, text.len().min(1)) } else { span_of(file, text, &name) };
+        let span = if name.is_empty() { Span::new(file, 0, text.len().min(1)) } else { at };
         let display_name = string("displayName");
         if props.contains_key("policyRule") {
             if name.is_empty() && id.is_empty() {

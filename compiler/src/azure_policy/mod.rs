@@ -267,6 +267,8 @@ struct Assigned<'a> {
     via: Option<(String, String)>,
     program: Arc<Program>,
     parameters: RValue,
+    /// The same parameters, to show an effect's details with.
+    values: Map<String, Value>,
     effect: String,
 }
 
@@ -609,7 +611,7 @@ fn compile<'a>(
         .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
         .and_then(|parsed| compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string()));
     match compiled {
-        Ok(program) => Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values)), effect }),
+        Ok(program) => Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values.clone())), values, effect }),
         Err(why) => {
             let why = why.lines().last().unwrap_or_default().trim().to_string();
             out.push(not_evaluated(format!("the Azure Policy engine refuses it: {why}"), definition.span));
@@ -673,7 +675,7 @@ fn finding(model: &Model, r: &Resource, one: &Assigned, outcome: &Outcome) -> Di
         )
         .with_help("change the block so that the resource complies before the assignment is enforced"),
         Outcome::Effect(effect, details) if effect == "modify" || effect == "append" => {
-            Diagnostic::new(&AZURE_POLICY_CHANGE, at, format!("{} will change {what} as Azure deploys it: {}", who(one), changes(effect, details)))
+            Diagnostic::new(&AZURE_POLICY_CHANGE, at, format!("{} will change {what} as Azure deploys it: {}", who(one), changes(effect, details, &one.values)))
                 .with_help("write the change in the plan, so that template and resource agree")
         }
         Outcome::Existence if one.effect == "deployifnotexists" => Diagnostic::new(
@@ -718,11 +720,11 @@ fn unknown(model: &Model, r: &Resource, one: &Assigned, x: &Outcome, y: &Outcome
 }
 
 /// What a `modify` or `append` effect does, in words: "add `tags['costCenter']` = "x"".
-fn changes(effect: &str, details: &RValue) -> String {
+fn changes(effect: &str, details: &RValue, values: &Map<String, Value>) -> String {
     let json: Value = details.to_json_str().ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
     let ops: Vec<String> = if effect == "append" {
         json.as_array()
-            .map(|a| a.iter().map(|op| format!("append `{}` = {}", op["field"].as_str().unwrap_or_default(), op["value"])).collect())
+            .map(|a| a.iter().map(|op| format!("append `{}` = {}", shown(op["field"].as_str().unwrap_or_default(), values), op["value"])).collect())
             .unwrap_or_default()
     } else {
         json.get("operations")
@@ -731,7 +733,7 @@ fn changes(effect: &str, details: &RValue) -> String {
                 a.iter()
                     .map(|op| {
                         let verb = op["operation"].as_str().unwrap_or_default().to_ascii_lowercase();
-                        let field = op["field"].as_str().unwrap_or_default();
+                        let field = shown(op["field"].as_str().unwrap_or_default(), values);
                         if op.get("value").is_some() {
                             format!("{verb} `{field}` = {}", op["value"])
                         } else {
@@ -747,4 +749,52 @@ fn changes(effect: &str, details: &RValue) -> String {
     } else {
         ops.join(", ")
     }
+}
+
+/// A field as an effect's details name it, with `[concat('tags[', parameters('tagName'), ']')]`
+/// worked out to `tags[costCenter]`; an expression of other functions stays as written.
+fn shown(field: &str, values: &Map<String, Value>) -> String {
+    let Some(args) = field.strip_prefix("[concat(").and_then(|f| f.strip_suffix(")]")) else {
+        return match field.strip_prefix('[').and_then(parameter_reference_inner) {
+            Some(p) => values.get(p).and_then(Value::as_str).map_or(field.to_string(), str::to_string),
+            None => field.to_string(),
+        };
+    };
+    let mut out = String::new();
+    for arg in split_arguments(args) {
+        let arg = arg.trim();
+        if let Some(literal) = arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')) {
+            out.push_str(&literal.replace("''", "'"));
+        } else if let Some(value) = parameter_reference_inner(arg).and_then(|p| values.get(p)).and_then(Value::as_str) {
+            out.push_str(value);
+        } else {
+            return field.to_string();
+        }
+    }
+    out
+}
+
+/// `NAME` of `parameters('NAME')`, with or without the closing `]`.
+fn parameter_reference_inner(s: &str) -> Option<&str> {
+    let s = s.strip_suffix(']').unwrap_or(s);
+    s.strip_prefix("parameters('")?.strip_suffix("')")
+}
+
+/// The arguments of a function call, split at the commas outside quotes and parentheses.
+fn split_arguments(args: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut quoted, mut start) = (Vec::new(), 0i32, false, 0);
+    for (i, c) in args.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                parts.push(&args[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&args[start..]);
+    parts
 }
