@@ -126,8 +126,8 @@ fn azure_policy_section(value: &toml::Value) -> Result<AzurePolicyConfig, String
             }
             "subscription" => {
                 let id = value.as_str().ok_or("`subscription` is a subscription ID in quotes")?;
-                let is_guid = id.len() == 36
-                    && id.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+                let is_guid =
+                    id.len() == 36 && id.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
                 if !is_guid {
                     return Err(format!("`subscription` is \"{id}\", not a subscription ID (8-4-4-4-12 hexadecimal digits)"));
                 }
@@ -194,7 +194,11 @@ pub fn apply_severities(
         }
         if section == AZURE_POLICY_SECTION {
             if let Err(why) = azure_policy_section(value) {
-                problems.push(error(span, format!("`[{AZURE_POLICY_SECTION}]` {why}"), "write `files = [\"policy/assignments.json\"]`, and `subscription = \"<ID>\"` if you know it".into()));
+                problems.push(error(
+                    span,
+                    format!("`[{AZURE_POLICY_SECTION}]` {why}"),
+                    "write `files = [\"policy/assignments.json\"]`, and `subscription = \"<ID>\"` if you know it".into(),
+                ));
             }
             continue;
         }

@@ -87,21 +87,36 @@ hub east {
 fn allowed_locations_denies_what_is_deployed_elsewhere_and_nothing_else() {
     // "if": { "allOf": [ location notIn listOfAllowedLocations, location notEquals global, ... ] }, effect: deny by default.
     let sub = format!("/subscriptions/{SUB}");
-    let denied = analyze(TWO_HUBS, serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]));
+    let denied = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]),
+    );
     let found = of(&denied, "ASH700");
     assert_eq!(found.len(), 2, "{:?}", messages(&found));
     assert!(found.iter().all(|d| d.severity == Severity::Error && d.message.contains("`Allowed locations` (assignment `locations`) denies hub")));
-    let allowed = analyze(TWO_HUBS, serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": ["westeurope"] }))]));
+    let allowed = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            &sub,
+            serde_json::json!({ "listOfAllowedLocations": ["westeurope"] })
+        )]),
+    );
     assert!(allowed.is_empty(), "{:?}", allowed.iter().map(|d| &d.message).collect::<Vec<_>>());
 }
 
 #[test]
 fn require_a_tag_denies_only_the_resources_without_it() {
     // "if": { "field": "[concat('tags[', parameters('tagName'), ']')]", "exists": "false" }, effect: deny.
-    let policy = serde_json::json!([assignment("owner", &builtin(REQUIRE_TAG), &format!("/subscriptions/{SUB}"), serde_json::json!({ "tagName": "owner" }))]);
+    let policy =
+        serde_json::json!([assignment("owner", &builtin(REQUIRE_TAG), &format!("/subscriptions/{SUB}"), serde_json::json!({ "tagName": "owner" }))]);
     let found = analyze(TWO_HUBS, policy);
     let denied = of(&found, "ASH700");
-    assert_eq!(messages(&denied), vec!["Azure Policy `Require a tag on resources` (assignment `owner`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]);
+    assert_eq!(
+        messages(&denied),
+        vec!["Azure Policy `Require a tag on resources` (assignment `owner`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
 }
 
 #[test]
@@ -117,7 +132,11 @@ fn add_a_tag_says_what_azure_will_change() {
     let changed = of(&found, "ASH702");
     assert_eq!(changed.len(), 1, "{:?}", messages(&changed));
     assert_eq!(changed[0].severity, Severity::Info);
-    assert!(changed[0].message.contains("will change hub `east`") && changed[0].message.ends_with("add `tags[owner]` = \"platform\""), "{}", changed[0].message);
+    assert!(
+        changed[0].message.contains("will change hub `east`") && changed[0].message.ends_with("add `tags[owner]` = \"platform\""),
+        "{}",
+        changed[0].message
+    );
 }
 
 /// An initiative of two built-ins, its parameters passed on to them.
@@ -161,17 +180,36 @@ fn an_initiative_passes_its_parameters_on_and_not_scopes_exclude_a_resource_grou
 #[test]
 fn an_assignment_applies_only_inside_its_scope() {
     let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-west");
-    let found = analyze(TWO_HUBS, serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &rg, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]));
-    assert_eq!(messages(&of(&found, "ASH700")), vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]);
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &rg, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]),
+    );
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]
+    );
     // Another subscription's assignment does not apply when ashlar.toml says where the plan deploys.
     let other = "/subscriptions/99999999-2222-3333-4444-555555555555";
-    let found = analyze(TWO_HUBS, serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), other, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]));
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            other,
+            serde_json::json!({ "listOfAllowedLocations": ["uksouth"] })
+        )]),
+    );
     assert!(of(&found, "ASH700").is_empty());
 }
 
 #[test]
 fn do_not_enforce_makes_a_deny_a_warning() {
-    let mut a = assignment("locations", &builtin(ALLOWED_LOCATIONS), &format!("/subscriptions/{SUB}"), serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }));
+    let mut a = assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }),
+    );
     a["enforcementMode"] = serde_json::json!("DoNotEnforce");
     let found = analyze(TWO_HUBS, serde_json::json!([a]));
     assert!(of(&found, "ASH700").is_empty());
@@ -182,11 +220,23 @@ fn do_not_enforce_makes_a_deny_a_warning() {
 
 #[test]
 fn a_finding_is_allowed_by_the_assignment_name_or_the_code_in_its_block() {
-    let plan = TWO_HUBS.replace("  address_space  = [10.1.0.0/16]\n", "  address_space  = [10.1.0.0/16]\n  allow locations because \"exemption EX-42 until the move to uksouth\"\n");
-    let policy = serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &format!("/subscriptions/{SUB}"), serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]);
+    let plan = TWO_HUBS.replace(
+        "  address_space  = [10.1.0.0/16]\n",
+        "  address_space  = [10.1.0.0/16]\n  allow locations because \"exemption EX-42 until the move to uksouth\"\n",
+    );
+    let policy = serde_json::json!([assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] })
+    )]);
     let found = analyze(&plan, policy.clone());
-    assert_eq!(messages(&of(&found, "ASH700")), vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]);
-    let by_code = TWO_HUBS.replace("  address_space  = [10.1.0.0/16]\n", "  address_space  = [10.1.0.0/16]\n  allow azure-policy-deny because \"exemption EX-42\"\n");
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]
+    );
+    let by_code = TWO_HUBS
+        .replace("  address_space  = [10.1.0.0/16]\n", "  address_space  = [10.1.0.0/16]\n  allow azure-policy-deny because \"exemption EX-42\"\n");
     let found = analyze(&by_code, policy);
     assert_eq!(of(&found, "ASH700").len(), 1);
     assert!(of(&found, "ASH502").is_empty() && of(&found, "ASH503").is_empty());
@@ -195,10 +245,17 @@ fn a_finding_is_allowed_by_the_assignment_name_or_the_code_in_its_block() {
 #[test]
 fn an_alias_the_catalogue_lacks_is_reported_never_read_as_absent() {
     // "Subnets should be private" reads Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess.
-    let found = analyze(TWO_HUBS, serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &format!("/subscriptions/{SUB}"), serde_json::json!({}))]));
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &format!("/subscriptions/{SUB}"), serde_json::json!({}))]),
+    );
     let codes: Vec<&str> = found.iter().map(|d| d.code.code).collect();
     assert_eq!(codes, vec!["ASH704"], "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
-    assert!(found[0].message.contains("the alias catalogue has no `Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess`"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("the alias catalogue has no `Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess`"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]
@@ -229,7 +286,10 @@ fn the_examples_under_real_built_in_definitions() {
 fn allowed_vm_sizes_deny_the_machines_of_other_sizes() {
     // "if": { "allOf": [ type equals virtualMachines, Microsoft.Compute/virtualMachines/sku.name notIn listOfAllowedSKUs ] }.
     let sub = format!("/subscriptions/{SUB}");
-    let found = analyze_example("update-management", serde_json::json!([assignment("sizes", &builtin(VM_SIZES), &sub, serde_json::json!({ "listOfAllowedSKUs": ["Standard_B1s"] }))]));
+    let found = analyze_example(
+        "update-management",
+        serde_json::json!([assignment("sizes", &builtin(VM_SIZES), &sub, serde_json::json!({ "listOfAllowedSKUs": ["Standard_B1s"] }))]),
+    );
     let denied = of(&found, "ASH700");
     assert!(!denied.is_empty());
     assert!(denied.iter().all(|d| d.message.contains("Microsoft.Compute/virtualMachines")), "{:?}", messages(&denied));
@@ -248,7 +308,12 @@ fn a_subscription_the_plan_may_deploy_to_makes_an_outcome_unknown_not_guessed() 
             "policyRule": { "if": { "field": "id", "notLike": format!("/subscriptions/{SUB}/*") }, "then": { "effect": "deny" } }
         }
     });
-    let a = assignment("only-here", "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/only-here", &format!("/subscriptions/{SUB}"), serde_json::json!({}));
+    let a = assignment(
+        "only-here",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/only-here",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
     let found = analyze_with(TWO_HUBS, serde_json::json!([definition.clone(), a.clone()]), "");
     assert!(of(&found, "ASH700").is_empty());
     assert_eq!(of(&found, "ASH703").len(), 2, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
@@ -279,7 +344,12 @@ fn the_command_line_takes_azure_policy_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("plan.ashlar"), TWO_HUBS).unwrap();
     let policy = dir.path().join("assignments.json");
-    let a = assignment("locations", &builtin(ALLOWED_LOCATIONS), &format!("/subscriptions/{SUB}"), serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }));
+    let a = assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }),
+    );
     std::fs::write(&policy, serde_json::to_string(&serde_json::json!([a])).unwrap()).unwrap();
     let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).output().unwrap();
     let out = run(&["check", dir.path().join("plan.ashlar").to_str().unwrap(), "--format", "short", "--azure-policy", policy.to_str().unwrap()]);

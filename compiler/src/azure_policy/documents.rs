@@ -117,7 +117,10 @@ impl Documents {
         // The objects come in the order of the text: each is found after the one before.
         let mut cursor = 0;
         for item in items {
-            let at = item.get("name").and_then(Value::as_str).map_or(Span::new(file, cursor, cursor.min(text.len())), |n| span_from(file, text, n, cursor));
+            let at = item
+                .get("name")
+                .and_then(Value::as_str)
+                .map_or(Span::new(file, cursor, cursor.min(text.len())), |n| span_from(file, text, n, cursor));
             cursor = at.end as usize;
             if let Err(why) = self.read_one(file, text, item, at) {
                 out.push(Diagnostic::new(&INPUT, at, format!("{name}: {why}")).with_help(
@@ -147,7 +150,8 @@ impl Documents {
             let members = members.as_array().ok_or("`policyDefinitions` is not a list")?;
             let mut read = Vec::new();
             for m in members {
-                let definition_id = m.get("policyDefinitionId").and_then(Value::as_str).ok_or("a member of `policyDefinitions` has no `policyDefinitionId`")?;
+                let definition_id =
+                    m.get("policyDefinitionId").and_then(Value::as_str).ok_or("a member of `policyDefinitions` has no `policyDefinitionId`")?;
                 read.push(Member {
                     definition_id: definition_id.to_string(),
                     reference_id: m.get("policyDefinitionReferenceId").and_then(Value::as_str).unwrap_or(last_segment(definition_id)).to_string(),
@@ -160,7 +164,10 @@ impl Documents {
         } else if let Some(definition_id) = props.get("policyDefinitionId").and_then(Value::as_str) {
             let not_scopes = match props.get("notScopes") {
                 None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(list)) => list.iter().map(|s| s.as_str().map(str::to_string).ok_or("`notScopes` holds something other than a scope")).collect::<Result<_, _>>()?,
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_string).ok_or("`notScopes` holds something other than a scope"))
+                    .collect::<Result<_, _>>()?,
                 Some(_) => return Err("`notScopes` is not a list of scopes".into()),
             };
             let scope = string("scope");
@@ -178,7 +185,9 @@ impl Documents {
                 span,
             });
         } else {
-            return Err("is not a policy definition (no `policyRule`), initiative (no `policyDefinitions`) or assignment (no `policyDefinitionId`)".into());
+            return Err(
+                "is not a policy definition (no `policyRule`), initiative (no `policyDefinitions`) or assignment (no `policyDefinitionId`)".into()
+            );
         }
         Ok(())
     }

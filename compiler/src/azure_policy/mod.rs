@@ -250,7 +250,8 @@ pub fn read(input: &crate::load::PlanInput, sources: &mut crate::source::SourceM
                 let id = sources.add(SourceFile::new(name.clone(), Some(path), text.clone()));
                 inputs.documents.read(id, &name, &text, out);
             }
-            Err(why) => out.push(Diagnostic::global(&INPUT, why).with_help("name a JSON file or folder inside the plan's folder, as exported with `az policy`")),
+            Err(why) => out
+                .push(Diagnostic::global(&INPUT, why).with_help("name a JSON file or folder inside the plan's folder, as exported with `az policy`")),
         }
     }
     if !inputs.is_empty() {
@@ -270,6 +271,9 @@ struct Assigned<'a> {
     /// The same parameters, to show an effect's details with.
     values: Map<String, Value>,
     effect: String,
+    /// The only resource types the rule's `if` can hold for, lowercased, when it says so
+    /// ([`types_matched`]): the others are compliant without running it.
+    types: Option<Vec<String>>,
 }
 
 /// Evaluates every assignment over every resource of the plan.
@@ -297,14 +301,16 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
             (writer.id(r), normalized)
         });
         let contexts = plan.resource_groups.iter().map(|g| (g.name.clone(), context(Some(g), sub))).collect();
-        Written { resources, contexts, no_group: context(None, sub) }
+        Written { resources, contexts, no_group: context(None, sub), same_as_a: Vec::new() }
     };
     let a = write(subscription.unwrap_or(arm::STAND_IN_SUBSCRIPTION), Variant::A);
     let mut b_of: std::collections::BTreeMap<String, Written> = std::collections::BTreeMap::new();
     for one in &assigned {
         let sub = second_subscription(subscription, &one.assignment.scope);
         if !b_of.contains_key(&sub) {
-            let written = write(&sub, Variant::B);
+            let mut written = write(&sub, Variant::B);
+            // Whether a resource reads the same with both stand-ins: then one run decides it.
+            written.same_as_a = written.resources.iter().zip(&a.resources).map(|(b, a)| b.1 == a.1).collect();
             b_of.insert(sub, written);
         }
     }
@@ -318,13 +324,16 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
             if one.definition.indexed && !indexed(r) {
                 continue;
             }
+            if one.types.as_ref().is_some_and(|types| !types.iter().any(|t| t.eq_ignore_ascii_case(r.resource_type))) {
+                continue;
+            }
             if !applies(one.assignment, &a.resources[i].0, subscription) {
                 continue;
             }
             let (ra, ca) = (&a.resources[i].1, a.context(r));
             let (rb, cb) = (&b.resources[i].1, b.context(r));
             let first = run(&mut vm, ra, ca, &one.parameters);
-            let second = if ra == rb && ca == cb { first.clone() } else { run(&mut vm, rb, cb, &one.parameters) };
+            let second = if b.same_as_a[i] && ca == cb { first.clone() } else { run(&mut vm, rb, cb, &one.parameters) };
             match (first, second) {
                 (Outcome::Failed(why), _) | (_, Outcome::Failed(why)) => {
                     if !failed {
@@ -349,6 +358,8 @@ struct Written {
     resources: Vec<(String, RValue)>,
     contexts: std::collections::HashMap<String, RValue>,
     no_group: RValue,
+    /// For variant B: whether each resource is written as variant A writes it.
+    same_as_a: Vec<bool>,
 }
 
 impl Written {
@@ -460,13 +471,23 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
     let mut assigned = Vec::new();
     for assignment in &docs.assignments {
         let not_found = |what: &str, id: &str| {
-            Diagnostic::new(&AZURE_POLICY_NOT_EVALUATED, assignment.span, format!("assignment `{}` names {what} `{id}`, which no Azure Policy file gives", assignment.name))
-                .with_help(format!("export it beside the assignments: `az policy {} show --name {}`", if what == "the initiative" { "set-definition" } else { "definition" }, last_segment(id)))
+            Diagnostic::new(
+                &AZURE_POLICY_NOT_EVALUATED,
+                assignment.span,
+                format!("assignment `{}` names {what} `{id}`, which no Azure Policy file gives", assignment.name),
+            )
+            .with_help(format!(
+                "export it beside the assignments: `az policy {} show --name {}`",
+                if what == "the initiative" { "set-definition" } else { "definition" },
+                last_segment(id)
+            ))
         };
-        let values: Map<String, Value> = assignment.parameters.iter().map(|(k, v)| (k.clone(), v.get("value").cloned().unwrap_or(Value::Null))).collect();
+        let values: Map<String, Value> =
+            assignment.parameters.iter().map(|(k, v)| (k.clone(), v.get("value").cloned().unwrap_or(Value::Null))).collect();
         if is_set_id(&assignment.definition_id) {
             let name = last_segment(&assignment.definition_id);
-            let Some(set) = docs.sets.iter().find(|s| s.id.eq_ignore_ascii_case(&assignment.definition_id) || s.name.eq_ignore_ascii_case(name)) else {
+            let Some(set) = docs.sets.iter().find(|s| s.id.eq_ignore_ascii_case(&assignment.definition_id) || s.name.eq_ignore_ascii_case(name))
+            else {
                 out.push(not_found("the initiative", &assignment.definition_id));
                 continue;
             };
@@ -488,7 +509,8 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
                             None => problem = Some(format!("the initiative's parameter `{p}` has no value")),
                         },
                         None if v.as_str().is_some_and(|s| s.starts_with('[') && !s.starts_with("[[")) => {
-                            problem = Some(format!("the value of `{k}` is an expression ashlar does not evaluate: {}", v.as_str().unwrap_or_default()))
+                            problem =
+                                Some(format!("the value of `{k}` is an expression ashlar does not evaluate: {}", v.as_str().unwrap_or_default()))
                         }
                         None => {
                             member_values.insert(k.clone(), v);
@@ -498,8 +520,15 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
                 let via = Some((if set.display_name.is_empty() { set.name.clone() } else { set.display_name.clone() }, member.reference_id.clone()));
                 match problem {
                     Some(why) => out.push(
-                        Diagnostic::new(&AZURE_POLICY_NOT_EVALUATED, assignment.span, format!("assignment `{}`: definition `{}` of its initiative is not evaluated: {why}", assignment.name, member.reference_id))
-                            .with_help("give the value in the assignment's `parameters`"),
+                        Diagnostic::new(
+                            &AZURE_POLICY_NOT_EVALUATED,
+                            assignment.span,
+                            format!(
+                                "assignment `{}`: definition `{}` of its initiative is not evaluated: {why}",
+                                assignment.name, member.reference_id
+                            ),
+                        )
+                        .with_help("give the value in the assignment's `parameters`"),
                     ),
                     None => assigned.extend(compile(assignment, definition, via, &member_values, sources, out)),
                 }
@@ -570,12 +599,19 @@ fn compile<'a>(
 ) -> Option<Assigned<'a>> {
     let registry = registry();
     let not_evaluated = |why: String, span: Span| {
-        Diagnostic::new(&AZURE_POLICY_NOT_EVALUATED, span, format!("`{}` (assignment `{}`) is not evaluated: {why}", display(definition), assignment.name))
+        Diagnostic::new(
+            &AZURE_POLICY_NOT_EVALUATED,
+            span,
+            format!("`{}` (assignment `{}`) is not evaluated: {why}", display(definition), assignment.name),
+        )
     };
     let declared = definition.properties.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default();
     let values = with_defaults(&declared, given);
     if let Some(missing) = declared.keys().find(|k| !values.contains_key(*k)) {
-        out.push(not_evaluated(format!("its parameter `{missing}` has no value and no default"), assignment.span).with_help("give it in the assignment's `parameters`"));
+        out.push(
+            not_evaluated(format!("its parameter `{missing}` has no value and no default"), assignment.span)
+                .with_help("give it in the assignment's `parameters`"),
+        );
         return None;
     }
     let effect = effect_of(definition, &values);
@@ -611,7 +647,10 @@ fn compile<'a>(
         .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
         .and_then(|parsed| compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string()));
     match compiled {
-        Ok(program) => Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values.clone())), values, effect }),
+        Ok(program) => {
+            let types = definition.properties.get("policyRule").and_then(|r| r.get("if")).and_then(types_matched);
+            Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values.clone())), values, effect, types })
+        }
         Err(why) => {
             let why = why.lines().last().unwrap_or_default().trim().to_string();
             out.push(not_evaluated(format!("the Azure Policy engine refuses it: {why}"), definition.span));
@@ -620,9 +659,46 @@ fn compile<'a>(
     }
 }
 
+/// The resource types a condition can hold for, when it says so with
+/// literals: `{ "field": "type", "equals": T }` or `"in": [...]`, an `allOf`
+/// with such a member (the intersection of what its members allow), an
+/// `anyOf` whose every member has one (their union). `None`: any type.
+fn types_matched(condition: &Value) -> Option<Vec<String>> {
+    let object = condition.as_object()?;
+    let lower = |v: &Value| v.as_str().filter(|s| !s.starts_with('[')).map(str::to_ascii_lowercase);
+    if object.get("field").and_then(Value::as_str).is_some_and(|f| f.eq_ignore_ascii_case("type")) {
+        if let Some(t) = object.get("equals").and_then(lower) {
+            return Some(vec![t]);
+        }
+        if let Some(list) = object.get("in").and_then(Value::as_array) {
+            return list.iter().map(lower).collect();
+        }
+        return None;
+    }
+    if let Some(members) = object.get("allOf").and_then(Value::as_array) {
+        let mut allowed: Option<Vec<String>> = None;
+        for types in members.iter().filter_map(types_matched) {
+            allowed = Some(match allowed {
+                None => types,
+                Some(before) => before.into_iter().filter(|t| types.contains(t)).collect(),
+            });
+        }
+        return allowed;
+    }
+    if let Some(members) = object.get("anyOf").and_then(Value::as_array) {
+        let mut union = Vec::new();
+        for member in members {
+            union.extend(types_matched(member)?);
+        }
+        return Some(union);
+    }
+    None
+}
+
 /// The definition's effect, lowercased, with a `[parameters('x')]` resolved.
 fn effect_of(definition: &Definition, values: &Map<String, Value>) -> String {
-    let effect = definition.properties.get("policyRule").and_then(|r| r.get("then")).and_then(|t| t.get("effect")).and_then(Value::as_str).unwrap_or_default();
+    let effect =
+        definition.properties.get("policyRule").and_then(|r| r.get("then")).and_then(|t| t.get("effect")).and_then(Value::as_str).unwrap_or_default();
     match parameter_reference(effect) {
         Some(p) => values.get(p).and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase(),
         None => effect.to_ascii_lowercase(),
@@ -674,10 +750,12 @@ fn finding(model: &Model, r: &Resource, one: &Assigned, outcome: &Outcome) -> Di
             format!("{} would deny {what}; its enforcement mode is DoNotEnforce, so Azure reports it non-compliant instead", who(one)),
         )
         .with_help("change the block so that the resource complies before the assignment is enforced"),
-        Outcome::Effect(effect, details) if effect == "modify" || effect == "append" => {
-            Diagnostic::new(&AZURE_POLICY_CHANGE, at, format!("{} will change {what} as Azure deploys it: {}", who(one), changes(effect, details, &one.values)))
-                .with_help("write the change in the plan, so that template and resource agree")
-        }
+        Outcome::Effect(effect, details) if effect == "modify" || effect == "append" => Diagnostic::new(
+            &AZURE_POLICY_CHANGE,
+            at,
+            format!("{} will change {what} as Azure deploys it: {}", who(one), changes(effect, details, &one.values)),
+        )
+        .with_help("write the change in the plan, so that template and resource agree"),
         Outcome::Existence if one.effect == "deployifnotexists" => Diagnostic::new(
             &AZURE_POLICY_CHANGE,
             at,
@@ -687,11 +765,16 @@ fn finding(model: &Model, r: &Resource, one: &Assigned, outcome: &Outcome) -> Di
         Outcome::Existence => Diagnostic::new(
             &AZURE_POLICY_AUDIT,
             at,
-            format!("{} applies to {what}: Azure audits it after the deployment unless a related resource exists, which ashlar does not look for", who(one)),
+            format!(
+                "{} applies to {what}: Azure audits it after the deployment unless a related resource exists, which ashlar does not look for",
+                who(one)
+            ),
         )
         .with_help("make sure the related resource the definition names exists, or `allow azure-policy-audit because \"...\"`"),
-        Outcome::Effect(effect, _) => Diagnostic::new(&AZURE_POLICY_AUDIT, at, format!("{} finds {what} non-compliant (effect `{effect}`)", who(one)))
-            .with_help("change the block so that the resource complies, or `allow azure-policy-audit because \"...\"`"),
+        Outcome::Effect(effect, _) => {
+            Diagnostic::new(&AZURE_POLICY_AUDIT, at, format!("{} finds {what} non-compliant (effect `{effect}`)", who(one)))
+                .with_help("change the block so that the resource complies, or `allow azure-policy-audit because \"...\"`")
+        }
         Outcome::Compliant | Outcome::Failed(_) => unreachable!("only findings are reported"),
     };
     with_finding_data(d, one)
