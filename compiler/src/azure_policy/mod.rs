@@ -307,11 +307,11 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
     let mut b_of: std::collections::BTreeMap<String, Written> = std::collections::BTreeMap::new();
     for one in &assigned {
         let sub = second_subscription(subscription, &one.assignment.scope);
-        if !b_of.contains_key(&sub) {
-            let mut written = write(&sub, Variant::B);
+        if let std::collections::btree_map::Entry::Vacant(entry) = b_of.entry(sub) {
+            let mut written = write(entry.key(), Variant::B);
             // Whether a resource reads the same with both stand-ins: then one run decides it.
             written.same_as_a = written.resources.iter().zip(&a.resources).map(|(b, a)| b.1 == a.1).collect();
-            b_of.insert(sub, written);
+            entry.insert(written);
         }
     }
     let findings = crate::parallel::flat_map_in_order(1, assigned, |one| {
