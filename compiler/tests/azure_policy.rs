@@ -329,8 +329,11 @@ fn what_cannot_be_read_is_reported_where_it_is() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("plan.ashlar"), TWO_HUBS).unwrap();
     std::fs::write(dir.path().join("ashlar.toml"), "[azure_policy]\nfiles = [\"../outside.json\", \"missing.json\"]\n").unwrap();
-    let found = ashlar::analyze(&ashlar::load::read_plan(dir.path()).unwrap()).diagnostics;
-    assert_eq!(of(&found, "ASH705").len(), 2, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    let analysis = ashlar::analyze(&ashlar::load::read_plan(dir.path()).unwrap());
+    let unreadable = of(&analysis.diagnostics, "ASH705");
+    assert_eq!(unreadable.len(), 2, "{:?}", messages(&unreadable));
+    let at: Vec<&str> = unreadable.iter().map(|d| analysis.sources.text(d.span.expect("a place in ashlar.toml"))).collect();
+    assert_eq!(at, vec!["\"../outside.json\"", "\"missing.json\""]);
     std::fs::write(dir.path().join("ashlar.toml"), "[azure_policy]\nfiles = [\"p.json\"]\n").unwrap();
     std::fs::write(dir.path().join("p.json"), "[{\"name\": \"x\",").unwrap();
     let found = ashlar::analyze(&ashlar::load::read_plan(dir.path()).unwrap()).diagnostics;

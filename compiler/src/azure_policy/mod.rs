@@ -244,14 +244,33 @@ pub fn read(input: &crate::load::PlanInput, sources: &mut crate::source::SourceM
         let text = String::from_utf8(file.bytes.clone()).map_err(|_| format!("{} is not UTF-8 text", file.name));
         files.push((file.name.clone(), file.path.clone(), text));
     }
+    // A file of `ashlar.toml` that cannot be read is reported at its line there.
+    let config_text = input.config.as_deref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let mut config_file = None;
     for (name, path, text) in files {
         match text {
             Ok(text) => {
                 let id = sources.add(SourceFile::new(name.clone(), Some(path), text.clone()));
                 inputs.documents.read(id, &name, &text, out);
             }
-            Err(why) => out
-                .push(Diagnostic::global(&INPUT, why).with_help("name a JSON file or folder inside the plan's folder, as exported with `az policy`")),
+            Err(why) => {
+                let help = "name a JSON file or folder inside the plan's folder, as exported with `az policy`";
+                let rel = config.files.iter().find(|rel| name == **rel || name.starts_with(&format!("{}/", rel.trim_end_matches('/'))));
+                let at = rel.and_then(|rel| config_text.find(&format!("\"{rel}\"")).map(|at| (at, rel.len() + 2)));
+                match at {
+                    Some((at, len)) => {
+                        let file = *config_file.get_or_insert_with(|| {
+                            sources.add(SourceFile::new(
+                                crate::config::CONFIG_FILE,
+                                Some(input.root.join(crate::config::CONFIG_FILE)),
+                                config_text.clone(),
+                            ))
+                        });
+                        out.push(Diagnostic::new(&INPUT, Span::new(file, at, at + len), why).with_help(help));
+                    }
+                    None => out.push(Diagnostic::global(&INPUT, why).with_help(help)),
+                }
+            }
         }
     }
     if !inputs.is_empty() {
