@@ -18,6 +18,7 @@ fn builtin(id: &str) -> String {
 
 const ALLOWED_LOCATIONS: &str = "e56962a6-4747-49cd-b67b-bf8b01975c4c";
 const REQUIRE_TAG: &str = "871b6d14-10aa-478d-b590-94f262ecfa99";
+const RG_REQUIRE_TAG: &str = "96670d01-0a4d-4649-9c89-2d3abc0a5025";
 const ADD_TAG: &str = "4f9dc7db-30c1-420c-b61a-e1d640128d26";
 const VM_SIZES: &str = "cccc23c7-8427-4f53-ad12-b6a63eb452b3";
 const NIC_PUBLIC_IP: &str = "83a86a26-fd1f-447c-b59d-e51f44264114";
@@ -116,6 +117,24 @@ fn require_a_tag_denies_only_the_resources_without_it() {
     assert_eq!(
         messages(&denied),
         vec!["Azure Policy `Require a tag on resources` (assignment `owner`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
+}
+
+#[test]
+fn a_resource_group_without_a_required_tag_is_denied_on_the_block_of_its_first_resource() {
+    // "Require a tag on resource groups", mode All: type equals Microsoft.Resources/subscriptions/resourceGroups and the tag does not exist.
+    // A group takes the tags of the first block in it: rg-west hub west's `owner`, rg-east none.
+    let plan = TWO_HUBS;
+    let policy = serde_json::json!([assignment(
+        "rg-owner",
+        &builtin(RG_REQUIRE_TAG),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "tagName": "owner" })
+    )]);
+    let found = analyze(plan, policy);
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Require a tag on resource groups` (assignment `rg-owner`) denies resource group `rg-east` (of hub `east`, its first resource)"]
     );
 }
 
@@ -316,7 +335,8 @@ fn a_subscription_the_plan_may_deploy_to_makes_an_outcome_unknown_not_guessed() 
     );
     let found = analyze_with(TWO_HUBS, serde_json::json!([definition.clone(), a.clone()]), "");
     assert!(of(&found, "ASH700").is_empty());
-    assert_eq!(of(&found, "ASH703").len(), 2, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    // Mode All: the two networks and their two resource groups.
+    assert_eq!(of(&found, "ASH703").len(), 4, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
     // Known, it is decided: the plan deploys to that subscription.
     let found = analyze(TWO_HUBS, serde_json::json!([definition, a]));
     assert!(found.is_empty(), "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());

@@ -20,6 +20,31 @@ pub enum Variant {
     B,
 }
 
+/// The type Azure Policy gives a resource group, which the plan creates.
+pub const RESOURCE_GROUP: &str = "Microsoft.Resources/subscriptions/resourceGroups";
+
+/// A resource group of the plan as a resource Azure Policy evaluates, on the
+/// block of the first resource in it (the group has no block of its own);
+/// `None` for a group that holds nothing.
+pub fn resource_group(plan: &AzurePlan, group: &crate::lower::ir::ResourceGroup) -> Option<Resource> {
+    let first = plan.resources.iter().find(|r| r.resource_group == group.name)?;
+    Some(Resource {
+        symbol: String::new(),
+        resource_type: RESOURCE_GROUP,
+        api_version: "",
+        name: vec![group.name.clone()],
+        parent: None,
+        resource_group: String::new(),
+        location: Some(group.location.clone()),
+        tags: group.tags.clone(),
+        top: crate::lower::ir::Object::new(),
+        properties: Prop::Object(crate::lower::ir::Object::new()),
+        depends_on: Vec::new(),
+        origin: first.origin,
+        unless_listed_in: None,
+    })
+}
+
 /// The made-up subscription ID of [`Variant::A`] when the real one is not known.
 pub const STAND_IN_SUBSCRIPTION: &str = "00000000-0000-0000-0000-00000000000a";
 
@@ -54,6 +79,9 @@ impl Writer<'_> {
 
     /// The full ID of a resource of the plan.
     pub fn id(&self, r: &Resource) -> String {
+        if r.resource_type == RESOURCE_GROUP {
+            return format!("/subscriptions/{}/resourceGroups/{}", self.subscription(), r.name.join("/"));
+        }
         let group = if r.resource_group.is_empty() { String::new() } else { format!("/resourceGroups/{}", r.resource_group) };
         let mut segments = r.resource_type.split('/');
         let namespace = segments.next().unwrap_or_default();

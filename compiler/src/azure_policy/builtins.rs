@@ -13,6 +13,7 @@ use crate::source::{SourceFile, SourceMap};
 pub const DEFINITIONS: &[(&str, &str)] = &[
     ("AllowedLocations_Deny.json", include_str!("../../data/azure-policy/AllowedLocations_Deny.json")),
     ("RequireTag_Deny.json", include_str!("../../data/azure-policy/RequireTag_Deny.json")),
+    ("ResourceGroupRequireTag_Deny.json", include_str!("../../data/azure-policy/ResourceGroupRequireTag_Deny.json")),
     ("AddTag_Modify.json", include_str!("../../data/azure-policy/AddTag_Modify.json")),
     ("NetworkPublicIPNic_Deny.json", include_str!("../../data/azure-policy/NetworkPublicIPNic_Deny.json")),
     ("NetworkIPForwardingNic_Deny.json", include_str!("../../data/azure-policy/NetworkIPForwardingNic_Deny.json")),

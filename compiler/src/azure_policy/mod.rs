@@ -302,7 +302,9 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
     }
     let mut out = Vec::new();
     let assigned = prepare(inputs, sources, &mut out);
-    let resources: Vec<&Resource> = plan.resources.iter().chain(&plan.subscription_resources).collect();
+    // The resource groups the plan creates are evaluated too (by definitions of mode `All`).
+    let groups: Vec<Resource> = plan.resource_groups.iter().filter_map(|g| arm::resource_group(plan, g)).collect();
+    let resources: Vec<&Resource> = groups.iter().chain(&plan.resources).chain(&plan.subscription_resources).collect();
     let subscription = inputs.subscription.as_deref();
     // Each resource as Azure Policy reads it, with each stand-in for what is
     // unknown: variant A once, variant B once for each subscription the
@@ -312,7 +314,7 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
         let registry = registry();
         let resources: Vec<(String, RValue)> = crate::parallel::map_in_order(resources.clone(), |r| {
             let json = writer.resource(r);
-            let mut normalized = normalizer::normalize(&RValue::from(json), Some(&registry), Some(r.api_version));
+            let mut normalized = normalizer::normalize(&RValue::from(json), Some(&registry), Some(r.api_version).filter(|v| !v.is_empty()));
             // `field('fullName')`: the name with its parents'.
             if let Ok(map) = normalized.as_object_mut() {
                 map.insert(RValue::from("fullname"), RValue::from(r.name.join("/")));
@@ -748,6 +750,9 @@ fn not_evaluated(one: &Assigned, why: String) -> Diagnostic {
 
 /// "virtual machine `web` (Microsoft.Compute/virtualMachines `vm-web`)".
 fn subject(model: &Model, r: &Resource) -> String {
+    if r.resource_type == arm::RESOURCE_GROUP {
+        return format!("resource group `{}` (of {}, its first resource)", r.name.join("/"), model.describe(r.origin));
+    }
     format!("{} ({} `{}`)", model.describe(r.origin), r.resource_type, r.name.join("/"))
 }
 
