@@ -11,6 +11,10 @@
 //!
 //! [fmt]
 //! exclude = ["tests/fixtures"]      # folders and files `ashlar fmt` leaves out
+//!
+//! [azure_policy]
+//! files = ["policy/assignments.json", "policy/definitions"]  # exported Azure Policy JSON
+//! subscription = "00000000-0000-0000-0000-000000000000"      # where the plan deploys (optional)
 //! ```
 //!
 //! Warnings, infos and policy findings may become anything; an error of ashlar's
@@ -27,8 +31,9 @@ pub const CONFIG_FILE: &str = "ashlar.toml";
 declare_codes! {
     /// ## What it does
     /// Reports an `ashlar.toml` that cannot be applied: not TOML, a section
-    /// other than `[severity]` and `[fmt]`, a `[fmt]` other than an `exclude`
-    /// list of paths, a severity other than `error`, `warning`,
+    /// other than `[severity]`, `[fmt]` and `[azure_policy]`, a `[fmt]` other
+    /// than an `exclude` list of paths, an `[azure_policy]` other than a
+    /// `files` list of paths and a `subscription` ID, a severity other than `error`, `warning`,
     /// `info` or `off`, a key that names no code and no policy, or an error of
     /// ashlar's own made less than an error.
     ///
@@ -85,6 +90,63 @@ pub fn fmt_excluded(config: &[u8]) -> Vec<String> {
     table.and_then(|t| t.get(FMT_SECTION).and_then(|v| fmt_section(v).ok())).unwrap_or_default()
 }
 
+/// The section naming the organisation's Azure Policy, exported as JSON
+/// (see `docs/azure-policy.md`):
+///
+/// ```toml
+/// [azure_policy]
+/// files = ["policy/assignments.json", "policy/definitions"]
+/// subscription = "00000000-0000-0000-0000-000000000000"
+/// ```
+///
+/// `files` are files or folders (every `.json` file in it, by name), relative
+/// to the folder of `ashlar.toml` and inside it; `subscription` is the ID of the
+/// subscription the plan deploys to, which decides the assignments scoped to a
+/// subscription; without it, every subscription scope is taken to hold the plan.
+pub const AZURE_POLICY_SECTION: &str = "azure_policy";
+
+/// What `[azure_policy]` says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AzurePolicyConfig {
+    pub files: Vec<String>,
+    pub subscription: Option<String>,
+}
+
+/// The `[azure_policy]` section, or why it is not one.
+fn azure_policy_section(value: &toml::Value) -> Result<AzurePolicyConfig, String> {
+    let table = value.as_table().ok_or("is not a section")?;
+    let mut config = AzurePolicyConfig::default();
+    for (key, value) in table {
+        match key.as_str() {
+            "files" => {
+                let list = value.as_array().ok_or("`files` is a list of paths, in `[` and `]`")?;
+                for entry in list {
+                    config.files.push(entry.as_str().ok_or("`files` holds something other than a path in quotes")?.to_string());
+                }
+            }
+            "subscription" => {
+                let id = value.as_str().ok_or("`subscription` is a subscription ID in quotes")?;
+                let is_guid =
+                    id.len() == 36 && id.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+                if !is_guid {
+                    return Err(format!("`subscription` is \"{id}\", not a subscription ID (8-4-4-4-12 hexadecimal digits)"));
+                }
+                config.subscription = Some(id.to_ascii_lowercase());
+            }
+            other => return Err(format!("has no key `{other}`; it takes `files`, a list of paths, and `subscription`")),
+        }
+    }
+    Ok(config)
+}
+
+/// What `[azure_policy]` of a plan's `ashlar.toml` (`config`, its bytes) names;
+/// nothing when the file or the section does not read, which `ashlar check`
+/// reports (`ASH014`).
+pub fn azure_policy(config: &[u8]) -> AzurePolicyConfig {
+    let table: Option<toml::Table> = std::str::from_utf8(config).ok().and_then(|text| text.parse().ok());
+    table.and_then(|t| t.get(AZURE_POLICY_SECTION).and_then(|v| azure_policy_section(v).ok())).unwrap_or_default()
+}
+
 /// What a key sets a diagnostic to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Level {
@@ -130,11 +192,21 @@ pub fn apply_severities(
             }
             continue;
         }
+        if section == AZURE_POLICY_SECTION {
+            if let Err(why) = azure_policy_section(value) {
+                problems.push(error(
+                    span,
+                    format!("`[{AZURE_POLICY_SECTION}]` {why}"),
+                    "write `files = [\"policy/assignments.json\"]`, and `subscription = \"<ID>\"` if you know it".into(),
+                ));
+            }
+            continue;
+        }
         let Some(entries) = value.as_table().filter(|_| section == "severity") else {
             problems.push(error(
                 span,
                 format!("{CONFIG_FILE} has no section `{section}`"),
-                "the project file has two sections, `[severity]` and `[fmt]`".into(),
+                "the project file has three sections, `[severity]`, `[fmt]` and `[azure_policy]`".into(),
             ));
             continue;
         };

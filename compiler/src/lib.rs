@@ -34,6 +34,7 @@
 pub mod address;
 pub mod ast;
 pub mod azure;
+pub mod azure_policy;
 pub mod blocks;
 pub mod calendar;
 pub mod check;
@@ -247,6 +248,7 @@ fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timing
     }
     let library = load_stdlib(&mut sources, &mut files, &mut diagnostics, cache);
     let locked = read_lock(input, &mut sources, &mut diagnostics);
+    let azure_policy = azure_policy::read(input, &mut sources, &mut diagnostics);
     lap!("parse");
 
     let trees: Vec<&ast::File> = files.iter().map(|(_, f)| &**f).collect();
@@ -279,6 +281,10 @@ fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timing
                 lap!("check resources");
                 diagnostics.extend(policy::evaluate_plan(&policies, &model, &plan));
                 timings.lap("policies over resources");
+                if !azure_policy.is_empty() {
+                    diagnostics.extend(azure_policy::evaluate(&azure_policy, &model, &plan, &sources));
+                    timings.lap("azure policy");
+                }
                 azure = Some(plan);
             }
             Err(errors) => diagnostics.extend(errors),
@@ -287,7 +293,7 @@ fn analyze_stages(input: &PlanInput, cache: &mut ParseCache, mut timings: Timing
         diagnostics.push(note);
     }
     let codes = registry::all();
-    policy::allow::apply(&model, &mut diagnostics, &codes);
+    policy::allow::apply(&model, &mut diagnostics, &codes, &azure_policy.assignment_names());
     config::apply_severities(input.config.as_deref(), &input.root, &model, &mut sources, &mut diagnostics, &codes);
     if diagnostics.iter().any(Diagnostic::is_error) {
         azure = None;

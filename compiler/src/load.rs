@@ -55,6 +55,10 @@ pub struct PlanInput {
     /// The date checks count from and where it came from; `None` reads it
     /// when the analysis starts ([`crate::calendar::today_with_source`]).
     pub today: Option<(crate::calendar::Date, crate::calendar::TodaySource)>,
+    /// Azure Policy documents given besides those `ashlar.toml` names
+    /// (`ashlar check --azure-policy PATH`), read as they are: see
+    /// [`crate::azure_policy`].
+    pub azure_policy: Vec<InputFile>,
 }
 
 impl PlanInput {
@@ -344,4 +348,31 @@ pub fn resolve_in_plan(root: &Path, rel: &str) -> Result<PathBuf, String> {
         return Err(format!("`{rel}` is a folder; give the path of a file in it"));
     }
     Ok(real)
+}
+
+/// Reads the Azure Policy files given on the command line (`--azure-policy
+/// PATH`): a JSON file, or a folder whose `.json` files are read in name order.
+pub fn read_azure_policy(paths: &[PathBuf]) -> Result<Vec<InputFile>, Diagnostic> {
+    let unreadable = |what: String| {
+        Diagnostic::global(&crate::azure_policy::INPUT, what).with_help("name a JSON file, or a folder of them, exported with `az policy`")
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
+        let mut found: Vec<PathBuf> = if meta.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| unreadable(format!("cannot read {}: {}", path.display(), io_words(&e))))?;
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json")).collect()
+        } else {
+            vec![path.clone()]
+        };
+        found.sort();
+        if found.is_empty() {
+            return Err(unreadable(format!("{} holds no .json file", path.display())));
+        }
+        for file in found {
+            let bytes = read_file(&file).map_err(unreadable)?;
+            files.push(InputFile { name: file.display().to_string(), path: file, bytes });
+        }
+    }
+    Ok(files)
 }

@@ -74,6 +74,9 @@ enum Command {
         /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
         #[arg(long, value_name = "DIR")]
         base: Option<PathBuf>,
+        /// Azure Policy definitions, initiatives and assignments exported as JSON (a file, or a folder of .json files), evaluated besides those `ashlar.toml` names; may be given more than once. See docs/azure-policy.md.
+        #[arg(long = "azure-policy", value_name = "PATH")]
+        azure_policy: Vec<PathBuf>,
     },
     /// Checks a plan, then writes ARM JSON and Bicep for `az deployment sub create`.
     #[command(
@@ -254,8 +257,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = COLOR.set(cli.color);
     ExitCode::from(match cli.command {
-        Command::Check { plan, parameters, format, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
-            Ok(report) => check(&plan, parameters.as_deref(), report, deny_warnings, cli.verbose),
+        Command::Check { plan, parameters, format, deny_warnings, base, azure_policy } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => check(&plan, parameters.as_deref(), report, deny_warnings, cli.verbose, &azure_policy),
             Err(code) => code,
         },
         Command::Build { plan, out, format, force, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
@@ -316,11 +319,19 @@ fn style() -> Style {
 
 /// Reads and analyses a plan; an unreadable plan is reported and ends the run.
 fn analyse(plan: &Path, reporting: &Reporting) -> Result<Analysis, u8> {
+    analyse_with_azure_policy(plan, reporting, &[])
+}
+
+/// [`analyse`], with the Azure Policy files given by `--azure-policy`.
+fn analyse_with_azure_policy(plan: &Path, reporting: &Reporting, azure_policy: &[PathBuf]) -> Result<Analysis, u8> {
     let format = reporting.format;
     // A long run shows which stage it has reached, on a terminal only.
     let mut timings =
         if shows_progress(format) { ashlar::Timings::observed(|stage| stderr(&format!("\r\x1b[2K{stage} done"))) } else { ashlar::Timings::start() };
-    let loaded = load::read_plan(plan);
+    let loaded = load::read_plan(plan).and_then(|mut input| {
+        input.azure_policy = load::read_azure_policy(azure_policy)?;
+        Ok(input)
+    });
     timings.lap("read");
     match loaded {
         Ok(input) => {
@@ -391,7 +402,7 @@ fn summary(analysis: &Analysis) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn check(plan: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warnings: bool, verbose: bool) -> u8 {
+fn check(plan: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warnings: bool, verbose: bool, azure_policy: &[PathBuf]) -> u8 {
     let template = plan.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) && plan.is_file();
     if parameters.is_some() && !template {
         stderr("error: --parameters goes with a template (a .json file); a plan's values are in its files\n");
@@ -402,7 +413,7 @@ fn check(plan: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warn
     if plan.is_dir() {
         if let Ok(roots) = load::find_plans(plan) {
             if roots.len() > 1 || roots.first().is_some_and(|root| root != plan) {
-                return check_each(plan, &roots, &reporting, deny_warnings, verbose);
+                return check_each(plan, &roots, &reporting, deny_warnings, verbose, azure_policy);
             }
         }
     }
@@ -410,7 +421,7 @@ fn check(plan: &Path, parameters: Option<&Path>, reporting: Reporting, deny_warn
     if template {
         return check_template(plan, parameters, reporting, deny_warnings);
     }
-    let mut analysis = match analyse(plan, &reporting) {
+    let mut analysis = match analyse_with_azure_policy(plan, &reporting, azure_policy) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -497,7 +508,7 @@ fn import(template: &Path, parameters: Option<&Path>, out: &Path, resource_group
 /// `ashlar check DIR` when DIR holds several plans: each is read and checked
 /// by itself, its files named relative to DIR; one report of them all in the
 /// format asked for; the exit code is the worst of the plans'.
-fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warnings: bool, verbose: bool) -> u8 {
+fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warnings: bool, verbose: bool, azure_policy: &[PathBuf]) -> u8 {
     use ashlar::diagnostic::reporters::{render_github, render_junit, render_sarif};
     let format = reporting.format;
     let mut worst = CLEAN;
@@ -510,7 +521,11 @@ fn check_each(top: &Path, roots: &[PathBuf], reporting: &Reporting, deny_warning
         let rel = root.strip_prefix(top).unwrap_or(root);
         let shown = if rel.as_os_str().is_empty() { ".".to_string() } else { rel.display().to_string() };
         let prefix = rel.components().map(|c| format!("{}/", c.as_os_str().to_string_lossy())).collect::<String>();
-        let (sources, diagnostics, analysis) = match load::read_plan(root) {
+        let read = load::read_plan(root).and_then(|mut input| {
+            input.azure_policy = load::read_azure_policy(azure_policy)?;
+            Ok(input)
+        });
+        let (sources, diagnostics, analysis) = match read {
             Ok(mut input) => {
                 for file in &mut input.files {
                     file.name = format!("{prefix}{}", file.name);

@@ -17,6 +17,7 @@ pub fn all() -> Vec<&'static Code> {
     codes.extend(crate::check::codes());
     codes.extend(crate::policy::DECLARED);
     codes.extend(crate::import::DECLARED);
+    codes.extend(crate::azure_policy::DECLARED);
     codes.sort_by_key(|c| c.code);
     codes
 }

@@ -6,6 +6,7 @@ pub mod compute;
 pub mod limits;
 pub mod names;
 pub mod network;
+pub mod policy_aliases;
 pub mod regions;
 pub mod resource_types;
 pub mod vm_sizes;

@@ -48,11 +48,14 @@ const SHAPE: &str = "write `allow POLICY because \"reason\"`, or `allow CODE bec
 
 /// Removes the diagnostics the plan's suppressions cover, and reports the
 /// suppressions that are wrong or cover nothing; `codes` is every code there
-/// is ([`crate::registry::all`]).
-pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static Code]) {
+/// is ([`crate::registry::all`]); `assignments` the names of the Azure Policy
+/// assignments evaluated ([`crate::azure_policy`]), whose findings an `allow`
+/// may name as it names a policy's.
+pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>, codes: &[&'static Code], assignments: &[String]) {
     let mut allows: Vec<Allow> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let policies: Vec<&str> = model.of_kind("policy").map(|(_, n)| n.name()).collect();
+    let mut policies: Vec<&str> = model.of_kind("policy").map(|(_, n)| n.name()).collect();
+    policies.extend(assignments.iter().map(String::as_str));
     for node in &model.nodes {
         for block in &node.allows {
             let (allow, problem) = read(block, &policies, codes);
@@ -129,7 +132,7 @@ fn target(block: &ast::Block, policies: &[&str], codes: &[&'static Code]) -> Res
     let target = if policies.contains(&what.as_str()) {
         Target::Policy(what.clone())
     } else if let Some(code) = crate::diagnostic::find_code(codes, &what) {
-        if code.severity == Severity::Error && ![super::POLICY_FINDING.code, super::TAG_POLICY.code].contains(&code.code) {
+        if code.severity == Severity::Error && !super::is_finding_code(code) {
             return Err(invalid(
                 what_span,
                 format!("{} ({}) is an error: it cannot be allowed", code.code, code.name),

@@ -373,5 +373,5 @@ pub fn is_finding(d: &Diagnostic) -> bool {
 
 /// Whether a code is one of policy findings.
 pub fn is_finding_code(code: &crate::diagnostic::Code) -> bool {
-    code.code == POLICY_FINDING.code || code.code == TAG_POLICY.code
+    code.code == POLICY_FINDING.code || code.code == TAG_POLICY.code || crate::azure_policy::is_finding_code(code)
 }

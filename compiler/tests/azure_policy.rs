@@ -1,0 +1,418 @@
+//! The organisation's Azure Policy, evaluated over what a plan deploys: real
+//! built-in definitions (vendored in `compiler/data/azure-policy/`) over the
+//! examples and over plans that must fail, an initiative with parameters, a
+//! `notScopes` exclusion, enforcement modes, scopes, suppressions, and what
+//! cannot be evaluated. Each expectation follows what Microsoft documents for
+//! the definition (its rule, quoted in the test).
+
+use ashlar::diagnostic::{Diagnostic, Severity};
+use std::path::Path;
+use std::process::Command;
+
+const SUB: &str = "11111111-2222-3333-4444-555555555555";
+
+/// `/providers/Microsoft.Authorization/policyDefinitions/<id>`.
+fn builtin(id: &str) -> String {
+    format!("/providers/Microsoft.Authorization/policyDefinitions/{id}")
+}
+
+const ALLOWED_LOCATIONS: &str = "e56962a6-4747-49cd-b67b-bf8b01975c4c";
+const REQUIRE_TAG: &str = "871b6d14-10aa-478d-b590-94f262ecfa99";
+const RG_REQUIRE_TAG: &str = "96670d01-0a4d-4649-9c89-2d3abc0a5025";
+const ADD_TAG: &str = "4f9dc7db-30c1-420c-b61a-e1d640128d26";
+const VM_SIZES: &str = "cccc23c7-8427-4f53-ad12-b6a63eb452b3";
+const NIC_PUBLIC_IP: &str = "83a86a26-fd1f-447c-b59d-e51f44264114";
+const MANAGED_DISKS: &str = "06a78e20-9358-41c9-923c-fb736d382a4d";
+const PRIVATE_SUBNETS: &str = "7bca8353-aa3b-429b-904a-9229c4385837";
+
+/// An assignment of `definition` at `scope` with `parameters` (`{ NAME: VALUE }`).
+fn assignment(name: &str, definition: &str, scope: &str, parameters: serde_json::Value) -> serde_json::Value {
+    let parameters: serde_json::Map<String, serde_json::Value> =
+        parameters.as_object().cloned().unwrap_or_default().into_iter().map(|(k, v)| (k, serde_json::json!({ "value": v }))).collect();
+    serde_json::json!({ "name": name, "policyDefinitionId": definition, "scope": scope, "parameters": parameters })
+}
+
+/// Analyses the plan in `dir` with `policy` given as `policy/policy.json` in `ashlar.toml`.
+fn analyze_in(dir: &Path, policy: &serde_json::Value, toml_extra: &str) -> Vec<Diagnostic> {
+    std::fs::create_dir_all(dir.join("policy")).unwrap();
+    std::fs::write(dir.join("policy/policy.json"), serde_json::to_string_pretty(policy).unwrap()).unwrap();
+    std::fs::write(dir.join("ashlar.toml"), format!("[azure_policy]\nfiles = [\"policy\"]\n{toml_extra}")).unwrap();
+    let input = ashlar::load::read_plan(dir).expect("the plan reads");
+    ashlar::analyze(&input).diagnostics
+}
+
+/// Analyses `plan` (one file) with `policy`.
+fn analyze(plan: &str, policy: serde_json::Value) -> Vec<Diagnostic> {
+    analyze_with(plan, policy, &format!("subscription = \"{SUB}\"\n"))
+}
+
+fn analyze_with(plan: &str, policy: serde_json::Value, toml_extra: &str) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), plan).unwrap();
+    analyze_in(dir.path(), &policy, toml_extra)
+}
+
+/// Analyses an example with `policy` given on the side, as `--azure-policy` does.
+fn analyze_example(example: &str, policy: serde_json::Value) -> Vec<Diagnostic> {
+    let mut input = ashlar::load::read_plan(&Path::new("../examples").join(example)).expect("the example reads");
+    let bytes = serde_json::to_vec(&policy).unwrap();
+    input.azure_policy = vec![ashlar::load::InputFile { name: "policy.json".into(), path: "policy.json".into(), bytes }];
+    let analysis = ashlar::analyze(&input);
+    assert!(analysis.azure.is_some() || analysis.diagnostics.iter().any(|d| d.code.code.starts_with("ASH70")), "{example} lowers");
+    analysis.diagnostics
+}
+
+fn of<'a>(diagnostics: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
+    diagnostics.iter().filter(|d| d.code.code == code).collect()
+}
+
+fn messages(diagnostics: &[&Diagnostic]) -> Vec<String> {
+    diagnostics.iter().map(|d| d.message.clone()).collect()
+}
+
+/// Two hubs in two resource groups, in westeurope; one with an `owner` tag.
+const TWO_HUBS: &str = r#"
+settings { location = westeurope }
+hub west {
+  resource_group = "rg-west"
+  address_space  = [10.0.0.0/16]
+  tags { owner = "network-team" }
+}
+hub east {
+  resource_group = "rg-east"
+  address_space  = [10.1.0.0/16]
+}
+"#;
+
+#[test]
+fn allowed_locations_denies_what_is_deployed_elsewhere_and_nothing_else() {
+    // "if": { "allOf": [ location notIn listOfAllowedLocations, location notEquals global, ... ] }, effect: deny by default.
+    let sub = format!("/subscriptions/{SUB}");
+    let denied = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]),
+    );
+    let found = of(&denied, "ASH700");
+    assert_eq!(found.len(), 2, "{:?}", messages(&found));
+    assert!(found.iter().all(|d| d.severity == Severity::Error && d.message.contains("`Allowed locations` (assignment `locations`) denies hub")));
+    let allowed = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            &sub,
+            serde_json::json!({ "listOfAllowedLocations": ["westeurope"] })
+        )]),
+    );
+    assert!(allowed.is_empty(), "{:?}", allowed.iter().map(|d| &d.message).collect::<Vec<_>>());
+}
+
+#[test]
+fn require_a_tag_denies_only_the_resources_without_it() {
+    // "if": { "field": "[concat('tags[', parameters('tagName'), ']')]", "exists": "false" }, effect: deny.
+    let policy =
+        serde_json::json!([assignment("owner", &builtin(REQUIRE_TAG), &format!("/subscriptions/{SUB}"), serde_json::json!({ "tagName": "owner" }))]);
+    let found = analyze(TWO_HUBS, policy);
+    let denied = of(&found, "ASH700");
+    assert_eq!(
+        messages(&denied),
+        vec!["Azure Policy `Require a tag on resources` (assignment `owner`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
+}
+
+#[test]
+fn a_resource_group_without_a_required_tag_is_denied_on_the_block_of_its_first_resource() {
+    // "Require a tag on resource groups", mode All: type equals Microsoft.Resources/subscriptions/resourceGroups and the tag does not exist.
+    // A group takes the tags of the first block in it: rg-west hub west's `owner`, rg-east none.
+    let plan = TWO_HUBS;
+    let policy = serde_json::json!([assignment(
+        "rg-owner",
+        &builtin(RG_REQUIRE_TAG),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "tagName": "owner" })
+    )]);
+    let found = analyze(plan, policy);
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Require a tag on resource groups` (assignment `rg-owner`) denies resource group `rg-east` (of hub `east`, its first resource)"]
+    );
+}
+
+#[test]
+fn add_a_tag_says_what_azure_will_change() {
+    // effect: modify, operations: [ add tags[tagName] = tagValue ], when the tag is missing.
+    let policy = serde_json::json!([assignment(
+        "cost",
+        &builtin(ADD_TAG),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "tagName": "owner", "tagValue": "platform" })
+    )]);
+    let found = analyze(TWO_HUBS, policy);
+    let changed = of(&found, "ASH702");
+    assert_eq!(changed.len(), 1, "{:?}", messages(&changed));
+    assert_eq!(changed[0].severity, Severity::Info);
+    assert!(
+        changed[0].message.contains("will change hub `east`") && changed[0].message.ends_with("add `tags[owner]` = \"platform\""),
+        "{}",
+        changed[0].message
+    );
+}
+
+/// An initiative of two built-ins, its parameters passed on to them.
+fn initiative() -> serde_json::Value {
+    serde_json::json!({
+        "id": "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policySetDefinitions/contoso-baseline",
+        "name": "contoso-baseline",
+        "properties": {
+            "displayName": "Contoso baseline",
+            "parameters": {
+                "regions": { "type": "Array" },
+                "ownerTag": { "type": "String", "defaultValue": "owner" }
+            },
+            "policyDefinitions": [
+                { "policyDefinitionReferenceId": "locations", "policyDefinitionId": builtin(ALLOWED_LOCATIONS),
+                  "parameters": { "listOfAllowedLocations": { "value": "[parameters('regions')]" } } },
+                { "policyDefinitionReferenceId": "owner-tag", "policyDefinitionId": builtin(REQUIRE_TAG),
+                  "parameters": { "tagName": { "value": "[parameters('ownerTag')]" } } }
+            ]
+        }
+    })
+}
+
+#[test]
+fn an_initiative_passes_its_parameters_on_and_not_scopes_exclude_a_resource_group() {
+    let set = "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policySetDefinitions/contoso-baseline";
+    let mut assigned = assignment("baseline", set, &format!("/subscriptions/{SUB}"), serde_json::json!({ "regions": ["uksouth"] }));
+    let found = analyze(TWO_HUBS, serde_json::json!([initiative(), assigned.clone()]));
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 3, "both hubs are in westeurope, east has no owner tag: {denied:?}");
+    assert!(denied.iter().all(|m| m.contains("of initiative `Contoso baseline`, assignment `baseline`")), "{denied:?}");
+    assert!(denied.iter().any(|m| m.contains("`owner-tag`") && m.contains("hub `east`")), "{denied:?}");
+
+    assigned["notScopes"] = serde_json::json!([format!("/subscriptions/{SUB}/resourceGroups/rg-east")]);
+    let found = analyze(TWO_HUBS, serde_json::json!([initiative(), assigned]));
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 1, "rg-east is excluded: {denied:?}");
+    assert!(denied[0].contains("`locations` of initiative") && denied[0].contains("hub `west`"), "{denied:?}");
+}
+
+#[test]
+fn an_assignment_applies_only_inside_its_scope() {
+    let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-west");
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("locations", &builtin(ALLOWED_LOCATIONS), &rg, serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }))]),
+    );
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]
+    );
+    // Another subscription's assignment does not apply when ashlar.toml says where the plan deploys.
+    let other = "/subscriptions/99999999-2222-3333-4444-555555555555";
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            other,
+            serde_json::json!({ "listOfAllowedLocations": ["uksouth"] })
+        )]),
+    );
+    assert!(of(&found, "ASH700").is_empty());
+}
+
+#[test]
+fn do_not_enforce_makes_a_deny_a_warning() {
+    let mut a = assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }),
+    );
+    a["enforcementMode"] = serde_json::json!("DoNotEnforce");
+    let found = analyze(TWO_HUBS, serde_json::json!([a]));
+    assert!(of(&found, "ASH700").is_empty());
+    let warned = of(&found, "ASH701");
+    assert_eq!(warned.len(), 2);
+    assert!(warned.iter().all(|d| d.severity == Severity::Warning && d.message.contains("DoNotEnforce")));
+}
+
+#[test]
+fn a_finding_is_allowed_by_the_assignment_name_or_the_code_in_its_block() {
+    let plan = TWO_HUBS.replace(
+        "  address_space  = [10.1.0.0/16]\n",
+        "  address_space  = [10.1.0.0/16]\n  allow locations because \"exemption EX-42 until the move to uksouth\"\n",
+    );
+    let policy = serde_json::json!([assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] })
+    )]);
+    let found = analyze(&plan, policy.clone());
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Allowed locations` (assignment `locations`) denies hub `west` (Microsoft.Network/virtualNetworks `west`)"]
+    );
+    let by_code = TWO_HUBS
+        .replace("  address_space  = [10.1.0.0/16]\n", "  address_space  = [10.1.0.0/16]\n  allow azure-policy-deny because \"exemption EX-42\"\n");
+    let found = analyze(&by_code, policy);
+    assert_eq!(of(&found, "ASH700").len(), 1);
+    assert!(of(&found, "ASH502").is_empty() && of(&found, "ASH503").is_empty());
+}
+
+#[test]
+fn an_alias_the_catalogue_lacks_is_reported_never_read_as_absent() {
+    // "Subnets should be private" reads Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess.
+    let found = analyze(
+        TWO_HUBS,
+        serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &format!("/subscriptions/{SUB}"), serde_json::json!({}))]),
+    );
+    let codes: Vec<&str> = found.iter().map(|d| d.code.code).collect();
+    assert_eq!(codes, vec!["ASH704"], "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(
+        found[0].message.contains("the alias catalogue has no `Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess`"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn the_examples_under_real_built_in_definitions() {
+    let sub = format!("/subscriptions/{SUB}");
+    let baseline = |locations: &[&str]| {
+        serde_json::json!([
+            assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": locations })),
+            assignment("no-public-nics", &builtin(NIC_PUBLIC_IP), &sub, serde_json::json!({})),
+            assignment("managed-disks", &builtin(MANAGED_DISKS), &sub, serde_json::json!({})),
+        ])
+    };
+    // ashlar gives network interfaces no public IP and machines managed disks: every example passes those two.
+    for entry in std::fs::read_dir("../examples").unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let found = analyze_example(&name, baseline(&["uksouth", "ukwest", "westeurope"]));
+        let policy: Vec<&String> = found.iter().filter(|d| d.code.code.starts_with("ASH70")).map(|d| &d.message).collect();
+        assert!(policy.is_empty(), "{name}: {policy:?}");
+    }
+    // The single-file example is in westeurope: its two networks are denied where only uksouth is allowed.
+    let found = analyze_example("single-file", baseline(&["uksouth"]));
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert!(denied.iter().all(|m| m.contains("Microsoft.Network/virtualNetworks")));
+}
+
+#[test]
+fn allowed_vm_sizes_deny_the_machines_of_other_sizes() {
+    // "if": { "allOf": [ type equals virtualMachines, Microsoft.Compute/virtualMachines/sku.name notIn listOfAllowedSKUs ] }.
+    let sub = format!("/subscriptions/{SUB}");
+    let found = analyze_example(
+        "update-management",
+        serde_json::json!([assignment("sizes", &builtin(VM_SIZES), &sub, serde_json::json!({ "listOfAllowedSKUs": ["Standard_B1s"] }))]),
+    );
+    let denied = of(&found, "ASH700");
+    assert!(!denied.is_empty());
+    assert!(denied.iter().all(|d| d.message.contains("Microsoft.Compute/virtualMachines")), "{:?}", messages(&denied));
+    let input = ashlar::load::read_plan(Path::new("../examples/update-management")).unwrap();
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let machines = plan.resources.iter().filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines").count();
+    assert_eq!(denied.len(), machines);
+}
+
+#[test]
+fn a_subscription_the_plan_may_deploy_to_makes_an_outcome_unknown_not_guessed() {
+    let definition = serde_json::json!({
+        "name": "only-here",
+        "properties": {
+            "displayName": "Only in the landing zone", "mode": "All",
+            "policyRule": { "if": { "field": "id", "notLike": format!("/subscriptions/{SUB}/*") }, "then": { "effect": "deny" } }
+        }
+    });
+    let a = assignment(
+        "only-here",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/only-here",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
+    let found = analyze_with(TWO_HUBS, serde_json::json!([definition.clone(), a.clone()]), "");
+    assert!(of(&found, "ASH700").is_empty());
+    // Mode All: the two networks and their two resource groups.
+    assert_eq!(of(&found, "ASH703").len(), 4, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    // Known, it is decided: the plan deploys to that subscription.
+    let found = analyze(TWO_HUBS, serde_json::json!([definition, a]));
+    assert!(found.is_empty(), "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+}
+
+#[test]
+fn what_cannot_be_read_is_reported_where_it_is() {
+    let found = analyze_with(TWO_HUBS, serde_json::json!([]), "subscription = \"not-an-id\"\n");
+    assert_eq!(of(&found, "ASH014").len(), 1, "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), TWO_HUBS).unwrap();
+    std::fs::write(dir.path().join("ashlar.toml"), "[azure_policy]\nfiles = [\"../outside.json\", \"missing.json\"]\n").unwrap();
+    let analysis = ashlar::analyze(&ashlar::load::read_plan(dir.path()).unwrap());
+    let unreadable = of(&analysis.diagnostics, "ASH705");
+    assert_eq!(unreadable.len(), 2, "{:?}", messages(&unreadable));
+    let at: Vec<&str> = unreadable.iter().map(|d| analysis.sources.text(d.span.expect("a place in ashlar.toml"))).collect();
+    assert_eq!(at, vec!["\"../outside.json\"", "\"missing.json\""]);
+    std::fs::write(dir.path().join("ashlar.toml"), "[azure_policy]\nfiles = [\"p.json\"]\n").unwrap();
+    std::fs::write(dir.path().join("p.json"), "[{\"name\": \"x\",").unwrap();
+    let found = ashlar::analyze(&ashlar::load::read_plan(dir.path()).unwrap()).diagnostics;
+    let bad = of(&found, "ASH705");
+    assert_eq!(bad.len(), 1);
+    assert!(bad[0].message.starts_with("p.json is not JSON") && bad[0].span.is_some(), "{}", bad[0].message);
+}
+
+#[test]
+fn the_command_line_takes_azure_policy_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), TWO_HUBS).unwrap();
+    let policy = dir.path().join("assignments.json");
+    let a = assignment(
+        "locations",
+        &builtin(ALLOWED_LOCATIONS),
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({ "listOfAllowedLocations": ["uksouth"] }),
+    );
+    std::fs::write(&policy, serde_json::to_string(&serde_json::json!([a])).unwrap()).unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ashlar")).args(args).output().unwrap();
+    let out = run(&["check", dir.path().join("plan.ashlar").to_str().unwrap(), "--format", "short", "--azure-policy", policy.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[ASH700]").count(), 2, "{stderr}");
+    let out = run(&["check", dir.path().join("plan.ashlar").to_str().unwrap(), "--azure-policy", "/nonexistent/policy.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ASH705"));
+}
+
+#[test]
+fn the_alias_catalogue_holds_only_types_ashlar_emits() {
+    let catalogue: serde_json::Value = serde_json::from_str(ashlar::azure::policy_aliases::CATALOGUE).expect("the catalogue is JSON");
+    let mut types = 0;
+    for provider in catalogue.as_array().unwrap() {
+        for rt in provider["resourceTypes"].as_array().unwrap() {
+            let name = format!("{}/{}", provider["namespace"].as_str().unwrap(), rt["resourceType"].as_str().unwrap());
+            assert!(ashlar::azure::resource_types::resource_type(&name).is_some(), "{name} is not a type ashlar emits");
+            assert!(!rt["aliases"].as_array().unwrap().is_empty());
+            types += 1;
+        }
+    }
+    assert_eq!(types, 9, "compiler/data/README.md and docs/azure-policy.md name how many types it covers");
+    assert_eq!(
+        ashlar::azure::policy_aliases::emitted_type_of("Microsoft.Network/virtualNetworks/subnets/defaultOutboundAccess"),
+        Some("Microsoft.Network/virtualNetworks/subnets")
+    );
+    assert_eq!(ashlar::azure::policy_aliases::emitted_type_of("Microsoft.Storage/storageAccounts/supportsHttpsTrafficOnly"), None);
+}
+
+#[test]
+fn the_vendored_built_ins_are_the_definitions_their_sources_name() {
+    let readme = std::fs::read_to_string("data/README.md").unwrap();
+    let docs = std::fs::read_to_string("../docs/azure-policy.md").unwrap();
+    for (file, text) in ashlar::azure_policy::builtins::DEFINITIONS {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        let id = json["name"].as_str().unwrap();
+        assert_eq!(json["id"].as_str().unwrap(), builtin(id), "{file}");
+        assert!(readme.contains(&format!("| `{file}` |")) && readme.contains(id), "{file} ({id}) is listed in compiler/data/README.md");
+        assert!(docs.contains(id), "{id} is listed in docs/azure-policy.md");
+    }
+}
