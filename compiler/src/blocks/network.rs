@@ -44,10 +44,12 @@ pub const PRIVATE_ENDPOINT_POLICY_VALUES: &[(&str, &str)] =
     &[("disabled", "Disabled"), ("enabled", "Enabled"), ("nsg_enabled", "NetworkSecurityGroupEnabled"), ("route_table_enabled", "RouteTableEnabled")];
 const PRIVATE_ENDPOINT_POLICIES: &[&str] = &["disabled", "enabled", "nsg_enabled", "route_table_enabled"];
 
-/// The attributes of a hub and a vnet; a hub also takes `$extra`.
+/// The attributes of every network kind: `$first` before them (a spoke's
+/// `hub`), the common ones with `peer` described as `$peer`, then `$rest`.
 macro_rules! network_attributes {
-    ($($extra:expr),*) => {
+    ([$($first:expr),*], $peer:expr, [$($rest:expr),*]) => {
         &[
+            $($first,)*
             attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
             attrs::location(Some("settings.location"), "Region of the virtual network."),
             attr(
@@ -61,27 +63,23 @@ macro_rules! network_attributes {
             attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
             attrs::tags("Tags of this block's resources, merged over the plan's tags."),
             attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-            attr(
-                "peer",
-                Type::List(&PEER_REF),
-                false,
-                Some("none"),
-                "Other networks to peer with, both ways, beyond the peerings `hub =` makes; an `existing vnet` gets this side only.",
-            ),
-            attr(
-                "appliance",
-                Type::Ref(&["compute"]),
-                false,
-                Some("none"),
-                "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
-            ),
-            FORWARDED_TRAFFIC,
-            USE_REMOTE_GATEWAYS_ATTR,
-            DDOS_PLAN,
-            $($extra,)*
+            attr("peer", Type::List(&PEER_REF), false, Some("none"), $peer),
+            $($rest,)*
         ]
     };
 }
+
+const APPLIANCE: AttrSchema = attr(
+    "appliance",
+    Type::Ref(&["compute"]),
+    false,
+    Some("none"),
+    "A hub's network virtual appliance: a `compute` block with `ip_forwarding` behind a private `load_balancer` with `ha_ports`; every spoke routes 0.0.0.0/0 to its frontend.",
+);
+
+/// What `peer` is on a hub or a vnet.
+const PEER_OF_HUB_OR_VNET: &str =
+    "Other networks to peer with, both ways, beyond the peerings `hub =` makes; an `existing vnet` gets this side only.";
 
 const FORWARDED_TRAFFIC: AttrSchema = attr(
     "forwarded_traffic",
@@ -115,8 +113,10 @@ const GATEWAY_TRANSIT: AttrSchema = attr(
     "Whether the hub's side of its spoke peerings allows gateway transit and its spokes use the hub's gateways.",
 );
 
-const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] = network_attributes!(GATEWAY_TRANSIT);
-const NETWORK_ATTRIBUTES_VNET: &[AttrSchema] = network_attributes!();
+const NETWORK_ATTRIBUTES_HUB: &[AttrSchema] =
+    network_attributes!([], PEER_OF_HUB_OR_VNET, [APPLIANCE, FORWARDED_TRAFFIC, USE_REMOTE_GATEWAYS_ATTR, DDOS_PLAN, GATEWAY_TRANSIT]);
+const NETWORK_ATTRIBUTES_VNET: &[AttrSchema] =
+    network_attributes!([], PEER_OF_HUB_OR_VNET, [APPLIANCE, FORWARDED_TRAFFIC, USE_REMOTE_GATEWAYS_ATTR, DDOS_PLAN]);
 
 pub const HUB: KindSchema = KindSchema {
     kind: "hub",
@@ -133,31 +133,11 @@ pub const SPOKE: KindSchema = KindSchema {
     doc: "A spoke virtual network, peered both ways with its hub.",
     naming: Naming::Named,
     positional: &[],
-    attributes: &[
-        attr("hub", Type::Ref(&["hub"]), true, None, "The hub this spoke is peered with, both ways."),
-        attrs::resource_group(true, None, "Resource group of the virtual network; created when missing."),
-        attrs::location(Some("settings.location"), "Region of the virtual network."),
-        attr(
-            "address_space",
-            Type::List(&PREFIX_OR_AUTO),
-            true,
-            None,
-            "Address prefixes of the virtual network; `auto /N` takes one from `address_pool`.",
-        ),
-        attr("address_pool", Type::Ref(&["address_pool"]), false, Some("none"), "The pool that `auto /N` in `address_space` takes prefixes from."),
-        attr("dns_servers", Type::List(&IP), false, Some("Azure-provided DNS"), "Custom DNS servers for the virtual network."),
-        attrs::tags("Tags of this block's resources, merged over the plan's tags."),
-        attr("depends_on", Type::List(&ANY_REF), false, Some("none"), "Blocks to deploy before this one, beyond those it references."),
-        attr(
-            "peer",
-            Type::List(&PEER_REF),
-            false,
-            Some("none"),
-            "Other networks to peer with, both ways, beyond the hub; an `existing vnet` gets this side only.",
-        ),
-        FORWARDED_TRAFFIC,
-        DDOS_PLAN,
-    ],
+    attributes: network_attributes!(
+        [attr("hub", Type::Ref(&["hub"]), true, None, "The hub this spoke is peered with, both ways.")],
+        "Other networks to peer with, both ways, beyond the hub; an `existing vnet` gets this side only.",
+        [FORWARDED_TRAFFIC, DDOS_PLAN]
+    ),
     children: &["subnet", "peering"],
     unique: false,
 };

@@ -50,7 +50,7 @@ fn allowed(pattern: &str) -> &'static [&'static str] {
     match pattern {
         "peering" => &["name", "type", "vnet", "remote", "location", "region", "environment", "hash"],
         "private_dns_link" => &["name", "type", "vnet", "location", "region", "environment", "hash"],
-        "virtual_machine" | "network_interface" => &["name", "type", "location", "region", "environment", "hash", "index"],
+        indexed if crate::blocks::naming::INDEXED.contains(&indexed) => &["name", "type", "location", "region", "environment", "hash", "index"],
         _ => &["name", "type", "location", "region", "environment", "hash"],
     }
 }
