@@ -81,7 +81,7 @@ fn round_trip_texts(example: &str) -> (String, String) {
 }
 
 /// The examples whose every resource the import reads.
-const NETWORKING: &[&str] = &["hub-spoke", "secured-spokes", "single-file"];
+const NETWORKING: &[&str] = &["hub-firewall-vpn", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file"];
 
 #[test]
 fn networking_examples_round_trip_to_the_same_resources() {

@@ -11,6 +11,7 @@ use super::write::Writer;
 use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod hub;
 mod machines;
 
 /// What a value could not be written as, and where it sits in the template.
@@ -87,7 +88,13 @@ pub struct Context<'a> {
 }
 
 pub fn map(cx: &Context) -> Mapped {
-    let mut m = Mapper { notes: Vec::new(), files: BTreeMap::new(), names: Names { taken: BTreeSet::new() }, used: vec![false; cx.resources.len()] };
+    let mut m = Mapper {
+        notes: Vec::new(),
+        files: BTreeMap::new(),
+        names: Names { taken: BTreeSet::new() },
+        used: vec![false; cx.resources.len()],
+        vaults: HashMap::new(),
+    };
     m.run(cx);
     let unmapped = cx
         .resources
@@ -107,6 +114,8 @@ struct Mapper {
     files: BTreeMap<String, Writer>,
     names: Names,
     used: Vec<bool>,
+    /// The `key_vault` blocks secrets are read from, by (resource group, vault).
+    vaults: HashMap<(String, String), String>,
 }
 
 /// A block's region and tags, compared with the plan's `settings`.
@@ -216,6 +225,9 @@ impl Mapper {
         // Public IP addresses by name, for the blocks that fold theirs in.
         let ips: HashMap<String, usize> = of(PUBLIC_IP).map(|(i, r)| (r.name.to_ascii_lowercase(), i)).collect();
 
+        // A hub's services, and the blocks they use.
+        let hub_parts = self.hub_parts(cx, &common);
+
         // NSGs and route tables, with their child resources.
         let mut block_of: HashMap<(String, String), String> = HashMap::new();
         for (i, r) in of(NSG) {
@@ -249,6 +261,11 @@ impl Mapper {
         }
         for (i, r) in of(ROUTE_TABLE) {
             self.used[i] = true;
+            if hub_parts.derived_tables.contains(&r.name.to_ascii_lowercase()) {
+                // The spoke's route to its hub's firewall, which the plan derives.
+                block_of.insert(("rt".into(), r.name.to_ascii_lowercase()), String::new());
+                continue;
+            }
             let block = self.names.claim(&r.name);
             block_of.insert(("rt".into(), r.name.to_ascii_lowercase()), block.clone());
             let c = common(r, self);
@@ -367,7 +384,8 @@ impl Mapper {
             let subnets = subnets_of(r, &mut self.used);
             let has_reserved =
                 subnets.iter().any(|s| s.get("name").and_then(Node::as_str).is_some_and(|n| reserved.contains(&n.to_ascii_lowercase().as_str())));
-            if has_reserved && peerings.get(&key).is_some_and(|p| !p.is_empty()) {
+            let serves = hub_parts.networks.get(&key).is_some_and(hub::Extras::makes_hub);
+            if has_reserved && (serves || peerings.get(&key).is_some_and(|p| !p.is_empty())) {
                 hub.insert(key);
             }
         }
@@ -463,7 +481,14 @@ impl Mapper {
             if !peers.is_empty() {
                 w.line(1, &format!("peer = [{}]", peers.join(", ")), None);
             }
+            let extras = hub_parts.networks.get(&key);
+            for attr in extras.map(|e| e.attrs.as_slice()).unwrap_or_default() {
+                w.line(1, attr, None);
+            }
             let mut names: Vec<(&str, &str)> = vec![("virtual_network", r.name.as_str())];
+            for (k, v) in extras.map(|e| e.names.as_slice()).unwrap_or_default() {
+                names.push((k, v.as_str()));
+            }
             let peering_pattern = pattern.filter(|p| patterns_agree && p != "{vnet}-to-{remote}");
             if let Some(p) = &peering_pattern {
                 names.push(("peering", p.as_str()));
@@ -475,10 +500,14 @@ impl Mapper {
             for (line, node) in subnet_lines {
                 w.line(1, &line, Some(&node));
             }
+            for (indent, text, from) in extras.map(|e| e.children.as_slice()).unwrap_or_default() {
+                w.line(*indent, text, from.as_ref());
+            }
             w.line(0, "}", None);
         }
 
         self.machines(cx, &written, &common);
+        self.write_vaults();
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.
@@ -498,6 +527,8 @@ impl Mapper {
         for (key, attr, what) in [("networkSecurityGroup", "nsg", "nsg"), ("routeTable", "route_table", "rt"), ("natGateway", "nat_gateway", "nat")] {
             if let Some(target) = id_name(props.and_then(|p| p.get(key))) {
                 match block_of.get(&(what.to_string(), target.to_ascii_lowercase())) {
+                    // A route table the plan derives: not named.
+                    Some(b) if b.is_empty() => {}
                     Some(b) => attrs.push(format!("{attr} = {b}")),
                     None => self.note(
                         props.and_then(|p| p.get(key)).unwrap_or(s),

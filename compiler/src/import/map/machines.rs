@@ -13,7 +13,7 @@ const AVAILABILITY_SET: &str = "Microsoft.Compute/availabilitySets";
 
 /// The vault a template's password parameter does not name stands in as this
 /// `key_vault` block, for the user to name.
-const PLACEHOLDER_VAULT: &str = "imported-secrets";
+pub(super) const PLACEHOLDER_VAULT: &str = "imported-secrets";
 
 /// A `marketplace_image` of `std.images`: (block name, publisher, offer, sku).
 fn std_images() -> Vec<(String, String, String, String)> {
@@ -52,7 +52,7 @@ fn subnet_of_id(id: &str) -> Option<(String, String)> {
 
 /// A Key Vault reference's (resource group, vault): from its ID, or from the
 /// quoted names of an ID written as `format(...)` with `subscription()`.
-fn vault_of(id: &Node) -> Option<(String, String)> {
+pub(super) fn vault_of(id: &Node) -> Option<(String, String)> {
     match &id.value {
         Value::Str(s) => {
             let parts: Vec<&str> = s.split('/').collect();
@@ -107,7 +107,6 @@ impl Mapper {
         }
 
         let images = std_images();
-        let mut vaults: HashMap<(String, String), String> = HashMap::new();
         for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(MACHINE)) {
             let Some(props) = r.props() else { continue };
             let group = group_of(r);
@@ -259,14 +258,7 @@ impl Mapper {
                         ((String::new(), PLACEHOLDER_VAULT.to_string()), format!("{}-admin-password", r.name))
                     }
                 };
-                let vault_block = match vaults.get(&vault_key) {
-                    Some(b) => b.clone(),
-                    None => {
-                        let b = self.names.claim(&vault_key.1);
-                        vaults.insert(vault_key.clone(), b.clone());
-                        b
-                    }
-                };
+                let vault_block = self.vault_block(&vault_key);
                 line(format!("admin = secret({vault_block}, {})", string_literal(&secret)), Some(password));
             }
             let keys = os.and_then(|o| o.at(&["linuxConfiguration", "ssh", "publicKeys"])).map(|k| k.items().to_vec()).unwrap_or_default();
@@ -415,14 +407,27 @@ impl Mapper {
             write_names(w, &block, &names);
             w.line(0, "}", None);
         }
+    }
 
-        // The vaults the passwords are read from: Key Vaults the plan does not create.
-        let mut vaults: Vec<_> = vaults.into_iter().collect();
+    /// The `key_vault` block of a vault secrets are read from, by (resource
+    /// group, name); the placeholder vault has no resource group.
+    pub(super) fn vault_block(&mut self, key: &(String, String)) -> String {
+        if let Some(b) = self.vaults.get(key) {
+            return b.clone();
+        }
+        let b = self.names.claim(&key.1);
+        self.vaults.insert(key.clone(), b.clone());
+        b
+    }
+
+    /// The vaults passwords and keys are read from: Key Vaults the plan does not create.
+    pub(super) fn write_vaults(&mut self) {
+        let mut vaults: Vec<_> = std::mem::take(&mut self.vaults).into_iter().collect();
         vaults.sort();
         for ((rg, vault), block) in vaults {
             let w = self.file("settings");
             if rg.is_empty() {
-                w.line(0, "// A placeholder: the vault and resource group that hold the machines' passwords.", None);
+                w.line(0, "// A placeholder: the vault and resource group that hold the passwords and keys.", None);
                 w.line(0, &format!("key_vault {block} {{ resource_group = \"rg-imported-secrets\" }}"), None);
             } else {
                 let name = if block == vault { String::new() } else { format!("  vault_name = {}", string_literal(&vault)) };
