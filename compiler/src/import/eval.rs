@@ -235,8 +235,8 @@ impl Scope {
     }
 }
 
-/// The ID `resourceId` gives, as far as the template says it: the
-/// subscription is the deployment's, so it stays a placeholder. The type's
+/// The ID `resourceId` gives, as far as the template says it: a subscription
+/// it does not name is the deployment's, so it stays a placeholder. The type's
 /// name segments follow it: `resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'web')`.
 fn resource_id(args: &[String], group: Option<&str>) -> Value {
     let Some(at) = args.iter().position(|a| a.contains('/') && a.contains('.') && !a.starts_with('/')) else {
@@ -245,7 +245,10 @@ fn resource_id(args: &[String], group: Option<&str>) -> Value {
     let group = args.get(at.wrapping_sub(1)).filter(|_| at >= 1).map(String::as_str).or(group).unwrap_or("{resourceGroup}");
     let mut segments = args[at].split('/');
     let provider = segments.next().unwrap_or("");
-    let mut id = format!("/subscriptions/{{subscription}}/resourceGroups/{group}/providers/{provider}");
+    // `resourceId([subscriptionId], [resourceGroupName], resourceType, ...)`: a subscription
+    // written before the group is known; otherwise it is the deployment's.
+    let subscription = if at >= 2 { args[at - 2].as_str() } else { "{subscription}" };
+    let mut id = format!("/subscriptions/{subscription}/resourceGroups/{group}/providers/{provider}");
     let types: Vec<&str> = segments.collect();
     for (i, name) in args[at + 1..].iter().enumerate() {
         id.push_str(&format!("/{}/{name}", types.get(i).copied().unwrap_or("")));

@@ -427,7 +427,13 @@ impl Mapper {
             let subnets = subnets_of(r, &mut self.used);
             let mut subnet_lines = Vec::new();
             for s in &subnets {
-                subnet_lines.push(self.subnet(s, &block_of));
+                let endpoints = s
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .and_then(|n| hub_parts.endpoints.get(&(key.clone(), n.to_ascii_lowercase())))
+                    .cloned()
+                    .unwrap_or_default();
+                subnet_lines.push(self.subnet(s, &block_of, &endpoints));
             }
             // Peerings: the spoke's hub is `hub =`; others are `peer` on the first side written.
             let mut peers = Vec::new();
@@ -511,7 +517,8 @@ impl Mapper {
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.
-    fn subnet(&mut self, s: &Node, block_of: &HashMap<(String, String), String>) -> (String, Node) {
+    /// `nested` are blocks written inside it (its private endpoints).
+    fn subnet(&mut self, s: &Node, block_of: &HashMap<(String, String), String>, nested: &[String]) -> (String, Node) {
         let name = s.get("name").and_then(Node::as_str).unwrap_or("subnet").to_string();
         let props = s.get("properties");
         let prefix = props
@@ -567,6 +574,7 @@ impl Mapper {
         if block != name {
             attrs.push(format!("names {{ subnet = {} }}", string_literal(&name)));
         }
+        attrs.extend(nested.iter().cloned());
         let body = if attrs.is_empty() { String::new() } else { format!(" {{ {} }}", attrs.join("  ")) };
         (format!("subnet {block} {prefix}{body}"), s.clone())
     }

@@ -21,6 +21,10 @@ const CONNECTION: &str = "Microsoft.Network/connections";
 const DDOS: &str = "Microsoft.Network/ddosProtectionPlans";
 const WORKSPACE: &str = "Microsoft.OperationalInsights/workspaces";
 const DIAGNOSTIC_SETTING: &str = "Microsoft.Insights/diagnosticSettings";
+const DNS_ZONE: &str = "Microsoft.Network/privateDnsZones";
+const DNS_LINK: &str = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
+const ENDPOINT: &str = "Microsoft.Network/privateEndpoints";
+const ZONE_GROUP: &str = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
 
 /// What a network's block gets from its hub's services.
 #[derive(Default)]
@@ -48,6 +52,9 @@ pub(super) struct HubParts {
     /// The route tables ashlar derives for a spoke of a hub with a firewall,
     /// by lower-case name: not written, since the plan makes them.
     pub derived_tables: HashSet<String>,
+    /// Private endpoints, a `private_endpoint` block each, by the lower-case
+    /// names of their network and subnet.
+    pub endpoints: HashMap<(String, String), Vec<String>>,
 }
 
 /// The resource group and name of a resource ID.
@@ -646,7 +653,141 @@ impl Mapper {
                 parts.networks.entry(network).or_default().names.push(("route_table", table));
             }
         }
+        self.private_endpoints(cx, common, &mut parts);
         parts
+    }
+
+    /// Private DNS zones (with their links) as `private_dns` blocks, and private
+    /// endpoints (with their zone groups) as `private_endpoint` blocks of their subnets.
+    fn private_endpoints(&mut self, cx: &Context, common: &dyn Fn(&Resource, &mut Mapper) -> Common, parts: &mut HubParts) {
+        let rs = cx.resources;
+        let group_of = |r: &Resource| r.group.clone().unwrap_or_else(|| cx.default_group.clone());
+        let networks: HashSet<String> = rs.iter().filter(|r| r.is(super::NETWORK)).map(|r| r.name.to_ascii_lowercase()).collect();
+        let mut zones: HashMap<String, String> = HashMap::new();
+        for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(DNS_ZONE)) {
+            self.used[i] = true;
+            let block = self.names.claim(&r.name.replace('.', "_"));
+            zones.insert(r.name.to_ascii_lowercase(), block.clone());
+            // A zone is global: only its tags are its own.
+            let c = Common { location: None, ..common(r, self) };
+            let prefix = format!("{}/", r.name.to_ascii_lowercase());
+            let mut links = Vec::new();
+            let mut pattern: Option<String> = None;
+            let mut registration = false;
+            for (j, link) in rs.iter().enumerate().filter(|(_, l)| l.is(DNS_LINK) && l.name.to_ascii_lowercase().starts_with(&prefix)) {
+                let Some(network) = id_name(link.props().and_then(|p| p.get("virtualNetwork"))) else { continue };
+                if !networks.contains(&network.to_ascii_lowercase()) {
+                    self.note(&link.node, format!("zone `{}` is linked to `{network}`, a network outside the template: left out", r.name));
+                    continue;
+                }
+                self.used[j] = true;
+                registration |= link.props().and_then(|p| p.get("registrationEnabled")).and_then(Node::as_bool) == Some(true);
+                links.push(ident(&network_name(cx.resources, &network.to_ascii_lowercase())));
+                pattern.get_or_insert_with(|| link.leaf().replacen(&network, "{vnet}", 1));
+            }
+            let group = group_of(r);
+            let w = self.file(&group);
+            w.line(0, &format!("private_dns {block} {{"), Some(&r.node));
+            w.line(1, &format!("resource_group = {}", string_literal(&group)), None);
+            w.line(1, &format!("zone = {}", string_literal(&r.name)), None);
+            write_common(w, &c);
+            if !links.is_empty() {
+                w.line(1, &format!("link = [{}]", links.join(", ")), None);
+            }
+            if registration {
+                w.line(1, "registration_enabled = true", None);
+            }
+            if let Some(names) = names_entries(&[("private_dns_link", pattern.unwrap_or_default(), "{vnet}".into())]) {
+                w.line(1, &names, None);
+            }
+            w.line(0, "}", None);
+        }
+
+        for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(ENDPOINT)) {
+            let props = r.props();
+            let id = props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
+            let Some((network, subnet)) = id.filter(|(n, _)| networks.contains(&n.to_ascii_lowercase())) else {
+                self.note(&r.node, format!("private endpoint `{}`'s subnet is not one the template deploys; it is not imported", r.name));
+                continue;
+            };
+            let connection =
+                props.and_then(|p| p.get("privateLinkServiceConnections")).and_then(|c| c.items().first()).and_then(|c| c.get("properties"));
+            let target = connection.and_then(|c| c.get("privateLinkServiceId"));
+            let group_id = connection.and_then(|c| c.get("groupIds")).and_then(|g| g.items().first()).and_then(Node::as_str);
+            let (Some(target), Some(group_id)) = (target, group_id) else {
+                self.note(&r.node, format!("private endpoint `{}`'s target is not known before deployment; it is not imported", r.name));
+                continue;
+            };
+            let Some(target_text) = self.endpoint_target(target) else { continue };
+            self.used[i] = true;
+            let block = ident(&r.name);
+            let mut body = vec![target_text, format!("group = {group_id}")];
+            let prefix = format!("{}/", r.name.to_ascii_lowercase());
+            for (j, g) in rs.iter().enumerate().filter(|(_, g)| g.is(ZONE_GROUP) && g.name.to_ascii_lowercase().starts_with(&prefix)) {
+                self.used[j] = true;
+                let zone = g
+                    .props()
+                    .and_then(|p| p.get("privateDnsZoneConfigs"))
+                    .and_then(|c| c.items().first())
+                    .and_then(|c| c.at(&["properties", "privateDnsZoneId"]))
+                    .and_then(Node::as_str)
+                    .and_then(group_and_name)
+                    .map(|(_, zone)| zone);
+                match zone.and_then(|z| zones.get(&z.to_ascii_lowercase())) {
+                    Some(b) => body.push(format!("dns = {b}")),
+                    None => self.note(&g.node, format!("private endpoint `{}`'s DNS zone is not in the template; left out", r.name)),
+                }
+            }
+            let network_group = rs.iter().find(|n| n.is(super::NETWORK) && n.name.eq_ignore_ascii_case(&network)).map(group_of);
+            let group = group_of(r);
+            if network_group.as_deref() != Some(group.as_str()) {
+                body.push(format!("resource_group = {}", string_literal(&group)));
+            }
+            let c = common(r, self);
+            if !c.tags.is_empty() {
+                let entries: Vec<String> = c.tags.iter().map(|(k, v, _)| format!("{k} = {}", string_literal(v))).collect();
+                body.push(format!("tags {{ {} }}", entries.join("  ")));
+            }
+            parts
+                .endpoints
+                .entry((network.to_ascii_lowercase(), subnet.to_ascii_lowercase()))
+                .or_default()
+                .push(format!("private_endpoint {block} {{ {} }}", body.join("  ")));
+        }
+    }
+
+    /// What a private endpoint reaches: `resource_id` for an ID in a named
+    /// subscription; in the deployment's, an `existing` block (a Key Vault, a
+    /// storage account, a SQL server) as `target`.
+    fn endpoint_target(&mut self, target: &Node) -> Option<String> {
+        let Some(id) = target.as_str() else {
+            self.note(target, "a private endpoint's target is not known before deployment; it is not imported");
+            return None;
+        };
+        if !id.contains("{subscription}") {
+            return Some(format!("resource_id = {}", string_literal(id)));
+        }
+        let (group, name) = group_and_name(id)?;
+        let lower = id.to_ascii_lowercase();
+        if lower.contains("/microsoft.keyvault/vaults/") {
+            return Some(format!("target = {}", self.vault_block(&(group, name))));
+        }
+        let word = if lower.contains("/microsoft.storage/storageaccounts/") {
+            "storage_account"
+        } else if lower.contains("/microsoft.sql/servers/") {
+            "sql_server"
+        } else {
+            self.note(
+                target,
+                "a private endpoint to a resource of this type in the deployment's subscription cannot be written yet; it is not imported",
+            );
+            return None;
+        };
+        let block = self.names.claim(&name);
+        let own = if block == name { String::new() } else { format!("  name = {}", string_literal(&name)) };
+        let w = self.file("settings");
+        w.line(0, &format!("existing {word} {block} {{ resource_group = {}{own} }}", string_literal(&group)), Some(target));
+        Some(format!("target = {block}"))
     }
 
     /// A firewall rule as a `rule` phrase; `action` is its collection's

@@ -44,7 +44,7 @@ fn std_images() -> Vec<(String, String, String, String)> {
 }
 
 /// The network and subnet a subnet ID names, as written in it.
-fn subnet_of_id(id: &str) -> Option<(String, String)> {
+pub(super) fn subnet_of_id(id: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = id.split('/').collect();
     let at = |word: &str| parts.iter().position(|p| p.eq_ignore_ascii_case(word)).and_then(|i| parts.get(i + 1)).map(|s| s.to_string());
     Some((at("virtualNetworks")?, at("subnets")?))
