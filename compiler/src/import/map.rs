@@ -2,8 +2,10 @@
 //! `vnet` blocks with their subnets and peerings; NSGs `nsg` blocks with
 //! `rule` phrases; route tables `route_table` blocks with `route` phrases;
 //! NAT gateways `nat_gateway` blocks, their public IP address folded in;
-//! virtual machines `compute` blocks ([`machines`]). Every other resource is
-//! kept as a comment naming it.
+//! virtual machines `compute` blocks ([`machines`]); a hub's firewall,
+//! Bastion, gateways and sites, firewall policies, private endpoints and DNS
+//! zones, DDoS plans, workspaces and diagnostics ([`hub`]). Every other
+//! resource is kept as a comment naming it.
 
 use super::json::{Node, Value};
 use super::template::Resource;
