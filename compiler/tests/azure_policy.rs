@@ -342,7 +342,13 @@ fn the_examples_under_real_built_in_definitions() {
 /// Whether the alias catalogue holds `alias` (ignoring case, as Azure does).
 fn catalogue_has(alias: &str) -> bool {
     let catalogue: serde_json::Value = serde_json::from_str(ashlar::azure::policy_aliases::CATALOGUE).unwrap();
-    catalogue.as_array().unwrap().iter().flat_map(|p| p["resourceTypes"].as_array().unwrap()).flat_map(|t| t["aliases"].as_array().unwrap()).any(|a| a["name"].as_str().unwrap().eq_ignore_ascii_case(alias))
+    catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["resourceTypes"].as_array().unwrap())
+        .flat_map(|t| t["aliases"].as_array().unwrap())
+        .any(|a| a["name"].as_str().unwrap().eq_ignore_ascii_case(alias))
 }
 
 /// The findings of the assignment `name`, by code.
@@ -536,5 +542,92 @@ fn the_vendored_built_ins_are_the_definitions_their_sources_name() {
         assert_eq!(json["id"].as_str().unwrap(), builtin(id), "{file}");
         assert!(readme.contains(&format!("| `{file}` |")) && readme.contains(id), "{file} ({id}) is listed in compiler/data/README.md");
         assert!(docs.contains(id), "{id} is listed in docs/azure-policy.md");
+    }
+}
+
+/// Analyses `plan` (one file) with `toml` as its `ashlar.toml`, and no exported policy.
+fn analyze_with_toml(plan: &str, toml: &str) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), plan).unwrap();
+    std::fs::write(dir.path().join("ashlar.toml"), toml).unwrap();
+    let input = ashlar::load::read_plan(dir.path()).expect("the plan reads");
+    ashlar::analyze(&input).diagnostics
+}
+
+#[test]
+fn the_std_azure_policy_preset_assigns_built_ins_without_an_export() {
+    // Allowed locations (listOfAllowedLocations given) denies both westeurope hubs; Require a tag on
+    // resources and on resource groups (tagName given) deny `east` and its group rg-east, which lack `owner`.
+    let toml = "[azure_policy]\npresets = [\"std.azure_policy\"]\n\n[azure_policy.parameters]\nlistOfAllowedLocations = [\"uksouth\"]\ntagName = \"owner\"\n";
+    let found = analyze_with_toml(TWO_HUBS, toml);
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 4, "{denied:?}");
+    assert!(denied.iter().all(|m| m.contains("of initiative `std.azure_policy`, assignment `std.azure_policy`")), "{denied:?}");
+    assert_eq!(denied.iter().filter(|m| m.contains("`allowed-locations`")).count(), 2, "{denied:?}");
+    assert!(denied.iter().any(|m| m.contains("`require-tag`") && m.contains("hub `east`")), "{denied:?}");
+    assert!(denied.iter().any(|m| m.contains("`require-group-tag`") && m.contains("resource group `rg-east`")), "{denied:?}");
+    // The finding points at the preset's name in ashlar.toml.
+    let located = of(&found, "ASH700")[0];
+    assert!(located.labels.iter().any(|l| l.span.start as usize == toml.find("\"std.azure_policy\"").unwrap()), "{located:?}");
+    // Subnets should be private reads an alias the catalogue lacks: reported, not decided.
+    assert!(messages(&of(&found, "ASH704")).iter().any(|m| m.contains("Subnets should be private")), "{found:?}");
+
+    // The effect parameter of a member: Allowed locations as an audit.
+    let audit = format!("{toml}allowedLocationsEffect = \"Audit\"\n");
+    let found = analyze_with_toml(TWO_HUBS, &audit);
+    assert_eq!(of(&found, "ASH700").len(), 2, "only the two tag denials are left");
+    assert_eq!(messages(&of(&found, "ASH701")).iter().filter(|m| m.contains("`allowed-locations`")).count(), 2);
+
+    // Without the parameters, the members that need them are left out: nothing is denied.
+    let found = analyze_with_toml(TWO_HUBS, "[azure_policy]\npresets = [\"std.azure_policy\"]\n");
+    assert!(of(&found, "ASH700").is_empty(), "{:?}", messages(&of(&found, "ASH700")));
+    assert!(of(&found, "ASH014").is_empty());
+}
+
+#[test]
+fn the_preset_denies_machines_of_sizes_not_allowed_in_an_example() {
+    // Allowed virtual machine size SKUs with one size: each machine of the compute example of another size is denied.
+    let mut input = ashlar::load::read_plan(Path::new("../examples/compute")).expect("the example reads");
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let machines = plan.resources.iter().filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines").count();
+    input.config =
+        Some(b"[azure_policy]\npresets = [\"std.azure_policy\"]\n\n[azure_policy.parameters]\nlistOfAllowedSKUs = [\"Standard_B1s\"]\n".to_vec());
+    let analysis = ashlar::analyze(&input);
+    let denied = messages(&of(&analysis.diagnostics, "ASH700"));
+    assert!(machines > 0);
+    assert_eq!(denied.len(), machines, "{denied:?}");
+    assert!(denied.iter().all(|m| m.contains("`allowed-vm-sizes`")), "{denied:?}");
+}
+
+#[test]
+fn a_preset_or_parameter_ashlar_does_not_know_is_reported_in_ashlar_toml() {
+    let found = analyze_with_toml(TWO_HUBS, "[azure_policy]\npresets = [\"std.azure-policy\"]\n");
+    let bad = messages(&of(&found, "ASH014"));
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].contains("`presets` names `std.azure-policy`, which is no preset; there is `std.azure_policy`"), "{bad:?}");
+    let found = analyze_with_toml(
+        TWO_HUBS,
+        "[azure_policy]\npresets = [\"std.azure_policy\"]\n[azure_policy.parameters]\nallowedLocations = [\"uksouth\"]\n",
+    );
+    let bad = messages(&of(&found, "ASH014"));
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].contains("`parameters` gives `allowedLocations`, but no preset of `presets` declares it"), "{bad:?}");
+}
+
+#[test]
+fn the_preset_names_vendored_built_ins_by_their_definition_ids() {
+    let preset: serde_json::Value = serde_json::from_str(ashlar::azure_policy::presets::PRESETS[0].json).unwrap();
+    let vendored: Vec<String> = ashlar::azure_policy::builtins::DEFINITIONS
+        .iter()
+        .map(|(_, text)| serde_json::from_str::<serde_json::Value>(text).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    let members = preset["properties"]["policyDefinitions"].as_array().unwrap();
+    assert!(members.len() >= 6);
+    for member in members {
+        let id = member["policyDefinitionId"].as_str().unwrap();
+        assert!(vendored.iter().any(|v| v.eq_ignore_ascii_case(id)), "{id} is not vendored");
+        let row = format!("`{}`", id.rsplit('/').next().unwrap());
+        let docs = std::fs::read_to_string("../docs/azure-policy.md").unwrap();
+        assert!(docs.contains(&row), "docs/azure-policy.md has no row for {row}");
     }
 }

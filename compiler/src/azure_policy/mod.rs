@@ -23,6 +23,7 @@
 pub mod arm;
 pub mod builtins;
 pub mod documents;
+pub mod presets;
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -273,6 +274,7 @@ pub fn read(input: &crate::load::PlanInput, sources: &mut crate::source::SourceM
             }
         }
     }
+    presets::assign(&config, &config_text, &mut config_file, &input.root, sources, &mut inputs.documents, out);
     if !inputs.is_empty() {
         inputs.builtins = builtins::documents(sources);
     }
