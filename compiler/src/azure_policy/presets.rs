@@ -16,7 +16,7 @@
 //! [`super::builtins`]). Naming it in `presets` assigns it, as if the
 //! subscription carried the assignment: at the subscription of
 //! `ashlar.toml`, else at a management group (which holds the plan's
-//! subscription, [`super::applies`]). Its parameters are those of
+//! subscription, as `applies` in `mod.rs` takes it). Its parameters are those of
 //! `[azure_policy.parameters]`; a member whose parameter is given no value
 //! there and has no default is left out of the assignment (allowed locations,
 //! a required tag and allowed sizes are the organisation's to choose).
