@@ -15,6 +15,10 @@
 //! [azure_policy]
 //! files = ["policy/assignments.json", "policy/definitions"]  # exported Azure Policy JSON
 //! subscription = "00000000-0000-0000-0000-000000000000"      # where the plan deploys (optional)
+//! presets = ["std.azure_policy"]                             # Microsoft built-ins, assigned without an export
+//!
+//! [azure_policy.parameters]                                  # the presets' parameters
+//! listOfAllowedLocations = ["uksouth", "ukwest"]
 //! ```
 //!
 //! Warnings, infos and policy findings may become anything; an error of ashlar's
@@ -33,7 +37,8 @@ declare_codes! {
     /// Reports an `ashlar.toml` that cannot be applied: not TOML, a section
     /// other than `[severity]`, `[fmt]` and `[azure_policy]`, a `[fmt]` other
     /// than an `exclude` list of paths, an `[azure_policy]` other than a
-    /// `files` list of paths and a `subscription` ID, a severity other than `error`, `warning`,
+    /// `files` list of paths, a `subscription` ID, a `presets` list of presets
+    /// and the `parameters` they declare, a severity other than `error`, `warning`,
     /// `info` or `off`, a key that names no code and no policy, or an error of
     /// ashlar's own made less than an error.
     ///
@@ -103,6 +108,9 @@ pub fn fmt_excluded(config: &[u8]) -> Vec<String> {
 /// to the folder of `ashlar.toml` and inside it; `subscription` is the ID of the
 /// subscription the plan deploys to, which decides the assignments scoped to a
 /// subscription; without it, every subscription scope is taken to hold the plan.
+/// `presets` names presets of Microsoft built-in definitions
+/// (`crate::azure_policy::presets`), assigned as if the subscription carried
+/// them, with the values of `[azure_policy.parameters]`.
 pub const AZURE_POLICY_SECTION: &str = "azure_policy";
 
 /// What `[azure_policy]` says.
@@ -110,6 +118,10 @@ pub const AZURE_POLICY_SECTION: &str = "azure_policy";
 pub struct AzurePolicyConfig {
     pub files: Vec<String>,
     pub subscription: Option<String>,
+    /// The presets assigned (`std.azure_policy`).
+    pub presets: Vec<String>,
+    /// The values of the presets' parameters, as JSON.
+    pub parameters: BTreeMap<String, serde_json::Value>,
 }
 
 /// The `[azure_policy]` section, or why it is not one.
@@ -133,10 +145,52 @@ fn azure_policy_section(value: &toml::Value) -> Result<AzurePolicyConfig, String
                 }
                 config.subscription = Some(id.to_ascii_lowercase());
             }
-            other => return Err(format!("has no key `{other}`; it takes `files`, a list of paths, and `subscription`")),
+            "presets" => {
+                let list = value.as_array().ok_or("`presets` is a list of preset names, in `[` and `]`")?;
+                for entry in list {
+                    let name = entry.as_str().ok_or("`presets` holds something other than a preset name in quotes")?;
+                    if crate::azure_policy::presets::preset(name).is_none() {
+                        let known = crate::azure_policy::presets::names().join("`, `");
+                        return Err(format!("`presets` names `{name}`, which is no preset; there is `{known}`"));
+                    }
+                    config.presets.push(name.to_string());
+                }
+            }
+            "parameters" => {
+                let table = value.as_table().ok_or("`parameters` is a table of the presets' parameters: `[azure_policy.parameters]`")?;
+                for (name, value) in table {
+                    config.parameters.insert(name.clone(), toml_to_json(value));
+                }
+            }
+            other => return Err(format!("has no key `{other}`; it takes `files`, a list of paths, `subscription`, `presets` and `parameters`")),
+        }
+    }
+    // Each parameter is one that a named preset declares.
+    for name in config.parameters.keys() {
+        let declared = config.presets.iter().any(|p| crate::azure_policy::presets::preset(p).is_some_and(|p| p.declares(name)));
+        if !declared {
+            let presets = if config.presets.is_empty() {
+                "no preset is named in `presets`".to_string()
+            } else {
+                "no preset of `presets` declares it".to_string()
+            };
+            return Err(format!("`parameters` gives `{name}`, but {presets}"));
         }
     }
     Ok(config)
+}
+
+/// A TOML value as the JSON of a policy parameter.
+fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Value::from(*f),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(items) => serde_json::Value::Array(items.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+    }
 }
 
 /// What `[azure_policy]` of a plan's `ashlar.toml` (`config`, its bytes) names;

@@ -101,6 +101,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::policies::POLICY,
     &blocks::policies::TAGS,
     &blocks::policies::CASE,
+    &blocks::policies::AZURE_POLICY,
     &blocks::updates::UPDATE_GROUP,
 ];
 

@@ -873,7 +873,8 @@ fn test(plan: &Path, format: TestFormat) -> u8 {
         return PLAN_ERRORS;
     }
     let root = load::plan_folder(plan);
-    let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root);
+    let config = std::fs::read(root.join(ashlar::config::CONFIG_FILE)).ok();
+    let results = ashlar::policy::cases::run(&analysis.model, &analysis.sources, &root, config.as_deref());
     let failed = results.iter().filter(|r| !r.passed).count();
     let code = if failed > 0 { PLAN_ERRORS } else { CLEAN };
     match format {

@@ -261,6 +261,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "desktop_workspace",
     "policy",
     "tags",
+    "azure_policy",
     "update_group",
 ];
 

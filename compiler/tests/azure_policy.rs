@@ -24,6 +24,7 @@ const VM_SIZES: &str = "cccc23c7-8427-4f53-ad12-b6a63eb452b3";
 const NIC_PUBLIC_IP: &str = "83a86a26-fd1f-447c-b59d-e51f44264114";
 const MANAGED_DISKS: &str = "06a78e20-9358-41c9-923c-fb736d382a4d";
 const PRIVATE_SUBNETS: &str = "7bca8353-aa3b-429b-904a-9229c4385837";
+const NIC_IP_FORWARDING: &str = "88c0b9da-ce96-4b03-9635-f29a937e2900";
 
 /// An assignment of `definition` at `scope` with `parameters` (`{ NAME: VALUE }`).
 fn assignment(name: &str, definition: &str, scope: &str, parameters: serde_json::Value) -> serde_json::Value {
@@ -263,7 +264,8 @@ fn a_finding_is_allowed_by_the_assignment_name_or_the_code_in_its_block() {
 
 #[test]
 fn an_alias_the_catalogue_lacks_is_reported_never_read_as_absent() {
-    // "Subnets should be private" reads Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess.
+    // "Subnets should be private" reads Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess,
+    // which neither source of the catalogue gives (compiler/data/README.md).
     let found = analyze(
         TWO_HUBS,
         serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &format!("/subscriptions/{SUB}"), serde_json::json!({}))]),
@@ -275,6 +277,42 @@ fn an_alias_the_catalogue_lacks_is_reported_never_read_as_absent() {
         "{}",
         found[0].message
     );
+}
+
+#[test]
+fn an_alias_from_psrules_provider_data_is_read() {
+    // Microsoft.DesktopVirtualization/hostPools/hostPoolType -> properties.hostPoolType comes from PSRule's
+    // data/providers/microsoft.desktopvirtualization/types.json alone (compiler/data/README.md).
+    let definition = serde_json::json!({
+        "id": "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/policyDefinitions/personal-pools-only",
+        "name": "personal-pools-only",
+        "properties": {
+            "displayName": "Personal host pools only",
+            "mode": "Indexed",
+            "policyRule": {
+                "if": { "allOf": [
+                    { "field": "type", "equals": "Microsoft.DesktopVirtualization/hostPools" },
+                    { "field": "Microsoft.DesktopVirtualization/hostPools/hostPoolType", "notEquals": "Personal" }
+                ] },
+                "then": { "effect": "deny" }
+            }
+        }
+    });
+    let policy = serde_json::json!([
+        definition,
+        assignment(
+            "personal",
+            "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/policyDefinitions/personal-pools-only",
+            &format!("/subscriptions/{SUB}"),
+            serde_json::json!({})
+        )
+    ]);
+    let found = analyze_example("virtual-desktops", policy);
+    assert!(of(&found, "ASH704").is_empty(), "{:?}", messages(&of(&found, "ASH704")));
+    // The example's pool `finance` is pooled, `devs` personal.
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert!(denied[0].contains("`Personal host pools only`") && denied[0].contains("desktop_pool `finance`"), "{denied:?}");
 }
 
 #[test]
@@ -299,6 +337,96 @@ fn the_examples_under_real_built_in_definitions() {
     let denied = messages(&of(&found, "ASH700"));
     assert_eq!(denied.len(), 2, "{denied:?}");
     assert!(denied.iter().all(|m| m.contains("Microsoft.Network/virtualNetworks")));
+}
+
+/// Whether the alias catalogue holds `alias` (ignoring case, as Azure does).
+fn catalogue_has(alias: &str) -> bool {
+    let catalogue: serde_json::Value = serde_json::from_str(ashlar::azure::policy_aliases::CATALOGUE).unwrap();
+    catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["resourceTypes"].as_array().unwrap())
+        .flat_map(|t| t["aliases"].as_array().unwrap())
+        .any(|a| a["name"].as_str().unwrap().eq_ignore_ascii_case(alias))
+}
+
+/// The findings of the assignment `name`, by code.
+fn of_assignment<'a>(diagnostics: &'a [Diagnostic], name: &str) -> Vec<(&'static str, &'a str)> {
+    let tag = format!("assignment `{name}`");
+    diagnostics.iter().filter(|d| d.message.contains(&tag)).map(|d| (d.code.code, d.message.as_str())).collect()
+}
+
+#[test]
+fn every_vendored_built_in_over_every_example() {
+    // Each of the nine vendored built-ins assigned at once, over each example; what each finds is
+    // compared with what its rule says of the resources ashlar lowers (counted from the plan, not from
+    // the engine): the JSON ashlar writes for the request must put each value where the alias reads it.
+    let sub = format!("/subscriptions/{SUB}");
+    let tag = "cost-centre-never-set";
+    for entry in std::fs::read_dir("../examples").unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let input = ashlar::load::read_plan(&Path::new("../examples").join(&name)).expect("the example reads");
+        let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+        let resources: Vec<&ashlar::lower::ir::Resource> = plan.resources.iter().chain(&plan.subscription_resources).collect();
+        let mut locations: Vec<String> = resources.iter().filter_map(|r| r.location.clone()).collect();
+        locations.extend(plan.resource_groups.iter().map(|g| g.location.clone()));
+        let count = |t: &str| resources.iter().filter(|r| r.resource_type == t).count();
+        let forwarding = resources
+            .iter()
+            .filter(|r| r.resource_type == "Microsoft.Network/networkInterfaces")
+            .filter(|r| matches!(&r.properties, ashlar::lower::ir::Prop::Object(o) if o.get("enableIPForwarding") == Some(&ashlar::lower::ir::Prop::Bool(true))))
+            .count();
+        // Indexed definitions evaluate the types that take tags and a location (docs/azure-policy.md, "Mode").
+        let indexed = resources
+            .iter()
+            .filter(|r| r.location.is_some() && ashlar::azure::resource_types::resource_type(r.resource_type).is_some_and(|t| t.takes_tags))
+            .count();
+        let groups = plan.resource_groups.iter().filter(|g| plan.resources.iter().any(|r| r.resource_group == g.name)).count();
+
+        let policy = serde_json::json!([
+            assignment("locations", &builtin(ALLOWED_LOCATIONS), &sub, serde_json::json!({ "listOfAllowedLocations": locations })),
+            assignment("tag", &builtin(REQUIRE_TAG), &sub, serde_json::json!({ "tagName": tag })),
+            assignment("group-tag", &builtin(RG_REQUIRE_TAG), &sub, serde_json::json!({ "tagName": tag })),
+            assignment("add-tag", &builtin(ADD_TAG), &sub, serde_json::json!({ "tagName": tag, "tagValue": "unset" })),
+            assignment("no-public-nics", &builtin(NIC_PUBLIC_IP), &sub, serde_json::json!({})),
+            assignment("no-forwarding", &builtin(NIC_IP_FORWARDING), &sub, serde_json::json!({})),
+            assignment("private", &builtin(PRIVATE_SUBNETS), &sub, serde_json::json!({})),
+            assignment("managed-disks", &builtin(MANAGED_DISKS), &sub, serde_json::json!({})),
+            assignment("sizes", &builtin(VM_SIZES), &sub, serde_json::json!({ "listOfAllowedSKUs": [] })),
+        ]);
+        let found = analyze_example(&name, policy);
+        let codes = |assignment: &str| -> Vec<&'static str> { of_assignment(&found, assignment).iter().map(|(c, _)| *c).collect() };
+        let all = |code: &'static str, n: usize| vec![code; n];
+        // "location notIn listOfAllowedLocations": every location the plan uses is allowed.
+        assert_eq!(codes("locations"), all("ASH700", 0), "{name}");
+        // "tags[tagName] exists false", deny, mode Indexed: every resource that takes tags lacks it.
+        assert_eq!(codes("tag"), all("ASH700", indexed), "{name}");
+        // The same for resource groups, mode All, "type equals Microsoft.Resources/subscriptions/resourceGroups".
+        assert_eq!(codes("group-tag"), all("ASH700", groups), "{name}");
+        // Modify "addOrReplace" the tag where it "exists false", mode Indexed.
+        assert_eq!(codes("add-tag"), all("ASH702", indexed), "{name}");
+        // "ipconfigurations[*].publicIpAddress.id notEquals ''" on network interfaces: ashlar gives them none.
+        assert_eq!(codes("no-public-nics"), all("ASH700", 0), "{name}");
+        // "enableIpForwarding equals true" on network interfaces, once the catalogue has the alias
+        // (neither of its sources gives it today: docs/azure-policy.md); until then reported once, never decided.
+        if catalogue_has("Microsoft.Network/networkInterfaces/enableIpForwarding") {
+            assert_eq!(codes("no-forwarding"), all("ASH700", forwarding), "{name}");
+        } else {
+            assert_eq!(codes("no-forwarding"), all("ASH704", 1), "{name}");
+        }
+        // "subnets[*].defaultOutboundAccess": likewise not in the catalogue yet.
+        if catalogue_has("Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess") {
+            assert!(!codes("private").contains(&"ASH704"), "{name}");
+        } else {
+            assert_eq!(codes("private"), all("ASH704", 1), "{name}");
+        }
+        // "osDisk.uri exists true" (unmanaged disks) and the like: ashlar's machines use managed disks.
+        assert_eq!(codes("managed-disks"), all("ASH701", 0), "{name}");
+        // "type equals Microsoft.Compute/virtualMachines", "sku.name" not in listOfAllowedSKUs: with none
+        // allowed, each machine is denied (and no scale set: the rule names machines only).
+        assert_eq!(codes("sizes"), all("ASH700", count("Microsoft.Compute/virtualMachines")), "{name}");
+    }
 }
 
 #[test]
@@ -396,7 +524,7 @@ fn the_alias_catalogue_holds_only_types_ashlar_emits() {
             types += 1;
         }
     }
-    assert_eq!(types, 9, "compiler/data/README.md and docs/azure-policy.md name how many types it covers");
+    assert_eq!(types, 30, "compiler/data/README.md and docs/azure-policy.md name how many types it covers");
     assert_eq!(
         ashlar::azure::policy_aliases::emitted_type_of("Microsoft.Network/virtualNetworks/subnets/defaultOutboundAccess"),
         Some("Microsoft.Network/virtualNetworks/subnets")
@@ -414,5 +542,92 @@ fn the_vendored_built_ins_are_the_definitions_their_sources_name() {
         assert_eq!(json["id"].as_str().unwrap(), builtin(id), "{file}");
         assert!(readme.contains(&format!("| `{file}` |")) && readme.contains(id), "{file} ({id}) is listed in compiler/data/README.md");
         assert!(docs.contains(id), "{id} is listed in docs/azure-policy.md");
+    }
+}
+
+/// Analyses `plan` (one file) with `toml` as its `ashlar.toml`, and no exported policy.
+fn analyze_with_toml(plan: &str, toml: &str) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.ashlar"), plan).unwrap();
+    std::fs::write(dir.path().join("ashlar.toml"), toml).unwrap();
+    let input = ashlar::load::read_plan(dir.path()).expect("the plan reads");
+    ashlar::analyze(&input).diagnostics
+}
+
+#[test]
+fn the_std_azure_policy_preset_assigns_built_ins_without_an_export() {
+    // Allowed locations (listOfAllowedLocations given) denies both westeurope hubs; Require a tag on
+    // resources and on resource groups (tagName given) deny `east` and its group rg-east, which lack `owner`.
+    let toml = "[azure_policy]\npresets = [\"std.azure_policy\"]\n\n[azure_policy.parameters]\nlistOfAllowedLocations = [\"uksouth\"]\ntagName = \"owner\"\n";
+    let found = analyze_with_toml(TWO_HUBS, toml);
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), 4, "{denied:?}");
+    assert!(denied.iter().all(|m| m.contains("of initiative `std.azure_policy`, assignment `std.azure_policy`")), "{denied:?}");
+    assert_eq!(denied.iter().filter(|m| m.contains("`allowed-locations`")).count(), 2, "{denied:?}");
+    assert!(denied.iter().any(|m| m.contains("`require-tag`") && m.contains("hub `east`")), "{denied:?}");
+    assert!(denied.iter().any(|m| m.contains("`require-group-tag`") && m.contains("resource group `rg-east`")), "{denied:?}");
+    // The finding points at the preset's name in ashlar.toml.
+    let located = of(&found, "ASH700")[0];
+    assert!(located.labels.iter().any(|l| l.span.start as usize == toml.find("\"std.azure_policy\"").unwrap()), "{located:?}");
+    // Subnets should be private reads an alias the catalogue lacks: reported, not decided.
+    assert!(messages(&of(&found, "ASH704")).iter().any(|m| m.contains("Subnets should be private")), "{found:?}");
+
+    // The effect parameter of a member: Allowed locations as an audit.
+    let audit = format!("{toml}allowedLocationsEffect = \"Audit\"\n");
+    let found = analyze_with_toml(TWO_HUBS, &audit);
+    assert_eq!(of(&found, "ASH700").len(), 2, "only the two tag denials are left");
+    assert_eq!(messages(&of(&found, "ASH701")).iter().filter(|m| m.contains("`allowed-locations`")).count(), 2);
+
+    // Without the parameters, the members that need them are left out: nothing is denied.
+    let found = analyze_with_toml(TWO_HUBS, "[azure_policy]\npresets = [\"std.azure_policy\"]\n");
+    assert!(of(&found, "ASH700").is_empty(), "{:?}", messages(&of(&found, "ASH700")));
+    assert!(of(&found, "ASH014").is_empty());
+}
+
+#[test]
+fn the_preset_denies_machines_of_sizes_not_allowed_in_an_example() {
+    // Allowed virtual machine size SKUs with one size: each machine of the compute example of another size is denied.
+    let mut input = ashlar::load::read_plan(Path::new("../examples/compute")).expect("the example reads");
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let machines = plan.resources.iter().filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines").count();
+    input.config =
+        Some(b"[azure_policy]\npresets = [\"std.azure_policy\"]\n\n[azure_policy.parameters]\nlistOfAllowedSKUs = [\"Standard_B1s\"]\n".to_vec());
+    let analysis = ashlar::analyze(&input);
+    let denied = messages(&of(&analysis.diagnostics, "ASH700"));
+    assert!(machines > 0);
+    assert_eq!(denied.len(), machines, "{denied:?}");
+    assert!(denied.iter().all(|m| m.contains("`allowed-vm-sizes`")), "{denied:?}");
+}
+
+#[test]
+fn a_preset_or_parameter_ashlar_does_not_know_is_reported_in_ashlar_toml() {
+    let found = analyze_with_toml(TWO_HUBS, "[azure_policy]\npresets = [\"std.azure-policy\"]\n");
+    let bad = messages(&of(&found, "ASH014"));
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].contains("`presets` names `std.azure-policy`, which is no preset; there is `std.azure_policy`"), "{bad:?}");
+    let found = analyze_with_toml(
+        TWO_HUBS,
+        "[azure_policy]\npresets = [\"std.azure_policy\"]\n[azure_policy.parameters]\nallowedLocations = [\"uksouth\"]\n",
+    );
+    let bad = messages(&of(&found, "ASH014"));
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].contains("`parameters` gives `allowedLocations`, but no preset of `presets` declares it"), "{bad:?}");
+}
+
+#[test]
+fn the_preset_names_vendored_built_ins_by_their_definition_ids() {
+    let preset: serde_json::Value = serde_json::from_str(ashlar::azure_policy::presets::PRESETS[0].json).unwrap();
+    let vendored: Vec<String> = ashlar::azure_policy::builtins::DEFINITIONS
+        .iter()
+        .map(|(_, text)| serde_json::from_str::<serde_json::Value>(text).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    let members = preset["properties"]["policyDefinitions"].as_array().unwrap();
+    assert!(members.len() >= 6);
+    for member in members {
+        let id = member["policyDefinitionId"].as_str().unwrap();
+        assert!(vendored.iter().any(|v| v.eq_ignore_ascii_case(id)), "{id} is not vendored");
+        let row = format!("`{}`", id.rsplit('/').next().unwrap());
+        let docs = std::fs::read_to_string("../docs/azure-policy.md").unwrap();
+        assert!(docs.contains(&row), "docs/azure-policy.md has no row for {row}");
     }
 }

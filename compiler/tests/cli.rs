@@ -225,6 +225,69 @@ fn test_runs_policy_cases_like_a_test_runner() {
     assert!(text.contains("cases: 0 passed, 1 failed"), "{text}");
 }
 
+/// tests/fixtures/azure-policy-cases, copied where its main.ashlar can be changed.
+fn azure_policy_cases(main: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = workspace().join("tests/fixtures/azure-policy-cases");
+    for rel in
+        ["ashlar.toml", "main.ashlar", "policy/assignments.json", ".cases/tagged-uk.ashlar", ".cases/tagged-europe.ashlar", ".cases/untagged.ashlar"]
+    {
+        let target = dir.path().join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixture.join(rel), &target).unwrap();
+    }
+    if let Some(main) = main {
+        std::fs::write(dir.path().join("main.ashlar"), main).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn test_runs_the_cases_of_azure_policy_assignments() {
+    let out = ashlar(&["test", workspace().join("tests/fixtures/azure-policy-cases").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in ["case allowed-locations::in_europe ... ok", "case owner-tag::untagged ... ok", "cases: 4 passed, 0 failed"] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+
+    // Wrong expectations fail, and say why; so does an assignment ashlar.toml does not make, and a
+    // member that is not evaluated (its alias is not in the catalogue): such a case would test nothing.
+    let main = r#"
+azure_policy allowed-locations {
+  case in_europe { plan = file(".cases/tagged-europe.ashlar")  expect = pass }
+  case in_uk { plan = file(".cases/tagged-uk.ashlar")  expect = fail }
+}
+azure_policy owner-tag {
+  assignment = "std.azure_policy"
+  member     = "require-tag"
+  case untagged { plan = file(".cases/untagged.ashlar")  expect = fail  findings = 3 }
+}
+azure_policy private {
+  assignment = "std.azure_policy"
+  member     = "private-subnets"
+  case any { plan = file(".cases/tagged-uk.ashlar")  expect = pass }
+}
+azure_policy no-such-assignment {
+  case any { plan = file(".cases/tagged-uk.ashlar")  expect = pass }
+}
+"#;
+    let dir = azure_policy_cases(Some(main));
+    let out = ashlar(&["test", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for line in [
+        "case allowed-locations::in_europe ... FAILED: expected no finding of `allowed-locations`, got 1",
+        "case allowed-locations::in_uk ... FAILED: expected `allowed-locations` to find something, it found nothing",
+        "case owner-tag::untagged ... FAILED: expected 3 findings of `require-tag` of `std.azure_policy`, got 1",
+        "case private::any ... FAILED: it tests nothing: `Subnets should be private` (assignment `std.azure_policy`) is not evaluated",
+        "case no-such-assignment::any ... FAILED: `ashlar.toml` assigns no `no-such-assignment`: its assignments are `allowed-locations`, `std.azure_policy`",
+        "cases: 0 passed, 5 failed",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}
+
 /// tests/fixtures/lsp/plans: four plans with the same names (alpha, marked,
 /// with a spoke in a folder below it; alpha/nested, marked; beta and
 /// beta/drafts, without a mark), copied where one can be broken.

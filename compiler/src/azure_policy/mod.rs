@@ -23,6 +23,7 @@
 pub mod arm;
 pub mod builtins;
 pub mod documents;
+pub mod presets;
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -273,6 +274,7 @@ pub fn read(input: &crate::load::PlanInput, sources: &mut crate::source::SourceM
             }
         }
     }
+    presets::assign(&config, &config_text, &mut config_file, &input.root, sources, &mut inputs.documents, out);
     if !inputs.is_empty() {
         inputs.builtins = builtins::documents(sources);
     }
@@ -549,7 +551,9 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
                                 assignment.name, member.reference_id
                             ),
                         )
-                        .with_help("give the value in the assignment's `parameters`"),
+                        .with_help("give the value in the assignment's `parameters`")
+                        .with_policy(assignment.name.clone())
+                        .with_azure_policy_member(member.reference_id.clone()),
                     ),
                     None => assigned.extend(compile(assignment, definition, via, &member_values, sources, out)),
                 }
@@ -620,11 +624,16 @@ fn compile<'a>(
 ) -> Option<Assigned<'a>> {
     let registry = registry();
     let not_evaluated = |why: String, span: Span| {
-        Diagnostic::new(
+        let d = Diagnostic::new(
             &AZURE_POLICY_NOT_EVALUATED,
             span,
             format!("`{}` (assignment `{}`) is not evaluated: {why}", display(definition), assignment.name),
         )
+        .with_policy(assignment.name.clone());
+        match &via {
+            Some((_, reference)) => d.with_azure_policy_member(reference.clone()),
+            None => d,
+        }
     };
     let declared = definition.properties.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default();
     let values = with_defaults(&declared, given);
@@ -757,7 +766,11 @@ fn subject(model: &Model, r: &Resource) -> String {
 }
 
 fn with_finding_data(d: Diagnostic, one: &Assigned) -> Diagnostic {
-    d.with_policy(one.assignment.name.clone()).with_label(one.assignment.span, "assigned here")
+    let d = d.with_policy(one.assignment.name.clone()).with_label(one.assignment.span, "assigned here");
+    match &one.via {
+        Some((_, reference)) => d.with_azure_policy_member(reference.clone()),
+        None => d,
+    }
 }
 
 fn finding(model: &Model, r: &Resource, one: &Assigned, outcome: &Outcome) -> Diagnostic {

@@ -1,5 +1,6 @@
 //! The kinds of block that hold an organisation's rules: `policy` (with its
-//! test `case`s) and `tags`. They deploy nothing; [`crate::policy`] reads
+//! test `case`s), `tags`, and `azure_policy`, the test `case`s of an
+//! assignment of the organisation's Azure Policy. They deploy nothing; [`crate::policy`] reads
 //! their phrases and runs them.
 
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -24,15 +25,42 @@ pub const POLICY: KindSchema = KindSchema {
 /// the policy, or fail it.
 pub const CASE: KindSchema = KindSchema {
     kind: "case",
-    doc: "A test of its policy for `ashlar test`: `case NAME { plan = file(\"cases/x.ashlar\")  expect = fail }`. The case's plan is checked with the policy alone; `pass` wants no finding of the policy, `fail` at least one (or exactly `findings`).",
+    doc: "A test of its policy (or Azure Policy assignment) for `ashlar test`: `case NAME { plan = file(\"cases/x.ashlar\")  expect = fail }`. The case's plan is checked with the policy alone (or with the plan's Azure Policy); `pass` wants no finding of the policy (or assignment), `fail` at least one (or exactly `findings`).",
     naming: Naming::Named,
     positional: &[],
     attributes: &[
         attr("plan", Type::String, true, None, "The case's plan, usually `file(\"cases/NAME.ashlar\")` inside the plan's folder."),
-        attr("expect", Type::Word(&["pass", "fail"]), true, None, "`pass`: the policy finds nothing; `fail`: it finds something."),
+        attr("expect", Type::Word(&["pass", "fail"]), true, None, "`pass`: the policy (or assignment) finds nothing; `fail`: it finds something."),
         attr("findings", Type::Integer { min: 1, max: 10_000 }, false, Some("any number"), "With `expect = fail`: exactly how many findings."),
     ],
     children: &[],
+    unique: false,
+};
+
+/// The test cases of an assignment of the organisation's Azure Policy (the
+/// files and presets of `ashlar.toml`), run by `ashlar test`.
+pub const AZURE_POLICY: KindSchema = KindSchema {
+    kind: "azure_policy",
+    doc: "Tests of an Azure Policy assignment that `ashlar.toml` names (`[azure_policy]`), for `ashlar test`: `azure_policy allowed-locations { case in_us { plan = file(\".cases/us.ashlar\")  expect = fail } }`. Each case's plan is checked with the plan's Azure Policy; only the findings of the assignment (or of its initiative's `member`) count.",
+    naming: Naming::Named,
+    positional: &[],
+    attributes: &[
+        attr(
+            "assignment",
+            Type::String,
+            false,
+            Some("the block's name"),
+            "The assignment's name, when it is not a name a block can have: `\"std.azure_policy\"` for the preset.",
+        ),
+        attr(
+            "member",
+            Type::String,
+            false,
+            Some("every member"),
+            "For the assignment of an initiative: the `policyDefinitionReferenceId` of the one member whose findings count (`\"allowed-locations\"`).",
+        ),
+    ],
+    children: &["case"],
     unique: false,
 };
 

@@ -100,6 +100,10 @@ pub struct Data {
     /// The plan policy whose finding this is, by name: what `allow NAME`,
     /// `ashlar.toml` severities and `ashlar test` match.
     pub policy: Option<String>,
+    /// For a finding of an Azure Policy initiative's assignment (whose name is
+    /// [`Self::policy`]): the member definition's reference ID, which
+    /// `ashlar test` matches.
+    pub azure_policy_member: Option<String>,
     /// The word the help suggests writing where the diagnostic points (a
     /// misspelt name's nearest, Azure's spelling, a value without its quotes):
     /// an editor's quick fix.
@@ -228,6 +232,17 @@ impl Diagnostic {
     pub fn with_policy(mut self, name: impl Into<String>) -> Self {
         self.data_mut().policy = Some(name.into());
         self
+    }
+
+    /// Marks an Azure Policy finding with the initiative member it is of.
+    pub fn with_azure_policy_member(mut self, reference: impl Into<String>) -> Self {
+        self.data_mut().azure_policy_member = Some(reference.into());
+        self
+    }
+
+    /// The initiative member an Azure Policy finding is of ([`Data::azure_policy_member`]).
+    pub fn azure_policy_member(&self) -> Option<&str> {
+        self.data.as_ref()?.azure_policy_member.as_deref()
     }
 
     /// Marks a tag policy's finding with the tag it finds missing.

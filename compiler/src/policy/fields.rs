@@ -97,6 +97,7 @@ fn plural_words(ty: &Ty) -> String {
 const HIDDEN: &[&str] = &[
     "policy",
     "case",
+    "azure_policy",
     "resource_group",
     "tags",
     "settings",

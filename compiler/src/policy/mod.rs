@@ -46,7 +46,7 @@ use crate::lower::ir::AzurePlan;
 use crate::model::{Model, NodeId};
 
 /// The kinds of this module: they deploy nothing, and the graph leaves them out.
-pub const KINDS: &[&str] = &["policy", "tags"];
+pub const KINDS: &[&str] = &["policy", "tags", "azure_policy"];
 
 declare_codes! {
     /// ## What it does
