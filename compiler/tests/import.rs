@@ -81,11 +81,11 @@ fn round_trip_texts(example: &str) -> (String, String) {
 }
 
 /// The examples whose every resource the import reads.
-const NETWORKING: &[&str] = &["hub-spoke", "secured-spokes", "single-file"];
+const COMPLETE: &[&str] = &["hub-spoke", "secured-spokes", "single-file", "update-management"];
 
 #[test]
-fn networking_examples_round_trip_to_the_same_resources() {
-    for example in NETWORKING {
+fn complete_examples_round_trip_to_the_same_resources() {
+    for example in COMPLETE {
         let (before, after) = round_trip(example);
         assert!(!before.is_empty());
         for (key, value) in &before {
@@ -216,4 +216,39 @@ fn a_password_in_a_parameters_file_is_reported_as_plain_text() {
     assert!(given.iter().any(|m| m.contains("given at deployment") && m.contains("imported-secrets")), "{given:#?}");
     let plain = messages(Some(&dir.join("machine-password.parameters.json")));
     assert!(plain.iter().any(|m| m.contains("plain text") && m.contains("imported-secrets")), "{plain:#?}");
+}
+
+/// A maintenance configuration of another tool's: a weekly window without
+/// days opens on its start's weekday, a scope by another tag is reported, and
+/// a fortnightly window, which a plan cannot say, is reported where it is.
+#[test]
+fn maintenance_configurations_import_as_update_groups() {
+    let template = r#"{
+  "resources": [
+    { "type": "Microsoft.Maintenance/maintenanceConfigurations", "apiVersion": "2023-04-01", "name": "weekly", "location": "westeurope",
+      "properties": { "maintenanceScope": "InGuestPatch",
+        "maintenanceWindow": { "startDateTime": "2026-03-05 03:00", "duration": "01:30", "timeZone": "UTC", "recurEvery": "Week" },
+        "installPatches": { "rebootSetting": "Never", "linuxParameters": { "classificationsToInclude": ["Critical", "Security", "Other"] } } } },
+    { "type": "Microsoft.Maintenance/configurationAssignments", "apiVersion": "2023-04-01", "name": "weekly-scope",
+      "properties": { "maintenanceConfigurationId": "[resourceId('rg-imported', 'Microsoft.Maintenance/maintenanceConfigurations', 'weekly')]",
+        "filter": { "resourceTypes": ["Microsoft.Compute/virtualMachines"], "osTypes": ["Linux"], "tagSettings": { "tags": { "patch": ["weekly"] }, "filterOperator": "All" } } } },
+    { "type": "Microsoft.Maintenance/maintenanceConfigurations", "apiVersion": "2023-04-01", "name": "fortnightly", "location": "westeurope",
+      "properties": { "maintenanceScope": "InGuestPatch",
+        "maintenanceWindow": { "startDateTime": "2026-03-05 03:00", "duration": "01:30", "timeZone": "UTC", "recurEvery": "2Weeks Sunday" },
+        "installPatches": { "rebootSetting": "IfRequired", "windowsParameters": { "classificationsToInclude": ["Critical"] } } } }
+  ]
+}"#;
+    let imported = ashlar::import::import("t.json", None, template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("update_group weekly {"), "{plan}");
+    // 2026-03-05 is a Thursday.
+    assert!(plan.contains("weekly thursday at 03:00 for 1h30m timezone \"UTC\""), "{plan}");
+    assert!(plan.contains("classifications = [critical, security, other]") && plan.contains("reboot          = never"), "{plan}");
+    assert!(plan.contains("update_group fortnightly {") && plan.contains("daily at 03:00"), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("by tag `patch`")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("names no weekday")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("every 2 weeks")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("`fortnightly` has no dynamic scope")), "{messages:#?}");
+    assert!(!imported.diagnostics.iter().any(|d| d.code.code == "ASH022"), "both configurations and the scope are imported");
 }

@@ -2,7 +2,8 @@
 //! `vnet` blocks with their subnets and peerings; NSGs `nsg` blocks with
 //! `rule` phrases; route tables `route_table` blocks with `route` phrases;
 //! NAT gateways `nat_gateway` blocks, their public IP address folded in;
-//! virtual machines `compute` blocks ([`machines`]). Every other resource is
+//! virtual machines `compute` blocks ([`machines`]); in-guest patching
+//! `update_group` blocks ([`updates`]). Every other resource is
 //! kept as a comment naming it.
 
 use super::json::{Node, Value};
@@ -12,6 +13,7 @@ use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod machines;
+mod updates;
 
 /// What a value could not be written as, and where it sits in the template.
 pub struct Note {
@@ -478,7 +480,8 @@ impl Mapper {
             w.line(0, "}", None);
         }
 
-        self.machines(cx, &written, &common);
+        let update_groups = self.update_groups(cx, &common);
+        self.machines(cx, &written, &update_groups, &common);
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.
