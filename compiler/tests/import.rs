@@ -125,10 +125,16 @@ fn findings_point_at_the_template_line() {
     assert_eq!(file.line_col(span.start as usize).line, 20);
 }
 
-/// What the import reads of a machine, its network interface and its
-/// availability set, by (type, name): the rest of these resources comes from
-/// blocks the import does not write yet (load balancers, extensions, update
+/// What the import reads of a machine (its cloud-init among it), its
+/// extensions, its network interface and its availability set, by (type,
+/// name): the rest of these resources comes from
+/// blocks the import does not write yet (load balancers, update
 /// groups, gallery images, desktop pools), so it is not compared here.
+/// The extensions of a `compute` block's `script`, `monitoring` and
+/// `antimalware`; a desktop pool's (domain join, DSC) are the pool's.
+const COMPUTE_EXTENSIONS: &[&str] =
+    &["CustomScriptExtension", "CustomScript", "AzureMonitorWindowsAgent", "AzureMonitorLinuxAgent", "IaaSAntimalware"];
+
 fn machine_parts(text: &str) -> Resources {
     let root = json::parse(text).expect("a template");
     let flat = template::flatten(&root, None);
@@ -156,8 +162,13 @@ fn machine_parts(text: &str) -> Resources {
                     &["properties", "osProfile", "computerName"],
                     &["properties", "osProfile", "linuxConfiguration", "ssh"],
                     &["properties", "osProfile", "windowsConfiguration", "timeZone"],
+                    &["properties", "osProfile", "customData"],
                 ],
             )
+        } else if r.is("Microsoft.Compute/virtualMachines/extensions")
+            && r.node.at(&["properties", "type"]).and_then(Node::as_str).is_some_and(|t| COMPUTE_EXTENSIONS.contains(&t))
+        {
+            pick(&r.node, &[&["location"], &["properties"]])
         } else if r.is("Microsoft.Network/networkInterfaces") {
             let config = r.node.at(&["properties", "ipConfigurations"]).and_then(|c| c.items().first()).cloned();
             let config = config
@@ -251,4 +262,43 @@ fn maintenance_configurations_import_as_update_groups() {
     assert!(messages.iter().any(|m| m.contains("every 2 weeks")), "{messages:#?}");
     assert!(messages.iter().any(|m| m.contains("`fortnightly` has no dynamic scope")), "{messages:#?}");
     assert!(!imported.diagnostics.iter().any(|d| d.code.code == "ASH022"), "both configurations and the scope are imported");
+}
+
+/// Extensions of another tool's: a script that downloads its file is
+/// reported and stays a comment; the Azure Monitor Agent and antimalware with
+/// exclusions become `monitoring` and `antimalware`, the latter reported.
+#[test]
+fn extensions_a_plan_cannot_say_are_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let extension = |name: &str, publisher: &str, ty: &str, settings: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.Compute/virtualMachines/extensions", "apiVersion": "2024-11-01", "name": "box/{name}", "location": "uksouth",
+               "properties": {{ "publisher": "{publisher}", "type": "{ty}", "typeHandlerVersion": "1.0", "settings": {settings} }} }}"#
+        )
+    };
+    let extensions = [
+        extension(
+            "setup",
+            "Microsoft.Compute",
+            "CustomScriptExtension",
+            r#"{ "fileUris": ["https://example.org/setup.ps1"], "commandToExecute": "powershell -File setup.ps1" }"#,
+        ),
+        extension("ama", "Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "{}"),
+        extension(
+            "mal",
+            "Microsoft.Azure.Security",
+            "IaaSAntimalware",
+            r#"{ "AntimalwareEnabled": true, "RealtimeProtectionEnabled": "true", "Exclusions": { "Paths": "D:\\data" } }"#,
+        ),
+    ];
+    let at = text.rfind(']').expect("the resources' end");
+    let template = format!("{},\n{}\n{}", text[..at].trim_end(), extensions.join(",\n"), &text[at..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("monitoring") && plan.contains("antimalware"), "{plan}");
+    assert!(!plan.contains("script "), "{plan}");
+    assert!(plan.contains("// not imported: Microsoft.Compute/virtualMachines/extensions \"box/setup\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("box/setup") && m.contains("fileUris")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("antimalware settings")), "{messages:#?}");
 }

@@ -12,6 +12,7 @@ use super::write::Writer;
 use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod compute_extras;
 mod machines;
 mod updates;
 

@@ -208,14 +208,16 @@ impl Mapper {
                     }
                 }
                 _ => {
+                    // A stand-in of the machine's system, so that what only it runs (antimalware) stays valid.
+                    let stand_in = if windows { "windows_2022" } else { "ubuntu_2404" };
                     self.note(
                         image.unwrap_or(props),
                         format!(
-                            "machine `{}`'s image is no Marketplace image known before deployment; the plan says `ubuntu_2404` in its place",
+                            "machine `{}`'s image is no Marketplace image known before deployment; the plan says `{stand_in}` in its place",
                             r.name
                         ),
                     );
-                    line("image = ubuntu_2404".into(), image);
+                    line(format!("image = {stand_in}"), image);
                 }
             }
             match props.at(&["hardwareProfile", "vmSize"]).and_then(Node::as_str) {
@@ -310,6 +312,9 @@ impl Mapper {
                 line(format!("time_zone = {}", string_literal(tz)), config.and_then(|c| c.get("timeZone")));
             }
 
+            for (text, from) in self.machine_extras(cx, r, windows) {
+                line(text, from.as_ref());
+            }
             if let Some((group, _)) = &update_group {
                 line(format!("updates = {group}"), r.node.get("tags"));
             }
