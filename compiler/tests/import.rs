@@ -126,8 +126,8 @@ fn findings_point_at_the_template_line() {
 }
 
 /// What the import reads of a machine (its cloud-init among it), its
-/// extensions, its network interface and its availability set, by (type,
-/// name): the rest of these resources comes from
+/// extensions, its network interface, its availability set and its backup
+/// (vault, policy, protected item), by (type, name): the rest of these resources comes from
 /// blocks the import does not write yet (load balancers, update
 /// groups, gallery images, desktop pools), so it is not compared here.
 /// The extensions of a `compute` block's `script`, `monitoring` and
@@ -178,6 +178,11 @@ fn machine_parts(text: &str) -> Resources {
                 pick(&r.node, &[&["location"], &["properties", "enableAcceleratedNetworking"], &["properties", "enableIPForwarding"]]),
                 config.unwrap_or_default()
             )
+        } else if r.is("Microsoft.RecoveryServices/vaults")
+            || r.is("Microsoft.RecoveryServices/vaults/backupPolicies")
+            || r.is("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems")
+        {
+            pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
         } else if r.is("Microsoft.Compute/availabilitySets") {
             pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
         } else {

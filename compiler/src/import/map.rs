@@ -482,7 +482,8 @@ impl Mapper {
         }
 
         let update_groups = self.update_groups(cx, &common);
-        self.machines(cx, &written, &update_groups, &common);
+        let backups = self.backups(cx, &common);
+        self.machines(cx, &written, &update_groups, &backups, &common);
     }
 
     /// A subnet: `subnet NAME PREFIX { ... }` on one line.

@@ -76,6 +76,7 @@ impl Mapper {
         cx: &Context,
         networks: &HashMap<String, String>,
         update_groups: &super::updates::Groups,
+        backups: &super::compute_extras::Backups,
         common: &dyn Fn(&Resource, &mut Mapper) -> Common,
     ) {
         let rs = cx.resources;
@@ -314,6 +315,10 @@ impl Mapper {
 
             for (text, from) in self.machine_extras(cx, r, windows) {
                 line(text, from.as_ref());
+            }
+            if let Some((policy, item)) = backups.get(&r.name.to_ascii_lowercase()) {
+                self.used[*item] = true;
+                line(format!("backup = {policy}"), None);
             }
             if let Some((group, _)) = &update_group {
                 line(format!("updates = {group}"), r.node.get("tags"));
