@@ -125,16 +125,17 @@ fn findings_point_at_the_template_line() {
     assert_eq!(file.line_col(span.start as usize).line, 20);
 }
 
-/// What the import reads of a machine (its cloud-init among it), its
-/// extensions, its network interface, its availability set and its backup
-/// (vault, policy, protected item), by (type, name): the rest of these resources comes from
-/// blocks the import does not write yet (load balancers, update
-/// groups, gallery images, desktop pools), so it is not compared here.
 /// The extensions of a `compute` block's `script`, `monitoring` and
 /// `antimalware`; a desktop pool's (domain join, DSC) are the pool's.
 const COMPUTE_EXTENSIONS: &[&str] =
     &["CustomScriptExtension", "CustomScript", "AzureMonitorWindowsAgent", "AzureMonitorLinuxAgent", "IaaSAntimalware"];
 
+/// What the import reads of a machine (its cloud-init among it), its
+/// extensions, its network interface, its availability set and its backup
+/// (vault, policy, protected item), and galleries, their image definitions
+/// and the versions made from a source, by (type, name): the rest of these
+/// resources comes from blocks the import does not write yet (load
+/// balancers, image builds, desktop pools), so it is not compared here.
 fn machine_parts(text: &str) -> Resources {
     let root = json::parse(text).expect("a template");
     let flat = template::flatten(&root, None);
@@ -183,6 +184,11 @@ fn machine_parts(text: &str) -> Resources {
             || r.is("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems")
         {
             pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
+        } else if r.is("Microsoft.Compute/galleries") || r.is("Microsoft.Compute/galleries/images") {
+            pick(&r.node, &[&["location"], &["tags"], &["properties"]])
+        } else if r.is("Microsoft.Compute/galleries/images/versions") && r.node.at(&["properties", "storageProfile", "source"]).is_some() {
+            // A version made from a source; one that Image Builder makes is the image template's.
+            pick(&r.node, &[&["location"], &["tags"], &["properties"]])
         } else if r.is("Microsoft.Compute/availabilitySets") {
             pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
         } else {
@@ -194,7 +200,7 @@ fn machine_parts(text: &str) -> Resources {
 }
 
 #[test]
-fn machines_round_trip_in_every_example_as_far_as_imported() {
+fn machines_and_images_round_trip_in_every_example_as_far_as_imported() {
     let mut failures = Vec::new();
     let mut compared = 0;
     for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {

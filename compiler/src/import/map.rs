@@ -3,7 +3,8 @@
 //! `rule` phrases; route tables `route_table` blocks with `route` phrases;
 //! NAT gateways `nat_gateway` blocks, their public IP address folded in;
 //! virtual machines `compute` blocks ([`machines`]); in-guest patching
-//! `update_group` blocks ([`updates`]). Every other resource is
+//! `update_group` blocks ([`updates`]); galleries and their images `gallery`
+//! and `image` blocks ([`images`]). Every other resource is
 //! kept as a comment naming it.
 
 use super::json::{Node, Value};
@@ -13,6 +14,7 @@ use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod compute_extras;
+mod images;
 mod machines;
 mod updates;
 
@@ -482,6 +484,7 @@ impl Mapper {
         }
 
         let update_groups = self.update_groups(cx, &common);
+        self.images(cx, &common);
         let backups = self.backups(cx, &common);
         self.machines(cx, &written, &update_groups, &backups, &common);
     }
