@@ -123,7 +123,9 @@ impl Mapper {
                         .and_then(|p| p.get("targetRegions"))
                         .map(|t| t.items().iter().filter_map(|x| x.get("name").and_then(Node::as_str)).map(super::region).collect())
                         .unwrap_or_default();
-                    if !(regions.len() == 1 && gallery_region.as_deref() == Some(regions[0].as_str())) && !regions.is_empty() {
+                    // Only the gallery's region is the default.
+                    let home_only = matches!(regions.as_slice(), [one] if gallery_region.as_deref() == Some(one.as_str()));
+                    if !regions.is_empty() && !home_only {
                         lines.push((format!("replicate_to = [{}]", regions.join(", ")), profile.and_then(|p| p.get("targetRegions")).cloned()));
                     }
                     if let Some(n) = profile.and_then(|p| p.get("replicaCount")).and_then(Node::as_i64).filter(|n| *n != 1) {
