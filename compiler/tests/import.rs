@@ -313,3 +313,44 @@ fn extensions_a_plan_cannot_say_are_reported() {
     assert!(messages.iter().any(|m| m.contains("box/setup") && m.contains("fileUris")), "{messages:#?}");
     assert!(messages.iter().any(|m| m.contains("antimalware settings")), "{messages:#?}");
 }
+
+/// A backup policy of another tool's, protecting a machine of the template:
+/// a weekly schedule with its retentions becomes the `backup_policy` phrase
+/// and the machine's `backup =`; an Enhanced policy is reported and stays a
+/// comment, as its protected item does.
+#[test]
+fn backup_policies_import_with_the_machines_they_protect() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let policy = |name: &str, ty: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.RecoveryServices/vaults/backupPolicies", "apiVersion": "2024-04-01", "name": "vault-box/{name}",
+               "properties": {{ "backupManagementType": "AzureIaasVM", "policyType": "{ty}", "instantRpRetentionRangeInDays": 3, "timeZone": "UTC",
+                 "schedulePolicy": {{ "schedulePolicyType": "SimpleSchedulePolicy", "scheduleRunFrequency": "Weekly", "scheduleRunDays": ["Saturday"], "scheduleRunTimes": ["2024-01-01T22:30:00Z"] }},
+                 "retentionPolicy": {{ "retentionPolicyType": "LongTermRetentionPolicy",
+                   "weeklySchedule": {{ "daysOfTheWeek": ["Saturday"], "retentionTimes": ["2024-01-01T22:30:00Z"], "retentionDuration": {{ "count": 8, "durationType": "Weeks" }} }},
+                   "yearlySchedule": {{ "retentionScheduleFormatType": "Weekly", "monthsOfYear": ["December"], "retentionScheduleWeekly": {{ "daysOfTheWeek": ["Saturday"], "weeksOfTheMonth": ["Last"] }},
+                     "retentionTimes": ["2024-01-01T22:30:00Z"], "retentionDuration": {{ "count": 7, "durationType": "Years" }} }} }} }} }}"#
+        )
+    };
+    let item = |policy: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems", "apiVersion": "2024-04-01",
+               "name": "vault-box/Azure/iaasvmcontainer;iaasvmcontainerv2;rg-imported;box/vm;iaasvmcontainerv2;rg-imported;box-{policy}",
+               "properties": {{ "protectedItemType": "Microsoft.Compute/virtualMachines", "policyId": "[resourceId('Microsoft.RecoveryServices/vaults/backupPolicies', 'vault-box', '{policy}')]",
+                 "sourceResourceId": "[resourceId('Microsoft.Compute/virtualMachines', 'box')]" }} }}"#
+        )
+    };
+    let vault = r#"{ "type": "Microsoft.RecoveryServices/vaults", "apiVersion": "2024-04-01", "name": "vault-box", "location": "uksouth", "sku": { "name": "RS0", "tier": "Standard" }, "properties": {} }"#;
+    let added = [vault.to_string(), policy("enhanced", "V2"), item("enhanced"), policy("weekends", "V1"), item("weekends")];
+    let at = text.rfind(']').expect("the resources' end");
+    let template = format!("{},\n{}\n{}", text[..at].trim_end(), added.join(",\n"), &text[at..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("weekly on [saturday] at 22:30"), "{plan}");
+    assert!(plan.contains("retain 8 weeks on [saturday]") && plan.contains("retain 7 years on last saturday of december"), "{plan}");
+    assert!(plan.contains("instant_restore = 3d") && plan.contains("backup") && plan.contains("= weekends"), "{plan}");
+    assert!(plan.contains("naming imported { recovery_vault = \"vault-{name}\" }") || plan.contains("recovery_vault = \"vault-box\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("`enhanced` is an Enhanced policy")), "{messages:#?}");
+    assert!(plan.contains("// not imported: Microsoft.RecoveryServices/vaults/backupPolicies \"vault-box/enhanced\""), "{plan}");
+}
