@@ -149,7 +149,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
-    /// Writes a plan from an ARM template: networks, subnets, NSGs, route tables, NAT gateways, firewalls and their policies, Bastion, gateways and sites, private endpoints and DNS zones, DDoS plans, workspaces, diagnostics, virtual machines, availability sets; other resources as comments.
+    /// Writes a plan from an ARM template: networks, subnets, NSGs, route tables, NAT gateways, firewalls and their policies, Bastion, gateways and sites, private endpoints and DNS zones, DDoS plans, workspaces, diagnostics, virtual machines (extensions, cloud-init, backup), availability sets, galleries and images, update groups; other resources as comments.
     #[command(
         after_help = "Examples:\n  ashlar import azuredeploy.json -o plan\n  ashlar import main.json --parameters main.parameters.json -o plan\n\nOUT must be new or empty. `ashlar check TEMPLATE.json` checks a template without writing a plan.\nSee docs/import.md."
     )]

@@ -81,11 +81,11 @@ fn round_trip_texts(example: &str) -> (String, String) {
 }
 
 /// The examples whose every resource the import reads.
-const NETWORKING: &[&str] = &["hub-firewall-vpn", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file"];
+const COMPLETE: &[&str] = &["hub-firewall-vpn", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file", "update-management"];
 
 #[test]
-fn networking_examples_round_trip_to_the_same_resources() {
-    for example in NETWORKING {
+fn complete_examples_round_trip_to_the_same_resources() {
+    for example in COMPLETE {
         let (before, after) = round_trip(example);
         assert!(!before.is_empty());
         for (key, value) in &before {
@@ -125,10 +125,17 @@ fn findings_point_at_the_template_line() {
     assert_eq!(file.line_col(span.start as usize).line, 20);
 }
 
-/// What the import reads of a machine, its network interface and its
-/// availability set, by (type, name): the rest of these resources comes from
-/// blocks the import does not write yet (load balancers, extensions, update
-/// groups, gallery images, desktop pools), so it is not compared here.
+/// The extensions of a `compute` block's `script`, `monitoring` and
+/// `antimalware`; a desktop pool's (domain join, DSC) are the pool's.
+const COMPUTE_EXTENSIONS: &[&str] =
+    &["CustomScriptExtension", "CustomScript", "AzureMonitorWindowsAgent", "AzureMonitorLinuxAgent", "IaaSAntimalware"];
+
+/// What the import reads of a machine (its cloud-init among it), its
+/// extensions, its network interface, its availability set and its backup
+/// (vault, policy, protected item), and galleries, their image definitions
+/// and the versions made from a source, by (type, name): the rest of these
+/// resources comes from blocks the import does not write yet (load
+/// balancers, image builds, desktop pools), so it is not compared here.
 fn machine_parts(text: &str) -> Resources {
     let root = json::parse(text).expect("a template");
     let flat = template::flatten(&root, None);
@@ -156,8 +163,13 @@ fn machine_parts(text: &str) -> Resources {
                     &["properties", "osProfile", "computerName"],
                     &["properties", "osProfile", "linuxConfiguration", "ssh"],
                     &["properties", "osProfile", "windowsConfiguration", "timeZone"],
+                    &["properties", "osProfile", "customData"],
                 ],
             )
+        } else if r.is("Microsoft.Compute/virtualMachines/extensions")
+            && r.node.at(&["properties", "type"]).and_then(Node::as_str).is_some_and(|t| COMPUTE_EXTENSIONS.contains(&t))
+        {
+            pick(&r.node, &[&["location"], &["properties"]])
         } else if r.is("Microsoft.Network/networkInterfaces") {
             let config = r.node.at(&["properties", "ipConfigurations"]).and_then(|c| c.items().first()).cloned();
             let config = config
@@ -167,6 +179,16 @@ fn machine_parts(text: &str) -> Resources {
                 pick(&r.node, &[&["location"], &["properties", "enableAcceleratedNetworking"], &["properties", "enableIPForwarding"]]),
                 config.unwrap_or_default()
             )
+        } else if r.is("Microsoft.RecoveryServices/vaults")
+            || r.is("Microsoft.RecoveryServices/vaults/backupPolicies")
+            || r.is("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems")
+        {
+            pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
+        } else if r.is("Microsoft.Compute/galleries") || r.is("Microsoft.Compute/galleries/images") {
+            pick(&r.node, &[&["location"], &["tags"], &["properties"]])
+        } else if r.is("Microsoft.Compute/galleries/images/versions") && r.node.at(&["properties", "storageProfile", "source"]).is_some() {
+            // A version made from a source; one that Image Builder makes is the image template's.
+            pick(&r.node, &[&["location"], &["tags"], &["properties"]])
         } else if r.is("Microsoft.Compute/availabilitySets") {
             pick(&r.node, &[&["location"], &["tags"], &["sku"], &["properties"]])
         } else {
@@ -178,7 +200,7 @@ fn machine_parts(text: &str) -> Resources {
 }
 
 #[test]
-fn machines_round_trip_in_every_example_as_far_as_imported() {
+fn machines_and_images_round_trip_in_every_example_as_far_as_imported() {
     let mut failures = Vec::new();
     let mut compared = 0;
     for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {
@@ -273,4 +295,119 @@ fn hub_services_round_trip_in_every_example() {
     }
     assert!(compared >= 30, "hub services compared: {compared}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A maintenance configuration of another tool's: a weekly window without
+/// days opens on its start's weekday, a scope by another tag is reported, and
+/// a fortnightly window, which a plan cannot say, is reported where it is.
+#[test]
+fn maintenance_configurations_import_as_update_groups() {
+    let template = r#"{
+  "resources": [
+    { "type": "Microsoft.Maintenance/maintenanceConfigurations", "apiVersion": "2023-04-01", "name": "weekly", "location": "westeurope",
+      "properties": { "maintenanceScope": "InGuestPatch",
+        "maintenanceWindow": { "startDateTime": "2026-03-05 03:00", "duration": "01:30", "timeZone": "UTC", "recurEvery": "Week" },
+        "installPatches": { "rebootSetting": "Never", "linuxParameters": { "classificationsToInclude": ["Critical", "Security", "Other"] } } } },
+    { "type": "Microsoft.Maintenance/configurationAssignments", "apiVersion": "2023-04-01", "name": "weekly-scope",
+      "properties": { "maintenanceConfigurationId": "[resourceId('rg-imported', 'Microsoft.Maintenance/maintenanceConfigurations', 'weekly')]",
+        "filter": { "resourceTypes": ["Microsoft.Compute/virtualMachines"], "osTypes": ["Linux"], "tagSettings": { "tags": { "patch": ["weekly"] }, "filterOperator": "All" } } } },
+    { "type": "Microsoft.Maintenance/maintenanceConfigurations", "apiVersion": "2023-04-01", "name": "fortnightly", "location": "westeurope",
+      "properties": { "maintenanceScope": "InGuestPatch",
+        "maintenanceWindow": { "startDateTime": "2026-03-05 03:00", "duration": "01:30", "timeZone": "UTC", "recurEvery": "2Weeks Sunday" },
+        "installPatches": { "rebootSetting": "IfRequired", "windowsParameters": { "classificationsToInclude": ["Critical"] } } } }
+  ]
+}"#;
+    let imported = ashlar::import::import("t.json", None, template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("update_group weekly {"), "{plan}");
+    // 2026-03-05 is a Thursday.
+    assert!(plan.contains("weekly thursday at 03:00 for 1h30m timezone \"UTC\""), "{plan}");
+    assert!(plan.contains("classifications = [critical, security, other]") && plan.contains("reboot          = never"), "{plan}");
+    assert!(plan.contains("update_group fortnightly {") && plan.contains("daily at 03:00"), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("by tag `patch`")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("names no weekday")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("every 2 weeks")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("`fortnightly` has no dynamic scope")), "{messages:#?}");
+    assert!(!imported.diagnostics.iter().any(|d| d.code.code == "ASH022"), "both configurations and the scope are imported");
+}
+
+/// Extensions of another tool's: a script that downloads its file is
+/// reported and stays a comment; the Azure Monitor Agent and antimalware with
+/// exclusions become `monitoring` and `antimalware`, the latter reported.
+#[test]
+fn extensions_a_plan_cannot_say_are_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let extension = |name: &str, publisher: &str, ty: &str, settings: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.Compute/virtualMachines/extensions", "apiVersion": "2024-11-01", "name": "box/{name}", "location": "uksouth",
+               "properties": {{ "publisher": "{publisher}", "type": "{ty}", "typeHandlerVersion": "1.0", "settings": {settings} }} }}"#
+        )
+    };
+    let extensions = [
+        extension(
+            "setup",
+            "Microsoft.Compute",
+            "CustomScriptExtension",
+            r#"{ "fileUris": ["https://example.org/setup.ps1"], "commandToExecute": "powershell -File setup.ps1" }"#,
+        ),
+        extension("ama", "Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "{}"),
+        extension(
+            "mal",
+            "Microsoft.Azure.Security",
+            "IaaSAntimalware",
+            r#"{ "AntimalwareEnabled": true, "RealtimeProtectionEnabled": "true", "Exclusions": { "Paths": "D:\\data" } }"#,
+        ),
+    ];
+    let at = text.rfind(']').expect("the resources' end");
+    let template = format!("{},\n{}\n{}", text[..at].trim_end(), extensions.join(",\n"), &text[at..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("monitoring") && plan.contains("antimalware"), "{plan}");
+    assert!(!plan.contains("script "), "{plan}");
+    assert!(plan.contains("// not imported: Microsoft.Compute/virtualMachines/extensions \"box/setup\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("box/setup") && m.contains("fileUris")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("antimalware settings")), "{messages:#?}");
+}
+
+/// A backup policy of another tool's, protecting a machine of the template:
+/// a weekly schedule with its retentions becomes the `backup_policy` phrase
+/// and the machine's `backup =`; an Enhanced policy is reported and stays a
+/// comment, as its protected item does.
+#[test]
+fn backup_policies_import_with_the_machines_they_protect() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let policy = |name: &str, ty: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.RecoveryServices/vaults/backupPolicies", "apiVersion": "2024-04-01", "name": "vault-box/{name}",
+               "properties": {{ "backupManagementType": "AzureIaasVM", "policyType": "{ty}", "instantRpRetentionRangeInDays": 3, "timeZone": "UTC",
+                 "schedulePolicy": {{ "schedulePolicyType": "SimpleSchedulePolicy", "scheduleRunFrequency": "Weekly", "scheduleRunDays": ["Saturday"], "scheduleRunTimes": ["2024-01-01T22:30:00Z"] }},
+                 "retentionPolicy": {{ "retentionPolicyType": "LongTermRetentionPolicy",
+                   "weeklySchedule": {{ "daysOfTheWeek": ["Saturday"], "retentionTimes": ["2024-01-01T22:30:00Z"], "retentionDuration": {{ "count": 8, "durationType": "Weeks" }} }},
+                   "yearlySchedule": {{ "retentionScheduleFormatType": "Weekly", "monthsOfYear": ["December"], "retentionScheduleWeekly": {{ "daysOfTheWeek": ["Saturday"], "weeksOfTheMonth": ["Last"] }},
+                     "retentionTimes": ["2024-01-01T22:30:00Z"], "retentionDuration": {{ "count": 7, "durationType": "Years" }} }} }} }} }}"#
+        )
+    };
+    let item = |policy: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems", "apiVersion": "2024-04-01",
+               "name": "vault-box/Azure/iaasvmcontainer;iaasvmcontainerv2;rg-imported;box/vm;iaasvmcontainerv2;rg-imported;box-{policy}",
+               "properties": {{ "protectedItemType": "Microsoft.Compute/virtualMachines", "policyId": "[resourceId('Microsoft.RecoveryServices/vaults/backupPolicies', 'vault-box', '{policy}')]",
+                 "sourceResourceId": "[resourceId('Microsoft.Compute/virtualMachines', 'box')]" }} }}"#
+        )
+    };
+    let vault = r#"{ "type": "Microsoft.RecoveryServices/vaults", "apiVersion": "2024-04-01", "name": "vault-box", "location": "uksouth", "sku": { "name": "RS0", "tier": "Standard" }, "properties": {} }"#;
+    let added = [vault.to_string(), policy("enhanced", "V2"), item("enhanced"), policy("weekends", "V1"), item("weekends")];
+    let at = text.rfind(']').expect("the resources' end");
+    let template = format!("{},\n{}\n{}", text[..at].trim_end(), added.join(",\n"), &text[at..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("weekly on [saturday] at 22:30"), "{plan}");
+    assert!(plan.contains("retain 8 weeks on [saturday]") && plan.contains("retain 7 years on last saturday of december"), "{plan}");
+    assert!(plan.contains("instant_restore = 3d") && plan.contains("backup") && plan.contains("= weekends"), "{plan}");
+    assert!(plan.contains("naming imported { recovery_vault = \"vault-{name}\" }") || plan.contains("recovery_vault = \"vault-box\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("`enhanced` is an Enhanced policy")), "{messages:#?}");
+    assert!(plan.contains("// not imported: Microsoft.RecoveryServices/vaults/backupPolicies \"vault-box/enhanced\""), "{plan}");
 }

@@ -261,6 +261,47 @@ pub fn powershell_command(script: &str) -> String {
     format!("powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand {}", base64(&utf16))
 }
 
+/// The PowerShell script a [`powershell_command`] runs, read back; `None` for
+/// any other command line.
+pub fn powershell_script(command: &str) -> Option<String> {
+    let encoded = command.strip_prefix("powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand ")?;
+    let bytes = unbase64(encoded.trim())?;
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    String::from_utf16(&units).ok()
+}
+
+/// [`base64`] read back; `None` for text that is not standard base64.
+pub fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let text = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.chunks(4) {
+        if chunk.len() == 1 {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= digit(*c)? << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
 /// Standard base64 (RFC 4648, section 4) with padding: what ARM wants for
 /// `customData` and for the Linux Custom Script Extension's `script`.
 pub fn base64(bytes: &[u8]) -> String {
@@ -422,8 +463,18 @@ mod tests {
         let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
         for (plain, encoded) in cases {
             assert_eq!(base64(plain.as_bytes()), encoded);
+            assert_eq!(unbase64(encoded).as_deref(), Some(plain.as_bytes()));
         }
         assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+        assert_eq!(unbase64("//4A").as_deref(), Some(&[0xff, 0xfe, 0x00][..]));
+        assert_eq!(unbase64("Zm9v!"), None);
+    }
+
+    #[test]
+    fn an_inline_powershell_command_reads_back() {
+        let script = "Write-Output 'héllo'\nexit 0";
+        assert_eq!(powershell_script(&powershell_command(script)).as_deref(), Some(script));
+        assert_eq!(powershell_script("powershell -File setup.ps1"), None);
     }
 
     #[test]

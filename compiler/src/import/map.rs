@@ -4,8 +4,10 @@
 //! NAT gateways `nat_gateway` blocks, their public IP address folded in;
 //! virtual machines `compute` blocks ([`machines`]); a hub's firewall,
 //! Bastion, gateways and sites, firewall policies, private endpoints and DNS
-//! zones, DDoS plans, workspaces and diagnostics ([`hub`]). Every other
-//! resource is kept as a comment naming it.
+//! zones, DDoS plans, workspaces and diagnostics ([`hub`]); in-guest patching
+//! `update_group` blocks ([`updates`]); galleries and their images `gallery`
+//! and `image` blocks ([`images`]). Every other resource is kept as a comment
+//! naming it.
 
 use super::json::{Node, Value};
 use super::template::Resource;
@@ -13,8 +15,11 @@ use super::write::Writer;
 use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod compute_extras;
 mod hub;
+mod images;
 mod machines;
+mod updates;
 
 /// What a value could not be written as, and where it sits in the template.
 pub struct Note {
@@ -514,7 +519,10 @@ impl Mapper {
             w.line(0, "}", None);
         }
 
-        self.machines(cx, &written, &common);
+        let update_groups = self.update_groups(cx, &common);
+        self.images(cx, &common);
+        let backups = self.backups(cx, &common);
+        self.machines(cx, &written, &update_groups, &backups, &common);
         self.write_vaults();
     }
 

@@ -71,7 +71,14 @@ pub(super) fn vault_of(id: &Node) -> Option<(String, String)> {
 impl Mapper {
     /// `compute` blocks for the template's machines; `networks` gives the block
     /// of each virtual network the plan writes, by lower-case Azure name.
-    pub(super) fn machines(&mut self, cx: &Context, networks: &HashMap<String, String>, common: &dyn Fn(&Resource, &mut Mapper) -> Common) {
+    pub(super) fn machines(
+        &mut self,
+        cx: &Context,
+        networks: &HashMap<String, String>,
+        update_groups: &super::updates::Groups,
+        backups: &super::compute_extras::Backups,
+        common: &dyn Fn(&Resource, &mut Mapper) -> Common,
+    ) {
         let rs = cx.resources;
         let group_of = |r: &Resource| r.group.clone().unwrap_or_else(|| cx.default_group.clone());
         let nics: HashMap<String, usize> = rs.iter().enumerate().filter(|(_, r)| r.is(NIC)).map(|(i, r)| (r.name.to_ascii_lowercase(), i)).collect();
@@ -150,7 +157,14 @@ impl Mapper {
                 self.note(nsg, format!("machine `{}`'s network interface has its own NSG; a plan puts NSGs on subnets, so it is left out", r.name));
             }
             let block = self.names.claim(&r.name);
-            let c = common(r, self);
+            let mut c = common(r, self);
+            // The update group whose dynamic scope finds the machine by its tag.
+            let update_group = c
+                .tags
+                .iter()
+                .position(|(k, v, _)| k.eq_ignore_ascii_case(crate::blocks::updates::TAG) && update_groups.contains_key(&v.to_ascii_lowercase()))
+                .map(|at| c.tags.remove(at))
+                .map(|(_, v, at)| (update_groups[&v.to_ascii_lowercase()].clone(), at));
             let mut lines: Vec<(String, Option<Node>)> = Vec::new();
             let mut line = |text: String, from: Option<&Node>| lines.push((text, from.cloned()));
             line(format!("subnet = {subnet}"), ip_props.and_then(|p| p.get("subnet")));
@@ -194,14 +208,16 @@ impl Mapper {
                     }
                 }
                 _ => {
+                    // A stand-in of the machine's system, so that what only it runs (antimalware) stays valid.
+                    let stand_in = if windows { "windows_2022" } else { "ubuntu_2404" };
                     self.note(
                         image.unwrap_or(props),
                         format!(
-                            "machine `{}`'s image is no Marketplace image known before deployment; the plan says `ubuntu_2404` in its place",
+                            "machine `{}`'s image is no Marketplace image known before deployment; the plan says `{stand_in}` in its place",
                             r.name
                         ),
                     );
-                    line("image = ubuntu_2404".into(), image);
+                    line(format!("image = {stand_in}"), image);
                 }
             }
             match props.at(&["hardwareProfile", "vmSize"]).and_then(Node::as_str) {
@@ -280,12 +296,24 @@ impl Mapper {
                     "automaticbyplatform" => Some("automatic_by_platform"),
                     _ => None,
                 };
-                if let Some(word) = word {
+                // A machine in an update group is patched by the platform on the group's schedule.
+                if let Some(word) = word.filter(|w| update_group.is_none() || *w != "automatic_by_platform") {
                     line(format!("patch_mode = {word}"), config.and_then(|c| c.at(&["patchSettings", "patchMode"])));
                 }
             }
             if let Some(tz) = config.and_then(|c| c.get("timeZone")).and_then(Node::as_str) {
                 line(format!("time_zone = {}", string_literal(tz)), config.and_then(|c| c.get("timeZone")));
+            }
+
+            for (text, from) in self.machine_extras(cx, r, windows) {
+                line(text, from.as_ref());
+            }
+            if let Some((policy, item)) = backups.get(&r.name.to_ascii_lowercase()) {
+                self.used[*item] = true;
+                line(format!("backup = {policy}"), None);
+            }
+            if let Some((group, _)) = &update_group {
+                line(format!("updates = {group}"), r.node.get("tags"));
             }
 
             // Identity, security and diagnostics.
