@@ -404,5 +404,8 @@ fn check_of_a_template_reports_findings_in_its_linked_files() {
     let out = ashlar(&["check", cycle.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[ASH020]") && stderr.contains("a cycle of links: a.json -> b.json -> a.json") && stderr.contains("b.json:9:"), "{stderr}");
+    assert!(
+        stderr.contains("error[ASH020]") && stderr.contains("a cycle of links: a.json -> b.json -> a.json") && stderr.contains("b.json:9:"),
+        "{stderr}"
+    );
 }

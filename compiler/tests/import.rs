@@ -291,7 +291,11 @@ fn linked_resources(path: &str) -> Resources {
     let root = json::parse(&text).expect("a template");
     let flat = template::flatten_at(&root, None, Some(Path::new(path)), text.len());
     assert!(flat.links.is_empty(), "every link is followed: {:?}", flat.links.iter().map(|l| &l.message).collect::<Vec<_>>());
-    flat.resources.iter().filter(|r| !r.is("Microsoft.Resources/resourceGroups")).map(|r| ((r.ty.to_ascii_lowercase(), r.name.clone()), plain(&r.node))).collect()
+    flat.resources
+        .iter()
+        .filter(|r| !r.is("Microsoft.Resources/resourceGroups"))
+        .map(|r| ((r.ty.to_ascii_lowercase(), r.name.clone()), plain(&r.node)))
+        .collect()
 }
 
 #[test]
@@ -329,7 +333,10 @@ fn linked_templates_take_their_parameters_and_findings_point_into_them() {
     assert_eq!(file.line_col(span.start as usize).line, 18);
     assert!(file.text[span.range()].contains("\"name\": \"app\""), "{}", &file.text[span.range()]);
     let label = overlap.labels.first().expect("the other subnet");
-    assert_eq!((sources.get(label.span.file).name.as_str(), sources.get(label.span.file).line_col(label.span.start as usize).line), ("nested/spoke.json", 17));
+    assert_eq!(
+        (sources.get(label.span.file).name.as_str(), sources.get(label.span.file).line_col(label.span.start as usize).line),
+        ("nested/spoke.json", 17)
+    );
 }
 
 #[test]

@@ -165,8 +165,7 @@ pub fn import(
     let flat = template::flatten_at(&root, parameters.as_ref(), path.as_deref(), text.len());
     let mut places = Places { files: vec![(id, 0, text.len())] };
     for file in &flat.linked {
-        let name = file.path.strip_prefix(path.as_deref().and_then(Path::parent).and_then(|p| p.canonicalize().ok()).unwrap_or_default()).unwrap_or(&file.path);
-        let linked = sources.add(SourceFile::new(name.to_string_lossy(), Some(file.path.clone()), file.text.clone()));
+        let linked = sources.add(SourceFile::new(flat.shown(&file.path), Some(file.path.clone()), file.text.clone()));
         places.files.push((linked, file.base, file.text.len()));
     }
     let span = |start: usize, end: usize| places.span(start, end);

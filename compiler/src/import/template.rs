@@ -58,7 +58,7 @@ pub struct Flat {
 
 impl Flat {
     /// A file as a message shows it: from the first template's directory.
-    fn shown(&self, path: &Path) -> String {
+    pub fn shown(&self, path: &Path) -> String {
         let dir = self.open.first().and_then(|p| p.parent());
         dir.and_then(|d| path.strip_prefix(d).ok()).unwrap_or(path).display().to_string()
     }
