@@ -4,7 +4,8 @@
 //!
 //! One file per concern: [`json`] reads the template keeping each value's
 //! bytes, [`eval`] evaluates its expressions where their values are known,
-//! [`template`] flattens its resources (copy loops, nested deployments), `map`
+//! [`template`] flattens its resources (copy loops, nested deployments, linked
+//! templates in files beside it), `map`
 //! turns resources into blocks, and `write` keeps, for each line of the
 //! plan, the template's bytes it came from. `docs/import.md` says what is
 //! imported and what is not.
