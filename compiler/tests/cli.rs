@@ -378,3 +378,34 @@ fn check_of_a_template_takes_its_parameters_file() {
     assert_eq!(plan.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&plan.stderr).contains("--parameters goes with a template"));
 }
+
+#[test]
+fn check_of_a_template_reports_findings_in_its_linked_files() {
+    let template = workspace().join("tests/fixtures/import/linked/two/main.json");
+    let template = template.to_str().unwrap();
+    let out = ashlar(&["check", template]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[ASH202]") && stderr.contains("nested/spoke.json:18:"), "{stderr}");
+
+    let base = workspace();
+    let sarif = ashlar(&["check", template, "--format", "sarif", "--base", base.to_str().unwrap()]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
+    let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "tests/fixtures/import/linked/two/nested/spoke.json");
+    assert_eq!(location["region"]["startLine"], 18);
+
+    let github = ashlar(&["check", template, "--format", "github", "--base", base.to_str().unwrap()]);
+    let annotations = String::from_utf8_lossy(&github.stdout);
+    assert!(annotations.contains("::error file=tests/fixtures/import/linked/two/nested/spoke.json,line=18,"), "{annotations}");
+
+    // A cycle of links ends, with an error at the link that closes it.
+    let cycle = workspace().join("tests/fixtures/import/linked/cycle/a.json");
+    let out = ashlar(&["check", cycle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[ASH020]") && stderr.contains("a cycle of links: a.json -> b.json -> a.json") && stderr.contains("b.json:9:"),
+        "{stderr}"
+    );
+}

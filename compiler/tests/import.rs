@@ -411,3 +411,93 @@ fn backup_policies_import_with_the_machines_they_protect() {
     assert!(messages.iter().any(|m| m.contains("`enhanced` is an Enhanced policy")), "{messages:#?}");
     assert!(plan.contains("// not imported: Microsoft.RecoveryServices/vaults/backupPolicies \"vault-box/enhanced\""), "{plan}");
 }
+
+const LINKED: &str = "../tests/fixtures/import/linked";
+
+/// Imports a template file as `ashlar import` does: its linked templates
+/// read beside it.
+fn import_file(path: &str) -> ashlar::import::Imported {
+    let text = std::fs::read_to_string(path).expect("the template");
+    let name = Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+    ashlar::import::import(&name, Some(path.into()), &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports")
+}
+
+/// A template file's resources as the import reads them, linked templates followed.
+fn linked_resources(path: &str) -> Resources {
+    let text = std::fs::read_to_string(path).expect("the template");
+    let root = json::parse(&text).expect("a template");
+    let flat = template::flatten_at(&root, None, Some(Path::new(path)), text.len());
+    assert!(flat.links.is_empty(), "every link is followed: {:?}", flat.links.iter().map(|l| &l.message).collect::<Vec<_>>());
+    flat.resources
+        .iter()
+        .filter(|r| !r.is("Microsoft.Resources/resourceGroups"))
+        .map(|r| ((r.ty.to_ascii_lowercase(), r.name.clone()), plain(&r.node)))
+        .collect()
+}
+
+#[test]
+fn an_example_split_into_linked_templates_imports_as_the_unsplit_one() {
+    // hub-spoke's output, its six inline deployments moved into nested/*.json:
+    // four linked by `relativePath`, two by `uri(deployment()...)`.
+    let split = format!("{LINKED}/hub-spoke/main.json");
+    let unsplit = format!("{LINKED}/hub-spoke/unsplit.json");
+    let (before, after) = (linked_resources(&unsplit), linked_resources(&split));
+    assert!(before.len() >= 6, "{before:?}");
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    for (key, resource) in &before {
+        assert_eq!(Some(resource), after.get(key), "{key:?}");
+    }
+    let (a, b) = (import_file(&unsplit), import_file(&split));
+    assert_eq!(a.files, b.files, "the same plan");
+    assert!(b.diagnostics.is_empty(), "{:?}", b.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert_eq!(b.sources.iter().count(), 7, "the template and its six linked files");
+}
+
+#[test]
+fn linked_templates_take_their_parameters_and_findings_point_into_them() {
+    let imported = import_file(&format!("{LINKED}/two/main.json"));
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    // `relativePath`, its name passed inline from the parent's variable.
+    assert!(plan.contains("vnet vnet-app-hub {") && plan.contains("resource_group = \"rg-hub\""), "{plan}");
+    // `uri(deployment()...)`, its values from a `parametersLink` file.
+    assert!(plan.contains("vnet vnet-app-spoke {") && plan.contains("subnet app 10.1.1.128/25"), "{plan}");
+
+    let (sources, diagnostics) = ashlar::import::check_template(Path::new(&format!("{LINKED}/two/main.json")), None, None);
+    let overlap = diagnostics.iter().find(|d| d.code.code == "ASH202").expect("the overlapping subnets are found");
+    let span = overlap.span.expect("a span");
+    let file = sources.get(span.file);
+    assert_eq!(file.name, "nested/spoke.json");
+    assert_eq!(file.line_col(span.start as usize).line, 18);
+    assert!(file.text[span.range()].contains("\"name\": \"app\""), "{}", &file.text[span.range()]);
+    let label = overlap.labels.first().expect("the other subnet");
+    assert_eq!(
+        (sources.get(label.span.file).name.as_str(), sources.get(label.span.file).line_col(label.span.start as usize).line),
+        ("nested/spoke.json", 17)
+    );
+}
+
+#[test]
+fn remote_links_are_reported_by_deployment_not_dropped() {
+    let imported = import_file(&format!("{LINKED}/remote/main.json"));
+    let found: Vec<(&str, &str)> = imported.diagnostics.iter().map(|d| (d.code.code, d.message.as_str())).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(code, _)| *code == "ASH023"), "{found:?}");
+    assert!(found[0].1.contains("`from-storage`") && found[0].1.contains("https://example.org/templates/spoke.json"), "{found:?}");
+    assert!(found[1].1.contains("`from-spec`") && found[1].1.contains("template spec"), "{found:?}");
+    let span = imported.diagnostics[0].span.expect("at the link");
+    assert_eq!(imported.sources.get(span.file).line_col(span.start as usize).line, 12);
+}
+
+#[test]
+fn a_cycle_of_links_and_a_missing_file_are_errors() {
+    let (_, cycle) = ashlar::import::check_template(Path::new(&format!("{LINKED}/cycle/a.json")), None, None);
+    let messages: Vec<String> = cycle.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code.code, d.message)).collect();
+    assert_eq!(messages, ["ASH020 deployment `back-to-a`: a cycle of links: a.json -> b.json -> a.json"]);
+
+    let (sources, missing) = ashlar::import::check_template(Path::new(&format!("{LINKED}/missing/main.json")), None, None);
+    let error = missing.iter().find(|d| d.is_error()).expect("an error");
+    assert_eq!(error.code.code, "ASH020");
+    assert!(error.message.contains("`absent`") && error.message.contains("nested/absent.json, which cannot be read"), "{}", error.message);
+    let span = error.span.expect("at the link");
+    assert_eq!((sources.get(span.file).name.as_str(), sources.get(span.file).line_col(span.start as usize).line), ("main.json", 9));
+}

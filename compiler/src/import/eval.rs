@@ -22,6 +22,10 @@ pub struct Scope {
     pub copy: Vec<(String, i64)>,
     /// The resource group the resources deploy to, when the template says it.
     pub resource_group: Option<String>,
+    /// Where the template being read sits, as a `file:` URL, when it is read
+    /// from a file: `deployment().properties.templateLink.uri`, from which a
+    /// linked template's `uri(...)` is made.
+    pub template_uri: Option<String>,
 }
 
 impl Scope {
@@ -110,6 +114,13 @@ impl Scope {
                 };
                 index.map_or(unknown, |i| Value::Int(i + offset))
             }
+            "deployment" if values.is_empty() => match &self.template_uri {
+                Some(uri) => {
+                    let object = |key: &str, value: Value| Value::Object(vec![(key.to_string(), Node::new(value, 0, 0))]);
+                    object("properties", object("templateLink", object("uri", Value::Str(uri.clone()))))
+                }
+                None => unknown,
+            },
             _ if !known => unknown,
             "true" if values.is_empty() => Value::Bool(true),
             "false" if values.is_empty() => Value::Bool(false),
@@ -224,6 +235,10 @@ impl Scope {
                 }
                 _ => unknown,
             },
+            "uri" => match strings().as_deref() {
+                Some([base, relative]) => Value::Str(uri(base, relative)),
+                _ => unknown,
+            },
             "resourceid" | "subscriptionresourceid" => strings().map_or(unknown, |s| resource_id(&s, self.resource_group.as_deref())),
             "json" => match values.first() {
                 Some(Value::Str(s)) if s.trim() == "null" => Value::Null,
@@ -232,6 +247,22 @@ impl Scope {
             },
             _ => unknown,
         }
+    }
+}
+
+/// `uri(baseUri, relativeUri)`: the relative reference resolved against the
+/// base, as a URI's relative reference is (RFC 3986, 5.2.3: a base not ending
+/// in `/` loses its last segment), a query string on the base dropped
+/// ([uri](https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string#uri)).
+pub fn uri(base: &str, relative: &str) -> String {
+    if relative.contains("://") {
+        return relative.to_string();
+    }
+    let base = base.split(['?', '#']).next().unwrap_or(base);
+    match base.rfind('/') {
+        Some(slash) if base[..slash].ends_with('/') && !base.ends_with('/') => format!("{base}/{relative}"),
+        Some(slash) => format!("{}{relative}", &base[..=slash]),
+        None => format!("{base}/{relative}"),
     }
 }
 
@@ -453,6 +484,17 @@ mod tests {
             Value::Str("/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Network/virtualNetworks/v/subnets/s".into())
         );
         assert_eq!(eval(&scope, "[if(equals(parameters('name'), 'app'), 'yes', 'no')]"), Value::Str("yes".into()));
+    }
+
+    #[test]
+    fn a_linked_template_uri_is_made_from_the_template_location() {
+        let scope = Scope { template_uri: Some("file:///plans/main.json".into()), ..Scope::default() };
+        let linked = "[uri(deployment().properties.templateLink.uri, 'nested/spoke.json')]";
+        assert_eq!(eval(&scope, linked), Value::Str("file:///plans/nested/spoke.json".into()));
+        assert_eq!(eval(&Scope::default(), linked), Value::Unknown(linked.into()));
+        assert_eq!(uri("https://host", "a.json"), "https://host/a.json");
+        assert_eq!(uri("https://host/dir/?sv=token", "a.json"), "https://host/dir/a.json");
+        assert_eq!(uri("https://host/dir/main.json", "https://other/b.json"), "https://other/b.json");
     }
 
     #[test]

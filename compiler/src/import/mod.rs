@@ -4,7 +4,8 @@
 //!
 //! One file per concern: [`json`] reads the template keeping each value's
 //! bytes, [`eval`] evaluates its expressions where their values are known,
-//! [`template`] flattens its resources (copy loops, nested deployments), `map`
+//! [`template`] flattens its resources (copy loops, nested deployments, linked
+//! templates in files beside it), `map`
 //! turns resources into blocks, and `write` keeps, for each line of the
 //! plan, the template's bytes it came from. `docs/import.md` says what is
 //! imported and what is not.
@@ -25,7 +26,9 @@ use std::path::{Path, PathBuf};
 declare_codes! {
     /// ## What it does
     /// Reports a template that cannot be imported: a file that is not JSON,
-    /// or JSON that is no ARM template (no `resources`).
+    /// or JSON that is no ARM template (no `resources`); and a deployment
+    /// whose linked template, a file beside the template, is missing, is not
+    /// a template, or links back to a template that links to it (a cycle).
     ///
     /// ## Why it matters
     /// Nothing of such a file can be checked.
@@ -78,6 +81,28 @@ declare_codes! {
     /// Keep deploying it as before, or write its block by hand;
     /// `docs/import.md` lists the types imported.
     pub RESOURCE_NOT_IMPORTED = ("ASH022", "resource-not-imported", Warning);
+
+    /// ## What it does
+    /// Names each deployment whose linked template the import does not read:
+    /// one at a URL (`templateLink.uri` with `https:`), a template spec
+    /// (`templateLink.id`), or a link whose place is only known at
+    /// deployment. Linked templates in files beside the template
+    /// (`relativePath`, or a `uri` that evaluates to a path or `file:` URL)
+    /// are read; nothing is fetched over the network.
+    ///
+    /// ## Why it matters
+    /// The resources the linked template deploys are not in the plan, and no
+    /// check sees them.
+    ///
+    /// ## Example
+    /// ```json
+    /// "templateLink": { "uri": "https://example.org/templates/spoke.json" }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep the linked template beside the one linking it and link it with
+    /// `relativePath`, or import and check it on its own.
+    pub LINKED_TEMPLATE_NOT_READ = ("ASH023", "linked-template-not-read", Warning);
 }
 
 /// A template imported: the plan's files (formatted), and what could not be.
@@ -89,8 +114,9 @@ pub struct Imported {
     raw: Vec<(String, write::Writer)>,
     /// About the template, in [`Self::sources`]'s file 0.
     pub diagnostics: Vec<Diagnostic>,
-    /// The template, as file 0.
+    /// The template, as file 0, then the linked templates read.
     pub sources: SourceMap,
+    places: Places,
 }
 
 /// How to import what a template leaves to the deployment.
@@ -115,7 +141,7 @@ pub fn import(
     options: &Options,
 ) -> Result<Imported, Box<(SourceMap, Diagnostic)>> {
     let mut sources = SourceMap::default();
-    let id = sources.add(SourceFile::new(name, path, text.to_string()));
+    let id = sources.add(SourceFile::new(name, path.clone(), text.to_string()));
     let span = |start: usize, end: usize| Span::new(id, start, end);
     let root = match json::parse(text) {
         Ok(root) => root,
@@ -137,10 +163,25 @@ pub fn import(
         }
         None => None,
     };
-    let flat = template::flatten(&root, parameters.as_ref());
+    let flat = template::flatten_at(&root, parameters.as_ref(), path.as_deref(), text.len());
+    let mut places = Places { files: vec![(id, 0, text.len())] };
+    for file in &flat.linked {
+        let linked = sources.add(SourceFile::new(flat.shown(&file.path), Some(file.path.clone()), file.text.clone()));
+        places.files.push((linked, file.base, file.text.len()));
+    }
+    let span = |start: usize, end: usize| places.span(start, end);
     let mut diagnostics = Vec::new();
     for (start, end, message) in &flat.unknown {
         diagnostics.push(Diagnostic::new(&TEMPLATE_VALUE_NOT_IMPORTED, span(*start, *end), message.clone()));
+    }
+    for link in &flat.links {
+        let d = if link.remote {
+            Diagnostic::new(&LINKED_TEMPLATE_NOT_READ, span(link.start, link.end), link.message.clone())
+                .with_help("put the linked template beside this one and link it with `relativePath`, or import it on its own")
+        } else {
+            Diagnostic::new(&TEMPLATE_UNREADABLE, span(link.start, link.end), link.message.clone())
+        };
+        diagnostics.push(d);
     }
     let mapped = map::map(&map::Context { resources: &flat.resources, default_group: options.resource_group.clone() });
     for note in &mapped.notes {
@@ -152,8 +193,11 @@ pub fn import(
         w.line(0, "", None);
         w.line(0, "// Resources of the template that this plan does not deploy:", None);
         for (start, end, ty, name) in &mapped.unmapped {
-            let at = sources.get(id).line_col(*start).line;
-            w.text.push_str(&format!("// not imported: {ty} {name:?} (line {at})\n"));
+            let place = span(*start, *end);
+            let file = sources.get(place.file);
+            let at = file.line_col(place.start as usize).line;
+            let at = if place.file == id { format!("line {at}") } else { format!("{} line {at}", file.name) };
+            w.text.push_str(&format!("// not imported: {ty} {name:?} ({at})\n"));
             w.origins.push(Some((*start, *end)));
             diagnostics.push(
                 Diagnostic::new(&RESOURCE_NOT_IMPORTED, span(*start, *end), format!("{ty} `{name}` is not imported: the plan keeps it as a comment"))
@@ -172,7 +216,23 @@ pub fn import(
         })
         .collect();
     crate::diagnostic::sort(&mut diagnostics);
-    Ok(Imported { files, raw, diagnostics, sources })
+    Ok(Imported { files, raw, diagnostics, sources, places })
+}
+
+/// Where each file read sits in the one range of offsets the import works in:
+/// the template from 0, each linked file from its [`template::LinkedFile::base`].
+#[derive(Clone, Debug)]
+struct Places {
+    /// (file, first offset, length), the template first.
+    files: Vec<(FileId, usize, usize)>,
+}
+
+impl Places {
+    fn span(&self, start: usize, end: usize) -> Span {
+        let (file, base, len) = self.files.iter().rev().find(|(_, base, _)| *base <= start).copied().unwrap_or(self.files[0]);
+        let start = (start - base).min(len);
+        Span::new(file, start, end.saturating_sub(base).clamp(start, len))
+    }
 }
 
 /// `ashlar check TEMPLATE.json`: the template imported in memory and
@@ -210,8 +270,7 @@ pub fn check_imported(
     root: &Path,
     today: Option<(crate::calendar::Date, crate::calendar::TodaySource)>,
 ) -> (SourceMap, Vec<Diagnostic>) {
-    let Imported { raw, mut diagnostics, mut sources, .. } = imported;
-    let template = FileId(0);
+    let Imported { raw, mut diagnostics, mut sources, places, .. } = imported;
     let files = raw
         .iter()
         .map(|(name, w)| crate::load::InputFile { name: format!("(imported) {name}"), path: PathBuf::new(), bytes: w.text.clone().into_bytes() })
@@ -227,7 +286,7 @@ pub fn check_imported(
     let remap = |span: Span, moved: &mut std::collections::HashMap<FileId, FileId>, sources: &mut SourceMap| -> Option<Span> {
         if let Some(w) = writer_of(span.file) {
             let (start, end) = w.origin_of(span.start as usize)?;
-            return Some(Span::new(template, start, end));
+            return Some(places.span(start, end));
         }
         let id = *moved.entry(span.file).or_insert_with(|| sources.add(analysis.sources.get(span.file).clone()));
         Some(Span { file: id, ..span })

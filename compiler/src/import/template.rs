@@ -1,10 +1,14 @@
 //! A template's resources, flattened: parameters and variables evaluated,
 //! `copy` loops expanded, `condition: false` left out, child resources named
 //! in full, and inline nested deployments (`Microsoft.Resources/deployments`
-//! with `properties.template`) opened, each into its resource group.
+//! with `properties.template`) opened, each into its resource group. Linked
+//! templates (`properties.templateLink`) are read when they are files beside
+//! the template; each linked file's bytes follow the template's in one range
+//! of offsets ([`LinkedFile::base`]), so that a value keeps its place.
 
 use super::eval::Scope;
 use super::json::{Node, Value};
+use std::path::{Path, PathBuf};
 
 /// One resource the template deploys.
 #[derive(Clone, Debug)]
@@ -42,6 +46,43 @@ pub struct Flat {
     pub resources: Vec<Resource>,
     /// Where a resource's name, `copy` count or `condition` could not be known, and why.
     pub unknown: Vec<(usize, usize, String)>,
+    /// The linked templates and parameters files read, in the order first read.
+    pub linked: Vec<LinkedFile>,
+    /// Links not followed: the deployment's bytes, and why.
+    pub links: Vec<LinkProblem>,
+    /// The offset the next linked file's bytes start at.
+    next_base: usize,
+    /// The files being read, outermost first: a link to one of them is a cycle.
+    open: Vec<PathBuf>,
+}
+
+impl Flat {
+    /// A file as a message shows it: from the first template's directory.
+    pub fn shown(&self, path: &Path) -> String {
+        let dir = self.open.first().and_then(|p| p.parent());
+        dir.and_then(|d| path.strip_prefix(d).ok()).unwrap_or(path).display().to_string()
+    }
+}
+
+/// A file a deployment links to, as read.
+pub struct LinkedFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// Its byte 0 is this offset: values read from it are at `base +` their byte.
+    pub base: usize,
+    /// Read as JSON, its offsets moved by `base`; `None` when it is not JSON.
+    root: Option<Node>,
+}
+
+/// A link not followed.
+pub struct LinkProblem {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    /// A link to what only Azure can read (a URL, a template spec): its
+    /// resources are not imported. Otherwise a local file that is missing,
+    /// unreadable or links back to a template linking to it: an error.
+    pub remote: bool,
 }
 
 /// Nested deployments deeper than this are not opened.
@@ -50,12 +91,150 @@ const MAX_NESTING: usize = 16;
 const MAX_COPY: i64 = 800;
 
 pub fn flatten(template: &Node, parameter_values: Option<&Node>) -> Flat {
-    let mut flat = Flat::default();
+    flatten_at(template, parameter_values, None, 0)
+}
+
+/// As [`flatten`], for a template read from `path` whose text is `len` bytes
+/// long: links to files beside it are followed.
+pub fn flatten_at(template: &Node, parameter_values: Option<&Node>, path: Option<&Path>, len: usize) -> Flat {
+    let mut flat = Flat { next_base: len + 1, ..Flat::default() };
     let mut scope = Scope::default();
+    let path = path.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()));
+    scope.template_uri = path.as_deref().map(file_url);
+    flat.open.extend(path);
     let given = parameter_values.map(|p| p.get("parameters").unwrap_or(p));
     read_parameters(template, given, &Scope::default(), &mut scope, true);
     read_template(template, scope, None, 0, &mut flat);
     flat
+}
+
+fn file_url(path: &Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    if path.starts_with('/') {
+        format!("file://{path}")
+    } else {
+        format!("file:///{path}")
+    }
+}
+
+/// The file a link's URI names, when it is a local one: a `file:` URL, or a
+/// path (relative to the directory of the template linking). `Err`: why not.
+fn local_file(uri: &str, from: &Path) -> Result<PathBuf, String> {
+    let uri = uri.split(['?', '#']).next().unwrap_or(uri);
+    if let Some(path) = uri.strip_prefix("file://") {
+        return Ok(PathBuf::from(path.replace("%20", " ")));
+    }
+    if uri.contains("://") || uri.starts_with("http:") || uri.starts_with("https:") {
+        return Err(format!("it links to `{uri}`, which is not fetched: only files beside the template are read"));
+    }
+    Ok(from.parent().unwrap_or(Path::new(".")).join(uri))
+}
+
+/// Moves every offset in `node` by `by`.
+fn shift(node: &mut Node, by: usize) {
+    node.start += by;
+    node.end += by;
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        Value::Object(members) => members.iter_mut().for_each(|(_, v)| shift(v, by)),
+        _ => {}
+    }
+}
+
+/// Reads a linked file once (a second link to it gives the same offsets).
+/// `Err`: a message saying why it cannot be.
+fn read_linked(path: &Path, flat: &mut Flat) -> Result<Node, String> {
+    let missing = |e: std::io::Error| format!("it links to {}, which cannot be read: {e}", flat.shown(path));
+    let path = std::fs::canonicalize(path).map_err(missing)?;
+    if let Some(at) = flat.open.iter().position(|p| *p == path) {
+        let chain: Vec<String> = flat.open[at..].iter().chain([&path]).map(|p| flat.shown(p)).collect();
+        return Err(format!("a cycle of links: {}", chain.join(" -> ")));
+    }
+    if let Some(file) = flat.linked.iter().find(|f| f.path == path) {
+        return file.root.clone().ok_or_else(|| format!("{} is not JSON", flat.shown(&path)));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("it links to {}, which cannot be read: {e}", flat.shown(&path)))?;
+    let base = flat.next_base;
+    flat.next_base += text.len() + 1;
+    let parsed = super::json::parse(&text);
+    let root = parsed.as_ref().ok().map(|root| {
+        let mut root = root.clone();
+        shift(&mut root, base);
+        root
+    });
+    flat.linked.push(LinkedFile { path: path.clone(), text, base, root: root.clone() });
+    match parsed {
+        Ok(_) => Ok(root.expect("parsed")),
+        Err(e) => Err(format!("{} is not JSON: {} (byte {})", flat.shown(&path), e.message, e.at)),
+    }
+}
+
+/// A deployment's `templateLink`: the linked template read beside the one
+/// linking, with its own parameters; reported when it cannot be.
+fn read_link(raw: &Node, link: &Node, scope: &Scope, group: Option<String>, depth: usize, flat: &mut Flat) {
+    let problem = |flat: &mut Flat, message: String, remote: bool| {
+        let name = raw.get("name").map(|n| scope.eval(n)).and_then(|n| n.as_str().map(str::to_string)).unwrap_or_else(|| "?".into());
+        flat.links.push(LinkProblem { start: link.start, end: link.end, message: format!("deployment `{name}`: {message}"), remote });
+    };
+    let here = scope.template_uri.as_deref().and_then(|u| u.strip_prefix("file://")).map(PathBuf::from);
+    let evaluated = |key: &str| link.get(key).map(|n| scope.eval(n));
+    let target = if link.get("id").is_some() {
+        Err("it deploys a template spec (`templateLink.id`), which is not fetched: only files beside the template are read".to_string())
+    } else if let Some(relative) = evaluated("relativePath") {
+        // Relative to the parent's location: "The relativePath property can be used to deploy a
+        // linked template at a location relative to the parent" (TemplateLink, docs/import.md).
+        match (relative.as_str(), &here) {
+            (Some(relative), Some(here)) => Ok(here.parent().unwrap_or(Path::new(".")).join(relative)),
+            (None, _) => Err("its `relativePath` is not known before deployment".to_string()),
+            (_, None) => Err("the template's own location is not known, so a `relativePath` cannot be followed".to_string()),
+        }
+    } else if let Some(uri) = evaluated("uri") {
+        match (uri.as_str(), &here) {
+            (Some(uri), Some(here)) => local_file(uri, here),
+            (Some(uri), None) if uri.starts_with("file://") => local_file(uri, Path::new(".")),
+            (Some(_), None) => Err("the template's own location is not known, so its link cannot be followed".to_string()),
+            (None, _) => Err("its `templateLink.uri` is not known before deployment".to_string()),
+        }
+    } else {
+        Err("its `templateLink` names no `uri`, `relativePath` or `id`".to_string())
+    };
+    let path = match target {
+        Ok(path) => path,
+        Err(message) => return problem(flat, format!("{message}; the resources it deploys are not imported"), true),
+    };
+    if depth >= MAX_NESTING {
+        return problem(flat, format!("linked templates deeper than {MAX_NESTING} are not read"), true);
+    }
+    let template = match read_linked(&path, flat) {
+        Ok(t) => t,
+        Err(message) => return problem(flat, message, false),
+    };
+    if template.get("resources").is_none() {
+        let shown = flat.shown(&path);
+        return problem(flat, format!("{shown} is no deployment template: it has no `resources`"), false);
+    }
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    // A linked template reads only what the deployment passes it: `parameters`,
+    // evaluated in the parent's scope, or a `parametersLink` file.
+    let mut nested = Scope { copy: scope.copy.clone(), template_uri: Some(file_url(&path)), ..Scope::default() };
+    if let Some(parameters) = raw.at(&["properties", "parameters"]) {
+        read_parameters(&template, Some(parameters), scope, &mut nested, false);
+    } else if let Some(params_link) = raw.at(&["properties", "parametersLink"]) {
+        let file = match params_link.get("uri").map(|n| scope.eval(n)).as_ref().and_then(Node::as_str) {
+            Some(uri) => local_file(uri, here.as_deref().unwrap_or(Path::new("."))).map_err(|m| (m, true)),
+            None => Err(("its `parametersLink.uri` is not known before deployment".to_string(), true)),
+        }
+        .and_then(|p| read_linked(&p, flat).map_err(|m| (m, false)));
+        match file {
+            Ok(values) => read_parameters(&template, Some(values.get("parameters").unwrap_or(&values)), scope, &mut nested, true),
+            Err((message, remote)) => problem(flat, format!("parameters: {message}"), remote),
+        }
+    } else {
+        read_parameters(&template, None, scope, &mut nested, false);
+    }
+    flat.open.push(path);
+    read_template(&template, nested, group, depth + 1, flat);
+    flat.open.pop();
 }
 
 /// Sets each parameter of `template` from `given` (`{ "name": { "value": ... } }`,
@@ -186,7 +365,7 @@ fn read_one(raw: &Node, scope: &Scope, group: &Option<String>, parent: Option<&R
                     .and_then(Node::as_str)
                     .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
                 let nested_scope = if inner {
-                    let mut nested = Scope::default();
+                    let mut nested = Scope { template_uri: scope.template_uri.clone(), ..Scope::default() };
                     read_parameters(template, raw.at(&["properties", "parameters"]), scope, &mut nested, false);
                     nested.copy = scope.copy.clone();
                     nested
@@ -196,6 +375,9 @@ fn read_one(raw: &Node, scope: &Scope, group: &Option<String>, parent: Option<&R
                 read_template(template, nested_scope, group, depth + 1, flat);
             }
             return;
+        }
+        if let Some(link) = raw.at(&["properties", "templateLink"]) {
+            return read_link(raw, link, scope, group, depth, flat);
         }
     }
     let children: Vec<Node> = raw.get("resources").map(|r| r.items().to_vec()).unwrap_or_default();
