@@ -102,3 +102,7 @@ fn main() {
 fn one_edit(input: &PlanInput, cache: &mut ashlar::ParseCache) -> ashlar::Analysis {
     ashlar::analyze_unless(input, cache, &|| false).expect("nothing supersedes it")
 }
+
+// The allocator of `ashlar` itself (`src/main.rs`), so that the edit costs what it costs the server.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
