@@ -165,3 +165,101 @@ pub fn is_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
+
+/// Moving a tree's spans by a number of bytes: when text before it grew or
+/// shrank, the unchanged part of a file keeps its tree ([`crate::syntax::reparse`]).
+pub trait Shift {
+    /// Adds `by` to the start and end of every span inside.
+    fn shift(&mut self, by: i64);
+}
+
+impl Shift for Span {
+    fn shift(&mut self, by: i64) {
+        let moved = |at: u32| u32::try_from(i64::from(at) + by).expect("a span shifted stays inside its file");
+        self.start = moved(self.start);
+        self.end = moved(self.end);
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, by: i64) {
+        self.iter_mut().for_each(|t| t.shift(by));
+    }
+}
+
+impl Shift for Ident {
+    fn shift(&mut self, by: i64) {
+        self.span.shift(by);
+    }
+}
+
+impl Shift for Use {
+    fn shift(&mut self, by: i64) {
+        self.path.shift(by);
+        self.span.shift(by);
+    }
+}
+
+impl Shift for Item {
+    fn shift(&mut self, by: i64) {
+        match self {
+            Item::Attribute(a) => {
+                a.key.shift(by);
+                a.value.shift(by);
+                a.span.shift(by);
+            }
+            Item::Block(b) => {
+                b.head.shift(by);
+                b.terms.shift(by);
+                if let Some(body) = &mut b.body {
+                    body.items.shift(by);
+                    body.span.shift(by);
+                }
+                b.span.shift(by);
+            }
+        }
+    }
+}
+
+impl Shift for Term {
+    fn shift(&mut self, by: i64) {
+        match self {
+            Term::Value(v) => v.shift(by),
+            Term::Operator(_, span) => span.shift(by),
+            Term::Group(terms, span) => {
+                terms.shift(by);
+                span.shift(by);
+            }
+        }
+    }
+}
+
+impl Shift for Value {
+    fn shift(&mut self, by: i64) {
+        self.span.shift(by);
+        match &mut self.kind {
+            ValueKind::Path(idents) => idents.shift(by),
+            ValueKind::Call(name, args) => {
+                name.shift(by);
+                args.shift(by);
+            }
+            ValueKind::List(values) => values.shift(by),
+            ValueKind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
+                key.shift(by);
+                value.shift(by);
+            }),
+            ValueKind::Str(_)
+            | ValueKind::Int(_)
+            | ValueKind::Bool(_)
+            | ValueKind::Ipv4(_)
+            | ValueKind::Ipv6(_)
+            | ValueKind::Cidr(_)
+            | ValueKind::Duration(_)
+            | ValueKind::TimeOfDay(_)
+            | ValueKind::Percent(_)
+            | ValueKind::Version(..)
+            | ValueKind::Auto(_)
+            | ValueKind::Invalid => {}
+        }
+    }
+}

@@ -156,12 +156,23 @@ pub fn analyze(input: &PlanInput) -> Analysis {
 
 /// The syntax trees of the files last analysed, for the language server,
 /// which analyses the same plan on every change: a file whose place in the
-/// plan and text are unchanged is not parsed again.
+/// plan and text are unchanged is not parsed again, and an edit of a file
+/// that parsed without a diagnostic parses again only the top-level blocks
+/// it touches ([`syntax::reparse`]).
 pub struct ParseCache {
     /// Whether to keep what is parsed: not for a single analysis.
     keep: bool,
-    /// Trees are shared with the analyses made from them, not copied.
-    files: std::collections::HashMap<FileId, (String, std::sync::Arc<ast::File>, Vec<Diagnostic>)>,
+    files: std::collections::HashMap<FileId, Parsed>,
+}
+
+/// One file as last parsed.
+struct Parsed {
+    text: String,
+    /// Shared with the analyses made from it, not copied.
+    tree: std::sync::Arc<ast::File>,
+    diagnostics: Vec<Diagnostic>,
+    /// Its top-level pieces, when it parsed without a diagnostic.
+    pieces: Option<syntax::Pieces>,
 }
 
 impl Default for ParseCache {
@@ -176,19 +187,28 @@ impl ParseCache {
         ParseCache { keep: false, files: Default::default() }
     }
 
-    /// Parses `text` as file `id`, or gives the tree of the same text parsed before.
+    /// Parses `text` as file `id`, or gives the tree of the same text parsed
+    /// before, or parses again only what an edit of it touched.
     fn parse(&mut self, id: FileId, text: &str) -> (std::sync::Arc<ast::File>, Vec<Diagnostic>) {
-        if let Some((cached, tree, errors)) = self.files.get(&id) {
-            if cached == text {
-                return (std::sync::Arc::clone(tree), errors.clone());
-            }
+        let before = self.files.get(&id);
+        if let Some(before) = before.filter(|before| before.text == text) {
+            return (std::sync::Arc::clone(&before.tree), before.diagnostics.clone());
         }
-        let (tree, errors) = syntax::parse(id, text);
+        let edited = before.and_then(|before| syntax::reparse(id, &before.text, &before.tree, before.pieces.as_ref()?, text));
+        let (tree, diagnostics, pieces) = match edited {
+            Some((tree, diagnostics, pieces)) => (tree, diagnostics, Some(pieces)),
+            None => {
+                let (tree, diagnostics) = syntax::parse(id, text);
+                let pieces = if self.keep && diagnostics.is_empty() { syntax::Pieces::of(&tree, text) } else { None };
+                (tree, diagnostics, pieces)
+            }
+        };
         let tree = std::sync::Arc::new(tree);
         if self.keep {
-            self.files.insert(id, (text.to_string(), tree.clone(), errors.clone()));
+            let pieces = pieces.filter(|_| diagnostics.is_empty());
+            self.files.insert(id, Parsed { text: text.to_string(), tree: tree.clone(), diagnostics: diagnostics.clone(), pieces });
         }
-        (tree, errors)
+        (tree, diagnostics)
     }
 }
 

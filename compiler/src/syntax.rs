@@ -76,6 +76,146 @@ fn parse_in_pieces(file: FileId, text: &str, pieces: usize, min_len: usize) -> (
     }
 }
 
+/// Where each top-level piece of a file (see [`top_level_pieces`]) is, and
+/// how many `use`s and items of its tree it holds, in order: what
+/// [`reparse`] needs to parse again only the pieces an edit touches.
+#[derive(Clone, Debug)]
+pub struct Pieces(Vec<Piece>);
+
+#[derive(Clone, Debug)]
+struct Piece {
+    range: std::ops::Range<usize>,
+    uses: usize,
+    items: usize,
+}
+
+impl Pieces {
+    /// The pieces of `text`, parsed into `tree` without a diagnostic; `None`
+    /// when the tree is not that of whole pieces (text left out, or an item
+    /// across a cut).
+    pub fn of(tree: &File, text: &str) -> Option<Pieces> {
+        if !tree.left_out.is_empty() || text.is_empty() {
+            return None;
+        }
+        let ranges = top_level_pieces(text, usize::MAX, 1);
+        let mut pieces: Vec<Piece> = ranges.into_iter().map(|range| Piece { range, uses: 0, items: 0 }).collect();
+        let piece_of = |span: Span, pieces: &[Piece]| {
+            let at = pieces.partition_point(|p| p.range.end <= span.start as usize);
+            pieces.get(at).filter(|p| span.end as usize <= p.range.end).map(|_| at)
+        };
+        for u in &tree.uses {
+            let at = piece_of(u.span, &pieces)?;
+            pieces[at].uses += 1;
+        }
+        for item in &tree.items {
+            let at = piece_of(item.span(), &pieces)?;
+            pieces[at].items += 1;
+        }
+        // The tree's order is the text's, so counts in order rebuild it.
+        let in_order = |spans: Vec<Span>| spans.windows(2).all(|w| w[0].start <= w[1].start);
+        if !in_order(tree.uses.iter().map(|u| u.span).collect()) || !in_order(tree.items.iter().map(Item::span).collect()) {
+            return None;
+        }
+        Some(Pieces(pieces))
+    }
+}
+
+/// The tree of `new`, an edit of `old` whose tree is `tree` (parsed without
+/// a diagnostic) cut into `pieces`: the pieces the edit touches are parsed
+/// again, those before it are kept, and those after it are kept with their
+/// spans moved by what the edit added or took away. The tree and diagnostics
+/// are those [`parse`] gives for `new`; `None` when the edit's pieces do not
+/// parse by themselves (the file is then parsed whole, which words the error).
+pub fn reparse(file: FileId, old: &str, tree: &File, pieces: &Pieces, new: &str) -> Option<(File, Vec<Diagnostic>, Pieces)> {
+    let pieces = &pieces.0;
+    let last_piece = pieces.last()?;
+    if last_piece.range.end != old.len() || new.is_empty() {
+        return None;
+    }
+    // The edit: `old[same_start..old.len() - same_end]` became `new[same_start..new.len() - same_end]`.
+    let same_start = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let most_end = old.len().min(new.len()) - same_start;
+    let same_end = old.bytes().rev().zip(new.bytes().rev()).take(most_end).take_while(|(a, b)| a == b).count();
+    let old_end = old.len() - same_end;
+    let by = new.len() as i64 - old.len() as i64;
+    let moved = |at: usize| (at as i64 + by) as usize;
+
+    // The pieces from the one the edit starts in to the one it ends in, and on
+    // until the edited text ends where a piece may end, as the scan of the whole
+    // file would find it: from there on the text and its pieces are the old ones.
+    let first = pieces.partition_point(|p| p.range.end <= same_start).min(pieces.len() - 1);
+    let mut last = if old_end > same_start { pieces.partition_point(|p| p.range.end < old_end) } else { first };
+    let start = pieces[first].range.start;
+    let end = loop {
+        let end = moved(pieces[last].range.end);
+        if end == new.len() || ends_between_items(&new[start..end]) {
+            break end;
+        }
+        last += 1;
+    };
+    let region = &new[start..end];
+    if check_nesting(file, region).is_some() {
+        return None;
+    }
+    let mut fresh = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut middle = File::default();
+    for range in top_level_pieces(region, usize::MAX, 1) {
+        let range = start + range.start..start + range.end;
+        let (parsed, found) = parse_piece(file, new, range.clone()).ok()?;
+        fresh.push(Piece { range, uses: parsed.uses.len(), items: parsed.items.len() });
+        middle.uses.extend(parsed.uses);
+        middle.items.extend(parsed.items);
+        diagnostics.extend(found);
+    }
+
+    let count = |pieces: &[Piece]| (pieces.iter().map(|p| p.uses).sum::<usize>(), pieces.iter().map(|p| p.items).sum::<usize>());
+    let (uses_before, items_before) = count(&pieces[..first]);
+    let (uses_after, items_after) = count(&pieces[last + 1..]);
+    let kept_after = |all: usize, after: usize| all - after..all;
+    let mut uses = tree.uses[..uses_before].to_vec();
+    uses.extend(middle.uses);
+    let mut items = tree.items[..items_before].to_vec();
+    items.extend(middle.items);
+    let mut shifted_uses = tree.uses[kept_after(tree.uses.len(), uses_after)].to_vec();
+    let mut shifted_items = tree.items[kept_after(tree.items.len(), items_after)].to_vec();
+    if by != 0 {
+        shifted_uses.shift(by);
+        shifted_items.shift(by);
+    }
+    uses.extend(shifted_uses);
+    items.extend(shifted_items);
+
+    let mut all = pieces[..first].to_vec();
+    all.extend(fresh);
+    all.extend(pieces[last + 1..].iter().map(|p| Piece { range: moved(p.range.start)..moved(p.range.end), ..*p }));
+    Some((File { uses, items, left_out: Vec::new() }, diagnostics, Pieces(all)))
+}
+
+/// Whether `text`, which starts between two top-level items, ends between two:
+/// its scan ends after a line break outside brackets, strings and comments,
+/// on a line that does not end in `=`, where [`top_level_pieces`] may cut.
+fn ends_between_items(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut last = b'\n';
+    let mut ends_with_break = false;
+    scan(text, |lexeme| {
+        ends_with_break = false;
+        match lexeme {
+            Lexeme::Bracket(_, b) => {
+                depth = if matches!(b, b'{' | b'[' | b'(') { depth + 1 } else { depth.saturating_sub(1) };
+                last = b;
+            }
+            Lexeme::String(_) => last = b'"',
+            Lexeme::Comment(..) | Lexeme::Code(_, b' ' | b'\t' | b'\r') => {}
+            Lexeme::Code(i, b'\n') => ends_with_break = i + 1 == text.len() && depth == 0 && last != b'=',
+            Lexeme::Code(_, b) => last = b,
+        }
+        true
+    });
+    ends_with_break
+}
+
 /// The top-level items of a file that does not parse, each parsed by itself:
 /// those that parse are kept, with their own diagnostics; those that do not are
 /// left out (the whole file's error says why). Items are cut as
@@ -784,6 +924,102 @@ mod tests {
             }
         }
         assert!(files > 300, "found only {files} plan files");
+    }
+
+    /// Texts and edits of them, as a user types: every plan file of the
+    /// repository, and all its examples in one file (a large plan).
+    fn plans() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut texts = Vec::new();
+        for dir in ["examples", "tests/fixtures", "stdlib"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                if entry.path().extension().is_some_and(|e| e == "ashlar") {
+                    texts.extend(std::fs::read_to_string(entry.path()).ok());
+                }
+            }
+        }
+        let examples: String = texts.iter().take(40).map(String::as_str).collect::<Vec<_>>().join("\n");
+        texts.push(examples);
+        texts
+    }
+
+    /// A small deterministic generator (xorshift), so that a failure repeats.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// One edit of `text` at char boundaries: text typed, deleted or replaced.
+    fn edit(text: &str, random: &mut Random) -> String {
+        const TYPED: [&str; 16] = [
+            " ",
+            "\n",
+            "x",
+            "{",
+            "}",
+            "\"",
+            "/*",
+            "*/",
+            "//",
+            "=",
+            "10.0.0.0/24",
+            "[",
+            "]",
+            "use std.security\n",
+            "\nspoke z {\n  hub = core\n}\n",
+            "é",
+        ];
+        let boundary = |at: usize| (at..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        let start = boundary(random.below(text.len() + 1));
+        let end = match random.below(3) {
+            0 => start,
+            _ => boundary((start + random.below(24)).min(text.len())),
+        };
+        let typed = if random.below(4) == 0 { "" } else { TYPED[random.below(TYPED.len())] };
+        format!("{}{typed}{}", &text[..start], &text[end..])
+    }
+
+    #[test]
+    fn an_edit_parsed_again_in_pieces_gives_the_tree_of_the_whole_file() {
+        let file = FileId(3);
+        let mut random = Random(0x2545_f491_4f6c_dd1d);
+        let mut reparsed = 0;
+        for plan in plans() {
+            let (tree, diagnostics) = super::parse(file, &plan);
+            let original = (plan.clone(), tree.clone(), diagnostics.is_empty().then(|| super::Pieces::of(&tree, &plan)).flatten());
+            let mut state = original.clone();
+            for _ in 0..12 {
+                let new = edit(&state.0, &mut random);
+                let (fresh, fresh_diagnostics) = super::parse(file, &new);
+                let pieces = fresh_diagnostics.is_empty().then(|| super::Pieces::of(&fresh, &new)).flatten();
+                let incremental = state.2.as_ref().and_then(|pieces| super::reparse(file, &state.0, &state.1, pieces, &new));
+                // A file kept in pieces whose edit parses is always parsed again in pieces.
+                assert!(incremental.is_some() || state.2.is_none() || !fresh_diagnostics.is_empty(), "{:?}\nedited to\n{new:?}", state.0);
+                state = match incremental {
+                    Some((tree, found, kept)) => {
+                        reparsed += 1;
+                        assert_eq!(format!("{tree:?}"), format!("{fresh:?}"), "{:?}\nedited to\n{new:?}", state.0);
+                        assert_eq!(format!("{found:?}"), format!("{fresh_diagnostics:?}"), "{new:?}");
+                        if found.is_empty() {
+                            assert_eq!(format!("{:?}", Some(&kept)), format!("{:?}", pieces.as_ref()), "{new:?}");
+                        }
+                        (new, tree, found.is_empty().then_some(kept))
+                    }
+                    None => (new, fresh, pieces),
+                };
+                // A user fixes what does not parse: the next edit starts from the plan again.
+                if state.2.is_none() {
+                    state = original.clone();
+                }
+            }
+        }
+        assert!(reparsed > 1000, "only {reparsed} edits were parsed again in pieces");
     }
 
     #[test]

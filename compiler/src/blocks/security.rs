@@ -321,7 +321,7 @@ fn one_or_many(properties: &mut Object, one: &'static str, many: &'static str, v
 /// Each value once, as Azure writes it: a value listed twice is warned about
 /// (`rule-duplicate-value`).
 fn texts<T: std::fmt::Display>(items: &[Spanned<T>]) -> Vec<String> {
-    items.iter().map(|i| i.value.to_string()).collect::<indexmap::IndexSet<_>>().into_iter().collect()
+    items.iter().map(|i| i.value.to_string()).collect::<indexmap::IndexSet<_, foldhash::fast::FixedState>>().into_iter().collect()
 }
 
 fn security_rule(model: &Model, id: NodeId, rule: &SecurityRule) -> Prop {

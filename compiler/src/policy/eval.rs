@@ -81,9 +81,10 @@ pub struct Env<'a> {
     pub model: &'a Model,
     pub plan: Option<&'a AzurePlan>,
     /// The plan's own blocks by kind, in declaration order.
-    kinds: IndexMap<&'static str, Vec<NodeId>>,
+    /// (Looked up for every walk of a policy: hashed with foldhash, as the model's maps are.)
+    kinds: IndexMap<&'static str, Vec<NodeId>, foldhash::fast::FixedState>,
     /// The subnets that use each NSG and route table.
-    users: IndexMap<NodeId, Vec<NodeId>>,
+    users: IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>,
     /// The block that first deploys into each resource group, by the group's index.
     group_owners: Vec<Option<NodeId>>,
 }
@@ -95,8 +96,8 @@ impl<'a> Env<'a> {
     }
 
     pub fn new(model: &'a Model, plan: Option<&'a AzurePlan>) -> Env<'a> {
-        let mut kinds: IndexMap<&'static str, Vec<NodeId>> = IndexMap::new();
-        let mut users: IndexMap<NodeId, Vec<NodeId>> = IndexMap::new();
+        let mut kinds: IndexMap<&'static str, Vec<NodeId>, foldhash::fast::FixedState> = IndexMap::default();
+        let mut users: IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState> = IndexMap::default();
         for (id, node) in model.nodes_with_ids() {
             if !node.from_library {
                 kinds.entry(node.kind.kind).or_default().push(id);
@@ -121,7 +122,7 @@ impl<'a> Env<'a> {
                         None => return false,
                     }
                 };
-                let mut first: IndexMap<String, NodeId> = IndexMap::new();
+                let mut first: IndexMap<String, NodeId, foldhash::fast::FixedState> = IndexMap::default();
                 for resource in plan.resources.iter().filter(|r| names_group(r.origin)) {
                     first.entry(resource.resource_group.to_ascii_lowercase()).or_insert(resource.origin);
                 }
