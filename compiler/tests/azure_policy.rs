@@ -416,3 +416,32 @@ fn the_vendored_built_ins_are_the_definitions_their_sources_name() {
         assert!(docs.contains(id), "{id} is listed in docs/azure-policy.md");
     }
 }
+
+#[test]
+fn resources_alike_in_what_a_definition_reads_differ_by_their_resource_group_when_it_reads_it() {
+    // Both hubs read the same to a rule of `type` and `location`; `resourceGroup()` tells them apart.
+    let definition = serde_json::json!({
+        "name": "no-east",
+        "properties": {
+            "displayName": "Nothing in rg-east", "mode": "Indexed",
+            "policyRule": {
+                "if": { "allOf": [
+                    { "field": "location", "equals": "westeurope" },
+                    { "value": "[resourceGroup().name]", "equals": "rg-east" }
+                ] },
+                "then": { "effect": "deny" }
+            }
+        }
+    });
+    let a = assignment(
+        "no-east",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/no-east",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
+    let found = analyze(TWO_HUBS, serde_json::json!([definition, a]));
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Nothing in rg-east` (assignment `no-east`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
+}

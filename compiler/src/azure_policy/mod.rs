@@ -23,6 +23,7 @@
 pub mod arm;
 pub mod builtins;
 pub mod documents;
+mod reads;
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -293,6 +294,8 @@ struct Assigned<'a> {
     /// The only resource types the rule's `if` can hold for, lowercased, when it says so
     /// ([`types_matched`]): the others are compliant without running it.
     types: Option<Vec<String>>,
+    /// What the rule reads of a resource: resources equal in it share one run.
+    reads: reads::Reads,
 }
 
 /// Evaluates every assignment over every resource of the plan.
@@ -331,30 +334,93 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
         if let std::collections::btree_map::Entry::Vacant(entry) = b_of.entry(sub) {
             let mut written = write(entry.key(), Variant::B);
             // Whether a resource reads the same with both stand-ins: then one run decides it.
-            written.same_as_a = written.resources.iter().zip(&a.resources).map(|(b, a)| b.1 == a.1).collect();
+            // (Those share variant A's value, which halves the memory when the subscription is known.)
+            written.same_as_a = written
+                .resources
+                .iter_mut()
+                .zip(&a.resources)
+                .map(|(b, a)| {
+                    let same = b.1 == a.1;
+                    if same {
+                        b.1 = a.1.clone();
+                    }
+                    same
+                })
+                .collect();
             entry.insert(written);
         }
     }
+    // What the definitions read, numbered in each writing: resources equal in
+    // what a definition reads (with both stand-ins) are decided by one run of it.
+    let parts: Vec<reads::Part> =
+        assigned.iter().filter_map(|one| one.reads.parts.as_ref()).flatten().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let number = |written: &Written| -> std::collections::HashMap<reads::Part, Vec<u32>> {
+        let columns = crate::parallel::map_in_order(parts.clone(), |part| reads::number_values(written.resources.iter().map(|r| &r.1), &part));
+        parts.iter().cloned().zip(columns).collect()
+    };
+    let numbers_a = number(&a);
+    let numbers_b: std::collections::BTreeMap<&String, std::collections::HashMap<reads::Part, Vec<u32>>> =
+        b_of.iter().map(|(sub, written)| (sub, number(written))).collect();
+    let group_of: Vec<u32> = resources
+        .iter()
+        .map(|r| plan.resource_groups.iter().position(|g| g.name == r.resource_group).map_or(u32::MAX, |at| at as u32))
+        .collect();
+    let ids: Vec<String> = a.resources.iter().map(|(id, _)| id.to_ascii_lowercase()).collect();
+    // The resources of each type, in the plan's order, for the definitions whose `if` names types.
+    let mut of_type: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        of_type.entry(r.resource_type.to_ascii_lowercase()).or_default().push(i);
+    }
     let findings = crate::parallel::flat_map_in_order(1, assigned, |one| {
-        let b = &b_of[&second_subscription(subscription, &one.assignment.scope)];
+        let sub_b = second_subscription(subscription, &one.assignment.scope);
+        let b = &b_of[&sub_b];
+        let columns: Option<Vec<(&[u32], &[u32])>> = one.reads.parts.as_ref().map(|parts| {
+            parts.iter().map(|p| (numbers_a[p].as_slice(), numbers_b[&sub_b][p].as_slice())).collect()
+        });
+        let candidates: Vec<usize> = match &one.types {
+            Some(types) => {
+                let mut list: Vec<usize> = types.iter().filter_map(|t| of_type.get(t)).flatten().copied().collect();
+                list.sort_unstable();
+                list.dedup();
+                list
+            }
+            None => (0..resources.len()).collect(),
+        };
+        let scopes = Scopes::of(one.assignment);
         let mut vm = RegoVM::new();
         vm.load_program(one.program.clone());
+        let mut decided: std::collections::HashMap<Vec<u32>, (Outcome, Outcome)> = std::collections::HashMap::new();
         let mut found = Vec::new();
         let mut failed = false;
-        for (i, r) in resources.iter().enumerate() {
+        for i in candidates {
+            let r = resources[i];
             if one.definition.indexed && !indexed(r) {
                 continue;
             }
-            if one.types.as_ref().is_some_and(|types| !types.iter().any(|t| t.eq_ignore_ascii_case(r.resource_type))) {
+            if !scopes.hold(&ids[i], subscription) {
                 continue;
             }
-            if !applies(one.assignment, &a.resources[i].0, subscription) {
-                continue;
-            }
-            let (ra, ca) = (&a.resources[i].1, a.context(r));
-            let (rb, cb) = (&b.resources[i].1, b.context(r));
-            let first = run(&mut vm, ra, ca, &one.parameters);
-            let second = if b.same_as_a[i] && ca == cb { first.clone() } else { run(&mut vm, rb, cb, &one.parameters) };
+            let key = columns.as_ref().map(|columns| {
+                let mut key: Vec<u32> = columns.iter().flat_map(|(a, b)| [a[i], b[i]]).collect();
+                if one.reads.group {
+                    key.push(group_of[i]);
+                }
+                key
+            });
+            let known = key.as_ref().and_then(|key| decided.get(key)).cloned();
+            let (first, second) = match known {
+                Some(outcomes) => outcomes,
+                None => {
+                    let (ra, ca) = (&a.resources[i].1, a.context(r));
+                    let (rb, cb) = (&b.resources[i].1, b.context(r));
+                    let first = run(&mut vm, ra, ca, &one.parameters);
+                    let second = if b.same_as_a[i] && ca == cb { first.clone() } else { run(&mut vm, rb, cb, &one.parameters) };
+                    if let Some(key) = key {
+                        decided.insert(key, (first.clone(), second.clone()));
+                    }
+                    (first, second)
+                }
+            };
             match (first, second) {
                 (Outcome::Failed(why), _) | (_, Outcome::Failed(why)) => {
                     if !failed {
@@ -459,26 +525,37 @@ fn run(vm: &mut RegoVM, resource: &RValue, context: &RValue, parameters: &RValue
     }
 }
 
-/// Whether an assignment's scope holds the resource of ID `id`, and none of
-/// its `notScopes` does. A management group is taken to hold the plan's
-/// subscription (ashlar cannot see the hierarchy); without `subscription` in
-/// `ashlar.toml`, so is every subscription scope.
-fn applies(assignment: &Assignment, id: &str, subscription: Option<&str>) -> bool {
-    let holds = |scope: &str| -> bool {
-        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
-        if scope.starts_with("/providers/microsoft.management/managementgroups/") {
-            return true;
-        }
-        let Some(rest) = scope.strip_prefix("/subscriptions/") else { return false };
-        let (sub, below) = rest.split_once('/').map_or((rest, ""), |(s, b)| (s, b));
-        if subscription.is_some_and(|mine| mine != sub) {
-            return false;
-        }
-        let id = id.to_ascii_lowercase();
+/// An assignment's scope and `notScopes`, lowercased, without a trailing `/`.
+struct Scopes {
+    scope: String,
+    not_scopes: Vec<String>,
+}
+
+impl Scopes {
+    fn of(assignment: &Assignment) -> Scopes {
+        let lower = |s: &String| s.trim_end_matches('/').to_ascii_lowercase();
+        Scopes { scope: lower(&assignment.scope), not_scopes: assignment.not_scopes.iter().map(lower).collect() }
+    }
+
+    /// Whether the scope holds the resource of ID `id` (lowercased), and none
+    /// of the `notScopes` does. A management group is taken to hold the
+    /// plan's subscription (ashlar cannot see the hierarchy); without
+    /// `subscription` in `ashlar.toml`, so is every subscription scope.
+    fn hold(&self, id: &str, subscription: Option<&str>) -> bool {
         let id_below = id.strip_prefix("/subscriptions/").and_then(|r| r.split_once('/')).map_or("", |(_, b)| b);
-        below.is_empty() || id_below == below || id_below.starts_with(&format!("{below}/"))
-    };
-    holds(&assignment.scope) && !assignment.not_scopes.iter().any(|s| holds(s))
+        let holds = |scope: &str| -> bool {
+            if scope.starts_with("/providers/microsoft.management/managementgroups/") {
+                return true;
+            }
+            let Some(rest) = scope.strip_prefix("/subscriptions/") else { return false };
+            let (sub, below) = rest.split_once('/').map_or((rest, ""), |(s, b)| (s, b));
+            if subscription.is_some_and(|mine| mine != sub) {
+                return false;
+            }
+            below.is_empty() || id_below == below || id_below.strip_prefix(below).is_some_and(|rest| rest.starts_with('/'))
+        };
+        holds(&self.scope) && !self.not_scopes.iter().any(|s| holds(s))
+    }
 }
 
 /// Each assignment's definitions, compiled with their parameters; what cannot be is reported.
@@ -490,6 +567,7 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
         docs.definitions.iter().chain(&builtins.definitions).find(|d| d.id.eq_ignore_ascii_case(id) || d.name.eq_ignore_ascii_case(name))
     };
     let mut assigned = Vec::new();
+    let mut programs = Programs::new();
     for assignment in &docs.assignments {
         let not_found = |what: &str, id: &str| {
             Diagnostic::new(
@@ -551,12 +629,12 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
                         )
                         .with_help("give the value in the assignment's `parameters`"),
                     ),
-                    None => assigned.extend(compile(assignment, definition, via, &member_values, sources, out)),
+                    None => assigned.extend(compile(assignment, definition, via, &member_values, &mut programs, sources, out)),
                 }
             }
         } else {
             match find_definition(&assignment.definition_id) {
-                Some(definition) => assigned.extend(compile(assignment, definition, None, &values, sources, out)),
+                Some(definition) => assigned.extend(compile(assignment, definition, None, &values, &mut programs, sources, out)),
                 None => out.push(not_found("the definition", &assignment.definition_id)),
             }
         }
@@ -609,12 +687,16 @@ fn fields_read(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Each definition compiled, by its address: a definition assigned many times is compiled once.
+type Programs = std::collections::HashMap<*const Definition, Result<Arc<Program>, String>>;
+
 /// Compiles one definition for one assignment; `None`, reported, when it cannot be evaluated.
 fn compile<'a>(
     assignment: &'a Assignment,
     definition: &'a Definition,
     via: Option<(String, String)>,
     given: &Map<String, Value>,
+    programs: &mut Programs,
     sources: &crate::source::SourceMap,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Assigned<'a>> {
@@ -662,15 +744,34 @@ fn compile<'a>(
         );
         return None;
     }
-    let text = serde_json::json!({ "properties": definition.properties }).to_string();
-    let compiled = regorus::Source::from_contents(format!("{}.json", definition.name), text)
-        .map_err(|e| e.to_string())
-        .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
-        .and_then(|parsed| compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string()));
+    let compiled = programs
+        .entry(definition as *const Definition)
+        .or_insert_with(|| {
+            let text = serde_json::json!({ "properties": definition.properties }).to_string();
+            regorus::Source::from_contents(format!("{}.json", definition.name), text)
+                .map_err(|e| e.to_string())
+                .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
+                .and_then(|parsed| {
+                    compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string())
+                })
+        })
+        .clone();
     match compiled {
         Ok(program) => {
-            let types = definition.properties.get("policyRule").and_then(|r| r.get("if")).and_then(types_matched);
-            Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values.clone())), values, effect, types })
+            let rule = definition.properties.get("policyRule").unwrap_or(&Value::Null);
+            let types = rule.get("if").and_then(types_matched);
+            let reads = reads::reads(rule, &values, &registry);
+            Some(Assigned {
+                assignment,
+                definition,
+                via,
+                program,
+                parameters: RValue::from(Value::Object(values.clone())),
+                values,
+                effect,
+                types,
+                reads,
+            })
         }
         Err(why) => {
             let why = why.lines().last().unwrap_or_default().trim().to_string();
