@@ -445,3 +445,47 @@ fn resources_alike_in_what_a_definition_reads_differ_by_their_resource_group_whe
         vec!["Azure Policy `Nothing in rg-east` (assignment `no-east`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
     );
 }
+
+#[test]
+fn build_takes_azure_policy_files_and_stops_on_a_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plan")).unwrap();
+    let plan = dir.path().join("plan/plan.ashlar");
+    std::fs::write(&plan, TWO_HUBS).unwrap();
+    let policy = dir.path().join("assignments.json");
+    let allowed = |locations: &[&str]| {
+        let a = assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            &format!("/subscriptions/{SUB}"),
+            serde_json::json!({ "listOfAllowedLocations": locations }),
+        );
+        std::fs::write(&policy, serde_json::to_string(&serde_json::json!([a])).unwrap()).unwrap();
+    };
+    let out = dir.path().join("out");
+    let build = || {
+        Command::new(env!("CARGO_BIN_EXE_ashlar"))
+            .args(["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "short", "--azure-policy", policy.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    // Both hubs are in westeurope: where only uksouth is allowed, Azure denies them, and nothing is written.
+    allowed(&["uksouth"]);
+    let run = build();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[ASH700]").count(), 2, "{stderr}");
+    assert!(!out.exists(), "a denied plan writes nothing");
+    // Allowed where they are, the plan builds.
+    allowed(&["westeurope"]);
+    let run = build();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(out.join("main.json").is_file());
+    // A policy file that cannot be read stops the build as it stops `check`.
+    let run = Command::new(env!("CARGO_BIN_EXE_ashlar"))
+        .args(["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--azure-policy", "/nonexistent/policy.json"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("ASH705"));
+}
