@@ -100,6 +100,9 @@ enum Command {
         /// The folder that file paths in machine formats (json, sarif, github, junit, short) are relative to; the working folder by default. Files outside it are named by their absolute paths.
         #[arg(long, value_name = "DIR")]
         base: Option<PathBuf>,
+        /// Azure Policy definitions, initiatives and assignments exported as JSON, evaluated as `check --azure-policy` does: a denied resource (ASH700) is an error, and nothing is written. See docs/azure-policy.md.
+        #[arg(long = "azure-policy", value_name = "PATH")]
+        azure_policy: Vec<PathBuf>,
     },
     /// Prints the documentation of a diagnostic code, or lists them all.
     #[command(after_help = "Examples:\n  ashlar explain ASH202\n  ashlar explain subnet-overlap\n  ashlar explain --list")]
@@ -261,8 +264,8 @@ fn main() -> ExitCode {
             Ok(report) => check(&plan, parameters.as_deref(), report, deny_warnings, cli.verbose, &azure_policy),
             Err(code) => code,
         },
-        Command::Build { plan, out, format, force, deny_warnings, base } => match Reporting::new(format, base.as_deref()) {
-            Ok(report) => build(&plan, &out, report, BuildOptions { force, deny_warnings, verbose: cli.verbose }),
+        Command::Build { plan, out, format, force, deny_warnings, base, azure_policy } => match Reporting::new(format, base.as_deref()) {
+            Ok(report) => build(&plan, &out, report, BuildOptions { force, deny_warnings, verbose: cli.verbose, azure_policy }),
             Err(code) => code,
         },
         Command::Explain { code, list } => explain(code.as_deref(), list),
@@ -653,6 +656,8 @@ struct BuildOptions {
     force: bool,
     deny_warnings: bool,
     verbose: bool,
+    /// `--azure-policy`: files evaluated besides those `ashlar.toml` names.
+    azure_policy: Vec<PathBuf>,
 }
 
 /// Whether `--deny-warnings` fails a run: it was given, and the plan has a warning.
@@ -664,7 +669,7 @@ fn warnings_denied(deny_warnings: bool, diagnostics: &[Diagnostic]) -> bool {
 const DENIED: &str = " (warnings are denied by --deny-warnings)";
 
 fn build(plan: &Path, out: &Path, reporting: Reporting, options: BuildOptions) -> u8 {
-    let BuildOptions { force, deny_warnings, verbose } = options;
+    let BuildOptions { force, deny_warnings, verbose, azure_policy } = options;
     let format = reporting.format;
     let replace = if force { Replace::Anything } else { Replace::OwnOutputOnly };
     // Refused before the plan is read: nothing about the plan can make it safe.
@@ -675,7 +680,7 @@ fn build(plan: &Path, out: &Path, reporting: Reporting, options: BuildOptions) -
         }
         return USAGE_OR_IO;
     }
-    let mut analysis = match analyse(plan, &reporting) {
+    let mut analysis = match analyse_with_azure_policy(plan, &reporting, &azure_policy) {
         Ok(a) => a,
         Err(code) => return code,
     };

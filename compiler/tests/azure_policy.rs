@@ -400,8 +400,9 @@ fn every_vendored_built_in_over_every_example() {
         let all = |code: &'static str, n: usize| vec![code; n];
         // "location notIn listOfAllowedLocations": every location the plan uses is allowed.
         assert_eq!(codes("locations"), all("ASH700", 0), "{name}");
-        // "tags[tagName] exists false", deny, mode Indexed: every resource that takes tags lacks it.
-        assert_eq!(codes("tag"), all("ASH700", indexed), "{name}");
+        // "tags[tagName] exists false", deny, mode Indexed: every resource that takes tags lacks it,
+        // but "add-tag" adds it first (modify runs before deny), so none is denied.
+        assert_eq!(codes("tag"), all("ASH700", 0), "{name}");
         // The same for resource groups, mode All, "type equals Microsoft.Resources/subscriptions/resourceGroups".
         assert_eq!(codes("group-tag"), all("ASH700", groups), "{name}");
         // Modify "addOrReplace" the tag where it "exists false", mode Indexed.
@@ -630,4 +631,225 @@ fn the_preset_names_vendored_built_ins_by_their_definition_ids() {
         let docs = std::fs::read_to_string("../docs/azure-policy.md").unwrap();
         assert!(docs.contains(&row), "docs/azure-policy.md has no row for {row}");
     }
+}
+
+#[test]
+fn build_takes_azure_policy_files_and_stops_on_a_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plan")).unwrap();
+    let plan = dir.path().join("plan/plan.ashlar");
+    std::fs::write(&plan, TWO_HUBS).unwrap();
+    let policy = dir.path().join("assignments.json");
+    let allowed = |locations: &[&str]| {
+        let a = assignment(
+            "locations",
+            &builtin(ALLOWED_LOCATIONS),
+            &format!("/subscriptions/{SUB}"),
+            serde_json::json!({ "listOfAllowedLocations": locations }),
+        );
+        std::fs::write(&policy, serde_json::to_string(&serde_json::json!([a])).unwrap()).unwrap();
+    };
+    let out = dir.path().join("out");
+    let build = || {
+        Command::new(env!("CARGO_BIN_EXE_ashlar"))
+            .args(["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "short", "--azure-policy", policy.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    // Both hubs are in westeurope: where only uksouth is allowed, Azure denies them, and nothing is written.
+    allowed(&["uksouth"]);
+    let run = build();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[ASH700]").count(), 2, "{stderr}");
+    assert!(!out.exists(), "a denied plan writes nothing");
+    // Allowed where they are, the plan builds.
+    allowed(&["westeurope"]);
+    let run = build();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(out.join("main.json").is_file());
+    // A policy file that cannot be read stops the build as it stops `check`.
+    let run = Command::new(env!("CARGO_BIN_EXE_ashlar"))
+        .args(["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--azure-policy", "/nonexistent/policy.json"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("ASH705"));
+}
+
+#[test]
+fn a_tag_a_modify_adds_satisfies_a_deny_that_requires_it() {
+    // Azure evaluates append and modify before deny: "Since either could alter the request, a change
+    // made may prevent an audit or deny effect from triggering" (effect basics, order of evaluation).
+    let sub = format!("/subscriptions/{SUB}");
+    let require = assignment("owner", &builtin(REQUIRE_TAG), &sub, serde_json::json!({ "tagName": "owner" }));
+    let add = |tag: &str| assignment(&format!("add-{tag}"), &builtin(ADD_TAG), &sub, serde_json::json!({ "tagName": tag, "tagValue": "platform" }));
+    // Hub east lacks `owner`: the modify adds it, so the deny does not trigger; the change is still said.
+    let found = analyze(TWO_HUBS, serde_json::json!([require.clone(), add("owner")]));
+    assert!(of(&found, "ASH700").is_empty(), "{:?}", messages(&of(&found, "ASH700")));
+    let changed = messages(&of(&found, "ASH702"));
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].contains("hub `east`"), "{changed:?}");
+    // The assignments' order does not matter: the modify runs first.
+    let found = analyze(TWO_HUBS, serde_json::json!([add("owner"), require.clone()]));
+    assert!(of(&found, "ASH700").is_empty());
+    // Another tag added does not satisfy it.
+    let found = analyze(TWO_HUBS, serde_json::json!([require, add("costCenter")]));
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Require a tag on resources` (assignment `owner`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
+    // "Add a tag to resources" is mode Indexed, which does not evaluate resource groups: rg-east is still denied.
+    let rg = assignment("rg-owner", &builtin(RG_REQUIRE_TAG), &sub, serde_json::json!({ "tagName": "owner" }));
+    let found = analyze(TWO_HUBS, serde_json::json!([rg, add("owner")]));
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Require a tag on resource groups` (assignment `rg-owner`) denies resource group `rg-east` (of hub `east`, its first resource)"]
+    );
+}
+
+const BACKUP: &str = "013e242c-8828-4970-87b3-ab247555486d";
+
+#[test]
+fn a_related_resource_outside_the_plan_makes_an_existence_effect_unknown() {
+    // "Azure Backup should be enabled for Virtual Machines": auditIfNotExists of a related
+    // `Microsoft.RecoveryServices/backupprotecteditems`, a type not underneath the machine, so Azure
+    // looks for it in the machine's resource group, which may hold resources the plan does not deploy.
+    let sub = format!("/subscriptions/{SUB}");
+    let found = analyze_example("update-management", serde_json::json!([assignment("backup", &builtin(BACKUP), &sub, serde_json::json!({}))]));
+    let input = ashlar::load::read_plan(Path::new("../examples/update-management")).unwrap();
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let machines = plan.resources.iter().filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines").count();
+    let unknown = messages(&of(&found, "ASH703"));
+    assert_eq!(unknown.len(), machines, "{unknown:?}");
+    assert!(
+        unknown.iter().all(|m| m.contains("depends on resources outside the plan")
+            && m.contains("the plan deploys no `Microsoft.RecoveryServices/backupprotecteditems` in resource group")),
+        "{unknown:?}"
+    );
+    assert!(of(&found, "ASH701").is_empty() && of(&found, "ASH704").is_empty(), "{found:?}");
+}
+
+/// A definition of the organisation's: machines need the extension `name` (a child resource).
+fn needs_extension(effect: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": "needs-extension",
+        "properties": {
+            "displayName": "Machines need their extension", "mode": "Indexed",
+            "policyRule": {
+                "if": { "field": "type", "equals": "Microsoft.Compute/virtualMachines" },
+                "then": { "effect": effect, "details": { "type": "Microsoft.Compute/virtualMachines/extensions", "name": name } }
+            }
+        }
+    })
+}
+
+#[test]
+fn a_related_resource_under_the_resource_is_looked_for_among_the_plans() {
+    // A type underneath the evaluated resource is looked for "within the scope of the evaluated resource"
+    // (auditIfNotExists): the machine's extensions, all of which the plan deploys.
+    let input = ashlar::load::read_plan(Path::new("../examples/virtual-desktops")).unwrap();
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let machines: Vec<&str> =
+        plan.resources.iter().filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines").map(|r| r.name[0].as_str()).collect();
+    let joined: Vec<&str> = plan
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "Microsoft.Compute/virtualMachines/extensions" && r.name[1] == "AADLoginForWindows")
+        .map(|r| r.name[0].as_str())
+        .collect();
+    assert!(!joined.is_empty() && joined.len() < machines.len(), "some machines join Entra ID, some do not: {joined:?} of {machines:?}");
+    let a = assignment(
+        "needs-extension",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/needs-extension",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
+    let found = analyze_example("virtual-desktops", serde_json::json!([needs_extension("AuditIfNotExists", "AADLoginForWindows"), a.clone()]));
+    let audited = messages(&of(&found, "ASH701"));
+    assert_eq!(audited.len(), machines.len() - joined.len(), "{audited:?}");
+    assert!(audited.iter().all(|m| m.contains("the plan deploys no `Microsoft.Compute/virtualMachines/extensions` under it")), "{audited:?}");
+    assert!(joined.iter().all(|vm| !audited.iter().any(|m| m.contains(&format!("`{vm}`")))), "{audited:?}");
+    assert!(of(&found, "ASH703").is_empty());
+    // deployIfNotExists: Azure deploys what is missing.
+    let found = analyze_example("virtual-desktops", serde_json::json!([needs_extension("DeployIfNotExists", "AADLoginForWindows"), a.clone()]));
+    let deployed = messages(&of(&found, "ASH702"));
+    assert_eq!(deployed.len(), machines.len() - joined.len(), "{deployed:?}");
+    assert!(deployed.iter().all(|m| m.contains("Azure deploys the related resource")), "{deployed:?}");
+    // An extension no machine has: every machine is audited.
+    let found = analyze_example("virtual-desktops", serde_json::json!([needs_extension("AuditIfNotExists", "NoSuchExtension"), a]));
+    assert_eq!(of(&found, "ASH701").len(), machines.len());
+}
+
+#[test]
+fn a_related_resource_in_the_group_meets_the_existence_condition_or_is_unknown() {
+    // Another type is looked for in the evaluated resource's group, or in the subscription with
+    // `existenceScope: Subscription` (auditIfNotExists); `existenceCondition` is read on the related resource.
+    let definition = |scope: Option<&str>| {
+        let mut details = serde_json::json!({
+            "type": "Microsoft.Network/virtualNetworks",
+            "existenceCondition": { "field": "name", "equals": "west" }
+        });
+        if let Some(scope) = scope {
+            details["existenceScope"] = serde_json::json!(scope);
+        }
+        serde_json::json!({
+            "name": "west-network",
+            "properties": {
+                "displayName": "A network named west", "mode": "All",
+                "policyRule": {
+                    "if": { "field": "type", "equals": "Microsoft.Network/virtualNetworks" },
+                    "then": { "effect": "auditIfNotExists", "details": details }
+                }
+            }
+        })
+    };
+    let a = assignment(
+        "west-network",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/west-network",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
+    // rg-west holds hub west; rg-east holds only hub east, and may hold a west the plan does not deploy.
+    let found = analyze(TWO_HUBS, serde_json::json!([definition(None), a.clone()]));
+    let unknown = messages(&of(&found, "ASH703"));
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    assert!(
+        unknown[0].contains("hub `east`")
+            && unknown[0].contains("no `Microsoft.Network/virtualNetworks` that meets the existence condition in resource group `rg-east`"),
+        "{unknown:?}"
+    );
+    assert!(of(&found, "ASH701").is_empty());
+    // Looked for in the whole subscription, hub west is found for both.
+    let found = analyze(TWO_HUBS, serde_json::json!([definition(Some("Subscription")), a]));
+    assert!(found.is_empty(), "{:?}", messages(&found.iter().collect::<Vec<_>>()));
+}
+
+#[test]
+fn resources_alike_in_what_a_definition_reads_differ_by_their_resource_group_when_it_reads_it() {
+    // Both hubs read the same to a rule of `type` and `location`; `resourceGroup()` tells them apart.
+    let definition = serde_json::json!({
+        "name": "no-east",
+        "properties": {
+            "displayName": "Nothing in rg-east", "mode": "Indexed",
+            "policyRule": {
+                "if": { "allOf": [
+                    { "field": "location", "equals": "westeurope" },
+                    { "value": "[resourceGroup().name]", "equals": "rg-east" }
+                ] },
+                "then": { "effect": "deny" }
+            }
+        }
+    });
+    let a = assignment(
+        "no-east",
+        "/subscriptions/x/providers/Microsoft.Authorization/policyDefinitions/no-east",
+        &format!("/subscriptions/{SUB}"),
+        serde_json::json!({}),
+    );
+    let found = analyze(TWO_HUBS, serde_json::json!([definition, a]));
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `Nothing in rg-east` (assignment `no-east`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
 }

@@ -20,6 +20,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ("PrivateSubnetOnly_Audit.json", include_str!("../../data/azure-policy/PrivateSubnetOnly_Audit.json")),
     ("VMRequireManagedDisk_Audit.json", include_str!("../../data/azure-policy/VMRequireManagedDisk_Audit.json")),
     ("VMSkusAllowed_Deny.json", include_str!("../../data/azure-policy/VMSkusAllowed_Deny.json")),
+    ("VirtualMachines_EnableAzureBackup_Audit.json", include_str!("../../data/azure-policy/VirtualMachines_EnableAzureBackup_Audit.json")),
 ];
 
 /// The vendored definitions, each a source file `std/azure-policy/NAME` of the analysis.

@@ -20,10 +20,12 @@
 //! that is not a policy document is `ASH705`. `docs/azure-policy.md` says how
 //! to export a subscription's policy, and what is and is not evaluated.
 
+mod apply;
 pub mod arm;
 pub mod builtins;
 pub mod documents;
 pub mod presets;
+mod reads;
 
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
@@ -35,10 +37,11 @@ use documents::{is_set_id, last_segment, Assignment, Definition, Documents};
 use regorus::languages::azure_policy::aliases::{normalizer, AliasRegistry};
 use regorus::languages::azure_policy::{compiler, parser};
 use regorus::rvm::program::Program;
-use regorus::rvm::vm::VmError;
+use regorus::rvm::vm::{ExecutionMode, VmError};
 use regorus::rvm::RegoVM;
 use regorus::Value as RValue;
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -71,9 +74,10 @@ declare_codes! {
     /// ## What it does
     /// Reports a resource that an assigned Azure Policy definition with the
     /// effect `audit` finds non-compliant, or that falls under an
-    /// `auditIfNotExists` definition whose related resource Azure looks for
-    /// after the deployment. An assignment with `enforcementMode`
-    /// `DoNotEnforce` reports its `deny` here too: Azure does not enforce it.
+    /// `auditIfNotExists` definition whose related resource, which Azure
+    /// looks for after the deployment under the resource, the plan does not
+    /// deploy. An assignment with `enforcementMode` `DoNotEnforce` reports
+    /// its `deny` here too: Azure does not enforce it.
     ///
     /// ## Why it matters
     /// The deployment succeeds, and the resource shows as non-compliant in the
@@ -92,7 +96,7 @@ declare_codes! {
     /// Says what Azure will change in a resource of the plan as it deploys it:
     /// an assigned definition with the effect `modify` (its operations),
     /// `append` (the fields it adds) or `deployIfNotExists` (the deployment it
-    /// runs when a related resource is missing).
+    /// runs because the plan deploys no related resource under the resource).
     ///
     /// ## Why it matters
     /// What is deployed is not what the template says: a tag appears, a
@@ -114,7 +118,10 @@ declare_codes! {
     /// on a value known only at deployment: the subscription's ID (when
     /// `ashlar.toml` does not give it), a secret, a principal ID, an address
     /// Azure allocates. ashlar evaluates the definition with two different
-    /// stand-ins for those values, and the outcomes differ.
+    /// stand-ins for those values, and the outcomes differ. Or on resources
+    /// outside the plan: an `auditIfNotExists` or `deployIfNotExists` looks
+    /// for its related resource in a resource group or the subscription, and
+    /// the plan deploys none there that meets its existence condition.
     ///
     /// ## Why it matters
     /// ashlar cannot tell whether Azure will accept the resource, and does
@@ -295,9 +302,16 @@ struct Assigned<'a> {
     /// The only resource types the rule's `if` can hold for, lowercased, when it says so
     /// ([`types_matched`]): the others are compliant without running it.
     types: Option<Vec<String>>,
+    /// What the rule reads of a resource: resources equal in it share one run.
+    reads: reads::Reads,
+    /// Its effect is `auditIfNotExists` or `deployIfNotExists`: it asks for related resources.
+    existence: bool,
 }
 
-/// Evaluates every assignment over every resource of the plan.
+/// Evaluates every assignment over every resource of the plan: first the
+/// definitions whose effect is `modify` or `append`, whose changes to tags are
+/// then applied to the resources ([`apply`]), then the others over the
+/// resources so changed, as Azure orders them.
 pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crate::source::SourceMap) -> Vec<Diagnostic> {
     if inputs.is_empty() {
         return Vec::new();
@@ -324,65 +338,260 @@ pub fn evaluate(inputs: &Inputs, model: &Model, plan: &AzurePlan, sources: &crat
             (writer.id(r), normalized)
         });
         let contexts = plan.resource_groups.iter().map(|g| (g.name.clone(), context(Some(g), sub))).collect();
-        Written { resources, contexts, no_group: context(None, sub), same_as_a: Vec::new() }
+        Written { resources, contexts, no_group: context(None, sub), same_as_a: Vec::new(), numbers: HashMap::new() }
     };
     let a = write(subscription.unwrap_or(arm::STAND_IN_SUBSCRIPTION), Variant::A);
-    let mut b_of: std::collections::BTreeMap<String, Written> = std::collections::BTreeMap::new();
+    let mut b_of: BTreeMap<String, Written> = BTreeMap::new();
     for one in &assigned {
         let sub = second_subscription(subscription, &one.assignment.scope);
         if let std::collections::btree_map::Entry::Vacant(entry) = b_of.entry(sub) {
             let mut written = write(entry.key(), Variant::B);
             // Whether a resource reads the same with both stand-ins: then one run decides it.
-            written.same_as_a = written.resources.iter().zip(&a.resources).map(|(b, a)| b.1 == a.1).collect();
+            // (Those share variant A's value, which halves the memory when the subscription is known.)
+            written.same_as_a = written
+                .resources
+                .iter_mut()
+                .zip(&a.resources)
+                .map(|(b, a)| {
+                    let same = b.1 == a.1;
+                    if same {
+                        b.1 = a.1.clone();
+                    }
+                    same
+                })
+                .collect();
             entry.insert(written);
         }
     }
-    let findings = crate::parallel::flat_map_in_order(1, assigned, |one| {
-        let b = &b_of[&second_subscription(subscription, &one.assignment.scope)];
+    let mut of_type: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        of_type.entry(r.resource_type.to_ascii_lowercase()).or_default().push(i);
+    }
+    let mut world = World {
+        ids: a.resources.iter().map(|(id, _)| id.to_ascii_lowercase()).collect(),
+        group_of: resources
+            .iter()
+            .map(|r| plan.resource_groups.iter().position(|g| g.name == r.resource_group).map_or(u32::MAX, |at| at as u32))
+            .collect(),
+        resources,
+        of_type,
+        a,
+        b_of,
+        subscription,
+        model,
+    };
+    // `modify` and `append` first; their changes are applied before the others run.
+    let (changers, others): (Vec<Assigned>, Vec<Assigned>) = assigned.into_iter().partition(|one| one.effect == "modify" || one.effect == "append");
+    world.number(&changers);
+    let registry = registry();
+    let mut changes: BTreeMap<usize, Vec<apply::Change>> = BTreeMap::new();
+    for (found, changed) in crate::parallel::map_in_order(changers, |one| {
+        let (found, changed) = world.evaluate(&one);
+        let changed: Vec<(usize, Vec<apply::Change>)> =
+            changed.into_iter().map(|(i, effect, details)| (i, apply::changes_of(&effect, &details, &one.values, &registry))).collect();
+        (found, changed)
+    }) {
+        out.extend(found);
+        for (i, list) in changed {
+            changes.entry(i).or_default().extend(list);
+        }
+    }
+    world.apply(&changes);
+    world.number(&others);
+    out.extend(crate::parallel::flat_map_in_order(1, others, |one| world.evaluate(&one).0));
+    out
+}
+
+/// The resources as the definitions read them, and what finds them fast.
+struct World<'a> {
+    resources: Vec<&'a Resource>,
+    /// Each resource's ID as variant A writes it, lowercased, for the scopes.
+    ids: Vec<String>,
+    /// Each resource's group, by its index in the plan's (`u32::MAX`: none).
+    group_of: Vec<u32>,
+    /// The resources of each type (lowercased), in the plan's order.
+    of_type: HashMap<String, Vec<usize>>,
+    a: Written,
+    b_of: BTreeMap<String, Written>,
+    subscription: Option<&'a str>,
+    model: &'a Model,
+}
+
+/// What one assigned definition found, and the changes its `modify` or
+/// `append` makes to each resource it holds for with both stand-ins.
+type Evaluated = (Vec<Diagnostic>, Vec<(usize, String, RValue)>);
+
+impl World<'_> {
+    /// Numbers what `assigned` read of each resource, in every writing.
+    fn number(&mut self, assigned: &[Assigned]) {
+        let parts: Vec<reads::Part> =
+            assigned.iter().filter_map(|one| one.reads.parts.as_ref()).flatten().cloned().collect::<BTreeSet<_>>().into_iter().collect();
+        for written in std::iter::once(&mut self.a).chain(self.b_of.values_mut()) {
+            let columns = crate::parallel::map_in_order(parts.clone(), |part| reads::number_values(written.resources.iter().map(|r| &r.1), &part));
+            written.numbers = parts.iter().cloned().zip(columns).collect();
+        }
+    }
+
+    /// Applies the changes of `modify` and `append` to the resources, in every writing.
+    fn apply(&mut self, changes: &BTreeMap<usize, Vec<apply::Change>>) {
+        for (&i, list) in changes {
+            let changed = apply::apply(&self.a.resources[i].1, list);
+            for b in self.b_of.values_mut() {
+                b.resources[i].1 = if b.same_as_a[i] { changed.clone() } else { apply::apply(&b.resources[i].1, list) };
+            }
+            self.a.resources[i].1 = changed;
+        }
+    }
+
+    /// Evaluates one assigned definition over every resource it can apply to.
+    fn evaluate(&self, one: &Assigned) -> Evaluated {
+        let (a, resources, model) = (&self.a, &self.resources, self.model);
+        let sub_b = second_subscription(self.subscription, &one.assignment.scope);
+        let b = &self.b_of[&sub_b];
+        let columns: Option<Vec<(&[u32], &[u32])>> =
+            one.reads.parts.as_ref().map(|parts| parts.iter().map(|p| (a.numbers[p].as_slice(), b.numbers[p].as_slice())).collect());
+        let candidates: Vec<usize> = match &one.types {
+            Some(types) => {
+                let mut list: Vec<usize> = types.iter().filter_map(|t| self.of_type.get(t)).flatten().copied().collect();
+                list.sort_unstable();
+                list.dedup();
+                list
+            }
+            None => (0..resources.len()).collect(),
+        };
+        let scopes = Scopes::of(one.assignment);
         let mut vm = RegoVM::new();
         vm.load_program(one.program.clone());
-        let mut found = Vec::new();
+        if one.existence {
+            // The engine asks for the related resource: ashlar answers from the plan.
+            vm.set_execution_mode(ExecutionMode::Suspendable);
+        }
+        let mut decided: HashMap<Vec<u32>, (Outcome, Outcome)> = HashMap::new();
+        let (mut found, mut changed) = (Vec::new(), Vec::new());
         let mut failed = false;
-        for (i, r) in resources.iter().enumerate() {
+        for i in candidates {
+            let r = resources[i];
             if one.definition.indexed && !indexed(r) {
                 continue;
             }
-            if one.types.as_ref().is_some_and(|types| !types.iter().any(|t| t.eq_ignore_ascii_case(r.resource_type))) {
+            if !scopes.hold(&self.ids[i], self.subscription) {
                 continue;
             }
-            if !applies(one.assignment, &a.resources[i].0, subscription) {
-                continue;
-            }
-            let (ra, ca) = (&a.resources[i].1, a.context(r));
-            let (rb, cb) = (&b.resources[i].1, b.context(r));
-            let first = run(&mut vm, ra, ca, &one.parameters);
-            let second = if b.same_as_a[i] && ca == cb { first.clone() } else { run(&mut vm, rb, cb, &one.parameters) };
+            let key = columns.as_ref().map(|columns| {
+                let mut key: Vec<u32> = columns.iter().flat_map(|(a, b)| [a[i], b[i]]).collect();
+                if one.reads.group {
+                    key.push(self.group_of[i]);
+                }
+                key
+            });
+            let known = key.as_ref().and_then(|key| decided.get(key)).cloned();
+            let (first, second) = match known {
+                Some(outcomes) => outcomes,
+                None => {
+                    let (ca, cb) = (a.context(r), b.context(r));
+                    let first = run(&mut vm, &a.resources[i].1, ca, &one.parameters, &|request| self.related(i, request, a));
+                    let second = if b.same_as_a[i] && ca == cb {
+                        first.clone()
+                    } else {
+                        run(&mut vm, &b.resources[i].1, cb, &one.parameters, &|request| self.related(i, request, b))
+                    };
+                    if let Some(key) = key {
+                        decided.insert(key, (first.clone(), second.clone()));
+                    }
+                    (first, second)
+                }
+            };
             match (first, second) {
                 (Outcome::Failed(why), _) | (_, Outcome::Failed(why)) => {
                     if !failed {
                         failed = true;
-                        found.push(not_evaluated(&one, format!("the engine stopped on {} `{}`: {why}", r.resource_type, r.name.join("/"))));
+                        found.push(not_evaluated(one, format!("the engine stopped on {} `{}`: {why}", r.resource_type, r.name.join("/"))));
                     }
                 }
-                (x, y) if x != y => found.push(unknown(model, r, &one, &x, &y)),
+                (Outcome::Outside(why), Outcome::Outside(_)) => found.push(outside(model, r, one, &why)),
+                (x, y) if x != y => found.push(unknown(model, r, one, &x, &y)),
                 (Outcome::Compliant, _) => {}
-                (outcome, _) => found.push(finding(model, r, &one, &outcome)),
+                (outcome, _) => {
+                    // An assignment that is not enforced changes nothing.
+                    if let Outcome::Effect(effect, details) = &outcome {
+                        if !one.assignment.not_enforced {
+                            changed.push((i, effect.clone(), details.clone()));
+                        }
+                    }
+                    found.push(finding(model, r, one, &outcome));
+                }
             }
         }
-        found
-    });
-    out.extend(findings);
-    out
+        (found, changed)
+    }
+
+    /// The related resources an `auditIfNotExists` or `deployIfNotExists`
+    /// asks for about resource `i` (`request`: `type`, `name`,
+    /// `resourceGroupName`, `existenceScope`), looked for among the plan's
+    /// resources as `written` writes them. A type underneath the evaluated
+    /// resource is looked for "within the scope of the evaluated resource";
+    /// another "within the same resource group or subscription as the
+    /// evaluated resource depending on the existenceScope"
+    /// ([auditIfNotExists](https://learn.microsoft.com/azure/governance/policy/concepts/effect-audit-if-not-exists)).
+    /// The plan knows the resources it deploys under a resource it deploys;
+    /// a group or a subscription may hold others.
+    fn related(&self, i: usize, request: &RValue, written: &Written) -> Related {
+        let text = |key: &str| request[key].as_string().ok().map(|s| s.to_string()).filter(|s| !s.is_empty());
+        let Some(wanted) = text("type") else { return Related::Outside("the definition names no related type".into()) };
+        let wanted_lower = wanted.to_ascii_lowercase();
+        let name = text("name");
+        let evaluated = self.resources[i];
+        let of_type = self.of_type.get(&wanted_lower).map(Vec::as_slice).unwrap_or_default();
+        let named = |j: &&usize| name.as_deref().is_none_or(|pattern| name_matches(pattern, &self.resources[**j].name));
+        if wanted_lower.starts_with(&format!("{}/", evaluated.resource_type.to_ascii_lowercase())) {
+            let below = format!("{}/", self.ids[i]);
+            let found = of_type.iter().filter(|j| self.ids[**j].starts_with(&below)).filter(named).map(|j| written.resources[*j].1.clone()).collect();
+            return Related::Within(found);
+        }
+        let subscription_wide = text("existenceScope").is_some_and(|s| s.eq_ignore_ascii_case("subscription"));
+        let group = text("resourceGroupName").unwrap_or_else(|| evaluated.resource_group.clone());
+        let found: Vec<RValue> = of_type
+            .iter()
+            .filter(|j| subscription_wide || self.resources[**j].resource_group.eq_ignore_ascii_case(&group))
+            .filter(named)
+            .map(|j| written.resources[*j].1.clone())
+            .collect();
+        let place = if subscription_wide { "the subscription".to_string() } else { format!("resource group `{group}`") };
+        Related::Beyond { found, place }
+    }
+}
+
+/// What the plan holds of the related resources an existence effect asks for.
+enum Related {
+    /// Under the evaluated resource: the plan deploys all there is.
+    Within(Vec<RValue>),
+    /// In a resource group or the subscription, which may hold resources the plan does not deploy.
+    Beyond { found: Vec<RValue>, place: String },
+    /// What ashlar cannot look for.
+    Outside(String),
+}
+
+/// Whether a related resource's `name` (its segments) is the one a definition's
+/// `name` names: the full name (`parent/child`, `?` for any segment) or its last segment.
+fn name_matches(pattern: &str, name: &[String]) -> bool {
+    let wanted: Vec<&str> = pattern.split('/').collect();
+    let same = |p: &str, n: &String| p == "?" || p.eq_ignore_ascii_case(n);
+    match wanted.as_slice() {
+        [one] => name.last().is_some_and(|last| same(one, last)),
+        many => many.len() == name.len() && many.iter().zip(name).all(|(p, n)| same(p, n)),
+    }
 }
 
 /// The resources written with one variant's stand-ins, and the template
 /// functions' context of each resource group.
 struct Written {
     resources: Vec<(String, RValue)>,
-    contexts: std::collections::HashMap<String, RValue>,
+    contexts: HashMap<String, RValue>,
     no_group: RValue,
     /// For variant B: whether each resource is written as variant A writes it.
     same_as_a: Vec<bool>,
+    /// What the definitions read of each resource, numbered: equal values, equal numbers.
+    numbers: HashMap<reads::Part, Vec<u32>>,
 }
 
 impl Written {
@@ -432,13 +641,18 @@ enum Outcome {
     Compliant,
     /// The effect, lowercased, and its details.
     Effect(String, RValue),
-    /// `auditIfNotExists` or `deployIfNotExists` whose `if` holds: Azure
-    /// looks for the related resource after the deployment.
-    Existence,
+    /// `auditIfNotExists` or `deployIfNotExists` whose `if` holds, and no
+    /// related resource the plan deploys under the resource meets the existence condition.
+    Missing(String),
+    /// `auditIfNotExists` or `deployIfNotExists` whose `if` holds, and whose
+    /// related resource may be one the plan does not deploy: why.
+    Outside(String),
     Failed(String),
 }
 
-fn run(vm: &mut RegoVM, resource: &RValue, context: &RValue, parameters: &RValue) -> Outcome {
+/// Runs a compiled definition over one resource; an existence effect's
+/// question for related resources is answered by `related`.
+fn run(vm: &mut RegoVM, resource: &RValue, context: &RValue, parameters: &RValue, related: &dyn Fn(&RValue) -> Related) -> Outcome {
     let mut input = RValue::new_object();
     if let Ok(map) = input.as_object_mut() {
         map.insert(RValue::from("resource"), resource.clone());
@@ -447,7 +661,43 @@ fn run(vm: &mut RegoVM, resource: &RValue, context: &RValue, parameters: &RValue
     }
     vm.set_input(input);
     vm.set_context(context.clone());
-    match vm.execute_entry_point_by_name("main") {
+    let result = vm.execute_entry_point_by_name("main");
+    let Some(request) = vm.get_host_await_argument().cloned() else { return outcome(result) };
+    // The `if` holds and the engine asks for the related resource: compliant when one of
+    // them meets the existence condition ("The audit occurs if there are no related resources
+    // or if the resources defined by ExistenceCondition don't evaluate to true", auditIfNotExists).
+    let (found, beyond) = match related(&request) {
+        Related::Within(found) => (found, None),
+        Related::Beyond { found, place } => (found, Some(place)),
+        Related::Outside(why) => return Outcome::Outside(why),
+    };
+    let wanted = request["type"].as_string().map(|s| s.to_string()).unwrap_or_default();
+    for (n, candidate) in found.iter().enumerate() {
+        if n > 0 {
+            // Each candidate is asked for in a run of its own.
+            let _ = vm.execute_entry_point_by_name("main");
+        }
+        match outcome(vm.resume(Some(candidate.clone()))) {
+            Outcome::Compliant => return Outcome::Compliant,
+            Outcome::Failed(why) => return Outcome::Failed(why),
+            _ => {}
+        }
+    }
+    if found.is_empty() {
+        if let Outcome::Failed(why) = outcome(vm.resume(Some(RValue::Null))) {
+            return Outcome::Failed(why);
+        }
+    }
+    let none = if found.is_empty() { format!("no `{wanted}`") } else { format!("no `{wanted}` that meets the existence condition") };
+    match beyond {
+        None => Outcome::Missing(format!("the plan deploys {none} under it")),
+        Some(place) => Outcome::Outside(format!("the plan deploys {none} in {place}, which may hold one the plan does not deploy")),
+    }
+}
+
+/// The outcome of an evaluation's result.
+fn outcome(result: Result<RValue, VmError>) -> Outcome {
+    match result {
         Ok(RValue::Undefined) => Outcome::Compliant,
         Ok(value) => {
             let effect = value["effect"].as_string().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
@@ -456,31 +706,42 @@ fn run(vm: &mut RegoVM, resource: &RValue, context: &RValue, parameters: &RValue
                 _ => Outcome::Effect(effect, value["details"].clone()),
             }
         }
-        Err(VmError::HostAwaitResponseMissing { .. }) => Outcome::Existence,
+        Err(VmError::HostAwaitResponseMissing { .. }) => Outcome::Missing("ashlar could not look for the related resource".into()),
         Err(e) => Outcome::Failed(e.to_string().lines().next().unwrap_or_default().to_string()),
     }
 }
 
-/// Whether an assignment's scope holds the resource of ID `id`, and none of
-/// its `notScopes` does. A management group is taken to hold the plan's
-/// subscription (ashlar cannot see the hierarchy); without `subscription` in
-/// `ashlar.toml`, so is every subscription scope.
-fn applies(assignment: &Assignment, id: &str, subscription: Option<&str>) -> bool {
-    let holds = |scope: &str| -> bool {
-        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
-        if scope.starts_with("/providers/microsoft.management/managementgroups/") {
-            return true;
-        }
-        let Some(rest) = scope.strip_prefix("/subscriptions/") else { return false };
-        let (sub, below) = rest.split_once('/').map_or((rest, ""), |(s, b)| (s, b));
-        if subscription.is_some_and(|mine| mine != sub) {
-            return false;
-        }
-        let id = id.to_ascii_lowercase();
+/// An assignment's scope and `notScopes`, lowercased, without a trailing `/`.
+struct Scopes {
+    scope: String,
+    not_scopes: Vec<String>,
+}
+
+impl Scopes {
+    fn of(assignment: &Assignment) -> Scopes {
+        let lower = |s: &String| s.trim_end_matches('/').to_ascii_lowercase();
+        Scopes { scope: lower(&assignment.scope), not_scopes: assignment.not_scopes.iter().map(lower).collect() }
+    }
+
+    /// Whether the scope holds the resource of ID `id` (lowercased), and none
+    /// of the `notScopes` does. A management group is taken to hold the
+    /// plan's subscription (ashlar cannot see the hierarchy); without
+    /// `subscription` in `ashlar.toml`, so is every subscription scope.
+    fn hold(&self, id: &str, subscription: Option<&str>) -> bool {
         let id_below = id.strip_prefix("/subscriptions/").and_then(|r| r.split_once('/')).map_or("", |(_, b)| b);
-        below.is_empty() || id_below == below || id_below.starts_with(&format!("{below}/"))
-    };
-    holds(&assignment.scope) && !assignment.not_scopes.iter().any(|s| holds(s))
+        let holds = |scope: &str| -> bool {
+            if scope.starts_with("/providers/microsoft.management/managementgroups/") {
+                return true;
+            }
+            let Some(rest) = scope.strip_prefix("/subscriptions/") else { return false };
+            let (sub, below) = rest.split_once('/').map_or((rest, ""), |(s, b)| (s, b));
+            if subscription.is_some_and(|mine| mine != sub) {
+                return false;
+            }
+            below.is_empty() || id_below == below || id_below.strip_prefix(below).is_some_and(|rest| rest.starts_with('/'))
+        };
+        holds(&self.scope) && !self.not_scopes.iter().any(|s| holds(s))
+    }
 }
 
 /// Each assignment's definitions, compiled with their parameters; what cannot be is reported.
@@ -492,6 +753,7 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
         docs.definitions.iter().chain(&builtins.definitions).find(|d| d.id.eq_ignore_ascii_case(id) || d.name.eq_ignore_ascii_case(name))
     };
     let mut assigned = Vec::new();
+    let mut programs = Programs::new();
     for assignment in &docs.assignments {
         let not_found = |what: &str, id: &str| {
             Diagnostic::new(
@@ -555,12 +817,12 @@ fn prepare<'a>(inputs: &'a Inputs, sources: &crate::source::SourceMap, out: &mut
                         .with_policy(assignment.name.clone())
                         .with_azure_policy_member(member.reference_id.clone()),
                     ),
-                    None => assigned.extend(compile(assignment, definition, via, &member_values, sources, out)),
+                    None => assigned.extend(compile(assignment, definition, via, &member_values, &mut programs, sources, out)),
                 }
             }
         } else {
             match find_definition(&assignment.definition_id) {
-                Some(definition) => assigned.extend(compile(assignment, definition, None, &values, sources, out)),
+                Some(definition) => assigned.extend(compile(assignment, definition, None, &values, &mut programs, sources, out)),
                 None => out.push(not_found("the definition", &assignment.definition_id)),
             }
         }
@@ -613,12 +875,16 @@ fn fields_read(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Each definition compiled, by its address: a definition assigned many times is compiled once.
+type Programs = std::collections::HashMap<*const Definition, Result<Arc<Program>, String>>;
+
 /// Compiles one definition for one assignment; `None`, reported, when it cannot be evaluated.
 fn compile<'a>(
     assignment: &'a Assignment,
     definition: &'a Definition,
     via: Option<(String, String)>,
     given: &Map<String, Value>,
+    programs: &mut Programs,
     sources: &crate::source::SourceMap,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Assigned<'a>> {
@@ -671,15 +937,35 @@ fn compile<'a>(
         );
         return None;
     }
-    let text = serde_json::json!({ "properties": definition.properties }).to_string();
-    let compiled = regorus::Source::from_contents(format!("{}.json", definition.name), text)
-        .map_err(|e| e.to_string())
-        .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
-        .and_then(|parsed| compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string()));
+    let compiled = programs
+        .entry(definition as *const Definition)
+        .or_insert_with(|| {
+            let text = serde_json::json!({ "properties": definition.properties }).to_string();
+            regorus::Source::from_contents(format!("{}.json", definition.name), text)
+                .map_err(|e| e.to_string())
+                .and_then(|source| parser::parse_policy_definition(&source).map_err(|e| e.to_string()))
+                .and_then(|parsed| compiler::compile_policy_definition_with_aliases_opts(&parsed, registry.clone(), true).map_err(|e| e.to_string()))
+        })
+        .clone();
     match compiled {
         Ok(program) => {
-            let types = definition.properties.get("policyRule").and_then(|r| r.get("if")).and_then(types_matched);
-            Some(Assigned { assignment, definition, via, program, parameters: RValue::from(Value::Object(values.clone())), values, effect, types })
+            let rule = definition.properties.get("policyRule").unwrap_or(&Value::Null);
+            let types = rule.get("if").and_then(types_matched);
+            let existence = effect == "auditifnotexists" || effect == "deployifnotexists";
+            // What an existence effect reads includes the plan's other resources: each resource is run alone.
+            let reads = if existence { reads::Reads { parts: None, group: true } } else { reads::reads(rule, &values, &registry) };
+            Some(Assigned {
+                assignment,
+                definition,
+                via,
+                program,
+                parameters: RValue::from(Value::Object(values.clone())),
+                values,
+                effect,
+                types,
+                reads,
+                existence,
+            })
         }
         Err(why) => {
             let why = why.lines().last().unwrap_or_default().trim().to_string();
@@ -793,26 +1079,23 @@ fn finding(model: &Model, r: &Resource, one: &Assigned, outcome: &Outcome) -> Di
             format!("{} will change {what} as Azure deploys it: {}", who(one), changes(effect, details, &one.values)),
         )
         .with_help("write the change in the plan, so that template and resource agree"),
-        Outcome::Existence if one.effect == "deployifnotexists" => Diagnostic::new(
+        Outcome::Missing(why) if one.effect == "deployifnotexists" => Diagnostic::new(
             &AZURE_POLICY_CHANGE,
             at,
-            format!("{} applies to {what}: after the deployment Azure looks for its related resource, and deploys one when it is missing", who(one)),
+            format!("{} applies to {what}, and {why}: after the deployment Azure deploys the related resource", who(one)),
         )
         .with_help("deploy the related resource in the plan, or expect Azure's remediation to"),
-        Outcome::Existence => Diagnostic::new(
+        Outcome::Missing(why) => Diagnostic::new(
             &AZURE_POLICY_AUDIT,
             at,
-            format!(
-                "{} applies to {what}: Azure audits it after the deployment unless a related resource exists, which ashlar does not look for",
-                who(one)
-            ),
+            format!("{} applies to {what}, and {why}: after the deployment Azure reports it non-compliant", who(one)),
         )
-        .with_help("make sure the related resource the definition names exists, or `allow azure-policy-audit because \"...\"`"),
+        .with_help("deploy the related resource the definition names in the plan, or `allow azure-policy-audit because \"...\"`"),
         Outcome::Effect(effect, _) => {
             Diagnostic::new(&AZURE_POLICY_AUDIT, at, format!("{} finds {what} non-compliant (effect `{effect}`)", who(one)))
                 .with_help("change the block so that the resource complies, or `allow azure-policy-audit because \"...\"`")
         }
-        Outcome::Compliant | Outcome::Failed(_) => unreachable!("only findings are reported"),
+        Outcome::Compliant | Outcome::Outside(_) | Outcome::Failed(_) => unreachable!("only findings are reported"),
     };
     with_finding_data(d, one)
 }
@@ -821,7 +1104,7 @@ fn unknown(model: &Model, r: &Resource, one: &Assigned, x: &Outcome, y: &Outcome
     let name = |o: &Outcome| match o {
         Outcome::Compliant => "compliant".to_string(),
         Outcome::Effect(e, _) => format!("`{e}`"),
-        Outcome::Existence => format!("`{}`", one.effect),
+        Outcome::Missing(_) | Outcome::Outside(_) => format!("`{}`", one.effect),
         Outcome::Failed(_) => "not evaluated".to_string(),
     };
     let d = Diagnostic::new(
@@ -836,6 +1119,17 @@ fn unknown(model: &Model, r: &Resource, one: &Assigned, x: &Outcome, y: &Outcome
         ),
     )
     .with_help("give `subscription` under `[azure_policy]` in ashlar.toml if the value is the subscription's ID; otherwise check after deployment");
+    with_finding_data(d, one)
+}
+
+/// An existence effect whose related resource may be one the plan does not deploy.
+fn outside(model: &Model, r: &Resource, one: &Assigned, why: &str) -> Diagnostic {
+    let d = Diagnostic::new(
+        &AZURE_POLICY_UNKNOWN,
+        model.node(r.origin).head,
+        format!("whether {} finds {} compliant depends on resources outside the plan: {why}", who(one), subject(model, r)),
+    )
+    .with_help("deploy the related resource in the plan, or check the outcome after deployment");
     with_finding_data(d, one)
 }
 
