@@ -81,7 +81,8 @@ fn round_trip_texts(example: &str) -> (String, String) {
 }
 
 /// The examples whose every resource the import reads.
-const COMPLETE: &[&str] = &["hub-firewall-vpn", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file", "update-management"];
+const COMPLETE: &[&str] =
+    &["hub-firewall-vpn", "hub-nva", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file", "update-management"];
 
 #[test]
 fn complete_examples_round_trip_to_the_same_resources() {
