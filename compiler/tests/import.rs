@@ -412,3 +412,35 @@ fn backup_policies_import_with_the_machines_they_protect() {
     assert!(messages.iter().any(|m| m.contains("`enhanced` is an Enhanced policy")), "{messages:#?}");
     assert!(plan.contains("// not imported: Microsoft.RecoveryServices/vaults/backupPolicies \"vault-box/enhanced\""), "{plan}");
 }
+
+/// Load balancers and the network interfaces in their backend pools, in every
+/// example: machines a `compute` block with `count` lowers to are gathered
+/// into that block again, and its load balancer (with its public IP address)
+/// rebuilt from the import is the same resource as before, compared in full.
+#[test]
+fn load_balancers_round_trip_with_their_machines_in_every_example() {
+    let mut failures = Vec::new();
+    let mut balancers = 0;
+    for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {
+        let example = entry.expect("an entry").file_name().to_string_lossy().into_owned();
+        let (before, after) = round_trip(&example);
+        let balancer_ips: Vec<String> = before
+            .iter()
+            .filter(|(k, _)| k.0 == "microsoft.network/loadbalancers")
+            .flat_map(|(_, v)| v.split("publicIPAddresses/").skip(1).map(|s| s.split('"').next().unwrap_or_default().to_string()).collect::<Vec<_>>())
+            .collect();
+        let compared = |k: &(String, String)| {
+            k.0 == "microsoft.network/loadbalancers"
+                || k.0 == "microsoft.network/networkinterfaces"
+                || (k.0 == "microsoft.network/publicipaddresses" && balancer_ips.iter().any(|ip| ip.contains(&k.1)))
+        };
+        for (key, value) in before.iter().filter(|(k, _)| compared(k)) {
+            balancers += usize::from(key.0 == "microsoft.network/loadbalancers");
+            if after.get(key) != Some(value) {
+                failures.push(format!("{example}: {key:?} differs or is missing:\n  before {value}\n  after  {:?}", after.get(key)));
+            }
+        }
+    }
+    assert!(balancers >= 5, "load balancers compared: {balancers}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

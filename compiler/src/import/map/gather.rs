@@ -27,8 +27,8 @@ pub(super) struct Draft {
 }
 
 /// Lines that differ from machine to machine of one block: its zone, its
-/// address and its computer name.
-const OWN: &[&str] = &["zones = ", "ips = ", "computer_name = "];
+/// address, its computer name and its update group.
+const OWN: &[&str] = &["zones = ", "ips = ", "computer_name = ", "updates = "];
 
 /// The load balancer a backend pool's ID names.
 pub(super) fn balancer_of_pool(id: &str) -> Option<String> {
@@ -37,11 +37,21 @@ pub(super) fn balancer_of_pool(id: &str) -> Option<String> {
     parts.get(at + 1).map(|s| s.to_string())
 }
 
-/// `vm-nva-2` as (`vm-nva`, 2).
-fn numbered(name: &str) -> Option<(&str, usize)> {
-    let (stem, n) = name.rsplit_once('-')?;
-    let n = n.parse::<usize>().ok().filter(|n| *n > 0)?;
-    (!stem.is_empty()).then_some((stem, n))
+/// A name with a number among its `-`-separated parts, the last such: its
+/// pattern with `{index}` in the number's place, and the number.
+/// `vm-nva-2` is (`vm-nva-{index}`, 2), `vm-web-2-prod-we` (`vm-web-{index}-prod-we`, 2).
+fn numbered(name: &str) -> Option<(String, usize)> {
+    let parts: Vec<&str> = name.split('-').collect();
+    let at = (1..parts.len()).rev().find(|&i| parts[i].parse::<usize>().is_ok_and(|n| n > 0) && !parts[i].starts_with('0'))?;
+    let n = parts[at].parse::<usize>().ok()?;
+    let mut pattern = parts.clone();
+    pattern[at] = "{index}";
+    Some((pattern.join("-"), n))
+}
+
+/// The block name of machines named after `pattern`: the pattern without its number.
+fn stem(pattern: &str) -> String {
+    pattern.replace("-{index}", "")
 }
 
 /// A line's value after `key`, if it is that line.
@@ -62,23 +72,26 @@ fn shape(d: &Draft) -> String {
 /// a block with `count` gives them.
 fn own_lines(drafts: &[&Draft]) -> Option<HashMap<&'static str, Option<String>>> {
     let mut out = HashMap::new();
-    // Zones: machine i takes zone i of the list, in turn.
-    let zones: Vec<Option<&str>> = drafts.iter().map(|d| value(d, "zones = ")).collect();
-    if zones.iter().all(Option::is_none) {
-        out.insert("zones = ", None);
-    } else {
-        let zones: Vec<&str> = zones.into_iter().collect::<Option<Vec<_>>>()?;
+    // Zones and update groups: machine i takes value i of the list, in turn.
+    for key in ["zones = ", "updates = "] {
+        let values: Vec<Option<&str>> = drafts.iter().map(|d| value(d, key)).collect();
+        if values.iter().all(Option::is_none) {
+            out.insert(key, None);
+            continue;
+        }
+        let values: Vec<&str> = values.into_iter().collect::<Option<Vec<_>>>()?;
         let mut list: Vec<&str> = Vec::new();
-        for z in &zones {
-            if !list.contains(z) {
-                list.push(z);
+        for v in &values {
+            if !list.contains(v) {
+                list.push(v);
             }
         }
-        if zones.iter().enumerate().any(|(i, z)| list[i % list.len()] != *z) || list.iter().any(|z| z.contains(',')) {
+        if values.iter().enumerate().any(|(i, v)| list[i % list.len()] != *v) || list.iter().any(|v| v.contains(',')) {
             return None;
         }
-        let list: Vec<&str> = list.iter().map(|z| z.trim_start_matches('[').trim_end_matches(']')).collect();
-        out.insert("zones = ", Some(format!("[{}]", list.join(", "))));
+        let list: Vec<&str> = list.iter().map(|v| v.trim_start_matches('[').trim_end_matches(']')).collect();
+        let text = if key == "updates = " && list.len() == 1 { list[0].to_string() } else { format!("[{}]", list.join(", ")) };
+        out.insert(key, Some(text));
     }
     // Static addresses: the first machines', in order; the rest dynamic.
     let ips: Vec<Option<&str>> = drafts.iter().map(|d| value(d, "ips = ")).collect();
@@ -88,17 +101,19 @@ fn own_lines(drafts: &[&Draft]) -> Option<HashMap<&'static str, Option<String>>>
     }
     let ips: Vec<&str> = ips.iter().flatten().map(|ip| ip.trim_start_matches('[').trim_end_matches(']')).collect();
     out.insert("ips = ", (!ips.is_empty()).then(|| format!("[{}]", ips.join(", "))));
-    // Computer names: the Azure names, or one name numbered `-1` to `-N`.
+    // Computer names: the Azure names, or one name numbered `-1` to `-N`, or
+    // with the number in place of `{n}`.
     let names: Vec<Option<&str>> = drafts.iter().map(|d| value(d, "computer_name = ")).collect();
     if names.iter().all(Option::is_none) {
         out.insert("computer_name = ", None);
     } else {
-        let names: Vec<&str> = names.into_iter().collect::<Option<Vec<_>>>()?;
-        let first = names[0].trim_matches('"').strip_suffix("-1")?.to_string();
-        if names.iter().enumerate().any(|(i, n)| n.trim_matches('"') != format!("{first}-{}", i + 1)) {
-            return None;
-        }
-        out.insert("computer_name = ", Some(string_literal(&first)));
+        let names: Vec<String> = names.into_iter().collect::<Option<Vec<_>>>()?.iter().map(|n| n.trim_matches('"').to_string()).collect();
+        let fits =
+            |written: &str| names.iter().enumerate().all(|(i, n)| *n == crate::blocks::compute::numbered_computer_name(written, names.len(), i));
+        let dashed = names[0].strip_suffix("-1").map(str::to_string);
+        let placed = names[0].rfind('1').map(|at| format!("{}{{n}}{}", &names[0][..at], &names[0][at + 1..]));
+        let written = dashed.into_iter().chain(placed).find(|w| fits(w))?;
+        out.insert("computer_name = ", Some(string_literal(&written)));
     }
     Some(out)
 }
@@ -114,7 +129,7 @@ impl Mapper {
         for (i, d) in drafts.iter().enumerate() {
             if let (Some((vm, n)), Some((nic, m))) = (numbered(&d.vm), numbered(&d.nic)) {
                 if n == m {
-                    candidates.entry((d.group.to_ascii_lowercase(), vm.to_ascii_lowercase(), nic.to_ascii_lowercase())).or_default().push(i);
+                    candidates.entry((d.group.to_ascii_lowercase(), vm, nic)).or_default().push(i);
                 }
             }
         }
@@ -145,7 +160,10 @@ impl Mapper {
             let ds: Vec<&Draft> = members.iter().map(|&i| &drafts[i]).collect();
             let first = ds[0];
             let gathered = ds.len() > 1;
-            let block = if gathered { self.names.claim(numbered(&first.vm).map_or(&first.vm[..], |(s, _)| s)) } else { first.block.clone() };
+            let block = match numbered(&first.vm) {
+                Some((pattern, _)) if gathered => self.names.claim(&stem(&pattern)),
+                _ => first.block.clone(),
+            };
             let balancer = self.balancer(cx, &ds, &block);
             let own = if gathered { own_lines(&ds) } else { None };
 
@@ -183,12 +201,11 @@ impl Mapper {
             if gathered {
                 let (vm, _) = numbered(&first.vm).unwrap_or_default();
                 let (nic, _) = numbered(&first.nic).unwrap_or_default();
-                if vm != block {
-                    names.push(("virtual_machine", format!("{vm}-{{index}}")));
+                // By default machine N of block B is `B-N`, its interface `B-N-nic`.
+                if vm != format!("{block}-{{index}}") {
+                    names.push(("virtual_machine", vm));
                 }
-                if format!("{nic}-1") != format!("{block}-1-nic") {
-                    names.push(("network_interface", format!("{nic}-{{index}}")));
-                }
+                names.push(("network_interface", nic));
             } else {
                 names.push(("virtual_machine", first.vm.clone()));
                 if first.nic != format!("{}-nic", first.vm) {
