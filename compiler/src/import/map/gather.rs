@@ -149,11 +149,7 @@ impl Mapper {
                 blocks.push(members);
             }
         }
-        for i in 0..drafts.len() {
-            if !taken[i] {
-                blocks.push(vec![i]);
-            }
-        }
+        blocks.extend(taken.iter().enumerate().filter(|(_, t)| !**t).map(|(i, _)| vec![i]));
         blocks.sort_by_key(|members| members[0]);
 
         for members in blocks {
