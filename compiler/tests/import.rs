@@ -488,3 +488,20 @@ fn machines_unlike_each_other_stay_apart_and_their_load_balancer_a_comment() {
     assert!(plan.lines().any(|l| l.split_whitespace().eq(["count", "=", "2"])), "{plan}");
     assert!(plan.contains("load_balancer private { ha_ports = true  ip = 10.0.0.94  probe = 22 }"), "{plan}");
 }
+
+/// A load balancer whose frontend is in another subnet than its machines is
+/// not what a `load_balancer` block writes: reported, and kept as a comment.
+#[test]
+fn a_load_balancer_with_its_frontend_elsewhere_stays_a_comment() {
+    let text = std::fs::read_to_string("../tests/expected/hub-nva/main.json").expect("the example's output");
+    let lb = text.find("\"name\": \"lbi-nva\"").expect("the load balancer");
+    let subnet = "'vnet-core', 'snet-appliances'";
+    let at = lb + text[lb..].find(subnet).expect("its frontend's subnet");
+    let template = format!("{}'vnet-core', 'AzureBastionSubnet'{}", &text[..at], &text[at + subnet.len()..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(!plan.contains("load_balancer "), "{plan}");
+    assert!(plan.contains("// not imported: Microsoft.Network/loadBalancers \"lbi-nva\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("lbi-nva") && m.contains("another subnet")), "{messages:#?}");
+}

@@ -303,6 +303,16 @@ impl Mapper {
             }
             "public"
         } else {
+            // The frontend is in the machines' subnet.
+            let subnet_of = |n: Option<&Node>| n.and_then(|n| n.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
+            let nic = cx.resources.iter().find(|r| r.is(NIC) && r.name.eq_ignore_ascii_case(&ds[0].nic));
+            let machines = subnet_of(
+                nic.and_then(|r| r.props()).and_then(|p| p.get("ipConfigurations")).and_then(|c| c.items().first()).and_then(|c| c.get("properties")),
+            );
+            let same = |a: &(String, String), b: &(String, String)| a.0.eq_ignore_ascii_case(&b.0) && a.1.eq_ignore_ascii_case(&b.1);
+            if !subnet_of(front).zip(machines).is_some_and(|(a, b)| same(&a, &b)) {
+                return unlike(self, "has its frontend in another subnet than its machines, where a `load_balancer` block puts it in theirs");
+            }
             if ha_ports {
                 parts.push("ha_ports = true".into());
             }
