@@ -1,5 +1,6 @@
-//! Virtual machines to `compute` blocks, one machine each (`count` 1), their
-//! network interface folded in; availability sets to `availability_set`
+//! Virtual machines read, their network interface folded in, and handed to
+//! [`super::gather`], which writes them as `compute` blocks (alike machines
+//! as one block with `count`); availability sets to `availability_set`
 //! blocks; a password to `secret(VAULT, "NAME")` with the vault as a
 //! `key_vault` block.
 
