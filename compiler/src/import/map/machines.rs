@@ -1,5 +1,5 @@
 //! Virtual machines read, their network interface folded in, and handed to
-//! [`super::gather`], which writes them as `compute` blocks (alike machines
+//! `gather.rs`, which writes them as `compute` blocks (alike machines
 //! as one block with `count`); availability sets to `availability_set`
 //! blocks; a password to `secret(VAULT, "NAME")` with the vault as a
 //! `key_vault` block.
