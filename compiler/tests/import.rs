@@ -81,7 +81,8 @@ fn round_trip_texts(example: &str) -> (String, String) {
 }
 
 /// The examples whose every resource the import reads.
-const COMPLETE: &[&str] = &["hub-firewall-vpn", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file", "update-management"];
+const COMPLETE: &[&str] =
+    &["hub-firewall-vpn", "hub-nva", "hub-spoke", "secured-spokes", "shared-firewall-policy", "single-file", "update-management"];
 
 #[test]
 fn complete_examples_round_trip_to_the_same_resources() {
@@ -500,4 +501,97 @@ fn a_cycle_of_links_and_a_missing_file_are_errors() {
     assert!(error.message.contains("`absent`") && error.message.contains("nested/absent.json, which cannot be read"), "{}", error.message);
     let span = error.span.expect("at the link");
     assert_eq!((sources.get(span.file).name.as_str(), sources.get(span.file).line_col(span.start as usize).line), ("main.json", 9));
+}
+
+/// Load balancers and the network interfaces in their backend pools, in every
+/// example: machines a `compute` block with `count` lowers to are gathered
+/// into that block again, and its load balancer (with its public IP address)
+/// rebuilt from the import is the same resource as before, compared in full.
+#[test]
+fn load_balancers_round_trip_with_their_machines_in_every_example() {
+    let mut failures = Vec::new();
+    let mut balancers = 0;
+    for entry in std::fs::read_dir("../tests/expected").expect("the expected outputs") {
+        let example = entry.expect("an entry").file_name().to_string_lossy().into_owned();
+        let (before, after) = round_trip(&example);
+        let balancer_ips: Vec<String> = before
+            .iter()
+            .filter(|(k, _)| k.0 == "microsoft.network/loadbalancers")
+            .flat_map(|(_, v)| v.split("publicIPAddresses/").skip(1).map(|s| s.split('"').next().unwrap_or_default().to_string()).collect::<Vec<_>>())
+            .collect();
+        // A scale set's load balancer is the scale set's, not imported yet.
+        let of_scale_set = |k: &(String, String)| {
+            before.iter().any(|(s, v)| s.0 == "microsoft.compute/virtualmachinescalesets" && v.contains(&format!("loadBalancers/{}/", k.1)))
+        };
+        let compared = |k: &(String, String)| {
+            (k.0 == "microsoft.network/loadbalancers" && !of_scale_set(k))
+                || k.0 == "microsoft.network/networkinterfaces"
+                || (k.0 == "microsoft.network/publicipaddresses" && balancer_ips.iter().any(|ip| ip.contains(&k.1)))
+        };
+        for (key, value) in before.iter().filter(|(k, _)| compared(k)) {
+            balancers += usize::from(key.0 == "microsoft.network/loadbalancers");
+            if after.get(key) != Some(value) {
+                failures.push(format!("{example}: {key:?} differs or is missing:\n  before {value}\n  after  {:?}", after.get(key)));
+            }
+        }
+    }
+    assert!(balancers >= 5, "load balancers compared: {balancers}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `compute` example round trips in full but for its scale set, the
+/// scale set's autoscale setting and its load balancer, which are kept as
+/// comments.
+#[test]
+fn compute_round_trips_but_for_its_scale_set() {
+    let (before, after) = round_trip("compute");
+    let scale_set = |key: &(String, String)| key.1.contains("workers") && !key.0.contains("virtualnetworks");
+    let mut compared = 0;
+    for (key, value) in before.iter().filter(|(k, _)| !scale_set(k)) {
+        compared += 1;
+        assert_eq!(after.get(key), Some(value), "{key:?} differs or is missing after the round trip");
+    }
+    assert_eq!(before.keys().filter(|k| scale_set(k)).count(), 3, "the scale set, its autoscale setting and load balancer");
+    assert!(compared >= 30, "resources compared: {compared}");
+    let extra: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(extra.is_empty(), "the round trip added {extra:?}");
+}
+
+/// Machines numbered alike but set up differently are written one block
+/// each, and the load balancer in front of them, which a `compute` block
+/// could only give one block of machines, is reported and stays a comment.
+#[test]
+fn machines_unlike_each_other_stay_apart_and_their_load_balancer_a_comment() {
+    let text = std::fs::read_to_string("../tests/expected/hub-nva/main.json").expect("the example's output");
+    let at = text.find("\"vmSize\": \"Standard_D2s_v5\"").expect("a machine's size");
+    let template = format!("{}\"vmSize\": \"Standard_D4s_v5\"{}", &text[..at], &text[at + "\"vmSize\": \"Standard_D2s_v5\"".len()..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.contains("compute vm-nva-1 {") && plan.contains("compute vm-nva-2 {"), "{plan}");
+    assert!(!plan.contains("count") && !plan.contains("load_balancer"), "{plan}");
+    assert!(plan.contains("// not imported: Microsoft.Network/loadBalancers \"lbi-nva\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("lbi-nva") && m.contains("other machines")), "{messages:#?}");
+    // Alike, the same machines are one block behind their load balancer.
+    let imported = ashlar::import::import("t.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(plan.lines().any(|l| l.split_whitespace().eq(["count", "=", "2"])), "{plan}");
+    assert!(plan.contains("load_balancer private { ha_ports = true  ip = 10.0.0.94  probe = 22 }"), "{plan}");
+}
+
+/// A load balancer whose frontend is in another subnet than its machines is
+/// not what a `load_balancer` block writes: reported, and kept as a comment.
+#[test]
+fn a_load_balancer_with_its_frontend_elsewhere_stays_a_comment() {
+    let text = std::fs::read_to_string("../tests/expected/hub-nva/main.json").expect("the example's output");
+    let lb = text.find("\"name\": \"lbi-nva\"").expect("the load balancer");
+    let subnet = "'vnet-core', 'snet-appliances'";
+    let at = lb + text[lb..].find(subnet).expect("its frontend's subnet");
+    let template = format!("{}'vnet-core', 'AzureBastionSubnet'{}", &text[..at], &text[at + subnet.len()..]);
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(!plan.contains("load_balancer "), "{plan}");
+    assert!(plan.contains("// not imported: Microsoft.Network/loadBalancers \"lbi-nva\""), "{plan}");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("lbi-nva") && m.contains("another subnet")), "{messages:#?}");
 }

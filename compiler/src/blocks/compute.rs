@@ -759,11 +759,17 @@ fn managed_disk(model: &Model, block: NodeId, disk: Option<NodeId>, stored: bool
 /// Azure name.
 pub fn computer_name(node: &Node, index: usize, vm_name: &str) -> String {
     let Some(written) = node.str("computer_name") else { return vm_name.to_string() };
+    numbered_computer_name(written, count(node), index)
+}
+
+/// The computer name of machine number `index` (from 0) of `count` whose
+/// `computer_name` is `written`.
+pub fn numbered_computer_name(written: &str, count: usize, index: usize) -> String {
     let number = (index + 1).to_string();
     if written.contains("{n}") {
         return written.replace("{n}", &number);
     }
-    match count(node) {
+    match count {
         1 => written.to_string(),
         _ => format!("{written}-{number}"),
     }

@@ -16,6 +16,7 @@ use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod compute_extras;
+mod gather;
 mod hub;
 mod images;
 mod machines;

@@ -101,7 +101,7 @@ fn names_entries(entries: &[(&str, String, String)]) -> Option<String> {
 
 /// The `public_ip` pattern that names `pip` after its owner: `{name}-pip` by
 /// default, `pip-{name}` for `pip-afw-core` of `afw-core`.
-fn public_ip_pattern(owner: &str, pip: &str) -> String {
+pub(super) fn public_ip_pattern(owner: &str, pip: &str) -> String {
     if pip.contains(owner) {
         pip.replacen(owner, "{name}", 1)
     } else {

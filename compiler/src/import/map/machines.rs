@@ -1,5 +1,6 @@
-//! Virtual machines to `compute` blocks, one machine each (`count` 1), their
-//! network interface folded in; availability sets to `availability_set`
+//! Virtual machines read, their network interface folded in, and handed to
+//! `gather.rs`, which writes them as `compute` blocks (alike machines
+//! as one block with `count`); availability sets to `availability_set`
 //! blocks; a password to `secret(VAULT, "NAME")` with the vault as a
 //! `key_vault` block.
 
@@ -114,6 +115,7 @@ impl Mapper {
         }
 
         let images = std_images();
+        let mut drafts = Vec::new();
         for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(MACHINE)) {
             let Some(props) = r.props() else { continue };
             let group = group_of(r);
@@ -417,24 +419,25 @@ impl Mapper {
                 line(text, Some(d));
             }
 
-            let w = self.file(&group);
-            if let Some(image) = image_block {
-                w.line(0, &image, Some(&r.node));
-            }
-            w.line(0, &format!("compute {block} {{"), Some(&r.node));
-            w.line(1, &format!("resource_group = {}", string_literal(&group)), None);
-            write_common(w, &c);
-            for (text, from) in &lines {
-                w.line(1, text, from.as_ref());
-            }
-            let nic_default = format!("{}-nic", r.name);
-            let mut names = vec![("virtual_machine", r.name.as_str())];
-            if nic_r.name != nic_default {
-                names.push(("network_interface", nic_r.name.as_str()));
-            }
-            write_names(w, &block, &names);
-            w.line(0, "}", None);
+            let pools = ip_props
+                .and_then(|p| p.get("loadBalancerBackendAddressPools"))
+                .map(|p| {
+                    p.items().iter().filter_map(|pool| pool.get("id").and_then(Node::as_str).and_then(super::gather::balancer_of_pool)).collect()
+                })
+                .unwrap_or_default();
+            drafts.push(super::gather::Draft {
+                group,
+                block,
+                common: c,
+                lines,
+                image_block,
+                node: r.node.clone(),
+                vm: r.name.clone(),
+                nic: nic_r.name.clone(),
+                pools,
+            });
         }
+        self.write_machines(cx, drafts);
     }
 
     /// The `key_vault` block of a vault secrets are read from, by (resource
