@@ -1001,7 +1001,11 @@ mod tests {
                 let incremental = state.2.as_ref().and_then(|pieces| super::reparse(file, &state.0, &state.1, pieces, &new));
                 // A file kept in pieces whose edit parses is always parsed again in pieces
                 // (but for an empty file, which a whole parse reads at no cost).
-                assert!(incremental.is_some() || state.2.is_none() || !fresh_diagnostics.is_empty() || new.is_empty(), "{:?}\nedited to\n{new:?}", state.0);
+                assert!(
+                    incremental.is_some() || state.2.is_none() || !fresh_diagnostics.is_empty() || new.is_empty(),
+                    "{:?}\nedited to\n{new:?}",
+                    state.0
+                );
                 state = match incremental {
                     Some((tree, found, kept)) => {
                         reparsed += 1;

@@ -35,6 +35,8 @@ const ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/roleAssignments";
 const ROLE_DEFINITION_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 /// The built-in role Contributor, which Image Builder's identity gets on the gallery's resource group.
 pub const CONTRIBUTOR_ROLE: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+/// The description of the builder's role assignment, before the gallery's block name.
+pub const BUILDER_ROLE_DESCRIPTION: &str = "Azure VM Image Builder writes the images of gallery ";
 /// Hexadecimal digits of the content hash after an image template's name.
 pub const TEMPLATE_HASH_LEN: usize = 8;
 
@@ -519,7 +521,7 @@ fn builder_identity(lw: &mut Lowering, gallery: NodeId) -> Option<(ResourceId, R
         // A new identity may not have reached every replica of Entra ID yet: the
         // type lets ARM assign the role without looking the principal up.
         ("principalType", Prop::str("ServicePrincipal")),
-        ("description", Prop::str(format!("Azure VM Image Builder writes the images of gallery {gallery_block}"))),
+        ("description", Prop::str(format!("{BUILDER_ROLE_DESCRIPTION}{gallery_block}"))),
     ]);
     // The seed of the GUID name: the identity and the role (see `ir::named_by_guid`).
     let seed = vec![name, CONTRIBUTOR_ROLE.to_string()];

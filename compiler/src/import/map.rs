@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 mod compute_extras;
 mod gather;
 mod hub;
+mod image_builds;
 mod images;
 mod machines;
 mod updates;
@@ -102,6 +103,7 @@ pub fn map(cx: &Context) -> Mapped {
         names: Names { taken: BTreeSet::new() },
         used: vec![false; cx.resources.len()],
         vaults: HashMap::new(),
+        gallery_images: HashMap::new(),
     };
     m.run(cx);
     let unmapped = cx
@@ -124,6 +126,9 @@ struct Mapper {
     used: Vec<bool>,
     /// The `key_vault` blocks secrets are read from, by (resource group, vault).
     vaults: HashMap<(String, String), String>,
+    /// The `image` blocks of the galleries' images a build makes, by
+    /// `gallery/image` (lower case): machines from them name the block.
+    gallery_images: HashMap<String, String>,
 }
 
 /// A block's region and tags, compared with the plan's `settings`.

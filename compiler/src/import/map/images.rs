@@ -2,8 +2,8 @@
 //! `image` blocks, and an image version made from a source the template
 //! names (a managed image, a machine, another gallery's version, or an image
 //! of the template's) to the image's `version` and `source`, the source as an
-//! `existing` block. Image Builder templates, and the identity and role
-//! assignment ashlar writes for them, stay comments for now.
+//! `existing` block. An Image Builder template that distributes to an image
+//! becomes the image's `build` ([`super::image_builds`]).
 
 use super::{ident, string_literal, write_common, write_names, Common, Context, Mapper, Node, Resource};
 use std::collections::HashMap;
@@ -28,9 +28,17 @@ impl Mapper {
         let rs = cx.resources;
         let group_of = |r: &Resource| r.group.clone().unwrap_or_else(|| cx.default_group.clone());
         let mut galleries: HashMap<String, (String, Option<String>)> = HashMap::new();
+        // The galleries' images by `gallery/image`, for the builds that name them.
+        let gallery_of_image: HashMap<String, String> = rs
+            .iter()
+            .filter(|r| r.is(IMAGE))
+            .map(|r| (r.name.to_ascii_lowercase(), r.name.split('/').next().unwrap_or("").to_ascii_lowercase()))
+            .collect();
+        let builders = self.builder_identities(rs, &gallery_of_image);
         for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(GALLERY)) {
             self.used[i] = true;
-            let block = self.names.claim(&r.name);
+            let builder = builders.get(&r.name.to_ascii_lowercase());
+            let block = self.names.claim(builder.and_then(|(_, b)| b.as_deref()).unwrap_or(&r.name));
             let c = common(r, self);
             let home = r.node.get("location").and_then(Node::as_str).map(super::region);
             galleries.insert(r.name.to_ascii_lowercase(), (block.clone(), home));
@@ -43,7 +51,11 @@ impl Mapper {
             if let Some(d) = description {
                 w.line(1, &format!("description = {}", string_literal(&d)), None);
             }
-            write_names(w, &block, &[("gallery", &r.name)]);
+            let mut names = vec![("gallery", r.name.as_str())];
+            if let Some((b, _)) = builder.filter(|(b, _)| *b != format!("{block}-builder")) {
+                names.push(("builder_identity", b.as_str()));
+            }
+            write_names(w, &block, &names);
             w.line(0, "}", None);
         }
 
@@ -52,12 +64,14 @@ impl Mapper {
         let definitions: Vec<(usize, &Resource)> = rs.iter().enumerate().filter(|(_, r)| r.is(IMAGE)).collect();
         for (_, r) in &definitions {
             if galleries.contains_key(&r.name.split('/').next().unwrap_or("").to_ascii_lowercase()) {
-                let block = self.names.claim(r.leaf());
+                let built = self.built_block_name(rs, &r.name);
+                let block = self.names.claim(built.as_deref().unwrap_or(r.leaf()));
                 blocks.insert(r.name.to_ascii_lowercase(), block);
             }
         }
         let mut existing: Vec<String> = Vec::new();
         let mut existing_blocks: HashMap<String, String> = HashMap::new();
+        let std_images = super::machines::std_images();
         for (i, r) in definitions {
             let gallery_name = r.name.split('/').next().unwrap_or("").to_ascii_lowercase();
             let (Some((gallery, gallery_region)), Some(block)) =
@@ -109,11 +123,41 @@ impl Mapper {
                 }
             }
 
+            // Built by Image Builder: the template's source, build and distribution.
+            let windows_image = windows;
+            let generation = if text(p.get("hyperVGeneration")).is_some_and(|g| g.eq_ignore_ascii_case("V1")) { 1 } else { 2 };
+            let mut marketplace = |me: &mut Mapper, publisher: &str, offer: &str, sku: &str, version: Option<&str>| -> String {
+                let known = std_images
+                    .iter()
+                    .find(|(_, p, o, s)| p.eq_ignore_ascii_case(publisher) && o.eq_ignore_ascii_case(offer) && s.eq_ignore_ascii_case(sku));
+                if let (Some((name, ..)), None) = (known, version) {
+                    return name.clone();
+                }
+                let name = me.names.claim(&format!("{block}-source"));
+                let mut text = format!(
+                    "marketplace_image {name} {{ publisher = {}  offer = {}  sku = {}  os = {}  generation = {generation}",
+                    string_literal(publisher),
+                    string_literal(offer),
+                    string_literal(sku),
+                    if windows_image { "windows" } else { "linux" }
+                );
+                if let Some(v) = version {
+                    text.push_str(&format!("  version = {}", string_literal(v)));
+                }
+                text.push_str(" }");
+                existing.push(text);
+                name
+            };
+            let built = self.image_build(rs, &r.name, gallery_region.as_deref(), &blocks, &mut marketplace);
+            if built.is_some() {
+                self.gallery_images.insert(r.name.to_ascii_lowercase(), block.clone());
+            }
+
             // A version made from a source, not by Image Builder: the first one.
             let prefix = format!("{}/", r.name.to_ascii_lowercase());
             let versions: Vec<(usize, &Resource)> =
                 rs.iter().enumerate().filter(|(_, v)| v.is(VERSION) && v.name.to_ascii_lowercase().starts_with(&prefix)).collect();
-            if let Some(&(j, v)) = versions.first() {
+            if let (Some(&(j, v)), None) = (versions.first(), &built) {
                 if let Some(source) = self.version_source(v, &blocks, &mut existing, &mut existing_blocks) {
                     self.used[j] = true;
                     lines.push((format!("source = {source}"), v.props().and_then(|p| p.get("storageProfile")).cloned()));
@@ -147,7 +191,16 @@ impl Mapper {
             for (text, from) in &lines {
                 w.line(1, text, from.as_ref());
             }
-            write_names(w, &block, &[("image_definition", r.leaf())]);
+            let mut names = vec![("image_definition", r.leaf())];
+            if let Some(b) = &built {
+                for (indent, text, from) in &b.lines {
+                    w.line(*indent, text, from.as_ref());
+                }
+                if b.template_name != block {
+                    names.push(("image_template", b.template_name.as_str()));
+                }
+            }
+            write_names(w, &block, &names);
             w.line(0, "}", None);
         }
         for text in existing {

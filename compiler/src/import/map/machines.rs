@@ -17,7 +17,7 @@ const AVAILABILITY_SET: &str = "Microsoft.Compute/availabilitySets";
 pub(super) const PLACEHOLDER_VAULT: &str = "imported-secrets";
 
 /// A `marketplace_image` of `std.images`: (block name, publisher, offer, sku).
-fn std_images() -> Vec<(String, String, String, String)> {
+pub(super) fn std_images() -> Vec<(String, String, String, String)> {
     let Some(module) = crate::stdlib::module("std.images") else { return Vec::new() };
     let (file, _) = crate::syntax::parse(crate::source::FileId(0), module.source);
     let mut out = Vec::new();
@@ -209,6 +209,7 @@ impl Mapper {
                         }
                     }
                 }
+                _ if self.gallery_image(image).is_some() => line(format!("image = {}", self.gallery_image(image).unwrap_or_default()), image),
                 _ => {
                     // A stand-in of the machine's system, so that what only it runs (antimalware) stays valid.
                     let stand_in = if windows { "windows_2022" } else { "ubuntu_2404" };
