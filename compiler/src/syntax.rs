@@ -196,24 +196,41 @@ pub fn reparse(file: FileId, old: &str, tree: &File, pieces: &Pieces, new: &str)
 /// its scan ends after a line break outside brackets, strings and comments,
 /// on a line that does not end in `=`, where [`top_level_pieces`] may cut.
 fn ends_between_items(text: &str) -> bool {
-    let mut depth = 0usize;
-    let mut last = b'\n';
+    let mut between = ItemEnds::default();
     let mut ends_with_break = false;
     scan(text, |lexeme| {
-        ends_with_break = false;
-        match lexeme {
-            Lexeme::Bracket(_, b) => {
-                depth = if matches!(b, b'{' | b'[' | b'(') { depth + 1 } else { depth.saturating_sub(1) };
-                last = b;
-            }
-            Lexeme::String(_) => last = b'"',
-            Lexeme::Comment(..) | Lexeme::Code(_, b' ' | b'\t' | b'\r') => {}
-            Lexeme::Code(i, b'\n') => ends_with_break = i + 1 == text.len() && depth == 0 && last != b'=',
-            Lexeme::Code(_, b) => last = b,
-        }
+        ends_with_break = between.after(lexeme) == Some(text.len());
         true
     });
     ends_with_break
+}
+
+/// The state of a scan from a point between two top-level items: the bracket
+/// depth and the last byte outside whitespace and comments, which together say
+/// whether a line break ends an item (outside brackets, on a line that does
+/// not end in `=`, since a value may start on the next line).
+#[derive(Default)]
+struct ItemEnds {
+    depth: usize,
+    last: Option<u8>,
+}
+
+impl ItemEnds {
+    /// Takes the next lexeme; after a line break where an item may end, the
+    /// offset just after it.
+    fn after(&mut self, lexeme: Lexeme) -> Option<usize> {
+        match lexeme {
+            Lexeme::Bracket(_, b) => {
+                self.depth = if matches!(b, b'{' | b'[' | b'(') { self.depth + 1 } else { self.depth.saturating_sub(1) };
+                self.last = Some(b);
+            }
+            Lexeme::String(_) => self.last = Some(b'"'),
+            Lexeme::Comment(..) | Lexeme::Code(_, b' ' | b'\t' | b'\r') => {}
+            Lexeme::Code(i, b'\n') => return (self.depth == 0 && self.last != Some(b'=')).then_some(i + 1),
+            Lexeme::Code(_, b) => self.last = Some(b),
+        }
+        None
+    }
 }
 
 /// The top-level items of a file that does not parse, each parsed by itself:
@@ -288,25 +305,13 @@ fn top_level_pieces(text: &str, pieces: usize, min_len: usize) -> Vec<std::ops::
     let mut ranges = Vec::new();
     let target = (text.len() / pieces).max(min_len).max(1);
     let mut start = 0;
-    let mut depth = 0usize;
-    // The last byte outside whitespace and comments, which decides whether a line break ends an item.
-    let mut last = b'\n';
-    let mut cut = |at: usize, depth: usize, last: u8, start: &mut usize| {
-        if depth == 0 && last != b'=' && at - *start >= target && ranges.len() + 1 < pieces && text.len() - at >= min_len {
-            ranges.push(*start..at);
-            *start = at;
-        }
-    };
+    let mut between = ItemEnds::default();
     scan(text, |lexeme| {
-        match lexeme {
-            Lexeme::Bracket(_, b) => {
-                depth = if matches!(b, b'{' | b'[' | b'(') { depth + 1 } else { depth.saturating_sub(1) };
-                last = b;
+        if let Some(at) = between.after(lexeme) {
+            if at - start >= target && ranges.len() + 1 < pieces && text.len() - at >= min_len {
+                ranges.push(start..at);
+                start = at;
             }
-            Lexeme::String(_) => last = b'"',
-            Lexeme::Comment(..) | Lexeme::Code(_, b' ' | b'\t' | b'\r') => {}
-            Lexeme::Code(i, b'\n') => cut(i + 1, depth, last, &mut start),
-            Lexeme::Code(_, b) => last = b,
         }
         true
     });
