@@ -123,6 +123,20 @@ impl Mapper {
             if let Some(p) = prefix.and_then(Node::as_str).filter(|p| *p != r.name) {
                 line(format!("computer_name = {}", string_literal(p)), prefix);
             }
+            // cloud-init: `customData`, "a base-64 encoded string of custom data"
+            // (https://learn.microsoft.com/dotnet/api/azure.resourcemanager.computeschedule.models.virtualmachineosprofile.customdata).
+            if let Some(data) = vmp.at(&["osProfile", "customData"]) {
+                match data.as_str().and_then(crate::azure::compute::unbase64).map(String::from_utf8) {
+                    Some(Ok(text)) if !windows => line(format!("cloud_init = {}", string_literal(&text)), Some(data)),
+                    _ => self.note(data, format!("scale set `{}`'s custom data is not Linux cloud-init known before deployment; left out", r.name)),
+                }
+            }
+            if let Some(pip) = ip_props.and_then(|p| p.get("publicIPAddressConfiguration")) {
+                self.note(
+                    pip,
+                    format!("scale set `{}` gives its instances public IP addresses, which a `scale_set` block does not; left out", r.name),
+                );
+            }
             if r.node.at(&["identity", "type"]).and_then(Node::as_str).is_some_and(|t| t.to_ascii_lowercase().contains("systemassigned")) {
                 line("identity = system".into(), r.node.get("identity"));
             }
