@@ -21,6 +21,8 @@ mod hub;
 mod image_builds;
 mod images;
 mod machines;
+mod profiles;
+mod scale_sets;
 mod updates;
 
 /// What a value could not be written as, and where it sits in the template.
@@ -529,6 +531,7 @@ impl Mapper {
         self.images(cx, &common);
         let backups = self.backups(cx, &common);
         self.machines(cx, &written, &update_groups, &backups, &common);
+        self.scale_sets(cx, &written, &common);
         self.write_vaults();
     }
 

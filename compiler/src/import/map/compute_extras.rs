@@ -102,7 +102,7 @@ impl Mapper {
     /// The script a Custom Script extension runs inline, as a plan's `script`
     /// writes it: a Windows PowerShell `-EncodedCommand`, a Linux base64
     /// `script`. `None` (reported) for files it downloads or another command.
-    fn script_of(&mut self, r: &Resource, p: &Node, windows: bool) -> Option<(String, Node)> {
+    pub(super) fn script_of(&mut self, r: &Resource, p: &Node, windows: bool) -> Option<(String, Node)> {
         let setting = |k: &str| p.at(&["protectedSettings", k]).or_else(|| p.at(&["settings", k]));
         let downloads = setting("fileUris").is_some_and(|f| !f.items().is_empty());
         let read = if windows {

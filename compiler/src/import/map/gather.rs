@@ -24,6 +24,8 @@ pub(super) struct Draft {
     pub nic: String,
     /// The load balancers whose backend pools the interface is in, by name.
     pub pools: Vec<String>,
+    /// The network and subnet the machines join, as the template names them.
+    pub subnet: Option<(String, String)>,
 }
 
 /// Lines that differ from machine to machine of one block: its zone, its
@@ -223,7 +225,7 @@ impl Mapper {
     /// comment) when its backend pool holds other interfaces too, or it is not
     /// what a `load_balancer` block lowers to.
     #[allow(clippy::type_complexity)]
-    fn balancer(&mut self, cx: &Context, ds: &[&Draft], block: &str) -> Option<(String, Node, Vec<(&'static str, String)>)> {
+    pub(super) fn balancer(&mut self, cx: &Context, ds: &[&Draft], block: &str) -> Option<(String, Node, Vec<(&'static str, String)>)> {
         let name = ds[0].pools.first()?.clone();
         let same = |d: &&Draft| d.pools.len() == 1 && d.pools[0].eq_ignore_ascii_case(&name);
         let (at, lb) = cx.resources.iter().enumerate().find(|(_, r)| r.is(LOAD_BALANCER) && r.name.eq_ignore_ascii_case(&name))?;
@@ -305,10 +307,7 @@ impl Mapper {
         } else {
             // The frontend is in the machines' subnet.
             let subnet_of = |n: Option<&Node>| n.and_then(|n| n.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
-            let nic = cx.resources.iter().find(|r| r.is(NIC) && r.name.eq_ignore_ascii_case(&ds[0].nic));
-            let machines = subnet_of(
-                nic.and_then(|r| r.props()).and_then(|p| p.get("ipConfigurations")).and_then(|c| c.items().first()).and_then(|c| c.get("properties")),
-            );
+            let machines = ds[0].subnet.clone();
             let same = |a: &(String, String), b: &(String, String)| a.0.eq_ignore_ascii_case(&b.0) && a.1.eq_ignore_ascii_case(&b.1);
             if !subnet_of(front).zip(machines).is_some_and(|(a, b)| same(&a, &b)) {
                 return unlike(self, "has its frontend in another subnet than its machines, where a `load_balancer` block puts it in theirs");
