@@ -19,7 +19,12 @@ fn resources(text: &str) -> Resources {
         .iter()
         .filter(|r| !r.is("Microsoft.Resources/resourceGroups"))
         .map(|r| {
-            let key = (r.ty.to_ascii_lowercase(), r.name.clone());
+            // Names known only at deployment (`guid(...)`) are told apart by what they deploy.
+            let name = match r.name.as_str() {
+                "unknown" => format!("unknown {}", r.node.get("properties").map(plain).unwrap_or_default()),
+                known => known.to_string(),
+            };
+            let key = (r.ty.to_ascii_lowercase(), name);
             let part = |k: &str| r.node.get(k).map(plain).unwrap_or_default();
             (
                 key,

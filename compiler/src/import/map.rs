@@ -16,6 +16,7 @@ use crate::fixes::string_literal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod compute_extras;
+mod desktops;
 mod gather;
 mod hub;
 mod image_builds;
@@ -530,6 +531,7 @@ impl Mapper {
         let update_groups = self.update_groups(cx, &common);
         self.images(cx, &common);
         let backups = self.backups(cx, &common);
+        self.desktops(cx, &written, &common);
         self.machines(cx, &written, &update_groups, &backups, &common);
         self.scale_sets(cx, &written, &common);
         self.write_vaults();

@@ -116,7 +116,8 @@ impl Mapper {
 
         let mut drafts = Vec::new();
         for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(MACHINE)) {
-            let Some(props) = r.props() else { continue };
+            // A desktop pool's session host is already written (desktops.rs).
+            let Some(props) = r.props().filter(|_| !self.used[i]) else { continue };
             let group = group_of(r);
             // The network interface: the first one, which must be in the template.
             let nic_refs = props.at(&["networkProfile", "networkInterfaces"]).map(|n| n.items().to_vec()).unwrap_or_default();
