@@ -121,6 +121,15 @@ impl Scope {
                 }
                 None => unknown,
             },
+            // "Returns first non-null value from the parameters. Empty strings, empty arrays, and
+            // empty objects aren't null." ... "Null if all parameters are null."
+            // (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-comparison#coalesce)
+            // A value known only at deployment before the first non-null one leaves it unknown.
+            "coalesce" => match values.iter().find(|v| !matches!(v, Value::Null)) {
+                Some(Value::Unknown(_)) => unknown,
+                Some(value) => value.clone(),
+                None => Value::Null,
+            },
             _ if !known => unknown,
             "true" if values.is_empty() => Value::Bool(true),
             "false" if values.is_empty() => Value::Bool(false),
@@ -508,5 +517,20 @@ mod tests {
         assert_eq!(eval(&scope, "[broken(]"), Value::Unknown("[broken(]".into()));
         assert_eq!(eval(&scope, "[and(true(), not(false()))]"), Value::Bool(true));
         assert_eq!(eval(&scope, "[if(false(), 'x', null())]"), Value::Null);
+    }
+
+    #[test]
+    fn coalesce_takes_the_first_value_that_is_not_null() {
+        let mut scope = Scope::default();
+        scope.parameters.insert("subnets".into(), Node::new(Value::Array(vec![Node::new(Value::Str("a".into()), 0, 0)]), 0, 0));
+        scope.parameters.insert("none".into(), Node::new(Value::Null, 0, 0));
+        assert_eq!(eval(&scope, "[length(coalesce(parameters('subnets'), createArray()))]"), Value::Int(1));
+        assert_eq!(eval(&scope, "[length(coalesce(parameters('none'), createArray()))]"), Value::Int(0));
+        assert_eq!(eval(&scope, "[coalesce(parameters('none'), '', 'x')]"), Value::Str(String::new()));
+        assert_eq!(eval(&scope, "[coalesce(null(), null())]"), Value::Null);
+        // A parameter without a value is known only at deployment: so is what follows it.
+        let unknown = "[coalesce(parameters('missing'), createArray())]";
+        assert_eq!(eval(&scope, unknown), Value::Unknown(unknown.into()));
+        assert_eq!(eval(&scope, "[coalesce('first', parameters('missing'))]"), Value::Str("first".into()));
     }
 }
