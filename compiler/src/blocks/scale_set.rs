@@ -306,7 +306,7 @@ fn read_rule(words: &mut Words) -> Result<ScaleRule, Diagnostic> {
 }
 
 /// `10m`, `1h30m`, `7d`: a number of seconds as the language writes it.
-fn duration_words(seconds: u64) -> String {
+pub fn duration_words(seconds: u64) -> String {
     let mut out = String::new();
     let mut rest = seconds;
     for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] {

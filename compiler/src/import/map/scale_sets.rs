@@ -6,7 +6,7 @@
 use super::gather::Draft;
 use super::profiles::security_of;
 use super::{id_name, ident, string_literal, write_common, write_names, Common, Context, Mapper, Node, Resource};
-use crate::blocks::scale_set::{DEFAULT_COOLDOWN, DEFAULT_WINDOW, METRICS};
+use crate::blocks::scale_set::{duration_words, DEFAULT_COOLDOWN, DEFAULT_WINDOW, METRICS};
 use std::collections::HashMap;
 
 const SCALE_SET: &str = "Microsoft.Compute/virtualMachineScaleSets";
@@ -37,19 +37,6 @@ fn seconds_of(iso: &str) -> Option<u64> {
         }
     }
     number.is_empty().then_some(total)
-}
-
-/// `10m`, `1h30m`: seconds as a plan writes a duration.
-fn duration_words(seconds: u64) -> String {
-    let mut out = String::new();
-    let mut rest = seconds;
-    for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] {
-        if rest >= size {
-            out.push_str(&format!("{}{unit}", rest / size));
-            rest %= size;
-        }
-    }
-    out
 }
 
 impl Mapper {
