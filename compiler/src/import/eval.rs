@@ -130,6 +130,27 @@ impl Scope {
                 Some(value) => value.clone(),
                 None => Value::Null,
             },
+            // "If the specified key or index does not exist, tryGet returns null instead of
+            // throwing an error" (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-array#tryget);
+            // of null, null, as Bicep's `.?`, which it is written for, says: "If a evaluates to
+            // null, the result of a.?x or a[?x] is null"
+            // (https://learn.microsoft.com/azure/azure-resource-manager/bicep/operator-safe-dereference).
+            "tryget" if values.len() >= 2 => {
+                let mut item = values[0].clone();
+                for key in &values[1..] {
+                    item = match (item, key) {
+                        (Value::Null, Value::Str(_) | Value::Int(_)) => Value::Null,
+                        (Value::Object(members), Value::Str(k)) => {
+                            members.into_iter().find(|(m, _)| m.eq_ignore_ascii_case(k)).map_or(Value::Null, |(_, n)| n.value)
+                        }
+                        (Value::Array(items), Value::Int(i)) => {
+                            usize::try_from(*i).ok().and_then(|i| items.into_iter().nth(i)).map_or(Value::Null, |n| n.value)
+                        }
+                        _ => return unknown,
+                    };
+                }
+                item
+            }
             _ if !known => unknown,
             "true" if values.is_empty() => Value::Bool(true),
             "false" if values.is_empty() => Value::Bool(false),
@@ -532,5 +553,22 @@ mod tests {
         let unknown = "[coalesce(parameters('missing'), createArray())]";
         assert_eq!(eval(&scope, unknown), Value::Unknown(unknown.into()));
         assert_eq!(eval(&scope, "[coalesce('first', parameters('missing'))]"), Value::Str("first".into()));
+    }
+
+    #[test]
+    fn try_get_gives_null_for_what_is_not_there() {
+        let mut scope = Scope::default();
+        let subnet = Value::Object(vec![("addressPrefix".into(), Node::new(Value::Str("10.0.1.0/24".into()), 0, 0))]);
+        scope.parameters.insert("subnets".into(), Node::new(Value::Array(vec![Node::new(subnet, 0, 0)]), 0, 0));
+        scope.parameters.insert("lock".into(), Node::new(Value::Null, 0, 0));
+        assert_eq!(eval(&scope, "[tryGet(parameters('subnets')[0], 'addressprefix')]"), Value::Str("10.0.1.0/24".into()));
+        assert_eq!(eval(&scope, "[tryGet(parameters('subnets')[0], 'delegation')]"), Value::Null);
+        assert_eq!(eval(&scope, "[tryGet(parameters('subnets'), 3)]"), Value::Null);
+        assert_eq!(eval(&scope, "[coalesce(tryGet(parameters('lock'), 'kind'), '')]"), Value::Str(String::new()));
+        // Of a value known only at deployment, or with a key that is no key, nothing is known.
+        let unknown = "[tryGet(parameters('missing'), 'kind')]";
+        assert_eq!(eval(&scope, unknown), Value::Unknown(unknown.into()));
+        let wrong = "[tryGet(parameters('subnets'), 'first')]";
+        assert_eq!(eval(&scope, wrong), Value::Unknown(wrong.into()));
     }
 }
