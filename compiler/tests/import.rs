@@ -140,6 +140,31 @@ fn findings_point_at_the_template_line() {
     assert_eq!(file.line_col(span.start as usize).line, 20);
 }
 
+/// A module's template as Bicep compiles it (`languageVersion` 2.0, each
+/// subnet a nested deployment in a `copy` loop, values through `coalesce` and
+/// `tryGet`): with its parameters, the overlap and the prefix outside the
+/// address space are found at the subnet of the nested template; without them,
+/// the loop's count is reported as known only at deployment, never guessed.
+#[test]
+fn a_compiled_module_with_coalesce_and_try_get_is_checked() {
+    let template = Path::new("../tests/fixtures/import/module-style/main.json");
+    let parameters = Path::new("../tests/fixtures/import/module-style/main.parameters.json");
+    let (sources, diagnostics) = ashlar::import::check_template(template, Some(parameters), None);
+    let errors: Vec<(&str, &str)> = diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.code.code, d.message.as_str())).collect();
+    assert_eq!(
+        errors,
+        vec![
+            ("ASH201", "subnet `outside` (10.1.0.0/24) is outside the address space of vnet `vnet-app` (10.0.0.0/16)"),
+            ("ASH202", "subnet `data` (10.0.1.128/25) overlaps subnet `app` (10.0.1.0/24) in vnet `vnet-app`"),
+        ]
+    );
+    let overlap = diagnostics.iter().find(|d| d.code.code == "ASH202").and_then(|d| d.span).expect("a span");
+    assert_eq!(sources.get(overlap.file).line_col(overlap.start as usize).line, 45);
+    let (_, without) = ashlar::import::check_template(template, None, None);
+    assert!(!without.iter().any(|d| d.is_error()), "{without:?}");
+    assert!(without.iter().any(|d| d.code.code == "ASH021" && d.message.contains("`copy` loop's count")), "{without:?}");
+}
+
 /// The extensions of a `compute` block's `script`, `monitoring` and
 /// `antimalware`; a desktop pool's (domain join, DSC) are the pool's.
 const COMPUTE_EXTENSIONS: &[&str] =
