@@ -7,8 +7,9 @@ use ashlar::import::template;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A resource as compared: its type (lower-case), name, region, tags and
-/// properties, written as JSON; not its bytes or its place in the template.
+/// A resource as compared: its type (lower-case), name (and scope), region,
+/// tags, properties and what it depends on, written as JSON; not its bytes or
+/// its place in the template.
 /// Resources by (type, name), each as compared.
 type Resources = BTreeMap<(String, String), String>;
 
@@ -24,17 +25,29 @@ fn resources(text: &str) -> Resources {
                 "unknown" => format!("unknown {}", r.node.get("properties").map(plain).unwrap_or_default()),
                 known => known.to_string(),
             };
+            // An extension resource (a diagnostic setting) is one per scope under one name.
+            let name = match r.node.get("scope") {
+                Some(scope) => format!("{name} on {}", plain(scope)),
+                None => name,
+            };
             let key = (r.ty.to_ascii_lowercase(), name);
             let part = |k: &str| r.node.get(k).map(plain).unwrap_or_default();
+            // What it waits for, in any order: "Azure Resource Manager evaluates
+            // the dependencies between resources, and deploys them in their
+            // dependent order" (https://learn.microsoft.com/azure/azure-resource-manager/templates/resource-dependency),
+            // so the chain of one network's peerings is compared, not the list's order.
+            let mut depends: Vec<String> = r.node.get("dependsOn").map(|d| d.items().iter().map(plain).collect()).unwrap_or_default();
+            depends.sort();
             (
                 key,
                 format!(
-                    "location={} tags={} sku={} zones={} properties={}",
+                    "location={} tags={} sku={} zones={} properties={} dependsOn=[{}]",
                     part("location"),
                     part("tags"),
                     part("sku"),
                     part("zones"),
-                    part("properties")
+                    part("properties"),
+                    depends.join(",")
                 ),
             )
         })
@@ -88,6 +101,8 @@ fn round_trip_texts(example: &str) -> (String, String) {
 /// The examples whose every resource the import reads.
 const COMPLETE: &[&str] = &[
     "compute",
+    "enterprise-landing-zone",
+    "virtual-desktops",
     "golden-image",
     "hub-firewall-vpn",
     "hub-nva",
@@ -615,16 +630,14 @@ fn a_load_balancer_with_its_frontend_elsewhere_stays_a_comment() {
 
 /// `golden-image` and `enterprise-landing-zone`: the Image Builder templates,
 /// their identity and role assignment come back as the images' `build`, and
-/// the machines from a built image name that image again; every resource
-/// builds the same but the load balancers and the interfaces' places in
-/// their backend pools, which the import does not read yet.
+/// the machines from a built image name that image again, behind their load
+/// balancers; every resource builds the same.
 #[test]
-fn built_images_round_trip_but_for_the_load_balancers() {
+fn built_images_round_trip() {
     for example in ["golden-image", "enterprise-landing-zone"] {
         let (before, after) = round_trip(example);
-        let balanced = |key: &(String, String)| key.0 == "microsoft.network/loadbalancers" || key.0 == "microsoft.network/networkinterfaces";
         let mut compared = 0;
-        for (key, value) in before.iter().filter(|(k, _)| !balanced(k)) {
+        for (key, value) in &before {
             compared += 1;
             assert_eq!(after.get(key), Some(value), "{example}: {key:?} differs or is missing after the round trip");
         }
@@ -733,4 +746,43 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
         .map(|d| format!("{} {}", d.code.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{plan}");
+}
+
+/// The plan an import writes puts each block in its resource group's file, so
+/// what lowering orders among blocks of several files must not follow the
+/// files: the chain of a hub's peerings (each waits for the one before) is in
+/// the spokes' names' order whichever file holds which spoke.
+#[test]
+fn a_hubs_peering_chain_does_not_follow_the_files() {
+    let hub = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg-core\"\n  address_space = [10.0.0.0/22]\n  subnet AzureFirewallSubnet 10.0.0.0/26\n}\n";
+    let spoke = |name: &str, n: u8| {
+        format!(
+            "spoke {name} {{\n  hub = core\n  resource_group = \"rg-{name}\"\n  address_space = [10.{n}.0.0/24]\n  subnet web 10.{n}.0.0/26\n}}\n"
+        )
+    };
+    let chain = |files: &[(&str, String)]| -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().expect("a folder");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        }
+        let input = ashlar::load::read_plan(dir.path()).expect("the plan reads");
+        let analysis = ashlar::analyze(&input);
+        assert!(!analysis.diagnostics.iter().any(|d| d.is_error()), "{:?}", analysis.diagnostics);
+        let built = ashlar::emit::emit(analysis.azure.as_ref().expect("lowered"));
+        let main = built.iter().find(|f| f.path == "main.json").expect("main.json");
+        let mut waits: Vec<(String, String)> = resources(&main.contents)
+            .into_iter()
+            .filter(|(k, _)| k.0 == "microsoft.network/virtualnetworks/virtualnetworkpeerings" && k.1.starts_with("core/"))
+            .map(|(k, v)| (k.1, v.split("dependsOn=").nth(1).unwrap_or_default().to_string()))
+            .collect();
+        waits.sort();
+        waits
+    };
+    let one = chain(&[("hub.ashlar", hub.to_string()), ("spokes.ashlar", spoke("beta", 2) + &spoke("alpha", 1) + &spoke("gamma", 3))]);
+    let split =
+        chain(&[("a.ashlar", spoke("gamma", 3)), ("b.ashlar", spoke("beta", 2)), ("c.ashlar", hub.to_string()), ("d.ashlar", spoke("alpha", 1))]);
+    assert_eq!(one.len(), 3, "{one:?}");
+    assert_eq!(one, split);
+    // alpha first, then beta after it, gamma after beta.
+    assert!(one[0].1 == "[]" && one[1].1.contains("core-to-alpha") && one[2].1.contains("core-to-beta"), "{one:?}");
 }
