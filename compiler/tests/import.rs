@@ -174,10 +174,51 @@ fn a_compiled_module_with_coalesce_and_try_get_is_checked() {
         ]
     );
     let overlap = diagnostics.iter().find(|d| d.code.code == "ASH202").and_then(|d| d.span).expect("a span");
-    assert_eq!(sources.get(overlap.file).line_col(overlap.start as usize).line, 45);
+    assert_eq!(sources.get(overlap.file).line_col(overlap.start as usize).line, 52);
+    // The network each subnet deployment declares `existing` is the module's
+    // own, referred to: not a network of its own, nor one left out.
+    assert!(!diagnostics.iter().any(|d| d.code.code == "ASH021" && d.message.contains("address space")), "{diagnostics:?}");
+    let text = std::fs::read_to_string(template).expect("the template");
+    let params = std::fs::read_to_string(parameters).expect("the parameters");
+    let imported =
+        ashlar::import::import("main.json", None, &text, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(plan.matches("vnet vnet-app {").count(), 1, "{plan}");
+    for subnet in ["subnet app 10.0.1.0/24", "subnet data 10.0.1.128/25", "subnet outside 10.1.0.0/24"] {
+        assert!(plan.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ").starts_with(subnet)), "{subnet} in:\n{plan}");
+    }
+    assert!(!plan.contains("not imported"), "{plan}");
+
     let (_, without) = ashlar::import::check_template(template, None, None);
     assert!(!without.iter().any(|d| d.is_error()), "{without:?}");
     assert!(without.iter().any(|d| d.code.code == "ASH021" && d.message.contains("`copy` loop's count")), "{without:?}");
+}
+
+/// A module that deploys subnets into a network it only declares `existing`
+/// (deployed elsewhere): the network is not imported as one it deploys, and
+/// each subnet, which an `existing vnet` block could hold only with the
+/// address space a template does not give, is reported and kept as a comment.
+#[test]
+fn subnets_of_a_network_declared_existing_are_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/module-style/main.json").expect("the template");
+    let params = std::fs::read_to_string("../tests/fixtures/import/module-style/main.parameters.json").expect("the parameters");
+    // The module without its own network: the subnets' `existing` network is deployed elsewhere.
+    let start = text.find("\"network\": {").expect("the network");
+    let end = text.find("\"network_subnets\": {").expect("the subnets");
+    let template = format!("{}{}", &text[..start], &text[end..]).replace(r#""dependsOn": ["network"]"#, r#""dependsOn": []"#);
+    let imported =
+        ashlar::import::import("main.json", None, &template, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(!plan.contains("vnet vnet-app"), "{plan}");
+    let subnets: Vec<&str> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == "ASH021" && d.message.contains("declares `existing`"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(subnets.len(), 3, "{:#?}", imported.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(subnets[0].contains("subnet `app` of network `vnet-app`"), "{subnets:?}");
+    assert_eq!(plan.matches("// not imported: Microsoft.Network/virtualNetworks/subnets").count(), 3, "{plan}");
 }
 
 /// The extensions of a `compute` block's `script`, `monitoring` and
