@@ -752,7 +752,12 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
               "profiles": [ {{ "name": "weekdays", "capacity": {{ "minimum": "1", "maximum": "5", "default": "2" }}, "rules": [],
                 "recurrence": {{ "frequency": "Week", "schedule": {{ "timeZone": "UTC", "days": ["Monday"], "hours": [8], "minutes": [0] }} }} }} ] }} }}
         ] }}"#,
-        flexible = vmss("vmss-app", "Flexible", agent),
+        flexible = vmss("vmss-app", "Flexible", agent)
+            .replace(r#""primary": true,"#, r#""primary": true, "enableIPForwarding": true,"#)
+            .replace(
+                r#""orchestrationMode": "Flexible","#,
+                r#""orchestrationMode": "Flexible", "proximityPlacementGroup": { "id": "[resourceId('Microsoft.Compute/proximityPlacementGroups', 'ppg-app')]" },"#,
+            ),
         uniform = vmss("vmss-legacy", "Uniform", ""),
     );
     let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
@@ -767,6 +772,7 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
         "computer_name = \"app\"",
         "capacity { default = 4 }",
         "os_disk { size_gb = 64  type = Premium_LRS }",
+        "ip_forwarding = true",
     ] {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&line), "{line} missing from:\n{plan}");
@@ -775,7 +781,9 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
     assert!(plan.contains("// not imported: Microsoft.Compute/virtualMachineScaleSets \"vmss-legacy\""), "{plan}");
     assert!(plan.contains("// not imported: Microsoft.Insights/autoscaleSettings \"vmss-app-autoscale\""), "{plan}");
     let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
-    for (what, words) in [("vmss-legacy", "Flexible"), ("DependencyAgent", "left out"), ("vmss-app-autoscale", "schedule")] {
+    for (what, words) in
+        [("vmss-legacy", "Flexible"), ("DependencyAgent", "left out"), ("vmss-app-autoscale", "schedule"), ("`ppg-app`", "proximity placement group")]
+    {
         assert!(messages.iter().any(|m| m.contains(what) && m.contains(words)), "{what}: {messages:#?}");
     }
     // The plan builds without errors.
@@ -787,6 +795,15 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
         .map(|d| format!("{} {}", d.code.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{plan}");
+    // ... and forwards IP on its instances' interfaces, as the template's did.
+    let built = ashlar::emit::emit(analysis.azure.as_ref().expect("lowered"));
+    let main = built.iter().find(|f| f.path == "main.json").expect("main.json");
+    let scale_set = resources(&main.contents)
+        .into_iter()
+        .find(|(k, _)| k.0 == "microsoft.compute/virtualmachinescalesets")
+        .map(|(_, v)| v)
+        .expect("the scale set");
+    assert!(scale_set.contains("\"enableIPForwarding\":true"), "{scale_set}");
 }
 
 /// The plan an import writes puts each block in its resource group's file, so
@@ -826,4 +843,44 @@ fn a_hubs_peering_chain_does_not_follow_the_files() {
     assert_eq!(one, split);
     // alpha first, then beta after it, gamma after beta.
     assert!(one[0].1 == "[]" && one[1].1.contains("core-to-alpha") && one[2].1.contains("core-to-beta"), "{one:?}");
+}
+
+/// A machine in a proximity placement group: the group is not imported yet,
+/// and the machine says so rather than losing it unsaid.
+#[test]
+fn a_machines_proximity_placement_group_is_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let at = text.find("\"hardwareProfile\"").expect("the machine's hardware profile");
+    let template = format!(
+        "{}\"proximityPlacementGroup\": {{ \"id\": \"[resourceId('Microsoft.Compute/proximityPlacementGroups', 'ppg-box')]\" }},\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let found = imported.diagnostics.iter().find(|d| d.code.code == "ASH021" && d.message.contains("proximity placement group `ppg-box`"));
+    let found = found.expect("the group reported");
+    let span = found.span.expect("at the value");
+    assert!(imported.sources.get(span.file).text[span.range()].contains("ppg-box"));
+}
+
+/// Session hosts of one pool are built alike: a host of another size, or
+/// declaring a license the pool does not write, is reported where it says so.
+#[test]
+fn session_hosts_unlike_the_pools_are_reported() {
+    let text = std::fs::read_to_string("../tests/expected/virtual-desktops/main.json").expect("the example's output");
+    let (before, after) = ("\"licenseType\": \"Windows_Client\"", "\"licenseType\": \"Windows_Server\"");
+    let at = text.find(before).expect("a host's license");
+    let mut template = format!("{}{after}{}", &text[..at], &text[at + before.len()..]);
+    // The second finance host, a size larger.
+    let host = template.find("\"name\": \"vm-fin-2\"").expect("a second host");
+    let size = host + template[host..].find("\"vmSize\": \"").expect("its size") + "\"vmSize\": \"".len();
+    let end = size + template[size..].find('"').expect("the size's end");
+    template.replace_range(size..end, "Standard_D16s_v5");
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("license type `Windows_Server`")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("vm-fin-2") && m.contains("size is not the first host's")), "{messages:#?}");
+    // As written, the example's hosts say nothing of the kind.
+    let imported = ashlar::import::import("t.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    assert!(!imported.diagnostics.iter().any(|d| d.message.contains("license type") || d.message.contains("first host's")));
 }
