@@ -531,19 +531,51 @@ fn linked_resources(path: &str) -> Resources {
         .collect()
 }
 
+/// `hub-spoke`'s output as the current build writes it (`tests/expected`,
+/// kept current by `examples_output`), its inline deployments moved into
+/// `nested/NAME.json` beside it: the first four linked by `relativePath`, the
+/// others by `uri(deployment().properties.templateLink.uri, ...)`. Made here
+/// from the build, so it follows every change of the emitter.
+fn split_into_linked_files(unsplit: &str, dir: &Path) -> usize {
+    let mut root: serde_json::Value = serde_json::from_str(unsplit).expect("the example's output");
+    std::fs::create_dir_all(dir.join("nested")).expect("a folder");
+    let mut moved = 0;
+    for resource in root["resources"].as_array_mut().expect("resources") {
+        if resource["type"] != "Microsoft.Resources/deployments" {
+            continue;
+        }
+        let Some(properties) = resource["properties"].as_object_mut() else { continue };
+        let Some(template) = properties.remove("template") else { continue };
+        // A linked template is read as a template of its own: no evaluation scope to choose.
+        properties.remove("expressionEvaluationOptions");
+        let file = format!("nested/{}.json", resource["name"].as_str().expect("a name"));
+        std::fs::write(dir.join(&file), serde_json::to_string_pretty(&template).expect("JSON")).expect("written");
+        let link = if moved < 4 {
+            serde_json::json!({ "relativePath": file })
+        } else {
+            serde_json::json!({ "uri": format!("[uri(deployment().properties.templateLink.uri, '{file}')]") })
+        };
+        resource["properties"]["templateLink"] = link;
+        moved += 1;
+    }
+    std::fs::write(dir.join("main.json"), serde_json::to_string_pretty(&root).expect("JSON")).expect("written");
+    moved
+}
+
 #[test]
 fn an_example_split_into_linked_templates_imports_as_the_unsplit_one() {
-    // hub-spoke's output, its six inline deployments moved into nested/*.json:
-    // four linked by `relativePath`, two by `uri(deployment()...)`.
-    let split = format!("{LINKED}/hub-spoke/main.json");
-    let unsplit = format!("{LINKED}/hub-spoke/unsplit.json");
-    let (before, after) = (linked_resources(&unsplit), linked_resources(&split));
+    let unsplit = "../tests/expected/hub-spoke/main.json";
+    let dir = tempfile::tempdir().expect("a folder");
+    let linked = split_into_linked_files(&std::fs::read_to_string(unsplit).expect("the example's output"), dir.path());
+    assert_eq!(linked, 6, "hub-spoke's six deployments");
+    let split = dir.path().join("main.json").to_string_lossy().into_owned();
+    let (before, after) = (linked_resources(unsplit), linked_resources(&split));
     assert!(before.len() >= 6, "{before:?}");
     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
     for (key, resource) in &before {
         assert_eq!(Some(resource), after.get(key), "{key:?}");
     }
-    let (a, b) = (import_file(&unsplit), import_file(&split));
+    let (a, b) = (import_file(unsplit), import_file(&split));
     assert_eq!(a.files, b.files, "the same plan");
     assert!(b.diagnostics.is_empty(), "{:?}", b.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
     assert_eq!(b.sources.iter().count(), 7, "the template and its six linked files");
