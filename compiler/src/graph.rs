@@ -84,6 +84,45 @@ pub fn block_order(model: &Model) -> Vec<NodeId> {
     order
 }
 
+/// `blocks` (top-level) in an order that keeps each after those it depends on,
+/// directly or through other blocks, and otherwise follows `key`: unlike
+/// [`block_order`], an order that does not change with the file a block is
+/// written in, or with its place there. Blocks in a circle come last, by `key`.
+pub fn order_by<K: Ord>(model: &Model, blocks: &[NodeId], key: impl Fn(NodeId) -> K) -> Vec<NodeId> {
+    let (graph, index) = block_graph(model);
+    let wanted: IndexMap<NodeIndex, usize> = blocks.iter().enumerate().filter_map(|(i, b)| index.get(b).map(|&n| (n, i))).collect();
+    // after[i]: the blocks that wait for block i; waiting[i]: how many block i waits for.
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
+    let mut waiting = vec![0usize; blocks.len()];
+    for (&start, &i) in &wanted {
+        let mut dfs = petgraph::visit::Dfs::new(&graph, start);
+        while let Some(reached) = dfs.next(&graph) {
+            if let Some(&j) = wanted.get(&reached).filter(|&&j| j != i) {
+                after[i].push(j);
+                waiting[j] += 1;
+            }
+        }
+    }
+    let keys: Vec<K> = blocks.iter().map(|&b| key(b)).collect();
+    let mut ready: std::collections::BTreeSet<(&K, usize)> = (0..blocks.len()).filter(|&i| waiting[i] == 0).map(|i| (&keys[i], i)).collect();
+    let mut order = Vec::with_capacity(blocks.len());
+    let mut placed = vec![false; blocks.len()];
+    while let Some((_, i)) = ready.pop_first() {
+        order.push(blocks[i]);
+        placed[i] = true;
+        for &j in &after[i] {
+            waiting[j] -= 1;
+            if waiting[j] == 0 {
+                ready.insert((&keys[j], j));
+            }
+        }
+    }
+    let mut rest: Vec<usize> = (0..blocks.len()).filter(|&i| !placed[i]).collect();
+    rest.sort_by(|&a, &b| (&keys[a], a).cmp(&(&keys[b], b)));
+    order.extend(rest.into_iter().map(|i| blocks[i]));
+    order
+}
+
 /// Reports each circle of blocks, naming the blocks in it.
 pub fn check_cycles(model: &Model) -> Vec<Diagnostic> {
     let (graph, _) = block_graph(model);

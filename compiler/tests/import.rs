@@ -7,8 +7,9 @@ use ashlar::import::template;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A resource as compared: its type (lower-case), name, region, tags and
-/// properties, written as JSON; not its bytes or its place in the template.
+/// A resource as compared: its type (lower-case), name (and scope), region,
+/// tags, properties and what it depends on, written as JSON; not its bytes or
+/// its place in the template.
 /// Resources by (type, name), each as compared.
 type Resources = BTreeMap<(String, String), String>;
 
@@ -24,17 +25,29 @@ fn resources(text: &str) -> Resources {
                 "unknown" => format!("unknown {}", r.node.get("properties").map(plain).unwrap_or_default()),
                 known => known.to_string(),
             };
+            // An extension resource (a diagnostic setting) is one per scope under one name.
+            let name = match r.node.get("scope") {
+                Some(scope) => format!("{name} on {}", plain(scope)),
+                None => name,
+            };
             let key = (r.ty.to_ascii_lowercase(), name);
             let part = |k: &str| r.node.get(k).map(plain).unwrap_or_default();
+            // What it waits for, in any order: "Azure Resource Manager evaluates
+            // the dependencies between resources, and deploys them in their
+            // dependent order" (https://learn.microsoft.com/azure/azure-resource-manager/templates/resource-dependency),
+            // so the chain of one network's peerings is compared, not the list's order.
+            let mut depends: Vec<String> = r.node.get("dependsOn").map(|d| d.items().iter().map(plain).collect()).unwrap_or_default();
+            depends.sort();
             (
                 key,
                 format!(
-                    "location={} tags={} sku={} zones={} properties={}",
+                    "location={} tags={} sku={} zones={} properties={} dependsOn=[{}]",
                     part("location"),
                     part("tags"),
                     part("sku"),
                     part("zones"),
-                    part("properties")
+                    part("properties"),
+                    depends.join(",")
                 ),
             )
         })
@@ -88,6 +101,8 @@ fn round_trip_texts(example: &str) -> (String, String) {
 /// The examples whose every resource the import reads.
 const COMPLETE: &[&str] = &[
     "compute",
+    "enterprise-landing-zone",
+    "virtual-desktops",
     "golden-image",
     "hub-firewall-vpn",
     "hub-nva",
@@ -159,10 +174,51 @@ fn a_compiled_module_with_coalesce_and_try_get_is_checked() {
         ]
     );
     let overlap = diagnostics.iter().find(|d| d.code.code == "ASH202").and_then(|d| d.span).expect("a span");
-    assert_eq!(sources.get(overlap.file).line_col(overlap.start as usize).line, 45);
+    assert_eq!(sources.get(overlap.file).line_col(overlap.start as usize).line, 52);
+    // The network each subnet deployment declares `existing` is the module's
+    // own, referred to: not a network of its own, nor one left out.
+    assert!(!diagnostics.iter().any(|d| d.code.code == "ASH021" && d.message.contains("address space")), "{diagnostics:?}");
+    let text = std::fs::read_to_string(template).expect("the template");
+    let params = std::fs::read_to_string(parameters).expect("the parameters");
+    let imported =
+        ashlar::import::import("main.json", None, &text, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(plan.matches("vnet vnet-app {").count(), 1, "{plan}");
+    for subnet in ["subnet app 10.0.1.0/24", "subnet data 10.0.1.128/25", "subnet outside 10.1.0.0/24"] {
+        assert!(plan.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ").starts_with(subnet)), "{subnet} in:\n{plan}");
+    }
+    assert!(!plan.contains("not imported"), "{plan}");
+
     let (_, without) = ashlar::import::check_template(template, None, None);
     assert!(!without.iter().any(|d| d.is_error()), "{without:?}");
     assert!(without.iter().any(|d| d.code.code == "ASH021" && d.message.contains("`copy` loop's count")), "{without:?}");
+}
+
+/// A module that deploys subnets into a network it only declares `existing`
+/// (deployed elsewhere): the network is not imported as one it deploys, and
+/// each subnet, which an `existing vnet` block could hold only with the
+/// address space a template does not give, is reported and kept as a comment.
+#[test]
+fn subnets_of_a_network_declared_existing_are_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/module-style/main.json").expect("the template");
+    let params = std::fs::read_to_string("../tests/fixtures/import/module-style/main.parameters.json").expect("the parameters");
+    // The module without its own network: the subnets' `existing` network is deployed elsewhere.
+    let start = text.find("\"network\": {").expect("the network");
+    let end = text.find("\"network_subnets\": {").expect("the subnets");
+    let template = format!("{}{}", &text[..start], &text[end..]).replace(r#""dependsOn": ["network"]"#, r#""dependsOn": []"#);
+    let imported =
+        ashlar::import::import("main.json", None, &template, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(!plan.contains("vnet vnet-app"), "{plan}");
+    let subnets: Vec<&str> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == "ASH021" && d.message.contains("declares `existing`"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(subnets.len(), 3, "{:#?}", imported.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(subnets[0].contains("subnet `app` of network `vnet-app`"), "{subnets:?}");
+    assert_eq!(plan.matches("// not imported: Microsoft.Network/virtualNetworks/subnets").count(), 3, "{plan}");
 }
 
 /// The extensions of a `compute` block's `script`, `monitoring` and
@@ -475,19 +531,51 @@ fn linked_resources(path: &str) -> Resources {
         .collect()
 }
 
+/// `hub-spoke`'s output as the current build writes it (`tests/expected`,
+/// kept current by `examples_output`), its inline deployments moved into
+/// `nested/NAME.json` beside it: the first four linked by `relativePath`, the
+/// others by `uri(deployment().properties.templateLink.uri, ...)`. Made here
+/// from the build, so it follows every change of the emitter.
+fn split_into_linked_files(unsplit: &str, dir: &Path) -> usize {
+    let mut root: serde_json::Value = serde_json::from_str(unsplit).expect("the example's output");
+    std::fs::create_dir_all(dir.join("nested")).expect("a folder");
+    let mut moved = 0;
+    for resource in root["resources"].as_array_mut().expect("resources") {
+        if resource["type"] != "Microsoft.Resources/deployments" {
+            continue;
+        }
+        let Some(properties) = resource["properties"].as_object_mut() else { continue };
+        let Some(template) = properties.remove("template") else { continue };
+        // A linked template is read as a template of its own: no evaluation scope to choose.
+        properties.remove("expressionEvaluationOptions");
+        let file = format!("nested/{}.json", resource["name"].as_str().expect("a name"));
+        std::fs::write(dir.join(&file), serde_json::to_string_pretty(&template).expect("JSON")).expect("written");
+        let link = if moved < 4 {
+            serde_json::json!({ "relativePath": file })
+        } else {
+            serde_json::json!({ "uri": format!("[uri(deployment().properties.templateLink.uri, '{file}')]") })
+        };
+        resource["properties"]["templateLink"] = link;
+        moved += 1;
+    }
+    std::fs::write(dir.join("main.json"), serde_json::to_string_pretty(&root).expect("JSON")).expect("written");
+    moved
+}
+
 #[test]
 fn an_example_split_into_linked_templates_imports_as_the_unsplit_one() {
-    // hub-spoke's output, its six inline deployments moved into nested/*.json:
-    // four linked by `relativePath`, two by `uri(deployment()...)`.
-    let split = format!("{LINKED}/hub-spoke/main.json");
-    let unsplit = format!("{LINKED}/hub-spoke/unsplit.json");
-    let (before, after) = (linked_resources(&unsplit), linked_resources(&split));
+    let unsplit = "../tests/expected/hub-spoke/main.json";
+    let dir = tempfile::tempdir().expect("a folder");
+    let linked = split_into_linked_files(&std::fs::read_to_string(unsplit).expect("the example's output"), dir.path());
+    assert_eq!(linked, 6, "hub-spoke's six deployments");
+    let split = dir.path().join("main.json").to_string_lossy().into_owned();
+    let (before, after) = (linked_resources(unsplit), linked_resources(&split));
     assert!(before.len() >= 6, "{before:?}");
     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
     for (key, resource) in &before {
         assert_eq!(Some(resource), after.get(key), "{key:?}");
     }
-    let (a, b) = (import_file(&unsplit), import_file(&split));
+    let (a, b) = (import_file(unsplit), import_file(&split));
     assert_eq!(a.files, b.files, "the same plan");
     assert!(b.diagnostics.is_empty(), "{:?}", b.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
     assert_eq!(b.sources.iter().count(), 7, "the template and its six linked files");
@@ -615,16 +703,14 @@ fn a_load_balancer_with_its_frontend_elsewhere_stays_a_comment() {
 
 /// `golden-image` and `enterprise-landing-zone`: the Image Builder templates,
 /// their identity and role assignment come back as the images' `build`, and
-/// the machines from a built image name that image again; every resource
-/// builds the same but the load balancers and the interfaces' places in
-/// their backend pools, which the import does not read yet.
+/// the machines from a built image name that image again, behind their load
+/// balancers; every resource builds the same.
 #[test]
-fn built_images_round_trip_but_for_the_load_balancers() {
+fn built_images_round_trip() {
     for example in ["golden-image", "enterprise-landing-zone"] {
         let (before, after) = round_trip(example);
-        let balanced = |key: &(String, String)| key.0 == "microsoft.network/loadbalancers" || key.0 == "microsoft.network/networkinterfaces";
         let mut compared = 0;
-        for (key, value) in before.iter().filter(|(k, _)| !balanced(k)) {
+        for (key, value) in &before {
             compared += 1;
             assert_eq!(after.get(key), Some(value), "{example}: {key:?} differs or is missing after the round trip");
         }
@@ -698,7 +784,12 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
               "profiles": [ {{ "name": "weekdays", "capacity": {{ "minimum": "1", "maximum": "5", "default": "2" }}, "rules": [],
                 "recurrence": {{ "frequency": "Week", "schedule": {{ "timeZone": "UTC", "days": ["Monday"], "hours": [8], "minutes": [0] }} }} }} ] }} }}
         ] }}"#,
-        flexible = vmss("vmss-app", "Flexible", agent),
+        flexible = vmss("vmss-app", "Flexible", agent)
+            .replace(r#""primary": true,"#, r#""primary": true, "enableIPForwarding": true,"#)
+            .replace(
+                r#""orchestrationMode": "Flexible","#,
+                r#""orchestrationMode": "Flexible", "proximityPlacementGroup": { "id": "[resourceId('Microsoft.Compute/proximityPlacementGroups', 'ppg-app')]" },"#,
+            ),
         uniform = vmss("vmss-legacy", "Uniform", ""),
     );
     let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
@@ -713,6 +804,7 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
         "computer_name = \"app\"",
         "capacity { default = 4 }",
         "os_disk { size_gb = 64  type = Premium_LRS }",
+        "ip_forwarding = true",
     ] {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&line), "{line} missing from:\n{plan}");
@@ -721,7 +813,9 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
     assert!(plan.contains("// not imported: Microsoft.Compute/virtualMachineScaleSets \"vmss-legacy\""), "{plan}");
     assert!(plan.contains("// not imported: Microsoft.Insights/autoscaleSettings \"vmss-app-autoscale\""), "{plan}");
     let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
-    for (what, words) in [("vmss-legacy", "Flexible"), ("DependencyAgent", "left out"), ("vmss-app-autoscale", "schedule")] {
+    for (what, words) in
+        [("vmss-legacy", "Flexible"), ("DependencyAgent", "left out"), ("vmss-app-autoscale", "schedule"), ("`ppg-app`", "proximity placement group")]
+    {
         assert!(messages.iter().any(|m| m.contains(what) && m.contains(words)), "{what}: {messages:#?}");
     }
     // The plan builds without errors.
@@ -733,4 +827,92 @@ fn scale_sets_import_and_what_a_plan_cannot_say_is_reported() {
         .map(|d| format!("{} {}", d.code.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{plan}");
+    // ... and forwards IP on its instances' interfaces, as the template's did.
+    let built = ashlar::emit::emit(analysis.azure.as_ref().expect("lowered"));
+    let main = built.iter().find(|f| f.path == "main.json").expect("main.json");
+    let scale_set = resources(&main.contents)
+        .into_iter()
+        .find(|(k, _)| k.0 == "microsoft.compute/virtualmachinescalesets")
+        .map(|(_, v)| v)
+        .expect("the scale set");
+    assert!(scale_set.contains("\"enableIPForwarding\":true"), "{scale_set}");
+}
+
+/// The plan an import writes puts each block in its resource group's file, so
+/// what lowering orders among blocks of several files must not follow the
+/// files: the chain of a hub's peerings (each waits for the one before) is in
+/// the spokes' names' order whichever file holds which spoke.
+#[test]
+fn a_hubs_peering_chain_does_not_follow_the_files() {
+    let hub = "settings { location = uksouth }\nhub core {\n  resource_group = \"rg-core\"\n  address_space = [10.0.0.0/22]\n  subnet AzureFirewallSubnet 10.0.0.0/26\n}\n";
+    let spoke = |name: &str, n: u8| {
+        format!(
+            "spoke {name} {{\n  hub = core\n  resource_group = \"rg-{name}\"\n  address_space = [10.{n}.0.0/24]\n  subnet web 10.{n}.0.0/26\n}}\n"
+        )
+    };
+    let chain = |files: &[(&str, String)]| -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().expect("a folder");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        }
+        let input = ashlar::load::read_plan(dir.path()).expect("the plan reads");
+        let analysis = ashlar::analyze(&input);
+        assert!(!analysis.diagnostics.iter().any(|d| d.is_error()), "{:?}", analysis.diagnostics);
+        let built = ashlar::emit::emit(analysis.azure.as_ref().expect("lowered"));
+        let main = built.iter().find(|f| f.path == "main.json").expect("main.json");
+        let mut waits: Vec<(String, String)> = resources(&main.contents)
+            .into_iter()
+            .filter(|(k, _)| k.0 == "microsoft.network/virtualnetworks/virtualnetworkpeerings" && k.1.starts_with("core/"))
+            .map(|(k, v)| (k.1, v.split("dependsOn=").nth(1).unwrap_or_default().to_string()))
+            .collect();
+        waits.sort();
+        waits
+    };
+    let one = chain(&[("hub.ashlar", hub.to_string()), ("spokes.ashlar", spoke("beta", 2) + &spoke("alpha", 1) + &spoke("gamma", 3))]);
+    let split =
+        chain(&[("a.ashlar", spoke("gamma", 3)), ("b.ashlar", spoke("beta", 2)), ("c.ashlar", hub.to_string()), ("d.ashlar", spoke("alpha", 1))]);
+    assert_eq!(one.len(), 3, "{one:?}");
+    assert_eq!(one, split);
+    // alpha first, then beta after it, gamma after beta.
+    assert!(one[0].1 == "[]" && one[1].1.contains("core-to-alpha") && one[2].1.contains("core-to-beta"), "{one:?}");
+}
+
+/// A machine in a proximity placement group: the group is not imported yet,
+/// and the machine says so rather than losing it unsaid.
+#[test]
+fn a_machines_proximity_placement_group_is_reported() {
+    let text = std::fs::read_to_string("../tests/fixtures/import/own/machine-password.json").expect("the template");
+    let at = text.find("\"hardwareProfile\"").expect("the machine's hardware profile");
+    let template = format!(
+        "{}\"proximityPlacementGroup\": {{ \"id\": \"[resourceId('Microsoft.Compute/proximityPlacementGroups', 'ppg-box')]\" }},\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let found = imported.diagnostics.iter().find(|d| d.code.code == "ASH021" && d.message.contains("proximity placement group `ppg-box`"));
+    let found = found.expect("the group reported");
+    let span = found.span.expect("at the value");
+    assert!(imported.sources.get(span.file).text[span.range()].contains("ppg-box"));
+}
+
+/// Session hosts of one pool are built alike: a host of another size, or
+/// declaring a license the pool does not write, is reported where it says so.
+#[test]
+fn session_hosts_unlike_the_pools_are_reported() {
+    let text = std::fs::read_to_string("../tests/expected/virtual-desktops/main.json").expect("the example's output");
+    let (before, after) = ("\"licenseType\": \"Windows_Client\"", "\"licenseType\": \"Windows_Server\"");
+    let at = text.find(before).expect("a host's license");
+    let mut template = format!("{}{after}{}", &text[..at], &text[at + before.len()..]);
+    // The second finance host, a size larger.
+    let host = template.find("\"name\": \"vm-fin-2\"").expect("a second host");
+    let size = host + template[host..].find("\"vmSize\": \"").expect("its size") + "\"vmSize\": \"".len();
+    let end = size + template[size..].find('"').expect("the size's end");
+    template.replace_range(size..end, "Standard_D16s_v5");
+    let imported = ashlar::import::import("t.json", None, &template, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let messages: Vec<&str> = imported.diagnostics.iter().filter(|d| d.code.code == "ASH021").map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("license type `Windows_Server`")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("vm-fin-2") && m.contains("size is not the first host's")), "{messages:#?}");
+    // As written, the example's hosts say nothing of the kind.
+    let imported = ashlar::import::import("t.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    assert!(!imported.diagnostics.iter().any(|d| d.message.contains("license type") || d.message.contains("first host's")));
 }

@@ -707,11 +707,13 @@ fn lower_workspace(lw: &mut Lowering, workspace: NodeId) {
     }
     let region = workspace_region(model, workspace).map(str::to_string);
     let group = lw.resource_group_in(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), region.clone().unwrap_or_default(), model.tags(workspace));
-    let app_groups: Vec<ResourceId> = pools_of_workspace(model, workspace)
-        .into_iter()
-        .flat_map(|pool| app_groups(model, pool))
-        .filter_map(|group| lw.primary.get(&group).copied())
-        .collect();
+    // The pools by name, not in declaration order: pools are often written in
+    // files of their own (an imported plan writes one per resource group), and
+    // the list must not change with the files.
+    let mut pools = pools_of_workspace(model, workspace);
+    pools.sort_by_key(|&pool| (model.node(pool).name(), pool));
+    let app_groups: Vec<ResourceId> =
+        pools.into_iter().flat_map(|pool| app_groups(model, pool)).filter_map(|group| lw.primary.get(&group).copied()).collect();
     let mut properties = Object::new();
     if let Some(friendly) = node.str("friendly_name") {
         properties.insert("friendlyName".into(), Prop::str(friendly));

@@ -221,9 +221,12 @@ pub fn lower_networks(lw: &mut Lowering) {
 /// `hub = X` on a spoke, and each `peer` entry, becomes a peering on each side.
 pub fn lower_peerings(lw: &mut Lowering) {
     // In dependency order, so that chaining the peerings of one network never
-    // runs against a block's `depends_on`.
+    // runs against a block's `depends_on`; otherwise by the networks' Azure
+    // names, so that the chain does not change with the files the blocks are
+    // written in (an imported plan writes a file per resource group).
     let mut done: std::collections::HashSet<(NodeId, NodeId)> = std::collections::HashSet::new();
-    for id in crate::graph::block_order(lw.model) {
+    let networks: Vec<NodeId> = lw.model.networks().map(|(id, _)| id).collect();
+    for id in crate::graph::order_by(lw.model, &networks, |id| lw.names.vnet(id)) {
         let node = lw.model.node(id);
         if node.is("spoke") {
             if let Some(hub) = node.reference("hub") {

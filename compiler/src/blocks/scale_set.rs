@@ -404,26 +404,23 @@ fn scale_set(lw: &mut Lowering, block: NodeId) {
     if let Some((_, pool)) = &balancer {
         ip_configuration.insert("loadBalancerBackendAddressPools".into(), Prop::Array(vec![pool.clone()]));
     }
+    let mut nic = Object::new();
+    nic.insert("primary".into(), Prop::Bool(true));
+    nic.insert("enableAcceleratedNetworking".into(), Prop::Bool(compute::flag(node, "accelerated_networking")));
+    // "Whether IP forwarding enabled on this NIC"
+    // (https://learn.microsoft.com/javascript/api/@azure/arm-compute/virtualmachinescalesetnetworkconfiguration):
+    // written when `ip_forwarding` asks for it, as on a machine's interface.
+    if compute::flag(node, "ip_forwarding") {
+        nic.insert("enableIPForwarding".into(), Prop::Bool(true));
+    }
+    nic.insert("deleteOption".into(), Prop::str("Delete"));
+    nic.insert(
+        "ipConfigurations".into(),
+        Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(ip_configuration))])]),
+    );
     let network_profile = Prop::object([
         ("networkApiVersion", Prop::str(NETWORK_API_VERSION)),
-        (
-            "networkInterfaceConfigurations",
-            Prop::Array(vec![Prop::object([
-                ("name", Prop::str("nic")),
-                (
-                    "properties",
-                    Prop::object([
-                        ("primary", Prop::Bool(true)),
-                        ("enableAcceleratedNetworking", Prop::Bool(compute::flag(node, "accelerated_networking"))),
-                        ("deleteOption", Prop::str("Delete")),
-                        (
-                            "ipConfigurations",
-                            Prop::Array(vec![Prop::object([("name", Prop::str("ipconfig1")), ("properties", Prop::Object(ip_configuration))])]),
-                        ),
-                    ]),
-                ),
-            ])]),
-        ),
+        ("networkInterfaceConfigurations", Prop::Array(vec![Prop::object([("name", Prop::str("nic")), ("properties", Prop::Object(nic))])])),
     ]);
 
     let mut extensions: Vec<Prop> = Vec::new();

@@ -97,6 +97,8 @@ pub struct Context<'a> {
     pub resources: &'a [Resource],
     /// The group of a resource-group-scoped template's resources.
     pub default_group: String,
+    /// What the template declares `existing`: referred to, not deployed.
+    pub existing: &'a [Resource],
 }
 
 pub fn map(cx: &Context) -> Mapped {
@@ -109,6 +111,7 @@ pub fn map(cx: &Context) -> Mapped {
         gallery_images: HashMap::new(),
     };
     m.run(cx);
+    m.subnets_of_existing_networks(cx);
     let unmapped = cx
         .resources
         .iter()
@@ -143,6 +146,28 @@ struct Common {
 impl Mapper {
     fn note(&mut self, node: &Node, message: impl Into<String>) {
         self.notes.push(Note { start: node.start, end: node.end, message: message.into() });
+    }
+
+    /// A subnet of a network the template only declares `existing` (and does
+    /// not deploy itself) says why it stays a comment: the `existing vnet`
+    /// block that could hold it needs an address space, which a template does
+    /// not give for a network it does not deploy.
+    fn subnets_of_existing_networks(&mut self, cx: &Context) {
+        let existing: BTreeSet<String> = cx.existing.iter().filter(|e| e.is(NETWORK)).map(|e| e.name.to_ascii_lowercase()).collect();
+        for (i, r) in cx.resources.iter().enumerate() {
+            let network = r.name.split('/').next().unwrap_or_default().to_ascii_lowercase();
+            if self.used[i] || !r.is(SUBNET) || !existing.contains(&network) {
+                continue;
+            }
+            let at = r.node.get("name").unwrap_or(&r.node);
+            self.note(
+                at,
+                format!(
+                    "subnet `{}` of network `{network}`, which the template declares `existing` and does not deploy: its address space is not given, which a plan's `existing vnet` needs; left out",
+                    r.leaf()
+                ),
+            );
+        }
     }
 
     fn file(&mut self, group: &str) -> &mut Writer {

@@ -183,7 +183,7 @@ pub fn import(
         };
         diagnostics.push(d);
     }
-    let mapped = map::map(&map::Context { resources: &flat.resources, default_group: options.resource_group.clone() });
+    let mapped = map::map(&map::Context { resources: &flat.resources, default_group: options.resource_group.clone(), existing: &flat.existing });
     for note in &mapped.notes {
         diagnostics.push(Diagnostic::new(&TEMPLATE_VALUE_NOT_IMPORTED, span(note.start, note.end), note.message.clone()));
     }

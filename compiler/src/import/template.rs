@@ -46,6 +46,12 @@ pub struct Flat {
     pub resources: Vec<Resource>,
     /// Where a resource's name, `copy` count or `condition` could not be known, and why.
     pub unknown: Vec<(usize, usize, String)>,
+    /// Resources a template declares `"existing": true` (languageVersion 2.0,
+    /// as Bicep compiles its `existing` keyword): references to resources
+    /// deployed elsewhere, which the deployment does not deploy again ("The
+    /// resource isn't redeployed when referenced with the existing keyword",
+    /// [Existing resources in Bicep](https://learn.microsoft.com/azure/azure-resource-manager/bicep/existing-resource)).
+    pub existing: Vec<Resource>,
     /// The linked templates and parameters files read, in the order first read.
     pub linked: Vec<LinkedFile>,
     /// Links not followed: the deployment's bytes, and why.
@@ -357,6 +363,10 @@ fn read_one(raw: &Node, scope: &Scope, group: &Option<String>, parent: Option<&R
         }
     }
     let resource = Resource { ty, name: full, group: group.clone(), node };
+    if resource.node.get("existing").and_then(Node::as_bool) == Some(true) {
+        flat.existing.push(resource);
+        return;
+    }
     if resource.is("Microsoft.Resources/deployments") {
         if let Some(template) = raw.at(&["properties", "template"]) {
             if depth < MAX_NESTING {

@@ -213,6 +213,20 @@ module deploy_rg_analytics_prod_we_4 'modules/rg-analytics-prod-we-4.bicep' = {
   ]
 }
 
+module deploy_rg_identity_prod_we_4 'modules/rg-identity-prod-we-4.bicep' = {
+  name: 'ashlar-rg-identity-prod-we-4'
+  scope: rg_identity_prod_we
+  params: {
+    secret_dc_admin_password: kv_kv_platform_prod_we.getSecret('dc-admin-password')
+  }
+  dependsOn: [
+    deploy_rg_connectivity_prod_we
+    deploy_rg_identity_prod_we
+    deploy_rg_identity_prod_we_3
+    deploy_rg_connectivity_prod_we_3
+  ]
+}
+
 module deploy_rg_payroll_prod_we_4 'modules/rg-payroll-prod-we-4.bicep' = {
   name: 'ashlar-rg-payroll-prod-we-4'
   scope: rg_payroll_prod_we
@@ -225,20 +239,6 @@ module deploy_rg_payroll_prod_we_4 'modules/rg-payroll-prod-we-4.bicep' = {
     deploy_rg_payroll_prod_we
     deploy_rg_dns_prod_we
     deploy_rg_payroll_prod_we_3
-    deploy_rg_connectivity_prod_we_3
-  ]
-}
-
-module deploy_rg_identity_prod_we_4 'modules/rg-identity-prod-we-4.bicep' = {
-  name: 'ashlar-rg-identity-prod-we-4'
-  scope: rg_identity_prod_we
-  params: {
-    secret_dc_admin_password: kv_kv_platform_prod_we.getSecret('dc-admin-password')
-  }
-  dependsOn: [
-    deploy_rg_connectivity_prod_we
-    deploy_rg_identity_prod_we
-    deploy_rg_identity_prod_we_3
     deploy_rg_connectivity_prod_we_3
   ]
 }

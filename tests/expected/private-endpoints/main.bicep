@@ -80,12 +80,13 @@ module deploy_rg_core_dns 'modules/rg-core-dns.bicep' = {
   scope: rg_core_dns
 }
 
-module deploy_rg_shared_2 'modules/rg-shared-2.bicep' = {
-  name: 'ashlar-rg-shared-2'
-  scope: rg_shared
+module deploy_rg_app1_network_2 'modules/rg-app1-network-2.bicep' = {
+  name: 'ashlar-rg-app1-network-2'
+  scope: rg_app1_network
   dependsOn: [
     deploy_rg_core_network
-    deploy_rg_shared
+    deploy_rg_app1_network
+    deploy_rg_core_dns
   ]
 }
 
@@ -100,22 +101,21 @@ module deploy_rg_core_network_2 'modules/rg-core-network-2.bicep' = {
   ]
 }
 
-module deploy_rg_app1_network_2 'modules/rg-app1-network-2.bicep' = {
-  name: 'ashlar-rg-app1-network-2'
-  scope: rg_app1_network
-  dependsOn: [
-    deploy_rg_core_network
-    deploy_rg_app1_network
-    deploy_rg_core_dns
-  ]
-}
-
 module deploy_rg_app2_network_2 'modules/rg-app2-network-2.bicep' = {
   name: 'ashlar-rg-app2-network-2'
   scope: rg_app2_network
   dependsOn: [
     deploy_rg_core_network
     deploy_rg_app2_network
+  ]
+}
+
+module deploy_rg_shared_2 'modules/rg-shared-2.bicep' = {
+  name: 'ashlar-rg-shared-2'
+  scope: rg_shared
+  dependsOn: [
+    deploy_rg_core_network
+    deploy_rg_shared
   ]
 }
 

@@ -245,6 +245,58 @@ impl Mapper {
             if rs[nic].props().and_then(|p| p.get("enableAcceleratedNetworking")).and_then(Node::as_bool) == Some(true) {
                 lines.push(("accelerated_networking = true".into(), None));
             }
+            // The hosts are alike in a pool: one that differs from the first in its
+            // size, image or security type is reported, and built as the first.
+            let setting = |m: usize, path: &[&str]| -> String {
+                let node = rs[m].props().and_then(|p| p.at(path));
+                match node {
+                    Some(n) if n.as_str().is_some() => n.as_str().unwrap_or_default().to_ascii_lowercase(),
+                    Some(n) => n
+                        .members()
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default().to_ascii_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    None => String::new(),
+                }
+            };
+            for (m, _) in hosts.iter().skip(1) {
+                for (path, what) in [
+                    (&["hardwareProfile", "vmSize"][..], "size"),
+                    (&["storageProfile", "imageReference"][..], "image"),
+                    (&["securityProfile", "securityType"][..], "security type"),
+                ] {
+                    if setting(*m, path) != setting(first, path) {
+                        self.note(
+                            rs[*m].props().and_then(|p| p.at(path)).unwrap_or(&rs[*m].node),
+                            format!("session host `{}`'s {what} is not the first host's (`{}`), which a desktop pool gives all its hosts; built as the first's", rs[*m].name, vm.name),
+                        );
+                    }
+                }
+            }
+            // The license: the pool declares `Windows_Client` for hosts of a Windows
+            // client image (`crate::blocks::desktops::is_windows_client`) and none
+            // otherwise; a host that declares another is reported, not followed.
+            let client = field("publisher").map(|p| p.eq_ignore_ascii_case("MicrosoftWindowsDesktop"));
+            for (m, _) in &hosts {
+                let Some(license) = rs[*m].props().and_then(|p| p.get("licenseType")) else { continue };
+                let declared = license.as_str().unwrap_or_default();
+                let expected = match client {
+                    Some(true) => declared == "Windows_Client",
+                    Some(false) => false,
+                    // A gallery image: the pool declares `Windows_Client` when its definition is a Windows client's.
+                    None => declared == "Windows_Client",
+                };
+                if !expected {
+                    self.note(
+                        license,
+                        format!(
+                            "session host `{}` declares license type `{declared}`, which a desktop pool does not write (it declares `Windows_Client` for a Windows client image, else none); left out",
+                            rs[*m].name
+                        ),
+                    );
+                }
+            }
 
             // The join: Entra ID login, or a domain join with its account.
             let mut entra = false;

@@ -199,6 +199,10 @@ impl Mapper {
                 }
             }
 
+            if let Some(ppg) = props.get("proximityPlacementGroup") {
+                self.note(ppg, proximity_left_out("machine", &r.name, ppg));
+            }
+
             for (text, from) in self.os_profile_of(&r.name, props, windows, update_group.is_some()) {
                 line(text, from.as_ref());
             }
@@ -292,4 +296,12 @@ impl Mapper {
             }
         }
     }
+}
+
+/// What is said of a machine's or scale set's proximity placement group: a
+/// block's `proximity_placement_group` makes a group of the plan's, which the
+/// import does not gather from the template yet, so the group is left out.
+pub(super) fn proximity_left_out(what: &str, name: &str, ppg: &Node) -> String {
+    let group = id_name(Some(ppg)).map(|g| format!(" `{g}`")).unwrap_or_default();
+    format!("{what} `{name}`'s proximity placement group{group} is not imported yet (a block's `proximity_placement_group` makes the plan's own); left out")
 }

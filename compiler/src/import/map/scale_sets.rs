@@ -133,6 +133,12 @@ impl Mapper {
             if nic.as_ref().and_then(|n| n.at(&["properties", "enableAcceleratedNetworking"])).and_then(Node::as_bool) == Some(true) {
                 line("accelerated_networking = true".into(), nic.as_ref());
             }
+            if let Some(forwarding) = nic.as_ref().and_then(|n| n.at(&["properties", "enableIPForwarding"])).filter(|f| f.as_bool() == Some(true)) {
+                line("ip_forwarding = true".into(), Some(forwarding));
+            }
+            if let Some(ppg) = props.get("proximityPlacementGroup") {
+                self.note(ppg, super::machines::proximity_left_out("scale set", &r.name, ppg));
+            }
 
             // Extensions: a script inline; the health extension the block adds for
             // rolling and automatic OS upgrades; every other one left out.

@@ -19,23 +19,6 @@ resource peer_hub_to_analytics 'Microsoft.Network/virtualNetworks/virtualNetwork
   }
 }
 
-resource peer_hub_to_payroll 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
-  parent: vnet_hub
-  name: 'vnet-hub-prod-we-to-vnet-payroll-prod-we'
-  properties: {
-    remoteVirtualNetwork: {
-      id: resourceId('rg-payroll-prod-we', 'Microsoft.Network/virtualNetworks', 'vnet-payroll-prod-we')
-    }
-    allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
-    allowGatewayTransit: true
-    useRemoteGateways: false
-  }
-  dependsOn: [
-    peer_hub_to_analytics
-  ]
-}
-
 resource peer_hub_to_identity 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: vnet_hub
   name: 'vnet-hub-prod-we-to-vnet-identity-prod-we'
@@ -49,6 +32,23 @@ resource peer_hub_to_identity 'Microsoft.Network/virtualNetworks/virtualNetworkP
     useRemoteGateways: false
   }
   dependsOn: [
-    peer_hub_to_payroll
+    peer_hub_to_analytics
+  ]
+}
+
+resource peer_hub_to_payroll 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnet_hub
+  name: 'vnet-hub-prod-we-to-vnet-payroll-prod-we'
+  properties: {
+    remoteVirtualNetwork: {
+      id: resourceId('rg-payroll-prod-we', 'Microsoft.Network/virtualNetworks', 'vnet-payroll-prod-we')
+    }
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: true
+    allowGatewayTransit: true
+    useRemoteGateways: false
+  }
+  dependsOn: [
+    peer_hub_to_identity
   ]
 }

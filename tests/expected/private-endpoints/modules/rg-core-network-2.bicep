@@ -5,20 +5,6 @@ resource vnet_core 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: 'vnet-core'
 }
 
-resource peer_core_to_shared_services 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
-  parent: vnet_core
-  name: 'peer-vnet-core-to-vnet-shared_services'
-  properties: {
-    remoteVirtualNetwork: {
-      id: resourceId('rg-shared', 'Microsoft.Network/virtualNetworks', 'vnet-shared_services')
-    }
-    allowVirtualNetworkAccess: true
-    allowForwardedTraffic: true
-    allowGatewayTransit: false
-    useRemoteGateways: false
-  }
-}
-
 resource peer_core_to_app1 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
   parent: vnet_core
   name: 'peer-vnet-core-to-vnet-app1'
@@ -31,9 +17,6 @@ resource peer_core_to_app1 'Microsoft.Network/virtualNetworks/virtualNetworkPeer
     allowGatewayTransit: false
     useRemoteGateways: false
   }
-  dependsOn: [
-    peer_core_to_shared_services
-  ]
 }
 
 resource peer_core_to_app2 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
@@ -50,5 +33,22 @@ resource peer_core_to_app2 'Microsoft.Network/virtualNetworks/virtualNetworkPeer
   }
   dependsOn: [
     peer_core_to_app1
+  ]
+}
+
+resource peer_core_to_shared_services 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2025-07-01' = {
+  parent: vnet_core
+  name: 'peer-vnet-core-to-vnet-shared_services'
+  properties: {
+    remoteVirtualNetwork: {
+      id: resourceId('rg-shared', 'Microsoft.Network/virtualNetworks', 'vnet-shared_services')
+    }
+    allowVirtualNetworkAccess: true
+    allowForwardedTraffic: true
+    allowGatewayTransit: false
+    useRemoteGateways: false
+  }
+  dependsOn: [
+    peer_core_to_app2
   ]
 }

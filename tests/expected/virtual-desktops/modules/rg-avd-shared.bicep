@@ -11,9 +11,9 @@ resource ws_staff 'Microsoft.DesktopVirtualization/workspaces@2025-10-10' = {
   properties: {
     friendlyName: 'Contoso desktops'
     applicationGroupReferences: [
+      resourceId('rg-avd-devs', 'Microsoft.DesktopVirtualization/applicationGroups', 'vdag-devs-desktop')
       resourceId('rg-avd-finance', 'Microsoft.DesktopVirtualization/applicationGroups', 'vdag-finance-desktop')
       resourceId('rg-avd-finance', 'Microsoft.DesktopVirtualization/applicationGroups', 'vdag-finance-apps')
-      resourceId('rg-avd-devs', 'Microsoft.DesktopVirtualization/applicationGroups', 'vdag-devs-desktop')
     ]
   }
 }
