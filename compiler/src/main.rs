@@ -274,15 +274,18 @@ fn main() -> ExitCode {
         Command::Import { template, parameters, out, resource_group } => import(&template, parameters.as_deref(), &out, resource_group),
         Command::Fmt { path, check } => fmt(&path, check),
         Command::Test { plan, format } => test(&plan, format),
-        Command::Lsp => match ashlar::lsp::run_stdio() {
-            Ok(ashlar::lsp::Ended::Exit | ashlar::lsp::Ended::Closed) => CLEAN,
-            // The protocol: `exit` before `shutdown` is exit code 1.
-            Ok(ashlar::lsp::Ended::ExitWithoutShutdown) => PLAN_ERRORS,
-            Err(error) => {
-                stderr(&format!("error: the language server stopped: {error}\n"));
-                USAGE_OR_IO
+        Command::Lsp => {
+            keep_freed_memory_a_while();
+            match ashlar::lsp::run_stdio() {
+                Ok(ashlar::lsp::Ended::Exit | ashlar::lsp::Ended::Closed) => CLEAN,
+                // The protocol: `exit` before `shutdown` is exit code 1.
+                Ok(ashlar::lsp::Ended::ExitWithoutShutdown) => PLAN_ERRORS,
+                Err(error) => {
+                    stderr(&format!("error: the language server stopped: {error}\n"));
+                    USAGE_OR_IO
+                }
             }
-        },
+        }
     })
 }
 
@@ -971,3 +974,18 @@ fn graph(plan: &Path, format: GraphFormat) -> u8 {
 // mimalloc allocates and frees them far faster than the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (its place in v2's `mi_option_t`).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// The language server analyses the plan again on every edit and frees the
+/// analysis before: mimalloc gives freed memory back to the system after
+/// 10 ms, and the next analysis then faults in fresh pages, which the kernel
+/// zeroes (2 MiB at a time with transparent huge pages). Kept for a second,
+/// they serve a burst of typing; an idle server still gives them back.
+/// docs/performance.md, "The language server's memory between edits".
+fn keep_freed_memory_a_while() {
+    // SAFETY: sets one of mimalloc's options, a plain integer it reads when it
+    // next decides to give memory back; no memory is read or written here.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };
+}
