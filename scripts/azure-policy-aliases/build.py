@@ -30,7 +30,7 @@ compiler/src/azure/resource_types.rs. Each alias keeps its `name`,
     python3 scripts/azure-policy-aliases/build.py azure-policy-aliases/aliases
 
 Several inputs may be given; an alias found in an earlier file is kept from it
-(alias names are compared ignoring case, as Azure Policy compares them).
+(alias names are compared ignoring case, as regorus looks them up).
 Then update compiler/data/README.md ("policy-aliases.json") with the source
 and the date.
 """
