@@ -262,21 +262,127 @@ fn a_finding_is_allowed_by_the_assignment_name_or_the_code_in_its_block() {
     assert!(of(&found, "ASH502").is_empty() && of(&found, "ASH503").is_empty());
 }
 
+/// A custom definition `name` denying `type` where `alias` equals `value`, and its assignment `name` at the subscription.
+fn custom(name: &str, resource_type: &str, alias: &str, value: serde_json::Value) -> serde_json::Value {
+    let id = format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyDefinitions/{name}");
+    serde_json::json!([
+        {
+            "id": id,
+            "name": name,
+            "properties": {
+                "displayName": name,
+                "mode": "All",
+                "policyRule": {
+                    "if": { "allOf": [ { "field": "type", "equals": resource_type }, { "field": alias, "equals": value } ] },
+                    "then": { "effect": "deny" }
+                }
+            }
+        },
+        assignment(name, &id, &format!("/subscriptions/{SUB}"), serde_json::json!({}))
+    ])
+}
+
 #[test]
 fn an_alias_the_catalogue_lacks_is_reported_never_read_as_absent() {
-    // "Subnets should be private" reads Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess,
-    // which neither source of the catalogue gives (compiler/data/README.md).
+    // No such property of a subnet: Azure has no such alias, and neither has the catalogue.
     let found = analyze(
         TWO_HUBS,
-        serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &format!("/subscriptions/{SUB}"), serde_json::json!({}))]),
+        custom("made-up", "Microsoft.Network/virtualNetworks", "Microsoft.Network/virtualNetworks/subnets[*].noSuchSetting", serde_json::json!("x")),
     );
     let codes: Vec<&str> = found.iter().map(|d| d.code.code).collect();
     assert_eq!(codes, vec!["ASH704"], "{:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
     assert!(
-        found[0].message.contains("the alias catalogue has no `Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess`"),
+        found[0].message.contains("the alias catalogue has no `Microsoft.Network/virtualNetworks/subnets[*].noSuchSetting`"),
         "{}",
         found[0].message
     );
+    // The same definition on an alias the catalogue has is evaluated (a virtual network's subnets' prefixes).
+    let found = analyze(
+        TWO_HUBS,
+        custom(
+            "prefix",
+            "Microsoft.Network/virtualNetworks",
+            "Microsoft.Network/virtualNetworks/addressSpace.addressPrefixes[*]",
+            serde_json::json!("10.1.0.0/16"),
+        ),
+    );
+    assert_eq!(
+        messages(&of(&found, "ASH700")),
+        vec!["Azure Policy `prefix` (assignment `prefix`) denies hub `east` (Microsoft.Network/virtualNetworks `east`)"]
+    );
+    assert!(of(&found, "ASH704").is_empty());
+}
+
+/// Two hubs: `west`'s subnet `app` private as ashlar writes it by default, `east`'s subnet `legacy`
+/// keeping Azure's default outbound access.
+const OUTBOUND: &str = r#"
+settings { location = westeurope }
+hub west {
+  resource_group = "rg-west"
+  address_space  = [10.0.0.0/16]
+  subnet app 10.0.1.0/24 {}
+}
+hub east {
+  resource_group = "rg-east"
+  address_space  = [10.1.0.0/16]
+  subnet legacy 10.1.1.0/24 { default_outbound_access = true }
+}
+"#;
+
+#[test]
+fn subnets_should_be_private_audits_only_the_network_whose_subnet_keeps_default_outbound_access() {
+    // "count" of "Microsoft.Network/virtualNetworks/subnets[*]" where "defaultOutboundAccess" "notEquals" "false"
+    // or "exists" false, "greater" 0, on "Microsoft.Network/virtualNetworks"; effect "Audit" by default.
+    // ashlar writes `defaultOutboundAccess` on every subnet, false unless the plan says otherwise.
+    let sub = format!("/subscriptions/{SUB}");
+    let found = analyze(OUTBOUND, serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &sub, serde_json::json!({}))]));
+    assert!(of(&found, "ASH704").is_empty(), "{:?}", messages(&of(&found, "ASH704")));
+    assert_eq!(
+        messages(&of(&found, "ASH701")),
+        vec!["Azure Policy `Subnets should be private` (assignment `private`) finds hub `east` (Microsoft.Network/virtualNetworks `east`) non-compliant (effect `audit`)"]
+    );
+    // With "effect": "Deny", the same network is denied.
+    let found =
+        analyze(OUTBOUND, serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &sub, serde_json::json!({ "effect": "Deny" }))]));
+    assert_eq!(of(&found, "ASH700").len(), 1, "{:?}", messages(&of(&found, "ASH700")));
+    // A network without the subnet that keeps it passes.
+    let found = analyze(
+        &OUTBOUND.replace(" { default_outbound_access = true }", " {}"),
+        serde_json::json!([assignment("private", &builtin(PRIVATE_SUBNETS), &sub, serde_json::json!({}))]),
+    );
+    let policy: Vec<&String> = found.iter().filter(|d| d.code.code.starts_with("ASH70")).map(|d| &d.message).collect();
+    assert!(policy.is_empty(), "{policy:?}");
+}
+
+#[test]
+fn network_interfaces_with_ip_forwarding_are_denied() {
+    // "Microsoft.Network/networkInterfaces/enableIpForwarding" "equals" "true", effect deny: the hub-nva example's
+    // appliances forward (`ip_forwarding = true`); the compute example's machines do not.
+    let sub = format!("/subscriptions/{SUB}");
+    let input = ashlar::load::read_plan(Path::new("../examples/hub-nva")).expect("the example reads");
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    let forwarding: Vec<String> = plan
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "Microsoft.Network/networkInterfaces")
+        .filter(|r| matches!(&r.properties, ashlar::lower::ir::Prop::Object(o) if o.get("enableIPForwarding") == Some(&ashlar::lower::ir::Prop::Bool(true))))
+        .map(|r| r.name.join("/"))
+        .collect();
+    assert!(!forwarding.is_empty());
+    let policy = serde_json::json!([assignment("no-forwarding", &builtin(NIC_IP_FORWARDING), &sub, serde_json::json!({}))]);
+    let found = analyze_example("hub-nva", policy.clone());
+    assert!(of(&found, "ASH704").is_empty(), "{:?}", messages(&of(&found, "ASH704")));
+    let denied = messages(&of(&found, "ASH700"));
+    assert_eq!(denied.len(), forwarding.len(), "{denied:?}");
+    for name in forwarding {
+        assert!(denied.iter().any(|m| m.contains(&format!("Microsoft.Network/networkInterfaces `{name}`"))), "{name}: {denied:?}");
+    }
+    let input = ashlar::load::read_plan(Path::new("../examples/compute")).expect("the example reads");
+    let plan = ashlar::analyze(&input).azure.expect("the example lowers");
+    assert!(plan.resources.iter().any(|r| r.resource_type == "Microsoft.Network/networkInterfaces"));
+    let found = analyze_example("compute", policy);
+    let policy: Vec<&String> = found.iter().filter(|d| d.code.code.starts_with("ASH70")).map(|d| &d.message).collect();
+    assert!(policy.is_empty(), "{policy:?}");
 }
 
 #[test]
@@ -339,18 +445,6 @@ fn the_examples_under_real_built_in_definitions() {
     assert!(denied.iter().all(|m| m.contains("Microsoft.Network/virtualNetworks")));
 }
 
-/// Whether the alias catalogue holds `alias` (ignoring case, as Azure does).
-fn catalogue_has(alias: &str) -> bool {
-    let catalogue: serde_json::Value = serde_json::from_str(ashlar::azure::policy_aliases::CATALOGUE).unwrap();
-    catalogue
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|p| p["resourceTypes"].as_array().unwrap())
-        .flat_map(|t| t["aliases"].as_array().unwrap())
-        .any(|a| a["name"].as_str().unwrap().eq_ignore_ascii_case(alias))
-}
-
 /// The findings of the assignment `name`, by code.
 fn of_assignment<'a>(diagnostics: &'a [Diagnostic], name: &str) -> Vec<(&'static str, &'a str)> {
     let tag = format!("assignment `{name}`");
@@ -376,6 +470,21 @@ fn every_vendored_built_in_over_every_example() {
             .iter()
             .filter(|r| r.resource_type == "Microsoft.Network/networkInterfaces")
             .filter(|r| matches!(&r.properties, ashlar::lower::ir::Prop::Object(o) if o.get("enableIPForwarding") == Some(&ashlar::lower::ir::Prop::Bool(true))))
+            .count();
+        let open_networks = resources
+            .iter()
+            .filter(|r| r.resource_type == "Microsoft.Network/virtualNetworks")
+            .filter(|r| {
+                let ashlar::lower::ir::Prop::Object(o) = &r.properties else { return false };
+                let Some(ashlar::lower::ir::Prop::Array(subnets)) = o.get("subnets") else { return false };
+                subnets.iter().any(|s| match s {
+                    ashlar::lower::ir::Prop::Object(s) => match s.get("properties") {
+                        Some(ashlar::lower::ir::Prop::Object(p)) => p.get("defaultOutboundAccess") != Some(&ashlar::lower::ir::Prop::Bool(false)),
+                        _ => true,
+                    },
+                    _ => true,
+                })
+            })
             .count();
         // Indexed definitions evaluate the types that take tags and a location (docs/azure-policy.md, "Mode").
         let indexed = resources
@@ -409,25 +518,51 @@ fn every_vendored_built_in_over_every_example() {
         assert_eq!(codes("add-tag"), all("ASH702", indexed), "{name}");
         // "ipconfigurations[*].publicIpAddress.id notEquals ''" on network interfaces: ashlar gives them none.
         assert_eq!(codes("no-public-nics"), all("ASH700", 0), "{name}");
-        // "enableIpForwarding equals true" on network interfaces, once the catalogue has the alias
-        // (neither of its sources gives it today: docs/azure-policy.md); until then reported once, never decided.
-        if catalogue_has("Microsoft.Network/networkInterfaces/enableIpForwarding") {
-            assert_eq!(codes("no-forwarding"), all("ASH700", forwarding), "{name}");
-        } else {
-            assert_eq!(codes("no-forwarding"), all("ASH704", 1), "{name}");
-        }
-        // "subnets[*].defaultOutboundAccess": likewise not in the catalogue yet.
-        if catalogue_has("Microsoft.Network/virtualNetworks/subnets[*].defaultOutboundAccess") {
-            assert!(!codes("private").contains(&"ASH704"), "{name}");
-        } else {
-            assert_eq!(codes("private"), all("ASH704", 1), "{name}");
-        }
+        // "enableIpForwarding equals true" on network interfaces: those the plan makes forward.
+        assert_eq!(codes("no-forwarding"), all("ASH700", forwarding), "{name}");
+        // A virtual network with a subnet whose "defaultOutboundAccess" "notEquals" "false" (or is absent),
+        // audited: those with a subnet the plan gives `default_outbound_access = true`.
+        assert_eq!(codes("private"), all("ASH701", open_networks), "{name}");
         // "osDisk.uri exists true" (unmanaged disks) and the like: ashlar's machines use managed disks.
         assert_eq!(codes("managed-disks"), all("ASH701", 0), "{name}");
         // "type equals Microsoft.Compute/virtualMachines", "sku.name" not in listOfAllowedSKUs: with none
         // allowed, each machine is denied (and no scale set: the rule names machines only).
         assert_eq!(codes("sizes"), all("ASH700", count("Microsoft.Compute/virtualMachines")), "{name}");
     }
+}
+
+#[test]
+fn no_vendored_built_in_reads_an_alias_the_catalogue_lacks_over_any_example() {
+    // Every vendored definition, assigned with a value for each parameter that has no default, over every
+    // example: each reads only aliases the catalogue resolves, so none is left unevaluated (`ASH704`).
+    let sub = format!("/subscriptions/{SUB}");
+    let values = serde_json::json!({
+        "listOfAllowedLocations": ["westeurope", "uksouth", "ukwest"],
+        "listOfAllowedSKUs": ["Standard_D2s_v5"],
+        "tagName": "owner",
+        "tagValue": "unset",
+    });
+    let mut policy = Vec::new();
+    for (file, text) in ashlar::azure_policy::builtins::DEFINITIONS {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut given = serde_json::Map::new();
+        for (parameter, declared) in json["properties"]["parameters"].as_object().into_iter().flatten() {
+            if declared.get("defaultValue").is_none() {
+                let value = values.get(parameter).unwrap_or_else(|| panic!("{file}: give its parameter `{parameter}` a value here"));
+                given.insert(parameter.clone(), value.clone());
+            }
+        }
+        policy.push(assignment(file, &builtin(json["name"].as_str().unwrap()), &sub, serde_json::Value::Object(given)));
+    }
+    let mut examples = 0;
+    for entry in std::fs::read_dir("../examples").unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let found = analyze_example(&name, serde_json::Value::Array(policy.clone()));
+        let not_evaluated = messages(&of(&found, "ASH704"));
+        assert!(not_evaluated.is_empty(), "{name}: {not_evaluated:?}");
+        examples += 1;
+    }
+    assert!(examples >= 10);
 }
 
 #[test]
@@ -516,16 +651,22 @@ fn the_command_line_takes_azure_policy_files() {
 #[test]
 fn the_alias_catalogue_holds_only_types_ashlar_emits() {
     let catalogue: serde_json::Value = serde_json::from_str(ashlar::azure::policy_aliases::CATALOGUE).expect("the catalogue is JSON");
-    let mut types = 0;
+    let mut types = Vec::new();
     for provider in catalogue.as_array().unwrap() {
         for rt in provider["resourceTypes"].as_array().unwrap() {
             let name = format!("{}/{}", provider["namespace"].as_str().unwrap(), rt["resourceType"].as_str().unwrap());
             assert!(ashlar::azure::resource_types::resource_type(&name).is_some(), "{name} is not a type ashlar emits");
             assert!(!rt["aliases"].as_array().unwrap().is_empty());
-            types += 1;
+            types.push(name.to_ascii_lowercase());
         }
     }
-    assert_eq!(types, 30, "compiler/data/README.md and docs/azure-policy.md name how many types it covers");
+    // Every type ashlar emits has its aliases, but the one docs/azure-policy.md ("The alias catalogue") names.
+    let docs = std::fs::read_to_string("../docs/azure-policy.md").unwrap();
+    let without: Vec<&str> =
+        ashlar::azure::RESOURCE_TYPES.iter().map(|t| t.name).filter(|name| !types.contains(&name.to_ascii_lowercase())).collect();
+    assert_eq!(without, vec!["Microsoft.Resources/resourceGroups"]);
+    assert!(docs.contains("`Microsoft.Resources/resourceGroups`"));
+    assert_eq!(types.len(), 49, "compiler/data/README.md and docs/azure-policy.md name how many types it covers");
     assert_eq!(
         ashlar::azure::policy_aliases::emitted_type_of("Microsoft.Network/virtualNetworks/subnets/defaultOutboundAccess"),
         Some("Microsoft.Network/virtualNetworks/subnets")
@@ -570,8 +711,9 @@ fn the_std_azure_policy_preset_assigns_built_ins_without_an_export() {
     // The finding points at the preset's name in ashlar.toml.
     let located = of(&found, "ASH700")[0];
     assert!(located.labels.iter().any(|l| l.span.start as usize == toml.find("\"std.azure_policy\"").unwrap()), "{located:?}");
-    // Subnets should be private reads an alias the catalogue lacks: reported, not decided.
-    assert!(messages(&of(&found, "ASH704")).iter().any(|m| m.contains("Subnets should be private")), "{found:?}");
+    // Every member is evaluated; no subnet of the two hubs keeps default outbound access, so Subnets should be private finds nothing.
+    assert!(of(&found, "ASH704").is_empty(), "{:?}", messages(&of(&found, "ASH704")));
+    assert!(of(&found, "ASH701").is_empty(), "{:?}", messages(&of(&found, "ASH701")));
 
     // The effect parameter of a member: Allowed locations as an audit.
     let audit = format!("{toml}allowedLocationsEffect = \"Audit\"\n");

@@ -251,8 +251,9 @@ fn test_runs_the_cases_of_azure_policy_assignments() {
         assert!(text.contains(line), "{line}: {text}");
     }
 
-    // Wrong expectations fail, and say why; so does an assignment ashlar.toml does not make, and a
-    // member that is not evaluated (its alias is not in the catalogue): such a case would test nothing.
+    // Wrong expectations fail, and say why; so does an assignment ashlar.toml does not make, and an
+    // assignment that is not evaluated (its definition reads an alias the catalogue lacks): such a case
+    // would test nothing. The preset's `private-subnets` is evaluated, and passes: no subnet keeps default outbound access.
     let main = r#"
 azure_policy allowed-locations {
   case in_europe { plan = file(".cases/tagged-europe.ashlar")  expect = pass }
@@ -268,11 +269,22 @@ azure_policy private {
   member     = "private-subnets"
   case any { plan = file(".cases/tagged-uk.ashlar")  expect = pass }
 }
+azure_policy made-up {
+  case any { plan = file(".cases/tagged-uk.ashlar")  expect = pass }
+}
 azure_policy no-such-assignment {
   case any { plan = file(".cases/tagged-uk.ashlar")  expect = pass }
 }
 "#;
     let dir = azure_policy_cases(Some(main));
+    let id = "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/policyDefinitions/made-up";
+    let made_up = serde_json::json!([
+        { "id": id, "name": "made-up", "properties": { "displayName": "Made up", "mode": "All", "policyRule": {
+            "if": { "field": "Microsoft.Network/virtualNetworks/subnets[*].noSuchSetting", "equals": "x" },
+            "then": { "effect": "deny" } } } },
+        { "name": "made-up", "policyDefinitionId": id, "scope": "/providers/Microsoft.Management/managementGroups/contoso" }
+    ]);
+    std::fs::write(dir.path().join("policy/made-up.json"), made_up.to_string()).unwrap();
     let out = ashlar(&["test", dir.path().to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -280,9 +292,10 @@ azure_policy no-such-assignment {
         "case allowed-locations::in_europe ... FAILED: expected no finding of `allowed-locations`, got 1",
         "case allowed-locations::in_uk ... FAILED: expected `allowed-locations` to find something, it found nothing",
         "case owner-tag::untagged ... FAILED: expected 3 findings of `require-tag` of `std.azure_policy`, got 1",
-        "case private::any ... FAILED: it tests nothing: `Subnets should be private` (assignment `std.azure_policy`) is not evaluated",
-        "case no-such-assignment::any ... FAILED: `ashlar.toml` assigns no `no-such-assignment`: its assignments are `allowed-locations`, `std.azure_policy`",
-        "cases: 0 passed, 5 failed",
+        "case private::any ... ok",
+        "case made-up::any ... FAILED: it tests nothing: `Made up` (assignment `made-up`) is not evaluated",
+        "case no-such-assignment::any ... FAILED: `ashlar.toml` assigns no `no-such-assignment`: its assignments are `allowed-locations`, `made-up`, `std.azure_policy`",
+        "cases: 1 passed, 5 failed",
     ] {
         assert!(text.contains(line), "{line}: {text}");
     }

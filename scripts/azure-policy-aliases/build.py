@@ -13,14 +13,24 @@ alias name to its default path, the namespace being the file's folder.
 A PSRule alias keeps its name and `defaultPath`; it has no `paths` by API
 version and no `defaultMetadata` (docs/azure-policy.md says what follows).
 
+It also reads the markdown the repository maciejporebski/azure-policy-aliases
+writes from Azure PowerShell's `Get-AzPolicyAlias -ListAvailable`: one file a
+resource type, `aliases/<Namespace>/<type, its slashes as dashes>.md`, headed
+`# <Namespace>/<type>` and holding a table `| Default Path | Alias |` whose
+cells are in backquotes. A folder given is searched for such files (give the
+`aliases` folder, or a namespace's); a `.md` file given is read alone. As with
+PSRule, an alias keeps its name and `defaultPath` only.
+
 Only the resource types ashlar emits are kept: the rows of
 compiler/src/azure/resource_types.rs. Each alias keeps its `name`,
 `defaultPath`, `paths` and `defaultMetadata`, as Azure wrote them.
 
     python3 scripts/azure-policy-aliases/build.py providers.json [more.json ...]
     python3 scripts/azure-policy-aliases/build.py PSRule.Rules.Azure/data/providers/*/types.json
+    python3 scripts/azure-policy-aliases/build.py azure-policy-aliases/aliases
 
-Several inputs may be given; an alias found in an earlier file is kept from it.
+Several inputs may be given; an alias found in an earlier file is kept from it
+(alias names are compared ignoring case, as regorus looks them up).
 Then update compiler/data/README.md ("policy-aliases.json") with the source
 and the date.
 """
@@ -40,8 +50,13 @@ def emitted_types():
 
 
 def providers(path):
-    """The providers a file holds, in the format of `az provider list`."""
-    data = json.loads(Path(path).read_text())
+    """The providers a file (or a folder of markdown) holds, in the format of `az provider list`."""
+    path = Path(path)
+    if path.is_dir():
+        return [markdown_provider(f) for f in sorted(path.rglob("*.md")) if is_alias_table(f)]
+    if path.suffix == ".md":
+        return [markdown_provider(path)]
+    data = json.loads(path.read_text())
     if isinstance(data, dict):
         data = data.get("value", [])
     if data and all(isinstance(t, dict) and "resourceType" in t and "namespace" not in t for t in data):
@@ -62,6 +77,41 @@ def psrule_provider(path, types):
             "aliases": [{"name": name, "defaultPath": aliases[name], "paths": []} for name in sorted(aliases)],
         })
     return {"namespace": namespace, "resourceTypes": resource_types}
+
+
+TABLE_HEAD = "| Default Path | Alias |"
+
+
+def is_alias_table(path):
+    """Whether a markdown file is one type's alias table (a folder may hold a README)."""
+    lines = path.read_text().splitlines()
+    return len(lines) >= 3 and lines[0].startswith("# ") and TABLE_HEAD in lines
+
+
+def markdown_provider(path):
+    """One type's markdown table of `Get-AzPolicyAlias` as one provider of
+    `az provider list`, with each alias's `defaultPath` and no `paths`."""
+    lines = Path(path).read_text().splitlines()
+    if not lines or not lines[0].startswith("# ") or TABLE_HEAD not in lines:
+        sys.exit(f"{path}: not a table of aliases (`# Namespace/type`, then `{TABLE_HEAD}`)")
+    full = lines[0][2:].strip()
+    namespace, _, rtype = full.partition("/")
+    aliases = {}
+    for n, line in enumerate(lines[lines.index(TABLE_HEAD) + 2:], start=lines.index(TABLE_HEAD) + 3):
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or not all(len(c) > 2 and c[0] == "`" and c[-1] == "`" for c in cells):
+            sys.exit(f"{path}:{n}: expected `| `path` | `alias` |`, found {line!r}")
+        default_path, name = (c[1:-1] for c in cells)
+        aliases.setdefault(name, default_path)
+    return {
+        "namespace": namespace,
+        "resourceTypes": [{
+            "resourceType": rtype,
+            "aliases": [{"name": name, "defaultPath": aliases[name], "paths": []} for name in sorted(aliases, key=str.lower)],
+        }],
+    }
 
 
 def main(inputs):
