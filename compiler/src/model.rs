@@ -167,7 +167,7 @@ impl Node {
 pub struct Model {
     pub nodes: Vec<Node>,
     /// Top-level named blocks by name, in declaration order.
-    pub names: IndexMap<String, NodeId>,
+    pub names: IndexMap<String, NodeId, foldhash::fast::FixedState>,
     /// The block of each unique kind (`settings`, `naming`), looked up on every derived name.
     pub uniques: IndexMap<&'static str, NodeId>,
     /// Prefixes chosen for `auto /N` subnets.

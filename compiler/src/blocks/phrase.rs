@@ -97,8 +97,9 @@ pub fn value(term: &Term) -> Result<&Value, Diagnostic> {
 
 /// Reads a word of a fixed set, in any case, as the set spells it.
 /// `what` names the word ("a direction"); `help` says where it goes.
-pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: &str) -> Result<Spanned<&'static str>, Diagnostic> {
-    let listed = set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+/// The help is written only for a diagnostic: a plan's thousands of phrases
+/// that read well pay for no text.
+pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: impl std::fmt::Display) -> Result<Spanned<&'static str>, Diagnostic> {
     let Some(term) = words.take() else {
         return Err(Diagnostic::new(&MALFORMED_BLOCK, words.end(), format!("the phrase ends where {what} belongs")).with_help(help.to_string()));
     };
@@ -107,6 +108,7 @@ pub fn one_of(words: &mut Words, set: &[&'static str], what: &str, help: &str) -
         Some((s, span)) => Ok(Spanned { value: s, span }),
         None => {
             let hint = word(term).and_then(|w| did_you_mean(&w.name, set.iter().copied()));
+            let listed = set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
             Err(Diagnostic::new(&TYPE_MISMATCH, term.span(), format!("expected {what} ({listed}), found {}", shown(term)))
                 .with_help(hint.unwrap_or_else(|| help.to_string().into())))
         }

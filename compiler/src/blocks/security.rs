@@ -105,11 +105,11 @@ fn read_rule(model: &Model, id: NodeId) -> Read<SecurityRule> {
                 .with_help(format!("{SHAPE}, e.g. `rule {} {{ inbound allow tcp 443 from Internet priority 100 }}`", node.name())),
         ));
     };
-    let direction = phrase::one_of(&mut words, DIRECTIONS, "a direction", &format!("a rule starts with its direction: {SHAPE}"))?;
+    let direction = phrase::one_of(&mut words, DIRECTIONS, "a direction", format_args!("a rule starts with its direction: {SHAPE}"))?;
     let direction = Spanned { value: if direction.value == "inbound" { Direction::Inbound } else { Direction::Outbound }, span: direction.span };
-    let access = phrase::one_of(&mut words, ACCESSES, "an access", &format!("after the direction comes the access: {SHAPE}"))?;
+    let access = phrase::one_of(&mut words, ACCESSES, "an access", format_args!("after the direction comes the access: {SHAPE}"))?;
     let access = Spanned { value: if access.value == "allow" { Access::Allow } else { Access::Deny }, span: access.span };
-    let protocol = phrase::one_of(&mut words, PROTOCOLS, "a protocol", &format!("after the access comes the protocol: {SHAPE}"))?;
+    let protocol = phrase::one_of(&mut words, PROTOCOLS, "a protocol", format_args!("after the access comes the protocol: {SHAPE}"))?;
     let protocol = Spanned { value: Protocol::ALL.into_iter().find(|p| p.word() == protocol.value).unwrap_or(Protocol::Any), span: protocol.span };
 
     // Ports, when the next word starts no clause.

@@ -266,7 +266,8 @@ impl<'e> Run<'e, '_, '_> {
             }
             None => Vec::new(),
         };
-        let mut items = Vec::new();
+        // As many items as roots, most often: sized once, not grown by copying.
+        let mut items = Vec::with_capacity(roots.len());
         for (bind, root) in roots {
             let mut current = vec![root];
             for segment in &path[1..] {

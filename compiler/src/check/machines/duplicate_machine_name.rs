@@ -43,15 +43,17 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let names = Names::new(model);
     // (type, resource group, name), all lower case → the first block that takes it.
     let mut seen: IndexMap<(&str, String, String), NodeId> = IndexMap::new();
+    // Asked once, not for each of a plan's machines.
+    let (machines_sound, interfaces_sound) = (is_sound(model, "virtual_machine"), is_sound(model, "network_interface"));
     for (block, node) in machine_blocks(model) {
         let Some(group) = node.str(attrs::RESOURCE_GROUP) else { continue };
         let mut taken: Vec<(&str, String)> = Vec::new();
         if node.is("compute") || node.is("desktop_pool") {
             for machine in machine_names(node) {
-                if is_sound(model, "virtual_machine") {
+                if machines_sound {
                     taken.push(("virtual machine", names.virtual_machine(block, &machine)));
                 }
-                if is_sound(model, "network_interface") {
+                if interfaces_sound {
                     taken.push(("network interface", names.network_interface(block, &machine)));
                 }
             }
