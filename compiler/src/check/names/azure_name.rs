@@ -377,14 +377,19 @@ fn inline_names(model: &Model, resource: &Resource, out: &mut Vec<Diagnostic>, m
         }
         "Microsoft.Network/networkSecurityGroups" => {
             for name in items(properties, "securityRules").iter().filter_map(|item| text(item, "name")) {
-                let rule = crate::blocks::security::members(model, origin).into_iter().map(|m| m.rule).find(|&r| model.node(r).name() == name);
-                report(out, &SECURITY_RULE, name, || own(model, rule.unwrap_or(origin)));
+                // The rule block is looked for only for a name with a problem.
+                report(out, &SECURITY_RULE, name, || {
+                    let rule = crate::blocks::security::members(model, origin).into_iter().map(|m| m.rule).find(|&r| model.node(r).name() == name);
+                    own(model, rule.unwrap_or(origin))
+                });
             }
         }
         "Microsoft.Network/routeTables" => {
             for name in items(properties, "routes").iter().filter_map(|item| text(item, "name")) {
-                let route = crate::blocks::routing::routes(model, origin).find(|&r| model.node(r).name() == name);
-                report(out, &ROUTE, name, || own(model, route.unwrap_or(origin)));
+                report(out, &ROUTE, name, || {
+                    let route = crate::blocks::routing::routes(model, origin).find(|&r| model.node(r).name() == name);
+                    own(model, route.unwrap_or(origin))
+                });
             }
         }
         "Microsoft.Compute/virtualMachines" => {
