@@ -53,7 +53,8 @@ pub enum WayOut {
     /// <https://learn.microsoft.com/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.disableoutboundsnat>).
     PublicLoadBalancer,
     /// Not known: the subnet's spoke names no hub that resolves, which is
-    /// reported on its own.
+    /// reported on its own; or the subnet is an `existing vnet`'s, whose route
+    /// table, NAT gateway and outbound access its owner sets.
     Unknown,
 }
 
@@ -153,6 +154,7 @@ impl<'a> Egress<'a> {
     fn depends_on_nothing(&self, subnet: NodeId) -> bool {
         let model = self.model;
         model.node(subnet).parent.map(|n| model.node(n)).is_some_and(|network| network.is("spoke") && network.reference("hub").is_none())
+            || crate::blocks::existing::is_existing_subnet(model, subnet)
     }
 
     /// Where a subnet's route table sends 0.0.0.0/0: the subnet's own table,
@@ -216,7 +218,7 @@ impl<'a> Egress<'a> {
             Ok(WayOut::Gateway) => "the virtual network gateway (on-premises)".into(),
             Ok(WayOut::Address(ip)) => format!("an appliance at {ip}"),
             Ok(WayOut::PublicLoadBalancer) => "their public load balancer".into(),
-            Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing".into(),
+            Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing, or the subnet is an existing network's".into(),
             Err(NoWayOut::Private) => "none: a private subnet".into(),
             Err(NoWayOut::Dropped(route)) => format!("none: route `{}` drops it", model.node(*route).name()),
             Err(NoWayOut::FlexibleScaleSet) => "none: a Flexible scale set gets no default outbound access".into(),

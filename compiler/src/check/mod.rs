@@ -95,6 +95,7 @@ pub const CHECKS: &[Check] = &[
     addresses::explicit_peering_overlap::CHECK,
     addresses::network_limits::CHECK,
     addresses::existing_network_space::CHECK,
+    addresses::existing_subnet_option::CHECK,
     names::existing_resource::CHECK,
     gateways::use_remote_gateways::CHECK,
     addresses::peering_options::CHECK,
