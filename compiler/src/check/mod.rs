@@ -155,6 +155,7 @@ pub const CHECKS: &[Check] = &[
     images::image_recommended_range::CHECK,
     images::build_file::CHECK,
     machines::computer_name::CHECK,
+    machines::existing_subnet_subscription::CHECK,
     machines::admin_username::CHECK,
     machines::placement_conflict::CHECK,
     machines::shared_placement::CHECK,

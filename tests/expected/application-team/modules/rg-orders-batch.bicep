@@ -68,7 +68,7 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
                   properties: {
                     primary: true
                     subnet: {
-                      id: resourceId('0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58', 'rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-batch')
+                      id: resourceId('rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-batch')
                     }
                   }
                 }

@@ -17,7 +17,7 @@ resource nic_orders_1 'Microsoft.Network/networkInterfaces@2025-07-01' = {
         name: 'ipconfig1'
         properties: {
           subnet: {
-            id: resourceId('0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58', 'rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-app')
+            id: resourceId('rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-app')
           }
           privateIPAllocationMethod: 'Static'
           privateIPAddress: '10.60.1.10'
@@ -110,7 +110,7 @@ resource nic_orders_2 'Microsoft.Network/networkInterfaces@2025-07-01' = {
         name: 'ipconfig1'
         properties: {
           subnet: {
-            id: resourceId('0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58', 'rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-app')
+            id: resourceId('rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-app')
           }
           privateIPAllocationMethod: 'Static'
           privateIPAddress: '10.60.1.11'
