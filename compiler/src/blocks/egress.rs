@@ -53,9 +53,11 @@ pub enum WayOut {
     /// <https://learn.microsoft.com/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.disableoutboundsnat>).
     PublicLoadBalancer,
     /// Not known: the subnet's spoke names no hub that resolves, which is
-    /// reported on its own; or the subnet is an `existing vnet`'s, whose route
-    /// table, NAT gateway and outbound access its owner sets.
+    /// reported on its own.
     Unknown,
+    /// Not known to the plan: the subnet is an `existing vnet`'s, whose route
+    /// table, NAT gateway and outbound access its owner sets.
+    Elsewhere,
 }
 
 /// Why a subnet has no way out.
@@ -116,6 +118,9 @@ impl<'a> Egress<'a> {
         if self.depends_on_nothing(subnet) {
             return Ok(WayOut::Unknown);
         }
+        if crate::blocks::existing::is_existing_subnet(self.model, subnet) {
+            return Ok(WayOut::Elsewhere);
+        }
         // The most specific route wins: a user-defined 0.0.0.0/0 takes
         // Internet traffic before the system route a NAT gateway serves.
         match self.default_route(subnet) {
@@ -154,7 +159,6 @@ impl<'a> Egress<'a> {
     fn depends_on_nothing(&self, subnet: NodeId) -> bool {
         let model = self.model;
         model.node(subnet).parent.map(|n| model.node(n)).is_some_and(|network| network.is("spoke") && network.reference("hub").is_none())
-            || crate::blocks::existing::is_existing_subnet(model, subnet)
     }
 
     /// Where a subnet's route table sends 0.0.0.0/0: the subnet's own table,
@@ -218,7 +222,8 @@ impl<'a> Egress<'a> {
             Ok(WayOut::Gateway) => "the virtual network gateway (on-premises)".into(),
             Ok(WayOut::Address(ip)) => format!("an appliance at {ip}"),
             Ok(WayOut::PublicLoadBalancer) => "their public load balancer".into(),
-            Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing, or the subnet is an existing network's".into(),
+            Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing".into(),
+            Ok(WayOut::Elsewhere) => "unknown: the subnet is an existing network's, whose owner sets it".into(),
             Err(NoWayOut::Private) => "none: a private subnet".into(),
             Err(NoWayOut::Dropped(route)) => format!("none: route `{}` drops it", model.node(*route).name()),
             Err(NoWayOut::FlexibleScaleSet) => "none: a Flexible scale set gets no default outbound access".into(),
@@ -254,7 +259,12 @@ mod tests {
     fn way_of(text: &str, subnet: &str) -> String {
         let analysis = plan(text);
         let model = &analysis.model;
-        let id = model.of_kind("subnet").find(|(_, n)| n.name() == subnet).map(|(id, _)| id).expect("subnet");
+        let id = model
+            .of_kind("subnet")
+            .chain(model.of_kind(crate::blocks::existing::EXISTING_SUBNET))
+            .find(|(_, n)| n.name() == subnet)
+            .map(|(id, _)| id)
+            .expect("subnet");
         let egress = Egress::new(model);
         egress.describe(&egress.way_out(id, false))
     }
@@ -282,6 +292,12 @@ mod tests {
         assert_eq!(way_of(text, "a"), "none: route `blackhole` drops it");
         assert_eq!(way_of(text, "b"), "an appliance at 10.0.0.68");
         assert_eq!(way_of(text, "c"), "NAT gateway `out`");
+    }
+
+    #[test]
+    fn an_existing_networks_subnet_has_a_way_out_its_owner_sets() {
+        let text = "existing vnet shared {\n resource_group = \"rg\"\n subnet app 10.50.0.0/24\n}\n";
+        assert_eq!(way_of(text, "app"), "unknown: the subnet is an existing network's, whose owner sets it");
     }
 
     #[test]
