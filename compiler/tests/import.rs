@@ -970,7 +970,10 @@ fn a_machine_in_a_subnet_outside_the_template_is_imported_into_an_existing_vnet(
     let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
     assert!(!plan.contains("existing vnet"), "{plan}");
     assert!(
-        imported.diagnostics.iter().any(|d| d.code.code == "ASH021" && d.message.contains("subnet is not known before deployment; the machine is not imported")),
+        imported
+            .diagnostics
+            .iter()
+            .any(|d| d.code.code == "ASH021" && d.message.contains("subnet is not known before deployment; the machine is not imported")),
         "{:#?}",
         imported.diagnostics
     );

@@ -111,10 +111,12 @@ impl Mapper {
             return Some(format!("{block}.{}", ident(&parts.subnet)));
         }
         let group = parts.group.clone().unwrap_or_else(|| group.to_string());
-        let key = (parts.subscription.clone().unwrap_or_default().to_ascii_lowercase(), group.to_ascii_lowercase(), parts.network.to_ascii_lowercase());
+        let key =
+            (parts.subscription.clone().unwrap_or_default().to_ascii_lowercase(), group.to_ascii_lowercase(), parts.network.to_ascii_lowercase());
         if !self.external_networks.contains_key(&key) {
             let block = self.names.claim(&parts.network);
-            let network = ExternalNetwork { block, name: parts.network.clone(), subscription: parts.subscription.clone(), group, subnets: Vec::new() };
+            let network =
+                ExternalNetwork { block, name: parts.network.clone(), subscription: parts.subscription.clone(), group, subnets: Vec::new() };
             self.external_networks.insert(key.clone(), network);
         }
         let network = self.external_networks.get_mut(&key)?;
@@ -232,10 +234,7 @@ impl Mapper {
             let Some(subnet) = subnet else {
                 self.note(
                     ip_props.and_then(|p| p.get("subnet")).unwrap_or(&nic_r.node),
-                    format!(
-                        "machine `{}`'s subnet is not known before deployment; the machine is not imported",
-                        r.name
-                    ),
+                    format!("machine `{}`'s subnet is not known before deployment; the machine is not imported", r.name),
                 );
                 continue;
             };

@@ -101,7 +101,10 @@ impl Mapper {
         // password, given at deployment as far as the plan can tell.
         let unknown_profile = os.filter(|o| matches!(o.value, Value::Unknown(_)));
         if let Some(profile) = unknown_profile {
-            self.note(profile, format!("machine `{who}`'s OS profile is not known before deployment: its administrator, password and settings are not read"));
+            self.note(
+                profile,
+                format!("machine `{who}`'s OS profile is not known before deployment: its administrator, password and settings are not read"),
+            );
         }
         if let Some(password) = os.and_then(|o| o.get("adminPassword")).or(unknown_profile.filter(|_| windows)) {
             let reference = password.get("secretName").and_then(Node::as_str).zip(password.at(&["keyVault", "id"]).and_then(vault_of));
