@@ -78,7 +78,17 @@ resource vmss_workers 'Microsoft.Compute/virtualMachineScaleSets@2026-03-01' = {
         ]
       }
       securityProfile: {
-        securityType: 'Standard'
+        encryptionAtHost: true
+        securityType: 'TrustedLaunch'
+        uefiSettings: {
+          secureBootEnabled: true
+          vTpmEnabled: true
+        }
+      }
+      diagnosticsProfile: {
+        bootDiagnostics: {
+          enabled: true
+        }
       }
     }
   }

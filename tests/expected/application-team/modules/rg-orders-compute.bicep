@@ -83,6 +83,7 @@ resource vm_orders_1 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
@@ -176,6 +177,7 @@ resource vm_orders_2 'Microsoft.Compute/virtualMachines@2026-03-01' = {
       ]
     }
     securityProfile: {
+      encryptionAtHost: true
       securityType: 'TrustedLaunch'
       uefiSettings: {
         secureBootEnabled: true
