@@ -287,9 +287,11 @@ impl Completion {
     /// A kind of block, inserted with its name and body to fill in; `subnet`
     /// as `subnet NAME auto /N`, the way most are written.
     fn kind(schema: &'static schema::KindSchema) -> Completion {
-        let k = schema.kind;
-        let snippet = match (k, schema.naming) {
+        // An existing network's subnet is written `subnet NAME PREFIX`.
+        let k = if schema.kind == crate::blocks::existing::EXISTING_SUBNET { "subnet" } else { schema.kind };
+        let snippet = match (schema.kind, schema.naming) {
             ("subnet", _) => "subnet ${1:name} auto /${2:26}$0".to_string(),
+            (crate::blocks::existing::EXISTING_SUBNET, _) => "subnet ${1:name} ${2:10.0.0.0/24}$0".to_string(),
             (_, schema::Naming::Named) => format!("{k} ${{1:name}} {{\n\t$0\n}}"),
             (_, schema::Naming::Unnamed) => format!("{k} {{\n\t$0\n}}"),
         };

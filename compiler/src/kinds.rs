@@ -42,6 +42,7 @@ pub const ALL_KINDS: &[&KindSchema] = &[
     &blocks::existing::LOG_ANALYTICS,
     &blocks::existing::GALLERY,
     &blocks::existing::VNET,
+    &blocks::existing::SUBNET,
     &blocks::existing::FIREWALL_POLICY,
     &blocks::existing::MANAGED_IMAGE,
     &blocks::existing::VIRTUAL_MACHINE,

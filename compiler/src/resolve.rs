@@ -91,7 +91,8 @@ impl Resolver<'_> {
         } else {
             &block.head
         };
-        let kind = match crate::kinds::kind(&head.name).filter(|k| allowed.contains(&k.kind)) {
+        let parent_kind = parent.map(|p| self.model.node(p).kind.kind);
+        let kind = match existing::kind_inside(parent_kind, &head.name).filter(|k| allowed.contains(&k.kind)) {
             Some(kind) => kind,
             None => return self.unknown_kind(block, parent, allowed),
         };
@@ -308,7 +309,7 @@ impl Resolver<'_> {
         let parent_kind = parent.map(|p| self.model.node(p).kind);
         let message = match (crate::kinds::kind(&head.name), parent_kind) {
             (Some(_), None) => format!("a `{}` block cannot stand at the top of a plan", head.name),
-            (Some(_), Some(pk)) => format!("a `{}` block cannot stand inside a {}", head.name, pk.kind),
+            (Some(_), Some(pk)) => format!("a `{}` block cannot stand inside {} {}", head.name, a(pk.kind), pk.kind),
             (None, _) => format!("unknown block kind `{}`", head.name),
         };
         let mut candidates: Vec<&str> = allowed.to_vec();
@@ -317,8 +318,20 @@ impl Resolver<'_> {
         }
         let help = did_you_mean(&head.name, candidates.iter().copied()).unwrap_or_else(|| match allowed {
             [] => "this block takes no nested blocks".to_string().into(),
-            kinds => format!("blocks allowed here: {}", kinds.join(", ")).into(),
+            // Nested, an existing network's `existing subnet` is written `subnet`.
+            kinds => format!(
+                "blocks allowed here: {}",
+                kinds.iter().map(|k| if parent.is_some() { k.strip_prefix("existing ").unwrap_or(k) } else { k }).collect::<Vec<_>>().join(", ")
+            )
+            .into(),
         });
+        let help = match parent_kind.map(|pk| pk.kind) {
+            Some(existing::EXISTING_SUBNET) if crate::kinds::kind(&head.name).is_some() => {
+                "a subnet of an `existing vnet` holds nothing the plan deploys but machines: put this block in a subnet of the plan's own network"
+                    .into()
+            }
+            _ => help,
+        };
         // `hub = core` written without `=` parses as a block; say so.
         let help = match parent_kind.and_then(|pk| pk.attribute(&head.name)) {
             Some(_) => format!("`{}` is an attribute: write `{} = ...`", head.name, head.name).into(),

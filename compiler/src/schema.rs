@@ -75,7 +75,7 @@ impl Type {
 }
 
 /// One attribute of a kind.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct AttrSchema {
     pub name: &'static str,
     pub ty: Type,
@@ -186,6 +186,9 @@ pub mod attrs {
     pub const LOCATION: &str = "location";
     /// The subnet a machine or a session host joins.
     pub const SUBNET: &str = "subnet";
+    /// The kinds of subnet machines join: the plan's own, and a subnet of an
+    /// `existing vnet` (`existing subnet`, [`crate::blocks::existing::SUBNET`]).
+    pub const SUBNET_KINDS: &[&str] = &["subnet", "existing subnet"];
 
     /// A block's own tags, merged over the plan's.
     pub const fn tags(doc: &'static str) -> AttrSchema {
@@ -204,7 +207,7 @@ pub mod attrs {
 
     /// The subnet that machines join.
     pub const fn subnet(doc: &'static str) -> AttrSchema {
-        attr(SUBNET, Type::Ref(&["subnet"]), true, None, doc)
+        attr(SUBNET, Type::Ref(SUBNET_KINDS), true, None, doc)
     }
 }
 

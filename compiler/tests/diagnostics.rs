@@ -195,3 +195,17 @@ fn fixtures_trigger_no_other_code() {
     }
     assert!(noisy.is_empty(), "keep each fixture to its own code:\n{}", noisy.join("\n"));
 }
+
+/// Machines in the subnets of an `existing vnet`: a static address outside a
+/// subnet whose prefix is given, and one Azure keeps, are errors (`ASH407`);
+/// a subnet without a prefix skips that check (`workers`' address is in no
+/// range the plan knows); a reserved subnet keeps `ASH418`; a route table
+/// written on such a subnet is `ASH273`.
+#[test]
+fn machines_in_an_existing_networks_subnets_are_checked() {
+    let (sources, diagnostics) = analyze("../tests/fixtures/existing-subnet");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.code).collect();
+    assert_eq!(codes, ["ASH273", "ASH216", "ASH407", "ASH407", "ASH418"], "{diagnostics:#?}");
+    assert!(!diagnostics.iter().any(|d| d.message.contains("192.168.7.7")), "{diagnostics:#?}");
+    insta::assert_snapshot!("existing_subnet", render_terminal(&sources, &diagnostics, Style::Plain));
+}

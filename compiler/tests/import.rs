@@ -100,6 +100,7 @@ fn round_trip_texts(example: &str) -> (String, String) {
 
 /// The examples whose every resource the import reads.
 const COMPLETE: &[&str] = &[
+    "application-team",
     "compute",
     "enterprise-landing-zone",
     "virtual-desktops",
@@ -915,4 +916,65 @@ fn session_hosts_unlike_the_pools_are_reported() {
     // As written, the example's hosts say nothing of the kind.
     let imported = ashlar::import::import("t.json", None, &text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
     assert!(!imported.diagnostics.iter().any(|d| d.message.contains("license type") || d.message.contains("first host's")));
+}
+
+/// A machine module shaped like Azure Verified Modules' (the machine's
+/// network interfaces a property loop in its `networkProfile`, the interface
+/// in a nested deployment in a `copy` loop, its IP configurations a property
+/// loop over a parameter): the subnet, given by resource ID in a network the
+/// template does not deploy, becomes a subnet of an `existing vnet` without its
+/// prefix, the machine is imported into it, and the machine checks run on it.
+#[test]
+fn a_machine_in_a_subnet_outside_the_template_is_imported_into_an_existing_vnet() {
+    let template = Path::new("../tests/fixtures/import/machine-module/main.json");
+    let parameters = Path::new("../tests/fixtures/import/machine-module/main.parameters.json");
+    let text = std::fs::read_to_string(template).expect("the template");
+    let params = std::fs::read_to_string(parameters).expect("the parameters");
+    let imported =
+        ashlar::import::import("main.json", None, &text, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    let squeezed: Vec<String> = plan.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    for line in [
+        "existing vnet vnet-spoke-app {",
+        "resource_group = \"rg-platform-network\"",
+        "subscription = \"0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58\"",
+        "subnet snet-app",
+        "compute vm-application-server-01 {",
+        "subnet = vnet-spoke-app.snet-app",
+        "ips = [10.60.1.10]",
+    ] {
+        assert!(squeezed.iter().any(|l| l == line), "`{line}` in:\n{plan}");
+    }
+    assert!(!plan.contains("not imported: Microsoft.Compute/virtualMachines"), "{plan}");
+    let skipped = imported.diagnostics.iter().find(|d| d.code.code == "ASH021" && d.message.contains("without its address prefix"));
+    assert!(skipped.is_some_and(|d| d.message.contains("subnet `snet-app` of network `vnet-spoke-app`")), "{:#?}", imported.diagnostics);
+
+    // Checked as a plan: the Windows computer name of 24 characters, zone 4,
+    // and the subscription the network is in, which the plan must deploy to.
+    let (_, diagnostics) = ashlar::import::check_template(template, Some(parameters), None);
+    let codes: Vec<&str> = diagnostics.iter().filter(|d| d.code.code != "ASH021").map(|d| d.code.code).collect();
+    assert!(codes.contains(&"ASH400"), "{diagnostics:#?}");
+    assert!(codes.contains(&"ASH104"), "{diagnostics:#?}");
+    assert!(codes.contains(&"ASH459"), "{diagnostics:#?}");
+    let name = diagnostics.iter().find(|d| d.code.code == "ASH400").expect("ASH400");
+    assert!(name.message.contains("has 24 characters, more than the 15 Windows allows"), "{}", name.message);
+
+    // A subnet ID known only at deployment stays as before: the machine is not imported.
+    let unknown = text.replace(
+        "[parameters('ipConfigurations')[copyIndex('ipConfigurations')].subnetResourceId]",
+        "[resourceId('Microsoft.Network/virtualNetworks/subnets', uniqueString(parameters('name')), 'app')]",
+    );
+    assert_ne!(unknown, text);
+    let imported =
+        ashlar::import::import("main.json", None, &unknown, Some(&params), &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+    let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(!plan.contains("existing vnet"), "{plan}");
+    assert!(
+        imported
+            .diagnostics
+            .iter()
+            .any(|d| d.code.code == "ASH021" && d.message.contains("subnet is not known before deployment; the machine is not imported")),
+        "{:#?}",
+        imported.diagnostics
+    );
 }

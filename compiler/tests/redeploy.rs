@@ -174,6 +174,44 @@ fn no_existing_resource_is_deployed() {
     assert!(declared >= 3, "the examples declare existing resources: {declared}");
 }
 
+/// A subnet of an `existing vnet` is referred to by ID, in its network's
+/// subscription and resource group, and never deployed: no virtual network
+/// or subnet resource of that name, nothing lowered from it, and no resource
+/// waits for anything to join it.
+#[test]
+fn no_subnet_of_an_existing_network_is_deployed() {
+    use ashlar::blocks::existing::{subnet_name, EXISTING_SUBNET};
+    let mut declared = 0;
+    for example in examples() {
+        let input = ashlar::load::read_plan(&example).unwrap();
+        let analysis = ashlar::analyze(&input);
+        let azure = analysis.azure.as_ref().expect("builds");
+        let files = ashlar::emit::emit(azure);
+        let mut found = BTreeMap::new();
+        for file in files.iter().filter(|f| f.path.ends_with(".json") && !f.path.contains("parameters")) {
+            collect(&serde_json::from_str(&file.contents).unwrap(), &mut found);
+        }
+        let text: String = files.iter().map(|f| f.contents.as_str()).collect();
+        for (id, node) in analysis.model.of_kind(EXISTING_SUBNET) {
+            declared += 1;
+            let name = subnet_name(&analysis.model, id).unwrap();
+            let network = ashlar::blocks::existing::azure_name(&analysis.model, node.parent.unwrap()).unwrap();
+            assert!(
+                !found.keys().any(|(t, n)| t.starts_with("Microsoft.Network/virtualNetworks") && n.contains(network)),
+                "{}: network {network} or its subnet is deployed",
+                example.display()
+            );
+            assert!(!azure.resources.iter().any(|r| r.origin == id || Some(r.origin) == node.parent), "{}: `{name}` lowered", example.display());
+            assert!(
+                text.contains(&format!("'Microsoft.Network/virtualNetworks/subnets', '{network}', '{name}')")),
+                "{}: `{name}` is never referred to by ID",
+                example.display()
+            );
+        }
+    }
+    assert!(declared >= 2, "the examples declare subnets of existing networks: {declared}");
+}
+
 fn refers_to(value: &ashlar::model::Typed, id: ashlar::model::NodeId) -> bool {
     match value {
         ashlar::model::Typed::Ref(r) => *r == id,

@@ -477,10 +477,12 @@ pub struct Place {
     pub resource_group: String,
     pub location: Option<String>,
     pub tags: IndexMap<String, String>,
-    /// The network's virtual network.
-    pub vnet: ResourceId,
+    /// The network's virtual network; `None` for a network deployed elsewhere
+    /// (an `existing vnet`), which nothing of the plan waits for.
+    pub vnet: Option<ResourceId>,
     pub subnet: NodeId,
-    pub subnet_name: String,
+    /// The subnet's ID.
+    pub subnet_id: Prop,
     pub zones: Vec<i64>,
     pub block: NodeId,
 }
@@ -490,14 +492,21 @@ impl Place {
     pub fn of(lw: &mut Lowering, block: NodeId) -> Option<Place> {
         let subnet = subnet_of(lw.model, block)?;
         let network = lw.model.node(subnet).parent?;
-        let vnet = *lw.primary.get(&network)?;
+        // A subnet of an existing network: its ID, in that network's subscription and group.
+        let (vnet, subnet_id) = match crate::blocks::existing::subnet_id(lw.model, subnet) {
+            Some(id) => (None, id),
+            None => {
+                let vnet = *lw.primary.get(&network)?;
+                (Some(vnet), Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) })
+            }
+        };
         let node = lw.model.node(block);
         // A group ashlar creates for the machines is in their network's region, with their tags.
         let location = lw.model.location(network).map(str::to_string);
         let tags = lw.model.tags(block);
         let resource_group =
             lw.resource_group_in(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
-        Some(Place { resource_group, location, tags, vnet, subnet, subnet_name: lw.names.subnet(subnet), zones: distinct_zones(node), block })
+        Some(Place { resource_group, location, tags, vnet, subnet, subnet_id, zones: distinct_zones(node), block })
     }
 
     /// A top-level resource of this block.
@@ -507,14 +516,15 @@ impl Place {
 
     /// `{ "id": <the subnet> }`.
     pub fn subnet_ref(&self) -> Prop {
-        Prop::object([("id", Prop::ChildId { resource: self.vnet, child: "subnets", name: self.subnet_name.clone() })])
+        Prop::object([("id", self.subnet_id.clone())])
     }
 
     /// What a resource joining the subnet waits for: the virtual network, and the
     /// last change queued on it (a peering or an endpoint), since Azure refuses to
     /// join a network that is updating (`ReferencedResourceNotProvisioned`).
+    /// Nothing for a network deployed elsewhere.
     pub fn joins(&self, lw: &Lowering) -> Vec<ResourceId> {
-        std::iter::once(self.vnet).chain(lw.queued_on(self.vnet)).collect()
+        self.vnet.into_iter().flat_map(|vnet| std::iter::once(vnet).chain(lw.queued_on(vnet))).collect()
     }
 }
 

@@ -829,6 +829,24 @@ mod lowering_tests {
     const APPS: &str = "app_group apps {\n  type = remote_app\n  friendly_name = \"Apps\"\n  users = [\"7c9e6679-7425-40de-944b-e07fc1f90ae7\"]\n  application calc { path = \"C:\\\\Windows\\\\System32\\\\calc.exe\"  arguments = \"/x\" }\n }\n scaling {\n  ramp_up = 07:00\n  peak = 09:30\n  ramp_down = 18:00\n  off_peak = 20:00\n  timezone = \"GMT Standard Time\"\n  days = [saturday]\n }";
 
     #[test]
+    fn session_hosts_join_a_subnet_of_an_existing_network_by_its_id() {
+        let pool = pooled("finance", "").replace("subnet = net.hosts", "subnet = shared.hosts");
+        let shared = "existing vnet shared {\n resource_group = \"rg-platform\"\n location = uksouth\n subnet hosts 10.9.0.0/24 { name = \"snet-hosts\" }\n}\n";
+        let plan = lower(&plan(&format!("{shared}{pool}")));
+        let nics = of_type(&plan, "Microsoft.Network/networkInterfaces");
+        assert_eq!(nics.len(), 2);
+        for (_, nic) in nics {
+            let subnet = get(&nic.properties, &["ipConfigurations", "0", "properties", "subnet", "id"]);
+            let Prop::External(external) = subnet else { panic!("{subnet:?}") };
+            assert_eq!(
+                (external.resource_group.as_str(), external.resource_type, external.name.as_str()),
+                ("rg-platform", "Microsoft.Network/virtualNetworks/subnets", "shared/snet-hosts")
+            );
+            assert!(nic.depends_on.is_empty(), "{:?}", nic.depends_on);
+        }
+    }
+
+    #[test]
     fn a_pooled_pool_is_a_host_pool_with_groups_users_and_a_scaling_plan() {
         let plan = lower(&plan(&pooled("finance", &format!("load_balancing = depth_first\n {APPS}"))));
         let (pool, pool_resource) = find(&plan, super::HOST_POOL, &["finance"]);

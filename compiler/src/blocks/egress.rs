@@ -55,6 +55,9 @@ pub enum WayOut {
     /// Not known: the subnet's spoke names no hub that resolves, which is
     /// reported on its own.
     Unknown,
+    /// Not known to the plan: the subnet is an `existing vnet`'s, whose route
+    /// table, NAT gateway and outbound access its owner sets.
+    Elsewhere,
 }
 
 /// Why a subnet has no way out.
@@ -114,6 +117,9 @@ impl<'a> Egress<'a> {
     fn way_out_within(&self, subnet: NodeId, flexible_scale_set: bool, hops: usize) -> Result<WayOut, NoWayOut> {
         if self.depends_on_nothing(subnet) {
             return Ok(WayOut::Unknown);
+        }
+        if crate::blocks::existing::is_existing_subnet(self.model, subnet) {
+            return Ok(WayOut::Elsewhere);
         }
         // The most specific route wins: a user-defined 0.0.0.0/0 takes
         // Internet traffic before the system route a NAT gateway serves.
@@ -217,6 +223,7 @@ impl<'a> Egress<'a> {
             Ok(WayOut::Address(ip)) => format!("an appliance at {ip}"),
             Ok(WayOut::PublicLoadBalancer) => "their public load balancer".into(),
             Ok(WayOut::Unknown) => "unknown: the spoke's hub names nothing".into(),
+            Ok(WayOut::Elsewhere) => "unknown: the subnet is an existing network's, whose owner sets it".into(),
             Err(NoWayOut::Private) => "none: a private subnet".into(),
             Err(NoWayOut::Dropped(route)) => format!("none: route `{}` drops it", model.node(*route).name()),
             Err(NoWayOut::FlexibleScaleSet) => "none: a Flexible scale set gets no default outbound access".into(),
@@ -252,7 +259,12 @@ mod tests {
     fn way_of(text: &str, subnet: &str) -> String {
         let analysis = plan(text);
         let model = &analysis.model;
-        let id = model.of_kind("subnet").find(|(_, n)| n.name() == subnet).map(|(id, _)| id).expect("subnet");
+        let id = model
+            .of_kind("subnet")
+            .chain(model.of_kind(crate::blocks::existing::EXISTING_SUBNET))
+            .find(|(_, n)| n.name() == subnet)
+            .map(|(id, _)| id)
+            .expect("subnet");
         let egress = Egress::new(model);
         egress.describe(&egress.way_out(id, false))
     }
@@ -280,6 +292,12 @@ mod tests {
         assert_eq!(way_of(text, "a"), "none: route `blackhole` drops it");
         assert_eq!(way_of(text, "b"), "an appliance at 10.0.0.68");
         assert_eq!(way_of(text, "c"), "NAT gateway `out`");
+    }
+
+    #[test]
+    fn an_existing_networks_subnet_has_a_way_out_its_owner_sets() {
+        let text = "existing vnet shared {\n resource_group = \"rg\"\n subnet app 10.50.0.0/24\n}\n";
+        assert_eq!(way_of(text, "app"), "unknown: the subnet is an existing network's, whose owner sets it");
     }
 
     #[test]

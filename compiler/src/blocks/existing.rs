@@ -65,6 +65,39 @@ pub const VERSION: &str = "version";
 /// The kind of an existing virtual network.
 pub const EXISTING_VNET: &str = "existing vnet";
 
+/// The kind a nested block's word `word` stands for inside a block of kind
+/// `parent`: the kind of that name, but `subnet` inside an `existing vnet`,
+/// which is an [`EXISTING_SUBNET`].
+pub fn kind_inside(parent: Option<&str>, word: &str) -> Option<&'static KindSchema> {
+    if parent == Some(EXISTING_VNET) && word == "subnet" {
+        return Some(&SUBNET);
+    }
+    crate::kinds::kind(word)
+}
+
+/// Whether a block is a subnet of an existing virtual network.
+pub fn is_existing_subnet(model: &Model, id: NodeId) -> bool {
+    model.node(id).is(EXISTING_SUBNET)
+}
+
+/// The Azure name of a subnet of an existing network: written, else the block's.
+pub fn subnet_name(model: &Model, id: NodeId) -> Option<&str> {
+    let node = model.node(id);
+    node.is(EXISTING_SUBNET).then(|| node.str(NAME).unwrap_or(node.name()))
+}
+
+/// The resource ID of a subnet of an existing network, built at deployment
+/// time in the network's subscription and resource group:
+/// `resourceId('<subscription>', '<group>',
+/// 'Microsoft.Network/virtualNetworks/subnets', '<network>', '<subnet>')`.
+pub fn subnet_id(model: &Model, id: NodeId) -> Option<Prop> {
+    let network = model.node(id).parent?;
+    let Some(Prop::External(mut external)) = external_id(model, network) else { return None };
+    external.resource_type = "Microsoft.Network/virtualNetworks/subnets";
+    external.name = format!("{}/{}", external.name, subnet_name(model, id)?);
+    Some(Prop::External(external))
+}
+
 /// The attribute of an existing resource's Azure name.
 pub const NAME: &str = "name";
 /// The attribute of an existing resource's subscription.
@@ -129,27 +162,68 @@ pub const FIREWALL_POLICY: KindSchema = existing(
     existing_attributes!("firewall policy"),
 );
 
-pub const VNET: KindSchema = existing(
-    "existing vnet",
-    "A virtual network deployed elsewhere, which a hub, spoke or vnet can peer with: only this plan's side of the peering is deployed.",
-    existing_attributes!(
-        "virtual network",
+pub const VNET: KindSchema = KindSchema {
+    children: &[EXISTING_SUBNET],
+    ..existing(
+        EXISTING_VNET,
+        "A virtual network deployed elsewhere, which a hub, spoke or vnet can peer with (only this plan's side of the peering is deployed), and whose subnets (`subnet NAME PREFIX`) the plan's machines can join.",
+        existing_attributes!(
+            "virtual network",
+            attr(
+                "address_space",
+                Type::List(&Type::Prefix),
+                false,
+                Some("unknown"),
+                "The network's address space, for the checks of overlapping peered networks; without it they cannot check this network.",
+            ),
+            attr(
+                "gateway_transit",
+                Type::Boolean,
+                false,
+                Some("false"),
+                "Whether the network has a VPN or ExpressRoute gateway and its side of the peering allows gateway transit, so that the plan's side may use it (`use_remote_gateways`).",
+            ),
+            attrs::location(Some("settings.location"), "The network's region: the machines that join its subnets deploy there, as a network interface must be in its network's region.")
+        )
+    )
+};
+
+/// The kind of a subnet of an existing virtual network: written `subnet NAME
+/// [PREFIX]` inside an `existing vnet`.
+pub const EXISTING_SUBNET: &str = attrs::SUBNET_KINDS[1];
+
+/// The attribute of a subnet's address prefix, its own or an existing one's.
+pub const ADDRESS_PREFIX: &str = "address_prefix";
+
+/// `subnet app 10.50.1.0/24` inside an `existing vnet`: a subnet of a network
+/// deployed elsewhere, which the plan's machines join (a machine's `subnet =
+/// connectivity.app`) and never deploys. It takes the options of the plan's
+/// own subnets only for `ASH273` to report them: its owner sets them.
+pub const SUBNET: KindSchema = KindSchema {
+    kind: EXISTING_SUBNET,
+    doc: "A subnet of an `existing vnet`, which machines can join; ashlar never deploys it. Its prefix, when given, lets the checks that need it run.",
+    naming: Naming::Named,
+    positional: &[ADDRESS_PREFIX],
+    attributes: &[
         attr(
-            "address_space",
-            Type::List(&Type::Prefix),
+            ADDRESS_PREFIX,
+            Type::Prefix,
             false,
             Some("unknown"),
-            "The network's address space, for the checks of overlapping peered networks; without it they cannot check this network.",
+            "The subnet's address prefix as Azure has it, for the checks of the machines' addresses and of its capacity; without it they are skipped for this subnet.",
         ),
-        attr(
-            "gateway_transit",
-            Type::Boolean,
-            false,
-            Some("false"),
-            "Whether the network has a VPN or ExpressRoute gateway and its side of the peering allows gateway transit, so that the plan's side may use it (`use_remote_gateways`).",
-        )
-    ),
-);
+        attr(NAME, Type::String, false, Some("the block's name"), "The subnet's name in Azure, when it differs from the block's."),
+        crate::blocks::network::SUBNET_OPTIONS[0],
+        crate::blocks::network::SUBNET_OPTIONS[1],
+        crate::blocks::network::SUBNET_OPTIONS[2],
+        crate::blocks::network::SUBNET_OPTIONS[3],
+        crate::blocks::network::SUBNET_OPTIONS[4],
+        crate::blocks::network::SUBNET_OPTIONS[5],
+        crate::blocks::network::SUBNET_OPTIONS[6],
+    ],
+    children: &[],
+    unique: false,
+};
 
 pub const MANAGED_IMAGE: KindSchema = existing(
     EXISTING_MANAGED_IMAGE,

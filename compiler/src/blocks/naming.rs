@@ -212,6 +212,10 @@ impl<'a> Names<'a> {
     }
 
     pub fn subnet(&self, subnet: NodeId) -> String {
+        // A subnet of a network deployed elsewhere keeps the name it has.
+        if let Some(name) = crate::blocks::existing::subnet_name(self.model, subnet) {
+            return name.to_string();
+        }
         // Azure requires these exact names; a pattern must not touch them.
         let name = self.model.node(subnet).name();
         if crate::azure::network::is_reserved_subnet(name) {

@@ -192,23 +192,36 @@ pub const SUBNET: KindSchema = KindSchema {
     positional: &["address_prefix"],
     attributes: &[
         attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`."),
-        attr("nsg", Type::Ref(&["nsg"]), false, Some("none"), "The network security group that filters the subnet's traffic."),
-        attr("route_table", Type::Ref(&["route_table"]), false, Some("none"), "The route table whose routes the subnet's traffic follows."),
-        attr("nat_gateway", Type::Ref(&["nat_gateway"]), false, Some("none"), "The NAT gateway the subnet reaches the Internet through."),
-        attr("service_endpoints", Type::List(&SERVICE_ENDPOINT), false, Some("none"), "Services the subnet reaches over the Azure backbone, such as `Microsoft.Storage`."),
-        attr("delegation", Type::String, false, Some("none"), "The service the subnet is delegated to, such as \"Microsoft.Web/serverFarms\"."),
-        attr("private_endpoint_policies", Type::Word(PRIVATE_ENDPOINT_POLICIES), false, Some("Azure's: `disabled`"), "Whether the NSG and route table apply to private endpoints in the subnet: `disabled`, `enabled`, `nsg_enabled` or `route_table_enabled`."),
-        attr(
-            crate::blocks::egress::DEFAULT_OUTBOUND_ACCESS,
-            Type::Boolean,
-            false,
-            Some("false: a private subnet"),
-            "Whether machines with no other way out get Azure's default outbound access, a Microsoft-owned address that may change; prefer a `nat_gateway`. Written on every subnet as `defaultOutboundAccess`.",
-        ),
+        SUBNET_OPTIONS[0],
+        SUBNET_OPTIONS[1],
+        SUBNET_OPTIONS[2],
+        SUBNET_OPTIONS[3],
+        SUBNET_OPTIONS[4],
+        SUBNET_OPTIONS[5],
+        SUBNET_OPTIONS[6],
     ],
     children: &["private_endpoint"],
     unique: false,
 };
+
+/// What a subnet of the plan's own networks carries and deploys with it: an
+/// `existing vnet`'s subnet, which its owner configures, takes none of them
+/// (`ASH273`).
+pub const SUBNET_OPTIONS: [AttrSchema; 7] = [
+    attr("nsg", Type::Ref(&["nsg"]), false, Some("none"), "The network security group that filters the subnet's traffic."),
+    attr("route_table", Type::Ref(&["route_table"]), false, Some("none"), "The route table whose routes the subnet's traffic follows."),
+    attr("nat_gateway", Type::Ref(&["nat_gateway"]), false, Some("none"), "The NAT gateway the subnet reaches the Internet through."),
+    attr("service_endpoints", Type::List(&SERVICE_ENDPOINT), false, Some("none"), "Services the subnet reaches over the Azure backbone, such as `Microsoft.Storage`."),
+    attr("delegation", Type::String, false, Some("none"), "The service the subnet is delegated to, such as \"Microsoft.Web/serverFarms\"."),
+    attr("private_endpoint_policies", Type::Word(PRIVATE_ENDPOINT_POLICIES), false, Some("Azure's: `disabled`"), "Whether the NSG and route table apply to private endpoints in the subnet: `disabled`, `enabled`, `nsg_enabled` or `route_table_enabled`."),
+    attr(
+        crate::blocks::egress::DEFAULT_OUTBOUND_ACCESS,
+        Type::Boolean,
+        false,
+        Some("false: a private subnet"),
+        "Whether machines with no other way out get Azure's default outbound access, a Microsoft-owned address that may change; prefer a `nat_gateway`. Written on every subnet as `defaultOutboundAccess`.",
+    ),
+];
 
 /// Each hub, spoke and vnet becomes a virtual network.
 pub fn lower_networks(lw: &mut Lowering) {

@@ -216,6 +216,12 @@ impl Scope {
                 _ => unknown,
             },
             "createarray" => Value::Array(values.into_iter().map(|v| Node::new(v, 0, 0)).collect()),
+            // "Converts the value to an array": an array as it is, another known value as its one item.
+            "array" => match values.as_slice() {
+                [Value::Array(items)] => Value::Array(items.clone()),
+                [v] if !matches!(v, Value::Unknown(_)) => Value::Array(vec![Node::new(v.clone(), 0, 0)]),
+                _ => unknown,
+            },
             "createobject" => {
                 let mut members = Vec::new();
                 for pair in values.chunks(2) {
@@ -509,6 +515,8 @@ mod tests {
         assert_eq!(eval(&scope, "[concat('vnet-', parameters('NAME'))]"), Value::Str("vnet-app".into()));
         assert_eq!(eval(&scope, "[format('{0}-{1}', parameters('name'), copyIndex(1))]"), Value::Str("app-3".into()));
         assert_eq!(eval(&scope, "[[literal]"), Value::Str("[literal]".into()));
+        assert_eq!(eval(&scope, "[array(string(add(2, 2)))]"), Value::Array(vec![Node::new(Value::Str("4".into()), 0, 0)]));
+        assert_eq!(eval(&scope, "[array(createArray(1))]"), Value::Array(vec![Node::new(Value::Int(1), 0, 0)]));
         assert_eq!(
             eval(&scope, "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v', 's')]"),
             Value::Str("/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Network/virtualNetworks/v/subnets/s".into())

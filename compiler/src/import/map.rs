@@ -109,6 +109,7 @@ pub fn map(cx: &Context) -> Mapped {
         used: vec![false; cx.resources.len()],
         vaults: HashMap::new(),
         gallery_images: HashMap::new(),
+        external_networks: BTreeMap::new(),
     };
     m.run(cx);
     m.subnets_of_existing_networks(cx);
@@ -135,6 +136,9 @@ struct Mapper {
     /// The `image` blocks of the galleries' images a build makes, by
     /// `gallery/image` (lower case): machines from them name the block.
     gallery_images: HashMap<String, String>,
+    /// The networks machines join that the template does not deploy, as
+    /// `existing vnet` blocks, by (subscription, resource group, name), lower case.
+    external_networks: BTreeMap<(String, String, String), machines::ExternalNetwork>,
 }
 
 /// A block's region and tags, compared with the plan's `settings`.
@@ -559,6 +563,7 @@ impl Mapper {
         self.desktops(cx, &written, &common);
         self.machines(cx, &written, &update_groups, &backups, &common);
         self.scale_sets(cx, &written, &common);
+        self.write_external_networks();
         self.write_vaults();
     }
 

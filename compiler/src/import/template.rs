@@ -252,10 +252,17 @@ fn read_parameters(template: &Node, given: Option<&Node>, outer: &Scope, scope: 
         // A Key Vault reference (`"reference": { "keyVault": { "id": ... }, "secretName": ... }`)
         // stands as the reference itself: what reads it knows the secret, not its value.
         let value = given.and_then(|p| p.get("value")).or_else(|| given.and_then(|p| p.get("reference")));
-        let value = match value {
-            Some(v) if literal_given => Some(v.clone()),
-            Some(v) => Some(outer.eval(v)),
-            None => declaration.get("defaultValue").map(|d| scope.eval(d)),
+        // `{ "copy": [{ "name": "value", ... }] }`: a value made by a property
+        // loop, as Bicep passes a module a list it builds.
+        let looped = given.filter(|p| !literal_given && p.get("value").is_none() && p.get("copy").is_some()).and_then(|p| {
+            let expanded = properties(p, outer, false);
+            expanded.get("value").cloned()
+        });
+        let value = match (value, looped) {
+            (_, Some(v)) => Some(v),
+            (Some(v), None) if literal_given => Some(v.clone()),
+            (Some(v), None) => Some(outer.eval(v)),
+            (None, None) => declaration.get("defaultValue").map(|d| scope.eval(d)),
         };
         if let Some(value) = value {
             scope.parameters.insert(name.clone(), value);
@@ -399,7 +406,9 @@ fn read_one(raw: &Node, scope: &Scope, group: &Option<String>, parent: Option<&R
 
 /// A resource's properties, their property `copy` loops expanded: each
 /// `{ "name": N, "count": C, "input": I }` makes property N the list of I
-/// evaluated C times. A deployment's own template is left as written.
+/// evaluated C times, at the top of `properties` or in an object inside it
+/// (Bicep writes a machine's network interfaces as a loop in its
+/// `networkProfile`). A deployment's own template is left as written.
 fn properties(raw: &Node, scope: &Scope, deployment: bool) -> Node {
     let Value::Object(members) = &raw.value else { return scope.eval(raw) };
     let mut out = Vec::new();
@@ -428,7 +437,11 @@ fn properties(raw: &Node, scope: &Scope, deployment: bool) -> Node {
             }
             continue;
         }
-        out.push((key.clone(), scope.eval(value)));
+        let value = match &value.value {
+            Value::Object(_) if !deployment => properties(value, scope, false),
+            _ => scope.eval(value),
+        };
+        out.push((key.clone(), value));
     }
     Node::new(Value::Object(out), raw.start, raw.end)
 }

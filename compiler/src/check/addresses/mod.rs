@@ -3,6 +3,7 @@
 pub(super) mod address_space_overlap;
 pub(super) mod appliance;
 pub(super) mod existing_network_space;
+pub(super) mod existing_subnet_option;
 pub(super) mod explicit_peering_overlap;
 pub(super) mod nat_gateway;
 pub(super) mod network_limits;

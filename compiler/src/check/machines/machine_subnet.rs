@@ -37,7 +37,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (block, node) in machine_blocks(model) {
         let (Some(subnet), Some(attr)) = (subnet_of(model, block), node.get(attrs::SUBNET)) else { continue };
         let subnet_node = model.node(subnet);
-        let name = subnet_node.name();
+        // A subnet of an existing network by its name in Azure.
+        let name = crate::blocks::existing::subnet_name(model, subnet).unwrap_or(subnet_node.name());
         if is_reserved_subnet(name) {
             let service = reserved_subnet_service(name).unwrap_or("its service");
             out.push(

@@ -11,6 +11,7 @@ pub(super) mod disk_encryption_set;
 pub(super) mod disk_type_size;
 pub(super) mod duplicate_machine_name;
 pub(super) mod ephemeral_os_disk;
+pub(super) mod existing_subnet_subscription;
 pub(super) mod image_generation;
 pub(super) mod image_os_mismatch;
 pub(super) mod load_balancer_ports;

@@ -1,5 +1,5 @@
 use crate::azure::names::NameRule;
-use crate::blocks::existing::{azure_name, EXISTING_IMAGE_VERSION, EXISTING_KINDS, GALLERY_NAME, SUBSCRIPTION};
+use crate::blocks::existing::{azure_name, subnet_name, EXISTING_IMAGE_VERSION, EXISTING_KINDS, EXISTING_SUBNET, GALLERY_NAME, NAME, SUBSCRIPTION};
 use crate::blocks::private_dns::{group_problem, is_guid};
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -16,7 +16,7 @@ declare_codes! {
     /// lower-case letters, digits and `-`, and so on (Microsoft Learn, "Naming
     /// rules and restrictions for Azure resources"). An `existing
     /// image_version` names a gallery and an image definition, each checked by
-    /// its rule.
+    /// its rule; a subnet of an `existing vnet`, the subnet's rule.
     ///
     /// ## Why it matters
     /// The resource's ID is built from these values when the deployment runs.
@@ -81,6 +81,12 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // A subnet of an existing network: its group and subscription are the network's.
+    for (id, _) in model.of_kind(EXISTING_SUBNET) {
+        if let Some(name) = subnet_name(model, id) {
+            name_problem(model, id, name, &crate::azure::names::SUBNET, NAME, out);
+        }
+    }
 }
 
 /// `a` or `an`, before what a rule names.
@@ -120,6 +126,15 @@ fn name_problem(model: &Model, id: NodeId, name: &str, rule: &NameRule, name_att
 #[cfg(test)]
 mod tests {
     use crate::check::test_support::messages;
+
+    #[test]
+    fn a_subnet_of_an_existing_network_is_named_by_the_subnet_rule() {
+        let plan = |name: &str| format!("existing vnet hub {{\n resource_group = \"rg-hub\"\n subnet app {{ name = \"{name}\" }}\n}}\n");
+        let found = messages(&plan("snet app"), "ASH304");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("`snet app` cannot be the name of a subnet"), "{found:?}");
+        assert!(messages(&plan("snet-app_01.x"), "ASH304").is_empty());
+    }
 
     #[test]
     fn a_key_vault_in_another_subscription_names_it_by_id() {

@@ -5,7 +5,7 @@
 //! (`hostPoolName`); its Entra ID login or domain join extension gives the
 //! pool's `join`.
 
-use super::machines::{std_images, subnet_of_id, vault_of, PLACEHOLDER_VAULT};
+use super::machines::{std_images, vault_of, PLACEHOLDER_VAULT};
 use super::{id_name, ident, string_literal, write_common, write_names, Common, Context, Mapper, Node, Resource};
 use std::collections::HashMap;
 
@@ -105,9 +105,11 @@ impl Mapper {
                 .and_then(|p| p.get("ipConfigurations"))
                 .and_then(|c| c.items().first())
                 .and_then(|c| c.get("properties"));
-            let subnet = text(ip, &["subnet", "id"])
-                .and_then(subnet_of_id)
-                .and_then(|(vnet, s)| networks.get(&lower(&vnet)).map(|b| format!("{b}.{}", ident(&s))));
+            let group = vm.group.clone().unwrap_or_else(|| cx.default_group.clone());
+            let subnet = match nic {
+                Some(_) => self.machine_subnet(ip.and_then(|p| p.at(&["subnet", "id"])), networks, &group),
+                None => None,
+            };
             let (Some(nic), Some(subnet)) = (nic, subnet) else {
                 self.note(
                     &vm.node,

@@ -51,6 +51,34 @@ pub(super) fn subnet_of_id(id: &str) -> Option<(String, String)> {
     Some((at("virtualNetworks")?, at("subnets")?))
 }
 
+/// What a subnet ID names: subscription and resource group when it says them
+/// (not `resourceId`'s placeholders for the deployment's), network and subnet.
+pub(super) struct SubnetId {
+    pub subscription: Option<String>,
+    pub group: Option<String>,
+    pub network: String,
+    pub subnet: String,
+}
+
+/// A subnet ID's parts; `None` when it names no subnet of a virtual network.
+pub(super) fn subnet_id_parts(id: &str) -> Option<SubnetId> {
+    let parts: Vec<&str> = id.split('/').collect();
+    let at = |word: &str| parts.iter().position(|p| p.eq_ignore_ascii_case(word)).and_then(|i| parts.get(i + 1)).map(|s| s.to_string());
+    let known = |s: String| (!s.starts_with('{') && !s.is_empty()).then_some(s);
+    let (network, subnet) = subnet_of_id(id)?;
+    Some(SubnetId { subscription: at("subscriptions").and_then(known), group: at("resourceGroups").and_then(known), network, subnet })
+}
+
+/// A network machines join that the template does not deploy: an `existing
+/// vnet` block with the subnets they join, by Azure name and block name.
+pub(super) struct ExternalNetwork {
+    block: String,
+    name: String,
+    subscription: Option<String>,
+    group: String,
+    subnets: Vec<(String, String)>,
+}
+
 /// A Key Vault reference's (resource group, vault): from its ID, or from the
 /// quoted names of an ID written as `format(...)` with `subscription()`.
 pub(super) fn vault_of(id: &Node) -> Option<(String, String)> {
@@ -70,6 +98,72 @@ pub(super) fn vault_of(id: &Node) -> Option<(String, String)> {
 }
 
 impl Mapper {
+    /// The block path of the subnet `id` names, for a machine, scale set or
+    /// session host of resource group `group` that joins it: a subnet of a
+    /// network the plan writes (`networks`, by lower-case Azure name), else a
+    /// subnet of a network the template does not deploy, which becomes an
+    /// `existing vnet` block holding it, without the prefix a template does not
+    /// give (said at `id`). `None` when the ID is not known before deployment.
+    pub(super) fn machine_subnet(&mut self, id: Option<&Node>, networks: &HashMap<String, String>, group: &str) -> Option<String> {
+        let node = id?;
+        let parts = node.as_str().and_then(subnet_id_parts)?;
+        if let Some(block) = networks.get(&parts.network.to_ascii_lowercase()) {
+            return Some(format!("{block}.{}", ident(&parts.subnet)));
+        }
+        let group = parts.group.clone().unwrap_or_else(|| group.to_string());
+        let key =
+            (parts.subscription.clone().unwrap_or_default().to_ascii_lowercase(), group.to_ascii_lowercase(), parts.network.to_ascii_lowercase());
+        if !self.external_networks.contains_key(&key) {
+            let block = self.names.claim(&parts.network);
+            let network =
+                ExternalNetwork { block, name: parts.network.clone(), subscription: parts.subscription.clone(), group, subnets: Vec::new() };
+            self.external_networks.insert(key.clone(), network);
+        }
+        let network = self.external_networks.get_mut(&key)?;
+        let block = network.block.clone();
+        let subnet = match network.subnets.iter().find(|(name, _)| name.eq_ignore_ascii_case(&parts.subnet)) {
+            Some((_, subnet)) => subnet.clone(),
+            None => {
+                let subnet = ident(&parts.subnet);
+                network.subnets.push((parts.subnet.clone(), subnet.clone()));
+                let what = format!("network `{}` (resource group `{}`)", network.name, network.group);
+                self.note(
+                    node,
+                    format!(
+                        "subnet `{}` of {what} is not in the template: it is imported into `existing vnet {block}`, without its address prefix, which the template does not give; the checks that need it (a static address inside the subnet, the subnet's room for the machines) are skipped until you write it",
+                        parts.subnet
+                    ),
+                );
+                subnet
+            }
+        };
+        Some(format!("{block}.{subnet}"))
+    }
+
+    /// The `existing vnet` blocks of [`Mapper::machine_subnet`], each in the
+    /// file of its resource group.
+    pub(super) fn write_external_networks(&mut self) {
+        let networks: Vec<ExternalNetwork> = std::mem::take(&mut self.external_networks).into_values().collect();
+        for network in networks {
+            let w = self.file(&network.group);
+            w.line(0, &format!("existing vnet {} {{", network.block), None);
+            if network.block != network.name {
+                w.line(1, &format!("name = {}", string_literal(&network.name)), None);
+            }
+            w.line(1, &format!("resource_group = {}", string_literal(&network.group)), None);
+            if let Some(subscription) = &network.subscription {
+                w.line(1, &format!("subscription = {}", string_literal(subscription)), None);
+            }
+            for (name, block) in &network.subnets {
+                match name == block {
+                    true => w.line(1, &format!("subnet {block}"), None),
+                    false => w.line(1, &format!("subnet {block} {{ name = {} }}", string_literal(name)), None),
+                }
+            }
+            w.line(0, "}", None);
+        }
+    }
+
     /// `compute` blocks for the template's machines; `networks` gives the block
     /// of each virtual network the plan writes, by lower-case Azure name.
     pub(super) fn machines(
@@ -136,26 +230,22 @@ impl Mapper {
             let ipconfig = nic_r.props().and_then(|p| p.get("ipConfigurations")).and_then(|c| c.items().first()).cloned();
             let ip_props = ipconfig.as_ref().and_then(|c| c.get("properties"));
             let subnet_id = ip_props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(subnet_of_id);
-            let subnet = match &subnet_id {
-                Some((vnet, subnet)) => networks.get(&vnet.to_ascii_lowercase()).map(|b| format!("{b}.{}", ident(subnet))),
-                None => None,
-            };
+            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group);
             let Some(subnet) = subnet else {
                 self.note(
                     ip_props.and_then(|p| p.get("subnet")).unwrap_or(&nic_r.node),
-                    format!(
-                        "machine `{}`'s subnet is not one the template deploys (or not known before deployment); the machine is not imported",
-                        r.name
-                    ),
+                    format!("machine `{}`'s subnet is not known before deployment; the machine is not imported", r.name),
                 );
                 continue;
             };
             self.used[i] = true;
             self.used[nic] = true;
-            if let Some(pip) = ip_props.and_then(|p| p.get("publicIPAddress")) {
+            // A property written `null` (a module's option not taken) is no property.
+            let given = |n: &&Node| !matches!(n.value, Value::Null);
+            if let Some(pip) = ip_props.and_then(|p| p.get("publicIPAddress")).filter(given) {
                 self.note(pip, format!("machine `{}` has a public IP address, which a `compute` block does not give; left out", r.name));
             }
-            if let Some(nsg) = nic_r.props().and_then(|p| p.get("networkSecurityGroup")) {
+            if let Some(nsg) = nic_r.props().and_then(|p| p.get("networkSecurityGroup")).filter(given) {
                 self.note(nsg, format!("machine `{}`'s network interface has its own NSG; a plan puts NSGs on subnets, so it is left out", r.name));
             }
             let block = self.names.claim(&r.name);
@@ -199,7 +289,7 @@ impl Mapper {
                 }
             }
 
-            if let Some(ppg) = props.get("proximityPlacementGroup") {
+            if let Some(ppg) = props.get("proximityPlacementGroup").filter(given) {
                 self.note(ppg, proximity_left_out("machine", &r.name, ppg));
             }
 

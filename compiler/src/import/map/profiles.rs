@@ -96,7 +96,17 @@ impl Mapper {
                 format!("machine `{}`'s administrator name is not known before deployment; the plan's default, `azureadmin`, stands in", who),
             ),
         }
-        if let Some(password) = os.and_then(|o| o.get("adminPassword")) {
+        // A profile not known before deployment (a module builds it with
+        // functions the import leaves to Azure): a Windows machine still has a
+        // password, given at deployment as far as the plan can tell.
+        let unknown_profile = os.filter(|o| matches!(o.value, Value::Unknown(_)));
+        if let Some(profile) = unknown_profile {
+            self.note(
+                profile,
+                format!("machine `{who}`'s OS profile is not known before deployment: its administrator, password and settings are not read"),
+            );
+        }
+        if let Some(password) = os.and_then(|o| o.get("adminPassword")).or(unknown_profile.filter(|_| windows)) {
             let reference = password.get("secretName").and_then(Node::as_str).zip(password.at(&["keyVault", "id"]).and_then(vault_of));
             let (vault_key, secret) = match reference {
                 Some((secret, (rg, vault))) => ((rg, vault), secret.to_string()),

@@ -5,7 +5,7 @@
 
 use super::gather::Draft;
 use super::profiles::security_of;
-use super::{id_name, ident, string_literal, write_common, write_names, Common, Context, Mapper, Node, Resource};
+use super::{id_name, string_literal, write_common, write_names, Common, Context, Mapper, Node, Resource};
 use crate::blocks::scale_set::{duration_words, DEFAULT_COOLDOWN, DEFAULT_WINDOW, METRICS};
 use std::collections::HashMap;
 
@@ -58,16 +58,16 @@ impl Mapper {
             let ip = nic.as_ref().and_then(|n| n.at(&["properties", "ipConfigurations"])).and_then(|c| c.items().first().cloned());
             let ip_props = ip.as_ref().and_then(|c| c.get("properties"));
             let subnet_id = ip_props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
-            let subnet = subnet_id.as_ref().and_then(|(vnet, s)| networks.get(&vnet.to_ascii_lowercase()).map(|b| format!("{b}.{}", ident(s))));
+            let group = r.group.clone().unwrap_or_else(|| cx.default_group.clone());
+            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group);
             let Some(subnet) = subnet else {
                 self.note(
                     ip_props.and_then(|p| p.get("subnet")).unwrap_or(vmp),
-                    format!("scale set `{}`'s subnet is not one the template deploys (or not known before deployment); it stays a comment", r.name),
+                    format!("scale set `{}`'s subnet is not known before deployment; it stays a comment", r.name),
                 );
                 continue;
             };
             self.used[i] = true;
-            let group = r.group.clone().unwrap_or_else(|| cx.default_group.clone());
             let block = self.names.claim(&r.name);
             let c = common(r, self);
             let mut lines: Vec<(String, Option<Node>)> = Vec::new();

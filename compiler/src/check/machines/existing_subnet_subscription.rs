@@ -1,0 +1,90 @@
+use crate::blocks::compute::{machine_blocks, subnet_of};
+use crate::blocks::existing::{is_existing_subnet, SUBSCRIPTION};
+use crate::check::{Check, Context};
+use crate::declare_codes;
+use crate::diagnostic::Diagnostic;
+use crate::schema::attrs;
+
+declare_codes! {
+    /// ## What it does
+    /// Warns about a `compute`, `scale_set` or `desktop_pool` whose machines
+    /// join a subnet of an `existing vnet` that names a `subscription`.
+    ///
+    /// ## Why it matters
+    /// "Each NIC must be connected to a VNet that exists in the same Azure
+    /// location and subscription as the NIC"
+    /// (<https://learn.microsoft.com/azure/virtual-network/network-overview>).
+    /// The machines' network interfaces deploy in the subscription the plan
+    /// deploys to, which ashlar does not know: a network in another
+    /// subscription cannot take them, and Azure refuses them only when the
+    /// deployment reaches them.
+    ///
+    /// ## Example
+    /// ```ashlar
+    /// existing vnet spoke {
+    ///   resource_group = "rg-platform-network"
+    ///   subscription   = "0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58"
+    ///   subnet app 10.60.1.0/24
+    /// }
+    /// compute orders { subnet = spoke.app ... }
+    /// ```
+    ///
+    /// ## Fix
+    /// Deploy the plan into the network's subscription and remove
+    /// `subscription`; or, for machines that must stay in another
+    /// subscription, put them in a network of that subscription (a spoke
+    /// peered with this one).
+    pub EXISTING_SUBNET_SUBSCRIPTION = ("ASH459", "existing-subnet-subscription", Warning);
+}
+
+pub const CHECK: Check = Check { code: &EXISTING_SUBNET_SUBSCRIPTION, run };
+
+fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    for (block, node) in machine_blocks(model) {
+        let Some(subnet) = subnet_of(model, block).filter(|&s| is_existing_subnet(model, s)) else { continue };
+        let Some(network) = model.node(subnet).parent else { continue };
+        let (Some(subscription), Some(written), Some(attr)) =
+            (model.node(network).str(SUBSCRIPTION), model.node(network).get(SUBSCRIPTION), node.get(attrs::SUBNET))
+        else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                &EXISTING_SUBNET_SUBSCRIPTION,
+                attr.span,
+                format!(
+                    "{} joins subnet `{}` of a network in subscription {subscription}: a network interface must be in its network's subscription, so the plan must deploy there",
+                    model.describe(block),
+                    model.path(subnet)
+                ),
+            )
+            .with_label(written.span, "the network's subscription")
+            .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::{linux, messages};
+
+    fn plan(subscription: &str) -> String {
+        format!(
+            "settings {{ location = uksouth }}\nexisting vnet net {{\n resource_group = \"rg-net\"\n {subscription}\n subnet web 10.0.0.0/24\n}}\n{}",
+            linux("compute", "jump", "")
+        )
+    }
+
+    #[test]
+    fn a_subnet_of_a_network_in_another_subscription_is_reported() {
+        let found = messages(&plan("subscription = \"0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58\""), "ASH459");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("compute `jump` joins subnet `net.web` of a network in subscription 0b3e5c71"), "{found:?}");
+    }
+
+    #[test]
+    fn a_subnet_of_a_network_in_the_deployments_subscription_is_not() {
+        assert!(messages(&plan(""), "ASH459").is_empty());
+    }
+}
