@@ -945,6 +945,9 @@ fn a_machine_in_a_subnet_outside_the_template_is_imported_into_an_existing_vnet(
     ] {
         assert!(squeezed.iter().any(|l| l == line), "`{line}` in:\n{plan}");
     }
+    // The network's region is the interface's: Azure wants them the same.
+    let network: Vec<&String> = squeezed.iter().skip_while(|l| *l != "existing vnet vnet-spoke-app {").take_while(|l| *l != "}").collect();
+    assert!(network.iter().any(|l| *l == "location = westeurope"), "{network:?}");
     assert!(!plan.contains("not imported: Microsoft.Compute/virtualMachines"), "{plan}");
     let skipped = imported.diagnostics.iter().find(|d| d.code.code == "ASH021" && d.message.contains("without its address prefix"));
     assert!(skipped.is_some_and(|d| d.message.contains("subnet `snet-app` of network `vnet-spoke-app`")), "{:#?}", imported.diagnostics);

@@ -744,7 +744,7 @@ fn set_name(node: &mut Node, name: &str) {
 }
 
 /// A region as a plan writes it: `West Europe` is `westeurope`.
-fn region(l: &str) -> String {
+pub(super) fn region(l: &str) -> String {
     l.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
 }
 

@@ -107,7 +107,7 @@ impl Mapper {
                 .and_then(|c| c.get("properties"));
             let group = vm.group.clone().unwrap_or_else(|| cx.default_group.clone());
             let subnet = match nic {
-                Some(_) => self.machine_subnet(ip.and_then(|p| p.at(&["subnet", "id"])), networks, &group),
+                Some(n) => self.machine_subnet(ip.and_then(|p| p.at(&["subnet", "id"])), networks, &group, &rs[n].node),
                 None => None,
             };
             let (Some(nic), Some(subnet)) = (nic, subnet) else {

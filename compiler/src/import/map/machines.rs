@@ -76,6 +76,10 @@ pub(super) struct ExternalNetwork {
     name: String,
     subscription: Option<String>,
     group: String,
+    /// The region of the first interface that joins it: Azure wants an
+    /// interface in its network's region, and the plan's machines deploy in
+    /// their network's.
+    location: Option<String>,
     subnets: Vec<(String, String)>,
 }
 
@@ -104,8 +108,11 @@ impl Mapper {
     /// subnet of a network the template does not deploy, which becomes an
     /// `existing vnet` block holding it, without the prefix a template does not
     /// give (said at `id`). `None` when the ID is not known before deployment.
-    pub(super) fn machine_subnet(&mut self, id: Option<&Node>, networks: &HashMap<String, String>, group: &str) -> Option<String> {
+    /// `joiner` is the resource whose region the interface has (the network
+    /// interface, the scale set).
+    pub(super) fn machine_subnet(&mut self, id: Option<&Node>, networks: &HashMap<String, String>, group: &str, joiner: &Node) -> Option<String> {
         let node = id?;
+        let location = joiner.get("location").and_then(Node::as_str).map(super::region);
         let parts = node.as_str().and_then(subnet_id_parts)?;
         if let Some(block) = networks.get(&parts.network.to_ascii_lowercase()) {
             return Some(format!("{block}.{}", ident(&parts.subnet)));
@@ -115,9 +122,25 @@ impl Mapper {
             (parts.subscription.clone().unwrap_or_default().to_ascii_lowercase(), group.to_ascii_lowercase(), parts.network.to_ascii_lowercase());
         if !self.external_networks.contains_key(&key) {
             let block = self.names.claim(&parts.network);
-            let network =
-                ExternalNetwork { block, name: parts.network.clone(), subscription: parts.subscription.clone(), group, subnets: Vec::new() };
+            let network = ExternalNetwork {
+                block,
+                name: parts.network.clone(),
+                subscription: parts.subscription.clone(),
+                group,
+                location: location.clone(),
+                subnets: Vec::new(),
+            };
             self.external_networks.insert(key.clone(), network);
+        }
+        let network = self.external_networks.get_mut(&key)?;
+        if let (Some(first), Some(this)) = (&network.location, &location) {
+            if first != this {
+                let message = format!(
+                    "this interface is in `{this}` but joins network `{}`, whose machines the template puts in `{first}`: Azure wants an interface in its network's region; the plan deploys them in `{first}`",
+                    network.name
+                );
+                self.note(joiner.get("location").unwrap_or(joiner), message);
+            }
         }
         let network = self.external_networks.get_mut(&key)?;
         let block = network.block.clone();
@@ -153,6 +176,9 @@ impl Mapper {
             w.line(1, &format!("resource_group = {}", string_literal(&network.group)), None);
             if let Some(subscription) = &network.subscription {
                 w.line(1, &format!("subscription = {}", string_literal(subscription)), None);
+            }
+            if let Some(location) = &network.location {
+                w.line(1, &format!("location = {location}"), None);
             }
             for (name, block) in &network.subnets {
                 match name == block {
@@ -230,7 +256,7 @@ impl Mapper {
             let ipconfig = nic_r.props().and_then(|p| p.get("ipConfigurations")).and_then(|c| c.items().first()).cloned();
             let ip_props = ipconfig.as_ref().and_then(|c| c.get("properties"));
             let subnet_id = ip_props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(subnet_of_id);
-            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group);
+            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group, &nic_r.node);
             let Some(subnet) = subnet else {
                 self.note(
                     ip_props.and_then(|p| p.get("subnet")).unwrap_or(&nic_r.node),

@@ -59,7 +59,7 @@ impl Mapper {
             let ip_props = ip.as_ref().and_then(|c| c.get("properties"));
             let subnet_id = ip_props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
             let group = r.group.clone().unwrap_or_else(|| cx.default_group.clone());
-            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group);
+            let subnet = self.machine_subnet(ip_props.and_then(|p| p.at(&["subnet", "id"])), networks, &group, &r.node);
             let Some(subnet) = subnet else {
                 self.note(
                     ip_props.and_then(|p| p.get("subnet")).unwrap_or(vmp),
