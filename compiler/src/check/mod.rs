@@ -102,6 +102,7 @@ pub const CHECKS: &[Check] = &[
     endpoints::duplicate_private_endpoint::CHECK,
     endpoints::dns_autoregistration_conflict::CHECK,
     endpoints::private_endpoint_group::CHECK,
+    endpoints::existing_subnet_endpoint_group::CHECK,
     traffic::nsg_priority_range::CHECK,
     traffic::nsg_priority_conflict::CHECK,
     traffic::nsg_duplicate_rule::CHECK,
