@@ -981,3 +981,54 @@ fn a_machine_in_a_subnet_outside_the_template_is_imported_into_an_existing_vnet(
         imported.diagnostics
     );
 }
+
+/// A private endpoint in a subnet of a network the template does not deploy
+/// (ashlar's own output for `examples/application-team`) joins the `existing
+/// vnet` block the machines' subnets join, with the resource group it deploys
+/// in; in a network of its own, it makes that network's block.
+#[test]
+fn a_private_endpoint_in_a_subnet_outside_the_template_joins_its_existing_vnet() {
+    let text = std::fs::read_to_string("../tests/expected/application-team/main.json").expect("the example's output");
+    let import = |text: &str| {
+        let imported = ashlar::import::import("main.json", None, text, None, &Default::default()).map_err(|e| e.1.message.clone()).expect("imports");
+        let plan: String = imported.files.iter().map(|(_, t)| t.as_str()).collect();
+        let squeezed: Vec<String> = plan.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        (imported, plan, squeezed)
+    };
+    let (imported, plan, squeezed) = import(&text);
+    assert_eq!(plan.matches("existing vnet ").count(), 1, "{plan}");
+    let network: Vec<&String> =
+        squeezed.iter().skip_while(|l| *l != "existing vnet vnet-spoke-orders-weu {").skip(1).take_while(|l| !l.starts_with("existing ")).collect();
+    for line in [
+        "subnet snet-data {",
+        "private_endpoint vault {",
+        "target = kv-orders-prod-01",
+        "group = vault",
+        "resource_group = \"rg-orders-endpoints\"",
+        "subnet snet-app",
+        "subnet snet-batch",
+    ] {
+        assert!(network.iter().any(|l| *l == line), "`{line}` in:\n{plan}");
+    }
+    assert!(!imported.diagnostics.iter().any(|d| d.message.contains("private endpoint")), "{:#?}", imported.diagnostics);
+
+    // The endpoint's subnet in a network of another subscription: a second block, with its subscription.
+    let other = text.replace(
+        "[resourceId('rg-platform-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke-orders-weu', 'snet-data')]",
+        "[resourceId('0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58', 'rg-data-network', 'Microsoft.Network/virtualNetworks/subnets', 'vnet-data', 'snet-endpoints')]",
+    );
+    assert_ne!(other, text);
+    let (_, plan, squeezed) = import(&other);
+    assert_eq!(plan.matches("existing vnet ").count(), 2, "{plan}");
+    let network: Vec<&String> =
+        squeezed.iter().skip_while(|l| *l != "existing vnet vnet-data {").skip(1).take_while(|l| !l.starts_with("existing ")).collect();
+    for line in [
+        "resource_group = \"rg-data-network\"",
+        "subscription = \"0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58\"",
+        "location = westeurope",
+        "subnet snet-endpoints {",
+        "private_endpoint vault {",
+    ] {
+        assert!(network.iter().any(|l| *l == line), "`{line}` in:\n{plan}");
+    }
+}

@@ -492,14 +492,7 @@ impl Place {
     pub fn of(lw: &mut Lowering, block: NodeId) -> Option<Place> {
         let subnet = subnet_of(lw.model, block)?;
         let network = lw.model.node(subnet).parent?;
-        // A subnet of an existing network: its ID, in that network's subscription and group.
-        let (vnet, subnet_id) = match crate::blocks::existing::subnet_id(lw.model, subnet) {
-            Some(id) => (None, id),
-            None => {
-                let vnet = *lw.primary.get(&network)?;
-                (Some(vnet), Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) })
-            }
-        };
+        let (vnet, subnet_id) = Place::subnet_id(lw, subnet)?;
         let node = lw.model.node(block);
         // A group ashlar creates for the machines is in their network's region, with their tags.
         let location = lw.model.location(network).map(str::to_string);
@@ -507,6 +500,18 @@ impl Place {
         let resource_group =
             lw.resource_group_in(node.str(attrs::RESOURCE_GROUP).unwrap_or_default(), location.clone().unwrap_or_default(), tags.clone());
         Some(Place { resource_group, location, tags, vnet, subnet, subnet_id, zones: distinct_zones(node), block })
+    }
+
+    /// The ID of a subnet a resource joins (a machine's network interface, a
+    /// private endpoint), with the plan's virtual network it is in: for a subnet
+    /// of an existing network, its ID built in that network's subscription and
+    /// group, and no network of the plan. `None` when the network was not lowered.
+    pub fn subnet_id(lw: &Lowering, subnet: NodeId) -> Option<(Option<ResourceId>, Prop)> {
+        if let Some(id) = crate::blocks::existing::subnet_id(lw.model, subnet) {
+            return Some((None, id));
+        }
+        let vnet = *lw.primary.get(&lw.model.node(subnet).parent?)?;
+        Some((Some(vnet), Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) }))
     }
 
     /// A top-level resource of this block.

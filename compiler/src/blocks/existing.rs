@@ -166,7 +166,7 @@ pub const VNET: KindSchema = KindSchema {
     children: &[EXISTING_SUBNET],
     ..existing(
         EXISTING_VNET,
-        "A virtual network deployed elsewhere, which a hub, spoke or vnet can peer with (only this plan's side of the peering is deployed), and whose subnets (`subnet NAME PREFIX`) the plan's machines can join.",
+        "A virtual network deployed elsewhere, which a hub, spoke or vnet can peer with (only this plan's side of the peering is deployed), and whose subnets (`subnet NAME PREFIX`) the plan's machines and private endpoints can join.",
         existing_attributes!(
             "virtual network",
             attr(
@@ -197,11 +197,12 @@ pub const ADDRESS_PREFIX: &str = "address_prefix";
 
 /// `subnet app 10.50.1.0/24` inside an `existing vnet`: a subnet of a network
 /// deployed elsewhere, which the plan's machines join (a machine's `subnet =
-/// connectivity.app`) and never deploys. It takes the options of the plan's
-/// own subnets only for `ASH273` to report them: its owner sets them.
+/// connectivity.app`) and its private endpoints (nested `private_endpoint`
+/// blocks), and never deploys. It takes the options of the plan's own subnets
+/// only for `ASH273` to report them: its owner sets them.
 pub const SUBNET: KindSchema = KindSchema {
     kind: EXISTING_SUBNET,
-    doc: "A subnet of an `existing vnet`, which machines can join; ashlar never deploys it. Its prefix, when given, lets the checks that need it run.",
+    doc: "A subnet of an `existing vnet`, which machines and private endpoints can join; ashlar never deploys it. Its prefix, when given, lets the checks that need it run.",
     naming: Naming::Named,
     positional: &[ADDRESS_PREFIX],
     attributes: &[
@@ -221,7 +222,7 @@ pub const SUBNET: KindSchema = KindSchema {
         crate::blocks::network::SUBNET_OPTIONS[5],
         crate::blocks::network::SUBNET_OPTIONS[6],
     ],
-    children: &[],
+    children: &["private_endpoint"],
     unique: false,
 };
 

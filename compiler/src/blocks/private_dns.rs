@@ -3,7 +3,7 @@
 
 use super::network::NETWORK_KINDS;
 use crate::blocks::lowering::Lowering;
-use crate::lower::ir::{Prop, Resource};
+use crate::lower::ir::{Prop, Resource, ResourceId};
 use crate::model::{Model, Node, NodeId, Typed};
 use crate::schema::attrs;
 use crate::schema::{attr, KindSchema, Naming, Type};
@@ -288,12 +288,17 @@ pub fn links(node: &Node) -> Vec<(NodeId, crate::source::Span)> {
         .collect()
 }
 
-/// The resource group a private endpoint deploys to: its own, else its network's.
-pub fn endpoint_group(model: &Model, endpoint: NodeId) -> &str {
+/// The resource group a private endpoint deploys to: its own, else its
+/// network's when the plan deploys that network. In a subnet of an `existing
+/// vnet` only its own: the network's group is its owner's, maybe in another
+/// subscription (`ASH274` when it is missing).
+pub fn endpoint_group(model: &Model, endpoint: NodeId) -> Option<&str> {
     let node = model.node(endpoint);
-    node.str(attrs::RESOURCE_GROUP)
-        .or_else(|| endpoint_network(model, endpoint).and_then(|(_, network)| model.node(network).str(attrs::RESOURCE_GROUP)))
-        .unwrap_or_default()
+    node.str(attrs::RESOURCE_GROUP).or_else(|| {
+        endpoint_network(model, endpoint)
+            .filter(|&(subnet, _)| !crate::blocks::existing::is_existing_subnet(model, subnet))
+            .and_then(|(_, network)| model.node(network).str(attrs::RESOURCE_GROUP))
+    })
 }
 
 /// Each `private_dns` block becomes a zone, and each network in its `link` a
@@ -351,13 +356,20 @@ pub fn lower_private_dns(lw: &mut Lowering) {
 /// `dns`, a DNS zone group that keeps its record in the zone.
 pub fn lower_private_endpoints(lw: &mut Lowering) {
     let blocks: Vec<NodeId> = endpoints(lw.model).map(|(id, _)| id).collect();
+    // The last endpoint in each network deployed elsewhere, which the next waits for.
+    let mut last_elsewhere: IndexMap<NodeId, ResourceId> = IndexMap::new();
     for id in blocks {
         let Some((subnet, network)) = endpoint_network(lw.model, id) else { continue };
-        let Some(&vnet) = lw.primary.get(&network) else { continue };
+        // The subnet's ID as a machine's network interface has it; `None` for a
+        // network deployed elsewhere.
+        let Some((vnet, subnet_id)) = crate::blocks::compute::Place::subnet_id(lw, subnet) else { continue };
+        // Without a group of its own in an existing network, `ASH274` reports it.
+        let Some(group_name) = endpoint_group(lw.model, id) else { continue };
         let node = lw.model.node(id);
-        // The endpoint's resource group takes the network's region: an endpoint
-        // must be in its virtual network's region.
-        let rg = lw.resource_group(endpoint_group(lw.model, id), network);
+        // The endpoint's resource group takes the network's region: "The private
+        // endpoint must be deployed in the same region and subscription as the
+        // virtual network" (https://learn.microsoft.com/azure/private-link/private-endpoint-overview).
+        let rg = lw.resource_group(group_name, network);
         let name = lw.names.private_endpoint(id);
         // An `existing` target's ID is built at deployment time; a written one is kept as text.
         let target = match node.reference("target") {
@@ -369,10 +381,8 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
             ("name", Prop::str(name.clone())),
             ("properties", Prop::object([("privateLinkServiceId", target), ("groupIds", Prop::Array(vec![Prop::str(group)]))])),
         ]);
-        let properties = Prop::object([
-            ("subnet", Prop::object([("id", Prop::ChildId { resource: vnet, child: "subnets", name: lw.names.subnet(subnet) })])),
-            ("privateLinkServiceConnections", Prop::Array(vec![connection])),
-        ]);
+        let properties =
+            Prop::object([("subnet", Prop::object([("id", subnet_id)])), ("privateLinkServiceConnections", Prop::Array(vec![connection]))]);
         let mut resource = Resource::new(
             format!("pep_{}", node.name()),
             ENDPOINT,
@@ -383,11 +393,19 @@ pub fn lower_private_endpoints(lw: &mut Lowering) {
             id,
         );
         resource.properties = properties;
-        resource.depends_on = vec![vnet];
+        resource.depends_on = vnet.into_iter().collect();
         let endpoint = lw.push(resource);
         lw.primary.insert(id, endpoint);
-        // Private endpoints of one network go one at a time (azure-facts 5.3).
-        lw.after_last_on(vnet, endpoint);
+        // Private endpoints of one network go one at a time (azure-facts 5.3),
+        // in a network deployed elsewhere too: nothing of the plan waits for it.
+        match vnet {
+            Some(vnet) => lw.after_last_on(vnet, endpoint),
+            None => {
+                if let Some(before) = last_elsewhere.insert(network, endpoint) {
+                    lw.plan[endpoint].depends_on.push(before);
+                }
+            }
+        }
 
         let Some(dns) = node.reference("dns") else { continue };
         let Some(&zone) = lw.primary.get(&dns) else { continue };
@@ -549,5 +567,57 @@ private_dns blob {
         assert_eq!(get(&group.properties, "privateDnsZoneConfigs"), &Prop::Array(vec![config]));
         // Without `dns`, no zone group.
         assert!(plan.resources.iter().all(|r| r.name != ["kv1", "default"]));
+    }
+
+    const EXISTING: &str = r#"settings { location = uksouth }
+existing key_vault secrets {
+  vault_name = "kv-orders"
+  resource_group = "rg-sec"
+}
+existing vnet spoke {
+  name = "vnet-spoke"
+  resource_group = "rg-platform"
+  subscription = "0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58"
+  location = westeurope
+  subnet data {
+    name = "snet-data"
+    private_endpoint kv { target = secrets  group = vault  dns = vaults  resource_group = "rg-orders" }
+    private_endpoint st { resource_id = "/subscriptions/0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st1"  group = blob  resource_group = "rg-orders" }
+  }
+}
+private_dns vaults {
+  resource_group = "rg-dns"
+  zone = "privatelink.vaultcore.azure.net"
+}
+"#;
+
+    #[test]
+    fn an_endpoint_in_an_existing_subnet_joins_it_by_id_in_the_plans_group_and_the_networks_region() {
+        let analysis = crate::analyze_text(EXISTING, std::path::Path::new("."));
+        assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+        let plan = analysis.azure.expect("the plan lowers");
+        let (kv, kv_resource) = find(&plan, &["kv"]);
+        let (_, st) = find(&plan, &["st"]);
+        assert_eq!(kv_resource.resource_group, "rg-orders");
+        assert_eq!(kv_resource.location.as_deref(), Some("westeurope"));
+        let subnet = crate::lower::ir::External {
+            subscription: Some("0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58".into()),
+            resource_group: "rg-platform".into(),
+            resource_type: "Microsoft.Network/virtualNetworks/subnets",
+            name: "vnet-spoke/snet-data".into(),
+        };
+        assert_eq!(get(&kv_resource.properties, "subnet"), &Prop::object([("id", Prop::External(Box::new(subnet)))]));
+        // Nothing of the network is deployed; the endpoints go one after another.
+        assert!(kv_resource.depends_on.is_empty(), "{:?}", kv_resource.depends_on);
+        assert_eq!(st.depends_on, [kv]);
+        assert!(plan.resources.iter().all(|r| r.resource_type != "Microsoft.Network/virtualNetworks"));
+        assert!(plan.resource_groups.iter().all(|g| g.name != "rg-platform"));
+        let orders = plan.resource_groups.iter().find(|g| g.name == "rg-orders").expect("the endpoints' group");
+        assert_eq!(orders.location, "westeurope");
+        // The DNS zone group, as in the plan's own subnets.
+        let (zone, _) = find(&plan, &["privatelink.vaultcore.azure.net"]);
+        let (_, group) = find(&plan, &["kv", "default"]);
+        assert_eq!(group.parent, Some(kv));
+        assert_eq!(group.depends_on, [kv, zone]);
     }
 }

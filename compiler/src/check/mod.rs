@@ -102,6 +102,7 @@ pub const CHECKS: &[Check] = &[
     endpoints::duplicate_private_endpoint::CHECK,
     endpoints::dns_autoregistration_conflict::CHECK,
     endpoints::private_endpoint_group::CHECK,
+    endpoints::existing_subnet_endpoint_group::CHECK,
     traffic::nsg_priority_range::CHECK,
     traffic::nsg_priority_conflict::CHECK,
     traffic::nsg_duplicate_rule::CHECK,
@@ -263,9 +264,26 @@ fn nested<'a>(model: &'a Model, parent: NodeId, kind: &'a str) -> impl Iterator<
     model.node(parent).children.iter().copied().filter(move |&c| model.node(c).is(kind))
 }
 
-/// The subnets of a network that have a prefix, written or allocated, in declaration order.
+/// The subnets of a network that have a prefix, written or allocated, in
+/// declaration order: of the plan's networks, and of an `existing vnet` (those
+/// it declares with a prefix).
 fn subnets(model: &Model, network: NodeId) -> Vec<(NodeId, IpNet)> {
-    model.node(network).children.iter().filter(|&&c| model.node(c).is("subnet")).filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p))).collect()
+    model
+        .node(network)
+        .children
+        .iter()
+        .filter(|&&c| crate::schema::attrs::SUBNET_KINDS.iter().any(|&kind| model.node(c).is(kind)))
+        .filter_map(|&c| model.subnet_prefix(c).map(|p| (c, p)))
+        .collect()
+}
+
+/// The networks whose declared subnets must fit their address space and not
+/// overlap (`ASH201`, `ASH202`): the plan's own, and the `existing vnet`s, whose
+/// subnets and space the plan states and Azure holds to the same rule. Only
+/// these two checks walk an existing network's subnets: it is not deployed, and
+/// its space meets the plan's peered networks in `ASH256` alone.
+fn declared_networks(model: &Model) -> impl Iterator<Item = (NodeId, &crate::model::Node)> {
+    model.networks().chain(model.of_kind(crate::blocks::existing::EXISTING_VNET))
 }
 
 /// Prefixes, each with the block it belongs to, for finding the first that

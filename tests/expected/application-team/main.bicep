@@ -19,6 +19,15 @@ resource rg_orders_batch 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   }
 }
 
+resource rg_orders_endpoints 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-orders-endpoints'
+  location: 'westeurope'
+  tags: {
+    environment: 'prod'
+    owner: 'orders@contoso.com'
+  }
+}
+
 resource kv_kv_orders_prod_01 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   name: 'kv-orders-prod-01'
   scope: resourceGroup('rg-orders-security')
@@ -35,4 +44,9 @@ module deploy_rg_orders_compute 'modules/rg-orders-compute.bicep' = {
 module deploy_rg_orders_batch 'modules/rg-orders-batch.bicep' = {
   name: 'ashlar-rg-orders-batch'
   scope: rg_orders_batch
+}
+
+module deploy_rg_orders_endpoints 'modules/rg-orders-endpoints.bicep' = {
+  name: 'ashlar-rg-orders-endpoints'
+  scope: rg_orders_endpoints
 }

@@ -1,18 +1,23 @@
 use crate::address::overlaps;
-use crate::check::{list, prefix_span, subnets, Check, Context};
+use crate::blocks::existing::EXISTING_VNET;
+use crate::check::{declared_networks, list, prefix_span, subnets, Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
 
 declare_codes! {
     /// ## What it does
     /// Reports a subnet whose prefix does not lie inside one of the prefixes of
-    /// its virtual network's `address_space`.
+    /// its virtual network's `address_space`; for a subnet of an `existing
+    /// vnet`, when both its prefix and the network's space are written.
     ///
     /// ## Why it matters
     /// Azure rejects the virtual network with `NetcfgSubnetRangeOutsideVnet`, after
     /// the resources before it have been deployed. A subnet must fit inside a
     /// single prefix of the address space: straddling two adjacent prefixes is
-    /// refused too.
+    /// refused too. A subnet of an existing network that Azure holds lies in
+    /// its space by the same rule, so a prefix outside it is a mistake in the
+    /// plan's copy of either, and the checks that read it (a machine's static
+    /// address, a subnet's room) would judge against the wrong range.
     ///
     /// ## Example
     /// ```ashlar
@@ -24,7 +29,8 @@ declare_codes! {
     ///
     /// ## Fix
     /// Pick a prefix inside the address space (or write `auto /N`), or add a
-    /// prefix that holds the subnet to `address_space`.
+    /// prefix that holds the subnet to `address_space`. For an existing
+    /// network, copy both as Azure has them.
     pub SUBNET_OUTSIDE_VNET = ("ASH201", "subnet-outside-vnet", Error);
 }
 
@@ -32,7 +38,7 @@ pub const CHECK: Check = Check { code: &SUBNET_OUTSIDE_VNET, run };
 
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
-    for (network, node) in model.networks() {
+    for (network, node) in declared_networks(model) {
         // Without a typed `address_space` resolution has already reported the block.
         let Some(space_attr) = node.get("address_space") else {
             continue;
@@ -51,7 +57,9 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("subnet `{name}` ({prefix}) is outside the address space of {what} ({})", list(space.iter().copied()))
             };
-            let help = if space.is_empty() {
+            let help = if node.is(EXISTING_VNET) {
+                "write the subnet's prefix and the network's `address_space` as Azure has them (`az network vnet show --query \"[addressSpace, subnets[].[name, addressPrefix]]\"`)".to_string()
+            } else if space.is_empty() {
                 format!("add a prefix that holds {prefix} to `address_space`")
             } else {
                 format!(

@@ -44,7 +44,8 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: IndexMap<(String, String), NodeId> = IndexMap::new();
     for (id, node) in endpoints(model) {
         let name = names.private_endpoint(id);
-        let group = endpoint_group(model, id);
+        // An endpoint of an existing network without a group is `ASH274`'s.
+        let Some(group) = endpoint_group(model, id) else { continue };
         match seen.get(&(group.to_lowercase(), name.to_lowercase())) {
             Some(&first) => out.push(
                 Diagnostic::new(

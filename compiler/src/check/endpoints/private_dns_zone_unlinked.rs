@@ -1,3 +1,4 @@
+use crate::blocks::existing::EXISTING_VNET;
 use crate::blocks::private_dns::{endpoint_network, endpoints, links};
 use crate::check::{Check, Context};
 use crate::declare_codes;
@@ -7,7 +8,8 @@ declare_codes! {
     /// ## What it does
     /// Warns when a private endpoint's `dns` zone is linked neither to the
     /// endpoint's virtual network nor, for an endpoint in a spoke, to the spoke's
-    /// hub.
+    /// hub. An endpoint in a subnet of an `existing vnet` is not judged: the
+    /// network's links are its owner's.
     ///
     /// ## Why it matters
     /// The endpoint's record lands in the zone, but Azure DNS answers from a zone
@@ -40,6 +42,11 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, node) in endpoints(model) {
         let (Some(dns), Some(attr)) = (node.reference("dns"), node.get("dns")) else { continue };
         let Some((_, network)) = endpoint_network(model, id) else { continue };
+        // An existing network's links are its owner's: a zone's `link` takes
+        // only the plan's networks, and which zones resolve there is not known.
+        if model.node(network).is(EXISTING_VNET) {
+            continue;
+        }
         let zone_block = model.node(dns);
         let linked: Vec<_> = links(zone_block).into_iter().map(|(n, _)| n).collect();
         let hub = model.node(network).is("spoke").then(|| model.node(network).reference("hub")).flatten();

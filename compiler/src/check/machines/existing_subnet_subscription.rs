@@ -8,13 +8,17 @@ use crate::schema::attrs;
 declare_codes! {
     /// ## What it does
     /// Warns about a `compute`, `scale_set` or `desktop_pool` whose machines
-    /// join a subnet of an `existing vnet` that names a `subscription`.
+    /// join a subnet of an `existing vnet` that names a `subscription`, and
+    /// about a private endpoint in such a subnet.
     ///
     /// ## Why it matters
     /// "Each NIC must be connected to a VNet that exists in the same Azure
     /// location and subscription as the NIC"
-    /// (<https://learn.microsoft.com/azure/virtual-network/network-overview>).
-    /// The machines' network interfaces deploy in the subscription the plan
+    /// (<https://learn.microsoft.com/azure/virtual-network/network-overview>);
+    /// "The private endpoint must be deployed in the same region and
+    /// subscription as the virtual network"
+    /// (<https://learn.microsoft.com/azure/private-link/private-endpoint-overview>).
+    /// The machines' network interfaces and the endpoints deploy in the subscription the plan
     /// deploys to, which ashlar does not know: a network in another
     /// subscription cannot take them, and Azure refuses them only when the
     /// deployment reaches them.
@@ -63,6 +67,26 @@ fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's"),
         );
     }
+    for (endpoint, node) in crate::blocks::private_dns::endpoints(model) {
+        let Some((subnet, network)) = crate::blocks::private_dns::endpoint_network(model, endpoint) else { continue };
+        let (Some(subscription), Some(written)) = (model.node(network).str(SUBSCRIPTION), model.node(network).get(SUBSCRIPTION)) else { continue };
+        if !is_existing_subnet(model, subnet) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &EXISTING_SUBNET_SUBSCRIPTION,
+                node.head,
+                format!(
+                    "{} is in subnet `{}` of a network in subscription {subscription}: a private endpoint must be in its network's subscription, so the plan must deploy there",
+                    model.describe(endpoint),
+                    model.path(subnet)
+                ),
+            )
+            .with_label(written.span, "the network's subscription")
+            .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's"),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +105,17 @@ mod tests {
         let found = messages(&plan("subscription = \"0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58\""), "ASH459");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("compute `jump` joins subnet `net.web` of a network in subscription 0b3e5c71"), "{found:?}");
+    }
+
+    #[test]
+    fn a_private_endpoint_in_such_a_subnet_is_reported_too() {
+        let text = plan("subscription = \"0b3e5c71-94d2-4f8a-b6e0-7c1d2a9f4e58\"").replace(
+            "subnet web 10.0.0.0/24",
+            "subnet web 10.0.0.0/24 {\n  private_endpoint kv { resource_id = \"/subscriptions/6a1f3c2e-0b7d-4e59-9c1a-2f4d8e6b0a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1\"  group = vault  resource_group = \"rg-app\" }\n }",
+        );
+        let found = messages(&text, "ASH459");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("private_endpoint `net.web.kv` is in subnet `net.web` of a network in subscription 0b3e5c71"), "{found:?}");
     }
 
     #[test]

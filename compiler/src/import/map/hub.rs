@@ -659,7 +659,7 @@ impl Mapper {
 
     /// Private DNS zones (with their links) as `private_dns` blocks, and private
     /// endpoints (with their zone groups) as `private_endpoint` blocks of their subnets.
-    fn private_endpoints(&mut self, cx: &Context, common: &dyn Fn(&Resource, &mut Mapper) -> Common, parts: &mut HubParts) {
+    fn private_endpoints(&mut self, cx: &Context, common: &dyn Fn(&Resource, &mut Mapper) -> Common, parts_out: &mut HubParts) {
         let rs = cx.resources;
         let group_of = |r: &Resource| r.group.clone().unwrap_or_else(|| cx.default_group.clone());
         let networks: HashSet<String> = rs.iter().filter(|r| r.is(super::NETWORK)).map(|r| r.name.to_ascii_lowercase()).collect();
@@ -705,11 +705,14 @@ impl Mapper {
 
         for (i, r) in rs.iter().enumerate().filter(|(_, r)| r.is(ENDPOINT)) {
             let props = r.props();
-            let id = props.and_then(|p| p.at(&["subnet", "id"])).and_then(Node::as_str).and_then(super::machines::subnet_of_id);
-            let Some((network, subnet)) = id.filter(|(n, _)| networks.contains(&n.to_ascii_lowercase())) else {
-                self.note(&r.node, format!("private endpoint `{}`'s subnet is not one the template deploys; it is not imported", r.name));
+            let id_node = props.and_then(|p| p.at(&["subnet", "id"]));
+            let Some(parts) = id_node.and_then(Node::as_str).and_then(super::machines::subnet_id_parts) else {
+                self.note(&r.node, format!("private endpoint `{}`'s subnet is not known before deployment; it is not imported", r.name));
                 continue;
             };
+            // A subnet of a network the template does not deploy joins the
+            // `existing vnet` block its machines' subnets join.
+            let outside = !networks.contains(&parts.network.to_ascii_lowercase());
             let connection =
                 props.and_then(|p| p.get("privateLinkServiceConnections")).and_then(|c| c.items().first()).and_then(|c| c.get("properties"));
             let target = connection.and_then(|c| c.get("privateLinkServiceId"));
@@ -738,7 +741,8 @@ impl Mapper {
                     None => self.note(&g.node, format!("private endpoint `{}`'s DNS zone is not in the template; left out", r.name)),
                 }
             }
-            let network_group = rs.iter().find(|n| n.is(super::NETWORK) && n.name.eq_ignore_ascii_case(&network)).map(group_of);
+            // An endpoint in an existing network always names its group (`ASH274`).
+            let network_group = rs.iter().find(|n| n.is(super::NETWORK) && n.name.eq_ignore_ascii_case(&parts.network)).map(group_of);
             let group = group_of(r);
             if network_group.as_deref() != Some(group.as_str()) {
                 body.push(format!("resource_group = {}", string_literal(&group)));
@@ -748,11 +752,15 @@ impl Mapper {
                 let entries: Vec<String> = c.tags.iter().map(|(k, v, _)| format!("{k} = {}", string_literal(v))).collect();
                 body.push(format!("tags {{ {} }}", entries.join("  ")));
             }
-            parts
-                .endpoints
-                .entry((network.to_ascii_lowercase(), subnet.to_ascii_lowercase()))
-                .or_default()
-                .push(format!("private_endpoint {block} {{ {} }}", body.join("  ")));
+            let line = format!("private_endpoint {block} {{ {} }}", body.join("  "));
+            if outside {
+                let Some(id_node) = id_node else { continue };
+                if let Some((key, subnet)) = self.external_subnet(id_node, &parts, &group, &r.node, "this private endpoint") {
+                    self.nest_in_external_subnet(&key, &subnet, line);
+                }
+                continue;
+            }
+            parts_out.endpoints.entry((parts.network.to_ascii_lowercase(), parts.subnet.to_ascii_lowercase())).or_default().push(line);
         }
     }
 

@@ -76,11 +76,19 @@ pub(super) struct ExternalNetwork {
     name: String,
     subscription: Option<String>,
     group: String,
-    /// The region of the first interface that joins it: Azure wants an
-    /// interface in its network's region, and the plan's machines deploy in
-    /// their network's.
+    /// The region of the first interface or private endpoint that joins it:
+    /// Azure wants both in their network's region, and the plan deploys them
+    /// in their network's.
     location: Option<String>,
-    subnets: Vec<(String, String)>,
+    subnets: Vec<ExternalSubnet>,
+}
+
+/// A subnet of an [`ExternalNetwork`]: its Azure name, its block name, and the
+/// blocks written inside it (its private endpoints).
+struct ExternalSubnet {
+    name: String,
+    block: String,
+    nested: Vec<String>,
 }
 
 /// A Key Vault reference's (resource group, vault): from its ID, or from the
@@ -105,18 +113,36 @@ impl Mapper {
     /// The block path of the subnet `id` names, for a machine, scale set or
     /// session host of resource group `group` that joins it: a subnet of a
     /// network the plan writes (`networks`, by lower-case Azure name), else a
-    /// subnet of a network the template does not deploy, which becomes an
-    /// `existing vnet` block holding it, without the prefix a template does not
-    /// give (said at `id`). `None` when the ID is not known before deployment.
-    /// `joiner` is the resource whose region the interface has (the network
-    /// interface, the scale set).
+    /// subnet of a network the template does not deploy (see
+    /// [`Mapper::external_subnet`]). `None` when the ID is not known before
+    /// deployment. `joiner` is the resource whose region the interface has (the
+    /// network interface, the scale set).
     pub(super) fn machine_subnet(&mut self, id: Option<&Node>, networks: &HashMap<String, String>, group: &str, joiner: &Node) -> Option<String> {
         let node = id?;
-        let location = joiner.get("location").and_then(Node::as_str).map(super::region);
         let parts = node.as_str().and_then(subnet_id_parts)?;
         if let Some(block) = networks.get(&parts.network.to_ascii_lowercase()) {
             return Some(format!("{block}.{}", ident(&parts.subnet)));
         }
+        let (key, subnet) = self.external_subnet(node, &parts, group, joiner, "this interface")?;
+        Some(format!("{}.{subnet}", self.external_networks[&key].block))
+    }
+
+    /// A subnet of a network the template does not deploy, which a machine's
+    /// interface or a private endpoint (`joiner`, of resource group `group`)
+    /// joins: it becomes a subnet of the `existing vnet` block of its network,
+    /// one block a network whatever joins it, without the prefix a template
+    /// does not give (said at `id`). Returns the network's key and the
+    /// subnet's block name. `what` names the joiner in the note about a second
+    /// region.
+    pub(super) fn external_subnet(
+        &mut self,
+        id: &Node,
+        parts: &SubnetId,
+        group: &str,
+        joiner: &Node,
+        what: &str,
+    ) -> Option<((String, String, String), String)> {
+        let location = joiner.get("location").and_then(Node::as_str).map(super::region);
         let group = parts.group.clone().unwrap_or_else(|| group.to_string());
         let key =
             (parts.subscription.clone().unwrap_or_default().to_ascii_lowercase(), group.to_ascii_lowercase(), parts.network.to_ascii_lowercase());
@@ -133,10 +159,13 @@ impl Mapper {
             self.external_networks.insert(key.clone(), network);
         }
         let network = self.external_networks.get_mut(&key)?;
+        if network.location.is_none() {
+            network.location.clone_from(&location);
+        }
         if let (Some(first), Some(this)) = (&network.location, &location) {
             if first != this {
                 let message = format!(
-                    "this interface is in `{this}` but joins network `{}`, whose machines the template puts in `{first}`: Azure wants an interface in its network's region; the plan deploys them in `{first}`",
+                    "{what} is in `{this}` but joins network `{}`, whose machines and endpoints the template puts in `{first}`: Azure wants it in its network's region; the plan deploys it in `{first}`",
                     network.name
                 );
                 self.note(joiner.get("location").unwrap_or(joiner), message);
@@ -144,14 +173,14 @@ impl Mapper {
         }
         let network = self.external_networks.get_mut(&key)?;
         let block = network.block.clone();
-        let subnet = match network.subnets.iter().find(|(name, _)| name.eq_ignore_ascii_case(&parts.subnet)) {
-            Some((_, subnet)) => subnet.clone(),
+        let subnet = match network.subnets.iter().find(|s| s.name.eq_ignore_ascii_case(&parts.subnet)) {
+            Some(subnet) => subnet.block.clone(),
             None => {
                 let subnet = ident(&parts.subnet);
-                network.subnets.push((parts.subnet.clone(), subnet.clone()));
+                network.subnets.push(ExternalSubnet { name: parts.subnet.clone(), block: subnet.clone(), nested: Vec::new() });
                 let what = format!("network `{}` (resource group `{}`)", network.name, network.group);
                 self.note(
-                    node,
+                    id,
                     format!(
                         "subnet `{}` of {what} is not in the template: it is imported into `existing vnet {block}`, without its address prefix, which the template does not give; the checks that need it (a static address inside the subnet, the subnet's room for the machines) are skipped until you write it",
                         parts.subnet
@@ -160,7 +189,15 @@ impl Mapper {
                 subnet
             }
         };
-        Some(format!("{block}.{subnet}"))
+        Some((key, subnet))
+    }
+
+    /// Writes `block` (a `private_endpoint`) inside subnet `subnet` of the
+    /// external network `key`.
+    pub(super) fn nest_in_external_subnet(&mut self, key: &(String, String, String), subnet: &str, block: String) {
+        if let Some(s) = self.external_networks.get_mut(key).and_then(|n| n.subnets.iter_mut().find(|s| s.block == subnet)) {
+            s.nested.push(block);
+        }
     }
 
     /// The `existing vnet` blocks of [`Mapper::machine_subnet`], each in the
@@ -180,10 +217,21 @@ impl Mapper {
             if let Some(location) = &network.location {
                 w.line(1, &format!("location = {location}"), None);
             }
-            for (name, block) in &network.subnets {
-                match name == block {
-                    true => w.line(1, &format!("subnet {block}"), None),
-                    false => w.line(1, &format!("subnet {block} {{ name = {} }}", string_literal(name)), None),
+            for subnet in &network.subnets {
+                let name = (subnet.name != subnet.block).then(|| format!("name = {}", string_literal(&subnet.name)));
+                match (name, subnet.nested.is_empty()) {
+                    (None, true) => w.line(1, &format!("subnet {}", subnet.block), None),
+                    (Some(name), true) => w.line(1, &format!("subnet {} {{ {name} }}", subnet.block), None),
+                    (name, false) => {
+                        w.line(1, &format!("subnet {} {{", subnet.block), None);
+                        if let Some(name) = name {
+                            w.line(2, &name, None);
+                        }
+                        for nested in &subnet.nested {
+                            w.line(2, nested, None);
+                        }
+                        w.line(1, "}", None);
+                    }
                 }
             }
             w.line(0, "}", None);
