@@ -203,7 +203,7 @@ pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<
         .collect();
     let run_one = |(policy, clause): (&Policy, &Clause)| {
         let mut found = Vec::new();
-        Run { env: &env, policy, scope: Vec::new(), constants: HashMap::new(), out: &mut found }.clause(clause);
+        Run { env: &env, policy, scope: Vec::new(), constants: HashMap::default(), out: &mut found }.clause(clause);
         found
     };
     // Clauses are independent: a large plan's are shared out over the cores,
@@ -219,12 +219,12 @@ struct Run<'e, 'a, 'o> {
     policy: &'e Policy,
     /// The variables bound where evaluation is, innermost last.
     scope: Vec<(&'e str, Item)>,
-    /// The lists of a clause that hold only literals and words, made once for
-    /// every item a `for` walks (`[uksouth, ukwest]`), by the list's address;
-    /// `None` for a list that is not constant. Which names in a list are
-    /// variables depends only on where it is written, so the first evaluation
-    /// decides for all.
-    constants: HashMap<*const Expr, Option<Value>>,
+    /// The lists of a clause that hold only literals and words, and the bare
+    /// words, made once for every item a `for` walks (`[uksouth, ukwest]`,
+    /// `Internet`), by the expression's address; `None` for an expression that
+    /// is not constant. Which names are variables depends only on where they
+    /// are written, so the first evaluation decides for all.
+    constants: HashMap<*const Expr, Option<Value>, foldhash::fast::FixedState>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -356,7 +356,14 @@ impl<'e> Run<'e, '_, '_> {
                 Some(constant) => constant.clone(),
                 None => Value::List(items.iter().map(|i| self.eval(i)).collect()),
             },
-            ExprKind::Path(path) => return self.path(path),
+            ExprKind::Path(path) => {
+                if path.len() == 1 && self.var(&path[0].name).is_none() {
+                    if let Some(word) = self.constant(e) {
+                        return Item::bare(word.clone());
+                    }
+                }
+                return self.path(path);
+            }
             ExprKind::Call(name, args) => {
                 let args: Vec<Value> = args.iter().map(|a| self.eval(a).value).collect();
                 call(&name.name, &args)
@@ -393,19 +400,31 @@ impl<'e> Run<'e, '_, '_> {
         Item::bare(value)
     }
 
-    /// The value of a list of literals and words, made on its first evaluation;
-    /// `None` for any other expression.
+    /// The value of a list of literals and words, or of a bare word, made on
+    /// its first evaluation; `None` for any other expression.
     fn constant(&mut self, e: &'e Expr) -> Option<&Value> {
-        let ExprKind::List(items) = &e.kind else { return None };
+        let is_word = |run: &Self, path: &[crate::ast::Ident]| path.len() == 1 && matches!(run.path_root(path).value, Value::Word(_));
         let key = e as *const Expr;
-        if !self.constants.contains_key(&key) {
-            let literal = items.iter().all(|item| match &item.kind {
-                ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Prefix(_) | ExprKind::Ip(_) => true,
-                ExprKind::Path(path) => path.len() == 1 && matches!(self.path_root(path).value, Value::Word(_)),
-                _ => false,
-            });
-            let value = literal.then(|| Value::List(items.iter().map(|i| self.eval(i)).collect()));
-            self.constants.insert(key, value);
+        match &e.kind {
+            ExprKind::List(items) => {
+                if !self.constants.contains_key(&key) {
+                    let literal = items.iter().all(|item| match &item.kind {
+                        ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Prefix(_) | ExprKind::Ip(_) => true,
+                        ExprKind::Path(path) => is_word(self, path),
+                        _ => false,
+                    });
+                    let value = literal.then(|| Value::List(items.iter().map(|i| self.eval(i)).collect()));
+                    self.constants.insert(key, value);
+                }
+            }
+            // `Internet` in `rule.source == Internet`: looked up once, not for every rule.
+            ExprKind::Path(path) if path.len() == 1 => {
+                if !self.constants.contains_key(&key) {
+                    let word = self.var(&path[0].name).is_none().then(|| self.path_root(path).value).filter(|v| matches!(v, Value::Word(_)));
+                    self.constants.insert(key, word);
+                }
+            }
+            _ => return None,
         }
         self.constants.get(&key).and_then(Option::as_ref)
     }
