@@ -240,43 +240,56 @@ impl<'e> Run<'e, '_, '_> {
         self.scope.iter().rev().find(|(n, _)| *n == name).map(|(_, i)| i)
     }
 
+    /// Runs the body of a `for` for each item of its collection, in order,
+    /// without listing the items first: a singular name binds itself (`nsg` in
+    /// `nsg.rules`) while its items are walked.
     fn for_clause(&mut self, f: &'e For) {
-        for (bind, item) in self.items(&f.collection) {
-            let depth = self.scope.len();
-            self.scope.extend(bind);
-            self.scope.push((&f.var.name, item));
-            let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
-            if keep {
-                for clause in &f.body {
-                    self.clause(clause);
+        let path = &f.collection;
+        let name: &'e str = &path[0].name;
+        match check::root(path, |n| self.var(n).is_some()) {
+            Some(Walk::Var(_)) => {
+                if let Some(item) = self.var(name).cloned() {
+                    self.walk(f, item, &path[1..]);
                 }
             }
-            self.scope.truncate(depth);
+            Some(Walk::Top { source, bind }) => {
+                for root in self.source(&source) {
+                    let depth = self.scope.len();
+                    if bind.is_some() {
+                        self.scope.push((name, root.clone()));
+                    }
+                    self.walk(f, root, &path[1..]);
+                    self.scope.truncate(depth);
+                }
+            }
+            None => {}
         }
     }
 
-    /// The items of a `for`'s collection, each with the variable a singular name binds.
-    fn items(&self, path: &'e [crate::ast::Ident]) -> Vec<(Option<(&'e str, Item)>, Item)> {
-        let name: &'e str = &path[0].name;
-        let roots: Vec<(Option<(&'e str, Item)>, Item)> = match check::root(path, |n| self.var(n).is_some()) {
-            Some(Walk::Var(_)) => self.var(name).cloned().map(|item| (None, item)).into_iter().collect(),
-            // A singular name binds itself: `nsg` in `nsg.rules`.
-            Some(Walk::Top { source, bind }) => {
-                self.source(&source).into_iter().map(|item| (bind.as_ref().map(|_| (name, item.clone())), item)).collect()
+    /// Runs the body of a `for` for each item the fields `segments` reach from
+    /// `item`, each list flattened; a variable that holds a list is walked
+    /// item by item.
+    fn walk(&mut self, f: &'e For, item: Item, segments: &'e [crate::ast::Ident]) {
+        match segments.split_first() {
+            None => {
+                for item in flatten(item) {
+                    let depth = self.scope.len();
+                    self.scope.push((&f.var.name, item));
+                    let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
+                    if keep {
+                        for clause in &f.body {
+                            self.clause(clause);
+                        }
+                    }
+                    self.scope.truncate(depth);
+                }
             }
-            None => Vec::new(),
-        };
-        // As many items as roots, most often: sized once, not grown by copying.
-        let mut items = Vec::with_capacity(roots.len());
-        for (bind, root) in roots {
-            let mut current = vec![root];
-            for segment in &path[1..] {
-                current = current.iter().flat_map(|item| flatten(self.field(item, &segment.name))).collect();
+            Some((segment, rest)) => {
+                for next in flatten(self.field(&item, &segment.name)) {
+                    self.walk(f, next, rest);
+                }
             }
-            // A variable that holds a list is walked item by item.
-            items.extend(current.into_iter().flat_map(flatten).map(|item| (bind.clone(), item)));
         }
-        items
     }
 
     /// The items of a top-level collection.
