@@ -87,6 +87,9 @@ pub struct Env<'a> {
     users: IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>,
     /// The block that first deploys into each resource group, by the group's index.
     group_owners: Vec<Option<NodeId>>,
+    /// The rules of each of the plan's NSGs as deployed, made on the first
+    /// walk that reads them: every `for` over `rules` or `nsg.rules` walks them all.
+    rules: std::sync::OnceLock<IndexMap<NodeId, Vec<Item>, foldhash::fast::FixedState>>,
 }
 
 impl<'a> Env<'a> {
@@ -133,7 +136,7 @@ impl<'a> Env<'a> {
             }
             None => Vec::new(),
         };
-        Env { model, plan, kinds, users, group_owners }
+        Env { model, plan, kinds, users, group_owners, rules: std::sync::OnceLock::new() }
     }
 
     /// The block that owns a resource group: the first that deploys into it.
@@ -143,6 +146,17 @@ impl<'a> Env<'a> {
 
     fn of_kind(&self, kind: &str) -> &[NodeId] {
         self.kinds.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rules of an NSG as deployed, each pointing at its rule block.
+    fn nsg_rules(&self, nsg: NodeId) -> std::borrow::Cow<'_, [Item]> {
+        let model = self.model;
+        let all = self.rules.get_or_init(|| self.of_kind("nsg").iter().map(|&n| (n, nsg_rules(model, n))).collect());
+        match all.get(&nsg) {
+            Some(rules) => std::borrow::Cow::Borrowed(rules),
+            // An NSG of the standard library: not among the plan's.
+            None => std::borrow::Cow::Owned(nsg_rules(model, nsg)),
+        }
     }
 
     /// The network of the first subnet that uses an NSG or route table.
@@ -303,7 +317,7 @@ impl<'e> Run<'e, '_, '_> {
                 ids.sort_unstable();
                 ids.into_iter().map(|id| node_item(model, id)).collect()
             }
-            Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| nsg_rules(model, nsg)).collect(),
+            Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| env.nsg_rules(nsg).into_owned()).collect(),
             Source::Resources => env
                 .plan
                 .map(|plan| plan.resources_with_ids().map(|(i, r)| Item::new(Value::Resource(i), Some(model.node(r.origin).head))).collect())
@@ -565,7 +579,7 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
             let users = env.users.get(&id).map_or(&[][..], Vec::as_slice);
             return Item::bare(Value::List(users.iter().map(|&s| node_item(model, s)).collect()));
         }
-        "rules" if node.is("nsg") => return Item::bare(Value::List(nsg_rules(model, id))),
+        "rules" if node.is("nsg") => return Item::bare(Value::List(env.nsg_rules(id).into_owned())),
         "rules" if node.is("rule_set") => {
             let rules = node.children.iter().filter(|&&c| model.node(c).is("rule"));
             let items = rules.map(|&r| Item::new(Value::Rule { rule: r, nsg: None, set: Some(id), include: None }, Some(model.node(r).head)));
