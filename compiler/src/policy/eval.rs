@@ -43,7 +43,9 @@ pub enum Value {
     Ip(IpAddr),
     /// A range of ports, both ends included.
     Ports(u16, u16),
-    Map(IndexMap<String, String>),
+    /// Tags; boxed, so that every other value, copied for each item a policy
+    /// walks, is small.
+    Map(Box<IndexMap<String, String>>),
     Secret(String),
     Node(NodeId),
     /// A rule of an NSG: the rule block, the NSG it is deployed in, and the
@@ -496,7 +498,7 @@ impl<'e> Run<'e, '_, '_> {
                     "type" => Value::Word(resource.resource_type.to_string()),
                     "location" => resource.location.clone().map_or(Value::Absent, Value::Word),
                     "resource_group" => Value::Str(resource.resource_group.clone()),
-                    "tags" => Value::Map(resource.tags.clone()),
+                    "tags" => Value::Map(Box::new(resource.tags.clone())),
                     "block" => return node_item(model, resource.origin),
                     "api_version" => Value::Str(resource.api_version.to_string()),
                     _ => Value::Absent,
@@ -508,7 +510,7 @@ impl<'e> Run<'e, '_, '_> {
                 let value = match name {
                     "name" => Value::Str(group.name.clone()),
                     "location" => Value::Word(group.location.clone()),
-                    "tags" => Value::Map(group.tags.clone()),
+                    "tags" => Value::Map(Box::new(group.tags.clone())),
                     _ => Value::Absent,
                 };
                 Item::new(value, item.span)
@@ -572,7 +574,7 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
         }
         "tags" => {
             let span = node.get(attrs::TAGS).map(|a| a.span).or(here);
-            return Item::new(Value::Map(env.tags(id)), span);
+            return Item::new(Value::Map(Box::new(env.tags(id))), span);
         }
         "parent" => return node.parent.map_or(absent, |p| node_item(model, p)),
         "subnets" if crate::blocks::attach::attribute(node.kind.kind).is_some() => {
@@ -649,7 +651,7 @@ fn typed(value: &Typed, span: Span, model: &Model) -> Item {
         Typed::Word(w) => Value::Word(w.clone()),
         Typed::Ref(id) => return node_item(model, *id),
         Typed::List(items) => Value::List(items.iter().map(|i| typed(&i.value, i.span, model)).collect()),
-        Typed::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()),
+        Typed::Map(map) => Value::Map(Box::new(map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())),
         Typed::Secret { vault, name } => Value::Secret(format!("secret({}, \"{name}\")", model.node(*vault).name())),
         Typed::Version(major, minor, patch) => Value::Str(format!("{major}.{minor}.{patch}")),
         // In seconds, so that `timeout > 3600` reads as it looks in the plan's units.
@@ -884,16 +886,19 @@ fn matches(env: &Env, value: &Value, regex: &regex::Regex) -> bool {
 }
 
 fn call(name: &str, args: &[Value]) -> Value {
-    let text = |v: &Value| match v {
-        Value::Str(s) | Value::Word(s) => Some(s.clone()),
-        _ => None,
-    };
+    // Read in place: `starts_with(lower(vm.size), "standard_d")` copies no text but the lowered one.
+    fn text(v: &Value) -> Option<&str> {
+        match v {
+            Value::Str(s) | Value::Word(s) => Some(s),
+            _ => None,
+        }
+    }
     match (name, args) {
         ("lower", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_lowercase())),
         ("upper", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_uppercase())),
         ("length", [v]) => text(v).map_or(Value::Absent, |s| Value::Int(s.chars().count() as i64)),
-        ("starts_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.starts_with(&p))),
-        ("ends_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.ends_with(&p))),
+        ("starts_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.starts_with(p))),
+        ("ends_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.ends_with(p))),
         ("count", [Value::List(items)]) => Value::Int(items.len() as i64),
         ("count", [Value::Map(map)]) => Value::Int(map.len() as i64),
         ("count", [_]) => Value::Int(0),
