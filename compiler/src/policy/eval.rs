@@ -43,7 +43,9 @@ pub enum Value {
     Ip(IpAddr),
     /// A range of ports, both ends included.
     Ports(u16, u16),
-    Map(IndexMap<String, String>),
+    /// Tags; boxed, so that every other value, copied for each item a policy
+    /// walks, is small.
+    Map(Box<IndexMap<String, String>>),
     Secret(String),
     Node(NodeId),
     /// A rule of an NSG: the rule block, the NSG it is deployed in, and the
@@ -87,6 +89,9 @@ pub struct Env<'a> {
     users: IndexMap<NodeId, Vec<NodeId>, foldhash::fast::FixedState>,
     /// The block that first deploys into each resource group, by the group's index.
     group_owners: Vec<Option<NodeId>>,
+    /// The rules of each of the plan's NSGs as deployed, made on the first
+    /// walk that reads them: every `for` over `rules` or `nsg.rules` walks them all.
+    rules: std::sync::OnceLock<IndexMap<NodeId, Vec<Item>, foldhash::fast::FixedState>>,
 }
 
 impl<'a> Env<'a> {
@@ -133,7 +138,7 @@ impl<'a> Env<'a> {
             }
             None => Vec::new(),
         };
-        Env { model, plan, kinds, users, group_owners }
+        Env { model, plan, kinds, users, group_owners, rules: std::sync::OnceLock::new() }
     }
 
     /// The block that owns a resource group: the first that deploys into it.
@@ -143,6 +148,17 @@ impl<'a> Env<'a> {
 
     fn of_kind(&self, kind: &str) -> &[NodeId] {
         self.kinds.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rules of an NSG as deployed, each pointing at its rule block.
+    fn nsg_rules(&self, nsg: NodeId) -> std::borrow::Cow<'_, [Item]> {
+        let model = self.model;
+        let all = self.rules.get_or_init(|| self.of_kind("nsg").iter().map(|&n| (n, nsg_rules(model, n))).collect());
+        match all.get(&nsg) {
+            Some(rules) => std::borrow::Cow::Borrowed(rules),
+            // An NSG of the standard library: not among the plan's.
+            None => std::borrow::Cow::Owned(nsg_rules(model, nsg)),
+        }
     }
 
     /// The network of the first subnet that uses an NSG or route table.
@@ -203,7 +219,7 @@ pub fn run(policies: &Policies, model: &Model, plan: Option<&AzurePlan>) -> Vec<
         .collect();
     let run_one = |(policy, clause): (&Policy, &Clause)| {
         let mut found = Vec::new();
-        Run { env: &env, policy, scope: Vec::new(), constants: HashMap::new(), out: &mut found }.clause(clause);
+        Run { env: &env, policy, scope: Vec::new(), constants: HashMap::default(), out: &mut found }.clause(clause);
         found
     };
     // Clauses are independent: a large plan's are shared out over the cores,
@@ -219,12 +235,12 @@ struct Run<'e, 'a, 'o> {
     policy: &'e Policy,
     /// The variables bound where evaluation is, innermost last.
     scope: Vec<(&'e str, Item)>,
-    /// The lists of a clause that hold only literals and words, made once for
-    /// every item a `for` walks (`[uksouth, ukwest]`), by the list's address;
-    /// `None` for a list that is not constant. Which names in a list are
-    /// variables depends only on where it is written, so the first evaluation
-    /// decides for all.
-    constants: HashMap<*const Expr, Option<Value>>,
+    /// The lists of a clause that hold only literals and words, and the bare
+    /// words, made once for every item a `for` walks (`[uksouth, ukwest]`,
+    /// `Internet`), by the expression's address; `None` for an expression that
+    /// is not constant. Which names are variables depends only on where they
+    /// are written, so the first evaluation decides for all.
+    constants: HashMap<*const Expr, Option<Value>, foldhash::fast::FixedState>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -240,43 +256,56 @@ impl<'e> Run<'e, '_, '_> {
         self.scope.iter().rev().find(|(n, _)| *n == name).map(|(_, i)| i)
     }
 
+    /// Runs the body of a `for` for each item of its collection, in order,
+    /// without listing the items first: a singular name binds itself (`nsg` in
+    /// `nsg.rules`) while its items are walked.
     fn for_clause(&mut self, f: &'e For) {
-        for (bind, item) in self.items(&f.collection) {
-            let depth = self.scope.len();
-            self.scope.extend(bind);
-            self.scope.push((&f.var.name, item));
-            let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
-            if keep {
-                for clause in &f.body {
-                    self.clause(clause);
+        let path = &f.collection;
+        let name: &'e str = &path[0].name;
+        match check::root(path, |n| self.var(n).is_some()) {
+            Some(Walk::Var(_)) => {
+                if let Some(item) = self.var(name).cloned() {
+                    self.walk(f, item, &path[1..]);
                 }
             }
-            self.scope.truncate(depth);
+            Some(Walk::Top { source, bind }) => {
+                for root in self.source(&source) {
+                    let depth = self.scope.len();
+                    if bind.is_some() {
+                        self.scope.push((name, root.clone()));
+                    }
+                    self.walk(f, root, &path[1..]);
+                    self.scope.truncate(depth);
+                }
+            }
+            None => {}
         }
     }
 
-    /// The items of a `for`'s collection, each with the variable a singular name binds.
-    fn items(&self, path: &'e [crate::ast::Ident]) -> Vec<(Option<(&'e str, Item)>, Item)> {
-        let name: &'e str = &path[0].name;
-        let roots: Vec<(Option<(&'e str, Item)>, Item)> = match check::root(path, |n| self.var(n).is_some()) {
-            Some(Walk::Var(_)) => self.var(name).cloned().map(|item| (None, item)).into_iter().collect(),
-            // A singular name binds itself: `nsg` in `nsg.rules`.
-            Some(Walk::Top { source, bind }) => {
-                self.source(&source).into_iter().map(|item| (bind.as_ref().map(|_| (name, item.clone())), item)).collect()
+    /// Runs the body of a `for` for each item the fields `segments` reach from
+    /// `item`, each list flattened; a variable that holds a list is walked
+    /// item by item.
+    fn walk(&mut self, f: &'e For, item: Item, segments: &'e [crate::ast::Ident]) {
+        match segments.split_first() {
+            None => {
+                for item in flatten(item) {
+                    let depth = self.scope.len();
+                    self.scope.push((&f.var.name, item));
+                    let keep = f.filter.as_ref().is_none_or(|filter| truthy(&self.eval(filter).value));
+                    if keep {
+                        for clause in &f.body {
+                            self.clause(clause);
+                        }
+                    }
+                    self.scope.truncate(depth);
+                }
             }
-            None => Vec::new(),
-        };
-        // As many items as roots, most often: sized once, not grown by copying.
-        let mut items = Vec::with_capacity(roots.len());
-        for (bind, root) in roots {
-            let mut current = vec![root];
-            for segment in &path[1..] {
-                current = current.iter().flat_map(|item| flatten(self.field(item, &segment.name))).collect();
+            Some((segment, rest)) => {
+                for next in flatten(self.field(&item, &segment.name)) {
+                    self.walk(f, next, rest);
+                }
             }
-            // A variable that holds a list is walked item by item.
-            items.extend(current.into_iter().flat_map(flatten).map(|item| (bind.clone(), item)));
         }
-        items
     }
 
     /// The items of a top-level collection.
@@ -290,7 +319,7 @@ impl<'e> Run<'e, '_, '_> {
                 ids.sort_unstable();
                 ids.into_iter().map(|id| node_item(model, id)).collect()
             }
-            Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| nsg_rules(model, nsg)).collect(),
+            Source::Rules => env.of_kind("nsg").iter().flat_map(|&nsg| env.nsg_rules(nsg).into_owned()).collect(),
             Source::Resources => env
                 .plan
                 .map(|plan| plan.resources_with_ids().map(|(i, r)| Item::new(Value::Resource(i), Some(model.node(r.origin).head))).collect())
@@ -356,7 +385,14 @@ impl<'e> Run<'e, '_, '_> {
                 Some(constant) => constant.clone(),
                 None => Value::List(items.iter().map(|i| self.eval(i)).collect()),
             },
-            ExprKind::Path(path) => return self.path(path),
+            ExprKind::Path(path) => {
+                if path.len() == 1 && self.var(&path[0].name).is_none() {
+                    if let Some(word) = self.constant(e) {
+                        return Item::bare(word.clone());
+                    }
+                }
+                return self.path(path);
+            }
             ExprKind::Call(name, args) => {
                 let args: Vec<Value> = args.iter().map(|a| self.eval(a).value).collect();
                 call(&name.name, &args)
@@ -393,19 +429,31 @@ impl<'e> Run<'e, '_, '_> {
         Item::bare(value)
     }
 
-    /// The value of a list of literals and words, made on its first evaluation;
-    /// `None` for any other expression.
+    /// The value of a list of literals and words, or of a bare word, made on
+    /// its first evaluation; `None` for any other expression.
     fn constant(&mut self, e: &'e Expr) -> Option<&Value> {
-        let ExprKind::List(items) = &e.kind else { return None };
+        let is_word = |run: &Self, path: &[crate::ast::Ident]| path.len() == 1 && matches!(run.path_root(path).value, Value::Word(_));
         let key = e as *const Expr;
-        if !self.constants.contains_key(&key) {
-            let literal = items.iter().all(|item| match &item.kind {
-                ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Prefix(_) | ExprKind::Ip(_) => true,
-                ExprKind::Path(path) => path.len() == 1 && matches!(self.path_root(path).value, Value::Word(_)),
-                _ => false,
-            });
-            let value = literal.then(|| Value::List(items.iter().map(|i| self.eval(i)).collect()));
-            self.constants.insert(key, value);
+        match &e.kind {
+            ExprKind::List(items) => {
+                if !self.constants.contains_key(&key) {
+                    let literal = items.iter().all(|item| match &item.kind {
+                        ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Prefix(_) | ExprKind::Ip(_) => true,
+                        ExprKind::Path(path) => is_word(self, path),
+                        _ => false,
+                    });
+                    let value = literal.then(|| Value::List(items.iter().map(|i| self.eval(i)).collect()));
+                    self.constants.insert(key, value);
+                }
+            }
+            // `Internet` in `rule.source == Internet`: looked up once, not for every rule.
+            ExprKind::Path(path) if path.len() == 1 => {
+                if !self.constants.contains_key(&key) {
+                    let word = self.var(&path[0].name).is_none().then(|| self.path_root(path).value).filter(|v| matches!(v, Value::Word(_)));
+                    self.constants.insert(key, word);
+                }
+            }
+            _ => return None,
         }
         self.constants.get(&key).and_then(Option::as_ref)
     }
@@ -450,7 +498,7 @@ impl<'e> Run<'e, '_, '_> {
                     "type" => Value::Word(resource.resource_type.to_string()),
                     "location" => resource.location.clone().map_or(Value::Absent, Value::Word),
                     "resource_group" => Value::Str(resource.resource_group.clone()),
-                    "tags" => Value::Map(resource.tags.clone()),
+                    "tags" => Value::Map(Box::new(resource.tags.clone())),
                     "block" => return node_item(model, resource.origin),
                     "api_version" => Value::Str(resource.api_version.to_string()),
                     _ => Value::Absent,
@@ -462,7 +510,7 @@ impl<'e> Run<'e, '_, '_> {
                 let value = match name {
                     "name" => Value::Str(group.name.clone()),
                     "location" => Value::Word(group.location.clone()),
-                    "tags" => Value::Map(group.tags.clone()),
+                    "tags" => Value::Map(Box::new(group.tags.clone())),
                     _ => Value::Absent,
                 };
                 Item::new(value, item.span)
@@ -526,14 +574,14 @@ fn node_field(env: &Env, id: NodeId, name: &str) -> Item {
         }
         "tags" => {
             let span = node.get(attrs::TAGS).map(|a| a.span).or(here);
-            return Item::new(Value::Map(env.tags(id)), span);
+            return Item::new(Value::Map(Box::new(env.tags(id))), span);
         }
         "parent" => return node.parent.map_or(absent, |p| node_item(model, p)),
         "subnets" if crate::blocks::attach::attribute(node.kind.kind).is_some() => {
             let users = env.users.get(&id).map_or(&[][..], Vec::as_slice);
             return Item::bare(Value::List(users.iter().map(|&s| node_item(model, s)).collect()));
         }
-        "rules" if node.is("nsg") => return Item::bare(Value::List(nsg_rules(model, id))),
+        "rules" if node.is("nsg") => return Item::bare(Value::List(env.nsg_rules(id).into_owned())),
         "rules" if node.is("rule_set") => {
             let rules = node.children.iter().filter(|&&c| model.node(c).is("rule"));
             let items = rules.map(|&r| Item::new(Value::Rule { rule: r, nsg: None, set: Some(id), include: None }, Some(model.node(r).head)));
@@ -603,7 +651,7 @@ fn typed(value: &Typed, span: Span, model: &Model) -> Item {
         Typed::Word(w) => Value::Word(w.clone()),
         Typed::Ref(id) => return node_item(model, *id),
         Typed::List(items) => Value::List(items.iter().map(|i| typed(&i.value, i.span, model)).collect()),
-        Typed::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()),
+        Typed::Map(map) => Value::Map(Box::new(map.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())),
         Typed::Secret { vault, name } => Value::Secret(format!("secret({}, \"{name}\")", model.node(*vault).name())),
         Typed::Version(major, minor, patch) => Value::Str(format!("{major}.{minor}.{patch}")),
         // In seconds, so that `timeout > 3600` reads as it looks in the plan's units.
@@ -838,16 +886,19 @@ fn matches(env: &Env, value: &Value, regex: &regex::Regex) -> bool {
 }
 
 fn call(name: &str, args: &[Value]) -> Value {
-    let text = |v: &Value| match v {
-        Value::Str(s) | Value::Word(s) => Some(s.clone()),
-        _ => None,
-    };
+    // Read in place: `starts_with(lower(vm.size), "standard_d")` copies no text but the lowered one.
+    fn text(v: &Value) -> Option<&str> {
+        match v {
+            Value::Str(s) | Value::Word(s) => Some(s),
+            _ => None,
+        }
+    }
     match (name, args) {
         ("lower", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_lowercase())),
         ("upper", [v]) => text(v).map_or(Value::Absent, |s| Value::Str(s.to_uppercase())),
         ("length", [v]) => text(v).map_or(Value::Absent, |s| Value::Int(s.chars().count() as i64)),
-        ("starts_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.starts_with(&p))),
-        ("ends_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.ends_with(&p))),
+        ("starts_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.starts_with(p))),
+        ("ends_with", [v, p]) => Value::Bool(matches!((text(v), text(p)), (Some(s), Some(p)) if s.ends_with(p))),
         ("count", [Value::List(items)]) => Value::Int(items.len() as i64),
         ("count", [Value::Map(map)]) => Value::Int(map.len() as i64),
         ("count", [_]) => Value::Int(0),

@@ -201,10 +201,12 @@ pub fn collection(name: &str) -> Option<(Source, bool)> {
         _ => {}
     }
     // Every bare word of a policy is looked up here, once per item it is
-    // evaluated for: the names are found in a table made once.
-    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<String, (&'static str, bool)>> = std::sync::OnceLock::new();
+    // evaluated for: the names are found in a table made once, hashed with
+    // foldhash as the model's maps are.
+    type ByName = std::collections::HashMap<String, (&'static str, bool), foldhash::fast::FixedState>;
+    static BY_NAME: std::sync::OnceLock<ByName> = std::sync::OnceLock::new();
     let by_name = BY_NAME.get_or_init(|| {
-        let mut map = std::collections::HashMap::new();
+        let mut map = ByName::default();
         for k in visible_kinds() {
             map.entry(plural(k)).or_insert((k, false));
             map.entry(k.to_string()).or_insert((k, true));
