@@ -288,7 +288,7 @@ impl Completion {
     /// as `subnet NAME auto /N`, the way most are written.
     fn kind(schema: &'static schema::KindSchema) -> Completion {
         // An existing network's subnet is written `subnet NAME PREFIX`.
-        let k = if schema.kind == crate::blocks::existing::EXISTING_SUBNET { "subnet" } else { schema.kind };
+        let k = crate::blocks::existing::keyword(schema.kind);
         let snippet = match (schema.kind, schema.naming) {
             ("subnet", _) => "subnet ${1:name} auto /${2:26}$0".to_string(),
             (crate::blocks::existing::EXISTING_SUBNET, _) => "subnet ${1:name} ${2:10.0.0.0/24}$0".to_string(),

@@ -318,12 +318,7 @@ impl Resolver<'_> {
         }
         let help = did_you_mean(&head.name, candidates.iter().copied()).unwrap_or_else(|| match allowed {
             [] => "this block takes no nested blocks".to_string().into(),
-            // Nested, an existing network's `existing subnet` is written `subnet`.
-            kinds => format!(
-                "blocks allowed here: {}",
-                kinds.iter().map(|k| if parent.is_some() { k.strip_prefix("existing ").unwrap_or(k) } else { k }).collect::<Vec<_>>().join(", ")
-            )
-            .into(),
+            kinds => format!("blocks allowed here: {}", kinds.iter().map(|k| existing::keyword(k)).collect::<Vec<_>>().join(", ")).into(),
         });
         let help = match parent_kind.map(|pk| pk.kind) {
             Some(existing::EXISTING_SUBNET) if crate::kinds::kind(&head.name).is_some() => {

@@ -75,6 +75,16 @@ pub fn kind_inside(parent: Option<&str>, word: &str) -> Option<&'static KindSche
     crate::kinds::kind(word)
 }
 
+/// The word a kind of block is written with: `subnet` for an
+/// [`EXISTING_SUBNET`] (inside an `existing vnet`), else the kind's name.
+pub fn keyword(kind: &str) -> &str {
+    if kind == EXISTING_SUBNET {
+        "subnet"
+    } else {
+        kind
+    }
+}
+
 /// Whether a block is a subnet of an existing virtual network.
 pub fn is_existing_subnet(model: &Model, id: NodeId) -> bool {
     model.node(id).is(EXISTING_SUBNET)
@@ -205,7 +215,7 @@ pub const SUBNET: KindSchema = KindSchema {
     doc: "A subnet of an `existing vnet`, which machines and private endpoints can join; ashlar never deploys it. Its prefix, when given, lets the checks that need it run.",
     naming: Naming::Named,
     positional: &[ADDRESS_PREFIX],
-    attributes: &[
+    attributes: &crate::blocks::network::with_subnet_options::<2, 9>([
         attr(
             ADDRESS_PREFIX,
             Type::Prefix,
@@ -214,14 +224,7 @@ pub const SUBNET: KindSchema = KindSchema {
             "The subnet's address prefix as Azure has it, for the checks of the machines' addresses and of its capacity; without it they are skipped for this subnet.",
         ),
         attr(NAME, Type::String, false, Some("the block's name"), "The subnet's name in Azure, when it differs from the block's."),
-        crate::blocks::network::SUBNET_OPTIONS[0],
-        crate::blocks::network::SUBNET_OPTIONS[1],
-        crate::blocks::network::SUBNET_OPTIONS[2],
-        crate::blocks::network::SUBNET_OPTIONS[3],
-        crate::blocks::network::SUBNET_OPTIONS[4],
-        crate::blocks::network::SUBNET_OPTIONS[5],
-        crate::blocks::network::SUBNET_OPTIONS[6],
-    ],
+    ]),
     children: &["private_endpoint"],
     unique: false,
 };

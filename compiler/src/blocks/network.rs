@@ -190,16 +190,13 @@ pub const SUBNET: KindSchema = KindSchema {
     doc: "A subnet of a hub, spoke or vnet: `subnet NAME PREFIX`, or `subnet NAME auto /N` to let ashlar pick a free prefix.",
     naming: Naming::Named,
     positional: &["address_prefix"],
-    attributes: &[
-        attr("address_prefix", Type::PrefixOrAuto, true, None, "Address prefix inside the virtual network's address space, or `auto /N`."),
-        SUBNET_OPTIONS[0],
-        SUBNET_OPTIONS[1],
-        SUBNET_OPTIONS[2],
-        SUBNET_OPTIONS[3],
-        SUBNET_OPTIONS[4],
-        SUBNET_OPTIONS[5],
-        SUBNET_OPTIONS[6],
-    ],
+    attributes: &with_subnet_options::<1, 8>([attr(
+        "address_prefix",
+        Type::PrefixOrAuto,
+        true,
+        None,
+        "Address prefix inside the virtual network's address space, or `auto /N`.",
+    )]),
     children: &["private_endpoint"],
     unique: false,
 };
@@ -222,6 +219,19 @@ pub const SUBNET_OPTIONS: [AttrSchema; 7] = [
         "Whether machines with no other way out get Azure's default outbound access, a Microsoft-owned address that may change; prefer a `nat_gateway`. Written on every subnet as `defaultOutboundAccess`.",
     ),
 ];
+
+/// `head`, then [`SUBNET_OPTIONS`]: the attributes of a kind of subnet, the
+/// plan's own or an existing network's. `M` is `N` and the options' count.
+pub const fn with_subnet_options<const N: usize, const M: usize>(head: [AttrSchema; N]) -> [AttrSchema; M] {
+    assert!(M == N + SUBNET_OPTIONS.len());
+    let mut all = [SUBNET_OPTIONS[0]; M];
+    let mut i = 0;
+    while i < M {
+        all[i] = if i < N { head[i] } else { SUBNET_OPTIONS[i - N] };
+        i += 1;
+    }
+    all
+}
 
 /// Each hub, spoke and vnet becomes a virtual network.
 pub fn lower_networks(lw: &mut Lowering) {

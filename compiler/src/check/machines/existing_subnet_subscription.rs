@@ -3,7 +3,9 @@ use crate::blocks::existing::{is_existing_subnet, SUBSCRIPTION};
 use crate::check::{Check, Context};
 use crate::declare_codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Model, NodeId};
 use crate::schema::attrs;
+use crate::source::Span;
 
 declare_codes! {
     /// ## What it does
@@ -46,47 +48,46 @@ pub const CHECK: Check = Check { code: &EXISTING_SUBNET_SUBSCRIPTION, run };
 fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     for (block, node) in machine_blocks(model) {
-        let Some(subnet) = subnet_of(model, block).filter(|&s| is_existing_subnet(model, s)) else { continue };
-        let Some(network) = model.node(subnet).parent else { continue };
-        let (Some(subscription), Some(written), Some(attr)) =
-            (model.node(network).str(SUBSCRIPTION), model.node(network).get(SUBSCRIPTION), node.get(attrs::SUBNET))
-        else {
-            continue;
-        };
-        out.push(
-            Diagnostic::new(
-                &EXISTING_SUBNET_SUBSCRIPTION,
-                attr.span,
-                format!(
-                    "{} joins subnet `{}` of a network in subscription {subscription}: a network interface must be in its network's subscription, so the plan must deploy there",
-                    model.describe(block),
-                    model.path(subnet)
-                ),
-            )
-            .with_label(written.span, "the network's subscription")
-            .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's"),
-        );
+        let (Some(subnet), Some(attr)) = (subnet_of(model, block), node.get(attrs::SUBNET)) else { continue };
+        let Some((subscription, written)) = other_subscription(model, subnet) else { continue };
+        out.push(report(
+            attr.span,
+            format!(
+                "{} joins subnet `{}` of a network in subscription {subscription}: a network interface must be in its network's subscription, so the plan must deploy there",
+                model.describe(block),
+                model.path(subnet)
+            ),
+            written,
+        ));
     }
     for (endpoint, node) in crate::blocks::private_dns::endpoints(model) {
-        let Some((subnet, network)) = crate::blocks::private_dns::endpoint_network(model, endpoint) else { continue };
-        let (Some(subscription), Some(written)) = (model.node(network).str(SUBSCRIPTION), model.node(network).get(SUBSCRIPTION)) else { continue };
-        if !is_existing_subnet(model, subnet) {
-            continue;
-        }
-        out.push(
-            Diagnostic::new(
-                &EXISTING_SUBNET_SUBSCRIPTION,
-                node.head,
-                format!(
-                    "{} is in subnet `{}` of a network in subscription {subscription}: a private endpoint must be in its network's subscription, so the plan must deploy there",
-                    model.describe(endpoint),
-                    model.path(subnet)
-                ),
-            )
-            .with_label(written.span, "the network's subscription")
-            .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's"),
-        );
+        let Some((subnet, _)) = crate::blocks::private_dns::endpoint_network(model, endpoint) else { continue };
+        let Some((subscription, written)) = other_subscription(model, subnet) else { continue };
+        out.push(report(
+            node.head,
+            format!(
+                "{} is in subnet `{}` of a network in subscription {subscription}: a private endpoint must be in its network's subscription, so the plan must deploy there",
+                model.describe(endpoint),
+                model.path(subnet)
+            ),
+            written,
+        ));
     }
+}
+
+/// The subscription an `existing vnet` names, and where, when `subnet` is one of its subnets.
+fn other_subscription(model: &Model, subnet: NodeId) -> Option<(&str, Span)> {
+    if !is_existing_subnet(model, subnet) {
+        return None;
+    }
+    let network = model.node(model.node(subnet).parent?);
+    Some((network.str(SUBSCRIPTION)?, network.get(SUBSCRIPTION)?.span))
+}
+
+fn report(at: Span, message: String, written: Span) -> Diagnostic {
+    Diagnostic::new(&EXISTING_SUBNET_SUBSCRIPTION, at, message)
+        .with_label(written, "the network's subscription")
+        .with_help("deploy the plan into that subscription and remove `subscription`, which then is the deployment's")
 }
 
 #[cfg(test)]
