@@ -322,7 +322,7 @@ impl Resolver<'_> {
         });
         let help = match parent_kind.map(|pk| pk.kind) {
             Some(existing::EXISTING_SUBNET) if crate::kinds::kind(&head.name).is_some() => {
-                "a subnet of an `existing vnet` holds nothing the plan deploys but machines: put this block in a subnet of the plan's own network"
+                "a subnet of an `existing vnet` holds only private endpoints (machines join it with `subnet = NETWORK.SUBNET`): put this block in a subnet of the plan's own network"
                     .into()
             }
             _ => help,

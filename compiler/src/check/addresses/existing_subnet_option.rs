@@ -76,6 +76,14 @@ mod tests {
     }
 
     #[test]
+    fn a_block_other_than_a_private_endpoint_inside_an_existing_subnet_is_refused_with_what_it_holds() {
+        let found = crate::check::test_support::diagnostics(&plan("compute web { }"), "ASH101");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let help = found[0].help.clone().unwrap_or_default();
+        assert!(help.contains("holds only private endpoints (machines join it with `subnet = NETWORK.SUBNET`)"), "{help}");
+    }
+
+    #[test]
     fn a_subnet_with_a_prefix_and_a_name_only_is_clean() {
         assert!(messages(&plan("name = \"snet-web\""), "ASH273").is_empty());
     }
