@@ -216,7 +216,8 @@ impl Scope {
                 _ => unknown,
             },
             "createarray" => Value::Array(values.into_iter().map(|v| Node::new(v, 0, 0)).collect()),
-            // "Converts the value to an array": an array as it is, another known value as its one item.
+            // "Converts the value to an array": an array as it is, another known value as its one item
+            // (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-array#array).
             "array" => match values.as_slice() {
                 [Value::Array(items)] => Value::Array(items.clone()),
                 [v] if !matches!(v, Value::Unknown(_)) => Value::Array(vec![Node::new(v.clone(), 0, 0)]),
